@@ -1,0 +1,52 @@
+# Égide: `make start` sets everything up and serves the platform; `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: start setup install assets messages test lint typecheck check benchmark clean
+
+start: setup
+	$(BIN)/egide runserver $(HOST)
+
+setup: install assets
+	$(BIN)/egide setup
+
+install: $(BIN)/egide
+
+$(BIN)/egide: requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Égide needs Python 3.12 or newer") if sys.version_info < (3, 12) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(BIN)/egide
+
+assets: node_modules/.package-lock.json
+	npm run --silent build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+messages:
+	cd src/egide && ../../$(BIN)/egide makemessages -l fr --no-obsolete --ignore 'static/vendor/*' && \
+		../../$(BIN)/egide makemessages -d djangojs -l fr --no-obsolete --ignore 'static/vendor/*' && \
+		../../$(BIN)/egide compilemessages
+
+test: install assets
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck:
+	$(BIN)/mypy src/egide
+
+check: lint typecheck test
+
+benchmark: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules src/egide/static/vendor

@@ -1,0 +1,241 @@
+"""Exporting a country's map (CSV in a ZIP, XLSX, JSON, GraphML) and the blank import template.
+
+Everything is read through the selectors, so an export holds exactly what its user may see.
+"""
+
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import networkx as nx
+from django.db.models import Q
+
+from egide.actors import selectors
+from egide.actors.models import Actor, Citation, Relationship
+from egide.actors.selectors import User
+from egide.actors.tabular import (
+    ACTOR_COLUMNS,
+    CITATION_COLUMNS,
+    INLINE_CITATION_COLUMNS,
+    RELATIONSHIP_COLUMNS,
+    write_csv,
+    write_xlsx,
+    write_zip,
+)
+from egide.core import taxonomy
+
+FORMATS = ("csv", "xlsx", "json", "graphml")
+CONTENT_TYPES = {
+    "csv": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "graphml": "application/graphml+xml",
+}
+EXTENSIONS = {"csv": "zip", "xlsx": "xlsx", "json": "json", "graphml": "graphml"}
+
+Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
+
+
+def _actor_row(actor: Actor, parents: dict[int, str]) -> list[Any]:
+    return [
+        actor.reference,
+        actor.kind,
+        actor.name_en,
+        actor.name_fr,
+        actor.acronym_en,
+        actor.acronym_fr,
+        parents.get(actor.parent_id, "") if actor.parent_id else "",
+        actor.statutory,
+        actor.legitimacy_disputed,
+        actor.mandate_text,
+        actor.mandate_reference,
+        actor.confidence,
+        actor.notes,
+    ]
+
+
+def _relationship_row(relationship: Relationship, references: dict[int, str]) -> list[Any]:
+    return [
+        references[relationship.source_id],
+        relationship.type,
+        references[relationship.target_id],
+        relationship.legal_basis,
+        relationship.start,
+        relationship.end,
+        relationship.ongoing,
+        relationship.strength,
+        relationship.confidence,
+        relationship.notes,
+    ]
+
+
+def _citation_row(citation: Citation, references: dict[int, str], relationships: dict[int, Relationship]) -> list[Any]:
+    source = citation.source
+    if citation.actor_id is not None:
+        record = ["actor", references[citation.actor_id], "", "", "", ""]
+    else:
+        relationship = relationships[citation.relationship_id]  # type: ignore[index]
+        record = [
+            "relationship",
+            "",
+            references[relationship.source_id],
+            relationship.type,
+            references[relationship.target_id],
+            relationship.start,
+        ]
+    return [*record, source.title, source.author, source.published, source.url, citation.locator]
+
+
+def map_sheets(*, user: User, country: str) -> Sheets:
+    """The country's actors, relationships and citations as rows, in the import's own columns."""
+    actors = list(selectors.country_actors(user=user, country=country, sort="reference"))
+    references = {actor.pk: actor.reference for actor in actors}
+    relationships = list(selectors.country_relationships(user=user, country=country))
+    by_id = {relationship.pk: relationship for relationship in relationships}
+    # Filter by country in the database and by visibility here: a list of ids could exceed SQLite's limits.
+    citations = [
+        citation
+        for citation in Citation.objects.filter(Q(actor__country=country) | Q(relationship__country=country))
+        .select_related("source")
+        .order_by("id")
+        if citation.actor_id in references or citation.relationship_id in by_id
+    ]
+    return {
+        "actors": (ACTOR_COLUMNS, [_actor_row(actor, references) for actor in actors]),
+        "relationships": (RELATIONSHIP_COLUMNS, [_relationship_row(item, references) for item in relationships]),
+        "citations": (CITATION_COLUMNS, [_citation_row(item, references, by_id) for item in citations]),
+    }
+
+
+def _codes() -> list[tuple[str, str, str]]:
+    notes: list[tuple[str, str, str]] = []
+    for family in taxonomy.FAMILIES:
+        for kind in taxonomy.KINDS:
+            if kind.family == family.code:
+                notes.append(("kind", kind.code, f"{kind.label_en} / {kind.label_fr} ({family.label_en})"))
+    for relationship_type in taxonomy.RELATIONSHIP_TYPES:
+        notes.append(("type", relationship_type.code, f"{relationship_type.label_en} / {relationship_type.label_fr}"))
+    for term in taxonomy.CONFIDENCE_LEVELS:
+        notes.append(("confidence", term.code, f"{term.label_en} / {term.label_fr}"))
+    for term in taxonomy.STRENGTHS:
+        notes.append(("strength", term.code, f"{term.label_en} / {term.label_fr}"))
+    notes += [
+        ("statutory, legitimacy_disputed, ongoing", "yes / no", "also true/false, oui/non, 1/0"),
+        ("start, end, source_date, date", "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
+        ("parent, from, to, actor", "an actor's reference", "in the same file or already in the country's map"),
+        ("record", "actor / relationship", "what a row of the citations sheet cites"),
+    ]
+    return notes
+
+
+def template_sheets() -> Sheets:
+    return {
+        "actors": (
+            ACTOR_COLUMNS + INLINE_CITATION_COLUMNS,
+            [["MOD", "ministry_of_defence", "Ministry of Defence", "Ministère de la Défense", "", "", "", "yes",
+              "no", "", "", "high", "", "Constitution", "", "2016", "", "Art. 12"]],
+        ),
+        "relationships": (
+            RELATIONSHIP_COLUMNS + INLINE_CITATION_COLUMNS,
+            [["MOD", "administers", "ARMY", "Law on the armed forces", "2017-05", "", "yes", "strong", "medium",
+              "", "", "", "", "", ""]],
+        ),
+        "citations": (CITATION_COLUMNS, []),
+    }
+
+
+def export_template(fmt: str) -> bytes:
+    sheets = template_sheets()
+    sheets["actors"][1].append(
+        ["ARMY", "armed_forces", "Armed Forces", "Forces armées", "", "", "MOD", "yes", "no", "", "", "medium",
+         "", "", "", "", "", ""]
+    )
+    if fmt == "xlsx":
+        return write_xlsx(sheets, notes=_codes())
+    return write_zip({f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
+                     | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())})
+
+
+def map_document(*, user: User, country: str) -> dict[str, Any]:
+    """The map as one JSON document, in the demo data's format, that the import reads back."""
+    sheets = map_sheets(user=user, country=country)
+    actor_columns, actor_rows = sheets["actors"]
+    relationship_columns, relationship_rows = sheets["relationships"]
+    sources: dict[tuple[str, str], dict[str, str]] = {}
+    actor_citations: dict[str, list[dict[str, str]]] = {}
+    relationship_citations: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
+    for record, actor, source_reference, type, target, start, title, author, date, url, locator in sheets[
+        "citations"
+    ][1]:
+        identity = (title, url)
+        if identity not in sources:
+            sources[identity] = {"key": f"S{len(sources) + 1}", "title": title, "author": author,
+                                 "date": date, "url": url}
+        citation = {"source": sources[identity]["key"], "locator": locator}
+        if record == "actor":
+            actor_citations.setdefault(actor, []).append(citation)
+        else:
+            relationship_citations.setdefault((source_reference, type, target, start), []).append(citation)
+    actors = []
+    for row in actor_rows:
+        item = dict(zip(actor_columns, row, strict=True))
+        item["citations"] = actor_citations.get(item["reference"], [])
+        actors.append(item)
+    relationships = []
+    for row in relationship_rows:
+        item = dict(zip(relationship_columns, row, strict=True))
+        item["source"] = item.pop("from")
+        item["target"] = item.pop("to")
+        key = (item["source"], item["type"], item["target"], item["start"])
+        item["citations"] = relationship_citations.get(key, [])
+        relationships.append(item)
+    return {"country": country, "sources": list(sources.values()), "actors": actors,
+            "relationships": relationships}
+
+
+def map_graphml(*, user: User, country: str) -> bytes:
+    graph = nx.MultiDiGraph(country=country)
+    data = selectors.country_map(user=user, country=country)
+    for node in data["nodes"]:
+        graph.add_node(
+            node["reference"],
+            name=node["name"],
+            acronym=node["acronym"],
+            family=node["family"],
+            kind=node["kind"],
+            statutory=node["statutory"],
+            legitimacy_disputed=node["legitimacy_disputed"],
+            confidence=node["confidence"],
+        )
+    references = {node["id"]: node["reference"] for node in data["nodes"]}
+    for edge in data["edges"]:
+        graph.add_edge(
+            references[edge["source"]],
+            references[edge["target"]],
+            key=str(edge["id"]),
+            type=edge["type"],
+            start=edge["start"],
+            end=edge["end"],
+            ongoing=edge["ongoing"],
+            strength=edge["strength"],
+            confidence=edge["confidence"],
+        )
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def export_map(*, user: User, country: str, fmt: str) -> bytes:
+    if fmt == "xlsx":
+        return write_xlsx(map_sheets(user=user, country=country))
+    if fmt == "csv":
+        return write_zip(
+            {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in
+             map_sheets(user=user, country=country).items()}
+        )
+    if fmt == "json":
+        return json.dumps(map_document(user=user, country=country), ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt == "graphml":
+        return map_graphml(user=user, country=country)
+    raise ValueError(f"unknown export format “{fmt}”; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,199 @@
+"""Forms for the map's pages. They collect and tidy input; the services decide what is valid."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from egide.actors.data import ActorData, CitationData, RelationshipData
+from egide.actors.models import Actor, Source
+from egide.core import taxonomy
+from egide.core.fuzzy_dates import FuzzyDate, FuzzyDateError
+
+DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
+
+
+def _kind_choices() -> list[tuple[str, Any]]:
+    groups: list[tuple[str, Any]] = [("", "—")]
+    for family in taxonomy.FAMILIES:
+        kinds = [(kind.code, kind.label) for kind in taxonomy.KINDS if kind.family == family.code]
+        groups.append((family.label, kinds))
+    return groups
+
+
+def _terms(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:
+    return [(term.code, term.label) for term in terms]
+
+
+class ActorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Actor) -> str:  # type: ignore[override]
+        return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
+
+
+def _fuzzy(value: str) -> FuzzyDate | None:
+    if not value.strip():
+        return None
+    try:
+        return FuzzyDate.parse(value)
+    except FuzzyDateError as error:
+        raise ValidationError(str(error)) from error
+
+
+class CitationFieldsMixin(forms.Form):
+    """Optional fields to cite a source while creating or editing a record."""
+
+    cite_source = forms.ModelChoiceField(
+        queryset=Source.objects.none(), required=False, label=_("Cite a source already recorded")
+    )
+    source_title = forms.CharField(label=_("or a new source: title"), required=False, max_length=500)
+    source_author = forms.CharField(label=_("Publisher or author"), required=False, max_length=300)
+    source_date = forms.CharField(label=_("Date of the source"), required=False, help_text=DATE_HELP)
+    source_url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
+    source_document = forms.FileField(label=_("Document"), required=False)
+    source_locator = forms.CharField(label=_("Page or passage relied on"), required=False, max_length=500)
+
+    def setup_sources(self, sources: Any) -> None:
+        field = self.fields["cite_source"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = sources
+
+    def clean_source_date(self) -> FuzzyDate | None:
+        return _fuzzy(self.cleaned_data.get("source_date") or "")
+
+    def citation(self) -> CitationData | None:
+        data = self.cleaned_data
+        if not data.get("source_title"):
+            return None
+        return CitationData(
+            title=data["source_title"],
+            author=data.get("source_author") or "",
+            published=data.get("source_date"),
+            url=data.get("source_url") or "",
+            locator=data.get("source_locator") or "",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("cite_source") and data.get("source_title"):
+            raise ValidationError(_("Choose a recorded source or describe a new one, not both."))
+        if (data.get("source_document") or data.get("source_url") or data.get("source_author")) and not (
+            data.get("source_title") or data.get("cite_source")
+        ):
+            self.add_error("source_title", _("A new source needs a title."))
+        return data
+
+
+class ActorForm(CitationFieldsMixin):
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    name_fr = forms.CharField(label=_("Name in French"), max_length=300, required=False)
+    acronym_en = forms.CharField(label=_("Acronym in English"), max_length=32, required=False)
+    acronym_fr = forms.CharField(label=_("Acronym in French"), max_length=32, required=False)
+    kind = forms.ChoiceField(label=_("Kind"))
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=64,
+        required=False,
+        help_text=_("A short identifier used in files and the API; left empty, one is made from the acronym."),
+    )
+    parent = ActorChoiceField(queryset=Actor.objects.none(), required=False, label=_("Parent actor"))
+    mandate_text = forms.CharField(label=_("Legal mandate"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    mandate_reference = forms.CharField(label=_("Mandate reference"), max_length=500, required=False)
+    statutory = forms.BooleanField(label=_("Statutory (established by law)"), required=False, initial=True)
+    legitimacy_disputed = forms.BooleanField(label=_("Legitimacy disputed"), required=False)
+    confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    field_order = [
+        "name_en", "name_fr", "acronym_en", "acronym_fr", "kind", "reference", "parent", "mandate_text",
+        "mandate_reference", "statutory", "legitimacy_disputed", "confidence", "notes",
+    ]
+
+    def __init__(
+        self, *args: Any, actors: Any, sources: Any, actor: Actor | None = None, **kwargs: Any
+    ) -> None:
+        if actor is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                name: getattr(actor, name)
+                for name in (
+                    "name_en", "name_fr", "acronym_en", "acronym_fr", "kind", "reference", "parent",
+                    "mandate_text", "mandate_reference", "statutory", "legitimacy_disputed", "confidence", "notes",
+                )
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _kind_choices()  # type: ignore[attr-defined]
+        self.fields["confidence"].choices = _terms(taxonomy.CONFIDENCE_LEVELS)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
+        self.setup_sources(sources)
+
+    def to_data(self) -> ActorData:
+        data = self.cleaned_data
+        return ActorData(
+            kind=data["kind"],
+            name_en=data["name_en"],
+            name_fr=data["name_fr"],
+            reference=data["reference"].strip(),
+            acronym_en=data["acronym_en"],
+            acronym_fr=data["acronym_fr"],
+            parent=data["parent"],
+            mandate_text=data["mandate_text"],
+            mandate_reference=data["mandate_reference"],
+            statutory=data["statutory"],
+            legitimacy_disputed=data["legitimacy_disputed"],
+            confidence=data["confidence"],
+            notes=data["notes"],
+        )
+
+
+class RelationshipForm(CitationFieldsMixin):
+    source = ActorChoiceField(queryset=Actor.objects.none(), label=_("From"))
+    type = forms.ChoiceField(label=_("Relationship"))
+    target = ActorChoiceField(queryset=Actor.objects.none(), label=_("To"))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500, required=False)
+    start = forms.CharField(label=_("Start"), required=False, help_text=DATE_HELP)
+    end = forms.CharField(label=_("End"), required=False, help_text=DATE_HELP)
+    ongoing = forms.BooleanField(label=_("Still ongoing"), required=False, initial=True)
+    strength = forms.ChoiceField(label=_("Strength"), initial="moderate")
+    confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    field_order = ["source", "type", "target", "legal_basis", "start", "end", "ongoing", "strength",
+                   "confidence", "notes"]
+
+    def __init__(self, *args: Any, actors: Any, sources: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = _terms(taxonomy.RELATIONSHIP_TYPES)  # type: ignore[attr-defined]
+        self.fields["strength"].choices = _terms(taxonomy.STRENGTHS)  # type: ignore[attr-defined]
+        self.fields["confidence"].choices = _terms(taxonomy.CONFIDENCE_LEVELS)  # type: ignore[attr-defined]
+        self.fields["source"].queryset = actors  # type: ignore[attr-defined]
+        self.fields["target"].queryset = actors  # type: ignore[attr-defined]
+        self.setup_sources(sources)
+
+    def clean_start(self) -> FuzzyDate | None:
+        return _fuzzy(self.cleaned_data.get("start") or "")
+
+    def clean_end(self) -> FuzzyDate | None:
+        return _fuzzy(self.cleaned_data.get("end") or "")
+
+    def to_data(self) -> RelationshipData:
+        data = self.cleaned_data
+        return RelationshipData(
+            source=data["source"],
+            target=data["target"],
+            type=data["type"],
+            legal_basis=data["legal_basis"],
+            start=data["start"],
+            end=data["end"],
+            ongoing=data["ongoing"],
+            strength=data["strength"],
+            confidence=data["confidence"],
+            notes=data["notes"],
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("An .xlsx workbook (sheets actors, relationships, citations), a .zip of CSV files, "
+                    "one .csv table, or a .json map document."),
+    )

@@ -1,0 +1,454 @@
+"""Importing a country's map from tables: every row is checked first, and nothing is written unless all pass.
+
+Actors are matched by their reference in the country, relationships by (from, type, to, start), sources by
+(title, link): importing the same file twice changes nothing the second time.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
+from egide.actors.services import User, _author
+from egide.actors.tabular import Row, Tables
+from egide.core import taxonomy
+from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
+
+TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
+FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
+BATCH = 500
+
+RelationshipKey = tuple[str, str, str, datetime.date | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    table: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.table}, row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    actors_created: int = 0
+    actors_updated: int = 0
+    actors_unchanged: int = 0
+    relationships_created: int = 0
+    relationships_updated: int = 0
+    relationships_unchanged: int = 0
+    sources_created: int = 0
+    citations_created: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.actors_created,
+                self.actors_updated,
+                self.relationships_created,
+                self.relationships_updated,
+                self.sources_created,
+                self.citations_created,
+            )
+        )
+
+
+class ImportRejected(Exception):
+    """The file has problems; none of it was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+        self.problems = problems
+
+
+@dataclass(slots=True)
+class _Plan:
+    problems: list[ImportProblem] = field(default_factory=list)
+    actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actor_rows: dict[str, int] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+    relationships: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
+    citations: list[tuple[str, RelationshipKey | str, dict[str, Any]]] = field(default_factory=list)
+
+    def problem(self, table: str, row: Row, column: str, message: str) -> None:
+        self.problems.append(ImportProblem(table, row.number, column, message))
+
+
+def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
+    text = row.get(column).lower()
+    if not text:
+        return default
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    plan.problem(table, row, column, _("“%(value)s” is not yes or no.") % {"value": row.get(column)})
+    return default
+
+
+def _date(plan: _Plan, table: str, row: Row, column: str) -> FuzzyDate | None:
+    text = row.get(column)
+    if not text:
+        return None
+    try:
+        return FuzzyDate.parse(text)
+    except FuzzyDateError:
+        plan.problem(table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.")
+                     % {"value": text})
+        return None
+
+
+def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str, Any] | None:
+    title = row.get(f"{prefix}title")
+    others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", "locator")]
+    if not title:
+        if any(others):
+            plan.problem(table, row, f"{prefix}title", _("A cited source needs a title."))
+        return None
+    url = row.get(f"{prefix}url")
+    if url and not url.lower().startswith(("http://", "https://")):
+        plan.problem(table, row, f"{prefix}url", _("A link must start with http:// or https://."))
+    return {
+        "title": title[:500],
+        "author": row.get(f"{prefix}author")[:300],
+        "published": _date(plan, table, row, f"{prefix}date"),
+        "url": url,
+        "locator": row.get(f"{prefix}locator")[:500],
+    }
+
+
+def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor]) -> None:
+    file_references = {row.get("reference") for row in tables.actors}
+    for row in tables.actors:
+        reference = row.get("reference")
+        if reference in plan.actor_rows:
+            plan.problem(
+                "actors", row, "reference",
+                _("“%(reference)s” is used again; it first appears on row %(row)s.")
+                % {"reference": reference, "row": plan.actor_rows[reference]},
+            )
+            continue
+        kind = row.get("kind")
+        confidence = row.get("confidence").lower() or "medium"
+        facts = ActorFacts(
+            country=country,
+            reference=reference,
+            kind=kind,
+            name_en=row.get("name_en"),
+            name_fr=row.get("name_fr"),
+            confidence=confidence,
+        )
+        for problem in check_actor(facts):
+            plan.problem("actors", row, problem.field, problem.message)
+        plan.actor_rows[reference] = row.number
+        if kind not in taxonomy.KIND_BY_CODE:
+            continue
+        plan.actors[reference] = {
+            "kind": kind,
+            "family": taxonomy.KIND_BY_CODE[kind].family,
+            "name_en": (row.get("name_en") or row.get("name_fr"))[:300],
+            "name_fr": (row.get("name_fr") or row.get("name_en"))[:300],
+            "acronym_en": row.get("acronym_en")[:32],
+            "acronym_fr": row.get("acronym_fr")[:32],
+            "statutory": _boolean(plan, "actors", row, "statutory", default=True),
+            "legitimacy_disputed": _boolean(plan, "actors", row, "legitimacy_disputed", default=False),
+            "mandate_text": row.get("mandate_text"),
+            "mandate_reference": row.get("mandate_reference")[:500],
+            "confidence": confidence,
+            "notes": row.get("notes"),
+        }
+        parent = row.get("parent")
+        if parent:
+            if parent not in existing and parent not in file_references:
+                plan.problem("actors", row, "parent",
+                             _("No actor has the reference “%(reference)s”.") % {"reference": parent})
+            else:
+                plan.parents[reference] = parent
+        citation = _citation_fields(plan, "actors", row, "source_")
+        if citation:
+            plan.citations.append(("actor", reference, citation))
+    _check_parent_loops(plan, tables, existing)
+
+
+def _check_parent_loops(plan: _Plan, tables: Tables, existing: dict[str, Actor]) -> None:
+    by_id = {actor.pk: reference for reference, actor in existing.items()}
+    parent_of = {
+        reference: by_id[actor.parent_id]
+        for reference, actor in existing.items()
+        if actor.parent_id is not None and actor.parent_id in by_id
+    }
+    parent_of.update(plan.parents)
+    rows = {row.get("reference"): row for row in tables.actors}
+    for reference in plan.parents:
+        seen = {reference}
+        current = parent_of.get(reference)
+        while current is not None:
+            if current in seen:
+                plan.problem("actors", rows[reference], "parent",
+                             _("This parent makes a loop: the actor would be its own ancestor."))
+                break
+            seen.add(current)
+            current = parent_of.get(current)
+
+
+def _relationship_key(from_reference: str, type: str, to_reference: str, start: FuzzyDate | None) -> RelationshipKey:
+    return (from_reference, type, to_reference, start.first_day if start else None)
+
+
+def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor]) -> None:
+    seen: dict[RelationshipKey, int] = {}
+    for row in tables.relationships:
+        ends = {}
+        for column in ("from", "to"):
+            reference = row.get(column)
+            if reference in plan.actors:
+                ends[column] = plan.actors[reference]["family"]
+            elif reference in existing:
+                ends[column] = existing[reference].family
+            else:
+                plan.problem("relationships", row, column,
+                             _("No actor has the reference “%(reference)s”.") % {"reference": reference})
+        start = _date(plan, "relationships", row, "start")
+        end = _date(plan, "relationships", row, "end")
+        ongoing = _boolean(plan, "relationships", row, "ongoing", default=end is None)
+        strength = row.get("strength").lower() or "moderate"
+        confidence = row.get("confidence").lower() or "medium"
+        if len(ends) < 2:
+            continue
+        facts = RelationshipFacts(
+            type=row.get("type"),
+            source_reference=row.get("from"),
+            target_reference=row.get("to"),
+            source_country=country,
+            target_country=country,
+            source_family=ends["from"],
+            target_family=ends["to"],
+            start=start,
+            end=end,
+            ongoing=ongoing,
+            strength=strength,
+            confidence=confidence,
+        )
+        for problem in check_relationship(facts):
+            column = {"target": "to", "source": "from"}.get(problem.field, problem.field)
+            plan.problem("relationships", row, column, problem.message)
+        key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
+        if key in seen:
+            plan.problem("relationships", row, "from",
+                         _("The same relationship (from, type, to, start) already appears on row %(row)s.")
+                         % {"row": seen[key]})
+            continue
+        seen[key] = row.number
+        plan.relationships[key] = {
+            "legal_basis": row.get("legal_basis")[:500],
+            "start_date": start.first_day if start else None,
+            "start_precision": start.precision if start else DAY,
+            "end_date": end.first_day if end else None,
+            "end_precision": end.precision if end else DAY,
+            "ongoing": ongoing,
+            "strength": strength,
+            "confidence": confidence,
+            "notes": row.get("notes"),
+        }
+        citation = _citation_fields(plan, "relationships", row, "source_")
+        if citation:
+            plan.citations.append(("relationship", key, citation))
+
+
+def _plan_citations(
+    plan: _Plan, tables: Tables, existing: dict[str, Actor], existing_relationships: set[RelationshipKey]
+) -> None:
+    for row in tables.citations:
+        record = row.get("record").lower()
+        citation = _citation_fields(plan, "citations", row, "")
+        if record == "actor":
+            reference = row.get("actor")
+            if reference not in plan.actors and reference not in existing:
+                plan.problem("citations", row, "actor",
+                             _("No actor has the reference “%(reference)s”.") % {"reference": reference})
+            elif citation:
+                plan.citations.append(("actor", reference, citation))
+        elif record == "relationship":
+            start = _date(plan, "citations", row, "start")
+            key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
+            if key not in plan.relationships and key not in existing_relationships:
+                plan.problem("citations", row, "from",
+                             _("No relationship matches these from, type, to and start."))
+            elif citation:
+                plan.citations.append(("relationship", key, citation))
+        else:
+            plan.problem("citations", row, "record", _("The record must be “actor” or “relationship”."))
+
+
+def _changed(instance: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(instance, name) != value for name, value in values.items())
+
+
+def _batched(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+@transaction.atomic
+def country_map_import(*, user: User | None, country: str, tables: Tables) -> ImportReport:
+    """Check every row of every table, then write them all, or raise ImportRejected and write nothing."""
+    author = _author(user)
+    existing = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
+    existing_relationships: dict[RelationshipKey, Relationship] = {}
+    reference_of = {actor.pk: reference for reference, actor in existing.items()}
+    for relationship in Relationship.objects.filter(country=country):
+        key = (
+            reference_of[relationship.source_id],
+            relationship.type,
+            reference_of[relationship.target_id],
+            relationship.start_date,
+        )
+        existing_relationships[key] = relationship
+
+    plan = _Plan()
+    _plan_actors(plan, country, tables, existing)
+    _plan_relationships(plan, country, tables, existing)
+    _plan_citations(plan, tables, existing, set(existing_relationships))
+    if plan.problems:
+        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
+
+    report = ImportReport()
+    new_actors, changed_actors = [], []
+    for reference, values in plan.actors.items():
+        actor = existing.get(reference)
+        if actor is None:
+            actor = Actor(country=country, reference=reference, created_by=author, updated_by=author, **values)
+            new_actors.append(actor)
+        elif _changed(actor, values):
+            for name, value in values.items():
+                setattr(actor, name, value)
+            actor.updated_by = author
+            changed_actors.append(actor)
+    for batch in _batched(new_actors):
+        Actor.objects.bulk_create(batch)
+    actor_fields = [*next(iter(plan.actors.values()), {}).keys(), "updated_by", "updated_at"]
+    now = datetime.datetime.now(datetime.UTC)
+    for actor in changed_actors:
+        actor.updated_at = now
+    if changed_actors:
+        Actor.objects.bulk_update(changed_actors, actor_fields, batch_size=BATCH)
+    report.actors_created = len(new_actors)
+    report.actors_updated = len(changed_actors)
+    report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
+
+    by_reference = {**existing, **{actor.reference: actor for actor in new_actors}}
+    reparented = []
+    for reference in plan.actors:
+        actor = by_reference[reference]
+        parent = plan.parents.get(reference)
+        parent_id = by_reference[parent].pk if parent else None
+        if actor.parent_id != parent_id:
+            actor.parent_id = parent_id
+            reparented.append(actor)
+            if reference in existing and actor not in changed_actors:
+                report.actors_updated += 1
+                report.actors_unchanged -= 1
+    if reparented:
+        Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
+
+    new_relationships, changed_relationships = [], []
+    for key, values in plan.relationships.items():
+        from_reference, type, to_reference, _start = key
+        relationship = existing_relationships.get(key)
+        if relationship is None:
+            relationship = Relationship(
+                country=country,
+                source=by_reference[from_reference],
+                target=by_reference[to_reference],
+                type=type,
+                created_by=author,
+                updated_by=author,
+                **values,
+            )
+            new_relationships.append(relationship)
+            existing_relationships[key] = relationship
+        elif _changed(relationship, values):
+            for name, value in values.items():
+                setattr(relationship, name, value)
+            relationship.updated_by = author
+            relationship.updated_at = now
+            changed_relationships.append(relationship)
+    for batch in _batched(new_relationships):
+        Relationship.objects.bulk_create(batch)
+    if changed_relationships:
+        fields = [*next(iter(plan.relationships.values())).keys(), "updated_by", "updated_at"]
+        Relationship.objects.bulk_update(changed_relationships, fields, batch_size=BATCH)
+    report.relationships_created = len(new_relationships)
+    report.relationships_updated = len(changed_relationships)
+    report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
+
+    _write_citations(plan, country, author, by_reference, existing_relationships, report)
+    return report
+
+
+def _write_citations(
+    plan: _Plan,
+    country: str,
+    author: Any,
+    by_reference: dict[str, Actor],
+    relationships: dict[RelationshipKey, Relationship],
+    report: ImportReport,
+) -> None:
+    if not plan.citations:
+        return
+    sources = {(source.title, source.url): source for source in Source.objects.filter(country=country)}
+    new_sources = []
+    for _record, _key, citation in plan.citations:
+        identity = (citation["title"], citation["url"])
+        if identity not in sources:
+            published: FuzzyDate | None = citation["published"]
+            source = Source(
+                country=country,
+                title=citation["title"],
+                author=citation["author"],
+                url=citation["url"],
+                published_on=published.first_day if published else None,
+                published_precision=published.precision if published else DAY,
+                created_by=author,
+                updated_by=author,
+            )
+            sources[identity] = source
+            new_sources.append(source)
+    for batch in _batched(new_sources):
+        Source.objects.bulk_create(batch)
+    report.sources_created = len(new_sources)
+
+    existing = set(
+        Citation.objects.filter(source__country=country).values_list(
+            "source_id", "actor_id", "relationship_id", "locator"
+        )
+    )
+    new_citations = []
+    for record, key, citation in plan.citations:
+        source = sources[(citation["title"], citation["url"])]
+        actor = by_reference[key] if record == "actor" and isinstance(key, str) else None
+        relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
+        identity = (
+            source.pk,
+            actor.pk if actor else None,
+            relationship.pk if relationship else None,
+            citation["locator"],
+        )
+        if identity in existing:
+            continue
+        existing.add(identity)
+        new_citations.append(
+            Citation(source=source, actor=actor, relationship=relationship, locator=citation["locator"])
+        )
+    for batch in _batched(new_citations):
+        Citation.objects.bulk_create(batch)
+    report.citations_created = len(new_citations)

@@ -1,0 +1,125 @@
+"""What makes an actor or a relationship make sense: pure checks shared by forms, the API and imports.
+
+Each check returns problems naming the field at fault, so that a form, an API answer or an import report can
+say exactly where the trouble is.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from egide.core import taxonomy
+from egide.core.fuzzy_dates import FuzzyDate
+from egide.core.reference import countries
+
+REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorFacts:
+    country: str
+    reference: str
+    kind: str
+    name_en: str
+    name_fr: str
+    confidence: str
+    parent_reference: str = ""
+    parent_country: str | None = None
+    parent_ancestry: tuple[str, ...] = ()
+
+
+def check_actor(facts: ActorFacts) -> list[Problem]:
+    problems: list[Problem] = []
+    if facts.country not in countries():
+        problems.append(Problem("country", _("“%(code)s” is not a known country code.") % {"code": facts.country}))
+    if not REFERENCE_PATTERN.match(facts.reference or ""):
+        problems.append(
+            Problem(
+                "reference",
+                _("The reference must be 1 to 64 letters, digits, dots, dashes or underscores."),
+            )
+        )
+    if facts.kind not in taxonomy.KIND_BY_CODE:
+        problems.append(Problem("kind", _("“%(kind)s” is not a known kind of actor.") % {"kind": facts.kind}))
+    if not facts.name_en.strip() and not facts.name_fr.strip():
+        problems.append(Problem("name_en", _("Give the actor a name in English or French.")))
+    if facts.confidence not in taxonomy.CONFIDENCE_BY_CODE:
+        problems.append(Problem("confidence", _("Confidence must be low, medium or high.")))
+    if facts.parent_reference:
+        if facts.parent_reference == facts.reference:
+            problems.append(Problem("parent", _("An actor cannot be its own parent.")))
+        elif facts.parent_country is not None and facts.parent_country != facts.country:
+            problems.append(Problem("parent", _("The parent actor belongs to another country.")))
+        elif facts.reference in facts.parent_ancestry:
+            problems.append(
+                Problem("parent", _("This parent would make a loop: the actor is already one of its ancestors."))
+            )
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipFacts:
+    type: str
+    source_reference: str
+    target_reference: str
+    source_country: str
+    target_country: str
+    source_family: str
+    target_family: str
+    start: FuzzyDate | None
+    end: FuzzyDate | None
+    ongoing: bool
+    strength: str
+    confidence: str
+
+
+def check_relationship(facts: RelationshipFacts) -> list[Problem]:
+    problems: list[Problem] = []
+    if facts.source_reference == facts.target_reference:
+        problems.append(Problem("target", _("An actor cannot be related to itself.")))
+    if facts.source_country != facts.target_country:
+        problems.append(Problem("target", _("Both actors must belong to the same country.")))
+    relationship_type = taxonomy.RELATIONSHIP_TYPE_BY_CODE.get(facts.type)
+    if relationship_type is None:
+        problems.append(
+            Problem("type", _("“%(type)s” is not a known relationship type.") % {"type": facts.type})
+        )
+    else:
+        if facts.source_family not in relationship_type.sources:
+            problems.append(
+                Problem(
+                    "type",
+                    _("An actor of the family “%(family)s” cannot be the source of “%(type)s”.")
+                    % {
+                        "family": taxonomy.FAMILY_BY_CODE[facts.source_family].label,
+                        "type": relationship_type.label,
+                    },
+                )
+            )
+        if facts.target_family not in relationship_type.targets:
+            problems.append(
+                Problem(
+                    "type",
+                    _("An actor of the family “%(family)s” cannot be the target of “%(type)s”.")
+                    % {
+                        "family": taxonomy.FAMILY_BY_CODE[facts.target_family].label,
+                        "type": relationship_type.label,
+                    },
+                )
+            )
+    if facts.start and facts.end and facts.end.last_day < facts.start.first_day:
+        problems.append(Problem("end", _("The end date comes before the start date.")))
+    if facts.ongoing and facts.end:
+        problems.append(Problem("end", _("An ongoing relationship has no end date.")))
+    if facts.strength not in taxonomy.STRENGTH_BY_CODE:
+        problems.append(Problem("strength", _("Strength must be weak, moderate or strong.")))
+    if facts.confidence not in taxonomy.CONFIDENCE_BY_CODE:
+        problems.append(Problem("confidence", _("Confidence must be low, medium or high.")))
+    return problems

@@ -1,0 +1,285 @@
+"""Every read of the map that applies who may see what. Pages, the API, exports and the CLI go through here.
+
+For now any signed-in user reads every record; the access issue narrows these functions, and so every caller.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.core import taxonomy
+from egide.core.fuzzy_dates import format_fuzzy
+from egide.core.labels import Term, active_language
+from egide.core.reference import countries
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def actors_visible(*, user: User) -> QuerySet[Actor]:
+    if not user.is_authenticated:
+        return Actor.objects.none()
+    return Actor.objects.all()
+
+
+def relationships_visible(*, user: User) -> QuerySet[Relationship]:
+    if not user.is_authenticated:
+        return Relationship.objects.none()
+    return Relationship.objects.all()
+
+
+def sources_visible(*, user: User) -> QuerySet[Source]:
+    if not user.is_authenticated:
+        return Source.objects.none()
+    return Source.objects.all()
+
+
+@dataclass(frozen=True, slots=True)
+class CountrySummary:
+    code: str
+    name: str
+    actors: int
+    relationships: int
+    families: dict[str, int]
+
+    @property
+    def family_breakdown(self) -> list[tuple[Term, int]]:
+        return [(family, self.families[family.code]) for family in taxonomy.FAMILIES if family.code in self.families]
+
+
+def country_summaries(*, user: User) -> list[CountrySummary]:
+    """Countries that have a map, with their counts, in the active language's alphabetical order."""
+    actor_counts: dict[str, dict[str, int]] = {}
+    for row in actors_visible(user=user).values("country", "family").annotate(count=Count("id")).order_by():
+        actor_counts.setdefault(row["country"], {})[row["family"]] = row["count"]
+    relationship_counts = {
+        row["country"]: row["count"]
+        for row in relationships_visible(user=user).values("country").annotate(count=Count("id")).order_by()
+    }
+    names = countries()
+    summaries = [
+        CountrySummary(
+            code=code,
+            name=names[code].label if code in names else code,
+            actors=sum(families.values()),
+            relationships=relationship_counts.get(code, 0),
+            families=families,
+        )
+        for code, families in actor_counts.items()
+    ]
+    return sorted(summaries, key=lambda summary: summary.name)
+
+
+ACTOR_SORTS = {
+    "name": ("name_en",),
+    "-name": ("-name_en",),
+    "family": ("family", "name_en"),
+    "-family": ("-family", "name_en"),
+    "kind": ("kind", "name_en"),
+    "-kind": ("-kind", "name_en"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "confidence": ("confidence", "name_en"),
+    "-confidence": ("-confidence", "name_en"),
+    "relationships": ("relationship_count", "name_en"),
+    "-relationships": ("-relationship_count", "name_en"),
+}
+
+RELATIONSHIP_SORTS = {
+    "source": ("source__name_en", "type"),
+    "-source": ("-source__name_en", "type"),
+    "type": ("type", "source__name_en"),
+    "-type": ("-type", "source__name_en"),
+    "target": ("target__name_en", "type"),
+    "-target": ("-target__name_en", "type"),
+    "start": ("start_date", "source__name_en"),
+    "-start": ("-start_date", "source__name_en"),
+    "confidence": ("confidence", "source__name_en"),
+    "-confidence": ("-confidence", "source__name_en"),
+}
+
+
+def _name_sort(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """Sort on the French names when the page is in French."""
+    if active_language() != "fr":
+        return fields
+    return tuple(field.replace("name_en", "name_fr") for field in fields)
+
+
+def country_actors(
+    *, user: User, country: str, family: str = "", kind: str = "", search: str = "", sort: str = "name"
+) -> QuerySet[Actor]:
+    actors = actors_visible(user=user).filter(country=country)
+    if family:
+        actors = actors.filter(family=family)
+    if kind:
+        actors = actors.filter(kind=kind)
+    if search:
+        actors = actors.filter(
+            Q(name_en__icontains=search)
+            | Q(name_fr__icontains=search)
+            | Q(acronym_en__icontains=search)
+            | Q(acronym_fr__icontains=search)
+            | Q(reference__icontains=search)
+        )
+    if sort.lstrip("-") == "relationships":
+        visible = relationships_visible(user=user)
+        actors = actors.annotate(
+            relationship_count=Count("outgoing", filter=Q(outgoing__in=visible), distinct=True)
+            + Count("incoming", filter=Q(incoming__in=visible), distinct=True)
+        )
+    return actors.select_related("parent").order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+
+
+def country_relationships(
+    *, user: User, country: str, type: str = "", search: str = "", sort: str = "source"
+) -> QuerySet[Relationship]:
+    visible_actors = actors_visible(user=user)
+    relationships = relationships_visible(user=user).filter(
+        country=country, source__in=visible_actors, target__in=visible_actors
+    )
+    if type:
+        relationships = relationships.filter(type=type)
+    if search:
+        relationships = relationships.filter(
+            Q(source__name_en__icontains=search)
+            | Q(source__name_fr__icontains=search)
+            | Q(target__name_en__icontains=search)
+            | Q(target__name_fr__icontains=search)
+            | Q(source__acronym_en__icontains=search)
+            | Q(target__acronym_en__icontains=search)
+        )
+    ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
+    return relationships.select_related("source", "target").order_by(*ordering)
+
+
+def _citations() -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def actor_get(*, user: User, pk: int) -> Actor:
+    """One actor with what its page shows; raises Actor.DoesNotExist when it is not the user's to see."""
+    return actors_visible(user=user).select_related("parent").prefetch_related(_citations()).get(pk=pk)
+
+
+def actor_relationships(*, user: User, actor: Actor) -> tuple[list[Relationship], list[Relationship]]:
+    """The relationships going out of and coming into an actor, each with its sources."""
+    visible_actors = actors_visible(user=user)
+    relationships = (
+        relationships_visible(user=user)
+        .filter(Q(source=actor) | Q(target=actor), source__in=visible_actors, target__in=visible_actors)
+        .select_related("source", "target")
+        .prefetch_related(_citations())
+        .order_by("type", "source__name_en", "target__name_en")
+    )
+    outgoing = [relationship for relationship in relationships if relationship.source_id == actor.pk]
+    incoming = [relationship for relationship in relationships if relationship.target_id == actor.pk]
+    return outgoing, incoming
+
+
+def relationship_get(*, user: User, pk: int) -> Relationship:
+    visible_actors = actors_visible(user=user)
+    return (
+        relationships_visible(user=user)
+        .filter(source__in=visible_actors, target__in=visible_actors)
+        .select_related("source", "target")
+        .prefetch_related(_citations())
+        .get(pk=pk)
+    )
+
+
+def country_sources(*, user: User, country: str) -> QuerySet[Source]:
+    return sources_visible(user=user).filter(country=country).order_by("title")
+
+
+def citation_get(*, user: User, pk: int) -> Citation:
+    citation = Citation.objects.select_related("source", "actor", "relationship").get(pk=pk)
+    if citation.actor_id is not None:
+        actors_visible(user=user).get(pk=citation.actor_id)
+    else:
+        relationship_get(user=user, pk=citation.relationship_id)  # type: ignore[arg-type]
+    return citation
+
+
+def country_map(*, user: User, country: str) -> dict[str, Any]:
+    """The country's whole map as plain data: two queries whatever its size."""
+    french = active_language() == "fr"
+    nodes = []
+    families = {term.code: term.label for term in taxonomy.FAMILIES}
+    kinds = {kind.code: kind.label for kind in taxonomy.KINDS}
+    visible_ids: set[int] = set()
+    for row in (
+        actors_visible(user=user)
+        .filter(country=country)
+        .values(
+            "id",
+            "reference",
+            "name_en",
+            "name_fr",
+            "acronym_en",
+            "acronym_fr",
+            "family",
+            "kind",
+            "parent_id",
+            "statutory",
+            "legitimacy_disputed",
+            "confidence",
+        )
+        .order_by("id")
+    ):
+        visible_ids.add(row["id"])
+        nodes.append(
+            {
+                "id": row["id"],
+                "reference": row["reference"],
+                "name": (row["name_fr"] if french else row["name_en"]) or row["name_en"],
+                "acronym": (row["acronym_fr"] if french and row["acronym_fr"] else row["acronym_en"]) or "",
+                "family": row["family"],
+                "family_label": families[row["family"]],
+                "kind": row["kind"],
+                "kind_label": kinds[row["kind"]],
+                "parent": row["parent_id"],
+                "statutory": row["statutory"],
+                "legitimacy_disputed": row["legitimacy_disputed"],
+                "confidence": row["confidence"],
+            }
+        )
+    types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
+    edges = []
+    for row in (
+        relationships_visible(user=user)
+        .filter(country=country)
+        .values(
+            "id",
+            "source_id",
+            "target_id",
+            "type",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "ongoing",
+            "strength",
+            "confidence",
+        )
+        .order_by("id")
+    ):
+        if row["source_id"] not in visible_ids or row["target_id"] not in visible_ids:
+            continue
+        edges.append(
+            {
+                "id": row["id"],
+                "source": row["source_id"],
+                "target": row["target_id"],
+                "type": row["type"],
+                "type_label": types[row["type"]],
+                "start": format_fuzzy(row["start_date"], row["start_precision"]),
+                "end": format_fuzzy(row["end_date"], row["end_precision"]),
+                "ongoing": row["ongoing"],
+                "strength": row["strength"],
+                "confidence": row["confidence"],
+            }
+        )
+    return {"country": country, "nodes": nodes, "edges": edges}

@@ -1,0 +1,245 @@
+"""Every write to the security system map. Each service validates, then writes atomically."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+
+from egide.actors.data import ActorData, CitationData, RelationshipData
+from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
+from egide.core import taxonomy
+from egide.core.fuzzy_dates import DAY, FuzzyDate
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.field, []).append(problem.message)
+        raise ValidationError(errors)
+
+
+def _author(user: User | None) -> AbstractBaseUser | None:
+    return user if isinstance(user, AbstractBaseUser) else None
+
+
+def _ancestry(actor: Actor | None) -> tuple[str, ...]:
+    references: list[str] = []
+    seen: set[int] = set()
+    while actor is not None and actor.pk not in seen:
+        seen.add(actor.pk)
+        references.append(actor.reference)
+        actor = actor.parent
+    return tuple(references)
+
+
+def actor_reference_suggest(*, country: str, data: ActorData, exclude_pk: int | None = None) -> str:
+    """A readable reference, unique in the country, from the acronym or the name."""
+    base = slugify(data.acronym_en or data.acronym_fr or data.name_en or data.name_fr).upper()[:56] or "ACTOR"
+    taken = set(
+        Actor.objects.filter(country=country, reference__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("reference", flat=True)
+    )
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
+    problems = check_actor(
+        ActorFacts(
+            country=country,
+            reference=data.reference,
+            kind=data.kind,
+            name_en=data.name_en,
+            name_fr=data.name_fr,
+            confidence=data.confidence,
+            parent_reference=data.parent.reference if data.parent else "",
+            parent_country=data.parent.country if data.parent else None,
+            parent_ancestry=_ancestry(data.parent),
+        )
+    )
+    duplicate = Actor.objects.filter(country=country, reference=data.reference)
+    if actor is not None:
+        duplicate = duplicate.exclude(pk=actor.pk)
+    if data.reference and duplicate.exists():
+        problems.append(Problem("reference", f"“{data.reference}” is already used by another actor of this country."))
+    _raise(problems)
+
+
+def _apply_actor(actor: Actor, data: ActorData) -> None:
+    actor.reference = data.reference
+    actor.kind = data.kind
+    actor.family = taxonomy.KIND_BY_CODE[data.kind].family
+    actor.name_en = data.name_en.strip() or data.name_fr.strip()
+    actor.name_fr = data.name_fr.strip() or data.name_en.strip()
+    actor.acronym_en = data.acronym_en.strip()
+    actor.acronym_fr = data.acronym_fr.strip()
+    actor.parent = data.parent
+    actor.mandate_text = data.mandate_text.strip()
+    actor.mandate_reference = data.mandate_reference.strip()
+    actor.statutory = data.statutory
+    actor.legitimacy_disputed = data.legitimacy_disputed
+    actor.confidence = data.confidence
+    actor.notes = data.notes.strip()
+
+
+@transaction.atomic
+def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
+    if not data.reference:
+        data.reference = actor_reference_suggest(country=country, data=data)
+    _check_actor(country=country, data=data, actor=None)
+    actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
+    _apply_actor(actor, data)
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def actor_update(*, user: User | None, actor: Actor, data: ActorData) -> Actor:
+    if not data.reference:
+        data.reference = actor.reference
+    _check_actor(country=actor.country, data=data, actor=actor)
+    _apply_actor(actor, data)
+    actor.updated_by = _author(user)
+    actor.save()
+    return actor
+
+
+@transaction.atomic
+def actor_delete(*, user: User | None, actor: Actor) -> None:
+    """Delete an actor with its relationships and citations; its children lose their parent."""
+    actor.delete()
+
+
+def _check_relationship(*, data: RelationshipData) -> None:
+    _raise(
+        check_relationship(
+            RelationshipFacts(
+                type=data.type,
+                source_reference=data.source.reference if data.source.pk != data.target.pk else "",
+                target_reference=data.target.reference if data.source.pk != data.target.pk else "",
+                source_country=data.source.country,
+                target_country=data.target.country,
+                source_family=data.source.family,
+                target_family=data.target.family,
+                start=data.start,
+                end=data.end,
+                ongoing=data.ongoing,
+                strength=data.strength,
+                confidence=data.confidence,
+            )
+        )
+    )
+
+
+def _apply_relationship(relationship: Relationship, data: RelationshipData) -> None:
+    relationship.country = data.source.country
+    relationship.source = data.source
+    relationship.target = data.target
+    relationship.type = data.type
+    relationship.legal_basis = data.legal_basis.strip()
+    relationship.start_date = data.start.first_day if data.start else None
+    relationship.start_precision = data.start.precision if data.start else DAY
+    relationship.end_date = data.end.first_day if data.end else None
+    relationship.end_precision = data.end.precision if data.end else DAY
+    relationship.ongoing = data.ongoing
+    relationship.strength = data.strength
+    relationship.confidence = data.confidence
+    relationship.notes = data.notes.strip()
+
+
+@transaction.atomic
+def relationship_create(*, user: User | None, data: RelationshipData) -> Relationship:
+    _check_relationship(data=data)
+    relationship = Relationship(created_by=_author(user), updated_by=_author(user))
+    _apply_relationship(relationship, data)
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_update(*, user: User | None, relationship: Relationship, data: RelationshipData) -> Relationship:
+    _check_relationship(data=data)
+    _apply_relationship(relationship, data)
+    relationship.updated_by = _author(user)
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def relationship_delete(*, user: User | None, relationship: Relationship) -> None:
+    relationship.delete()
+
+
+@transaction.atomic
+def source_get_or_create(
+    *, user: User | None, country: str, citation: CitationData, document: UploadedFile | None = None
+) -> Source:
+    """The country's source with this title and link, created (or completed) when needed."""
+    title = citation.title.strip()
+    if not title:
+        raise ValidationError({"source_title": ["A source needs a title."]})
+    source, created = Source.objects.get_or_create(
+        country=country,
+        title=title,
+        url=citation.url.strip(),
+        defaults={
+            "author": citation.author.strip(),
+            "published_on": citation.published.first_day if citation.published else None,
+            "published_precision": citation.published.precision if citation.published else DAY,
+            "created_by": _author(user),
+        },
+    )
+    if document is not None:
+        source.document = document
+        source.updated_by = _author(user)
+        source.save()
+    elif not created and citation.author and not source.author:
+        source.author = citation.author.strip()
+        source.save(update_fields=["author", "updated_at"])
+    return source
+
+
+@transaction.atomic
+def citation_add(
+    *,
+    user: User | None,
+    source: Source,
+    actor: Actor | None = None,
+    relationship: Relationship | None = None,
+    locator: str = "",
+) -> Citation:
+    if (actor is None) == (relationship is None):
+        raise ValidationError("A citation backs exactly one actor or one relationship.")
+    record = actor or relationship
+    assert record is not None
+    if source.country != record.country:
+        raise ValidationError({"source": ["The source belongs to another country."]})
+    citation, _created = Citation.objects.get_or_create(
+        source=source, actor=actor, relationship=relationship, locator=locator.strip()
+    )
+    return citation
+
+
+@transaction.atomic
+def citation_remove(*, user: User | None, citation: Citation) -> None:
+    citation.delete()
+
+
+def fuzzy_or_none(text: str, *, field: str) -> FuzzyDate | None:
+    """Parse a date typed by a person, naming the field when it cannot be read."""
+    from egide.core.fuzzy_dates import FuzzyDateError
+
+    if not text or not text.strip():
+        return None
+    try:
+        return FuzzyDate.parse(text)
+    except FuzzyDateError as error:
+        raise ValidationError({field: [str(error)]}) from error

@@ -1,0 +1,470 @@
+"""Pages of the security system map. Thin: forms collect, services write, selectors read."""
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from egide.actors import exporter, selectors, services
+from egide.actors.documents import read_map_file
+from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
+from egide.actors.importer import ImportRejected, country_map_import
+from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.actors.tabular import TableError
+from egide.core import taxonomy
+from egide.core.reference import countries
+
+PAGE_SIZE = 50
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _country_or_404(code: str) -> str:
+    code = code.upper()
+    if code not in countries():
+        raise Http404(_("No such country."))
+    return code
+
+
+def _changed(request: HttpRequest, message: str, *, redirect_to: str) -> HttpResponse:
+    """After a successful change: tell HTMX pages to refresh, or redirect a plain form post."""
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Trigger"] = json.dumps({"egide:changed": {"message": message}})
+        return response
+    messages.success(request, message)
+    return HttpResponseRedirect(redirect_to)
+
+
+def _apply_form_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _cite(request: HttpRequest, form: CitationFieldsMixin, country: str, **record: Any) -> None:
+    data = form.cleaned_data
+    source = data.get("cite_source")
+    citation = form.citation()
+    if citation is not None:
+        source = services.source_get_or_create(
+            user=request.user, country=country, citation=citation, document=data.get("source_document")
+        )
+    if source is not None:
+        services.citation_add(user=request.user, source=source, locator=data.get("source_locator") or "", **record)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    chosen = request.GET.get("country", "").upper()
+    if chosen in countries():
+        return HttpResponseRedirect(reverse("country-detail", kwargs={"code": chosen}))
+    summaries = selectors.country_summaries(user=request.user)
+    mapped = {summary.code for summary in summaries}
+    other_countries = sorted(
+        (term for code, term in countries().items() if code not in mapped), key=lambda term: term.label
+    )
+    return render(
+        request,
+        "actors/home.html",
+        {"summaries": summaries, "other_countries": other_countries, "families": taxonomy.FAMILIES},
+    )
+
+
+def _table_links(request: HttpRequest, prefix: str, sorts: list[str], current: str) -> dict[str, dict[str, str]]:
+    """For each sortable column, the query string that sorts by it (reversing the current direction)."""
+    links = {}
+    for column in sorts:
+        new = f"-{column}" if current == column else column
+        params = request.GET.copy()
+        params[f"{prefix}sort"] = new
+        params.pop(f"{prefix}page", None)
+        links[column] = {
+            "query": params.urlencode(),
+            "state": "ascending" if current == column else "descending" if current == f"-{column}" else "",
+        }
+    return links
+
+
+def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
+    sort = request.GET.get("sort", "name")
+    actors = selectors.country_actors(
+        user=request.user,
+        country=country,
+        family=request.GET.get("family", ""),
+        kind=request.GET.get("kind", ""),
+        search=request.GET.get("q", "").strip(),
+        sort=sort,
+    )
+    page = Paginator(actors, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "actors_page": page,
+        "actor_sorts": _table_links(request, "", ["name", "kind", "family", "reference", "confidence"], sort),
+        "actor_filters": {
+            "family": request.GET.get("family", ""),
+            "q": request.GET.get("q", ""),
+        },
+    }
+
+
+def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
+    sort = request.GET.get("rsort", "source")
+    relationships = selectors.country_relationships(
+        user=request.user,
+        country=country,
+        type=request.GET.get("rtype", ""),
+        search=request.GET.get("rq", "").strip(),
+        sort=sort,
+    )
+    page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("rpage"))
+    return {
+        "relationships_page": page,
+        "relationship_sorts": _table_links(request, "r", ["source", "type", "target", "start", "confidence"], sort),
+        "relationship_filters": {"type": request.GET.get("rtype", ""), "q": request.GET.get("rq", "")},
+    }
+
+
+def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
+    return {
+        "country": country,
+        "country_name": countries()[country].label,
+        "families": taxonomy.FAMILIES,
+        "relationship_types": taxonomy.RELATIONSHIP_TYPES,
+        "query": request.GET.urlencode(),
+    }
+
+
+@login_required
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    context = _country_context(request, country)
+    context.update(_actors_table(request, country))
+    context.update(_relationships_table(request, country))
+    context.update(
+        {
+            "map_url": reverse("api-1:country_map", kwargs={"code": country}),
+            "actor_url_template": reverse("actor-detail", kwargs={"pk": 0}),
+            "sources": selectors.country_sources(user=request.user, country=country),
+        }
+    )
+    return render(request, "actors/country.html", context)
+
+
+@login_required
+def country_actors_table(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    context = _country_context(request, country) | _actors_table(request, country)
+    return render(request, "actors/_actors_table.html", context)
+
+
+@login_required
+def country_relationships_table(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    context = _country_context(request, country) | _relationships_table(request, country)
+    return render(request, "actors/_relationships_table.html", context)
+
+
+def _actor_or_404(request: HttpRequest, pk: int) -> Actor:
+    try:
+        return selectors.actor_get(user=request.user, pk=pk)
+    except Actor.DoesNotExist:
+        raise Http404(_("No such actor.")) from None
+
+
+def _relationship_or_404(request: HttpRequest, pk: int) -> Relationship:
+    try:
+        return selectors.relationship_get(user=request.user, pk=pk)
+    except Relationship.DoesNotExist:
+        raise Http404(_("No such relationship.")) from None
+
+
+@login_required
+def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor_or_404(request, pk)
+    outgoing, incoming = selectors.actor_relationships(user=request.user, actor=actor)
+    children = selectors.actors_visible(user=request.user).filter(parent=actor).order_by("name_en")
+    return render(
+        request,
+        "actors/actor.html",
+        {"actor": actor, "outgoing": outgoing, "incoming": incoming, "children": children},
+    )
+
+
+def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    form = context["form"]
+    citation_names = set(CitationFieldsMixin.base_fields)
+    context["main_fields"] = [field for field in form if field.name not in citation_names]
+    context["citation_fields"] = [field for field in form if field.name in citation_names]
+    # A plain (non-HTMX) visit gets a whole page around the same form.
+    if not _is_htmx(request):
+        context["partial"] = template
+        return render(request, "actors/form_page.html", context)
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_create(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    form_kwargs = {
+        "actors": selectors.country_actors(user=request.user, country=country),
+        "sources": selectors.country_sources(user=request.user, country=country),
+    }
+    form = ActorForm(request.POST or None, request.FILES or None, **form_kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                actor = services.actor_create(user=request.user, country=country, data=form.to_data())
+                _cite(request, form, country, actor=actor)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _changed(
+                request,
+                _("Actor “%(name)s” created.") % {"name": actor.name},
+                redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}),
+            )
+    return _form_response(
+        request,
+        "actors/_actor_form.html",
+        {"form": form, "title": _("New actor"), "action": reverse("actor-create", kwargs={"code": country}),
+         "cancel": reverse("country-detail", kwargs={"code": country})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor_or_404(request, pk)
+    form = ActorForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=actor,
+        actors=selectors.country_actors(user=request.user, country=actor.country),
+        sources=selectors.country_sources(user=request.user, country=actor.country),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.actor_update(user=request.user, actor=actor, data=form.to_data())
+                _cite(request, form, actor.country, actor=actor)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _changed(
+                request,
+                _("Actor “%(name)s” saved.") % {"name": actor.name},
+                redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}),
+            )
+    return _form_response(
+        request,
+        "actors/_actor_form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": actor.name},
+         "action": reverse("actor-edit", kwargs={"pk": actor.pk}),
+         "cancel": reverse("actor-detail", kwargs={"pk": actor.pk})},
+    )
+
+
+@login_required
+@require_POST
+def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor_or_404(request, pk)
+    name, country = actor.name, actor.country
+    services.actor_delete(user=request.user, actor=actor)
+    message = _("Actor “%(name)s” deleted, with its relationships.") % {"name": name}
+    destination = reverse("country-detail", kwargs={"code": country})
+    if _is_htmx(request) and request.POST.get("next") == "country":
+        messages.success(request, message)
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = destination
+        return response
+    return _changed(request, message, redirect_to=destination)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_create(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    actors = selectors.country_actors(user=request.user, country=country)
+    initial = {}
+    if request.GET.get("source"):
+        initial["source"] = request.GET["source"]
+    if request.GET.get("target"):
+        initial["target"] = request.GET["target"]
+    form = RelationshipForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        actors=actors,
+        sources=selectors.country_sources(user=request.user, country=country),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                relationship = services.relationship_create(user=request.user, data=form.to_data())
+                _cite(request, form, country, relationship=relationship)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _changed(
+                request,
+                _("Relationship “%(relationship)s” created.") % {"relationship": relationship},
+                redirect_to=reverse("actor-detail", kwargs={"pk": relationship.source_id}),
+            )
+    return _form_response(
+        request,
+        "actors/_relationship_form.html",
+        {"form": form, "title": _("New relationship"),
+         "action": reverse("relationship-create", kwargs={"code": country}),
+         "cancel": reverse("country-detail", kwargs={"code": country})},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = _relationship_or_404(request, pk)
+    initial = {
+        "source": relationship.source,
+        "target": relationship.target,
+        "type": relationship.type,
+        "legal_basis": relationship.legal_basis,
+        "start": relationship.start,
+        "end": relationship.end,
+        "ongoing": relationship.ongoing,
+        "strength": relationship.strength,
+        "confidence": relationship.confidence,
+        "notes": relationship.notes,
+    }
+    form = RelationshipForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        actors=selectors.country_actors(user=request.user, country=relationship.country),
+        sources=selectors.country_sources(user=request.user, country=relationship.country),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.relationship_update(user=request.user, relationship=relationship, data=form.to_data())
+                _cite(request, form, relationship.country, relationship=relationship)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            return _changed(
+                request,
+                _("Relationship “%(relationship)s” saved.") % {"relationship": relationship},
+                redirect_to=reverse("actor-detail", kwargs={"pk": relationship.source_id}),
+            )
+    return _form_response(
+        request,
+        "actors/_relationship_form.html",
+        {"form": form, "title": _("Edit relationship"),
+         "action": reverse("relationship-edit", kwargs={"pk": relationship.pk}),
+         "cancel": reverse("actor-detail", kwargs={"pk": relationship.source_id})},
+    )
+
+
+@login_required
+@require_POST
+def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = _relationship_or_404(request, pk)
+    label, source_id = str(relationship), relationship.source_id
+    services.relationship_delete(user=request.user, relationship=relationship)
+    return _changed(
+        request,
+        _("Relationship “%(relationship)s” deleted.") % {"relationship": label},
+        redirect_to=reverse("actor-detail", kwargs={"pk": source_id}),
+    )
+
+
+@login_required
+@require_POST
+def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        citation = selectors.citation_get(user=request.user, pk=pk)
+    except (Citation.DoesNotExist, Actor.DoesNotExist, Relationship.DoesNotExist):
+        raise Http404(_("No such citation.")) from None
+    actor_id = citation.actor_id or (citation.relationship.source_id if citation.relationship else None)
+    services.citation_remove(user=request.user, citation=citation)
+    return _changed(
+        request,
+        _("Citation of “%(source)s” removed.") % {"source": citation.source.title},
+        redirect_to=reverse("actor-detail", kwargs={"pk": actor_id}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def country_import(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
+            form.add_error("file", _("The file is larger than %(size)s MB.")
+                           % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20})
+        else:
+            try:
+                tables = read_map_file(upload.read(), filename=upload.name)
+                report = country_map_import(user=request.user, country=country, tables=tables)
+            except TableError as error:
+                form.add_error("file", str(error))
+            except ImportRejected as rejected:
+                context["problems"] = rejected.problems
+            else:
+                context["report"] = report
+                messages.success(request, _("Import finished."))
+    return render(request, "actors/import.html", context)
+
+
+@login_required
+def country_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    country = _country_or_404(code)
+    if fmt not in exporter.FORMATS:
+        raise Http404(_("Unknown export format."))
+    content = exporter.export_map(user=request.user, country=country, fmt=fmt)
+    response = HttpResponse(content, content_type=exporter.CONTENT_TYPES[fmt])
+    filename = f"egide-{country}-map.{exporter.EXTENSIONS[fmt]}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404(_("Unknown template format."))
+    response = HttpResponse(exporter.export_template(fmt), content_type=exporter.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="egide-map-template.{exporter.EXTENSIONS[fmt]}"'
+    return response
+
+
+
+
+@login_required
+def source_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve a source's uploaded document to those who may see the source, never as a public file."""
+    try:
+        source = selectors.sources_visible(user=request.user).get(pk=pk)
+    except Source.DoesNotExist:
+        raise Http404(_("No such source.")) from None
+    if not source.document:
+        raise Http404(_("This source has no uploaded document."))
+    return FileResponse(source.document.open("rb"), as_attachment=True,
+                        filename=source.document.name.rsplit("/", 1)[-1])

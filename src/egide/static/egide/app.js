@@ -1,0 +1,61 @@
+// Égide's page behaviour: the form dialog, change confirmations, and error notices. No inline scripts:
+// the content security policy forbids them.
+(function () {
+  "use strict";
+
+  function dialog() {
+    return document.getElementById("dialog");
+  }
+
+  function toast(message, kind) {
+    const region = document.getElementById("toasts");
+    if (!region || !message) return;
+    const item = document.createElement("p");
+    item.className = "toast toast-" + (kind || "success");
+    item.textContent = message;
+    region.appendChild(item);
+    window.setTimeout(function () {
+      item.classList.add("leaving");
+      window.setTimeout(function () { item.remove(); }, 400);
+    }, 5000);
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    if (target && target.id === "dialog-content") {
+      const box = dialog();
+      if (box && !box.open) box.showModal();
+      const first = target.querySelector(".has-error input, .has-error select, .has-error textarea") ||
+        target.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    const closer = event.target.closest("[data-close-dialog]");
+    if (closer) {
+      event.preventDefault();
+      const box = dialog();
+      if (box && box.open) box.close();
+    }
+  });
+
+  document.body.addEventListener("egide:changed", function (event) {
+    const box = dialog();
+    if (box && box.open) box.close();
+    toast(event.detail && event.detail.message, "success");
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    const status = event.detail.xhr ? event.detail.xhr.status : 0;
+    const messages = document.body.dataset;
+    toast((messages.errorMessage || "Error") + " (" + status + ")", "error");
+  });
+
+  // Keep one export menu open at a time, and close it when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+})();
