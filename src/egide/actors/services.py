@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
 from egide.core import taxonomy
-from egide.core.fuzzy_dates import DAY, FuzzyDate
+from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -69,7 +70,12 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
     if actor is not None:
         duplicate = duplicate.exclude(pk=actor.pk)
     if data.reference and duplicate.exists():
-        problems.append(Problem("reference", f"“{data.reference}” is already used by another actor of this country."))
+        problems.append(
+            Problem(
+                "reference",
+                _("“%(reference)s” is already used by another actor of this country.") % {"reference": data.reference},
+            )
+        )
     _raise(problems)
 
 
@@ -185,7 +191,7 @@ def source_get_or_create(
     """The country's source with this title and link, created (or completed) when needed."""
     title = citation.title.strip()
     if not title:
-        raise ValidationError({"source_title": ["A source needs a title."]})
+        raise ValidationError({"source_title": [_("A source needs a title.")]})
     source, created = Source.objects.get_or_create(
         country=country,
         title=title,
@@ -217,11 +223,11 @@ def citation_add(
     locator: str = "",
 ) -> Citation:
     if (actor is None) == (relationship is None):
-        raise ValidationError("A citation backs exactly one actor or one relationship.")
+        raise ValidationError(_("A citation backs exactly one actor or one relationship."))
     record = actor or relationship
     assert record is not None
     if source.country != record.country:
-        raise ValidationError({"source": ["The source belongs to another country."]})
+        raise ValidationError({"source": [_("The source belongs to another country.")]})
     citation, _created = Citation.objects.get_or_create(
         source=source, actor=actor, relationship=relationship, locator=locator.strip()
     )
@@ -235,8 +241,6 @@ def citation_remove(*, user: User | None, citation: Citation) -> None:
 
 def fuzzy_or_none(text: str, *, field: str) -> FuzzyDate | None:
     """Parse a date typed by a person, naming the field when it cannot be read."""
-    from egide.core.fuzzy_dates import FuzzyDateError
-
     if not text or not text.strip():
         return None
     try:
