@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
-from django.utils.csp import CSP  # type: ignore[attr-defined]
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from egide.environment import SettingError, read_bool, read_list, read_secret_key, read_string

@@ -195,7 +195,7 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
 
 
 def map_graphml(*, user: User, country: str) -> bytes:
-    graph = nx.MultiDiGraph(country=country)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(country=country)
     data = selectors.country_map(user=user, country=country)
     for node in data["nodes"]:
         graph.add_node(

@@ -26,8 +26,8 @@ def _terms(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in terms]
 
 
-class ActorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Actor) -> str:  # type: ignore[override]
+class ActorChoiceField(forms.ModelChoiceField[Actor]):
+    def label_from_instance(self, obj: Actor) -> str:
         return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
 
 

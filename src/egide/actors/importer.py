@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
-from egide.actors.services import User, _author
+from egide.core.users import AnyUser as User
+from egide.core.users import author as _author
 from egide.actors.tabular import Row, Tables
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -360,11 +361,12 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
     if reparented:
         Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
 
-    new_relationships, changed_relationships = [], []
+    new_relationships: list[Relationship] = []
+    changed_relationships: list[Relationship] = []
     for key, values in plan.relationships.items():
         from_reference, type, to_reference, _start = key
-        relationship = existing_relationships.get(key)
-        if relationship is None:
+        existing_relationship = existing_relationships.get(key)
+        if existing_relationship is None:
             relationship = Relationship(
                 country=country,
                 source=by_reference[from_reference],
@@ -376,12 +378,12 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
             )
             new_relationships.append(relationship)
             existing_relationships[key] = relationship
-        elif _changed(relationship, values):
+        elif _changed(existing_relationship, values):
             for name, value in values.items():
-                setattr(relationship, name, value)
-            relationship.updated_by = author
-            relationship.updated_at = now
-            changed_relationships.append(relationship)
+                setattr(existing_relationship, name, value)
+            existing_relationship.updated_by = author
+            existing_relationship.updated_at = now
+            changed_relationships.append(existing_relationship)
     for batch in _batched(new_relationships):
         Relationship.objects.bulk_create(batch)
     if changed_relationships:
@@ -427,7 +429,7 @@ def _write_citations(
         Source.objects.bulk_create(batch)
     report.sources_created = len(new_sources)
 
-    existing = set(
+    existing: set[tuple[int, int | None, int | None, str]] = set(
         Citation.objects.filter(source__country=country).values_list(
             "source_id", "actor_id", "relationship_id", "locator"
         )
@@ -437,15 +439,15 @@ def _write_citations(
         source = sources[(citation["title"], citation["url"])]
         actor = by_reference[key] if record == "actor" and isinstance(key, str) else None
         relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        identity = (
+        citation_identity = (
             source.pk,
             actor.pk if actor else None,
             relationship.pk if relationship else None,
             citation["locator"],
         )
-        if identity in existing:
+        if citation_identity in existing:
             continue
-        existing.add(identity)
+        existing.add(citation_identity)
         new_citations.append(
             Citation(source=source, actor=actor, relationship=relationship, locator=citation["locator"])
         )

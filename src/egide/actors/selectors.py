@@ -6,7 +6,6 @@ For now any signed-in user reads every record; the access issue narrows these fu
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -14,8 +13,9 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
 from egide.core.labels import Term, active_language
 from egide.core.reference import countries
+from egide.core.users import AnyUser
 
-User = AbstractBaseUser | AnonymousUser
+User = AnyUser
 
 
 def actors_visible(*, user: User) -> QuerySet[Actor]:
@@ -155,7 +155,7 @@ def country_relationships(
     return relationships.select_related("source", "target").order_by(*ordering)
 
 
-def _citations() -> Prefetch:  # type: ignore[type-arg]
+def _citations() -> Prefetch:
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
@@ -248,7 +248,7 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
         )
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
     edges = []
-    for row in (
+    for edge in (
         relationships_visible(user=user)
         .filter(country=country)
         .values(
@@ -266,20 +266,20 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
         )
         .order_by("id")
     ):
-        if row["source_id"] not in visible_ids or row["target_id"] not in visible_ids:
+        if edge["source_id"] not in visible_ids or edge["target_id"] not in visible_ids:
             continue
         edges.append(
             {
-                "id": row["id"],
-                "source": row["source_id"],
-                "target": row["target_id"],
-                "type": row["type"],
-                "type_label": types[row["type"]],
-                "start": format_fuzzy(row["start_date"], row["start_precision"]),
-                "end": format_fuzzy(row["end_date"], row["end_precision"]),
-                "ongoing": row["ongoing"],
-                "strength": row["strength"],
-                "confidence": row["confidence"],
+                "id": edge["id"],
+                "source": edge["source_id"],
+                "target": edge["target_id"],
+                "type": edge["type"],
+                "type_label": types[edge["type"]],
+                "start": format_fuzzy(edge["start_date"], edge["start_precision"]),
+                "end": format_fuzzy(edge["end_date"], edge["end_precision"]),
+                "ongoing": edge["ongoing"],
+                "strength": edge["strength"],
+                "confidence": edge["confidence"],
             }
         )
     return {"country": country, "nodes": nodes, "edges": edges}

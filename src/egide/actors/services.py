@@ -1,6 +1,5 @@
 """Every write to the security system map. Each service validates, then writes atomically."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -12,8 +11,9 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
+from egide.core.users import AnyUser, author
 
-User = AbstractBaseUser | AnonymousUser
+User = AnyUser
 
 
 def _raise(problems: list[Problem]) -> None:
@@ -24,28 +24,23 @@ def _raise(problems: list[Problem]) -> None:
         raise ValidationError(errors)
 
 
-def _author(user: User | None) -> AbstractBaseUser | None:
-    return user if isinstance(user, AbstractBaseUser) else None
+_author = author
 
 
 def _ancestry(actor: Actor | None) -> tuple[str, ...]:
     references: list[str] = []
     seen: set[int] = set()
-    while actor is not None and actor.pk not in seen:
+    while actor is not None and actor.pk is not None and actor.pk not in seen:
         seen.add(actor.pk)
         references.append(actor.reference)
         actor = actor.parent
     return tuple(references)
 
 
-def actor_reference_suggest(*, country: str, data: ActorData, exclude_pk: int | None = None) -> str:
+def actor_reference_suggest(*, country: str, data: ActorData) -> str:
     """A readable reference, unique in the country, from the acronym or the name."""
     base = slugify(data.acronym_en or data.acronym_fr or data.name_en or data.name_fr).upper()[:56] or "ACTOR"
-    taken = set(
-        Actor.objects.filter(country=country, reference__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("reference", flat=True)
-    )
+    taken = set(Actor.objects.filter(country=country, reference__startswith=base).values_list("reference", flat=True))
     candidate, number = base, 2
     while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
@@ -67,7 +62,7 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
         )
     )
     duplicate = Actor.objects.filter(country=country, reference=data.reference)
-    if actor is not None:
+    if actor is not None and actor.pk is not None:
         duplicate = duplicate.exclude(pk=actor.pk)
     if data.reference and duplicate.exists():
         problems.append(

@@ -7,7 +7,7 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
@@ -216,7 +216,7 @@ def read_tables(data: bytes, *, filename: str) -> Tables:
         return _read_xlsx(data, filename)
     if lower.endswith(".zip"):
         return _read_zip(data, filename)
-    if lower.endswith(".csv") or lower.endswith(".txt"):
+    if lower.endswith((".csv", ".txt")):
         table, rows = _read_csv(data, name=None, filename=filename)
         tables = Tables()
         tables.table(table).extend(rows)
@@ -240,8 +240,9 @@ def write_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def write_xlsx(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence[object]]]], *, notes: Sequence[
-        tuple[str, str, str]] = ()) -> bytes:
+def write_xlsx(
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]], *, notes: Sequence[tuple[str, str, str]] = ()
+) -> bytes:
     """A workbook with one sheet per table (bold, frozen header) and, when given, a sheet of valid codes."""
     workbook = Workbook(write_only=False)
     default = workbook.active

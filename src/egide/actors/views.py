@@ -221,11 +221,12 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
-    form_kwargs = {
-        "actors": selectors.country_actors(user=request.user, country=country),
-        "sources": selectors.country_sources(user=request.user, country=country),
-    }
-    form = ActorForm(request.POST or None, request.FILES or None, **form_kwargs)
+    form = ActorForm(
+        request.POST or None,
+        request.FILES or None,
+        actors=selectors.country_actors(user=request.user, country=country),
+        sources=selectors.country_sources(user=request.user, country=country),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -458,7 +459,7 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def source_document(request: HttpRequest, pk: int) -> HttpResponse:
+def source_document(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a source's uploaded document to those who may see the source, never as a public file."""
     try:
         source = selectors.sources_visible(user=request.user).get(pk=pk)
@@ -466,5 +467,5 @@ def source_document(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such source.")) from None
     if not source.document:
         raise Http404(_("This source has no uploaded document."))
-    return FileResponse(source.document.open("rb"), as_attachment=True,
-                        filename=source.document.name.rsplit("/", 1)[-1])
+    name = (source.document.name or "document").rsplit("/", 1)[-1]
+    return FileResponse(source.document.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,1177 @@
+/*
+ * Égide: the interactive map of a country's security system.
+ *
+ * Markup: actors/_map.html (section#map).  Look: egide/map.css, whose custom properties give the colours.
+ * Needs Apache ECharts (window.echarts), loaded before this file.  No build step, no inline code (strict CSP).
+ *
+ * - Fetches the JSON at data-map-url ({country, nodes, edges}) and draws it as an ECharts graph.
+ * - The layout is a force-directed one computed here (Fruchterman–Reingold, exact repulsion for small maps,
+ *   grid-approximated repulsion and a time budget for large ones), then drawn with `layout: 'none'`, so that
+ *   positions stay put when filters change and when the data is reloaded after an edit.
+ * - Every visible string comes from the data-* attributes of #map-strings (translated by Django).
+ * - Hooks for tests: #map[data-ready|data-state|data-node-count|data-edge-count], window.egideMap.
+ */
+(function () {
+  'use strict';
+
+  var SERIES_ID = 'actors';
+  var FAMILY_ORDER = ['security_providers', 'management', 'supervisory', 'justice', 'public_information'];
+  var TYPE_ORDER = ['commands', 'administers', 'oversees', 'audits', 'funds', 'adjudicates', 'appoints',
+    'reports_to', 'scrutinises', 'coordinates_with'];
+  var LARGE_NODES = 800; // beyond this many actors (or LARGE_EDGES relationships) the display is simplified
+  var LARGE_EDGES = 4000;
+  var EXACT_REPULSION_MAX = 350; // up to this many actors, every pair of actors repels
+  var LAYOUT_BUDGET_MS = 700; // hard time limit for the layout, whatever the size
+  var LABELS_IN_LARGE_MODE = 60; // names always shown on a large map (the most connected actors)
+  var ZOOM_FOR_ALL_LABELS = 3; // on a large map, show every name (without overlaps) past this zoom
+  var MAX_SEARCH_RESULTS = 8;
+  var MAX_RELATIONSHIPS_LISTED = 60;
+  var STRENGTH_WIDTH = { weak: 1.2, moderate: 2.2, strong: 3.6 };
+  var STRENGTH_PULL = { weak: 0.75, moderate: 1, strong: 1.35 };
+
+  // ------------------------------------------------------------------------------------------ helpers
+
+  function format(template, values) {
+    return String(template || '').replace(/%\((\w+)\)s/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function escapeHtml(value) {
+    return String(value == null ? '' : value)
+      .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  }
+
+  function fold(value) {
+    // Case- and accent-insensitive comparison ("Ministère" matches "ministere").
+    return String(value || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value == null || value === false) return;
+        if (key === 'text') node.textContent = value;
+        else if (key === 'className') node.className = value;
+        else node.setAttribute(key, value === true ? '' : value);
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child == null) return;
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function relSwatch(type) {
+    var ns = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'rel-swatch rel-' + type);
+    svg.setAttribute('width', '26');
+    svg.setAttribute('height', '10');
+    svg.setAttribute('viewBox', '0 0 36 10');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    var line = document.createElementNS(ns, 'line');
+    line.setAttribute('x1', '1'); line.setAttribute('y1', '5');
+    line.setAttribute('x2', '28'); line.setAttribute('y2', '5');
+    var head = document.createElementNS(ns, 'path');
+    head.setAttribute('d', 'M27 1.2 L35 5 L27 8.8 Z');
+    svg.appendChild(line);
+    svg.appendChild(head);
+    return svg;
+  }
+
+  function mulberry32(seed) {
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function now() {
+    return (window.performance && performance.now) ? performance.now() : Date.now();
+  }
+
+  function debounce(fn, wait) {
+    var timer = null;
+    return function () {
+      var args = arguments;
+      clearTimeout(timer);
+      timer = setTimeout(function () { fn.apply(null, args); }, wait);
+    };
+  }
+
+  function familyRank(code) {
+    var i = FAMILY_ORDER.indexOf(code);
+    return i < 0 ? FAMILY_ORDER.length : i;
+  }
+
+  function typeRank(code) {
+    var i = TYPE_ORDER.indexOf(code);
+    return i < 0 ? TYPE_ORDER.length : i;
+  }
+
+  function shortLabel(node) {
+    var text = (node.acronym || '').trim() || (node.name || '').trim() || (node.reference || '').trim() || String(node.id);
+    return text.length > 24 ? text.slice(0, 22).trim() + '…' : text;
+  }
+
+  // ------------------------------------------------------------------------------------------ layout
+
+  /*
+   * Force-directed layout (Fruchterman–Reingold with degree-weighted repulsion, a weak pull of each actor
+   * towards the centre of its family and a weak gravity), seeded with one sunflower cluster per family.
+   * Returns Map(id -> [x, y]).  `previous` (same shape) keeps known actors where they were.
+   */
+  function computeLayout(nodes, edges, previous) {
+    var n = nodes.length;
+    var result = new Map();
+    if (!n) return result;
+    var started = now();
+    var index = new Map();
+    nodes.forEach(function (node, i) { index.set(String(node.id), i); });
+
+    var src = [];
+    var dst = [];
+    var pull = [];
+    var degree = new Float64Array(n);
+    var neighbours = [];
+    for (var i = 0; i < n; i++) neighbours.push([]);
+    edges.forEach(function (edge) {
+      var s = index.get(String(edge.source));
+      var t = index.get(String(edge.target));
+      if (s == null || t == null || s === t) return;
+      src.push(s); dst.push(t); pull.push(STRENGTH_PULL[edge.strength] || 1);
+      degree[s] += 1; degree[t] += 1;
+      neighbours[s].push(t); neighbours[t].push(s);
+    });
+    var m = src.length;
+
+    var mass = new Float64Array(n);
+    for (i = 0; i < n; i++) mass[i] = 1 + Math.sqrt(degree[i]) * 0.5;
+
+    // Families, in a stable order, each with its members (most connected first).
+    var families = new Map();
+    nodes.forEach(function (node, i) {
+      var key = node.family || '';
+      if (!families.has(key)) families.set(key, []);
+      families.get(key).push(i);
+    });
+    var familyKeys = Array.from(families.keys()).sort(function (a, b) {
+      return familyRank(a) - familyRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    var familyOf = new Int32Array(n);
+    familyKeys.forEach(function (key, f) {
+      families.get(key).forEach(function (i) { familyOf[i] = f; });
+    });
+
+    var k = 1; // ideal distance between linked actors; the view is fitted anyway
+    var x = new Float64Array(n);
+    var y = new Float64Array(n);
+    var rand = mulberry32(n * 7919 + m * 104729 + 17);
+    var known = 0;
+    var placed = new Uint8Array(n);
+    if (previous && previous.size) {
+      nodes.forEach(function (node, i) {
+        var p = previous.get(String(node.id));
+        if (p) { x[i] = p[0]; y[i] = p[1]; placed[i] = 1; known += 1; }
+      });
+    }
+
+    // Seeds: families on a ring, each family a sunflower with its hubs in the middle.
+    var ring = familyKeys.length > 1 ? 0.5 * k * Math.sqrt(n) + k : 0;
+    familyKeys.forEach(function (key, f) {
+      var angle = -Math.PI / 2 + (2 * Math.PI * f) / familyKeys.length;
+      var cx = ring * Math.cos(angle);
+      var cy = ring * Math.sin(angle);
+      var members = families.get(key).slice().sort(function (a, b) { return degree[b] - degree[a]; });
+      members.forEach(function (i, j) {
+        if (placed[i]) return;
+        var r = 0.7 * k * Math.sqrt(j + 0.5);
+        var theta = j * 2.399963229728653;
+        x[i] = cx + r * Math.cos(theta) + (rand() - 0.5) * 0.1 * k;
+        y[i] = cy + r * Math.sin(theta) + (rand() - 0.5) * 0.1 * k;
+      });
+    });
+    // New actors among known ones start next to their known neighbours.
+    if (known) {
+      for (i = 0; i < n; i++) {
+        if (placed[i]) continue;
+        var sx = 0, sy = 0, c = 0;
+        neighbours[i].forEach(function (j) { if (placed[j]) { sx += x[j]; sy += y[j]; c += 1; } });
+        if (c) { x[i] = sx / c + (rand() - 0.5) * k; y[i] = sy / c + (rand() - 0.5) * k; }
+      }
+    }
+
+    var refining = known > 0 && known >= n * 0.6;
+    var iterations = refining ? 80 : n <= 100 ? 500 : n <= EXACT_REPULSION_MAX ? 350 : n <= 2000 ? 160 : 90;
+    var temperature = refining ? 0.35 * k : Math.max(2 * k, 0.12 * Math.sqrt(n) * k);
+    var coolTo = 0.02 * k;
+    var cooling = Math.pow(coolTo / temperature, 1 / iterations);
+    var exact = n <= EXACT_REPULSION_MAX;
+    var k2 = k * k;
+    var gravity = exact ? 0.06 : 0.012;
+    var cohesion = exact ? 0.05 : 0.02;
+    var cutoff = 2.5 * k;
+    var cutoff2 = cutoff * cutoff;
+    var dx = new Float64Array(n);
+    var dy = new Float64Array(n);
+    var fx = new Float64Array(familyKeys.length);
+    var fy = new Float64Array(familyKeys.length);
+    var fc = new Float64Array(familyKeys.length);
+    var head = null;
+    var next = null;
+
+    for (var iteration = 0; iteration < iterations; iteration++) {
+      dx.fill(0); dy.fill(0);
+      var a, b, ddx, ddy, d2, d, f;
+
+      // Repulsion.
+      if (exact) {
+        for (a = 0; a < n; a++) {
+          for (b = a + 1; b < n; b++) {
+            ddx = x[a] - x[b]; ddy = y[a] - y[b];
+            d2 = ddx * ddx + ddy * ddy;
+            if (d2 < 1e-6) { ddx = (rand() - 0.5) * 0.01; ddy = (rand() - 0.5) * 0.01; d2 = ddx * ddx + ddy * ddy; }
+            f = k2 * mass[a] * mass[b] / d2;
+            dx[a] += ddx * f; dy[a] += ddy * f;
+            dx[b] -= ddx * f; dy[b] -= ddy * f;
+          }
+        }
+      } else {
+        var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+        for (a = 0; a < n; a++) {
+          if (x[a] < minX) minX = x[a]; if (x[a] > maxX) maxX = x[a];
+          if (y[a] < minY) minY = y[a]; if (y[a] > maxY) maxY = y[a];
+        }
+        var cell = Math.max(cutoff, (maxX - minX) / 1024, (maxY - minY) / 1024);
+        var cols = Math.floor((maxX - minX) / cell) + 1;
+        var rows = Math.floor((maxY - minY) / cell) + 1;
+        if (!head || head.length < cols * rows) head = new Int32Array(cols * rows);
+        if (!next) next = new Int32Array(n);
+        head.fill(-1, 0, cols * rows);
+        var cellX = new Int32Array(n);
+        var cellY = new Int32Array(n);
+        for (a = 0; a < n; a++) {
+          cellX[a] = Math.floor((x[a] - minX) / cell);
+          cellY[a] = Math.floor((y[a] - minY) / cell);
+          var slot = cellY[a] * cols + cellX[a];
+          next[a] = head[slot];
+          head[slot] = a;
+        }
+        for (a = 0; a < n; a++) {
+          for (var oy = -1; oy <= 1; oy++) {
+            var ry = cellY[a] + oy;
+            if (ry < 0 || ry >= rows) continue;
+            for (var ox = -1; ox <= 1; ox++) {
+              var rx = cellX[a] + ox;
+              if (rx < 0 || rx >= cols) continue;
+              for (b = head[ry * cols + rx]; b !== -1; b = next[b]) {
+                if (b === a) continue;
+                ddx = x[a] - x[b]; ddy = y[a] - y[b];
+                d2 = ddx * ddx + ddy * ddy;
+                if (d2 > cutoff2) continue;
+                if (d2 < 1e-6) { ddx = (rand() - 0.5) * 0.01; ddy = (rand() - 0.5) * 0.01; d2 = ddx * ddx + ddy * ddy; }
+                f = k2 * mass[a] * mass[b] / d2;
+                dx[a] += ddx * f; dy[a] += ddy * f;
+              }
+            }
+          }
+        }
+      }
+
+      // Attraction along relationships.
+      for (var e = 0; e < m; e++) {
+        a = src[e]; b = dst[e];
+        ddx = x[a] - x[b]; ddy = y[a] - y[b];
+        d = Math.sqrt(ddx * ddx + ddy * ddy);
+        if (d < 1e-9) continue;
+        f = d * pull[e] / k;
+        dx[a] -= ddx * f / mass[a]; dy[a] -= ddy * f / mass[a];
+        dx[b] += ddx * f / mass[b]; dy[b] += ddy * f / mass[b];
+      }
+
+      // Family cohesion and gravity.
+      fx.fill(0); fy.fill(0); fc.fill(0);
+      for (a = 0; a < n; a++) { fx[familyOf[a]] += x[a]; fy[familyOf[a]] += y[a]; fc[familyOf[a]] += 1; }
+      for (a = 0; a < n; a++) {
+        var g = familyOf[a];
+        dx[a] += (fx[g] / fc[g] - x[a]) * cohesion * mass[a];
+        dy[a] += (fy[g] / fc[g] - y[a]) * cohesion * mass[a];
+        dx[a] -= x[a] * gravity * mass[a];
+        dy[a] -= y[a] * gravity * mass[a];
+      }
+
+      // Move, at most by the temperature.
+      for (a = 0; a < n; a++) {
+        d = Math.sqrt(dx[a] * dx[a] + dy[a] * dy[a]);
+        if (d > 0) {
+          var step = Math.min(d, temperature) / d;
+          x[a] += dx[a] * step;
+          y[a] += dy[a] * step;
+        }
+      }
+      temperature *= cooling;
+      if (now() - started > LAYOUT_BUDGET_MS) break;
+    }
+
+    nodes.forEach(function (node, i) { result.set(String(node.id), [x[i], y[i]]); });
+    return result;
+  }
+
+  // ------------------------------------------------------------------------------------------ the map
+
+  function EgideMap(root) {
+    this.root = root;
+    this.canvas = root.querySelector('#map-canvas');
+    this.card = root.querySelector('#map-card');
+    this.cardTitle = root.querySelector('#map-card-title');
+    this.cardBody = root.querySelector('#map-card-body');
+    this.search = root.querySelector('#map-search');
+    this.searchStatus = root.querySelector('#map-search-status');
+    this.searchResults = root.querySelector('#map-search-results');
+    this.status = root.querySelector('#map-status');
+    this.statusText = root.querySelector('#map-status-text');
+    this.retry = root.querySelector('#map-retry');
+    this.note = root.querySelector('#map-note');
+    this.counts = root.querySelector('#map-counts');
+    var stringsEl = root.querySelector('#map-strings');
+    this.t = stringsEl ? stringsEl.dataset : {};
+    this.url = root.dataset.mapUrl;
+    this.actorUrlTemplate = root.dataset.actorUrlTemplate || '';
+
+    this.data = null; // {nodes, edges} as received (edges restricted to known actors)
+    this.nodesById = new Map();
+    this.outgoing = new Map();
+    this.incoming = new Map();
+    this.positions = new Map();
+    this.layoutKey = '';
+    this.visibleNodes = [];
+    this.visibleEdges = [];
+    this.indexById = new Map();
+    this.large = false;
+    this.allLabels = false;
+    this.zoom = 1;
+    this.selectedId = null;
+    this.returnFocus = null;
+    this.matches = [];
+    this.controller = null;
+    this.colors = null;
+
+    this.chart = window.echarts.init(this.canvas, null, { renderer: 'canvas' });
+    this.bind();
+    this.load();
+  }
+
+  EgideMap.prototype.text = function (key, values) {
+    var value = this.t[key] || '';
+    return values ? format(value, values) : value;
+  };
+
+  // ------------------------------------------------------------------------------------------ events
+
+  EgideMap.prototype.bind = function () {
+    var self = this;
+    var root = this.root;
+
+    this.chart.on('click', function (params) {
+      if (params.dataType === 'node' && self.visibleNodes[params.dataIndex]) {
+        self.selectNode(self.visibleNodes[params.dataIndex].id, { fromClick: true });
+      }
+    });
+    this.chart.on('graphRoam', function (params) {
+      if (params && params.zoom) {
+        self.zoom *= params.zoom;
+        self.updateLargeLabels();
+      }
+    });
+
+    root.addEventListener('change', function (event) {
+      var target = event.target;
+      if (target && (target.name === 'map-family' || target.name === 'map-type')) {
+        self.render({ fit: true });
+      }
+    });
+    root.querySelectorAll('[data-map-check]').forEach(function (button) {
+      button.addEventListener('click', function () {
+        var fieldset = button.closest('fieldset');
+        var on = button.getAttribute('data-map-check') === 'all';
+        fieldset.querySelectorAll('input[type="checkbox"]').forEach(function (box) { box.checked = on; });
+        self.render({ fit: true });
+      });
+    });
+
+    var fit = root.querySelector('#map-fit');
+    if (fit) fit.addEventListener('click', function () { self.fit(); });
+    if (this.retry) this.retry.addEventListener('click', function () { self.load(); });
+
+    root.querySelector('#map-card-close').addEventListener('click', function () { self.closeCard(); });
+    this.card.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') { event.preventDefault(); self.closeCard(); }
+    });
+    this.card.addEventListener('click', function (event) {
+      var button = event.target.closest('[data-node-id]');
+      if (button && self.card.contains(button)) {
+        event.preventDefault();
+        self.focusNode(button.getAttribute('data-node-id'));
+      }
+    });
+
+    // Search.
+    var runSearch = debounce(function () { self.runSearch(); }, 120);
+    this.search.addEventListener('input', runSearch);
+    this.search.addEventListener('search', function () { self.runSearch(); });
+    this.search.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        self.runSearch();
+        if (self.matches.length) self.chooseMatch(self.matches[0].id);
+      } else if (event.key === 'ArrowDown') {
+        var first = self.searchResults.querySelector('button');
+        if (first && !self.searchResults.hidden) { event.preventDefault(); first.focus(); }
+      } else if (event.key === 'Escape') {
+        self.hideResults();
+      }
+    });
+    this.searchResults.addEventListener('click', function (event) {
+      var button = event.target.closest('button[data-node-id]');
+      if (button) self.chooseMatch(button.getAttribute('data-node-id'));
+    });
+    this.searchResults.addEventListener('keydown', function (event) {
+      var buttons = Array.prototype.slice.call(self.searchResults.querySelectorAll('button'));
+      var i = buttons.indexOf(document.activeElement);
+      if (event.key === 'ArrowDown' && i < buttons.length - 1) { event.preventDefault(); buttons[i + 1].focus(); }
+      else if (event.key === 'ArrowUp') { event.preventDefault(); (i > 0 ? buttons[i - 1] : self.search).focus(); }
+      else if (event.key === 'Escape') { event.preventDefault(); self.hideResults(); self.search.focus(); }
+    });
+    document.addEventListener('click', function (event) {
+      if (!root.querySelector('.map-search').contains(event.target)) self.hideResults();
+    });
+
+    // Size and theme.
+    var scheduled = false;
+    var resize = function () {
+      if (scheduled) return;
+      scheduled = true;
+      window.requestAnimationFrame(function () {
+        scheduled = false;
+        if (self.chart && !self.chart.isDisposed()) self.chart.resize();
+      });
+    };
+    if (window.ResizeObserver) new ResizeObserver(resize).observe(this.canvas);
+    window.addEventListener('resize', resize);
+    if (window.matchMedia) {
+      var scheme = window.matchMedia('(prefers-color-scheme: dark)');
+      var onScheme = function () { self.colors = null; if (self.data) self.render(); };
+      if (scheme.addEventListener) scheme.addEventListener('change', onScheme);
+    }
+
+    // Reload after an actor or a relationship was created, edited or deleted (sent by HTMX).
+    this.onChanged = debounce(function () {
+      if (!document.body.contains(root)) { self.destroy(); return; }
+      self.load({ quiet: true });
+    }, 150);
+    document.body.addEventListener('egide:changed', this.onChanged);
+  };
+
+  EgideMap.prototype.destroy = function () {
+    document.body.removeEventListener('egide:changed', this.onChanged);
+    if (this.controller) this.controller.abort();
+    if (this.chart && !this.chart.isDisposed()) this.chart.dispose();
+  };
+
+  // ------------------------------------------------------------------------------------------ loading
+
+  EgideMap.prototype.setState = function (state) {
+    this.root.dataset.state = state;
+    this.root.dataset.ready = state === 'ready' || state === 'empty' ? 'true' : 'false';
+    this.root.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
+  };
+
+  EgideMap.prototype.showStatus = function (kind, message) {
+    if (!kind) {
+      this.status.hidden = true;
+      this.statusText.removeAttribute('aria-busy');
+      return;
+    }
+    this.status.hidden = false;
+    this.status.classList.toggle('is-error', kind === 'error');
+    this.statusText.textContent = message;
+    if (kind === 'loading') this.statusText.setAttribute('aria-busy', 'true');
+    else this.statusText.removeAttribute('aria-busy');
+    this.retry.hidden = kind !== 'error';
+  };
+
+  EgideMap.prototype.load = function (options) {
+    var self = this;
+    var quiet = options && options.quiet && this.data;
+    if (this.controller) this.controller.abort();
+    var controller = window.AbortController ? new AbortController() : null;
+    this.controller = controller;
+    this.setState('loading');
+    if (!quiet) this.showStatus('loading', this.text('loading'));
+    fetch(this.url, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      return response.json();
+    }).then(function (payload) {
+      if (controller !== self.controller) return;
+      if (!payload || !Array.isArray(payload.nodes) || !Array.isArray(payload.edges)) throw new Error('Bad map data');
+      self.setData(payload);
+      self.render({ fit: !quiet });
+      if (self.search.value) self.runSearch({ keepList: true });
+    }).catch(function (error) {
+      if (error && error.name === 'AbortError') return;
+      if (controller !== self.controller) return;
+      if (window.console) console.error('Égide map:', error);
+      self.setState('error');
+      self.showStatus('error', self.text('error'));
+    });
+  };
+
+  EgideMap.prototype.setData = function (payload) {
+    var nodesById = new Map();
+    payload.nodes.forEach(function (node) { nodesById.set(String(node.id), node); });
+    var edges = payload.edges.filter(function (edge) {
+      return nodesById.has(String(edge.source)) && nodesById.has(String(edge.target));
+    });
+    var outgoing = new Map();
+    var incoming = new Map();
+    edges.forEach(function (edge) {
+      var s = String(edge.source);
+      var t = String(edge.target);
+      if (!outgoing.has(s)) outgoing.set(s, []);
+      if (!incoming.has(t)) incoming.set(t, []);
+      outgoing.get(s).push(edge);
+      incoming.get(t).push(edge);
+    });
+    this.data = { nodes: payload.nodes, edges: edges };
+    this.nodesById = nodesById;
+    this.outgoing = outgoing;
+    this.incoming = incoming;
+
+    // Lay out again only if the structure changed; keep known actors where they were.
+    var key = payload.nodes.map(function (n) { return n.id; }).join(',') + '|' +
+      edges.map(function (e) { return e.source + '>' + e.target; }).join(',');
+    if (key !== this.layoutKey) {
+      this.positions = computeLayout(payload.nodes, edges, this.positions);
+      this.layoutKey = key;
+    }
+    this.large = payload.nodes.length > LARGE_NODES || edges.length > LARGE_EDGES;
+  };
+
+  // ------------------------------------------------------------------------------------------ drawing
+
+  EgideMap.prototype.readColors = function () {
+    if (this.colors) return this.colors;
+    var style = window.getComputedStyle(this.root);
+    var read = function (name, fallback) { return (style.getPropertyValue(name) || '').trim() || fallback; };
+    var colors = {
+      families: {},
+      types: {},
+      dashes: {},
+      text: read('--pico-color', '#373c44'),
+      muted: read('--pico-muted-color', '#646b79'),
+      background: read('--pico-background-color', '#ffffff'),
+      card: read('--pico-card-background-color', '#ffffff'),
+      border: read('--pico-muted-border-color', '#e7eaf0'),
+      disputed: read('--map-disputed-ring', '#1f2933'),
+      selected: read('--map-selected-ring', '#1f2933'),
+      unknownFamily: read('--family-unknown', '#8a8f98'),
+      unknownType: read('--rel-unknown', '#9a9a9a')
+    };
+    var familyCodes = this.checkboxes('map-family').map(function (box) { return box.value; });
+    FAMILY_ORDER.concat(familyCodes).forEach(function (code) {
+      colors.families[code] = read('--family-' + code, colors.unknownFamily);
+    });
+    var typeCodes = this.checkboxes('map-type').map(function (box) { return box.value; });
+    TYPE_ORDER.concat(typeCodes).forEach(function (code) {
+      colors.types[code] = read('--rel-' + code, colors.unknownType);
+      var dash = read('--rel-' + code + '-dash', 'none');
+      var numbers = dash === 'none' ? [] : dash.split(/[\s,]+/).map(Number).filter(function (v) { return v > 0; });
+      colors.dashes[code] = numbers.length ? numbers : 'solid';
+    });
+    this.colors = colors;
+    return colors;
+  };
+
+  EgideMap.prototype.checkboxes = function (name) {
+    return Array.prototype.slice.call(this.root.querySelectorAll('input[type="checkbox"][name="' + name + '"]'));
+  };
+
+  EgideMap.prototype.filters = function () {
+    var read = function (boxes) {
+      var all = new Set();
+      var on = new Set();
+      boxes.forEach(function (box) { all.add(box.value); if (box.checked) on.add(box.value); });
+      return { all: all, on: on };
+    };
+    return { families: read(this.checkboxes('map-family')), types: read(this.checkboxes('map-type')) };
+  };
+
+  EgideMap.prototype.isNodeShown = function (node, filters) {
+    var f = filters.families;
+    return f.on.has(node.family) || !f.all.has(node.family);
+  };
+
+  EgideMap.prototype.familyColor = function (code) {
+    var colors = this.readColors();
+    return colors.families[code] || colors.unknownFamily;
+  };
+
+  EgideMap.prototype.render = function (options) {
+    options = options || {};
+    if (!this.data) return;
+    var self = this;
+    var colors = this.readColors();
+    var filters = this.filters();
+    var large = this.large;
+
+    var visibleNodes = this.data.nodes.filter(function (node) { return self.isNodeShown(node, filters); });
+    var indexById = new Map();
+    visibleNodes.forEach(function (node, i) { indexById.set(String(node.id), i); });
+    var visibleEdges = this.data.edges.filter(function (edge) {
+      var typeOn = filters.types.on.has(edge.type) || !filters.types.all.has(edge.type);
+      return typeOn && edge.source !== edge.target &&
+        indexById.has(String(edge.source)) && indexById.has(String(edge.target));
+    });
+    var degree = new Map();
+    visibleEdges.forEach(function (edge) {
+      var s = String(edge.source);
+      var t = String(edge.target);
+      degree.set(s, (degree.get(s) || 0) + 1);
+      degree.set(t, (degree.get(t) || 0) + 1);
+    });
+
+    var labelled = null;
+    if (large) {
+      labelled = new Set(visibleNodes.slice().sort(function (a, b) {
+        return (degree.get(String(b.id)) || 0) - (degree.get(String(a.id)) || 0);
+      }).slice(0, LABELS_IN_LARGE_MODE).map(function (node) { return String(node.id); }));
+    }
+
+    var nodeData = visibleNodes.map(function (node) {
+      var id = String(node.id);
+      var position = self.positions.get(id) || [0, 0];
+      var deg = degree.get(id) || 0;
+      var size = large ? Math.min(26, 5 + 1.6 * Math.sqrt(deg)) : Math.min(48, 14 + 5 * Math.sqrt(deg));
+      var statutory = node.statutory !== false;
+      var disputed = !!node.legitimacy_disputed;
+      var item = {
+        id: id,
+        name: shortLabel(node),
+        value: deg,
+        x: position[0],
+        y: position[1],
+        symbol: statutory ? 'circle' : 'diamond',
+        symbolSize: statutory ? size : Math.round(size * 1.25),
+        itemStyle: {
+          color: self.familyColor(node.family),
+          borderColor: disputed ? colors.disputed : colors.background,
+          borderWidth: disputed ? 2.5 : (large ? 0.5 : 1.5),
+          borderType: disputed ? [4, 3] : 'solid'
+        }
+      };
+      if (labelled && labelled.has(id)) item.label = { show: true };
+      return item;
+    });
+
+    var linkData = visibleEdges.map(function (edge) {
+      var width = (STRENGTH_WIDTH[edge.strength] || STRENGTH_WIDTH.moderate) * (large ? 0.6 : 1);
+      var ended = edge.ongoing === false;
+      return {
+        id: 'e' + edge.id,
+        source: String(edge.source),
+        target: String(edge.target),
+        value: STRENGTH_PULL[edge.strength] || 1,
+        symbolSize: [0, large ? 5 : 6 + width * 1.6],
+        lineStyle: {
+          color: colors.types[edge.type] || colors.unknownType,
+          type: colors.dashes[edge.type] || [4, 4],
+          width: width,
+          opacity: ended ? (large ? 0.15 : 0.3) : (large ? 0.4 : 0.85)
+        }
+      };
+    });
+
+    this.visibleNodes = visibleNodes;
+    this.visibleEdges = visibleEdges;
+    this.indexById = indexById;
+
+    var series = {
+      id: SERIES_ID,
+      type: 'graph',
+      layout: 'none',
+      coordinateSystem: null,
+      roam: true,
+      scaleLimit: { min: 0.2, max: large ? 60 : 8 },
+      draggable: !large,
+      cursor: 'pointer',
+      left: 48,
+      right: 48,
+      top: 36,
+      bottom: 44,
+      nodeScaleRatio: large ? 0.3 : 0.6,
+      selectedMode: 'single',
+      autoCurveness: large ? false : 8,
+      edgeSymbol: ['none', 'arrow'],
+      label: {
+        show: !large || this.allLabels,
+        position: 'bottom',
+        distance: 4,
+        fontSize: 11,
+        color: colors.text,
+        textBorderColor: colors.background,
+        textBorderWidth: 3,
+        formatter: '{b}'
+      },
+      labelLayout: { hideOverlap: true },
+      edgeLabel: { show: false },
+      lineStyle: { curveness: 0 },
+      emphasis: {
+        focus: large ? 'none' : 'adjacency',
+        scale: large ? 1.6 : 1.15,
+        label: { show: true, fontWeight: 'bold' },
+        lineStyle: { opacity: 1 }
+      },
+      blur: {
+        itemStyle: { opacity: 0.18 },
+        lineStyle: { opacity: 0.06 },
+        label: { opacity: 0.25 }
+      },
+      select: {
+        itemStyle: {
+          borderColor: colors.selected,
+          borderWidth: large ? 3 : 4,
+          borderType: 'solid',
+          shadowBlur: 12,
+          shadowColor: 'rgba(0, 0, 0, 0.35)'
+        },
+        label: { show: true, fontWeight: 'bold' }
+      },
+      data: nodeData,
+      links: linkData
+    };
+    if (options.fit) {
+      series.zoom = 1;
+      series.center = null;
+      this.zoom = 1;
+      this.allLabels = false;
+      series.label.show = !large;
+    }
+
+    this.chart.setOption({
+      animation: !large,
+      animationDurationUpdate: 250,
+      backgroundColor: 'transparent',
+      textStyle: { fontFamily: window.getComputedStyle(this.root).fontFamily },
+      tooltip: {
+        trigger: 'item',
+        confine: true,
+        enterable: false,
+        showDelay: 40,
+        transitionDuration: 0.1,
+        backgroundColor: colors.card,
+        borderColor: colors.border,
+        borderWidth: 1,
+        padding: [6, 10],
+        textStyle: { color: colors.text, fontSize: 12 },
+        formatter: function (params) { return self.tooltip(params); }
+      },
+      series: [series]
+    }, { lazyUpdate: false });
+
+    // Status, counters and hooks for tests.
+    var total = this.data.nodes.length;
+    if (!total) {
+      this.showStatus('empty', this.text('empty'));
+    } else if (!visibleNodes.length) {
+      this.showStatus('filtered', this.text('filtered-out'));
+    } else {
+      this.showStatus(null);
+    }
+    this.note.hidden = !(large && total);
+    this.note.textContent = large ? this.text('large') : '';
+    this.counts.textContent = total ? this.text('counts', {
+      nodes: visibleNodes.length,
+      total_nodes: total,
+      edges: visibleEdges.length,
+      total_edges: this.data.edges.length
+    }) : '';
+    this.root.dataset.nodeCount = String(visibleNodes.length);
+    this.root.dataset.edgeCount = String(visibleEdges.length);
+    this.root.dataset.large = large ? 'true' : 'false';
+    this.setState(total ? 'ready' : 'empty');
+
+    // Keep the selected actor, if it still exists.
+    if (this.selectedId != null) {
+      var selected = this.nodesById.get(this.selectedId);
+      if (selected) {
+        this.fillCard(selected);
+        this.markSelected();
+      } else {
+        this.closeCard({ keepFocus: true });
+      }
+    }
+  };
+
+  EgideMap.prototype.updateLargeLabels = function () {
+    if (!this.large || !this.data) return;
+    var want = this.zoom >= ZOOM_FOR_ALL_LABELS;
+    if (want === this.allLabels) return;
+    this.allLabels = want;
+    this.chart.setOption({ series: [{ id: SERIES_ID, label: { show: want } }] });
+  };
+
+  EgideMap.prototype.periodText = function (edge) {
+    var start = (edge.start || '').trim();
+    var end = (edge.end || '').trim();
+    if (edge.ongoing !== false) return start ? start + ' – ' + this.text('ongoing') : this.text('ongoing');
+    if (start && end) return start + ' – ' + end;
+    if (end) return '– ' + end;
+    if (start) return start + ' – ' + this.text('ended');
+    return this.text('ended');
+  };
+
+  EgideMap.prototype.tooltip = function (params) {
+    var self = this;
+    if (params.dataType === 'node') {
+      var node = this.visibleNodes[params.dataIndex];
+      if (!node) return '';
+      var id = String(node.id);
+      var flags = [];
+      if (node.statutory === false) flags.push(this.text('non-statutory'));
+      if (node.legitimacy_disputed) flags.push(this.text('legitimacy-disputed'));
+      var title = escapeHtml(node.name) + (node.acronym && node.acronym !== node.name ? ' (' + escapeHtml(node.acronym) + ')' : '');
+      return '<div class="map-tip"><strong>' + title + '</strong>' +
+        '<span class="map-tip-sub">' + escapeHtml([node.kind_label, node.family_label].filter(Boolean).join(' · ')) + '</span>' +
+        (flags.length ? '<span class="map-tip-flags">' + escapeHtml(flags.join(' · ')) + '</span>' : '') +
+        '<span class="map-tip-sub">' + escapeHtml(this.text('relationships-out')) + ': ' + (this.outgoing.get(id) || []).length +
+        ' · ' + escapeHtml(this.text('relationships-in')) + ': ' + (this.incoming.get(id) || []).length + '</span></div>';
+    }
+    if (params.dataType === 'edge') {
+      var edge = this.visibleEdges[params.dataIndex];
+      if (!edge) return '';
+      var source = this.nodesById.get(String(edge.source));
+      var target = this.nodesById.get(String(edge.target));
+      var details = [
+        this.text('period') + ': ' + this.periodText(edge),
+        this.text('strength') + ': ' + (this.text('strength-' + edge.strength) || edge.strength || '–'),
+        this.text('confidence') + ': ' + (this.text('confidence-' + edge.confidence) || edge.confidence || '–')
+      ];
+      return '<div class="map-tip"><strong>' + escapeHtml(source ? source.name : edge.source) + '</strong> ' +
+        escapeHtml(edge.type_label || edge.type) + ' <strong>' + escapeHtml(target ? target.name : edge.target) + '</strong>' +
+        details.map(function (line) { return '<span class="map-tip-sub">' + escapeHtml(line) + '</span>'; }).join('') + '</div>';
+    }
+    return '';
+  };
+
+  // ------------------------------------------------------------------------------------------ view
+
+  EgideMap.prototype.fit = function () {
+    this.zoom = 1;
+    this.allLabels = false;
+    this.chart.setOption({
+      series: [{ id: SERIES_ID, zoom: 1, center: null, label: { show: !this.large } }]
+    });
+  };
+
+  EgideMap.prototype.centerOn = function (id) {
+    var index = this.indexById.get(String(id));
+    var position = this.positions.get(String(id));
+    if (index == null || !position) return;
+    var pixel = this.chart.convertToPixel({ seriesId: SERIES_ID }, position);
+    if (!pixel || isNaN(pixel[0])) return;
+    var cx = this.chart.getWidth() / 2;
+    var cy = this.chart.getHeight() / 2;
+    this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, dx: cx - pixel[0], dy: cy - pixel[1] });
+    if (this.large && this.zoom < ZOOM_FOR_ALL_LABELS * 1.5) {
+      var factor = (ZOOM_FOR_ALL_LABELS * 1.5) / this.zoom;
+      this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, zoom: factor, originX: cx, originY: cy });
+    }
+  };
+
+  EgideMap.prototype.markSelected = function () {
+    var index = this.selectedId == null ? null : this.indexById.get(this.selectedId);
+    if (index == null) {
+      this.chart.dispatchAction({ type: 'unselect', seriesId: SERIES_ID, dataType: 'node', dataIndex: this.allSelectedIndices() });
+      return;
+    }
+    this.chart.dispatchAction({ type: 'select', seriesId: SERIES_ID, dataType: 'node', dataIndex: index });
+  };
+
+  EgideMap.prototype.allSelectedIndices = function () {
+    var indices = [];
+    for (var i = 0; i < this.visibleNodes.length; i++) indices.push(i);
+    return indices;
+  };
+
+  // ------------------------------------------------------------------------------------------ selection
+
+  /* What a click on an actor does: open its card and mark it on the map.  Returns false for an unknown id. */
+  EgideMap.prototype.selectNode = function (id, options) {
+    options = options || {};
+    var key = String(id);
+    var node = this.nodesById.get(key);
+    if (!node) return false;
+    if (!this.indexById.has(key)) {
+      // Hidden by the family filter: show its family again (an explicit request to see this actor).
+      var box = this.checkboxes('map-family').filter(function (b) { return b.value === node.family; })[0];
+      if (box && !box.checked) {
+        box.checked = true;
+        this.render();
+      }
+    }
+    var previous = this.selectedId;
+    this.selectedId = key;
+    if (this.card.hidden || previous == null) {
+      var active = document.activeElement;
+      this.returnFocus = active && active !== document.body && !this.card.contains(active) ? active : null;
+    }
+    this.fillCard(node);
+    this.card.hidden = false;
+    this.markSelected();
+    if (options.fromClick) {
+      // ECharts toggles the selection on click after our handler; make sure the actor stays selected.
+      var self = this;
+      setTimeout(function () { if (self.selectedId === key) self.markSelected(); }, 0);
+    }
+    if (options.focus !== false) this.cardTitle.focus({ preventScroll: true });
+    this.revealCard();
+    return true;
+  };
+
+  /* Select an actor and bring it to the middle of the map (search results, links in the card). */
+  EgideMap.prototype.focusNode = function (id) {
+    if (!this.selectNode(id)) return false;
+    this.centerOn(id);
+    return true;
+  };
+
+  EgideMap.prototype.revealCard = function () {
+    // On narrow screens the card sits below the map: scroll it into view if it is off screen.
+    var rect = this.card.getBoundingClientRect();
+    var canvasRect = this.canvas.getBoundingClientRect();
+    if (rect.top >= canvasRect.bottom - 1 && rect.top > window.innerHeight - 80) {
+      this.card.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    }
+  };
+
+  EgideMap.prototype.closeCard = function (options) {
+    options = options || {};
+    var hadFocus = this.card.contains(document.activeElement);
+    this.card.hidden = true;
+    this.selectedId = null;
+    this.markSelected();
+    if (!options.keepFocus && hadFocus) {
+      var target = this.returnFocus && document.body.contains(this.returnFocus) ? this.returnFocus : this.search;
+      target.focus({ preventScroll: true });
+    }
+    this.returnFocus = null;
+  };
+
+  EgideMap.prototype.actorUrl = function (id) {
+    var template = this.actorUrlTemplate;
+    var i = template.lastIndexOf('/0/');
+    if (i >= 0) return template.slice(0, i) + '/' + encodeURIComponent(id) + '/' + template.slice(i + 3);
+    if (/\/0$/.test(template)) return template.slice(0, -1) + encodeURIComponent(id);
+    return template.replace('0', encodeURIComponent(id));
+  };
+
+  EgideMap.prototype.fillCard = function (node) {
+    var self = this;
+    var id = String(node.id);
+    this.card.style.setProperty('--family-color', this.familyColor(node.family));
+    this.cardTitle.textContent = node.name || node.acronym || node.reference || id;
+
+    var sub = el('p', { className: 'map-card-sub' }, [
+      el('span', { className: 'family-badge family-' + node.family, text: node.family_label || node.family }),
+      node.kind_label ? el('span', { text: node.kind_label }) : null,
+      node.statutory === false ? el('span', { className: 'map-flag', text: this.text('non-statutory') }) : null,
+      node.legitimacy_disputed ? el('span', { className: 'map-flag', text: this.text('legitimacy-disputed') }) : null
+    ]);
+
+    var rows = [];
+    var row = function (label, value) {
+      if (value == null || value === '') return;
+      rows.push(el('dt', { text: label }));
+      rows.push(el('dd', null, [value]));
+    };
+    if (node.acronym && node.acronym !== node.name) row(this.text('acronym'), node.acronym);
+    if (node.reference && node.reference !== node.acronym) row(this.text('reference'), node.reference);
+    row(this.text('kind'), node.kind_label || node.kind);
+    row(this.text('family'), node.family_label || node.family);
+    row(this.text('statutory'), node.statutory === false ? this.text('no') : this.text('yes'));
+    row(this.text('legitimacy'), node.legitimacy_disputed ? this.text('legitimacy-disputed') : this.text('legitimacy-undisputed'));
+    row(this.text('confidence'), this.text('confidence-' + node.confidence) || node.confidence);
+    if (node.parent != null) {
+      var parent = this.nodesById.get(String(node.parent));
+      if (parent) row(this.text('part-of'), this.actorButton(parent));
+    }
+
+    var relationList = function (edges, outward) {
+      if (!edges.length) return el('p', { className: 'map-empty', text: self.text('no-relationships') });
+      var sorted = edges.slice().sort(function (a, b) {
+        var oa = self.nodesById.get(String(outward ? a.target : a.source));
+        var ob = self.nodesById.get(String(outward ? b.target : b.source));
+        return typeRank(a.type) - typeRank(b.type) ||
+          fold(oa && oa.name).localeCompare(fold(ob && ob.name));
+      });
+      var items = sorted.slice(0, MAX_RELATIONSHIPS_LISTED).map(function (edge) {
+        var other = self.nodesById.get(String(outward ? edge.target : edge.source));
+        var type = el('span', { className: 'map-rel-type', text: edge.type_label || edge.type });
+        var who = other ? self.actorButton(other) : el('span', { text: String(outward ? edge.target : edge.source) });
+        var period = el('span', { className: 'map-rel-period', text: self.periodText(edge) });
+        var li = el('li', { className: edge.ongoing === false ? 'is-ended' : null },
+          outward ? [relSwatch(edge.type), type, who, period] : [relSwatch(edge.type), who, type, period]);
+        li.title = [self.text('strength') + ': ' + (self.text('strength-' + edge.strength) || edge.strength),
+          self.text('confidence') + ': ' + (self.text('confidence-' + edge.confidence) || edge.confidence)].join(' · ');
+        return li;
+      });
+      if (sorted.length > MAX_RELATIONSHIPS_LISTED) {
+        items.push(el('li', { className: 'map-empty', text: self.text('more', { count: sorted.length - MAX_RELATIONSHIPS_LISTED }) }));
+      }
+      return el('ul', { className: 'map-rels' }, items);
+    };
+    var out = this.outgoing.get(id) || [];
+    var inc = this.incoming.get(id) || [];
+
+    this.cardBody.replaceChildren(
+      sub,
+      el('dl', null, rows),
+      el('h4', { text: this.text('relationships-out') + ' (' + out.length + ')' }),
+      relationList(out, true),
+      el('h4', { text: this.text('relationships-in') + ' (' + inc.length + ')' }),
+      relationList(inc, false),
+      el('a', { className: 'map-card-open', href: this.actorUrl(node.id), text: this.text('open-actor') + ' →' })
+    );
+  };
+
+  EgideMap.prototype.actorButton = function (node) {
+    return el('button', {
+      type: 'button',
+      className: 'map-link',
+      'data-node-id': String(node.id),
+      title: this.text('go-to', { name: node.name }),
+      text: node.acronym && node.acronym !== node.name ? node.name + ' (' + node.acronym + ')' : node.name
+    });
+  };
+
+  // ------------------------------------------------------------------------------------------ search
+
+  EgideMap.prototype.runSearch = function (options) {
+    options = options || {};
+    var query = fold(this.search.value);
+    this.chart.dispatchAction({ type: 'downplay', seriesId: SERIES_ID });
+    if (!query || !this.data) {
+      this.matches = [];
+      this.searchStatus.textContent = '';
+      this.searchStatus.classList.remove('is-empty');
+      this.hideResults();
+      return;
+    }
+    var scored = [];
+    this.data.nodes.forEach(function (node) {
+      var acronym = fold(node.acronym);
+      var reference = fold(node.reference);
+      var name = fold(node.name);
+      var score = -1;
+      if (acronym === query || reference === query) score = 0;
+      else if (name === query) score = 1;
+      else if (acronym.indexOf(query) === 0 || reference.indexOf(query) === 0) score = 2;
+      else if (name.indexOf(query) === 0) score = 3;
+      else if (name.indexOf(' ' + query) >= 0) score = 4;
+      else if (name.indexOf(query) >= 0 || acronym.indexOf(query) >= 0 || reference.indexOf(query) >= 0) score = 5;
+      if (score >= 0) scored.push({ node: node, score: score, name: name });
+    });
+    scored.sort(function (a, b) { return a.score - b.score || a.name.localeCompare(b.name); });
+    this.matches = scored.map(function (entry) { return entry.node; });
+
+    if (!this.matches.length) {
+      this.searchStatus.textContent = this.text('no-match') + ' « ' + this.search.value.trim() + ' ».';
+      this.searchStatus.classList.add('is-empty');
+      this.hideResults();
+      return;
+    }
+    this.searchStatus.classList.remove('is-empty');
+    this.searchStatus.textContent = this.text('matches', { count: this.matches.length });
+
+    var self = this;
+    var indices = [];
+    this.matches.slice(0, 300).forEach(function (node) {
+      var index = self.indexById.get(String(node.id));
+      if (index != null) indices.push(index);
+    });
+    if (indices.length) this.chart.dispatchAction({ type: 'highlight', seriesId: SERIES_ID, dataType: 'node', dataIndex: indices });
+
+    var filters = this.filters();
+    var items = this.matches.slice(0, MAX_SEARCH_RESULTS).map(function (node) {
+      var hidden = !self.isNodeShown(node, filters);
+      var label = node.acronym && node.acronym !== node.name ? node.name + ' (' + node.acronym + ')' : node.name;
+      return el('li', null, [el('button', { type: 'button', 'data-node-id': String(node.id) }, [
+        el('span', { className: 'family-swatch family-' + node.family, 'aria-hidden': 'true' }),
+        el('span', { text: label }),
+        el('span', { className: 'map-result-meta', text: hidden ? self.text('hidden-by-filters') : (node.kind_label || '') })
+      ])]);
+    });
+    this.searchResults.replaceChildren.apply(this.searchResults, items);
+    if (!options.keepList || !this.searchResults.hidden) this.searchResults.hidden = false;
+  };
+
+  EgideMap.prototype.hideResults = function () {
+    this.searchResults.hidden = true;
+  };
+
+  EgideMap.prototype.chooseMatch = function (id) {
+    this.hideResults();
+    this.focusNode(id);
+  };
+
+  // ------------------------------------------------------------------------------------------ start
+
+  function start(root) {
+    if (!root || root.dataset.mapStarted === 'true') return;
+    if (!window.echarts) {
+      if (window.console) console.error('Égide map: ECharts is not loaded.');
+      return;
+    }
+    root.dataset.mapStarted = 'true';
+    if (window.egideMap && window.egideMap.instance && !document.body.contains(window.egideMap.instance.root)) {
+      window.egideMap.instance.destroy();
+    }
+    var map = new EgideMap(root);
+    window.egideMap = {
+      chart: map.chart,
+      instance: map,
+      selectNode: function (id) { return map.selectNode(id, { fromClick: true }); },
+      focusNode: function (id) { return map.focusNode(id); },
+      reload: function () { map.load({ quiet: true }); },
+      fit: function () { map.fit(); }
+    };
+  }
+
+  function startAll(scope) {
+    var root = scope && scope.querySelector ? (scope.id === 'map' ? scope : scope.querySelector('#map')) : null;
+    start(root || document.getElementById('map'));
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { startAll(document); });
+  } else {
+    startAll(document);
+  }
+  // Content swapped in by HTMX (e.g. a boosted navigation to a country page).
+  document.addEventListener('htmx:load', function (event) { startAll(event.target); });
+})();
