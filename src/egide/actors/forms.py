@@ -1,6 +1,6 @@
 """Forms for the map's pages. They collect and tidy input; the services decide what is valid."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +26,13 @@ def _terms(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:
     return [(term.code, term.label) for term in terms]
 
 
-class ActorChoiceField(forms.ModelChoiceField[Actor]):
+if TYPE_CHECKING:
+    _ModelChoiceField = forms.ModelChoiceField[Actor]
+else:
+    _ModelChoiceField = forms.ModelChoiceField
+
+
+class ActorChoiceField(_ModelChoiceField):
     def label_from_instance(self, obj: Actor) -> str:
         return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
 

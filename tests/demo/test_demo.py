@@ -1,0 +1,43 @@
+"""The demo data: real countries, every family, sourced facts, and loading twice changes nothing."""
+
+import json
+
+import pytest
+from django.db.models import Count
+
+from egide.actors.models import Actor, Citation, Relationship
+from egide.core import taxonomy
+from egide.demo.loader import demo_files, demo_load
+
+
+def test_demo_files_cover_the_central_african_republic_and_the_drc() -> None:
+    assert {path.stem for path in demo_files()} >= {"CF", "CD"}
+
+
+@pytest.mark.parametrize("path", demo_files(), ids=lambda path: path.stem)
+def test_demo_files_are_labelled_illustrative(path: object) -> None:
+    document = json.loads(path.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    assert "illustrative" in document["label_en"].lower()
+    assert "illustrative" in document["label_fr"].lower()
+
+
+def test_demo_loads_rich_maps_through_the_importer(db: None) -> None:
+    reports = demo_load(user=None)
+    for country in ("CF", "CD"):
+        assert reports[country].actors_created >= 25
+        families = set(Actor.objects.filter(country=country).values_list("family", flat=True))
+        assert families == taxonomy.ALL_FAMILIES
+        assert Relationship.objects.filter(country=country).count() >= 40
+        types = Relationship.objects.filter(country=country).values("type").annotate(count=Count("id"))
+        assert len(types) >= 8
+        cited = Actor.objects.filter(country=country, citations__isnull=False).distinct().count()
+        assert cited >= 10
+    assert Citation.objects.exists()
+
+
+def test_loading_the_demo_twice_changes_nothing(db: None) -> None:
+    demo_load(user=None)
+    counts = (Actor.objects.count(), Relationship.objects.count(), Citation.objects.count())
+    reports = demo_load(user=None)
+    assert not any(report.changed for report in reports.values())
+    assert (Actor.objects.count(), Relationship.objects.count(), Citation.objects.count()) == counts
