@@ -156,7 +156,7 @@
     var m = src.length;
 
     var mass = new Float64Array(n);
-    for (i = 0; i < n; i++) mass[i] = 1 + Math.sqrt(degree[i]) * 0.5;
+    for (i = 0; i < n; i++) mass[i] = 1 + Math.sqrt(degree[i]) * 0.8;
 
     // Families, in a stable order, each with its members (most connected first).
     var families = new Map();
@@ -218,8 +218,8 @@
     var cooling = Math.pow(coolTo / temperature, 1 / iterations);
     var exact = n <= EXACT_REPULSION_MAX;
     var k2 = k * k;
-    var gravity = exact ? 0.06 : 0.012;
-    var cohesion = exact ? 0.05 : 0.02;
+    var gravity = exact ? 0.02 : 0.01;
+    var cohesion = exact ? 0.03 : 0.02;
     var cutoff = 2.5 * k;
     var cutoff2 = cutoff * cutoff;
     var dx = new Float64Array(n);
@@ -371,8 +371,9 @@
     this.load();
   }
 
+  /* A translated string from #map-strings: text('no-match') reads data-no-match. */
   EgideMap.prototype.text = function (key, values) {
-    var value = this.t[key] || '';
+    var value = this.t[key.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); })] || '';
     return values ? format(value, values) : value;
   };
 
@@ -662,9 +663,27 @@
       }).slice(0, LABELS_IN_LARGE_MODE).map(function (node) { return String(node.id); }));
     }
 
+    // Stretch the layout (not the symbols) towards the shape of the canvas, within reason.
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    visibleNodes.forEach(function (node) {
+      var p = self.positions.get(String(node.id)) || [0, 0];
+      if (p[0] < minX) minX = p[0]; if (p[0] > maxX) maxX = p[0];
+      if (p[1] < minY) minY = p[1]; if (p[1] > maxY) maxY = p[1];
+    });
+    var sx = 1, sy = 1;
+    var boxAspect = (maxX - minX) / (maxY - minY);
+    var viewAspect = Math.max(1, this.chart.getWidth() - 144) / Math.max(1, this.chart.getHeight() - 80);
+    if (isFinite(boxAspect) && boxAspect > 0) {
+      if (boxAspect < viewAspect) sx = Math.min(viewAspect / boxAspect, 1.8);
+      else sy = Math.min(boxAspect / viewAspect, 1.8);
+    }
+    var renderPositions = new Map();
+
     var nodeData = visibleNodes.map(function (node) {
       var id = String(node.id);
-      var position = self.positions.get(id) || [0, 0];
+      var raw = self.positions.get(id) || [0, 0];
+      var position = [raw[0] * sx, raw[1] * sy];
+      renderPositions.set(id, position);
       var deg = degree.get(id) || 0;
       var size = large ? Math.min(26, 5 + 1.6 * Math.sqrt(deg)) : Math.min(48, 14 + 5 * Math.sqrt(deg));
       var statutory = node.statutory !== false;
@@ -708,19 +727,20 @@
 
     this.visibleNodes = visibleNodes;
     this.visibleEdges = visibleEdges;
+    this.renderPositions = renderPositions;
     this.indexById = indexById;
 
     var series = {
       id: SERIES_ID,
       type: 'graph',
       layout: 'none',
-      coordinateSystem: null,
+      preserveAspect: true,
       roam: true,
       scaleLimit: { min: 0.2, max: large ? 60 : 8 },
       draggable: !large,
       cursor: 'pointer',
-      left: 48,
-      right: 48,
+      left: 72,
+      right: 72,
       top: 36,
       bottom: 44,
       nodeScaleRatio: large ? 0.3 : 0.6,
@@ -890,7 +910,7 @@
 
   EgideMap.prototype.centerOn = function (id) {
     var index = this.indexById.get(String(id));
-    var position = this.positions.get(String(id));
+    var position = this.renderPositions && this.renderPositions.get(String(id));
     if (index == null || !position) return;
     var pixel = this.chart.convertToPixel({ seriesId: SERIES_ID }, position);
     if (!pixel || isNaN(pixel[0])) return;
@@ -1100,7 +1120,7 @@
     this.matches = scored.map(function (entry) { return entry.node; });
 
     if (!this.matches.length) {
-      this.searchStatus.textContent = this.text('no-match') + ' « ' + this.search.value.trim() + ' ».';
+      this.searchStatus.textContent = this.text('no-match');
       this.searchStatus.classList.add('is-empty');
       this.hideResults();
       return;
