@@ -2,14 +2,34 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
 
 from egide.actors import services
 from egide.actors.data import ActorData, RelationshipData
 from egide.actors.models import Actor, Relationship
+
+
+@pytest.fixture(autouse=True)
+def file_roots(settings: LazySettings, tmp_path: Path) -> Path:
+    """Uploads and collected static files go to a temporary folder, never to ./data.
+
+    WhiteNoise warns about a missing static root, so the folder exists.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: LazySettings) -> None:
+    """Argon2 takes a fifth of a second per password; tests check behaviour, not hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -69,9 +89,7 @@ def small_map(make_actor: ActorFactory) -> SmallMap:
     newspaper = make_actor(kind="media", name="Le Citoyen", reference="CIT")
 
     def relate(source: Actor, type: str, target: Actor) -> Relationship:
-        return services.relationship_create(
-            user=None, data=RelationshipData(source=source, target=target, type=type)
-        )
+        return services.relationship_create(user=None, data=RelationshipData(source=source, target=target, type=type))
 
     return SmallMap(
         presidency=presidency,

@@ -102,9 +102,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 # Uploads are read in memory up to this size; imports refuse larger files with a clear message.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EGIDE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -1,8 +1,8 @@
 """Importing a map: every row checked first, all problems reported with their place, nothing half-written."""
 
 import io
-import re
 import json
+import re
 import zipfile
 
 import pytest
@@ -15,12 +15,18 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.tabular import TableError, Tables, write_csv, write_zip
 from tests.conftest import SmallMap
 
-ACTORS = """reference,kind,name_en,name_fr,acronym_en,parent,statutory,legitimacy_disputed,confidence,source_title,source_date,source_locator
-PR,head_of_state,Presidency,Présidence,,,yes,no,high,Constitution 2016,2016-03-30,Art. 33
+HEADER = (
+    "reference,kind,name_en,name_fr,acronym_en,parent,statutory,legitimacy_disputed,confidence,"
+    "source_title,source_date,source_locator\n"
+)
+ACTORS = (
+    HEADER
+    + """PR,head_of_state,Presidency,Présidence,,,yes,no,high,Constitution 2016,2016-03-30,Art. 33
 MOD,ministry_of_defence,Ministry of Defence,Ministère de la Défense,,PR,yes,no,high,,,
 FACA,armed_forces,Armed Forces,Forces armées,FACA,MOD,yes,no,medium,,,
 AN,parliament,National Assembly,Assemblée nationale,,,oui,non,high,,,
 """
+)
 RELATIONSHIPS = """from,type,to,start,end,ongoing,strength,source_title,source_locator
 PR,commands,FACA,2016,,yes,strong,Constitution 2016,Art. 33
 MOD,administers,FACA,2016-05,,,,,
@@ -48,7 +54,10 @@ def test_import_creates_actors_relationships_and_sources(db: None) -> None:
     assert Actor.objects.get(reference="AN").statutory is True
     oversight = Relationship.objects.get(type="oversees")
     assert (oversight.start, oversight.end, oversight.ongoing, oversight.strength) == (
-        "2016-03-30", "2021", False, "weak",
+        "2016-03-30",
+        "2021",
+        False,
+        "weak",
     )
     assert Source.objects.get().published == "2016-03-30"
 
@@ -66,7 +75,10 @@ def test_reimporting_the_same_file_changes_nothing(db: None) -> None:
 def test_import_updates_changed_rows_only(db: None) -> None:
     country_map_import(user=None, country="CF", tables=_tables())
     changed = ACTORS.replace("Armed Forces,Forces armées", "Central African Armed Forces,Forces armées centrafricaines")
-    changed = changed.replace("AN,parliament,National Assembly,Assemblée nationale,,,", "AN,parliament,National Assembly,Assemblée nationale,,PR,")
+    changed = changed.replace(
+        "AN,parliament,National Assembly,Assemblée nationale,,,",
+        "AN,parliament,National Assembly,Assemblée nationale,,PR,",
+    )
     report = country_map_import(user=None, country="CF", tables=_tables(actors=changed))
     assert (report.actors_created, report.actors_updated, report.actors_unchanged) == (0, 2, 2)
     assert Actor.objects.get(reference="FACA").name_en == "Central African Armed Forces"
@@ -79,7 +91,7 @@ def test_bad_file_reports_every_problem_with_its_row_and_writes_nothing(small_ma
             "PR,police,Police,Police,,,yes,no,high,,,",  # row 7: reference used twice
             "LOOP1,police,Police A,Police A,,LOOP2,yes,no,high,,,",  # rows 8, 9: a loop of parents
             "LOOP2,police,Police B,Police B,,LOOP1,maybe,no,certain,,,",  # row 9: bad yes/no and confidence
-            "GHOST,police,Police C,Police C,,NOBODY,yes,no,high,,1 March,",  # row 10: unknown parent, a source with no title
+            "GHOST,police,Police C,Police C,,NOBODY,yes,no,high,,1 March,",  # row 10: unknown parent, untitled source
         ]
     )
     relationships = RELATIONSHIPS + "\n".join(
@@ -136,14 +148,22 @@ def test_citations_table_adds_more_sources(db: None) -> None:
         "witness,,,,,,Nothing,,,,\n"
     )
     archive = write_zip(
-        {"actors.csv": ACTORS.encode(), "relationships.csv": RELATIONSHIPS.encode(), "citations.csv": citations.encode()}
+        {
+            "actors.csv": ACTORS.encode(),
+            "relationships.csv": RELATIONSHIPS.encode(),
+            "citations.csv": citations.encode(),
+        }
     )
     with pytest.raises(ImportRejected) as rejected:
         country_map_import(user=None, country="CF", tables=read_map_file(archive, filename="map.zip"))
     assert {(problem.row, problem.column) for problem in rejected.value.problems} == {(4, "from"), (5, "record")}
     citations = "\n".join(citations.splitlines()[:3]) + "\n"
     archive = write_zip(
-        {"actors.csv": ACTORS.encode(), "relationships.csv": RELATIONSHIPS.encode(), "citations.csv": citations.encode()}
+        {
+            "actors.csv": ACTORS.encode(),
+            "relationships.csv": RELATIONSHIPS.encode(),
+            "citations.csv": citations.encode(),
+        }
     )
     report = country_map_import(user=None, country="CF", tables=read_map_file(archive, filename="map.zip"))
     assert report.citations_created == 4

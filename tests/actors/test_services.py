@@ -43,9 +43,7 @@ def test_actor_create_refuses_bad_values(db: None, country: str, kind: str, name
 
 def test_actor_confidence_must_be_known(db: None) -> None:
     with pytest.raises(ValidationError) as error:
-        services.actor_create(
-            user=None, country="CF", data=ActorData(kind="police", name_en="P", confidence="certain")
-        )
+        services.actor_create(user=None, country="CF", data=ActorData(kind="police", name_en="P", confidence="certain"))
     assert _error_fields(error) == {"confidence"}
 
 
@@ -100,8 +98,12 @@ def test_relationship_create_records_country_and_dates(small_map: SmallMap) -> N
     relationship = services.relationship_create(
         user=None,
         data=_relationship(
-            small_map.defence, small_map.army, "administers", start=FuzzyDate.parse("2017-05"),
-            end=FuzzyDate.parse("2020"), ongoing=False,
+            small_map.defence,
+            small_map.army,
+            "administers",
+            start=FuzzyDate.parse("2017-05"),
+            end=FuzzyDate.parse("2020"),
+            ongoing=False,
         ),
     )
     assert relationship.country == "CF"
@@ -126,8 +128,11 @@ def test_relationship_end_before_start_is_refused(small_map: SmallMap) -> None:
         services.relationship_create(
             user=None,
             data=_relationship(
-                small_map.presidency, small_map.police, start=FuzzyDate.parse("2015"),
-                end=FuzzyDate.parse("2014-12"), ongoing=False,
+                small_map.presidency,
+                small_map.police,
+                start=FuzzyDate.parse("2015"),
+                end=FuzzyDate.parse("2014-12"),
+                ongoing=False,
             ),
         )
     assert _error_fields(error) == {"end"}
@@ -137,8 +142,11 @@ def test_imprecise_end_in_the_start_year_is_accepted(small_map: SmallMap) -> Non
     relationship = services.relationship_create(
         user=None,
         data=_relationship(
-            small_map.presidency, small_map.police, start=FuzzyDate.parse("2015-06-10"),
-            end=FuzzyDate.parse("2015"), ongoing=False,
+            small_map.presidency,
+            small_map.police,
+            start=FuzzyDate.parse("2015-06-10"),
+            end=FuzzyDate.parse("2015"),
+            ongoing=False,
         ),
     )
     assert relationship.end == "2015"
@@ -202,8 +210,9 @@ def test_relationship_update_and_delete(small_map: SmallMap) -> None:
 
 
 def test_sources_are_shared_and_citations_not_duplicated(small_map: SmallMap) -> None:
-    citation = CitationData(title="Constitution", author="République centrafricaine",
-                            published=FuzzyDate.parse("2016-03-30"))
+    citation = CitationData(
+        title="Constitution", author="République centrafricaine", published=FuzzyDate.parse("2016-03-30")
+    )
     source = services.source_get_or_create(user=None, country="CF", citation=citation)
     assert services.source_get_or_create(user=None, country="CF", citation=citation) == source
     assert source.published == "2016-03-30"
@@ -231,3 +240,13 @@ def test_source_needs_a_title(db: None) -> None:
     with pytest.raises(ValidationError) as error:
         services.source_get_or_create(user=None, country="CF", citation=CitationData(title="  "))
     assert _error_fields(error) == {"source_title"}
+
+
+def test_a_relationship_cannot_move_to_another_country(small_map: SmallMap, make_actor: ActorFactory) -> None:
+    chief = make_actor(country="CD", kind="head_of_state")
+    army = make_actor(country="CD", kind="armed_forces")
+    with pytest.raises(ValidationError) as error:
+        services.relationship_update(user=None, relationship=small_map.commands, data=_relationship(chief, army))
+    assert _error_fields(error) == {"source"}
+    small_map.commands.refresh_from_db()
+    assert small_map.commands.country == "CF"

@@ -41,8 +41,9 @@ def test_setup_and_demo_load_the_demo_once(db: None) -> None:
 
 def test_actors_import_and_export_round_trip(small_map: SmallMap, tmp_path: Path) -> None:
     target = tmp_path / "map.xlsx"
-    call_command("actors", "export", "--country", "CF", "--format", "xlsx", "--output", str(target),
-                 stderr=io.StringIO())
+    call_command(
+        "actors", "export", "--country", "CF", "--format", "xlsx", "--output", str(target), stderr=io.StringIO()
+    )
     assert target.stat().st_size > 0
     output = _run("actors", "import", str(target), "--country", "CD")
     assert "actors 7 created" in output
@@ -50,7 +51,9 @@ def test_actors_import_and_export_round_trip(small_map: SmallMap, tmp_path: Path
     assert "7 unchanged" in _run("actors", "import", str(target), "--country", "CD")
 
 
-def test_actors_export_json_goes_to_standard_output(small_map: SmallMap, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+def test_actors_export_json_goes_to_standard_output(
+    small_map: SmallMap, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     call_command("actors", "export", "--country", "cf", "--format", "json")
     document = json.loads(capsysbinary.readouterr().out)
     assert {actor["reference"] for actor in document["actors"]} == {"PR", "MOD", "FACA", "POL", "MOI", "AN", "CIT"}

@@ -39,6 +39,11 @@ def test_taxonomy_codes_are_unique_and_complete() -> None:
     kinds = [kind.code for kind in taxonomy.KINDS]
     assert len(kinds) == len(set(kinds))
     assert {kind.family for kind in taxonomy.KINDS} == taxonomy.ALL_FAMILIES
-    for terms in (taxonomy.FAMILIES, taxonomy.KINDS, taxonomy.RELATIONSHIP_TYPES, taxonomy.PRINCIPLES,
-                  taxonomy.AREAS_OF_ACTION):
+    for terms in (
+        taxonomy.FAMILIES,
+        taxonomy.KINDS,
+        taxonomy.RELATIONSHIP_TYPES,
+        taxonomy.PRINCIPLES,
+        taxonomy.AREAS_OF_ACTION,
+    ):
         assert all(term.label_en and term.label_fr for term in terms)

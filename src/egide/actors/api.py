@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router
+from django.utils.translation import gettext as _
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -30,7 +31,7 @@ router = Router(tags=["security system map"])
 def _country(code: str) -> str:
     code = code.upper()
     if code not in countries():
-        raise HttpError(404, f"No country has the code “{code}”.")
+        raise HttpError(404, _("No country has the code “%(code)s”.") % {"code": code})
     return code
 
 
@@ -38,14 +39,14 @@ def _actor(request: HttpRequest, pk: int) -> Actor:
     try:
         return selectors.actor_get(user=request.user, pk=pk)
     except Actor.DoesNotExist:
-        raise HttpError(404, "No such actor.") from None
+        raise HttpError(404, _("No such actor.")) from None
 
 
 def _relationship(request: HttpRequest, pk: int) -> Relationship:
     try:
         return selectors.relationship_get(user=request.user, pk=pk)
     except Relationship.DoesNotExist:
-        raise HttpError(404, "No such relationship.") from None
+        raise HttpError(404, _("No such relationship.")) from None
 
 
 def _reference_actor(request: HttpRequest, pk: int | None, field: str) -> Actor | None:
@@ -54,13 +55,21 @@ def _reference_actor(request: HttpRequest, pk: int | None, field: str) -> Actor 
     try:
         return selectors.actors_visible(user=request.user).get(pk=pk)
     except Actor.DoesNotExist:
-        raise ValidationError({field: [f"No actor has the id {pk}."]}) from None
+        raise ValidationError({field: [_("No actor has the id %(id)s.") % {"id": pk}]}) from None
 
 
-def _invalid(error: ValidationError) -> tuple[int, dict[str, Any]]:
+def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
     if hasattr(error, "error_dict"):
-        return 422, {"detail": error.message_dict}
-    return 422, {"detail": {"__all__": error.messages}}
+        return Status(422, {"detail": error.message_dict})
+    return Status(422, {"detail": {"__all__": error.messages}})
+
+
+def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status[dict[str, Any]] | None:
+    """A PATCH may leave a field out, but only a nullable one may be set to null."""
+    nulls = sorted(name for name, value in changes.items() if value is None and name not in nullable)
+    if nulls:
+        return Status(422, {"detail": {name: [_("This field cannot be null.")] for name in nulls}})
+    return None
 
 
 @router.get("/countries", response=list[CountryOut], summary="Countries with a map, with their counts")
@@ -109,7 +118,7 @@ def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
         actor = services.actor_create(user=request.user, country=country, data=data)
     except ValidationError as error:
         return _invalid(error)
-    return 201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk))
+    return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
 @router.get("/actors/{pk}", response=ActorOut, summary="One actor")
@@ -118,11 +127,7 @@ def read_actor(request: HttpRequest, pk: int) -> ActorOut:
 
 
 def _update_actor(request: HttpRequest, actor: Actor, changes: dict[str, Any]) -> Any:
-    current = {
-        name: getattr(actor, name)
-        for name in ActorIn.model_fields
-        if name != "parent"
-    }
+    current = {name: getattr(actor, name) for name in ActorIn.model_fields if name != "parent"}
     current["parent"] = actor.parent
     try:
         if "parent" in changes:
@@ -131,7 +136,7 @@ def _update_actor(request: HttpRequest, actor: Actor, changes: dict[str, Any]) -
         services.actor_update(user=request.user, actor=actor, data=data)
     except ValidationError as error:
         return _invalid(error)
-    return 200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk))
+    return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
 @router.put("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Replace an actor")
@@ -141,13 +146,15 @@ def replace_actor(request: HttpRequest, pk: int, payload: ActorIn) -> Any:
 
 @router.patch("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Change some of an actor's fields")
 def patch_actor(request: HttpRequest, pk: int, payload: ActorPatch) -> Any:
-    return _update_actor(request, _actor(request, pk), payload.dict(exclude_unset=True))
+    actor = _actor(request, pk)
+    changes = payload.dict(exclude_unset=True)
+    return _null_fields(changes, nullable=frozenset({"parent"})) or _update_actor(request, actor, changes)
 
 
 @router.delete("/actors/{pk}", response={204: None}, summary="Delete an actor and its relationships")
-def delete_actor(request: HttpRequest, pk: int) -> tuple[int, None]:
+def delete_actor(request: HttpRequest, pk: int) -> Status[None]:
     services.actor_delete(user=request.user, actor=_actor(request, pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/countries/{code}/relationships", response=list[RelationshipOut], summary="A country's relationships")
@@ -167,7 +174,8 @@ class _RelationshipPage(_ActorPage):
 def _relationship_data(request: HttpRequest, values: dict[str, Any]) -> RelationshipData:
     source = _reference_actor(request, values.pop("source"), "source")
     target = _reference_actor(request, values.pop("target"), "target")
-    assert source is not None and target is not None
+    assert source is not None
+    assert target is not None
     start = services.fuzzy_or_none(values.pop("start") or "", field="start")
     end = services.fuzzy_or_none(values.pop("end") or "", field="end")
     return RelationshipData(source=source, target=target, start=start, end=end, **values)
@@ -187,7 +195,7 @@ def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn
         relationship = services.relationship_create(user=request.user, data=data)
     except ValidationError as error:
         return _invalid(error)
-    return 201, RelationshipOut.from_relationship(_relationship(request, relationship.pk))
+    return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
 @router.get("/relationships/{pk}", response=RelationshipOut, summary="One relationship")
@@ -203,7 +211,7 @@ def _update_relationship(request: HttpRequest, relationship: Relationship, chang
         services.relationship_update(user=request.user, relationship=relationship, data=data)
     except ValidationError as error:
         return _invalid(error)
-    return 200, RelationshipOut.from_relationship(_relationship(request, relationship.pk))
+    return Status(200, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
 @router.put("/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Replace a relationship")
@@ -215,10 +223,14 @@ def replace_relationship(request: HttpRequest, pk: int, payload: RelationshipIn)
     "/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Change some of a relationship"
 )
 def patch_relationship(request: HttpRequest, pk: int, payload: RelationshipPatch) -> Any:
-    return _update_relationship(request, _relationship(request, pk), payload.dict(exclude_unset=True))
+    relationship = _relationship(request, pk)
+    changes = payload.dict(exclude_unset=True)
+    return _null_fields(changes, nullable=frozenset({"start", "end"})) or _update_relationship(
+        request, relationship, changes
+    )
 
 
 @router.delete("/relationships/{pk}", response={204: None}, summary="Delete a relationship")
-def delete_relationship(request: HttpRequest, pk: int) -> tuple[int, None]:
+def delete_relationship(request: HttpRequest, pk: int) -> Status[None]:
     services.relationship_delete(user=request.user, relationship=_relationship(request, pk))
-    return 204, None
+    return Status(204, None)

@@ -133,13 +133,50 @@ def template_sheets() -> Sheets:
     return {
         "actors": (
             ACTOR_COLUMNS + INLINE_CITATION_COLUMNS,
-            [["MOD", "ministry_of_defence", "Ministry of Defence", "Ministère de la Défense", "", "", "", "yes",
-              "no", "", "", "high", "", "Constitution", "", "2016", "", "Art. 12"]],
+            [
+                [
+                    "MOD",
+                    "ministry_of_defence",
+                    "Ministry of Defence",
+                    "Ministère de la Défense",
+                    "",
+                    "",
+                    "",
+                    "yes",
+                    "no",
+                    "",
+                    "",
+                    "high",
+                    "",
+                    "Constitution",
+                    "",
+                    "2016",
+                    "",
+                    "Art. 12",
+                ]
+            ],
         ),
         "relationships": (
             RELATIONSHIP_COLUMNS + INLINE_CITATION_COLUMNS,
-            [["MOD", "administers", "ARMY", "Law on the armed forces", "2017-05", "", "yes", "strong", "medium",
-              "", "", "", "", "", ""]],
+            [
+                [
+                    "MOD",
+                    "administers",
+                    "ARMY",
+                    "Law on the armed forces",
+                    "2017-05",
+                    "",
+                    "yes",
+                    "strong",
+                    "medium",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            ],
         ),
         "citations": (CITATION_COLUMNS, []),
     }
@@ -148,13 +185,33 @@ def template_sheets() -> Sheets:
 def export_template(fmt: str) -> bytes:
     sheets = template_sheets()
     sheets["actors"][1].append(
-        ["ARMY", "armed_forces", "Armed Forces", "Forces armées", "", "", "MOD", "yes", "no", "", "", "medium",
-         "", "", "", "", "", ""]
+        [
+            "ARMY",
+            "armed_forces",
+            "Armed Forces",
+            "Forces armées",
+            "",
+            "",
+            "MOD",
+            "yes",
+            "no",
+            "",
+            "",
+            "medium",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
     )
     if fmt == "xlsx":
         return write_xlsx(sheets, notes=_codes())
-    return write_zip({f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
-                     | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())})
+    return write_zip(
+        {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
+        | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())}
+    )
 
 
 def map_document(*, user: User, country: str) -> dict[str, Any]:
@@ -165,13 +222,18 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
     sources: dict[tuple[str, str], dict[str, str]] = {}
     actor_citations: dict[str, list[dict[str, str]]] = {}
     relationship_citations: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
-    for record, actor, source_reference, type, target, start, title, author, date, url, locator in sheets[
-        "citations"
-    ][1]:
+    for record, actor, source_reference, type, target, start, title, author, date, url, locator in sheets["citations"][
+        1
+    ]:
         identity = (title, url)
         if identity not in sources:
-            sources[identity] = {"key": f"S{len(sources) + 1}", "title": title, "author": author,
-                                 "date": date, "url": url}
+            sources[identity] = {
+                "key": f"S{len(sources) + 1}",
+                "title": title,
+                "author": author,
+                "date": date,
+                "url": url,
+            }
         citation = {"source": sources[identity]["key"], "locator": locator}
         if record == "actor":
             actor_citations.setdefault(actor, []).append(citation)
@@ -190,8 +252,7 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
         key = (item["source"], item["type"], item["target"], item["start"])
         item["citations"] = relationship_citations.get(key, [])
         relationships.append(item)
-    return {"country": country, "sources": list(sources.values()), "actors": actors,
-            "relationships": relationships}
+    return {"country": country, "sources": list(sources.values()), "actors": actors, "relationships": relationships}
 
 
 def map_graphml(*, user: User, country: str) -> bytes:
@@ -231,8 +292,10 @@ def export_map(*, user: User, country: str, fmt: str) -> bytes:
         return write_xlsx(map_sheets(user=user, country=country))
     if fmt == "csv":
         return write_zip(
-            {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in
-             map_sheets(user=user, country=country).items()}
+            {
+                f"{name}.csv": write_csv(columns, rows)
+                for name, (columns, rows) in map_sheets(user=user, country=country).items()
+            }
         )
     if fmt == "json":
         return json.dumps(map_document(user=user, country=country), ensure_ascii=False, indent=2).encode("utf-8")

@@ -3,7 +3,9 @@
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from egide.actors.data import ActorData, CitationData, RelationshipData
@@ -11,6 +13,7 @@ from egide.actors.models import Actor, Source
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate, FuzzyDateError
 
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "ods", "png", "jpg", "jpeg"})
 DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
 
 
@@ -64,6 +67,22 @@ class CitationFieldsMixin(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = sources
 
+    def clean_source_document(self) -> UploadedFile | None:
+        document: UploadedFile | None = self.cleaned_data.get("source_document")
+        if document is None:
+            return None
+        extension = (document.name or "").rsplit(".", 1)[-1].lower()
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise ValidationError(
+                _("Upload a document of one of these types: %(types)s.")
+                % {"types": ", ".join(sorted(DOCUMENT_EXTENSIONS))}
+            )
+        if (document.size or 0) > settings.EGIDE_DOCUMENT_MAX_BYTES:
+            raise ValidationError(
+                _("The document is larger than %(size)s MB.") % {"size": settings.EGIDE_DOCUMENT_MAX_BYTES // 2**20}
+            )
+        return document
+
     def clean_source_date(self) -> FuzzyDate | None:
         return _fuzzy(self.cleaned_data.get("source_date") or "")
 
@@ -111,19 +130,39 @@ class ActorForm(CitationFieldsMixin):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     field_order = [
-        "name_en", "name_fr", "acronym_en", "acronym_fr", "kind", "reference", "parent", "mandate_text",
-        "mandate_reference", "statutory", "legitimacy_disputed", "confidence", "notes",
+        "name_en",
+        "name_fr",
+        "acronym_en",
+        "acronym_fr",
+        "kind",
+        "reference",
+        "parent",
+        "mandate_text",
+        "mandate_reference",
+        "statutory",
+        "legitimacy_disputed",
+        "confidence",
+        "notes",
     ]
 
-    def __init__(
-        self, *args: Any, actors: Any, sources: Any, actor: Actor | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, actors: Any, sources: Any, actor: Actor | None = None, **kwargs: Any) -> None:
         if actor is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: getattr(actor, name)
                 for name in (
-                    "name_en", "name_fr", "acronym_en", "acronym_fr", "kind", "reference", "parent",
-                    "mandate_text", "mandate_reference", "statutory", "legitimacy_disputed", "confidence", "notes",
+                    "name_en",
+                    "name_fr",
+                    "acronym_en",
+                    "acronym_fr",
+                    "kind",
+                    "reference",
+                    "parent",
+                    "mandate_text",
+                    "mandate_reference",
+                    "statutory",
+                    "legitimacy_disputed",
+                    "confidence",
+                    "notes",
                 )
             }
         super().__init__(*args, **kwargs)
@@ -163,8 +202,18 @@ class RelationshipForm(CitationFieldsMixin):
     confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    field_order = ["source", "type", "target", "legal_basis", "start", "end", "ongoing", "strength",
-                   "confidence", "notes"]
+    field_order = [
+        "source",
+        "type",
+        "target",
+        "legal_basis",
+        "start",
+        "end",
+        "ongoing",
+        "strength",
+        "confidence",
+        "notes",
+    ]
 
     def __init__(self, *args: Any, actors: Any, sources: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -200,6 +249,8 @@ class RelationshipForm(CitationFieldsMixin):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
-        help_text=_("An .xlsx workbook (sheets actors, relationships, citations), a .zip of CSV files, "
-                    "one .csv table, or a .json map document."),
+        help_text=_(
+            "An .xlsx workbook (sheets actors, relationships, citations), a .zip of CSV files, "
+            "one .csv table, or a .json map document."
+        ),
     )

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
-from egide.core.users import AnyUser as User
-from egide.core.users import author as _author
 from egide.actors.tabular import Row, Tables
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
+from egide.core.users import AnyUser as User
+from egide.core.users import author as _author
 
 TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
@@ -103,8 +103,9 @@ def _date(plan: _Plan, table: str, row: Row, column: str) -> FuzzyDate | None:
     try:
         return FuzzyDate.parse(text)
     except FuzzyDateError:
-        plan.problem(table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.")
-                     % {"value": text})
+        plan.problem(
+            table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.") % {"value": text}
+        )
         return None
 
 
@@ -133,7 +134,9 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
         reference = row.get("reference")
         if reference in plan.actor_rows:
             plan.problem(
-                "actors", row, "reference",
+                "actors",
+                row,
+                "reference",
                 _("“%(reference)s” is used again; it first appears on row %(row)s.")
                 % {"reference": reference, "row": plan.actor_rows[reference]},
             )
@@ -170,8 +173,9 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
         parent = row.get("parent")
         if parent:
             if parent not in existing and parent not in file_references:
-                plan.problem("actors", row, "parent",
-                             _("No actor has the reference “%(reference)s”.") % {"reference": parent})
+                plan.problem(
+                    "actors", row, "parent", _("No actor has the reference “%(reference)s”.") % {"reference": parent}
+                )
             else:
                 plan.parents[reference] = parent
         citation = _citation_fields(plan, "actors", row, "source_")
@@ -194,8 +198,12 @@ def _check_parent_loops(plan: _Plan, tables: Tables, existing: dict[str, Actor])
         current = parent_of.get(reference)
         while current is not None:
             if current in seen:
-                plan.problem("actors", rows[reference], "parent",
-                             _("This parent makes a loop: the actor would be its own ancestor."))
+                plan.problem(
+                    "actors",
+                    rows[reference],
+                    "parent",
+                    _("This parent makes a loop: the actor would be its own ancestor."),
+                )
                 break
             seen.add(current)
             current = parent_of.get(current)
@@ -216,8 +224,12 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             elif reference in existing:
                 ends[column] = existing[reference].family
             else:
-                plan.problem("relationships", row, column,
-                             _("No actor has the reference “%(reference)s”.") % {"reference": reference})
+                plan.problem(
+                    "relationships",
+                    row,
+                    column,
+                    _("No actor has the reference “%(reference)s”.") % {"reference": reference},
+                )
         start = _date(plan, "relationships", row, "start")
         end = _date(plan, "relationships", row, "end")
         ongoing = _boolean(plan, "relationships", row, "ongoing", default=end is None)
@@ -244,9 +256,12 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             plan.problem("relationships", row, column, problem.message)
         key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
         if key in seen:
-            plan.problem("relationships", row, "from",
-                         _("The same relationship (from, type, to, start) already appears on row %(row)s.")
-                         % {"row": seen[key]})
+            plan.problem(
+                "relationships",
+                row,
+                "from",
+                _("The same relationship (from, type, to, start) already appears on row %(row)s.") % {"row": seen[key]},
+            )
             continue
         seen[key] = row.number
         plan.relationships[key] = {
@@ -274,16 +289,19 @@ def _plan_citations(
         if record == "actor":
             reference = row.get("actor")
             if reference not in plan.actors and reference not in existing:
-                plan.problem("citations", row, "actor",
-                             _("No actor has the reference “%(reference)s”.") % {"reference": reference})
+                plan.problem(
+                    "citations",
+                    row,
+                    "actor",
+                    _("No actor has the reference “%(reference)s”.") % {"reference": reference},
+                )
             elif citation:
                 plan.citations.append(("actor", reference, citation))
         elif record == "relationship":
             start = _date(plan, "citations", row, "start")
             key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
             if key not in plan.relationships and key not in existing_relationships:
-                plan.problem("citations", row, "from",
-                             _("No relationship matches these from, type, to and start."))
+                plan.problem("citations", row, "from", _("No relationship matches these from, type, to and start."))
             elif citation:
                 plan.citations.append(("relationship", key, citation))
         else:

@@ -123,13 +123,9 @@ class Relationship(TimestampedModel):
     """A typed, dated edge between two actors of the same country."""
 
     country = models.CharField(_("country"), max_length=2)
-    source = models.ForeignKey(
-        Actor, verbose_name=_("from"), on_delete=models.CASCADE, related_name="outgoing"
-    )
+    source = models.ForeignKey(Actor, verbose_name=_("from"), on_delete=models.CASCADE, related_name="outgoing")
     target = models.ForeignKey(Actor, verbose_name=_("to"), on_delete=models.CASCADE, related_name="incoming")
-    type = models.CharField(
-        _("type"), max_length=24, choices=taxonomy.choices(taxonomy.RELATIONSHIP_TYPES)
-    )
+    type = models.CharField(_("type"), max_length=24, choices=taxonomy.choices(taxonomy.RELATIONSHIP_TYPES))
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     start_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default=DAY)
@@ -150,9 +146,7 @@ class Relationship(TimestampedModel):
             models.Index(fields=["country", "type"]),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(source=models.F("target")), name="relationship_not_to_itself"
-            ),
+            models.CheckConstraint(condition=~Q(source=models.F("target")), name="relationship_not_to_itself"),
         ]
 
     def __str__(self) -> str:

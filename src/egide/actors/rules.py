@@ -88,9 +88,7 @@ def check_relationship(facts: RelationshipFacts) -> list[Problem]:
         problems.append(Problem("target", _("Both actors must belong to the same country.")))
     relationship_type = taxonomy.RELATIONSHIP_TYPE_BY_CODE.get(facts.type)
     if relationship_type is None:
-        problems.append(
-            Problem("type", _("“%(type)s” is not a known relationship type.") % {"type": facts.type})
-        )
+        problems.append(Problem("type", _("“%(type)s” is not a known relationship type.") % {"type": facts.type}))
     else:
         if facts.source_family not in relationship_type.sources:
             problems.append(

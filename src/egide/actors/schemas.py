@@ -161,8 +161,10 @@ class RelationshipOut(Schema):
 class RelationshipIn(Schema):
     source: int
     target: int
-    type: str = Field(description="commands, administers, oversees, audits, funds, adjudicates, appoints, "
-                      "reports_to, scrutinises or coordinates_with")
+    type: str = Field(
+        description="commands, administers, oversees, audits, funds, adjudicates, appoints, "
+        "reports_to, scrutinises or coordinates_with"
+    )
     legal_basis: str = ""
     start: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
     end: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")

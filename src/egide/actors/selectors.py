@@ -72,6 +72,19 @@ def country_summaries(*, user: User) -> list[CountrySummary]:
     return sorted(summaries, key=lambda summary: summary.name)
 
 
+@dataclass(frozen=True, slots=True)
+class CountryCounts:
+    actors: int
+    relationships: int
+
+
+def country_counts(*, user: User, country: str) -> CountryCounts:
+    return CountryCounts(
+        actors=actors_visible(user=user).filter(country=country).count(),
+        relationships=country_relationships(user=user, country=country).count(),
+    )
+
+
 ACTOR_SORTS = {
     "name": ("name_en",),
     "-name": ("-name_en",),

@@ -167,6 +167,8 @@ def relationship_create(*, user: User | None, data: RelationshipData) -> Relatio
 
 @transaction.atomic
 def relationship_update(*, user: User | None, relationship: Relationship, data: RelationshipData) -> Relationship:
+    if data.source.country != relationship.country:
+        raise ValidationError({"source": [_("A relationship stays in its country; create a new one elsewhere.")]})
     _check_relationship(data=data)
     _apply_relationship(relationship, data)
     relationship.updated_by = _author(user)

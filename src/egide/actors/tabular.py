@@ -105,9 +105,7 @@ def _rows(name: str, header: Sequence[object], body: Iterable[tuple[int, Sequenc
         raise TableError(f"{name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS[name])}")
     rows = []
     for number, cells in body:
-        values = {
-            column: _cell_text(cell) for column, cell in zip(columns, cells, strict=False) if column
-        }
+        values = {column: _cell_text(cell) for column, cell in zip(columns, cells, strict=False) if column}
         if any(value.strip() for value in values.values()):
             rows.append(Row(number, values))
     return rows
@@ -121,8 +119,10 @@ def _guess_table(header: Sequence[str]) -> str:
         return "relationships"
     if "kind" in columns:
         return "actors"
-    raise TableError("the header row matches no table: actors need 'reference' and 'kind', relationships "
-                     "'from', 'type' and 'to', citations 'record' and 'title'")
+    raise TableError(
+        "the header row matches no table: actors need 'reference' and 'kind', relationships "
+        "'from', 'type' and 'to', citations 'record' and 'title'"
+    )
 
 
 def _read_csv(data: bytes, *, name: str | None, filename: str) -> tuple[str, list[Row]]:
@@ -241,7 +241,9 @@ def write_zip(files: dict[str, bytes]) -> bytes:
 
 
 def write_xlsx(
-    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]], *, notes: Sequence[tuple[str, str, str]] = ()
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]],
+    *,
+    notes: Sequence[tuple[str, str, str]] = (),
 ) -> bytes:
     """A workbook with one sheet per table (bold, frozen header) and, when given, a sheet of valid codes."""
     workbook = Workbook(write_only=False)

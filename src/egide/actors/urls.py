@@ -5,6 +5,7 @@ from egide.actors import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
+    path("countries/<str:code>/counts/", views.country_counts, name="country-counts"),
     path("countries/<str:code>/actors/table/", views.country_actors_table, name="country-actors-table"),
     path(
         "countries/<str:code>/relationships/table/",

@@ -2,7 +2,6 @@
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -146,6 +145,7 @@ def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
         "families": taxonomy.FAMILIES,
         "relationship_types": taxonomy.RELATIONSHIP_TYPES,
         "query": request.GET.urlencode(),
+        "counts": selectors.country_counts(user=request.user, country=country),
     }
 
 
@@ -163,6 +163,12 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         }
     )
     return render(request, "actors/country.html", context)
+
+
+@login_required
+def country_counts(request: HttpRequest, code: str) -> HttpResponse:
+    country = _country_or_404(code)
+    return render(request, "actors/_country_counts.html", _country_context(request, country))
 
 
 @login_required
@@ -243,8 +249,12 @@ def actor_create(request: HttpRequest, code: str) -> HttpResponse:
     return _form_response(
         request,
         "actors/_actor_form.html",
-        {"form": form, "title": _("New actor"), "action": reverse("actor-create", kwargs={"code": country}),
-         "cancel": reverse("country-detail", kwargs={"code": country})},
+        {
+            "form": form,
+            "title": _("New actor"),
+            "action": reverse("actor-create", kwargs={"code": country}),
+            "cancel": reverse("country-detail", kwargs={"code": country}),
+        },
     )
 
 
@@ -275,9 +285,12 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_response(
         request,
         "actors/_actor_form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": actor.name},
-         "action": reverse("actor-edit", kwargs={"pk": actor.pk}),
-         "cancel": reverse("actor-detail", kwargs={"pk": actor.pk})},
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": actor.name},
+            "action": reverse("actor-edit", kwargs={"pk": actor.pk}),
+            "cancel": reverse("actor-detail", kwargs={"pk": actor.pk}),
+        },
     )
 
 
@@ -330,9 +343,12 @@ def relationship_create(request: HttpRequest, code: str) -> HttpResponse:
     return _form_response(
         request,
         "actors/_relationship_form.html",
-        {"form": form, "title": _("New relationship"),
-         "action": reverse("relationship-create", kwargs={"code": country}),
-         "cancel": reverse("country-detail", kwargs={"code": country})},
+        {
+            "form": form,
+            "title": _("New relationship"),
+            "action": reverse("relationship-create", kwargs={"code": country}),
+            "cancel": reverse("country-detail", kwargs={"code": country}),
+        },
     )
 
 
@@ -375,9 +391,12 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_response(
         request,
         "actors/_relationship_form.html",
-        {"form": form, "title": _("Edit relationship"),
-         "action": reverse("relationship-edit", kwargs={"pk": relationship.pk}),
-         "cancel": reverse("actor-detail", kwargs={"pk": relationship.source_id})},
+        {
+            "form": form,
+            "title": _("Edit relationship"),
+            "action": reverse("relationship-edit", kwargs={"pk": relationship.pk}),
+            "cancel": reverse("actor-detail", kwargs={"pk": relationship.source_id}),
+        },
     )
 
 
@@ -414,13 +433,15 @@ def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def country_import(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a post without a file must say the file is required, not show a blank form.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
-            form.add_error("file", _("The file is larger than %(size)s MB.")
-                           % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20})
+            form.add_error(
+                "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
+            )
         else:
             try:
                 tables = read_map_file(upload.read(), filename=upload.name)
@@ -454,8 +475,6 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     response = HttpResponse(exporter.export_template(fmt), content_type=exporter.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="egide-map-template.{exporter.EXTENSIONS[fmt]}"'
     return response
-
-
 
 
 @login_required

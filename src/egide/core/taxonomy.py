@@ -34,8 +34,15 @@ KINDS: tuple[Kind, ...] = (
     Kind("armed_forces", "Armed forces", "Forces armées", SECURITY_PROVIDERS),
     Kind("paramilitary", "Paramilitary force", "Force paramilitaire", SECURITY_PROVIDERS),
     Kind("presidential_guard", "Presidential guard", "Garde présidentielle", SECURITY_PROVIDERS),
-    Kind("civilian_intelligence", "Civilian intelligence service", "Service de renseignement civil", SECURITY_PROVIDERS),
-    Kind("military_intelligence", "Military intelligence service", "Service de renseignement militaire", SECURITY_PROVIDERS),
+    Kind(
+        "civilian_intelligence", "Civilian intelligence service", "Service de renseignement civil", SECURITY_PROVIDERS
+    ),
+    Kind(
+        "military_intelligence",
+        "Military intelligence service",
+        "Service de renseignement militaire",
+        SECURITY_PROVIDERS,
+    ),
     Kind("coast_guard", "Coast guard", "Garde-côtes", SECURITY_PROVIDERS),
     Kind("border_guard", "Border guard", "Police des frontières", SECURITY_PROVIDERS),
     Kind("customs", "Customs", "Douanes", SECURITY_PROVIDERS),
@@ -61,13 +68,20 @@ KINDS: tuple[Kind, ...] = (
     # 3. Supervisory bodies
     Kind("parliament", "Parliament or chamber", "Parlement ou chambre", SUPERVISORY),
     Kind("finance_committee", "Finance committee", "Commission des finances", SUPERVISORY),
-    Kind("defence_committee", "Defence and security committee", "Commission de la défense et de la sécurité", SUPERVISORY),
+    Kind(
+        "defence_committee", "Defence and security committee", "Commission de la défense et de la sécurité", SUPERVISORY
+    ),
     Kind("investigation_committee", "Investigation committee", "Commission d’enquête", SUPERVISORY),
     Kind("parliamentary_committee", "Other parliamentary committee", "Autre commission parlementaire", SUPERVISORY),
     # 4. Management and oversight
     Kind("head_of_state", "Head of state", "Chef de l’État", MANAGEMENT),
     Kind("government", "Government", "Gouvernement", MANAGEMENT),
-    Kind("security_council", "National defence or security council", "Conseil national de défense ou de sécurité", MANAGEMENT),
+    Kind(
+        "security_council",
+        "National defence or security council",
+        "Conseil national de défense ou de sécurité",
+        MANAGEMENT,
+    ),
     Kind("ministry_of_defence", "Ministry of defence", "Ministère de la défense", MANAGEMENT),
     Kind("ministry_of_interior", "Ministry of the interior", "Ministère de l’intérieur", MANAGEMENT),
     Kind("ministry_of_finance", "Ministry of finance", "Ministère des finances", MANAGEMENT),
@@ -80,7 +94,12 @@ KINDS: tuple[Kind, ...] = (
     # 5. Public information
     Kind("media", "Media", "Médias", PUBLIC_INFORMATION),
     Kind("civil_society", "Civil-society organisation", "Organisation de la société civile", PUBLIC_INFORMATION),
-    Kind("research_institute", "Research institute or university", "Institut de recherche ou université", PUBLIC_INFORMATION),
+    Kind(
+        "research_institute",
+        "Research institute or university",
+        "Institut de recherche ou université",
+        PUBLIC_INFORMATION,
+    ),
 )
 
 ALL_FAMILIES = frozenset(term.code for term in FAMILIES)

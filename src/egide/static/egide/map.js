@@ -8,6 +8,8 @@
  * - The layout is a force-directed one computed here (Fruchterman–Reingold, exact repulsion for small maps,
  *   grid-approximated repulsion and a time budget for large ones), then drawn with `layout: 'none'`, so that
  *   positions stay put when filters change and when the data is reloaded after an edit.
+ * - Large maps (see LARGE_NODES): ECharts draws the actors; the relationships and names are drawn in batches on
+ *   two canvases under and over it, kept in step with the ECharts view when panning and zooming.
  * - Every visible string comes from the data-* attributes of #map-strings (translated by Django).
  * - Hooks for tests: #map[data-ready|data-state|data-node-count|data-edge-count], window.egideMap.
  */
@@ -18,12 +20,19 @@
   var FAMILY_ORDER = ['security_providers', 'management', 'supervisory', 'justice', 'public_information'];
   var TYPE_ORDER = ['commands', 'administers', 'oversees', 'audits', 'funds', 'adjudicates', 'appoints',
     'reports_to', 'scrutinises', 'coordinates_with'];
-  var LARGE_NODES = 800; // beyond this many actors (or LARGE_EDGES relationships) the display is simplified
-  var LARGE_EDGES = 4000;
+  // Beyond this many actors or relationships the map is "large": relationships are drawn in batches on a canvas
+  // under the ECharts one (ECharts draws each edge as its own element, too slow for tens of thousands).
+  var LARGE_NODES = 400;
+  var LARGE_EDGES = 1200;
   var EXACT_REPULSION_MAX = 350; // up to this many actors, every pair of actors repels
-  var LAYOUT_BUDGET_MS = 700; // hard time limit for the layout, whatever the size
-  var LABELS_IN_LARGE_MODE = 60; // names always shown on a large map (the most connected actors)
-  var ZOOM_FOR_ALL_LABELS = 3; // on a large map, show every name (without overlaps) past this zoom
+  var ISOLATE_PULL = 12; // extra gravity on an actor without relationships (less with each relationship)
+  var LAYOUT_BUDGET_MS = 1500; // time limit for the layout, whatever the size (run in slices, see createLayout)
+  var NODE_SCALE_RATIO = 0.6; // how much actors grow when zooming (ECharts nodeScaleRatio)
+  var NODE_SCALE_RATIO_LARGE = 0.3;
+  var MAX_DETAILED_EDGES = 3000; // on a large map, arrowheads and dashes only when fewer relationships are in view
+  var EDGE_HIT_DISTANCE = 5; // px, for the tooltips of relationships on a large map
+  var MAX_LAYER_LABELS = 400; // names drawn at once on a large map (most connected first, more when zoomed in)
+  var FOCUS_ZOOM_LARGE = 4; // zoom used to show an actor found on a large map
   var MAX_SEARCH_RESULTS = 8;
   var MAX_RELATIONSHIPS_LISTED = 60;
   var STRENGTH_WIDTH = { weak: 1.2, moderate: 2.2, strong: 3.6 };
@@ -121,7 +130,7 @@
 
   function shortLabel(node) {
     var text = (node.acronym || '').trim() || (node.name || '').trim() || (node.reference || '').trim() || String(node.id);
-    return text.length > 24 ? text.slice(0, 22).trim() + '…' : text;
+    return text.length > 20 ? text.slice(0, 18).trim() + '…' : text;
   }
 
   // ------------------------------------------------------------------------------------------ layout
@@ -129,13 +138,14 @@
   /*
    * Force-directed layout (Fruchterman–Reingold with degree-weighted repulsion, a weak pull of each actor
    * towards the centre of its family and a weak gravity), seeded with one sunflower cluster per family.
-   * Returns Map(id -> [x, y]).  `previous` (same shape) keeps known actors where they were.
+   * `previous` (Map id -> [x, y]) keeps known actors where they were.
+   * Returns a job: job.step(ms) works for about `ms` milliseconds and returns true when the layout is done
+   * (or its time budget spent); job.result() gives Map(id -> [x, y]).  Run in slices, it never blocks the page.
    */
-  function computeLayout(nodes, edges, previous) {
+  function createLayout(nodes, edges, previous) {
     var n = nodes.length;
     var result = new Map();
-    if (!n) return result;
-    var started = now();
+    var spent = 0;
     var index = new Map();
     nodes.forEach(function (node, i) { index.set(String(node.id), i); });
 
@@ -156,7 +166,11 @@
     var m = src.length;
 
     var mass = new Float64Array(n);
-    for (i = 0; i < n; i++) mass[i] = 1 + Math.sqrt(degree[i]) * 0.8;
+    var pullIn = new Float64Array(n); // gravity: stronger for actors with few relationships, which would drift away
+    for (i = 0; i < n; i++) {
+      mass[i] = 1 + Math.sqrt(degree[i]) * 0.8;
+      pullIn[i] = mass[i] * (1 + ISOLATE_PULL / ((1 + degree[i]) * (1 + degree[i])));
+    }
 
     // Families, in a stable order, each with its members (most connected first).
     var families = new Map();
@@ -212,7 +226,7 @@
     }
 
     var refining = known > 0 && known >= n * 0.6;
-    var iterations = refining ? 80 : n <= 100 ? 500 : n <= EXACT_REPULSION_MAX ? 350 : n <= 2000 ? 160 : 90;
+    var iterations = !n ? 0 : refining ? 80 : n <= 100 ? 500 : n <= EXACT_REPULSION_MAX ? 350 : n <= 2000 ? 160 : 90;
     var temperature = refining ? 0.35 * k : Math.max(2 * k, 0.12 * Math.sqrt(n) * k);
     var coolTo = 0.02 * k;
     var cooling = Math.pow(coolTo / temperature, 1 / iterations);
@@ -230,7 +244,9 @@
     var head = null;
     var next = null;
 
-    for (var iteration = 0; iteration < iterations; iteration++) {
+    var iteration = 0;
+
+    function iterate() {
       dx.fill(0); dy.fill(0);
       var a, b, ddx, ddy, d2, d, f;
 
@@ -306,8 +322,8 @@
         var g = familyOf[a];
         dx[a] += (fx[g] / fc[g] - x[a]) * cohesion * mass[a];
         dy[a] += (fy[g] / fc[g] - y[a]) * cohesion * mass[a];
-        dx[a] -= x[a] * gravity * mass[a];
-        dy[a] -= y[a] * gravity * mass[a];
+        dx[a] -= x[a] * gravity * pullIn[a];
+        dy[a] -= y[a] * gravity * pullIn[a];
       }
 
       // Move, at most by the temperature.
@@ -320,11 +336,53 @@
         }
       }
       temperature *= cooling;
-      if (now() - started > LAYOUT_BUDGET_MS) break;
+      iteration += 1;
     }
 
-    nodes.forEach(function (node, i) { result.set(String(node.id), [x[i], y[i]]); });
-    return result;
+    return {
+      step: function (ms) {
+        var started = now();
+        while (iteration < iterations && spent + (now() - started) < LAYOUT_BUDGET_MS) {
+          iterate();
+          if (now() - started > ms) break;
+        }
+        spent += now() - started;
+        return iteration >= iterations || spent >= LAYOUT_BUDGET_MS;
+      },
+      result: function () {
+        if (!result.size) nodes.forEach(function (node, i) { result.set(String(node.id), [x[i], y[i]]); });
+        return result;
+      }
+    };
+  }
+
+  /*
+   * Pushes apart actors whose symbols would overlap once drawn (`scale`: pixels per layout unit), keeping a
+   * gap for the name below each one.  Small maps only (every pair is compared).
+   */
+  function separate(items, scale) {
+    var n = items.length;
+    if (n < 2 || !isFinite(scale) || scale <= 0) return;
+    var radius = items.map(function (item) { return (item.symbolSize / 2 + 9) / scale; });
+    for (var pass = 0; pass < 40; pass++) {
+      var moved = false;
+      for (var i = 0; i < n; i++) {
+        for (var j = i + 1; j < n; j++) {
+          var dx = items[j].x - items[i].x;
+          var dy = items[j].y - items[i].y;
+          var want = radius[i] + radius[j];
+          // Names sit below the symbols: ask for more room vertically than horizontally.
+          var d = Math.sqrt(dx * dx + dy * dy * 0.6);
+          if (d >= want) continue;
+          if (d < 1e-9) { dx = 1e-3 * (i - j); dy = 1e-3; d = Math.sqrt(dx * dx + dy * dy * 0.6); }
+          var push = (want - d) / 2 / d;
+          items[i].x -= dx * push; items[i].y -= dy * push;
+          items[j].x += dx * push; items[j].y += dy * push;
+          moved = true;
+        }
+      }
+      if (!moved) break;
+    }
   }
 
   // ------------------------------------------------------------------------------------------ the map
@@ -358,7 +416,6 @@
     this.visibleEdges = [];
     this.indexById = new Map();
     this.large = false;
-    this.allLabels = false;
     this.zoom = 1;
     this.selectedId = null;
     this.returnFocus = null;
@@ -367,6 +424,15 @@
     this.colors = null;
 
     this.chart = window.echarts.init(this.canvas, null, { renderer: 'canvas' });
+    this.edgeLayer = el('canvas', { className: 'map-edge-layer', 'aria-hidden': 'true', hidden: true });
+    this.canvas.parentNode.insertBefore(this.edgeLayer, this.canvas);
+    this.labelLayer = el('canvas', { className: 'map-label-layer', 'aria-hidden': 'true', hidden: true });
+    this.canvas.parentNode.insertBefore(this.labelLayer, this.canvas.nextSibling);
+    this.edgeTip = el('div', { className: 'map-edge-tip', hidden: true });
+    this.canvas.parentNode.appendChild(this.edgeTip);
+    this.layer = null; // relationships drawn on the edge layer (large maps)
+    this.hoverId = null;
+    this.layerFrame = null;
     this.bind();
     this.load();
   }
@@ -389,11 +455,39 @@
       }
     });
     this.chart.on('graphRoam', function (params) {
-      if (params && params.zoom) {
-        self.zoom *= params.zoom;
-        self.updateLargeLabels();
+      if (params && params.zoom) self.zoom *= params.zoom;
+      self.hideEdgeTip();
+      self.requestLayerDraw();
+    });
+    this.chart.on('mouseover', function (params) {
+      if (self.large && params.dataType === 'node' && self.visibleNodes[params.dataIndex]) {
+        self.hoverId = String(self.visibleNodes[params.dataIndex].id);
+        self.hideEdgeTip();
+        self.requestLayerDraw();
       }
     });
+    this.chart.on('mouseout', function (params) {
+      if (self.large && params.dataType === 'node' && self.hoverId != null) {
+        self.hoverId = null;
+        self.requestLayerDraw();
+      }
+    });
+    var zr = this.chart.getZr();
+    var pointer = null;
+    zr.on('mousemove', function (event) {
+      if (!self.layer) return;
+      if (event.target) { self.hideEdgeTip(); return; }
+      var first = pointer == null;
+      pointer = [event.offsetX, event.offsetY];
+      if (first) {
+        window.requestAnimationFrame(function () {
+          var at = pointer;
+          pointer = null;
+          if (at) self.edgeTipAt(at[0], at[1]);
+        });
+      }
+    });
+    zr.on('globalout', function () { pointer = null; self.hideEdgeTip(); });
 
     root.addEventListener('change', function (event) {
       var target = event.target;
@@ -415,8 +509,15 @@
     if (this.retry) this.retry.addEventListener('click', function () { self.load(); });
 
     root.querySelector('#map-card-close').addEventListener('click', function () { self.closeCard(); });
-    this.card.addEventListener('keydown', function (event) {
-      if (event.key === 'Escape') { event.preventDefault(); self.closeCard(); }
+    document.addEventListener('keydown', function (event) {
+      // Escape closes the card, unless it is meant for the search box or another field.
+      if (self.destroyed || event.key !== 'Escape' || self.card.hidden || event.defaultPrevented) return;
+      var active = document.activeElement;
+      var inField = active && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName) && !self.card.contains(active);
+      var elsewhere = active && active !== document.body && !root.contains(active);
+      if (inField || elsewhere) return;
+      event.preventDefault();
+      self.closeCard();
     });
     this.card.addEventListener('click', function (event) {
       var button = event.target.closest('[data-node-id]');
@@ -454,7 +555,7 @@
       else if (event.key === 'Escape') { event.preventDefault(); self.hideResults(); self.search.focus(); }
     });
     document.addEventListener('click', function (event) {
-      if (!root.querySelector('.map-search').contains(event.target)) self.hideResults();
+      if (!self.destroyed && !self.search.parentNode.contains(event.target)) self.hideResults();
     });
 
     // Size and theme.
@@ -464,15 +565,30 @@
       scheduled = true;
       window.requestAnimationFrame(function () {
         scheduled = false;
-        if (self.chart && !self.chart.isDisposed()) self.chart.resize();
+        if (self.chart && !self.chart.isDisposed()) {
+          self.chart.resize();
+          self.drawLayer();
+        }
       });
     };
-    if (window.ResizeObserver) new ResizeObserver(resize).observe(this.canvas);
+    if (window.ResizeObserver) {
+      this.resizeObserver = new ResizeObserver(resize);
+      this.resizeObserver.observe(this.canvas);
+    }
+    this.onResize = resize;
     window.addEventListener('resize', resize);
+    // Light or dark theme (the system's, or Pico's data-theme attribute): colours are read again.
+    var onScheme = function () {
+      self.colors = null;
+      if (self.data && !self.destroyed) self.render();
+    };
     if (window.matchMedia) {
       var scheme = window.matchMedia('(prefers-color-scheme: dark)');
-      var onScheme = function () { self.colors = null; if (self.data) self.render(); };
       if (scheme.addEventListener) scheme.addEventListener('change', onScheme);
+    }
+    if (window.MutationObserver) {
+      this.themeObserver = new MutationObserver(onScheme);
+      this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     }
 
     // Reload after an actor or a relationship was created, edited or deleted (sent by HTMX).
@@ -484,7 +600,13 @@
   };
 
   EgideMap.prototype.destroy = function () {
+    this.destroyed = true;
     document.body.removeEventListener('egide:changed', this.onChanged);
+    window.removeEventListener('resize', this.onResize);
+    if (this.resizeObserver) this.resizeObserver.disconnect();
+    if (this.themeObserver) this.themeObserver.disconnect();
+    clearTimeout(this.layerTimer);
+    this.layoutJob = null;
     if (this.controller) this.controller.abort();
     if (this.chart && !this.chart.isDisposed()) this.chart.dispose();
   };
@@ -530,9 +652,10 @@
     }).then(function (payload) {
       if (controller !== self.controller) return;
       if (!payload || !Array.isArray(payload.nodes) || !Array.isArray(payload.edges)) throw new Error('Bad map data');
-      self.setData(payload);
-      self.render({ fit: !quiet });
-      if (self.search.value) self.runSearch({ keepList: true });
+      self.setData(payload, function () {
+        self.render({ fit: !quiet });
+        if (self.search.value) self.runSearch({ keepList: true });
+      });
     }).catch(function (error) {
       if (error && error.name === 'AbortError') return;
       if (controller !== self.controller) return;
@@ -542,7 +665,7 @@
     });
   };
 
-  EgideMap.prototype.setData = function (payload) {
+  EgideMap.prototype.setData = function (payload, done) {
     var nodesById = new Map();
     payload.nodes.forEach(function (node) { nodesById.set(String(node.id), node); });
     var edges = payload.edges.filter(function (edge) {
@@ -563,14 +686,32 @@
     this.outgoing = outgoing;
     this.incoming = incoming;
 
-    // Lay out again only if the structure changed; keep known actors where they were.
+    this.large = payload.nodes.length > LARGE_NODES || edges.length > LARGE_EDGES;
+
+    // Lay out again only if the structure changed, keeping known actors where they were; work in slices
+    // of a few tens of milliseconds so that the page stays responsive while a large map is laid out.
     var key = payload.nodes.map(function (n) { return n.id; }).join(',') + '|' +
       edges.map(function (e) { return e.source + '>' + e.target; }).join(',');
-    if (key !== this.layoutKey) {
-      this.positions = computeLayout(payload.nodes, edges, this.positions);
-      this.layoutKey = key;
+    if (key === this.layoutKey) {
+      this.layoutJob = null;
+      done();
+      return;
     }
-    this.large = payload.nodes.length > LARGE_NODES || edges.length > LARGE_EDGES;
+    var self = this;
+    var job = createLayout(payload.nodes, edges, this.positions);
+    this.layoutJob = job;
+    var tick = function () {
+      if (self.layoutJob !== job) return; // superseded by a newer load
+      if (job.step(40)) {
+        self.layoutJob = null;
+        self.positions = job.result();
+        self.layoutKey = key;
+        done();
+      } else {
+        setTimeout(tick, 0);
+      }
+    };
+    tick();
   };
 
   // ------------------------------------------------------------------------------------------ drawing
@@ -634,7 +775,7 @@
 
   EgideMap.prototype.render = function (options) {
     options = options || {};
-    if (!this.data) return;
+    if (!this.data || this.layoutJob) return; // rendered when the layout is ready
     var self = this;
     var colors = this.readColors();
     var filters = this.filters();
@@ -656,12 +797,6 @@
       degree.set(t, (degree.get(t) || 0) + 1);
     });
 
-    var labelled = null;
-    if (large) {
-      labelled = new Set(visibleNodes.slice().sort(function (a, b) {
-        return (degree.get(String(b.id)) || 0) - (degree.get(String(a.id)) || 0);
-      }).slice(0, LABELS_IN_LARGE_MODE).map(function (node) { return String(node.id); }));
-    }
 
     // Stretch the layout (not the symbols) towards the shape of the canvas, within reason.
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -685,7 +820,7 @@
       var position = [raw[0] * sx, raw[1] * sy];
       renderPositions.set(id, position);
       var deg = degree.get(id) || 0;
-      var size = large ? Math.min(26, 5 + 1.6 * Math.sqrt(deg)) : Math.min(48, 14 + 5 * Math.sqrt(deg));
+      var size = large ? Math.min(18, 4 + 1.2 * Math.sqrt(deg)) : Math.min(48, 14 + 5 * Math.sqrt(deg));
       var statutory = node.statutory !== false;
       var disputed = !!node.legitimacy_disputed;
       var item = {
@@ -703,9 +838,14 @@
           borderType: disputed ? [4, 3] : 'solid'
         }
       };
-      if (labelled && labelled.has(id)) item.label = { show: true };
       return item;
     });
+    if (!large) {
+      var scale = Math.min(Math.max(1, this.chart.getWidth() - 144) / ((maxX - minX) * sx || 1),
+        Math.max(1, this.chart.getHeight() - 80) / ((maxY - minY) * sy || 1));
+      separate(nodeData, scale);
+      nodeData.forEach(function (item) { renderPositions.set(item.id, [item.x, item.y]); });
+    }
 
     var linkData = visibleEdges.map(function (edge) {
       var width = (STRENGTH_WIDTH[edge.strength] || STRENGTH_WIDTH.moderate) * (large ? 0.6 : 1);
@@ -729,6 +869,8 @@
     this.visibleEdges = visibleEdges;
     this.renderPositions = renderPositions;
     this.indexById = indexById;
+    this.layer = large ? this.buildLayer(visibleEdges, nodeData, linkData) : null;
+    if (large) linkData = [];
 
     var series = {
       id: SERIES_ID,
@@ -743,12 +885,12 @@
       right: 72,
       top: 36,
       bottom: 44,
-      nodeScaleRatio: large ? 0.3 : 0.6,
+      nodeScaleRatio: large ? NODE_SCALE_RATIO_LARGE : NODE_SCALE_RATIO,
       selectedMode: 'single',
       autoCurveness: large ? false : 8,
       edgeSymbol: ['none', 'arrow'],
       label: {
-        show: !large || this.allLabels,
+        show: !large, // a large map gets its names from the edge layer (see drawLabels)
         position: 'bottom',
         distance: 4,
         fontSize: 11,
@@ -788,12 +930,11 @@
       series.zoom = 1;
       series.center = null;
       this.zoom = 1;
-      this.allLabels = false;
-      series.label.show = !large;
     }
 
     this.chart.setOption({
       animation: !large,
+      animationDuration: 400,
       animationDurationUpdate: 250,
       backgroundColor: 'transparent',
       textStyle: { fontFamily: window.getComputedStyle(this.root).fontFamily },
@@ -812,6 +953,8 @@
       },
       series: [series]
     }, { lazyUpdate: false });
+    this.hideEdgeTip();
+    this.drawLayer();
 
     // Status, counters and hooks for tests.
     var total = this.data.nodes.length;
@@ -847,14 +990,6 @@
     }
   };
 
-  EgideMap.prototype.updateLargeLabels = function () {
-    if (!this.large || !this.data) return;
-    var want = this.zoom >= ZOOM_FOR_ALL_LABELS;
-    if (want === this.allLabels) return;
-    this.allLabels = want;
-    this.chart.setOption({ series: [{ id: SERIES_ID, label: { show: want } }] });
-  };
-
   EgideMap.prototype.periodText = function (edge) {
     var start = (edge.start || '').trim();
     var end = (edge.end || '').trim();
@@ -866,46 +1001,367 @@
   };
 
   EgideMap.prototype.tooltip = function (params) {
-    var self = this;
-    if (params.dataType === 'node') {
-      var node = this.visibleNodes[params.dataIndex];
-      if (!node) return '';
-      var id = String(node.id);
-      var flags = [];
-      if (node.statutory === false) flags.push(this.text('non-statutory'));
-      if (node.legitimacy_disputed) flags.push(this.text('legitimacy-disputed'));
-      var title = escapeHtml(node.name) + (node.acronym && node.acronym !== node.name ? ' (' + escapeHtml(node.acronym) + ')' : '');
-      return '<div class="map-tip"><strong>' + title + '</strong>' +
-        '<span class="map-tip-sub">' + escapeHtml([node.kind_label, node.family_label].filter(Boolean).join(' · ')) + '</span>' +
-        (flags.length ? '<span class="map-tip-flags">' + escapeHtml(flags.join(' · ')) + '</span>' : '') +
-        '<span class="map-tip-sub">' + escapeHtml(this.text('relationships-out')) + ': ' + (this.outgoing.get(id) || []).length +
-        ' · ' + escapeHtml(this.text('relationships-in')) + ': ' + (this.incoming.get(id) || []).length + '</span></div>';
-    }
-    if (params.dataType === 'edge') {
-      var edge = this.visibleEdges[params.dataIndex];
-      if (!edge) return '';
-      var source = this.nodesById.get(String(edge.source));
-      var target = this.nodesById.get(String(edge.target));
-      var details = [
-        this.text('period') + ': ' + this.periodText(edge),
-        this.text('strength') + ': ' + (this.text('strength-' + edge.strength) || edge.strength || '–'),
-        this.text('confidence') + ': ' + (this.text('confidence-' + edge.confidence) || edge.confidence || '–')
-      ];
-      return '<div class="map-tip"><strong>' + escapeHtml(source ? source.name : edge.source) + '</strong> ' +
-        escapeHtml(edge.type_label || edge.type) + ' <strong>' + escapeHtml(target ? target.name : edge.target) + '</strong>' +
-        details.map(function (line) { return '<span class="map-tip-sub">' + escapeHtml(line) + '</span>'; }).join('') + '</div>';
-    }
+    if (params.dataType === 'node') return this.nodeTooltip(this.visibleNodes[params.dataIndex]);
+    if (params.dataType === 'edge') return this.edgeTooltip(this.visibleEdges[params.dataIndex]);
     return '';
+  };
+
+  EgideMap.prototype.nodeTooltip = function (node) {
+    if (!node) return '';
+    var id = String(node.id);
+    var flags = [];
+    if (node.statutory === false) flags.push(this.text('non-statutory'));
+    if (node.legitimacy_disputed) flags.push(this.text('legitimacy-disputed'));
+    var title = escapeHtml(node.name) + (node.acronym && node.acronym !== node.name ? ' (' + escapeHtml(node.acronym) + ')' : '');
+    return '<div class="map-tip"><strong>' + title + '</strong>' +
+      '<span class="map-tip-sub">' + escapeHtml([node.kind_label, node.family_label].filter(Boolean).join(' · ')) + '</span>' +
+      (flags.length ? '<span class="map-tip-flags">' + escapeHtml(flags.join(' · ')) + '</span>' : '') +
+      '<span class="map-tip-sub">' + escapeHtml(this.text('relationships-out')) + ': ' + (this.outgoing.get(id) || []).length +
+      ' · ' + escapeHtml(this.text('relationships-in')) + ': ' + (this.incoming.get(id) || []).length + '</span></div>';
+  };
+
+  EgideMap.prototype.edgeTooltip = function (edge) {
+    if (!edge) return '';
+    var source = this.nodesById.get(String(edge.source));
+    var target = this.nodesById.get(String(edge.target));
+    var details = [
+      this.text('period') + ': ' + this.periodText(edge),
+      this.text('strength') + ': ' + (this.text('strength-' + edge.strength) || edge.strength || '–'),
+      this.text('confidence') + ': ' + (this.text('confidence-' + edge.confidence) || edge.confidence || '–')
+    ];
+    return '<div class="map-tip"><strong>' + escapeHtml(source ? source.name : edge.source) + '</strong> ' +
+      escapeHtml(edge.type_label || edge.type) + ' <strong>' + escapeHtml(target ? target.name : edge.target) + '</strong>' +
+      details.map(function (line) { return '<span class="map-tip-sub">' + escapeHtml(line) + '</span>'; }).join('') + '</div>';
+  };
+
+  // ------------------------------------------------------------------------------------------ edge layer
+
+  /* Relationships of a large map, grouped by look so that each group is drawn as one canvas path. */
+  EgideMap.prototype.buildLayer = function (edges, nodeData, linkData) {
+    var sizeById = new Map();
+    var positionById = new Map();
+    nodeData.forEach(function (item) {
+      sizeById.set(item.id, item.symbolSize);
+      positionById.set(item.id, [item.x, item.y]);
+    });
+    var m = edges.length;
+    var coords = new Float64Array(m * 4);
+    var radius = new Float32Array(m);
+    var groupOf = new Int32Array(m);
+    var indexByEdge = new Map();
+    var groups = [];
+    var groupIndex = new Map();
+    edges.forEach(function (edge, i) {
+      var s = positionById.get(String(edge.source));
+      var t = positionById.get(String(edge.target));
+      coords[i * 4] = s[0]; coords[i * 4 + 1] = s[1];
+      coords[i * 4 + 2] = t[0]; coords[i * 4 + 3] = t[1];
+      radius[i] = (sizeById.get(String(edge.target)) || 8) / 2;
+      indexByEdge.set(edge.id, i);
+      // Hairlines (width 1) are an order of magnitude faster to draw than wider lines: the strength is shown
+      // by the opacity here, and by the width for the relationships of the hovered or selected actor.
+      var style = linkData[i].lineStyle;
+      var alpha = edge.ongoing === false ? 0.18 : edge.strength === 'strong' ? 0.7 : edge.strength === 'weak' ? 0.3 : 0.45;
+      var key = style.color + '|' + style.type + '|' + alpha + '|' + style.width;
+      var g = groupIndex.get(key);
+      if (g == null) {
+        g = groups.length;
+        groupIndex.set(key, g);
+        groups.push({
+          color: style.color,
+          dash: Array.isArray(style.type) ? style.type : [],
+          width: 1,
+          strongWidth: STRENGTH_WIDTH[edge.strength] || STRENGTH_WIDTH.moderate,
+          alpha: alpha,
+          members: []
+        });
+      }
+      groups[g].members.push(i);
+      groupOf[i] = g;
+    });
+    var labels = nodeData.slice().sort(function (a, b) { return b.value - a.value; }).map(function (item) {
+      return { id: item.id, x: item.x, y: item.y, r: item.symbolSize / 2, text: item.name };
+    });
+    return {
+      edges: edges, coords: coords, radius: radius, groupOf: groupOf, groups: groups, indexByEdge: indexByEdge,
+      labels: labels, transform: null
+    };
+  };
+
+  EgideMap.prototype.requestLayerDraw = function () {
+    var self = this;
+    if (!this.layer || this.layerFrame) return;
+    this.layerFrame = window.requestAnimationFrame(function () {
+      self.layerFrame = null;
+      self.drawLayer({ fast: true });
+    });
+  };
+
+  /*
+   * Draws the relationships of a large map.  The full drawing goes to an offscreen cache; while the user pans
+   * or zooms (`fast`), the cache is only moved and scaled, and drawn again in full once the movement stops.
+   */
+  EgideMap.prototype.drawLayer = function (options) {
+    var fast = options && options.fast;
+    var canvas = this.edgeLayer;
+    var layer = this.layer;
+    clearTimeout(this.layerTimer);
+    if (!layer) {
+      [canvas, this.labelLayer].forEach(function (c) {
+        if (c.hidden) return;
+        c.hidden = true;
+        c.width = 0;
+        c.height = 0;
+      });
+      return;
+    }
+    var width = this.canvas.clientWidth;
+    var height = this.canvas.clientHeight;
+    var ratio = window.devicePixelRatio || 1;
+    var deviceWidth = Math.round(width * ratio);
+    var deviceHeight = Math.round(height * ratio);
+    [canvas, this.labelLayer].forEach(function (c) {
+      if (c.width !== deviceWidth || c.height !== deviceHeight) {
+        c.width = deviceWidth;
+        c.height = deviceHeight;
+        c.style.width = width + 'px';
+        c.style.height = height + 'px';
+        fast = false;
+      }
+      c.hidden = false;
+    });
+
+    // Data coordinates -> pixels (the graph view only scales and translates).
+    var p0 = this.chart.convertToPixel({ seriesId: SERIES_ID }, [0, 0]);
+    var p1 = this.chart.convertToPixel({ seriesId: SERIES_ID }, [1, 1]);
+    if (!p0 || !p1 || isNaN(p0[0]) || isNaN(p1[0])) return;
+    var t = { sx: p1[0] - p0[0], sy: p1[1] - p0[1], tx: p0[0], ty: p0[1], width: width, height: height };
+    t.nodeScale = (this.zoom - 1) * NODE_SCALE_RATIO_LARGE + 1;
+    layer.transform = t;
+
+    var self = this;
+    var cached = layer.cacheTransform;
+    if (!fast || !layer.cache || !cached) {
+      // Arrowheads and dash patterns only once zoomed in on a readable number of relationships.
+      var inView = this.countEdgesInView(t);
+      t.arrows = inView <= MAX_DETAILED_EDGES / 2 || (this.zoom >= 2 && inView <= MAX_DETAILED_EDGES);
+      var cache = layer.cache || document.createElement('canvas');
+      cache.width = deviceWidth;
+      cache.height = deviceHeight;
+      var cacheCtx = cache.getContext('2d');
+      cacheCtx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      cacheCtx.clearRect(0, 0, width, height);
+      layer.groups.forEach(function (group) {
+        self.strokeEdges(cacheCtx, group.members, group, t, group.alpha, group.width, t.arrows);
+      });
+      layer.cache = cache;
+      layer.cacheTransform = cached = t;
+    }
+
+    var ctx = canvas.getContext('2d');
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, deviceWidth, deviceHeight);
+    var k = t.sx / cached.sx;
+    var offsetX = (t.tx - cached.tx * k) * ratio;
+    var offsetY = (t.ty - cached.ty * k) * ratio;
+    var moved = Math.abs(k - 1) > 1e-6 || Math.abs(offsetX) > 0.01 || Math.abs(offsetY) > 0.01;
+    ctx.drawImage(layer.cache, offsetX, offsetY, layer.cache.width * k, layer.cache.height * k);
+    if (moved) {
+      // Sharp drawing once the movement stops.
+      this.layerTimer = setTimeout(function () { self.drawLayer(); }, 160);
+    }
+
+    // Relationships of the hovered and of the selected actor, on top and fully visible.
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    [this.selectedId, this.hoverId].forEach(function (id) {
+      if (id == null) return;
+      var incident = (self.outgoing.get(id) || []).concat(self.incoming.get(id) || []);
+      var byGroup = new Map();
+      incident.forEach(function (edge) {
+        var i = layer.indexByEdge.get(edge.id);
+        if (i == null) return;
+        var g = layer.groupOf[i];
+        if (!byGroup.has(g)) byGroup.set(g, []);
+        byGroup.get(g).push(i);
+      });
+      byGroup.forEach(function (members, g) {
+        var group = layer.groups[g];
+        self.strokeEdges(ctx, members, group, t, 1, group.strongWidth, true);
+      });
+    });
+
+    // Names, above the actors.
+    var labelCtx = this.labelLayer.getContext('2d');
+    labelCtx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    labelCtx.clearRect(0, 0, width, height);
+    this.drawLabels(labelCtx, t);
+  };
+
+  /* Names of the actors of a large map: the most connected first, inside the view, never overlapping. */
+  EgideMap.prototype.drawLabels = function (ctx, t) {
+    var colors = this.readColors();
+    var fontSize = 11;
+    ctx.font = fontSize + 'px ' + (window.getComputedStyle(this.root).fontFamily || 'sans-serif');
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'top';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = colors.background;
+    ctx.fillStyle = colors.text;
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+    var cell = 64;
+    var buckets = new Map();
+    var placed = 0;
+    var labels = this.layer.labels;
+    var limit = Math.min(MAX_LAYER_LABELS, Math.round(50 * this.zoom * this.zoom));
+    for (var i = 0; i < labels.length && placed < limit; i++) {
+      var label = labels[i];
+      if (label.id === this.selectedId || label.id === this.hoverId) continue;
+      var x = label.x * t.sx + t.tx;
+      var y = label.y * t.sy + t.ty + label.r * t.nodeScale + 3;
+      if (x < -50 || x > t.width + 50 || y < -20 || y > t.height + 5) continue;
+      var w = ctx.measureText(label.text).width + 4;
+      var box = [x - w / 2, y, x + w / 2, y + fontSize + 2];
+      var c0 = Math.floor(box[0] / cell), c1 = Math.floor(box[2] / cell);
+      var r0 = Math.floor(box[1] / cell), r1 = Math.floor(box[3] / cell);
+      var clash = false;
+      var cx, cy;
+      for (cx = c0; cx <= c1 && !clash; cx++) {
+        for (cy = r0; cy <= r1 && !clash; cy++) {
+          var list = buckets.get(cx + ':' + cy);
+          if (!list) continue;
+          for (var j = 0; j < list.length; j++) {
+            var o = list[j];
+            if (box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1]) { clash = true; break; }
+          }
+        }
+      }
+      if (clash) continue;
+      for (cx = c0; cx <= c1; cx++) {
+        for (cy = r0; cy <= r1; cy++) {
+          var key = cx + ':' + cy;
+          if (!buckets.has(key)) buckets.set(key, []);
+          buckets.get(key).push(box);
+        }
+      }
+      ctx.strokeText(label.text, x, y);
+      ctx.fillText(label.text, x, y);
+      placed += 1;
+    }
+  };
+
+  EgideMap.prototype.countEdgesInView = function (t) {
+    var coords = this.layer.coords;
+    var count = 0;
+    for (var i = 0, m = this.layer.edges.length; i < m; i++) {
+      var x1 = coords[i * 4] * t.sx + t.tx;
+      var y1 = coords[i * 4 + 1] * t.sy + t.ty;
+      var x2 = coords[i * 4 + 2] * t.sx + t.tx;
+      var y2 = coords[i * 4 + 3] * t.sy + t.ty;
+      if ((x1 < 0 && x2 < 0) || (y1 < 0 && y2 < 0) || (x1 > t.width && x2 > t.width) || (y1 > t.height && y2 > t.height)) continue;
+      count += 1;
+    }
+    return count;
+  };
+
+  EgideMap.prototype.strokeEdges = function (ctx, members, group, t, alpha, lineWidth, arrows) {
+    var coords = this.layer.coords;
+    var radius = this.layer.radius;
+    var head = 4 + lineWidth * 1.5;
+    var tips = arrows ? [] : null;
+    ctx.globalAlpha = alpha;
+    ctx.strokeStyle = group.color;
+    ctx.fillStyle = group.color;
+    ctx.lineWidth = lineWidth;
+    ctx.setLineDash(t.arrows ? group.dash : []);
+    ctx.beginPath();
+    for (var k = 0; k < members.length; k++) {
+      var i = members[k];
+      var x1 = coords[i * 4] * t.sx + t.tx;
+      var y1 = coords[i * 4 + 1] * t.sy + t.ty;
+      var x2 = coords[i * 4 + 2] * t.sx + t.tx;
+      var y2 = coords[i * 4 + 3] * t.sy + t.ty;
+      if ((x1 < 0 && x2 < 0) || (y1 < 0 && y2 < 0) || (x1 > t.width && x2 > t.width) || (y1 > t.height && y2 > t.height)) continue;
+      if (arrows) {
+        var dx = x2 - x1;
+        var dy = y2 - y1;
+        var length = Math.sqrt(dx * dx + dy * dy);
+        var r = radius[i] * t.nodeScale;
+        if (length > r + head) {
+          var ux = dx / length;
+          var uy = dy / length;
+          x2 -= ux * r;
+          y2 -= uy * r;
+          tips.push(x2, y2, ux, uy);
+          x2 -= ux * head * 0.8;
+          y2 -= uy * head * 0.8;
+        }
+      }
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x2, y2);
+    }
+    ctx.stroke();
+    if (tips && tips.length) {
+      ctx.setLineDash([]);
+      ctx.beginPath();
+      for (var j = 0; j < tips.length; j += 4) {
+        var x = tips[j], y = tips[j + 1], u = tips[j + 2], v = tips[j + 3];
+        ctx.moveTo(x, y);
+        ctx.lineTo(x - u * head - v * head * 0.45, y - v * head + u * head * 0.45);
+        ctx.lineTo(x - u * head + v * head * 0.45, y - v * head - u * head * 0.45);
+        ctx.closePath();
+      }
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+  };
+
+  /* Tooltip of the relationship nearest to the pointer (large maps, whose relationships ECharts does not draw). */
+  EgideMap.prototype.edgeTipAt = function (px, py) {
+    var layer = this.layer;
+    var t = layer && layer.transform;
+    if (!t) return;
+    var coords = layer.coords;
+    var best = -1;
+    var bestDistance = EDGE_HIT_DISTANCE * EDGE_HIT_DISTANCE;
+    for (var i = 0, m = layer.edges.length; i < m; i++) {
+      var x1 = coords[i * 4] * t.sx + t.tx;
+      var y1 = coords[i * 4 + 1] * t.sy + t.ty;
+      var x2 = coords[i * 4 + 2] * t.sx + t.tx;
+      var y2 = coords[i * 4 + 3] * t.sy + t.ty;
+      if (px < Math.min(x1, x2) - EDGE_HIT_DISTANCE || px > Math.max(x1, x2) + EDGE_HIT_DISTANCE ||
+        py < Math.min(y1, y2) - EDGE_HIT_DISTANCE || py > Math.max(y1, y2) + EDGE_HIT_DISTANCE) continue;
+      var dx = x2 - x1;
+      var dy = y2 - y1;
+      var l2 = dx * dx + dy * dy;
+      var u = l2 ? Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / l2)) : 0;
+      var ex = x1 + u * dx - px;
+      var ey = y1 + u * dy - py;
+      var d2 = ex * ex + ey * ey;
+      if (d2 <= bestDistance) { bestDistance = d2; best = i; }
+    }
+    if (best < 0) { this.hideEdgeTip(); return; }
+    this.edgeTip.innerHTML = this.edgeTooltip(layer.edges[best]);
+    this.edgeTip.hidden = false;
+    var tipWidth = this.edgeTip.offsetWidth;
+    var tipHeight = this.edgeTip.offsetHeight;
+    var left = px + 14 + tipWidth > t.width ? Math.max(0, px - 14 - tipWidth) : px + 14;
+    var top = py + 14 + tipHeight > t.height ? Math.max(0, py - 14 - tipHeight) : py + 14;
+    this.edgeTip.style.left = left + 'px';
+    this.edgeTip.style.top = top + 'px';
+  };
+
+  EgideMap.prototype.hideEdgeTip = function () {
+    if (this.edgeTip && !this.edgeTip.hidden) this.edgeTip.hidden = true;
   };
 
   // ------------------------------------------------------------------------------------------ view
 
   EgideMap.prototype.fit = function () {
     this.zoom = 1;
-    this.allLabels = false;
-    this.chart.setOption({
-      series: [{ id: SERIES_ID, zoom: 1, center: null, label: { show: !this.large } }]
-    });
+    this.chart.setOption({ series: [{ id: SERIES_ID, zoom: 1, center: null }] });
+    this.drawLayer();
   };
 
   EgideMap.prototype.centerOn = function (id) {
@@ -917,8 +1373,8 @@
     var cx = this.chart.getWidth() / 2;
     var cy = this.chart.getHeight() / 2;
     this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, dx: cx - pixel[0], dy: cy - pixel[1] });
-    if (this.large && this.zoom < ZOOM_FOR_ALL_LABELS * 1.5) {
-      var factor = (ZOOM_FOR_ALL_LABELS * 1.5) / this.zoom;
+    if (this.large && this.zoom < FOCUS_ZOOM_LARGE) {
+      var factor = FOCUS_ZOOM_LARGE / this.zoom;
       this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, zoom: factor, originX: cx, originY: cy });
     }
   };
@@ -926,13 +1382,15 @@
   EgideMap.prototype.markSelected = function () {
     var index = this.selectedId == null ? null : this.indexById.get(this.selectedId);
     if (index == null) {
-      this.chart.dispatchAction({ type: 'unselect', seriesId: SERIES_ID, dataType: 'node', dataIndex: this.allSelectedIndices() });
+      this.chart.dispatchAction({ type: 'unselect', seriesId: SERIES_ID, dataType: 'node', dataIndex: this.allNodeIndices() });
+      this.requestLayerDraw();
       return;
     }
     this.chart.dispatchAction({ type: 'select', seriesId: SERIES_ID, dataType: 'node', dataIndex: index });
+    this.requestLayerDraw();
   };
 
-  EgideMap.prototype.allSelectedIndices = function () {
+  EgideMap.prototype.allNodeIndices = function () {
     var indices = [];
     for (var i = 0; i < this.visibleNodes.length; i++) indices.push(i);
     return indices;
@@ -968,7 +1426,8 @@
       var self = this;
       setTimeout(function () { if (self.selectedId === key) self.markSelected(); }, 0);
     }
-    if (options.focus !== false) this.cardTitle.focus({ preventScroll: true });
+    // Keyboard paths (search, links in the card) move the focus to the card; a click on the canvas does not.
+    if (!options.fromClick) this.cardTitle.focus({ preventScroll: true });
     this.revealCard();
     return true;
   };
@@ -977,6 +1436,10 @@
   EgideMap.prototype.focusNode = function (id) {
     if (!this.selectNode(id)) return false;
     this.centerOn(id);
+    // Bring out the actor and its neighbours (until the pointer hovers something else).
+    var index = this.indexById.get(String(id));
+    this.chart.dispatchAction({ type: 'downplay', seriesId: SERIES_ID });
+    if (index != null) this.chart.dispatchAction({ type: 'highlight', seriesId: SERIES_ID, dataType: 'node', dataIndex: index });
     return true;
   };
 
@@ -1054,14 +1517,13 @@
         var type = el('span', { className: 'map-rel-type', text: edge.type_label || edge.type });
         var who = other ? self.actorButton(other) : el('span', { text: String(outward ? edge.target : edge.source) });
         var period = el('span', { className: 'map-rel-period', text: self.periodText(edge) });
-        var li = el('li', { className: edge.ongoing === false ? 'is-ended' : null },
-          outward ? [relSwatch(edge.type), type, who, period] : [relSwatch(edge.type), who, type, period]);
+        var li = el('li', { className: edge.ongoing === false ? 'is-ended' : null }, [relSwatch(edge.type), type, period, who]);
         li.title = [self.text('strength') + ': ' + (self.text('strength-' + edge.strength) || edge.strength),
           self.text('confidence') + ': ' + (self.text('confidence-' + edge.confidence) || edge.confidence)].join(' · ');
         return li;
       });
       if (sorted.length > MAX_RELATIONSHIPS_LISTED) {
-        items.push(el('li', { className: 'map-empty', text: self.text('more', { count: sorted.length - MAX_RELATIONSHIPS_LISTED }) }));
+        items.push(el('li', { className: 'map-more', text: self.text('more', { count: sorted.length - MAX_RELATIONSHIPS_LISTED }) }));
       }
       return el('ul', { className: 'map-rels' }, items);
     };

@@ -31,8 +31,12 @@ class Command(BaseCommand):
         exporting = actions.add_parser("export", help="export a country's map")
         exporting.add_argument("--country", required=True)
         exporting.add_argument("--format", choices=FORMATS, default="xlsx")
-        exporting.add_argument("--output", "-o", type=Path, help="file to write (default: standard output for "
-                               "json and graphml, egide-CODE-map.EXT otherwise)")
+        exporting.add_argument(
+            "--output",
+            "-o",
+            type=Path,
+            help="file to write (default: standard output for json and graphml, egide-CODE-map.EXT otherwise)",
+        )
 
     def _country(self, code: str) -> str:
         code = code.upper()

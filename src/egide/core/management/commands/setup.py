@@ -28,5 +28,8 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         user_model.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(self.style.SUCCESS(f"Log in at http://127.0.0.1:8000/ as “{username}” with the password "
-                                             f"{password} (shown once; keep it)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Log in at http://127.0.0.1:8000/ as “{username}” with the password {password} (shown once; keep it)."
+            )
+        )

@@ -1,0 +1,249 @@
+"""The country page in a real browser: the interactive map and the dialog forms, in English and French.
+
+Drives Debian's Chromium through Playwright against pytest-django's live server.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test.utils import override_settings
+
+from tests.conftest import SmallMap
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "a-long-test-password"  # the `member` fixture's password
+TIMEOUT_MS = 20_000
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"the browser tests need Chromium at {CHROMIUM}"),
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the browser tests need Python playwright")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The live server's WhiteNoise warns when the static root is missing: give it an empty one.
+
+    Session-scoped and automatic so that it is in place before the live server starts.
+    """
+    with override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("static"))):
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    # Playwright's synchronous API keeps an event loop on this thread; the tests' own ORM calls are still
+    # synchronous, so Django may run them beside it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Visit:
+    """A browser tab on the live server, noting the page's script errors."""
+
+    def __init__(self, page: Any, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.errors: list[str] = []
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def log_in(self, next_path: str) -> None:
+        self.page.goto(self.url(f"/login/?next={next_path}"))
+        self.page.fill("#id_username", "member")
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("main form button[type=submit]")
+        self.page.wait_for_url(self.url(next_path))
+
+    def wait_for_map(self) -> Any:
+        return self.page.wait_for_selector('#map[data-ready="true"]', state="attached")
+
+    def map_attribute(self, name: str) -> str:
+        value = self.page.get_attribute("#map", name)
+        assert value is not None, name
+        return str(value)
+
+
+@pytest.fixture
+def visit(browser: Any, live_server: Any, transactional_db: None, member: User, small_map: SmallMap) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    tab = Visit(page, live_server.url)
+    yield tab
+    context.close()
+
+
+def _select_and_read_card(visit: Visit, actor_id: int) -> str:
+    assert visit.page.evaluate("id => window.egideMap.selectNode(id)", actor_id) is True
+    visit.page.wait_for_selector("#map-card", state="visible")
+    return str(visit.page.inner_text("#map-card-title"))
+
+
+CANVAS_IS_DRAWN = """
+() => {
+  const canvases = Array.from(document.querySelectorAll('#map-canvas canvas'));
+  return canvases.some(canvas => {
+    if (!canvas.width || !canvas.height) return false;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    for (let i = 3; i < pixels.length; i += 4 * 7) { if (pixels[i] !== 0) return true; }
+    return false;
+  });
+}
+"""
+
+NODE_POSITION = """
+id => {
+  const chart = window.egideMap.chart;
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  for (let i = 0; i < data.count(); i++) {
+    if (String(data.getId(i)) === String(id)) {
+      const point = chart.convertToPixel({ seriesIndex: 0 }, data.getItemLayout(i));
+      const box = chart.getDom().getBoundingClientRect();
+      return { x: box.left + point[0], y: box.top + point[1] };
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_the_map_draws_every_actor(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert visit.map_attribute("data-node-count") == "7"
+    assert visit.map_attribute("data-edge-count") == "3"
+    assert visit.page.evaluate(CANVAS_IS_DRAWN) is True
+    assert visit.page.is_hidden("#map-card")
+    assert visit.errors == []
+
+
+def test_selecting_an_actor_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert _select_and_read_card(visit, small_map.army.pk) == "Armed Forces"
+    card = visit.page.inner_text("#map-card")
+    assert "Security providers" in card
+    assert "Presidency" in card  # it commands the army
+    assert visit.page.get_attribute("#map-card a.map-card-open", "href") == f"/actors/{small_map.army.pk}/"
+    assert visit.errors == []
+
+
+def test_clicking_an_actor_on_the_map_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    visit.page.wait_for_timeout(800)  # let the entry animation settle, so that the node is where it is drawn
+    point = visit.page.evaluate(NODE_POSITION, small_map.police.pk)
+    assert point is not None
+    visit.page.mouse.click(point["x"], point["y"])
+    visit.page.wait_for_selector("#map-card", state="visible")
+    assert visit.page.inner_text("#map-card-title") == "National Police"
+    assert visit.errors == []
+
+
+def test_the_map_card_speaks_french_after_switching_language(visit: Visit, small_map: SmallMap) -> None:
+    small_map.army.name_fr = "Forces armées centrafricaines"
+    small_map.army.save(update_fields=["name_fr"])
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert _select_and_read_card(visit, small_map.army.pk) == "Armed Forces"
+
+    with visit.page.expect_navigation():
+        visit.page.click('form.language-switcher button[value="fr"]')
+    assert visit.page.get_attribute("html", "lang") == "fr"
+    assert visit.page.url == visit.url("/countries/CF/")
+    visit.wait_for_map()
+    assert visit.map_attribute("data-node-count") == "7"
+    assert _select_and_read_card(visit, small_map.army.pk) == "Forces armées centrafricaines"
+    assert "Forces de sécurité" in visit.page.inner_text("#map-card")
+    assert "République centrafricaine" in visit.page.inner_text("h1")
+
+    with visit.page.expect_navigation():
+        visit.page.click('form.language-switcher button[value="en"]')
+    visit.wait_for_map()
+    assert _select_and_read_card(visit, small_map.army.pk) == "Armed Forces"
+    assert visit.errors == []
+
+
+def test_searching_the_map_finds_an_actor(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    visit.page.fill("#map-search", "assembly")
+    visit.page.press("#map-search", "Enter")
+    visit.page.wait_for_selector("#map-card", state="visible")
+    assert visit.page.inner_text("#map-card-title") == "National Assembly"
+    assert visit.errors == []
+
+
+def test_creating_an_actor_in_the_dialog_updates_the_page_without_reloading(visit: Visit, small_map: SmallMap) -> None:
+    page = visit.page
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    page.evaluate("() => { window.egideNoReload = true; }")
+
+    page.click("#new-actor")
+    page.wait_for_selector("#dialog[open] #id_name_en")
+    page.fill("#id_name_en", "Customs Service")
+    page.fill("#id_name_fr", "Service des douanes")
+    page.select_option("#id_kind", "customs")
+    page.click("#dialog button[type=submit]")
+
+    toast = page.wait_for_selector("#toasts .toast")
+    assert toast is not None
+    assert toast.inner_text() == "Actor “Customs Service” created."
+    page.wait_for_selector("#dialog:not([open])", state="attached")
+    page.wait_for_selector("#actors-table a:text-is('Customs Service')")
+    page.wait_for_selector('#map[data-node-count="8"]', state="attached")
+    assert page.evaluate("() => window.egideNoReload") is True
+    assert visit.errors == []
+
+
+def test_a_dialog_form_with_bad_data_shows_the_error_in_place(visit: Visit, small_map: SmallMap) -> None:
+    page = visit.page
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    page.click("#new-relationship")
+    page.wait_for_selector("#dialog[open] #id_source")
+    page.select_option("#id_source", str(small_map.newspaper.pk))
+    page.select_option("#id_type", "commands")
+    page.select_option("#id_target", str(small_map.police.pk))
+    page.click("#dialog button[type=submit]")
+    error = page.wait_for_selector("#dialog #id_type-error")
+    assert error is not None
+    assert "cannot be the source of “commands”" in error.inner_text()
+    assert page.is_visible("#dialog")
+    assert visit.errors == []
