@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "egide.core",
+    "egide.accounts",
     "egide.actors",
 ]
 

@@ -6,6 +6,7 @@ from egide.api.assembly import api
 
 urlpatterns = [
     path("", include("egide.actors.urls")),
+    path("", include("egide.accounts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from egide.accounts.models import ConfidentialRecord, Organisation
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, PRECISIONS, format_fuzzy
 from egide.core.labels import active_language
@@ -36,6 +37,9 @@ class Source(TimestampedModel):
     published_on = models.DateField(_("date"), null=True, blank=True)
     published_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default=DAY)
     url = models.URLField(_("link"), max_length=1000, blank=True)
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     document = models.FileField(_("document"), upload_to="sources/%Y/", blank=True)
 
     class Meta:
@@ -52,7 +56,7 @@ class Source(TimestampedModel):
         return format_fuzzy(self.published_on, self.published_precision)
 
 
-class Actor(TimestampedModel):
+class Actor(TimestampedModel, ConfidentialRecord):
     """An institution of a country's security system."""
 
     country = models.CharField(_("country"), max_length=2)
@@ -119,7 +123,7 @@ class Actor(TimestampedModel):
         return country_name(self.country)
 
 
-class Relationship(TimestampedModel):
+class Relationship(TimestampedModel, ConfidentialRecord):
     """A typed, dated edge between two actors of the same country."""
 
     country = models.CharField(_("country"), max_length=2)
