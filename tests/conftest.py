@@ -9,6 +9,7 @@ from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from egide.accounts.models import Membership, Organisation, OrganisationType, Role
 from egide.actors import services
 from egide.actors.data import ActorData, RelationshipData
 from egide.actors.models import Actor, Relationship
@@ -32,10 +33,71 @@ def fast_password_hashing(settings: LazySettings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+PASSWORD = "a-long-test-password"
+
+
 @pytest.fixture
-def member(db: None) -> User:
-    """A signed-in user of the platform (organisations and roles come with the access issue)."""
-    return User.objects.create_user(username="member", password="a-long-test-password")
+def organisation(db: None) -> Organisation:
+    """The organisation that owns the records the tests make."""
+    return Organisation.objects.create(
+        name_en="Ministry for Europe and Foreign Affairs",
+        name_fr="Ministère de l’Europe et des Affaires étrangères",
+        acronym="MEAE",
+        type=OrganisationType.MINISTRY,
+        home_country="FR",
+    )
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    return Organisation.objects.create(
+        name_en="Partner agency", name_fr="Agence partenaire", acronym="AGENCY", type=OrganisationType.AGENCY
+    )
+
+
+def make_user(
+    username: str, organisation: Organisation | None = None, role: str = Role.EDITOR, **membership: object
+) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    if organisation is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role, **membership)
+    return user
+
+
+@pytest.fixture
+def owner(organisation: Organisation) -> User:
+    """An administrator of the owner organisation."""
+    return make_user("owner", organisation, Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def member(organisation: Organisation) -> User:
+    """An editor of the owner organisation: creates and changes its records."""
+    return make_user("member", organisation, Role.EDITOR)
+
+
+@pytest.fixture
+def viewer(organisation: Organisation) -> User:
+    """A reader in the owner organisation."""
+    return make_user("viewer", organisation, Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(other_organisation: Organisation) -> User:
+    """An editor of another organisation that works on every country."""
+    return make_user("outsider", other_organisation, Role.EDITOR)
+
+
+@pytest.fixture
+def nobody(db: None) -> User:
+    """A signed-in user with no organisation at all."""
+    return make_user("nobody")
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    """Platform staff: a superuser."""
+    return User.objects.create_superuser(username="staff", password=PASSWORD)
 
 
 @pytest.fixture
@@ -68,9 +130,10 @@ ActorFactory = Callable[..., Actor]
 
 
 @pytest.fixture
-def make_actor(db: None) -> ActorFactory:
+def make_actor(organisation: Organisation) -> ActorFactory:
     def make(country: str = "CF", kind: str = "police", name: str = "", **fields: object) -> Actor:
         name = name or f"{kind} {Actor.objects.count() + 1}"
+        fields.setdefault("owner", organisation)
         return services.actor_create(
             user=None, country=country, data=ActorData(kind=kind, name_en=name, name_fr=name, **fields)
         )
@@ -89,7 +152,9 @@ def small_map(make_actor: ActorFactory) -> SmallMap:
     newspaper = make_actor(kind="media", name="Le Citoyen", reference="CIT")
 
     def relate(source: Actor, type: str, target: Actor) -> Relationship:
-        return services.relationship_create(user=None, data=RelationshipData(source=source, target=target, type=type))
+        return services.relationship_create(
+            user=None, data=RelationshipData(source=source, target=target, type=type, owner=source.owner)
+        )
 
     return SmallMap(
         presidency=presidency,
@@ -103,3 +168,34 @@ def small_map(make_actor: ActorFactory) -> SmallMap:
         administers=relate(interior, "administers", police),
         oversees=relate(parliament, "oversees", defence),
     )
+
+
+# --- Log-in security (egide.security) ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def login_delays(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Log-in throttling pauses are recorded here instead of slept, so that tests stay fast and can check them."""
+    from egide.security import throttle
+
+    delays: list[float] = []
+    monkeypatch.setattr(throttle, "sleep", delays.append)
+    return delays
+
+
+@pytest.fixture
+def verified_superuser(db: None) -> User:
+    """Platform staff (a superuser), for verified_superuser_client."""
+    return User.objects.create_superuser(username="verified-staff", password="a-long-test-password")
+
+
+@pytest.fixture
+def verified_superuser_client(verified_superuser: User) -> Client:
+    """A client logged in as a superuser whose session confirmed a two-factor code, as every superuser's must.
+
+    For another superuser (e.g. `staff`), use `tests.security.helpers.verified_client(user)` instead of
+    `client.force_login(user)`.
+    """
+    from tests.security.helpers import verified_client
+
+    return verified_client(verified_superuser)

@@ -6,7 +6,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from egide.environment import SettingError, read_bool, read_list, read_secret_key, read_string
+from egide.environment import SettingError, read_bool, read_int, read_list, read_secret_key, read_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -25,19 +25,26 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "egide.core",
     "egide.accounts",
+    "egide.security",
     "egide.actors",
+    "egide.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egide.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egide.security.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -72,6 +79,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the pages read while an import writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A test database on disk rather than in memory: the browser tests' live server reads it from other threads,
+    # each with its own connection.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-egide.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -88,6 +98,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Log-in throttling (egide.security.throttle), per username and per IP address. Failures count within
+# EGIDE_LOGIN_WINDOW_MINUTES, until a log-in completes. After EGIDE_LOGIN_SLOWDOWN_AFTER failures, each further
+# attempt waits 1, 2, 4… seconds, at most EGIDE_LOGIN_DELAY_SECONDS; after EGIDE_LOGIN_LOCK_AFTER failures,
+# attempts are refused for EGIDE_LOGIN_LOCK_MINUTES. One-time codes count like passwords.
+EGIDE_LOGIN_SLOWDOWN_AFTER = read_int("EGIDE_LOGIN_SLOWDOWN_AFTER", default=2, minimum=1)
+EGIDE_LOGIN_LOCK_AFTER = read_int("EGIDE_LOGIN_LOCK_AFTER", default=5, minimum=1)
+EGIDE_LOGIN_LOCK_MINUTES = read_int("EGIDE_LOGIN_LOCK_MINUTES", default=15, minimum=1)
+EGIDE_LOGIN_WINDOW_MINUTES = read_int("EGIDE_LOGIN_WINDOW_MINUTES", default=15, minimum=1)
+EGIDE_LOGIN_DELAY_SECONDS = read_int("EGIDE_LOGIN_DELAY_SECONDS", default=4, minimum=0)
+# Behind a reverse proxy every request comes from the proxy's address: name the header that carries the client's
+# (e.g. X-Forwarded-For; its last entry is used, the one the proxy added), or throttling counts everyone together.
+EGIDE_CLIENT_IP_HEADER = read_string("EGIDE_CLIENT_IP_HEADER", default="")
+
+# Two-factor log-in with an authenticator app (django-otp's TOTP devices); required for superusers.
+OTP_TOTP_ISSUER = "Égide"
+# django-otp's own per-device back-off would refuse a right code typed just after a wrong one; the log-in
+# throttling above counts wrong codes instead.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

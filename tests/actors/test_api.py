@@ -17,7 +17,7 @@ from egide.core.fuzzy_dates import FuzzyDate
 from tests.conftest import ActorFactory, SmallMap
 
 
-def send(client: Client, method: str, url: str, payload: Any) -> HttpResponse:
+def send(client: Client, method: str, url: str, payload: Any = None) -> HttpResponse:
     if method == "get":
         return client.get(url)
     response: HttpResponse = getattr(client, method)(url, json.dumps(payload), content_type="application/json")
@@ -59,14 +59,29 @@ def _endpoints(small_map: SmallMap) -> list[tuple[str, str]]:
     ]
 
 
-def test_every_endpoint_refuses_anonymous_visitors(anonymous_client: Client, small_map: SmallMap) -> None:
+def test_anonymous_visitors_may_not_write(anonymous_client: Client, small_map: SmallMap) -> None:
     for method, url in _endpoints(small_map):
+        if method == "get":
+            continue
         response = send(anonymous_client, method, url, {"kind": "police", "name_en": "Intruder"})
         assert response.status_code == 401, (method, url)
         assert body(response) == {"detail": "Unauthorized"}
     assert Actor.objects.count() == 7
     assert Relationship.objects.count() == 3
     assert Actor.objects.get(pk=small_map.army.pk).name_en == "Armed Forces"
+
+
+def test_anonymous_visitors_read_public_records_only(anonymous_client: Client, small_map: SmallMap) -> None:
+    """The demo's maps are partner-level by default: an anonymous reader sees none of it, and no hint of it."""
+    small_map.army.confidentiality = "public"
+    small_map.army.save()
+    assert send(anonymous_client, "get", "/api/v1/countries/CF/map").json()["nodes"][0]["reference"] == "FACA"
+    assert len(send(anonymous_client, "get", "/api/v1/countries/CF/map").json()["nodes"]) == 1
+    assert send(anonymous_client, "get", f"/api/v1/actors/{small_map.army.pk}").status_code == 200
+    assert send(anonymous_client, "get", f"/api/v1/actors/{small_map.police.pk}").status_code == 404
+    assert send(anonymous_client, "get", f"/api/v1/relationships/{small_map.commands.pk}").status_code == 404
+    countries = send(anonymous_client, "get", "/api/v1/countries").json()
+    assert [(country["code"], country["actors"], country["relationships"]) for country in countries] == [("CF", 1, 0)]
 
 
 def test_a_post_without_the_csrf_token_is_refused(member: User, small_map: SmallMap) -> None:
@@ -804,3 +819,14 @@ def test_api_answers_carry_the_security_headers(member_client: Client, small_map
     assert response["Content-Type"].startswith("application/json")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_the_map_follows_its_documented_schema_and_is_compressed(member_client: Client, small_map: SmallMap) -> None:
+    from egide.actors.schemas import MapOut
+
+    response = member_client.get("/api/v1/countries/CF/map", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    plain = member_client.get("/api/v1/countries/CF/map")
+    document = MapOut.model_validate(plain.json())
+    assert len(document.nodes) == 7
+    assert len(document.edges) == 3

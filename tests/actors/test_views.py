@@ -56,39 +56,55 @@ def relationship_rows(response: HttpResponse) -> list[tuple[str, str, str]]:
 # --- Who may see the pages -------------------------------------------------------------------------------------
 
 
-def _page_urls(small_map: SmallMap, constitution: Source) -> list[str]:
+def _reading_urls(small_map: SmallMap, constitution: Source) -> list[str]:
     return [
         reverse("home"),
         reverse("country-detail", kwargs={"code": "CF"}),
         reverse("country-actors-table", kwargs={"code": "CF"}),
         reverse("country-relationships-table", kwargs={"code": "CF"}),
-        reverse("actor-create", kwargs={"code": "CF"}),
-        reverse("relationship-create", kwargs={"code": "CF"}),
-        reverse("country-import", kwargs={"code": "CF"}),
         reverse("country-export", kwargs={"code": "CF", "fmt": "json"}),
         reverse("import-template", kwargs={"fmt": "xlsx"}),
         reverse("actor-detail", kwargs={"pk": small_map.army.pk}),
-        reverse("actor-edit", kwargs={"pk": small_map.army.pk}),
-        reverse("relationship-edit", kwargs={"pk": small_map.commands.pk}),
         reverse("source-document", kwargs={"pk": constitution.pk}),
     ]
 
 
-def test_every_page_sends_anonymous_visitors_to_the_login_page(
-    anonymous_client: Client, small_map: SmallMap, constitution: Source
-) -> None:
-    for url in _page_urls(small_map, constitution):
+def _writing_urls(small_map: SmallMap) -> list[str]:
+    return [
+        reverse("actor-create", kwargs={"code": "CF"}),
+        reverse("relationship-create", kwargs={"code": "CF"}),
+        reverse("country-import", kwargs={"code": "CF"}),
+        reverse("actor-edit", kwargs={"pk": small_map.army.pk}),
+        reverse("relationship-edit", kwargs={"pk": small_map.commands.pk}),
+    ]
+
+
+def _page_urls(small_map: SmallMap, constitution: Source) -> list[str]:
+    return _reading_urls(small_map, constitution) + _writing_urls(small_map)
+
+
+def test_writing_pages_send_anonymous_visitors_to_the_login_page(anonymous_client: Client, small_map: SmallMap) -> None:
+    for url in _writing_urls(small_map):
         response = anonymous_client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == f"{reverse('login')}?next={url}", url
 
 
-def test_htmx_partials_also_send_anonymous_visitors_to_the_login_page(
-    anonymous_client: Client, small_map: SmallMap
+def test_anonymous_visitors_see_the_public_view_without_hidden_records(
+    anonymous_client: Client, small_map: SmallMap, constitution: Source
 ) -> None:
-    response = anonymous_client.get(reverse("country-actors-table", kwargs={"code": "CF"}), **HTMX)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    small_map.army.confidentiality = "public"
+    small_map.army.save()
+    for url in (reverse("home"), reverse("country-detail", kwargs={"code": "CF"})):
+        assert anonymous_client.get(url).status_code == 200, url
+    assert actor_names(anonymous_client.get(reverse("country-detail", kwargs={"code": "CF"}))) == ["Armed Forces"]
+    assert anonymous_client.get(reverse("actor-detail", kwargs={"pk": small_map.army.pk})).status_code == 200
+    # Partner-level records do not exist for the public, down to their sources and documents.
+    assert anonymous_client.get(reverse("actor-detail", kwargs={"pk": small_map.police.pk})).status_code == 404
+    assert anonymous_client.get(reverse("source-document", kwargs={"pk": constitution.pk})).status_code == 404
+    partial = anonymous_client.get(reverse("country-actors-table", kwargs={"code": "CF"}), **HTMX)
+    assert partial.status_code == 200
+    assert "National Police" not in partial.content.decode()
 
 
 def test_anonymous_posts_change_nothing(anonymous_client: Client, small_map: SmallMap, constitution: Source) -> None:
@@ -164,7 +180,7 @@ def test_a_wrong_password_is_refused_with_a_message(member: User) -> None:
     response = client.post(reverse("login"), {"username": "member", "password": "not-the-password"})
     assert response.status_code == 200
     assert 'class="error" role="alert"' in response.content.decode()
-    assert client.get(reverse("home")).status_code == 302
+    assert not client.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
 def test_logging_out_signs_the_member_out(member_client: Client) -> None:
@@ -172,9 +188,10 @@ def test_logging_out_signs_the_member_out(member_client: Client) -> None:
     response = member_client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
-    after = member_client.get(reverse("home"))
+    after = member_client.get(reverse("actor-create", kwargs={"code": "CF"}))
     assert after.status_code == 302
     assert after["Location"].startswith(reverse("login"))
+    assert not member_client.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
 def test_pages_offer_a_log_out_button_to_members_and_a_log_in_link_to_visitors(
@@ -309,7 +326,15 @@ def test_country_page_shows_each_actors_reference_family_kind_and_parent(
 ) -> None:
     rows = table_rows(member_client.get("/countries/CF/").content.decode(), "actors-table")
     army = next(row for row in rows if row[0].startswith("Armed Forces"))
-    assert army == ["Armed Forces FACA", "FACA", "Security providers", "Armed forces", "Ministry of Defence", "Medium"]
+    assert army == [
+        "Armed Forces FACA",
+        "FACA",
+        "Security providers",
+        "Armed forces",
+        "Ministry of Defence",
+        "Medium",
+        "partners",
+    ]
 
 
 def test_country_page_lists_the_relationships(member_client: Client, small_map: SmallMap) -> None:
@@ -1072,6 +1097,7 @@ def test_edit_relationship_form_holds_the_current_values(member_client: Client, 
             type="commands",
             start=services.fuzzy_or_none("2016", field="start"),
             legal_basis="Constitution",
+            owner=small_map.presidency.owner,
         ),
     )
     html = member_client.get(
@@ -1723,6 +1749,7 @@ def test_french_country_page_shows_french_names_and_labels(french_client: Client
         "Forces armées",
         "Ministère de la Défense nationale",
         "Moyenne",
+        "partenaires",
     ]
     assert "République centrafricaine" in text(response.content.decode())
 

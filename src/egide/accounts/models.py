@@ -102,7 +102,9 @@ class Share(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "organisation"], name="one_share_per_organisation")
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "organisation"], name="one_share_per_organisation"
+            )
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

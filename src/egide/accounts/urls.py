@@ -1,3 +1,10 @@
 from django.urls import path
 
-urlpatterns: list[object] = []
+from egide.accounts import views
+
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("memberships/<int:pk>/remove/", views.membership_remove, name="membership-remove"),
+    path("shares/<int:pk>/remove/", views.share_remove, name="share-remove"),
+]

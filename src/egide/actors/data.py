@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from egide.core.fuzzy_dates import FuzzyDate
 
 if TYPE_CHECKING:
+    from egide.accounts.models import Organisation
     from egide.actors.models import Actor
 
 
@@ -24,6 +25,8 @@ class ActorData:
     legitimacy_disputed: bool = False
     confidence: str = "medium"
     notes: str = ""
+    owner: "Organisation | None" = None
+    confidentiality: str = "partners"
 
 
 @dataclass(slots=True)
@@ -38,6 +41,8 @@ class RelationshipData:
     strength: str = "moderate"
     confidence: str = "medium"
     notes: str = ""
+    owner: "Organisation | None" = None
+    confidentiality: str = "partners"
 
 
 @dataclass(frozen=True, slots=True)

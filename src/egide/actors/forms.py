@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from egide.accounts.models import Confidentiality, Organisation
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Source
 from egide.core import taxonomy
@@ -47,6 +48,38 @@ def _fuzzy(value: str) -> FuzzyDate | None:
         return FuzzyDate.parse(value)
     except FuzzyDateError as error:
         raise ValidationError(str(error)) from error
+
+
+class AccessFieldsMixin(forms.Form):
+    """Who owns the record and who may read it."""
+
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner organisation"), required=False)
+    confidentiality = forms.ChoiceField(
+        label=_("Who may read it"), choices=Confidentiality.choices, initial=Confidentiality.PARTNERS, required=False
+    )
+
+    def setup_owners(self, owners: Any, record: Any = None) -> None:
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = owners
+        self._record = record
+        # Left out, the owner stays as it is, or is the user's only organisation when there is just one.
+        self._default_owner = record.owner if record is not None else (owners.first() if owners.count() == 1 else None)
+        self.initial.setdefault("owner", self._default_owner)
+        if record is not None:
+            self.initial.setdefault("confidentiality", record.confidentiality)
+
+    def clean_owner(self) -> Organisation | None:
+        owner: Organisation | None = self.cleaned_data.get("owner") or self._default_owner
+        if owner is None and (self._record is None or self._record.owner_id is not None):
+            raise ValidationError(_("Choose the organisation that owns this record."))
+        return owner
+
+    def clean_confidentiality(self) -> str:
+        level: str = self.cleaned_data.get("confidentiality") or ""
+        if level:
+            return level
+        return self._record.confidentiality if self._record is not None else Confidentiality.PARTNERS
 
 
 class CitationFieldsMixin(forms.Form):
@@ -109,7 +142,7 @@ class CitationFieldsMixin(forms.Form):
         return data
 
 
-class ActorForm(CitationFieldsMixin):
+class ActorForm(AccessFieldsMixin, CitationFieldsMixin):
     name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
     name_fr = forms.CharField(label=_("Name in French"), max_length=300, required=False)
     acronym_en = forms.CharField(label=_("Acronym in English"), max_length=32, required=False)
@@ -142,10 +175,14 @@ class ActorForm(CitationFieldsMixin):
         "statutory",
         "legitimacy_disputed",
         "confidence",
+        "owner",
+        "confidentiality",
         "notes",
     ]
 
-    def __init__(self, *args: Any, actors: Any, sources: Any, actor: Actor | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actors: Any, sources: Any, owners: Any, actor: Actor | None = None, **kwargs: Any
+    ) -> None:
         if actor is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 name: getattr(actor, name)
@@ -170,6 +207,7 @@ class ActorForm(CitationFieldsMixin):
         self.fields["confidence"].choices = _terms(taxonomy.CONFIDENCE_LEVELS)  # type: ignore[attr-defined]
         self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
+        self.setup_owners(owners, actor)
 
     def to_data(self) -> ActorData:
         data = self.cleaned_data
@@ -187,10 +225,12 @@ class ActorForm(CitationFieldsMixin):
             legitimacy_disputed=data["legitimacy_disputed"],
             confidence=data["confidence"],
             notes=data["notes"],
+            owner=data["owner"],
+            confidentiality=data["confidentiality"],
         )
 
 
-class RelationshipForm(CitationFieldsMixin):
+class RelationshipForm(AccessFieldsMixin, CitationFieldsMixin):
     source = ActorChoiceField(queryset=Actor.objects.none(), label=_("From"))
     type = forms.ChoiceField(label=_("Relationship"))
     target = ActorChoiceField(queryset=Actor.objects.none(), label=_("To"))
@@ -212,10 +252,14 @@ class RelationshipForm(CitationFieldsMixin):
         "ongoing",
         "strength",
         "confidence",
+        "owner",
+        "confidentiality",
         "notes",
     ]
 
-    def __init__(self, *args: Any, actors: Any, sources: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, actors: Any, sources: Any, owners: Any, relationship: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = _terms(taxonomy.RELATIONSHIP_TYPES)  # type: ignore[attr-defined]
         self.fields["strength"].choices = _terms(taxonomy.STRENGTHS)  # type: ignore[attr-defined]
@@ -223,6 +267,7 @@ class RelationshipForm(CitationFieldsMixin):
         self.fields["source"].queryset = actors  # type: ignore[attr-defined]
         self.fields["target"].queryset = actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
+        self.setup_owners(owners, relationship)
 
     def clean_start(self) -> FuzzyDate | None:
         return _fuzzy(self.cleaned_data.get("start") or "")
@@ -243,10 +288,14 @@ class RelationshipForm(CitationFieldsMixin):
             strength=data["strength"],
             confidence=data["confidence"],
             notes=data["notes"],
+            owner=data["owner"],
+            confidentiality=data["confidentiality"],
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(AccessFieldsMixin):
+    field_order = ["file", "owner", "confidentiality"]
+
     file = forms.FileField(
         label=_("File"),
         help_text=_(

@@ -9,12 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.selectors import can_create, can_edit
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
+from egide.actors.selectors import actors_visible
 from egide.actors.tabular import Row, Tables
+from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.users import AnyUser as User
@@ -78,6 +83,7 @@ class _Plan:
     actor_rows: dict[str, int] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     relationships: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
+    relationship_rows: dict[RelationshipKey, int] = field(default_factory=dict)
     citations: list[tuple[str, RelationshipKey | str, dict[str, Any]]] = field(default_factory=list)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
@@ -107,6 +113,19 @@ def _date(plan: _Plan, table: str, row: Row, column: str) -> FuzzyDate | None:
             table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.") % {"value": text}
         )
         return None
+
+
+def _confidentiality(plan: _Plan, table: str, row: Row) -> dict[str, str]:
+    """The row's own confidentiality, when it gives one (otherwise the import's default applies to new rows)."""
+    level = row.get("confidentiality").lower()
+    if not level:
+        return {}
+    if level not in Confidentiality.values:
+        plan.problem(
+            table, row, "confidentiality", _("Confidentiality must be public, partners, organisation or restricted.")
+        )
+        return {}
+    return {"confidentiality": level}
 
 
 def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str, Any] | None:
@@ -169,6 +188,7 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
             "mandate_reference": row.get("mandate_reference")[:500],
             "confidence": confidence,
             "notes": row.get("notes"),
+            **_confidentiality(plan, "actors", row),
         }
         parent = row.get("parent")
         if parent:
@@ -264,6 +284,7 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             )
             continue
         seen[key] = row.number
+        plan.relationship_rows[key] = row.number
         plan.relationships[key] = {
             "legal_basis": row.get("legal_basis")[:500],
             "start_date": start.first_day if start else None,
@@ -274,6 +295,7 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             "strength": strength,
             "confidence": confidence,
             "notes": row.get("notes"),
+            **_confidentiality(plan, "relationships", row),
         }
         citation = _citation_fields(plan, "relationships", row, "source_")
         if citation:
@@ -318,10 +340,28 @@ def _batched(items: list[Any]) -> Iterator[list[Any]]:
 
 
 @transaction.atomic
-def country_map_import(*, user: User | None, country: str, tables: Tables) -> ImportReport:
-    """Check every row of every table, then write them all, or raise ImportRejected and write nothing."""
+def country_map_import(
+    *,
+    user: User | None,
+    country: str,
+    tables: Tables,
+    owner: Organisation | None = None,
+    confidentiality: str = Confidentiality.PARTNERS,
+) -> ImportReport:
+    """Check every row of every table, then write them all, or raise ImportRejected and write nothing.
+
+    New records belong to `owner` with the given confidentiality unless a row gives its own; existing records
+    keep their owner and may only be changed by those allowed to edit them. The command line (user None)
+    acts as the platform.
+    """
+    if user is not None and not can_create(user=user, owner=owner, country=country):
+        raise PermissionDenied(_("You may not import records for this organisation in this country."))
     author = _author(user)
     existing = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
+    hidden: set[str] = set()
+    if user is not None:
+        seen_ids = set(actors_visible(user=user).filter(country=country).values_list("id", flat=True))
+        hidden = {reference for reference, actor in existing.items() if actor.pk not in seen_ids}
     existing_relationships: dict[RelationshipKey, Relationship] = {}
     reference_of = {actor.pk: reference for reference, actor in existing.items()}
     for relationship in Relationship.objects.filter(country=country):
@@ -334,27 +374,48 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
         existing_relationships[key] = relationship
 
     plan = _Plan()
-    _plan_actors(plan, country, tables, existing)
-    _plan_relationships(plan, country, tables, existing)
-    _plan_citations(plan, tables, existing, set(existing_relationships))
+    # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
+    reachable = {reference: actor for reference, actor in existing.items() if reference not in hidden}
+    _plan_actors(plan, country, tables, reachable)
+    for row in tables.actors:
+        if row.get("reference") in hidden:
+            plan.problem(
+                "actors", row, "reference", _("This reference is already used by another actor of this country.")
+            )
+    _plan_relationships(plan, country, tables, reachable)
+    _plan_citations(plan, tables, reachable, set(existing_relationships))
     if plan.problems:
         raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
 
     report = ImportReport()
+    # Snapshots of existing records before this import changes them, for the audit log.
+    actors_before: dict[int, dict[str, Any]] = {}
+    relationships_before: dict[int, dict[str, Any]] = {}
     new_actors, changed_actors = [], []
     for reference, values in plan.actors.items():
         actor = existing.get(reference)
         if actor is None:
-            actor = Actor(country=country, reference=reference, created_by=author, updated_by=author, **values)
+            actor = Actor(
+                country=country,
+                reference=reference,
+                created_by=author,
+                updated_by=author,
+                owner=owner,
+                **({"confidentiality": confidentiality} | values),
+            )
             new_actors.append(actor)
         elif _changed(actor, values):
+            if user is not None and not can_edit(user=user, record=actor):
+                plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
+                continue
+            actors_before[actor.pk] = snapshot(actor)
             for name, value in values.items():
                 setattr(actor, name, value)
             actor.updated_by = author
             changed_actors.append(actor)
     for batch in _batched(new_actors):
         Actor.objects.bulk_create(batch)
-    actor_fields = [*next(iter(plan.actors.values()), {}).keys(), "updated_by", "updated_at"]
+    actor_fields = sorted({name for values in plan.actors.values() for name in values} | {"updated_by", "updated_at"})
     now = datetime.datetime.now(datetime.UTC)
     for actor in changed_actors:
         actor.updated_at = now
@@ -371,6 +432,11 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
         parent = plan.parents.get(reference)
         parent_id = by_reference[parent].pk if parent else None
         if actor.parent_id != parent_id:
+            if reference in existing and user is not None and not can_edit(user=user, record=actor):
+                plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
+                continue
+            if reference in existing:
+                actors_before.setdefault(actor.pk, snapshot(actor))
             actor.parent_id = parent_id
             reparented.append(actor)
             if reference in existing and actor not in changed_actors:
@@ -392,11 +458,16 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
                 type=type,
                 created_by=author,
                 updated_by=author,
-                **values,
+                owner=owner,
+                **({"confidentiality": confidentiality} | values),
             )
             new_relationships.append(relationship)
             existing_relationships[key] = relationship
         elif _changed(existing_relationship, values):
+            if user is not None and not can_edit(user=user, record=existing_relationship):
+                plan.problems.append(_not_yours("relationships", plan.relationship_rows[key]))
+                continue
+            relationships_before[existing_relationship.pk] = snapshot(existing_relationship)
             for name, value in values.items():
                 setattr(existing_relationship, name, value)
             existing_relationship.updated_by = author
@@ -405,14 +476,41 @@ def country_map_import(*, user: User | None, country: str, tables: Tables) -> Im
     for batch in _batched(new_relationships):
         Relationship.objects.bulk_create(batch)
     if changed_relationships:
-        fields = [*next(iter(plan.relationships.values())).keys(), "updated_by", "updated_at"]
+        fields = sorted(
+            {name for values in plan.relationships.values() for name in values} | {"updated_by", "updated_at"}
+        )
         Relationship.objects.bulk_update(changed_relationships, fields, batch_size=BATCH)
     report.relationships_created = len(new_relationships)
     report.relationships_updated = len(changed_relationships)
     report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
 
-    _write_citations(plan, country, author, by_reference, existing_relationships, report)
+    _audit_import(
+        user,
+        created=[*new_actors, *new_relationships],
+        changed=[(actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before]
+        + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
+    )
+    _write_citations(plan, country, author, by_reference, existing_relationships, report, user=user, owner=owner)
+    if plan.problems:
+        # Raising inside the transaction undoes what was written above.
+        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
     return report
+
+
+def _audit_import(
+    user: User | None,
+    *,
+    created: list[Actor | Relationship],
+    changed: list[tuple[Actor | Relationship, dict[str, Any]]],
+) -> None:
+    audit_records_bulk(user=user, action="create", items=[(record, None, snapshot(record)) for record in created])
+    audit_records_bulk(
+        user=user, action="update", items=[(record, before, snapshot(record)) for record, before in changed]
+    )
+
+
+def _not_yours(table: str, row: int) -> ImportProblem:
+    return ImportProblem(table, row, "reference", _("This record belongs to an organisation you may not edit for."))
 
 
 def _write_citations(
@@ -422,6 +520,9 @@ def _write_citations(
     by_reference: dict[str, Actor],
     relationships: dict[RelationshipKey, Relationship],
     report: ImportReport,
+    *,
+    user: User | None,
+    owner: Organisation | None,
 ) -> None:
     if not plan.citations:
         return
@@ -440,6 +541,7 @@ def _write_citations(
                 published_precision=published.precision if published else DAY,
                 created_by=author,
                 updated_by=author,
+                owner=owner,
             )
             sources[identity] = source
             new_sources.append(source)
@@ -452,6 +554,7 @@ def _write_citations(
             "source_id", "actor_id", "relationship_id", "locator"
         )
     )
+    cite_events: list[tuple[Actor | Relationship, None, dict[str, str]]] = []
     new_citations = []
     for record, key, citation in plan.citations:
         source = sources[(citation["title"], citation["url"])]
@@ -465,10 +568,19 @@ def _write_citations(
         )
         if citation_identity in existing:
             continue
+        cited: Actor | Relationship | None = actor or relationship
+        if user is not None and cited is not None and not can_edit(user=user, record=cited):
+            table = "actors" if actor else "relationships"
+            row = plan.actor_rows.get(key, 0) if isinstance(key, str) else plan.relationship_rows.get(key, 0)
+            plan.problems.append(_not_yours(table, row))
+            continue
         existing.add(citation_identity)
+        if cited is not None:
+            cite_events.append((cited, None, {"source": source.title, "locator": citation["locator"]}))
         new_citations.append(
             Citation(source=source, actor=actor, relationship=relationship, locator=citation["locator"])
         )
     for batch in _batched(new_citations):
         Citation.objects.bulk_create(batch)
     report.citations_created = len(new_citations)
+    audit_records_bulk(user=user, action="cite", items=list(cite_events))

@@ -39,6 +39,17 @@ class CitationOut(Schema):
         )
 
 
+class OwnerOut(Schema):
+    id: int
+    acronym: str
+    name: str
+
+
+def owner_out(record: Actor | Relationship) -> OwnerOut | None:
+    owner = record.owner
+    return None if owner is None else OwnerOut(id=owner.pk, acronym=owner.acronym, name=owner.name)
+
+
 class CountryOut(Schema):
     code: str
     name: str
@@ -63,6 +74,8 @@ class ActorOut(Schema):
     legitimacy_disputed: bool
     confidence: str
     notes: str
+    owner: OwnerOut | None
+    confidentiality: str
     citations: list[CitationOut]
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -86,6 +99,8 @@ class ActorOut(Schema):
             legitimacy_disputed=actor.legitimacy_disputed,
             confidence=actor.confidence,
             notes=actor.notes,
+            owner=owner_out(actor),
+            confidentiality=actor.confidentiality,
             citations=[CitationOut.from_citation(citation) for citation in actor.citations.all()],
             created_at=actor.created_at,
             updated_at=actor.updated_at,
@@ -106,6 +121,8 @@ class ActorIn(Schema):
     legitimacy_disputed: bool = False
     confidence: str = "medium"
     notes: str = ""
+    owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
+    confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
 
 
 class ActorPatch(Schema):
@@ -122,6 +139,8 @@ class ActorPatch(Schema):
     legitimacy_disputed: bool | None = None
     confidence: str | None = None
     notes: str | None = None
+    owner: int | None = None
+    confidentiality: str | None = None
 
 
 class RelationshipOut(Schema):
@@ -137,6 +156,8 @@ class RelationshipOut(Schema):
     strength: str
     confidence: str
     notes: str
+    owner: OwnerOut | None
+    confidentiality: str
     citations: list[CitationOut]
 
     @staticmethod
@@ -154,6 +175,8 @@ class RelationshipOut(Schema):
             strength=relationship.strength,
             confidence=relationship.confidence,
             notes=relationship.notes,
+            owner=owner_out(relationship),
+            confidentiality=relationship.confidentiality,
             citations=[CitationOut.from_citation(citation) for citation in relationship.citations.all()],
         )
 
@@ -172,6 +195,8 @@ class RelationshipIn(Schema):
     strength: str = "moderate"
     confidence: str = "medium"
     notes: str = ""
+    owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
+    confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
 
 
 class RelationshipPatch(Schema):
@@ -185,6 +210,8 @@ class RelationshipPatch(Schema):
     strength: str | None = None
     confidence: str | None = None
     notes: str | None = None
+    owner: int | None = None
+    confidentiality: str | None = None
 
 
 class MapNode(Schema):

@@ -1,13 +1,14 @@
 """Every read of the map that applies who may see what. Pages, the API, exports and the CLI go through here.
 
-For now any signed-in user reads every record; the access issue narrows these functions, and so every caller.
+The rules themselves live in egide.accounts.selectors; these functions add them to every query.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from egide.accounts.selectors import user_organisations, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
@@ -19,21 +20,29 @@ User = AnyUser
 
 
 def actors_visible(*, user: User) -> QuerySet[Actor]:
-    if not user.is_authenticated:
-        return Actor.objects.none()
-    return Actor.objects.all()
+    return visible(Actor.objects.all(), user=user)
 
 
 def relationships_visible(*, user: User) -> QuerySet[Relationship]:
-    if not user.is_authenticated:
-        return Relationship.objects.none()
-    return Relationship.objects.all()
+    """Relationships the user may see, between actors the user may see."""
+    relationships = visible(Relationship.objects.all(), user=user)
+    if visibility_filter(user=user, model=Actor) is None:
+        return relationships
+    visible_actors = actors_visible(user=user)
+    return relationships.filter(source__in=visible_actors, target__in=visible_actors)
 
 
 def sources_visible(*, user: User) -> QuerySet[Source]:
-    if not user.is_authenticated:
-        return Source.objects.none()
-    return Source.objects.all()
+    """Sources cited by a record the user may see, or recorded by one of the user's organisations."""
+    if visibility_filter(user=user, model=Actor) is None:
+        return Source.objects.all()
+    cited_by_actor = Citation.objects.filter(source=OuterRef("pk"), actor__in=actors_visible(user=user))
+    cited_by_relationship = Citation.objects.filter(
+        source=OuterRef("pk"), relationship__in=visible(Relationship.objects.all(), user=user)
+    )
+    return Source.objects.filter(
+        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | Q(owner__in=user_organisations(user=user))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,21 +147,18 @@ def country_actors(
             | Q(reference__icontains=search)
         )
     if sort.lstrip("-") == "relationships":
-        visible = relationships_visible(user=user)
+        visible_relationships = relationships_visible(user=user)
         actors = actors.annotate(
-            relationship_count=Count("outgoing", filter=Q(outgoing__in=visible), distinct=True)
-            + Count("incoming", filter=Q(incoming__in=visible), distinct=True)
+            relationship_count=Count("outgoing", filter=Q(outgoing__in=visible_relationships), distinct=True)
+            + Count("incoming", filter=Q(incoming__in=visible_relationships), distinct=True)
         )
-    return actors.select_related("parent").order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+    return actors.select_related("parent", "owner").order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
 
 
 def country_relationships(
     *, user: User, country: str, type: str = "", search: str = "", sort: str = "source"
 ) -> QuerySet[Relationship]:
-    visible_actors = actors_visible(user=user)
-    relationships = relationships_visible(user=user).filter(
-        country=country, source__in=visible_actors, target__in=visible_actors
-    )
+    relationships = relationships_visible(user=user).filter(country=country)
     if type:
         relationships = relationships.filter(type=type)
     if search:
@@ -165,7 +171,7 @@ def country_relationships(
             | Q(target__acronym_en__icontains=search)
         )
     ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
-    return relationships.select_related("source", "target").order_by(*ordering)
+    return relationships.select_related("source", "target", "owner").order_by(*ordering)
 
 
 def _citations() -> Prefetch:
@@ -174,16 +180,15 @@ def _citations() -> Prefetch:
 
 def actor_get(*, user: User, pk: int) -> Actor:
     """One actor with what its page shows; raises Actor.DoesNotExist when it is not the user's to see."""
-    return actors_visible(user=user).select_related("parent").prefetch_related(_citations()).get(pk=pk)
+    return actors_visible(user=user).select_related("parent", "owner").prefetch_related(_citations()).get(pk=pk)
 
 
 def actor_relationships(*, user: User, actor: Actor) -> tuple[list[Relationship], list[Relationship]]:
     """The relationships going out of and coming into an actor, each with its sources."""
-    visible_actors = actors_visible(user=user)
     relationships = (
         relationships_visible(user=user)
-        .filter(Q(source=actor) | Q(target=actor), source__in=visible_actors, target__in=visible_actors)
-        .select_related("source", "target")
+        .filter(Q(source=actor) | Q(target=actor))
+        .select_related("source", "target", "owner")
         .prefetch_related(_citations())
         .order_by("type", "source__name_en", "target__name_en")
     )
@@ -193,11 +198,9 @@ def actor_relationships(*, user: User, actor: Actor) -> tuple[list[Relationship]
 
 
 def relationship_get(*, user: User, pk: int) -> Relationship:
-    visible_actors = actors_visible(user=user)
     return (
         relationships_visible(user=user)
-        .filter(source__in=visible_actors, target__in=visible_actors)
-        .select_related("source", "target")
+        .select_related("source", "target", "owner")
         .prefetch_related(_citations())
         .get(pk=pk)
     )
@@ -262,8 +265,8 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
     edges = []
     for edge in (
-        relationships_visible(user=user)
-        .filter(country=country)
+        # Endpoints are checked against the visible nodes below, which is cheaper than a subquery.
+        visible(Relationship.objects.filter(country=country), user=user)
         .values(
             "id",
             "source_id",

@@ -1,19 +1,40 @@
 """Every write to the security system map. Each service validates, then writes atomically."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.selectors import can_create, can_edit
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
+from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.users import AnyUser, author
 
 User = AnyUser
+
+
+def _require_create(user: User | None, owner: Organisation | None, country: str) -> None:
+    """The command line (user None) acts as the platform; everyone else needs an editing role for the owner."""
+    if user is not None and not can_create(user=user, owner=owner, country=country):
+        raise PermissionDenied(_("You may not create records for this organisation in this country."))
+
+
+def _require_edit(user: User | None, record: Actor | Relationship) -> None:
+    if user is not None and not can_edit(user=user, record=record):
+        raise PermissionDenied(_("You may not change this record."))
+
+
+def _check_confidentiality(level: str) -> list[Problem]:
+    if level in Confidentiality.values:
+        return []
+    return [Problem("confidentiality", _("Confidentiality must be public, partners, organisation or restricted."))]
 
 
 def _raise(problems: list[Problem]) -> None:
@@ -61,6 +82,7 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
             parent_ancestry=_ancestry(data.parent),
         )
     )
+    problems += _check_confidentiality(data.confidentiality)
     duplicate = Actor.objects.filter(country=country, reference=data.reference)
     if actor is not None and actor.pk is not None:
         duplicate = duplicate.exclude(pk=actor.pk)
@@ -89,39 +111,56 @@ def _apply_actor(actor: Actor, data: ActorData) -> None:
     actor.legitimacy_disputed = data.legitimacy_disputed
     actor.confidence = data.confidence
     actor.notes = data.notes.strip()
+    actor.owner = data.owner
+    actor.confidentiality = data.confidentiality
 
 
 @transaction.atomic
 def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
+    _require_create(user, data.owner, country)
     if not data.reference:
         data.reference = actor_reference_suggest(country=country, data=data)
     _check_actor(country=country, data=data, actor=None)
     actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
     _apply_actor(actor, data)
     actor.save()
+    audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
     return actor
 
 
 @transaction.atomic
 def actor_update(*, user: User | None, actor: Actor, data: ActorData) -> Actor:
+    _require_edit(user, actor)
+    if data.owner != actor.owner:
+        _require_create(user, data.owner, actor.country)
     if not data.reference:
         data.reference = actor.reference
     _check_actor(country=actor.country, data=data, actor=actor)
+    before = snapshot(actor)
     _apply_actor(actor, data)
     actor.updated_by = _author(user)
     actor.save()
+    after = snapshot(actor)
+    if after != before:
+        audit_record(user=user, action="update", instance=actor, before=before, after=after)
     return actor
 
 
 @transaction.atomic
 def actor_delete(*, user: User | None, actor: Actor) -> None:
     """Delete an actor with its relationships and citations; its children lose their parent."""
+    _require_edit(user, actor)
+    # The relationships go with the actor: each is logged as deleted too.
+    for relationship in Relationship.objects.filter(Q(source=actor) | Q(target=actor)):
+        audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
+    audit_record(user=user, action="delete", instance=actor, before=snapshot(actor), after=None)
     actor.delete()
 
 
 def _check_relationship(*, data: RelationshipData) -> None:
     _raise(
-        check_relationship(
+        _check_confidentiality(data.confidentiality)
+        + check_relationship(
             RelationshipFacts(
                 type=data.type,
                 source_reference=data.source.reference if data.source.pk != data.target.pk else "",
@@ -154,38 +193,60 @@ def _apply_relationship(relationship: Relationship, data: RelationshipData) -> N
     relationship.strength = data.strength
     relationship.confidence = data.confidence
     relationship.notes = data.notes.strip()
+    relationship.owner = data.owner
+    relationship.confidentiality = data.confidentiality
 
 
 @transaction.atomic
 def relationship_create(*, user: User | None, data: RelationshipData) -> Relationship:
+    _require_create(user, data.owner, data.source.country)
     _check_relationship(data=data)
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
     relationship.save()
+    audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
     return relationship
 
 
 @transaction.atomic
 def relationship_update(*, user: User | None, relationship: Relationship, data: RelationshipData) -> Relationship:
+    _require_edit(user, relationship)
+    if data.owner != relationship.owner:
+        _require_create(user, data.owner, relationship.country)
     if data.source.country != relationship.country:
         raise ValidationError({"source": [_("A relationship stays in its country; create a new one elsewhere.")]})
     _check_relationship(data=data)
+    before = snapshot(relationship)
     _apply_relationship(relationship, data)
     relationship.updated_by = _author(user)
     relationship.save()
+    after = snapshot(relationship)
+    if after != before:
+        audit_record(user=user, action="update", instance=relationship, before=before, after=after)
     return relationship
 
 
 @transaction.atomic
 def relationship_delete(*, user: User | None, relationship: Relationship) -> None:
+    _require_edit(user, relationship)
+    audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
     relationship.delete()
 
 
 @transaction.atomic
 def source_get_or_create(
-    *, user: User | None, country: str, citation: CitationData, document: UploadedFile | None = None
+    *,
+    user: User | None,
+    country: str,
+    citation: CitationData,
+    document: UploadedFile | None = None,
+    owner: Organisation | None = None,
 ) -> Source:
-    """The country's source with this title and link, created (or completed) when needed."""
+    """The country's source with this title and link, created (or completed) when needed.
+
+    An existing source's document is only replaced by its own organisation, so that nobody can swap the
+    document behind someone else's citations.
+    """
     title = citation.title.strip()
     if not title:
         raise ValidationError({"source_title": [_("A source needs a title.")]})
@@ -198,9 +259,10 @@ def source_get_or_create(
             "published_on": citation.published.first_day if citation.published else None,
             "published_precision": citation.published.precision if citation.published else DAY,
             "created_by": _author(user),
+            "owner": owner,
         },
     )
-    if document is not None:
+    if document is not None and (created or not source.document or source.owner_id in (None, getattr(owner, "pk", 0))):
         source.document = document
         source.updated_by = _author(user)
         source.save()
@@ -223,17 +285,28 @@ def citation_add(
         raise ValidationError(_("A citation backs exactly one actor or one relationship."))
     record = actor or relationship
     assert record is not None
+    _require_edit(user, record)
     if source.country != record.country:
         raise ValidationError({"source": [_("The source belongs to another country.")]})
-    citation, _created = Citation.objects.get_or_create(
+    citation, created = Citation.objects.get_or_create(
         source=source, actor=actor, relationship=relationship, locator=locator.strip()
     )
+    if created:
+        audit_record(user=user, action="cite", instance=record, before=None, after=_citation_snapshot(citation))
     return citation
 
 
 @transaction.atomic
 def citation_remove(*, user: User | None, citation: Citation) -> None:
+    record = citation.actor or citation.relationship
+    assert record is not None
+    _require_edit(user, record)
+    audit_record(user=user, action="uncite", instance=record, before=_citation_snapshot(citation), after=None)
     citation.delete()
+
+
+def _citation_snapshot(citation: Citation) -> dict[str, str]:
+    return {"source": citation.source.title, "locator": citation.locator}
 
 
 def fuzzy_or_none(text: str, *, field: str) -> FuzzyDate | None:

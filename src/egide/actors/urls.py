@@ -20,6 +20,7 @@ urlpatterns = [
     path("actors/<int:pk>/", views.actor_detail, name="actor-detail"),
     path("actors/<int:pk>/edit/", views.actor_edit, name="actor-edit"),
     path("actors/<int:pk>/delete/", views.actor_delete, name="actor-delete"),
+    path("actors/<int:pk>/share/", views.actor_share, name="actor-share"),
     path("relationships/<int:pk>/edit/", views.relationship_edit, name="relationship-edit"),
     path("relationships/<int:pk>/delete/", views.relationship_delete, name="relationship-delete"),
     path("citations/<int:pk>/delete/", views.citation_delete, name="citation-delete"),

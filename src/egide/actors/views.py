@@ -6,21 +6,26 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from egide.accounts import selectors as access
+from egide.accounts import services as account_services
+from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
 from egide.actors.documents import read_map_file
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, country_map_import
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.tabular import TableError
+from egide.audit.selectors import record_history
 from egide.core import taxonomy
 from egide.core.reference import countries
 
@@ -61,14 +66,19 @@ def _cite(request: HttpRequest, form: CitationFieldsMixin, country: str, **recor
     source = data.get("cite_source")
     citation = form.citation()
     if citation is not None:
+        cited = record.get("actor") or record.get("relationship")
+        record_owner = cited.owner if cited is not None else None
         source = services.source_get_or_create(
-            user=request.user, country=country, citation=citation, document=data.get("source_document")
+            user=request.user,
+            country=country,
+            citation=citation,
+            document=data.get("source_document"),
+            owner=record_owner,
         )
     if source is not None:
         services.citation_add(user=request.user, source=source, locator=data.get("source_locator") or "", **record)
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("country", "").upper()
     if chosen in countries():
@@ -133,6 +143,7 @@ def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
     page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("rpage"))
     return {
         "relationships_page": page,
+        "editable_relationships": access.editable_ids(user=request.user, records=page.object_list),
         "relationship_sorts": _table_links(request, "r", ["source", "type", "target", "start", "confidence"], sort),
         "relationship_filters": {"type": request.GET.get("rtype", ""), "q": request.GET.get("rq", "")},
     }
@@ -146,10 +157,10 @@ def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
         "relationship_types": taxonomy.RELATIONSHIP_TYPES,
         "query": request.GET.urlencode(),
         "counts": selectors.country_counts(user=request.user, country=country),
+        "can_create": access.editable_owners(user=request.user, country=country).exists(),
     }
 
 
-@login_required
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
     context = _country_context(request, country)
@@ -165,20 +176,17 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "actors/country.html", context)
 
 
-@login_required
 def country_counts(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
     return render(request, "actors/_country_counts.html", _country_context(request, country))
 
 
-@login_required
 def country_actors_table(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
     context = _country_context(request, country) | _actors_table(request, country)
     return render(request, "actors/_actors_table.html", context)
 
 
-@login_required
 def country_relationships_table(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
     context = _country_context(request, country) | _relationships_table(request, country)
@@ -199,16 +207,39 @@ def _relationship_or_404(request: HttpRequest, pk: int) -> Relationship:
         raise Http404(_("No such relationship.")) from None
 
 
-@login_required
 def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor_or_404(request, pk)
     outgoing, incoming = selectors.actor_relationships(user=request.user, actor=actor)
     children = selectors.actors_visible(user=request.user).filter(parent=actor).order_by("name_en")
+    editable = access.editable_ids(user=request.user, records=[actor])
     return render(
         request,
         "actors/actor.html",
-        {"actor": actor, "outgoing": outgoing, "incoming": incoming, "children": children},
+        {
+            "actor": actor,
+            "outgoing": outgoing,
+            "incoming": incoming,
+            "children": children,
+            "can_edit": actor.pk in editable,
+            "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
+            "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
+            "shares": access.record_shares(record=actor) if actor.pk in editable else [],
+            "history": record_history(instance=actor)[:50],
+        },
     )
+
+
+def _require_edit(request: HttpRequest, record: Actor | Relationship) -> None:
+    if not access.can_edit(user=request.user, record=record):
+        raise PermissionDenied(_("You may not change this record."))
+
+
+def _owners_for(request: HttpRequest, record: Actor | Relationship) -> QuerySet[Organisation]:
+    """The organisations the record may be given to: the user's editing ones, and its present owner."""
+    owners = access.editable_owners(user=request.user, country=record.country)
+    if record.owner_id is None:
+        return owners
+    return Organisation.objects.filter(Q(pk__in=owners) | Q(pk=record.owner_id))
 
 
 def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -227,11 +258,15 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
+    owners = access.editable_owners(user=request.user, country=country)
+    if not owners.exists():
+        raise PermissionDenied(_("You have no editing role for this country."))
     form = ActorForm(
         request.POST or None,
         request.FILES or None,
         actors=selectors.country_actors(user=request.user, country=country),
         sources=selectors.country_sources(user=request.user, country=country),
+        owners=owners,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,12 +297,14 @@ def actor_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor_or_404(request, pk)
+    _require_edit(request, actor)
     form = ActorForm(
         request.POST or None,
         request.FILES or None,
         actor=actor,
         actors=selectors.country_actors(user=request.user, country=actor.country),
         sources=selectors.country_sources(user=request.user, country=actor.country),
+        owners=_owners_for(request, actor),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,12 +357,16 @@ def relationship_create(request: HttpRequest, code: str) -> HttpResponse:
         initial["source"] = request.GET["source"]
     if request.GET.get("target"):
         initial["target"] = request.GET["target"]
+    owners = access.editable_owners(user=request.user, country=country)
+    if not owners.exists():
+        raise PermissionDenied(_("You have no editing role for this country."))
     form = RelationshipForm(
         request.POST or None,
         request.FILES or None,
         initial=initial,
         actors=actors,
         sources=selectors.country_sources(user=request.user, country=country),
+        owners=owners,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -356,6 +397,7 @@ def relationship_create(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = _relationship_or_404(request, pk)
+    _require_edit(request, relationship)
     initial = {
         "source": relationship.source,
         "target": relationship.target,
@@ -374,6 +416,8 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
         actors=selectors.country_actors(user=request.user, country=relationship.country),
         sources=selectors.country_sources(user=request.user, country=relationship.country),
+        owners=_owners_for(request, relationship),
+        relationship=relationship,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -433,8 +477,12 @@ def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def country_import(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
+    owners = access.editable_owners(user=request.user, country=country)
+    if not owners.exists():
+        raise PermissionDenied(_("You have no editing role for this country."))
     # Bound on every POST: a post without a file must say the file is required, not show a blank form.
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    form.setup_owners(owners)
     context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -445,7 +493,13 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 tables = read_map_file(upload.read(), filename=upload.name)
-                report = country_map_import(user=request.user, country=country, tables=tables)
+                report = country_map_import(
+                    user=request.user,
+                    country=country,
+                    tables=tables,
+                    owner=form.cleaned_data["owner"],
+                    confidentiality=form.cleaned_data["confidentiality"],
+                )
             except TableError as error:
                 form.add_error("file", str(error))
             except ImportRejected as rejected:
@@ -456,7 +510,6 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "actors/import.html", context)
 
 
-@login_required
 def country_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     country = _country_or_404(code)
     if fmt not in exporter.FORMATS:
@@ -468,7 +521,6 @@ def country_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404(_("Unknown template format."))
@@ -477,7 +529,6 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
 def source_document(request: HttpRequest, pk: int) -> FileResponse:
     """Serve a source's uploaded document to those who may see the source, never as a public file."""
     try:
@@ -488,3 +539,27 @@ def source_document(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404(_("This source has no uploaded document."))
     name = (source.document.name or "document").rsplit("/", 1)[-1]
     return FileResponse(source.document.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@require_POST
+def actor_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share a restricted actor with another organisation, named by its acronym."""
+    actor = _actor_or_404(request, pk)
+    _require_edit(request, actor)
+    destination = reverse("actor-detail", kwargs={"pk": actor.pk})
+    acronym = request.POST.get("organisation", "").strip()
+    try:
+        organisation = Organisation.objects.get(acronym__iexact=acronym)
+    except Organisation.DoesNotExist:
+        messages.error(request, _("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym})
+        return HttpResponseRedirect(destination + "#sharing")
+    try:
+        account_services.record_share(
+            user=request.user, record=actor, organisation=organisation, can_edit_too=bool(request.POST.get("can_edit"))
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Shared with %(organisation)s.") % {"organisation": organisation.acronym})
+    return HttpResponseRedirect(destination + "#sharing")

@@ -1,0 +1,842 @@
+"""Measure Égide at scale on SQLite and PostgreSQL, and write the figures to benchmarks/RESULTS.md.
+
+For each database, a child process (so that settings are clean) gets its own temporary data folder and database,
+runs `egide migrate`, then, with django.test.Client signed in as an organisation member (not a superuser):
+
+1. imports the generated map (benchmarks/generate.py) from its ZIP of CSVs, into an empty country, then again
+   (the second import must change nothing);
+2. times `GET /api/v1/countries/{code}/map`, the country page `GET /countries/{code}/`, the actors and
+   relationships table partials, an actor page and the JSON export: median, p95, response size and the number
+   of SQL queries, after a warm-up.
+
+The aims: the map data in under 0.5 s and the country page in under 1 s, at 5,000 actors and 25,000
+relationships. Run `python benchmarks/run.py --help` for the options; benchmarks/README.md says more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import gzip
+import inspect
+import io
+import json
+import math
+import os
+import platform
+import pstats
+import secrets
+import shlex
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+BENCHMARKS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCHMARKS_DIR.parent
+RESULTS = BENCHMARKS_DIR / "RESULTS.md"
+START_MARKER = "<!-- map-benchmark:start -->"
+END_MARKER = "<!-- map-benchmark:end -->"
+DATABASES = ("sqlite", "postgresql")
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/egide_bench"
+MAP_AIM = 0.5
+PAGE_AIM = 1.0
+QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
+
+sys.path.insert(0, str(BENCHMARKS_DIR))
+from generate import (  # noqa: E402
+    DEFAULT_ACTORS,
+    DEFAULT_COUNTRY,
+    DEFAULT_RELATIONSHIPS,
+    DEFAULT_SEED,
+    GeneratedMap,
+    generate_map,
+)
+
+
+@dataclass(slots=True)
+class Timing:
+    """One measured request (or call): its timings in seconds, response size in bytes and SQL queries."""
+
+    name: str
+    path: str
+    runs: list[float]
+    size: int = 0
+    gzip_size: int = 0
+    queries: int = 0
+    aim: float | None = None
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.runs)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def fastest(self) -> float:
+        return min(self.runs)
+
+
+@dataclass(slots=True)
+class ImportFigures:
+    read_seconds: float
+    import_seconds: float
+    queries: int
+    report: dict[str, int]
+    reimport_read_seconds: float
+    reimport_seconds: float
+    reimport_queries: int
+    reimport_report: dict[str, int]
+
+    @property
+    def total(self) -> float:
+        return self.read_seconds + self.import_seconds
+
+    @property
+    def reimport_total(self) -> float:
+        return self.reimport_read_seconds + self.reimport_seconds
+
+
+@dataclass(slots=True)
+class DatabaseResult:
+    database: str
+    version: str = ""
+    skipped: str = ""
+    failed: str = ""
+    load: tuple[float, float] = (0.0, 0.0)  # the 1-minute load average before and after the run
+    migrate_seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    imports: ImportFigures | None = None
+    timings: list[Timing] = field(default_factory=list)
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> DatabaseResult:
+        imports = data.pop("imports")
+        timings = data.pop("timings")
+        return DatabaseResult(
+            **data,
+            imports=ImportFigures(**imports) if imports else None,
+            timings=[Timing(**timing) for timing in timings],
+        )
+
+
+# ------------------------------------------------------------------------------------------ the child process
+
+
+def _child_environment(database: str, database_url: str, data_dir: Path) -> dict[str, str]:
+    """Production-like settings: DEBUG off (no query log, no template debug), plain HTTP for the test client."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "egide.settings",
+        "DATABASE_URL": database_url,
+        "EGIDE_DATA_DIR": str(data_dir),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "HTTPS": "false",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def _egide_command() -> list[str]:
+    script = Path(sys.executable).with_name("egide")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "egide.cli"]
+
+
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = call()
+    return time.perf_counter() - started, value
+
+
+def child(args: argparse.Namespace) -> int:
+    """Runs in its own process: migrate, import, measure; writes a DatabaseResult as JSON to args.json."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"egide-bench-{args.child}-"))
+    (data_dir / "static").mkdir()  # STATIC_ROOT, which WhiteNoise expects to exist
+    database_url = args.database_url or f"sqlite:///{data_dir / 'egide.sqlite3'}"
+    os.environ.update(_child_environment(args.child, database_url, data_dir))
+    result = DatabaseResult(database=args.child)
+    try:
+        print(f"[{args.child}] egide migrate", flush=True)
+        migrate_seconds, _ = _timed(
+            lambda: subprocess.run([*_egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
+        )
+        result.migrate_seconds = migrate_seconds
+        _measure(args, result)
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
+    return 0
+
+
+def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
+    import django
+
+    django.setup()
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from egide.actors import selectors
+    from egide.actors.documents import read_map_file
+    from egide.actors.importer import ImportReport, country_map_import
+    from egide.actors.models import Actor, Citation, Relationship, Source
+
+    # The real static storage needs `collectstatic` (and every file it names); the plain one serves the same
+    # pages with the same template work, which is what is measured here.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            result.version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("select sqlite_version()")
+            result.version = f"SQLite {cursor.fetchone()[0]}"
+
+    user, organisation = _benchmark_user()
+    country = args.country
+    data = Path(args.file).read_bytes()
+    filename = Path(args.file).name
+    expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
+
+    def counted(call: Callable[[], ImportReport]) -> tuple[float, ImportReport, int]:
+        count = 0
+
+        def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            seconds, report = _timed(call)
+        return seconds, report, count
+
+    def report_dict(report: ImportReport) -> dict[str, int]:
+        return asdict(report)
+
+    print(f"[{args.child}] cold import of {filename}", flush=True)
+    read_seconds, tables = _timed(lambda: read_map_file(data, filename=filename))
+    # The import may come to take the owner organisation of what it writes.
+    owner = {"owner": organisation} if "owner" in inspect.signature(country_map_import).parameters else {}
+    import_seconds, report, queries = counted(
+        lambda: country_map_import(user=user, country=country, tables=tables, **owner)
+    )
+    assert report.actors_created == expected["actors"], report
+    assert report.relationships_created == expected["relationships"], report
+    assert report.sources_created == expected["sources"], report
+    assert report.citations_created == expected["citations"], report
+
+    print(f"[{args.child}] re-import of the same file", flush=True)
+    reread_seconds, tables = _timed(lambda: read_map_file(data, filename=filename))
+    reimport_seconds, again, requeries = counted(
+        lambda: country_map_import(user=user, country=country, tables=tables, **owner)
+    )
+    assert not again.changed, f"the re-import changed something: {again}"
+    assert again.actors_unchanged == expected["actors"], again
+    assert again.relationships_unchanged == expected["relationships"], again
+    result.imports = ImportFigures(
+        read_seconds,
+        import_seconds,
+        queries,
+        report_dict(report),
+        reread_seconds,
+        reimport_seconds,
+        requeries,
+        report_dict(again),
+    )
+    result.counts = {
+        "actors": Actor.objects.filter(country=country).count(),
+        "relationships": Relationship.objects.filter(country=country).count(),
+        "sources": Source.objects.filter(country=country).count(),
+        "citations": Citation.objects.count(),
+    }
+    if connection.vendor == "postgresql":
+        # Autovacuum analyses fresh tables within a minute or so; do it now so the planner has statistics.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    client = Client()
+    client.force_login(user)
+    busiest, typical = _sample_actors(country)
+    code = country.lower()
+    requests: list[tuple[str, str, float | None, str]] = [
+        ("map data (API)", f"/api/v1/countries/{code}/map", MAP_AIM, ""),
+        ("country page", f"/countries/{code}/", PAGE_AIM, ""),
+        ("actors table partial", f"/countries/{code}/actors/table/", None, "page 1, HTMX"),
+        ("actors table, search", f"/countries/{code}/actors/table/?q=police", None, "q=police"),
+        ("relationships table partial", f"/countries/{code}/relationships/table/", None, "page 1, HTMX"),
+        ("actor page, busiest actor", f"/actors/{busiest[0]}/", None, f"{busiest[1]} relationships"),
+        ("actor page, typical actor", f"/actors/{typical[0]}/", None, f"{typical[1]} relationships"),
+        ("JSON export", f"/countries/{code}/export.json", None, ""),
+    ]
+    profile_dir = Path(args.profile) if args.profile else None
+    for name, path, aim, note in requests:
+        print(f"[{args.child}] {name}: GET {path}", flush=True)
+        headers = {"HX-Request": "true"} if "partial" in name or "table" in name else {}
+        for _ in range(max(1, args.warmup)):
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code)
+        if path.endswith("/map"):
+            # The user must see the whole map, or the figures would be for a smaller one.
+            shown = response.json()
+            assert len(shown["nodes"]) == expected["actors"], (len(shown["nodes"]), expected)
+            assert len(shown["edges"]) == expected["relationships"], (len(shown["edges"]), expected)
+        runs = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            response = client.get(path, headers=headers)
+            content = response.content
+            runs.append(time.perf_counter() - started)
+            assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path, headers=headers)
+        result.timings.append(
+            Timing(name, path, runs, len(content), len(gzip.compress(content, 6)), len(captured), aim, note)
+        )
+        if profile_dir is not None:
+            _profile(
+                profile_dir / f"{args.child}-{_slug(name)}.prof",
+                lambda path=path, headers=headers: client.get(path, headers=headers),  # type: ignore[misc]
+            )
+
+    # The map's data alone, without HTTP, the schema or JSON: what the selector itself costs.
+    def selector() -> Any:
+        return selectors.country_map(user=user, country=country)
+
+    runs = [_timed(selector)[0] for _ in range(args.runs)]
+    with CaptureQueriesContext(connection) as captured:
+        selector()
+    result.timings.append(
+        Timing(
+            "map breakdown: selectors.country_map()",
+            "(in-process call)",
+            runs,
+            queries=len(captured),
+            note="the selector alone: no HTTP, no schema, no JSON",
+        )
+    )
+    result.timings += _map_breakdown(selector(), args.runs)
+
+
+def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
+    """What django-ninja does with the selector's dicts: validate them against MapOut, dump, encode as JSON."""
+    try:
+        from django.http import HttpRequest
+        from ninja.renderers import JSONRenderer
+
+        from egide.actors.schemas import MapOut
+    except ImportError as error:  # the API's shapes moved: nothing to break down
+        print(f"no map breakdown: {error}", flush=True)
+        return []
+    validated = MapOut.model_validate(data)
+    dumped = validated.model_dump()
+    renderer, request = JSONRenderer(), HttpRequest()
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("map breakdown: MapOut.model_validate()", lambda: MapOut.model_validate(data)),
+        ("map breakdown: .model_dump()", validated.model_dump),
+        ("map breakdown: JSON encoding", lambda: renderer.render(request, dumped, response_status=200)),
+    ]
+    notes = {
+        "map breakdown: MapOut.model_validate()": "django-ninja Schema validation of the response",
+        "map breakdown: .model_dump()": "back to dicts",
+        "map breakdown: JSON encoding": "django-ninja's JSONRenderer: json.dumps",
+    }
+    return [
+        Timing(name, "(in-process call)", [_timed(call)[0] for _ in range(runs)], note=notes[name])
+        for name, call in steps
+    ]
+
+
+def _benchmark_user() -> tuple[Any, Any]:
+    """A signed-in partner, as most users will be: a member (editor, every country) of an organisation.
+
+    Not a superuser, so that the pages and the API apply the visibility rules and their cost is measured.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user(username="benchmark", password=secrets.token_urlsafe(16))
+    if not apps.is_installed("egide.accounts"):
+        return user, None
+    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
+
+    organisation = Organisation.objects.create(
+        name_en="Benchmark secretariat",
+        name_fr="Secrétariat de mesure",
+        acronym="BENCH",
+        type=OrganisationType.SECRETARIAT,
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
+    return user, organisation
+
+
+def _sample_actors(country: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(pk, relationships) of the actor with the most relationships, and of one with the median number."""
+    from django.db.models import Count
+
+    from egide.actors.models import Actor
+
+    degrees = sorted(
+        (row["out_count"] + row["in_count"], row["pk"])
+        for row in Actor.objects.filter(country=country)
+        .annotate(out_count=Count("outgoing", distinct=True), in_count=Count("incoming", distinct=True))
+        .values("pk", "out_count", "in_count")
+    )
+    busiest = degrees[-1]
+    typical = degrees[len(degrees) // 2]
+    return (busiest[1], busiest[0]), (typical[1], typical[0])
+
+
+def _slug(name: str) -> str:
+    return "".join(letter if letter.isalnum() else "-" for letter in name.lower()).strip("-")
+
+
+def _profile(path: Path, call: Callable[[], Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    profiler.dump_stats(path)
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(30)
+    path.with_suffix(".txt").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------- the parent process
+
+
+def _postgres_admin_url(url: str) -> tuple[str, str]:
+    """(a URL of the server's `postgres` database, the benchmark database's name)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit(f"--postgres-url {url!r} names no database")
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop and recreate {name!r}: the benchmark database's name must contain 'bench'")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin, name = _postgres_admin_url(url)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not drop_only:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected_path: Path) -> DatabaseResult:
+    database_url = ""
+    if database == "postgresql":
+        try:
+            _recreate_postgres(args.postgres_url)
+        except Exception as error:  # any failure to reach the server: skip it, say why
+            print(f"[postgresql] skipped: {error}", flush=True)
+            return DatabaseResult(database=database, skipped=f"no PostgreSQL server answered: {error}")
+        database_url = args.postgres_url
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        json_path = Path(handle.name)
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        database,
+        "--file",
+        str(zip_path),
+        "--expected",
+        str(expected_path),
+        "--json",
+        str(json_path),
+        "--country",
+        args.country,
+        "--runs",
+        str(args.runs),
+        "--warmup",
+        str(args.warmup),
+        "--database-url",
+        database_url,
+    ]
+    if args.profile:
+        command += ["--profile", str(args.profile.resolve())]
+    if args.keep:
+        command.append("--keep")
+    try:
+        completed = subprocess.run(command, check=False, cwd=PROJECT_DIR)
+        if completed.returncode != 0:
+            return DatabaseResult(database=database, failed=f"the child process exited with {completed.returncode}")
+        return DatabaseResult.from_json(json.loads(json_path.read_text(encoding="utf-8")))
+    finally:
+        json_path.unlink(missing_ok=True)
+        if database == "postgresql" and not args.keep:
+            _recreate_postgres(args.postgres_url, drop_only=True)
+
+
+def machine() -> dict[str, str]:
+    import django
+
+    cpu = platform.processor() or platform.machine()
+    memory = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
+    except OSError:
+        pass
+    try:
+        import psycopg
+
+        psycopg_version = psycopg.__version__
+    except ImportError:
+        psycopg_version = "not installed"
+    return {
+        "CPU": cpu,
+        "cores": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "memory": memory,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Django": django.__version__,
+        "SQLite (Python's sqlite3)": sqlite3.sqlite_version,
+        "psycopg": psycopg_version,
+    }
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    executable = Path(sys.executable)
+    try:
+        shown = (
+            str(executable.relative_to(PROJECT_DIR))
+            if not executable.is_symlink()
+            else str(Path(os.path.relpath(executable, PROJECT_DIR)))
+        )
+    except ValueError:
+        shown = "python"
+    script = os.path.relpath(Path(__file__), PROJECT_DIR)
+    return shlex.join([shown, script, *argv])
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _size(size: int) -> str:
+    if not size:
+        return "—"
+    if size >= 2**20:
+        return f"{size / 2**20:.2f} MB"
+    return f"{size / 1024:.1f} kB"
+
+
+def _verdict(timing: Timing) -> str:
+    if timing.aim is None:
+        return ""
+    aim = f"< {_ms(timing.aim)}"
+    if timing.p95 < timing.aim:
+        return f"{aim}: **met** (median and p95)"
+    if timing.median < timing.aim:
+        return f"{aim}: met by the median, **not** by p95"
+    return f"{aim}: **missed** ({timing.median / timing.aim:.1f}× the aim)"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def _title(database: str) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(database, database)
+
+
+def _verdicts(results: list[DatabaseResult]) -> list[str]:
+    """One line per database: the aims met or missed, and where the map request's time goes."""
+    lines = []
+    for result in results:
+        if result.skipped or result.failed:
+            continue
+        by_name = {timing.name: timing for timing in result.timings}
+        verdicts = [
+            f"{timing.name} {_ms(timing.median)} (p95 {_ms(timing.p95)}): "
+            + (
+                "met"
+                if timing.p95 < timing.aim
+                else "met by the median only"
+                if timing.median < timing.aim
+                else "**missed**"
+            )
+            for timing in result.timings
+            if timing.aim is not None
+        ]
+        line = f"- **{_title(result.database)}**: " + "; ".join(verdicts) + "."
+        steps = [
+            ("the selector", "map breakdown: selectors.country_map()"),
+            ("django-ninja's validation against `MapOut`", "map breakdown: MapOut.model_validate()"),
+            ("`model_dump()`", "map breakdown: .model_dump()"),
+            ("JSON encoding", "map breakdown: JSON encoding"),
+        ]
+        request = by_name.get("map data (API)")
+        if request is not None and all(name in by_name for _, name in steps):
+            parts = ", ".join(f"{label} {_ms(by_name[name].median)}" for label, name in steps)
+            line += (
+                f" Of the map request's {_ms(request.median)} (median), measured separately in-process: {parts}; "
+                "the rest is the request's own handling and garbage collection."
+            )
+        lines += [line]
+    return [*lines, ""] if lines else []
+
+
+def render_section(
+    results: list[DatabaseResult],
+    *,
+    generated: GeneratedMap,
+    args: argparse.Namespace,
+    argv: Sequence[str],
+    generate_seconds: float,
+    zip_size: int,
+) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    summary = generated.summary()
+    regions = sum(1 for row in generated.actors if row["reference"].startswith("PREF-"))
+    lines = [
+        START_MARKER,
+        "## Map, country page, import and export at scale",
+        "",
+        f"Measured on {now} with `{_command_line(argv)}` (from the project folder; `make benchmark` runs the "
+        "same with the default sizes).",
+        "",
+        f"**Data**: a synthetic map generated by `benchmarks/generate.py` (seed {args.seed}, country "
+        f"{args.country}): **{len(generated.actors):,} actors** in {len(summary['families'])} families and "
+        f"{len(summary['kinds'])} kinds, in a hierarchy several levels deep (national, {regions} regions, their "
+        f"districts and communes), **{len(generated.relationships):,} relationships** of {len(summary['types'])} "
+        "types, "
+        f"{generated.citation_count():,} citations of {len(generated.cited_sources())} sources; the ZIP of CSVs "
+        f"is {_size(zip_size)} (generated in {generate_seconds:.1f} s).",
+        "",
+        "**Method**: one child process per database, with its own temporary data folder and database, "
+        "`DEBUG=false`, `egide migrate`, then `django.test.Client` signed in as an editor of an organisation "
+        "(not a superuser: the visibility rules apply; no network, no web server: the figures are Django's "
+        "own time per request, middleware included). Each request is made "
+        f"{_times(args.warmup)} to warm up, then timed {args.runs} times; p95 is by nearest rank. The SQL "
+        "queries are counted on one more request. Sizes are of the uncompressed body (gzip size in brackets: "
+        "Égide itself does not compress, a reverse proxy may). On PostgreSQL the tables are analysed after the "
+        "import (autovacuum would do it within a minute).",
+        "",
+        "**Machine**: "
+        + "; ".join(
+            [f"{name} {value}" for name, value in machine().items()]
+            + [result.version for result in results if result.database == "postgresql" and result.version]
+        ),
+        "",
+        f"**Aims** at 5,000 actors / 25,000 relationships: map data under {_ms(MAP_AIM)}, country page under "
+        f"{_ms(PAGE_AIM)}.",
+        "",
+        *_verdicts(results),
+    ]
+    for result in results:
+        title = _title(result.database)
+        lines.append(f"### {title}" + (f" ({result.version})" if result.version else ""))
+        lines.append("")
+        if result.skipped:
+            lines += [f"Not measured: {result.skipped}.", ""]
+            continue
+        imports = result.imports
+        assert imports is not None
+        created = imports.report
+        lines += [
+            f"Load average (1 min) {result.load[0]:.1f} before the run, {result.load[1]:.1f} after, on "
+            f"{os.cpu_count()} CPU(s): above the CPU count, other work competed for the processor and the "
+            "figures are pessimistic.",
+            "",
+            "| measurement | median | p95 | fastest | size (gzip) | SQL queries | aim |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+            f"| CSV import into an empty country (read {_ms(imports.read_seconds)} + import "
+            f"{_ms(imports.import_seconds)}) | {_ms(imports.total)} | | | {_size(zip_size)} | {imports.queries:,} | "
+            f"{created['actors_created']:,} actors, {created['relationships_created']:,} relationships, "
+            f"{created['sources_created']:,} sources, {created['citations_created']:,} citations created |",
+            f"| CSV re-import of the same file (read {_ms(imports.reimport_read_seconds)} + import "
+            f"{_ms(imports.reimport_seconds)}) | {_ms(imports.reimport_total)} | | | {_size(zip_size)} | "
+            f"{imports.reimport_queries:,} | nothing changed (checked) |",
+        ]
+        for timing in result.timings:
+            label = f"{timing.name}: `GET {timing.path}`" if timing.path.startswith("/") else timing.name
+            if timing.note:
+                label += f" ({timing.note})"
+            size = f"{_size(timing.size)} ({_size(timing.gzip_size)})" if timing.size else "—"
+            lines.append(
+                f"| {label} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.fastest)} | {size} | "
+                f"{timing.queries} | {_verdict(timing)} |"
+            )
+        lines.append("")
+    lines.append(END_MARKER)
+    return "\n".join(lines) + "\n"
+
+
+def write_results(section: str, path: Path) -> None:
+    """Replace this script's section of RESULTS.md, keeping whatever other sections the file holds."""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if START_MARKER in text and END_MARKER in text:
+            before, rest = text.split(START_MARKER, 1)
+            _, after = rest.split(END_MARKER, 1)
+            text = before + section.rstrip("\n") + after
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+    else:
+        text = (
+            "# Benchmark results\n\nFigures written by the scripts in `benchmarks/` (see README.md there).\n\n"
+            + section
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+def print_table(results: list[DatabaseResult]) -> None:
+    for result in results:
+        print(f"\n{result.database} {result.version}")
+        if result.skipped or result.failed:
+            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+            continue
+        if result.imports:
+            print(f"  {'CSV import, cold':44} {_ms(result.imports.total):>10}   queries {result.imports.queries}")
+            print(
+                f"  {'CSV re-import (nothing changed)':44} {_ms(result.imports.reimport_total):>10}   "
+                f"queries {result.imports.reimport_queries}"
+            )
+        for timing in result.timings:
+            print(
+                f"  {timing.name[:44]:44} {_ms(timing.median):>10} p95 {_ms(timing.p95):>10}  "
+                f"{_size(timing.size):>9}  queries {timing.queries:>3}  {_verdict(timing)}"
+            )
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
+    parser.add_argument(
+        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    )
+    parser.add_argument("--runs", type=int, help="timed runs per request (default 20)")
+    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
+    parser.add_argument(
+        "--databases",
+        default=",".join(DATABASES),
+        help="comma-separated, among sqlite and postgresql (default %(default)s)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a smoke run: {QUICK['actors']} actors, {QUICK['relationships']} relationships, "
+        f"{QUICK['runs']} runs; writes RESULTS.md only if --output is given",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed (default %(default)s)")
+    parser.add_argument("--country", default=DEFAULT_COUNTRY, help="the map's country code (default %(default)s)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("EGIDE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="a throwaway database, dropped and created again (its name must contain 'bench'; "
+        "default %(default)s, or $EGIDE_BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument("--output", type=Path, help=f"the results file (default {RESULTS.relative_to(PROJECT_DIR)})")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="also profile one request of each kind with cProfile into this folder (.prof and .txt)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and the database")
+    # Internal: the child process's arguments.
+    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--expected", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    defaults = (
+        QUICK
+        if args.quick
+        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 20, "warmup": 2}
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.country = args.country.upper()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse(argv)
+    if args.child:
+        return child(args)
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    unknown = [name for name in databases if name not in DATABASES]
+    if unknown:
+        raise SystemExit(f"unknown database(s) {', '.join(unknown)}; choose among {', '.join(DATABASES)}")
+
+    print(f"generating {args.actors} actors and {args.relationships} relationships (seed {args.seed})", flush=True)
+    generate_seconds, generated = _timed(
+        lambda: generate_map(actors=args.actors, relationships=args.relationships, seed=args.seed, country=args.country)
+    )
+    work = Path(tempfile.mkdtemp(prefix="egide-bench-"))
+    try:
+        zip_path = work / f"egide-bench-{args.country.lower()}-{args.actors}-{args.relationships}.zip"
+        zip_path.write_bytes(generated.to_zip())
+        expected_path = work / "expected.json"
+        expected_path.write_text(
+            json.dumps(
+                {
+                    "actors": len(generated.actors),
+                    "relationships": len(generated.relationships),
+                    "sources": len(generated.cited_sources()),
+                    "citations": generated.citation_count(),
+                }
+            ),
+            encoding="utf-8",
+        )
+        results = []
+        for database in databases:
+            before = os.getloadavg()[0]
+            results.append(_run_child(database, args, zip_path, expected_path))
+            results[-1].load = (before, os.getloadavg()[0])
+        zip_size = zip_path.stat().st_size
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(results)
+    if any(result.failed for result in results):
+        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+        return 1
+    output = args.output or (None if args.quick else RESULTS)
+    if output is not None:
+        section = render_section(
+            results, generated=generated, args=args, argv=argv, generate_seconds=generate_seconds, zip_size=zip_size
+        )
+        write_results(section, output)
+        print(f"\nwritten to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Who may see and change what: the one place that decides, used by every page, API call, export and count.
+
+A user's reach is read once per request from their memberships; it turns into one filter (a `Q`) that the
+record selectors add to their queries, so the permission check never multiplies the number of queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+
+from egide.accounts.models import EDITING_ROLES, Confidentiality, Membership, Organisation, Role, Share
+from egide.core.users import AnyUser
+
+OWNED_LEVELS = (Confidentiality.ORGANISATION, Confidentiality.RESTRICTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One membership, reduced to what it grants: an organisation, a role, and the countries it covers."""
+
+    organisation_id: int
+    role: str
+    countries: frozenset[str]  # empty: every country
+
+    def covers(self, country: str) -> bool:
+        return not self.countries or country in self.countries
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    authenticated: bool
+    superuser: bool
+    grants: tuple[Grant, ...]
+
+    @property
+    def organisation_ids(self) -> frozenset[int]:
+        return frozenset(grant.organisation_id for grant in self.grants)
+
+    def editing_grants(self, country: str) -> list[Grant]:
+        return [grant for grant in self.grants if grant.role in EDITING_ROLES and grant.covers(country)]
+
+
+ANONYMOUS = Reach(authenticated=False, superuser=False, grants=())
+REACH_ATTRIBUTE = "_egide_reach"
+
+
+def reach_of(user: AnyUser | None) -> Reach:
+    """The user's reach, read from the database once and kept on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached: Reach | None = getattr(user, REACH_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    grants = tuple(
+        Grant(organisation_id=organisation_id, role=role, countries=frozenset(countries or ()))
+        for organisation_id, role, countries in Membership.objects.filter(user_id=user.pk).values_list(
+            "organisation_id", "role", "countries"
+        )
+    )
+    reach = Reach(authenticated=True, superuser=bool(user.is_superuser), grants=grants)
+    setattr(user, REACH_ATTRIBUTE, reach)
+    return reach
+
+
+def forget_reach(user: AnyUser) -> None:
+    """Drop the cached reach after the user's memberships change."""
+    if hasattr(user, REACH_ATTRIBUTE):
+        delattr(user, REACH_ATTRIBUTE)
+
+
+def _content_type_id(model: type[Model]) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _group_by_countries(grants: Iterable[Grant]) -> dict[frozenset[str], set[int]]:
+    groups: dict[frozenset[str], set[int]] = {}
+    for grant in grants:
+        groups.setdefault(grant.countries, set()).add(grant.organisation_id)
+    return groups
+
+
+def visibility_filter(*, user: AnyUser | None, model: type[Model]) -> Q | None:
+    """The condition a record of `model` must meet to be visible to the user; None means everything."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return None
+    condition = Q(confidentiality=Confidentiality.PUBLIC)
+    if not reach.authenticated or not reach.grants:
+        return condition
+    groups = _group_by_countries(reach.grants)
+    shares = Share.objects.filter(content_type_id=_content_type_id(model), object_id=OuterRef("pk"))
+    for countries, organisation_ids in groups.items():
+        scope = Q(country__in=sorted(countries)) if countries else Q()
+        condition |= scope & (
+            Q(confidentiality=Confidentiality.PARTNERS)
+            | Q(confidentiality__in=OWNED_LEVELS, owner_id__in=sorted(organisation_ids))
+            | (
+                Q(confidentiality=Confidentiality.RESTRICTED)
+                & Q(Exists(shares.filter(organisation_id__in=sorted(organisation_ids))))
+            )
+        )
+    return condition
+
+
+def visible[M: Model](queryset: QuerySet[M], *, user: AnyUser | None) -> QuerySet[M]:
+    condition = visibility_filter(user=user, model=queryset.model)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+class Record(Protocol):
+    """A confidential record (Actor, Relationship, ...) as the rules see it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    country: str
+    owner_id: int | None
+    confidentiality: str
+
+
+def can_edit(*, user: AnyUser | None, record: Record) -> bool:
+    """An editor (or administrator) of the owner organisation, or of an organisation it shares editing with."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    grants = reach.editing_grants(record.country)
+    if not grants:
+        return False
+    organisation_ids = {grant.organisation_id for grant in grants}
+    if record.owner_id in organisation_ids:
+        return True
+    return Share.objects.filter(
+        content_type_id=_content_type_id(type(record)),  # type: ignore[arg-type]
+        object_id=record.pk,
+        organisation_id__in=organisation_ids,
+        can_edit=True,
+    ).exists()
+
+
+def can_create(*, user: AnyUser | None, owner: Organisation | None, country: str) -> bool:
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    if owner is None:
+        return False
+    return any(grant.organisation_id == owner.pk for grant in reach.editing_grants(country))
+
+
+def editable_owners(*, user: AnyUser | None, country: str) -> QuerySet[Organisation]:
+    """The organisations in whose name the user may create records in the country."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=[grant.organisation_id for grant in reach.editing_grants(country)])
+
+
+def default_owner(*, user: AnyUser | None, country: str) -> Organisation | None:
+    """The organisation a record is created for when none is named: the user's only editing one, if so."""
+    owners = list(editable_owners(user=user, country=country)[:2])
+    return owners[0] if len(owners) == 1 else None
+
+
+def user_organisations(*, user: AnyUser | None) -> QuerySet[Organisation]:
+    reach = reach_of(user)
+    if reach.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=sorted(reach.organisation_ids))
+
+
+def record_shares(*, record: Record) -> QuerySet[Share]:
+    return Share.objects.filter(content_type_id=_content_type_id(type(record)), object_id=record.pk).select_related(  # type: ignore[arg-type]
+        "organisation"
+    )
+
+
+def is_administrator(*, user: AnyUser | None, organisation: Organisation) -> bool:
+    reach = reach_of(user)
+    return reach.superuser or any(
+        grant.organisation_id == organisation.pk and grant.role == Role.ADMINISTRATOR for grant in reach.grants
+    )
+
+
+def editable_ids(*, user: AnyUser | None, records: Iterable[Record]) -> set[Any]:
+    """The ids of the records the user may change, with at most one query whatever their number."""
+    records = list(records)
+    reach = reach_of(user)
+    if reach.superuser:
+        return {record.pk for record in records}
+    editable: set[Any] = set()
+    unsure: dict[type, list[Record]] = {}
+    for record in records:
+        organisation_ids = {grant.organisation_id for grant in reach.editing_grants(record.country)}
+        if not organisation_ids:
+            continue
+        if record.owner_id in organisation_ids:
+            editable.add(record.pk)
+        else:
+            unsure.setdefault(type(record), []).append(record)
+    for model, candidates in unsure.items():
+        shared = set(
+            Share.objects.filter(
+                content_type_id=_content_type_id(model),
+                object_id__in=[record.pk for record in candidates],
+                organisation_id__in=sorted(reach.organisation_ids),
+                can_edit=True,
+            ).values_list("object_id", "organisation_id")
+        )
+        for record in candidates:
+            granted = {grant.organisation_id for grant in reach.editing_grants(record.country)}
+            if any((record.pk, organisation_id) in shared for organisation_id in granted):
+                editable.add(record.pk)
+    return editable

@@ -1,0 +1,89 @@
+"""Showing what an audit event changed to people: field labels, readable values, never raw JSON."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from egide.accounts.models import Organisation
+from egide.audit.models import AuditEvent
+from egide.audit.selectors import changes
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class Display:
+    """Turns stored values into text, looking up organisations' acronyms once per page."""
+
+    def __init__(self) -> None:
+        self.acronyms: dict[int, str] | None = None
+
+    def _acronym(self, pk: Any) -> str:
+        if self.acronyms is None:
+            self.acronyms = dict(Organisation.objects.values_list("pk", "acronym"))
+        try:
+            return self.acronyms.get(int(pk), f"#{pk}")
+        except (TypeError, ValueError):
+            return str(pk)
+
+    def scalar(self, field: models.Field | None, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if field is not None and field.is_relation and field.many_to_one:
+            # Only organisations are named: other records might be ones the reader may not see.
+            return self._acronym(value) if field.related_model is Organisation else f"#{value}"
+        if field is not None and field.flatchoices:
+            labels = {str(key): label for key, label in field.flatchoices}
+            if str(value) in labels:
+                return str(labels[str(value)])
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            try:
+                return formats.date_format(datetime.datetime.fromisoformat(value), "DATETIME_FORMAT")
+            except ValueError:
+                return value
+        if isinstance(value, list):
+            return ", ".join(text for text in (self.scalar(None, item) for item in value) if text)
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {self.scalar(None, item)}" for key, item in value.items())
+        if isinstance(value, float):
+            return formats.number_format(value)
+        return str(value)
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def change_rows(event: AuditEvent, display: Display | None = None) -> list[ChangeRow]:
+    """The fields the event changed, labelled in the reader's language, with readable before and after values.
+
+    Pass one `Display` for a whole page, so that organisations' names are read once.
+    """
+    display = display or Display()
+    model = ContentType.objects.get_for_id(event.content_type_id).model_class()
+    rows = []
+    for name, before, after in changes(event):
+        field = _model_field(model, name)
+        label = str(capfirst(field.verbose_name)) if field is not None else name.replace("_", " ").capitalize()
+        rows.append(ChangeRow(name, label, display.scalar(field, before), display.scalar(field, after)))
+    return rows

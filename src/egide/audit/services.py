@@ -1,0 +1,135 @@
+"""Writing the audit log. Services of other apps call these in the same transaction as the change they record.
+
+Typical use in a service::
+
+    before = snapshot(actor)
+    ...apply the change, actor.save()...
+    audit_record(user=user, action="update", instance=actor, before=before, after=snapshot(actor))
+
+For a deletion, record before deleting (or pass the snapshot: the id is read from it once the instance has none).
+"""
+
+import base64
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.utils import translation
+
+from egide.audit.context import current
+from egide.audit.models import AuditEvent
+from egide.core.users import AnyUser, author
+
+EXCLUDED_FIELDS = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
+REPR_MAX_LENGTH = AuditEvent._meta.get_field("object_repr").max_length or 300
+BATCH_SIZE = 500
+
+
+def json_safe(value: Any) -> Any:
+    """A value that JSON can store and read back unchanged: dates as ISO text, decimals and UUIDs as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(item) for item in value]
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete field values, JSON-safe (foreign keys as ids), without the bookkeeping fields."""
+    return {
+        field.name: json_safe(field.value_from_object(instance))
+        for field in instance._meta.concrete_fields
+        if field.name not in EXCLUDED_FIELDS
+    }
+
+
+def _object_repr(instance: models.Model) -> str:
+    """The record's name in the platform's default language, so that the log reads (and searches) the same
+    whoever made the change; a deleted record whose related records are gone too falls back to its type and id."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            text = str(instance)
+        except ObjectDoesNotExist:
+            text = f"{instance._meta.verbose_name} #{instance.pk}"
+    return text[:REPR_MAX_LENGTH]
+
+
+def _object_id(instance: models.Model, before: dict[str, Any] | None) -> int:
+    pk = instance.pk
+    if pk is None and before is not None:
+        pk = before.get(instance._meta.pk.name if instance._meta.pk else "id")
+    if pk is None:
+        raise ValueError(
+            "An audit event needs a saved record: record a deletion before deleting, or pass its snapshot."
+        )
+    return int(pk)
+
+
+def _country(instance: models.Model) -> str:
+    country = getattr(instance, "country", "")
+    return country if isinstance(country, str) and len(country) <= 2 else ""
+
+
+def _event(
+    *, user: AnyUser | None, action: str, instance: models.Model, before: dict | None, after: dict | None
+) -> AuditEvent:
+    context = current()
+    recorded_user = author(user)
+    return AuditEvent(
+        user=recorded_user,
+        username=recorded_user.get_username() if recorded_user is not None else "",
+        ip=context.ip,
+        channel=context.channel,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=_object_id(instance, before),
+        object_repr=_object_repr(instance),
+        country=_country(instance),
+        # A confidential record's owner, or the organisation a membership belongs to.
+        organisation_id=getattr(instance, "owner_id", None) or getattr(instance, "organisation_id", None),
+        before=json_safe(before) if before is not None else None,
+        after=json_safe(after) if after is not None else None,
+    )
+
+
+def audit_record(
+    *, user: AnyUser | None, action: str, instance: models.Model, before: dict | None, after: dict | None
+) -> AuditEvent:
+    """Record one event on one record. `user` may be None (command line) or anonymous; both are recorded as
+    nobody. The organisation is the record's owner now, the country the record's country."""
+    event = _event(user=user, action=action, instance=instance, before=before, after=after)
+    event.save()
+    return event
+
+
+def audit_records_bulk(
+    *,
+    user: AnyUser | None,
+    action: str,
+    items: list[tuple[models.Model, dict | None, dict | None]],
+) -> int:
+    """Record the same verb on many records at once (imports): one insert per 500 events. Returns the count."""
+    events = [
+        _event(user=user, action=action, instance=instance, before=before, after=after)
+        for instance, before, after in items
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    return len(events)

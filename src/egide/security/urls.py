@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from egide.security import views
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/code/", views.login_code_view, name="login-code"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The admin logs in through the same throttled, two-step page.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("account/", views.account_view, name="account"),
+    path("account/two-factor/", views.two_factor_view, name="two-factor"),
+    path("account/two-factor/setup/", views.two_factor_setup_view, name="two-factor-setup"),
+    path("account/two-factor/disable/", views.two_factor_disable_view, name="two-factor-disable"),
+    path("account/tokens/", views.tokens_view, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token-revoke"),
+]

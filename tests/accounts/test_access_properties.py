@@ -1,0 +1,103 @@
+"""A property-based check of the access rules: for random organisations, memberships, records and shares,
+what each user can list, count and export equals what an independent reading of the rules says."""
+
+import json
+
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from egide.accounts.models import Membership, Organisation, OrganisationType, Share
+from egide.actors import exporter, selectors
+from egide.actors.models import Actor
+
+COUNTRIES = ("CF", "CD", "ML")
+LEVELS = ("public", "partners", "organisation", "restricted")
+ROLES = ("administrator", "editor", "reviewer", "viewer")
+
+memberships = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=2),  # organisation
+        st.sampled_from(ROLES),
+        st.lists(st.sampled_from(COUNTRIES), max_size=2, unique=True),  # countries; empty means all
+    ),
+    max_size=3,
+    unique_by=lambda membership: membership[0],
+)
+records = st.lists(
+    st.tuples(
+        st.sampled_from(COUNTRIES),
+        st.integers(min_value=0, max_value=2),  # owner organisation
+        st.sampled_from(LEVELS),
+        st.lists(st.integers(min_value=0, max_value=2), max_size=2, unique=True),  # shared with
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def may_read(
+    record: tuple[str, int, str, list[int]], grants: list[tuple[int, str, list[str]]], superuser: bool
+) -> bool:
+    """The issue's rules, read independently of the selectors."""
+    country, owner, level, shared_with = record
+    if superuser or level == "public":
+        return True
+    covering = [organisation for organisation, _role, countries in grants if not countries or country in countries]
+    if level == "partners":
+        return bool(covering)
+    if level == "organisation":
+        return owner in covering
+    return owner in covering or any(organisation in shared_with for organisation in covering)
+
+
+class AccessProperties(TestCase):
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(grants=memberships, made=records, superuser=st.booleans())
+    def test_listing_counting_and_exporting_follow_the_rules(
+        self, grants: list[tuple[int, str, list[str]]], made: list[tuple[str, int, str, list[int]]], superuser: bool
+    ) -> None:
+        organisations = [
+            Organisation.objects.create(
+                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
+            )
+            for index in range(3)
+        ]
+        user = User.objects.create_user(username="reader", is_superuser=superuser)
+        for organisation, role, countries in grants:
+            Membership.objects.create(
+                user=user, organisation=organisations[organisation], role=role, countries=countries
+            )
+        content_type = ContentType.objects.get_for_model(Actor)
+        expected: dict[str, set[str]] = {country: set() for country in COUNTRIES}
+        for index, record in enumerate(made):
+            country, owner, level, shared_with = record
+            actor = Actor.objects.create(
+                country=country,
+                reference=f"A{index}",
+                kind="police",
+                family="security_providers",
+                name_en=f"Actor {index}",
+                name_fr=f"Acteur {index}",
+                owner=organisations[owner],
+                confidentiality=level,
+            )
+            for organisation in shared_with:
+                Share.objects.create(
+                    content_type=content_type, object_id=actor.pk, organisation=organisations[organisation]
+                )
+            if may_read(record, grants, superuser):
+                expected[country].add(actor.reference)
+
+        user = User.objects.get(pk=user.pk)
+        for country in COUNTRIES:
+            listed = set(selectors.country_actors(user=user, country=country).values_list("reference", flat=True))
+            self.assertEqual(listed, expected[country], country)
+            document = json.loads(exporter.export_map(user=user, country=country, fmt="json"))
+            self.assertEqual({actor["reference"] for actor in document["actors"]}, expected[country], country)
+            nodes = selectors.country_map(user=user, country=country)["nodes"]
+            self.assertEqual({node["reference"] for node in nodes}, expected[country], country)
+        counts = {summary.code: summary.actors for summary in selectors.country_summaries(user=user)}
+        self.assertEqual(counts, {country: len(refs) for country, refs in expected.items() if refs})
