@@ -5,9 +5,11 @@ runs `egide migrate`, then, with django.test.Client signed in as an organisation
 
 1. imports the generated map (benchmarks/generate.py) from its ZIP of CSVs, into an empty country, then again
    (the second import must change nothing);
-2. times `GET /api/v1/countries/{code}/map`, the country page `GET /countries/{code}/`, the actors and
-   relationships table partials, an actor page and the JSON export: median, p95, response size and the number
-   of SQL queries, after a warm-up.
+2. times `GET /api/v1/countries/{code}/map` (without and with `Accept-Encoding: gzip`), the country page
+   `GET /countries/{code}/`, the actors and relationships table partials, an actor page and the JSON export:
+   median, p95, response size (and the gzip size) and the number of SQL queries, after a warm-up;
+3. breaks the map request down in-process: the selector, the JSON encoding and the gzip compression the view
+   does (and, for comparison only, the `MapOut` validation the request no longer does).
 
 The aims: the map data in under 0.5 s and the country page in under 1 s, at 5,000 actors and 25,000
 relationships. Run `python benchmarks/run.py --help` for the options; benchmarks/README.md says more.
@@ -75,6 +77,7 @@ class Timing:
     queries: int = 0
     aim: float | None = None
     note: str = ""
+    sent_gzip: bool = False  # the response itself was gzip-compressed: gzip_size is what was sent
 
     @property
     def median(self) -> float:
@@ -279,28 +282,33 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
     client.force_login(user)
     busiest, typical = _sample_actors(country)
     code = country.lower()
-    requests: list[tuple[str, str, float | None, str]] = [
-        ("map data (API)", f"/api/v1/countries/{code}/map", MAP_AIM, ""),
-        ("country page", f"/countries/{code}/", PAGE_AIM, ""),
-        ("actors table partial", f"/countries/{code}/actors/table/", None, "page 1, HTMX"),
-        ("actors table, search", f"/countries/{code}/actors/table/?q=police", None, "q=police"),
-        ("relationships table partial", f"/countries/{code}/relationships/table/", None, "page 1, HTMX"),
-        ("actor page, busiest actor", f"/actors/{busiest[0]}/", None, f"{busiest[1]} relationships"),
-        ("actor page, typical actor", f"/actors/{typical[0]}/", None, f"{typical[1]} relationships"),
-        ("JSON export", f"/countries/{code}/export.json", None, ""),
+    htmx = {"HX-Request": "true"}
+    gzipped = {"Accept-Encoding": "gzip, deflate, br"}  # what browsers send
+    requests: list[tuple[str, str, float | None, str, dict[str, str]]] = [
+        ("map data (API)", f"/api/v1/countries/{code}/map", MAP_AIM, "no Accept-Encoding", {}),
+        ("map data (API), gzip", f"/api/v1/countries/{code}/map", MAP_AIM, "Accept-Encoding: gzip", gzipped),
+        ("country page", f"/countries/{code}/", PAGE_AIM, "", {}),
+        ("actors table partial", f"/countries/{code}/actors/table/", None, "page 1, HTMX", htmx),
+        ("actors table, search", f"/countries/{code}/actors/table/?q=police", None, "q=police", htmx),
+        ("relationships table partial", f"/countries/{code}/relationships/table/", None, "page 1, HTMX", htmx),
+        ("actor page, busiest actor", f"/actors/{busiest[0]}/", None, f"{busiest[1]} relationships", {}),
+        ("actor page, typical actor", f"/actors/{typical[0]}/", None, f"{typical[1]} relationships", {}),
+        ("JSON export", f"/countries/{code}/export.json", None, "", {}),
     ]
     profile_dir = Path(args.profile) if args.profile else None
-    for name, path, aim, note in requests:
+    for name, path, aim, note, headers in requests:
         print(f"[{args.child}] {name}: GET {path}", flush=True)
-        headers = {"HX-Request": "true"} if "partial" in name or "table" in name else {}
         for _ in range(max(1, args.warmup)):
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.status_code)
+        sent_gzip = response.get("Content-Encoding") == "gzip"
         if path.endswith("/map"):
             # The user must see the whole map, or the figures would be for a smaller one.
-            shown = response.json()
+            shown = json.loads(gzip.decompress(response.content) if sent_gzip else response.content)
             assert len(shown["nodes"]) == expected["actors"], (len(shown["nodes"]), expected)
             assert len(shown["edges"]) == expected["relationships"], (len(shown["edges"]), expected)
+            # Égide compresses the map itself when the client accepts gzip (and only then).
+            assert sent_gzip == ("Accept-Encoding" in headers), (name, response.get("Content-Encoding"))
         runs = []
         for _ in range(args.runs):
             started = time.perf_counter()
@@ -310,8 +318,12 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
             assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as captured:
             client.get(path, headers=headers)
+        if sent_gzip:  # the body sent, and what it holds
+            size, gzip_size = len(gzip.decompress(content)), len(content)
+        else:  # what a reverse proxy compressing at gzip's default level would send
+            size, gzip_size = len(content), len(gzip.compress(content, 6))
         result.timings.append(
-            Timing(name, path, runs, len(content), len(gzip.compress(content, 6)), len(captured), aim, note)
+            Timing(name, path, runs, size, gzip_size, len(captured), aim, note, sent_gzip=sent_gzip)
         )
         if profile_dir is not None:
             _profile(
@@ -319,7 +331,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
                 lambda path=path, headers=headers: client.get(path, headers=headers),  # type: ignore[misc]
             )
 
-    # The map's data alone, without HTTP, the schema or JSON: what the selector itself costs.
+    # The map's data alone, without HTTP or JSON: what the selector itself costs.
     def selector() -> Any:
         return selectors.country_map(user=user, country=country)
 
@@ -328,42 +340,62 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         selector()
     result.timings.append(
         Timing(
-            "map breakdown: selectors.country_map()",
+            SELECTOR_STEP,
             "(in-process call)",
             runs,
             queries=len(captured),
-            note="the selector alone: no HTTP, no schema, no JSON",
+            note="the selector alone: no HTTP, no JSON",
         )
     )
     result.timings += _map_breakdown(selector(), args.runs)
 
 
-def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
-    """What django-ninja does with the selector's dicts: validate them against MapOut, dump, encode as JSON."""
-    try:
-        from django.http import HttpRequest
-        from ninja.renderers import JSONRenderer
+SELECTOR_STEP = "map breakdown: selectors.country_map()"
+ENCODING_STEP = "map breakdown: JSON encoding"
+GZIP_STEP = "map breakdown: gzip compression"
+VALIDATION_STEP = "not in the request any more: MapOut.model_validate()"
 
-        from egide.actors.schemas import MapOut
-    except ImportError as error:  # the API's shapes moved: nothing to break down
-        print(f"no map breakdown: {error}", flush=True)
-        return []
-    validated = MapOut.model_validate(data)
-    dumped = validated.model_dump()
-    renderer, request = JSONRenderer(), HttpRequest()
-    steps: list[tuple[str, Callable[[], Any]]] = [
-        ("map breakdown: MapOut.model_validate()", lambda: MapOut.model_validate(data)),
-        ("map breakdown: .model_dump()", validated.model_dump),
-        ("map breakdown: JSON encoding", lambda: renderer.render(request, dumped, response_status=200)),
+
+def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
+    """What the map view does with the selector's dict: encode it as JSON, and compress it when gzip is accepted.
+
+    The view (`country_map` in egide/actors/api.py) returns `json.dumps(data, ensure_ascii=False,
+    separators=(",", ":"))` in an HttpResponse, which encodes it as UTF-8, under Django's `gzip_page`
+    (GZipMiddleware: `compress_string` at level 6, with up to 100 random bytes against BREACH). Validating the
+    same data against the `MapOut` schema, which django-ninja did before the view sent its JSON itself, is
+    timed too, for comparison with the earlier figures: the request no longer does it.
+    """
+    from django.middleware.gzip import GZipMiddleware
+    from django.utils.text import compress_string
+
+    def encode() -> bytes:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    body = encode()
+    steps: list[tuple[str, Callable[[], Any], str]] = [
+        (ENCODING_STEP, encode, "json.dumps as the view calls it, then UTF-8, as HttpResponse does"),
+        (
+            GZIP_STEP,
+            lambda: compress_string(body, max_random_bytes=GZipMiddleware.max_random_bytes),
+            "only when the client accepts gzip: Django's GZipMiddleware, level 6",
+        ),
     ]
-    notes = {
-        "map breakdown: MapOut.model_validate()": "django-ninja Schema validation of the response",
-        "map breakdown: .model_dump()": "back to dicts",
-        "map breakdown: JSON encoding": "django-ninja's JSONRenderer: json.dumps",
-    }
+    try:
+        from egide.actors.schemas import MapOut
+    except ImportError as error:  # the API's shapes moved: nothing to compare with
+        print(f"no MapOut validation to compare with: {error}", flush=True)
+    else:
+        steps.append(
+            (
+                VALIDATION_STEP,
+                lambda: MapOut.model_validate(data),
+                "what django-ninja's response check cost before the view sent its JSON itself; "
+                "for comparison only",
+            )
+        )
     return [
-        Timing(name, "(in-process call)", [_timed(call)[0] for _ in range(runs)], note=notes[name])
-        for name, call in steps
+        Timing(name, "(in-process call)", [_timed(call)[0] for _ in range(runs)], note=note)
+        for name, call, note in steps
     ]
 
 
@@ -591,18 +623,24 @@ def _verdicts(results: list[DatabaseResult]) -> list[str]:
             if timing.aim is not None
         ]
         line = f"- **{_title(result.database)}**: " + "; ".join(verdicts) + "."
-        steps = [
-            ("the selector", "map breakdown: selectors.country_map()"),
-            ("django-ninja's validation against `MapOut`", "map breakdown: MapOut.model_validate()"),
-            ("`model_dump()`", "map breakdown: .model_dump()"),
-            ("JSON encoding", "map breakdown: JSON encoding"),
-        ]
-        request = by_name.get("map data (API)")
-        if request is not None and all(name in by_name for _, name in steps):
-            parts = ", ".join(f"{label} {_ms(by_name[name].median)}" for label, name in steps)
+        plain, compressed = by_name.get("map data (API)"), by_name.get("map data (API), gzip")
+        if plain is not None and SELECTOR_STEP in by_name and ENCODING_STEP in by_name:
+            selector, encoding = by_name[SELECTOR_STEP].median, by_name[ENCODING_STEP].median
             line += (
-                f" Of the map request's {_ms(request.median)} (median), measured separately in-process: {parts}; "
-                "the rest is the request's own handling and garbage collection."
+                f" Of the map request's {_ms(plain.median)} (median, uncompressed), measured separately "
+                f"in-process: the selector {_ms(selector)}, the JSON encoding {_ms(encoding)}; the rest is the "
+                "request's own handling and garbage collection."
+            )
+            if compressed is not None and GZIP_STEP in by_name:
+                line += (
+                    f" With `Accept-Encoding: gzip` it takes {_ms(compressed.median)}, of which the compression "
+                    f"{_ms(by_name[GZIP_STEP].median)}, and sends {_size(compressed.gzip_size)} instead of "
+                    f"{_size(compressed.size)}."
+                )
+        if VALIDATION_STEP in by_name:
+            line += (
+                f" Validating the map against `MapOut`, which the request no longer does, would add "
+                f"{_ms(by_name[VALIDATION_STEP].median)}."
             )
         lines += [line]
     return [*lines, ""] if lines else []
@@ -640,8 +678,11 @@ def render_section(
         "(not a superuser: the visibility rules apply; no network, no web server: the figures are Django's "
         "own time per request, middleware included). Each request is made "
         f"{_times(args.warmup)} to warm up, then timed {args.runs} times; p95 is by nearest rank. The SQL "
-        "queries are counted on one more request. Sizes are of the uncompressed body (gzip size in brackets: "
-        "Égide itself does not compress, a reverse proxy may). On PostgreSQL the tables are analysed after the "
+        "queries are counted on one more request. Sizes are of the uncompressed body, with the gzip size in "
+        "brackets: for the map data requested with `Accept-Encoding: gzip`, the body Égide actually sent (the "
+        "map endpoint compresses its own response when the client accepts it); for the other responses, which "
+        "Égide sends uncompressed, what a reverse proxy compressing at gzip's level 6 would send. The map "
+        "breakdown rows are in-process calls on the selector's result, not requests. On PostgreSQL the tables are analysed after the "
         "import (autovacuum would do it within a minute).",
         "",
         "**Machine**: "
@@ -684,7 +725,10 @@ def render_section(
             label = f"{timing.name}: `GET {timing.path}`" if timing.path.startswith("/") else timing.name
             if timing.note:
                 label += f" ({timing.note})"
-            size = f"{_size(timing.size)} ({_size(timing.gzip_size)})" if timing.size else "—"
+            size = "—"
+            if timing.size:
+                sent = " sent" if timing.sent_gzip else ""
+                size = f"{_size(timing.size)} ({_size(timing.gzip_size)}{sent})"
             lines.append(
                 f"| {label} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.fastest)} | {size} | "
                 f"{timing.queries} | {_verdict(timing)} |"
@@ -694,13 +738,13 @@ def render_section(
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, path: Path) -> None:
-    """Replace this script's section of RESULTS.md, keeping whatever other sections the file holds."""
+def write_results(section: str, path: Path, *, start: str = START_MARKER, end: str = END_MARKER) -> None:
+    """Replace a script's section of RESULTS.md (between its markers), keeping whatever other sections it holds."""
     if path.exists():
         text = path.read_text(encoding="utf-8")
-        if START_MARKER in text and END_MARKER in text:
-            before, rest = text.split(START_MARKER, 1)
-            _, after = rest.split(END_MARKER, 1)
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            _, after = rest.split(end, 1)
             text = before + section.rstrip("\n") + after
         else:
             text = text.rstrip("\n") + "\n\n" + section
@@ -725,9 +769,10 @@ def print_table(results: list[DatabaseResult]) -> None:
                 f"queries {result.imports.reimport_queries}"
             )
         for timing in result.timings:
+            sent = f" ({_size(timing.gzip_size)} sent)" if timing.sent_gzip else ""
             print(
                 f"  {timing.name[:44]:44} {_ms(timing.median):>10} p95 {_ms(timing.p95):>10}  "
-                f"{_size(timing.size):>9}  queries {timing.queries:>3}  {_verdict(timing)}"
+                f"{_size(timing.size):>9}{sent}  queries {timing.queries:>3}  {_verdict(timing)}"
             )
 
 

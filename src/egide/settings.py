@@ -79,9 +79,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging lets the pages read while an import writes.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # A test database on disk rather than in memory: the browser tests' live server reads it from other threads,
-    # each with its own connection.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-egide.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -94,10 +94,10 @@ class AccessProperties(TestCase):
         user = User.objects.get(pk=user.pk)
         for country in COUNTRIES:
             listed = set(selectors.country_actors(user=user, country=country).values_list("reference", flat=True))
-            self.assertEqual(listed, expected[country], country)
+            assert listed == expected[country], country
             document = json.loads(exporter.export_map(user=user, country=country, fmt="json"))
-            self.assertEqual({actor["reference"] for actor in document["actors"]}, expected[country], country)
+            assert {actor["reference"] for actor in document["actors"]} == expected[country], country
             nodes = selectors.country_map(user=user, country=country)["nodes"]
-            self.assertEqual({node["reference"] for node in nodes}, expected[country], country)
+            assert {node["reference"] for node in nodes} == expected[country], country
         counts = {summary.code: summary.actors for summary in selectors.country_summaries(user=user)}
-        self.assertEqual(counts, {country: len(refs) for country, refs in expected.items() if refs})
+        assert counts == {country: len(refs) for country, refs in expected.items() if refs}

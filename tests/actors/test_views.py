@@ -1773,7 +1773,7 @@ def test_french_actor_page_shows_the_french_name(french_client: Client, french_n
 def test_french_home_lists_countries_in_french(french_client: Client, french_names: SmallMap) -> None:
     rows = table_rows(french_client.get(reverse("home")).content.decode(), "countries")
     assert rows[0][0] == "République centrafricaine CF"
-    assert rows[0][3].startswith("Forces de sécurité: 2 ")
+    assert rows[0][3].startswith("Forces de sécurité : 2 ")
 
 
 def test_french_change_messages_name_the_actor_in_french(french_client: Client, french_names: SmallMap) -> None:

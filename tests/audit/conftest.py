@@ -15,7 +15,6 @@ from egide.core import taxonomy
 RecordFactory = Callable[..., Actor]
 
 
-
 @dataclass
 class People:
     owner: Organisation

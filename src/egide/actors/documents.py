@@ -19,6 +19,7 @@ DOCUMENT_ACTOR_FIELDS = (
     "legitimacy_disputed",
     "confidence",
     "notes",
+    "confidentiality",
 )
 DOCUMENT_RELATIONSHIP_FIELDS = (
     "source",
@@ -31,6 +32,7 @@ DOCUMENT_RELATIONSHIP_FIELDS = (
     "strength",
     "confidence",
     "notes",
+    "confidentiality",
 )
 
 

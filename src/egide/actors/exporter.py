@@ -52,6 +52,7 @@ def _actor_row(actor: Actor, parents: dict[int, str]) -> list[Any]:
         actor.mandate_reference,
         actor.confidence,
         actor.notes,
+        actor.confidentiality,
     ]
 
 
@@ -67,6 +68,7 @@ def _relationship_row(relationship: Relationship, references: dict[int, str]) ->
         relationship.strength,
         relationship.confidence,
         relationship.notes,
+        relationship.confidentiality,
     ]
 
 
@@ -125,57 +127,67 @@ def _codes() -> list[tuple[str, str, str]]:
         ("start, end, source_date, date", "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
         ("parent, from, to, actor", "an actor's reference", "in the same file or already in the country's map"),
         ("record", "actor / relationship", "what a row of the citations sheet cites"),
+        (
+            "confidentiality",
+            "public / partners / organisation / restricted",
+            "who may read the row; empty: the import's choice",
+        ),
     ]
     return notes
 
 
+def _row(columns: Sequence[str], **values: str) -> list[Any]:
+    return [values.get(column, "") for column in columns]
+
+
 def template_sheets() -> Sheets:
+    """The import's tables with a worked example: a ministry, the armed forces under it, and who runs them."""
+    actor_columns = ACTOR_COLUMNS + INLINE_CITATION_COLUMNS
+    relationship_columns = RELATIONSHIP_COLUMNS + INLINE_CITATION_COLUMNS
     return {
         "actors": (
-            ACTOR_COLUMNS + INLINE_CITATION_COLUMNS,
+            actor_columns,
             [
-                [
-                    "MOD",
-                    "ministry_of_defence",
-                    "Ministry of Defence",
-                    "Ministère de la Défense",
-                    "",
-                    "",
-                    "",
-                    "yes",
-                    "no",
-                    "",
-                    "",
-                    "high",
-                    "",
-                    "Constitution",
-                    "",
-                    "2016",
-                    "",
-                    "Art. 12",
-                ]
+                _row(
+                    actor_columns,
+                    reference="MOD",
+                    kind="ministry_of_defence",
+                    name_en="Ministry of Defence",
+                    name_fr="Ministère de la Défense",
+                    statutory="yes",
+                    legitimacy_disputed="no",
+                    confidence="high",
+                    confidentiality="public",
+                    source_title="Constitution",
+                    source_date="2016",
+                    source_locator="Art. 12",
+                ),
+                _row(
+                    actor_columns,
+                    reference="ARMY",
+                    kind="armed_forces",
+                    name_en="Armed Forces",
+                    name_fr="Forces armées",
+                    parent="MOD",
+                    statutory="yes",
+                    legitimacy_disputed="no",
+                    confidence="medium",
+                ),
             ],
         ),
         "relationships": (
-            RELATIONSHIP_COLUMNS + INLINE_CITATION_COLUMNS,
+            relationship_columns,
             [
-                [
-                    "MOD",
-                    "administers",
-                    "ARMY",
-                    "Law on the armed forces",
-                    "2017-05",
-                    "",
-                    "yes",
-                    "strong",
-                    "medium",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
+                _row(
+                    relationship_columns,
+                    **{"from": "MOD", "to": "ARMY"},
+                    type="administers",
+                    legal_basis="Law on the armed forces",
+                    start="2017-05",
+                    ongoing="yes",
+                    strength="strong",
+                    confidence="medium",
+                )
             ],
         ),
         "citations": (CITATION_COLUMNS, []),
@@ -184,34 +196,10 @@ def template_sheets() -> Sheets:
 
 def export_template(fmt: str) -> bytes:
     sheets = template_sheets()
-    sheets["actors"][1].append(
-        [
-            "ARMY",
-            "armed_forces",
-            "Armed Forces",
-            "Forces armées",
-            "",
-            "",
-            "MOD",
-            "yes",
-            "no",
-            "",
-            "",
-            "medium",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ]
-    )
     if fmt == "xlsx":
         return write_xlsx(sheets, notes=_codes())
-    return write_zip(
-        {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
-        | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())}
-    )
+    csv_files = {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
+    return write_zip(csv_files | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())})
 
 
 def map_document(*, user: User, country: str) -> dict[str, Any]:

@@ -433,7 +433,9 @@ def country_map_import(
         parent_id = by_reference[parent].pk if parent else None
         if actor.parent_id != parent_id:
             if reference in existing and user is not None and not can_edit(user=user, record=actor):
-                plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
+                problem = _not_yours("actors", plan.actor_rows[reference])
+                if problem not in plan.problems:
+                    plan.problems.append(problem)
                 continue
             if reference in existing:
                 actors_before.setdefault(actor.pk, snapshot(actor))

@@ -28,6 +28,7 @@ ACTOR_COLUMNS = (
     "mandate_reference",
     "confidence",
     "notes",
+    "confidentiality",
 )
 RELATIONSHIP_COLUMNS = (
     "from",
@@ -40,6 +41,7 @@ RELATIONSHIP_COLUMNS = (
     "strength",
     "confidence",
     "notes",
+    "confidentiality",
 )
 # A row of the actors or relationships table may cite one source inline with these columns; any number more
 # go in the citations table.
