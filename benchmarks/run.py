@@ -322,9 +322,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
             size, gzip_size = len(gzip.decompress(content)), len(content)
         else:  # what a reverse proxy compressing at gzip's default level would send
             size, gzip_size = len(content), len(gzip.compress(content, 6))
-        result.timings.append(
-            Timing(name, path, runs, size, gzip_size, len(captured), aim, note, sent_gzip=sent_gzip)
-        )
+        result.timings.append(Timing(name, path, runs, size, gzip_size, len(captured), aim, note, sent_gzip=sent_gzip))
         if profile_dir is not None:
             _profile(
                 profile_dir / f"{args.child}-{_slug(name)}.prof",
@@ -389,8 +387,7 @@ def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
             (
                 VALIDATION_STEP,
                 lambda: MapOut.model_validate(data),
-                "what django-ninja's response check cost before the view sent its JSON itself; "
-                "for comparison only",
+                "what django-ninja's response check cost before the view sent its JSON itself; for comparison only",
             )
         )
     return [
@@ -682,8 +679,8 @@ def render_section(
         "brackets: for the map data requested with `Accept-Encoding: gzip`, the body Égide actually sent (the "
         "map endpoint compresses its own response when the client accepts it); for the other responses, which "
         "Égide sends uncompressed, what a reverse proxy compressing at gzip's level 6 would send. The map "
-        "breakdown rows are in-process calls on the selector's result, not requests. On PostgreSQL the tables are analysed after the "
-        "import (autovacuum would do it within a minute).",
+        "breakdown rows are in-process calls on the selector's result, not requests. On PostgreSQL the tables "
+        "are analysed after the import (autovacuum would do it within a minute).",
         "",
         "**Machine**: "
         + "; ".join(

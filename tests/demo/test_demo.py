@@ -43,3 +43,39 @@ def test_loading_the_demo_twice_changes_nothing(db: None) -> None:
     reports = result.reports
     assert not any(report.changed for report in reports.values())
     assert (Actor.objects.count(), Relationship.objects.count(), Citation.objects.count()) == counts
+
+
+def test_demo_records_cover_every_confidentiality_level_and_users_see_accordingly(db: None) -> None:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from egide.actors import selectors
+
+    result = demo_load(user=None)
+    assert set(result.passwords) == {
+        "meae-admin",
+        "meae-editor",
+        "ef-editor",
+        "ef-viewer",
+        "strss-editor",
+        "strss-reviewer",
+        "csrp-editor",
+    }
+    assert set(Actor.objects.values_list("confidentiality", flat=True)) == {
+        "public",
+        "partners",
+        "organisation",
+        "restricted",
+    }
+
+    def sees(username: str | None, country: str, reference: str) -> bool:
+        user = User.objects.get(username=username) if username else AnonymousUser()
+        return selectors.actors_visible(user=user).filter(country=country, reference=reference).exists()
+
+    assert sees(None, "CF", "FACA")  # public
+    assert not sees(None, "CF", "DGD")  # partners
+    assert sees("ef-viewer", "CF", "DGD")
+    assert not sees("ef-viewer", "CF", "WAGNER")  # the secretariat's own
+    assert sees("strss-reviewer", "CF", "WAGNER")
+    assert sees("meae-admin", "CD", "WAZALENDO")  # restricted, shared with MEAE
+    assert not sees("ef-viewer", "CD", "WAZALENDO")
+    assert not sees("strss-editor", "CD", "ANR")  # a membership limited to CF

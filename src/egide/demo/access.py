@@ -7,11 +7,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from egide.accounts.models import Confidentiality, Membership, Organisation, OrganisationType, Role, Share
+from egide.accounts.models import Confidentiality, Organisation, OrganisationType, Role
+from egide.accounts.selectors import record_shares
+from egide.accounts.services import membership_set, record_share
 from egide.actors.models import Actor, Relationship
+from egide.actors.tabular import Tables
 
 
 @dataclass(frozen=True)
@@ -112,27 +114,24 @@ def users_load(organisations: dict[str, Organisation]) -> dict[str, str]:
             password = secrets.token_urlsafe(9)
             user = User.objects.create_user(username=username, password=password)
             passwords[username] = password
-        Membership.objects.update_or_create(
-            user=user, organisation=organisations[acronym], defaults={"role": role, "countries": list(countries)}
+        membership_set(
+            user=None, organisation=organisations[acronym], member=user, role=role, countries=list(countries)
         )
     return passwords
 
 
+def levels_for(country: str, tables: Tables) -> None:
+    """Write each demo row's confidentiality into the tables, so that the import records it (and audits it)."""
+    for row in tables.actors:
+        row.values["confidentiality"] = ACTOR_LEVELS.get((country, row.get("reference")), DEFAULT_LEVEL)
+    for row in tables.relationships:
+        key = (country, row.get("from"), row.get("type"), row.get("to"))
+        row.values["confidentiality"] = RELATIONSHIP_LEVELS.get(key, DEFAULT_LEVEL)
+
+
 @transaction.atomic
-def levels_apply(organisations: dict[str, Organisation]) -> None:
-    """Give each demo record its owner, level and shares; applying twice changes nothing."""
-    for country, acronym in COUNTRY_OWNERS.items():
-        owner = organisations[acronym]
-        Actor.objects.filter(country=country, owner__isnull=True).update(owner=owner, confidentiality=DEFAULT_LEVEL)
-        Relationship.objects.filter(country=country, owner__isnull=True).update(
-            owner=owner, confidentiality=DEFAULT_LEVEL
-        )
-    for (country, reference), level in ACTOR_LEVELS.items():
-        Actor.objects.filter(country=country, reference=reference).update(confidentiality=level)
-    for (country, source, relationship_type, target), level in RELATIONSHIP_LEVELS.items():
-        Relationship.objects.filter(
-            country=country, source__reference=source, type=relationship_type, target__reference=target
-        ).update(confidentiality=level)
+def shares_apply(organisations: dict[str, Organisation]) -> None:
+    """Share the demo's restricted records, through the service that audits it; applying twice changes nothing."""
     for (country, kind, key), shares in SHARES.items():
         records: list[Actor | Relationship]
         if kind == "actor":
@@ -145,11 +144,8 @@ def levels_apply(organisations: dict[str, Organisation]) -> None:
                 )
             )
         for record in records:
-            content_type = ContentType.objects.get_for_model(record)
             for acronym, can_edit in shares:
-                Share.objects.update_or_create(
-                    content_type=content_type,
-                    object_id=record.pk,
-                    organisation=organisations[acronym],
-                    defaults={"can_edit": can_edit},
-                )
+                organisation = organisations[acronym]
+                exists = record_shares(record=record).filter(organisation=organisation, can_edit=can_edit).exists()
+                if not exists:
+                    record_share(user=None, record=record, organisation=organisation, can_edit_too=can_edit)

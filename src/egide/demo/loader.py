@@ -6,7 +6,7 @@ from pathlib import Path
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
-from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_apply, organisations_load, users_load
+from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 
@@ -29,9 +29,10 @@ def demo_load(*, user: User | None) -> DemoResult:
     for path in demo_files():
         country = path.stem.upper()
         tables = read_document(path.read_bytes(), filename=path.name)
+        levels_for(country, tables)
         owner = organisations[COUNTRY_OWNERS[country]]
         reports[country] = country_map_import(
             user=user, country=country, tables=tables, owner=owner, confidentiality=DEFAULT_LEVEL
         )
-    levels_apply(organisations)
+    shares_apply(organisations)
     return DemoResult(reports=reports, passwords=passwords)

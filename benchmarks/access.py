@@ -1,0 +1,919 @@
+"""Measure what the access rules cost: the same map seen by a member of 20 organisations and by a superuser.
+
+The question (the access-control issue): with 5,000 actors of mixed confidentiality, the permission filter must
+not multiply the number of SQL queries or the time. For each database (SQLite and PostgreSQL), a child process
+(so that settings are clean) gets its own temporary data folder and database, runs `egide migrate`, then:
+
+1. imports the generated map (benchmarks/generate.py) as the platform (`country_map_import(user=None)`), and
+   spreads it over 25 organisations: every actor and relationship gets an owner among them and a
+   confidentiality level (40% public, 30% partners, 20% organisation, 10% restricted); half of the restricted
+   records are shared with one or two other organisations;
+2. creates the users measured: a superuser (unfiltered; its session is marked as having confirmed a two-factor
+   code, as platform staff must), a member of 20 of the organisations with mixed roles, some memberships limited
+   to countries (one covering the map's country, others to other countries), the same member without country
+   limits, and a member of a single organisation; checks what each sees against an independent reading of the
+   rules;
+3. times, for each user, interleaved, after a warm-up: the map endpoint `GET /api/v1/countries/{code}/map`, the
+   selector `selectors.country_map()` alone (and its SQL alone), the actor list of the API
+   (`GET /api/v1/countries/{code}/actors?limit=100`) and the country page's actors table partial, and the home
+   page's counts (`selectors.country_summaries()` and `GET /`): median, p95 and the number of SQL queries, with
+   the ratio to the superuser.
+
+Run `python benchmarks/access.py --help` for the options; benchmarks/README.md says more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCHMARKS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCHMARKS_DIR.parent
+RESULTS = BENCHMARKS_DIR / "RESULTS.md"
+START_MARKER = "<!-- access-benchmark:start -->"
+END_MARKER = "<!-- access-benchmark:end -->"
+DATABASES = ("sqlite", "postgresql")
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/egide_access_bench"
+ORGANISATIONS = 25
+MEMBERSHIPS = 20
+LEVELS = (("public", 0.4), ("partners", 0.3), ("organisation", 0.2), ("restricted", 0.1))
+SHARED_RESTRICTED = 0.5  # the share of restricted records shared with other organisations
+ROLES = ("administrator", "editor", "reviewer", "viewer")
+OTHER_COUNTRIES = ("ML", "CF", "CD", "NE", "BF", "TD", "FR")
+TIME_AIM = 1.5  # the member's median time may be at most this many times the superuser's
+QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
+
+sys.path.insert(0, str(BENCHMARKS_DIR))
+from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
+from run import (  # noqa: E402
+    Timing,
+    _child_environment,
+    _command_line,
+    _egide_command,
+    _ms,
+    _profile,
+    _recreate_postgres,
+    _size,
+    _slug,
+    _timed,
+    _title,
+    machine,
+    write_results,
+)
+
+SUPERUSER = "superuser"
+SUBJECT = "member20"
+FLAT = "member20flat"
+SINGLE = "member1"
+USER_LABELS = {
+    SUPERUSER: "superuser (unfiltered)",
+    SUBJECT: "member of 20 organisations",
+    FLAT: "member of 20, no country limits",
+    SINGLE: "member of 1 organisation",
+}
+
+# (key, label, how): "get" a path with the user's client, or "call" a selector in-process.
+MAP = "map"
+MAP_SELECTOR = "map selector"
+API_ACTORS = "API actors"
+ACTORS_TABLE = "actors table"
+SUMMARIES = "summaries"
+HOME = "home"
+MEASUREMENTS = {
+    MAP: "(a) map data (API)",
+    MAP_SELECTOR: "(b) selectors.country_map()",
+    API_ACTORS: "(c) actor list (API)",
+    ACTORS_TABLE: "(c) actors table partial",
+    SUMMARIES: "(d) selectors.country_summaries()",
+    HOME: "(d) home page",
+}
+
+
+@dataclass(slots=True)
+class UserFacts:
+    """Who a measured user is, and what they see of the map (checked against an independent reading)."""
+
+    key: str
+    memberships: int = 0
+    covering: int = 0  # memberships that cover the map's country
+    groups: int = 0  # OR-ed country groups in visibility_filter
+    roles: str = ""
+    limits: str = ""
+    actors: int = 0
+    relationships: int = 0
+
+
+@dataclass(slots=True)
+class Measure:
+    who: str
+    timing: Timing
+    sees: str = ""
+
+
+@dataclass(slots=True)
+class AccessResult:
+    database: str
+    version: str = ""
+    skipped: str = ""
+    failed: str = ""
+    load: tuple[float, float] = (0.0, 0.0)
+    data: dict[str, Any] = field(default_factory=dict)
+    users: list[UserFacts] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    sql: list[Measure] = field(default_factory=list)  # the map selector's queries, re-run raw
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> AccessResult:
+        def measures(items: list[dict[str, Any]]) -> list[Measure]:
+            return [Measure(item["who"], Timing(**item["timing"]), item["sees"]) for item in items]
+
+        return AccessResult(
+            **{name: value for name, value in data.items() if name not in ("users", "measures", "sql", "load")},
+            load=tuple(data["load"]),
+            users=[UserFacts(**user) for user in data["users"]],
+            measures=measures(data["measures"]),
+            sql=measures(data["sql"]),
+        )
+
+    def measure(self, name: str, who: str) -> Measure | None:
+        return next((item for item in self.measures if item.timing.name == name and item.who == who), None)
+
+
+# ------------------------------------------------------------------------------------------ the child process
+
+
+def child(args: argparse.Namespace) -> int:
+    """Runs in its own process: migrate, import, spread, measure; writes an AccessResult as JSON to args.json."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"egide-access-{args.child}-"))
+    (data_dir / "static").mkdir()
+    database_url = args.database_url or f"sqlite:///{data_dir / 'egide.sqlite3'}"
+    os.environ.update(_child_environment(args.child, database_url, data_dir))
+    result = AccessResult(database=args.child)
+    try:
+        print(f"[{args.child}] egide migrate", flush=True)
+        subprocess.run([*_egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
+        _measure(args, result)
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"[{args.child}] kept {data_dir}", flush=True)
+    Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
+    return 0
+
+
+@dataclass(slots=True)
+class _Record:
+    owner: int  # index among the organisations
+    level: str
+    shared: frozenset[int] = frozenset()
+    ends: tuple[int, int] | None = None  # a relationship's source and target ids
+
+
+def _levels(count: int, rng: random.Random) -> list[str]:
+    """Exactly the proportions of LEVELS (the remainder public), in random order."""
+    levels = [level for level, share in LEVELS[1:] for _ in range(round(count * share))]
+    levels += [LEVELS[0][0]] * (count - len(levels))
+    rng.shuffle(levels)
+    return levels
+
+
+def _spread(ids: list[int], organisations: int, rng: random.Random) -> dict[int, _Record]:
+    """An owner and a level for each record, and shares for half of the restricted ones."""
+    owners = [number % organisations for number in range(len(ids))]
+    rng.shuffle(owners)
+    records = {pk: _Record(owner, level) for pk, owner, level in zip(ids, owners, _levels(len(ids), rng), strict=True)}
+    restricted = [pk for pk, record in records.items() if record.level == "restricted"]
+    rng.shuffle(restricted)
+    for pk in restricted[: round(len(restricted) * SHARED_RESTRICTED)]:
+        others = [number for number in range(organisations) if number != records[pk].owner]
+        records[pk].shared = frozenset(rng.sample(others, rng.choice((1, 2))))
+    return records
+
+
+def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[int, str, list[str]]]:
+    """(organisation index, role, countries) for a member of `count` organisations.
+
+    Limited: the first membership covers the map's country and one other, the next five only other countries
+    (so they add OR-ed groups to the filter without showing anything of this map), the rest every country.
+    """
+    others = [code for code in OTHER_COUNTRIES if code != country]
+    limits: list[list[str]] = []
+    if limited:
+        limits = [
+            sorted([country, others[-1]]),
+            [others[0]],
+            [others[1]],
+            [others[1], others[2]],
+            [others[3]],
+            [others[0], others[4]],
+        ]
+    return [
+        (number, ROLES[number % len(ROLES)], limits[number] if number < len(limits) else []) for number in range(count)
+    ]
+
+
+def _measure(args: argparse.Namespace, result: AccessResult) -> None:
+    import django
+
+    django.setup()
+
+    from django.contrib.auth.models import User
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from egide.accounts.models import Membership, Organisation, OrganisationType, Share
+    from egide.accounts.selectors import forget_reach, reach_of
+    from egide.actors import selectors
+    from egide.actors.documents import read_map_file
+    from egide.actors.importer import country_map_import
+    from egide.actors.models import Actor, Relationship
+
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            result.version = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("select sqlite_version()")
+            result.version = f"SQLite {cursor.fetchone()[0]}"
+
+    country, code = args.country, args.country.lower()
+    expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
+
+    # 1. The map, imported as the platform, then spread over the organisations.
+    print(f"[{args.child}] import as the platform", flush=True)
+    data = Path(args.file).read_bytes()
+    seconds, report = _timed(
+        lambda: country_map_import(user=None, country=country, tables=read_map_file(data, filename="map.zip"))
+    )
+    assert report.actors_created == expected["actors"], report
+    assert report.relationships_created == expected["relationships"], report
+    types = [OrganisationType.values[number % len(OrganisationType.values)] for number in range(args.organisations)]
+    organisations = Organisation.objects.bulk_create(
+        Organisation(
+            name_en=f"Benchmark organisation {number + 1}",
+            name_fr=f"Organisation de mesure {number + 1}",
+            acronym=f"ORG{number + 1:02d}",
+            type=types[number],
+        )
+        for number in range(args.organisations)
+    )
+    organisation_ids = [organisation.pk for organisation in organisations]
+    rng = random.Random(args.seed)
+    actors = _spread(
+        list(Actor.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)),
+        args.organisations,
+        rng,
+    )
+    relationships = _spread(
+        list(Relationship.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)),
+        args.organisations,
+        rng,
+    )
+    for pk, source, target in Relationship.objects.filter(country=country).values_list("pk", "source", "target"):
+        relationships[pk].ends = (source, target)
+    print(f"[{args.child}] owners, levels and shares", flush=True)
+    spread_seconds, _ = _timed(
+        lambda: _apply(Actor, actors, organisation_ids) + _apply(Relationship, relationships, organisation_ids)
+    )
+    share_rows = [
+        Share(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=pk,
+            organisation_id=organisation_ids[number],
+            can_edit=rng.random() < 0.25,
+        )
+        for model, records in ((Actor, actors), (Relationship, relationships))
+        for pk, record in records.items()
+        for number in sorted(record.shared)
+    ]
+    Share.objects.bulk_create(share_rows, batch_size=500)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    result.data = {
+        "import_seconds": seconds,
+        "spread_seconds": spread_seconds,
+        "actors": len(actors),
+        "relationships": len(relationships),
+        "organisations": args.organisations,
+        "actor_levels": _count_levels(actors),
+        "relationship_levels": _count_levels(relationships),
+        "shared_actors": sum(1 for record in actors.values() if record.shared),
+        "shared_relationships": sum(1 for record in relationships.values() if record.shared),
+        "shares": len(share_rows),
+    }
+
+    # 2. The users, and what each may see by an independent reading of the rules.
+    plans: dict[str, list[tuple[int, str, list[str]]]] = {
+        SUPERUSER: [],
+        SUBJECT: _membership_plan(args.memberships, country, limited=True),
+        FLAT: _membership_plan(args.memberships, country, limited=False),
+        SINGLE: [(min(6, args.organisations - 1), "editor", [])],  # an editor, like run.py's user
+    }
+    users: dict[str, Any] = {}
+    clients: dict[str, Client] = {}
+    for key, plan in plans.items():
+        password = secrets.token_urlsafe(16)
+        if key == SUPERUSER:
+            user = User.objects.create_superuser(username=f"bench-{key}", email="", password=password)
+        else:
+            user = User.objects.create_user(username=f"bench-{key}", password=password)
+        Membership.objects.bulk_create(
+            Membership(user=user, organisation_id=organisation_ids[number], role=role, countries=limits)
+            for number, role, limits in plan
+        )
+        client = Client()
+        client.force_login(user)
+        if key == SUPERUSER:
+            # Platform staff must confirm a code in every session: mark this one as having done so.
+            device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        users[key], clients[key] = user, client
+        covering = {number for number, _role, limits in plan if not limits or country in limits}
+        seen_actors = {pk for pk, record in actors.items() if key == SUPERUSER or _may_read(record, covering)}
+        seen_relationships = {
+            pk
+            for pk, record in relationships.items()
+            if (key == SUPERUSER or _may_read(record, covering))
+            and record.ends is not None
+            and record.ends[0] in seen_actors
+            and record.ends[1] in seen_actors
+        }
+        reach = reach_of(user)
+        result.users.append(
+            UserFacts(
+                key=key,
+                memberships=len(plan),
+                covering=len(covering),
+                groups=len({frozenset(grant.countries) for grant in reach.grants}),
+                roles=", ".join(
+                    f"{sum(1 for _n, role, _l in plan if role == name)} {name}"
+                    for name in ROLES
+                    if any(role == name for _n, role, _l in plan)
+                ),
+                limits="; ".join("+".join(limits) for _n, _r, limits in plan if limits),
+                actors=len(seen_actors),
+                relationships=len(seen_relationships),
+            )
+        )
+        # The benchmark measures the right thing only if the platform shows each user what the rules allow.
+        forget_reach(user)
+        shown = selectors.country_map(user=user, country=country)
+        assert {node["id"] for node in shown["nodes"]} == seen_actors, key
+        assert {edge["id"] for edge in shown["edges"]} == seen_relationships, key
+        forget_reach(user)
+        summary = next(item for item in selectors.country_summaries(user=user) if item.code == country)
+        assert (summary.actors, summary.relationships) == (len(seen_actors), len(seen_relationships)), key
+        response = client.get(f"/api/v1/countries/{code}/actors?limit=100")
+        assert response.status_code == 200, (key, response.status_code)
+        assert response.json()["count"] == len(seen_actors), key
+        assert client.get("/").status_code == 200, key  # the superuser is not sent to the code step
+        forget_reach(user)
+        print(f"[{args.child}] {key}: sees {len(seen_actors)} actors, {len(seen_relationships)} relationships")
+    facts = {user.key: user for user in result.users}
+
+    # 3. The measurements, each user in turn within every run, so that load changes hit them all alike.
+    def sees(key: str, name: str) -> str:
+        seen = facts[key]
+        if name in (MAP, MAP_SELECTOR, SUMMARIES, HOME):
+            return f"{seen.actors:,} actors, {seen.relationships:,} relationships"
+        if name == API_ACTORS:
+            return f"{seen.actors:,} actors (the first {min(100, seen.actors)} sent)"
+        return f"{seen.actors:,} actors (the first {min(50, seen.actors)} shown)"
+
+    htmx = {"HX-Request": "true"}
+    requests: dict[str, tuple[str, dict[str, str]]] = {
+        MAP: (f"/api/v1/countries/{code}/map", {}),
+        API_ACTORS: (f"/api/v1/countries/{code}/actors?limit=100", {}),
+        ACTORS_TABLE: (f"/countries/{code}/actors/table/", htmx),
+        HOME: ("/", {}),
+    }
+    calls: dict[str, Callable[[Any], Any]] = {
+        MAP_SELECTOR: lambda user: selectors.country_map(user=user, country=country),
+        SUMMARIES: lambda user: selectors.country_summaries(user=user),
+    }
+    order = list(plans)
+    profile_dir = Path(args.profile) if args.profile else None
+    for name in (MAP, MAP_SELECTOR, API_ACTORS, ACTORS_TABLE, SUMMARIES, HOME):
+        print(f"[{args.child}] {MEASUREMENTS[name]}", flush=True)
+        once = _requester(clients, *requests[name]) if name in requests else _caller(users, calls[name], forget_reach)
+        sizes: dict[str, int] = {}
+        for key in order:
+            for _ in range(max(1, args.warmup)):
+                sizes[key] = once(key)
+        runs: dict[str, list[float]] = {key: [] for key in order}
+        for number in range(args.runs):
+            turn = order[number % len(order) :] + order[: number % len(order)]
+            for key in turn:
+                started = time.perf_counter()
+                once(key)
+                runs[key].append(time.perf_counter() - started)
+        for key in order:
+            with CaptureQueriesContext(connection) as captured:
+                once(key)
+            path = requests[name][0] if name in requests else "(in-process call)"
+            timing = Timing(MEASUREMENTS[name], path, runs[key], size=sizes[key], queries=len(captured))
+            result.measures.append(Measure(key, timing, sees(key, name)))
+            if profile_dir is not None and key in (SUPERUSER, SUBJECT):
+                _profile(profile_dir / f"{args.child}-{_slug(name)}-{key}.prof", lambda: once(key))  # noqa: B023
+
+    # The map selector's SQL alone: its queries captured, then re-run raw (execute and fetch every row).
+    explain_dir = Path(args.explain) if args.explain else None
+    for key in order:
+        statements = _statements(connection, _caller(users, calls[MAP_SELECTOR], forget_reach), key)
+        for number, (sql, params) in enumerate(statements):
+
+            def raw(sql: str = sql, params: Any = params) -> int:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return len(cursor.fetchall())
+
+            rows = raw()
+            timing = Timing(
+                f"query {number + 1}: {_table(sql)}", "(raw SQL)", [_timed(raw)[0] for _ in range(args.runs)]
+            )
+            result.sql.append(Measure(key, timing, f"{rows:,} rows, {len(sql):,} characters of SQL"))
+        if explain_dir is not None:
+            _explain(connection, explain_dir, f"{args.child}-{key}", statements)
+            summaries = _statements(connection, _caller(users, calls[SUMMARIES], forget_reach), key)
+            _explain(connection, explain_dir, f"{args.child}-{key}-summaries", summaries)
+
+
+def _requester(clients: dict[str, Any], path: str, headers: dict[str, str]) -> Callable[[str], int]:
+    """A request by one user's client; returns the size of the response's body."""
+
+    def once(key: str) -> int:
+        response = clients[key].get(path, headers=headers)
+        assert response.status_code == 200, (key, path, response.status_code)
+        return len(response.content)
+
+    return once
+
+
+def _caller(users: dict[str, Any], call: Callable[[Any], Any], forget: Callable[[Any], None]) -> Callable[[str], int]:
+    """An in-process call of a selector for one user, who reads the memberships again as a request does."""
+
+    def once(key: str) -> int:
+        forget(users[key])
+        call(users[key])
+        return 0
+
+    return once
+
+
+def _apply(model: Any, records: dict[int, _Record], organisation_ids: list[int]) -> int:
+    """Set the owners and levels with one UPDATE per (owner, level) and batch of ids."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for pk, record in records.items():
+        groups.setdefault((record.owner, record.level), []).append(pk)
+    updated = 0
+    for (owner, level), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            updated += model.objects.filter(pk__in=ids[start : start + 500]).update(
+                owner_id=organisation_ids[owner], confidentiality=level
+            )
+    return updated
+
+
+def _count_levels(records: dict[int, _Record]) -> dict[str, int]:
+    return {level: sum(1 for record in records.values() if record.level == level) for level, _share in LEVELS}
+
+
+def _may_read(record: _Record, covering: set[int]) -> bool:
+    """The rules, read independently of egide.accounts.selectors (covering: the user's organisations whose
+    membership covers the record's country)."""
+    if record.level == "public":
+        return True
+    if not covering:
+        return False
+    if record.level == "partners":
+        return True
+    if record.owner in covering:
+        return True
+    return record.level == "restricted" and bool(record.shared & covering)
+
+
+def _statements(connection: Any, once: Callable[[str], int], key: str) -> list[tuple[str, Any]]:
+    """The (sql, params) a call runs for a user, as the database backend receives them."""
+    statements: list[tuple[str, Any]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        once(key)
+    return statements
+
+
+def _table(sql: str) -> str:
+    found = re.search(r'\bFROM\s+"?(\w+)"?', sql)
+    return found.group(1) if found else "?"
+
+
+def _explain(connection: Any, folder: Path, stem: str, statements: list[tuple[str, Any]]) -> None:
+    """The plans of the statements: EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, EXPLAIN QUERY PLAN on SQLite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    parts = []
+    for number, (sql, params) in enumerate(statements):
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            plan = "\n".join(" | ".join(str(value) for value in row) for row in cursor.fetchall())
+        parts.append(f"-- query {number + 1}\n{sql}\n-- params {params!r}\n{plan}\n")
+    (folder / f"{stem}.txt").write_text("\n".join(parts), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------- the parent process
+
+
+def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected_path: Path) -> AccessResult:
+    database_url = ""
+    if database == "postgresql":
+        try:
+            _recreate_postgres(args.postgres_url)
+        except Exception as error:  # any failure to reach the server: skip it, say why
+            print(f"[postgresql] skipped: {error}", flush=True)
+            return AccessResult(database=database, skipped=f"no PostgreSQL server answered: {error}")
+        database_url = args.postgres_url
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        json_path = Path(handle.name)
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        database,
+        "--file",
+        str(zip_path),
+        "--expected",
+        str(expected_path),
+        "--json",
+        str(json_path),
+        "--country",
+        args.country,
+        "--seed",
+        str(args.seed),
+        "--organisations",
+        str(args.organisations),
+        "--memberships",
+        str(args.memberships),
+        "--runs",
+        str(args.runs),
+        "--warmup",
+        str(args.warmup),
+        "--database-url",
+        database_url,
+    ]
+    for option in ("profile", "explain"):
+        if getattr(args, option):
+            command += [f"--{option}", str(Path(getattr(args, option)).resolve())]
+    if args.keep:
+        command.append("--keep")
+    try:
+        completed = subprocess.run(command, check=False, cwd=PROJECT_DIR)
+        if completed.returncode != 0:
+            return AccessResult(database=database, failed=f"the child process exited with {completed.returncode}")
+        return AccessResult.from_json(json.loads(json_path.read_text(encoding="utf-8")))
+    finally:
+        json_path.unlink(missing_ok=True)
+        if database == "postgresql" and not args.keep:
+            _recreate_postgres(args.postgres_url, drop_only=True)
+
+
+def _ratio(measure: Measure, reference: Measure | None) -> tuple[str, str]:
+    """(time ratio, queries compared) to the superuser's figures for the same measurement."""
+    if reference is None or measure.who == SUPERUSER:
+        return "", ""
+    ratio = measure.timing.median / reference.timing.median if reference.timing.median else 0.0
+    queries = f"{measure.timing.queries} vs {reference.timing.queries}"
+    return f"×{ratio:.2f}", queries
+
+
+def _verdicts(results: list[AccessResult]) -> list[str]:
+    """One line per database: did 20 memberships multiply the queries or the time, against the superuser?"""
+    lines = []
+    for result in results:
+        if result.skipped or result.failed:
+            continue
+        worst_time, worst_name = 0.0, ""
+        more_queries: list[str] = []
+        grow: list[str] = []
+        for name in MEASUREMENTS.values():
+            subject, superuser, single = (result.measure(name, key) for key in (SUBJECT, SUPERUSER, SINGLE))
+            if subject is None or superuser is None:
+                continue
+            ratio = subject.timing.median / superuser.timing.median
+            if ratio > worst_time:
+                worst_time, worst_name = ratio, name
+            if subject.timing.queries > superuser.timing.queries:
+                more_queries.append(f"{name} ({subject.timing.queries} vs {superuser.timing.queries})")
+            if single is not None and subject.timing.queries > single.timing.queries:
+                grow.append(f"{name} ({subject.timing.queries} with 20, {single.timing.queries} with 1)")
+        queries = (
+            "the queries are **not** multiplied: never more than the superuser's"
+            if not more_queries
+            else "**more queries** than the superuser: " + ", ".join(more_queries)
+        )
+        growth = (
+            "and the same number with 1 membership as with 20"
+            if not grow
+            else "and they **grow with the memberships**: " + ", ".join(grow)
+        )
+        time_verdict = (
+            f"the time is within ×{TIME_AIM} of the superuser's everywhere (worst: {worst_name}, ×{worst_time:.2f})"
+            if worst_time <= TIME_AIM
+            else f"the time is **above ×{TIME_AIM}** of the superuser's: worst {worst_name}, ×{worst_time:.2f}"
+        )
+        lines.append(f"- **{_title(result.database)}**: {queries}, {growth}; {time_verdict}.")
+    return [*lines, ""] if lines else []
+
+
+def render_section(results: list[AccessResult], *, args: argparse.Namespace, argv: Sequence[str]) -> str:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    measured = next((result for result in results if result.data), None)
+    lines = [
+        START_MARKER,
+        "## Access control at scale: a member of 20 organisations against a superuser",
+        "",
+        f"Measured on {now} with `{_command_line(argv)}` (from the project folder).",
+        "",
+        "**Question**: with 5,000 actors of mixed confidentiality, the permission filter must not multiply the "
+        "number of SQL queries or the time, for a user who belongs to 20 organisations; the figures are beside "
+        "an unfiltered superuser's.",
+        "",
+    ]
+    if measured is not None:
+        data = measured.data
+        levels, relationship_levels = data["actor_levels"], data["relationship_levels"]
+        lines += [
+            f"**Data**: the map of `benchmarks/generate.py` (seed {args.seed}, country {args.country}), "
+            f"**{data['actors']:,} actors** and **{data['relationships']:,} relationships**, imported as the "
+            "platform (`country_map_import(user=None)`), then spread over "
+            f"**{data['organisations']} organisations**: each record gets an owner among them (evenly, in random "
+            "order) and a level; actors "
+            + ", ".join(f"{count:,} {level}" for level, count in levels.items())
+            + "; relationships "
+            + ", ".join(f"{count:,} {level}" for level, count in relationship_levels.items())
+            + f". Half of the restricted records ({data['shared_actors']:,} actors, "
+            f"{data['shared_relationships']:,} relationships) are shared with one or two other organisations "
+            f"({data['shares']:,} shares). The import does not take owners or levels per row, so they are set "
+            "afterwards with one `UPDATE` per owner and level.",
+            "",
+        ]
+    lines += [
+        "**Users** (what each sees is checked, on the map, the API's count and the home page's counts, against "
+        "an independent reading of the rules):",
+        "",
+        "| user | memberships | covering the map's country | country groups OR-ed in the filter | roles | "
+        "country limits | actors seen | relationships seen |",
+        "| --- | ---: | ---: | ---: | --- | --- | ---: | ---: |",
+    ]
+    if measured is not None:
+        for user in measured.users:
+            lines.append(
+                f"| {USER_LABELS[user.key]} | {user.memberships} | {user.covering} | "
+                f"{user.groups if user.key != SUPERUSER else '— (no filter)'} | {user.roles or '—'} | "
+                f"{user.limits or '—'} | {user.actors:,} | {user.relationships:,} |"
+            )
+    lines += [
+        "",
+        "**Method**: one child process per database, with its own temporary data folder and database, "
+        "`DEBUG=false`, `egide migrate`; one `django.test.Client` per user, signed in with `force_login` (the "
+        "superuser's session is marked as having confirmed a two-factor code, as in tests/security/helpers.py). "
+        f"Each measurement is made {_times(args.warmup)} per user to warm up, then timed {args.runs} times per "
+        "user, the users taking turns within each run (so that a change of load hits them all alike); p95 is "
+        "by nearest rank; the SQL queries are counted on one more call. In-process calls of the selectors forget "
+        "the user's cached reach first, so that they read the memberships as a request does. The map is "
+        "requested without `Accept-Encoding`, so that compression does not blur the filter's cost. The ratio is "
+        "the median against the superuser's median for the same measurement: the superuser sees more records, "
+        "so a ratio near 1 means that the filter costs about what the records it hides save. The superuser's "
+        "requests make one query more than a member's for the same work: django-otp loads the session's "
+        "two-factor device.",
+        "",
+        "**Machine**: "
+        + "; ".join(
+            [f"{name} {value}" for name, value in machine().items()]
+            + [result.version for result in results if result.database == "postgresql" and result.version]
+        ),
+        "",
+        *_verdicts(results),
+    ]
+    for result in results:
+        lines.append(f"### {_title(result.database)}" + (f" ({result.version})" if result.version else ""))
+        lines.append("")
+        if result.skipped:
+            lines += [f"Not measured: {result.skipped}.", ""]
+            continue
+        lines += [
+            f"Load average (1 min) {result.load[0]:.1f} before the run, {result.load[1]:.1f} after, on "
+            f"{os.cpu_count()} CPU(s).",
+            "",
+            "| measurement | user | median | p95 | fastest | SQL queries | sees | time × superuser | "
+            "queries vs superuser |",
+            "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
+        ]
+        for name in MEASUREMENTS.values():
+            reference = result.measure(name, SUPERUSER)
+            for measure in (item for item in result.measures if item.timing.name == name):
+                timing = measure.timing
+                label = f"{name}: `GET {timing.path}`" if timing.path.startswith("/") else name
+                time_ratio, queries = _ratio(measure, reference)
+                size = f", {_size(timing.size)}" if timing.size else ""
+                lines.append(
+                    f"| {label} | {USER_LABELS[measure.who]} | {_ms(timing.median)} | {_ms(timing.p95)} | "
+                    f"{_ms(timing.fastest)} | {timing.queries} | {measure.sees}{size} | {time_ratio} | {queries} |"
+                )
+        if result.sql:
+            lines += [
+                "",
+                "The map selector's SQL alone (its queries captured, then re-run with `cursor.execute` and "
+                "`fetchall`):",
+                "",
+                "| query | user | median | p95 | rows | time × superuser |",
+                "| --- | --- | ---: | ---: | --- | ---: |",
+            ]
+            for measure in result.sql:
+                reference = next(
+                    (item for item in result.sql if item.who == SUPERUSER and item.timing.name == measure.timing.name),
+                    None,
+                )
+                time_ratio, _queries = _ratio(measure, reference)
+                lines.append(
+                    f"| {measure.timing.name} | {USER_LABELS[measure.who]} | {_ms(measure.timing.median)} | "
+                    f"{_ms(measure.timing.p95)} | {measure.sees} | {time_ratio} |"
+                )
+        lines.append("")
+    lines.append(END_MARKER)
+    return "\n".join(lines) + "\n"
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def print_table(results: list[AccessResult]) -> None:
+    for result in results:
+        print(f"\n{result.database} {result.version}")
+        if result.skipped or result.failed:
+            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+            continue
+        for name in MEASUREMENTS.values():
+            reference = result.measure(name, SUPERUSER)
+            for measure in (item for item in result.measures if item.timing.name == name):
+                time_ratio, queries = _ratio(measure, reference)
+                print(
+                    f"  {name[:34]:34} {USER_LABELS[measure.who][:32]:32} {_ms(measure.timing.median):>9} "
+                    f"p95 {_ms(measure.timing.p95):>9}  queries {measure.timing.queries:>3}  "
+                    f"{time_ratio:>6} {queries}"
+                )
+        for measure in result.sql:
+            print(
+                f"  SQL {measure.timing.name[:30]:30} {USER_LABELS[measure.who][:32]:32} "
+                f"{_ms(measure.timing.median):>9}  {measure.sees}"
+            )
+    print()
+    print("\n".join(_verdicts(results)))
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
+    parser.add_argument(
+        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    )
+    parser.add_argument("--runs", type=int, help="timed runs per measurement and user (default 15)")
+    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
+    parser.add_argument(
+        "--organisations",
+        type=int,
+        default=ORGANISATIONS,
+        help="organisations owning the records (default %(default)s)",
+    )
+    parser.add_argument(
+        "--memberships",
+        type=int,
+        default=MEMBERSHIPS,
+        help="organisations the measured member belongs to (default %(default)s; at least 7)",
+    )
+    parser.add_argument(
+        "--databases",
+        default=",".join(DATABASES),
+        help="comma-separated, among sqlite and postgresql (default %(default)s)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a smoke run: {QUICK['actors']} actors, {QUICK['relationships']} relationships, "
+        f"{QUICK['runs']} runs; writes RESULTS.md only if --output is given",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed (default %(default)s)")
+    parser.add_argument("--country", default=DEFAULT_COUNTRY, help="the map's country code (default %(default)s)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("EGIDE_ACCESS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="a throwaway database, dropped and created again (its name must contain 'bench'; "
+        "default %(default)s, or $EGIDE_ACCESS_BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument("--output", type=Path, help=f"the results file (default {RESULTS.relative_to(PROJECT_DIR)})")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="also profile one call of each measurement, for the member and the superuser, with cProfile into "
+        "this folder (.prof and .txt)",
+    )
+    parser.add_argument(
+        "--explain",
+        type=Path,
+        help="also write the plans of the map selector's and country_summaries' queries, per user, into this "
+        "folder (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and the database")
+    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--expected", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    defaults = (
+        QUICK
+        if args.quick
+        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 15, "warmup": 2}
+    )
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.country = args.country.upper()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not 7 <= args.memberships <= args.organisations:
+        parser.error("--memberships must be at least 7 and at most --organisations")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse(argv)
+    if args.child:
+        return child(args)
+    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
+    unknown = [name for name in databases if name not in DATABASES]
+    if unknown:
+        raise SystemExit(f"unknown database(s) {', '.join(unknown)}; choose among {', '.join(DATABASES)}")
+    print(f"generating {args.actors} actors and {args.relationships} relationships (seed {args.seed})", flush=True)
+    generated = generate_map(actors=args.actors, relationships=args.relationships, seed=args.seed, country=args.country)
+    work = Path(tempfile.mkdtemp(prefix="egide-access-"))
+    try:
+        zip_path = work / "map.zip"
+        zip_path.write_bytes(generated.to_zip())
+        expected_path = work / "expected.json"
+        expected_path.write_text(
+            json.dumps({"actors": len(generated.actors), "relationships": len(generated.relationships)}),
+            encoding="utf-8",
+        )
+        results = []
+        for database in databases:
+            before = os.getloadavg()[0]
+            results.append(_run_child(database, args, zip_path, expected_path))
+            results[-1].load = (before, os.getloadavg()[0])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print_table(results)
+    if any(result.failed for result in results):
+        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+        return 1
+    output = args.output or (None if args.quick else RESULTS)
+    if output is not None:
+        write_results(render_section(results, args=args, argv=argv), output, start=START_MARKER, end=END_MARKER)
+        print(f"\nwritten to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
