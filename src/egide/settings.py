@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "egide.security",
     "egide.actors",
     "egide.audit",
+    "egide.governance",
 ]
 
 MIDDLEWARE = [

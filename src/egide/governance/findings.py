@@ -1,0 +1,83 @@
+"""What the rules return: findings and the evidence they rest on, as plain data."""
+
+from dataclasses import dataclass, field
+
+from egide.governance.graph import Graph, Step, weakest
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record.
+
+    `message` names a text in egide.governance.texts; `subjects` are the actors it speaks of, `steps` the chain
+    (top down) and `edges` the relationships it relies on.
+    """
+
+    kind: str  # "path", "missing", "edge" or "fact"
+    message: str
+    subjects: tuple[int, ...] = ()
+    steps: tuple[Step, ...] = ()
+    edges: tuple[int, ...] = ()
+    detail: str = ""
+
+    @property
+    def node_ids(self) -> set[int]:
+        ids = set(self.subjects)
+        for step in self.steps:
+            ids.update((step.upper, step.lower))
+        return ids
+
+    @property
+    def edge_ids(self) -> set[int]:
+        ids = set(self.edges)
+        ids.update(step.edge.id for step in self.steps if step.edge is not None)
+        return ids
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    key: str  # stable across dates and recomputations: the rule and the references of the actors concerned
+    subjects: tuple[int, ...]
+    evidence: tuple[Evidence, ...]
+    confidence: str
+    severity: str = ""
+    principle: str = ""
+    area: str = ""
+    references: tuple[str, ...] = field(default=())
+
+    @property
+    def node_ids(self) -> set[int]:
+        ids = set(self.subjects)
+        for item in self.evidence:
+            ids |= item.node_ids
+        return ids
+
+    @property
+    def edge_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for item in self.evidence:
+            ids |= item.edge_ids
+        return ids
+
+
+def finding(graph: Graph, rule: str, subjects: list[int], evidence: list[Evidence], *, extra_key: str = "") -> Finding:
+    """A finding whose confidence is that of the weakest fact it rests on: the actors concerned and every
+    relationship and actor in its evidence."""
+    node_ids = set(subjects)
+    edge_ids: set[int] = set()
+    for item in evidence:
+        node_ids |= item.node_ids
+        edge_ids |= item.edge_ids
+    confidences = [graph.nodes[node].confidence for node in node_ids if node in graph.nodes]
+    confidences += [graph.edge_by_id[edge].confidence for edge in edge_ids if edge in graph.edge_by_id]
+    references = tuple(sorted(graph.nodes[node].reference for node in subjects))
+    key = f"{rule}:{'+'.join(references)}" + (f":{extra_key}" if extra_key else "")
+    return Finding(
+        rule=rule,
+        key=key,
+        subjects=tuple(subjects),
+        evidence=tuple(evidence),
+        confidence=weakest(confidences),
+        references=references,
+    )

@@ -1,0 +1,140 @@
+"""A country's security system as a plain graph, for the governance rules: no ORM, no Django.
+
+Edges point from the actor that acts to the actor acted upon (the ministry *administers* the police). The
+"chain" of an actor is what is above it: who commands or administers it, and its parent in the hierarchy.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from egide.core.fuzzy_dates import FuzzyDate
+
+CHAIN_TYPES = frozenset({"commands", "administers"})
+CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: int
+    reference: str
+    name: str
+    family: str
+    kind: str
+    statutory: bool = True
+    legitimacy_disputed: bool = False
+    has_mandate: bool = False
+    parent: int | None = None
+    confidence: str = "medium"
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    id: int
+    source: int
+    target: int
+    type: str
+    legal_basis: str = ""
+    start: FuzzyDate | None = None
+    end: FuzzyDate | None = None
+    ongoing: bool = True
+    confidence: str = "medium"
+    sources: tuple[str, ...] = ()
+
+    def valid_on(self, day: datetime.date) -> bool:
+        """Whether the relationship held on that day; an imprecise date counts for its whole year or month."""
+        if self.start is not None and day < self.start.first_day:
+            return False
+        return self.end is None or day <= self.end.last_day
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One link of a chain: an edge, or the hierarchy (a child and its parent), from `upper` to `lower`."""
+
+    upper: int
+    lower: int
+    edge: Edge | None = None
+
+
+@dataclass(slots=True)
+class Graph:
+    nodes: dict[int, Node]
+    edges: list[Edge]
+    incoming: dict[int, list[Edge]] = field(default_factory=lambda: defaultdict(list))
+    outgoing: dict[int, list[Edge]] = field(default_factory=lambda: defaultdict(list))
+    children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    edge_by_id: dict[int, Edge] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for edge in self.edges:
+            self.edge_by_id[edge.id] = edge
+            if edge.source in self.nodes and edge.target in self.nodes:
+                self.incoming[edge.target].append(edge)
+                self.outgoing[edge.source].append(edge)
+        for node in self.nodes.values():
+            if node.parent is not None and node.parent in self.nodes:
+                self.children[node.parent].append(node.id)
+
+    @classmethod
+    def build(cls, nodes: Iterable[Node], edges: Iterable[Edge]) -> "Graph":
+        return cls(nodes={node.id: node for node in nodes}, edges=list(edges))
+
+    def on(self, day: datetime.date) -> "Graph":
+        """The graph as it stood on a day: only the relationships valid then."""
+        return Graph(nodes=self.nodes, edges=[edge for edge in self.edges if edge.valid_on(day)])
+
+    def of_kinds(self, kinds: Iterable[str]) -> list[Node]:
+        wanted = frozenset(kinds)
+        return [node for node in self.nodes.values() if node.kind in wanted]
+
+    def of_family(self, family: str) -> list[Node]:
+        return [node for node in self.nodes.values() if node.family == family]
+
+    def edges_in(self, node: int, types: Iterable[str]) -> list[Edge]:
+        wanted = frozenset(types)
+        return [edge for edge in self.incoming.get(node, ()) if edge.type in wanted]
+
+    def edges_out(self, node: int, types: Iterable[str]) -> list[Edge]:
+        wanted = frozenset(types)
+        return [edge for edge in self.outgoing.get(node, ()) if edge.type in wanted]
+
+    def subordinates(self, node: int) -> Iterator[Step]:
+        """What is directly below a node in the chain: what it commands or administers, and its children."""
+        for edge in self.outgoing.get(node, ()):
+            if edge.type in CHAIN_TYPES:
+                yield Step(upper=node, lower=edge.target, edge=edge)
+        for child in self.children.get(node, ()):
+            yield Step(upper=node, lower=child)
+
+    def superiors(self, node: int) -> Iterator[Step]:
+        for edge in self.incoming.get(node, ()):
+            if edge.type in CHAIN_TYPES:
+                yield Step(upper=edge.source, lower=node, edge=edge)
+        parent = self.nodes[node].parent
+        if parent is not None and parent in self.nodes:
+            yield Step(upper=parent, lower=node)
+
+    def reach_down(self, starts: Mapping[int, tuple[Step, ...]]) -> dict[int, tuple[Step, ...]]:
+        """Every node below the starting ones, each with the chain of steps that reaches it (breadth first, so
+        the shortest). A starting node's own entry is the evidence that put it there (for instance the
+        oversight edge); steps are added from the top down. Linear in the size of the graph."""
+        reached: dict[int, tuple[Step, ...]] = dict(starts)
+        queue = list(starts)
+        for current in queue:
+            path = reached[current]
+            for step in self.subordinates(current):
+                if step.lower not in reached:
+                    reached[step.lower] = (*path, step)
+                    queue.append(step.lower)
+        return reached
+
+
+def weakest(confidences: Iterable[str]) -> str:
+    """The lowest confidence among the facts a conclusion rests on."""
+    levels = list(confidences)
+    if not levels:
+        return "medium"
+    return min(levels, key=lambda level: CONFIDENCE_ORDER.get(level, 1))

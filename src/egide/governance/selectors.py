@@ -1,0 +1,138 @@
+"""Reading a country's graph and its findings for a user: computed on the whole map, shown only where every
+record a finding rests on is visible to that user."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from egide.actors import selectors as map_selectors
+from egide.actors.models import Actor, Citation, Relationship
+from egide.core.fuzzy_dates import FuzzyDate
+from egide.core.labels import active_language
+from egide.core.users import AnyUser
+from egide.governance.engine import Comparison, compare, run, visible_findings
+from egide.governance.findings import Finding
+from egide.governance.graph import Edge, Graph, Node
+from egide.governance.models import FindingDecision, RuleSetting
+
+
+def country_graph(*, country: str) -> Graph:
+    """The country's whole graph, every record included: findings are computed on what is, then filtered."""
+    french = active_language() == "fr"
+    sources: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for actor_id, relationship_id, title in Citation.objects.filter(source__country=country).values_list(
+        "actor_id", "relationship_id", "source__title"
+    ):
+        if actor_id is not None:
+            sources[("actor", actor_id)].append(title)
+        else:
+            sources[("relationship", relationship_id)].append(title)
+    nodes = [
+        Node(
+            id=row[0],
+            reference=row[1],
+            name=(row[3] if french and row[3] else row[2]),
+            family=row[4],
+            kind=row[5],
+            statutory=row[6],
+            legitimacy_disputed=row[7],
+            has_mandate=bool(row[8].strip() or row[9].strip()),
+            parent=row[10],
+            confidence=row[11],
+            sources=tuple(sources.get(("actor", row[0]), ())),
+        )
+        for row in Actor.objects.filter(country=country).values_list(
+            "id",
+            "reference",
+            "name_en",
+            "name_fr",
+            "family",
+            "kind",
+            "statutory",
+            "legitimacy_disputed",
+            "mandate_text",
+            "mandate_reference",
+            "parent_id",
+            "confidence",
+        )
+    ]
+    edges = [
+        Edge(
+            id=row[0],
+            source=row[1],
+            target=row[2],
+            type=row[3],
+            legal_basis=row[4],
+            start=FuzzyDate.from_parts(row[5], row[6]),
+            end=FuzzyDate.from_parts(row[7], row[8]),
+            ongoing=row[9],
+            confidence=row[10],
+            sources=tuple(sources.get(("relationship", row[0]), ())),
+        )
+        for row in Relationship.objects.filter(country=country).values_list(
+            "id",
+            "source_id",
+            "target_id",
+            "type",
+            "legal_basis",
+            "start_date",
+            "start_precision",
+            "end_date",
+            "end_precision",
+            "ongoing",
+            "confidence",
+        )
+    ]
+    return Graph.build(nodes, edges)
+
+
+def rule_overrides(*, country: str) -> dict[str, dict[str, Any]]:
+    return {setting.rule: setting.parameters for setting in RuleSetting.objects.filter(country=country)}
+
+
+@dataclass(frozen=True, slots=True)
+class CountryFindings:
+    graph: Graph
+    findings: list[Finding]
+    decisions: dict[str, FindingDecision]
+    as_of: datetime.date | None
+
+    def open(self) -> list[Finding]:
+        return [item for item in self.findings if item.key not in self.decisions]
+
+
+def _visible_ids(user: AnyUser | None, country: str) -> tuple[set[int], set[int]]:
+    nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))  # type: ignore[arg-type]
+    edges = set(
+        map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True)  # type: ignore[arg-type]
+    )
+    return nodes, edges
+
+
+def country_findings(
+    *, user: AnyUser | None, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
+) -> CountryFindings:
+    """The findings the user may see, with the team's decisions on them. `user` None means the platform (the
+    command line): everything."""
+    graph = graph or country_graph(country=country)
+    findings = run(graph, as_of=as_of, overrides=rule_overrides(country=country))
+    if user is not None:
+        nodes, edges = _visible_ids(user, country)
+        findings = visible_findings(findings, nodes=nodes, edges=edges)
+    keys = {item.key for item in findings}
+    decisions = {
+        decision.key: decision
+        for decision in FindingDecision.objects.filter(country=country).select_related("decided_by")
+        if decision.key in keys
+    }
+    return CountryFindings(graph=graph, findings=findings, decisions=decisions, as_of=as_of)
+
+
+def country_comparison(
+    *, user: AnyUser | None, country: str, earlier: datetime.date, later: datetime.date
+) -> tuple[CountryFindings, CountryFindings, Comparison]:
+    graph = country_graph(country=country)
+    before = country_findings(user=user, country=country, as_of=earlier, graph=graph)
+    after = country_findings(user=user, country=country, as_of=later, graph=graph)
+    return before, after, compare(before.findings, after.findings)

@@ -1,0 +1,93 @@
+"""Every write about findings: a team's decisions on them and its rule parameters. All audited."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from egide.accounts.selectors import reach_of
+from egide.audit.services import audit_record, snapshot
+from egide.core.users import AnyUser, author
+from egide.governance.engine import parameters_for
+from egide.governance.models import DecisionStatus, FindingDecision, RuleSetting
+from egide.governance.rules import RULE_BY_CODE
+
+
+def _require_country_editor(user: AnyUser | None, country: str) -> None:
+    """Decisions and parameters belong to the country's team: anyone with an editing role covering it."""
+    if user is None:
+        return
+    reach = reach_of(user)
+    if not (reach.superuser or reach.editing_grants(country)):
+        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+
+
+@transaction.atomic
+def finding_decide(
+    *, user: AnyUser | None, country: str, key: str, rule: str, status: str, comment: str
+) -> FindingDecision:
+    """Acknowledge a finding, or mark it as a false positive with a reason; the decision follows the finding's
+    key through recomputations, and every change of it is in the audit log."""
+    _require_country_editor(user, country)
+    if status not in DecisionStatus.values:
+        raise ValidationError({"status": [_("Choose “acknowledged” or “false positive”.")]})
+    if rule not in RULE_BY_CODE or not key.startswith(f"{rule}:"):
+        raise ValidationError({"key": [_("No such finding.")]})
+    comment = comment.strip()
+    if status == DecisionStatus.FALSE_POSITIVE and not comment:
+        raise ValidationError({"comment": [_("Say why this finding is a false positive.")]})
+    existing = FindingDecision.objects.filter(country=country, key=key).first()
+    before = snapshot(existing) if existing else None
+    decision, _created = FindingDecision.objects.update_or_create(
+        country=country,
+        key=key,
+        defaults={"rule": rule, "status": status, "comment": comment, "decided_by": author(user)},
+    )
+    audit_record(user=user, action=status, instance=decision, before=before, after=snapshot(decision))
+    return decision
+
+
+@transaction.atomic
+def finding_reopen(*, user: AnyUser | None, decision: FindingDecision) -> None:
+    _require_country_editor(user, decision.country)
+    audit_record(user=user, action="reopen", instance=decision, before=snapshot(decision), after=None)
+    decision.delete()
+
+
+@transaction.atomic
+def rule_setting_set(*, user: AnyUser | None, country: str, rule: str, parameters: dict[str, Any]) -> RuleSetting:
+    """Change a rule's parameters for a country; unknown parameters or kinds are refused, naming them."""
+    _require_country_editor(user, country)
+    if rule not in RULE_BY_CODE:
+        raise ValidationError({"rule": [_("No such rule.")]})
+    known = {parameter.name: parameter for parameter in RULE_BY_CODE[rule].parameters}
+    cleaned: dict[str, Any] = {}
+    from egide.core import taxonomy
+
+    valid_codes = set(taxonomy.KIND_BY_CODE) | set(taxonomy.RELATIONSHIP_TYPE_BY_CODE) | set(taxonomy.FAMILY_BY_CODE)
+    for name, value in parameters.items():
+        if name not in known:
+            raise ValidationError({name: [_("Unknown parameter.")]})
+        if isinstance(known[name].default, bool):
+            cleaned[name] = bool(value)
+        else:
+            codes = sorted({str(code) for code in value})
+            unknown = [code for code in codes if code not in valid_codes]
+            if unknown:
+                raise ValidationError({name: [_("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)}]})
+            cleaned[name] = codes
+    existing = RuleSetting.objects.filter(country=country, rule=rule).first()
+    before = snapshot(existing) if existing else None
+    setting, _created = RuleSetting.objects.update_or_create(
+        country=country, rule=rule, defaults={"parameters": cleaned, "updated_by": author(user)}
+    )
+    audit_record(
+        user=user, action="update" if existing else "create", instance=setting, before=before, after=snapshot(setting)
+    )
+    return setting
+
+
+def effective_parameters(*, country: str, rule: str) -> dict[str, Any]:
+    setting = RuleSetting.objects.filter(country=country, rule=rule).first()
+    return parameters_for(RULE_BY_CODE[rule], {rule: setting.parameters} if setting else None)
