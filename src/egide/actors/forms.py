@@ -184,23 +184,9 @@ class ActorForm(AccessFieldsMixin, CitationFieldsMixin):
         self, *args: Any, actors: Any, sources: Any, owners: Any, actor: Actor | None = None, **kwargs: Any
     ) -> None:
         if actor is not None and "initial" not in kwargs:
+            # The owner and confidentiality are set up by setup_owners below.
             kwargs["initial"] = {
-                name: getattr(actor, name)
-                for name in (
-                    "name_en",
-                    "name_fr",
-                    "acronym_en",
-                    "acronym_fr",
-                    "kind",
-                    "reference",
-                    "parent",
-                    "mandate_text",
-                    "mandate_reference",
-                    "statutory",
-                    "legitimacy_disputed",
-                    "confidence",
-                    "notes",
-                )
+                name: getattr(actor, name) for name in self.field_order if name not in ("owner", "confidentiality")
             }
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = _kind_choices()  # type: ignore[attr-defined]

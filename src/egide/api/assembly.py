@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from egide.actors.api import router as actors_router
+from egide.governance.api import router as governance_router
 from egide.security.tokens import token_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -78,6 +79,7 @@ api = EgideAPI(
     docs_url="/docs",
 )
 api.add_router("/v1", actors_router)
+api.add_router("/v1", governance_router)
 
 
 @api.exception_handler(PermissionError)

@@ -122,8 +122,10 @@ RELATIONSHIP_TYPES: tuple[RelationshipType, ...] = (
         "commands",
         "commands",
         "commande",
-        sources=frozenset({SECURITY_PROVIDERS, MANAGEMENT}),
-        targets=frozenset({SECURITY_PROVIDERS, JUSTICE}),
+        # A ministry of justice commanding the prosecution, or a ministry an audit office, must be recordable to
+        # be found; nobody commands parliament or the media.
+        sources=frozenset({SECURITY_PROVIDERS, MANAGEMENT, JUSTICE}),
+        targets=frozenset({SECURITY_PROVIDERS, JUSTICE, MANAGEMENT}),
     ),
     RelationshipType(
         "administers",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from egide.governance.findings import Evidence, Finding
-from egide.governance.graph import Graph
+from egide.governance.graph import Graph, weakest
 from egide.governance.rules import RULE_BY_CODE, RULES, Rule
 from egide.governance.texts import MESSAGES, PART_OF
 
@@ -30,11 +30,21 @@ def run(
 ) -> list[Finding]:
     """Every rule's findings on the graph as it stood on `as_of` (all relationships when None), most severe first."""
     dated = graph.on(as_of) if as_of is not None else graph
-    findings = []
+    findings: dict[str, Finding] = {}
     for rule in rules:
         for found in rule.check(dated, parameters_for(rule, overrides)):
-            findings.append(replace(found, severity=rule.severity, principle=rule.principle, area=rule.area))
-    return sorted(findings, key=lambda item: (SEVERITY_ORDER.get(item.severity, 3), item.rule, item.key))
+            found = replace(found, severity=rule.severity, principle=rule.principle, area=rule.area)
+            earlier = findings.get(found.key)
+            if earlier is not None:
+                # The same finding twice (two records of one link, or a link recorded in both directions): one
+                # finding, as its key says, with both pieces of evidence.
+                found = replace(
+                    earlier,
+                    evidence=earlier.evidence + found.evidence,
+                    confidence=weakest((earlier.confidence, found.confidence)),
+                )
+            findings[found.key] = found
+    return sorted(findings.values(), key=lambda item: (SEVERITY_ORDER.get(item.severity, 3), item.rule, item.key))
 
 
 def visible_findings(findings: Iterable[Finding], *, nodes: set[int], edges: set[int]) -> list[Finding]:
@@ -71,9 +81,9 @@ def describe(evidence: Evidence, graph: Graph, *, language: str, type_labels: Ma
     french = language == "fr"
     links = []
     for step in evidence.steps:
-        verb = type_labels.get(step.edge.type, step.edge.type) if step.edge else None
-        if verb is not None:
-            links.append(f"{_name(graph, step.upper)} {verb} {_name(graph, step.lower)}")
+        if step.edge is not None:
+            verb = type_labels.get(step.edge.type, step.edge.type)
+            links.append(f"{_name(graph, step.edge.source)} {verb} {_name(graph, step.edge.target)}")
         else:
             links.append(
                 f"{_name(graph, step.lower)} {PART_OF[1] if french else PART_OF[0]} {_name(graph, step.upper)}"

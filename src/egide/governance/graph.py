@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from egide.core.fuzzy_dates import FuzzyDate
 
 CHAIN_TYPES = frozenset({"commands", "administers"})
+# "A reports to B" puts B above A, the other way round from the edge.
+REPORTING_TYPES = frozenset({"reports_to"})
 CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -44,10 +46,13 @@ class Edge:
     sources: tuple[str, ...] = ()
 
     def valid_on(self, day: datetime.date) -> bool:
-        """Whether the relationship held on that day; an imprecise date counts for its whole year or month."""
+        """Whether the relationship held on that day; an imprecise date counts for its whole year or month. One
+        that has ended on an unknown date cannot be placed in time, and is left out of every dated view."""
         if self.start is not None and day < self.start.first_day:
             return False
-        return self.end is None or day <= self.end.last_day
+        if self.end is None:
+            return self.ongoing
+        return day <= self.end.last_day
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +107,14 @@ class Graph:
         return [edge for edge in self.outgoing.get(node, ()) if edge.type in wanted]
 
     def subordinates(self, node: int) -> Iterator[Step]:
-        """What is directly below a node in the chain: what it commands or administers, and its children."""
+        """What is directly below a node in the chain: what it commands or administers, what reports to it, and
+        its children."""
         for edge in self.outgoing.get(node, ()):
             if edge.type in CHAIN_TYPES:
                 yield Step(upper=node, lower=edge.target, edge=edge)
+        for edge in self.incoming.get(node, ()):
+            if edge.type in REPORTING_TYPES:
+                yield Step(upper=node, lower=edge.source, edge=edge)
         for child in self.children.get(node, ()):
             yield Step(upper=node, lower=child)
 
@@ -113,6 +122,9 @@ class Graph:
         for edge in self.incoming.get(node, ()):
             if edge.type in CHAIN_TYPES:
                 yield Step(upper=edge.source, lower=node, edge=edge)
+        for edge in self.outgoing.get(node, ()):
+            if edge.type in REPORTING_TYPES:
+                yield Step(upper=edge.target, lower=node, edge=edge)
         parent = self.nodes[node].parent
         if parent is not None and parent in self.nodes:
             yield Step(upper=parent, lower=node)

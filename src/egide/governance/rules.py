@@ -172,8 +172,11 @@ def intelligence(graph: Graph, parameters: Parameters) -> list[Finding]:
         evidence = []
         if not node.has_mandate:
             evidence.append(Evidence("fact", "no_mandate", subjects=(node.id,)))
+        # Parliament's scrutiny (hearings, inquiries) counts as dedicated oversight, as its formal oversight does.
         dedicated = [
-            edge for edge in graph.edges_in(node.id, ("oversees",)) if graph.nodes[edge.source].kind in overseers
+            edge
+            for edge in graph.edges_in(node.id, ("oversees", "scrutinises"))
+            if graph.nodes[edge.source].kind in overseers
         ]
         if not dedicated:
             evidence.append(Evidence("missing", "no_dedicated_oversight", subjects=(node.id,)))
@@ -203,7 +206,11 @@ def civilian_prisons(graph: Graph, parameters: Parameters) -> list[Finding]:
 def judicial_independence(graph: Graph, parameters: Parameters) -> list[Finding]:
     protected = frozenset(parameters["protected_kinds"])
     found = []
-    for edge in _edges_from(graph, ("commands",), families=(taxonomy.MANAGEMENT, SECURITY)):
+    # The executive includes the ministry of justice, although the taxonomy files it under justice.
+    commanding = _edges_from(
+        graph, ("commands",), kinds=("ministry_of_justice",), families=(taxonomy.MANAGEMENT, SECURITY)
+    )
+    for edge in commanding:
         if graph.nodes[edge.target].kind in protected:
             evidence = [Evidence("edge", "commands_judiciary", subjects=(edge.target,), steps=(_edge_step(edge),))]
             found.append(finding(graph, "judicial-independence", [edge.source, edge.target], evidence))
@@ -219,9 +226,10 @@ def public_scrutiny(graph: Graph, parameters: Parameters) -> list[Finding]:
         target = graph.nodes[edge.target]
         if target.family == SECURITY or target.kind in watched:
             return []
-    return [
-        finding(graph, "public-scrutiny", [], [Evidence("missing", "no_scrutiny_of_security")], extra_key="scrutiny")
-    ]
+    # The finding rests on the media and organisations that exist (a reader who may not see one of them must not
+    # learn of it from here), but its key does not depend on them.
+    evidence = Evidence("missing", "no_scrutiny_of_security", subjects=tuple(node.id for node in public))
+    return [finding(graph, "public-scrutiny", [], [evidence], extra_key="scrutiny")]
 
 
 def border_coordination(graph: Graph, parameters: Parameters) -> list[Finding]:
@@ -254,7 +262,9 @@ def border_coordination(graph: Graph, parameters: Parameters) -> list[Finding]:
                 for edge in (*graph.outgoing.get(node, ()), *graph.incoming.get(node, ()))
             )
             if not linked:
-                a, b = present[first][0], present[second][0]
+                # Named by the first reference of each kind, so that the key does not depend on the nodes' order.
+                a = min(present[first], key=lambda node: node.reference)
+                b = min(present[second], key=lambda node: node.reference)
                 evidence = [Evidence("missing", "border_not_coordinated", subjects=(a.id, b.id))]
                 found.append(finding(graph, "border-coordination", [a.id, b.id], evidence))
     return found

@@ -70,8 +70,12 @@ def rule_setting_set(*, user: AnyUser | None, country: str, rule: str, parameter
         if name not in known:
             raise ValidationError({name: [_("Unknown parameter.")]})
         if isinstance(known[name].default, bool):
-            cleaned[name] = bool(value)
+            if not isinstance(value, bool):
+                raise ValidationError({name: [_("Give true or false.")]})
+            cleaned[name] = value
         else:
+            if not isinstance(value, list | tuple):
+                raise ValidationError({name: [_("Give a list of codes.")]})
             codes = sorted({str(code) for code in value})
             unknown = [code for code in codes if code not in valid_codes]
             if unknown:

@@ -11,7 +11,10 @@
  * - Large maps (see LARGE_NODES): ECharts draws the actors; the relationships and names are drawn in batches on
  *   two canvases under and over it, kept in step with the ECharts view when panning and zooming.
  * - Every visible string comes from the data-* attributes of #map-strings (translated by Django).
- * - Hooks for tests: #map[data-ready|data-state|data-node-count|data-edge-count], window.egideMap.
+ * - highlight(nodeIds, edgeIds) brings out some actors and relationships (a governance finding) and fades the
+ *   rest, in both drawing modes; the highlight is kept when the data is reloaded, until clearHighlight().
+ * - Hooks for tests: #map[data-ready|data-state|data-node-count|data-edge-count|data-highlight-nodes|
+ *   data-highlight-edges], window.egideMap.
  */
 (function () {
   'use strict';
@@ -33,6 +36,8 @@
   var EDGE_HIT_DISTANCE = 5; // px, for the tooltips of relationships on a large map
   var MAX_LAYER_LABELS = 400; // names drawn at once on a large map (most connected first, more when zoomed in)
   var FOCUS_ZOOM_LARGE = 4; // zoom used to show an actor found on a large map
+  var HIGHLIGHT_ZOOM_MAX = 2; // at most this zoom when framing highlighted actors on a small map (8 on a large one)
+  var HIGHLIGHT_FADE = 0.15; // opacity of what is not highlighted, relative to its usual opacity
   var MAX_SEARCH_RESULTS = 8;
   var MAX_RELATIONSHIPS_LISTED = 60;
   var STRENGTH_WIDTH = { weak: 1.2, moderate: 2.2, strong: 3.6 };
@@ -418,6 +423,8 @@
     this.large = false;
     this.zoom = 1;
     this.selectedId = null;
+    this.highlighted = null; // {nodes: Set, edges: Set} of ids (strings), kept across reloads
+    this.frameHighlight = false; // bring the highlighted actors into view at the next drawing
     this.returnFocus = null;
     this.matches = [];
     this.controller = null;
@@ -681,7 +688,10 @@
       outgoing.get(s).push(edge);
       incoming.get(t).push(edge);
     });
+    var edgesById = new Map();
+    edges.forEach(function (edge) { edgesById.set(String(edge.id), edge); });
     this.data = { nodes: payload.nodes, edges: edges };
+    this.edgesById = edgesById;
     this.nodesById = nodesById;
     this.outgoing = outgoing;
     this.incoming = incoming;
@@ -731,6 +741,8 @@
       border: read('--pico-muted-border-color', '#e7eaf0'),
       disputed: read('--map-disputed-ring', '#1f2933'),
       selected: read('--map-selected-ring', '#1f2933'),
+      highlight: read('--map-highlight-ring', '#1f2933'),
+      glow: read('--map-highlight-glow', 'rgba(234, 179, 8, 0.95)'),
       unknownFamily: read('--family-unknown', '#8a8f98'),
       unknownType: read('--rel-unknown', '#9a9a9a')
     };
@@ -789,6 +801,12 @@
       return typeOn && edge.source !== edge.target &&
         indexById.has(String(edge.source)) && indexById.has(String(edge.target));
     });
+    var lit = this.highlightState();
+    if (lit) {
+      // Highlighted relationships last, so that they are drawn over the others.
+      visibleEdges = visibleEdges.filter(function (edge) { return !lit.edges.has(String(edge.id)); })
+        .concat(visibleEdges.filter(function (edge) { return lit.edges.has(String(edge.id)); }));
+    }
     var degree = new Map();
     visibleEdges.forEach(function (edge) {
       var s = String(edge.source);
@@ -838,6 +856,17 @@
           borderType: disputed ? [4, 3] : 'solid'
         }
       };
+      if (lit && lit.nodes.has(id)) {
+        item.symbolSize = Math.round(item.symbolSize * 1.2);
+        item.itemStyle.borderColor = colors.highlight;
+        item.itemStyle.borderWidth = large ? 2 : 3;
+        item.itemStyle.shadowBlur = large ? 10 : 16;
+        item.itemStyle.shadowColor = colors.glow;
+        item.label = { show: true, fontWeight: 'bold' };
+      } else if (lit) {
+        item.itemStyle.opacity = HIGHLIGHT_FADE + 0.1;
+        item.label = { opacity: 0.45 };
+      }
       return item;
     });
     if (!large) {
@@ -850,6 +879,15 @@
     var linkData = visibleEdges.map(function (edge) {
       var width = (STRENGTH_WIDTH[edge.strength] || STRENGTH_WIDTH.moderate) * (large ? 0.6 : 1);
       var ended = edge.ongoing === false;
+      var opacity = ended ? (large ? 0.15 : 0.3) : (large ? 0.4 : 0.85);
+      if (lit) {
+        if (lit.edges.has(String(edge.id))) {
+          opacity = 1;
+          width = width * 1.6 + 1;
+        } else {
+          opacity *= HIGHLIGHT_FADE;
+        }
+      }
       return {
         id: 'e' + edge.id,
         source: String(edge.source),
@@ -860,7 +898,7 @@
           color: colors.types[edge.type] || colors.unknownType,
           type: colors.dashes[edge.type] || [4, 4],
           width: width,
-          opacity: ended ? (large ? 0.15 : 0.3) : (large ? 0.4 : 0.85)
+          opacity: opacity
         }
       };
     });
@@ -869,7 +907,7 @@
     this.visibleEdges = visibleEdges;
     this.renderPositions = renderPositions;
     this.indexById = indexById;
-    this.layer = large ? this.buildLayer(visibleEdges, nodeData, linkData) : null;
+    this.layer = large ? this.buildLayer(visibleEdges, nodeData, linkData, lit) : null;
     if (large) linkData = [];
 
     var series = {
@@ -976,7 +1014,13 @@
     this.root.dataset.nodeCount = String(visibleNodes.length);
     this.root.dataset.edgeCount = String(visibleEdges.length);
     this.root.dataset.large = large ? 'true' : 'false';
+    this.root.dataset.highlightNodes = String(lit ? nodeData.filter(function (item) { return lit.nodes.has(item.id); }).length : 0);
+    this.root.dataset.highlightEdges = String(lit ? visibleEdges.filter(function (edge) { return lit.edges.has(String(edge.id)); }).length : 0);
     this.setState(total ? 'ready' : 'empty');
+    if (this.frameHighlight && lit) {
+      this.frameHighlight = false;
+      this.frameNodes(lit.nodes);
+    }
 
     // Keep the selected actor, if it still exists.
     if (this.selectedId != null) {
@@ -1037,7 +1081,7 @@
   // ------------------------------------------------------------------------------------------ edge layer
 
   /* Relationships of a large map, grouped by look so that each group is drawn as one canvas path. */
-  EgideMap.prototype.buildLayer = function (edges, nodeData, linkData) {
+  EgideMap.prototype.buildLayer = function (edges, nodeData, linkData, lit) {
     var sizeById = new Map();
     var positionById = new Map();
     nodeData.forEach(function (item) {
@@ -1062,6 +1106,7 @@
       // by the opacity here, and by the width for the relationships of the hovered or selected actor.
       var style = linkData[i].lineStyle;
       var alpha = edge.ongoing === false ? 0.18 : edge.strength === 'strong' ? 0.7 : edge.strength === 'weak' ? 0.3 : 0.45;
+      if (lit) alpha = Math.round(alpha * HIGHLIGHT_FADE * 1000) / 1000; // the highlighted ones are drawn again on top
       var key = style.color + '|' + style.type + '|' + alpha + '|' + style.width;
       var g = groupIndex.get(key);
       if (g == null) {
@@ -1079,12 +1124,20 @@
       groups[g].members.push(i);
       groupOf[i] = g;
     });
-    var labels = nodeData.slice().sort(function (a, b) { return b.value - a.value; }).map(function (item) {
-      return { id: item.id, x: item.x, y: item.y, r: item.symbolSize / 2, text: item.name };
+    var labels = nodeData.slice().sort(function (a, b) {
+      var la = lit && lit.nodes.has(a.id) ? 1 : 0;
+      var lb = lit && lit.nodes.has(b.id) ? 1 : 0;
+      return lb - la || b.value - a.value;
+    }).map(function (item) {
+      return { id: item.id, x: item.x, y: item.y, r: item.symbolSize / 2, text: item.name, lit: !!(lit && lit.nodes.has(item.id)) };
     });
+    var litEdges = [];
+    if (lit) {
+      edges.forEach(function (edge, i) { if (lit.edges.has(String(edge.id))) litEdges.push(i); });
+    }
     return {
       edges: edges, coords: coords, radius: radius, groupOf: groupOf, groups: groups, indexByEdge: indexByEdge,
-      labels: labels, transform: null
+      labels: labels, transform: null, lit: lit, litEdges: litEdges
     };
   };
 
@@ -1171,8 +1224,20 @@
       this.layerTimer = setTimeout(function () { self.drawLayer(); }, 160);
     }
 
-    // Relationships of the hovered and of the selected actor, on top and fully visible.
+    // Highlighted relationships, then those of the hovered and of the selected actor, on top and fully visible.
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    if (layer.litEdges.length) {
+      var litByGroup = new Map();
+      layer.litEdges.forEach(function (i) {
+        var g = layer.groupOf[i];
+        if (!litByGroup.has(g)) litByGroup.set(g, []);
+        litByGroup.get(g).push(i);
+      });
+      litByGroup.forEach(function (members, g) {
+        var group = layer.groups[g];
+        self.strokeEdges(ctx, members, group, t, 1, group.strongWidth + 1, true);
+      });
+    }
     [this.selectedId, this.hoverId].forEach(function (id) {
       if (id == null) return;
       var incident = (self.outgoing.get(id) || []).concat(self.incoming.get(id) || []);
@@ -1214,10 +1279,16 @@
     var buckets = new Map();
     var placed = 0;
     var labels = this.layer.labels;
+    var lit = this.layer.lit;
     var limit = Math.min(MAX_LAYER_LABELS, Math.round(50 * this.zoom * this.zoom));
-    for (var i = 0; i < labels.length && placed < limit; i++) {
+    for (var i = 0; i < labels.length && (placed < limit || labels[i].lit); i++) {
       var label = labels[i];
       if (label.id === this.selectedId || label.id === this.hoverId) continue;
+      if (lit) {
+        // Highlighted names first and in bold (they come first in the list), the others faded.
+        ctx.font = (label.lit ? 'bold ' : '') + fontSize + 'px ' + (window.getComputedStyle(this.root).fontFamily || 'sans-serif');
+        ctx.globalAlpha = label.lit ? 1 : 0.45;
+      }
       var x = label.x * t.sx + t.tx;
       var y = label.y * t.sy + t.ty + label.r * t.nodeScale + 3;
       if (x < -50 || x > t.width + 50 || y < -20 || y > t.height + 5) continue;
@@ -1249,6 +1320,7 @@
       ctx.fillText(label.text, x, y);
       placed += 1;
     }
+    ctx.globalAlpha = 1;
   };
 
   EgideMap.prototype.countEdgesInView = function (t) {
@@ -1394,6 +1466,102 @@
     var indices = [];
     for (var i = 0; i < this.visibleNodes.length; i++) indices.push(i);
     return indices;
+  };
+
+  // ------------------------------------------------------------------------------------------ highlight
+
+  /* The highlighted ids that are on the map: the actors asked for, and the two ends of each relationship. */
+  EgideMap.prototype.highlightState = function () {
+    if (!this.highlighted || !this.data) return null;
+    var self = this;
+    var nodes = new Set();
+    var edges = new Set();
+    this.highlighted.nodes.forEach(function (id) { if (self.nodesById.has(id)) nodes.add(id); });
+    this.highlighted.edges.forEach(function (id) {
+      var edge = self.edgesById.get(id);
+      if (!edge) return;
+      edges.add(id);
+      nodes.add(String(edge.source));
+      nodes.add(String(edge.target));
+    });
+    return { nodes: nodes, edges: edges };
+  };
+
+  /*
+   * Bring out these actors and relationships (ids, as numbers or strings) and fade the rest; their families and
+   * relationship types are shown again if the filters hid them.  The view moves to them unless
+   * options.frame is false.  Kept when the map is reloaded, until clearHighlight().  Returns whether any of
+   * them is known (before the data is loaded: whether any was given; it applies once the map is drawn).
+   */
+  EgideMap.prototype.highlight = function (nodeIds, edgeIds, options) {
+    options = options || {};
+    var nodes = new Set();
+    var edges = new Set();
+    (nodeIds || []).forEach(function (id) { if (id != null && id !== '') nodes.add(String(id)); });
+    (edgeIds || []).forEach(function (id) { if (id != null && id !== '') edges.add(String(id)); });
+    if (!nodes.size && !edges.size) {
+      this.clearHighlight();
+      return false;
+    }
+    this.highlighted = { nodes: nodes, edges: edges };
+    this.frameHighlight = options.frame !== false;
+    if (!this.data || this.layoutJob) return true; // drawn with the highlight once loaded and laid out
+    var lit = this.highlightState();
+    if (!lit.nodes.size) {
+      this.frameHighlight = false;
+      this.render();
+      return false;
+    }
+    this.revealHighlighted(lit);
+    this.render();
+    return true;
+  };
+
+  EgideMap.prototype.clearHighlight = function () {
+    if (!this.highlighted) return;
+    this.highlighted = null;
+    this.frameHighlight = false;
+    if (this.data && !this.layoutJob) this.render();
+  };
+
+  /* Tick the families and relationship types that the highlighted actors and relationships belong to. */
+  EgideMap.prototype.revealHighlighted = function (lit) {
+    var self = this;
+    var families = new Set();
+    var types = new Set();
+    lit.nodes.forEach(function (id) { families.add(self.nodesById.get(id).family); });
+    lit.edges.forEach(function (id) { types.add(self.edgesById.get(id).type); });
+    this.checkboxes('map-family').forEach(function (box) { if (families.has(box.value)) box.checked = true; });
+    this.checkboxes('map-type').forEach(function (box) { if (types.has(box.value)) box.checked = true; });
+  };
+
+  /* Move and zoom the view so that these actors are in the middle of it. */
+  EgideMap.prototype.frameNodes = function (ids) {
+    var self = this;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    var count = 0;
+    ids.forEach(function (id) {
+      var position = self.renderPositions && self.renderPositions.get(id);
+      if (!position || !self.indexById.has(id)) return;
+      var pixel = self.chart.convertToPixel({ seriesId: SERIES_ID }, position);
+      if (!pixel || isNaN(pixel[0])) return;
+      count += 1;
+      if (pixel[0] < minX) minX = pixel[0]; if (pixel[0] > maxX) maxX = pixel[0];
+      if (pixel[1] < minY) minY = pixel[1]; if (pixel[1] > maxY) maxY = pixel[1];
+    });
+    if (!count) return;
+    var width = this.chart.getWidth();
+    var height = this.chart.getHeight();
+    var cx = width / 2;
+    var cy = height / 2;
+    this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, dx: cx - (minX + maxX) / 2, dy: cy - (minY + maxY) / 2 });
+    var factor = Math.min(Math.max(1, width - 240) / Math.max(maxX - minX, 1), Math.max(1, height - 160) / Math.max(maxY - minY, 1));
+    var target = Math.max(1, Math.min(this.zoom * factor, this.large ? FOCUS_ZOOM_LARGE * 2 : HIGHLIGHT_ZOOM_MAX));
+    var ratio = target / this.zoom;
+    if (Math.abs(ratio - 1) > 0.02) {
+      this.chart.dispatchAction({ type: 'graphRoam', seriesId: SERIES_ID, zoom: ratio, originX: cx, originY: cy });
+    }
+    this.drawLayer();
   };
 
   // ------------------------------------------------------------------------------------------ selection
@@ -1640,7 +1808,9 @@
       selectNode: function (id) { return map.selectNode(id, { fromClick: true }); },
       focusNode: function (id) { return map.focusNode(id); },
       reload: function () { map.load({ quiet: true }); },
-      fit: function () { map.fit(); }
+      fit: function () { map.fit(); },
+      highlight: function (nodeIds, edgeIds, options) { return map.highlight(nodeIds, edgeIds, options); },
+      clearHighlight: function () { map.clearHighlight(); }
     };
   }
 

@@ -1,0 +1,213 @@
+"""Governance analysis in the API: a country's findings, their comparison between two dates, the team's decisions
+on them and its rule parameters. The same selectors and services as the pages: a finding that rests on a record
+hidden from the reader does not exist for them."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+
+from egide.actors.api import _country, _invalid, _permission_as_403
+from egide.actors.schemas import ErrorOut
+from egide.governance import selectors, services
+from egide.governance.engine import SEVERITY_ORDER, parameters_for
+from egide.governance.findings import Finding
+from egide.governance.models import DecisionStatus
+from egide.governance.rules import RULE_BY_CODE, RULES
+from egide.governance.schemas import (
+    ComparisonOut,
+    CountryRuleOut,
+    DecisionIn,
+    FindingOut,
+    FindingsOut,
+    RuleOut,
+    RuleSettingIn,
+    comparison_out,
+    country_rule_out,
+    finding_out,
+    findings_out,
+    rule_out,
+)
+
+router = Router(tags=["governance analysis"])
+
+OPEN = "open"
+STATUSES = (OPEN, *DecisionStatus.values)
+
+
+def parse_day(value: str, *, field: str) -> datetime.date:
+    """A YYYY-MM-DD date, or today when empty; anything else is refused naming the field."""
+    if not value.strip():
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: [_("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": value}]}) from None
+
+
+def _choice(value: str, choices: Any, *, field: str) -> str:
+    if value and value not in choices:
+        message = _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _status(item: Finding, result: selectors.CountryFindings) -> str:
+    decision = result.decisions.get(item.key)
+    return decision.status if decision is not None else OPEN
+
+
+@router.get(
+    "/countries/{code}/findings",
+    response={200: FindingsOut, 422: ErrorOut},
+    summary="A country's governance findings on a date",
+)
+def list_findings(
+    request: HttpRequest, code: str, as_of: str = "", severity: str = "", rule: str = "", status: str = ""
+) -> Any:
+    """The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the
+    team's decision on each; only those resting entirely on records you may see. Filter with `severity` (high,
+    medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
+    country = _country(code)
+    try:
+        day = parse_day(as_of, field="as_of")
+        _choice(severity, tuple(SEVERITY_ORDER), field="severity")
+        _choice(rule, tuple(RULE_BY_CODE), field="rule")
+        _choice(status, STATUSES, field="status")
+    except ValidationError as error:
+        return _invalid(error)
+    result = selectors.country_findings(user=request.user, country=country, as_of=day)
+    chosen = [
+        item
+        for item in result.findings
+        if (not severity or item.severity == severity)
+        and (not rule or item.rule == rule)
+        and (not status or _status(item, result) == status)
+    ]
+    return Status(200, findings_out(result, country=country, as_of=day, findings=chosen))
+
+
+@router.get(
+    "/countries/{code}/findings/compare",
+    response={200: ComparisonOut, 422: ErrorOut},
+    by_alias=True,
+    summary="The findings that appeared, disappeared and stayed between two dates",
+)
+def compare_findings(
+    request: HttpRequest,
+    code: str,
+    earlier: str = Query("", alias="from", description="YYYY-MM-DD, required"),
+    later: str = Query("", alias="to", description="YYYY-MM-DD, default today"),
+) -> Any:
+    """Findings are matched by their key: those found on `to` and not on `from` appeared, and so on."""
+    country = _country(code)
+    try:
+        if not earlier.strip():
+            raise ValidationError({"from": [_("Give the first date (YYYY-MM-DD).")]})
+        first = parse_day(earlier, field="from")
+        second = parse_day(later, field="to")
+    except ValidationError as error:
+        return _invalid(error)
+    before, after, comparison = selectors.country_comparison(
+        user=request.user, country=country, earlier=first, later=second
+    )
+    return Status(200, comparison_out(before, after, comparison, country=country, earlier=first, later=second))
+
+
+@router.get("/governance/rules", response=list[RuleOut], summary="The governance rules and their default parameters")
+def list_rules(request: HttpRequest) -> list[RuleOut]:
+    return [rule_out(rule) for rule in RULES]
+
+
+@router.get(
+    "/countries/{code}/governance/rules",
+    response=list[CountryRuleOut],
+    summary="The governance rules with the parameters a country's team chose",
+)
+def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
+    overrides = selectors.rule_overrides(country=_country(code))
+    return [country_rule_out(rule, parameters_for(rule, overrides)) for rule in RULES]
+
+
+@router.put(
+    "/countries/{code}/governance/rules/{rule}",
+    response={200: CountryRuleOut, 422: ErrorOut},
+    summary="Set a rule's parameters for a country",
+)
+def set_country_rule(request: HttpRequest, code: str, rule: str, payload: RuleSettingIn) -> Any:
+    """Replaces the country's earlier choice for this rule; parameters left out take their default. Editors
+    working on the country may do this; it is audited."""
+    country = _country(code)
+    if rule not in RULE_BY_CODE:
+        raise HttpError(404, _("No such rule."))
+    try:
+        with _permission_as_403():
+            services.rule_setting_set(user=request.user, country=country, rule=rule, parameters=payload.parameters)
+    except ValidationError as error:
+        return _invalid(error)
+    values = services.effective_parameters(country=country, rule=rule)
+    return Status(200, country_rule_out(RULE_BY_CODE[rule], values))
+
+
+def _visible_finding(
+    request: HttpRequest, country: str, key: str, day: datetime.date
+) -> tuple[Finding, selectors.CountryFindings]:
+    result = selectors.country_findings(user=request.user, country=country, as_of=day)
+    for item in result.findings:
+        if item.key == key:
+            return item, result
+    raise HttpError(404, _("No such finding."))
+
+
+@router.post(
+    "/countries/{code}/findings/decisions",
+    response={200: FindingOut, 422: ErrorOut},
+    summary="Acknowledge a finding, or mark it as a false positive",
+)
+def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
+    """`status` is `acknowledged` (with an optional comment) or `false_positive` (with the reason as comment). The
+    finding must be one you can see on `as_of` (default: today). Answers the finding with its decision."""
+    country = _country(code)
+    try:
+        day = parse_day(payload.as_of, field="as_of")
+    except ValidationError as error:
+        return _invalid(error)
+    item, result = _visible_finding(request, country, payload.key, day)
+    try:
+        with _permission_as_403():
+            decision = services.finding_decide(
+                user=request.user,
+                country=country,
+                key=item.key,
+                rule=item.rule,
+                status=payload.status,
+                comment=payload.comment,
+            )
+    except ValidationError as error:
+        return _invalid(error)
+    return Status(200, finding_out(item, result.graph, decision))
+
+
+@router.delete(
+    "/countries/{code}/findings/decisions/{key}",
+    response={204: None, 422: ErrorOut},
+    summary="Reopen a finding: withdraw the decision on it",
+)
+def reopen_finding(request: HttpRequest, code: str, key: str, as_of: str = "") -> Any:
+    country = _country(code)
+    try:
+        day = parse_day(as_of, field="as_of")
+    except ValidationError as error:
+        return _invalid(error)
+    item, result = _visible_finding(request, country, key, day)
+    decision = result.decisions.get(item.key)
+    if decision is None:
+        raise HttpError(404, _("No decision was taken on this finding."))
+    with _permission_as_403():
+        services.finding_reopen(user=request.user, decision=decision)
+    return Status(204, None)

@@ -1,0 +1,89 @@
+import datetime
+import json
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone, translation
+
+from egide.core.reference import countries
+from egide.governance.schemas import FindingsOut, findings_out
+from egide.governance.selectors import country_findings
+
+ERROR = 2  # a usage error (as argparse's); 1 means the check found open high-severity findings
+
+
+class Command(BaseCommand):
+    help = "Read a country's map against the governance rules and print the findings."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        checking = actions.add_parser(
+            "check",
+            help="print a country's findings; exit with status 1 when a high-severity finding is open "
+            "(neither acknowledged nor marked as a false positive)",
+        )
+        checking.add_argument("country", help="the country's code, e.g. CF")
+        checking.add_argument("--as-of", default="", help="the date the map is read at, YYYY-MM-DD (default: today)")
+        checking.add_argument("--format", choices=("table", "json"), default="table")
+        checking.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default="en")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        country = self._country(options["country"])
+        day = self._day(options["as_of"])
+        with translation.override(options["language"]):
+            result = country_findings(user=None, country=country, as_of=day)
+            document = findings_out(result, country=country, as_of=day)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2))
+            self.stderr.write(self._summary(document))
+        else:
+            self._table(document)
+            self.stdout.write(self._summary(document))
+        if self._open_high(document):
+            raise SystemExit(1)
+
+    def _country(self, code: str) -> str:
+        code = code.upper()
+        if code not in countries():
+            raise CommandError(f"“{code}” is not a country code (ISO 3166-1 alpha-2, or XK)", returncode=ERROR)
+        return code
+
+    def _day(self, text: str) -> datetime.date:
+        if not text.strip():
+            return timezone.localdate()
+        try:
+            return datetime.date.fromisoformat(text.strip())
+        except ValueError:
+            raise CommandError(f"“{text}” is not a date: write YYYY-MM-DD", returncode=ERROR) from None
+
+    @staticmethod
+    def _open_high(document: FindingsOut) -> int:
+        return sum(1 for item in document.findings if item.severity == "high" and item.decision is None)
+
+    def _summary(self, document: FindingsOut) -> str:
+        counts = Counter(item.severity for item in document.findings)
+        return (
+            f"{document.country} on {document.as_of.isoformat()}: {len(document.findings)} findings "
+            f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low); "
+            f"{self._open_high(document)} high-severity open"
+        )
+
+    def _table(self, document: FindingsOut) -> None:
+        header = ("SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", "EVIDENCE")
+        rows = [
+            (
+                item.severity,
+                item.rule,
+                ", ".join(actor.reference for actor in item.actors) or "-",
+                item.confidence,
+                item.decision.status if item.decision is not None else "open",
+                item.evidence[0].text if item.evidence else "",
+            )
+            for item in document.findings
+        ]
+        widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header) - 1)]
+        for row in (header, *rows):
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  ".join((*cells, row[-1])).rstrip())

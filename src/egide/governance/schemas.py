@@ -1,0 +1,260 @@
+"""The API's shapes for governance analysis; the command line's JSON uses the same ones."""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from egide.core import taxonomy
+from egide.core.labels import active_language
+from egide.governance.engine import Comparison, describe
+from egide.governance.findings import Evidence, Finding
+from egide.governance.graph import Graph
+from egide.governance.models import FindingDecision
+from egide.governance.rules import RULE_BY_CODE, Rule
+from egide.governance.selectors import CountryFindings
+
+ParameterValue = list[str] | bool
+
+
+class FindingActorOut(Schema):
+    id: int
+    reference: str
+    name: str
+
+
+class EvidenceOut(Schema):
+    kind: str = Field(description="path (a chain found), missing (a link that is missing), edge or fact")
+    text: str = Field(description="The evidence in words, in the active language")
+    actors: list[int] = Field(description="Ids of the actors it speaks of, and of every actor on its chain")
+    relationships: list[int] = Field(description="Ids of the relationships it rests on")
+    sources: list[str] = Field(description="Titles of the sources cited for those actors and relationships")
+
+
+class DecisionOut(Schema):
+    status: str = Field(description="acknowledged or false_positive")
+    comment: str
+    decided_by: str | None = Field(description="The username of who decided; null for the command line")
+    decided_at: datetime.datetime
+
+
+class FindingOut(Schema):
+    key: str = Field(description="Stable across dates and recomputations: decisions follow it")
+    rule: str
+    title: str
+    principle: str
+    area: str
+    severity: str
+    confidence: str
+    actors: list[FindingActorOut]
+    evidence: list[EvidenceOut]
+    decision: DecisionOut | None
+
+
+class FindingsOut(Schema):
+    country: str
+    as_of: datetime.date
+    findings: list[FindingOut]
+
+
+class ComparisonOut(Schema):
+    country: str
+    from_date: datetime.date = Field(alias="from")
+    to_date: datetime.date = Field(alias="to")
+    appeared: list[FindingOut]
+    disappeared: list[FindingOut]
+    stayed: list[FindingOut]
+
+
+class ParameterOut(Schema):
+    name: str
+    label: str
+    label_en: str
+    label_fr: str
+    default: ParameterValue
+
+
+class RuleOut(Schema):
+    code: str
+    title: str
+    title_en: str
+    title_fr: str
+    explanation: str
+    explanation_en: str
+    explanation_fr: str
+    principle: str
+    area: str
+    severity: str
+    parameters: list[ParameterOut]
+
+
+class CountryRuleOut(RuleOut):
+    values: dict[str, ParameterValue] = Field(description="The parameters in force for the country")
+    customised: bool = Field(description="Whether the country's team changed any of the defaults")
+
+
+class RuleSettingIn(Schema):
+    parameters: dict[str, ParameterValue] = Field(
+        description="The parameters to use for the country, replacing any earlier choice; those left out take "
+        "their default. Lists hold kind, family or relationship-type codes."
+    )
+
+
+class DecisionIn(Schema):
+    key: str = Field(description="The key of a finding you can see")
+    status: str = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
+    comment: str = ""
+    as_of: str = Field("", description="YYYY-MM-DD: the date at which the finding stands (default: today)")
+
+
+def _french() -> bool:
+    return active_language() == "fr"
+
+
+def _value(value: Any) -> ParameterValue:
+    return value if isinstance(value, bool) else list(value)
+
+
+def rule_out(rule: Rule) -> RuleOut:
+    french = _french()
+    return RuleOut(
+        code=rule.code,
+        title=rule.title_fr if french else rule.title_en,
+        title_en=rule.title_en,
+        title_fr=rule.title_fr,
+        explanation=rule.explanation_fr if french else rule.explanation_en,
+        explanation_en=rule.explanation_en,
+        explanation_fr=rule.explanation_fr,
+        principle=rule.principle,
+        area=rule.area,
+        severity=rule.severity,
+        parameters=[
+            ParameterOut(
+                name=parameter.name,
+                label=parameter.label_fr if french else parameter.label_en,
+                label_en=parameter.label_en,
+                label_fr=parameter.label_fr,
+                default=_value(parameter.default),
+            )
+            for parameter in rule.parameters
+        ],
+    )
+
+
+def country_rule_out(rule: Rule, values: Mapping[str, Any]) -> CountryRuleOut:
+    defaults = {name: _value(value) for name, value in rule.defaults().items()}
+    current = {name: _value(value) for name, value in values.items()}
+    return CountryRuleOut(
+        **rule_out(rule).dict(),
+        values=current,
+        customised=any(_comparable(current[name]) != _comparable(defaults[name]) for name in defaults),
+    )
+
+
+def _comparable(value: ParameterValue) -> Any:
+    return value if isinstance(value, bool) else sorted(value)
+
+
+def _type_labels() -> dict[str, str]:
+    return {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
+
+
+def _evidence_out(item: Evidence, graph: Graph, *, language: str, type_labels: Mapping[str, str]) -> EvidenceOut:
+    node_ids = sorted(item.node_ids)
+    edge_ids = sorted(item.edge_ids)
+    sources: list[str] = []
+    for node in node_ids:
+        if node in graph.nodes:
+            sources.extend(graph.nodes[node].sources)
+    for edge in edge_ids:
+        if edge in graph.edge_by_id:
+            sources.extend(graph.edge_by_id[edge].sources)
+    return EvidenceOut(
+        kind=item.kind,
+        text=describe(item, graph, language=language, type_labels=type_labels),
+        actors=node_ids,
+        relationships=edge_ids,
+        sources=sorted(set(sources)),
+    )
+
+
+def decision_out(decision: FindingDecision | None) -> DecisionOut | None:
+    if decision is None:
+        return None
+    return DecisionOut(
+        status=decision.status,
+        comment=decision.comment,
+        decided_by=decision.decided_by.get_username() if decision.decided_by is not None else None,
+        decided_at=decision.decided_at,
+    )
+
+
+def finding_out(
+    item: Finding,
+    graph: Graph,
+    decision: FindingDecision | None,
+    *,
+    type_labels: Mapping[str, str] | None = None,
+) -> FindingOut:
+    french = _french()
+    language = "fr" if french else "en"
+    labels = type_labels if type_labels is not None else _type_labels()
+    rule = RULE_BY_CODE[item.rule]
+    return FindingOut(
+        key=item.key,
+        rule=item.rule,
+        title=rule.title_fr if french else rule.title_en,
+        principle=item.principle,
+        area=item.area,
+        severity=item.severity,
+        confidence=item.confidence,
+        actors=[
+            FindingActorOut(id=node, reference=graph.nodes[node].reference, name=graph.nodes[node].name)
+            for node in item.subjects
+            if node in graph.nodes
+        ],
+        evidence=[_evidence_out(piece, graph, language=language, type_labels=labels) for piece in item.evidence],
+        decision=decision_out(decision),
+    )
+
+
+def findings_out(
+    result: CountryFindings, *, country: str, as_of: datetime.date, findings: list[Finding] | None = None
+) -> FindingsOut:
+    labels = _type_labels()
+    return FindingsOut(
+        country=country,
+        as_of=as_of,
+        findings=[
+            finding_out(item, result.graph, result.decisions.get(item.key), type_labels=labels)
+            for item in (result.findings if findings is None else findings)
+        ],
+    )
+
+
+def comparison_out(
+    before: CountryFindings,
+    after: CountryFindings,
+    comparison: Comparison,
+    *,
+    country: str,
+    earlier: datetime.date,
+    later: datetime.date,
+) -> ComparisonOut:
+    labels = _type_labels()
+
+    def out(items: list[Finding], result: CountryFindings) -> list[FindingOut]:
+        return [finding_out(item, result.graph, result.decisions.get(item.key), type_labels=labels) for item in items]
+
+    return ComparisonOut.model_validate(
+        {
+            "country": country,
+            "from": earlier,
+            "to": later,
+            "appeared": out(comparison.appeared, after),
+            "disappeared": out(comparison.disappeared, before),
+            "stayed": out(comparison.stayed, after),
+        }
+    )

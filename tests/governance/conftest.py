@@ -1,0 +1,39 @@
+"""Fixtures for the governance tests that use the database."""
+
+import pytest
+
+from egide.actors import services as map_services
+from egide.actors.data import RelationshipData
+from egide.actors.models import Actor, Relationship
+from tests.conftest import ActorFactory
+
+
+def relate(source: Actor, type: str, target: Actor, **fields: object) -> Relationship:
+    return map_services.relationship_create(
+        user=None, data=RelationshipData(source=source, target=target, type=type, owner=source.owner, **fields)
+    )
+
+
+@pytest.fixture
+def layered(make_actor: ActorFactory) -> dict[str, Actor]:
+    """Public ministries and forces, an intelligence service at the organisation level, and a partners-level
+    guard."""
+    actors = {
+        "PR": make_actor(kind="head_of_state", name="Presidency", reference="PR", confidentiality="public"),
+        "MOI": make_actor(kind="ministry_of_interior", name="Interior", reference="MOI", confidentiality="public"),
+        "POL": make_actor(kind="police", name="Police", reference="POL", confidentiality="public"),
+        "SECRET": make_actor(
+            kind="civilian_intelligence", name="Secret service", reference="SECRET", confidentiality="organisation"
+        ),
+        "GUARD": make_actor(
+            kind="presidential_guard",
+            name="Guard",
+            reference="GUARD",
+            confidentiality="partners",
+            mandate_text="Decree",
+        ),
+    }
+    relate(actors["PR"], "commands", actors["GUARD"], legal_basis="Decree", confidentiality="public")
+    # Public actors, but the link between them is known to the owner only.
+    relate(actors["MOI"], "administers", actors["POL"], confidentiality="organisation")
+    return actors

@@ -1,0 +1,124 @@
+"""`egide governance check`: the findings on the command line, and an exit status for automation."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from egide.governance import services
+from egide.governance.management.commands.governance import Command
+from tests.conftest import ActorFactory, SmallMap
+
+HIGH = "parliamentary-oversight:POL"  # the small map's only high-severity finding
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    """Run the check; answer its exit status, its output and its error output."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("governance", "check", *args, stdout=out, stderr=err)
+    except SystemExit as exit:
+        return int(exit.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def test_the_table_and_the_exit_status_with_an_open_high_severity_finding(small_map: SmallMap) -> None:
+    status, out, _err = check("CF")
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[0].split() == ["SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", "EVIDENCE"]
+    assert lines[1].split()[:5] == ["high", "parliamentary-oversight", "POL", "medium", "open"]
+    assert lines[1].endswith(
+        "Neither National Police nor any body above it is overseen by parliament or one of its committees."
+    )
+    assert any(line.split()[:4] == ["low", "legal-basis", "PR,", "FACA"] for line in lines)
+    assert lines[-1].startswith("CF on ")
+    assert lines[-1].endswith("1 high-severity open")
+    assert len(lines) == 2 + 14  # header, 14 findings, summary
+
+
+@pytest.mark.parametrize(("decision", "comment"), [("acknowledged", ""), ("false_positive", "Overseen by the senate")])
+def test_a_decided_high_severity_finding_no_longer_fails_the_check(
+    small_map: SmallMap, member: User, decision: str, comment: str
+) -> None:
+    services.finding_decide(
+        user=member, country="CF", key=HIGH, rule="parliamentary-oversight", status=decision, comment=comment
+    )
+    status, out, _err = check("cf")
+    assert status == 0
+    row = next(line for line in out.splitlines() if "parliamentary-oversight" in line)
+    assert row.split()[4] == decision
+    assert out.splitlines()[-1].endswith("0 high-severity open")
+
+
+def test_medium_and_low_findings_do_not_fail_the_check(small_map: SmallMap) -> None:
+    from tests.governance.conftest import relate
+
+    relate(small_map.parliament, "oversees", small_map.interior)
+    status, out, _err = check("CF")
+    assert status == 0
+    assert "high " not in out
+    assert "legal-basis" in out
+
+
+def test_json_gives_the_api_s_fields_for_the_whole_map(
+    small_map: SmallMap, make_actor: ActorFactory, verified_superuser_client: Client
+) -> None:
+    make_actor(kind="civilian_intelligence", name="Secret", reference="SECRET", confidentiality="restricted")
+    status, out, err = check("CF", "--format", "json", "--as-of", "2024-01-31")
+    assert status == 1
+    document = json.loads(out)
+    assert (document["country"], document["as_of"]) == ("CF", "2024-01-31")
+    keys = [item["key"] for item in document["findings"]]
+    assert "intelligence:SECRET" in keys  # the command line acts as the platform: everything
+    api = verified_superuser_client.get("/api/v1/countries/CF/findings", {"as_of": "2024-01-31"}).json()
+    assert document == api
+    assert err.startswith("CF on 2024-01-31: ")
+
+
+def test_json_in_french(small_map: SmallMap) -> None:
+    _status, out, _err = check("CF", "--format", "json", "--language", "fr")
+    (found,) = [item for item in json.loads(out)["findings"] if item["key"] == HIGH]
+    assert found["title"] == "Les forces sont contrôlées par le parlement"
+    assert found["evidence"][0]["text"].startswith("Ni National Police ni aucun organe")
+
+
+def test_the_date_changes_the_findings(small_map: SmallMap) -> None:
+    from egide.core.fuzzy_dates import FuzzyDate
+    from tests.governance.conftest import relate
+
+    relate(small_map.parliament, "oversees", small_map.interior, start=FuzzyDate.parse("2020"))
+    assert check("CF", "--as-of", "2019-12-31")[0] == 1
+    assert check("CF", "--as-of", "2020-01-01")[0] == 0
+    assert check("CF")[0] == 0
+
+
+def test_unknown_countries_and_bad_dates_are_errors(db: None) -> None:
+    with pytest.raises(CommandError, match="not a country code"):
+        call_command("governance", "check", "QQ", stdout=io.StringIO())
+    for date in ("2024-02-30", "2024", "tomorrow"):
+        with pytest.raises(CommandError, match="not a date"):
+            call_command("governance", "check", "CF", "--as-of", date, stdout=io.StringIO())
+
+
+def test_errors_exit_with_status_2_not_1(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """Status 1 means open high-severity findings; a mistake on the command line is 2, as argparse's are."""
+    for argv in (["governance", "check", "QQ"], ["governance", "check", "CF", "--as-of", "2024-13-01"]):
+        with pytest.raises(SystemExit) as exit:
+            Command().run_from_argv(["egide", *argv])
+        assert exit.value.code == 2
+    with pytest.raises(SystemExit) as exit:
+        Command().run_from_argv(["egide", "governance", "check", "CF", "--format", "xml"])
+    assert exit.value.code == 2
+    error = capsys.readouterr().err
+    assert "not a country code" in error
+    assert "not a date" in error
+
+
+def test_an_empty_map_passes(db: None) -> None:
+    status, out, _err = check("ML")
+    assert status == 0  # nothing to check: no force, so no high-severity finding
+    assert out.splitlines()[-1].startswith("ML on ")
