@@ -705,8 +705,12 @@ def render_section(
         created = imports.report
         lines += [
             f"Load average (1 min) {result.load[0]:.1f} before the run, {result.load[1]:.1f} after, on "
-            f"{os.cpu_count()} CPU(s): above the CPU count, other work competed for the processor and the "
-            "figures are pessimistic.",
+            f"{os.cpu_count()} CPU(s)"
+            + (
+                ": above the CPU count, other work competed for the processor and the figures are pessimistic."
+                if max(result.load) > (os.cpu_count() or 1)
+                else "."
+            ),
             "",
             "| measurement | median | p95 | fastest | size (gzip) | SQL queries | aim |",
             "| --- | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -85,6 +85,7 @@ def records(make_actor: ActorFactory, readers: dict[str, User | AnonymousUser]) 
         object_id=made["restricted_shared"].pk,
         organisation=partner,
         can_edit=True,
+        country="CF",
     )
     return made
 

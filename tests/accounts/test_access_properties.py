@@ -86,7 +86,10 @@ class AccessProperties(TestCase):
             )
             for organisation in shared_with:
                 Share.objects.create(
-                    content_type=content_type, object_id=actor.pk, organisation=organisations[organisation]
+                    content_type=content_type,
+                    object_id=actor.pk,
+                    organisation=organisations[organisation],
+                    country=country,
                 )
             if may_read(record, grants, superuser):
                 expected[country].add(actor.reference)

@@ -99,6 +99,8 @@ class Share(models.Model):
     record = GenericForeignKey("content_type", "object_id")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="shares")
     can_edit = models.BooleanField(_("may edit"), default=False)
+    # The record's country, kept here so that the visibility filter checks a share in one subquery.
+    country = models.CharField(_("country"), max_length=2, default="")
 
     class Meta:
         constraints = [

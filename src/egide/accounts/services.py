@@ -68,7 +68,7 @@ def record_share(*, user: AnyUser | None, record: Record, organisation: Organisa
         content_type=ContentType.objects.get_for_model(type(record)),  # type: ignore[arg-type]
         object_id=record.pk,
         organisation=organisation,
-        defaults={"can_edit": can_edit_too},
+        defaults={"can_edit": can_edit_too, "country": record.country},
     )
     audit_record(
         user=user,

@@ -24,12 +24,13 @@ def actors_visible(*, user: User) -> QuerySet[Actor]:
 
 
 def relationships_visible(*, user: User) -> QuerySet[Relationship]:
-    """Relationships the user may see, between actors the user may see."""
+    """Relationships the user may see, between actors the user may see (checked by joining both actors)."""
     relationships = visible(Relationship.objects.all(), user=user)
-    if visibility_filter(user=user, model=Actor) is None:
+    source = visibility_filter(user=user, model=Actor, prefix="source__")
+    target = visibility_filter(user=user, model=Actor, prefix="target__")
+    if source is None or target is None:
         return relationships
-    visible_actors = actors_visible(user=user)
-    return relationships.filter(source__in=visible_actors, target__in=visible_actors)
+    return relationships.filter(source).filter(target)
 
 
 def sources_visible(*, user: User) -> QuerySet[Source]:

@@ -156,7 +156,6 @@ def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
         "families": taxonomy.FAMILIES,
         "relationship_types": taxonomy.RELATIONSHIP_TYPES,
         "query": request.GET.urlencode(),
-        "counts": selectors.country_counts(user=request.user, country=country),
         "can_create": access.editable_owners(user=request.user, country=country).exists(),
     }
 
@@ -171,6 +170,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "map_url": reverse("api-1:country_map", kwargs={"code": country}),
             "actor_url_template": reverse("actor-detail", kwargs={"pk": 0}),
             "sources": selectors.country_sources(user=request.user, country=country),
+            "counts": selectors.country_counts(user=request.user, country=country),
         }
     )
     return render(request, "actors/country.html", context)
@@ -178,7 +178,10 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def country_counts(request: HttpRequest, code: str) -> HttpResponse:
     country = _country_or_404(code)
-    return render(request, "actors/_country_counts.html", _country_context(request, country))
+    context = _country_context(request, country) | {
+        "counts": selectors.country_counts(user=request.user, country=country)
+    }
+    return render(request, "actors/_country_counts.html", context)
 
 
 def country_actors_table(request: HttpRequest, code: str) -> HttpResponse:
