@@ -6,7 +6,7 @@ Edges point from the actor that acts to the actor acted upon (the ministry *admi
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from egide.core.fuzzy_dates import FuzzyDate
@@ -64,6 +64,41 @@ class Step:
     edge: Edge | None = None
 
 
+class Reach:
+    """The nodes below some starting ones. For each node only the step just above it is kept, and a chain is
+    rebuilt when a rule asks for one: keeping every node's whole chain would cost nodes × depth."""
+
+    __slots__ = ("above", "origin")
+
+    def __init__(self, origin: Mapping[int, tuple[Step, ...]]) -> None:
+        self.origin: dict[int, tuple[Step, ...]] = dict(origin)
+        self.above: dict[int, Step] = {}
+
+    def __contains__(self, node: object) -> bool:
+        return node in self.origin or node in self.above
+
+    def __iter__(self) -> Iterator[int]:
+        yield from self.origin
+        yield from self.above
+
+    def is_start(self, node: int) -> bool:
+        return node in self.origin
+
+    def path(self, node: int) -> tuple[Step, ...]:
+        """The chain that reaches the node, from the top down, starting with its origin's own evidence."""
+        steps: list[Step] = []
+        while node not in self.origin:
+            step = self.above[node]
+            steps.append(step)
+            node = step.upper
+        return (*self.origin[node], *reversed(steps))
+
+    def start_of(self, node: int) -> int:
+        while node not in self.origin:
+            node = self.above[node].upper
+        return node
+
+
 @dataclass(slots=True)
 class Graph:
     nodes: dict[int, Node]
@@ -72,6 +107,8 @@ class Graph:
     outgoing: dict[int, list[Edge]] = field(default_factory=lambda: defaultdict(list))
     children: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     edge_by_id: dict[int, Edge] = field(default_factory=dict)
+    # What rules compute more than once on the same graph (the same reach), kept for the graph's lifetime.
+    memo: dict[object, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for edge in self.edges:
@@ -129,19 +166,37 @@ class Graph:
         if parent is not None and parent in self.nodes:
             yield Step(upper=parent, lower=node)
 
-    def reach_down(self, starts: Mapping[int, tuple[Step, ...]]) -> dict[int, tuple[Step, ...]]:
-        """Every node below the starting ones, each with the chain of steps that reaches it (breadth first, so
-        the shortest). A starting node's own entry is the evidence that put it there (for instance the
-        oversight edge); steps are added from the top down. Linear in the size of the graph."""
-        reached: dict[int, tuple[Step, ...]] = dict(starts)
+    def reach_down(self, starts: Mapping[int, tuple[Step, ...]]) -> Reach:
+        """Every node below the starting ones, breadth first (so each chain is the shortest). A starting node's
+        own entry is the evidence that put it there (for instance the oversight edge). Linear in the size of
+        the graph: a step object is made only for a node reached for the first time."""
+        reach = Reach(starts)
+        origin, above = reach.origin, reach.above
         queue = list(starts)
         for current in queue:
-            path = reached[current]
-            for step in self.subordinates(current):
-                if step.lower not in reached:
-                    reached[step.lower] = (*path, step)
-                    queue.append(step.lower)
-        return reached
+            for edge in self.outgoing.get(current, ()):
+                lower = edge.target
+                if edge.type in CHAIN_TYPES and lower not in origin and lower not in above:
+                    above[lower] = Step(upper=current, lower=lower, edge=edge)
+                    queue.append(lower)
+            for edge in self.incoming.get(current, ()):
+                lower = edge.source
+                if edge.type in REPORTING_TYPES and lower not in origin and lower not in above:
+                    above[lower] = Step(upper=current, lower=lower, edge=edge)
+                    queue.append(lower)
+            for lower in self.children.get(current, ()):
+                if lower not in origin and lower not in above:
+                    above[lower] = Step(upper=current, lower=lower)
+                    queue.append(lower)
+        return reach
+
+    def remembered(self, key: object, compute: "Callable[[], Reach]") -> Reach:
+        """A reach computed once per graph, however many rules ask for it."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        found = self.memo[key]
+        assert isinstance(found, Reach)
+        return found
 
 
 def weakest(confidences: Iterable[str]) -> str:

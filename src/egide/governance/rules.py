@@ -11,7 +11,7 @@ from typing import Any
 
 from egide.core import taxonomy
 from egide.governance.findings import Evidence, Finding, finding
-from egide.governance.graph import Edge, Graph, Step
+from egide.governance.graph import Edge, Graph, Reach, Step
 
 Parameters = Mapping[str, Any]
 SECURITY = taxonomy.SECURITY_PROVIDERS
@@ -47,7 +47,7 @@ def _edge_step(edge: Edge) -> Step:
     return Step(upper=edge.source, lower=edge.target, edge=edge)
 
 
-def _reach_from_edges(graph: Graph, edges: list[Edge]) -> dict[int, tuple[Step, ...]]:
+def _reach_from_edges(graph: Graph, edges: list[Edge]) -> Reach:
     """Everything below the targets of these edges, each with the edge and the chain that reach it."""
     starts: dict[int, tuple[Step, ...]] = {}
     for edge in edges:
@@ -99,8 +99,11 @@ def civilian_chain(graph: Graph, parameters: Parameters) -> list[Finding]:
     ]
 
 
-def _parliamentary_reach(graph: Graph, parameters: Parameters) -> dict[int, tuple[Step, ...]]:
-    return _reach_from_edges(graph, _edges_from(graph, ("oversees",), kinds=tuple(parameters["overseer_kinds"])))
+def _parliamentary_reach(graph: Graph, parameters: Parameters) -> Reach:
+    kinds = tuple(sorted(parameters["overseer_kinds"]))
+    return graph.remembered(
+        ("parliament", kinds), lambda: _reach_from_edges(graph, _edges_from(graph, ("oversees",), kinds=kinds))
+    )
 
 
 def parliamentary_oversight(graph: Graph, parameters: Parameters) -> list[Finding]:
@@ -186,18 +189,16 @@ def intelligence(graph: Graph, parameters: Parameters) -> list[Finding]:
 
 
 def civilian_prisons(graph: Graph, parameters: Parameters) -> list[Finding]:
-    military, civilian = frozenset(parameters["military_kinds"]), frozenset(parameters["civilian_kinds"])
+    # Whole chains count, not only the body just above: a prison directorate under the army is the army's.
+    military = graph.reach_down({node.id: () for node in graph.of_kinds(parameters["military_kinds"])})
+    civilian = graph.reach_down({node.id: () for node in graph.of_kinds(parameters["civilian_kinds"])})
     found = []
     for prison in graph.of_kinds(("prison_service",)):
-        superiors = list(graph.superiors(prison.id))
-        military_steps = [step for step in superiors if graph.nodes[step.upper].kind in military]
-        if military_steps:
-            evidence = [
-                Evidence("path", "military_prison_administration", subjects=(prison.id,), steps=(step,))
-                for step in military_steps
-            ]
+        if prison.id in military and not military.is_start(prison.id):
+            steps = military.path(prison.id)
+            evidence = [Evidence("path", "military_prison_administration", subjects=(prison.id,), steps=steps)]
             found.append(finding(graph, "civilian-prisons", [prison.id], evidence, extra_key="military"))
-        elif not any(graph.nodes[step.upper].kind in civilian for step in superiors):
+        elif prison.id not in civilian:
             evidence = [Evidence("missing", "no_civilian_prison_administration", subjects=(prison.id,))]
             found.append(finding(graph, "civilian-prisons", [prison.id], evidence, extra_key="civilian"))
     return found
@@ -274,10 +275,11 @@ def disputed_in_chain(graph: Graph, parameters: Parameters) -> list[Finding]:
     disputed = {node.id: () for node in graph.nodes.values() if node.legitimacy_disputed}
     reached = graph.reach_down(disputed)
     found = []
-    for node_id, path in reached.items():
+    for node_id in reached:
         node = graph.nodes[node_id]
-        if node_id in disputed or not path or node.family != SECURITY or not node.statutory:
+        if reached.is_start(node_id) or node.family != SECURITY or not node.statutory:
             continue
+        path = reached.path(node_id)
         evidence = [Evidence("path", "disputed_in_chain", subjects=(node_id,), steps=path)]
         found.append(finding(graph, "disputed-in-chain", [node_id, path[0].upper], evidence))
     return found
