@@ -25,7 +25,7 @@ Run `python benchmarks/access.py --help` for the options; benchmarks/README.md s
 from __future__ import annotations
 
 import argparse
-import datetime
+import functools
 import json
 import os
 import random
@@ -33,21 +33,17 @@ import re
 import secrets
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCHMARKS_DIR.parent
-RESULTS = BENCHMARKS_DIR / "RESULTS.md"
 START_MARKER = "<!-- access-benchmark:start -->"
 END_MARKER = "<!-- access-benchmark:end -->"
-DATABASES = ("sqlite", "postgresql")
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/egide_access_bench"
 ORGANISATIONS = 25
 MEMBERSHIPS = 20
@@ -59,21 +55,31 @@ TIME_AIM = 1.5  # the member's median time may be at most this many times the su
 QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
-from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
-from run import (  # noqa: E402
-    Timing,
-    _child_environment,
-    _egide_command,
-    _ms,
-    _profile,
-    _recreate_postgres,
-    _size,
-    _slug,
-    _timed,
-    _title,
-    machine,
-    write_results,
+from common import (  # noqa: E402
+    PROJECT_DIR,
+    add_child_options,
+    add_database_options,
+    complete_options,
+    database_title,
+    databases_asked,
+    in_child,
+    load_sentence,
+    machine_line,
+    migrate,
+    ms,
+    now_utc,
+    profile,
+    run_child,
+    setup_django,
+    size_text,
+    slug,
+    timed,
+    times,
+    under_load,
+    write_section,
 )
+from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
+from run import Timing  # noqa: E402
 
 SUPERUSER = "superuser"
 SUBJECT = "member20"
@@ -158,22 +164,14 @@ class AccessResult:
 
 def child(args: argparse.Namespace) -> int:
     """Runs in its own process: migrate, import, spread, measure; writes an AccessResult as JSON to args.json."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"egide-access-{args.child}-"))
-    (data_dir / "static").mkdir()
-    database_url = args.database_url or f"sqlite:///{data_dir / 'egide.sqlite3'}"
-    os.environ.update(_child_environment(args.child, database_url, data_dir))
     result = AccessResult(database=args.child)
-    try:
+
+    def work() -> None:
         print(f"[{args.child}] egide migrate", flush=True)
-        subprocess.run([*_egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
+        migrate()
         _measure(args, result)
-    finally:
-        if not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            print(f"[{args.child}] kept {data_dir}", flush=True)
-    Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
-    return 0
+
+    return in_child(args, f"egide-access-{args.child}-", result, work)
 
 
 @dataclass(slots=True)
@@ -228,15 +226,13 @@ def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[i
 
 
 def _measure(args: argparse.Namespace, result: AccessResult) -> None:
-    import django
-
-    django.setup()
+    result.version = setup_django()
 
     from django.contrib.auth.models import User
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -247,27 +243,13 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
     from egide.actors.importer import country_map_import
     from egide.actors.models import Actor, Relationship
 
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            result.version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            result.version = f"SQLite {cursor.fetchone()[0]}"
-
     country, code = args.country, args.country.lower()
     expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
 
     # 1. The map, imported as the platform, then spread over the organisations.
     print(f"[{args.child}] import as the platform", flush=True)
     data = Path(args.file).read_bytes()
-    seconds, report = _timed(
+    seconds, report = timed(
         lambda: country_map_import(user=None, country=country, tables=read_map_file(data, filename="map.zip"))
     )
     assert report.actors_created == expected["actors"], report
@@ -297,7 +279,7 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
     for pk, source, target in Relationship.objects.filter(country=country).values_list("pk", "source", "target"):
         relationships[pk].ends = (source, target)
     print(f"[{args.child}] owners, levels and shares", flush=True)
-    spread_seconds, _ = _timed(
+    spread_seconds, _ = timed(
         lambda: _apply(Actor, actors, organisation_ids) + _apply(Relationship, relationships, organisation_ids)
     )
     share_rows = [
@@ -443,7 +425,7 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
             timing = Timing(MEASUREMENTS[name], path, runs[key], size=sizes[key], queries=len(captured))
             result.measures.append(Measure(key, timing, sees(key, name)))
             if profile_dir is not None and key in (SUPERUSER, SUBJECT):
-                _profile(profile_dir / f"{args.child}-{_slug(name)}-{key}.prof", lambda: once(key))  # noqa: B023
+                profile(profile_dir / f"{args.child}-{slug(name)}-{key}.prof", lambda: once(key))  # noqa: B023
 
     # The map selector's SQL alone: its queries captured, then re-run raw (execute and fetch every row).
     explain_dir = Path(args.explain) if args.explain else None
@@ -458,7 +440,7 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
 
             rows = raw()
             timing = Timing(
-                f"query {number + 1}: {_table(sql)}", "(raw SQL)", [_timed(raw)[0] for _ in range(args.runs)]
+                f"query {number + 1}: {_table(sql)}", "(raw SQL)", [timed(raw)[0] for _ in range(args.runs)]
             )
             result.sql.append(Measure(key, timing, f"{rows:,} rows, {len(sql):,} characters of SQL"))
         if explain_dir is not None:
@@ -556,56 +538,13 @@ def _explain(connection: Any, folder: Path, stem: str, statements: list[tuple[st
 
 
 def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected_path: Path) -> AccessResult:
-    database_url = ""
-    if database == "postgresql":
-        try:
-            _recreate_postgres(args.postgres_url)
-        except Exception as error:  # any failure to reach the server: skip it, say why
-            print(f"[postgresql] skipped: {error}", flush=True)
-            return AccessResult(database=database, skipped=f"no PostgreSQL server answered: {error}")
-        database_url = args.postgres_url
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        json_path = Path(handle.name)
-    command = [
-        sys.executable,
-        __file__,
-        "--child",
-        database,
-        "--file",
-        str(zip_path),
-        "--expected",
-        str(expected_path),
-        "--json",
-        str(json_path),
-        "--country",
-        args.country,
-        "--seed",
-        str(args.seed),
-        "--organisations",
-        str(args.organisations),
-        "--memberships",
-        str(args.memberships),
-        "--runs",
-        str(args.runs),
-        "--warmup",
-        str(args.warmup),
-        "--database-url",
-        database_url,
-    ]
+    options = ["--file", str(zip_path), "--expected", str(expected_path), "--country", args.country]
+    options += ["--seed", str(args.seed), "--organisations", str(args.organisations)]
+    options += ["--memberships", str(args.memberships), "--runs", str(args.runs), "--warmup", str(args.warmup)]
     for option in ("profile", "explain"):
         if getattr(args, option):
-            command += [f"--{option}", str(Path(getattr(args, option)).resolve())]
-    if args.keep:
-        command.append("--keep")
-    try:
-        completed = subprocess.run(command, check=False, cwd=PROJECT_DIR)
-        if completed.returncode != 0:
-            return AccessResult(database=database, failed=f"the child process exited with {completed.returncode}")
-        return AccessResult.from_json(json.loads(json_path.read_text(encoding="utf-8")))
-    finally:
-        json_path.unlink(missing_ok=True)
-        if database == "postgresql" and not args.keep:
-            _recreate_postgres(args.postgres_url, drop_only=True)
+            options += [f"--{option}", str(Path(getattr(args, option)).resolve())]
+    return run_child(__file__, database, args, options, empty=AccessResult, from_json=AccessResult.from_json)
 
 
 def _command_line(argv: Sequence[str]) -> str:
@@ -625,7 +564,7 @@ def _ratio(measure: Measure, reference: Measure | None) -> tuple[str, str]:
     difference = measure.timing.median - reference.timing.median
     sign = "+" if difference >= 0 else "−"
     queries = f"{measure.timing.queries} vs {reference.timing.queries}"
-    return f"×{ratio:.2f} ({sign}{_ms(abs(difference))})", queries
+    return f"×{ratio:.2f} ({sign}{ms(abs(difference))})", queries
 
 
 def _verdicts(results: list[AccessResult]) -> list[str]:
@@ -659,7 +598,7 @@ def _verdicts(results: list[AccessResult]) -> list[str]:
             if not grow
             else "and they **grow with the memberships**: " + ", ".join(grow)
         )
-        worst = f"{worst_name}, ×{worst_time:.2f} (+{_ms(worst_difference)})"
+        worst = f"{worst_name}, ×{worst_time:.2f} (+{ms(worst_difference)})"
         above = [
             name
             for name in MEASUREMENTS.values()
@@ -673,12 +612,12 @@ def _verdicts(results: list[AccessResult]) -> list[str]:
             else f"the time is **above ×{TIME_AIM}** of the superuser's for {len(above)} of "
             f"{len(MEASUREMENTS)} measurements ({', '.join(above)}); worst {worst}"
         )
-        lines.append(f"- **{_title(result.database)}**: {queries}, {growth}; {time_verdict}.")
+        lines.append(f"- **{database_title(result.database)}**: {queries}, {growth}; {time_verdict}.")
     return [*lines, ""] if lines else []
 
 
 def render_section(results: list[AccessResult], *, args: argparse.Namespace, argv: Sequence[str]) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = now_utc()
     measured = next((result for result in results if result.data), None)
     lines = [
         START_MARKER,
@@ -729,7 +668,7 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
         "**Method**: one child process per database, with its own temporary data folder and database, "
         "`DEBUG=false`, `egide migrate`; one `django.test.Client` per user, signed in with `force_login` (the "
         "superuser's session is marked as having confirmed a two-factor code, as in tests/security/helpers.py). "
-        f"Each measurement is made {_times(args.warmup)} per user to warm up, then timed {args.runs} times per "
+        f"Each measurement is made {times(args.warmup)} per user to warm up, then timed {args.runs} times per "
         "user, the users taking turns within each run (so that a change of load hits them all alike); p95 is "
         "by nearest rank; the SQL queries are counted on one more call. In-process calls of the selectors forget "
         "the user's cached reach first, so that they read the memberships as a request does. The map is "
@@ -739,23 +678,18 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
         "requests make one query more than a member's for the same work: django-otp loads the session's "
         "two-factor device.",
         "",
-        "**Machine**: "
-        + "; ".join(
-            [f"{name} {value}" for name, value in machine().items()]
-            + [result.version for result in results if result.database == "postgresql" and result.version]
-        ),
+        machine_line(result.version for result in results if result.database == "postgresql" and result.version),
         "",
         *_verdicts(results),
     ]
     for result in results:
-        lines.append(f"### {_title(result.database)}" + (f" ({result.version})" if result.version else ""))
+        lines.append(f"### {database_title(result.database)}" + (f" ({result.version})" if result.version else ""))
         lines.append("")
         if result.skipped:
             lines += [f"Not measured: {result.skipped}.", ""]
             continue
         lines += [
-            f"Load average (1 min) {result.load[0]:.1f} before the run, {result.load[1]:.1f} after, on "
-            f"{os.cpu_count()} CPU(s).",
+            load_sentence(result.load) + ".",
             "",
             "| measurement | user | median | p95 | fastest | SQL queries | sees | time × superuser | "
             "queries vs superuser |",
@@ -767,10 +701,10 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
                 timing = measure.timing
                 label = f"{name}: `GET {timing.path}`" if timing.path.startswith("/") else name
                 time_ratio, queries = _ratio(measure, reference)
-                size = f", {_size(timing.size)}" if timing.size else ""
+                size = f", {size_text(timing.size)}" if timing.size else ""
                 lines.append(
-                    f"| {label} | {USER_LABELS[measure.who]} | {_ms(timing.median)} | {_ms(timing.p95)} | "
-                    f"{_ms(timing.fastest)} | {timing.queries} | {measure.sees}{size} | {time_ratio} | {queries} |"
+                    f"| {label} | {USER_LABELS[measure.who]} | {ms(timing.median)} | {ms(timing.p95)} | "
+                    f"{ms(timing.fastest)} | {timing.queries} | {measure.sees}{size} | {time_ratio} | {queries} |"
                 )
         if result.sql:
             lines += [
@@ -788,16 +722,12 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
                 )
                 time_ratio, _queries = _ratio(measure, reference)
                 lines.append(
-                    f"| {measure.timing.name} | {USER_LABELS[measure.who]} | {_ms(measure.timing.median)} | "
-                    f"{_ms(measure.timing.p95)} | {measure.sees} | {time_ratio} |"
+                    f"| {measure.timing.name} | {USER_LABELS[measure.who]} | {ms(measure.timing.median)} | "
+                    f"{ms(measure.timing.p95)} | {measure.sees} | {time_ratio} |"
                 )
         lines.append("")
     lines.append(END_MARKER)
     return "\n".join(lines) + "\n"
-
-
-def _times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def print_table(results: list[AccessResult]) -> None:
@@ -811,14 +741,14 @@ def print_table(results: list[AccessResult]) -> None:
             for measure in (item for item in result.measures if item.timing.name == name):
                 time_ratio, queries = _ratio(measure, reference)
                 print(
-                    f"  {name[:34]:34} {USER_LABELS[measure.who][:32]:32} {_ms(measure.timing.median):>9} "
-                    f"p95 {_ms(measure.timing.p95):>9}  queries {measure.timing.queries:>3}  "
+                    f"  {name[:34]:34} {USER_LABELS[measure.who][:32]:32} {ms(measure.timing.median):>9} "
+                    f"p95 {ms(measure.timing.p95):>9}  queries {measure.timing.queries:>3}  "
                     f"{time_ratio:>6} {queries}"
                 )
         for measure in result.sql:
             print(
                 f"  SQL {measure.timing.name[:30]:30} {USER_LABELS[measure.who][:32]:32} "
-                f"{_ms(measure.timing.median):>9}  {measure.sees}"
+                f"{ms(measure.timing.median):>9}  {measure.sees}"
             )
     print()
     print("\n".join(_verdicts(results)))
@@ -844,26 +774,13 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         default=MEMBERSHIPS,
         help="organisations the measured member belongs to (default %(default)s; at least 7)",
     )
-    parser.add_argument(
-        "--databases",
-        default=",".join(DATABASES),
-        help="comma-separated, among sqlite and postgresql (default %(default)s)",
+    add_database_options(
+        parser,
+        quick=QUICK,
+        seed=DEFAULT_SEED,
+        country=DEFAULT_COUNTRY,
+        postgres=("EGIDE_ACCESS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"a smoke run: {QUICK['actors']} actors, {QUICK['relationships']} relationships, "
-        f"{QUICK['runs']} runs; writes RESULTS.md only if --output is given",
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed (default %(default)s)")
-    parser.add_argument("--country", default=DEFAULT_COUNTRY, help="the map's country code (default %(default)s)")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("EGIDE_ACCESS_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="a throwaway database, dropped and created again (its name must contain 'bench'; "
-        "default %(default)s, or $EGIDE_ACCESS_BENCH_POSTGRES_URL)",
-    )
-    parser.add_argument("--output", type=Path, help=f"the results file (default {RESULTS.relative_to(PROJECT_DIR)})")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -876,24 +793,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         help="also write the plans of the map selector's and country_summaries' queries, per user, into this "
         "folder (EXPLAIN ANALYZE on PostgreSQL, EXPLAIN QUERY PLAN on SQLite)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and the database")
-    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
-    parser.add_argument("--file", help=argparse.SUPPRESS)
-    parser.add_argument("--expected", help=argparse.SUPPRESS)
-    parser.add_argument("--json", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    add_child_options(parser)
     args = parser.parse_args(argv)
     defaults = (
         QUICK
         if args.quick
         else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 15, "warmup": 2}
     )
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.country = args.country.upper()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    complete_options(parser, args, defaults)
     if not 7 <= args.memberships <= args.organisations:
         parser.error("--memberships must be at least 7 and at most --organisations")
     return args
@@ -904,10 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.child:
         return child(args)
-    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
-    unknown = [name for name in databases if name not in DATABASES]
-    if unknown:
-        raise SystemExit(f"unknown database(s) {', '.join(unknown)}; choose among {', '.join(DATABASES)}")
+    databases = databases_asked(args.databases)
     print(f"generating {args.actors} actors and {args.relationships} relationships (seed {args.seed})", flush=True)
     generated = generate_map(actors=args.actors, relationships=args.relationships, seed=args.seed, country=args.country)
     work = Path(tempfile.mkdtemp(prefix="egide-access-"))
@@ -921,19 +825,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         results = []
         for database in databases:
-            before = os.getloadavg()[0]
-            results.append(_run_child(database, args, zip_path, expected_path))
-            results[-1].load = (before, os.getloadavg()[0])
+            result, load = under_load(functools.partial(_run_child, database, args, zip_path, expected_path))
+            result.load = load
+            results.append(result)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print_table(results)
     if any(result.failed for result in results):
         print("\nnot written: a run failed (see its output above)", file=sys.stderr)
         return 1
-    output = args.output or (None if args.quick else RESULTS)
-    if output is not None:
-        write_results(render_section(results, args=args, argv=argv), output, start=START_MARKER, end=END_MARKER)
-        print(f"\nwritten to {output}")
+    write_section(args, lambda: render_section(results, args=args, argv=argv), start=START_MARKER, end=END_MARKER)
     return 0
 
 

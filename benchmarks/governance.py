@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime
+import functools
 import gc
 import io
 import itertools
@@ -37,7 +38,6 @@ import platform
 import pstats
 import random
 import resource
-import shlex
 import statistics
 import sys
 import time
@@ -47,6 +47,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import (
+    command_line,
+    cores,
+    cpu_and_memory,
+    now_utc,
+    operating_system,
+    times,
+    under_load,
+    write_section,
+)
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, MONTH, YEAR, FuzzyDate
 from egide.governance.engine import run
@@ -54,9 +64,6 @@ from egide.governance.findings import Finding
 from egide.governance.graph import CHAIN_TYPES, REPORTING_TYPES, Edge, Graph, Node
 from egide.governance.rules import RULES, Rule
 
-BENCHMARKS_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCHMARKS_DIR.parent
-RESULTS = BENCHMARKS_DIR / "RESULTS.md"
 START_MARKER = "<!-- governance-benchmark:start -->"
 END_MARKER = "<!-- governance-benchmark:end -->"
 
@@ -1109,19 +1116,7 @@ def measure(
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
-                break
-    except OSError:
-        pass
+    cpu, memory = cpu_and_memory()
     caches = []
     for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
         try:
@@ -1135,24 +1130,11 @@ def machine() -> dict[str, str]:
     return {
         "CPU": cpu,
         "caches (seen by one core)": ", ".join(caches),
-        "cores": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
+        "cores": cores(),
         "memory": memory,
-        "OS": f"{platform.system()} {platform.release()}",
+        "OS": operating_system(),
         "Python": f"{platform.python_version()} ({platform.python_implementation()})",
     }
-
-
-def _command_line(argv: Sequence[str]) -> str:
-    executable = Path(sys.executable)
-    try:
-        shown = (
-            str(executable.relative_to(PROJECT_DIR))
-            if not executable.is_symlink()
-            else str(Path(os.path.relpath(executable, PROJECT_DIR)))
-        )
-    except ValueError:
-        shown = "python"
-    return shlex.join([shown, os.path.relpath(Path(__file__), PROJECT_DIR), *argv])
 
 
 def _ms(seconds: float) -> str:
@@ -1232,7 +1214,7 @@ def verdicts(results: list[SizeResult]) -> tuple[str, str]:
 
 
 def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argparse.Namespace) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = now_utc()
     info = machine()
     time_verdict, growth_verdict = verdicts(results)
     sizes = [result.actors for result in results]
@@ -1240,7 +1222,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
         START_MARKER,
         "## Governance rules engine at scale",
         "",
-        f"Measured on {now} with `{_command_line(argv)}` (from the project folder).",
+        f"Measured on {now} with `{command_line(__file__, argv)}` (from the project folder).",
         "",
         f"**What is measured**: `egide.governance.engine.run(graph, as_of={args.as_of.isoformat()})`: the graph as "
         f"of the date, then the {len(RULES)} rules of `egide.governance.rules.RULES` with their default parameters, "
@@ -1413,26 +1395,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
 
 
 def _times(count: int) -> str:
-    return {0: "not at all", 1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def write_results(section: str, path: Path, *, start: str = START_MARKER, end: str = END_MARKER) -> None:
-    """Replace this script's section of RESULTS.md (between its markers), keeping every other section; the file
-    is read just before it is written, as other scripts write their own sections too."""
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if start in text and end in text:
-            before, rest = text.split(start, 1)
-            _, after = rest.split(end, 1)
-            text = before + section.rstrip("\n") + after
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = (
-            "# Benchmark results\n\nFigures written by the scripts in `benchmarks/` (see README.md there).\n\n"
-            + section
-        )
-    path.write_text(text, encoding="utf-8")
+    return "not at all" if count == 0 else times(count)
 
 
 def print_result(result: SizeResult, previous: SizeResult | None) -> None:
@@ -1484,17 +1447,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     results: list[SizeResult] = []
     for actors in args.size_list:
-        load = os.getloadavg()[0]
-        result = measure(
-            actors,
-            per_actor=args.per_actor,
-            seed=args.seed,
-            as_of=args.as_of,
-            runs=runs_for(actors, args.runs),
-            warmup=args.warmup,
-            profile=args.profile,
+        result, load = under_load(
+            functools.partial(
+                measure,
+                actors,
+                per_actor=args.per_actor,
+                seed=args.seed,
+                as_of=args.as_of,
+                runs=runs_for(actors, args.runs),
+                warmup=args.warmup,
+                profile=args.profile,
+            )
         )
-        result.load = (load, os.getloadavg()[0])
+        result.load = load
         print_result(result, results[-1] if results else None)
         results.append(result)
     time_verdict, growth_verdict = verdicts(results)
@@ -1504,10 +1469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         silent = [rule.code for rule in RULES if not result.by_rule.get(rule.code)]
         if silent:
             print(f"rules without findings at {result.actors:,} actors: {', '.join(silent)}")
-    output = args.output or (None if args.quick else RESULTS)
-    if output is not None:
-        write_results(render_section(results, argv=argv, args=args), output)
-        print(f"\nwritten to {output}")
+    write_section(args, lambda: render_section(results, argv=argv, args=args), start=START_MARKER, end=END_MARKER)
     return 0
 
 

@@ -18,22 +18,15 @@ relationships. Run `python benchmarks/run.py --help` for the options; benchmarks
 from __future__ import annotations
 
 import argparse
-import cProfile
-import datetime
+import functools
 import gzip
 import inspect
-import io
 import json
 import math
 import os
-import platform
-import pstats
 import secrets
-import shlex
 import shutil
-import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,20 +34,39 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCHMARKS_DIR.parent
-RESULTS = BENCHMARKS_DIR / "RESULTS.md"
 START_MARKER = "<!-- map-benchmark:start -->"
 END_MARKER = "<!-- map-benchmark:end -->"
-DATABASES = ("sqlite", "postgresql")
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/egide_bench"
 MAP_AIM = 0.5
 PAGE_AIM = 1.0
 QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
+from common import (  # noqa: E402
+    add_child_options,
+    add_database_options,
+    command_line,
+    complete_options,
+    database_title,
+    databases_asked,
+    in_child,
+    load_sentence,
+    machine_line,
+    migrate,
+    ms,
+    now_utc,
+    profile,
+    run_child,
+    setup_django,
+    size_text,
+    slug,
+    timed,
+    times,
+    under_load,
+    write_section,
+)
 from generate import (  # noqa: E402
     DEFAULT_ACTORS,
     DEFAULT_COUNTRY,
@@ -139,82 +151,29 @@ class DatabaseResult:
 # ------------------------------------------------------------------------------------------ the child process
 
 
-def _child_environment(database: str, database_url: str, data_dir: Path) -> dict[str, str]:
-    """Production-like settings: DEBUG off (no query log, no template debug), plain HTTP for the test client."""
-    return {
-        "DJANGO_SETTINGS_MODULE": "egide.settings",
-        "DATABASE_URL": database_url,
-        "EGIDE_DATA_DIR": str(data_dir),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "HTTPS": "false",
-        "LOG_LEVEL": "ERROR",
-    }
-
-
-def _egide_command() -> list[str]:
-    script = Path(sys.executable).with_name("egide")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "egide.cli"]
-
-
-def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    value = call()
-    return time.perf_counter() - started, value
-
-
 def child(args: argparse.Namespace) -> int:
     """Runs in its own process: migrate, import, measure; writes a DatabaseResult as JSON to args.json."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"egide-bench-{args.child}-"))
-    (data_dir / "static").mkdir()  # STATIC_ROOT, which WhiteNoise expects to exist
-    database_url = args.database_url or f"sqlite:///{data_dir / 'egide.sqlite3'}"
-    os.environ.update(_child_environment(args.child, database_url, data_dir))
     result = DatabaseResult(database=args.child)
-    try:
+
+    def work() -> None:
         print(f"[{args.child}] egide migrate", flush=True)
-        migrate_seconds, _ = _timed(
-            lambda: subprocess.run([*_egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
-        )
-        result.migrate_seconds = migrate_seconds
+        result.migrate_seconds, _ = timed(migrate)
         _measure(args, result)
-    finally:
-        if not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
-    return 0
+
+    return in_child(args, f"egide-bench-{args.child}-", result, work)
 
 
 def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
-    import django
-
-    django.setup()
+    result.version = setup_django()
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
 
     from egide.actors import selectors
     from egide.actors.documents import read_map_file
     from egide.actors.importer import ImportReport, country_map_import
     from egide.actors.models import Actor, Citation, Relationship, Source
-
-    # The real static storage needs `collectstatic` (and every file it names); the plain one serves the same
-    # pages with the same template work, which is what is measured here.
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            result.version = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            result.version = f"SQLite {cursor.fetchone()[0]}"
 
     user, organisation = _benchmark_user()
     country = args.country
@@ -231,14 +190,14 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counter):
-            seconds, report = _timed(call)
+            seconds, report = timed(call)
         return seconds, report, count
 
     def report_dict(report: ImportReport) -> dict[str, int]:
         return asdict(report)
 
     print(f"[{args.child}] cold import of {filename}", flush=True)
-    read_seconds, tables = _timed(lambda: read_map_file(data, filename=filename))
+    read_seconds, tables = timed(lambda: read_map_file(data, filename=filename))
     # The import may come to take the owner organisation of what it writes.
     owner = {"owner": organisation} if "owner" in inspect.signature(country_map_import).parameters else {}
     import_seconds, report, queries = counted(
@@ -250,7 +209,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
     assert report.citations_created == expected["citations"], report
 
     print(f"[{args.child}] re-import of the same file", flush=True)
-    reread_seconds, tables = _timed(lambda: read_map_file(data, filename=filename))
+    reread_seconds, tables = timed(lambda: read_map_file(data, filename=filename))
     reimport_seconds, again, requeries = counted(
         lambda: country_map_import(user=user, country=country, tables=tables, **owner)
     )
@@ -324,8 +283,8 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
             size, gzip_size = len(content), len(gzip.compress(content, 6))
         result.timings.append(Timing(name, path, runs, size, gzip_size, len(captured), aim, note, sent_gzip=sent_gzip))
         if profile_dir is not None:
-            _profile(
-                profile_dir / f"{args.child}-{_slug(name)}.prof",
+            profile(
+                profile_dir / f"{args.child}-{slug(name)}.prof",
                 lambda path=path, headers=headers: client.get(path, headers=headers),  # type: ignore[misc]
             )
 
@@ -333,7 +292,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
     def selector() -> Any:
         return selectors.country_map(user=user, country=country)
 
-    runs = [_timed(selector)[0] for _ in range(args.runs)]
+    runs = [timed(selector)[0] for _ in range(args.runs)]
     with CaptureQueriesContext(connection) as captured:
         selector()
     result.timings.append(
@@ -391,7 +350,7 @@ def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
             )
         )
     return [
-        Timing(name, "(in-process call)", [_timed(call)[0] for _ in range(runs)], note=note)
+        Timing(name, "(in-process call)", [timed(call)[0] for _ in range(runs)], note=note)
         for name, call, note in steps
     ]
 
@@ -436,168 +395,26 @@ def _sample_actors(country: str) -> tuple[tuple[int, int], tuple[int, int]]:
     return (busiest[1], busiest[0]), (typical[1], typical[0])
 
 
-def _slug(name: str) -> str:
-    return "".join(letter if letter.isalnum() else "-" for letter in name.lower()).strip("-")
-
-
-def _profile(path: Path, call: Callable[[], Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    profiler = cProfile.Profile()
-    profiler.runcall(call)
-    profiler.dump_stats(path)
-    buffer = io.StringIO()
-    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(30)
-    path.with_suffix(".txt").write_text(buffer.getvalue(), encoding="utf-8")
-
-
 # ---------------------------------------------------------------------------------------- the parent process
 
 
-def _postgres_admin_url(url: str) -> tuple[str, str]:
-    """(a URL of the server's `postgres` database, the benchmark database's name)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name:
-        raise SystemExit(f"--postgres-url {url!r} names no database")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop and recreate {name!r}: the benchmark database's name must contain 'bench'")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def _recreate_postgres(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _postgres_admin_url(url)
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected_path: Path) -> DatabaseResult:
-    database_url = ""
-    if database == "postgresql":
-        try:
-            _recreate_postgres(args.postgres_url)
-        except Exception as error:  # any failure to reach the server: skip it, say why
-            print(f"[postgresql] skipped: {error}", flush=True)
-            return DatabaseResult(database=database, skipped=f"no PostgreSQL server answered: {error}")
-        database_url = args.postgres_url
-    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-        json_path = Path(handle.name)
-    command = [
-        sys.executable,
-        __file__,
-        "--child",
-        database,
-        "--file",
-        str(zip_path),
-        "--expected",
-        str(expected_path),
-        "--json",
-        str(json_path),
-        "--country",
-        args.country,
-        "--runs",
-        str(args.runs),
-        "--warmup",
-        str(args.warmup),
-        "--database-url",
-        database_url,
-    ]
+    options = ["--file", str(zip_path), "--expected", str(expected_path), "--country", args.country]
+    options += ["--runs", str(args.runs), "--warmup", str(args.warmup)]
     if args.profile:
-        command += ["--profile", str(args.profile.resolve())]
-    if args.keep:
-        command.append("--keep")
-    try:
-        completed = subprocess.run(command, check=False, cwd=PROJECT_DIR)
-        if completed.returncode != 0:
-            return DatabaseResult(database=database, failed=f"the child process exited with {completed.returncode}")
-        return DatabaseResult.from_json(json.loads(json_path.read_text(encoding="utf-8")))
-    finally:
-        json_path.unlink(missing_ok=True)
-        if database == "postgresql" and not args.keep:
-            _recreate_postgres(args.postgres_url, drop_only=True)
-
-
-def machine() -> dict[str, str]:
-    import django
-
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
-                break
-    except OSError:
-        pass
-    try:
-        import psycopg
-
-        psycopg_version = psycopg.__version__
-    except ImportError:
-        psycopg_version = "not installed"
-    return {
-        "CPU": cpu,
-        "cores": str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()),
-        "memory": memory,
-        "OS": f"{platform.system()} {platform.release()}",
-        "Python": platform.python_version(),
-        "Django": django.__version__,
-        "SQLite (Python's sqlite3)": sqlite3.sqlite_version,
-        "psycopg": psycopg_version,
-    }
-
-
-def _command_line(argv: Sequence[str]) -> str:
-    executable = Path(sys.executable)
-    try:
-        shown = (
-            str(executable.relative_to(PROJECT_DIR))
-            if not executable.is_symlink()
-            else str(Path(os.path.relpath(executable, PROJECT_DIR)))
-        )
-    except ValueError:
-        shown = "python"
-    script = os.path.relpath(Path(__file__), PROJECT_DIR)
-    return shlex.join([shown, script, *argv])
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
-
-
-def _size(size: int) -> str:
-    if not size:
-        return "—"
-    if size >= 2**20:
-        return f"{size / 2**20:.2f} MB"
-    return f"{size / 1024:.1f} kB"
+        options += ["--profile", str(args.profile.resolve())]
+    return run_child(__file__, database, args, options, empty=DatabaseResult, from_json=DatabaseResult.from_json)
 
 
 def _verdict(timing: Timing) -> str:
     if timing.aim is None:
         return ""
-    aim = f"< {_ms(timing.aim)}"
+    aim = f"< {ms(timing.aim)}"
     if timing.p95 < timing.aim:
         return f"{aim}: **met** (median and p95)"
     if timing.median < timing.aim:
         return f"{aim}: met by the median, **not** by p95"
     return f"{aim}: **missed** ({timing.median / timing.aim:.1f}× the aim)"
-
-
-def _times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def _title(database: str) -> str:
-    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(database, database)
 
 
 def _verdicts(results: list[DatabaseResult]) -> list[str]:
@@ -608,7 +425,7 @@ def _verdicts(results: list[DatabaseResult]) -> list[str]:
             continue
         by_name = {timing.name: timing for timing in result.timings}
         verdicts = [
-            f"{timing.name} {_ms(timing.median)} (p95 {_ms(timing.p95)}): "
+            f"{timing.name} {ms(timing.median)} (p95 {ms(timing.p95)}): "
             + (
                 "met"
                 if timing.p95 < timing.aim
@@ -619,25 +436,25 @@ def _verdicts(results: list[DatabaseResult]) -> list[str]:
             for timing in result.timings
             if timing.aim is not None
         ]
-        line = f"- **{_title(result.database)}**: " + "; ".join(verdicts) + "."
+        line = f"- **{database_title(result.database)}**: " + "; ".join(verdicts) + "."
         plain, compressed = by_name.get("map data (API)"), by_name.get("map data (API), gzip")
         if plain is not None and SELECTOR_STEP in by_name and ENCODING_STEP in by_name:
             selector, encoding = by_name[SELECTOR_STEP].median, by_name[ENCODING_STEP].median
             line += (
-                f" Of the map request's {_ms(plain.median)} (median, uncompressed), measured separately "
-                f"in-process: the selector {_ms(selector)}, the JSON encoding {_ms(encoding)}; the rest is the "
+                f" Of the map request's {ms(plain.median)} (median, uncompressed), measured separately "
+                f"in-process: the selector {ms(selector)}, the JSON encoding {ms(encoding)}; the rest is the "
                 "request's own handling and garbage collection."
             )
             if compressed is not None and GZIP_STEP in by_name:
                 line += (
-                    f" With `Accept-Encoding: gzip` it takes {_ms(compressed.median)}, of which the compression "
-                    f"{_ms(by_name[GZIP_STEP].median)}, and sends {_size(compressed.gzip_size)} instead of "
-                    f"{_size(compressed.size)}."
+                    f" With `Accept-Encoding: gzip` it takes {ms(compressed.median)}, of which the compression "
+                    f"{ms(by_name[GZIP_STEP].median)}, and sends {size_text(compressed.gzip_size)} instead of "
+                    f"{size_text(compressed.size)}."
                 )
         if VALIDATION_STEP in by_name:
             line += (
                 f" Validating the map against `MapOut`, which the request no longer does, would add "
-                f"{_ms(by_name[VALIDATION_STEP].median)}."
+                f"{ms(by_name[VALIDATION_STEP].median)}."
             )
         lines += [line]
     return [*lines, ""] if lines else []
@@ -652,14 +469,14 @@ def render_section(
     generate_seconds: float,
     zip_size: int,
 ) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    now = now_utc()
     summary = generated.summary()
     regions = sum(1 for row in generated.actors if row["reference"].startswith("PREF-"))
     lines = [
         START_MARKER,
         "## Map, country page, import and export at scale",
         "",
-        f"Measured on {now} with `{_command_line(argv)}` (from the project folder; `make benchmark` runs the "
+        f"Measured on {now} with `{command_line(__file__, argv)}` (from the project folder; `make benchmark` runs the "
         "same with the default sizes).",
         "",
         f"**Data**: a synthetic map generated by `benchmarks/generate.py` (seed {args.seed}, country "
@@ -668,13 +485,13 @@ def render_section(
         f"districts and communes), **{len(generated.relationships):,} relationships** of {len(summary['types'])} "
         "types, "
         f"{generated.citation_count():,} citations of {len(generated.cited_sources())} sources; the ZIP of CSVs "
-        f"is {_size(zip_size)} (generated in {generate_seconds:.1f} s).",
+        f"is {size_text(zip_size)} (generated in {generate_seconds:.1f} s).",
         "",
         "**Method**: one child process per database, with its own temporary data folder and database, "
         "`DEBUG=false`, `egide migrate`, then `django.test.Client` signed in as an editor of an organisation "
         "(not a superuser: the visibility rules apply; no network, no web server: the figures are Django's "
         "own time per request, middleware included). Each request is made "
-        f"{_times(args.warmup)} to warm up, then timed {args.runs} times; p95 is by nearest rank. The SQL "
+        f"{times(args.warmup)} to warm up, then timed {args.runs} times; p95 is by nearest rank. The SQL "
         "queries are counted on one more request. Sizes are of the uncompressed body, with the gzip size in "
         "brackets: for the map data requested with `Accept-Encoding: gzip`, the body Égide actually sent (the "
         "map endpoint compresses its own response when the client accepts it); for the other responses, which "
@@ -682,19 +499,15 @@ def render_section(
         "breakdown rows are in-process calls on the selector's result, not requests. On PostgreSQL the tables "
         "are analysed after the import (autovacuum would do it within a minute).",
         "",
-        "**Machine**: "
-        + "; ".join(
-            [f"{name} {value}" for name, value in machine().items()]
-            + [result.version for result in results if result.database == "postgresql" and result.version]
-        ),
+        machine_line(result.version for result in results if result.database == "postgresql" and result.version),
         "",
-        f"**Aims** at 5,000 actors / 25,000 relationships: map data under {_ms(MAP_AIM)}, country page under "
-        f"{_ms(PAGE_AIM)}.",
+        f"**Aims** at 5,000 actors / 25,000 relationships: map data under {ms(MAP_AIM)}, country page under "
+        f"{ms(PAGE_AIM)}.",
         "",
         *_verdicts(results),
     ]
     for result in results:
-        title = _title(result.database)
+        title = database_title(result.database)
         lines.append(f"### {title}" + (f" ({result.version})" if result.version else ""))
         lines.append("")
         if result.skipped:
@@ -704,8 +517,7 @@ def render_section(
         assert imports is not None
         created = imports.report
         lines += [
-            f"Load average (1 min) {result.load[0]:.1f} before the run, {result.load[1]:.1f} after, on "
-            f"{os.cpu_count()} CPU(s)"
+            load_sentence(result.load)
             + (
                 ": above the CPU count, other work competed for the processor and the figures are pessimistic."
                 if max(result.load) > (os.cpu_count() or 1)
@@ -714,12 +526,12 @@ def render_section(
             "",
             "| measurement | median | p95 | fastest | size (gzip) | SQL queries | aim |",
             "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-            f"| CSV import into an empty country (read {_ms(imports.read_seconds)} + import "
-            f"{_ms(imports.import_seconds)}) | {_ms(imports.total)} | | | {_size(zip_size)} | {imports.queries:,} | "
+            f"| CSV import into an empty country (read {ms(imports.read_seconds)} + import "
+            f"{ms(imports.import_seconds)}) | {ms(imports.total)} | | | {size_text(zip_size)} | {imports.queries:,} | "
             f"{created['actors_created']:,} actors, {created['relationships_created']:,} relationships, "
             f"{created['sources_created']:,} sources, {created['citations_created']:,} citations created |",
-            f"| CSV re-import of the same file (read {_ms(imports.reimport_read_seconds)} + import "
-            f"{_ms(imports.reimport_seconds)}) | {_ms(imports.reimport_total)} | | | {_size(zip_size)} | "
+            f"| CSV re-import of the same file (read {ms(imports.reimport_read_seconds)} + import "
+            f"{ms(imports.reimport_seconds)}) | {ms(imports.reimport_total)} | | | {size_text(zip_size)} | "
             f"{imports.reimport_queries:,} | nothing changed (checked) |",
         ]
         for timing in result.timings:
@@ -729,32 +541,14 @@ def render_section(
             size = "—"
             if timing.size:
                 sent = " sent" if timing.sent_gzip else ""
-                size = f"{_size(timing.size)} ({_size(timing.gzip_size)}{sent})"
+                size = f"{size_text(timing.size)} ({size_text(timing.gzip_size)}{sent})"
             lines.append(
-                f"| {label} | {_ms(timing.median)} | {_ms(timing.p95)} | {_ms(timing.fastest)} | {size} | "
+                f"| {label} | {ms(timing.median)} | {ms(timing.p95)} | {ms(timing.fastest)} | {size} | "
                 f"{timing.queries} | {_verdict(timing)} |"
             )
         lines.append("")
     lines.append(END_MARKER)
     return "\n".join(lines) + "\n"
-
-
-def write_results(section: str, path: Path, *, start: str = START_MARKER, end: str = END_MARKER) -> None:
-    """Replace a script's section of RESULTS.md (between its markers), keeping whatever other sections it holds."""
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        if start in text and end in text:
-            before, rest = text.split(start, 1)
-            _, after = rest.split(end, 1)
-            text = before + section.rstrip("\n") + after
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = (
-            "# Benchmark results\n\nFigures written by the scripts in `benchmarks/` (see README.md there).\n\n"
-            + section
-        )
-    path.write_text(text, encoding="utf-8")
 
 
 def print_table(results: list[DatabaseResult]) -> None:
@@ -764,16 +558,16 @@ def print_table(results: list[DatabaseResult]) -> None:
             print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
             continue
         if result.imports:
-            print(f"  {'CSV import, cold':44} {_ms(result.imports.total):>10}   queries {result.imports.queries}")
+            print(f"  {'CSV import, cold':44} {ms(result.imports.total):>10}   queries {result.imports.queries}")
             print(
-                f"  {'CSV re-import (nothing changed)':44} {_ms(result.imports.reimport_total):>10}   "
+                f"  {'CSV re-import (nothing changed)':44} {ms(result.imports.reimport_total):>10}   "
                 f"queries {result.imports.reimport_queries}"
             )
         for timing in result.timings:
-            sent = f" ({_size(timing.gzip_size)} sent)" if timing.sent_gzip else ""
+            sent = f" ({size_text(timing.gzip_size)} sent)" if timing.sent_gzip else ""
             print(
-                f"  {timing.name[:44]:44} {_ms(timing.median):>10} p95 {_ms(timing.p95):>10}  "
-                f"{_size(timing.size):>9}{sent}  queries {timing.queries:>3}  {_verdict(timing)}"
+                f"  {timing.name[:44]:44} {ms(timing.median):>10} p95 {ms(timing.p95):>10}  "
+                f"{size_text(timing.size):>9}{sent}  queries {timing.queries:>3}  {_verdict(timing)}"
             )
 
 
@@ -785,50 +579,26 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, help="timed runs per request (default 20)")
     parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
-    parser.add_argument(
-        "--databases",
-        default=",".join(DATABASES),
-        help="comma-separated, among sqlite and postgresql (default %(default)s)",
+    add_database_options(
+        parser,
+        quick=QUICK,
+        seed=DEFAULT_SEED,
+        country=DEFAULT_COUNTRY,
+        postgres=("EGIDE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
     )
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help=f"a smoke run: {QUICK['actors']} actors, {QUICK['relationships']} relationships, "
-        f"{QUICK['runs']} runs; writes RESULTS.md only if --output is given",
-    )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed (default %(default)s)")
-    parser.add_argument("--country", default=DEFAULT_COUNTRY, help="the map's country code (default %(default)s)")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("EGIDE_BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
-        help="a throwaway database, dropped and created again (its name must contain 'bench'; "
-        "default %(default)s, or $EGIDE_BENCH_POSTGRES_URL)",
-    )
-    parser.add_argument("--output", type=Path, help=f"the results file (default {RESULTS.relative_to(PROJECT_DIR)})")
     parser.add_argument(
         "--profile",
         type=Path,
         help="also profile one request of each kind with cProfile into this folder (.prof and .txt)",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and the database")
-    # Internal: the child process's arguments.
-    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
-    parser.add_argument("--file", help=argparse.SUPPRESS)
-    parser.add_argument("--expected", help=argparse.SUPPRESS)
-    parser.add_argument("--json", help=argparse.SUPPRESS)
-    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+    add_child_options(parser)
     args = parser.parse_args(argv)
     defaults = (
         QUICK
         if args.quick
         else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 20, "warmup": 2}
     )
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.country = args.country.upper()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    complete_options(parser, args, defaults)
     return args
 
 
@@ -837,13 +607,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     if args.child:
         return child(args)
-    databases = [name.strip() for name in args.databases.split(",") if name.strip()]
-    unknown = [name for name in databases if name not in DATABASES]
-    if unknown:
-        raise SystemExit(f"unknown database(s) {', '.join(unknown)}; choose among {', '.join(DATABASES)}")
+    databases = databases_asked(args.databases)
 
     print(f"generating {args.actors} actors and {args.relationships} relationships (seed {args.seed})", flush=True)
-    generate_seconds, generated = _timed(
+    generate_seconds, generated = timed(
         lambda: generate_map(actors=args.actors, relationships=args.relationships, seed=args.seed, country=args.country)
     )
     work = Path(tempfile.mkdtemp(prefix="egide-bench-"))
@@ -864,9 +631,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         results = []
         for database in databases:
-            before = os.getloadavg()[0]
-            results.append(_run_child(database, args, zip_path, expected_path))
-            results[-1].load = (before, os.getloadavg()[0])
+            result, load = under_load(functools.partial(_run_child, database, args, zip_path, expected_path))
+            result.load = load
+            results.append(result)
         zip_size = zip_path.stat().st_size
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -874,13 +641,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(result.failed for result in results):
         print("\nnot written: a run failed (see its output above)", file=sys.stderr)
         return 1
-    output = args.output or (None if args.quick else RESULTS)
-    if output is not None:
-        section = render_section(
+    write_section(
+        args,
+        lambda: render_section(
             results, generated=generated, args=args, argv=argv, generate_seconds=generate_seconds, zip_size=zip_size
-        )
-        write_results(section, output)
-        print(f"\nwritten to {output}")
+        ),
+        start=START_MARKER,
+        end=END_MARKER,
+    )
     return 0
 
 

@@ -1,0 +1,433 @@
+"""What the benchmark scripts share: the machine's description, timing, formatting, the results file, the
+throwaway PostgreSQL database and the child processes that run/access.py start for each database.
+
+Nothing here imports Égide or Django at module level, so that governance.py (which needs no database) can use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import io
+import json
+import os
+import platform
+import pstats
+import secrets
+import shlex
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+BENCHMARKS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCHMARKS_DIR.parent
+RESULTS = BENCHMARKS_DIR / "RESULTS.md"
+DATABASES = ("sqlite", "postgresql")
+
+# ----------------------------------------------------------------------------------------------- the machine
+
+
+def cpu_and_memory() -> tuple[str, str]:
+    """The processor's model name and the memory installed, as /proc tells them (or what platform knows)."""
+    cpu = platform.processor() or platform.machine()
+    memory = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+                break
+    except OSError:
+        pass
+    return cpu, memory
+
+
+def cores() -> str:
+    """The cores this process may run on."""
+    return str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
+
+
+def operating_system() -> str:
+    return f"{platform.system()} {platform.release()}"
+
+
+def machine() -> dict[str, str]:
+    """The machine and the software versions that run/access.py measure with (Django's, SQLite's, psycopg's)."""
+    import django
+
+    cpu, memory = cpu_and_memory()
+    try:
+        import psycopg
+
+        psycopg_version = psycopg.__version__
+    except ImportError:
+        psycopg_version = "not installed"
+    return {
+        "CPU": cpu,
+        "cores": cores(),
+        "memory": memory,
+        "OS": operating_system(),
+        "Python": platform.python_version(),
+        "Django": django.__version__,
+        "SQLite (Python's sqlite3)": sqlite3.sqlite_version,
+        "psycopg": psycopg_version,
+    }
+
+
+def machine_line(postgres_versions: Iterable[str]) -> str:
+    """The results' **Machine** line of run/access.py: machine(), then the PostgreSQL server's version."""
+    return "**Machine**: " + "; ".join(
+        [f"{name} {value}" for name, value in machine().items()] + list(postgres_versions)
+    )
+
+
+def load_average() -> float:
+    """The 1-minute load average."""
+    return os.getloadavg()[0]
+
+
+def under_load[T](call: Callable[[], T]) -> tuple[T, tuple[float, float]]:
+    """What call returns, and the 1-minute load average before and after it."""
+    before = load_average()
+    value = call()
+    return value, (before, load_average())
+
+
+def load_sentence(load: tuple[float, float]) -> str:
+    """The start of a results line about the load during a run (the caller ends the sentence)."""
+    return f"Load average (1 min) {load[0]:.1f} before the run, {load[1]:.1f} after, on {os.cpu_count()} CPU(s)"
+
+
+# ------------------------------------------------------------------------------------------------- timing
+
+
+def timed[T](call: Callable[[], T]) -> tuple[float, T]:
+    """The wall-clock seconds a call takes, and what it returns."""
+    started = time.perf_counter()
+    value = call()
+    return time.perf_counter() - started, value
+
+
+def slug(name: str) -> str:
+    return "".join(letter if letter.isalnum() else "-" for letter in name.lower()).strip("-")
+
+
+def profile(path: Path, call: Callable[[], Any]) -> None:
+    """Profile one call with cProfile: its stats at path, and the top 30 by cumulative time beside it (.txt)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    profiler.dump_stats(path)
+    buffer = io.StringIO()
+    pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(30)
+    path.with_suffix(".txt").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------------- formatting
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def size_text(size: int) -> str:
+    """A size in bytes, in kB or MB ("—" for none)."""
+    if not size:
+        return "—"
+    if size >= 2**20:
+        return f"{size / 2**20:.2f} MB"
+    return f"{size / 1024:.1f} kB"
+
+
+def times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def database_title(database: str) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(database, database)
+
+
+def now_utc() -> str:
+    """The date and time of a measurement, as the results give it."""
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def command_line(script: str, argv: Sequence[str]) -> str:
+    """A script's command line as typed from the project folder (the interpreter relative to it if it is in it)."""
+    executable = Path(sys.executable)
+    try:
+        shown = (
+            str(executable.relative_to(PROJECT_DIR))
+            if not executable.is_symlink()
+            else str(Path(os.path.relpath(executable, PROJECT_DIR)))
+        )
+    except ValueError:
+        shown = "python"
+    return shlex.join([shown, os.path.relpath(Path(script), PROJECT_DIR), *argv])
+
+
+# --------------------------------------------------------------------------------------- the results file
+
+
+def write_section(args: argparse.Namespace, render: Callable[[], str], *, start: str, end: str) -> None:
+    """Write the section that render makes to --output, or to RESULTS.md unless --quick."""
+    output = args.output or (None if args.quick else RESULTS)
+    if output is not None:
+        write_results(render(), output, start=start, end=end)
+        print(f"\nwritten to {output}")
+
+
+def write_results(section: str, path: Path, *, start: str, end: str) -> None:
+    """Replace a script's section of RESULTS.md (between its markers), keeping every other section; the file is
+    read just before it is written, as other scripts write their own sections too."""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if start in text and end in text:
+            before, rest = text.split(start, 1)
+            _, after = rest.split(end, 1)
+            text = before + section.rstrip("\n") + after
+        else:
+            text = text.rstrip("\n") + "\n\n" + section
+    else:
+        text = (
+            "# Benchmark results\n\nFigures written by the scripts in `benchmarks/` (see README.md there).\n\n"
+            + section
+        )
+    path.write_text(text, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------ options of the database benchmarks
+
+
+def add_database_options(
+    parser: argparse.ArgumentParser,
+    *,
+    quick: dict[str, int],
+    seed: int,
+    country: str,
+    postgres: tuple[str, str],
+) -> None:
+    """--databases, --quick, --seed, --country, --postgres-url and --output; postgres is (the environment
+    variable that may name the throwaway database, the default URL)."""
+    variable, default_url = postgres
+    parser.add_argument(
+        "--databases",
+        default=",".join(DATABASES),
+        help="comma-separated, among sqlite and postgresql (default %(default)s)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a smoke run: {quick['actors']} actors, {quick['relationships']} relationships, "
+        f"{quick['runs']} runs; writes RESULTS.md only if --output is given",
+    )
+    parser.add_argument("--seed", type=int, default=seed, help="the generator's seed (default %(default)s)")
+    parser.add_argument("--country", default=country, help="the map's country code (default %(default)s)")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(variable, default_url),
+        help="a throwaway database, dropped and created again (its name must contain 'bench'; "
+        f"default %(default)s, or ${variable})",
+    )
+    parser.add_argument("--output", type=Path, help=f"the results file (default {RESULTS.relative_to(PROJECT_DIR)})")
+
+
+def add_child_options(parser: argparse.ArgumentParser) -> None:
+    """--keep, and the child process's own (hidden) options."""
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folders and the database")
+    parser.add_argument("--child", choices=DATABASES, help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--expected", help=argparse.SUPPRESS)
+    parser.add_argument("--json", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+
+
+def complete_options(parser: argparse.ArgumentParser, args: argparse.Namespace, defaults: dict[str, int]) -> None:
+    """Fill the sizes and runs not given (from the quick or the full defaults) and check them."""
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.country = args.country.upper()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+
+def databases_asked(text: str) -> list[str]:
+    """The databases of --databases, checked."""
+    databases = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in databases if name not in DATABASES]
+    if unknown:
+        raise SystemExit(f"unknown database(s) {', '.join(unknown)}; choose among {', '.join(DATABASES)}")
+    return databases
+
+
+# ------------------------------------------------------------------------------ the throwaway PostgreSQL database
+
+
+def postgres_admin_url(url: str) -> tuple[str, str]:
+    """(a URL of the server's `postgres` database, the benchmark database's name)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        raise SystemExit(f"--postgres-url {url!r} names no database")
+    if "bench" not in name:
+        raise SystemExit(f"refusing to drop and recreate {name!r}: the benchmark database's name must contain 'bench'")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def recreate_postgres(url: str, *, drop_only: bool = False) -> None:
+    """Drop the benchmark database (its name must contain 'bench') and, unless drop_only, create it again."""
+    import psycopg
+    from psycopg import sql
+
+    admin, name = postgres_admin_url(url)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not drop_only:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+# ------------------------------------------------------------------------------------- the child processes
+
+
+def run_child[T](
+    script: str,
+    database: str,
+    args: argparse.Namespace,
+    options: list[str],
+    *,
+    empty: Callable[..., T],
+    from_json: Callable[[dict[str, Any]], T],
+) -> T:
+    """Run script as the child process for one database, with options (and --child, --json, --database-url and
+    --keep), and read the result it writes; on PostgreSQL, the throwaway database is created first and dropped
+    afterwards (unless --keep). empty(database=..., skipped=... or failed=...) stands for a run that did not
+    happen or failed."""
+    database_url = ""
+    if database == "postgresql":
+        try:
+            recreate_postgres(args.postgres_url)
+        except Exception as error:  # any failure to reach the server: skip it, say why
+            print(f"[postgresql] skipped: {error}", flush=True)
+            return empty(database=database, skipped=f"no PostgreSQL server answered: {error}")
+        database_url = args.postgres_url
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        json_path = Path(handle.name)
+    command = [
+        sys.executable,
+        script,
+        "--child",
+        database,
+        "--json",
+        str(json_path),
+        *options,
+        "--database-url",
+        database_url,
+    ]
+    if args.keep:
+        command.append("--keep")
+    try:
+        completed = subprocess.run(command, check=False, cwd=PROJECT_DIR)
+        if completed.returncode != 0:
+            return empty(database=database, failed=f"the child process exited with {completed.returncode}")
+        return from_json(json.loads(json_path.read_text(encoding="utf-8")))
+    finally:
+        json_path.unlink(missing_ok=True)
+        if database == "postgresql" and not args.keep:
+            recreate_postgres(args.postgres_url, drop_only=True)
+
+
+def child_environment(database_url: str, data_dir: Path) -> dict[str, str]:
+    """Production-like settings: DEBUG off (no query log, no template debug), plain HTTP for the test client."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "egide.settings",
+        "DATABASE_URL": database_url,
+        "EGIDE_DATA_DIR": str(data_dir),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "HTTPS": "false",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def enter_child(prefix: str, database_url: str) -> Path:
+    """In a child process: a temporary data folder (SQLite's database in it unless database_url names one) and
+    the settings of child_environment in os.environ. Returns the folder."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    (data_dir / "static").mkdir()  # STATIC_ROOT, which WhiteNoise expects to exist
+    os.environ.update(child_environment(database_url or f"sqlite:///{data_dir / 'egide.sqlite3'}", data_dir))
+    return data_dir
+
+
+def in_child(args: argparse.Namespace, prefix: str, result: Any, work: Callable[[], None]) -> int:
+    """The child process's run: enter_child, then work (which migrates and measures into result, a dataclass);
+    the data folder is removed afterwards unless --keep, and the result written as JSON to --json."""
+    data_dir = enter_child(prefix, args.database_url)
+    try:
+        work()
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        else:
+            print(f"[{args.child}] kept {data_dir}", flush=True)
+    Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
+    return 0
+
+
+def egide_command() -> list[str]:
+    script = Path(sys.executable).with_name("egide")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "egide.cli"]
+
+
+def migrate() -> None:
+    """`egide migrate`, quietly, with the child's settings."""
+    subprocess.run([*egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
+
+
+def setup_django() -> str:
+    """In a child process, after migrate: django.setup() with the plain static storage; returns the database's
+    version."""
+    import django
+
+    django.setup()
+    # The real static storage needs `collectstatic` (and every file it names); the plain one serves the same
+    # pages with the same template work, which is what is measured here.
+    plain_static_storage()
+    return database_version()
+
+
+def plain_static_storage() -> None:
+    """The plain static storage instead of the real one, which needs `collectstatic`."""
+    from django.test.utils import override_settings
+
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+
+def database_version() -> str:
+    """The database server's name and version, such as "PostgreSQL 16.4"."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+        cursor.execute("select sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
