@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.audit.display import change_rows
 from egide.audit.models import AuditEvent, action_label
+from egide.core.admin import ReadOnlyAdmin
 
 
 class ActionFilter(admin.SimpleListFilter):
@@ -25,7 +26,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_display = [
         "created_at",
@@ -73,12 +74,3 @@ class AuditEventAdmin(admin.ModelAdmin):
             _("after"),
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
