@@ -104,3 +104,135 @@ class AccessProperties(TestCase):
             assert {node["reference"] for node in nodes} == expected[country], country
         counts = {summary.code: summary.actors for summary in selectors.country_summaries(user=user)}
         assert counts == {country: len(refs) for country, refs in expected.items() if refs}
+
+
+# --- History: what each reader sees of a record's audit events ---------------------------------------------------
+
+HISTORY_READERS = ("anonymous", "member", "superuser")
+histories = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=2),  # owner organisation from this change on
+        st.sampled_from(LEVELS),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=2)),  # then shared with this organisation
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def reads_history_in_full(
+    grants: list[tuple[int, str, list[str]]], superuser: bool, country: str, owners: set[int]
+) -> bool:
+    """The owner's members (now, or when the change was made) and staff read an event in full."""
+    covering = {organisation for organisation, _role, countries in grants if not countries or country in countries}
+    return superuser or bool(covering & owners)
+
+
+class HistoryProperties(TestCase):
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        grants=memberships,
+        reader=st.sampled_from(HISTORY_READERS),
+        country=st.sampled_from(COUNTRIES),
+        states=histories,
+        shared_now=st.lists(st.integers(min_value=0, max_value=2), max_size=2, unique=True),
+    )
+    def test_history_shows_each_reader_only_what_they_may_see(
+        self,
+        grants: list[tuple[int, str, list[str]]],
+        reader: str,
+        country: str,
+        states: list[tuple[int, str, int | None]],
+        shared_now: list[int],
+    ) -> None:
+        # Imported here so that this block stays apart from the rest of the file.
+        from django.contrib.auth.models import AnonymousUser
+
+        from egide.accounts.models import Confidentiality
+        from egide.audit.context import audit_context
+        from egide.audit.history import record_history_for
+        from egide.audit.services import audit_record, snapshot
+
+        organisations = [
+            Organisation.objects.create(
+                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
+            )
+            for index in range(3)
+        ]
+        writer = User.objects.create_user(username="writer")
+        grants = [] if reader != "member" else grants
+        superuser = reader == "superuser"
+        user: User | AnonymousUser = AnonymousUser()
+        if reader != "anonymous":
+            user = User.objects.create_user(username="reader", is_superuser=superuser)
+            for organisation, role, countries in grants:
+                Membership.objects.create(
+                    user=user, organisation=organisations[organisation], role=role, countries=countries
+                )
+        # Chronological expectations: (full, names shown, acronyms allowed) per event.
+        expected: list[tuple[bool, set[str]]] = []
+        final_owner = states[-1][0]
+        actor: Actor | None = None
+        with audit_context(ip="198.51.100.7", channel="web"):
+            for index, (owner, level, shared_with) in enumerate(states):
+                if actor is None:
+                    actor = Actor.objects.create(
+                        country=country,
+                        reference="H1",
+                        kind="police",
+                        family="security_providers",
+                        name_en="Name0",
+                        name_fr="Name0",
+                        owner=organisations[owner],
+                        confidentiality=level,
+                    )
+                    audit_record(user=writer, action="create", instance=actor, before=None, after=snapshot(actor))
+                else:
+                    before = snapshot(actor)
+                    actor.name_en = f"Name{index}"
+                    actor.owner = organisations[owner]
+                    actor.confidentiality = level
+                    actor.save()
+                    audit_record(user=writer, action="update", instance=actor, before=before, after=snapshot(actor))
+                full = reads_history_in_full(grants, superuser, country, {owner, final_owner})
+                names = set()
+                for step in (index - 1, index):
+                    if step < 0:
+                        continue
+                    step_owner, step_level, _shared = states[step]
+                    if full or may_read((country, step_owner, step_level, shared_now), grants, superuser):
+                        names.add(f"Name{step}")
+                expected.append((full, names))
+                if shared_with is not None:
+                    audit_record(
+                        user=writer,
+                        action="share",
+                        instance=actor,
+                        before=None,
+                        after={"organisation": f"ORG{shared_with}", "can_edit": False},
+                    )
+                    expected.append((full, set()))
+        assert actor is not None
+        for organisation in shared_now:
+            Share.objects.create(
+                content_type=ContentType.objects.get_for_model(Actor),
+                object_id=actor.pk,
+                organisation=organisations[organisation],
+                country=country,
+            )
+        if not may_read((country, final_owner, states[-1][1], shared_now), grants, superuser):
+            return  # the record's page answers "not found": no history to read
+
+        history = record_history_for(user=user, instance=actor)
+        assert len(history) == len(expected)
+        for entry, (full, names) in zip(history, reversed(expected), strict=True):
+            values = {value for row in entry.rows for value in (row.before, row.after) if value}
+            assert entry.full == full
+            assert (entry.username, entry.ip) == (("writer", "198.51.100.7") if full else ("", None))
+            assert {value for value in values if value.startswith("Name")} == names
+            if not full:
+                # No owner, level nor share; and nothing at all from a state the reader may not see.
+                assert not any("ORG" in value for value in values), values
+                assert not values & {str(label) for label in Confidentiality.labels}, values
+                assert bool(values) == bool(names), values
+                assert entry.channel == ""

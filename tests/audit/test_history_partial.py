@@ -1,22 +1,30 @@
 """The history partial that record pages include: readable changes, in English and French, escaped."""
 
 import re
+from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.utils import translation
 
 from egide.accounts.models import Membership
 from egide.actors.models import Actor
 from egide.audit.context import audit_context
+from egide.audit.history import history_entries
 from egide.audit.models import AuditEvent
 from egide.audit.selectors import record_history
 from egide.audit.services import audit_record, snapshot
 from tests.actors.html import table_rows, text
 from tests.audit.conftest import People, RecordFactory
 
+STAFF = User(username="staff-reader", is_superuser=True)
 
-def _render(events: object) -> str:
-    return Template('{% include "audit/_history.html" with events=history %}').render(Context({"history": events}))
+
+def _render(events: Iterable[AuditEvent]) -> str:
+    """The partial as platform staff read it: every event in full (tests/audit/test_history_visibility.py checks
+    what other readers see)."""
+    history = history_entries(user=STAFF, events=events)
+    return Template('{% include "audit/_history.html" with history=history %}').render(Context({"history": history}))
 
 
 def _edit(actor: Actor, **fields: object) -> AuditEvent:

@@ -1,32 +1,15 @@
-"""Platform staff manage organisations and memberships here; every change goes to the audit log."""
+"""Platform staff manage organisations, memberships, users and groups here; every change goes to the audit log."""
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from egide.accounts.models import Membership, Organisation
-from egide.audit.services import audit_record, snapshot
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
-        after = snapshot(obj)
-        if after != before:
-            audit_record(
-                user=request.user, action="update" if change else "create", instance=obj, before=before, after=after
-            )
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        audit_record(user=request.user, action="delete", instance=obj, before=snapshot(obj), after=None)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            self.delete_model(request, obj)
+from egide.core.admin import AuditedAdmin
 
 
 @admin.register(Organisation)
@@ -42,3 +25,18 @@ class MembershipAdmin(AuditedAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["user__username", "organisation__acronym"]
     autocomplete_fields = ["user", "organisation"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PlatformUserAdmin(AuditedAdmin, UserAdmin):
+    """Django's user admin, audited: promotions, demotions, groups, permissions and password changes."""
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        # Django's password page saves outside the admin's usual transaction: the change and its audit event
+        # are written together or not at all.
+        with transaction.atomic():
+            response: HttpResponse = super().user_change_password(request, id, form_url)
+        return response

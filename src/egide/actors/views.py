@@ -25,7 +25,7 @@ from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, Relat
 from egide.actors.importer import ImportRejected, country_map_import
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.tabular import TableError
-from egide.audit.selectors import record_history
+from egide.audit.history import record_history_for
 from egide.core import taxonomy
 from egide.core.reference import countries
 
@@ -227,7 +227,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
             "shares": access.record_shares(record=actor) if actor.pk in editable else [],
-            "history": record_history(instance=actor)[:50],
+            "history": record_history_for(user=request.user, instance=actor),
         },
     )
 

@@ -1,6 +1,7 @@
 """Showing what an audit event changed to people: field labels, readable values, never raw JSON."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +19,23 @@ from egide.audit.selectors import changes
 
 @dataclass(frozen=True, slots=True)
 class ChangeRow:
+    """One changed field. A value the reader may not see is empty and marked withheld."""
+
     field: str
     label: str
     before: str
     after: str
+    before_withheld: bool = False
+    after_withheld: bool = False
+
+    @property
+    def withheld(self) -> bool:
+        """Nothing of the value shows: only the field's name (a side the event does not have counts as withheld)."""
+        return self.before_withheld and self.after_withheld
+
+
+Shown = Callable[[str, str], bool]
+"""Whether the reader may see a field's value on one side ("before" or "after") of an event."""
 
 
 class Display:
@@ -74,10 +88,11 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field | 
     return field if isinstance(field, models.Field) else None
 
 
-def change_rows(event: AuditEvent, display: Display | None = None) -> list[ChangeRow]:
+def change_rows(event: AuditEvent, display: Display | None = None, shown: Shown | None = None) -> list[ChangeRow]:
     """The fields the event changed, labelled in the reader's language, with readable before and after values.
 
-    Pass one `Display` for a whole page, so that organisations' names are read once.
+    Pass one `Display` for a whole page, so that organisations' names are read once. `shown` withholds the values
+    the reader may not see (egide.audit.history decides); without it every value is shown.
     """
     display = display or Display()
     model = ContentType.objects.get_for_id(event.content_type_id).model_class()
@@ -85,5 +100,16 @@ def change_rows(event: AuditEvent, display: Display | None = None) -> list[Chang
     for name, before, after in changes(event):
         field = _model_field(model, name)
         label = str(capfirst(field.verbose_name)) if field is not None else name.replace("_", " ").capitalize()
-        rows.append(ChangeRow(name, label, display.scalar(field, before), display.scalar(field, after)))
+        before_withheld = shown is not None and not shown(name, "before")
+        after_withheld = shown is not None and not shown(name, "after")
+        rows.append(
+            ChangeRow(
+                name,
+                label,
+                "" if before_withheld else display.scalar(field, before),
+                "" if after_withheld else display.scalar(field, after),
+                before_withheld,
+                after_withheld,
+            )
+        )
     return rows

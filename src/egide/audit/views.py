@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from egide.accounts.models import Organisation
 from egide.audit import selectors
+from egide.audit.history import history_entries
 
 PAGE_SIZE = 50
 
@@ -37,6 +38,7 @@ def organisation_audit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "page": page,
+            "history": history_entries(user=request.user, events=page.object_list),
             "filters": filters,
             "action_choices": choices["actions"],
             "model_choices": choices["models"],

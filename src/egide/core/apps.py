@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "egide.core"
     label = "core"
     verbose_name = "Égide core"
+
+    def ready(self) -> None:
+        # The admin has loaded every app's admin module by now (it comes first in INSTALLED_APPS).
+        from django.contrib import admin
+
+        from egide.core.admin import audit_every_admin
+
+        audit_every_admin(admin.site)
