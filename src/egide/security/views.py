@@ -66,7 +66,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.method != "POST":
         return render(request, LOGIN_TEMPLATE, {"form": AuthenticationForm(request), "next": next_url})
-    username = request.POST.get("username", "")[:150]
+    # One name for the throttle, the record and the password check: see throttle.normalise_username.
+    username = throttle.normalise_username(request.POST.get("username", ""))
+    data = request.POST.copy()
+    data["username"] = username
     client = throttle.client_of(request)
     verdict = throttle.check(username=username, ip_address=client.ip_address)
     if verdict.locked_until is not None:
@@ -74,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form = AuthenticationForm(request, initial={"username": username})  # unbound: the password is not checked
         return _locked(request, LOGIN_TEMPLATE, {"form": form, "next": next_url}, verdict)
     throttle.pause(verdict)
-    form = AuthenticationForm(request, data=request.POST)
+    form = AuthenticationForm(request, data=data)
     if not form.is_valid():
         throttle.record(client, username, Outcome.WRONG_CREDENTIALS)
         after = throttle.check(username=username, ip_address=client.ip_address)
