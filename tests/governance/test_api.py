@@ -392,7 +392,7 @@ def test_a_decision_on_a_past_finding(clients: dict[str, Client], layered: dict[
 
 
 def test_a_personal_token_decides_without_a_session(layered: dict[str, Actor], member: User) -> None:
-    _record, secret = tokens.token_create(user=member, name="automation")
+    _record, secret = tokens.token_create(user=member, name="automation", by=member)
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         DECISIONS,

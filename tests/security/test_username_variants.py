@@ -3,10 +3,9 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import reverse
 
-from egide.security.models import LoginAttempt, Outcome
 from egide.security import throttle
+from egide.security.models import LoginAttempt, Outcome
 from tests.security.test_throttle import PASSWORD, fail, log_in, logged_in
 
 VARIANTS = [" ef-editor", "ef-editor ", "ef-editor\t", "\tef-editor\n", "ｅｆ-editor", "ｅｆ－ｅｄｉｔｏｒ\u3000"]
@@ -21,11 +20,12 @@ def ef_editor(db: None) -> User:
 def test_a_locked_username_stays_locked_whatever_its_spelling(ef_editor: User, variant: str) -> None:
     fail("ef-editor", 5, ip="10.0.0.1")
     # Another address, so that only the username's lock can refuse it.
-    response = log_in(variant, PASSWORD, ip="10.0.0.99")
+    client = Client()
+    response = log_in(variant, PASSWORD, ip="10.0.0.99", client=client)
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert not logged_in(response)
-    assert "_auth_user_id" not in Client().session
+    assert "_auth_user_id" not in client.session
     assert LoginAttempt.objects.order_by("-pk").first().outcome == Outcome.LOCKED  # type: ignore[union-attr]
 
 
