@@ -73,7 +73,10 @@ def test_findings_follow_the_readers_access(clients: dict[str, Client]) -> None:
     assert MANDATE in anonymous
     assert GUARD not in anonymous
     assert SECRET not in anonymous
-    assert anonymous <= outsider <= member
+    # Each reads the findings of the map they may see: without the hidden link, the police has no civilian chain.
+    assert "civilian-chain:POL" in outsider
+    assert "civilian-chain:POL" not in member
+    assert anonymous <= outsider <= member | {"civilian-chain:POL"}
 
 
 def test_a_finding_in_full(clients: dict[str, Client], layered: dict[str, Actor]) -> None:
