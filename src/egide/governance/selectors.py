@@ -108,10 +108,8 @@ class CountryFindings:
 
 
 def _visible_ids(user: AnyUser, country: str) -> tuple[set[int], set[int]]:
-    nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))  # type: ignore[arg-type]
-    edges = set(
-        map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True)  # type: ignore[arg-type]
-    )
+    nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))
+    edges = set(map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True))
     return nodes, edges
 
 
