@@ -2,6 +2,7 @@
 what each user can list, count and export equals what an independent reading of the rules says."""
 
 import json
+from dataclasses import replace
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +12,7 @@ from hypothesis.extra.django import TestCase
 
 from egide.accounts.models import Membership, Organisation, OrganisationType, Share
 from egide.actors import exporter, selectors
-from egide.actors.models import Actor
+from egide.actors.models import Actor, Relationship
 
 COUNTRIES = ("CF", "CD", "ML")
 LEVELS = ("public", "partners", "organisation", "restricted")
@@ -236,3 +237,120 @@ class HistoryProperties(TestCase):
                 assert not values & {str(label) for label in Confidentiality.labels}, values
                 assert bool(values) == bool(names), values
                 assert entry.channel == ""
+
+
+# --- Governance findings ---------------------------------------------------------------------------------------------
+
+FINDING_KINDS = (
+    ("ministry_of_interior", "management_oversight"),
+    ("police", "security_providers"),
+    ("armed_forces", "security_providers"),
+    ("civilian_intelligence", "security_providers"),
+    ("parliament", "supervisory_bodies"),
+)
+FINDING_TYPES = ("administers", "commands", "oversees")
+# The n-th actor is of the n-th kind (then round again): every map has a ministry, forces and a parliament to link.
+finding_actors = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=2),  # owner organisation
+        st.sampled_from(LEVELS),
+        st.lists(st.integers(min_value=0, max_value=2), max_size=1, unique=True),  # shared with
+    ),
+    min_size=3,
+    max_size=6,
+)
+finding_links = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=5),  # from (modulo the number of actors)
+        st.integers(min_value=0, max_value=5),  # to
+        st.sampled_from(FINDING_TYPES),
+        st.integers(min_value=0, max_value=2),  # owner organisation
+        st.sampled_from(LEVELS),
+    ),
+    max_size=8,
+)
+
+
+class FindingProperties(TestCase):
+    @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(grants=memberships, made=finding_actors, links=finding_links, superuser=st.booleans())
+    def test_findings_are_those_of_the_map_the_reader_may_see(
+        self,
+        grants: list[tuple[int, str, list[str]]],
+        made: list[tuple[int, str, list[int]]],
+        links: list[tuple[int, int, str, int, str]],
+        superuser: bool,
+    ) -> None:
+        """Whatever the hidden records, a reader's findings are exactly those of the records the rules let them
+        read: a hidden record can neither show a finding nor make one disappear."""
+        from egide.governance.engine import run
+        from egide.governance.graph import Graph
+        from egide.governance.selectors import country_findings, country_graph
+
+        organisations = [
+            Organisation.objects.create(
+                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
+            )
+            for index in range(3)
+        ]
+        user = User.objects.create_user(username="reader", is_superuser=superuser)
+        for organisation, role, countries in grants:
+            Membership.objects.create(
+                user=user, organisation=organisations[organisation], role=role, countries=countries
+            )
+        actor_type = ContentType.objects.get_for_model(Actor)
+        actors, readable_actors = [], set()
+        for index, (owner, level, shared_with) in enumerate(made):
+            kind, family = FINDING_KINDS[index % len(FINDING_KINDS)]
+            actor = Actor.objects.create(
+                country="CF",
+                reference=f"A{index}",
+                kind=kind,
+                family=family,
+                name_en=f"Actor {index}",
+                name_fr=f"Acteur {index}",
+                owner=organisations[owner],
+                confidentiality=level,
+            )
+            for organisation in shared_with:
+                Share.objects.create(
+                    content_type=actor_type, object_id=actor.pk, organisation=organisations[organisation], country="CF"
+                )
+            actors.append(actor)
+            if may_read(("CF", owner, level, shared_with), grants, superuser):
+                readable_actors.add(actor.pk)
+        readable_links = set()
+        for source, target, type_, owner, level in links:
+            source_actor, target_actor = actors[source % len(actors)], actors[target % len(actors)]
+            if source_actor.pk == target_actor.pk:
+                continue
+            relationship = Relationship.objects.create(
+                country="CF",
+                source=source_actor,
+                target=target_actor,
+                type=type_,
+                owner=organisations[owner],
+                confidentiality=level,
+            )
+            if (
+                may_read(("CF", owner, level, []), grants, superuser)
+                and {source_actor.pk, target_actor.pk} <= readable_actors
+            ):
+                readable_links.add(relationship.pk)
+
+        user = User.objects.get(pk=user.pk)
+        whole = country_graph(country="CF")
+        own = Graph.build(
+            [
+                node if node.parent in readable_actors or node.parent is None else replace(node, parent=None)
+                for node in whole.nodes.values()
+                if node.id in readable_actors
+            ],
+            [edge for edge in whole.edges if edge.id in readable_links],
+        )
+        expected = {item.key for item in run(own)}
+        shown = country_findings(user=user, country="CF")
+        assert {item.key for item in shown.findings} == expected
+        for item in shown.findings:
+            assert item.node_ids <= readable_actors, item.key
+            assert item.edge_ids <= readable_links, item.key

@@ -73,7 +73,10 @@ def test_findings_follow_the_readers_access(clients: dict[str, Client]) -> None:
     assert MANDATE in anonymous
     assert GUARD not in anonymous
     assert SECRET not in anonymous
-    assert anonymous <= outsider <= member
+    # Each reads the findings of the map they may see: without the hidden link, the police has no civilian chain.
+    assert "civilian-chain:POL" in outsider
+    assert "civilian-chain:POL" not in member
+    assert anonymous <= outsider <= member | {"civilian-chain:POL"}
 
 
 def test_a_finding_in_full(clients: dict[str, Client], layered: dict[str, Actor]) -> None:
@@ -392,7 +395,7 @@ def test_a_decision_on_a_past_finding(clients: dict[str, Client], layered: dict[
 
 
 def test_a_personal_token_decides_without_a_session(layered: dict[str, Actor], member: User) -> None:
-    _record, secret = tokens.token_create(user=member, name="automation")
+    _record, secret = tokens.token_create(user=member, name="automation", by=member)
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         DECISIONS,

@@ -46,7 +46,7 @@ def call(method: str, url: str, *, client: Client | None = None, token: str = ""
 
 
 def test_a_token_is_stored_only_as_its_digest(alice: User) -> None:
-    record, secret = tokens.token_create(user=alice, name="script")
+    record, secret = tokens.token_create(user=alice, name="script", by=alice)
     assert re.fullmatch(r"egide_[\w-]{43}", secret)
     record.refresh_from_db()
     assert record.digest == tokens.digest(secret)
@@ -58,7 +58,7 @@ def test_a_token_is_stored_only_as_its_digest(alice: User) -> None:
 
 
 def test_tokens_are_all_different(alice: User) -> None:
-    secrets = {tokens.token_create(user=alice, name=f"t{n}")[1] for n in range(20)}
+    secrets = {tokens.token_create(user=alice, name=f"t{n}", by=alice)[1] for n in range(20)}
     assert len(secrets) == 20
 
 
@@ -66,7 +66,7 @@ def test_tokens_are_all_different(alice: User) -> None:
 
 
 def test_a_token_reads_and_writes_with_its_owners_permissions(member: User, small_map: SmallMap) -> None:
-    _, secret = tokens.token_create(user=member, name="script")
+    _, secret = tokens.token_create(user=member, name="script", by=member)
     session = Client()
     session.force_login(member)
     for url in ["/api/v1/countries", "/api/v1/countries/CF/map", f"/api/v1/actors/{small_map.army.pk}"]:
@@ -81,7 +81,7 @@ def test_a_token_reads_and_writes_with_its_owners_permissions(member: User, smal
 
 
 def test_a_token_needs_no_csrf_token(member: User, small_map: SmallMap) -> None:
-    _, secret = tokens.token_create(user=member, name="script")
+    _, secret = tokens.token_create(user=member, name="script", by=member)
     response = call("delete", f"/api/v1/actors/{small_map.newspaper.pk}", token=secret)
     assert response.status_code == 204
     assert not Actor.objects.filter(pk=small_map.newspaper.pk).exists()
@@ -90,7 +90,7 @@ def test_a_token_needs_no_csrf_token(member: User, small_map: SmallMap) -> None:
 def test_a_token_has_exactly_the_sessions_rights(small_map: SmallMap) -> None:
     """Whatever the rules say of a user who belongs to no organisation, they say it for the token too."""
     loner = User.objects.create_user(username="loner", password=PASSWORD)
-    _, secret = tokens.token_create(user=loner, name="script")
+    _, secret = tokens.token_create(user=loner, name="script", by=loner)
     session = Client()
     session.force_login(loner)
     requests = [
@@ -119,14 +119,14 @@ def test_an_unknown_token_is_refused(member: User, small_map: SmallMap, method: 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_revoked_token_is_refused(member: User, small_map: SmallMap, method: str) -> None:
-    record, secret = tokens.token_create(user=member, name="script")
-    tokens.token_revoke(record)
+    record, secret = tokens.token_create(user=member, name="script", by=member)
+    tokens.token_revoke(token=record, by=member)
     response = call(method, "/api/v1/countries/CF/actors", token=secret, payload={"kind": "police", "name_en": "X"})
     assert response.status_code == 401
 
 
 def test_a_token_of_a_deactivated_user_is_refused(member: User, small_map: SmallMap) -> None:
-    _, secret = tokens.token_create(user=member, name="script")
+    _, secret = tokens.token_create(user=member, name="script", by=member)
     member.is_active = False
     member.save()
     assert call("get", "/api/v1/countries", token=secret).status_code == 401
@@ -139,7 +139,7 @@ def test_a_bad_token_is_refused_even_with_a_valid_session(member: User, small_ma
 
 
 def test_last_use_is_written_at_most_once_a_minute(alice: User, small_map: SmallMap) -> None:
-    record, secret = tokens.token_create(user=alice, name="script")
+    record, secret = tokens.token_create(user=alice, name="script", by=alice)
     assert record.last_used_at is None
     call("get", "/api/v1/countries", token=secret)
     record.refresh_from_db()
@@ -201,7 +201,7 @@ def test_a_token_needs_a_name(alice: User) -> None:
 
 
 def test_a_user_revokes_a_token(alice: User, small_map: SmallMap) -> None:
-    record, secret = tokens.token_create(user=alice, name="script")
+    record, secret = tokens.token_create(user=alice, name="script", by=alice)
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     page = client.get(reverse("tokens")).text
@@ -217,7 +217,7 @@ def test_a_user_revokes_a_token(alice: User, small_map: SmallMap) -> None:
 
 
 def test_nobody_else_can_revoke_or_see_a_token(alice: User) -> None:
-    record, _ = tokens.token_create(user=alice, name="alice's script")
+    record, _ = tokens.token_create(user=alice, name="alice's script", by=alice)
     bob = User.objects.create_user(username="bob", password=PASSWORD)
     client = Client()
     client.force_login(bob)
@@ -228,7 +228,7 @@ def test_nobody_else_can_revoke_or_see_a_token(alice: User) -> None:
 
 
 def test_revoking_needs_a_post(alice: User) -> None:
-    record, _ = tokens.token_create(user=alice, name="script")
+    record, _ = tokens.token_create(user=alice, name="script", by=alice)
     client = Client()
     client.force_login(alice)
     assert client.get(reverse("token-revoke", args=[record.pk])).status_code == 405
@@ -260,7 +260,7 @@ def test_the_command_creates_lists_and_revokes_tokens(alice: User, small_map: Sm
 
 
 def test_the_command_revokes_by_the_bare_prefix(alice: User) -> None:
-    record, _ = tokens.token_create(user=alice, name="script")
+    record, _ = tokens.token_create(user=alice, name="script", by=alice)
     run("revoke", "alice", record.prefix)
     record.refresh_from_db()
     assert record.revoked_at is not None
@@ -277,7 +277,7 @@ def test_the_command_refuses_unknown_users_and_prefixes(alice: User) -> None:
     with pytest.raises(CommandError, match="no active token"):
         run("revoke", "alice", "egide_zzzzzzzz")
     bob = User.objects.create_user(username="bob", password=PASSWORD)
-    record, _ = tokens.token_create(user=bob, name="bob's")
+    record, _ = tokens.token_create(user=bob, name="bob's", by=bob)
     with pytest.raises(CommandError, match="no active token"):
         run("revoke", "alice", record.prefix)
 

@@ -6,6 +6,7 @@ Pure file handling: bytes in, rows with their line numbers out (and back). No da
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 ACTOR_COLUMNS = (
     "reference",
@@ -57,6 +59,28 @@ COLUMNS = {
 REQUIRED = {"actors": ("reference", "kind"), "relationships": ("from", "type", "to"), "citations": ("record", "title")}
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (or, for tab and carriage return, hide one after them)."""
+ESCAPE = "'"
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def escape_formula(text: str) -> str:
+    """The text behind an apostrophe when a spreadsheet would run it as a formula; a plain number is left alone,
+    as a number is no formula."""
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return ESCAPE + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    """The text as it was before `escape_formula`: the import removes the one apostrophe an export put before a
+    formula's first character, and no other."""
+    if text.startswith(ESCAPE) and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 class TableError(ValueError):
@@ -107,7 +131,9 @@ def _rows(name: str, header: Sequence[object], body: Iterable[tuple[int, Sequenc
         raise TableError(f"{name}: unknown column(s) {', '.join(unknown)}; expected {', '.join(COLUMNS[name])}")
     rows = []
     for number, cells in body:
-        values = {column: _cell_text(cell) for column, cell in zip(columns, cells, strict=False) if column}
+        values = {
+            column: unescape_formula(_cell_text(cell)) for column, cell in zip(columns, cells, strict=False) if column
+        }
         if any(value.strip() for value in values.values()):
             rows.append(Row(number, values))
     return rows
@@ -230,7 +256,7 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    writer.writerows([_cell_text(cell) for cell in row] for row in rows)
+    writer.writerows([escape_formula(_cell_text(cell)) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -240,6 +266,17 @@ def write_zip(files: dict[str, bytes]) -> bytes:
         for name, content in files.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def _append_text(sheet: Worksheet, values: list[str]) -> None:
+    """Append a row of text. openpyxl stores a value starting with "=" as a formula: such a cell, and any other
+    that a spreadsheet would read as one, is forced back to a string and marked with Excel's quote prefix, so that
+    it stays text when edited; the text itself is kept as it is, and imports back unchanged."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and escape_formula(cell.value) != cell.value:
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def write_xlsx(
@@ -262,7 +299,7 @@ def write_xlsx(
             cell.fill = fill
         sheet.freeze_panes = "A2"
         for row in rows:
-            sheet.append([_cell_text(cell) for cell in row])
+            _append_text(sheet, [_cell_text(cell) for cell in row])
         for index, column in enumerate(columns, start=1):
             width = max(12, min(40, len(column) + 4))
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
@@ -272,7 +309,7 @@ def write_xlsx(
         for cell in sheet[1]:
             cell.font = bold
         for note in notes:
-            sheet.append(list(note))
+            _append_text(sheet, list(note))
         sheet.column_dimensions["A"].width = 20
         sheet.column_dimensions["B"].width = 28
         sheet.column_dimensions["C"].width = 60

@@ -27,7 +27,7 @@ class BearerToken(HttpBearer):
     openapi_description = "A personal API token, created under Account → API tokens or with `egide token create`."
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
+        user = token_user(token)  # PermissionError (403, saying why) for a platform staff's token
         if user is None:
             raise AuthenticationError()  # a token was sent and opens nothing: 401, even for reading
         request.user = user

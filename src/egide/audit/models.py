@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     UNSHARE = "unshare", pgettext_lazy("audit action", "Sharing withdrawn")
     ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "Acknowledged")
     IMPORT = "import", pgettext_lazy("audit action", "Imported")
+    REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
 
 
 ACTION_LABELS: dict[str, Promise] = {str(value): label for value, label in Action.choices}

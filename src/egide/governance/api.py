@@ -1,6 +1,6 @@
 """Governance analysis in the API: a country's findings, their comparison between two dates, the team's decisions
-on them and its rule parameters. The same selectors and services as the pages: a finding that rests on a record
-hidden from the reader does not exist for them."""
+on them and its rule parameters. The same selectors and services as the pages: findings are computed on the map the
+reader may see, so a record hidden from them neither shows nor removes a finding."""
 
 import datetime
 from typing import Any
@@ -71,8 +71,8 @@ def list_findings(
     request: HttpRequest, code: str, as_of: str = "", severity: str = "", rule: str = "", status: str = ""
 ) -> Any:
     """The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the
-    team's decision on each; only those resting entirely on records you may see. Filter with `severity` (high,
-    medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
+    team's decision on each; computed on the records you may see, as if the others did not exist. Filter with
+    `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
     country = _country(code)
     try:
         day = parse_day(as_of, field="as_of")

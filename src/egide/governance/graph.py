@@ -7,7 +7,7 @@ Edges point from the actor that acts to the actor acted upon (the ministry *admi
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from egide.core.fuzzy_dates import FuzzyDate
 
@@ -123,6 +123,19 @@ class Graph:
     @classmethod
     def build(cls, nodes: Iterable[Node], edges: Iterable[Edge]) -> "Graph":
         return cls(nodes={node.id: node for node in nodes}, edges=list(edges))
+
+    def restricted_to(self, *, nodes: set[int], edges: set[int]) -> "Graph":
+        """The part of the graph made of these nodes and edges: an edge goes with either end, a parent outside is
+        forgotten. What a reader may see, to compute their findings on."""
+        kept = {
+            node.id: node if node.parent is None or node.parent in nodes else replace(node, parent=None)
+            for node in self.nodes.values()
+            if node.id in nodes
+        }
+        return Graph(
+            nodes=kept,
+            edges=[edge for edge in self.edges if edge.id in edges and edge.source in kept and edge.target in kept],
+        )
 
     def on(self, day: datetime.date) -> "Graph":
         """The graph as it stood on a day: only the relationships valid then."""

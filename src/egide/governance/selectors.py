@@ -1,5 +1,10 @@
-"""Reading a country's graph and its findings for a user: computed on the whole map, shown only where every
-record a finding rests on is visible to that user."""
+"""Reading a country's graph and its findings for a user: computed on the map that user may see.
+
+A reader who may see every record of the country (the command line, platform staff, often the owner's members)
+gets the findings of the whole map. Any other reader gets those of the part they may see, as if the hidden records
+did not exist: a hidden record can neither show them a finding nor make one disappear (which would tell them that
+the record exists, and, in a comparison, when it began). Decisions are attached by the finding's key either way.
+"""
 
 import datetime
 from collections import defaultdict
@@ -102,24 +107,28 @@ class CountryFindings:
         return [item for item in self.findings if item.key not in self.decisions]
 
 
-def _visible_ids(user: AnyUser | None, country: str) -> tuple[set[int], set[int]]:
-    nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))  # type: ignore[arg-type]
-    edges = set(
-        map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True)  # type: ignore[arg-type]
-    )
+def _visible_ids(user: AnyUser, country: str) -> tuple[set[int], set[int]]:
+    nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))
+    edges = set(map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True))
     return nodes, edges
 
 
-def country_findings(
-    *, user: AnyUser | None, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
-) -> CountryFindings:
-    """The findings the user may see, with the team's decisions on them. `user` None means the platform (the
-    command line): everything."""
-    graph = graph or country_graph(country=country)
+def reader_graph(*, user: AnyUser | None, country: str, graph: Graph | None = None) -> Graph:
+    """The graph the user's findings are computed on: the whole country's when the user may see all of it (`user`
+    None is the platform itself, the command line), else the part the user may see."""
+    whole = graph or country_graph(country=country)
+    if user is None:
+        return whole
+    nodes, edges = _visible_ids(user, country)
+    if whole.nodes.keys() <= nodes and whole.edge_by_id.keys() <= edges:
+        return whole  # one run serves: the whole graph keeps its memo of reaches
+    return whole.restricted_to(nodes=nodes, edges=edges)
+
+
+def _findings_on(graph: Graph, *, country: str, as_of: datetime.date | None) -> CountryFindings:
     findings = run(graph, as_of=as_of, overrides=rule_overrides(country=country))
-    if user is not None:
-        nodes, edges = _visible_ids(user, country)
-        findings = visible_findings(findings, nodes=nodes, edges=edges)
+    # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
+    findings = visible_findings(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
     keys = {item.key for item in findings}
     decisions = {
         decision.key: decision
@@ -129,10 +138,19 @@ def country_findings(
     return CountryFindings(graph=graph, findings=findings, decisions=decisions, as_of=as_of)
 
 
+def country_findings(
+    *, user: AnyUser | None, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
+) -> CountryFindings:
+    """The findings of the map the user may see, with the team's decisions on them. `user` None means the
+    platform (the command line): the whole map. `graph`, when given, is the country's whole graph."""
+    return _findings_on(reader_graph(user=user, country=country, graph=graph), country=country, as_of=as_of)
+
+
 def country_comparison(
     *, user: AnyUser | None, country: str, earlier: datetime.date, later: datetime.date
 ) -> tuple[CountryFindings, CountryFindings, Comparison]:
-    graph = country_graph(country=country)
-    before = country_findings(user=user, country=country, as_of=earlier, graph=graph)
-    after = country_findings(user=user, country=country, as_of=later, graph=graph)
+    """Both dates read on the same map, the one the user may see: what "disappeared" did so on that map."""
+    graph = reader_graph(user=user, country=country)
+    before = _findings_on(graph, country=country, as_of=earlier)
+    after = _findings_on(graph, country=country, as_of=later)
     return before, after, compare(before.findings, after.findings)

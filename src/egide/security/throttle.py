@@ -6,11 +6,16 @@ EGIDE_LOGIN_SLOWDOWN_AFTER of them, each further attempt waits 1, 2, 4… second
 EGIDE_LOGIN_DELAY_SECONDS) before it is checked, so cutting the connection early tells an attacker nothing; after
 EGIDE_LOGIN_LOCK_AFTER of them within the window, attempts are refused, without checking anything, for
 EGIDE_LOGIN_LOCK_MINUTES after the last of them. The same message answers for a username that does not exist.
+
+A username is read once, by `normalise_username`, and that one name is throttled, recorded and checked: were
+the throttle to count the name as typed while the log-in read a cleaned one, " ef-editor" or a full-width
+"ｅｆ-editor" would get past the lock of "ef-editor".
 """
 
 import ipaddress
 import math
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +50,19 @@ class Verdict:
     """When the lock ends, if attempts are refused now."""
 
 
+USERNAME_MAX_LENGTH = 150
+
+
+def normalise_username(raw: str) -> str:
+    """The username as the log-in reads it: Unicode NFKC (as Django's user model stores names), without the
+    whitespace around it (tabs, line breaks and non-breaking spaces included), cut to the field's length.
+
+    Letter case is kept: the user model compares names exactly, so "EF-Editor" is another name and logs nobody
+    in as ef-editor; the throttle counts failures whatever their case, which only makes the lock stricter.
+    """
+    return unicodedata.normalize("NFKC", raw).strip()[:USERNAME_MAX_LENGTH]
+
+
 def _setting(name: str) -> int:
     return int(getattr(settings, name))
 
@@ -64,7 +82,7 @@ def client_of(request: HttpRequest) -> Client:
 
 def record(client: Client, username: str, outcome: Outcome) -> LoginAttempt:
     return LoginAttempt.objects.create(
-        username=username[:150],
+        username=username[:USERNAME_MAX_LENGTH],
         ip_address=client.ip_address,
         user_agent=client.user_agent,
         success=outcome in (Outcome.LOGGED_IN, Outcome.CODE_NEEDED),

@@ -3,13 +3,18 @@
 import base64
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 from django.http import HttpRequest
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from egide.audit.services import audit_record
+from egide.core.users import AnyUser
 
 PENDING_SESSION_KEY = "egide_pending_login"
 PENDING_SECONDS = 10 * 60
@@ -35,14 +40,27 @@ def code_is_right(device: TOTPDevice, code: str) -> bool:
     return verify_token(device.user, device.persistent_id, code) is not None
 
 
-def confirm(device: TOTPDevice) -> None:
+def _audited(device: TOTPDevice) -> dict[str, Any]:
+    """What the audit log keeps of an app: never its key, from which every code follows."""
+    return {"user": device.user_id, "name": device.name, "confirmed": device.confirmed}
+
+
+@transaction.atomic
+def device_confirm(*, device: TOTPDevice, by: AnyUser | None) -> None:
+    """Turn the app being set up on: from now on, log-in asks for its codes. Audited as the app's creation."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id, confirmed=False).delete()
+    audit_record(user=by, action="create", instance=device, before=None, after=_audited(device))
 
 
-def remove_devices(user: User) -> None:
-    TOTPDevice.objects.filter(user=user).delete()
+@transaction.atomic
+def devices_remove(*, user: User, by: AnyUser | None) -> None:
+    """Turn two-factor log-in off: every app of the user goes; each confirmed one is audited as deleted."""
+    for device in TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk"):
+        if device.confirmed:
+            audit_record(user=by, action="delete", instance=device, before=_audited(device), after=None)
+        device.delete()
 
 
 def is_verified(user: object) -> bool:

@@ -66,7 +66,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if request.method != "POST":
         return render(request, LOGIN_TEMPLATE, {"form": AuthenticationForm(request), "next": next_url})
-    username = request.POST.get("username", "")[:150]
+    # One name for the throttle, the record and the password check: see throttle.normalise_username.
+    username = throttle.normalise_username(request.POST.get("username", ""))
+    data = request.POST.copy()
+    data["username"] = username
     client = throttle.client_of(request)
     verdict = throttle.check(username=username, ip_address=client.ip_address)
     if verdict.locked_until is not None:
@@ -74,7 +77,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form = AuthenticationForm(request, initial={"username": username})  # unbound: the password is not checked
         return _locked(request, LOGIN_TEMPLATE, {"form": form, "next": next_url}, verdict)
     throttle.pause(verdict)
-    form = AuthenticationForm(request, data=request.POST)
+    form = AuthenticationForm(request, data=data)
     if not form.is_valid():
         throttle.record(client, username, Outcome.WRONG_CREDENTIALS)
         after = throttle.check(username=username, ip_address=client.ip_address)
@@ -186,7 +189,7 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if two_factor.code_is_right(device, form.cleaned_data["code"]):
-            two_factor.confirm(device)
+            two_factor.device_confirm(device=device, by=user)
             request.session.cycle_key()
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication is on. You will enter a code at each log-in."))
@@ -227,7 +230,7 @@ def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
         return _locked(request, "security/two_factor.html", context, verdict)
     throttle.pause(verdict)
     if form.is_valid() and two_factor.code_is_right(device, form.cleaned_data["code"]):
-        two_factor.remove_devices(user)
+        two_factor.devices_remove(user=user, by=user)
         messages.success(request, _("Two-factor authentication is off."))
         return redirect("two-factor")
     throttle.record(client, username, Outcome.WRONG_CODE)
@@ -240,22 +243,30 @@ def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def tokens_view(request: HttpRequest) -> HttpResponse:
     """The user's API tokens; a new token is shown once, in the answer to the form that created it."""
+    user = _account_user(request)
+    may_create = tokens.may_hold_tokens(user)
     form = TokenForm(request.POST if request.method == "POST" else None)
     new_token = ""
-    if request.method == "POST" and form.is_valid():
-        record, new_token = tokens.token_create(user=_account_user(request), name=form.cleaned_data["name"])
+    status = 200
+    if request.method == "POST" and not may_create:
+        status = 403
+    elif request.method == "POST" and form.is_valid():
+        record, new_token = tokens.token_create(user=user, name=form.cleaned_data["name"], by=user)
         messages.success(request, _("Token “%(name)s” created.") % {"name": record.name})
         form = TokenForm()
-    all_tokens = list(tokens.user_tokens(_account_user(request)))
+    all_tokens = list(tokens.user_tokens(user))
     return render(
         request,
         "security/tokens.html",
         {
             "form": form,
+            "may_create": may_create,
+            "staff_refusal": "" if may_create else tokens.staff_refusal(),
             "new_token": new_token,
             "active": [token for token in all_tokens if token.is_active],
             "revoked": [token for token in all_tokens if not token.is_active],
         },
+        status=status,
     )
 
 
@@ -263,6 +274,6 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(tokens.user_tokens(_account_user(request)), pk=pk)
-    tokens.token_revoke(record)
+    tokens.token_revoke(token=record, by=_account_user(request))
     messages.success(request, _("Token “%(name)s” revoked: it no longer opens the API.") % {"name": record.name})
     return redirect("tokens")

@@ -38,7 +38,12 @@ class Command(BaseCommand):
     def _create(self, user: User, name: str) -> None:
         if not name.strip():
             raise CommandError("the token's name cannot be empty")
-        record, secret = tokens.token_create(user=user, name=name[:100])
+        if not tokens.may_hold_tokens(user):
+            raise CommandError(
+                f"{user.get_username()} is platform staff (a superuser): platform staff cannot hold API tokens, "
+                "since a token cannot give the two-factor code their access needs; use an ordinary account"
+            )
+        record, secret = tokens.token_create(user=user, name=name[:100], by=None)
         self.stdout.write(secret)
         self.stderr.write(
             f"Token “{record.name}” created for {user.get_username()} ({record.display_prefix}). "
@@ -65,5 +70,5 @@ class Command(BaseCommand):
             raise CommandError(f"{user.get_username()} has no active token starting with “{prefix}”")
         if len(matches) > 1:
             raise CommandError(f"{len(matches)} tokens start with “{prefix}”; revoke them in the web interface")
-        tokens.token_revoke(matches[0])
+        tokens.token_revoke(token=matches[0], by=None)
         self.stdout.write(f"Revoked “{matches[0].name}” ({matches[0].display_prefix}) of {user.get_username()}.")
