@@ -1,8 +1,8 @@
 """A scene for the concurrent-edit tests, and a threaded server over a file SQLite database.
 
 `make_scene` builds, through the services, an organisation with two editors (logged in, with API tokens) and one
-actor. `main` (once Django is set up) migrates the database named by DATABASE_URL, builds the scene, prints it as one JSON
-line and serves the platform on the port given, one thread per request, as a deployment would.
+actor. `main` (once Django is set up) migrates the database named by DATABASE_URL, builds the scene, prints it as
+one JSON line and serves the platform on the port given, one thread per request, as a deployment would.
 """
 
 import json
@@ -57,4 +57,3 @@ def main() -> None:
     scene = make_scene()
     print(json.dumps(asdict(scene)), flush=True)
     run("127.0.0.1", int(sys.argv[1]), get_wsgi_application(), threading=True)
-

@@ -133,17 +133,17 @@ def test_a_form_saved_after_someone_elses_save_is_refused_and_says_who_changed_w
     army = Actor.objects.get(pk=small_map.army.pk)
     assert (army.notes, army.acronym_en, army.mandate_text) == ("Seen at the border.", "FACA-2", "")
 
-    # The form keeps what I typed and now carries the current version: saving again re-applies it knowingly.
+    # Reloading shows the current values.
+    reloaded = form_values(mine.get(url).content.decode())
+    assert reloaded["notes"] == "Seen at the border."
+    assert reloaded["version"] == str(army.version)
+    # Or: the form keeps what I typed and now carries the current version, so saving again applies it knowingly.
     again = form_values(html)
     assert again["mandate_text"] == "Defend the territory."
     assert again["version"] == str(army.version)
     assert mine.post(url, again).status_code == 302
     army.refresh_from_db()
     assert army.mandate_text == "Defend the territory."
-    # Reloading instead shows the current values.
-    reloaded = form_values(mine.get(url).content.decode())
-    assert reloaded["notes"] == "Seen at the border."
-    assert reloaded["version"] == str(army.version)
 
 
 def test_a_conflict_with_htmx_re_renders_the_dialog(small_map: SmallMap, member: User, colleague: User) -> None:
@@ -389,12 +389,33 @@ def live(request: pytest.FixtureRequest, tmp_path: Path, transactional_db: None)
     yield live_server.url, make_scene()  # noqa: PT022 (the SQLite branch of this fixture tears down)
 
 
-def _browser(base: str, session: str) -> requests.Session:
-    browser = requests.Session()
-    # One connection per request: the server's thread then ends, closing its database connection.
-    browser.headers["Connection"] = "close"
-    browser.cookies.set(settings.SESSION_COOKIE_NAME, session)
-    return browser
+class _Browser:
+    """One user's HTTP client. Each request opens its own connection and asks the server to close it, so that the
+    server's thread ends with the request and closes its database connection."""
+
+    def __init__(self, *, session: str = "", token: str = "") -> None:
+        self.cookies = requests.cookies.RequestsCookieJar()
+        self.headers = {"Connection": "close"}
+        if session:
+            self.cookies.set(settings.SESSION_COOKIE_NAME, session)
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+
+    def request(self, method: str, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        response = requests.request(
+            method, url, headers=self.headers | (headers or {}), cookies=self.cookies, timeout=60, **kwargs
+        )
+        self.cookies.update(response.cookies)
+        return response
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.request("get", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> Any:
+        return self.request("post", url, allow_redirects=False, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> Any:
+        return self.request("patch", url, **kwargs)
 
 
 def _at_once(*calls: Any) -> list[Any]:
@@ -411,21 +432,21 @@ ROUNDS = 4
 def test_two_editors_saving_the_same_actor_at_once_lose_nothing(live: tuple[str, Scene]) -> None:
     base, scene = live
     url = f"{base}/actors/{scene.actor}/edit/"
-    browsers = [_browser(base, session) for session in scene.sessions]
+    browsers = [_Browser(session=session) for session in scene.sessions]
     fields = ["notes", "mandate_reference"]
 
     for round_ in range(ROUNDS):
 
         def save(barrier: threading.Barrier, index: int, round_: int = round_) -> tuple[int, str, str]:
             browser = browsers[index]
-            values = form_values(browser.get(url, timeout=30).text)
+            values = form_values(browser.get(url).text)
             value = f"round {round_} by {scene.usernames[index]}"
             barrier.wait(timeout=30)
-            response = browser.post(url, data=values | {fields[index]: value}, allow_redirects=False, timeout=60)
+            response = browser.post(url, data=values | {fields[index]: value})
             return response.status_code, response.text, value
 
         results = _at_once(lambda barrier: save(barrier, 0), lambda barrier: save(barrier, 1))
-        current = browsers[0].get(f"{base}/api/v1/actors/{scene.actor}", timeout=30).json()
+        current = browsers[0].get(f"{base}/api/v1/actors/{scene.actor}").json()
         statuses = [status for status, _html, _value in results]
         assert 500 not in statuses, f"round {round_}: {statuses}"
         assert 302 in statuses, f"round {round_}: {statuses}"
@@ -440,12 +461,7 @@ def test_two_editors_saving_the_same_actor_at_once_lose_nothing(live: tuple[str,
 def test_two_scripts_patching_the_same_actor_at_once_lose_nothing(live: tuple[str, Scene]) -> None:
     base, scene = live
     url = f"{base}/api/v1/actors/{scene.actor}"
-    scripts = []
-    for token in scene.tokens:
-        script = requests.Session()
-        script.headers["Connection"] = "close"
-        script.headers["Authorization"] = f"Bearer {token}"
-        scripts.append(script)
+    scripts = [_Browser(token=token) for token in scene.tokens]
     fields = ["notes", "mandate_reference"]
 
     for round_ in range(ROUNDS):
@@ -453,21 +469,21 @@ def test_two_scripts_patching_the_same_actor_at_once_lose_nothing(live: tuple[st
         def patch(barrier: threading.Barrier, index: int, round_: int = round_) -> tuple[int, str]:
             value = f"round {round_} by {scene.usernames[index]}"
             barrier.wait(timeout=30)
-            return scripts[index].patch(url, json={fields[index]: value}, timeout=60).status_code, value
+            return scripts[index].patch(url, json={fields[index]: value}).status_code, value
 
         results = _at_once(lambda barrier: patch(barrier, 0), lambda barrier: patch(barrier, 1))
         assert [status for status, _value in results] == [200, 200], f"round {round_}"
-        current = scripts[0].get(url, timeout=30).json()
+        current = scripts[0].get(url).json()
         for index, (_status, value) in enumerate(results):
             assert current[fields[index]] == value, f"round {round_}: a change without If-Match was lost"
 
         # With the same If-Match, exactly one of two simultaneous changes wins; the other is told so.
-        etag = scripts[0].get(url, timeout=30).headers["ETag"]
+        etag = scripts[0].get(url).headers["ETag"]
 
         def conditional(barrier: threading.Barrier, index: int, round_: int = round_, etag: str = etag) -> int:
             barrier.wait(timeout=30)
             payload = {fields[index]: f"conditional {round_} by {index}"}
-            return int(scripts[index].patch(url, json=payload, headers={"If-Match": etag}, timeout=60).status_code)
+            return int(scripts[index].patch(url, json=payload, headers={"If-Match": etag}).status_code)
 
         statuses = _at_once(lambda barrier: conditional(barrier, 0), lambda barrier: conditional(barrier, 1))
         assert sorted(statuses) == [200, 412], f"round {round_}: {statuses}"
