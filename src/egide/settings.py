@@ -77,8 +77,15 @@ except ValueError as error:
     raise SettingError(f"DATABASE_URL={_database_url!r}: {error}") from error
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Write-ahead logging lets the pages read while an import writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    DATABASES["default"]["OPTIONS"] = {
+        # Write-ahead logging lets the pages read while an import writes.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A write waits up to this many seconds for another one to finish instead of failing "database is locked".
+        "timeout": read_int("EGIDE_SQLITE_TIMEOUT_SECONDS", default=20, minimum=1),
+        # A transaction takes the write lock when it starts: one that read first and wrote later could not get it
+        # once another writer committed (SQLite then fails at once, whatever the timeout).
+        "transaction_mode": "IMMEDIATE",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,10 +6,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from ninja import Router, Status
+from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -56,6 +57,20 @@ def _relationship(request: HttpRequest, pk: int) -> Relationship:
         raise HttpError(404, _("No such relationship.")) from None
 
 
+def _locked_actor(actor: Actor) -> Actor:
+    try:
+        return services.actor_lock(actor=actor)
+    except Actor.DoesNotExist:
+        raise HttpError(404, _("No such actor.")) from None
+
+
+def _locked_relationship(relationship: Relationship) -> Relationship:
+    try:
+        return services.relationship_lock(relationship=relationship)
+    except Relationship.DoesNotExist:
+        raise HttpError(404, _("No such relationship.")) from None
+
+
 def _reference_actor(request: HttpRequest, pk: int | None, field: str) -> Actor | None:
     if pk is None:
         return None
@@ -96,6 +111,62 @@ def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status
     nulls = sorted(name for name, value in changes.items() if value is None and name not in nullable)
     if nulls:
         return Status(422, {"detail": {name: [_("This field cannot be null.")] for name in nulls}})
+    return None
+
+
+# Optimistic concurrency. GET of one record sends its ETag, made of its type, id and version; PUT, PATCH and
+# DELETE with If-Match are refused with 412 when no tag matches the record as it is when the change is made (read
+# under a lock, so that two changes sent with the same tag cannot both pass). Without If-Match a change still goes
+# through, applied to the record as it is then (a PATCH never writes back fields it did not name from an older
+# copy), and a `version` in a PUT or PATCH body, when given, is checked the same way (409).
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description="The ETag read with GET (or several, comma-separated, or *): the change is refused with 412 "
+    "when the record has changed since.",
+)
+ETAG_HEADER = {
+    "ETag": {"description": "The record's version tag, to send back in If-Match", "schema": {"type": "string"}}
+}
+VERSIONED_READ: dict[str, Any] = {"responses": {"200": {"headers": ETAG_HEADER}}}
+
+
+def etag(record: Actor | Relationship) -> str:
+    return f'"{type(record).__name__.lower()}-{record.pk}-{record.version}"'
+
+
+def if_match_allows(header: str | None, record: Actor | Relationship) -> bool:
+    """RFC 9110's If-Match: absent, or *, or one of its tags equal to the record's by strong comparison (a weak
+    tag, W/"…", never matches)."""
+    if header is None:
+        return True
+    tags = [tag.strip() for tag in header.split(",")]
+    return "*" in tags or etag(record) in tags
+
+
+def _stale(record: Actor | Relationship, if_match: str | None, version: int | None) -> Status[dict[str, Any]] | None:
+    if not if_match_allows(if_match, record):
+        return Status(
+            412,
+            {
+                "detail": _(
+                    "This record has changed since the version you sent in If-Match (it is now %(etag)s): "
+                    "read it again and repeat your change."
+                )
+                % {"etag": etag(record)}
+            },
+        )
+    if version is not None and version != record.version:
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "This record has changed since version %(version)s (it is now at version %(current)s): "
+                    "read it again and repeat your change."
+                )
+                % {"version": version, "current": record.version}
+            },
+        )
     return None
 
 
@@ -145,7 +216,7 @@ class _ActorPage:
 def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     country = _country(code)
     try:
-        values = payload.dict(exclude={"parent", "owner"})
+        values = payload.dict(exclude={"parent", "owner", "version"})
         data = ActorData(
             **values,
             parent=_reference_actor(request, payload.parent, "parent"),
@@ -158,43 +229,84 @@ def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.get("/actors/{pk}", response=ActorOut, summary="One actor")
-def read_actor(request: HttpRequest, pk: int) -> ActorOut:
-    return ActorOut.from_actor(_actor(request, pk))
+@router.get("/actors/{pk}", response=ActorOut, summary="One actor", openapi_extra=VERSIONED_READ)
+def read_actor(request: HttpRequest, pk: int, response: HttpResponse) -> ActorOut:
+    actor = _actor(request, pk)
+    response["ETag"] = etag(actor)
+    return ActorOut.from_actor(actor)
 
 
-def _update_actor(request: HttpRequest, actor: Actor, changes: dict[str, Any]) -> Any:
-    current = {name: getattr(actor, name) for name in ActorIn.model_fields if name not in ("parent", "owner")}
-    current["parent"], current["owner"] = actor.parent, actor.owner
+def _update_actor(
+    request: HttpRequest, response: HttpResponse, actor: Actor, changes: dict[str, Any], if_match: str | None
+) -> Any:
+    version = changes.pop("version", None)
     try:
-        if "parent" in changes:
-            changes["parent"] = _reference_actor(request, changes["parent"], "parent")
-        if "owner" in changes:
-            changes["owner"] = _owner(request, changes["owner"], actor.country, actor.owner)
-        data = ActorData(**(current | changes))
-        with _permission_as_403():
-            services.actor_update(user=request.user, actor=actor, data=data)
+        with transaction.atomic():
+            # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.
+            actor = _locked_actor(actor)
+            refused = _stale(actor, if_match, version)
+            if refused is not None:
+                return refused
+            current = {
+                name: getattr(actor, name)
+                for name in ActorIn.model_fields
+                if name not in ("parent", "owner", "version")
+            }
+            current["parent"], current["owner"] = actor.parent, actor.owner
+            if "parent" in changes:
+                changes["parent"] = _reference_actor(request, changes["parent"], "parent")
+            if "owner" in changes:
+                changes["owner"] = _owner(request, changes["owner"], actor.country, actor.owner)
+            data = ActorData(**(current | changes))
+            with _permission_as_403():
+                services.actor_update(user=request.user, actor=actor, data=data, expected_version=actor.version)
     except ValidationError as error:
         return _invalid(error)
+    response["ETag"] = etag(actor)
     return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.put("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Replace an actor")
-def replace_actor(request: HttpRequest, pk: int, payload: ActorIn) -> Any:
-    return _update_actor(request, _actor(request, pk), payload.dict())
+WRITE_ANSWERS: dict[int, Any] = {409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
 
 
-@router.patch("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Change some of an actor's fields")
-def patch_actor(request: HttpRequest, pk: int, payload: ActorPatch) -> Any:
+@router.put(
+    "/actors/{pk}",
+    response={200: ActorOut} | WRITE_ANSWERS,
+    summary="Replace an actor",
+    openapi_extra=VERSIONED_READ,
+)
+def replace_actor(
+    request: HttpRequest, response: HttpResponse, pk: int, payload: ActorIn, if_match: str | None = IF_MATCH
+) -> Any:
+    return _update_actor(request, response, _actor(request, pk), payload.dict(), if_match)
+
+
+@router.patch(
+    "/actors/{pk}",
+    response={200: ActorOut} | WRITE_ANSWERS,
+    summary="Change some of an actor's fields",
+    openapi_extra=VERSIONED_READ,
+)
+def patch_actor(
+    request: HttpRequest, response: HttpResponse, pk: int, payload: ActorPatch, if_match: str | None = IF_MATCH
+) -> Any:
     actor = _actor(request, pk)
     changes = payload.dict(exclude_unset=True)
-    return _null_fields(changes, nullable=frozenset({"parent"})) or _update_actor(request, actor, changes)
+    return _null_fields(changes, nullable=frozenset({"parent", "version"})) or _update_actor(
+        request, response, actor, changes, if_match
+    )
 
 
-@router.delete("/actors/{pk}", response={204: None}, summary="Delete an actor and its relationships")
-def delete_actor(request: HttpRequest, pk: int) -> Status[None]:
-    with _permission_as_403():
-        services.actor_delete(user=request.user, actor=_actor(request, pk))
+@router.delete("/actors/{pk}", response={204: None, 412: ErrorOut}, summary="Delete an actor and its relationships")
+def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
+    actor = _actor(request, pk)
+    with transaction.atomic():
+        actor = _locked_actor(actor)
+        refused = _stale(actor, if_match, None)
+        if refused is not None:
+            return refused
+        with _permission_as_403():
+            services.actor_delete(user=request.user, actor=actor, expected_version=actor.version)
     return Status(204, None)
 
 
@@ -235,7 +347,7 @@ def _relationship_data(
 def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn) -> Any:
     country = _country(code)
     try:
-        data = _relationship_data(request, payload.dict())
+        data = _relationship_data(request, payload.dict(exclude={"version"}))
         if data.source.country != country:
             message = _("The actor %(id)s is not in %(country)s.") % {"id": data.source.pk, "country": country}
             raise ValidationError({"source": [message]})
@@ -246,42 +358,83 @@ def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn
     return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
-@router.get("/relationships/{pk}", response=RelationshipOut, summary="One relationship")
-def read_relationship(request: HttpRequest, pk: int) -> RelationshipOut:
-    return RelationshipOut.from_relationship(_relationship(request, pk))
+@router.get("/relationships/{pk}", response=RelationshipOut, summary="One relationship", openapi_extra=VERSIONED_READ)
+def read_relationship(request: HttpRequest, pk: int, response: HttpResponse) -> RelationshipOut:
+    relationship = _relationship(request, pk)
+    response["ETag"] = etag(relationship)
+    return RelationshipOut.from_relationship(relationship)
 
 
-def _update_relationship(request: HttpRequest, relationship: Relationship, changes: dict[str, Any]) -> Any:
-    current = {name: getattr(relationship, name) for name in RelationshipIn.model_fields}
-    current["source"], current["target"] = relationship.source_id, relationship.target_id
-    current["owner"] = relationship.owner
+def _update_relationship(
+    request: HttpRequest,
+    response: HttpResponse,
+    relationship: Relationship,
+    changes: dict[str, Any],
+    if_match: str | None,
+) -> Any:
+    version = changes.pop("version", None)
     try:
-        data = _relationship_data(request, current | changes, relationship.owner)
-        with _permission_as_403():
-            services.relationship_update(user=request.user, relationship=relationship, data=data)
+        with transaction.atomic():
+            relationship = _locked_relationship(relationship)
+            refused = _stale(relationship, if_match, version)
+            if refused is not None:
+                return refused
+            current = {name: getattr(relationship, name) for name in RelationshipIn.model_fields if name != "version"}
+            current["source"], current["target"] = relationship.source_id, relationship.target_id
+            current["owner"] = relationship.owner
+            data = _relationship_data(request, current | changes, relationship.owner)
+            with _permission_as_403():
+                services.relationship_update(
+                    user=request.user, relationship=relationship, data=data, expected_version=relationship.version
+                )
     except ValidationError as error:
         return _invalid(error)
+    response["ETag"] = etag(relationship)
     return Status(200, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
-@router.put("/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Replace a relationship")
-def replace_relationship(request: HttpRequest, pk: int, payload: RelationshipIn) -> Any:
-    return _update_relationship(request, _relationship(request, pk), payload.dict())
+@router.put(
+    "/relationships/{pk}",
+    response={200: RelationshipOut} | WRITE_ANSWERS,
+    summary="Replace a relationship",
+    openapi_extra=VERSIONED_READ,
+)
+def replace_relationship(
+    request: HttpRequest, response: HttpResponse, pk: int, payload: RelationshipIn, if_match: str | None = IF_MATCH
+) -> Any:
+    return _update_relationship(request, response, _relationship(request, pk), payload.dict(), if_match)
 
 
 @router.patch(
-    "/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Change some of a relationship"
+    "/relationships/{pk}",
+    response={200: RelationshipOut} | WRITE_ANSWERS,
+    summary="Change some of a relationship",
+    openapi_extra=VERSIONED_READ,
 )
-def patch_relationship(request: HttpRequest, pk: int, payload: RelationshipPatch) -> Any:
+def patch_relationship(
+    request: HttpRequest,
+    response: HttpResponse,
+    pk: int,
+    payload: RelationshipPatch,
+    if_match: str | None = IF_MATCH,
+) -> Any:
     relationship = _relationship(request, pk)
     changes = payload.dict(exclude_unset=True)
-    return _null_fields(changes, nullable=frozenset({"start", "end"})) or _update_relationship(
-        request, relationship, changes
+    return _null_fields(changes, nullable=frozenset({"start", "end", "version"})) or _update_relationship(
+        request, response, relationship, changes, if_match
     )
 
 
-@router.delete("/relationships/{pk}", response={204: None}, summary="Delete a relationship")
-def delete_relationship(request: HttpRequest, pk: int) -> Status[None]:
-    with _permission_as_403():
-        services.relationship_delete(user=request.user, relationship=_relationship(request, pk))
+@router.delete("/relationships/{pk}", response={204: None, 412: ErrorOut}, summary="Delete a relationship")
+def delete_relationship(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
+    relationship = _relationship(request, pk)
+    with transaction.atomic():
+        relationship = _locked_relationship(relationship)
+        refused = _stale(relationship, if_match, None)
+        if refused is not None:
+            return refused
+        with _permission_as_403():
+            services.relationship_delete(
+                user=request.user, relationship=relationship, expected_version=relationship.version
+            )
     return Status(204, None)

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Confidentiality, Organisation
@@ -82,6 +83,28 @@ class AccessFieldsMixin(forms.Form):
         return self._record.confidentiality if self._record is not None else Confidentiality.PARTNERS
 
 
+class VersionFieldMixin(forms.Form):
+    """The version of the record the form was opened with: saving is refused once someone else saved it since."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def setup_version(self, record: Any) -> None:
+        if record is not None:
+            self.initial.setdefault("version", record.version)
+
+    def show_version(self, version: int) -> None:
+        """After a refused save: keep what was typed, but carry the version now current, so that saving again
+        applies it knowingly."""
+        data = QueryDict(mutable=True)
+        for key, values in self.data.lists() if isinstance(self.data, QueryDict) else self.data.items():
+            if isinstance(values, list):
+                data.setlist(key, values)
+            else:
+                data[key] = values
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+
+
 class CitationFieldsMixin(forms.Form):
     """Optional fields to cite a source while creating or editing a record."""
 
@@ -142,7 +165,7 @@ class CitationFieldsMixin(forms.Form):
         return data
 
 
-class ActorForm(AccessFieldsMixin, CitationFieldsMixin):
+class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin):
     name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
     name_fr = forms.CharField(label=_("Name in French"), max_length=300, required=False)
     acronym_en = forms.CharField(label=_("Acronym in English"), max_length=32, required=False)
@@ -194,6 +217,7 @@ class ActorForm(AccessFieldsMixin, CitationFieldsMixin):
         self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
         self.setup_owners(owners, actor)
+        self.setup_version(actor)
 
     def to_data(self) -> ActorData:
         data = self.cleaned_data
@@ -216,7 +240,7 @@ class ActorForm(AccessFieldsMixin, CitationFieldsMixin):
         )
 
 
-class RelationshipForm(AccessFieldsMixin, CitationFieldsMixin):
+class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin):
     source = ActorChoiceField(queryset=Actor.objects.none(), label=_("From"))
     type = forms.ChoiceField(label=_("Relationship"))
     target = ActorChoiceField(queryset=Actor.objects.none(), label=_("To"))
@@ -254,6 +278,7 @@ class RelationshipForm(AccessFieldsMixin, CitationFieldsMixin):
         self.fields["target"].queryset = actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
         self.setup_owners(owners, relationship)
+        self.setup_version(relationship)
 
     def clean_start(self) -> FuzzyDate | None:
         return _fuzzy(self.cleaned_data.get("start") or "")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
@@ -486,6 +487,10 @@ def country_map_import(
     report.relationships_updated = len(changed_relationships)
     report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
 
+    # Each record changed here gets one "update" event below, and so one more version: a form opened before the
+    # import is then refused instead of writing over it.
+    _bump_versions(Actor, list(actors_before))
+    _bump_versions(Relationship, [relationship.pk for relationship in changed_relationships])
     _audit_import(
         user,
         created=[*new_actors, *new_relationships],
@@ -497,6 +502,11 @@ def country_map_import(
         # Raising inside the transaction undoes what was written above.
         raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
     return report
+
+
+def _bump_versions(model: type[Actor] | type[Relationship], ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        model.objects.filter(pk__in=ids[start : start + BATCH]).update(version=F("version") + 1)
 
 
 def _audit_import(

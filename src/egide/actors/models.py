@@ -87,6 +87,8 @@ class Actor(TimestampedModel, ConfidentialRecord):
         _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name_en"]
@@ -143,6 +145,8 @@ class Relationship(TimestampedModel, ConfidentialRecord):
         _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["source__name_en", "type"]

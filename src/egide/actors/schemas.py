@@ -7,6 +7,12 @@ from pydantic import Field
 
 from egide.actors.models import Actor, Citation, Relationship
 
+VERSION_OUT = "Goes up by one with each saved change; the ETag header carries it too"
+VERSION_IN = (
+    "The version a change starts from: when given, the change is refused with 409 if the record has moved on "
+    "(ignored when creating)"
+)
+
 
 class SourceOut(Schema):
     id: int
@@ -79,6 +85,7 @@ class ActorOut(Schema):
     citations: list[CitationOut]
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    version: int = Field(description=VERSION_OUT)
 
     @staticmethod
     def from_actor(actor: Actor) -> "ActorOut":
@@ -104,6 +111,7 @@ class ActorOut(Schema):
             citations=[CitationOut.from_citation(citation) for citation in actor.citations.all()],
             created_at=actor.created_at,
             updated_at=actor.updated_at,
+            version=actor.version,
         )
 
 
@@ -123,6 +131,7 @@ class ActorIn(Schema):
     notes: str = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
     confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 class ActorPatch(Schema):
@@ -141,6 +150,7 @@ class ActorPatch(Schema):
     notes: str | None = None
     owner: int | None = None
     confidentiality: str | None = None
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 class RelationshipOut(Schema):
@@ -159,6 +169,7 @@ class RelationshipOut(Schema):
     owner: OwnerOut | None
     confidentiality: str
     citations: list[CitationOut]
+    version: int = Field(description=VERSION_OUT)
 
     @staticmethod
     def from_relationship(relationship: Relationship) -> "RelationshipOut":
@@ -178,6 +189,7 @@ class RelationshipOut(Schema):
             owner=owner_out(relationship),
             confidentiality=relationship.confidentiality,
             citations=[CitationOut.from_citation(citation) for citation in relationship.citations.all()],
+            version=relationship.version,
         )
 
 
@@ -197,6 +209,7 @@ class RelationshipIn(Schema):
     notes: str = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
     confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 class RelationshipPatch(Schema):
@@ -212,6 +225,7 @@ class RelationshipPatch(Schema):
     notes: str | None = None
     owner: int | None = None
     confidentiality: str | None = None
+    version: int | None = Field(None, description=VERSION_IN)
 
 
 class MapNode(Schema):

@@ -48,6 +48,49 @@ def _raise(problems: list[Problem]) -> None:
 _author = author
 
 
+class StaleRecord(Exception):
+    """The record was saved by someone else after the version the caller started from; nothing was written.
+
+    `record` is the record as it is now (its `version` tells how far it moved), `expected` the version the caller
+    had.
+    """
+
+    def __init__(self, record: Actor | Relationship, expected: int) -> None:
+        super().__init__(f"{type(record).__name__} {record.pk} is at version {record.version}, not {expected}")
+        self.record = record
+        self.expected = expected
+
+
+def actor_lock(*, actor: Actor) -> Actor:
+    """The actor as it is now, locked until the end of the caller's transaction, so that nobody changes it between
+    this read and the caller's write. Raises Actor.DoesNotExist when it was deleted meanwhile."""
+    # Only the actor's own row: locking its parent or owner too would make unrelated edits wait on each other.
+    return Actor.objects.select_for_update(of=("self",)).select_related("owner", "parent").get(pk=actor.pk)
+
+
+def relationship_lock(*, relationship: Relationship) -> Relationship:
+    """The relationship as it is now, locked like `actor_lock`."""
+    return (
+        Relationship.objects.select_for_update(of=("self",))
+        .select_related("owner", "source", "target")
+        .get(pk=relationship.pk)
+    )
+
+
+def _check_version(record: Actor | Relationship, expected: int | None) -> None:
+    # Compared under the row lock (PostgreSQL) or the write lock that immediate transactions take (SQLite): two
+    # writers from the same version cannot both pass.
+    if expected is not None and record.version != expected:
+        raise StaleRecord(record, expected)
+
+
+def _refresh[R: (Actor, Relationship)](stale: R, current: R) -> None:
+    """Bring the caller's instance up to date with the record as written, without another query."""
+    for field in type(current)._meta.concrete_fields:
+        setattr(stale, field.attname, getattr(current, field.attname))
+    stale._state.fields_cache = dict(current._state.fields_cache)
+
+
 def _ancestry(actor: Actor | None) -> tuple[str, ...]:
     references: list[str] = []
     seen: set[int] = set()
@@ -129,32 +172,45 @@ def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
 
 
 @transaction.atomic
-def actor_update(*, user: User | None, actor: Actor, data: ActorData) -> Actor:
-    _require_edit(user, actor)
-    if data.owner != actor.owner:
-        _require_create(user, data.owner, actor.country)
+def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_version: int | None = None) -> Actor:
+    """Change an actor, read again under a lock. With `expected_version`, refuse (StaleRecord) when someone saved
+    it since; without, the data still applies to the current record, never to a copy read earlier.
+
+    The version goes up by one with each change that is audited, so that the audit log tells what happened
+    between two versions; saving unchanged data changes nothing.
+    """
+    current = actor_lock(actor=actor)
+    _require_edit(user, current)
+    _check_version(current, expected_version)
+    if data.owner != current.owner:
+        _require_create(user, data.owner, current.country)
     if not data.reference:
-        data.reference = actor.reference
-    _check_actor(country=actor.country, data=data, actor=actor)
-    before = snapshot(actor)
-    _apply_actor(actor, data)
-    actor.updated_by = _author(user)
-    actor.save()
-    after = snapshot(actor)
+        data.reference = current.reference
+    _check_actor(country=current.country, data=data, actor=current)
+    before = snapshot(current)
+    _apply_actor(current, data)
+    after = snapshot(current)
     if after != before:
-        audit_record(user=user, action="update", instance=actor, before=before, after=after)
+        current.version += 1
+        current.updated_by = _author(user)
+        current.save()
+        audit_record(user=user, action="update", instance=current, before=before, after=after)
+    _refresh(actor, current)
     return actor
 
 
 @transaction.atomic
-def actor_delete(*, user: User | None, actor: Actor) -> None:
-    """Delete an actor with its relationships and citations; its children lose their parent."""
-    _require_edit(user, actor)
+def actor_delete(*, user: User | None, actor: Actor, expected_version: int | None = None) -> None:
+    """Delete an actor with its relationships and citations; its children lose their parent. With
+    `expected_version`, refuse (StaleRecord) when someone saved it since."""
+    current = actor_lock(actor=actor)
+    _require_edit(user, current)
+    _check_version(current, expected_version)
     # The relationships go with the actor: each is logged as deleted too.
-    for relationship in Relationship.objects.filter(Q(source=actor) | Q(target=actor)):
+    for relationship in Relationship.objects.filter(Q(source=current) | Q(target=current)):
         audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
-    audit_record(user=user, action="delete", instance=actor, before=snapshot(actor), after=None)
-    actor.delete()
+    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+    current.delete()
 
 
 def _check_relationship(*, data: RelationshipData) -> None:
@@ -209,28 +265,37 @@ def relationship_create(*, user: User | None, data: RelationshipData) -> Relatio
 
 
 @transaction.atomic
-def relationship_update(*, user: User | None, relationship: Relationship, data: RelationshipData) -> Relationship:
-    _require_edit(user, relationship)
-    if data.owner != relationship.owner:
-        _require_create(user, data.owner, relationship.country)
-    if data.source.country != relationship.country:
+def relationship_update(
+    *, user: User | None, relationship: Relationship, data: RelationshipData, expected_version: int | None = None
+) -> Relationship:
+    """Change a relationship, read again under a lock; `expected_version` as for `actor_update`."""
+    current = relationship_lock(relationship=relationship)
+    _require_edit(user, current)
+    _check_version(current, expected_version)
+    if data.owner != current.owner:
+        _require_create(user, data.owner, current.country)
+    if data.source.country != current.country:
         raise ValidationError({"source": [_("A relationship stays in its country; create a new one elsewhere.")]})
     _check_relationship(data=data)
-    before = snapshot(relationship)
-    _apply_relationship(relationship, data)
-    relationship.updated_by = _author(user)
-    relationship.save()
-    after = snapshot(relationship)
+    before = snapshot(current)
+    _apply_relationship(current, data)
+    after = snapshot(current)
     if after != before:
-        audit_record(user=user, action="update", instance=relationship, before=before, after=after)
+        current.version += 1
+        current.updated_by = _author(user)
+        current.save()
+        audit_record(user=user, action="update", instance=current, before=before, after=after)
+    _refresh(relationship, current)
     return relationship
 
 
 @transaction.atomic
-def relationship_delete(*, user: User | None, relationship: Relationship) -> None:
-    _require_edit(user, relationship)
-    audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
-    relationship.delete()
+def relationship_delete(*, user: User | None, relationship: Relationship, expected_version: int | None = None) -> None:
+    current = relationship_lock(relationship=relationship)
+    _require_edit(user, current)
+    _check_version(current, expected_version)
+    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+    current.delete()
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from egide.accounts import selectors as access
 from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
+from egide.actors.conflicts import changes_since
 from egide.actors.documents import read_map_file
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, country_map_import
@@ -257,6 +258,35 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
     return render(request, template, context)
 
 
+def _refused_as_stale(request: HttpRequest, form: Any, stale: services.StaleRecord) -> dict[str, Any]:
+    """A save made from an older version: say who changed what since, keep what was typed, move to the version
+    now current so that saving again applies it knowingly."""
+    form.show_version(stale.record.version)
+    return {"conflict": changes_since(user=request.user, record=stale.record, version=stale.expected)}
+
+
+def _posted_version(request: HttpRequest) -> int | None:
+    """The version a deletion was asked from; none (or garbage) deletes whatever the version, as before."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+    return version if version > 0 else None
+
+
+def _refused_deletion(request: HttpRequest, name: str, *, redirect_to: str) -> HttpResponse:
+    messages.error(
+        request,
+        _("“%(name)s” was changed after you opened it, so it was not deleted: look at the change, then try again.")
+        % {"name": name},
+    )
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return HttpResponseRedirect(redirect_to)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest, code: str) -> HttpResponse:
@@ -309,11 +339,21 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         sources=selectors.country_sources(user=request.user, country=actor.country),
         owners=_owners_for(request, actor),
     )
+    context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.actor_update(user=request.user, actor=actor, data=form.to_data())
+                services.actor_update(
+                    user=request.user,
+                    actor=actor,
+                    data=form.to_data(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
                 _cite(request, form, actor.country, actor=actor)
+        except services.StaleRecord as stale:
+            context = _refused_as_stale(request, form, stale)
+        except Actor.DoesNotExist:
+            raise Http404(_("No such actor.")) from None
         except ValidationError as error:
             _apply_form_errors(form, error)
         else:
@@ -325,7 +365,8 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_response(
         request,
         "actors/_actor_form.html",
-        {
+        context
+        | {
             "form": form,
             "title": _("Edit %(name)s") % {"name": actor.name},
             "action": reverse("actor-edit", kwargs={"pk": actor.pk}),
@@ -339,7 +380,12 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor_or_404(request, pk)
     name, country = actor.name, actor.country
-    services.actor_delete(user=request.user, actor=actor)
+    try:
+        services.actor_delete(user=request.user, actor=actor, expected_version=_posted_version(request))
+    except services.StaleRecord:
+        return _refused_deletion(request, name, redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}))
+    except Actor.DoesNotExist:
+        raise Http404(_("No such actor.")) from None
     message = _("Actor “%(name)s” deleted, with its relationships.") % {"name": name}
     destination = reverse("country-detail", kwargs={"code": country})
     if _is_htmx(request) and request.POST.get("next") == "country":
@@ -422,11 +468,21 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
         owners=_owners_for(request, relationship),
         relationship=relationship,
     )
+    context: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.relationship_update(user=request.user, relationship=relationship, data=form.to_data())
+                services.relationship_update(
+                    user=request.user,
+                    relationship=relationship,
+                    data=form.to_data(),
+                    expected_version=form.cleaned_data.get("version"),
+                )
                 _cite(request, form, relationship.country, relationship=relationship)
+        except services.StaleRecord as stale:
+            context = _refused_as_stale(request, form, stale)
+        except Relationship.DoesNotExist:
+            raise Http404(_("No such relationship.")) from None
         except ValidationError as error:
             _apply_form_errors(form, error)
         else:
@@ -438,7 +494,8 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_response(
         request,
         "actors/_relationship_form.html",
-        {
+        context
+        | {
             "form": form,
             "title": _("Edit relationship"),
             "action": reverse("relationship-edit", kwargs={"pk": relationship.pk}),
@@ -452,7 +509,14 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = _relationship_or_404(request, pk)
     label, source_id = str(relationship), relationship.source_id
-    services.relationship_delete(user=request.user, relationship=relationship)
+    try:
+        services.relationship_delete(
+            user=request.user, relationship=relationship, expected_version=_posted_version(request)
+        )
+    except services.StaleRecord:
+        return _refused_deletion(request, label, redirect_to=reverse("actor-detail", kwargs={"pk": source_id}))
+    except Relationship.DoesNotExist:
+        raise Http404(_("No such relationship.")) from None
     return _changed(
         request,
         _("Relationship “%(relationship)s” deleted.") % {"relationship": label},

@@ -26,7 +26,7 @@ from egide.audit.context import current
 from egide.audit.models import AuditEvent
 from egide.core.users import AnyUser, author
 
-EXCLUDED_FIELDS = frozenset({"created_at", "updated_at", "created_by", "updated_by"})
+EXCLUDED_FIELDS = frozenset({"created_at", "updated_at", "created_by", "updated_by", "version"})
 REPR_MAX_LENGTH = AuditEvent._meta.get_field("object_repr").max_length or 300
 BATCH_SIZE = 500
 
