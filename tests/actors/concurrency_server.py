@@ -38,7 +38,7 @@ def make_scene() -> Scene:
         client = Client()
         client.force_login(user)
         sessions.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
-        tokens.append(token_create(user=user, name="concurrency")[1])
+        tokens.append(token_create(user=user, name="concurrency", by=user)[1])
         usernames.append(username)
     actor = services.actor_create(
         user=None,
