@@ -13,6 +13,7 @@ from ninja import Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
@@ -24,12 +25,15 @@ from egide.actors.schemas import (
     ActorOut,
     ActorPatch,
     CountryOut,
-    ErrorOut,
+    Line24,
+    Line48,
+    Line300,
     MapOut,
     RelationshipIn,
     RelationshipOut,
     RelationshipPatch,
 )
+from egide.api.errors import WRITE_ERRORS, answers, field_errors
 from egide.core.reference import countries
 
 router = Router(tags=["security system map"])
@@ -86,9 +90,18 @@ def _permission_as_403() -> Iterator[None]:
 
 
 def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(error, "error_dict"):
-        return Status(422, {"detail": error.message_dict})
-    return Status(422, {"detail": {"__all__": error.messages}})
+    return Status(422, {"detail": field_errors(error)})
+
+
+MAX_PAGE = 1000
+
+
+class Pagination(LimitOffsetPagination):
+    """Bounded, so that an absurd limit or offset is refused naming it rather than reaching the database."""
+
+    class Input(LimitOffsetPagination.Input):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"How many items, from 1 to {MAX_PAGE}")
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="How many items to skip")
 
 
 def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status[dict[str, Any]] | None:
@@ -99,7 +112,7 @@ def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status
     return None
 
 
-@router.get("/countries", response=list[CountryOut], summary="Countries with a map, with their counts")
+@router.get("/countries", response=answers({200: list[CountryOut]}), summary="Countries with a map, with their counts")
 def list_countries(request: HttpRequest) -> list[CountryOut]:
     return [
         CountryOut(code=item.code, name=item.name, actors=item.actors, relationships=item.relationships)
@@ -107,7 +120,12 @@ def list_countries(request: HttpRequest) -> list[CountryOut]:
     ]
 
 
-@router.get("/countries/{code}/map", response=MapOut, url_name="country_map", summary="A country's whole map")
+@router.get(
+    "/countries/{code}/map",
+    response=answers({200: MapOut}, 404),
+    url_name="country_map",
+    summary="A country's whole map",
+)
 @decorate_view(gzip_page)
 def country_map(request: HttpRequest, code: str) -> HttpResponse:
     """Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer
@@ -116,9 +134,9 @@ def country_map(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 
-@router.get("/countries/{code}/actors", response=list[ActorOut], summary="A country's actors")
-@paginate(LimitOffsetPagination)
-def list_actors(request: HttpRequest, code: str, family: str = "", kind: str = "", search: str = "") -> Any:
+@router.get("/countries/{code}/actors", response=answers({200: list[ActorOut]}, 404, 422), summary="A country's actors")
+@paginate(Pagination)
+def list_actors(request: HttpRequest, code: str, family: Line48 = "", kind: Line48 = "", search: Line300 = "") -> Any:
     actors = selectors.country_actors(
         user=request.user, country=_country(code), family=family, kind=kind, search=search, sort="reference"
     ).prefetch_related("citations__source")
@@ -141,7 +159,7 @@ class _ActorPage:
         return [ActorOut.from_actor(actor) for actor in self.queryset[item]]
 
 
-@router.post("/countries/{code}/actors", response={201: ActorOut, 422: ErrorOut}, summary="Create an actor")
+@router.post("/countries/{code}/actors", response=answers({201: ActorOut}, WRITE_ERRORS), summary="Create an actor")
 def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     country = _country(code)
     try:
@@ -158,7 +176,7 @@ def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.get("/actors/{pk}", response=ActorOut, summary="One actor")
+@router.get("/actors/{pk}", response=answers({200: ActorOut}, 404, 422), summary="One actor")
 def read_actor(request: HttpRequest, pk: int) -> ActorOut:
     return ActorOut.from_actor(_actor(request, pk))
 
@@ -179,28 +197,36 @@ def _update_actor(request: HttpRequest, actor: Actor, changes: dict[str, Any]) -
     return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.put("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Replace an actor")
+@router.put("/actors/{pk}", response=answers({200: ActorOut}, WRITE_ERRORS), summary="Replace an actor")
 def replace_actor(request: HttpRequest, pk: int, payload: ActorIn) -> Any:
     return _update_actor(request, _actor(request, pk), payload.dict())
 
 
-@router.patch("/actors/{pk}", response={200: ActorOut, 422: ErrorOut}, summary="Change some of an actor's fields")
+@router.patch(
+    "/actors/{pk}", response=answers({200: ActorOut}, WRITE_ERRORS), summary="Change some of an actor's fields"
+)
 def patch_actor(request: HttpRequest, pk: int, payload: ActorPatch) -> Any:
     actor = _actor(request, pk)
     changes = payload.dict(exclude_unset=True)
     return _null_fields(changes, nullable=frozenset({"parent"})) or _update_actor(request, actor, changes)
 
 
-@router.delete("/actors/{pk}", response={204: None}, summary="Delete an actor and its relationships")
+@router.delete(
+    "/actors/{pk}", response=answers({204: None}, 403, 404, 422), summary="Delete an actor and its relationships"
+)
 def delete_actor(request: HttpRequest, pk: int) -> Status[None]:
     with _permission_as_403():
         services.actor_delete(user=request.user, actor=_actor(request, pk))
     return Status(204, None)
 
 
-@router.get("/countries/{code}/relationships", response=list[RelationshipOut], summary="A country's relationships")
-@paginate(LimitOffsetPagination)
-def list_relationships(request: HttpRequest, code: str, type: str = "") -> Any:
+@router.get(
+    "/countries/{code}/relationships",
+    response=answers({200: list[RelationshipOut]}, 404, 422),
+    summary="A country's relationships",
+)
+@paginate(Pagination)
+def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
     relationships = selectors.country_relationships(
         user=request.user, country=_country(code), type=type
     ).prefetch_related("citations__source")
@@ -229,7 +255,7 @@ def _relationship_data(
 
 @router.post(
     "/countries/{code}/relationships",
-    response={201: RelationshipOut, 422: ErrorOut},
+    response=answers({201: RelationshipOut}, WRITE_ERRORS),
     summary="Create a relationship",
 )
 def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn) -> Any:
@@ -246,7 +272,7 @@ def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn
     return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
-@router.get("/relationships/{pk}", response=RelationshipOut, summary="One relationship")
+@router.get("/relationships/{pk}", response=answers({200: RelationshipOut}, 404, 422), summary="One relationship")
 def read_relationship(request: HttpRequest, pk: int) -> RelationshipOut:
     return RelationshipOut.from_relationship(_relationship(request, pk))
 
@@ -264,13 +290,17 @@ def _update_relationship(request: HttpRequest, relationship: Relationship, chang
     return Status(200, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
-@router.put("/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Replace a relationship")
+@router.put(
+    "/relationships/{pk}", response=answers({200: RelationshipOut}, WRITE_ERRORS), summary="Replace a relationship"
+)
 def replace_relationship(request: HttpRequest, pk: int, payload: RelationshipIn) -> Any:
     return _update_relationship(request, _relationship(request, pk), payload.dict())
 
 
 @router.patch(
-    "/relationships/{pk}", response={200: RelationshipOut, 422: ErrorOut}, summary="Change some of a relationship"
+    "/relationships/{pk}",
+    response=answers({200: RelationshipOut}, WRITE_ERRORS),
+    summary="Change some of a relationship",
 )
 def patch_relationship(request: HttpRequest, pk: int, payload: RelationshipPatch) -> Any:
     relationship = _relationship(request, pk)
@@ -280,7 +310,7 @@ def patch_relationship(request: HttpRequest, pk: int, payload: RelationshipPatch
     )
 
 
-@router.delete("/relationships/{pk}", response={204: None}, summary="Delete a relationship")
+@router.delete("/relationships/{pk}", response=answers({204: None}, 403, 404, 422), summary="Delete a relationship")
 def delete_relationship(request: HttpRequest, pk: int) -> Status[None]:
     with _permission_as_403():
         services.relationship_delete(user=request.user, relationship=_relationship(request, pk))
