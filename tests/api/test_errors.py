@@ -281,9 +281,7 @@ def test_users_without_an_editing_role_are_refused_before_their_body_is_read(
 def test_an_editor_with_an_incomplete_body_is_told_the_fields(
     member_client: Client, editor_token: dict[str, str], small_map: SmallMap
 ) -> None:
-    assert field_errors(post(member_client, "/api/v1/countries/CF/actors", {})) == {
-        "kind": ["This field is required."]
-    }
+    assert field_errors(post(member_client, "/api/v1/countries/CF/actors", {})) == {"kind": ["This field is required."]}
     response = post(Client(), "/api/v1/countries/CF/actors", {}, **editor_token)
     assert field_errors(response) == {"kind": ["This field is required."]}
 
