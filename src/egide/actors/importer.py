@@ -376,8 +376,8 @@ def country_map_import(
     plan = _Plan()
     for name in ("actors", "relationships", "citations"):  # the same text rule as forms and the API
         for row in tables.table(name):
-            for problem in check_texts(row.values):
-                plan.problem(name, row, problem.field, problem.message)
+            for wrong in check_texts(row.values):
+                plan.problem(name, row, wrong.field, wrong.message)
     # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
     reachable = {reference: actor for reference, actor in existing.items() if reference not in hidden}
     _plan_actors(plan, country, tables, reachable)
