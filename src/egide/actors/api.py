@@ -14,6 +14,7 @@ from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
@@ -25,12 +26,15 @@ from egide.actors.schemas import (
     ActorOut,
     ActorPatch,
     CountryOut,
-    ErrorOut,
+    Line24,
+    Line48,
+    Line300,
     MapOut,
     RelationshipIn,
     RelationshipOut,
     RelationshipPatch,
 )
+from egide.api.errors import WRITE_ERRORS, answers, field_errors
 from egide.core.reference import countries
 
 router = Router(tags=["security system map"])
@@ -101,9 +105,18 @@ def _permission_as_403() -> Iterator[None]:
 
 
 def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
-    if hasattr(error, "error_dict"):
-        return Status(422, {"detail": error.message_dict})
-    return Status(422, {"detail": {"__all__": error.messages}})
+    return Status(422, {"detail": field_errors(error)})
+
+
+MAX_PAGE = 1000
+
+
+class Pagination(LimitOffsetPagination):
+    """Bounded, so that an absurd limit or offset is refused naming it rather than reaching the database."""
+
+    class Input(LimitOffsetPagination.Input):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"How many items, from 1 to {MAX_PAGE}")
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="How many items to skip")
 
 
 def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status[dict[str, Any]] | None:
@@ -170,7 +183,7 @@ def _stale(record: Actor | Relationship, if_match: str | None, version: int | No
     return None
 
 
-@router.get("/countries", response=list[CountryOut], summary="Countries with a map, with their counts")
+@router.get("/countries", response=answers({200: list[CountryOut]}), summary="Countries with a map, with their counts")
 def list_countries(request: HttpRequest) -> list[CountryOut]:
     return [
         CountryOut(code=item.code, name=item.name, actors=item.actors, relationships=item.relationships)
@@ -178,7 +191,12 @@ def list_countries(request: HttpRequest) -> list[CountryOut]:
     ]
 
 
-@router.get("/countries/{code}/map", response=MapOut, url_name="country_map", summary="A country's whole map")
+@router.get(
+    "/countries/{code}/map",
+    response=answers({200: MapOut}, 404),
+    url_name="country_map",
+    summary="A country's whole map",
+)
 @decorate_view(gzip_page)
 def country_map(request: HttpRequest, code: str) -> HttpResponse:
     """Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer
@@ -187,9 +205,9 @@ def country_map(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 
-@router.get("/countries/{code}/actors", response=list[ActorOut], summary="A country's actors")
-@paginate(LimitOffsetPagination)
-def list_actors(request: HttpRequest, code: str, family: str = "", kind: str = "", search: str = "") -> Any:
+@router.get("/countries/{code}/actors", response=answers({200: list[ActorOut]}, 404, 422), summary="A country's actors")
+@paginate(Pagination)
+def list_actors(request: HttpRequest, code: str, family: Line48 = "", kind: Line48 = "", search: Line300 = "") -> Any:
     actors = selectors.country_actors(
         user=request.user, country=_country(code), family=family, kind=kind, search=search, sort="reference"
     ).prefetch_related("citations__source")
@@ -212,7 +230,7 @@ class _ActorPage:
         return [ActorOut.from_actor(actor) for actor in self.queryset[item]]
 
 
-@router.post("/countries/{code}/actors", response={201: ActorOut, 422: ErrorOut}, summary="Create an actor")
+@router.post("/countries/{code}/actors", response=answers({201: ActorOut}, WRITE_ERRORS), summary="Create an actor")
 def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     country = _country(code)
     try:
@@ -229,7 +247,9 @@ def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.get("/actors/{pk}", response=ActorOut, summary="One actor", openapi_extra=VERSIONED_READ)
+@router.get(
+    "/actors/{pk}", response=answers({200: ActorOut}, 404, 422), summary="One actor", openapi_extra=VERSIONED_READ
+)
 def read_actor(request: HttpRequest, pk: int, response: HttpResponse) -> ActorOut:
     actor = _actor(request, pk)
     response["ETag"] = etag(actor)
@@ -266,12 +286,12 @@ def _update_actor(
     return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-WRITE_ANSWERS: dict[int, Any] = {409: ErrorOut, 412: ErrorOut, 422: ErrorOut}
+VERSIONED_WRITE_ERRORS = (*WRITE_ERRORS, 409, 412)
 
 
 @router.put(
     "/actors/{pk}",
-    response={200: ActorOut} | WRITE_ANSWERS,
+    response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
     summary="Replace an actor",
     openapi_extra=VERSIONED_READ,
 )
@@ -283,7 +303,7 @@ def replace_actor(
 
 @router.patch(
     "/actors/{pk}",
-    response={200: ActorOut} | WRITE_ANSWERS,
+    response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
     summary="Change some of an actor's fields",
     openapi_extra=VERSIONED_READ,
 )
@@ -297,7 +317,9 @@ def patch_actor(
     )
 
 
-@router.delete("/actors/{pk}", response={204: None, 412: ErrorOut}, summary="Delete an actor and its relationships")
+@router.delete(
+    "/actors/{pk}", response=answers({204: None}, 403, 404, 412, 422), summary="Delete an actor and its relationships"
+)
 def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
     actor = _actor(request, pk)
     with transaction.atomic():
@@ -310,9 +332,13 @@ def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH)
     return Status(204, None)
 
 
-@router.get("/countries/{code}/relationships", response=list[RelationshipOut], summary="A country's relationships")
-@paginate(LimitOffsetPagination)
-def list_relationships(request: HttpRequest, code: str, type: str = "") -> Any:
+@router.get(
+    "/countries/{code}/relationships",
+    response=answers({200: list[RelationshipOut]}, 404, 422),
+    summary="A country's relationships",
+)
+@paginate(Pagination)
+def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
     relationships = selectors.country_relationships(
         user=request.user, country=_country(code), type=type
     ).prefetch_related("citations__source")
@@ -341,7 +367,7 @@ def _relationship_data(
 
 @router.post(
     "/countries/{code}/relationships",
-    response={201: RelationshipOut, 422: ErrorOut},
+    response=answers({201: RelationshipOut}, WRITE_ERRORS),
     summary="Create a relationship",
 )
 def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn) -> Any:
@@ -358,7 +384,12 @@ def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn
     return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
-@router.get("/relationships/{pk}", response=RelationshipOut, summary="One relationship", openapi_extra=VERSIONED_READ)
+@router.get(
+    "/relationships/{pk}",
+    response=answers({200: RelationshipOut}, 404, 422),
+    summary="One relationship",
+    openapi_extra=VERSIONED_READ,
+)
 def read_relationship(request: HttpRequest, pk: int, response: HttpResponse) -> RelationshipOut:
     relationship = _relationship(request, pk)
     response["ETag"] = etag(relationship)
@@ -395,7 +426,7 @@ def _update_relationship(
 
 @router.put(
     "/relationships/{pk}",
-    response={200: RelationshipOut} | WRITE_ANSWERS,
+    response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
     summary="Replace a relationship",
     openapi_extra=VERSIONED_READ,
 )
@@ -407,7 +438,7 @@ def replace_relationship(
 
 @router.patch(
     "/relationships/{pk}",
-    response={200: RelationshipOut} | WRITE_ANSWERS,
+    response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
     summary="Change some of a relationship",
     openapi_extra=VERSIONED_READ,
 )
@@ -425,7 +456,9 @@ def patch_relationship(
     )
 
 
-@router.delete("/relationships/{pk}", response={204: None, 412: ErrorOut}, summary="Delete a relationship")
+@router.delete(
+    "/relationships/{pk}", response=answers({204: None}, 403, 404, 412, 422), summary="Delete a relationship"
+)
 def delete_relationship(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
     relationship = _relationship(request, pk)
     with transaction.atomic():

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit
 from egide.actors.models import Actor, Citation, Relationship, Source
-from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
+from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible
 from egide.actors.tabular import Row, Tables
 from egide.audit.services import audit_records_bulk, snapshot
@@ -375,6 +375,10 @@ def country_map_import(
         existing_relationships[key] = relationship
 
     plan = _Plan()
+    for name in ("actors", "relationships", "citations"):  # the same text rule as forms and the API
+        for row in tables.table(name):
+            for wrong in check_texts(row.values):
+                plan.problem(name, row, wrong.field, wrong.message)
     # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
     reachable = {reference: actor for reference, actor in existing.items() if reference not in hidden}
     _plan_actors(plan, country, tables, reachable)

@@ -5,6 +5,8 @@ say exactly where the trouble is.
 """
 
 import re
+import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -120,4 +122,41 @@ def check_relationship(facts: RelationshipFacts) -> list[Problem]:
         problems.append(Problem("strength", _("Strength must be weak, moderate or strong.")))
     if facts.confidence not in taxonomy.CONFIDENCE_BY_CODE:
         problems.append(Problem("confidence", _("Confidence must be low, medium or high.")))
+    return problems
+
+
+# --- Text ------------------------------------------------------------------------------------------------------------
+
+LINE_BREAKS = frozenset("\n\r\t")
+"""Allowed in multi-line text (notes, mandates, comments), and nowhere else."""
+
+MULTILINE_FIELDS = frozenset({"mandate_text", "notes", "legal_basis", "comment"})
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first character of the value that has no place in text, or None.
+
+    Control characters (NUL among them, which PostgreSQL cannot store at all) and lone surrogates (which cannot be
+    written as UTF-8) are refused rather than dropped, so that what is stored is what was sent.
+    """
+    for character in value:
+        if multiline and character in LINE_BREAKS:
+            continue
+        if unicodedata.category(character) in ("Cc", "Cs"):
+            return character
+    return None
+
+
+def text_message(character: str) -> str:
+    return _("Remove the control character %(code)s: it has no place in text.") % {"code": f"U+{ord(character):04X}"}
+
+
+def check_texts(values: Mapping[str, str], *, multiline: Collection[str] = MULTILINE_FIELDS) -> list[Problem]:
+    """A problem for each field whose text holds a control character; line breaks are allowed in `multiline`
+    fields only."""
+    problems = []
+    for name, value in values.items():
+        character = control_character(value or "", multiline=name in multiline)
+        if character is not None:
+            problems.append(Problem(name, text_message(character)))
     return problems

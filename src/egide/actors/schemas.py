@@ -1,11 +1,42 @@
 """The API's shapes for the security system map."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from egide.actors.models import Actor, Citation, Relationship
+from egide.actors.rules import control_character, text_message
+from egide.api.errors import MessageOut
+
+
+def _refuse_control_characters(*, multiline: bool) -> AfterValidator:
+    """The same rule as forms and imports (actors.rules), applied as the body is read, so that the 422 answer names
+    the field."""
+
+    def check(value: str) -> str:
+        character = control_character(value, multiline=multiline)
+        if character is not None:
+            raise PydanticCustomError("control_character", text_message(character))
+        return value
+
+    return AfterValidator(check)
+
+
+_ONE_LINE = _refuse_control_characters(multiline=False)
+# One line of text, at most as long as the column that keeps it: longer text is refused naming the field.
+Line10 = Annotated[str, Field(max_length=10), _ONE_LINE]
+Line16 = Annotated[str, Field(max_length=16), _ONE_LINE]
+Line24 = Annotated[str, Field(max_length=24), _ONE_LINE]
+Line32 = Annotated[str, Field(max_length=32), _ONE_LINE]
+Line48 = Annotated[str, Field(max_length=48), _ONE_LINE]
+Line64 = Annotated[str, Field(max_length=64), _ONE_LINE]
+Line300 = Annotated[str, Field(max_length=300), _ONE_LINE]
+Line500 = Annotated[str, Field(max_length=500), _ONE_LINE]
+Text = Annotated[str, _refuse_control_characters(multiline=True)]
+"""Free text, line breaks and tabs allowed; no other control characters."""
 
 VERSION_OUT = "Goes up by one with each saved change; the ETag header carries it too"
 VERSION_IN = (
@@ -116,40 +147,40 @@ class ActorOut(Schema):
 
 
 class ActorIn(Schema):
-    kind: str = Field(description="A kind code, e.g. armed_forces, police, court, parliament, media")
-    name_en: str = ""
-    name_fr: str = ""
-    reference: str = Field("", description="Unique in the country; made from the acronym when empty")
-    acronym_en: str = ""
-    acronym_fr: str = ""
+    kind: Line48 = Field(description="A kind code, e.g. armed_forces, police, court, parliament, media")
+    name_en: Line300 = ""
+    name_fr: Line300 = ""
+    reference: Line64 = Field("", description="Unique in the country; made from the acronym when empty")
+    acronym_en: Line32 = ""
+    acronym_fr: Line32 = ""
     parent: int | None = None
-    mandate_text: str = ""
-    mandate_reference: str = ""
+    mandate_text: Text = ""
+    mandate_reference: Line500 = ""
     statutory: bool = True
     legitimacy_disputed: bool = False
-    confidence: str = "medium"
-    notes: str = ""
+    confidence: Line16 = "medium"
+    notes: Text = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
+    confidentiality: Line16 = Field("partners", description="public, partners, organisation or restricted")
     version: int | None = Field(None, description=VERSION_IN)
 
 
 class ActorPatch(Schema):
-    kind: str | None = None
-    name_en: str | None = None
-    name_fr: str | None = None
-    reference: str | None = None
-    acronym_en: str | None = None
-    acronym_fr: str | None = None
+    kind: Line48 | None = None
+    name_en: Line300 | None = None
+    name_fr: Line300 | None = None
+    reference: Line64 | None = None
+    acronym_en: Line32 | None = None
+    acronym_fr: Line32 | None = None
     parent: int | None = None
-    mandate_text: str | None = None
-    mandate_reference: str | None = None
+    mandate_text: Text | None = None
+    mandate_reference: Line500 | None = None
     statutory: bool | None = None
     legitimacy_disputed: bool | None = None
-    confidence: str | None = None
-    notes: str | None = None
+    confidence: Line16 | None = None
+    notes: Text | None = None
     owner: int | None = None
-    confidentiality: str | None = None
+    confidentiality: Line16 | None = None
     version: int | None = Field(None, description=VERSION_IN)
 
 
@@ -196,35 +227,35 @@ class RelationshipOut(Schema):
 class RelationshipIn(Schema):
     source: int
     target: int
-    type: str = Field(
+    type: Line24 = Field(
         description="commands, administers, oversees, audits, funds, adjudicates, appoints, "
         "reports_to, scrutinises or coordinates_with"
     )
-    legal_basis: str = ""
-    start: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
-    end: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    legal_basis: Line500 = ""
+    start: Line10 = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    end: Line10 = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
     ongoing: bool = True
-    strength: str = "moderate"
-    confidence: str = "medium"
-    notes: str = ""
+    strength: Line16 = "moderate"
+    confidence: Line16 = "medium"
+    notes: Text = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: str = Field("partners", description="public, partners, organisation or restricted")
+    confidentiality: Line16 = Field("partners", description="public, partners, organisation or restricted")
     version: int | None = Field(None, description=VERSION_IN)
 
 
 class RelationshipPatch(Schema):
     source: int | None = None
     target: int | None = None
-    type: str | None = None
-    legal_basis: str | None = None
-    start: str | None = None
-    end: str | None = None
+    type: Line24 | None = None
+    legal_basis: Line500 | None = None
+    start: Line10 | None = None
+    end: Line10 | None = None
     ongoing: bool | None = None
-    strength: str | None = None
-    confidence: str | None = None
-    notes: str | None = None
+    strength: Line16 | None = None
+    confidence: Line16 | None = None
+    notes: Text | None = None
     owner: int | None = None
-    confidentiality: str | None = None
+    confidentiality: Line16 | None = None
     version: int | None = Field(None, description=VERSION_IN)
 
 
@@ -262,5 +293,5 @@ class MapOut(Schema):
     edges: list[MapEdge]
 
 
-class ErrorOut(Schema):
-    detail: str | dict[str, list[str]]
+ErrorOut = MessageOut
+"""An error told in words (the API's 422 answers use FieldErrorsOut: egide.api.errors)."""

@@ -11,7 +11,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
-from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
+from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -111,6 +111,9 @@ def actor_reference_suggest(*, country: str, data: ActorData) -> str:
     return candidate
 
 
+ACTOR_TEXTS = ("name_en", "name_fr", "acronym_en", "acronym_fr", "mandate_text", "mandate_reference", "notes")
+
+
 def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
     problems = check_actor(
         ActorFacts(
@@ -126,6 +129,7 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
         )
     )
     problems += _check_confidentiality(data.confidentiality)
+    problems += check_texts({name: getattr(data, name) for name in ACTOR_TEXTS})
     duplicate = Actor.objects.filter(country=country, reference=data.reference)
     if actor is not None and actor.pk is not None:
         duplicate = duplicate.exclude(pk=actor.pk)
@@ -216,6 +220,7 @@ def actor_delete(*, user: User | None, actor: Actor, expected_version: int | Non
 def _check_relationship(*, data: RelationshipData) -> None:
     _raise(
         _check_confidentiality(data.confidentiality)
+        + check_texts({"legal_basis": data.legal_basis, "notes": data.notes})
         + check_relationship(
             RelationshipFacts(
                 type=data.type,

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -25,6 +25,7 @@ from egide.actors.documents import read_map_file
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, country_map_import
 from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError
 from egide.audit.history import record_history_for
 from egide.core import taxonomy
@@ -96,6 +97,19 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _query_text(request: HttpRequest, name: str) -> str:
+    """A filter or search of the address, refused (400, naming it) when it holds a control character: PostgreSQL
+    cannot even compare text with a NUL in it."""
+    value = request.GET.get(name, "").strip()
+    character = control_character(value)
+    if character is not None:
+        raise BadRequest(
+            _("The parameter “%(name)s” of the address is refused. %(problem)s")
+            % {"name": name, "problem": text_message(character)}
+        )
+    return value
+
+
 def _table_links(request: HttpRequest, prefix: str, sorts: list[str], current: str) -> dict[str, dict[str, str]]:
     """For each sortable column, the query string that sorts by it (reversing the current direction)."""
     links = {}
@@ -116,9 +130,9 @@ def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
     actors = selectors.country_actors(
         user=request.user,
         country=country,
-        family=request.GET.get("family", ""),
-        kind=request.GET.get("kind", ""),
-        search=request.GET.get("q", "").strip(),
+        family=_query_text(request, "family"),
+        kind=_query_text(request, "kind"),
+        search=_query_text(request, "q"),
         sort=sort,
     )
     page = Paginator(actors, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -137,8 +151,8 @@ def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
     relationships = selectors.country_relationships(
         user=request.user,
         country=country,
-        type=request.GET.get("rtype", ""),
-        search=request.GET.get("rq", "").strip(),
+        type=_query_text(request, "rtype"),
+        search=_query_text(request, "rq"),
         sort=sort,
     )
     page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("rpage"))

@@ -13,7 +13,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from egide.actors.api import _country, _invalid, _permission_as_403
-from egide.actors.schemas import ErrorOut
+from egide.api.errors import WRITE_ERRORS, answers
 from egide.governance import selectors, services
 from egide.governance.engine import SEVERITY_ORDER, parameters_for
 from egide.governance.findings import Finding
@@ -64,7 +64,7 @@ def _status(item: Finding, result: selectors.CountryFindings) -> str:
 
 @router.get(
     "/countries/{code}/findings",
-    response={200: FindingsOut, 422: ErrorOut},
+    response=answers({200: FindingsOut}, 404, 422),
     summary="A country's governance findings on a date",
 )
 def list_findings(
@@ -94,7 +94,7 @@ def list_findings(
 
 @router.get(
     "/countries/{code}/findings/compare",
-    response={200: ComparisonOut, 422: ErrorOut},
+    response=answers({200: ComparisonOut}, 404, 422),
     by_alias=True,
     summary="The findings that appeared, disappeared and stayed between two dates",
 )
@@ -119,14 +119,18 @@ def compare_findings(
     return Status(200, comparison_out(before, after, comparison, country=country, earlier=first, later=second))
 
 
-@router.get("/governance/rules", response=list[RuleOut], summary="The governance rules and their default parameters")
+@router.get(
+    "/governance/rules",
+    response=answers({200: list[RuleOut]}),
+    summary="The governance rules and their default parameters",
+)
 def list_rules(request: HttpRequest) -> list[RuleOut]:
     return [rule_out(rule) for rule in RULES]
 
 
 @router.get(
     "/countries/{code}/governance/rules",
-    response=list[CountryRuleOut],
+    response=answers({200: list[CountryRuleOut]}, 404),
     summary="The governance rules with the parameters a country's team chose",
 )
 def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
@@ -136,7 +140,7 @@ def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
 
 @router.put(
     "/countries/{code}/governance/rules/{rule}",
-    response={200: CountryRuleOut, 422: ErrorOut},
+    response=answers({200: CountryRuleOut}, WRITE_ERRORS),
     summary="Set a rule's parameters for a country",
 )
 def set_country_rule(request: HttpRequest, code: str, rule: str, payload: RuleSettingIn) -> Any:
@@ -166,7 +170,7 @@ def _visible_finding(
 
 @router.post(
     "/countries/{code}/findings/decisions",
-    response={200: FindingOut, 422: ErrorOut},
+    response=answers({200: FindingOut}, WRITE_ERRORS),
     summary="Acknowledge a finding, or mark it as a false positive",
 )
 def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
@@ -195,7 +199,7 @@ def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
 
 @router.delete(
     "/countries/{code}/findings/decisions/{key}",
-    response={204: None, 422: ErrorOut},
+    response=answers({204: None}, 403, 404, 422),
     summary="Reopen a finding: withdraw the decision on it",
 )
 def reopen_finding(request: HttpRequest, code: str, key: str, as_of: str = "") -> Any:

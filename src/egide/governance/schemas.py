@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
+from egide.actors.schemas import Line10, Line16, Line500, Text
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.governance.engine import Comparison, describe
@@ -103,10 +104,10 @@ class RuleSettingIn(Schema):
 
 
 class DecisionIn(Schema):
-    key: str = Field(description="The key of a finding you can see")
-    status: str = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
-    comment: str = ""
-    as_of: str = Field("", description="YYYY-MM-DD: the date at which the finding stands (default: today)")
+    key: Line500 = Field(description="The key of a finding you can see")
+    status: Line16 = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
+    comment: Text = ""
+    as_of: Line10 = Field("", description="YYYY-MM-DD: the date at which the finding stands (default: today)")
 
 
 def _french() -> bool:
