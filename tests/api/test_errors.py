@@ -36,7 +36,7 @@ def field_errors(response: HttpResponse) -> dict[str, list[str]]:
 
 @pytest.fixture
 def editor_token(member: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token_create(user=member, name='script')[1]}"}
+    return {"Authorization": f"Bearer {token_create(user=member, name='script', by=member)[1]}"}
 
 
 # --- Pagination ------------------------------------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def test_users_without_an_editing_role_are_refused_before_their_body_is_read(
     request: pytest.FixtureRequest, small_map: SmallMap, who: str
 ) -> None:
     user = request.getfixturevalue(who)
-    headers = {"Authorization": f"Bearer {token_create(user=user, name='script')[1]}"}
+    headers = {"Authorization": f"Bearer {token_create(user=user, name='script', by=user)[1]}"}
     client = Client()
     for method, url in [
         ("post", "/api/v1/countries/CF/actors"),
@@ -289,7 +289,7 @@ def test_an_editor_with_an_incomplete_body_is_told_the_fields(
 @pytest.mark.django_db
 def test_an_outsider_editor_is_refused_by_the_rules_of_the_record(outsider: User, small_map: SmallMap) -> None:
     """An editor of another organisation passes the first check, then meets the record's own rules."""
-    headers = {"Authorization": f"Bearer {token_create(user=outsider, name='script')[1]}"}
+    headers = {"Authorization": f"Bearer {token_create(user=outsider, name='script', by=outsider)[1]}"}
     response = post(Client(), f"/api/v1/actors/{small_map.army.pk}", {"notes": "mine"}, method="patch", **headers)
     assert response.status_code in (403, 404)
     assert Actor.objects.get(pk=small_map.army.pk).notes == ""
@@ -297,7 +297,7 @@ def test_an_outsider_editor_is_refused_by_the_rules_of_the_record(outsider: User
 
 @pytest.mark.django_db
 def test_the_owner_may_still_change_a_record(owner: User, small_map: SmallMap) -> None:
-    headers = {"Authorization": f"Bearer {token_create(user=owner, name='script')[1]}"}
+    headers = {"Authorization": f"Bearer {token_create(user=owner, name='script', by=owner)[1]}"}
     response = post(Client(), f"/api/v1/actors/{small_map.army.pk}", {"notes": "checked"}, method="patch", **headers)
     assert response.status_code == 200
     assert response.json()["notes"] == "checked"

@@ -102,6 +102,6 @@ def test_anonymous_requests_match_the_schema(
 def test_an_editors_requests_match_the_schema(
     api_schema: OpenApiSchema, member: User, small_map: SmallMap, mode: GenerationMode
 ) -> None:
-    _record, secret = token_create(user=member, name="schemathesis")
+    _record, secret = token_create(user=member, name="schemathesis", by=member)
     failures = _fuzz(api_schema, headers={"Authorization": f"Bearer {secret}"}, mode=mode)
     assert not failures, "\n\n".join(failures)
