@@ -177,18 +177,29 @@ def test_the_templates_hold_no_formula(member_client: Client, db: None, fmt: str
         _assert_csv_safe(response.content)
 
 
+def _one_line_fields_without_control_characters() -> None:
+    """Tabs and line breaks belong in free text only (notes, mandates, legal bases): the importer refuses them in
+    one-line fields, so a map that can be imported back has them nowhere else."""
+    for prefix in ("\t", "\r"):
+        payload, clean = PAYLOADS[prefix], PAYLOADS[prefix].lstrip()
+        Actor.objects.filter(name_en=payload).update(name_en=clean, name_fr=clean, acronym_en="=AC")
+        Actor.objects.filter(mandate_reference=payload).update(mandate_reference=clean)
+        Actor.objects.filter(acronym_en=f"{prefix}AC").update(acronym_en=f"+{prefix.strip()}AC")
+        Actor.objects.filter(notes=f"{prefix}notes").update(notes=f"{prefix}notes")
+        Source.objects.filter(title=payload).update(title=f"{clean} {ord(prefix)}", author=clean)
+        Citation.objects.filter(locator=f"{prefix}locator").update(locator=f"-{ord(prefix)}locator")
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_export_imports_back_with_its_text_unchanged(member: object, poisoned: SmallMap, fmt: str) -> None:
+    _one_line_fields_without_control_characters()
     content = exporter.export_map(user=member, country="CF", fmt=fmt)  # type: ignore[arg-type]
     tables = read_map_file(content, filename=f"map.{exporter.EXTENSIONS[fmt]}")
     police = next(row for row in tables.actors if row.get("reference") == "POL")
     assert police.values["name_en"] == PAYLOADS["="]
     assert police.values["notes"] == "=notes"
     locators = {row.values["locator"] for row in tables.citations}
-    expected = {f"{prefix}locator" for prefix in PREFIXES}
-    if fmt == "xlsx":
-        expected = {_xml(locator) for locator in expected}
-    assert expected <= locators
+    assert {"=locator", "+locator", "-locator", "@locator", "-9locator", "-13locator"} <= locators
     report = country_map_import(user=None, country="CD", tables=tables)
     assert report.actors_created == 7
     copied = Actor.objects.get(country="CD", reference="POL")
