@@ -158,6 +158,20 @@ def can_edit(*, user: AnyUser | None, record: Record) -> bool:
     ).exists()
 
 
+def can_manage(*, user: AnyUser | None, record: Record) -> bool:
+    """May change who owns the record, who may read it and whom it is shared with.
+
+    Only the owner organisation's editors (and platform staff): a share's "may edit" covers the record's content,
+    so that an organisation a record was lent to can never take it over or pass it on.
+    """
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    if record.owner_id is None:
+        return False
+    return any(grant.organisation_id == record.owner_id for grant in reach.editing_grants(record.country))
+
+
 def can_create(*, user: AnyUser | None, owner: Organisation | None, country: str) -> bool:
     reach = reach_of(user)
     if reach.superuser:

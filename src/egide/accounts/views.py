@@ -89,7 +89,7 @@ def share_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except Share.DoesNotExist:
         raise Http404(_("No such share.")) from None
     record = share.record
-    if record is None or not selectors.can_edit(user=request.user, record=record):
+    if record is None or not selectors.can_manage(user=request.user, record=record):
         raise Http404(_("No such share."))
     services.share_remove(user=request.user, share=share)
     messages.success(

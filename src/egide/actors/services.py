@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.accounts.selectors import can_create, can_edit
+from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
@@ -29,6 +29,18 @@ def _require_create(user: User | None, owner: Organisation | None, country: str)
 def _require_edit(user: User | None, record: Actor | Relationship) -> None:
     if user is not None and not can_edit(user=user, record=record):
         raise PermissionDenied(_("You may not change this record."))
+
+
+def _require_manage_for_access(
+    user: User | None, record: Actor | Relationship, owner: Organisation | None, confidentiality: str
+) -> None:
+    """Who owns a record and who may read it are for the owner's editors; a share's editing right is not enough."""
+    if (owner.pk if owner else None) == record.owner_id and confidentiality == record.confidentiality:
+        return
+    if user is not None and not can_manage(user=user, record=record):
+        raise PermissionDenied(
+            _("Only the owner organisation's editors may change the owner or who may read this record.")
+        )
 
 
 def _check_confidentiality(level: str) -> list[Problem]:
@@ -131,6 +143,7 @@ def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
 @transaction.atomic
 def actor_update(*, user: User | None, actor: Actor, data: ActorData) -> Actor:
     _require_edit(user, actor)
+    _require_manage_for_access(user, actor, data.owner, data.confidentiality)
     if data.owner != actor.owner:
         _require_create(user, data.owner, actor.country)
     if not data.reference:
@@ -211,6 +224,7 @@ def relationship_create(*, user: User | None, data: RelationshipData) -> Relatio
 @transaction.atomic
 def relationship_update(*, user: User | None, relationship: Relationship, data: RelationshipData) -> Relationship:
     _require_edit(user, relationship)
+    _require_manage_for_access(user, relationship, data.owner, data.confidentiality)
     if data.owner != relationship.owner:
         _require_create(user, data.owner, relationship.country)
     if data.source.country != relationship.country:

@@ -224,9 +224,10 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "children": children,
             "can_edit": actor.pk in editable,
+            "can_manage": access.can_manage(user=request.user, record=actor),
             "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
-            "shares": access.record_shares(record=actor) if actor.pk in editable else [],
+            "shares": access.record_shares(record=actor) if access.can_manage(user=request.user, record=actor) else [],
             "history": record_history(instance=actor)[:50],
         },
     )
@@ -243,6 +244,13 @@ def _owners_for(request: HttpRequest, record: Actor | Relationship) -> QuerySet[
     if record.owner_id is None:
         return owners
     return Organisation.objects.filter(Q(pk__in=owners) | Q(pk=record.owner_id))
+
+
+def _lock_access_fields(request: HttpRequest, form: Any, record: Actor | Relationship) -> None:
+    """Who owns the record and who may read it are shown, not offered, to those who may only edit its content."""
+    if not access.can_manage(user=request.user, record=record):
+        for name in ("owner", "confidentiality"):
+            form.fields[name].disabled = True
 
 
 def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -309,6 +317,7 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         sources=selectors.country_sources(user=request.user, country=actor.country),
         owners=_owners_for(request, actor),
     )
+    _lock_access_fields(request, form, actor)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -422,6 +431,7 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
         owners=_owners_for(request, relationship),
         relationship=relationship,
     )
+    _lock_access_fields(request, form, relationship)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -549,7 +559,8 @@ def source_document(request: HttpRequest, pk: int) -> FileResponse:
 def actor_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a restricted actor with another organisation, named by its acronym."""
     actor = _actor_or_404(request, pk)
-    _require_edit(request, actor)
+    if not access.can_manage(user=request.user, record=actor):
+        raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
     destination = reverse("actor-detail", kwargs={"pk": actor.pk})
     acronym = request.POST.get("organisation", "").strip()
     try:
