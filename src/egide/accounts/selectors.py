@@ -123,6 +123,18 @@ def visibility_filter(*, user: AnyUser | None, model: type[Model], prefix: str =
     return condition
 
 
+def owned_by_reader_filter(*, user: AnyUser | None) -> Q:
+    """Records (such as sources) whose `owner` is one of the user's organisations, in the countries their
+    memberships cover; nothing for anonymous visitors and users of no organisation."""
+    condition = Q(pk__in=[])
+    for countries, organisation_ids in _group_by_countries(reach_of(user).grants).items():
+        owned = Q(owner_id__in=sorted(organisation_ids))
+        if countries:
+            owned &= Q(country__in=sorted(countries))
+        condition |= owned
+    return condition
+
+
 def visible[M: Model](queryset: QuerySet[M], *, user: AnyUser | None) -> QuerySet[M]:
     condition = visibility_filter(user=user, model=queryset.model)
     return queryset if condition is None else queryset.filter(condition)

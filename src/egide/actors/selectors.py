@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from egide.accounts.selectors import user_organisations, visibility_filter, visible
+from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
@@ -34,15 +34,17 @@ def relationships_visible(*, user: User) -> QuerySet[Relationship]:
 
 
 def sources_visible(*, user: User) -> QuerySet[Source]:
-    """Sources cited by a record the user may see, or recorded by one of the user's organisations."""
+    """Sources the user may see: cited by a record the user sees in full (an actor the user sees, a relationship
+    the user sees with both of its actors), or recorded by one of the user's organisations in a country its
+    membership covers. A source never shows through a link to an actor hidden from the user."""
     if visibility_filter(user=user, model=Actor) is None:
         return Source.objects.all()
     cited_by_actor = Citation.objects.filter(source=OuterRef("pk"), actor__in=actors_visible(user=user))
     cited_by_relationship = Citation.objects.filter(
-        source=OuterRef("pk"), relationship__in=visible(Relationship.objects.all(), user=user)
+        source=OuterRef("pk"), relationship__in=relationships_visible(user=user)
     )
     return Source.objects.filter(
-        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | Q(owner__in=user_organisations(user=user))
+        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | owned_by_reader_filter(user=user)
     )
 
 
