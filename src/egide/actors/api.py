@@ -166,6 +166,9 @@ def read_actor(request: HttpRequest, pk: int) -> ActorOut:
 def _update_actor(request: HttpRequest, actor: Actor, changes: dict[str, Any]) -> Any:
     current = {name: getattr(actor, name) for name in ActorIn.model_fields if name not in ("parent", "owner")}
     current["parent"], current["owner"] = actor.parent, actor.owner
+    if changes.get("parent", 0) is None and actor.parent_id is not None and selectors.visible_parent_id(actor) is None:
+        # The reader was sent null for a parent it cannot see: sending null back keeps that parent.
+        del changes["parent"]
     try:
         if "parent" in changes:
             changes["parent"] = _reference_actor(request, changes["parent"], "parent")

@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from egide.actors.models import Actor, Citation, Relationship
+from egide.actors.selectors import visible_parent_id
 
 
 class SourceOut(Schema):
@@ -92,7 +93,7 @@ class ActorOut(Schema):
             name_fr=actor.name_fr,
             acronym_en=actor.acronym_en,
             acronym_fr=actor.acronym_fr,
-            parent=actor.parent_id,
+            parent=visible_parent_id(actor),
             mandate_text=actor.mandate_text,
             mandate_reference=actor.mandate_reference,
             statutory=actor.statutory,

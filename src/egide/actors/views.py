@@ -253,6 +253,17 @@ def _lock_access_fields(request: HttpRequest, form: Any, record: Actor | Relatio
             form.fields[name].disabled = True
 
 
+def _keep_hidden_parent(form: Any, actor: Actor) -> Actor | None:
+    """An actor's parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
+
+    Returns that hidden parent, if any (None when the actor has no parent or the editor sees it).
+    """
+    if actor.parent_id is None or getattr(actor, "parent_visible", False):
+        return None
+    form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")
+    return actor.parent
+
+
 def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     form = context["form"]
     citation_names = set(CitationFieldsMixin.base_fields)
@@ -318,7 +329,10 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         owners=_owners_for(request, actor),
     )
     _lock_access_fields(request, form, actor)
+    hidden_parent = _keep_hidden_parent(form, actor)
     if request.method == "POST" and form.is_valid():
+        if hidden_parent is not None and form.cleaned_data.get("parent") is None:
+            form.cleaned_data["parent"] = hidden_parent
         try:
             with transaction.atomic():
                 services.actor_update(user=request.user, actor=actor, data=form.to_data())
