@@ -570,6 +570,7 @@ def _write_citations(
             new_sources.append(source)
     for batch in _batched(new_sources):
         Source.objects.bulk_create(batch)
+    audit_records_bulk(user=user, action="create", items=[(source, None, snapshot(source)) for source in new_sources])
     report.sources_created = len(new_sources)
 
     existing: set[tuple[int, int | None, int | None, str]] = set(

@@ -247,6 +247,12 @@ def relationship_delete(*, user: User | None, relationship: Relationship) -> Non
     relationship.delete()
 
 
+def _may_change_source(user: User | None, source: Source) -> bool:
+    """A source belongs to the organisation that recorded it: its editors (and platform staff, and the command
+    line) change it; a source nobody recorded is changed by platform staff only."""
+    return user is None or can_create(user=user, owner=source.owner, country=source.country)
+
+
 @transaction.atomic
 def source_get_or_create(
     *,
@@ -258,8 +264,9 @@ def source_get_or_create(
 ) -> Source:
     """The country's source with this title and link, created (or completed) when needed.
 
-    An existing source's document is only replaced by its own organisation, so that nobody can swap the
-    document behind someone else's citations.
+    An existing source's document is attached or replaced only by its own organisation's editors, so that nobody
+    can swap the document behind someone else's citations; others are refused. Its missing author is completed
+    by them too, and silently left as it is for others. Every creation and change is in the audit log.
     """
     title = citation.title.strip()
     if not title:
@@ -276,13 +283,26 @@ def source_get_or_create(
             "owner": owner,
         },
     )
-    if document is not None and (created or not source.document or source.owner_id in (None, getattr(owner, "pk", 0))):
+    if created:
+        if document is not None:
+            source.document = document
+            source.save()
+        audit_record(user=user, action="create", instance=source, before=None, after=snapshot(source))
+        return source
+    before = snapshot(source)
+    if document is not None:
+        if not _may_change_source(user, source):
+            raise ValidationError(
+                {"source_document": [_("Only the organisation that recorded this source may change its document.")]}
+            )
         source.document = document
+    elif citation.author.strip() and not source.author and _may_change_source(user, source):
+        source.author = citation.author.strip()
+    after = snapshot(source)
+    if after != before:
         source.updated_by = _author(user)
         source.save()
-    elif not created and citation.author and not source.author:
-        source.author = citation.author.strip()
-        source.save(update_fields=["author", "updated_at"])
+        audit_record(user=user, action="update", instance=source, before=before, after=snapshot(source))
     return source
 
 
