@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from egide.accounts import selectors, services
 from egide.accounts.forms import MembershipForm
 from egide.accounts.models import Membership, Organisation, Share
+from egide.actors.models import Actor
+from egide.core.redirects import safe_next
 
 
 @login_required
@@ -95,4 +97,5 @@ def share_remove(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("No longer shared with %(organisation)s.") % {"organisation": share.organisation.acronym}
     )
-    return HttpResponseRedirect(request.POST.get("next") or reverse("home"))
+    fallback = reverse("actor-detail", kwargs={"pk": share.object_id}) if isinstance(record, Actor) else reverse("home")
+    return HttpResponseRedirect(safe_next(request, fallback=fallback))
