@@ -99,6 +99,7 @@ def test_nobody_but_the_owner_attaches_a_document_to_a_source_without_one(
     bare = services.source_get_or_create(
         user=None, country="CF", citation=CitationData(title="Decree 2019-01"), owner=organisation
     )
+    services.citation_add(user=None, source=bare, actor=make_actor(kind="police", confidentiality="public"))
     with pytest.raises(ValidationError) as refused:
         services.source_get_or_create(
             user=outsider, country="CF", citation=CitationData(title="Decree 2019-01"), document=_pdf(b"x")
@@ -112,8 +113,11 @@ def test_nobody_but_the_owner_attaches_a_document_to_a_source_without_one(
     assert _document(bare) == b"%PDF-1.4 the decree"
 
 
-def test_a_source_nobody_recorded_is_changed_by_platform_staff_only(outsider: User, staff: User) -> None:
+def test_a_source_nobody_recorded_is_changed_by_platform_staff_only(
+    make_actor: ActorFactory, outsider: User, staff: User
+) -> None:
     orphan = services.source_get_or_create(user=None, country="CF", citation=CitationData(title="Old report"))
+    services.citation_add(user=None, source=orphan, actor=make_actor(kind="police", confidentiality="public"))
     with pytest.raises(ValidationError):
         services.source_get_or_create(
             user=outsider, country="CF", citation=CitationData(title="Old report"), document=_pdf(b"x")

@@ -142,3 +142,30 @@ def test_the_demo_shows_anonymous_visitors_no_hidden_source(db: None) -> None:
         leaked_before += len(everything - expected)
         assert shown == expected, sorted(shown - expected)
     assert leaked_before > 0  # the demo does hold sources that anonymous visitors must not see
+
+
+def test_a_hidden_source_cannot_be_reached_by_typing_its_title(
+    hidden_link: dict[str, object], make_actor: ActorFactory, outsider: User, other_organisation: Organisation
+) -> None:
+    """Citing "a new source" with a hidden source's title and link would otherwise cite the hidden one, and show
+    its author, date and document to whoever guessed the title."""
+    decree = hidden_link["decree"]
+    assert isinstance(decree, Source)
+    own = make_actor(kind="gendarmerie", name="Gendarmerie", reference="GEND", owner=other_organisation)
+    response = _client(outsider).post(
+        f"/actors/{own.pk}/edit/",
+        {
+            "name_en": "Gendarmerie",
+            "name_fr": "Gendarmerie",
+            "kind": own.kind,
+            "reference": own.reference,
+            "confidence": "medium",
+            "owner": other_organisation.pk,
+            "confidentiality": "partners",
+            "source_title": DECREE,
+        },
+    )
+    assert response.status_code == 200
+    assert "A source with this title and link is already recorded" in response.content.decode()
+    assert not own.citations.exists()
+    assert not selectors.sources_visible(user=outsider).filter(pk=decree.pk).exists()

@@ -12,6 +12,7 @@ from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship
+from egide.actors.selectors import sources_visible
 from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -289,6 +290,18 @@ def source_get_or_create(
             source.save()
         audit_record(user=user, action="create", instance=source, before=None, after=snapshot(source))
         return source
+    if user is not None and not sources_visible(user=user).filter(pk=source.pk).exists():
+        # Citing it would show its author, date and document to whoever guessed its title and link.
+        raise ValidationError(
+            {
+                "source_title": [
+                    _(
+                        "A source with this title and link is already recorded; "
+                        "give the new source another title or its link."
+                    )
+                ]
+            }
+        )
     before = snapshot(source)
     if document is not None:
         if not _may_change_source(user, source):
