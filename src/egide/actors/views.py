@@ -215,6 +215,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing, incoming = selectors.actor_relationships(user=request.user, actor=actor)
     children = selectors.actors_visible(user=request.user).filter(parent=actor).order_by("name_en")
     editable = access.editable_ids(user=request.user, records=[actor])
+    can_manage = access.can_manage(user=request.user, record=actor)
     return render(
         request,
         "actors/actor.html",
@@ -224,10 +225,10 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "children": children,
             "can_edit": actor.pk in editable,
-            "can_manage": access.can_manage(user=request.user, record=actor),
+            "can_manage": can_manage,
             "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
-            "shares": access.record_shares(record=actor) if access.can_manage(user=request.user, record=actor) else [],
+            "shares": access.record_shares(record=actor) if can_manage else [],
             "history": record_history(instance=actor)[:50],
         },
     )
