@@ -123,6 +123,18 @@ def visibility_filter(*, user: AnyUser | None, model: type[Model], prefix: str =
     return condition
 
 
+def owned_by_reader_filter(*, user: AnyUser | None) -> Q:
+    """Records (such as sources) whose `owner` is one of the user's organisations, in the countries their
+    memberships cover; nothing for anonymous visitors and users of no organisation."""
+    condition = Q(pk__in=[])
+    for countries, organisation_ids in _group_by_countries(reach_of(user).grants).items():
+        owned = Q(owner_id__in=sorted(organisation_ids))
+        if countries:
+            owned &= Q(country__in=sorted(countries))
+        condition |= owned
+    return condition
+
+
 def visible[M: Model](queryset: QuerySet[M], *, user: AnyUser | None) -> QuerySet[M]:
     condition = visibility_filter(user=user, model=queryset.model)
     return queryset if condition is None else queryset.filter(condition)
@@ -156,6 +168,20 @@ def can_edit(*, user: AnyUser | None, record: Record) -> bool:
         organisation_id__in=organisation_ids,
         can_edit=True,
     ).exists()
+
+
+def can_manage(*, user: AnyUser | None, record: Record) -> bool:
+    """May change who owns the record, who may read it and whom it is shared with.
+
+    Only the owner organisation's editors (and platform staff): a share's "may edit" covers the record's content,
+    so that an organisation a record was lent to can never take it over or pass it on.
+    """
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    if record.owner_id is None:
+        return False
+    return any(grant.organisation_id == record.owner_id for grant in reach.editing_grants(record.country))
 
 
 def can_create(*, user: AnyUser | None, owner: Organisation | None, country: str) -> bool:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Membership, Organisation, Role, Share
-from egide.accounts.selectors import Record, can_edit, forget_reach, is_administrator
+from egide.accounts.selectors import Record, can_manage, forget_reach, is_administrator
 from egide.audit.services import audit_record, snapshot
 from egide.core.reference import countries
 from egide.core.users import AnyUser
@@ -57,11 +57,15 @@ def membership_remove(*, user: AnyUser | None, membership: Membership) -> None:
     membership.delete()
 
 
+def _require_manage(user: AnyUser | None, record: Record | None) -> None:
+    if user is not None and (record is None or not can_manage(user=user, record=record)):
+        raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
+
+
 @transaction.atomic
 def record_share(*, user: AnyUser | None, record: Record, organisation: Organisation, can_edit_too: bool) -> Share:
     """Share a restricted record with another organisation, for reading or also for editing."""
-    if user is not None and not can_edit(user=user, record=record):
-        raise PermissionDenied(_("You may not change this record."))
+    _require_manage(user, record)
     if organisation.pk == record.owner_id:
         raise ValidationError({"organisation": [_("The owner organisation already has the record.")]})
     share, _created = Share.objects.update_or_create(
@@ -83,8 +87,7 @@ def record_share(*, user: AnyUser | None, record: Record, organisation: Organisa
 @transaction.atomic
 def share_remove(*, user: AnyUser | None, share: Share) -> None:
     record = share.record
-    if user is not None and (record is None or not can_edit(user=user, record=record)):
-        raise PermissionDenied(_("You may not change this record."))
+    _require_manage(user, record)
     if record is not None:
         audit_record(
             user=user,

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from egide.accounts import selectors, services
 from egide.accounts.forms import MembershipForm
 from egide.accounts.models import Membership, Organisation, Share
+from egide.actors.models import Actor
+from egide.core.redirects import safe_next
 
 
 @login_required
@@ -89,10 +91,11 @@ def share_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except Share.DoesNotExist:
         raise Http404(_("No such share.")) from None
     record = share.record
-    if record is None or not selectors.can_edit(user=request.user, record=record):
+    if record is None or not selectors.can_manage(user=request.user, record=record):
         raise Http404(_("No such share."))
     services.share_remove(user=request.user, share=share)
     messages.success(
         request, _("No longer shared with %(organisation)s.") % {"organisation": share.organisation.acronym}
     )
-    return HttpResponseRedirect(request.POST.get("next") or reverse("home"))
+    fallback = reverse("actor-detail", kwargs={"pk": share.object_id}) if isinstance(record, Actor) else reverse("home")
+    return HttpResponseRedirect(safe_next(request, fallback=fallback))

@@ -260,6 +260,9 @@ def _update_actor(
     request: HttpRequest, response: HttpResponse, actor: Actor, changes: dict[str, Any], if_match: str | None
 ) -> Any:
     version = changes.pop("version", None)
+    if changes.get("parent", 0) is None and actor.parent_id is not None and selectors.visible_parent_id(actor) is None:
+        # The reader was sent null for a parent it cannot see: sending null back keeps that parent.
+        del changes["parent"]
     try:
         with transaction.atomic():
             # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.

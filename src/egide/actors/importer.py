@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.accounts.selectors import can_create, can_edit
+from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible
@@ -413,6 +413,9 @@ def country_map_import(
             if user is not None and not can_edit(user=user, record=actor):
                 plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
                 continue
+            if _access_refused(user, actor, values):
+                plan.problems.append(_not_the_owner("actors", plan.actor_rows[reference]))
+                continue
             actors_before[actor.pk] = snapshot(actor)
             for name, value in values.items():
                 setattr(actor, name, value)
@@ -474,6 +477,9 @@ def country_map_import(
             if user is not None and not can_edit(user=user, record=existing_relationship):
                 plan.problems.append(_not_yours("relationships", plan.relationship_rows[key]))
                 continue
+            if _access_refused(user, existing_relationship, values):
+                plan.problems.append(_not_the_owner("relationships", plan.relationship_rows[key]))
+                continue
             relationships_before[existing_relationship.pk] = snapshot(existing_relationship)
             for name, value in values.items():
                 setattr(existing_relationship, name, value)
@@ -529,6 +535,21 @@ def _not_yours(table: str, row: int) -> ImportProblem:
     return ImportProblem(table, row, "reference", _("This record belongs to an organisation you may not edit for."))
 
 
+def _access_refused(user: User | None, record: Actor | Relationship, values: dict[str, Any]) -> bool:
+    """A row may change who may read a record only for the owner's editors, as on the record's page."""
+    level = values.get("confidentiality", record.confidentiality)
+    return user is not None and level != record.confidentiality and not can_manage(user=user, record=record)
+
+
+def _not_the_owner(table: str, row: int) -> ImportProblem:
+    return ImportProblem(
+        table,
+        row,
+        "confidentiality",
+        _("Only the owner organisation's editors may change who may read this record."),
+    )
+
+
 def _write_citations(
     plan: _Plan,
     country: str,
@@ -563,6 +584,7 @@ def _write_citations(
             new_sources.append(source)
     for batch in _batched(new_sources):
         Source.objects.bulk_create(batch)
+    audit_records_bulk(user=user, action="create", items=[(source, None, snapshot(source)) for source in new_sources])
     report.sources_created = len(new_sources)
 
     existing: set[tuple[int, int | None, int | None, str]] = set(

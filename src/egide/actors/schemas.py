@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from egide.actors.models import Actor, Citation, Relationship
 from egide.actors.rules import control_character, text_message
+from egide.actors.selectors import visible_parent_id
 from egide.api.errors import MessageOut
 
 
@@ -130,7 +131,7 @@ class ActorOut(Schema):
             name_fr=actor.name_fr,
             acronym_en=actor.acronym_en,
             acronym_fr=actor.acronym_fr,
-            parent=actor.parent_id,
+            parent=visible_parent_id(actor),
             mandate_text=actor.mandate_text,
             mandate_reference=actor.mandate_reference,
             statutory=actor.statutory,

@@ -6,9 +6,9 @@ The rules themselves live in egide.accounts.selectors; these functions add them 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from egide.accounts.selectors import user_organisations, visibility_filter, visible
+from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
@@ -34,16 +34,35 @@ def relationships_visible(*, user: User) -> QuerySet[Relationship]:
 
 
 def sources_visible(*, user: User) -> QuerySet[Source]:
-    """Sources cited by a record the user may see, or recorded by one of the user's organisations."""
+    """Sources the user may see: cited by a record the user sees in full (an actor the user sees, a relationship
+    the user sees with both of its actors), or recorded by one of the user's organisations in a country its
+    membership covers. A source never shows through a link to an actor hidden from the user."""
     if visibility_filter(user=user, model=Actor) is None:
         return Source.objects.all()
     cited_by_actor = Citation.objects.filter(source=OuterRef("pk"), actor__in=actors_visible(user=user))
     cited_by_relationship = Citation.objects.filter(
-        source=OuterRef("pk"), relationship__in=visible(Relationship.objects.all(), user=user)
+        source=OuterRef("pk"), relationship__in=relationships_visible(user=user)
     )
     return Source.objects.filter(
-        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | Q(owner__in=user_organisations(user=user))
+        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | owned_by_reader_filter(user=user)
     )
+
+
+def with_parent_visibility(actors: QuerySet[Actor], *, user: User) -> QuerySet[Actor]:
+    """Each actor with `parent_visible`: whether the user may see its parent, checked in the same query (a join,
+    no query per actor). Pages, the API and the map name a parent, or send its id, only when it is true."""
+    condition = visibility_filter(user=user, model=Actor, prefix="parent__")
+    if condition is None:
+        return actors.annotate(parent_visible=Value(True, output_field=BooleanField()))
+    return actors.annotate(
+        parent_visible=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
+def visible_parent_id(actor: Actor) -> int | None:
+    """The actor's parent id, or None when the parent is hidden from the reader (or the actor was not read with
+    `with_parent_visibility`: better to leave a parent out than to leak one)."""
+    return actor.parent_id if getattr(actor, "parent_visible", False) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +172,11 @@ def country_actors(
             relationship_count=Count("outgoing", filter=Q(outgoing__in=visible_relationships), distinct=True)
             + Count("incoming", filter=Q(incoming__in=visible_relationships), distinct=True)
         )
-    return actors.select_related("parent", "owner").order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+    return (
+        with_parent_visibility(actors, user=user)
+        .select_related("parent", "owner")
+        .order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+    )
 
 
 def country_relationships(
@@ -181,7 +204,8 @@ def _citations() -> Prefetch:
 
 def actor_get(*, user: User, pk: int) -> Actor:
     """One actor with what its page shows; raises Actor.DoesNotExist when it is not the user's to see."""
-    return actors_visible(user=user).select_related("parent", "owner").prefetch_related(_citations()).get(pk=pk)
+    actors = with_parent_visibility(actors_visible(user=user), user=user)
+    return actors.select_related("parent", "owner").prefetch_related(_citations()).get(pk=pk)
 
 
 def actor_relationships(*, user: User, actor: Actor) -> tuple[list[Relationship], list[Relationship]]:
@@ -263,6 +287,10 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
                 "confidence": row["confidence"],
             }
         )
+    for node in nodes:
+        # Parents are in the actor's country (a rule of the map), so a parent not among the nodes is hidden.
+        if node["parent"] not in visible_ids:
+            node["parent"] = None
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
     edges = []
     for edge in (

@@ -8,10 +8,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.accounts.selectors import can_create, can_edit
+from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
+from egide.actors.selectors import sources_visible
 from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -29,6 +30,18 @@ def _require_create(user: User | None, owner: Organisation | None, country: str)
 def _require_edit(user: User | None, record: Actor | Relationship) -> None:
     if user is not None and not can_edit(user=user, record=record):
         raise PermissionDenied(_("You may not change this record."))
+
+
+def _require_manage_for_access(
+    user: User | None, record: Actor | Relationship, owner: Organisation | None, confidentiality: str
+) -> None:
+    """Who owns a record and who may read it are for the owner's editors; a share's editing right is not enough."""
+    if (owner.pk if owner else None) == record.owner_id and confidentiality == record.confidentiality:
+        return
+    if user is not None and not can_manage(user=user, record=record):
+        raise PermissionDenied(
+            _("Only the owner organisation's editors may change the owner or who may read this record.")
+        )
 
 
 def _check_confidentiality(level: str) -> list[Problem]:
@@ -186,6 +199,7 @@ def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_v
     current = actor_lock(actor=actor)
     _require_edit(user, current)
     _check_version(current, expected_version)
+    _require_manage_for_access(user, current, data.owner, data.confidentiality)
     if data.owner != current.owner:
         _require_create(user, data.owner, current.country)
     if not data.reference:
@@ -277,6 +291,7 @@ def relationship_update(
     current = relationship_lock(relationship=relationship)
     _require_edit(user, current)
     _check_version(current, expected_version)
+    _require_manage_for_access(user, current, data.owner, data.confidentiality)
     if data.owner != current.owner:
         _require_create(user, data.owner, current.country)
     if data.source.country != current.country:
@@ -303,6 +318,12 @@ def relationship_delete(*, user: User | None, relationship: Relationship, expect
     current.delete()
 
 
+def _may_change_source(user: User | None, source: Source) -> bool:
+    """A source belongs to the organisation that recorded it: its editors (and platform staff, and the command
+    line) change it; a source nobody recorded is changed by platform staff only."""
+    return user is None or can_create(user=user, owner=source.owner, country=source.country)
+
+
 @transaction.atomic
 def source_get_or_create(
     *,
@@ -314,8 +335,9 @@ def source_get_or_create(
 ) -> Source:
     """The country's source with this title and link, created (or completed) when needed.
 
-    An existing source's document is only replaced by its own organisation, so that nobody can swap the
-    document behind someone else's citations.
+    An existing source's document is attached or replaced only by its own organisation's editors, so that nobody
+    can swap the document behind someone else's citations; others are refused. Its missing author is completed
+    by them too, and silently left as it is for others. Every creation and change is in the audit log.
     """
     title = citation.title.strip()
     if not title:
@@ -332,13 +354,38 @@ def source_get_or_create(
             "owner": owner,
         },
     )
-    if document is not None and (created or not source.document or source.owner_id in (None, getattr(owner, "pk", 0))):
+    if created:
+        if document is not None:
+            source.document = document
+            source.save()
+        audit_record(user=user, action="create", instance=source, before=None, after=snapshot(source))
+        return source
+    if user is not None and not sources_visible(user=user).filter(pk=source.pk).exists():
+        # Citing it would show its author, date and document to whoever guessed its title and link.
+        raise ValidationError(
+            {
+                "source_title": [
+                    _(
+                        "A source with this title and link is already recorded; "
+                        "give the new source another title or its link."
+                    )
+                ]
+            }
+        )
+    before = snapshot(source)
+    if document is not None:
+        if not _may_change_source(user, source):
+            raise ValidationError(
+                {"source_document": [_("Only the organisation that recorded this source may change its document.")]}
+            )
         source.document = document
+    elif citation.author.strip() and not source.author and _may_change_source(user, source):
+        source.author = citation.author.strip()
+    after = snapshot(source)
+    if after != before:
         source.updated_by = _author(user)
         source.save()
-    elif not created and citation.author and not source.author:
-        source.author = citation.author.strip()
-        source.save(update_fields=["author", "updated_at"])
+        audit_record(user=user, action="update", instance=source, before=before, after=snapshot(source))
     return source
 
 

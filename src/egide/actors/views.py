@@ -230,6 +230,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing, incoming = selectors.actor_relationships(user=request.user, actor=actor)
     children = selectors.actors_visible(user=request.user).filter(parent=actor).order_by("name_en")
     editable = access.editable_ids(user=request.user, records=[actor])
+    can_manage = access.can_manage(user=request.user, record=actor)
     return render(
         request,
         "actors/actor.html",
@@ -239,9 +240,10 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "children": children,
             "can_edit": actor.pk in editable,
+            "can_manage": can_manage,
             "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
-            "shares": access.record_shares(record=actor) if actor.pk in editable else [],
+            "shares": access.record_shares(record=actor) if can_manage else [],
             "history": record_history_for(user=request.user, instance=actor),
         },
     )
@@ -258,6 +260,24 @@ def _owners_for(request: HttpRequest, record: Actor | Relationship) -> QuerySet[
     if record.owner_id is None:
         return owners
     return Organisation.objects.filter(Q(pk__in=owners) | Q(pk=record.owner_id))
+
+
+def _lock_access_fields(request: HttpRequest, form: Any, record: Actor | Relationship) -> None:
+    """Who owns the record and who may read it are shown, not offered, to those who may only edit its content."""
+    if not access.can_manage(user=request.user, record=record):
+        for name in ("owner", "confidentiality"):
+            form.fields[name].disabled = True
+
+
+def _keep_hidden_parent(form: Any, actor: Actor) -> Actor | None:
+    """An actor's parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
+
+    Returns that hidden parent, if any (None when the actor has no parent or the editor sees it).
+    """
+    if actor.parent_id is None or getattr(actor, "parent_visible", False):
+        return None
+    form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")
+    return actor.parent
 
 
 def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -354,7 +374,11 @@ def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
         owners=_owners_for(request, actor),
     )
     context: dict[str, Any] = {}
+    _lock_access_fields(request, form, actor)
+    hidden_parent = _keep_hidden_parent(form, actor)
     if request.method == "POST" and form.is_valid():
+        if hidden_parent is not None and form.cleaned_data.get("parent") is None:
+            form.cleaned_data["parent"] = hidden_parent
         try:
             with transaction.atomic():
                 services.actor_update(
@@ -483,6 +507,7 @@ def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
         relationship=relationship,
     )
     context: dict[str, Any] = {}
+    _lock_access_fields(request, form, relationship)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -627,7 +652,8 @@ def source_document(request: HttpRequest, pk: int) -> FileResponse:
 def actor_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a restricted actor with another organisation, named by its acronym."""
     actor = _actor_or_404(request, pk)
-    _require_edit(request, actor)
+    if not access.can_manage(user=request.user, record=actor):
+        raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
     destination = reverse("actor-detail", kwargs={"pk": actor.pk})
     acronym = request.POST.get("organisation", "").strip()
     try:

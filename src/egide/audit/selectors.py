@@ -37,6 +37,13 @@ def may_read_organisation_log(*, user: AnyUser | None, organisation: Organisatio
     return _administrator_membership(user, organisation) is not None
 
 
+def _organisation_events(organisation: Organisation) -> QuerySet[AuditEvent]:
+    """The events on the records the organisation owned at the time: an event belongs to the record's owner after
+    the change, and a change that handed the record over to another organisation belongs to the one that gave it
+    up as well (its `before` names the earlier owner), so that both organisations read it in their log."""
+    return AuditEvent.objects.filter(Q(organisation=organisation) | Q(action="update", before__owner=organisation.pk))
+
+
 def organisation_log(
     *, user: AnyUser | None, organisation: Organisation, action: str = "", model: str = "", search: str = ""
 ) -> QuerySet[AuditEvent]:
@@ -47,7 +54,7 @@ def organisation_log(
     `model` is a record type as "app_label.model" or just "model"; `search` looks in the record's name and the
     username.
     """
-    events = AuditEvent.objects.filter(organisation=organisation)
+    events = _organisation_events(organisation)
     if not (user is not None and user.is_authenticated and user.is_active and user.is_superuser):
         membership = _administrator_membership(user, organisation)
         if membership is None:
@@ -77,7 +84,7 @@ def organisation_log_choices(*, organisation: Organisation) -> dict[str, list[tu
 
     Call it after `organisation_log`, which checks the permission.
     """
-    events = AuditEvent.objects.filter(organisation=organisation).order_by()
+    events = _organisation_events(organisation).order_by()
     actions = sorted(
         ((action, action_label(action)) for action in events.values_list("action", flat=True).distinct()),
         key=lambda choice: choice[1].lower(),
