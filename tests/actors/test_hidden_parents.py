@@ -126,7 +126,7 @@ def test_the_edit_form_neither_offers_nor_cuts_a_hidden_parent(
     form = client.get(f"/actors/{unit.pk}/edit/").content.decode()
     assert 'name="parent"' in form
     assert SECRET not in form
-    assert f'value="{directorate.pk}"' not in form
+    assert f'<option value="{directorate.pk}"' not in form
     response = client.post(
         f"/actors/{unit.pk}/edit/",
         {
