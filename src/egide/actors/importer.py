@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
-from egide.actors.selectors import actors_visible
+from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
 from egide.actors.tabular import Row, Tables
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
@@ -69,15 +70,26 @@ class ImportReport:
 
 
 class ImportRejected(Exception):
-    """The file has problems; none of it was written."""
+    """The file has problems; none of it was written.
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+    `problems` holds the first ones found (at most EGIDE_IMPORT_MAX_PROBLEMS), `total` counts them all, so that a
+    file with millions of faults is reported in a page of bounded size.
+    """
+
+    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
+        self.total = len(problems) if total is None else total
+        super().__init__(f"{self.total} problem(s); nothing was imported")
         self.problems = problems
+
+    @property
+    def shown(self) -> int:
+        return len(self.problems)
 
 
 @dataclass(slots=True)
 class _Plan:
+    limit: int = 1_000
+    total: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     actor_rows: dict[str, int] = field(default_factory=dict)
@@ -87,7 +99,16 @@ class _Plan:
     citations: list[tuple[str, RelationshipKey | str, dict[str, Any]]] = field(default_factory=list)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
-        self.problems.append(ImportProblem(table, row.number, column, message))
+        self.add(ImportProblem(table, row.number, column, message))
+
+    def add(self, problem: ImportProblem) -> None:
+        """Count every problem; keep the first `limit` of them for the report."""
+        self.total += 1
+        if len(self.problems) < self.limit:
+            self.problems.append(problem)
+
+    def rejected(self) -> ImportRejected:
+        return ImportRejected(sorted(self.problems, key=lambda problem: (problem.table, problem.row)), self.total)
 
 
 def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
@@ -359,12 +380,16 @@ def country_map_import(
     author = _author(user)
     existing = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
     hidden: set[str] = set()
+    relationships = Relationship.objects.filter(country=country)
     if user is not None:
         seen_ids = set(actors_visible(user=user).filter(country=country).values_list("id", flat=True))
         hidden = {reference for reference, actor in existing.items() if actor.pk not in seen_ids}
+        # A relationship the user may not see is absent for this import: a row with its key creates the
+        # user's own, exactly as a row matching nothing would, and a citation cannot reach it.
+        relationships = relationships_visible(user=user).filter(country=country)
     existing_relationships: dict[RelationshipKey, Relationship] = {}
     reference_of = {actor.pk: reference for reference, actor in existing.items()}
-    for relationship in Relationship.objects.filter(country=country):
+    for relationship in relationships:
         key = (
             reference_of[relationship.source_id],
             relationship.type,
@@ -373,7 +398,7 @@ def country_map_import(
         )
         existing_relationships[key] = relationship
 
-    plan = _Plan()
+    plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS)
     # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
     reachable = {reference: actor for reference, actor in existing.items() if reference not in hidden}
     _plan_actors(plan, country, tables, reachable)
@@ -384,8 +409,8 @@ def country_map_import(
             )
     _plan_relationships(plan, country, tables, reachable)
     _plan_citations(plan, tables, reachable, set(existing_relationships))
-    if plan.problems:
-        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
+    if plan.total:
+        raise plan.rejected()
 
     report = ImportReport()
     # Snapshots of existing records before this import changes them, for the audit log.
@@ -406,7 +431,7 @@ def country_map_import(
             new_actors.append(actor)
         elif _changed(actor, values):
             if user is not None and not can_edit(user=user, record=actor):
-                plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
+                plan.add(_not_yours("actors", plan.actor_rows[reference]))
                 continue
             actors_before[actor.pk] = snapshot(actor)
             for name, value in values.items():
@@ -426,16 +451,21 @@ def country_map_import(
     report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
 
     by_reference = {**existing, **{actor.reference: actor for actor in new_actors}}
+    hidden_ids = {existing[reference].pk for reference in hidden}
     reparented = []
     for reference in plan.actors:
         actor = by_reference[reference]
         parent = plan.parents.get(reference)
         parent_id = by_reference[parent].pk if parent else None
+        if parent is None and actor.parent_id in hidden_ids:
+            # The user's file cannot name a parent it cannot see (an export leaves it out): an empty cell keeps
+            # the link, as if the parent were absent, rather than cutting it.
+            parent_id = actor.parent_id
         if actor.parent_id != parent_id:
             if reference in existing and user is not None and not can_edit(user=user, record=actor):
                 problem = _not_yours("actors", plan.actor_rows[reference])
                 if problem not in plan.problems:
-                    plan.problems.append(problem)
+                    plan.add(problem)
                 continue
             if reference in existing:
                 actors_before.setdefault(actor.pk, snapshot(actor))
@@ -467,7 +497,7 @@ def country_map_import(
             existing_relationships[key] = relationship
         elif _changed(existing_relationship, values):
             if user is not None and not can_edit(user=user, record=existing_relationship):
-                plan.problems.append(_not_yours("relationships", plan.relationship_rows[key]))
+                plan.add(_not_yours("relationships", plan.relationship_rows[key]))
                 continue
             relationships_before[existing_relationship.pk] = snapshot(existing_relationship)
             for name, value in values.items():
@@ -493,9 +523,9 @@ def country_map_import(
         + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
     )
     _write_citations(plan, country, author, by_reference, existing_relationships, report, user=user, owner=owner)
-    if plan.problems:
+    if plan.total:
         # Raising inside the transaction undoes what was written above.
-        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
+        raise plan.rejected()
     return report
 
 
@@ -529,6 +559,13 @@ def _write_citations(
     if not plan.citations:
         return
     sources = {(source.title, source.url): source for source in Source.objects.filter(country=country)}
+    # A source the user may not see is counted as new when the file names it, as it would be if it were absent
+    # (the unique title and link per country make the file's source that one).
+    unseen: set[int] = set()
+    if user is not None:
+        seen = set(sources_visible(user=user).filter(country=country).values_list("id", flat=True))
+        unseen = {source.pk for source in sources.values() if source.pk not in seen}
+    named = {(citation["title"], citation["url"]) for _record, _key, citation in plan.citations}
     new_sources = []
     for _record, _key, citation in plan.citations:
         identity = (citation["title"], citation["url"])
@@ -549,7 +586,7 @@ def _write_citations(
             new_sources.append(source)
     for batch in _batched(new_sources):
         Source.objects.bulk_create(batch)
-    report.sources_created = len(new_sources)
+    report.sources_created = len(new_sources) + sum(1 for identity in named if sources[identity].pk in unseen)
 
     existing: set[tuple[int, int | None, int | None, str]] = set(
         Citation.objects.filter(source__country=country).values_list(
@@ -574,7 +611,7 @@ def _write_citations(
         if user is not None and cited is not None and not can_edit(user=user, record=cited):
             table = "actors" if actor else "relationships"
             row = plan.actor_rows.get(key, 0) if isinstance(key, str) else plan.relationship_rows.get(key, 0)
-            plan.problems.append(_not_yours(table, row))
+            plan.add(_not_yours(table, row))
             continue
         existing.add(citation_identity)
         if cited is not None:
