@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
+    "egide.imports",
     "django.contrib.staticfiles",
     "ninja",
     "django_otp",

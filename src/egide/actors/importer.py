@@ -5,7 +5,7 @@ Actors are matched by their reference in the country, relationships by (from, ty
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -623,3 +623,29 @@ def _write_citations(
         Citation.objects.bulk_create(batch)
     report.citations_created = len(new_citations)
     audit_records_bulk(user=user, action="cite", items=list(cite_events))
+
+
+def map_file_import(
+    *,
+    user: User | None,
+    country: str,
+    filename: str,
+    data: bytes,
+    owner: Organisation | None = None,
+    confidentiality: str = Confidentiality.PARTNERS,
+    on_stage: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Read a file and import it: the one path of the import page, the background worker and the command line.
+
+    Raises TableError for a file that cannot be read (or passes a cap), ImportRejected for rows with problems,
+    PermissionDenied for an owner the user may not create records for; nothing is written in any of these cases.
+    on_stage, when given, hears "reading" and then "importing", for a progress display.
+    """
+    from egide.actors.documents import read_map_file
+
+    if on_stage is not None:
+        on_stage("reading")
+    tables = read_map_file(data, filename=filename)
+    if on_stage is not None:
+        on_stage("importing")
+    return country_map_import(user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality)
