@@ -1,16 +1,19 @@
 """Hostile import files: each is refused quickly, with a message that says what and where, never a 500."""
 
 import contextlib
+import io
 import json
 import re
 import signal
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 
 import pytest
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -213,3 +216,25 @@ def test_the_import_page_shows_the_first_problems_and_counts_them_all(
     html = upload(member_client, "ships.csv", b"reference,kind,name_en\n" + rows)
     assert "50 of 120 problems shown: nothing was imported" in html
     assert html.count("is not a known kind of actor") == 50
+
+
+# --- On the command line: the same service, the same refusals ------------------------------------------------------
+
+
+def test_the_command_line_refuses_a_hostile_file_with_its_reason(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_bytes(hostile_files.deeply_nested_json())
+    with within(10), pytest.raises(CommandError, match=r"deep\.json, line 1, column 65: arrays and objects nest"):
+        call_command("actors", "import", str(path), "--country", "CF", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_the_command_line_lists_the_first_problems_and_counts_them_all(
+    db: None, tmp_path: Path, settings: LazySettings
+) -> None:
+    settings.EGIDE_IMPORT_MAX_PROBLEMS = 5
+    path = tmp_path / "ships.csv"
+    path.write_bytes(b"reference,kind\n" + b"".join(b"S%d,spaceship\n" % number for number in range(2000)))
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="5 of 4,000 problems shown; nothing was imported"):
+        call_command("actors", "import", str(path), "--country", "CF", stdout=io.StringIO(), stderr=errors)
+    assert len(errors.getvalue().splitlines()) == 5
