@@ -6,9 +6,12 @@ every code change), and stopped with it. `--no-worker`, or EGIDE_RUNSERVER_WORKE
 """
 
 import atexit
+import ctypes
 import os
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -41,10 +44,23 @@ class Command(StaticFilesRunserver):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if worker_wanted(option=options.get("worker", True)):
-            worker = subprocess.Popen(worker_command(), env=os.environ.copy())
+            guard = _die_with_parent if sys.platform == "linux" else None
+            worker = subprocess.Popen(worker_command(), env=os.environ.copy(), preexec_fn=guard)
             self.stdout.write(f"Background worker started (process {worker.pid}) for large imports.")
             atexit.register(_stop, worker)
+            # A plain SIGTERM would end this process without running atexit, and leave the worker behind.
+            signal.signal(signal.SIGTERM, _exit)
         super().handle(*args, **options)
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)
+
+
+def _die_with_parent() -> None:
+    """In the worker, before it starts (Linux): be ended by the kernel if the server's process dies uncleanly."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _stop(worker: subprocess.Popen[bytes]) -> None:
