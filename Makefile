@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: start setup install assets messages test lint typecheck check benchmark clean
+.PHONY: start setup install assets messages test lint typecheck check benchmark benchmark-hostile clean
 
 start: setup
 	$(BIN)/egide runserver $(HOST)
@@ -47,6 +47,9 @@ check: lint typecheck test
 
 benchmark: install
 	$(BIN)/python benchmarks/run.py
+
+benchmark-hostile: install
+	$(BIN)/python benchmarks/hostile_imports.py
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor

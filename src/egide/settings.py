@@ -23,10 +23,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
+    "egide.imports",
     "django.contrib.staticfiles",
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",
     "egide.core",
     "egide.accounts",
     "egide.security",
@@ -141,6 +144,20 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EGIDE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+# Caps on what an import file may hold, so that a small hostile file (a ZIP bomb, a sheet with a cell in its last
+# row and column) is refused in seconds: rows per table, columns per sheet, megabytes unpacked from a ZIP or XLSX.
+EGIDE_IMPORT_MAX_ROWS = read_int("EGIDE_IMPORT_MAX_ROWS", default=50_000, minimum=1)
+EGIDE_IMPORT_MAX_COLUMNS = read_int("EGIDE_IMPORT_MAX_COLUMNS", default=64, minimum=32)
+EGIDE_IMPORT_MAX_UNPACKED_BYTES = read_int("EGIDE_IMPORT_MAX_UNPACKED_MB", default=200, minimum=1) * 2**20
+# A rejected import lists this many problems (the first ones) and counts all the others.
+EGIDE_IMPORT_MAX_PROBLEMS = read_int("EGIDE_IMPORT_MAX_PROBLEMS", default=1_000, minimum=1)
+# Files larger than this are imported by a background worker (`egide db_worker`), not in the web request.
+EGIDE_IMPORT_INLINE_MAX_BYTES = read_int("EGIDE_IMPORT_INLINE_MAX_KB", default=256, minimum=0) * 1024
+# `egide runserver` starts a background worker beside the server unless this is off (run `egide db_worker` then).
+EGIDE_RUNSERVER_WORKER = read_bool("EGIDE_RUNSERVER_WORKER", default=True)
+
+# Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 SECURE_CSP = {

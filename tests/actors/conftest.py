@@ -1,12 +1,19 @@
 """Fixtures for the page, API and query-count tests of the security system map."""
 
 import pytest
+from django.conf import LazySettings
 
 from egide.actors import services
 from egide.actors.data import CitationData
 from egide.actors.models import Source
 from egide.core.fuzzy_dates import FuzzyDate
 from tests.conftest import SmallMap
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings: LazySettings) -> None:
+    """Background imports run at once, in the test's own transaction, so that their outcome can be checked."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -213,7 +213,7 @@ def test_templates_import_cleanly(db: None) -> None:
         (b"reference,kind,colour\nx,police,red\n", "map.csv", "unknown column(s) colour"),
         (b"not a zip", "map.zip", "not a valid ZIP"),
         (b"not a workbook", "map.xlsx", "not a readable XLSX"),
-        (b'{"actors": [1]}', "map.json", "actors[1] is not an object"),
+        (b'{"actors": [1]}', "map.json", "actors[1] must be an object, not a number."),
         (b'{"actors": [', "map.json", "line 1, column 13"),
     ],
 )

@@ -5,10 +5,11 @@ Actors are matched by their reference in the country, relationships by (from, ty
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -18,7 +19,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
-from egide.actors.selectors import actors_visible
+from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
 from egide.actors.tabular import Row, Tables
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
@@ -70,15 +71,26 @@ class ImportReport:
 
 
 class ImportRejected(Exception):
-    """The file has problems; none of it was written."""
+    """The file has problems; none of it was written.
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+    `problems` holds the first ones found (at most EGIDE_IMPORT_MAX_PROBLEMS), `total` counts them all, so that a
+    file with millions of faults is reported in a page of bounded size.
+    """
+
+    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
+        self.total = len(problems) if total is None else total
+        super().__init__(f"{self.total} problem(s); nothing was imported")
         self.problems = problems
+
+    @property
+    def shown(self) -> int:
+        return len(self.problems)
 
 
 @dataclass(slots=True)
 class _Plan:
+    limit: int = 1_000
+    total: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     actor_rows: dict[str, int] = field(default_factory=dict)
@@ -86,9 +98,21 @@ class _Plan:
     relationships: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
     relationship_rows: dict[RelationshipKey, int] = field(default_factory=dict)
     citations: list[tuple[str, RelationshipKey | str, dict[str, Any]]] = field(default_factory=list)
+    # The (title, link) of the country's sources the importer may not see: citing one would show its author, date
+    # and document, so such a row is refused as the citation form refuses it.
+    hidden_sources: frozenset[tuple[str, str]] = frozenset()
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
-        self.problems.append(ImportProblem(table, row.number, column, message))
+        self.add(ImportProblem(table, row.number, column, message))
+
+    def add(self, problem: ImportProblem) -> None:
+        """Count every problem; keep the first `limit` of them for the report."""
+        self.total += 1
+        if len(self.problems) < self.limit:
+            self.problems.append(problem)
+
+    def rejected(self) -> ImportRejected:
+        return ImportRejected(sorted(self.problems, key=lambda problem: (problem.table, problem.row)), self.total)
 
 
 def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
@@ -139,6 +163,14 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
     url = row.get(f"{prefix}url")
     if url and not url.lower().startswith(("http://", "https://")):
         plan.problem(table, row, f"{prefix}url", _("A link must start with http:// or https://."))
+    if (title[:500], url) in plan.hidden_sources:
+        plan.problem(
+            table,
+            row,
+            f"{prefix}title",
+            _("A source with this title and link is already recorded; give the new source another title or its link."),
+        )
+        return None
     return {
         "title": title[:500],
         "author": row.get(f"{prefix}author")[:300],
@@ -360,12 +392,16 @@ def country_map_import(
     author = _author(user)
     existing = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
     hidden: set[str] = set()
+    relationships = Relationship.objects.filter(country=country)
     if user is not None:
         seen_ids = set(actors_visible(user=user).filter(country=country).values_list("id", flat=True))
         hidden = {reference for reference, actor in existing.items() if actor.pk not in seen_ids}
+        # A relationship the user may not see is absent for this import: a row with its key creates the
+        # user's own, exactly as a row matching nothing would, and a citation cannot reach it.
+        relationships = relationships_visible(user=user).filter(country=country)
     existing_relationships: dict[RelationshipKey, Relationship] = {}
     reference_of = {actor.pk: reference for reference, actor in existing.items()}
-    for relationship in Relationship.objects.filter(country=country):
+    for relationship in relationships:
         key = (
             reference_of[relationship.source_id],
             relationship.type,
@@ -374,7 +410,14 @@ def country_map_import(
         )
         existing_relationships[key] = relationship
 
-    plan = _Plan()
+    hidden_sources: frozenset[tuple[str, str]] = frozenset()
+    if user is not None:
+        hidden_sources = frozenset(
+            Source.objects.filter(country=country)
+            .exclude(pk__in=sources_visible(user=user).filter(country=country).values("pk"))
+            .values_list("title", "url")
+        )
+    plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS, hidden_sources=hidden_sources)
     for name in ("actors", "relationships", "citations"):  # the same text rule as forms and the API
         for row in tables.table(name):
             for wrong in check_texts(row.values):
@@ -389,8 +432,8 @@ def country_map_import(
             )
     _plan_relationships(plan, country, tables, reachable)
     _plan_citations(plan, tables, reachable, set(existing_relationships))
-    if plan.problems:
-        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
+    if plan.total:
+        raise plan.rejected()
 
     report = ImportReport()
     # Snapshots of existing records before this import changes them, for the audit log.
@@ -411,7 +454,7 @@ def country_map_import(
             new_actors.append(actor)
         elif _changed(actor, values):
             if user is not None and not can_edit(user=user, record=actor):
-                plan.problems.append(_not_yours("actors", plan.actor_rows[reference]))
+                plan.add(_not_yours("actors", plan.actor_rows[reference]))
                 continue
             if _access_refused(user, actor, values):
                 plan.problems.append(_not_the_owner("actors", plan.actor_rows[reference]))
@@ -434,16 +477,21 @@ def country_map_import(
     report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
 
     by_reference = {**existing, **{actor.reference: actor for actor in new_actors}}
+    hidden_ids = {existing[reference].pk for reference in hidden}
     reparented = []
     for reference in plan.actors:
         actor = by_reference[reference]
         parent = plan.parents.get(reference)
         parent_id = by_reference[parent].pk if parent else None
+        if parent is None and actor.parent_id in hidden_ids:
+            # The user's file cannot name a parent it cannot see (an export leaves it out): an empty cell keeps
+            # the link, as if the parent were absent, rather than cutting it.
+            parent_id = actor.parent_id
         if actor.parent_id != parent_id:
             if reference in existing and user is not None and not can_edit(user=user, record=actor):
                 problem = _not_yours("actors", plan.actor_rows[reference])
                 if problem not in plan.problems:
-                    plan.problems.append(problem)
+                    plan.add(problem)
                 continue
             if reference in existing:
                 actors_before.setdefault(actor.pk, snapshot(actor))
@@ -475,7 +523,7 @@ def country_map_import(
             existing_relationships[key] = relationship
         elif _changed(existing_relationship, values):
             if user is not None and not can_edit(user=user, record=existing_relationship):
-                plan.problems.append(_not_yours("relationships", plan.relationship_rows[key]))
+                plan.add(_not_yours("relationships", plan.relationship_rows[key]))
                 continue
             if _access_refused(user, existing_relationship, values):
                 plan.problems.append(_not_the_owner("relationships", plan.relationship_rows[key]))
@@ -508,9 +556,9 @@ def country_map_import(
         + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
     )
     _write_citations(plan, country, author, by_reference, existing_relationships, report, user=user, owner=owner)
-    if plan.problems:
+    if plan.total:
         # Raising inside the transaction undoes what was written above.
-        raise ImportRejected(sorted(plan.problems, key=lambda problem: (problem.table, problem.row)))
+        raise plan.rejected()
     return report
 
 
@@ -610,7 +658,7 @@ def _write_citations(
         if user is not None and cited is not None and not can_edit(user=user, record=cited):
             table = "actors" if actor else "relationships"
             row = plan.actor_rows.get(key, 0) if isinstance(key, str) else plan.relationship_rows.get(key, 0)
-            plan.problems.append(_not_yours(table, row))
+            plan.add(_not_yours(table, row))
             continue
         existing.add(citation_identity)
         if cited is not None:
@@ -622,3 +670,29 @@ def _write_citations(
         Citation.objects.bulk_create(batch)
     report.citations_created = len(new_citations)
     audit_records_bulk(user=user, action="cite", items=list(cite_events))
+
+
+def map_file_import(
+    *,
+    user: User | None,
+    country: str,
+    filename: str,
+    data: bytes,
+    owner: Organisation | None = None,
+    confidentiality: str = Confidentiality.PARTNERS,
+    on_stage: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Read a file and import it: the one path of the import page, the background worker and the command line.
+
+    Raises TableError for a file that cannot be read (or passes a cap), ImportRejected for rows with problems,
+    PermissionDenied for an owner the user may not create records for; nothing is written in any of these cases.
+    on_stage, when given, hears "reading" and then "importing", for a progress display.
+    """
+    from egide.actors.documents import read_map_file
+
+    if on_stage is not None:
+        on_stage("reading")
+    tables = read_map_file(data, filename=filename)
+    if on_stage is not None:
+        on_stage("importing")
+    return country_map_import(user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality)

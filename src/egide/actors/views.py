@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,15 +22,15 @@ from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
 from egide.actors.conflicts import changes_since
-from egide.actors.documents import read_map_file
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
-from egide.actors.importer import ImportRejected, country_map_import
+from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError
 from egide.audit.history import record_history_for
 from egide.core import taxonomy
 from egide.core.reference import countries
+from egide.imports.services import import_job_create
 
 PAGE_SIZE = 50
 
@@ -579,6 +580,11 @@ def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def problem_counts(shown: int, total: int) -> tuple[str, str]:
+    """The problems shown and counted, written with the reader's thousands separator (1,000 of 9,100,000)."""
+    return number_format(shown, force_grouping=True), number_format(total, force_grouping=True)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_import(request: HttpRequest, code: str) -> HttpResponse:
@@ -592,24 +598,38 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        owner, confidentiality = form.cleaned_data["owner"], form.cleaned_data["confidentiality"]
         if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
             form.add_error(
                 "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
             )
+        elif upload.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
+            # A large file is imported by the background worker, so that no request holds a web worker for long.
+            job = import_job_create(
+                user=request.user,
+                country=country,
+                owner=owner,
+                confidentiality=confidentiality,
+                filename=upload.name or "upload",
+                data=upload.read(),
+            )
+            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
         else:
             try:
-                tables = read_map_file(upload.read(), filename=upload.name)
-                report = country_map_import(
+                report = map_file_import(
                     user=request.user,
                     country=country,
-                    tables=tables,
-                    owner=form.cleaned_data["owner"],
-                    confidentiality=form.cleaned_data["confidentiality"],
+                    filename=upload.name or "upload",
+                    data=upload.read(),
+                    owner=owner,
+                    confidentiality=confidentiality,
                 )
             except TableError as error:
                 form.add_error("file", str(error))
             except ImportRejected as rejected:
                 context["problems"] = rejected.problems
+                context["problem_total"] = rejected.total
+                context["problem_counts"] = problem_counts(len(rejected.problems), rejected.total)
             else:
                 context["report"] = report
                 messages.success(request, _("Import finished."))

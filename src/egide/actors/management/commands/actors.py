@@ -4,9 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from egide.actors.documents import read_map_file
 from egide.actors.exporter import EXTENSIONS, FORMATS, export_map
-from egide.actors.importer import ImportRejected, country_map_import
+from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.tabular import TableError
 from egide.core.reference import countries
 
@@ -55,14 +54,18 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         try:
-            tables = read_map_file(path.read_bytes(), filename=path.name)
-            report = country_map_import(user=None, country=country, tables=tables)
+            # The same service as the import page and its background worker, run here directly.
+            report = map_file_import(user=None, country=country, filename=path.name, data=path.read_bytes())
         except TableError as error:
             raise CommandError(str(error)) from error
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(f"{path.name}: {problem}")
-            raise CommandError(f"{len(rejected.problems)} problem(s) found; nothing was imported") from rejected
+            if rejected.total > len(rejected.problems):
+                raise CommandError(
+                    f"{len(rejected.problems):,} of {rejected.total:,} problems shown; nothing was imported"
+                ) from rejected
+            raise CommandError(f"{rejected.total} problem(s) found; nothing was imported") from rejected
         self.stdout.write(
             f"{country}: actors {report.actors_created} created, {report.actors_updated} updated, "
             f"{report.actors_unchanged} unchanged; relationships {report.relationships_created} created, "

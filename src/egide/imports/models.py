@@ -1,0 +1,52 @@
+"""An import of a large file, run by the background worker rather than in the web request that uploaded it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from egide.accounts.models import Confidentiality, Organisation
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """One uploaded file waiting for, or done with, the worker; its bytes are kept only until the job ends."""
+
+    # A random id: the job's page address reveals nothing about other people's imports.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    country = models.CharField(_("country"), max_length=2)
+    owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    confidentiality = models.CharField(max_length=12, choices=Confidentiality.choices)
+    filename = models.CharField(_("file"), max_length=255)
+    size = models.PositiveIntegerField(_("size"))
+    data = models.BinaryField(blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    report = models.JSONField(null=True, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    problem_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # The language of the page that started the job, for the messages the worker writes.
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.country}, {self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
