@@ -457,7 +457,7 @@ def country_map_import(
                 plan.add(_not_yours("actors", plan.actor_rows[reference]))
                 continue
             if _access_refused(user, actor, values):
-                plan.problems.append(_not_the_owner("actors", plan.actor_rows[reference]))
+                plan.add(_not_the_owner("actors", plan.actor_rows[reference]))
                 continue
             actors_before[actor.pk] = snapshot(actor)
             for name, value in values.items():
@@ -526,7 +526,7 @@ def country_map_import(
                 plan.add(_not_yours("relationships", plan.relationship_rows[key]))
                 continue
             if _access_refused(user, existing_relationship, values):
-                plan.problems.append(_not_the_owner("relationships", plan.relationship_rows[key]))
+                plan.add(_not_the_owner("relationships", plan.relationship_rows[key]))
                 continue
             relationships_before[existing_relationship.pk] = snapshot(existing_relationship)
             for name, value in values.items():
