@@ -64,8 +64,8 @@ def tables_from_document(document: Any, *, filename: str) -> Tables:
         where = f"relationships[{index}]"
         values = _values(read, read.object(value, where), fields.RELATIONSHIP, where)
         tables.relationships.append(Row(index, values))
-        key = {name: values[name] for name in fields.RELATIONSHIP_KEY}
-        citations(read.object(value, where), where, {"record": "relationship", **key})
+        identity = {name: values[name] for name in fields.RELATIONSHIP_KEY}
+        citations(read.object(value, where), where, {"record": "relationship", **identity})
     return tables
 
 
