@@ -10,13 +10,18 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Confidentiality
 from egide.core import taxonomy
 from egide.core.labels import Term
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as Label
+else:
+    Label = str
 
 DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
 
@@ -40,7 +45,7 @@ class Kind(StrEnum):
 class Field:
     name: str
     """The column in files, the form field and the API field."""
-    label: str | Promise
+    label: Label
     kind: Kind
     required: bool = False
     """A file's table must have this column."""
@@ -49,11 +54,11 @@ class Field:
     default: str | bool = ""
     """What an empty cell means."""
     terms: tuple[Term, ...] = ()
-    choices: Sequence[tuple[str, str | Promise]] = ()
+    choices: Sequence[tuple[str, Label]] = ()
     """The codes of a code field: taxonomy terms, or other choices."""
     key: str = ""
     """The key in the JSON document, when it is not the name."""
-    help_text: str | Promise = ""
+    help_text: Label = ""
     rows: int = 0
     """The lines a form shows for free text without a length limit."""
 
