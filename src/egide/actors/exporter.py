@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 from django.db.models import Q
 
-from egide.actors import selectors
+from egide.actors import fields, selectors
 from egide.actors.models import Actor, Citation, Relationship
 from egide.actors.selectors import User
 from egide.actors.tabular import (
@@ -38,38 +38,13 @@ Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
 
 
 def _actor_row(actor: Actor, parents: dict[int, str]) -> list[Any]:
-    return [
-        actor.reference,
-        actor.kind,
-        actor.name_en,
-        actor.name_fr,
-        actor.acronym_en,
-        actor.acronym_fr,
-        parents.get(actor.parent_id, "") if actor.parent_id else "",
-        actor.statutory,
-        actor.legitimacy_disputed,
-        actor.mandate_text,
-        actor.mandate_reference,
-        actor.confidence,
-        actor.notes,
-        actor.confidentiality,
-    ]
+    ends = {"parent": parents.get(actor.parent_id, "") if actor.parent_id else ""}
+    return [ends[name] if name in ends else getattr(actor, name) for name in fields.ACTOR.columns]
 
 
 def _relationship_row(relationship: Relationship, references: dict[int, str]) -> list[Any]:
-    return [
-        references[relationship.source_id],
-        relationship.type,
-        references[relationship.target_id],
-        relationship.legal_basis,
-        relationship.start,
-        relationship.end,
-        relationship.ongoing,
-        relationship.strength,
-        relationship.confidence,
-        relationship.notes,
-        relationship.confidentiality,
-    ]
+    ends = {"from": references[relationship.source_id], "to": references[relationship.target_id]}
+    return [ends[name] if name in ends else getattr(relationship, name) for name in fields.RELATIONSHIP.columns]
 
 
 def _citation_row(citation: Citation, references: dict[int, str], relationships: dict[int, Relationship]) -> list[Any]:
@@ -110,6 +85,13 @@ def map_sheets(*, user: User, country: str) -> Sheets:
     }
 
 
+def _columns_of(kind: fields.Kind) -> str:
+    """The columns of every table that hold this kind of value, each named once."""
+    records = (fields.ACTOR, fields.RELATIONSHIP, fields.INLINE_SOURCE, fields.CITATION)
+    names = dict.fromkeys(spec.name for record in records for spec in record.fields if spec.kind is kind)
+    return ", ".join(names)
+
+
 def _codes() -> list[tuple[str, str, str]]:
     notes: list[tuple[str, str, str]] = []
     for family in taxonomy.FAMILIES:
@@ -123,9 +105,13 @@ def _codes() -> list[tuple[str, str, str]]:
     for term in taxonomy.STRENGTHS:
         notes.append(("strength", term.code, f"{term.label_en} / {term.label_fr}"))
     notes += [
-        ("statutory, legitimacy_disputed, ongoing", "yes / no", "also true/false, oui/non, 1/0"),
-        ("start, end, source_date, date", "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
-        ("parent, from, to, actor", "an actor's reference", "in the same file or already in the country's map"),
+        (_columns_of(fields.Kind.YES_NO), "yes / no", "also true/false, oui/non, 1/0"),
+        (_columns_of(fields.Kind.DATE), "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
+        (
+            _columns_of(fields.Kind.REFERENCE),
+            "an actor's reference",
+            "in the same file or already in the country's map",
+        ),
         ("record", "actor / relationship", "what a row of the citations sheet cites"),
         (
             "confidentiality",

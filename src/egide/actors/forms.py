@@ -10,13 +10,14 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Confidentiality, Organisation
+from egide.actors import fields
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Source
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate, FuzzyDateError
 
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "txt", "xlsx", "ods", "png", "jpg", "jpeg"})
-DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
+DATE_HELP = fields.DATE_HELP
 
 
 def _kind_choices() -> list[tuple[str, Any]]:
@@ -25,10 +26,6 @@ def _kind_choices() -> list[tuple[str, Any]]:
         kinds = [(kind.code, kind.label) for kind in taxonomy.KINDS if kind.family == family.code]
         groups.append((family.label, kinds))
     return groups
-
-
-def _terms(terms: tuple[taxonomy.Term, ...]) -> list[tuple[str, str]]:
-    return [(term.code, term.label) for term in terms]
 
 
 if TYPE_CHECKING:
@@ -51,12 +48,59 @@ def _fuzzy(value: str) -> FuzzyDate | None:
         raise ValidationError(str(error)) from error
 
 
+class FuzzyDateField(forms.CharField):
+    """A year, a month or a day, typed as text and cleaned to a FuzzyDate (or None when empty)."""
+
+    def clean(self, value: Any) -> FuzzyDate | None:
+        return _fuzzy(super().clean(value) or "")
+
+
+def form_field(spec: fields.Field) -> forms.Field:
+    """The form field for a declared field; an actor reference is a choice of actors, made by the form itself."""
+    optional: dict[str, Any] = {"label": spec.label, "required": False}
+    if spec.help_text:
+        optional["help_text"] = spec.help_text
+    match spec.kind:
+        case fields.Kind.LINE:
+            return forms.CharField(max_length=spec.max_length, **optional)
+        case fields.Kind.TEXT if spec.max_length is not None:
+            return forms.CharField(max_length=spec.max_length, **optional)
+        case fields.Kind.TEXT:
+            return forms.CharField(widget=forms.Textarea(attrs={"rows": spec.rows}), **optional)
+        case fields.Kind.CODE:
+            # Always one of the codes: the choices are set per form, in the language of its request.
+            return forms.ChoiceField(label=spec.label, initial=spec.default or None)
+        case fields.Kind.YES_NO:
+            return forms.BooleanField(initial=spec.default, **optional)
+        case fields.Kind.DATE:
+            return FuzzyDateField(**optional)
+        case fields.Kind.URL:
+            return forms.URLField(max_length=spec.max_length, assume_scheme="https", **optional)
+    raise ValueError(f"{spec.name}: a {spec.kind} field has no form field of its own")
+
+
+def _declared_form(record: fields.Record, *, made_by_form: set[str]) -> type[forms.Form]:
+    """A form with a field for each declared field of the record but those the form makes itself."""
+    declared = {spec.name: form_field(spec) for spec in record.fields if spec.name not in made_by_form}
+    return type(f"_{record.table.title()}Fields", (forms.Form,), declared)
+
+
+def _set_choices(form: forms.Form, record: fields.Record) -> None:
+    for spec in record.of_kind(fields.Kind.CODE):
+        field = form.fields.get(spec.name)
+        if isinstance(field, forms.ChoiceField):
+            field.choices = _kind_choices() if spec.name == "kind" else spec.options()
+
+
 class AccessFieldsMixin(forms.Form):
     """Who owns the record and who may read it."""
 
     owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner organisation"), required=False)
     confidentiality = forms.ChoiceField(
-        label=_("Who may read it"), choices=Confidentiality.choices, initial=Confidentiality.PARTNERS, required=False
+        label=fields.CONFIDENTIALITY.label,
+        choices=Confidentiality.choices,
+        initial=Confidentiality.PARTNERS,
+        required=False,
     )
 
     def setup_owners(self, owners: Any, record: Any = None) -> None:
@@ -111,12 +155,12 @@ class CitationFieldsMixin(forms.Form):
     cite_source = forms.ModelChoiceField(
         queryset=Source.objects.none(), required=False, label=_("Cite a source already recorded")
     )
-    source_title = forms.CharField(label=_("or a new source: title"), required=False, max_length=500)
-    source_author = forms.CharField(label=_("Publisher or author"), required=False, max_length=300)
-    source_date = forms.CharField(label=_("Date of the source"), required=False, help_text=DATE_HELP)
-    source_url = forms.URLField(label=_("Link"), required=False, max_length=1000, assume_scheme="https")
+    source_title = form_field(fields.INLINE_SOURCE["source_title"])
+    source_author = form_field(fields.INLINE_SOURCE["source_author"])
+    source_date = form_field(fields.INLINE_SOURCE["source_date"])
+    source_url = form_field(fields.INLINE_SOURCE["source_url"])
     source_document = forms.FileField(label=_("Document"), required=False)
-    source_locator = forms.CharField(label=_("Page or passage relied on"), required=False, max_length=500)
+    source_locator = form_field(fields.INLINE_SOURCE["source_locator"])
 
     def setup_sources(self, sources: Any) -> None:
         field = self.fields["cite_source"]
@@ -138,9 +182,6 @@ class CitationFieldsMixin(forms.Form):
                 _("The document is larger than %(size)s MB.") % {"size": settings.EGIDE_DOCUMENT_MAX_BYTES // 2**20}
             )
         return document
-
-    def clean_source_date(self) -> FuzzyDate | None:
-        return _fuzzy(self.cleaned_data.get("source_date") or "")
 
     def citation(self) -> CitationData | None:
         data = self.cleaned_data
@@ -165,25 +206,16 @@ class CitationFieldsMixin(forms.Form):
         return data
 
 
-class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin):
-    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
-    name_fr = forms.CharField(label=_("Name in French"), max_length=300, required=False)
-    acronym_en = forms.CharField(label=_("Acronym in English"), max_length=32, required=False)
-    acronym_fr = forms.CharField(label=_("Acronym in French"), max_length=32, required=False)
-    kind = forms.ChoiceField(label=_("Kind"))
-    reference = forms.CharField(
-        label=_("Reference"),
-        max_length=64,
-        required=False,
-        help_text=_("A short identifier used in files and the API; left empty, one is made from the acronym."),
-    )
-    parent = ActorChoiceField(queryset=Actor.objects.none(), required=False, label=_("Parent actor"))
-    mandate_text = forms.CharField(label=_("Legal mandate"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    mandate_reference = forms.CharField(label=_("Mandate reference"), max_length=500, required=False)
-    statutory = forms.BooleanField(label=_("Statutory (established by law)"), required=False, initial=True)
-    legitimacy_disputed = forms.BooleanField(label=_("Legitimacy disputed"), required=False)
-    confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+if TYPE_CHECKING:
+    _ActorFields = forms.Form
+    _RelationshipFields = forms.Form
+else:
+    _ActorFields = _declared_form(fields.ACTOR, made_by_form={"parent", "confidentiality"})
+    _RelationshipFields = _declared_form(fields.RELATIONSHIP, made_by_form={"from", "to", "confidentiality"})
+
+
+class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _ActorFields):
+    parent = ActorChoiceField(queryset=Actor.objects.none(), required=False, label=fields.ACTOR["parent"].label)
 
     field_order = [
         "name_en",
@@ -212,45 +244,20 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin):
                 name: getattr(actor, name) for name in self.field_order if name not in ("owner", "confidentiality")
             }
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _kind_choices()  # type: ignore[attr-defined]
-        self.fields["confidence"].choices = _terms(taxonomy.CONFIDENCE_LEVELS)  # type: ignore[attr-defined]
+        _set_choices(self, fields.ACTOR)
         self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
         self.setup_owners(owners, actor)
         self.setup_version(actor)
 
     def to_data(self) -> ActorData:
-        data = self.cleaned_data
-        return ActorData(
-            kind=data["kind"],
-            name_en=data["name_en"],
-            name_fr=data["name_fr"],
-            reference=data["reference"].strip(),
-            acronym_en=data["acronym_en"],
-            acronym_fr=data["acronym_fr"],
-            parent=data["parent"],
-            mandate_text=data["mandate_text"],
-            mandate_reference=data["mandate_reference"],
-            statutory=data["statutory"],
-            legitimacy_disputed=data["legitimacy_disputed"],
-            confidence=data["confidence"],
-            notes=data["notes"],
-            owner=data["owner"],
-            confidentiality=data["confidentiality"],
-        )
+        values = {name: self.cleaned_data[name] for name in ActorData.__dataclass_fields__}
+        return ActorData(**values | {"reference": values["reference"].strip()})
 
 
-class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin):
-    source = ActorChoiceField(queryset=Actor.objects.none(), label=_("From"))
-    type = forms.ChoiceField(label=_("Relationship"))
-    target = ActorChoiceField(queryset=Actor.objects.none(), label=_("To"))
-    legal_basis = forms.CharField(label=_("Legal basis"), max_length=500, required=False)
-    start = forms.CharField(label=_("Start"), required=False, help_text=DATE_HELP)
-    end = forms.CharField(label=_("End"), required=False, help_text=DATE_HELP)
-    ongoing = forms.BooleanField(label=_("Still ongoing"), required=False, initial=True)
-    strength = forms.ChoiceField(label=_("Strength"), initial="moderate")
-    confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _RelationshipFields):
+    source = ActorChoiceField(queryset=Actor.objects.none(), label=fields.RELATIONSHIP["from"].label)
+    target = ActorChoiceField(queryset=Actor.objects.none(), label=fields.RELATIONSHIP["to"].label)
 
     field_order = [
         "source",
@@ -271,37 +278,15 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         self, *args: Any, actors: Any, sources: Any, owners: Any, relationship: Any = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = _terms(taxonomy.RELATIONSHIP_TYPES)  # type: ignore[attr-defined]
-        self.fields["strength"].choices = _terms(taxonomy.STRENGTHS)  # type: ignore[attr-defined]
-        self.fields["confidence"].choices = _terms(taxonomy.CONFIDENCE_LEVELS)  # type: ignore[attr-defined]
+        _set_choices(self, fields.RELATIONSHIP)
         self.fields["source"].queryset = actors  # type: ignore[attr-defined]
         self.fields["target"].queryset = actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
         self.setup_owners(owners, relationship)
         self.setup_version(relationship)
 
-    def clean_start(self) -> FuzzyDate | None:
-        return _fuzzy(self.cleaned_data.get("start") or "")
-
-    def clean_end(self) -> FuzzyDate | None:
-        return _fuzzy(self.cleaned_data.get("end") or "")
-
     def to_data(self) -> RelationshipData:
-        data = self.cleaned_data
-        return RelationshipData(
-            source=data["source"],
-            target=data["target"],
-            type=data["type"],
-            legal_basis=data["legal_basis"],
-            start=data["start"],
-            end=data["end"],
-            ongoing=data["ongoing"],
-            strength=data["strength"],
-            confidence=data["confidence"],
-            notes=data["notes"],
-            owner=data["owner"],
-            confidentiality=data["confidentiality"],
-        )
+        return RelationshipData(**{name: self.cleaned_data[name] for name in RelationshipData.__dataclass_fields__})
 
 
 class ImportForm(AccessFieldsMixin):

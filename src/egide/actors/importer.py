@@ -2,10 +2,14 @@
 
 Actors are matched by their reference in the country, relationships by (from, type, to, start), sources by
 (title, link): importing the same file twice changes nothing the second time.
+
+The import runs in two steps on the generic machinery of egide.core.imports: `_plan` reads what the country
+holds, checks every row (values, references, loops, the user's right to change each record, with one query for
+all) and collects every problem, writing nothing; `_apply` writes the plan, in batches.
 """
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +20,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.accounts.selectors import can_create, can_edit, can_manage
+from egide.accounts.selectors import can_create, can_manage, editable_ids
+from egide.actors import fields
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
@@ -24,29 +29,23 @@ from egide.actors.tabular import Row, Tables
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
+from egide.core.imports import problems
+from egide.core.imports.limits import BATCH, batched
+from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
 
+__all__ = ["ImportProblem", "ImportRejected", "ImportReport", "country_map_import", "map_file_import"]
+
 TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
-BATCH = 500
 
 RelationshipKey = tuple[str, str, str, datetime.date | None]
-
-
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    table: str
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.table}, row {self.row}, {self.column}: {self.message}"
+CitationKey = tuple[str, RelationshipKey | str, dict[str, Any]]
 
 
 @dataclass(slots=True)
-class ImportReport:
+class ImportReport(problems.ImportReport):
     actors_created: int = 0
     actors_updated: int = 0
     actors_unchanged: int = 0
@@ -56,63 +55,70 @@ class ImportReport:
     sources_created: int = 0
     citations_created: int = 0
 
-    @property
-    def changed(self) -> bool:
-        return any(
-            (
-                self.actors_created,
-                self.actors_updated,
-                self.relationships_created,
-                self.relationships_updated,
-                self.sources_created,
-                self.citations_created,
-            )
-        )
 
+@dataclass(slots=True)
+class _Existing:
+    """What the country holds before the import, as the user may reach it."""
 
-class ImportRejected(Exception):
-    """The file has problems; none of it was written.
-
-    `problems` holds the first ones found (at most EGIDE_IMPORT_MAX_PROBLEMS), `total` counts them all, so that a
-    file with millions of faults is reported in a page of bounded size.
-    """
-
-    def __init__(self, problems: list[ImportProblem], total: int | None = None) -> None:
-        self.total = len(problems) if total is None else total
-        super().__init__(f"{self.total} problem(s); nothing was imported")
-        self.problems = problems
+    country: str
+    actors: dict[str, Actor]
+    """Every actor of the country by reference, hidden ones too (their references are taken)."""
+    hidden: set[str]
+    """References of actors the user may not see: absent for this import, so that it cannot reveal or attach
+    to them."""
+    relationships: dict[RelationshipKey, Relationship]
+    """The relationships the user may see, by key."""
+    hidden_sources: frozenset[tuple[str, str]]
+    """The (title, link) of the country's sources the importer may not see: citing one would show its author,
+    date and document, so such a row is refused as the citation form refuses it."""
 
     @property
-    def shown(self) -> int:
-        return len(self.problems)
+    def reachable(self) -> dict[str, Actor]:
+        return {reference: actor for reference, actor in self.actors.items() if reference not in self.hidden}
 
 
 @dataclass(slots=True)
-class _Plan:
-    limit: int = 1_000
-    total: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
+class _Plan(Problems):
     actors: dict[str, dict[str, Any]] = field(default_factory=dict)
     actor_rows: dict[str, int] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     relationships: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
     relationship_rows: dict[RelationshipKey, int] = field(default_factory=dict)
-    citations: list[tuple[str, RelationshipKey | str, dict[str, Any]]] = field(default_factory=list)
-    # The (title, link) of the country's sources the importer may not see: citing one would show its author, date
-    # and document, so such a row is refused as the citation form refuses it.
+    citations: list[CitationKey] = field(default_factory=list)
     hidden_sources: frozenset[tuple[str, str]] = frozenset()
+    # What the checks found to write: existing records whose values or parent change, and the citations that do
+    # not exist yet.
+    changed_actors: list[str] = field(default_factory=list)
+    reparented: dict[str, str | int | None] = field(default_factory=dict)
+    changed_relationships: list[RelationshipKey] = field(default_factory=list)
+    new_citations: list[CitationKey] = field(default_factory=list)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
-        self.add(ImportProblem(table, row.number, column, message))
+        self.at(table, row.number, column, message)
 
-    def add(self, problem: ImportProblem) -> None:
-        """Count every problem; keep the first `limit` of them for the report."""
-        self.total += 1
-        if len(self.problems) < self.limit:
-            self.problems.append(problem)
 
-    def rejected(self) -> ImportRejected:
-        return ImportRejected(sorted(self.problems, key=lambda problem: (problem.table, problem.row)), self.total)
+def _read(plan: _Plan, table: str, row: Row, spec: fields.Field) -> Any:
+    """A cell's value as its declaration says: text kept to its length, yes or no, a code or a date."""
+    if spec.kind is fields.Kind.YES_NO:
+        return _boolean(plan, table, row, spec.name, default=bool(spec.default))
+    if spec.kind is fields.Kind.DATE:
+        return _date(plan, table, row, spec.name)
+    if spec.kind is fields.Kind.CODE:
+        return row.get(spec.name).lower() or spec.default
+    text = row.get(spec.name)
+    return text[: spec.max_length] if spec.max_length else text
+
+
+_AS_READ = (fields.Kind.LINE, fields.Kind.TEXT, fields.Kind.YES_NO)
+
+
+def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: set[str]) -> dict[str, Any]:
+    """The row's values for the fields stored as they are read: text, yes or no, and codes with a default."""
+    return {
+        spec.name: _read(plan, table, row, spec)
+        for spec in record.fields
+        if spec.name not in skip and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
+    }
 
 
 def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
@@ -154,16 +160,20 @@ def _confidentiality(plan: _Plan, table: str, row: Row) -> dict[str, str]:
 
 
 def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str, Any] | None:
-    title = row.get(f"{prefix}title")
+    def text(name: str) -> str:
+        return row.get(prefix + name)[: fields.SOURCE[name].max_length]
+
+    title = text("title")
     others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", "locator")]
     if not title:
         if any(others):
             plan.problem(table, row, f"{prefix}title", _("A cited source needs a title."))
         return None
+    # The link is kept whole: it identifies the source with its title.
     url = row.get(f"{prefix}url")
     if url and not url.lower().startswith(("http://", "https://")):
         plan.problem(table, row, f"{prefix}url", _("A link must start with http:// or https://."))
-    if (title[:500], url) in plan.hidden_sources:
+    if (title, url) in plan.hidden_sources:
         plan.problem(
             table,
             row,
@@ -172,11 +182,11 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
         )
         return None
     return {
-        "title": title[:500],
-        "author": row.get(f"{prefix}author")[:300],
+        "title": title,
+        "author": text("author"),
         "published": _date(plan, table, row, f"{prefix}date"),
         "url": url,
-        "locator": row.get(f"{prefix}locator")[:500],
+        "locator": text("locator"),
     }
 
 
@@ -208,19 +218,13 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
         plan.actor_rows[reference] = row.number
         if kind not in taxonomy.KIND_BY_CODE:
             continue
+        values = _stored(plan, "actors", row, fields.ACTOR, skip={"reference"})
+        for name, other in (("name_en", "name_fr"), ("name_fr", "name_en")):
+            values[name] = (row.get(name) or row.get(other))[: fields.ACTOR[name].max_length]
         plan.actors[reference] = {
             "kind": kind,
             "family": taxonomy.KIND_BY_CODE[kind].family,
-            "name_en": (row.get("name_en") or row.get("name_fr"))[:300],
-            "name_fr": (row.get("name_fr") or row.get("name_en"))[:300],
-            "acronym_en": row.get("acronym_en")[:32],
-            "acronym_fr": row.get("acronym_fr")[:32],
-            "statutory": _boolean(plan, "actors", row, "statutory", default=True),
-            "legitimacy_disputed": _boolean(plan, "actors", row, "legitimacy_disputed", default=False),
-            "mandate_text": row.get("mandate_text"),
-            "mandate_reference": row.get("mandate_reference")[:500],
-            "confidence": confidence,
-            "notes": row.get("notes"),
+            **values,
             **_confidentiality(plan, "actors", row),
         }
         parent = row.get("parent")
@@ -286,8 +290,7 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
         start = _date(plan, "relationships", row, "start")
         end = _date(plan, "relationships", row, "end")
         ongoing = _boolean(plan, "relationships", row, "ongoing", default=end is None)
-        strength = row.get("strength").lower() or "moderate"
-        confidence = row.get("confidence").lower() or "medium"
+        values = _stored(plan, "relationships", row, fields.RELATIONSHIP, skip={"ongoing"})
         if len(ends) < 2:
             continue
         facts = RelationshipFacts(
@@ -301,8 +304,8 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             start=start,
             end=end,
             ongoing=ongoing,
-            strength=strength,
-            confidence=confidence,
+            strength=values["strength"],
+            confidence=values["confidence"],
         )
         for problem in check_relationship(facts):
             column = {"target": "to", "source": "from"}.get(problem.field, problem.field)
@@ -319,15 +322,12 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
         seen[key] = row.number
         plan.relationship_rows[key] = row.number
         plan.relationships[key] = {
-            "legal_basis": row.get("legal_basis")[:500],
+            **values,
             "start_date": start.first_day if start else None,
             "start_precision": start.precision if start else DAY,
             "end_date": end.first_day if end else None,
             "end_precision": end.precision if end else DAY,
             "ongoing": ongoing,
-            "strength": strength,
-            "confidence": confidence,
-            "notes": row.get("notes"),
             **_confidentiality(plan, "relationships", row),
         }
         citation = _citation_fields(plan, "relationships", row, "source_")
@@ -367,9 +367,168 @@ def _changed(instance: Any, values: dict[str, Any]) -> bool:
     return any(getattr(instance, name) != value for name, value in values.items())
 
 
-def _batched(items: list[Any]) -> Iterator[list[Any]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+def _existing(user: User | None, country: str) -> _Existing:
+    actors = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
+    hidden: set[str] = set()
+    relationships = Relationship.objects.filter(country=country)
+    hidden_sources: frozenset[tuple[str, str]] = frozenset()
+    if user is not None:
+        seen_ids = set(actors_visible(user=user).filter(country=country).values_list("id", flat=True))
+        hidden = {reference for reference, actor in actors.items() if actor.pk not in seen_ids}
+        # A relationship the user may not see is absent for this import: a row with its key creates the
+        # user's own, exactly as a row matching nothing would, and a citation cannot reach it.
+        relationships = relationships_visible(user=user).filter(country=country)
+        hidden_sources = frozenset(
+            Source.objects.filter(country=country)
+            .exclude(pk__in=sources_visible(user=user).filter(country=country).values("pk"))
+            .values_list("title", "url")
+        )
+    reference_of = {actor.pk: reference for reference, actor in actors.items()}
+    by_key = {
+        (
+            reference_of[relationship.source_id],
+            relationship.type,
+            reference_of[relationship.target_id],
+            relationship.start_date,
+        ): relationship
+        for relationship in relationships
+    }
+    return _Existing(country=country, actors=actors, hidden=hidden, relationships=by_key, hidden_sources=hidden_sources)
+
+
+def _plan(user: User | None, country: str, tables: Tables, existing: _Existing) -> _Plan:
+    """Check every row and every change it makes, writing nothing: the plan holds every problem found."""
+    plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS, hidden_sources=existing.hidden_sources)
+    for name, columns in fields.TABLES.items():  # the same text rule as forms and the API
+        multiline = {spec.name for spec in columns if spec.multiline}
+        for row in tables.table(name):
+            for wrong in check_texts(row.values, multiline=multiline):
+                plan.problem(name, row, wrong.field, wrong.message)
+    # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
+    reachable = existing.reachable
+    _plan_actors(plan, country, tables, reachable)
+    for row in tables.actors:
+        if row.get("reference") in existing.hidden:
+            plan.problem(
+                "actors", row, "reference", _("This reference is already used by another actor of this country.")
+            )
+    _plan_relationships(plan, country, tables, reachable)
+    _plan_citations(plan, tables, reachable, set(existing.relationships))
+    if not plan.total:
+        # The rows make sense: now what they change, and whether the user may change it.
+        _plan_changes(plan, user, existing)
+    return plan
+
+
+def _plan_changes(plan: _Plan, user: User | None, existing: _Existing) -> None:
+    """Which existing records the rows change, and refuse each change the user may not make."""
+    hidden_ids = {existing.actors[reference].pk for reference in existing.hidden}
+    for reference, values in plan.actors.items():
+        actor = existing.actors.get(reference)
+        if actor is not None and _changed(actor, values):
+            plan.changed_actors.append(reference)
+    for reference in plan.actors:
+        actor = existing.actors.get(reference)
+        parent = plan.parents.get(reference)
+        if actor is None:
+            if parent is not None:
+                plan.reparented[reference] = parent
+            continue
+        if parent is None:
+            # The user's file cannot name a parent it cannot see (an export leaves it out): an empty cell keeps
+            # the link, as if the parent were absent, rather than cutting it.
+            if actor.parent_id is not None and actor.parent_id not in hidden_ids:
+                plan.reparented[reference] = None
+        elif parent not in existing.actors or existing.actors[parent].pk != actor.parent_id:
+            plan.reparented[reference] = parent
+    for key, values in plan.relationships.items():
+        relationship = existing.relationships.get(key)
+        if relationship is not None and _changed(relationship, values):
+            plan.changed_relationships.append(key)
+    cited_actors, cited_relationships = _plan_new_citations(plan, existing)
+
+    # One query per kind of record for the right to change all of them, rather than one per row.
+    references = {*plan.changed_actors, *plan.reparented, *cited_actors}
+    actors = [existing.actors[reference] for reference in references if reference in existing.actors]
+    relationships = [existing.relationships[key] for key in {*plan.changed_relationships, *cited_relationships}]
+    if user is None:
+        editable = {actor.pk for actor in actors} | {("r", item.pk) for item in relationships}
+    else:
+        editable = editable_ids(user=user, records=actors)
+        editable |= {("r", pk) for pk in editable_ids(user=user, records=relationships)}
+
+    for reference in list(plan.changed_actors):
+        actor = existing.actors[reference]
+        if actor.pk not in editable:
+            plan.add(_not_yours("actors", plan.actor_rows[reference]))
+            plan.changed_actors.remove(reference)
+        elif _access_refused(user, actor, plan.actors[reference]):
+            plan.add(_not_the_owner("actors", plan.actor_rows[reference]))
+            plan.changed_actors.remove(reference)
+    for reference in list(plan.reparented):
+        actor_or_none = existing.actors.get(reference)
+        if actor_or_none is not None and actor_or_none.pk not in editable:
+            problem = _not_yours("actors", plan.actor_rows[reference])
+            if problem not in plan.problems:
+                plan.add(problem)
+    for relationship_key in list(plan.changed_relationships):
+        relationship = existing.relationships[relationship_key]
+        if ("r", relationship.pk) not in editable:
+            plan.add(_not_yours("relationships", plan.relationship_rows[relationship_key]))
+        elif _access_refused(user, relationship, plan.relationships[relationship_key]):
+            plan.add(_not_the_owner("relationships", plan.relationship_rows[relationship_key]))
+    for record, cited, _citation in plan.new_citations:
+        if record == "actor" and isinstance(cited, str) and cited in existing.actors:
+            refused = existing.actors[cited].pk not in editable
+            row = plan.actor_rows.get(cited, 0)
+        elif record == "relationship" and isinstance(cited, tuple) and cited in existing.relationships:
+            refused = ("r", existing.relationships[cited].pk) not in editable
+            row = plan.relationship_rows.get(cited, 0)
+        else:
+            continue
+        if refused:
+            plan.add(_not_yours("actors" if record == "actor" else "relationships", row))
+
+
+def _plan_new_citations(plan: _Plan, existing: _Existing) -> tuple[set[str], set[RelationshipKey]]:
+    """Keep the citations that are not recorded yet (once each); return the existing records they cite."""
+    if not plan.citations:
+        return set(), set()
+    country_sources = {
+        (title, url): pk
+        for pk, title, url in Source.objects.filter(country=existing.country).values_list("pk", "title", "url")
+    }
+    recorded: set[tuple[int, int | None, int | None, str]] = set(
+        Citation.objects.filter(source__country=existing.country).values_list(
+            "source_id", "actor_id", "relationship_id", "locator"
+        )
+    )
+    seen: set[tuple[tuple[str, str], str, RelationshipKey | str, str]] = set()
+    actors: set[str] = set()
+    relationships: set[RelationshipKey] = set()
+    for record, key, citation in plan.citations:
+        identity = (citation["title"], citation["url"])
+        if (identity, record, key, citation["locator"]) in seen:
+            continue
+        seen.add((identity, record, key, citation["locator"]))
+        actor = existing.actors.get(key) if record == "actor" and isinstance(key, str) else None
+        relationship = existing.relationships.get(key) if isinstance(key, tuple) else None
+        source_id = country_sources.get(identity)
+        if source_id is not None and (actor is not None or relationship is not None):
+            stored = (
+                source_id,
+                actor.pk if actor else None,
+                relationship.pk if relationship else None,
+                citation["locator"],
+            )
+            if stored in recorded:
+                continue
+        plan.new_citations.append((record, key, citation))
+        if actor is not None:
+            actors.add(key)  # type: ignore[arg-type]
+        if relationship is not None:
+            relationships.add(key)  # type: ignore[arg-type]
+    return actors, relationships
 
 
 @transaction.atomic
@@ -389,158 +548,105 @@ def country_map_import(
     """
     if user is not None and not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not import records for this organisation in this country."))
+    existing = _existing(user, country)
+    plan = _plan(user, country, tables, existing)
+    plan.raise_if_any()
+    return _apply(plan, existing, user=user, country=country, owner=owner, confidentiality=confidentiality)
+
+
+def _apply(
+    plan: _Plan,
+    existing: _Existing,
+    *,
+    user: User | None,
+    country: str,
+    owner: Organisation | None,
+    confidentiality: str,
+) -> ImportReport:
+    """Write a plan that passed every check, in batches, with its audit entries."""
     author = _author(user)
-    existing = {actor.reference: actor for actor in Actor.objects.filter(country=country)}
-    hidden: set[str] = set()
-    relationships = Relationship.objects.filter(country=country)
-    if user is not None:
-        seen_ids = set(actors_visible(user=user).filter(country=country).values_list("id", flat=True))
-        hidden = {reference for reference, actor in existing.items() if actor.pk not in seen_ids}
-        # A relationship the user may not see is absent for this import: a row with its key creates the
-        # user's own, exactly as a row matching nothing would, and a citation cannot reach it.
-        relationships = relationships_visible(user=user).filter(country=country)
-    existing_relationships: dict[RelationshipKey, Relationship] = {}
-    reference_of = {actor.pk: reference for reference, actor in existing.items()}
-    for relationship in relationships:
-        key = (
-            reference_of[relationship.source_id],
-            relationship.type,
-            reference_of[relationship.target_id],
-            relationship.start_date,
-        )
-        existing_relationships[key] = relationship
-
-    hidden_sources: frozenset[tuple[str, str]] = frozenset()
-    if user is not None:
-        hidden_sources = frozenset(
-            Source.objects.filter(country=country)
-            .exclude(pk__in=sources_visible(user=user).filter(country=country).values("pk"))
-            .values_list("title", "url")
-        )
-    plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS, hidden_sources=hidden_sources)
-    for name in ("actors", "relationships", "citations"):  # the same text rule as forms and the API
-        for row in tables.table(name):
-            for wrong in check_texts(row.values):
-                plan.problem(name, row, wrong.field, wrong.message)
-    # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
-    reachable = {reference: actor for reference, actor in existing.items() if reference not in hidden}
-    _plan_actors(plan, country, tables, reachable)
-    for row in tables.actors:
-        if row.get("reference") in hidden:
-            plan.problem(
-                "actors", row, "reference", _("This reference is already used by another actor of this country.")
-            )
-    _plan_relationships(plan, country, tables, reachable)
-    _plan_citations(plan, tables, reachable, set(existing_relationships))
-    if plan.total:
-        raise plan.rejected()
-
     report = ImportReport()
     # Snapshots of existing records before this import changes them, for the audit log.
     actors_before: dict[int, dict[str, Any]] = {}
-    relationships_before: dict[int, dict[str, Any]] = {}
-    new_actors, changed_actors = [], []
-    for reference, values in plan.actors.items():
-        actor = existing.get(reference)
-        if actor is None:
-            actor = Actor(
-                country=country,
-                reference=reference,
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-                **({"confidentiality": confidentiality} | values),
-            )
-            new_actors.append(actor)
-        elif _changed(actor, values):
-            if user is not None and not can_edit(user=user, record=actor):
-                plan.add(_not_yours("actors", plan.actor_rows[reference]))
-                continue
-            if _access_refused(user, actor, values):
-                plan.add(_not_the_owner("actors", plan.actor_rows[reference]))
-                continue
-            actors_before[actor.pk] = snapshot(actor)
-            for name, value in values.items():
-                setattr(actor, name, value)
-            actor.updated_by = author
-            changed_actors.append(actor)
-    for batch in _batched(new_actors):
-        Actor.objects.bulk_create(batch)
-    actor_fields = sorted({name for values in plan.actors.values() for name in values} | {"updated_by", "updated_at"})
+    new_actors = [
+        Actor(
+            country=country,
+            reference=reference,
+            created_by=author,
+            updated_by=author,
+            owner=owner,
+            **({"confidentiality": confidentiality} | values),
+        )
+        for reference, values in plan.actors.items()
+        if reference not in existing.actors
+    ]
     now = datetime.datetime.now(datetime.UTC)
-    for actor in changed_actors:
+    changed_actors = []
+    for reference in plan.changed_actors:
+        actor = existing.actors[reference]
+        actors_before[actor.pk] = snapshot(actor)
+        for name, value in plan.actors[reference].items():
+            setattr(actor, name, value)
+        actor.updated_by = author
         actor.updated_at = now
+        changed_actors.append(actor)
+    for actor_batch in batched(new_actors):
+        Actor.objects.bulk_create(actor_batch)
     if changed_actors:
-        Actor.objects.bulk_update(changed_actors, actor_fields, batch_size=BATCH)
+        actor_fields = {name for values in plan.actors.values() for name in values} | {"updated_by", "updated_at"}
+        Actor.objects.bulk_update(changed_actors, sorted(actor_fields), batch_size=BATCH)
     report.actors_created = len(new_actors)
     report.actors_updated = len(changed_actors)
     report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
 
-    by_reference = {**existing, **{actor.reference: actor for actor in new_actors}}
-    hidden_ids = {existing[reference].pk for reference in hidden}
+    by_reference = {**existing.actors, **{actor.reference: actor for actor in new_actors}}
     reparented = []
-    for reference in plan.actors:
+    for reference, parent in plan.reparented.items():
         actor = by_reference[reference]
-        parent = plan.parents.get(reference)
-        parent_id = by_reference[parent].pk if parent else None
-        if parent is None and actor.parent_id in hidden_ids:
-            # The user's file cannot name a parent it cannot see (an export leaves it out): an empty cell keeps
-            # the link, as if the parent were absent, rather than cutting it.
-            parent_id = actor.parent_id
-        if actor.parent_id != parent_id:
-            if reference in existing and user is not None and not can_edit(user=user, record=actor):
-                problem = _not_yours("actors", plan.actor_rows[reference])
-                if problem not in plan.problems:
-                    plan.add(problem)
-                continue
-            if reference in existing:
-                actors_before.setdefault(actor.pk, snapshot(actor))
-            actor.parent_id = parent_id
-            reparented.append(actor)
-            if reference in existing and actor not in changed_actors:
+        if reference in existing.actors:
+            actors_before.setdefault(actor.pk, snapshot(actor))
+            if reference not in plan.changed_actors:
                 report.actors_updated += 1
                 report.actors_unchanged -= 1
+        actor.parent_id = by_reference[parent].pk if isinstance(parent, str) else None
+        reparented.append(actor)
     if reparented:
         Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
 
+    relationships = dict(existing.relationships)
     new_relationships: list[Relationship] = []
-    changed_relationships: list[Relationship] = []
     for key, values in plan.relationships.items():
+        if key in existing.relationships:
+            continue
         from_reference, type, to_reference, _start = key
-        existing_relationship = existing_relationships.get(key)
-        if existing_relationship is None:
-            relationship = Relationship(
-                country=country,
-                source=by_reference[from_reference],
-                target=by_reference[to_reference],
-                type=type,
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-                **({"confidentiality": confidentiality} | values),
-            )
-            new_relationships.append(relationship)
-            existing_relationships[key] = relationship
-        elif _changed(existing_relationship, values):
-            if user is not None and not can_edit(user=user, record=existing_relationship):
-                plan.add(_not_yours("relationships", plan.relationship_rows[key]))
-                continue
-            if _access_refused(user, existing_relationship, values):
-                plan.add(_not_the_owner("relationships", plan.relationship_rows[key]))
-                continue
-            relationships_before[existing_relationship.pk] = snapshot(existing_relationship)
-            for name, value in values.items():
-                setattr(existing_relationship, name, value)
-            existing_relationship.updated_by = author
-            existing_relationship.updated_at = now
-            changed_relationships.append(existing_relationship)
-    for batch in _batched(new_relationships):
-        Relationship.objects.bulk_create(batch)
-    if changed_relationships:
-        fields = sorted(
-            {name for values in plan.relationships.values() for name in values} | {"updated_by", "updated_at"}
+        relationships[key] = Relationship(
+            country=country,
+            source=by_reference[from_reference],
+            target=by_reference[to_reference],
+            type=type,
+            created_by=author,
+            updated_by=author,
+            owner=owner,
+            **({"confidentiality": confidentiality} | values),
         )
-        Relationship.objects.bulk_update(changed_relationships, fields, batch_size=BATCH)
+        new_relationships.append(relationships[key])
+    relationships_before: dict[int, dict[str, Any]] = {}
+    changed_relationships: list[Relationship] = []
+    for key in plan.changed_relationships:
+        relationship = existing.relationships[key]
+        relationships_before[relationship.pk] = snapshot(relationship)
+        for name, value in plan.relationships[key].items():
+            setattr(relationship, name, value)
+        relationship.updated_by = author
+        relationship.updated_at = now
+        changed_relationships.append(relationship)
+    for relationship_batch in batched(new_relationships):
+        Relationship.objects.bulk_create(relationship_batch)
+    if changed_relationships:
+        fields_changed = {name for values in plan.relationships.values() for name in values}
+        Relationship.objects.bulk_update(
+            changed_relationships, sorted(fields_changed | {"updated_by", "updated_at"}), batch_size=BATCH
+        )
     report.relationships_created = len(new_relationships)
     report.relationships_updated = len(changed_relationships)
     report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
@@ -555,16 +661,13 @@ def country_map_import(
         changed=[(actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before]
         + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
     )
-    _write_citations(plan, country, author, by_reference, existing_relationships, report, user=user, owner=owner)
-    if plan.total:
-        # Raising inside the transaction undoes what was written above.
-        raise plan.rejected()
+    _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
     return report
 
 
 def _bump_versions(model: type[Actor] | type[Relationship], ids: list[int]) -> None:
-    for start in range(0, len(ids), BATCH):
-        model.objects.filter(pk__in=ids[start : start + BATCH]).update(version=F("version") + 1)
+    for batch in batched(ids):
+        model.objects.filter(pk__in=batch).update(version=F("version") + 1)
 
 
 def _audit_import(
@@ -609,11 +712,11 @@ def _write_citations(
     user: User | None,
     owner: Organisation | None,
 ) -> None:
-    if not plan.citations:
+    if not plan.new_citations:
         return
     sources = {(source.title, source.url): source for source in Source.objects.filter(country=country)}
     new_sources = []
-    for _record, _key, citation in plan.citations:
+    for _record, _key, citation in plan.new_citations:
         identity = (citation["title"], citation["url"])
         if identity not in sources:
             published: FuzzyDate | None = citation["published"]
@@ -630,44 +733,25 @@ def _write_citations(
             )
             sources[identity] = source
             new_sources.append(source)
-    for batch in _batched(new_sources):
-        Source.objects.bulk_create(batch)
+    for source_batch in batched(new_sources):
+        Source.objects.bulk_create(source_batch)
     audit_records_bulk(user=user, action="create", items=[(source, None, snapshot(source)) for source in new_sources])
     report.sources_created = len(new_sources)
 
-    existing: set[tuple[int, int | None, int | None, str]] = set(
-        Citation.objects.filter(source__country=country).values_list(
-            "source_id", "actor_id", "relationship_id", "locator"
-        )
-    )
     cite_events: list[tuple[Actor | Relationship, None, dict[str, str]]] = []
     new_citations = []
-    for record, key, citation in plan.citations:
+    for record, key, citation in plan.new_citations:
         source = sources[(citation["title"], citation["url"])]
         actor = by_reference[key] if record == "actor" and isinstance(key, str) else None
         relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        citation_identity = (
-            source.pk,
-            actor.pk if actor else None,
-            relationship.pk if relationship else None,
-            citation["locator"],
-        )
-        if citation_identity in existing:
-            continue
         cited: Actor | Relationship | None = actor or relationship
-        if user is not None and cited is not None and not can_edit(user=user, record=cited):
-            table = "actors" if actor else "relationships"
-            row = plan.actor_rows.get(key, 0) if isinstance(key, str) else plan.relationship_rows.get(key, 0)
-            plan.add(_not_yours(table, row))
-            continue
-        existing.add(citation_identity)
         if cited is not None:
             cite_events.append((cited, None, {"source": source.title, "locator": citation["locator"]}))
         new_citations.append(
             Citation(source=source, actor=actor, relationship=relationship, locator=citation["locator"])
         )
-    for batch in _batched(new_citations):
-        Citation.objects.bulk_create(batch)
+    for citation_batch in batched(new_citations):
+        Citation.objects.bulk_create(citation_batch)
     report.citations_created = len(new_citations)
     audit_records_bulk(user=user, action="cite", items=list(cite_events))
 

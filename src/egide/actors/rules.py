@@ -131,6 +131,7 @@ LINE_BREAKS = frozenset("\n\r\t")
 """Allowed in multi-line text (notes, mandates, comments), and nowhere else."""
 
 MULTILINE_FIELDS = frozenset({"mandate_text", "notes", "legal_basis", "comment"})
+"""The free-text fields of the map (as actors.fields declares them) and of findings' comments."""
 
 
 def control_character(value: str, *, multiline: bool = False) -> str | None:

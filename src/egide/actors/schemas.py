@@ -1,42 +1,66 @@
 """The API's shapes for the security system map."""
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
+from annotated_types import GroupedMetadata, MaxLen
 from ninja import Schema
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+from egide.actors import fields
 from egide.actors.models import Actor, Citation, Relationship
 from egide.actors.rules import control_character, text_message
 from egide.actors.selectors import visible_parent_id
 from egide.api.errors import MessageOut
 
 
-def _refuse_control_characters(*, multiline: bool) -> AfterValidator:
-    """The same rule as forms and imports (actors.rules), applied as the body is read, so that the 422 answer names
-    the field."""
+@dataclass(frozen=True, slots=True)
+class TextRule(GroupedMetadata):
+    """The text rule of forms and imports (actors.rules), applied as the body is read, so that the 422 answer names
+    the field: at most `max_length` characters, and no control character (line breaks and tabs only in
+    multi-line text)."""
 
-    def check(value: str) -> str:
-        character = control_character(value, multiline=multiline)
-        if character is not None:
-            raise PydanticCustomError("control_character", text_message(character))
-        return value
+    max_length: int | None = None
+    multiline: bool = False
 
-    return AfterValidator(check)
+    def __iter__(self) -> Iterator[object]:
+        if self.max_length is not None:
+            yield MaxLen(self.max_length)
+        multiline = self.multiline
+
+        def check(value: str) -> str:
+            character = control_character(value, multiline=multiline)
+            if character is not None:
+                raise PydanticCustomError("control_character", text_message(character))
+            return value
+
+        yield AfterValidator(check)
 
 
-_ONE_LINE = _refuse_control_characters(multiline=False)
+def declared(spec: fields.Field) -> TextRule:
+    """The API's rule for a declared field."""
+    return TextRule(spec.max_length, multiline=spec.multiline)
+
+
+def _actor(name: str) -> TextRule:
+    return declared(fields.ACTOR[name])
+
+
+def _relationship(name: str) -> TextRule:
+    return declared(fields.RELATIONSHIP[name])
+
+
 # One line of text, at most as long as the column that keeps it: longer text is refused naming the field.
-Line10 = Annotated[str, Field(max_length=10), _ONE_LINE]
-Line16 = Annotated[str, Field(max_length=16), _ONE_LINE]
-Line24 = Annotated[str, Field(max_length=24), _ONE_LINE]
-Line32 = Annotated[str, Field(max_length=32), _ONE_LINE]
-Line48 = Annotated[str, Field(max_length=48), _ONE_LINE]
-Line64 = Annotated[str, Field(max_length=64), _ONE_LINE]
-Line300 = Annotated[str, Field(max_length=300), _ONE_LINE]
-Line500 = Annotated[str, Field(max_length=500), _ONE_LINE]
-Text = Annotated[str, _refuse_control_characters(multiline=True)]
+Line10 = Annotated[str, TextRule(10)]
+Line16 = Annotated[str, TextRule(16)]
+Line24 = Annotated[str, TextRule(24)]
+Line48 = Annotated[str, TextRule(48)]
+Line300 = Annotated[str, TextRule(300)]
+Line500 = Annotated[str, TextRule(500)]
+Text = Annotated[str, TextRule(multiline=True)]
 """Free text, line breaks and tabs allowed; no other control characters."""
 
 VERSION_OUT = "Goes up by one with each saved change; the ETag header carries it too"
@@ -148,40 +172,46 @@ class ActorOut(Schema):
 
 
 class ActorIn(Schema):
-    kind: Line48 = Field(description="A kind code, e.g. armed_forces, police, court, parliament, media")
-    name_en: Line300 = ""
-    name_fr: Line300 = ""
-    reference: Line64 = Field("", description="Unique in the country; made from the acronym when empty")
-    acronym_en: Line32 = ""
-    acronym_fr: Line32 = ""
+    kind: Annotated[str, _actor("kind")] = Field(
+        description="A kind code, e.g. armed_forces, police, court, parliament, media"
+    )
+    name_en: Annotated[str, _actor("name_en")] = ""
+    name_fr: Annotated[str, _actor("name_fr")] = ""
+    reference: Annotated[str, _actor("reference")] = Field(
+        "", description="Unique in the country; made from the acronym when empty"
+    )
+    acronym_en: Annotated[str, _actor("acronym_en")] = ""
+    acronym_fr: Annotated[str, _actor("acronym_fr")] = ""
     parent: int | None = None
-    mandate_text: Text = ""
-    mandate_reference: Line500 = ""
+    mandate_text: Annotated[str, _actor("mandate_text")] = ""
+    mandate_reference: Annotated[str, _actor("mandate_reference")] = ""
     statutory: bool = True
     legitimacy_disputed: bool = False
-    confidence: Line16 = "medium"
-    notes: Text = ""
+    confidence: Annotated[str, _actor("confidence")] = "medium"
+    notes: Annotated[str, _actor("notes")] = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: Line16 = Field("partners", description="public, partners, organisation or restricted")
+    confidentiality: Annotated[str, _actor("confidentiality")] = Field(
+        "partners", description="public, partners, organisation or restricted"
+    )
     version: int | None = Field(None, description=VERSION_IN)
 
 
 class ActorPatch(Schema):
-    kind: Line48 | None = None
-    name_en: Line300 | None = None
-    name_fr: Line300 | None = None
-    reference: Line64 | None = None
-    acronym_en: Line32 | None = None
-    acronym_fr: Line32 | None = None
+    kind: Annotated[str, _actor("kind")] | None = None
+    name_en: Annotated[str, _actor("name_en")] | None = None
+    name_fr: Annotated[str, _actor("name_fr")] | None = None
+    reference: Annotated[str, _actor("reference")] | None = None
+    acronym_en: Annotated[str, _actor("acronym_en")] | None = None
+    acronym_fr: Annotated[str, _actor("acronym_fr")] | None = None
     parent: int | None = None
-    mandate_text: Text | None = None
-    mandate_reference: Line500 | None = None
+    mandate_text: Annotated[str, _actor("mandate_text")] | None = None
+    mandate_reference: Annotated[str, _actor("mandate_reference")] | None = None
     statutory: bool | None = None
     legitimacy_disputed: bool | None = None
-    confidence: Line16 | None = None
-    notes: Text | None = None
+    confidence: Annotated[str, _actor("confidence")] | None = None
+    notes: Annotated[str, _actor("notes")] | None = None
     owner: int | None = None
-    confidentiality: Line16 | None = None
+    confidentiality: Annotated[str, _actor("confidentiality")] | None = None
     version: int | None = Field(None, description=VERSION_IN)
 
 
@@ -228,35 +258,37 @@ class RelationshipOut(Schema):
 class RelationshipIn(Schema):
     source: int
     target: int
-    type: Line24 = Field(
+    type: Annotated[str, _relationship("type")] = Field(
         description="commands, administers, oversees, audits, funds, adjudicates, appoints, "
         "reports_to, scrutinises or coordinates_with"
     )
-    legal_basis: Line500 = ""
-    start: Line10 = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
-    end: Line10 = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    legal_basis: Annotated[str, _relationship("legal_basis")] = ""
+    start: Annotated[str, _relationship("start")] = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
+    end: Annotated[str, _relationship("end")] = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
     ongoing: bool = True
-    strength: Line16 = "moderate"
-    confidence: Line16 = "medium"
-    notes: Text = ""
+    strength: Annotated[str, _relationship("strength")] = "moderate"
+    confidence: Annotated[str, _relationship("confidence")] = "medium"
+    notes: Annotated[str, _relationship("notes")] = ""
     owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: Line16 = Field("partners", description="public, partners, organisation or restricted")
+    confidentiality: Annotated[str, _relationship("confidentiality")] = Field(
+        "partners", description="public, partners, organisation or restricted"
+    )
     version: int | None = Field(None, description=VERSION_IN)
 
 
 class RelationshipPatch(Schema):
     source: int | None = None
     target: int | None = None
-    type: Line24 | None = None
-    legal_basis: Line500 | None = None
-    start: Line10 | None = None
-    end: Line10 | None = None
+    type: Annotated[str, _relationship("type")] | None = None
+    legal_basis: Annotated[str, _relationship("legal_basis")] | None = None
+    start: Annotated[str, _relationship("start")] | None = None
+    end: Annotated[str, _relationship("end")] | None = None
     ongoing: bool | None = None
-    strength: Line16 | None = None
-    confidence: Line16 | None = None
-    notes: Text | None = None
+    strength: Annotated[str, _relationship("strength")] | None = None
+    confidence: Annotated[str, _relationship("confidence")] | None = None
+    notes: Annotated[str, _relationship("notes")] | None = None
     owner: int | None = None
-    confidentiality: Line16 | None = None
+    confidentiality: Annotated[str, _relationship("confidentiality")] | None = None
     version: int | None = Field(None, description=VERSION_IN)
 
 

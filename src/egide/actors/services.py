@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
+from egide.actors import fields
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
@@ -124,7 +125,8 @@ def actor_reference_suggest(*, country: str, data: ActorData) -> str:
     return candidate
 
 
-ACTOR_TEXTS = ("name_en", "name_fr", "acronym_en", "acronym_fr", "mandate_text", "mandate_reference", "notes")
+ACTOR_TEXTS = tuple(name for name in fields.ACTOR.texts if name != "reference")
+RELATIONSHIP_TEXTS = fields.RELATIONSHIP.texts
 
 
 def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
@@ -142,7 +144,7 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
         )
     )
     problems += _check_confidentiality(data.confidentiality)
-    problems += check_texts({name: getattr(data, name) for name in ACTOR_TEXTS})
+    problems += check_texts({name: getattr(data, name) for name in ACTOR_TEXTS}, multiline=fields.ACTOR.multiline)
     duplicate = Actor.objects.filter(country=country, reference=data.reference)
     if actor is not None and actor.pk is not None:
         duplicate = duplicate.exclude(pk=actor.pk)
@@ -234,7 +236,9 @@ def actor_delete(*, user: User | None, actor: Actor, expected_version: int | Non
 def _check_relationship(*, data: RelationshipData) -> None:
     _raise(
         _check_confidentiality(data.confidentiality)
-        + check_texts({"legal_basis": data.legal_basis, "notes": data.notes})
+        + check_texts(
+            {name: getattr(data, name) for name in RELATIONSHIP_TEXTS}, multiline=fields.RELATIONSHIP.multiline
+        )
         + check_relationship(
             RelationshipFacts(
                 type=data.type,

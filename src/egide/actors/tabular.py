@@ -1,135 +1,76 @@
-"""Reading and writing the map's spreadsheets: CSV, a ZIP of CSVs, and XLSX with one sheet per table.
+"""The map's spreadsheets: which tables and columns a file holds (from the field declarations), read and written by
+the generic table readers of egide.core.imports."""
 
-Pure file handling: bytes in, rows with their line numbers out (and back). No database here. Files are read as
-streams and refused as soon as they pass a cap (ReadLimits), so that a small hostile file cannot take a worker's
-memory or minutes.
-"""
-
-import codecs
-import csv
-import datetime
-import io
-import itertools
-import re
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
 
-ACTOR_COLUMNS = (
-    "reference",
-    "kind",
-    "name_en",
-    "name_fr",
-    "acronym_en",
-    "acronym_fr",
-    "parent",
-    "statutory",
-    "legitimacy_disputed",
-    "mandate_text",
-    "mandate_reference",
-    "confidence",
-    "notes",
-    "confidentiality",
+from egide.actors import fields
+from egide.core.imports.limits import FileRefused, ReadLimits
+from egide.core.imports.tables import (
+    Row,
+    TableLayout,
+    escape_formula,
+    unescape_formula,
+    write_csv,
+    write_xlsx,
+    write_zip,
 )
-RELATIONSHIP_COLUMNS = (
-    "from",
-    "type",
-    "to",
-    "legal_basis",
-    "start",
-    "end",
-    "ongoing",
-    "strength",
-    "confidence",
-    "notes",
-    "confidentiality",
-)
-# A row of the actors or relationships table may cite one source inline with these columns; any number more
-# go in the citations table.
-INLINE_CITATION_COLUMNS = ("source_title", "source_author", "source_date", "source_url", "source_locator")
-CITATION_COLUMNS = ("record", "actor", "from", "type", "to", "start", "title", "author", "date", "url", "locator")
+from egide.core.imports.tables import read_tables as _read_tables
 
-TABLES = ("actors", "relationships", "citations")
-COLUMNS = {
-    "actors": ACTOR_COLUMNS + INLINE_CITATION_COLUMNS,
-    "relationships": RELATIONSHIP_COLUMNS + INLINE_CITATION_COLUMNS,
-    "citations": CITATION_COLUMNS,
-}
-REQUIRED = {"actors": ("reference", "kind"), "relationships": ("from", "type", "to"), "citations": ("record", "title")}
+__all__ = [
+    "ACTOR_COLUMNS",
+    "CITATION_COLUMNS",
+    "COLUMNS",
+    "INLINE_CITATION_COLUMNS",
+    "LAYOUT",
+    "RELATIONSHIP_COLUMNS",
+    "REQUIRED",
+    "TABLES",
+    "ReadLimits",
+    "Row",
+    "TableError",
+    "Tables",
+    "escape_formula",
+    "read_tables",
+    "unescape_formula",
+    "write_csv",
+    "write_xlsx",
+    "write_zip",
+]
 
-# The most a single CSV line may hold before the reader gives up on it (a cell's text is limited further by csv).
-MAX_LINE_BYTES = 2**20
-# openpyxl holds a workbook's shared strings in memory, all at once: this bounds that part of a workbook.
-MAX_SHARED_STRINGS_BYTES = 32 * 2**20
-# What a DTD or an entity declaration starts with, in the encodings an XML part may use.
-_DTD_MARKERS = tuple(
-    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-)
-_SCAN_CHUNK = 2**20
-_LONE_CARRIAGE_RETURN = re.compile(r"(?<=\r)(?!\n)")
+TableError = FileRefused
+"""The file cannot be read as the map's tables; the message says which file and where."""
+
+ACTOR_COLUMNS = fields.ACTOR.columns
+RELATIONSHIP_COLUMNS = fields.RELATIONSHIP.columns
+INLINE_CITATION_COLUMNS = fields.INLINE_SOURCE.columns
+CITATION_COLUMNS = fields.CITATION.columns
+
+TABLES = tuple(fields.TABLES)
+COLUMNS = {name: tuple(item.name for item in columns) for name, columns in fields.TABLES.items()}
+REQUIRED = {name: tuple(item.name for item in columns if item.required) for name, columns in fields.TABLES.items()}
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""What makes a spreadsheet read a cell as a formula (or, for tab and carriage return, hide one after them)."""
-ESCAPE = "'"
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+def _recognise(columns: set[str]) -> str | None:
+    """The table a lone CSV file holds, by the columns that only it has."""
+    if "record" in columns:
+        return "citations"
+    if {"from", "to"} <= columns:
+        return "relationships"
+    if "kind" in columns:
+        return "actors"
+    return None
 
 
-def escape_formula(text: str) -> str:
-    """The text behind an apostrophe when a spreadsheet would run it as a formula; a plain number is left alone,
-    as a number is no formula."""
-    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
-        return ESCAPE + text
-    return text
+def _unrecognised() -> str:
+    return _(
+        "the header row matches no table: actors need 'reference' and 'kind', relationships "
+        "'from', 'type' and 'to', citations 'record' and 'title'"
+    )
 
 
-def unescape_formula(text: str) -> str:
-    """The text as it was before `escape_formula`: the import removes the one apostrophe an export put before a
-    formula's first character, and no other."""
-    if text.startswith(ESCAPE) and text[1:2] and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
-
-
-class TableError(ValueError):
-    """The file cannot be read as the map's tables; the message says which file and where."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReadLimits:
-    """How much of a file the readers accept: rows per table, columns per sheet, bytes unpacked from a ZIP."""
-
-    rows: int = 50_000
-    columns: int = 64
-    unpacked_bytes: int = 200 * 2**20
-
-    @classmethod
-    def from_settings(cls) -> "ReadLimits":
-        from django.conf import settings
-
-        return cls(
-            rows=settings.EGIDE_IMPORT_MAX_ROWS,
-            columns=settings.EGIDE_IMPORT_MAX_COLUMNS,
-            unpacked_bytes=settings.EGIDE_IMPORT_MAX_UNPACKED_BYTES,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    number: int
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return self.values.get(column, "").strip()
+LAYOUT = TableLayout(columns=COLUMNS, required=REQUIRED, recognise=_recognise, unrecognised=_unrecognised)
 
 
 @dataclass(slots=True)
@@ -143,406 +84,6 @@ class Tables:
         return rows
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _too_many_rows(where: str, table: str, limits: ReadLimits) -> TableError:
-    return TableError(
-        _("%(where)s: the %(table)s table has more than %(rows)s rows, the most an import may hold.")
-        % {"where": where, "table": table, "rows": f"{limits.rows:,}"}
-    )
-
-
-def _columns(name: str, header: Sequence[object]) -> list[str]:
-    columns = [_cell_text(cell).strip().lower() for cell in header]
-    missing = [column for column in REQUIRED[name] if column not in columns]
-    if missing:
-        raise TableError(
-            _("%(table)s: missing column(s) %(columns)s in the header row")
-            % {"table": name, "columns": ", ".join(missing)}
-        )
-    unknown = [column for column in columns if column and column not in COLUMNS[name]]
-    if unknown:
-        raise TableError(
-            _("%(table)s: unknown column(s) %(columns)s; expected %(expected)s")
-            % {"table": name, "columns": ", ".join(unknown), "expected": ", ".join(COLUMNS[name])}
-        )
-    return columns
-
-
-def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
-    """The row's values by column, or None for a row with nothing in it."""
-    values = {
-        column: unescape_formula(_cell_text(cell)) for column, cell in zip(columns, cells, strict=False) if column
-    }
-    if any(value.strip() for value in values.values()):
-        return Row(number, values)
-    return None
-
-
-def _guess_table(header: Sequence[str]) -> str:
-    columns = {column.strip().lower() for column in header}
-    if "record" in columns:
-        return "citations"
-    if {"from", "to"} <= columns:
-        return "relationships"
-    if "kind" in columns:
-        return "actors"
-    raise TableError(
-        _(
-            "the header row matches no table: actors need 'reference' and 'kind', relationships "
-            "'from', 'type' and 'to', citations 'record' and 'title'"
-        )
-    )
-
-
-def _damaged(where: str) -> TableError:
-    return TableError(
-        _(
-            "%(where)s: the archive is damaged: this file's content does not match the size or checksum "
-            "the archive declares."
-        )
-        % {"where": where}
-    )
-
-
-class _Budget:
-    """The bytes still allowed out of one archive, counted as they are really unpacked (not as declared)."""
-
-    def __init__(self, limits: ReadLimits) -> None:
-        self.limits = limits
-        self.left = limits.unpacked_bytes
-
-    def spend(self, size: int, where: str) -> None:
-        self.left -= size
-        if self.left < 0:
-            raise TableError(
-                _("%(where)s: the archive unpacks to more than %(size)s MB, the most an import may unpack.")
-                % {"where": where, "size": self.limits.unpacked_bytes // 2**20}
-            )
-
-
-def _lines(stream: IO[bytes], where: str, budget: _Budget | None) -> Iterator[str]:
-    """The stream's text, line by line, decoded as UTF-8; a line too long, or bytes past the budget, stop it."""
-    number = 0
-    while line := stream.readline(MAX_LINE_BYTES + 1):
-        number += 1
-        if budget is not None:
-            budget.spend(len(line), where)
-        if len(line) > MAX_LINE_BYTES:
-            raise TableError(
-                _("%(where)s, line %(line)s: the line is longer than %(size)s MB.")
-                % {"where": where, "line": number, "size": MAX_LINE_BYTES // 2**20}
-            )
-        if number == 1:
-            line = line.removeprefix(codecs.BOM_UTF8)
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise TableError(
-                _("%(where)s, line %(line)s: the file is not UTF-8 text") % {"where": where, "line": number}
-            ) from error
-        # Spreadsheets of old end lines with a carriage return alone; the csv module wants each line apart.
-        if "\r" in text[:-2]:
-            yield from (part for part in _LONE_CARRIAGE_RETURN.split(text) if part)
-        else:
-            yield text
-
-
-def _read_csv_stream(
-    stream: IO[bytes], *, name: str | None, where: str, limits: ReadLimits, budget: _Budget | None = None
-) -> tuple[str, list[Row]]:
-    lines = _lines(stream, where, budget)
-    sample: list[str] = []
-    while sum(map(len, sample)) < 4096 and (line := next(lines, None)) is not None:
-        sample.append(line)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff("".join(sample), delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(itertools.chain(sample, lines), dialect)
-    try:
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise TableError(_("%(where)s: the file is empty") % {"where": where}) from None
-        if len(header) > limits.columns:
-            raise TableError(
-                _("%(where)s, line 1: the header has %(count)s columns; a table may have at most %(most)s.")
-                % {"where": where, "count": len(header), "most": limits.columns}
-            )
-        try:
-            table = name or _guess_table(header)
-            columns = _columns(table, header)
-        except TableError as error:
-            raise TableError(f"{where}: {error}") from error
-        rows = []
-        for count, cells in enumerate(reader, start=1):
-            if count > limits.rows:
-                raise _too_many_rows(where, table, limits)
-            row = _row(reader.line_num, columns, cells)
-            if row is not None:
-                rows.append(row)
-    except csv.Error as error:
-        raise TableError(f"{where}, line {max(reader.line_num, 1)}: {error}") from error
-    return table, rows
-
-
-def _read_zip(data: bytes, filename: str, limits: ReadLimits) -> Tables:
-    tables = Tables()
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise TableError(_("%(file)s: not a valid ZIP file") % {"file": filename}) from error
-    budget = _Budget(limits)
-    with archive:
-        _check_declared_sizes(archive, filename, limits)
-        found = False
-        for member in archive.infolist():
-            stem = member.filename.rsplit("/", 1)[-1].removesuffix(".csv").lower()
-            if stem not in TABLES or not member.filename.lower().endswith(".csv"):
-                continue
-            found = True
-            where = f"{filename}:{member.filename}"
-            left = budget.left
-            try:
-                with archive.open(member) as stream:
-                    _table, rows = _read_csv_stream(stream, name=stem, where=where, limits=limits, budget=budget)
-            except _ARCHIVE_ERRORS as error:
-                raise _damaged(where) from error
-            # zipfile checks the checksum but not a declared size larger than the content: both must agree.
-            if left - budget.left != member.file_size:
-                raise _damaged(where)
-            if len(tables.table(stem)) + len(rows) > limits.rows:
-                raise _too_many_rows(where, stem, limits)
-            tables.table(stem).extend(rows)
-        if not found:
-            raise TableError(
-                _("%(file)s: the archive holds none of actors.csv, relationships.csv, citations.csv")
-                % {"file": filename}
-            )
-    return tables
-
-
-# What unpacking a damaged or forged archive member raises: a wrong checksum, a stream cut short, bad deflate
-# data, an unsupported compression or an encrypted member.
-_ARCHIVE_ERRORS = (zipfile.BadZipFile, EOFError, zlib.error, OSError, NotImplementedError, RuntimeError)
-
-
-def _check_declared_sizes(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) -> None:
-    """Refuse at once what the archive itself declares too big; what it unpacks to is counted again as it is read."""
-    if sum(member.file_size for member in archive.infolist()) > limits.unpacked_bytes:
-        raise TableError(
-            _("%(where)s: the archive unpacks to more than %(size)s MB, the most an import may unpack.")
-            % {"where": filename, "size": limits.unpacked_bytes // 2**20}
-        )
-
-
-def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) -> None:
-    """Read every part once, counting what it really unpacks to, and refuse any XML part with a DTD or entities.
-
-    openpyxl's XML parser would expand entities (or, with defusedxml, fail with an error of its own): no part of a
-    workbook needs them, so they are refused before openpyxl reads anything.
-    """
-    _check_declared_sizes(archive, filename, limits)
-    budget = _Budget(limits)
-    overlap = max(map(len, _DTD_MARKERS))
-    for member in archive.infolist():
-        where = f"{filename}:{member.filename}"
-        size = 0
-        tail = b""
-        try:
-            with archive.open(member) as stream:
-                while chunk := stream.read(_SCAN_CHUNK):
-                    budget.spend(len(chunk), filename)
-                    size += len(chunk)
-                    window = tail + chunk
-                    if any(marker in window for marker in _DTD_MARKERS):
-                        raise TableError(
-                            _("%(file)s: the part %(part)s declares a DTD or entities, which imports refuse.")
-                            % {"file": filename, "part": member.filename}
-                        )
-                    tail = window[-overlap:]
-        except _ARCHIVE_ERRORS as error:
-            raise _damaged(where) from error
-        if size != member.file_size:
-            raise _damaged(where)
-        if member.filename.lower().endswith("sharedstrings.xml") and size > MAX_SHARED_STRINGS_BYTES:
-            raise TableError(
-                _("%(file)s: the workbook's shared strings unpack to more than %(size)s MB.")
-                % {"file": filename, "size": MAX_SHARED_STRINGS_BYTES // 2**20}
-            )
-
-
-def _sheet_rows(sheet: Any, table: str, where: str, limits: ReadLimits) -> list[Row]:
-    """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps."""
-    # A sheet declares its own dimension: a forged one (A1:XFD1048576) would make openpyxl pad every row to the
-    # last column and yield every row down to the last; forgetting it leaves only the cells really present.
-    sheet.reset_dimensions()
-    rows: list[Row] = []
-    columns: list[str] | None = None
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if len(cells) > limits.columns:
-            beyond = cells[limits.columns :]
-            if beyond.count(None) != len(beyond):
-                column = limits.columns + next(index for index, cell in enumerate(beyond) if cell is not None) + 1
-                raise TableError(
-                    _(
-                        "%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most "
-                        "%(most)s columns."
-                    )
-                    % {"where": where, "row": number, "column": get_column_letter(column), "most": limits.columns}
-                )
-            cells = cells[: limits.columns]
-        if columns is None:
-            try:
-                columns = _columns(table, cells)
-            except TableError as error:
-                raise TableError(f"{where.rsplit(', sheet ', 1)[0]}, sheet {error}") from error
-            continue
-        if cells.count(None) == len(cells):
-            continue
-        if number > limits.rows + 1:
-            raise _too_many_rows(where, table, limits)
-        row = _row(number, columns, cells)
-        if row is not None:
-            rows.append(row)
-    return rows
-
-
-def _read_xlsx(data: bytes, filename: str, limits: ReadLimits) -> Tables:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _scan_workbook(archive, filename, limits)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except TableError:
-        raise
-    except _WORKBOOK_ERRORS as error:
-        raise TableError(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
-    tables = Tables()
-    try:
-        names = {sheet.lower(): sheet for sheet in workbook.sheetnames}
-        if not any(table in names for table in TABLES):
-            raise TableError(
-                _("%(file)s: the workbook has no sheet named actors, relationships or citations") % {"file": filename}
-            )
-        for table in TABLES:
-            if table in names:
-                where = f"{filename}, sheet {table}"
-                try:
-                    tables.table(table).extend(_sheet_rows(workbook[names[table]], table, where, limits))
-                except TableError:
-                    raise
-                except _WORKBOOK_ERRORS as error:
-                    raise TableError(_("%(where)s: the sheet cannot be read") % {"where": where}) from error
-    finally:
-        workbook.close()
-    return tables
-
-
-# What openpyxl raises on a workbook it cannot read: not a ZIP, a missing part, XML it cannot parse (ParseError
-# is a SyntaxError), a value of the wrong type, or defusedxml's refusals (ValueErrors).
-_WORKBOOK_ERRORS = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    OSError,
-    ValueError,
-    TypeError,
-    SyntaxError,
-    EOFError,
-    zlib.error,
-)
-
-
 def read_tables(data: bytes, *, filename: str, limits: ReadLimits | None = None) -> Tables:
     """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx."""
-    limits = limits or ReadLimits.from_settings()
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        return _read_xlsx(data, filename, limits)
-    if lower.endswith(".zip"):
-        return _read_zip(data, filename, limits)
-    if lower.endswith((".csv", ".txt")):
-        table, rows = _read_csv_stream(io.BytesIO(data), name=None, where=filename, limits=limits)
-        tables = Tables()
-        tables.table(table).extend(rows)
-        return tables
-    raise TableError(_("%(file)s: unsupported file type; use .csv, .zip (of CSV files) or .xlsx") % {"file": filename})
-
-
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    writer.writerows([escape_formula(_cell_text(cell)) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def write_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def _append_text(sheet: Worksheet, values: list[str]) -> None:
-    """Append a row of text. openpyxl stores a value starting with "=" as a formula: such a cell, and any other
-    that a spreadsheet would read as one, is forced back to a string and marked with Excel's quote prefix, so that
-    it stays text when edited; the text itself is kept as it is, and imports back unchanged."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and escape_formula(cell.value) != cell.value:
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
-def write_xlsx(
-    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]],
-    *,
-    notes: Sequence[tuple[str, str, str]] = (),
-) -> bytes:
-    """A workbook with one sheet per table (bold, frozen header) and, when given, a sheet of valid codes."""
-    workbook = Workbook(write_only=False)
-    default = workbook.active
-    if default is not None:
-        workbook.remove(default)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE6F0")
-    for name, (columns, rows) in sheets.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append(list(columns))
-        for cell in sheet[1]:
-            cell.font = bold
-            cell.fill = fill
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            _append_text(sheet, [_cell_text(cell) for cell in row])
-        for index, column in enumerate(columns, start=1):
-            width = max(12, min(40, len(column) + 4))
-            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    if notes:
-        sheet = workbook.create_sheet("codes")
-        sheet.append(["column", "code", "meaning"])
-        for cell in sheet[1]:
-            cell.font = bold
-        for note in notes:
-            _append_text(sheet, list(note))
-        sheet.column_dimensions["A"].width = 20
-        sheet.column_dimensions["B"].width = 28
-        sheet.column_dimensions["C"].width = 60
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return Tables(**_read_tables(data, filename=filename, layout=LAYOUT, limits=limits))

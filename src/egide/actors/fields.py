@@ -1,0 +1,224 @@
+"""The fields of the map's records, declared once: what files, the JSON document, forms, the API and imports say
+about each field is derived from here.
+
+Adding a field to actors or relationships is one entry here (and the model's column with its migration): the
+field then has its column in the spreadsheets and the template, its key in the JSON document, its form field,
+its text rule in the API, and its checks in the import.
+"""
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from egide.accounts.models import Confidentiality
+from egide.core import taxonomy
+from egide.core.labels import Term
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as Label
+else:
+    Label = str
+
+DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
+
+
+class Kind(StrEnum):
+    LINE = "line"
+    """One line of text."""
+    TEXT = "text"
+    """Free text: line breaks and tabs allowed."""
+    CODE = "code"
+    """One of a list of codes."""
+    YES_NO = "yes_no"
+    DATE = "date"
+    """YYYY, YYYY-MM or YYYY-MM-DD; imprecise dates are kept as given."""
+    URL = "url"
+    REFERENCE = "reference"
+    """An actor's reference, in the same file or already in the country's map."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    """The column in files, the form field and the API field."""
+    label: Label
+    kind: Kind
+    required: bool = False
+    """A file's table must have this column."""
+    max_length: int | None = None
+    """The longest text accepted (imports keep this much of a longer cell)."""
+    default: str | bool = ""
+    """What an empty cell means."""
+    terms: tuple[Term, ...] = ()
+    choices: Sequence[tuple[str, Label]] = ()
+    """The codes of a code field: taxonomy terms, or other choices."""
+    key: str = ""
+    """The key in the JSON document, when it is not the name."""
+    help_text: Label = ""
+    rows: int = 0
+    """The lines a form shows for free text without a length limit."""
+
+    @property
+    def document_key(self) -> str:
+        return self.key or self.name
+
+    @property
+    def multiline(self) -> bool:
+        return self.kind is Kind.TEXT
+
+    @property
+    def is_text(self) -> bool:
+        """Stored as the text given (stripped), so that the same text rule applies to it everywhere."""
+        return self.kind in (Kind.LINE, Kind.TEXT)
+
+    def codes(self) -> list[str]:
+        return [term.code for term in self.terms] or [code for code, _label in self.choices]
+
+    def options(self) -> list[tuple[str, str]]:
+        """The codes with their labels in the active language, for a form's choices."""
+        if self.terms:
+            return [(term.code, term.label) for term in self.terms]
+        return [(code, str(label)) for code, label in self.choices]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A record type's fields as one table of a file."""
+
+    table: str
+    fields: tuple[Field, ...]
+
+    def __getitem__(self, name: str) -> Field:
+        for field in self.fields:
+            if field.name == name:
+                return field
+        raise KeyError(name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields if field.required)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(field.name for field in self.fields if field.is_text)
+
+    @property
+    def multiline(self) -> frozenset[str]:
+        return frozenset(field.name for field in self.fields if field.multiline)
+
+    def of_kind(self, *kinds: Kind) -> tuple[Field, ...]:
+        return tuple(field for field in self.fields if field.kind in kinds)
+
+    def prefixed(self, prefix: str, table: str) -> "Record":
+        """The same fields under other names, for a table that holds them beside its own."""
+        return Record(table, tuple(_renamed(field, prefix + field.name) for field in self.fields))
+
+
+def _renamed(field: Field, name: str) -> Field:
+    return dataclasses.replace(field, name=name, required=False, key="")
+
+
+CONFIDENCE = Field(
+    "confidence", _("Confidence"), Kind.CODE, max_length=16, default="medium", terms=taxonomy.CONFIDENCE_LEVELS
+)
+CONFIDENTIALITY = Field(
+    "confidentiality", _("Who may read it"), Kind.CODE, max_length=16, choices=Confidentiality.choices
+)
+NOTES = Field("notes", _("Notes"), Kind.TEXT, rows=2)
+
+ACTOR = Record(
+    "actors",
+    (
+        Field(
+            "reference",
+            _("Reference"),
+            Kind.LINE,
+            required=True,
+            max_length=64,
+            help_text=_("A short identifier used in files and the API; left empty, one is made from the acronym."),
+        ),
+        Field("kind", _("Kind"), Kind.CODE, required=True, max_length=48, terms=taxonomy.KINDS),
+        Field("name_en", _("Name in English"), Kind.LINE, max_length=300),
+        Field("name_fr", _("Name in French"), Kind.LINE, max_length=300),
+        Field("acronym_en", _("Acronym in English"), Kind.LINE, max_length=32),
+        Field("acronym_fr", _("Acronym in French"), Kind.LINE, max_length=32),
+        Field("parent", _("Parent actor"), Kind.REFERENCE),
+        Field("statutory", _("Statutory (established by law)"), Kind.YES_NO, default=True),
+        Field("legitimacy_disputed", _("Legitimacy disputed"), Kind.YES_NO, default=False),
+        Field("mandate_text", _("Legal mandate"), Kind.TEXT, rows=3),
+        Field("mandate_reference", _("Mandate reference"), Kind.LINE, max_length=500),
+        CONFIDENCE,
+        NOTES,
+        CONFIDENTIALITY,
+    ),
+)
+
+RELATIONSHIP = Record(
+    "relationships",
+    (
+        Field("from", _("From"), Kind.REFERENCE, required=True, key="source"),
+        Field("type", _("Relationship"), Kind.CODE, required=True, max_length=24, terms=taxonomy.RELATIONSHIP_TYPES),
+        Field("to", _("To"), Kind.REFERENCE, required=True, key="target"),
+        # Free text in a one-line input: a law's title and article, at most the column's length.
+        Field("legal_basis", _("Legal basis"), Kind.TEXT, max_length=500),
+        Field("start", _("Start"), Kind.DATE, max_length=10, help_text=DATE_HELP),
+        Field("end", _("End"), Kind.DATE, max_length=10, help_text=DATE_HELP),
+        Field("ongoing", _("Still ongoing"), Kind.YES_NO, default=True),
+        Field("strength", _("Strength"), Kind.CODE, max_length=16, default="moderate", terms=taxonomy.STRENGTHS),
+        CONFIDENCE,
+        NOTES,
+        CONFIDENTIALITY,
+    ),
+)
+
+SOURCE = Record(
+    "sources",
+    (
+        Field("title", _("or a new source: title"), Kind.LINE, required=True, max_length=500),
+        Field("author", _("Publisher or author"), Kind.LINE, max_length=300),
+        Field("date", _("Date of the source"), Kind.DATE, help_text=DATE_HELP),
+        Field("url", _("Link"), Kind.URL, max_length=1000),
+        Field("locator", _("Page or passage relied on"), Kind.LINE, max_length=500),
+    ),
+)
+"""A cited source and the passage relied on."""
+
+INLINE_SOURCE = SOURCE.prefixed("source_", "sources")
+"""A row of the actors or relationships table may cite one source inline with these columns; any number more go
+in the citations table."""
+
+RELATIONSHIP_KEY = ("from", "type", "to", "start")
+"""What identifies a relationship in a file: its ends, its type and its start."""
+
+CITATION = Record(
+    "citations",
+    (
+        Field(
+            "record",
+            _("Record"),
+            Kind.CODE,
+            required=True,
+            choices=(("actor", _("actor")), ("relationship", _("relationship"))),
+        ),
+        Field("actor", _("Actor"), Kind.REFERENCE),
+        *(dataclasses.replace(RELATIONSHIP[name], required=False, key="") for name in RELATIONSHIP_KEY),
+        *SOURCE.fields,
+    ),
+)
+"""A citations table's row: the record it cites (an actor by reference, a relationship by its key), then the
+source."""
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    ACTOR.table: ACTOR.fields + INLINE_SOURCE.fields,
+    RELATIONSHIP.table: RELATIONSHIP.fields + INLINE_SOURCE.fields,
+    CITATION.table: CITATION.fields,
+}
+"""The tables of a map file, in order, with their columns."""

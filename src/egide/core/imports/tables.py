@@ -1,0 +1,422 @@
+"""Reading tables: CSV, a ZIP of CSVs, and XLSX with one sheet per table; and writing them back.
+
+Pure file handling: bytes in, rows with their line numbers out (and back). No database here. Files are read as
+streams and refused as soon as they pass a cap (ReadLimits), so that a small hostile file cannot take a worker's
+memory or minutes. Which tables and columns a file may hold is the importer's `TableLayout`.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import itertools
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
+
+from egide.core.imports.archives import (
+    ARCHIVE_ERRORS,
+    Budget,
+    check_declared_sizes,
+    damaged,
+    open_archive,
+    scan_parts,
+)
+from egide.core.imports.limits import FileRefused, ReadLimits, too_many_rows
+
+# The most a single CSV line may hold before the reader gives up on it (a cell's text is limited further by csv).
+MAX_LINE_BYTES = 2**20
+# openpyxl holds a workbook's shared strings in memory, all at once: this bounds that part of a workbook.
+MAX_SHARED_STRINGS_BYTES = 32 * 2**20
+_LONE_CARRIAGE_RETURN = re.compile(r"(?<=\r)(?!\n)")
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (or, for tab and carriage return, hide one after them)."""
+ESCAPE = "'"
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def escape_formula(text: str) -> str:
+    """The text behind an apostrophe when a spreadsheet would run it as a formula; a plain number is left alone,
+    as a number is no formula."""
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return ESCAPE + text
+    return text
+
+
+def unescape_formula(text: str) -> str:
+    """The text as it was before `escape_formula`: the import removes the one apostrophe an export put before a
+    formula's first character, and no other."""
+    if text.startswith(ESCAPE) and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    number: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TableLayout:
+    """The tables a file may hold, in order, with their columns; `recognise` names the table a lone CSV file holds
+    from its header's columns (None when none matches), and `unrecognised` says what each table's header needs."""
+
+    columns: Mapping[str, Sequence[str]]
+    required: Mapping[str, Sequence[str]]
+    recognise: Callable[[set[str]], str | None]
+    unrecognised: Callable[[], str]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+
+Rows = dict[str, list[Row]]
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _columns(layout: TableLayout, name: str, header: Sequence[object]) -> list[str]:
+    columns = [cell_text(cell).strip().lower() for cell in header]
+    missing = [column for column in layout.required[name] if column not in columns]
+    if missing:
+        raise FileRefused(
+            _("%(table)s: missing column(s) %(columns)s in the header row")
+            % {"table": name, "columns": ", ".join(missing)}
+        )
+    unknown = [column for column in columns if column and column not in layout.columns[name]]
+    if unknown:
+        raise FileRefused(
+            _("%(table)s: unknown column(s) %(columns)s; expected %(expected)s")
+            % {"table": name, "columns": ", ".join(unknown), "expected": ", ".join(layout.columns[name])}
+        )
+    return columns
+
+
+def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
+    """The row's values by column, or None for a row with nothing in it."""
+    values = {column: unescape_formula(cell_text(cell)) for column, cell in zip(columns, cells, strict=False) if column}
+    if any(value.strip() for value in values.values()):
+        return Row(number, values)
+    return None
+
+
+def _guess_table(layout: TableLayout, header: Sequence[str]) -> str:
+    table = layout.recognise({column.strip().lower() for column in header})
+    if table is None:
+        raise FileRefused(layout.unrecognised())
+    return table
+
+
+def _lines(stream: IO[bytes], where: str, budget: Budget | None) -> Iterator[str]:
+    """The stream's text, line by line, decoded as UTF-8; a line too long, or bytes past the budget, stop it."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if budget is not None:
+            budget.spend(len(line), where)
+        if len(line) > MAX_LINE_BYTES:
+            raise FileRefused(
+                _("%(where)s, line %(line)s: the line is longer than %(size)s MB.")
+                % {"where": where, "line": number, "size": MAX_LINE_BYTES // 2**20}
+            )
+        if number == 1:
+            line = line.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise FileRefused(
+                _("%(where)s, line %(line)s: the file is not UTF-8 text") % {"where": where, "line": number}
+            ) from error
+        # Spreadsheets of old end lines with a carriage return alone; the csv module wants each line apart.
+        if "\r" in text[:-2]:
+            yield from (part for part in _LONE_CARRIAGE_RETURN.split(text) if part)
+        else:
+            yield text
+
+
+def _read_csv_stream(
+    stream: IO[bytes],
+    *,
+    layout: TableLayout,
+    name: str | None,
+    where: str,
+    limits: ReadLimits,
+    budget: Budget | None = None,
+) -> tuple[str, list[Row]]:
+    lines = _lines(stream, where, budget)
+    sample: list[str] = []
+    while sum(map(len, sample)) < 4096 and (line := next(lines, None)) is not None:
+        sample.append(line)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff("".join(sample), delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(itertools.chain(sample, lines), dialect)
+    try:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise FileRefused(_("%(where)s: the file is empty") % {"where": where}) from None
+        if len(header) > limits.columns:
+            raise FileRefused(
+                _("%(where)s, line 1: the header has %(count)s columns; a table may have at most %(most)s.")
+                % {"where": where, "count": len(header), "most": limits.columns}
+            )
+        try:
+            table = name or _guess_table(layout, header)
+            columns = _columns(layout, table, header)
+        except FileRefused as error:
+            raise FileRefused(f"{where}: {error}") from error
+        rows = []
+        for count, cells in enumerate(reader, start=1):
+            if count > limits.rows:
+                raise too_many_rows(where, table, limits)
+            row = _row(reader.line_num, columns, cells)
+            if row is not None:
+                rows.append(row)
+    except csv.Error as error:
+        raise FileRefused(f"{where}, line {max(reader.line_num, 1)}: {error}") from error
+    return table, rows
+
+
+def _read_zip(data: bytes, filename: str, layout: TableLayout, limits: ReadLimits) -> Rows:
+    tables: Rows = {name: [] for name in layout.names}
+    archive = open_archive(data, filename)
+    budget = Budget(limits)
+    with archive:
+        check_declared_sizes(archive, filename, limits)
+        found = False
+        for member in archive.infolist():
+            stem = member.filename.rsplit("/", 1)[-1].removesuffix(".csv").lower()
+            if stem not in tables or not member.filename.lower().endswith(".csv"):
+                continue
+            found = True
+            where = f"{filename}:{member.filename}"
+            left = budget.left
+            try:
+                with archive.open(member) as stream:
+                    _table, rows = _read_csv_stream(
+                        stream, layout=layout, name=stem, where=where, limits=limits, budget=budget
+                    )
+            except ARCHIVE_ERRORS as error:
+                raise damaged(where) from error
+            # zipfile checks the checksum but not a declared size larger than the content: both must agree.
+            if left - budget.left != member.file_size:
+                raise damaged(where)
+            if len(tables[stem]) + len(rows) > limits.rows:
+                raise too_many_rows(where, stem, limits)
+            tables[stem].extend(rows)
+        if not found:
+            raise FileRefused(
+                _("%(file)s: the archive holds none of %(files)s")
+                % {"file": filename, "files": ", ".join(f"{name}.csv" for name in layout.names)}
+            )
+    return tables
+
+
+def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) -> None:
+    """Read every part once, counting what it really unpacks to, and refuse any XML part with a DTD or entities.
+
+    openpyxl's XML parser would expand entities (or, with defusedxml, fail with an error of its own): no part of a
+    workbook needs them, so they are refused before openpyxl reads anything.
+    """
+    for part, size in scan_parts(archive, filename, limits).items():
+        if part.lower().endswith("sharedstrings.xml") and size > MAX_SHARED_STRINGS_BYTES:
+            raise FileRefused(
+                _("%(file)s: the workbook's shared strings unpack to more than %(size)s MB.")
+                % {"file": filename, "size": MAX_SHARED_STRINGS_BYTES // 2**20}
+            )
+
+
+def _sheet_rows(sheet: Any, layout: TableLayout, table: str, where: str, limits: ReadLimits) -> list[Row]:
+    """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps."""
+    # A sheet declares its own dimension: a forged one (A1:XFD1048576) would make openpyxl pad every row to the
+    # last column and yield every row down to the last; forgetting it leaves only the cells really present.
+    sheet.reset_dimensions()
+    rows: list[Row] = []
+    columns: list[str] | None = None
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if len(cells) > limits.columns:
+            beyond = cells[limits.columns :]
+            if beyond.count(None) != len(beyond):
+                column = limits.columns + next(index for index, cell in enumerate(beyond) if cell is not None) + 1
+                raise FileRefused(
+                    _(
+                        "%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most "
+                        "%(most)s columns."
+                    )
+                    % {"where": where, "row": number, "column": get_column_letter(column), "most": limits.columns}
+                )
+            cells = cells[: limits.columns]
+        if columns is None:
+            try:
+                columns = _columns(layout, table, cells)
+            except FileRefused as error:
+                raise FileRefused(f"{where.rsplit(', sheet ', 1)[0]}, sheet {error}") from error
+            continue
+        if cells.count(None) == len(cells):
+            continue
+        if number > limits.rows + 1:
+            raise too_many_rows(where, table, limits)
+        row = _row(number, columns, cells)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+# What openpyxl raises on a workbook it cannot read: not a ZIP, a missing part, XML it cannot parse (ParseError
+# is a SyntaxError), a value of the wrong type, or defusedxml's refusals (ValueErrors).
+_WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    SyntaxError,
+    EOFError,
+    zlib.error,
+)
+
+
+def _read_xlsx(data: bytes, filename: str, layout: TableLayout, limits: ReadLimits) -> Rows:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _scan_workbook(archive, filename, limits)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except FileRefused:
+        raise
+    except _WORKBOOK_ERRORS as error:
+        raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
+    tables: Rows = {name: [] for name in layout.names}
+    try:
+        names = {sheet.lower(): sheet for sheet in workbook.sheetnames}
+        if not any(table in names for table in tables):
+            raise FileRefused(
+                _("%(file)s: the workbook has no sheet named %(sheets)s")
+                % {"file": filename, "sheets": _("%(names)s or %(last)s") % _either(layout.names)}
+            )
+        for table in tables:
+            if table in names:
+                where = f"{filename}, sheet {table}"
+                try:
+                    tables[table].extend(_sheet_rows(workbook[names[table]], layout, table, where, limits))
+                except FileRefused:
+                    raise
+                except _WORKBOOK_ERRORS as error:
+                    raise FileRefused(_("%(where)s: the sheet cannot be read") % {"where": where}) from error
+    finally:
+        workbook.close()
+    return tables
+
+
+def _either(names: Sequence[str]) -> dict[str, str]:
+    return {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def read_tables(data: bytes, *, filename: str, layout: TableLayout, limits: ReadLimits | None = None) -> Rows:
+    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx."""
+    limits = limits or ReadLimits.from_settings()
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        return _read_xlsx(data, filename, layout, limits)
+    if lower.endswith(".zip"):
+        return _read_zip(data, filename, layout, limits)
+    if lower.endswith((".csv", ".txt")):
+        table, rows = _read_csv_stream(io.BytesIO(data), layout=layout, name=None, where=filename, limits=limits)
+        return {name: rows if name == table else [] for name in layout.names}
+    raise FileRefused(_("%(file)s: unsupported file type; use .csv, .zip (of CSV files) or .xlsx") % {"file": filename})
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    writer.writerows([escape_formula(cell_text(cell)) for cell in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _append_text(sheet: Worksheet, values: list[str]) -> None:
+    """Append a row of text. openpyxl stores a value starting with "=" as a formula: such a cell, and any other
+    that a spreadsheet would read as one, is forced back to a string and marked with Excel's quote prefix, so that
+    it stays text when edited; the text itself is kept as it is, and imports back unchanged."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and escape_formula(cell.value) != cell.value:
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def write_xlsx(
+    sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]],
+    *,
+    notes: Sequence[tuple[str, str, str]] = (),
+) -> bytes:
+    """A workbook with one sheet per table (bold, frozen header) and, when given, a sheet of valid codes."""
+    workbook = Workbook(write_only=False)
+    default = workbook.active
+    if default is not None:
+        workbook.remove(default)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE6F0")
+    for name, (columns, rows) in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(columns))
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.fill = fill
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            _append_text(sheet, [cell_text(cell) for cell in row])
+        for index, column in enumerate(columns, start=1):
+            width = max(12, min(40, len(column) + 4))
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    if notes:
+        sheet = workbook.create_sheet("codes")
+        sheet.append(["column", "code", "meaning"])
+        for cell in sheet[1]:
+            cell.font = bold
+        for note in notes:
+            _append_text(sheet, list(note))
+        sheet.column_dimensions["A"].width = 20
+        sheet.column_dimensions["B"].width = 28
+        sheet.column_dimensions["C"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
