@@ -10,11 +10,11 @@ from egide.accounts.models import Membership, Organisation, Role, Share
 from egide.accounts.selectors import Record, can_manage, forget_reach, is_administrator
 from egide.audit.services import audit_record, snapshot
 from egide.core.reference import countries
-from egide.core.users import AnyUser
+from egide.core.users import Caller
 
 
-def _require_administrator(user: AnyUser | None, organisation: Organisation) -> None:
-    if user is not None and not is_administrator(user=user, organisation=organisation):
+def _require_administrator(user: Caller, organisation: Organisation) -> None:
+    if not is_administrator(user=user, organisation=organisation):
         raise PermissionDenied(_("Only the organisation's administrators manage its members."))
 
 
@@ -28,7 +28,7 @@ def _clean_countries(codes: list[str]) -> list[str]:
 
 @transaction.atomic
 def membership_set(
-    *, user: AnyUser | None, organisation: Organisation, member: User, role: str, countries: list[str]
+    *, user: Caller, organisation: Organisation, member: User, role: str, countries: list[str]
 ) -> Membership:
     """Give a user a role in the organisation (or change it), optionally limited to some countries."""
     _require_administrator(user, organisation)
@@ -48,7 +48,7 @@ def membership_set(
 
 
 @transaction.atomic
-def membership_remove(*, user: AnyUser | None, membership: Membership) -> None:
+def membership_remove(*, user: Caller, membership: Membership) -> None:
     _require_administrator(user, membership.organisation)
     administrators = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMINISTRATOR)
     if membership.role == Role.ADMINISTRATOR and administrators.count() == 1:
@@ -57,13 +57,13 @@ def membership_remove(*, user: AnyUser | None, membership: Membership) -> None:
     membership.delete()
 
 
-def _require_manage(user: AnyUser | None, record: Record | None) -> None:
+def _require_manage(user: Caller, record: Record | None) -> None:
     if user is not None and (record is None or not can_manage(user=user, record=record)):
         raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
 
 
 @transaction.atomic
-def record_share(*, user: AnyUser | None, record: Record, organisation: Organisation, can_edit_too: bool) -> Share:
+def record_share(*, user: Caller, record: Record, organisation: Organisation, can_edit_too: bool) -> Share:
     """Share a restricted record with another organisation, for reading or also for editing."""
     _require_manage(user, record)
     if organisation.pk == record.owner_id:
@@ -85,7 +85,7 @@ def record_share(*, user: AnyUser | None, record: Record, organisation: Organisa
 
 
 @transaction.atomic
-def share_remove(*, user: AnyUser | None, share: Share) -> None:
+def share_remove(*, user: Caller, share: Share) -> None:
     record = share.record
     _require_manage(user, record)
     if record is not None:
