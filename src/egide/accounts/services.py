@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Membership, Organisation, Role, Share
 from egide.accounts.selectors import Record, can_manage, forget_reach, is_administrator
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.reference import countries
 from egide.core.users import Caller
@@ -41,7 +42,7 @@ def membership_set(
     )
     after = snapshot(membership)
     if after != before:
-        action = "create" if created else "update"
+        action = Action.CREATE if created else Action.UPDATE
         audit_record(user=user, action=action, instance=membership, before=before, after=after)
     forget_reach(member)
     return membership
@@ -53,7 +54,7 @@ def membership_remove(*, user: Caller, membership: Membership) -> None:
     administrators = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMINISTRATOR)
     if membership.role == Role.ADMINISTRATOR and administrators.count() == 1:
         raise ValidationError(_("An organisation keeps at least one administrator."))
-    audit_record(user=user, action="delete", instance=membership, before=snapshot(membership), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=membership, before=snapshot(membership), after=None)
     membership.delete()
 
 
@@ -76,7 +77,7 @@ def record_share(*, user: Caller, record: Record, organisation: Organisation, ca
     )
     audit_record(
         user=user,
-        action="share",
+        action=Action.SHARE,
         instance=record,  # type: ignore[arg-type]
         before=None,
         after={"organisation": organisation.acronym, "can_edit": can_edit_too},
@@ -91,7 +92,7 @@ def share_remove(*, user: Caller, share: Share) -> None:
     if record is not None:
         audit_record(
             user=user,
-            action="unshare",
+            action=Action.UNSHARE,
             instance=record,
             before={"organisation": share.organisation.acronym, "can_edit": share.can_edit},
             after=None,

@@ -21,11 +21,13 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
 from egide.actors.tabular import Row, Tables
+from egide.audit.models import Action
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
+from egide.imports.transfers import audited_import
 
 TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
@@ -573,9 +575,9 @@ def _audit_import(
     created: list[Actor | Relationship],
     changed: list[tuple[Actor | Relationship, dict[str, Any]]],
 ) -> None:
-    audit_records_bulk(user=user, action="create", items=[(record, None, snapshot(record)) for record in created])
+    audit_records_bulk(user=user, action=Action.CREATE, items=[(record, None, snapshot(record)) for record in created])
     audit_records_bulk(
-        user=user, action="update", items=[(record, before, snapshot(record)) for record, before in changed]
+        user=user, action=Action.UPDATE, items=[(record, before, snapshot(record)) for record, before in changed]
     )
 
 
@@ -632,7 +634,9 @@ def _write_citations(
             new_sources.append(source)
     for batch in _batched(new_sources):
         Source.objects.bulk_create(batch)
-    audit_records_bulk(user=user, action="create", items=[(source, None, snapshot(source)) for source in new_sources])
+    audit_records_bulk(
+        user=user, action=Action.CREATE, items=[(source, None, snapshot(source)) for source in new_sources]
+    )
     report.sources_created = len(new_sources)
 
     existing: set[tuple[int, int | None, int | None, str]] = set(
@@ -669,9 +673,10 @@ def _write_citations(
     for batch in _batched(new_citations):
         Citation.objects.bulk_create(batch)
     report.citations_created = len(new_citations)
-    audit_records_bulk(user=user, action="cite", items=list(cite_events))
+    audit_records_bulk(user=user, action=Action.CITE, items=list(cite_events))
 
 
+@audited_import
 def map_file_import(
     *,
     user: User | None,

@@ -13,6 +13,7 @@ from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -184,7 +185,7 @@ def actor_create(*, user: User, country: str, data: ActorData) -> Actor:
     actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
     _apply_actor(actor, data)
     actor.save()
-    audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
+    audit_record(user=user, action=Action.CREATE, instance=actor, before=None, after=snapshot(actor))
     return actor
 
 
@@ -212,7 +213,7 @@ def actor_update(*, user: User, actor: Actor, data: ActorData, expected_version:
         current.version += 1
         current.updated_by = _author(user)
         current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
+        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
     _refresh(actor, current)
     return actor
 
@@ -226,8 +227,8 @@ def actor_delete(*, user: User, actor: Actor, expected_version: int | None = Non
     _check_version(current, expected_version)
     # The relationships go with the actor: each is logged as deleted too.
     for relationship in Relationship.objects.filter(Q(source=current) | Q(target=current)):
-        audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
-    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+        audit_record(user=user, action=Action.DELETE, instance=relationship, before=snapshot(relationship), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=current, before=snapshot(current), after=None)
     current.delete()
 
 
@@ -279,7 +280,7 @@ def relationship_create(*, user: User, data: RelationshipData) -> Relationship:
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
     relationship.save()
-    audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
+    audit_record(user=user, action=Action.CREATE, instance=relationship, before=None, after=snapshot(relationship))
     return relationship
 
 
@@ -304,7 +305,7 @@ def relationship_update(
         current.version += 1
         current.updated_by = _author(user)
         current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
+        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
     _refresh(relationship, current)
     return relationship
 
@@ -314,7 +315,7 @@ def relationship_delete(*, user: User, relationship: Relationship, expected_vers
     current = relationship_lock(relationship=relationship)
     _require_edit(user, current)
     _check_version(current, expected_version)
-    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=current, before=snapshot(current), after=None)
     current.delete()
 
 
@@ -358,7 +359,7 @@ def source_get_or_create(
         if document is not None:
             source.document = document
             source.save()
-        audit_record(user=user, action="create", instance=source, before=None, after=snapshot(source))
+        audit_record(user=user, action=Action.CREATE, instance=source, before=None, after=snapshot(source))
         return source
     if user is not None and not sources_visible(user=user).filter(pk=source.pk).exists():
         # Citing it would show its author, date and document to whoever guessed its title and link.
@@ -385,7 +386,7 @@ def source_get_or_create(
     if after != before:
         source.updated_by = _author(user)
         source.save()
-        audit_record(user=user, action="update", instance=source, before=before, after=snapshot(source))
+        audit_record(user=user, action=Action.UPDATE, instance=source, before=before, after=snapshot(source))
     return source
 
 
@@ -409,7 +410,7 @@ def citation_add(
         source=source, actor=actor, relationship=relationship, locator=locator.strip()
     )
     if created:
-        audit_record(user=user, action="cite", instance=record, before=None, after=_citation_snapshot(citation))
+        audit_record(user=user, action=Action.CITE, instance=record, before=None, after=_citation_snapshot(citation))
     return citation
 
 
@@ -418,7 +419,7 @@ def citation_remove(*, user: User, citation: Citation) -> None:
     record = citation.actor or citation.relationship
     assert record is not None
     _require_edit(user, record)
-    audit_record(user=user, action="uncite", instance=record, before=_citation_snapshot(citation), after=None)
+    audit_record(user=user, action=Action.UNCITE, instance=record, before=_citation_snapshot(citation), after=None)
     citation.delete()
 
 

@@ -26,15 +26,15 @@ from django.db import models
 from egide.accounts.models import Confidentiality, ConfidentialRecord, Share
 from egide.accounts.selectors import Reach, reach_of, visible
 from egide.audit.display import ChangeRow, Display, change_rows
-from egide.audit.models import AuditEvent
+from egide.audit.models import Action, AuditEvent
 from egide.audit.selectors import content_type_label, record_history
 from egide.core.users import Caller
 
 ACCESS_FIELDS = frozenset({"owner", "confidentiality"})
 """Who may read a record: for the owner's members only, whatever the level."""
-ACCESS_ACTIONS = frozenset({"share", "unshare"})
+ACCESS_ACTIONS = frozenset({Action.SHARE, Action.UNSHARE})
 """Which organisations a record is shared with: for the owner's members only."""
-CITATION_ACTIONS = frozenset({"cite", "uncite"})
+CITATION_ACTIONS = frozenset({Action.CITE, Action.UNCITE})
 HISTORY_LENGTH = 50
 
 

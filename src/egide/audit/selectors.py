@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import administered_countries
-from egide.audit.models import AuditEvent, action_label
+from egide.audit.models import Action, AuditEvent, action_label
 from egide.core.users import Caller
 
 SEARCH_MAX_LENGTH = 200
@@ -30,7 +30,9 @@ def _organisation_events(organisation: Organisation) -> QuerySet[AuditEvent]:
     """The events on the records the organisation owned at the time: an event belongs to the record's owner after
     the change, and a change that handed the record over to another organisation belongs to the one that gave it
     up as well (its `before` names the earlier owner), so that both organisations read it in their log."""
-    return AuditEvent.objects.filter(Q(organisation=organisation) | Q(action="update", before__owner=organisation.pk))
+    return AuditEvent.objects.filter(
+        Q(organisation=organisation) | Q(action=Action.UPDATE, before__owner=organisation.pk)
+    )
 
 
 def organisation_log(

@@ -7,11 +7,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egide.accounts.selectors import may_decide_on_findings
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
 from egide.governance.engine import parameters_for
 from egide.governance.models import DecisionStatus, FindingDecision, RuleSetting
 from egide.governance.rules import RULE_BY_CODE
+
+DECISION_ACTIONS: dict[str, Action] = {
+    DecisionStatus.ACKNOWLEDGED: Action.ACKNOWLEDGE,
+    DecisionStatus.FALSE_POSITIVE: Action.FALSE_POSITIVE,
+}
 
 
 def _require_country_editor(user: Caller, country: str) -> None:
@@ -38,14 +44,14 @@ def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: s
         key=key,
         defaults={"rule": rule, "status": status, "comment": comment, "decided_by": author(user)},
     )
-    audit_record(user=user, action=status, instance=decision, before=before, after=snapshot(decision))
+    audit_record(user=user, action=DECISION_ACTIONS[status], instance=decision, before=before, after=snapshot(decision))
     return decision
 
 
 @transaction.atomic
 def finding_reopen(*, user: Caller, decision: FindingDecision) -> None:
     _require_country_editor(user, decision.country)
-    audit_record(user=user, action="reopen", instance=decision, before=snapshot(decision), after=None)
+    audit_record(user=user, action=Action.REOPEN, instance=decision, before=snapshot(decision), after=None)
     decision.delete()
 
 
@@ -81,7 +87,11 @@ def rule_setting_set(*, user: Caller, country: str, rule: str, parameters: dict[
         country=country, rule=rule, defaults={"parameters": cleaned, "updated_by": author(user)}
     )
     audit_record(
-        user=user, action="update" if existing else "create", instance=setting, before=before, after=snapshot(setting)
+        user=user,
+        action=Action.UPDATE if existing else Action.CREATE,
+        instance=setting,
+        before=before,
+        after=snapshot(setting),
     )
     return setting
 
