@@ -189,3 +189,16 @@ def test_the_command_lines_export_is_recorded(small_map: SmallMap, tmp_path: Pat
     event = _event(Action.EXPORT)
     assert event.after is not None
     assert (event.username, event.channel, event.after["records"]) == ("", "cli", 10)
+
+
+def test_the_organisations_administrators_read_its_imports_in_its_log(
+    owner: User, member: User, organisation: Organisation
+) -> None:
+    map_file_import(user=member, country="CF", filename="units.csv", data=ACTORS, owner=organisation)
+    client = Client()
+    client.force_login(owner)
+    response = client.get(reverse("organisation-audit", kwargs={"pk": organisation.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Import of units.csv into CF" in page
+    assert "Imported" in page
