@@ -117,8 +117,11 @@ EGIDE_LOGIN_LOCK_AFTER = read_int("EGIDE_LOGIN_LOCK_AFTER", default=5, minimum=1
 EGIDE_LOGIN_LOCK_MINUTES = read_int("EGIDE_LOGIN_LOCK_MINUTES", default=15, minimum=1)
 EGIDE_LOGIN_WINDOW_MINUTES = read_int("EGIDE_LOGIN_WINDOW_MINUTES", default=15, minimum=1)
 EGIDE_LOGIN_DELAY_SECONDS = read_int("EGIDE_LOGIN_DELAY_SECONDS", default=4, minimum=0)
-# Behind a reverse proxy every request comes from the proxy's address: name the header that carries the client's
-# (e.g. X-Forwarded-For; its last entry is used, the one the proxy added), or throttling counts everyone together.
+# The client's address, for the audit log and the log-in throttle alike (egide.core.client_ip). Empty: the
+# connection's address (REMOTE_ADDR). Behind a reverse proxy every request comes from the proxy's address: name the
+# header it sets (X-Forwarded-For: its right-most entry, the one the proxy added; or X-Real-IP), or throttling counts
+# everyone together and the log records the proxy. Never set it without a proxy that sets the header: clients could
+# then choose the address recorded for them.
 EGIDE_CLIENT_IP_HEADER = read_string("EGIDE_CLIENT_IP_HEADER", default="")
 
 # Two-factor log-in with an authenticator app (django-otp's TOTP devices); required for superusers.

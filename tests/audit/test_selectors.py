@@ -104,12 +104,18 @@ def test_an_administrator_of_another_organisation_may_not_read_it(people: People
 def test_anonymous_and_deactivated_users_may_not_read_it(people: People) -> None:
     with pytest.raises(PermissionDenied):
         organisation_log(user=AnonymousUser(), organisation=people.owner)
-    with pytest.raises(PermissionDenied):
-        organisation_log(user=None, organisation=people.owner)
     people.administrator.is_active = False
     people.administrator.save()
     with pytest.raises(PermissionDenied):
         organisation_log(user=people.administrator, organisation=people.owner)
+
+
+def test_the_platform_reads_every_organisations_log(people: People, logged: list[AuditEvent]) -> None:
+    """The command line (user None) is the platform, as in every service and selector."""
+    assert set(organisation_log(user=None, organisation=people.owner)) == set(
+        organisation_log(user=people.superuser, organisation=people.owner)
+    )
+    assert list(organisation_log(user=None, organisation=people.owner))
 
 
 def test_an_administrator_limited_to_some_countries_reads_those_countries(

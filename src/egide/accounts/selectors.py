@@ -6,13 +6,13 @@ record selectors add to their queries, so the permission check never multiplies 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
 from egide.accounts.models import EDITING_ROLES, Confidentiality, Membership, Organisation, Role, Share
-from egide.core.users import AnyUser
+from egide.core.users import AnyUser, Caller
 
 OWNED_LEVELS = (Confidentiality.ORGANISATION, Confidentiality.RESTRICTED)
 
@@ -43,13 +43,21 @@ class Reach:
         return [grant for grant in self.grants if grant.role in EDITING_ROLES and grant.covers(country)]
 
 
+PLATFORM: Final = None
+"""The platform itself as the one who asks (management commands, the demo loader): `user=PLATFORM`, that is
+`user=None`, everywhere. It sees and may change everything, like platform staff, and is recorded as nobody."""
+
 ANONYMOUS = Reach(authenticated=False, superuser=False, grants=())
+PLATFORM_REACH = Reach(authenticated=True, superuser=True, grants=())
 REACH_ATTRIBUTE = "_egide_reach"
 
 
-def reach_of(user: AnyUser | None) -> Reach:
-    """The user's reach, read from the database once and kept on the user object for the request."""
-    if user is None or not user.is_authenticated:
+def reach_of(user: Caller) -> Reach:
+    """The user's reach, read from the database once and kept on the user object for the request. A deactivated
+    account reaches what an anonymous visitor does."""
+    if user is PLATFORM:
+        return PLATFORM_REACH
+    if not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached: Reach | None = getattr(user, REACH_ATTRIBUTE, None)
     if cached is not None:
@@ -82,7 +90,7 @@ def _group_by_countries(grants: Iterable[Grant]) -> dict[frozenset[str], set[int
     return groups
 
 
-def visibility_filter(*, user: AnyUser | None, model: type[Model], prefix: str = "") -> Q | None:
+def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "") -> Q | None:
     """The condition a record of `model` must meet to be visible to the user; None means everything.
 
     `prefix` applies it to a related record instead (``"source__"`` for a relationship's source actor), as a join
@@ -123,7 +131,7 @@ def visibility_filter(*, user: AnyUser | None, model: type[Model], prefix: str =
     return condition
 
 
-def owned_by_reader_filter(*, user: AnyUser | None) -> Q:
+def owned_by_reader_filter(*, user: Caller) -> Q:
     """Records (such as sources) whose `owner` is one of the user's organisations, in the countries their
     memberships cover; nothing for anonymous visitors and users of no organisation."""
     condition = Q(pk__in=[])
@@ -135,7 +143,7 @@ def owned_by_reader_filter(*, user: AnyUser | None) -> Q:
     return condition
 
 
-def visible[M: Model](queryset: QuerySet[M], *, user: AnyUser | None) -> QuerySet[M]:
+def visible[M: Model](queryset: QuerySet[M], *, user: Caller) -> QuerySet[M]:
     condition = visibility_filter(user=user, model=queryset.model)
     return queryset if condition is None else queryset.filter(condition)
 
@@ -151,7 +159,7 @@ class Record(Protocol):
     confidentiality: str
 
 
-def can_edit(*, user: AnyUser | None, record: Record) -> bool:
+def can_edit(*, user: Caller, record: Record) -> bool:
     """An editor (or administrator) of the owner organisation, or of an organisation it shares editing with."""
     reach = reach_of(user)
     if reach.superuser:
@@ -170,7 +178,7 @@ def can_edit(*, user: AnyUser | None, record: Record) -> bool:
     ).exists()
 
 
-def can_manage(*, user: AnyUser | None, record: Record) -> bool:
+def can_manage(*, user: Caller, record: Record) -> bool:
     """May change who owns the record, who may read it and whom it is shared with.
 
     Only the owner organisation's editors (and platform staff): a share's "may edit" covers the record's content,
@@ -184,7 +192,7 @@ def can_manage(*, user: AnyUser | None, record: Record) -> bool:
     return any(grant.organisation_id == record.owner_id for grant in reach.editing_grants(record.country))
 
 
-def can_create(*, user: AnyUser | None, owner: Organisation | None, country: str) -> bool:
+def can_create(*, user: Caller, owner: Organisation | None, country: str) -> bool:
     reach = reach_of(user)
     if reach.superuser:
         return True
@@ -193,7 +201,7 @@ def can_create(*, user: AnyUser | None, owner: Organisation | None, country: str
     return any(grant.organisation_id == owner.pk for grant in reach.editing_grants(country))
 
 
-def editable_owners(*, user: AnyUser | None, country: str) -> QuerySet[Organisation]:
+def editable_owners(*, user: Caller, country: str) -> QuerySet[Organisation]:
     """The organisations in whose name the user may create records in the country."""
     reach = reach_of(user)
     if reach.superuser:
@@ -201,13 +209,13 @@ def editable_owners(*, user: AnyUser | None, country: str) -> QuerySet[Organisat
     return Organisation.objects.filter(pk__in=[grant.organisation_id for grant in reach.editing_grants(country)])
 
 
-def default_owner(*, user: AnyUser | None, country: str) -> Organisation | None:
+def default_owner(*, user: Caller, country: str) -> Organisation | None:
     """The organisation a record is created for when none is named: the user's only editing one, if so."""
     owners = list(editable_owners(user=user, country=country)[:2])
     return owners[0] if len(owners) == 1 else None
 
 
-def user_organisations(*, user: AnyUser | None) -> QuerySet[Organisation]:
+def user_organisations(*, user: Caller) -> QuerySet[Organisation]:
     reach = reach_of(user)
     if reach.superuser:
         return Organisation.objects.all()
@@ -220,14 +228,42 @@ def record_shares(*, record: Record) -> QuerySet[Share]:
     )
 
 
-def is_administrator(*, user: AnyUser | None, organisation: Organisation) -> bool:
+def administered_countries(*, user: Caller, organisation: Organisation) -> frozenset[str] | None:
+    """Where the user administers the organisation: None if nowhere, an empty set for every country (platform
+    staff, or a membership not limited to some countries), else the countries the membership covers."""
     reach = reach_of(user)
-    return reach.superuser or any(
-        grant.organisation_id == organisation.pk and grant.role == Role.ADMINISTRATOR for grant in reach.grants
-    )
+    if reach.superuser:
+        return frozenset()
+    for grant in reach.grants:
+        if grant.organisation_id == organisation.pk and grant.role == Role.ADMINISTRATOR:
+            return grant.countries
+    return None
 
 
-def editable_ids(*, user: AnyUser | None, records: Iterable[Record]) -> set[Any]:
+def is_administrator(*, user: Caller, organisation: Organisation) -> bool:
+    """Manages the organisation's members and reads its audit log."""
+    return administered_countries(user=user, organisation=organisation) is not None
+
+
+def may_edit_in(*, user: Caller, country: str) -> bool:
+    """An editing role covering the country (or platform staff): the least that any change in it needs."""
+    reach = reach_of(user)
+    return reach.superuser or bool(reach.editing_grants(country))
+
+
+def may_edit_somewhere(*, user: Caller) -> bool:
+    """An editing role in some organisation, for some country (or platform staff)."""
+    reach = reach_of(user)
+    return reach.superuser or any(grant.role in EDITING_ROLES for grant in reach.grants)
+
+
+def may_decide_on_findings(*, user: Caller, country: str) -> bool:
+    """Decisions on a country's findings and its rules' parameters belong to the country's team: whoever may edit
+    in it."""
+    return may_edit_in(user=user, country=country)
+
+
+def editable_ids(*, user: Caller, records: Iterable[Record]) -> set[Any]:
     """The ids of the records the user may change, with at most one query whatever their number."""
     records = list(records)
     reach = reach_of(user)

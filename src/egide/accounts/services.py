@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Membership, Organisation, Role, Share
 from egide.accounts.selectors import Record, can_manage, forget_reach, is_administrator
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.reference import countries
-from egide.core.users import AnyUser
+from egide.core.users import Caller
 
 
-def _require_administrator(user: AnyUser | None, organisation: Organisation) -> None:
-    if user is not None and not is_administrator(user=user, organisation=organisation):
+def _require_administrator(user: Caller, organisation: Organisation) -> None:
+    if not is_administrator(user=user, organisation=organisation):
         raise PermissionDenied(_("Only the organisation's administrators manage its members."))
 
 
@@ -28,7 +29,7 @@ def _clean_countries(codes: list[str]) -> list[str]:
 
 @transaction.atomic
 def membership_set(
-    *, user: AnyUser | None, organisation: Organisation, member: User, role: str, countries: list[str]
+    *, user: Caller, organisation: Organisation, member: User, role: str, countries: list[str]
 ) -> Membership:
     """Give a user a role in the organisation (or change it), optionally limited to some countries."""
     _require_administrator(user, organisation)
@@ -41,29 +42,29 @@ def membership_set(
     )
     after = snapshot(membership)
     if after != before:
-        action = "create" if created else "update"
+        action = Action.CREATE if created else Action.UPDATE
         audit_record(user=user, action=action, instance=membership, before=before, after=after)
     forget_reach(member)
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, user: AnyUser | None, membership: Membership) -> None:
+def membership_remove(*, user: Caller, membership: Membership) -> None:
     _require_administrator(user, membership.organisation)
     administrators = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMINISTRATOR)
     if membership.role == Role.ADMINISTRATOR and administrators.count() == 1:
         raise ValidationError(_("An organisation keeps at least one administrator."))
-    audit_record(user=user, action="delete", instance=membership, before=snapshot(membership), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=membership, before=snapshot(membership), after=None)
     membership.delete()
 
 
-def _require_manage(user: AnyUser | None, record: Record | None) -> None:
+def _require_manage(user: Caller, record: Record | None) -> None:
     if user is not None and (record is None or not can_manage(user=user, record=record)):
         raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
 
 
 @transaction.atomic
-def record_share(*, user: AnyUser | None, record: Record, organisation: Organisation, can_edit_too: bool) -> Share:
+def record_share(*, user: Caller, record: Record, organisation: Organisation, can_edit_too: bool) -> Share:
     """Share a restricted record with another organisation, for reading or also for editing."""
     _require_manage(user, record)
     if organisation.pk == record.owner_id:
@@ -76,7 +77,7 @@ def record_share(*, user: AnyUser | None, record: Record, organisation: Organisa
     )
     audit_record(
         user=user,
-        action="share",
+        action=Action.SHARE,
         instance=record,  # type: ignore[arg-type]
         before=None,
         after={"organisation": organisation.acronym, "can_edit": can_edit_too},
@@ -85,13 +86,13 @@ def record_share(*, user: AnyUser | None, record: Record, organisation: Organisa
 
 
 @transaction.atomic
-def share_remove(*, user: AnyUser | None, share: Share) -> None:
+def share_remove(*, user: Caller, share: Share) -> None:
     record = share.record
     _require_manage(user, record)
     if record is not None:
         audit_record(
             user=user,
-            action="unshare",
+            action=Action.UNSHARE,
             instance=record,
             before={"organisation": share.organisation.acronym, "can_edit": share.can_edit},
             after=None,

@@ -1,20 +1,18 @@
 """The map's API: the same selectors and services as the pages."""
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from ninja import Header, Router, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from ninja.pagination import paginate
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
@@ -34,17 +32,26 @@ from egide.actors.schemas import (
     RelationshipOut,
     RelationshipPatch,
 )
-from egide.api.errors import WRITE_ERRORS, answers, field_errors
-from egide.core.reference import countries
+from egide.api.auth import in_country, record, writers
+from egide.api.common import LazyPage, Pagination, country_or_404
+from egide.api.errors import WRITE_ERRORS, answers
 
 router = Router(tags=["security system map"])
 
-
-def _country(code: str) -> str:
-    code = code.upper()
-    if code not in countries():
-        raise HttpError(404, _("No country has the code “%(code)s”.") % {"code": code})
-    return code
+# Checked before the body is read (egide.api.auth).
+EDIT_IN_COUNTRY = writers(in_country(gettext_lazy("You have no editing role for this country.")))
+EDIT_ACTOR = writers(
+    record(
+        lambda user, pk: selectors.actors_visible(user=user).filter(pk=pk).first(),
+        missing=gettext_lazy("No such actor."),
+    )
+)
+EDIT_RELATIONSHIP = writers(
+    record(
+        lambda user, pk: selectors.relationships_visible(user=user).filter(pk=pk).first(),
+        missing=gettext_lazy("No such relationship."),
+    )
+)
 
 
 def _actor(request: HttpRequest, pk: int) -> Actor:
@@ -96,35 +103,11 @@ def _owner(
         raise ValidationError({"owner": [_("No organisation has the id %(id)s.") % {"id": owner_id}]}) from None
 
 
-@contextmanager
-def _permission_as_403() -> Iterator[None]:
-    try:
-        yield
-    except PermissionDenied as error:
-        raise HttpError(403, str(error) or _("You may not do this.")) from error
-
-
-def _invalid(error: ValidationError) -> Status[dict[str, Any]]:
-    return Status(422, {"detail": field_errors(error)})
-
-
-MAX_PAGE = 1000
-
-
-class Pagination(LimitOffsetPagination):
-    """Bounded, so that an absurd limit or offset is refused naming it rather than reaching the database."""
-
-    class Input(LimitOffsetPagination.Input):
-        limit: int = Field(100, ge=1, le=MAX_PAGE, description=f"How many items, from 1 to {MAX_PAGE}")
-        offset: int = Field(0, ge=0, le=2**31 - 1, description="How many items to skip")
-
-
-def _null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> Status[dict[str, Any]] | None:
+def _refuse_null_fields(changes: dict[str, Any], *, nullable: frozenset[str]) -> None:
     """A PATCH may leave a field out, but only a nullable one may be set to null."""
     nulls = sorted(name for name, value in changes.items() if value is None and name not in nullable)
     if nulls:
-        return Status(422, {"detail": {name: [_("This field cannot be null.")] for name in nulls}})
-    return None
+        raise ValidationError({name: [_("This field cannot be null.")] for name in nulls})
 
 
 # Optimistic concurrency. GET of one record sends its ETag, made of its type, id and version; PUT, PATCH and
@@ -157,30 +140,20 @@ def if_match_allows(header: str | None, record: Actor | Relationship) -> bool:
     return "*" in tags or etag(record) in tags
 
 
-def _stale(record: Actor | Relationship, if_match: str | None, version: int | None) -> Status[dict[str, Any]] | None:
+def _require_fresh(record: Actor | Relationship, if_match: str | None, version: int | None) -> None:
+    """412 when If-Match names no tag of the record as it is, 409 when the body's `version` is not its version."""
     if not if_match_allows(if_match, record):
-        return Status(
-            412,
-            {
-                "detail": _(
-                    "This record has changed since the version you sent in If-Match (it is now %(etag)s): "
-                    "read it again and repeat your change."
-                )
-                % {"etag": etag(record)}
-            },
+        message = _(
+            "This record has changed since the version you sent in If-Match (it is now %(etag)s): "
+            "read it again and repeat your change."
         )
+        raise HttpError(412, message % {"etag": etag(record)})
     if version is not None and version != record.version:
-        return Status(
-            409,
-            {
-                "detail": _(
-                    "This record has changed since version %(version)s (it is now at version %(current)s): "
-                    "read it again and repeat your change."
-                )
-                % {"version": version, "current": record.version}
-            },
+        message = _(
+            "This record has changed since version %(version)s (it is now at version %(current)s): "
+            "read it again and repeat your change."
         )
-    return None
+        raise HttpError(409, message % {"version": version, "current": record.version})
 
 
 @router.get("/countries", response=answers({200: list[CountryOut]}), summary="Countries with a map, with their counts")
@@ -201,7 +174,7 @@ def list_countries(request: HttpRequest) -> list[CountryOut]:
 def country_map(request: HttpRequest, code: str) -> HttpResponse:
     """Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer
     than building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."""
-    data = selectors.country_map(user=request.user, country=_country(code))
+    data = selectors.country_map(user=request.user, country=country_or_404(code))
     return HttpResponse(json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 
@@ -209,41 +182,26 @@ def country_map(request: HttpRequest, code: str) -> HttpResponse:
 @paginate(Pagination)
 def list_actors(request: HttpRequest, code: str, family: Line48 = "", kind: Line48 = "", search: Line300 = "") -> Any:
     actors = selectors.country_actors(
-        user=request.user, country=_country(code), family=family, kind=kind, search=search, sort="reference"
+        user=request.user, country=country_or_404(code), family=family, kind=kind, search=search, sort="reference"
     ).prefetch_related("citations__source")
-    return _ActorPage(actors)
+    return LazyPage(actors, ActorOut.from_actor)
 
 
-class _ActorPage:
-    """Paginated lazily: only the requested slice is turned into schemas."""
-
-    def __init__(self, queryset: Any) -> None:
-        self.queryset = queryset
-
-    def __len__(self) -> int:
-        return int(self.queryset.count())
-
-    def count(self) -> int:
-        return len(self)
-
-    def __getitem__(self, item: slice) -> list[ActorOut]:
-        return [ActorOut.from_actor(actor) for actor in self.queryset[item]]
-
-
-@router.post("/countries/{code}/actors", response=answers({201: ActorOut}, WRITE_ERRORS), summary="Create an actor")
+@router.post(
+    "/countries/{code}/actors",
+    response=answers({201: ActorOut}, WRITE_ERRORS),
+    summary="Create an actor",
+    auth=EDIT_IN_COUNTRY,
+)
 def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
-    country = _country(code)
-    try:
-        values = payload.dict(exclude={"parent", "owner", "version"})
-        data = ActorData(
-            **values,
-            parent=_reference_actor(request, payload.parent, "parent"),
-            owner=_owner(request, payload.owner, country, None),
-        )
-        with _permission_as_403():
-            actor = services.actor_create(user=request.user, country=country, data=data)
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    values = payload.dict(exclude={"parent", "owner", "version"})
+    data = ActorData(
+        **values,
+        parent=_reference_actor(request, payload.parent, "parent"),
+        owner=_owner(request, payload.owner, country, None),
+    )
+    actor = services.actor_create(user=request.user, country=country, data=data)
     return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
@@ -263,28 +221,20 @@ def _update_actor(
     if changes.get("parent", 0) is None and actor.parent_id is not None and selectors.visible_parent_id(actor) is None:
         # The reader was sent null for a parent it cannot see: sending null back keeps that parent.
         del changes["parent"]
-    try:
-        with transaction.atomic():
-            # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.
-            actor = _locked_actor(actor)
-            refused = _stale(actor, if_match, version)
-            if refused is not None:
-                return refused
-            current = {
-                name: getattr(actor, name)
-                for name in ActorIn.model_fields
-                if name not in ("parent", "owner", "version")
-            }
-            current["parent"], current["owner"] = actor.parent, actor.owner
-            if "parent" in changes:
-                changes["parent"] = _reference_actor(request, changes["parent"], "parent")
-            if "owner" in changes:
-                changes["owner"] = _owner(request, changes["owner"], actor.country, actor.owner)
-            data = ActorData(**(current | changes))
-            with _permission_as_403():
-                services.actor_update(user=request.user, actor=actor, data=data, expected_version=actor.version)
-    except ValidationError as error:
-        return _invalid(error)
+    with transaction.atomic():
+        # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.
+        actor = _locked_actor(actor)
+        _require_fresh(actor, if_match, version)
+        current = {
+            name: getattr(actor, name) for name in ActorIn.model_fields if name not in ("parent", "owner", "version")
+        }
+        current["parent"], current["owner"] = actor.parent, actor.owner
+        if "parent" in changes:
+            changes["parent"] = _reference_actor(request, changes["parent"], "parent")
+        if "owner" in changes:
+            changes["owner"] = _owner(request, changes["owner"], actor.country, actor.owner)
+        data = ActorData(**(current | changes))
+        services.actor_update(user=request.user, actor=actor, data=data, expected_version=actor.version)
     response["ETag"] = etag(actor)
     return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
@@ -297,6 +247,7 @@ VERSIONED_WRITE_ERRORS = (*WRITE_ERRORS, 409, 412)
     response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
     summary="Replace an actor",
     openapi_extra=VERSIONED_READ,
+    auth=EDIT_ACTOR,
 )
 def replace_actor(
     request: HttpRequest, response: HttpResponse, pk: int, payload: ActorIn, if_match: str | None = IF_MATCH
@@ -309,29 +260,29 @@ def replace_actor(
     response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
     summary="Change some of an actor's fields",
     openapi_extra=VERSIONED_READ,
+    auth=EDIT_ACTOR,
 )
 def patch_actor(
     request: HttpRequest, response: HttpResponse, pk: int, payload: ActorPatch, if_match: str | None = IF_MATCH
 ) -> Any:
     actor = _actor(request, pk)
     changes = payload.dict(exclude_unset=True)
-    return _null_fields(changes, nullable=frozenset({"parent", "version"})) or _update_actor(
-        request, response, actor, changes, if_match
-    )
+    _refuse_null_fields(changes, nullable=frozenset({"parent", "version"}))
+    return _update_actor(request, response, actor, changes, if_match)
 
 
 @router.delete(
-    "/actors/{pk}", response=answers({204: None}, 403, 404, 412, 422), summary="Delete an actor and its relationships"
+    "/actors/{pk}",
+    response=answers({204: None}, 403, 404, 412, 422),
+    summary="Delete an actor and its relationships",
+    auth=EDIT_ACTOR,
 )
 def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
     actor = _actor(request, pk)
     with transaction.atomic():
         actor = _locked_actor(actor)
-        refused = _stale(actor, if_match, None)
-        if refused is not None:
-            return refused
-        with _permission_as_403():
-            services.actor_delete(user=request.user, actor=actor, expected_version=actor.version)
+        _require_fresh(actor, if_match, None)
+        services.actor_delete(user=request.user, actor=actor, expected_version=actor.version)
     return Status(204, None)
 
 
@@ -343,14 +294,9 @@ def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH)
 @paginate(Pagination)
 def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
     relationships = selectors.country_relationships(
-        user=request.user, country=_country(code), type=type
+        user=request.user, country=country_or_404(code), type=type
     ).prefetch_related("citations__source")
-    return _RelationshipPage(relationships)
-
-
-class _RelationshipPage(_ActorPage):
-    def __getitem__(self, item: slice) -> list[RelationshipOut]:  # type: ignore[override]
-        return [RelationshipOut.from_relationship(relationship) for relationship in self.queryset[item]]
+    return LazyPage(relationships, RelationshipOut.from_relationship)
 
 
 def _relationship_data(
@@ -372,18 +318,15 @@ def _relationship_data(
     "/countries/{code}/relationships",
     response=answers({201: RelationshipOut}, WRITE_ERRORS),
     summary="Create a relationship",
+    auth=EDIT_IN_COUNTRY,
 )
 def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn) -> Any:
-    country = _country(code)
-    try:
-        data = _relationship_data(request, payload.dict(exclude={"version"}))
-        if data.source.country != country:
-            message = _("The actor %(id)s is not in %(country)s.") % {"id": data.source.pk, "country": country}
-            raise ValidationError({"source": [message]})
-        with _permission_as_403():
-            relationship = services.relationship_create(user=request.user, data=data)
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    data = _relationship_data(request, payload.dict(exclude={"version"}))
+    if data.source.country != country:
+        message = _("The actor %(id)s is not in %(country)s.") % {"id": data.source.pk, "country": country}
+        raise ValidationError({"source": [message]})
+    relationship = services.relationship_create(user=request.user, data=data)
     return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
 
@@ -407,22 +350,16 @@ def _update_relationship(
     if_match: str | None,
 ) -> Any:
     version = changes.pop("version", None)
-    try:
-        with transaction.atomic():
-            relationship = _locked_relationship(relationship)
-            refused = _stale(relationship, if_match, version)
-            if refused is not None:
-                return refused
-            current = {name: getattr(relationship, name) for name in RelationshipIn.model_fields if name != "version"}
-            current["source"], current["target"] = relationship.source_id, relationship.target_id
-            current["owner"] = relationship.owner
-            data = _relationship_data(request, current | changes, relationship.owner)
-            with _permission_as_403():
-                services.relationship_update(
-                    user=request.user, relationship=relationship, data=data, expected_version=relationship.version
-                )
-    except ValidationError as error:
-        return _invalid(error)
+    with transaction.atomic():
+        relationship = _locked_relationship(relationship)
+        _require_fresh(relationship, if_match, version)
+        current = {name: getattr(relationship, name) for name in RelationshipIn.model_fields if name != "version"}
+        current["source"], current["target"] = relationship.source_id, relationship.target_id
+        current["owner"] = relationship.owner
+        data = _relationship_data(request, current | changes, relationship.owner)
+        services.relationship_update(
+            user=request.user, relationship=relationship, data=data, expected_version=relationship.version
+        )
     response["ETag"] = etag(relationship)
     return Status(200, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
 
@@ -432,6 +369,7 @@ def _update_relationship(
     response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
     summary="Replace a relationship",
     openapi_extra=VERSIONED_READ,
+    auth=EDIT_RELATIONSHIP,
 )
 def replace_relationship(
     request: HttpRequest, response: HttpResponse, pk: int, payload: RelationshipIn, if_match: str | None = IF_MATCH
@@ -444,6 +382,7 @@ def replace_relationship(
     response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
     summary="Change some of a relationship",
     openapi_extra=VERSIONED_READ,
+    auth=EDIT_RELATIONSHIP,
 )
 def patch_relationship(
     request: HttpRequest,
@@ -454,23 +393,22 @@ def patch_relationship(
 ) -> Any:
     relationship = _relationship(request, pk)
     changes = payload.dict(exclude_unset=True)
-    return _null_fields(changes, nullable=frozenset({"start", "end", "version"})) or _update_relationship(
-        request, response, relationship, changes, if_match
-    )
+    _refuse_null_fields(changes, nullable=frozenset({"start", "end", "version"}))
+    return _update_relationship(request, response, relationship, changes, if_match)
 
 
 @router.delete(
-    "/relationships/{pk}", response=answers({204: None}, 403, 404, 412, 422), summary="Delete a relationship"
+    "/relationships/{pk}",
+    response=answers({204: None}, 403, 404, 412, 422),
+    summary="Delete a relationship",
+    auth=EDIT_RELATIONSHIP,
 )
 def delete_relationship(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
     relationship = _relationship(request, pk)
     with transaction.atomic():
         relationship = _locked_relationship(relationship)
-        refused = _stale(relationship, if_match, None)
-        if refused is not None:
-            return refused
-        with _permission_as_403():
-            services.relationship_delete(
-                user=request.user, relationship=relationship, expected_version=relationship.version
-            )
+        _require_fresh(relationship, if_match, None)
+        services.relationship_delete(
+            user=request.user, relationship=relationship, expected_version=relationship.version
+        )
     return Status(204, None)

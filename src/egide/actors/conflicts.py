@@ -17,6 +17,7 @@ from egide.accounts.models import Membership
 from egide.actors.models import Actor, Relationship
 from egide.actors.selectors import actors_visible
 from egide.audit.display import Display, change_rows
+from egide.audit.models import Action
 from egide.audit.selectors import changes, record_history
 
 MAX_CHANGES_SHOWN = 20
@@ -55,7 +56,7 @@ def _may_see_who(user: User | AnonymousUser, record: Actor | Relationship) -> bo
 def changes_since(*, user: User | AnonymousUser, record: Actor | Relationship, version: int) -> Conflict:
     """The changes saved to `record` (as it is now) after `version`, oldest first, as `user` may see them."""
     count = max(record.version - version, 0)
-    events = list(record_history(instance=record).filter(action="update")[: min(count, MAX_CHANGES_SHOWN)])
+    events = list(record_history(instance=record).filter(action=Action.UPDATE)[: min(count, MAX_CHANGES_SHOWN)])
     events.reverse()
     mentioned = {
         value

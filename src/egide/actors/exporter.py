@@ -24,6 +24,7 @@ from egide.actors.tabular import (
     write_zip,
 )
 from egide.core import taxonomy
+from egide.imports.transfers import audited_export
 
 FORMATS = ("csv", "xlsx", "json", "graphml")
 CONTENT_TYPES = {
@@ -261,6 +262,7 @@ def map_graphml(*, user: User, country: str) -> bytes:
     return buffer.getvalue()
 
 
+@audited_export
 def export_map(*, user: User, country: str, fmt: str) -> bytes:
     if fmt == "xlsx":
         return write_xlsx(map_sheets(user=user, country=country))

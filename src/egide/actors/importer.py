@@ -26,6 +26,7 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
 from egide.actors.tabular import Row, Tables
+from egide.audit.models import Action
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
@@ -34,6 +35,7 @@ from egide.core.imports.limits import BATCH, batched
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
+from egide.imports.transfers import audited_import
 
 __all__ = ["ImportProblem", "ImportRejected", "ImportReport", "country_map_import", "map_file_import"]
 
@@ -676,9 +678,9 @@ def _audit_import(
     created: list[Actor | Relationship],
     changed: list[tuple[Actor | Relationship, dict[str, Any]]],
 ) -> None:
-    audit_records_bulk(user=user, action="create", items=[(record, None, snapshot(record)) for record in created])
+    audit_records_bulk(user=user, action=Action.CREATE, items=[(record, None, snapshot(record)) for record in created])
     audit_records_bulk(
-        user=user, action="update", items=[(record, before, snapshot(record)) for record, before in changed]
+        user=user, action=Action.UPDATE, items=[(record, before, snapshot(record)) for record, before in changed]
     )
 
 
@@ -735,7 +737,9 @@ def _write_citations(
             new_sources.append(source)
     for source_batch in batched(new_sources):
         Source.objects.bulk_create(source_batch)
-    audit_records_bulk(user=user, action="create", items=[(source, None, snapshot(source)) for source in new_sources])
+    audit_records_bulk(
+        user=user, action=Action.CREATE, items=[(source, None, snapshot(source)) for source in new_sources]
+    )
     report.sources_created = len(new_sources)
 
     cite_events: list[tuple[Actor | Relationship, None, dict[str, str]]] = []
@@ -753,9 +757,10 @@ def _write_citations(
     for citation_batch in batched(new_citations):
         Citation.objects.bulk_create(citation_batch)
     report.citations_created = len(new_citations)
-    audit_records_bulk(user=user, action="cite", items=list(cite_events))
+    audit_records_bulk(user=user, action=Action.CITE, items=list(cite_events))
 
 
+@audited_import
 def map_file_import(
     *,
     user: User | None,

@@ -14,9 +14,9 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
 from egide.core.labels import Term, active_language
 from egide.core.reference import countries
-from egide.core.users import AnyUser
+from egide.core.users import Caller
 
-User = AnyUser
+User = Caller
 
 
 def actors_visible(*, user: User) -> QuerySet[Actor]:

@@ -14,32 +14,33 @@ from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
-from egide.core.users import AnyUser, author
+from egide.core.users import Caller, author
 
-User = AnyUser
+User = Caller
 
 
-def _require_create(user: User | None, owner: Organisation | None, country: str) -> None:
-    """The command line (user None) acts as the platform; everyone else needs an editing role for the owner."""
-    if user is not None and not can_create(user=user, owner=owner, country=country):
+def _require_create(user: User, owner: Organisation | None, country: str) -> None:
+    """An editing role for the owner in the country (the platform, user None, may do anything)."""
+    if not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not create records for this organisation in this country."))
 
 
-def _require_edit(user: User | None, record: Actor | Relationship) -> None:
-    if user is not None and not can_edit(user=user, record=record):
+def _require_edit(user: User, record: Actor | Relationship) -> None:
+    if not can_edit(user=user, record=record):
         raise PermissionDenied(_("You may not change this record."))
 
 
 def _require_manage_for_access(
-    user: User | None, record: Actor | Relationship, owner: Organisation | None, confidentiality: str
+    user: User, record: Actor | Relationship, owner: Organisation | None, confidentiality: str
 ) -> None:
     """Who owns a record and who may read it are for the owner's editors; a share's editing right is not enough."""
     if (owner.pk if owner else None) == record.owner_id and confidentiality == record.confidentiality:
         return
-    if user is not None and not can_manage(user=user, record=record):
+    if not can_manage(user=user, record=record):
         raise PermissionDenied(
             _("Only the owner organisation's editors may change the owner or who may read this record.")
         )
@@ -178,7 +179,7 @@ def _apply_actor(actor: Actor, data: ActorData) -> None:
 
 
 @transaction.atomic
-def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
+def actor_create(*, user: User, country: str, data: ActorData) -> Actor:
     _require_create(user, data.owner, country)
     if not data.reference:
         data.reference = actor_reference_suggest(country=country, data=data)
@@ -186,12 +187,12 @@ def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
     actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
     _apply_actor(actor, data)
     actor.save()
-    audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
+    audit_record(user=user, action=Action.CREATE, instance=actor, before=None, after=snapshot(actor))
     return actor
 
 
 @transaction.atomic
-def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_version: int | None = None) -> Actor:
+def actor_update(*, user: User, actor: Actor, data: ActorData, expected_version: int | None = None) -> Actor:
     """Change an actor, read again under a lock. With `expected_version`, refuse (StaleRecord) when someone saved
     it since; without, the data still applies to the current record, never to a copy read earlier.
 
@@ -214,13 +215,13 @@ def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_v
         current.version += 1
         current.updated_by = _author(user)
         current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
+        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
     _refresh(actor, current)
     return actor
 
 
 @transaction.atomic
-def actor_delete(*, user: User | None, actor: Actor, expected_version: int | None = None) -> None:
+def actor_delete(*, user: User, actor: Actor, expected_version: int | None = None) -> None:
     """Delete an actor with its relationships and citations; its children lose their parent. With
     `expected_version`, refuse (StaleRecord) when someone saved it since."""
     current = actor_lock(actor=actor)
@@ -228,8 +229,8 @@ def actor_delete(*, user: User | None, actor: Actor, expected_version: int | Non
     _check_version(current, expected_version)
     # The relationships go with the actor: each is logged as deleted too.
     for relationship in Relationship.objects.filter(Q(source=current) | Q(target=current)):
-        audit_record(user=user, action="delete", instance=relationship, before=snapshot(relationship), after=None)
-    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+        audit_record(user=user, action=Action.DELETE, instance=relationship, before=snapshot(relationship), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=current, before=snapshot(current), after=None)
     current.delete()
 
 
@@ -277,19 +278,19 @@ def _apply_relationship(relationship: Relationship, data: RelationshipData) -> N
 
 
 @transaction.atomic
-def relationship_create(*, user: User | None, data: RelationshipData) -> Relationship:
+def relationship_create(*, user: User, data: RelationshipData) -> Relationship:
     _require_create(user, data.owner, data.source.country)
     _check_relationship(data=data)
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
     relationship.save()
-    audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
+    audit_record(user=user, action=Action.CREATE, instance=relationship, before=None, after=snapshot(relationship))
     return relationship
 
 
 @transaction.atomic
 def relationship_update(
-    *, user: User | None, relationship: Relationship, data: RelationshipData, expected_version: int | None = None
+    *, user: User, relationship: Relationship, data: RelationshipData, expected_version: int | None = None
 ) -> Relationship:
     """Change a relationship, read again under a lock; `expected_version` as for `actor_update`."""
     current = relationship_lock(relationship=relationship)
@@ -308,30 +309,30 @@ def relationship_update(
         current.version += 1
         current.updated_by = _author(user)
         current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
+        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
     _refresh(relationship, current)
     return relationship
 
 
 @transaction.atomic
-def relationship_delete(*, user: User | None, relationship: Relationship, expected_version: int | None = None) -> None:
+def relationship_delete(*, user: User, relationship: Relationship, expected_version: int | None = None) -> None:
     current = relationship_lock(relationship=relationship)
     _require_edit(user, current)
     _check_version(current, expected_version)
-    audit_record(user=user, action="delete", instance=current, before=snapshot(current), after=None)
+    audit_record(user=user, action=Action.DELETE, instance=current, before=snapshot(current), after=None)
     current.delete()
 
 
-def _may_change_source(user: User | None, source: Source) -> bool:
+def _may_change_source(user: User, source: Source) -> bool:
     """A source belongs to the organisation that recorded it: its editors (and platform staff, and the command
     line) change it; a source nobody recorded is changed by platform staff only."""
-    return user is None or can_create(user=user, owner=source.owner, country=source.country)
+    return can_create(user=user, owner=source.owner, country=source.country)
 
 
 @transaction.atomic
 def source_get_or_create(
     *,
-    user: User | None,
+    user: User,
     country: str,
     citation: CitationData,
     document: UploadedFile | None = None,
@@ -362,7 +363,7 @@ def source_get_or_create(
         if document is not None:
             source.document = document
             source.save()
-        audit_record(user=user, action="create", instance=source, before=None, after=snapshot(source))
+        audit_record(user=user, action=Action.CREATE, instance=source, before=None, after=snapshot(source))
         return source
     if user is not None and not sources_visible(user=user).filter(pk=source.pk).exists():
         # Citing it would show its author, date and document to whoever guessed its title and link.
@@ -389,14 +390,14 @@ def source_get_or_create(
     if after != before:
         source.updated_by = _author(user)
         source.save()
-        audit_record(user=user, action="update", instance=source, before=before, after=snapshot(source))
+        audit_record(user=user, action=Action.UPDATE, instance=source, before=before, after=snapshot(source))
     return source
 
 
 @transaction.atomic
 def citation_add(
     *,
-    user: User | None,
+    user: User,
     source: Source,
     actor: Actor | None = None,
     relationship: Relationship | None = None,
@@ -413,16 +414,16 @@ def citation_add(
         source=source, actor=actor, relationship=relationship, locator=locator.strip()
     )
     if created:
-        audit_record(user=user, action="cite", instance=record, before=None, after=_citation_snapshot(citation))
+        audit_record(user=user, action=Action.CITE, instance=record, before=None, after=_citation_snapshot(citation))
     return citation
 
 
 @transaction.atomic
-def citation_remove(*, user: User | None, citation: Citation) -> None:
+def citation_remove(*, user: User, citation: Citation) -> None:
     record = citation.actor or citation.relationship
     assert record is not None
     _require_edit(user, record)
-    audit_record(user=user, action="uncite", instance=record, before=_citation_snapshot(citation), after=None)
+    audit_record(user=user, action=Action.UNCITE, instance=record, before=_citation_snapshot(citation), after=None)
     citation.delete()
 
 

@@ -1,17 +1,18 @@
 """Where the current change comes from: the client's address and the channel (web, API or command line).
 
-`AuditContextMiddleware` sets it for each request; outside a request (management commands, scripts) it is the
+`AuditContextMiddleware` sets it for each request, the address read as egide.core.client_ip says (the log-in
+throttle reads it the same way); outside a request (management commands, scripts) it is the
 default: no address, channel "cli".
 """
 
-import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpRequest
+
+from egide.core.client_ip import client_ip, normalise_ip
 
 API_PREFIX = "/api/"
 
@@ -49,47 +50,6 @@ def audit_context(*, ip: str | None = None, channel: str = "cli") -> Iterator[Au
         yield context
     finally:
         deactivate(token)
-
-
-def normalise_ip(value: str | None) -> str | None:
-    """A valid IPv4 or IPv6 address in its canonical form, or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.startswith("[") and "]" in value:  # "[2001:db8::1]" or "[2001:db8::1]:443"
-        value = value[1 : value.index("]")]
-    elif value.count(":") == 1:  # "192.0.2.1:443"
-        value = value.split(":", 1)[0]
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
-
-
-def _trusted_proxies() -> int:
-    """How many proxies in front of the platform append to X-Forwarded-For (True counts as one)."""
-    trust = getattr(settings, "EGIDE_TRUST_X_FORWARDED_FOR", False)
-    try:
-        return max(int(trust), 0)
-    except (TypeError, ValueError):
-        return 1 if trust else 0
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or, behind trusted proxies, the address the outermost one saw.
-
-    X-Forwarded-For is read from the right: each trusted proxy appends the address it received the request from,
-    so the entries further left were written by the client and can be forged.
-    """
-    proxies = _trusted_proxies()
-    if proxies:
-        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [entry for entry in forwarded if entry]
-        if forwarded:
-            ip = normalise_ip(forwarded[-min(proxies, len(forwarded))])
-            if ip is not None:
-                return ip
-    return normalise_ip(request.META.get("REMOTE_ADDR"))
 
 
 def request_channel(request: HttpRequest) -> str:

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -27,15 +26,15 @@ from django.db import models
 from egide.accounts.models import Confidentiality, ConfidentialRecord, Share
 from egide.accounts.selectors import Reach, reach_of, visible
 from egide.audit.display import ChangeRow, Display, change_rows
-from egide.audit.models import AuditEvent
+from egide.audit.models import Action, AuditEvent
 from egide.audit.selectors import content_type_label, record_history
-from egide.core.users import AnyUser
+from egide.core.users import Caller
 
 ACCESS_FIELDS = frozenset({"owner", "confidentiality"})
 """Who may read a record: for the owner's members only, whatever the level."""
-ACCESS_ACTIONS = frozenset({"share", "unshare"})
+ACCESS_ACTIONS = frozenset({Action.SHARE, Action.UNSHARE})
 """Which organisations a record is shared with: for the owner's members only."""
-CITATION_ACTIONS = frozenset({"cite", "uncite"})
+CITATION_ACTIONS = frozenset({Action.CITE, Action.UNCITE})
 HISTORY_LENGTH = 50
 
 
@@ -155,7 +154,7 @@ class _Withholding:
     def __init__(
         self,
         *,
-        user: AnyUser | None,
+        user: Caller,
         reach: Reach,
         events: Sequence[AuditEvent],
         shared_with: frozenset[int],
@@ -185,9 +184,8 @@ class _Withholding:
             # A citation names a source; the actors app decides which sources a reader may see.
             from egide.actors.selectors import sources_visible
 
-            reader = user if user is not None else AnonymousUser()
             self.visible_titles = set(
-                sources_visible(user=reader).filter(title__in=titles).values_list("title", flat=True)
+                sources_visible(user=user).filter(title__in=titles).values_list("title", flat=True)
             )
 
     def shown(self, event: AuditEvent, before: State | None, after: State | None) -> Any:
@@ -211,9 +209,7 @@ class _Withholding:
         return decide
 
 
-def history_entries(
-    *, user: AnyUser | None, events: Iterable[AuditEvent], record: models.Model | None = None
-) -> History:
+def history_entries(*, user: Caller, events: Iterable[AuditEvent], record: models.Model | None = None) -> History:
     """The events as the reader may see them (see the module's rule). `record`: the one record all the events are
     about, when a record's page shows its history; without it, each event is judged on its own snapshots."""
     events = list(events)
@@ -273,7 +269,7 @@ def history_entries(
     return History(entries)
 
 
-def record_history_for(*, user: AnyUser | None, instance: models.Model, limit: int = HISTORY_LENGTH) -> History:
+def record_history_for(*, user: Caller, instance: models.Model, limit: int = HISTORY_LENGTH) -> History:
     """The record's latest events as the reader may see them. The caller has checked that the reader may see the
     record itself."""
     return history_entries(user=user, events=record_history(instance=instance)[:limit], record=instance)

@@ -23,15 +23,22 @@ class Channel(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    """The verbs the product records. `AuditEvent.action` is not limited to them: any short verb is accepted."""
+    """Every verb the product records: services pass one of these, never a bare string (egide.audit.services
+    refuses any other). An older verb read from the log still gets a readable label from `action_label`."""
 
     CREATE = "create", pgettext_lazy("audit action", "Created")
     UPDATE = "update", pgettext_lazy("audit action", "Changed")
     DELETE = "delete", pgettext_lazy("audit action", "Deleted")
     SHARE = "share", pgettext_lazy("audit action", "Shared")
     UNSHARE = "unshare", pgettext_lazy("audit action", "Sharing withdrawn")
-    ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "Acknowledged")
+    CITE = "cite", pgettext_lazy("audit action", "Source cited")
+    UNCITE = "uncite", pgettext_lazy("audit action", "Citation removed")
+    # A decision on a governance finding; the values are the decision's status.
+    ACKNOWLEDGE = "acknowledged", pgettext_lazy("audit action", "Acknowledged")
+    FALSE_POSITIVE = "false_positive", pgettext_lazy("audit action", "Marked as a false positive")
+    REOPEN = "reopen", pgettext_lazy("audit action", "Reopened")
     IMPORT = "import", pgettext_lazy("audit action", "Imported")
+    EXPORT = "export", pgettext_lazy("audit action", "Exported")
     REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
 
 
@@ -79,7 +86,7 @@ class AuditEvent(models.Model):
     username = models.CharField(_("username"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CLI)
-    action = models.CharField(_("action"), max_length=32)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     content_type = models.ForeignKey(
         ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
     )

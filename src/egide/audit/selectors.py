@@ -8,9 +8,10 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 
-from egide.accounts.models import Membership, Organisation, Role
-from egide.audit.models import AuditEvent, action_label
-from egide.core.users import AnyUser
+from egide.accounts.models import Organisation
+from egide.accounts.selectors import administered_countries
+from egide.audit.models import Action, AuditEvent, action_label
+from egide.core.users import Caller
 
 SEARCH_MAX_LENGTH = 200
 EMPTY_VALUES: tuple[Any, ...] = (None, "", [], {})
@@ -25,42 +26,31 @@ def record_history(*, instance: models.Model) -> QuerySet[AuditEvent]:
     ).order_by("-created_at", "-id")
 
 
-def _administrator_membership(user: AnyUser | None, organisation: Organisation) -> Membership | None:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return None
-    return Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMINISTRATOR).first()
-
-
-def may_read_organisation_log(*, user: AnyUser | None, organisation: Organisation) -> bool:
-    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
-        return True
-    return _administrator_membership(user, organisation) is not None
-
-
 def _organisation_events(organisation: Organisation) -> QuerySet[AuditEvent]:
     """The events on the records the organisation owned at the time: an event belongs to the record's owner after
     the change, and a change that handed the record over to another organisation belongs to the one that gave it
     up as well (its `before` names the earlier owner), so that both organisations read it in their log."""
-    return AuditEvent.objects.filter(Q(organisation=organisation) | Q(action="update", before__owner=organisation.pk))
+    return AuditEvent.objects.filter(
+        Q(organisation=organisation) | Q(action=Action.UPDATE, before__owner=organisation.pk)
+    )
 
 
 def organisation_log(
-    *, user: AnyUser | None, organisation: Organisation, action: str = "", model: str = "", search: str = ""
+    *, user: Caller, organisation: Organisation, action: str = "", model: str = "", search: str = ""
 ) -> QuerySet[AuditEvent]:
     """The events on the records the organisation owned at the time, newest first, filtered.
 
-    Only superusers and the organisation's administrators may read it; an administrator whose membership is
-    limited to some countries reads the events of those countries (and of records that have no country).
-    `model` is a record type as "app_label.model" or just "model"; `search` looks in the record's name and the
-    username.
+    Only platform staff (and the platform itself) and the organisation's administrators may read it; an
+    administrator whose membership is limited to some countries reads the events of those countries (and of
+    records that have no country). `model` is a record type as "app_label.model" or just "model"; `search` looks
+    in the record's name and the username.
     """
     events = _organisation_events(organisation)
-    if not (user is not None and user.is_authenticated and user.is_active and user.is_superuser):
-        membership = _administrator_membership(user, organisation)
-        if membership is None:
-            raise PermissionDenied("Only the organisation's administrators may read its audit log.")
-        if membership.countries:
-            events = events.filter(Q(country__in=membership.countries) | Q(country=""))
+    countries = administered_countries(user=user, organisation=organisation)
+    if countries is None:
+        raise PermissionDenied("Only the organisation's administrators may read its audit log.")
+    if countries:
+        events = events.filter(Q(country__in=sorted(countries)) | Q(country=""))
     if action:
         events = events.filter(action=action)
     if model:

@@ -4,7 +4,7 @@ Typical use in a service::
 
     before = snapshot(actor)
     ...apply the change, actor.save()...
-    audit_record(user=user, action="update", instance=actor, before=before, after=snapshot(actor))
+    audit_record(user=user, action=Action.UPDATE, instance=actor, before=before, after=snapshot(actor))
 
 For a deletion, record before deleting (or pass the snapshot: the id is read from it once the instance has none).
 """
@@ -23,8 +23,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import translation
 
 from egide.audit.context import current
-from egide.audit.models import AuditEvent
-from egide.core.users import AnyUser, author
+from egide.audit.models import Action, AuditEvent
+from egide.core.users import Caller, author
 
 EXCLUDED_FIELDS = frozenset({"created_at", "updated_at", "created_by", "updated_by", "version"})
 REPR_MAX_LENGTH = AuditEvent._meta.get_field("object_repr").max_length or 300
@@ -89,8 +89,9 @@ def _country(instance: models.Model) -> str:
 
 
 def _event(
-    *, user: AnyUser | None, action: str, instance: models.Model, before: dict | None, after: dict | None
+    *, user: Caller, action: Action, instance: models.Model, before: dict | None, after: dict | None
 ) -> AuditEvent:
+    action = Action(action)  # ValueError for a verb the enumeration does not declare
     context = current()
     recorded_user = author(user)
     return AuditEvent(
@@ -111,7 +112,7 @@ def _event(
 
 
 def audit_record(
-    *, user: AnyUser | None, action: str, instance: models.Model, before: dict | None, after: dict | None
+    *, user: Caller, action: Action, instance: models.Model, before: dict | None, after: dict | None
 ) -> AuditEvent:
     """Record one event on one record. `user` may be None (command line) or anonymous; both are recorded as
     nobody. The organisation is the record's owner now, the country the record's country."""
@@ -122,8 +123,8 @@ def audit_record(
 
 def audit_records_bulk(
     *,
-    user: AnyUser | None,
-    action: str,
+    user: Caller,
+    action: Action,
     items: list[tuple[models.Model, dict | None, dict | None]],
 ) -> int:
     """Record the same verb on many records at once (imports): one insert per 500 events. Returns the count."""

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Permission
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 
 SECRET_FIELDS = frozenset({"password", "key", "bin_key", "secret", "token", "token_hash"})
@@ -102,7 +103,7 @@ class AuditedAdmin(admin.ModelAdmin):
         entry = super().log_addition(request, obj, message)
         after = audit_state(obj)
         after.update({name: _secret_set(value) for name, value in _secrets(obj).items() if value})
-        audit_record(user=request.user, action="create", instance=obj, before=None, after=after)
+        audit_record(user=request.user, action=Action.CREATE, instance=obj, before=None, after=after)
         return entry
 
     def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
@@ -118,18 +119,18 @@ class AuditedAdmin(admin.ModelAdmin):
             }
         )
         if after != before:
-            audit_record(user=request.user, action="update", instance=obj, before=before, after=after)
+            audit_record(user=request.user, action=Action.UPDATE, instance=obj, before=before, after=after)
         return entry
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
-            audit_record(user=request.user, action="delete", instance=obj, before=audit_state(obj), after=None)
+            audit_record(user=request.user, action=Action.DELETE, instance=obj, before=audit_state(obj), after=None)
             super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         with transaction.atomic():
             for obj in queryset:
-                audit_record(user=request.user, action="delete", instance=obj, before=audit_state(obj), after=None)
+                audit_record(user=request.user, action=Action.DELETE, instance=obj, before=audit_state(obj), after=None)
             super().delete_queryset(request, queryset)
 
 

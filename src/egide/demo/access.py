@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from egide.accounts.models import Confidentiality, Organisation, OrganisationType, Role
-from egide.accounts.selectors import record_shares
+from egide.accounts.selectors import PLATFORM, record_shares
 from egide.accounts.services import membership_set, record_share
 from egide.actors.models import Actor, Relationship
 from egide.actors.tabular import Tables
@@ -115,7 +115,7 @@ def users_load(organisations: dict[str, Organisation]) -> dict[str, str]:
             user = User.objects.create_user(username=username, password=password)
             passwords[username] = password
         membership_set(
-            user=None, organisation=organisations[acronym], member=user, role=role, countries=list(countries)
+            user=PLATFORM, organisation=organisations[acronym], member=user, role=role, countries=list(countries)
         )
     return passwords
 
@@ -148,4 +148,4 @@ def shares_apply(organisations: dict[str, Organisation]) -> None:
                 organisation = organisations[acronym]
                 exists = record_shares(record=record).filter(organisation=organisation, can_edit=can_edit).exists()
                 if not exists:
-                    record_share(user=None, record=record, organisation=organisation, can_edit_too=can_edit)
+                    record_share(user=PLATFORM, record=record, organisation=organisation, can_edit_too=can_edit)

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from egide.actors.api import _country, _invalid, _permission_as_403
+from egide.api.auth import in_country, writers
+from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.governance import selectors, services
 from egide.governance.engine import SEVERITY_ORDER, parameters_for
@@ -35,6 +37,11 @@ from egide.governance.schemas import (
 )
 
 router = Router(tags=["governance analysis"])
+
+# Checked before the body is read (egide.api.auth): the rule of egide.accounts.selectors.may_decide_on_findings.
+DECIDE_IN_COUNTRY = writers(
+    in_country(gettext_lazy("Only editors working on this country may decide on its findings."))
+)
 
 OPEN = "open"
 STATUSES = (OPEN, *DecisionStatus.values)
@@ -73,14 +80,11 @@ def list_findings(
     """The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the
     team's decision on each; computed on the records you may see, as if the others did not exist. Filter with
     `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
-    country = _country(code)
-    try:
-        day = parse_day(as_of, field="as_of")
-        _choice(severity, tuple(SEVERITY_ORDER), field="severity")
-        _choice(rule, tuple(RULE_BY_CODE), field="rule")
-        _choice(status, STATUSES, field="status")
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    day = parse_day(as_of, field="as_of")
+    _choice(severity, tuple(SEVERITY_ORDER), field="severity")
+    _choice(rule, tuple(RULE_BY_CODE), field="rule")
+    _choice(status, STATUSES, field="status")
     result = selectors.country_findings(user=request.user, country=country, as_of=day)
     chosen = [
         item
@@ -105,14 +109,11 @@ def compare_findings(
     later: str = Query("", alias="to", description="YYYY-MM-DD, default today"),
 ) -> Any:
     """Findings are matched by their key: those found on `to` and not on `from` appeared, and so on."""
-    country = _country(code)
-    try:
-        if not earlier.strip():
-            raise ValidationError({"from": [_("Give the first date (YYYY-MM-DD).")]})
-        first = parse_day(earlier, field="from")
-        second = parse_day(later, field="to")
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    if not earlier.strip():
+        raise ValidationError({"from": [_("Give the first date (YYYY-MM-DD).")]})
+    first = parse_day(earlier, field="from")
+    second = parse_day(later, field="to")
     before, after, comparison = selectors.country_comparison(
         user=request.user, country=country, earlier=first, later=second
     )
@@ -134,7 +135,7 @@ def list_rules(request: HttpRequest) -> list[RuleOut]:
     summary="The governance rules with the parameters a country's team chose",
 )
 def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
-    overrides = selectors.rule_overrides(country=_country(code))
+    overrides = selectors.rule_overrides(country=country_or_404(code))
     return [country_rule_out(rule, parameters_for(rule, overrides)) for rule in RULES]
 
 
@@ -142,18 +143,15 @@ def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
     "/countries/{code}/governance/rules/{rule}",
     response=answers({200: CountryRuleOut}, WRITE_ERRORS),
     summary="Set a rule's parameters for a country",
+    auth=DECIDE_IN_COUNTRY,
 )
 def set_country_rule(request: HttpRequest, code: str, rule: str, payload: RuleSettingIn) -> Any:
     """Replaces the country's earlier choice for this rule; parameters left out take their default. Editors
     working on the country may do this; it is audited."""
-    country = _country(code)
+    country = country_or_404(code)
     if rule not in RULE_BY_CODE:
         raise HttpError(404, _("No such rule."))
-    try:
-        with _permission_as_403():
-            services.rule_setting_set(user=request.user, country=country, rule=rule, parameters=payload.parameters)
-    except ValidationError as error:
-        return _invalid(error)
+    services.rule_setting_set(user=request.user, country=country, rule=rule, parameters=payload.parameters)
     values = services.effective_parameters(country=country, rule=rule)
     return Status(200, country_rule_out(RULE_BY_CODE[rule], values))
 
@@ -172,28 +170,17 @@ def _visible_finding(
     "/countries/{code}/findings/decisions",
     response=answers({200: FindingOut}, WRITE_ERRORS),
     summary="Acknowledge a finding, or mark it as a false positive",
+    auth=DECIDE_IN_COUNTRY,
 )
 def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
     """`status` is `acknowledged` (with an optional comment) or `false_positive` (with the reason as comment). The
     finding must be one you can see on `as_of` (default: today). Answers the finding with its decision."""
-    country = _country(code)
-    try:
-        day = parse_day(payload.as_of, field="as_of")
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    day = parse_day(payload.as_of, field="as_of")
     item, result = _visible_finding(request, country, payload.key, day)
-    try:
-        with _permission_as_403():
-            decision = services.finding_decide(
-                user=request.user,
-                country=country,
-                key=item.key,
-                rule=item.rule,
-                status=payload.status,
-                comment=payload.comment,
-            )
-    except ValidationError as error:
-        return _invalid(error)
+    decision = services.finding_decide(
+        user=request.user, country=country, key=item.key, rule=item.rule, status=payload.status, comment=payload.comment
+    )
     return Status(200, finding_out(item, result.graph, decision))
 
 
@@ -201,17 +188,14 @@ def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
     "/countries/{code}/findings/decisions/{key}",
     response=answers({204: None}, 403, 404, 422),
     summary="Reopen a finding: withdraw the decision on it",
+    auth=DECIDE_IN_COUNTRY,
 )
 def reopen_finding(request: HttpRequest, code: str, key: str, as_of: str = "") -> Any:
-    country = _country(code)
-    try:
-        day = parse_day(as_of, field="as_of")
-    except ValidationError as error:
-        return _invalid(error)
+    country = country_or_404(code)
+    day = parse_day(as_of, field="as_of")
     item, result = _visible_finding(request, country, key, day)
     decision = result.decisions.get(item.key)
     if decision is None:
         raise HttpError(404, _("No decision was taken on this finding."))
-    with _permission_as_403():
-        services.finding_reopen(user=request.user, decision=decision)
+    services.finding_reopen(user=request.user, decision=decision)
     return Status(204, None)

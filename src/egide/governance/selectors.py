@@ -11,11 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from egide.accounts.selectors import reach_of
 from egide.actors import selectors as map_selectors
 from egide.actors.models import Actor, Citation, Relationship
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.labels import active_language
-from egide.core.users import AnyUser
+from egide.core.users import Caller
 from egide.governance.engine import Comparison, compare, run, visible_findings
 from egide.governance.findings import Finding
 from egide.governance.graph import Edge, Graph, Node
@@ -107,17 +108,17 @@ class CountryFindings:
         return [item for item in self.findings if item.key not in self.decisions]
 
 
-def _visible_ids(user: AnyUser, country: str) -> tuple[set[int], set[int]]:
+def _visible_ids(user: Caller, country: str) -> tuple[set[int], set[int]]:
     nodes = set(map_selectors.actors_visible(user=user).filter(country=country).values_list("id", flat=True))
     edges = set(map_selectors.relationships_visible(user=user).filter(country=country).values_list("id", flat=True))
     return nodes, edges
 
 
-def reader_graph(*, user: AnyUser | None, country: str, graph: Graph | None = None) -> Graph:
-    """The graph the user's findings are computed on: the whole country's when the user may see all of it (`user`
-    None is the platform itself, the command line), else the part the user may see."""
+def reader_graph(*, user: Caller, country: str, graph: Graph | None = None) -> Graph:
+    """The graph the user's findings are computed on: the whole country's when the user may see all of it (the
+    platform itself, platform staff), else the part the user may see."""
     whole = graph or country_graph(country=country)
-    if user is None:
+    if reach_of(user).superuser:
         return whole
     nodes, edges = _visible_ids(user, country)
     if whole.nodes.keys() <= nodes and whole.edge_by_id.keys() <= edges:
@@ -139,7 +140,7 @@ def _findings_on(graph: Graph, *, country: str, as_of: datetime.date | None) -> 
 
 
 def country_findings(
-    *, user: AnyUser | None, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
+    *, user: Caller, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
 ) -> CountryFindings:
     """The findings of the map the user may see, with the team's decisions on them. `user` None means the
     platform (the command line): the whole map. `graph`, when given, is the country's whole graph."""
@@ -147,7 +148,7 @@ def country_findings(
 
 
 def country_comparison(
-    *, user: AnyUser | None, country: str, earlier: datetime.date, later: datetime.date
+    *, user: Caller, country: str, earlier: datetime.date, later: datetime.date
 ) -> tuple[CountryFindings, CountryFindings, Comparison]:
     """Both dates read on the same map, the one the user may see: what "disappeared" did so on that map."""
     graph = reader_graph(user=user, country=country)

@@ -6,27 +6,27 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from egide.accounts.selectors import reach_of
+from egide.accounts.selectors import may_decide_on_findings
+from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
-from egide.core.users import AnyUser, author
+from egide.core.users import Caller, author
 from egide.governance.engine import parameters_for
 from egide.governance.models import DecisionStatus, FindingDecision, RuleSetting
 from egide.governance.rules import RULE_BY_CODE
 
+DECISION_ACTIONS: dict[str, Action] = {
+    DecisionStatus.ACKNOWLEDGED: Action.ACKNOWLEDGE,
+    DecisionStatus.FALSE_POSITIVE: Action.FALSE_POSITIVE,
+}
 
-def _require_country_editor(user: AnyUser | None, country: str) -> None:
-    """Decisions and parameters belong to the country's team: anyone with an editing role covering it."""
-    if user is None:
-        return
-    reach = reach_of(user)
-    if not (reach.superuser or reach.editing_grants(country)):
+
+def _require_country_editor(user: Caller, country: str) -> None:
+    if not may_decide_on_findings(user=user, country=country):
         raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
 
 
 @transaction.atomic
-def finding_decide(
-    *, user: AnyUser | None, country: str, key: str, rule: str, status: str, comment: str
-) -> FindingDecision:
+def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: str, comment: str) -> FindingDecision:
     """Acknowledge a finding, or mark it as a false positive with a reason; the decision follows the finding's
     key through recomputations, and every change of it is in the audit log."""
     _require_country_editor(user, country)
@@ -44,19 +44,19 @@ def finding_decide(
         key=key,
         defaults={"rule": rule, "status": status, "comment": comment, "decided_by": author(user)},
     )
-    audit_record(user=user, action=status, instance=decision, before=before, after=snapshot(decision))
+    audit_record(user=user, action=DECISION_ACTIONS[status], instance=decision, before=before, after=snapshot(decision))
     return decision
 
 
 @transaction.atomic
-def finding_reopen(*, user: AnyUser | None, decision: FindingDecision) -> None:
+def finding_reopen(*, user: Caller, decision: FindingDecision) -> None:
     _require_country_editor(user, decision.country)
-    audit_record(user=user, action="reopen", instance=decision, before=snapshot(decision), after=None)
+    audit_record(user=user, action=Action.REOPEN, instance=decision, before=snapshot(decision), after=None)
     decision.delete()
 
 
 @transaction.atomic
-def rule_setting_set(*, user: AnyUser | None, country: str, rule: str, parameters: dict[str, Any]) -> RuleSetting:
+def rule_setting_set(*, user: Caller, country: str, rule: str, parameters: dict[str, Any]) -> RuleSetting:
     """Change a rule's parameters for a country; unknown parameters or kinds are refused, naming them."""
     _require_country_editor(user, country)
     if rule not in RULE_BY_CODE:
@@ -87,7 +87,11 @@ def rule_setting_set(*, user: AnyUser | None, country: str, rule: str, parameter
         country=country, rule=rule, defaults={"parameters": cleaned, "updated_by": author(user)}
     )
     audit_record(
-        user=user, action="update" if existing else "create", instance=setting, before=before, after=snapshot(setting)
+        user=user,
+        action=Action.UPDATE if existing else Action.CREATE,
+        instance=setting,
+        before=before,
+        after=snapshot(setting),
     )
     return setting
 

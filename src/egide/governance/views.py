@@ -23,11 +23,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egide.accounts.selectors import reach_of
+from egide.accounts.selectors import may_decide_on_findings
 from egide.core import taxonomy
 from egide.core.labels import Term, active_language
 from egide.core.reference import countries
-from egide.core.users import AnyUser
 from egide.governance import selectors, services
 from egide.governance.engine import SEVERITY_ORDER, describe, parameters_for, rule_of
 from egide.governance.findings import Evidence, Finding
@@ -68,13 +67,6 @@ def _country_or_404(code: str) -> str:
     if code not in countries():
         raise Http404(_("No such country."))
     return code
-
-
-def _can_decide(user: AnyUser, country: str) -> bool:
-    """Who may decide on findings and change the rules' parameters: the rule of egide.governance.services (an
-    editing role covering the country, or platform staff), read here only to show or hide the forms."""
-    reach = reach_of(user)
-    return reach.superuser or bool(reach.editing_grants(country))
 
 
 def _changed(request: HttpRequest, message: str, *, redirect_to: str) -> HttpResponse:
@@ -285,7 +277,7 @@ def _tab_context(request: HttpRequest, country: str, tab: str) -> dict[str, Any]
         "country": country,
         "country_name": countries()[country].label,
         "tab": tab,
-        "can_decide": _can_decide(request.user, country),
+        "can_decide": may_decide_on_findings(user=request.user, country=country),
     }
 
 
@@ -350,7 +342,7 @@ def _governance_url(country: str, as_of: datetime.date | None, key: str = "") ->
 def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
     """Acknowledge a finding with a comment, or mark it as a false positive with a reason."""
     country = _country_or_404(code)
-    if not _can_decide(request.user, country):
+    if not may_decide_on_findings(user=request.user, country=country):
         raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -395,7 +387,7 @@ def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
 def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw the decision on a finding: it is open again."""
     country = _country_or_404(code)
-    if not _can_decide(request.user, country):
+    if not may_decide_on_findings(user=request.user, country=country):
         raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -531,7 +523,7 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
     if rule not in RULE_BY_CODE or not RULE_BY_CODE[rule].parameters:
         raise Http404(_("No such rule."))
     found = RULE_BY_CODE[rule]
-    if not _can_decide(request.user, country):
+    if not may_decide_on_findings(user=request.user, country=country):
         raise PermissionDenied(_("Only editors working on this country may change its rules."))
     overrides = selectors.rule_overrides(country=country)
     form = RuleSettingForm(request.POST, rule=found, values=parameters_for(found, overrides))

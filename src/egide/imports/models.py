@@ -50,3 +50,42 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class TransferKind(models.TextChoices):
+    IMPORT = "import", _("import")
+    EXPORT = "export", _("export")
+
+
+class TransferOutcome(models.TextChoices):
+    DONE = "done", _("done")
+    REJECTED = "rejected", _("rejected: the file has problems, nothing was written")
+    UNREADABLE = "unreadable", _("unreadable file")
+    REFUSED = "refused", _("refused: no right to import for this organisation")
+
+
+class MapTransfer(models.Model):
+    """An import into a country's map, or an export of it: the record the audit log's import and export events are
+    about. Who made it, when, from where and through which channel is in the event."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=TransferKind.choices)
+    country = models.CharField(_("country"), max_length=2)
+    format = models.CharField(_("format"), max_length=16)
+    filename = models.CharField(_("file"), max_length=255, blank=True)
+    # The organisation an import's records are created for: its administrators read the event in their log.
+    owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=TransferOutcome.choices)
+    records = models.PositiveIntegerField(_("records"), default=0)
+    problems = models.PositiveIntegerField(_("problems"), default=0)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("map import or export")
+        verbose_name_plural = _("map imports and exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        if self.kind == TransferKind.IMPORT:
+            return _("Import of %(file)s into %(country)s") % {"file": self.filename, "country": self.country}
+        return _("Export of %(country)s (%(format)s)") % {"country": self.country, "format": self.format}

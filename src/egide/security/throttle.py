@@ -12,7 +12,6 @@ the throttle to count the name as typed while the log-in read a cleaned one, " e
 "ｅｆ-editor" would get past the lock of "ef-editor".
 """
 
-import ipaddress
 import math
 import time
 import unicodedata
@@ -25,6 +24,7 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import ngettext
 
+from egide.core.client_ip import client_ip
 from egide.security.models import FAILURES, LoginAttempt, Outcome
 
 # The pause before checking an attempt. Tests replace it with a recorder (see tests/conftest.py), so that they
@@ -68,16 +68,8 @@ def _setting(name: str) -> int:
 
 
 def client_of(request: HttpRequest) -> Client:
-    """The client's address: REMOTE_ADDR, or the last entry of EGIDE_CLIENT_IP_HEADER behind a reverse proxy."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    header = getattr(settings, "EGIDE_CLIENT_IP_HEADER", "")
-    if header and request.headers.get(header):
-        raw = request.headers[header].split(",")[-1]
-    try:
-        address: str | None = str(ipaddress.ip_address(raw.strip()))
-    except ValueError:
-        address = None
-    return Client(ip_address=address, user_agent=request.headers.get("User-Agent", "")[:300])
+    """Who is trying: the address as the audit log reads it (egide.core.client_ip), and the user agent."""
+    return Client(ip_address=client_ip(request), user_agent=request.headers.get("User-Agent", "")[:300])
 
 
 def record(client: Client, username: str, outcome: Outcome) -> LoginAttempt:

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egide.audit.models import Action
 from egide.audit.services import audit_record
 from egide.core.users import AnyUser
 from egide.security.models import ApiToken
@@ -65,7 +66,7 @@ def token_create(*, user: User, name: str, by: AnyUser | None) -> tuple[ApiToken
         prefix=secret[len(TOKEN_START) : len(TOKEN_START) + PREFIX_LENGTH],
         digest=digest(secret),
     )
-    audit_record(user=by, action="create", instance=record, before=None, after=_audited(record))
+    audit_record(user=by, action=Action.CREATE, instance=record, before=None, after=_audited(record))
     return record, secret
 
 
@@ -93,7 +94,7 @@ def token_revoke(*, token: ApiToken, by: AnyUser | None) -> None:
         before = _audited(record)
         record.revoked_at = timezone.now()
         record.save(update_fields=["revoked_at"])
-        audit_record(user=by, action="revoke", instance=record, before=before, after=_audited(record))
+        audit_record(user=by, action=Action.REVOKE, instance=record, before=before, after=_audited(record))
     token.revoked_at = record.revoked_at
 
 

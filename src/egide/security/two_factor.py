@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from egide.audit.models import Action
 from egide.audit.services import audit_record
 from egide.core.users import AnyUser
 
@@ -51,7 +52,7 @@ def device_confirm(*, device: TOTPDevice, by: AnyUser | None) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user_id=device.user_id, confirmed=False).delete()
-    audit_record(user=by, action="create", instance=device, before=None, after=_audited(device))
+    audit_record(user=by, action=Action.CREATE, instance=device, before=None, after=_audited(device))
 
 
 @transaction.atomic
@@ -59,7 +60,7 @@ def devices_remove(*, user: User, by: AnyUser | None) -> None:
     """Turn two-factor log-in off: every app of the user goes; each confirmed one is audited as deleted."""
     for device in TOTPDevice.objects.select_for_update().filter(user=user).order_by("pk"):
         if device.confirmed:
-            audit_record(user=by, action="delete", instance=device, before=_audited(device), after=None)
+            audit_record(user=by, action=Action.DELETE, instance=device, before=_audited(device), after=None)
         device.delete()
 
 

@@ -4,19 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egide.accounts.selectors import PLATFORM
 from egide.actors.exporter import EXTENSIONS, FORMATS, export_map
 from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.tabular import TableError
 from egide.core.reference import countries
-
-
-class _Staff:
-    """The command line acts with full rights, as platform staff would."""
-
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    pk = None
 
 
 class Command(BaseCommand):
@@ -55,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file")
         try:
             # The same service as the import page and its background worker, run here directly.
-            report = map_file_import(user=None, country=country, filename=path.name, data=path.read_bytes())
+            report = map_file_import(user=PLATFORM, country=country, filename=path.name, data=path.read_bytes())
         except TableError as error:
             raise CommandError(str(error)) from error
         except ImportRejected as rejected:
@@ -74,7 +66,7 @@ class Command(BaseCommand):
         )
 
     def _export(self, country: str, fmt: str, output: Path | None) -> None:
-        content = export_map(user=_Staff(), country=country, fmt=fmt)  # type: ignore[arg-type]
+        content = export_map(user=PLATFORM, country=country, fmt=fmt)
         if output is None and fmt in ("json", "graphml"):
             sys.stdout.buffer.write(content)
             return

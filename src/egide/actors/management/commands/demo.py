@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from egide.accounts.selectors import PLATFORM
 from egide.demo.loader import demo_load
 
 
@@ -9,7 +10,7 @@ class Command(BaseCommand):
     help = "Load the demo data: illustrative security system maps (loading twice changes nothing)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo_load(user=None)
+        result = demo_load(user=PLATFORM)
         for country, report in result.reports.items():
             self.stdout.write(
                 f"{country}: actors {report.actors_created} created, {report.actors_updated} updated, "

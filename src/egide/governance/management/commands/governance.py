@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone, translation
 
+from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
 from egide.governance.schemas import FindingsOut, findings_out
 from egide.governance.selectors import country_findings
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         country = self._country(options["country"])
         day = self._day(options["as_of"])
         with translation.override(options["language"]):
-            result = country_findings(user=None, country=country, as_of=day)
+            result = country_findings(user=PLATFORM, country=country, as_of=day)
             document = findings_out(result, country=country, as_of=day)
         if options["format"] == "json":
             self.stdout.write(json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2))

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from egide.accounts.selectors import PLATFORM
 from egide.security import tokens
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 f"{user.get_username()} is platform staff (a superuser): platform staff cannot hold API tokens, "
                 "since a token cannot give the two-factor code their access needs; use an ordinary account"
             )
-        record, secret = tokens.token_create(user=user, name=name[:100], by=None)
+        record, secret = tokens.token_create(user=user, name=name[:100], by=PLATFORM)
         self.stdout.write(secret)
         self.stderr.write(
             f"Token “{record.name}” created for {user.get_username()} ({record.display_prefix}). "
@@ -70,5 +71,5 @@ class Command(BaseCommand):
             raise CommandError(f"{user.get_username()} has no active token starting with “{prefix}”")
         if len(matches) > 1:
             raise CommandError(f"{len(matches)} tokens start with “{prefix}”; revoke them in the web interface")
-        tokens.token_revoke(token=matches[0], by=None)
+        tokens.token_revoke(token=matches[0], by=PLATFORM)
         self.stdout.write(f"Revoked “{matches[0].name}” ({matches[0].display_prefix}) of {user.get_username()}.")
