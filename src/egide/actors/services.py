@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
-from egide.actors.data import ActorData, CitationData, RelationshipData
+from egide.actors.data import ActorData, CitationData, RelationshipData, SourceCitation
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
@@ -176,7 +176,8 @@ def _apply_actor(actor: Actor, data: ActorData) -> None:
 
 
 @transaction.atomic
-def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
+def actor_create(*, user: User | None, country: str, data: ActorData, citation: SourceCitation | None = None) -> Actor:
+    """Create an actor, citing `citation`'s source for it; nothing is written when either is refused."""
     _require_create(user, data.owner, country)
     if not data.reference:
         data.reference = actor_reference_suggest(country=country, data=data)
@@ -185,13 +186,23 @@ def actor_create(*, user: User | None, country: str, data: ActorData) -> Actor:
     _apply_actor(actor, data)
     actor.save()
     audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
+    if citation is not None:
+        source_cite(user=user, record=actor, citation=citation)
     return actor
 
 
 @transaction.atomic
-def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_version: int | None = None) -> Actor:
-    """Change an actor, read again under a lock. With `expected_version`, refuse (StaleRecord) when someone saved
-    it since; without, the data still applies to the current record, never to a copy read earlier.
+def actor_update(
+    *,
+    user: User | None,
+    actor: Actor,
+    data: ActorData,
+    expected_version: int | None = None,
+    citation: SourceCitation | None = None,
+) -> Actor:
+    """Change an actor, read again under a lock, and cite `citation`'s source for it; nothing is written when
+    either is refused. With `expected_version`, refuse (StaleRecord) when someone saved it since; without, the data
+    still applies to the current record, never to a copy read earlier.
 
     The version goes up by one with each change that is audited, so that the audit log tells what happened
     between two versions; saving unchanged data changes nothing.
@@ -214,6 +225,8 @@ def actor_update(*, user: User | None, actor: Actor, data: ActorData, expected_v
         current.save()
         audit_record(user=user, action="update", instance=current, before=before, after=after)
     _refresh(actor, current)
+    if citation is not None:
+        source_cite(user=user, record=actor, citation=citation)
     return actor
 
 
@@ -273,21 +286,32 @@ def _apply_relationship(relationship: Relationship, data: RelationshipData) -> N
 
 
 @transaction.atomic
-def relationship_create(*, user: User | None, data: RelationshipData) -> Relationship:
+def relationship_create(
+    *, user: User | None, data: RelationshipData, citation: SourceCitation | None = None
+) -> Relationship:
+    """Create a relationship, citing `citation`'s source for it; nothing is written when either is refused."""
     _require_create(user, data.owner, data.source.country)
     _check_relationship(data=data)
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
     relationship.save()
     audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
+    if citation is not None:
+        source_cite(user=user, record=relationship, citation=citation)
     return relationship
 
 
 @transaction.atomic
 def relationship_update(
-    *, user: User | None, relationship: Relationship, data: RelationshipData, expected_version: int | None = None
+    *,
+    user: User | None,
+    relationship: Relationship,
+    data: RelationshipData,
+    expected_version: int | None = None,
+    citation: SourceCitation | None = None,
 ) -> Relationship:
-    """Change a relationship, read again under a lock; `expected_version` as for `actor_update`."""
+    """Change a relationship, read again under a lock, and cite `citation`'s source for it; `expected_version` as
+    for `actor_update`."""
     current = relationship_lock(relationship=relationship)
     _require_edit(user, current)
     _check_version(current, expected_version)
@@ -306,6 +330,8 @@ def relationship_update(
         current.save()
         audit_record(user=user, action="update", instance=current, before=before, after=after)
     _refresh(relationship, current)
+    if citation is not None:
+        source_cite(user=user, record=relationship, citation=citation)
     return relationship
 
 
@@ -411,6 +437,27 @@ def citation_add(
     if created:
         audit_record(user=user, action="cite", instance=record, before=None, after=_citation_snapshot(citation))
     return citation
+
+
+@transaction.atomic
+def source_cite(*, user: User | None, record: Actor | Relationship, citation: SourceCitation) -> Citation | None:
+    """Cite for the record the source a person chose or described with it; None when they chose none.
+
+    A new source is recorded for the record's owner, with its document: see `source_get_or_create` for an existing
+    source of the same title and link.
+    """
+    if citation.recorded is not None and citation.new is not None:
+        raise ValidationError(_("Choose a recorded source or describe a new one, not both."))
+    source = citation.recorded
+    if citation.new is not None:
+        source = source_get_or_create(
+            user=user, country=record.country, citation=citation.new, document=citation.document, owner=record.owner
+        )
+    if source is None:
+        return None
+    if isinstance(record, Actor):
+        return citation_add(user=user, source=source, actor=record, locator=citation.locator)
+    return citation_add(user=user, source=source, relationship=record, locator=citation.locator)
 
 
 @transaction.atomic
