@@ -186,8 +186,7 @@ def actor_create(*, user: User | None, country: str, data: ActorData, citation: 
     _apply_actor(actor, data)
     actor.save()
     audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
-    if citation is not None:
-        source_cite(user=user, record=actor, citation=citation)
+    source_cite(user=user, record=actor, citation=citation)
     return actor
 
 
@@ -225,8 +224,7 @@ def actor_update(
         current.save()
         audit_record(user=user, action="update", instance=current, before=before, after=after)
     _refresh(actor, current)
-    if citation is not None:
-        source_cite(user=user, record=actor, citation=citation)
+    source_cite(user=user, record=actor, citation=citation)
     return actor
 
 
@@ -296,8 +294,7 @@ def relationship_create(
     _apply_relationship(relationship, data)
     relationship.save()
     audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
-    if citation is not None:
-        source_cite(user=user, record=relationship, citation=citation)
+    source_cite(user=user, record=relationship, citation=citation)
     return relationship
 
 
@@ -330,8 +327,7 @@ def relationship_update(
         current.save()
         audit_record(user=user, action="update", instance=current, before=before, after=after)
     _refresh(relationship, current)
-    if citation is not None:
-        source_cite(user=user, record=relationship, citation=citation)
+    source_cite(user=user, record=relationship, citation=citation)
     return relationship
 
 
@@ -440,12 +436,14 @@ def citation_add(
 
 
 @transaction.atomic
-def source_cite(*, user: User | None, record: Actor | Relationship, citation: SourceCitation) -> Citation | None:
+def source_cite(*, user: User | None, record: Actor | Relationship, citation: SourceCitation | None) -> Citation | None:
     """Cite for the record the source a person chose or described with it; None when they chose none.
 
     A new source is recorded for the record's owner, with its document: see `source_get_or_create` for an existing
     source of the same title and link.
     """
+    if citation is None:
+        return None
     if citation.recorded is not None and citation.new is not None:
         raise ValidationError(_("Choose a recorded source or describe a new one, not both."))
     source = citation.recorded

@@ -1,13 +1,14 @@
 """Pages of the security system map. Thin: forms collect, services write, selectors read."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +24,7 @@ from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
 from egide.actors.conflicts import changes_since
-from egide.actors.data import SourceCitation
+from egide.actors.data import ActorData, RelationshipData, SourceCitation
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -32,6 +33,7 @@ from egide.actors.tabular import TableError
 from egide.audit.history import record_history_for
 from egide.core import taxonomy
 from egide.core.reference import countries
+from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
 from egide.imports.services import import_job_create
 
@@ -82,41 +84,53 @@ def _table_links(request: HttpRequest, prefix: str, sorts: list[str], current: s
     return links
 
 
+def _table(
+    request: HttpRequest,
+    rows: Callable[..., QuerySet[Any]],
+    *,
+    prefix: str,
+    default: str,
+    columns: list[str],
+    filters: dict[str, str],
+) -> tuple[Page[Any], dict[str, dict[str, str]]]:
+    """A page of one of a country's sortable tables, and the links that sort it by each column. `filters` names,
+    for each argument of the selector `rows`, the parameter of the address that holds it; the table's parameters
+    start with `prefix`, so that two tables on one page keep apart."""
+    sort = request.GET.get(f"{prefix}sort", default)
+    found = rows(user=request.user, sort=sort, **{name: _query_text(request, key) for name, key in filters.items()})
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get(f"{prefix}page"))
+    return page, _table_links(request, prefix, columns, sort)
+
+
 def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
-    sort = request.GET.get("sort", "name")
-    actors = selectors.country_actors(
-        user=request.user,
-        country=country,
-        family=_query_text(request, "family"),
-        kind=_query_text(request, "kind"),
-        search=_query_text(request, "q"),
-        sort=sort,
+    page, sorts = _table(
+        request,
+        partial(selectors.country_actors, country=country),
+        prefix="",
+        default="name",
+        columns=["name", "kind", "family", "reference", "confidence"],
+        filters={"family": "family", "kind": "kind", "search": "q"},
     )
-    page = Paginator(actors, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "actors_page": page,
-        "actor_sorts": _table_links(request, "", ["name", "kind", "family", "reference", "confidence"], sort),
-        "actor_filters": {
-            "family": request.GET.get("family", ""),
-            "q": request.GET.get("q", ""),
-        },
+        "actor_sorts": sorts,
+        "actor_filters": {"family": request.GET.get("family", ""), "q": request.GET.get("q", "")},
     }
 
 
 def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
-    sort = request.GET.get("rsort", "source")
-    relationships = selectors.country_relationships(
-        user=request.user,
-        country=country,
-        type=_query_text(request, "rtype"),
-        search=_query_text(request, "rq"),
-        sort=sort,
+    page, sorts = _table(
+        request,
+        partial(selectors.country_relationships, country=country),
+        prefix="r",
+        default="source",
+        columns=["source", "type", "target", "start", "confidence"],
+        filters={"type": "rtype", "search": "rq"},
     )
-    page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("rpage"))
     return {
         "relationships_page": page,
         "editable_relationships": access.editable_ids(user=request.user, records=page.object_list),
-        "relationship_sorts": _table_links(request, "r", ["source", "type", "target", "start", "confidence"], sort),
+        "relationship_sorts": sorts,
         "relationship_filters": {"type": request.GET.get("rtype", ""), "q": request.GET.get("rq", "")},
     }
 
@@ -284,31 +298,45 @@ class _RecordForms[R: (Actor, Relationship)]:
     """
 
     model: type[R]
+    form_class: type[ActorForm] | type[RelationshipForm]
     template: str
-    missing: str | Promise  # the answer when the record is gone
     create_url: str  # the names of the addresses the form posts to
     edit_url: str
+    missing: str | Promise  # the answer when the record is gone
+    # The titles of the form and the messages after a save, formatted with the record's `words`.
+    new_title: str | Promise
+    edit_title: str | Promise
+    created: str | Promise
+    saved: str | Promise
 
     def get(self, request: HttpRequest, pk: int) -> R:
         raise NotImplementedError
 
-    def form(self, request: HttpRequest, *, country: str, owners: QuerySet[Organisation], record: R | None) -> Any:
-        raise NotImplementedError
-
-    def write(
-        self, request: HttpRequest, form: Any, *, country: str, record: R | None, citation: SourceCitation | None
-    ) -> R:
-        """Create the record (`record` None) or change it, with its citation, in one service call."""
-        raise NotImplementedError
-
-    def message(self, record: R, *, created: bool) -> str:
-        raise NotImplementedError
-
-    def title(self, record: R | None) -> str:
+    def words(self, record: R) -> dict[str, Any]:
         raise NotImplementedError
 
     def page(self, record: R) -> str:
         """Where the record is shown: a plain form post goes there once it is saved."""
+        raise NotImplementedError
+
+    def form_options(self, request: HttpRequest, record: R | None) -> dict[str, Any]:
+        """What the kind's form needs besides the choices that every form gets."""
+        return {}
+
+    def data(self, form: Any, record: R | None) -> Any:
+        return form.to_data()
+
+    def write(
+        self,
+        user: AnyUser,
+        data: Any,
+        *,
+        country: str,
+        record: R | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> R:
+        """Create the record (`record` None) or change it, with its citation, in one service call."""
         raise NotImplementedError
 
     def create(self, request: HttpRequest, code: str) -> HttpResponse:
@@ -316,21 +344,37 @@ class _RecordForms[R: (Actor, Relationship)]:
         owners = access.editable_owners(user=request.user, country=country)
         if not owners.exists():
             raise PermissionDenied(_("You have no editing role for this country."))
-        form = self.form(request, country=country, owners=owners, record=None)
-        return self._handle(request, form, country=country, record=None)
+        return self._handle(request, self._form(request, country, owners, None), country=country, record=None)
 
     def edit(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = self.get(request, pk)
         _require_edit(request, record)
-        form = self.form(request, country=record.country, owners=_owners_for(request, record), record=record)
+        form = self._form(request, record.country, _owners_for(request, record), record)
         _lock_access_fields(request, form, record)
         return self._handle(request, form, country=record.country, record=record)
+
+    def _form(self, request: HttpRequest, country: str, owners: QuerySet[Organisation], record: R | None) -> Any:
+        return self.form_class(
+            request.POST or None,
+            request.FILES or None,
+            actors=selectors.country_actors(user=request.user, country=country),
+            sources=selectors.country_sources(user=request.user, country=country),
+            owners=owners,
+            **self.form_options(request, record),
+        )
 
     def _handle(self, request: HttpRequest, form: Any, *, country: str, record: R | None) -> HttpResponse:
         context: dict[str, Any] = {}
         if request.method == "POST" and form.is_valid():
             try:
-                saved = self.write(request, form, country=country, record=record, citation=_citation_of(form))
+                saved = self.write(
+                    request.user,
+                    self.data(form, record),
+                    country=country,
+                    record=record,
+                    version=form.cleaned_data.get("version"),
+                    citation=_citation_of(form),
+                )
             except services.StaleRecord as stale:
                 context = _refused_as_stale(request, form, stale)
             except self.model.DoesNotExist:
@@ -338,148 +382,111 @@ class _RecordForms[R: (Actor, Relationship)]:
             except ValidationError as error:
                 apply_form_errors(form, error)
             else:
-                return changed(request, self.message(saved, created=record is None), redirect_to=self.page(saved))
+                message = self.created if record is None else self.saved
+                return changed(request, message % self.words(saved), redirect_to=self.page(saved))
         if record is None:
-            action = reverse(self.create_url, kwargs={"code": country})
+            title, action = self.new_title, reverse(self.create_url, kwargs={"code": country})
             cancel = reverse("country-detail", kwargs={"code": country})
         else:
-            action, cancel = reverse(self.edit_url, kwargs={"pk": record.pk}), self.page(record)
+            title, action = self.edit_title % self.words(record), reverse(self.edit_url, kwargs={"pk": record.pk})
+            cancel = self.page(record)
         return _form_response(
-            request,
-            self.template,
-            context | {"form": form, "title": self.title(record), "action": action, "cancel": cancel},
+            request, self.template, context | {"form": form, "title": title, "action": action, "cancel": cancel}
         )
 
 
 class _ActorForms(_RecordForms[Actor]):
-    model = Actor
-    template = "actors/_actor_form.html"
-    missing = gettext_lazy("No such actor.")
+    model, form_class, template = Actor, ActorForm, "actors/_actor_form.html"
     create_url, edit_url = "actor-create", "actor-edit"
+    missing = gettext_lazy("No such actor.")
+    new_title, edit_title = gettext_lazy("New actor"), gettext_lazy("Edit %(name)s")
+    created, saved = gettext_lazy("Actor “%(name)s” created."), gettext_lazy("Actor “%(name)s” saved.")
 
     def get(self, request: HttpRequest, pk: int) -> Actor:
         return _actor_or_404(request, pk)
 
-    def form(
-        self, request: HttpRequest, *, country: str, owners: QuerySet[Organisation], record: Actor | None
-    ) -> ActorForm:
-        form = ActorForm(
-            request.POST or None,
-            request.FILES or None,
-            actor=record,
-            actors=selectors.country_actors(user=request.user, country=country),
-            sources=selectors.country_sources(user=request.user, country=country),
-            owners=owners,
-        )
-        if record is not None and _hidden_parent(record) is not None:
-            # A parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
-            form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")  # type: ignore[attr-defined]
-        return form
-
-    def write(
-        self,
-        request: HttpRequest,
-        form: ActorForm,
-        *,
-        country: str,
-        record: Actor | None,
-        citation: SourceCitation | None,
-    ) -> Actor:
-        if record is None:
-            return services.actor_create(user=request.user, country=country, data=form.to_data(), citation=citation)
-        hidden_parent = _hidden_parent(record)
-        if hidden_parent is not None and form.cleaned_data.get("parent") is None:
-            form.cleaned_data["parent"] = hidden_parent
-        return services.actor_update(
-            user=request.user,
-            actor=record,
-            data=form.to_data(),
-            expected_version=form.cleaned_data.get("version"),
-            citation=citation,
-        )
-
-    def message(self, record: Actor, *, created: bool) -> str:
-        return (_("Actor “%(name)s” created.") if created else _("Actor “%(name)s” saved.")) % {"name": record.name}
-
-    def title(self, record: Actor | None) -> str:
-        return _("New actor") if record is None else _("Edit %(name)s") % {"name": record.name}
+    def words(self, record: Actor) -> dict[str, Any]:
+        return {"name": record.name}
 
     def page(self, record: Actor) -> str:
         return reverse("actor-detail", kwargs={"pk": record.pk})
 
+    def form_options(self, request: HttpRequest, record: Actor | None) -> dict[str, Any]:
+        return {"actor": record}
+
+    def _form(self, request: HttpRequest, country: str, owners: QuerySet[Organisation], record: Actor | None) -> Any:
+        form = super()._form(request, country, owners, record)
+        if record is not None and _hidden_parent(record) is not None:
+            # A parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
+            form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")
+        return form
+
+    def data(self, form: ActorForm, record: Actor | None) -> ActorData:
+        hidden_parent = _hidden_parent(record) if record is not None else None
+        if hidden_parent is not None and form.cleaned_data.get("parent") is None:
+            form.cleaned_data["parent"] = hidden_parent
+        return form.to_data()
+
+    def write(
+        self,
+        user: AnyUser,
+        data: ActorData,
+        *,
+        country: str,
+        record: Actor | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> Actor:
+        if record is None:
+            return services.actor_create(user=user, country=country, data=data, citation=citation)
+        return services.actor_update(user=user, actor=record, data=data, expected_version=version, citation=citation)
+
 
 class _RelationshipForms(_RecordForms[Relationship]):
-    model = Relationship
-    template = "actors/_relationship_form.html"
-    missing = gettext_lazy("No such relationship.")
+    model, form_class, template = Relationship, RelationshipForm, "actors/_relationship_form.html"
     create_url, edit_url = "relationship-create", "relationship-edit"
+    missing = gettext_lazy("No such relationship.")
+    new_title, edit_title = gettext_lazy("New relationship"), gettext_lazy("Edit relationship")
+    created = gettext_lazy("Relationship “%(relationship)s” created.")
+    saved = gettext_lazy("Relationship “%(relationship)s” saved.")
 
     def get(self, request: HttpRequest, pk: int) -> Relationship:
         return _relationship_or_404(request, pk)
 
-    def form(
-        self, request: HttpRequest, *, country: str, owners: QuerySet[Organisation], record: Relationship | None
-    ) -> RelationshipForm:
-        if record is None:
-            # "New relationship" from an actor's page starts from that actor.
-            initial = {end: request.GET[end] for end in ("source", "target") if request.GET.get(end)}
-        else:
-            initial = {name: getattr(record, name) for name in RELATIONSHIP_INITIAL}
-        return RelationshipForm(
-            request.POST or None,
-            request.FILES or None,
-            initial=initial,
-            actors=selectors.country_actors(user=request.user, country=country),
-            sources=selectors.country_sources(user=request.user, country=country),
-            owners=owners,
-            relationship=record,
-        )
-
-    def write(
-        self,
-        request: HttpRequest,
-        form: RelationshipForm,
-        *,
-        country: str,
-        record: Relationship | None,
-        citation: SourceCitation | None,
-    ) -> Relationship:
-        if record is None:
-            return services.relationship_create(user=request.user, data=form.to_data(), citation=citation)
-        return services.relationship_update(
-            user=request.user,
-            relationship=record,
-            data=form.to_data(),
-            expected_version=form.cleaned_data.get("version"),
-            citation=citation,
-        )
-
-    def message(self, record: Relationship, *, created: bool) -> str:
-        message = (
-            _("Relationship “%(relationship)s” created.") if created else _("Relationship “%(relationship)s” saved.")
-        )
-        return message % {"relationship": record}
-
-    def title(self, record: Relationship | None) -> str:
-        return _("New relationship") if record is None else _("Edit relationship")
+    def words(self, record: Relationship) -> dict[str, Any]:
+        return {"relationship": record}
 
     def page(self, record: Relationship) -> str:
         return reverse("actor-detail", kwargs={"pk": record.source_id})
 
+    def form_options(self, request: HttpRequest, record: Relationship | None) -> dict[str, Any]:
+        if record is None:
+            # "New relationship" from an actor's page starts from that actor.
+            initial = {end: request.GET[end] for end in ("source", "target") if request.GET.get(end)}
+        else:
+            # Who owns it and who may read it are set up by the form from the record.
+            initial = {
+                name: getattr(record, name)
+                for name in RelationshipForm.field_order
+                if name not in ("owner", "confidentiality")
+            }
+        return {"initial": initial, "relationship": record}
 
-# The fields of a relationship that its edit form starts from (owner and confidentiality: see setup_owners).
-RELATIONSHIP_INITIAL = (
-    "source",
-    "target",
-    "type",
-    "legal_basis",
-    "start",
-    "end",
-    "ongoing",
-    "strength",
-    "confidence",
-    "notes",
-)
+    def write(
+        self,
+        user: AnyUser,
+        data: RelationshipData,
+        *,
+        country: str,
+        record: Relationship | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> Relationship:
+        if record is None:
+            return services.relationship_create(user=user, data=data, citation=citation)
+        return services.relationship_update(
+            user=user, relationship=record, data=data, expected_version=version, citation=citation
+        )
 
 
 def _form_view(page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -118,13 +118,19 @@ def _governance_url(country: str, as_of: datetime.date | None, key: str = "") ->
     return url + (f"#{anchor(key)}" if key else "")
 
 
+def _deciding_country(request: HttpRequest, code: str) -> str:
+    """The country of a decision on a finding, which the user must be allowed to take."""
+    country = country_or_404(code)
+    if not _can_decide(request.user, country):
+        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    return country
+
+
 @login_required
 @require_POST
 def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
     """Acknowledge a finding with a comment, or mark it as a false positive with a reason."""
-    country = country_or_404(code)
-    if not _can_decide(request.user, country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    country = _deciding_country(request, code)
     form = DecisionForm(request.POST)
     form.is_valid()
     key = form.cleaned_data.get("key")
@@ -167,9 +173,7 @@ def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw the decision on a finding: it is open again."""
-    country = country_or_404(code)
-    if not _can_decide(request.user, country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    country = _deciding_country(request, code)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("No such finding."))
