@@ -275,6 +275,7 @@ def _citation_of(form: CitationFieldsMixin) -> SourceCitation | None:
     return SourceCitation(
         recorded=recorded,
         new=new,
+        # A document describes a new source; a recorded source's document is not changed from here.
         document=data.get("source_document") if new is not None else None,
         locator=data.get("source_locator") or "",
     )
