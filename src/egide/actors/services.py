@@ -1,5 +1,7 @@
 """Every write to the security system map. Each service validates, then writes atomically."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -104,6 +106,44 @@ def _refresh[R: (Actor, Relationship)](stale: R, current: R) -> None:
     stale._state.fields_cache = dict(current._state.fields_cache)
 
 
+def _require_change(
+    user: User | None, current: Actor | Relationship, expected_version: int | None, data: ActorData | RelationshipData
+) -> None:
+    """What a change of a record needs: the right to edit it, no save since the version the caller started from,
+    and, to change who owns it or who may read it, the owner's editors (and an editing role for a new owner)."""
+    _require_edit(user, current)
+    _check_version(current, expected_version)
+    _require_manage_for_access(user, current, data.owner, data.confidentiality)
+    if data.owner != current.owner:
+        _require_create(user, data.owner, current.country)
+
+
+def _save_new[R: (Actor, Relationship)](user: User | None, record: R, citation: SourceCitation | None) -> R:
+    """Write a checked new record, log its creation, and cite the source given with it."""
+    record.save()
+    audit_record(user=user, action="create", instance=record, before=None, after=snapshot(record))
+    source_cite(user=user, record=record, citation=citation)
+    return record
+
+
+def _save_change[R: (Actor, Relationship)](
+    user: User | None, record: R, current: R, apply: Callable[[], None], citation: SourceCitation | None
+) -> R:
+    """Apply a checked change to the locked `current` record and write it only when it changes something, one
+    version up and logged; then bring the caller's `record` up to date and cite the source given with it."""
+    before = snapshot(current)
+    apply()
+    after = snapshot(current)
+    if after != before:
+        current.version += 1
+        current.updated_by = _author(user)
+        current.save()
+        audit_record(user=user, action="update", instance=current, before=before, after=after)
+    _refresh(record, current)
+    source_cite(user=user, record=record, citation=citation)
+    return record
+
+
 def _ancestry(actor: Actor | None) -> tuple[str, ...]:
     references: list[str] = []
     seen: set[int] = set()
@@ -184,10 +224,7 @@ def actor_create(*, user: User | None, country: str, data: ActorData, citation: 
     _check_actor(country=country, data=data, actor=None)
     actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
     _apply_actor(actor, data)
-    actor.save()
-    audit_record(user=user, action="create", instance=actor, before=None, after=snapshot(actor))
-    source_cite(user=user, record=actor, citation=citation)
-    return actor
+    return _save_new(user, actor, citation)
 
 
 @transaction.atomic
@@ -207,25 +244,11 @@ def actor_update(
     between two versions; saving unchanged data changes nothing.
     """
     current = actor_lock(actor=actor)
-    _require_edit(user, current)
-    _check_version(current, expected_version)
-    _require_manage_for_access(user, current, data.owner, data.confidentiality)
-    if data.owner != current.owner:
-        _require_create(user, data.owner, current.country)
+    _require_change(user, current, expected_version, data)
     if not data.reference:
         data.reference = current.reference
     _check_actor(country=current.country, data=data, actor=current)
-    before = snapshot(current)
-    _apply_actor(current, data)
-    after = snapshot(current)
-    if after != before:
-        current.version += 1
-        current.updated_by = _author(user)
-        current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
-    _refresh(actor, current)
-    source_cite(user=user, record=actor, citation=citation)
-    return actor
+    return _save_change(user, actor, current, lambda: _apply_actor(current, data), citation)
 
 
 @transaction.atomic
@@ -292,10 +315,7 @@ def relationship_create(
     _check_relationship(data=data)
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
-    relationship.save()
-    audit_record(user=user, action="create", instance=relationship, before=None, after=snapshot(relationship))
-    source_cite(user=user, record=relationship, citation=citation)
-    return relationship
+    return _save_new(user, relationship, citation)
 
 
 @transaction.atomic
@@ -310,25 +330,11 @@ def relationship_update(
     """Change a relationship, read again under a lock, and cite `citation`'s source for it; `expected_version` as
     for `actor_update`."""
     current = relationship_lock(relationship=relationship)
-    _require_edit(user, current)
-    _check_version(current, expected_version)
-    _require_manage_for_access(user, current, data.owner, data.confidentiality)
-    if data.owner != current.owner:
-        _require_create(user, data.owner, current.country)
+    _require_change(user, current, expected_version, data)
     if data.source.country != current.country:
         raise ValidationError({"source": [_("A relationship stays in its country; create a new one elsewhere.")]})
     _check_relationship(data=data)
-    before = snapshot(current)
-    _apply_relationship(current, data)
-    after = snapshot(current)
-    if after != before:
-        current.version += 1
-        current.updated_by = _author(user)
-        current.save()
-        audit_record(user=user, action="update", instance=current, before=before, after=after)
-    _refresh(relationship, current)
-    source_cite(user=user, record=relationship, citation=citation)
-    return relationship
+    return _save_change(user, relationship, current, lambda: _apply_relationship(current, data), citation)
 
 
 @transaction.atomic
