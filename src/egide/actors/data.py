@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING
 from egide.core.fuzzy_dates import FuzzyDate
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from egide.accounts.models import Organisation
-    from egide.actors.models import Actor
+    from egide.actors.models import Actor, Source
 
 
 @dataclass(slots=True)
@@ -55,3 +57,14 @@ class CitationData:
     url: str = ""
     locator: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCitation:
+    """A source cited along with the creation or change of a record: one already recorded, or a new one described
+    (with its uploaded document, if any); and the page or passage relied on."""
+
+    recorded: "Source | None" = None
+    new: CitationData | None = None
+    document: "UploadedFile | None" = None
+    locator: str = ""

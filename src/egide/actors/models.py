@@ -1,6 +1,5 @@
 """The security system map: actors, the relationships between them, and the sources that back both."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,23 +8,10 @@ from egide.accounts.models import ConfidentialRecord, Organisation
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, PRECISIONS, format_fuzzy
 from egide.core.labels import active_language
+from egide.core.models import TimestampedModel
 from egide.core.reference import country_name
 
 PRECISION_CHOICES = [(precision, precision) for precision in PRECISIONS]
-
-
-class TimestampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
 
 
 class Source(TimestampedModel):

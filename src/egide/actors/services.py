@@ -1,5 +1,7 @@
 """Every write to the security system map. Each service validates, then writes atomically."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors import fields
-from egide.actors.data import ActorData, CitationData, RelationshipData
+from egide.actors.data import ActorData, CitationData, RelationshipData, SourceCitation
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
@@ -106,6 +108,44 @@ def _refresh[R: (Actor, Relationship)](stale: R, current: R) -> None:
     stale._state.fields_cache = dict(current._state.fields_cache)
 
 
+def _require_change(
+    user: User | None, current: Actor | Relationship, expected_version: int | None, data: ActorData | RelationshipData
+) -> None:
+    """What a change of a record needs: the right to edit it, no save since the version the caller started from,
+    and, to change who owns it or who may read it, the owner's editors (and an editing role for a new owner)."""
+    _require_edit(user, current)
+    _check_version(current, expected_version)
+    _require_manage_for_access(user, current, data.owner, data.confidentiality)
+    if data.owner != current.owner:
+        _require_create(user, data.owner, current.country)
+
+
+def _save_new[R: (Actor, Relationship)](user: User | None, record: R, citation: SourceCitation | None) -> R:
+    """Write a checked new record, log its creation, and cite the source given with it."""
+    record.save()
+    audit_record(user=user, action=Action.CREATE, instance=record, before=None, after=snapshot(record))
+    source_cite(user=user, record=record, citation=citation)
+    return record
+
+
+def _save_change[R: (Actor, Relationship)](
+    user: User | None, record: R, current: R, apply: Callable[[], None], citation: SourceCitation | None
+) -> R:
+    """Apply a checked change to the locked `current` record and write it only when it changes something, one
+    version up and logged; then bring the caller's `record` up to date and cite the source given with it."""
+    before = snapshot(current)
+    apply()
+    after = snapshot(current)
+    if after != before:
+        current.version += 1
+        current.updated_by = _author(user)
+        current.save()
+        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
+    _refresh(record, current)
+    source_cite(user=user, record=record, citation=citation)
+    return record
+
+
 def _ancestry(actor: Actor | None) -> tuple[str, ...]:
     references: list[str] = []
     seen: set[int] = set()
@@ -179,45 +219,39 @@ def _apply_actor(actor: Actor, data: ActorData) -> None:
 
 
 @transaction.atomic
-def actor_create(*, user: User, country: str, data: ActorData) -> Actor:
+def actor_create(*, user: User | None, country: str, data: ActorData, citation: SourceCitation | None = None) -> Actor:
+    """Create an actor, citing `citation`'s source for it; nothing is written when either is refused."""
     _require_create(user, data.owner, country)
     if not data.reference:
         data.reference = actor_reference_suggest(country=country, data=data)
     _check_actor(country=country, data=data, actor=None)
     actor = Actor(country=country, created_by=_author(user), updated_by=_author(user))
     _apply_actor(actor, data)
-    actor.save()
-    audit_record(user=user, action=Action.CREATE, instance=actor, before=None, after=snapshot(actor))
-    return actor
+    return _save_new(user, actor, citation)
 
 
 @transaction.atomic
-def actor_update(*, user: User, actor: Actor, data: ActorData, expected_version: int | None = None) -> Actor:
-    """Change an actor, read again under a lock. With `expected_version`, refuse (StaleRecord) when someone saved
-    it since; without, the data still applies to the current record, never to a copy read earlier.
+def actor_update(
+    *,
+    user: User | None,
+    actor: Actor,
+    data: ActorData,
+    expected_version: int | None = None,
+    citation: SourceCitation | None = None,
+) -> Actor:
+    """Change an actor, read again under a lock, and cite `citation`'s source for it; nothing is written when
+    either is refused. With `expected_version`, refuse (StaleRecord) when someone saved it since; without, the data
+    still applies to the current record, never to a copy read earlier.
 
     The version goes up by one with each change that is audited, so that the audit log tells what happened
     between two versions; saving unchanged data changes nothing.
     """
     current = actor_lock(actor=actor)
-    _require_edit(user, current)
-    _check_version(current, expected_version)
-    _require_manage_for_access(user, current, data.owner, data.confidentiality)
-    if data.owner != current.owner:
-        _require_create(user, data.owner, current.country)
+    _require_change(user, current, expected_version, data)
     if not data.reference:
         data.reference = current.reference
     _check_actor(country=current.country, data=data, actor=current)
-    before = snapshot(current)
-    _apply_actor(current, data)
-    after = snapshot(current)
-    if after != before:
-        current.version += 1
-        current.updated_by = _author(user)
-        current.save()
-        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
-    _refresh(actor, current)
-    return actor
+    return _save_change(user, actor, current, lambda: _apply_actor(current, data), citation)
 
 
 @transaction.atomic
@@ -278,40 +312,34 @@ def _apply_relationship(relationship: Relationship, data: RelationshipData) -> N
 
 
 @transaction.atomic
-def relationship_create(*, user: User, data: RelationshipData) -> Relationship:
+def relationship_create(
+    *, user: User | None, data: RelationshipData, citation: SourceCitation | None = None
+) -> Relationship:
+    """Create a relationship, citing `citation`'s source for it; nothing is written when either is refused."""
     _require_create(user, data.owner, data.source.country)
     _check_relationship(data=data)
     relationship = Relationship(created_by=_author(user), updated_by=_author(user))
     _apply_relationship(relationship, data)
-    relationship.save()
-    audit_record(user=user, action=Action.CREATE, instance=relationship, before=None, after=snapshot(relationship))
-    return relationship
+    return _save_new(user, relationship, citation)
 
 
 @transaction.atomic
 def relationship_update(
-    *, user: User, relationship: Relationship, data: RelationshipData, expected_version: int | None = None
+    *,
+    user: User | None,
+    relationship: Relationship,
+    data: RelationshipData,
+    expected_version: int | None = None,
+    citation: SourceCitation | None = None,
 ) -> Relationship:
-    """Change a relationship, read again under a lock; `expected_version` as for `actor_update`."""
+    """Change a relationship, read again under a lock, and cite `citation`'s source for it; `expected_version` as
+    for `actor_update`."""
     current = relationship_lock(relationship=relationship)
-    _require_edit(user, current)
-    _check_version(current, expected_version)
-    _require_manage_for_access(user, current, data.owner, data.confidentiality)
-    if data.owner != current.owner:
-        _require_create(user, data.owner, current.country)
+    _require_change(user, current, expected_version, data)
     if data.source.country != current.country:
         raise ValidationError({"source": [_("A relationship stays in its country; create a new one elsewhere.")]})
     _check_relationship(data=data)
-    before = snapshot(current)
-    _apply_relationship(current, data)
-    after = snapshot(current)
-    if after != before:
-        current.version += 1
-        current.updated_by = _author(user)
-        current.save()
-        audit_record(user=user, action=Action.UPDATE, instance=current, before=before, after=after)
-    _refresh(relationship, current)
-    return relationship
+    return _save_change(user, relationship, current, lambda: _apply_relationship(current, data), citation)
 
 
 @transaction.atomic
@@ -419,7 +447,30 @@ def citation_add(
 
 
 @transaction.atomic
-def citation_remove(*, user: User, citation: Citation) -> None:
+def source_cite(*, user: User | None, record: Actor | Relationship, citation: SourceCitation | None) -> Citation | None:
+    """Cite for the record the source a person chose or described with it; None when they chose none.
+
+    A new source is recorded for the record's owner, with its document: see `source_get_or_create` for an existing
+    source of the same title and link.
+    """
+    if citation is None:
+        return None
+    if citation.recorded is not None and citation.new is not None:
+        raise ValidationError(_("Choose a recorded source or describe a new one, not both."))
+    source = citation.recorded
+    if citation.new is not None:
+        source = source_get_or_create(
+            user=user, country=record.country, citation=citation.new, document=citation.document, owner=record.owner
+        )
+    if source is None:
+        return None
+    if isinstance(record, Actor):
+        return citation_add(user=user, source=source, actor=record, locator=citation.locator)
+    return citation_add(user=user, source=source, relationship=record, locator=citation.locator)
+
+
+@transaction.atomic
+def citation_remove(*, user: User | None, citation: Citation) -> None:
     record = citation.actor or citation.relationship
     assert record is not None
     _require_edit(user, record)

@@ -1,20 +1,22 @@
 """Pages of the security system map. Thin: forms collect, services write, selectors read."""
 
-import json
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import transaction
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
@@ -22,6 +24,7 @@ from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
 from egide.actors.conflicts import changes_since
+from egide.actors.data import ActorData, RelationshipData, SourceCitation
 from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -30,56 +33,11 @@ from egide.actors.tabular import TableError
 from egide.audit.history import record_history_for
 from egide.core import taxonomy
 from egide.core.reference import countries
+from egide.core.users import AnyUser
+from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
 from egide.imports.services import import_job_create
 
 PAGE_SIZE = 50
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _country_or_404(code: str) -> str:
-    code = code.upper()
-    if code not in countries():
-        raise Http404(_("No such country."))
-    return code
-
-
-def _changed(request: HttpRequest, message: str, *, redirect_to: str) -> HttpResponse:
-    """After a successful change: tell HTMX pages to refresh, or redirect a plain form post."""
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Trigger"] = json.dumps({"egide:changed": {"message": message}})
-        return response
-    messages.success(request, message)
-    return HttpResponseRedirect(redirect_to)
-
-
-def _apply_form_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _cite(request: HttpRequest, form: CitationFieldsMixin, country: str, **record: Any) -> None:
-    data = form.cleaned_data
-    source = data.get("cite_source")
-    citation = form.citation()
-    if citation is not None:
-        cited = record.get("actor") or record.get("relationship")
-        record_owner = cited.owner if cited is not None else None
-        source = services.source_get_or_create(
-            user=request.user,
-            country=country,
-            citation=citation,
-            document=data.get("source_document"),
-            owner=record_owner,
-        )
-    if source is not None:
-        services.citation_add(user=request.user, source=source, locator=data.get("source_locator") or "", **record)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -126,41 +84,53 @@ def _table_links(request: HttpRequest, prefix: str, sorts: list[str], current: s
     return links
 
 
+def _table(
+    request: HttpRequest,
+    rows: Callable[..., QuerySet[Any]],
+    *,
+    prefix: str,
+    default: str,
+    columns: list[str],
+    filters: dict[str, str],
+) -> tuple[Page[Any], dict[str, dict[str, str]]]:
+    """A page of one of a country's sortable tables, and the links that sort it by each column. `filters` names,
+    for each argument of the selector `rows`, the parameter of the address that holds it; the table's parameters
+    start with `prefix`, so that two tables on one page keep apart."""
+    sort = request.GET.get(f"{prefix}sort", default)
+    found = rows(user=request.user, sort=sort, **{name: _query_text(request, key) for name, key in filters.items()})
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get(f"{prefix}page"))
+    return page, _table_links(request, prefix, columns, sort)
+
+
 def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
-    sort = request.GET.get("sort", "name")
-    actors = selectors.country_actors(
-        user=request.user,
-        country=country,
-        family=_query_text(request, "family"),
-        kind=_query_text(request, "kind"),
-        search=_query_text(request, "q"),
-        sort=sort,
+    page, sorts = _table(
+        request,
+        partial(selectors.country_actors, country=country),
+        prefix="",
+        default="name",
+        columns=["name", "kind", "family", "reference", "confidence"],
+        filters={"family": "family", "kind": "kind", "search": "q"},
     )
-    page = Paginator(actors, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
         "actors_page": page,
-        "actor_sorts": _table_links(request, "", ["name", "kind", "family", "reference", "confidence"], sort),
-        "actor_filters": {
-            "family": request.GET.get("family", ""),
-            "q": request.GET.get("q", ""),
-        },
+        "actor_sorts": sorts,
+        "actor_filters": {"family": request.GET.get("family", ""), "q": request.GET.get("q", "")},
     }
 
 
 def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
-    sort = request.GET.get("rsort", "source")
-    relationships = selectors.country_relationships(
-        user=request.user,
-        country=country,
-        type=_query_text(request, "rtype"),
-        search=_query_text(request, "rq"),
-        sort=sort,
+    page, sorts = _table(
+        request,
+        partial(selectors.country_relationships, country=country),
+        prefix="r",
+        default="source",
+        columns=["source", "type", "target", "start", "confidence"],
+        filters={"type": "rtype", "search": "rq"},
     )
-    page = Paginator(relationships, PAGE_SIZE).get_page(request.GET.get("rpage"))
     return {
         "relationships_page": page,
         "editable_relationships": access.editable_ids(user=request.user, records=page.object_list),
-        "relationship_sorts": _table_links(request, "r", ["source", "type", "target", "start", "confidence"], sort),
+        "relationship_sorts": sorts,
         "relationship_filters": {"type": request.GET.get("rtype", ""), "q": request.GET.get("rq", "")},
     }
 
@@ -177,7 +147,7 @@ def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
 
 
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     context = _country_context(request, country)
     context.update(_actors_table(request, country))
     context.update(_relationships_table(request, country))
@@ -193,7 +163,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def country_counts(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     context = _country_context(request, country) | {
         "counts": selectors.country_counts(user=request.user, country=country)
     }
@@ -201,13 +171,13 @@ def country_counts(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def country_actors_table(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     context = _country_context(request, country) | _actors_table(request, country)
     return render(request, "actors/_actors_table.html", context)
 
 
 def country_relationships_table(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     context = _country_context(request, country) | _relationships_table(request, country)
     return render(request, "actors/_relationships_table.html", context)
 
@@ -270,14 +240,10 @@ def _lock_access_fields(request: HttpRequest, form: Any, record: Actor | Relatio
             form.fields[name].disabled = True
 
 
-def _keep_hidden_parent(form: Any, actor: Actor) -> Actor | None:
-    """An actor's parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
-
-    Returns that hidden parent, if any (None when the actor has no parent or the editor sees it).
-    """
+def _hidden_parent(actor: Actor) -> Actor | None:
+    """The actor's parent when the editor may not see it (None when it has none, or the editor sees it)."""
     if actor.parent_id is None or getattr(actor, "parent_visible", False):
         return None
-    form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")
     return actor.parent
 
 
@@ -287,7 +253,7 @@ def _form_response(request: HttpRequest, template: str, context: dict[str, Any])
     context["main_fields"] = [field for field in form if field.name not in citation_names]
     context["citation_fields"] = [field for field in form if field.name in citation_names]
     # A plain (non-HTMX) visit gets a whole page around the same form.
-    if not _is_htmx(request):
+    if not is_htmx(request):
         context["partial"] = template
         return render(request, "actors/form_page.html", context)
     return render(request, template, context)
@@ -300,118 +266,238 @@ def _refused_as_stale(request: HttpRequest, form: Any, stale: services.StaleReco
     return {"conflict": changes_since(user=request.user, record=stale.record, version=stale.expected)}
 
 
-def _posted_version(request: HttpRequest) -> int | None:
-    """The version a deletion was asked from; none (or garbage) deletes whatever the version, as before."""
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
+def _citation_of(form: CitationFieldsMixin) -> SourceCitation | None:
+    """The source the person chose or described in the form's citation fields, if any."""
+    data = form.cleaned_data
+    new, recorded = form.citation(), data.get("cite_source")
+    if new is None and recorded is None:
         return None
-    return version if version > 0 else None
+    return SourceCitation(
+        recorded=recorded,
+        new=new,
+        # A document describes a new source; a recorded source's document is not changed from here.
+        document=data.get("source_document") if new is not None else None,
+        locator=data.get("source_locator") or "",
+    )
 
 
 def _refused_deletion(request: HttpRequest, name: str, *, redirect_to: str) -> HttpResponse:
-    messages.error(
+    return refused(
         request,
         _("“%(name)s” was changed after you opened it, so it was not deleted: look at the change, then try again.")
         % {"name": name},
+        redirect_to=redirect_to,
     )
-    if _is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return HttpResponseRedirect(redirect_to)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def actor_create(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
-    owners = access.editable_owners(user=request.user, country=country)
-    if not owners.exists():
-        raise PermissionDenied(_("You have no editing role for this country."))
-    form = ActorForm(
-        request.POST or None,
-        request.FILES or None,
-        actors=selectors.country_actors(user=request.user, country=country),
-        sources=selectors.country_sources(user=request.user, country=country),
-        owners=owners,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                actor = services.actor_create(user=request.user, country=country, data=form.to_data())
-                _cite(request, form, country, actor=actor)
-        except ValidationError as error:
-            _apply_form_errors(form, error)
+class _RecordForms[R: (Actor, Relationship)]:
+    """The pages that create and edit one kind of record together with a citation: a dialog on HTMX pages, a page
+    of its own otherwise. The record and its citation are one service call; a save made from an older version is
+    refused with what changed since; who owns the record and who may read it are locked for editors by a share.
+
+    A subclass tells what differs between kinds: the form, the service calls, the words and the addresses.
+    """
+
+    model: type[R]
+    form_class: type[ActorForm] | type[RelationshipForm]
+    template: str
+    create_url: str  # the names of the addresses the form posts to
+    edit_url: str
+    missing: str | Promise  # the answer when the record is gone
+    # The titles of the form and the messages after a save, formatted with the record's `words`.
+    new_title: str | Promise
+    edit_title: str | Promise
+    created: str | Promise
+    saved: str | Promise
+
+    def get(self, request: HttpRequest, pk: int) -> R:
+        raise NotImplementedError
+
+    def words(self, record: R) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def page(self, record: R) -> str:
+        """Where the record is shown: a plain form post goes there once it is saved."""
+        raise NotImplementedError
+
+    def form_options(self, request: HttpRequest, record: R | None) -> dict[str, Any]:
+        """What the kind's form needs besides the choices that every form gets."""
+        return {}
+
+    def data(self, form: Any, record: R | None) -> Any:
+        return form.to_data()
+
+    def write(
+        self,
+        user: AnyUser,
+        data: Any,
+        *,
+        country: str,
+        record: R | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> R:
+        """Create the record (`record` None) or change it, with its citation, in one service call."""
+        raise NotImplementedError
+
+    def create(self, request: HttpRequest, code: str) -> HttpResponse:
+        country = country_or_404(code)
+        owners = access.editable_owners(user=request.user, country=country)
+        if not owners.exists():
+            raise PermissionDenied(_("You have no editing role for this country."))
+        return self._handle(request, self._form(request, country, owners, None), country=country, record=None)
+
+    def edit(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = self.get(request, pk)
+        _require_edit(request, record)
+        form = self._form(request, record.country, _owners_for(request, record), record)
+        _lock_access_fields(request, form, record)
+        return self._handle(request, form, country=record.country, record=record)
+
+    def _form(self, request: HttpRequest, country: str, owners: QuerySet[Organisation], record: R | None) -> Any:
+        return self.form_class(
+            request.POST or None,
+            request.FILES or None,
+            actors=selectors.country_actors(user=request.user, country=country),
+            sources=selectors.country_sources(user=request.user, country=country),
+            owners=owners,
+            **self.form_options(request, record),
+        )
+
+    def _handle(self, request: HttpRequest, form: Any, *, country: str, record: R | None) -> HttpResponse:
+        context: dict[str, Any] = {}
+        if request.method == "POST" and form.is_valid():
+            try:
+                saved = self.write(
+                    request.user,
+                    self.data(form, record),
+                    country=country,
+                    record=record,
+                    version=form.cleaned_data.get("version"),
+                    citation=_citation_of(form),
+                )
+            except services.StaleRecord as stale:
+                context = _refused_as_stale(request, form, stale)
+            except self.model.DoesNotExist:
+                raise Http404(self.missing) from None  # deleted by someone else since the form was opened
+            except ValidationError as error:
+                apply_form_errors(form, error)
+            else:
+                message = self.created if record is None else self.saved
+                return changed(request, message % self.words(saved), redirect_to=self.page(saved))
+        if record is None:
+            title, action = self.new_title, reverse(self.create_url, kwargs={"code": country})
+            cancel = reverse("country-detail", kwargs={"code": country})
         else:
-            return _changed(
-                request,
-                _("Actor “%(name)s” created.") % {"name": actor.name},
-                redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}),
-            )
-    return _form_response(
-        request,
-        "actors/_actor_form.html",
-        {
-            "form": form,
-            "title": _("New actor"),
-            "action": reverse("actor-create", kwargs={"code": country}),
-            "cancel": reverse("country-detail", kwargs={"code": country}),
-        },
-    )
+            title, action = self.edit_title % self.words(record), reverse(self.edit_url, kwargs={"pk": record.pk})
+            cancel = self.page(record)
+        return _form_response(
+            request, self.template, context | {"form": form, "title": title, "action": action, "cancel": cancel}
+        )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def actor_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _actor_or_404(request, pk)
-    _require_edit(request, actor)
-    form = ActorForm(
-        request.POST or None,
-        request.FILES or None,
-        actor=actor,
-        actors=selectors.country_actors(user=request.user, country=actor.country),
-        sources=selectors.country_sources(user=request.user, country=actor.country),
-        owners=_owners_for(request, actor),
-    )
-    context: dict[str, Any] = {}
-    _lock_access_fields(request, form, actor)
-    hidden_parent = _keep_hidden_parent(form, actor)
-    if request.method == "POST" and form.is_valid():
+class _ActorForms(_RecordForms[Actor]):
+    model, form_class, template = Actor, ActorForm, "actors/_actor_form.html"
+    create_url, edit_url = "actor-create", "actor-edit"
+    missing = gettext_lazy("No such actor.")
+    new_title, edit_title = gettext_lazy("New actor"), gettext_lazy("Edit %(name)s")
+    created, saved = gettext_lazy("Actor “%(name)s” created."), gettext_lazy("Actor “%(name)s” saved.")
+
+    def get(self, request: HttpRequest, pk: int) -> Actor:
+        return _actor_or_404(request, pk)
+
+    def words(self, record: Actor) -> dict[str, Any]:
+        return {"name": record.name}
+
+    def page(self, record: Actor) -> str:
+        return reverse("actor-detail", kwargs={"pk": record.pk})
+
+    def form_options(self, request: HttpRequest, record: Actor | None) -> dict[str, Any]:
+        return {"actor": record}
+
+    def _form(self, request: HttpRequest, country: str, owners: QuerySet[Organisation], record: Actor | None) -> Any:
+        form = super()._form(request, country, owners, record)
+        if record is not None and _hidden_parent(record) is not None:
+            # A parent hidden from the editor is neither offered nor cut: left empty, the field keeps it.
+            form.fields["parent"].empty_label = _("a body you cannot see (unchanged)")
+        return form
+
+    def data(self, form: ActorForm, record: Actor | None) -> ActorData:
+        hidden_parent = _hidden_parent(record) if record is not None else None
         if hidden_parent is not None and form.cleaned_data.get("parent") is None:
             form.cleaned_data["parent"] = hidden_parent
-        try:
-            with transaction.atomic():
-                services.actor_update(
-                    user=request.user,
-                    actor=actor,
-                    data=form.to_data(),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-                _cite(request, form, actor.country, actor=actor)
-        except services.StaleRecord as stale:
-            context = _refused_as_stale(request, form, stale)
-        except Actor.DoesNotExist:
-            raise Http404(_("No such actor.")) from None
-        except ValidationError as error:
-            _apply_form_errors(form, error)
+        return form.to_data()
+
+    def write(
+        self,
+        user: AnyUser,
+        data: ActorData,
+        *,
+        country: str,
+        record: Actor | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> Actor:
+        if record is None:
+            return services.actor_create(user=user, country=country, data=data, citation=citation)
+        return services.actor_update(user=user, actor=record, data=data, expected_version=version, citation=citation)
+
+
+class _RelationshipForms(_RecordForms[Relationship]):
+    model, form_class, template = Relationship, RelationshipForm, "actors/_relationship_form.html"
+    create_url, edit_url = "relationship-create", "relationship-edit"
+    missing = gettext_lazy("No such relationship.")
+    new_title, edit_title = gettext_lazy("New relationship"), gettext_lazy("Edit relationship")
+    created = gettext_lazy("Relationship “%(relationship)s” created.")
+    saved = gettext_lazy("Relationship “%(relationship)s” saved.")
+
+    def get(self, request: HttpRequest, pk: int) -> Relationship:
+        return _relationship_or_404(request, pk)
+
+    def words(self, record: Relationship) -> dict[str, Any]:
+        return {"relationship": record}
+
+    def page(self, record: Relationship) -> str:
+        return reverse("actor-detail", kwargs={"pk": record.source_id})
+
+    def form_options(self, request: HttpRequest, record: Relationship | None) -> dict[str, Any]:
+        if record is None:
+            # "New relationship" from an actor's page starts from that actor.
+            initial = {end: request.GET[end] for end in ("source", "target") if request.GET.get(end)}
         else:
-            return _changed(
-                request,
-                _("Actor “%(name)s” saved.") % {"name": actor.name},
-                redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}),
-            )
-    return _form_response(
-        request,
-        "actors/_actor_form.html",
-        context
-        | {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": actor.name},
-            "action": reverse("actor-edit", kwargs={"pk": actor.pk}),
-            "cancel": reverse("actor-detail", kwargs={"pk": actor.pk}),
-        },
-    )
+            # Who owns it and who may read it are set up by the form from the record.
+            initial = {
+                name: getattr(record, name)
+                for name in RelationshipForm.field_order
+                if name not in ("owner", "confidentiality")
+            }
+        return {"initial": initial, "relationship": record}
+
+    def write(
+        self,
+        user: AnyUser,
+        data: RelationshipData,
+        *,
+        country: str,
+        record: Relationship | None,
+        version: int | None,
+        citation: SourceCitation | None,
+    ) -> Relationship:
+        if record is None:
+            return services.relationship_create(user=user, data=data, citation=citation)
+        return services.relationship_update(
+            user=user, relationship=record, data=data, expected_version=version, citation=citation
+        )
+
+
+def _form_view(page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return login_required(require_http_methods(["GET", "POST"])(page))
+
+
+actor_create = _form_view(_ActorForms().create)
+actor_edit = _form_view(_ActorForms().edit)
+relationship_create = _form_view(_RelationshipForms().create)
+relationship_edit = _form_view(_RelationshipForms().edit)
 
 
 @login_required
@@ -420,127 +506,17 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor_or_404(request, pk)
     name, country = actor.name, actor.country
     try:
-        services.actor_delete(user=request.user, actor=actor, expected_version=_posted_version(request))
+        services.actor_delete(user=request.user, actor=actor, expected_version=posted_version(request))
     except services.StaleRecord:
         return _refused_deletion(request, name, redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}))
     except Actor.DoesNotExist:
         raise Http404(_("No such actor.")) from None
-    message = _("Actor “%(name)s” deleted, with its relationships.") % {"name": name}
-    destination = reverse("country-detail", kwargs={"code": country})
-    if _is_htmx(request) and request.POST.get("next") == "country":
-        messages.success(request, message)
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = destination
-        return response
-    return _changed(request, message, redirect_to=destination)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def relationship_create(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
-    actors = selectors.country_actors(user=request.user, country=country)
-    initial = {}
-    if request.GET.get("source"):
-        initial["source"] = request.GET["source"]
-    if request.GET.get("target"):
-        initial["target"] = request.GET["target"]
-    owners = access.editable_owners(user=request.user, country=country)
-    if not owners.exists():
-        raise PermissionDenied(_("You have no editing role for this country."))
-    form = RelationshipForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=initial,
-        actors=actors,
-        sources=selectors.country_sources(user=request.user, country=country),
-        owners=owners,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                relationship = services.relationship_create(user=request.user, data=form.to_data())
-                _cite(request, form, country, relationship=relationship)
-        except ValidationError as error:
-            _apply_form_errors(form, error)
-        else:
-            return _changed(
-                request,
-                _("Relationship “%(relationship)s” created.") % {"relationship": relationship},
-                redirect_to=reverse("actor-detail", kwargs={"pk": relationship.source_id}),
-            )
-    return _form_response(
+    return changed(
         request,
-        "actors/_relationship_form.html",
-        {
-            "form": form,
-            "title": _("New relationship"),
-            "action": reverse("relationship-create", kwargs={"code": country}),
-            "cancel": reverse("country-detail", kwargs={"code": country}),
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def relationship_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    relationship = _relationship_or_404(request, pk)
-    _require_edit(request, relationship)
-    initial = {
-        "source": relationship.source,
-        "target": relationship.target,
-        "type": relationship.type,
-        "legal_basis": relationship.legal_basis,
-        "start": relationship.start,
-        "end": relationship.end,
-        "ongoing": relationship.ongoing,
-        "strength": relationship.strength,
-        "confidence": relationship.confidence,
-        "notes": relationship.notes,
-    }
-    form = RelationshipForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=initial,
-        actors=selectors.country_actors(user=request.user, country=relationship.country),
-        sources=selectors.country_sources(user=request.user, country=relationship.country),
-        owners=_owners_for(request, relationship),
-        relationship=relationship,
-    )
-    context: dict[str, Any] = {}
-    _lock_access_fields(request, form, relationship)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                services.relationship_update(
-                    user=request.user,
-                    relationship=relationship,
-                    data=form.to_data(),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-                _cite(request, form, relationship.country, relationship=relationship)
-        except services.StaleRecord as stale:
-            context = _refused_as_stale(request, form, stale)
-        except Relationship.DoesNotExist:
-            raise Http404(_("No such relationship.")) from None
-        except ValidationError as error:
-            _apply_form_errors(form, error)
-        else:
-            return _changed(
-                request,
-                _("Relationship “%(relationship)s” saved.") % {"relationship": relationship},
-                redirect_to=reverse("actor-detail", kwargs={"pk": relationship.source_id}),
-            )
-    return _form_response(
-        request,
-        "actors/_relationship_form.html",
-        context
-        | {
-            "form": form,
-            "title": _("Edit relationship"),
-            "action": reverse("relationship-edit", kwargs={"pk": relationship.pk}),
-            "cancel": reverse("actor-detail", kwargs={"pk": relationship.source_id}),
-        },
+        _("Actor “%(name)s” deleted, with its relationships.") % {"name": name},
+        redirect_to=reverse("country-detail", kwargs={"code": country}),
+        # Deleted from its own page, which is gone: the country's page is shown instead.
+        leave=request.POST.get("next") == "country",
     )
 
 
@@ -551,13 +527,13 @@ def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
     label, source_id = str(relationship), relationship.source_id
     try:
         services.relationship_delete(
-            user=request.user, relationship=relationship, expected_version=_posted_version(request)
+            user=request.user, relationship=relationship, expected_version=posted_version(request)
         )
     except services.StaleRecord:
         return _refused_deletion(request, label, redirect_to=reverse("actor-detail", kwargs={"pk": source_id}))
     except Relationship.DoesNotExist:
         raise Http404(_("No such relationship.")) from None
-    return _changed(
+    return changed(
         request,
         _("Relationship “%(relationship)s” deleted.") % {"relationship": label},
         redirect_to=reverse("actor-detail", kwargs={"pk": source_id}),
@@ -573,7 +549,7 @@ def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such citation.")) from None
     actor_id = citation.actor_id or (citation.relationship.source_id if citation.relationship else None)
     services.citation_remove(user=request.user, citation=citation)
-    return _changed(
+    return changed(
         request,
         _("Citation of “%(source)s” removed.") % {"source": citation.source.title},
         redirect_to=reverse("actor-detail", kwargs={"pk": actor_id}),
@@ -588,7 +564,7 @@ def problem_counts(shown: int, total: int) -> tuple[str, str]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_import(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     owners = access.editable_owners(user=request.user, country=country)
     if not owners.exists():
         raise PermissionDenied(_("You have no editing role for this country."))
@@ -637,7 +613,7 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def country_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     if fmt not in exporter.FORMATS:
         raise Http404(_("Unknown export format."))
     content = exporter.export_map(user=request.user, country=country, fmt=fmt)

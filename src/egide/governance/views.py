@@ -1,21 +1,14 @@
 """Pages of the governance analysis: a country's findings, the comparison of two dates, the rules and their
-parameters. Thin: forms collect, the selectors read (the engine runs once per request), the services write.
+parameters. Thin: forms collect, the selectors read (the engine runs once per request), the services write, and
+egide.governance.presentation turns findings and rules into what the templates show."""
 
-Names of actors and the sources of the facts come from the country's graph, never from further queries."""
-
-import dataclasses
 import datetime
-import hashlib
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,248 +18,29 @@ from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import may_decide_on_findings
 from egide.core import taxonomy
-from egide.core.labels import Term, active_language
 from egide.core.reference import countries
-from egide.governance import selectors, services
-from egide.governance.engine import SEVERITY_ORDER, describe, parameters_for, rule_of
-from egide.governance.findings import Evidence, Finding
+from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
+from egide.governance import presentation, selectors, services
+from egide.governance.engine import parameters_for, rule_of
+from egide.governance.findings import Finding
 from egide.governance.forms import (
-    OPEN,
-    SEVERITIES,
     ComparisonForm,
     DecisionForm,
     FindingFilterForm,
     ReopenForm,
     RuleSettingForm,
-    parameter_choices,
-    parameter_kind,
-    parameter_label,
     rule_title,
     years_before,
 )
-from egide.governance.graph import Graph
-from egide.governance.models import DecisionStatus, FindingDecision
-from egide.governance.rules import RULE_BY_CODE, RULES, Rule
+from egide.governance.models import DecisionStatus
+from egide.governance.presentation import anchor
+from egide.governance.rules import RULE_BY_CODE
 
 PAGE_SIZE = 50
 COMPARISON_LIMIT = 100  # findings listed per group on the comparison page (all are counted)
-PRINCIPLE_ORDER = {term.code: index for index, term in enumerate(taxonomy.PRINCIPLES)}
-AREA_ORDER = {term.code: index for index, term in enumerate(taxonomy.AREAS_OF_ACTION)}
-SEVERITY_LABELS = dict(SEVERITIES)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def _country_or_404(code: str) -> str:
-    code = code.upper()
-    if code not in countries():
-        raise Http404(_("No such country."))
-    return code
-
-
-def _changed(request: HttpRequest, message: str, *, redirect_to: str) -> HttpResponse:
-    """After a successful change: tell HTMX pages to refresh, or redirect a plain form post."""
-    if request.headers.get("HX-Request") == "true":
-        response = HttpResponse(status=204)
-        response["HX-Trigger"] = json.dumps({"egide:changed": {"message": message}})
-        return response
-    messages.success(request, message)
-    return HttpResponseRedirect(redirect_to)
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def anchor(key: str) -> str:
-    """A stable HTML id for a finding (its key may hold any character)."""
-    return "finding-" + hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
-
-
-def _term(terms: Mapping[str, Term], code: str) -> Term:
-    return terms.get(code) or Term(code, code, code)
-
-
-def _severity_label(code: str) -> str:
-    return str(SEVERITY_LABELS.get(code, code))
-
-
-# --- findings as shown ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRow:
-    text: str
-    sources: list[str]
-    rests_on_records: bool = True  # False for an absence that names no actor ("no ombudsman on the map")
-
-
-@dataclass(frozen=True, slots=True)
-class FindingRow:
-    finding: Finding
-    anchor: str
-    title: str
-    explanation: str
-    principle: Term
-    area: Term
-    severity: str
-    severity_label: str
-    confidence_label: str
-    actors: list[Actor]
-    evidence: list[EvidenceRow]
-    sources: list[str]  # when every piece of evidence rests on the same sources, they are listed once, here
-    decision: FindingDecision | None
-    node_ids: str
-    edge_ids: str
-
-    @property
-    def key(self) -> str:
-        return self.finding.key
-
-    @property
-    def status(self) -> str:
-        return self.decision.status if self.decision else OPEN
-
-
-class Presenter:
-    """Turns the engine's findings into what the templates show, in the active language."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-        self.french = active_language() == "fr"
-        self.type_labels = {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
-        self.kind_labels = {term.code: term.label for term in taxonomy.KINDS}
-        self.confidence_labels = {term.code: term.label for term in taxonomy.CONFIDENCE_LEVELS}
-
-    def _evidence(self, item: Evidence) -> EvidenceRow:
-        if item.detail in self.kind_labels:
-            # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
-            item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
-        text = describe(item, self.graph, language="fr" if self.french else "en", type_labels=self.type_labels)
-        sources: set[str] = set()
-        for node in item.node_ids:
-            if node in self.graph.nodes:
-                sources.update(self.graph.nodes[node].sources)
-        for edge in item.edge_ids:
-            if edge in self.graph.edge_by_id:
-                sources.update(self.graph.edge_by_id[edge].sources)
-        return EvidenceRow(text=text, sources=sorted(sources), rests_on_records=bool(item.node_ids or item.edge_ids))
-
-    def _actors(self, finding: Finding) -> list[Actor]:
-        """The actors concerned first, then the others the evidence names, by name."""
-        nodes = self.graph.nodes
-        first = [node for node in dict.fromkeys(finding.subjects) if node in nodes]
-        others = sorted((node for node in finding.node_ids - set(first) if node in nodes), key=lambda n: nodes[n].name)
-        return [Actor(id=node, name=nodes[node].name) for node in [*first, *others]]
-
-    def row(self, finding: Finding, decisions: Mapping[str, FindingDecision]) -> FindingRow:
-        rule = rule_of(finding)
-        evidence = [self._evidence(item) for item in finding.evidence]
-        shared: list[str] = []
-        if len(evidence) > 1 and all(item.sources == evidence[0].sources for item in evidence):
-            shared = evidence[0].sources
-            evidence = [dataclasses.replace(item, sources=[]) for item in evidence]
-        return FindingRow(
-            finding=finding,
-            anchor=anchor(finding.key),
-            title=rule_title(rule),
-            explanation=rule.explanation_fr if self.french else rule.explanation_en,
-            principle=_term(taxonomy.PRINCIPLE_BY_CODE, finding.principle),
-            area=_term(taxonomy.AREA_BY_CODE, finding.area),
-            severity=finding.severity,
-            severity_label=_severity_label(finding.severity),
-            confidence_label=self.confidence_labels.get(finding.confidence, finding.confidence),
-            actors=self._actors(finding),
-            evidence=evidence,
-            sources=shared,
-            decision=decisions.get(finding.key),
-            node_ids=" ".join(str(node) for node in sorted(finding.node_ids)),
-            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids)),
-        )
-
-    def rows(self, findings: Iterable[Finding], decisions: Mapping[str, FindingDecision]) -> list[FindingRow]:
-        return [self.row(finding, decisions) for finding in findings]
-
-
-def _grouping_order(finding: Finding) -> tuple[int, int, int, str, str]:
-    return (
-        PRINCIPLE_ORDER.get(finding.principle, len(PRINCIPLE_ORDER)),
-        AREA_ORDER.get(finding.area, len(AREA_ORDER)),
-        SEVERITY_ORDER.get(finding.severity, len(SEVERITY_ORDER)),
-        finding.rule,
-        finding.key,
-    )
-
-
-def _filtered(
-    findings: list[Finding], decisions: Mapping[str, FindingDecision], form: FindingFilterForm
-) -> list[Finding]:
-    severity, principle, area = form.value("severity"), form.value("principle"), form.value("area")
-    status, rule = form.value("status"), form.value("rule")
-    chosen = []
-    for finding in findings:
-        decision = decisions.get(finding.key)
-        if severity and finding.severity != severity:
-            continue
-        if principle and finding.principle != principle:
-            continue
-        if area and finding.area != area:
-            continue
-        if rule and finding.rule != rule:
-            continue
-        if status and (decision.status if decision else OPEN) != status:
-            continue
-        chosen.append(finding)
-    return sorted(chosen, key=_grouping_order)
-
-
-def _summary(findings: list[Finding]) -> dict[str, Any]:
-    """Counts by severity for each area of action, as a table and as the chart's data."""
-    counts = {term.code: dict.fromkeys(SEVERITY_LABELS, 0) for term in taxonomy.AREAS_OF_ACTION}
-    for finding in findings:
-        if finding.area in counts and finding.severity in SEVERITY_LABELS:
-            counts[finding.area][finding.severity] += 1
-    rows = [
-        {
-            "area": term,
-            "counts": [counts[term.code][severity] for severity in SEVERITY_LABELS],
-            "total": sum(counts[term.code].values()),
-        }
-        for term in taxonomy.AREAS_OF_ACTION
-    ]
-    totals = [sum(counts[code][severity] for code in counts) for severity in SEVERITY_LABELS]
-    chart = {
-        "categories": [term.label for term in taxonomy.AREAS_OF_ACTION],
-        "series": [
-            {"code": code, "name": str(label), "data": [counts[term.code][code] for term in taxonomy.AREAS_OF_ACTION]}
-            for code, label in SEVERITIES
-        ],
-        "total": _("Total"),
-    }
-    return {
-        "rows": rows,
-        "totals": totals,
-        "total": sum(totals),
-        "severities": [{"code": code, "label": label} for code, label in SEVERITIES],
-        # In an attribute, not a json_script element: HTMX drops <script> elements from the content it swaps in
-        # (allowScriptTags is off), and the summary is swapped in when the filters change.
-        "chart_json": json.dumps(chart),
-    }
 
 
 # --- the Governance tab ---------------------------------------------------------------------------------------------
@@ -282,7 +56,7 @@ def _tab_context(request: HttpRequest, country: str, tab: str) -> dict[str, Any]
 
 
 def country_governance(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     today = datetime.date.today()
     data = request.GET.copy()
     if not data.get("as_of"):
@@ -290,9 +64,8 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     form = FindingFilterForm(data)
     as_of = form.value("as_of") or today
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of)
-    findings = _filtered(result.findings, result.decisions, form)
+    findings = presentation.filtered(result.findings, result.decisions, form)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
-    presenter = Presenter(result.graph)
     context = _tab_context(request, country, "findings") | {
         "form": form,
         "as_of": as_of,
@@ -301,11 +74,11 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
         "open_count": len(result.open()),
         "count": len(findings),
         "page": page,
-        "rows": presenter.rows(page.object_list, result.decisions),
-        "summary": _summary(findings),
+        "rows": presentation.Presenter(result.graph).rows(page.object_list, result.decisions),
+        "summary": presentation.summary(findings),
         "filtered": any(form.value(name) for name in ("severity", "principle", "area", "status", "rule")),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "governance/_findings.html", context | {"partial": True})
     else:
         context.update(
@@ -337,13 +110,19 @@ def _governance_url(country: str, as_of: datetime.date | None, key: str = "") ->
     return url + (f"#{anchor(key)}" if key else "")
 
 
+def _deciding_country(request: HttpRequest, code: str) -> str:
+    """The country of a decision on a finding, which the user must be allowed to take."""
+    country = country_or_404(code)
+    if not may_decide_on_findings(user=request.user, country=country):
+        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    return country
+
+
 @login_required
 @require_POST
 def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
     """Acknowledge a finding with a comment, or mark it as a false positive with a reason."""
-    country = _country_or_404(code)
-    if not may_decide_on_findings(user=request.user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    country = _deciding_country(request, code)
     form = DecisionForm(request.POST)
     form.is_valid()
     key = form.cleaned_data.get("key")
@@ -362,15 +141,15 @@ def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         else:
             message = (
                 _("Finding marked as a false positive: %(rule)s.")
                 if form.cleaned_data["status"] == DecisionStatus.FALSE_POSITIVE
                 else _("Finding acknowledged: %(rule)s.")
             ) % {"rule": rule_title(rule_of(finding))}
-            return _changed(request, message, redirect_to=_governance_url(country, as_of, key))
-    if request.headers.get("HX-Request") == "true":
+            return changed(request, message, redirect_to=_governance_url(country, as_of, key))
+    if is_htmx(request):
         return render(
             request,
             "governance/_decision_form.html",
@@ -386,9 +165,7 @@ def finding_decide(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw the decision on a finding: it is open again."""
-    country = _country_or_404(code)
-    if not may_decide_on_findings(user=request.user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+    country = _deciding_country(request, code)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("No such finding."))
@@ -399,14 +176,14 @@ def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("This finding has no decision to withdraw."))
     services.finding_reopen(user=request.user, decision=decision)
     message = _("Finding reopened: %(rule)s.") % {"rule": rule_title(rule_of(finding))}
-    return _changed(request, message, redirect_to=_governance_url(country, as_of, key))
+    return changed(request, message, redirect_to=_governance_url(country, as_of, key))
 
 
 # --- comparing two dates ------------------------------------------------------------------------------------------
 
 
 def country_compare(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     today = datetime.date.today()
     data = request.GET.copy()
     data.setdefault("from", years_before(today, 10).isoformat())
@@ -418,26 +195,7 @@ def country_compare(request: HttpRequest, code: str) -> HttpResponse:
         before, after, comparison = selectors.country_comparison(
             user=request.user, country=country, earlier=earlier, later=later
         )
-        presenter = Presenter(after.graph)
-        groups = []
-        for name, title, findings, decisions in (
-            ("appeared", _("Appeared"), comparison.appeared, after.decisions),
-            ("disappeared", _("Disappeared"), comparison.disappeared, before.decisions),
-            ("stayed", _("Stayed"), comparison.stayed, after.decisions),
-        ):
-            ordered = sorted(findings, key=_grouping_order)
-            groups.append(
-                {
-                    "name": name,
-                    "title": title,
-                    "count": len(ordered),
-                    "rows": presenter.rows(ordered[:COMPARISON_LIMIT], decisions),
-                    "severities": [
-                        {"label": label, "count": sum(1 for item in ordered if item.severity == code)}
-                        for code, label in SEVERITIES
-                    ],
-                }
-            )
+        groups = presentation.comparison_groups(before, after, comparison, limit=COMPARISON_LIMIT)
         context.update({"earlier": earlier, "later": later, "groups": groups})
     return render(request, "governance/compare.html", context)
 
@@ -445,73 +203,11 @@ def country_compare(request: HttpRequest, code: str) -> HttpResponse:
 # --- rules and their parameters -----------------------------------------------------------------------------------
 
 
-def _labels_for(kind: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for choice in parameter_choices(kind):
-        if isinstance(choice[1], list):
-            labels.update({code: str(label) for code, label in choice[1]})
-        else:
-            labels[choice[0]] = str(choice[1])
-    return labels
-
-
-def _rule_card(
-    rule: Rule, overrides: Mapping[str, Mapping[str, Any]], *, form: RuleSettingForm | None
-) -> dict[str, Any]:
-    values = parameters_for(rule, overrides)
-    defaults = rule.defaults()
-    parameters = []
-    for parameter in rule.parameters:
-        kind = parameter_kind(parameter)
-        value, default = values[parameter.name], defaults[parameter.name]
-        if kind == "boolean":
-            shown, default_shown = ([_("Yes") if value else _("No")], [_("Yes") if default else _("No")])
-            changed = bool(value) != bool(default)
-        else:
-            labels = _labels_for(kind)
-            shown = [labels.get(code, code) for code in value]
-            default_shown = [labels.get(code, code) for code in default]
-            changed = set(value) != set(default)
-        parameters.append(
-            {
-                "name": parameter.name,
-                "label": parameter_label(parameter),
-                "kind": kind,
-                "values": shown,
-                "defaults": default_shown,
-                "changed": changed,
-                "field": form[parameter.name] if form is not None else None,
-            }
-        )
-    french = active_language() == "fr"
-    return {
-        "rule": rule,
-        "anchor": f"rule-{rule.code}",
-        "title": rule_title(rule),
-        "explanation": rule.explanation_fr if french else rule.explanation_en,
-        "principle": _term(taxonomy.PRINCIPLE_BY_CODE, rule.principle),
-        "area": _term(taxonomy.AREA_BY_CODE, rule.area),
-        "severity": rule.severity,
-        "severity_label": _severity_label(rule.severity),
-        "parameters": parameters,
-        "changed": any(parameter["changed"] for parameter in parameters),
-        "form": form,
-    }
-
-
 def rule_list(request: HttpRequest, code: str) -> HttpResponse:
-    country = _country_or_404(code)
+    country = country_or_404(code)
     context = _tab_context(request, country, "rules")
     overrides = selectors.rule_overrides(country=country)
-    cards = []
-    for rule in RULES:
-        form = (
-            RuleSettingForm(rule=rule, values=parameters_for(rule, overrides))
-            if context["can_decide"] and rule.parameters
-            else None
-        )
-        cards.append(_rule_card(rule, overrides, form=form))
-    context["cards"] = cards
+    context["cards"] = presentation.rule_cards(overrides, can_decide=context["can_decide"])
     return render(request, "governance/rules.html", context)
 
 
@@ -519,7 +215,7 @@ def rule_list(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
     """Change a rule's parameters for the country (or restore its defaults)."""
-    country = _country_or_404(code)
+    country = country_or_404(code)
     if rule not in RULE_BY_CODE or not RULE_BY_CODE[rule].parameters:
         raise Http404(_("No such rule."))
     found = RULE_BY_CODE[rule]
@@ -539,12 +235,12 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
         try:
             services.rule_setting_set(user=request.user, country=country, rule=found.code, parameters=parameters)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_form_errors(form, error)
         else:
             message = (_("Default parameters restored: %(rule)s.") if restore else _("Parameters saved: %(rule)s.")) % {
                 "rule": title
             }
-            if request.headers.get("HX-Request") != "true":
+            if not is_htmx(request):
                 messages.success(request, message)
                 return HttpResponseRedirect(reverse("governance-rules", kwargs={"code": country}) + f"#rule-{rule}")
             overrides = selectors.rule_overrides(country=country)
@@ -552,22 +248,13 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
             response = render(
                 request,
                 "governance/_rule.html",
-                {"card": _rule_card(found, overrides, form=fresh), "country": country, "can_decide": True},
+                {"card": presentation.rule_card(found, overrides, form=fresh), "country": country, "can_decide": True},
             )
-            response["HX-Trigger"] = json.dumps({"egide:changed": {"message": message}})
+            response["HX-Trigger"] = changed_trigger(message)
             return response
-    card = _rule_card(found, overrides, form=form)
-    if request.headers.get("HX-Request") == "true":
+    card = presentation.rule_card(found, overrides, form=form)
+    if is_htmx(request):
         return render(request, "governance/_rule.html", {"card": card, "country": country, "can_decide": True})
     context = _tab_context(request, country, "rules")
-    context["cards"] = [
-        card
-        if other.code == found.code
-        else _rule_card(
-            other,
-            overrides,
-            form=RuleSettingForm(rule=other, values=parameters_for(other, overrides)) if other.parameters else None,
-        )
-        for other in RULES
-    ]
+    context["cards"] = presentation.rule_cards(overrides, can_decide=True, shown=card)
     return render(request, "governance/rules.html", context, status=400)

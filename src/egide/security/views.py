@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -20,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from egide.core.redirects import safe_next
 from egide.security import throttle, tokens, two_factor
 from egide.security.forms import CodeForm, TokenForm
 from egide.security.models import Outcome
@@ -30,12 +30,7 @@ CODE_TEMPLATE = "security/login_code.html"
 
 def _next_url(request: HttpRequest) -> str:
     """The page to open after logging in, if it is one of ours."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
+    return safe_next(request, fallback="")
 
 
 def _with_next(url: str, next_url: str) -> str:

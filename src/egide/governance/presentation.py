@@ -1,0 +1,326 @@
+"""What the governance pages show: the engine's findings as rows in the active language, their order and
+filters, the summary by area of action and severity, the comparison of two dates, the rules' cards.
+
+Names of actors and the sources of the facts come from the country's graph, never from further queries."""
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from egide.core import taxonomy
+from egide.core.labels import Term, active_language
+from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, parameters_for, rule_of
+from egide.governance.findings import Evidence, Finding
+from egide.governance.forms import (
+    OPEN,
+    SEVERITIES,
+    FindingFilterForm,
+    RuleSettingForm,
+    parameter_choices,
+    parameter_kind,
+    parameter_label,
+    rule_title,
+)
+from egide.governance.graph import Graph
+from egide.governance.models import FindingDecision
+from egide.governance.rules import RULES, Rule
+from egide.governance.selectors import CountryFindings
+
+PRINCIPLE_ORDER = {term.code: index for index, term in enumerate(taxonomy.PRINCIPLES)}
+AREA_ORDER = {term.code: index for index, term in enumerate(taxonomy.AREAS_OF_ACTION)}
+SEVERITY_LABELS = dict(SEVERITIES)
+
+
+def anchor(key: str) -> str:
+    """A stable HTML id for a finding (its key may hold any character)."""
+    return "finding-" + hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
+
+
+def _term(terms: Mapping[str, Term], code: str) -> Term:
+    return terms.get(code) or Term(code, code, code)
+
+
+def _severity_label(code: str) -> str:
+    return str(SEVERITY_LABELS.get(code, code))
+
+
+# --- findings as shown ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    text: str
+    sources: list[str]
+    rests_on_records: bool = True  # False for an absence that names no actor ("no ombudsman on the map")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    finding: Finding
+    anchor: str
+    title: str
+    explanation: str
+    principle: Term
+    area: Term
+    severity: str
+    severity_label: str
+    confidence_label: str
+    actors: list[Actor]
+    evidence: list[EvidenceRow]
+    sources: list[str]  # when every piece of evidence rests on the same sources, they are listed once, here
+    decision: FindingDecision | None
+    node_ids: str
+    edge_ids: str
+
+    @property
+    def key(self) -> str:
+        return self.finding.key
+
+    @property
+    def status(self) -> str:
+        return self.decision.status if self.decision else OPEN
+
+
+class Presenter:
+    """Turns the engine's findings into what the templates show, in the active language."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.french = active_language() == "fr"
+        self.type_labels = {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
+        self.kind_labels = {term.code: term.label for term in taxonomy.KINDS}
+        self.confidence_labels = {term.code: term.label for term in taxonomy.CONFIDENCE_LEVELS}
+
+    def _evidence(self, item: Evidence) -> EvidenceRow:
+        if item.detail in self.kind_labels:
+            # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
+            item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
+        text = describe(item, self.graph, language="fr" if self.french else "en", type_labels=self.type_labels)
+        sources: set[str] = set()
+        for node in item.node_ids:
+            if node in self.graph.nodes:
+                sources.update(self.graph.nodes[node].sources)
+        for edge in item.edge_ids:
+            if edge in self.graph.edge_by_id:
+                sources.update(self.graph.edge_by_id[edge].sources)
+        return EvidenceRow(text=text, sources=sorted(sources), rests_on_records=bool(item.node_ids or item.edge_ids))
+
+    def _actors(self, finding: Finding) -> list[Actor]:
+        """The actors concerned first, then the others the evidence names, by name."""
+        nodes = self.graph.nodes
+        first = [node for node in dict.fromkeys(finding.subjects) if node in nodes]
+        others = sorted((node for node in finding.node_ids - set(first) if node in nodes), key=lambda n: nodes[n].name)
+        return [Actor(id=node, name=nodes[node].name) for node in [*first, *others]]
+
+    def row(self, finding: Finding, decisions: Mapping[str, FindingDecision]) -> FindingRow:
+        rule = rule_of(finding)
+        evidence = [self._evidence(item) for item in finding.evidence]
+        shared: list[str] = []
+        if len(evidence) > 1 and all(item.sources == evidence[0].sources for item in evidence):
+            shared = evidence[0].sources
+            evidence = [dataclasses.replace(item, sources=[]) for item in evidence]
+        return FindingRow(
+            finding=finding,
+            anchor=anchor(finding.key),
+            title=rule_title(rule),
+            explanation=rule.explanation_fr if self.french else rule.explanation_en,
+            principle=_term(taxonomy.PRINCIPLE_BY_CODE, finding.principle),
+            area=_term(taxonomy.AREA_BY_CODE, finding.area),
+            severity=finding.severity,
+            severity_label=_severity_label(finding.severity),
+            confidence_label=self.confidence_labels.get(finding.confidence, finding.confidence),
+            actors=self._actors(finding),
+            evidence=evidence,
+            sources=shared,
+            decision=decisions.get(finding.key),
+            node_ids=" ".join(str(node) for node in sorted(finding.node_ids)),
+            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids)),
+        )
+
+    def rows(self, findings: Iterable[Finding], decisions: Mapping[str, FindingDecision]) -> list[FindingRow]:
+        return [self.row(finding, decisions) for finding in findings]
+
+
+def grouping_order(finding: Finding) -> tuple[int, int, int, str, str]:
+    return (
+        PRINCIPLE_ORDER.get(finding.principle, len(PRINCIPLE_ORDER)),
+        AREA_ORDER.get(finding.area, len(AREA_ORDER)),
+        SEVERITY_ORDER.get(finding.severity, len(SEVERITY_ORDER)),
+        finding.rule,
+        finding.key,
+    )
+
+
+def filtered(
+    findings: list[Finding], decisions: Mapping[str, FindingDecision], form: FindingFilterForm
+) -> list[Finding]:
+    """The findings the filters of the Governance tab keep, in the order of the page."""
+    severity, principle, area = form.value("severity"), form.value("principle"), form.value("area")
+    status, rule = form.value("status"), form.value("rule")
+    chosen = []
+    for finding in findings:
+        decision = decisions.get(finding.key)
+        if severity and finding.severity != severity:
+            continue
+        if principle and finding.principle != principle:
+            continue
+        if area and finding.area != area:
+            continue
+        if rule and finding.rule != rule:
+            continue
+        if status and (decision.status if decision else OPEN) != status:
+            continue
+        chosen.append(finding)
+    return sorted(chosen, key=grouping_order)
+
+
+def summary(findings: list[Finding]) -> dict[str, Any]:
+    """Counts by severity for each area of action, as a table and as the chart's data."""
+    counts = {term.code: dict.fromkeys(SEVERITY_LABELS, 0) for term in taxonomy.AREAS_OF_ACTION}
+    for finding in findings:
+        if finding.area in counts and finding.severity in SEVERITY_LABELS:
+            counts[finding.area][finding.severity] += 1
+    rows = [
+        {
+            "area": term,
+            "counts": [counts[term.code][severity] for severity in SEVERITY_LABELS],
+            "total": sum(counts[term.code].values()),
+        }
+        for term in taxonomy.AREAS_OF_ACTION
+    ]
+    totals = [sum(counts[code][severity] for code in counts) for severity in SEVERITY_LABELS]
+    chart = {
+        "categories": [term.label for term in taxonomy.AREAS_OF_ACTION],
+        "series": [
+            {"code": code, "name": str(label), "data": [counts[term.code][code] for term in taxonomy.AREAS_OF_ACTION]}
+            for code, label in SEVERITIES
+        ],
+        "total": _("Total"),
+    }
+    return {
+        "rows": rows,
+        "totals": totals,
+        "total": sum(totals),
+        "severities": [{"code": code, "label": label} for code, label in SEVERITIES],
+        # In an attribute, not a json_script element: HTMX drops <script> elements from the content it swaps in
+        # (allowScriptTags is off), and the summary is swapped in when the filters change.
+        "chart_json": json.dumps(chart),
+    }
+
+
+# --- rules and their parameters -----------------------------------------------------------------------------------
+
+
+def _labels_for(kind: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for choice in parameter_choices(kind):
+        if isinstance(choice[1], list):
+            labels.update({code: str(label) for code, label in choice[1]})
+        else:
+            labels[choice[0]] = str(choice[1])
+    return labels
+
+
+def rule_card(
+    rule: Rule, overrides: Mapping[str, Mapping[str, Any]], *, form: RuleSettingForm | None
+) -> dict[str, Any]:
+    values = parameters_for(rule, overrides)
+    defaults = rule.defaults()
+    parameters = []
+    for parameter in rule.parameters:
+        kind = parameter_kind(parameter)
+        value, default = values[parameter.name], defaults[parameter.name]
+        if kind == "boolean":
+            shown, default_shown = ([_("Yes") if value else _("No")], [_("Yes") if default else _("No")])
+            changed = bool(value) != bool(default)
+        else:
+            labels = _labels_for(kind)
+            shown = [labels.get(code, code) for code in value]
+            default_shown = [labels.get(code, code) for code in default]
+            changed = set(value) != set(default)
+        parameters.append(
+            {
+                "name": parameter.name,
+                "label": parameter_label(parameter),
+                "kind": kind,
+                "values": shown,
+                "defaults": default_shown,
+                "changed": changed,
+                "field": form[parameter.name] if form is not None else None,
+            }
+        )
+    french = active_language() == "fr"
+    return {
+        "rule": rule,
+        "anchor": f"rule-{rule.code}",
+        "title": rule_title(rule),
+        "explanation": rule.explanation_fr if french else rule.explanation_en,
+        "principle": _term(taxonomy.PRINCIPLE_BY_CODE, rule.principle),
+        "area": _term(taxonomy.AREA_BY_CODE, rule.area),
+        "severity": rule.severity,
+        "severity_label": _severity_label(rule.severity),
+        "parameters": parameters,
+        "changed": any(parameter["changed"] for parameter in parameters),
+        "form": form,
+    }
+
+
+def rule_cards(
+    overrides: Mapping[str, Mapping[str, Any]], *, can_decide: bool, shown: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The cards of every rule, with a form for its parameters for those who may change them; `shown` is a card
+    already made (a form refused, with its errors) that stands for its rule."""
+    cards = []
+    for rule in RULES:
+        if shown is not None and shown["rule"].code == rule.code:
+            cards.append(shown)
+            continue
+        form = (
+            RuleSettingForm(rule=rule, values=parameters_for(rule, overrides))
+            if can_decide and rule.parameters
+            else None
+        )
+        cards.append(rule_card(rule, overrides, form=form))
+    return cards
+
+
+# --- comparing two dates ------------------------------------------------------------------------------------------
+
+
+def comparison_groups(
+    before: CountryFindings, after: CountryFindings, comparison: Comparison, *, limit: int
+) -> list[dict[str, Any]]:
+    """The findings that appeared, disappeared and stayed between two dates, each group counted whole but listed
+    up to `limit`, with its decisions of the date it is seen at."""
+    presenter = Presenter(after.graph)
+    groups = []
+    for name, title, findings, decisions in (
+        ("appeared", _("Appeared"), comparison.appeared, after.decisions),
+        ("disappeared", _("Disappeared"), comparison.disappeared, before.decisions),
+        ("stayed", _("Stayed"), comparison.stayed, after.decisions),
+    ):
+        ordered = sorted(findings, key=grouping_order)
+        groups.append(
+            {
+                "name": name,
+                "title": title,
+                "count": len(ordered),
+                "rows": presenter.rows(ordered[:limit], decisions),
+                "severities": [
+                    {"label": label, "count": sum(1 for item in ordered if item.severity == code)}
+                    for code, label in SEVERITIES
+                ],
+            }
+        )
+    return groups
