@@ -54,7 +54,7 @@ def test_creating_and_revoking_a_token_on_the_command_line_is_audited(member: Us
     call_command("token", "create", member.username, "--name", "cron", stdout=out, stderr=io.StringIO())
     secret = out.getvalue().strip()
     record = ApiToken.objects.get()
-    call_command("token", "revoke", member.username, record.prefix, stdout=io.StringIO())
+    call_command("token", "revoke", member.username, record.display_prefix, stdout=io.StringIO())
     created, revoked = _events(ApiToken)
     assert (created.action, created.user, created.channel) == ("create", None, "cli")
     assert (revoked.action, revoked.user, revoked.channel) == ("revoke", None, "cli")
