@@ -52,4 +52,4 @@ benchmark-hostile: install
 	$(BIN)/python benchmarks/hostile_imports.py
 
 clean:
-	rm -rf $(VENV) node_modules src/egide/static/vendor
+	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build

@@ -126,20 +126,7 @@ CANVAS_IS_DRAWN = """
 }
 """
 
-NODE_POSITION = """
-id => {
-  const chart = window.egideMap.chart;
-  const data = chart.getModel().getSeriesByIndex(0).getData();
-  for (let i = 0; i < data.count(); i++) {
-    if (String(data.getId(i)) === String(id)) {
-      const point = chart.convertToPixel({ seriesIndex: 0 }, data.getItemLayout(i));
-      const box = chart.getDom().getBoundingClientRect();
-      return { x: box.left + point[0], y: box.top + point[1] };
-    }
-  }
-  return null;
-}
-"""
+NODE_POSITION = "id => window.egideMap.nodePosition(id)"
 
 
 def test_the_map_draws_every_actor(visit: Visit, small_map: SmallMap) -> None:
@@ -166,7 +153,6 @@ def test_selecting_an_actor_opens_its_card(visit: Visit, small_map: SmallMap) ->
 def test_clicking_an_actor_on_the_map_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
     visit.log_in("/countries/CF/")
     visit.wait_for_map()
-    visit.page.wait_for_timeout(800)  # let the entry animation settle, so that the node is where it is drawn
     point = visit.page.evaluate(NODE_POSITION, small_map.police.pk)
     assert point is not None
     visit.page.mouse.click(point["x"], point["y"])
