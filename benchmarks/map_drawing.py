@@ -38,12 +38,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import (  # noqa: E402
+from common import (
     PROJECT_DIR,
     RESULTS,
     command_line,
-    cpu_and_memory,
     cores,
+    cpu_and_memory,
     egide_command,
     load_average,
     now_utc,
@@ -91,9 +91,8 @@ class Figures:
 
 def map_payload(actors: int, seed: int) -> dict[str, Any]:
     """A generated map in the API's shape (ids are numbers, labels in English)."""
-    from generate import generate_map
-
     from egide.core import taxonomy
+    from generate import generate_map
 
     generated = generate_map(actors=actors, relationships=actors * EDGES_PER_ACTOR, seed=seed)
     kinds = {kind.code: kind for kind in taxonomy.KINDS}
@@ -323,7 +322,8 @@ def main(argv: list[str]) -> int:
     print(rows)
     if not args.quick:
         write(args.label, rows, args.output)
-        print(f"written to {args.output.relative_to(PROJECT_DIR) if args.output.is_relative_to(PROJECT_DIR) else args.output}")
+        shown = args.output.relative_to(PROJECT_DIR) if args.output.is_relative_to(PROJECT_DIR) else args.output
+        print(f"written to {shown}")
     return 0
 
 
