@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: start setup install assets messages test lint typecheck check benchmark benchmark-hostile clean
+.PHONY: start setup install assets messages test lint typecheck check benchmark benchmark-hostile benchmark-map clean
 
 start: setup
 	$(BIN)/egide runserver $(HOST)
@@ -51,5 +51,9 @@ benchmark: install
 benchmark-hostile: install
 	$(BIN)/python benchmarks/hostile_imports.py
 
+# The map's drawing in Chromium (/usr/bin/chromium, Python playwright); LABEL names the version measured.
+benchmark-map: install assets
+	$(BIN)/python benchmarks/map_drawing.py --label "$(or $(LABEL),current)"
+
 clean:
-	rm -rf $(VENV) node_modules src/egide/static/vendor
+	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build

@@ -126,20 +126,7 @@ CANVAS_IS_DRAWN = """
 }
 """
 
-NODE_POSITION = """
-id => {
-  const chart = window.egideMap.chart;
-  const data = chart.getModel().getSeriesByIndex(0).getData();
-  for (let i = 0; i < data.count(); i++) {
-    if (String(data.getId(i)) === String(id)) {
-      const point = chart.convertToPixel({ seriesIndex: 0 }, data.getItemLayout(i));
-      const box = chart.getDom().getBoundingClientRect();
-      return { x: box.left + point[0], y: box.top + point[1] };
-    }
-  }
-  return null;
-}
-"""
+NODE_POSITION = "id => window.egideMap.nodePosition(id)"
 
 
 def test_the_map_draws_every_actor(visit: Visit, small_map: SmallMap) -> None:
@@ -166,7 +153,8 @@ def test_selecting_an_actor_opens_its_card(visit: Visit, small_map: SmallMap) ->
 def test_clicking_an_actor_on_the_map_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
     visit.log_in("/countries/CF/")
     visit.wait_for_map()
-    visit.page.wait_for_timeout(800)  # let the entry animation settle, so that the node is where it is drawn
+    # The whole canvas in the window, so that the actor is where the pointer can reach it.
+    visit.page.evaluate("() => document.getElementById('map-canvas').scrollIntoView({ block: 'center' })")
     point = visit.page.evaluate(NODE_POSITION, small_map.police.pk)
     assert point is not None
     visit.page.mouse.click(point["x"], point["y"])
@@ -246,4 +234,92 @@ def test_a_dialog_form_with_bad_data_shows_the_error_in_place(visit: Visit, smal
     assert error is not None
     assert "cannot be the source of “commands”" in error.inner_text()
     assert page.is_visible("#dialog")
+    assert visit.errors == []
+
+
+ELEMENT_STATE = """
+([id, name]) => {
+  const cy = window.egideMap.view.cy;
+  const element = cy.getElementById(String(id));
+  return element.length ? { shown: element.visible(), marked: element.hasClass(name) } : null;
+}
+"""
+
+
+def _element(visit: Visit, element_id: str, mark: str = "selected") -> dict[str, bool]:
+    state = visit.page.evaluate(ELEMENT_STATE, [element_id, mark])
+    assert state is not None, element_id
+    return dict(state)
+
+
+def test_filters_hide_actors_and_their_relationships(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    army, commands = str(small_map.army.pk), f"e{small_map.commands.pk}"
+    assert _element(visit, army)["shown"]
+    assert _element(visit, commands)["shown"]
+
+    # Hiding the security providers hides the army, the police, and the relationships that reach them.
+    visit.page.uncheck('#map-filter-families input[value="security_providers"]')
+    visit.page.wait_for_selector('#map[data-node-count="5"]', state="attached")
+    assert visit.map_attribute("data-edge-count") == "1"  # only parliament oversees defence is left
+    assert not _element(visit, army)["shown"]
+    assert not _element(visit, commands)["shown"]
+    assert _element(visit, str(small_map.parliament.pk))["shown"]
+    assert "Actors shown: 5 of 7" in visit.page.inner_text("#map-counts")
+
+    # Hiding a relationship type hides its relationships, not their actors.
+    visit.page.click('#map-filter-families [data-map-check="all"]')
+    visit.page.uncheck('#map-filter-types input[value="commands"]')
+    visit.page.wait_for_selector('#map[data-edge-count="2"]', state="attached")
+    assert visit.map_attribute("data-node-count") == "7"
+    assert _element(visit, army)["shown"]
+    assert not _element(visit, commands)["shown"]
+    assert visit.errors == []
+
+
+def test_searching_selects_the_actor_from_the_list_and_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    visit.page.fill("#map-search", "minis")
+    visit.page.wait_for_selector("#map-search-results:not([hidden]) button")
+    names = visit.page.locator("#map-search-results button").all_inner_texts()
+    assert len(names) == 2
+    assert all("Ministry" in name for name in names)
+    assert "Actors found: 2" in visit.page.inner_text("#map-search-status")
+
+    visit.page.click(f'#map-search-results button[data-node-id="{small_map.interior.pk}"]')
+    visit.page.wait_for_selector("#map-card", state="visible")
+    assert visit.page.inner_text("#map-card-title") == "Ministry of the Interior"
+    assert "National Police" in visit.page.inner_text("#map-card")  # it administers the police
+    assert _element(visit, str(small_map.interior.pk))["marked"]
+    assert not _element(visit, str(small_map.defence.pk))["marked"]
+    assert visit.page.is_hidden("#map-search-results")
+    assert visit.errors == []
+
+
+def test_the_governance_highlight_marks_the_findings_actors(visit: Visit, small_map: SmallMap) -> None:
+    """The contract governance.js relies on: highlight(actors, relationships) brings them out and fades the rest."""
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    # A relationship brings out its two ends with it.
+    shown = visit.page.evaluate("ids => window.egideMap.highlight(ids[0], ids[1])", [[], [small_map.administers.pk]])
+    assert shown is True
+    assert (visit.map_attribute("data-highlight-nodes"), visit.map_attribute("data-highlight-edges")) == ("2", "1")
+    for actor in (small_map.interior, small_map.police):
+        assert _element(visit, str(actor.pk), "lit")["marked"]
+    assert _element(visit, f"e{small_map.administers.pk}", "lit")["marked"]
+    assert _element(visit, str(small_map.army.pk), "faded")["marked"]
+    assert _element(visit, f"e{small_map.commands.pk}", "faded")["marked"]
+
+    # A highlighted actor whose family is hidden is shown again.
+    visit.page.uncheck('#map-filter-families input[value="public_information"]')
+    assert visit.page.evaluate("id => window.egideMap.highlight([id], [])", small_map.newspaper.pk) is True
+    assert visit.page.is_checked('#map-filter-families input[value="public_information"]')
+    assert _element(visit, str(small_map.newspaper.pk), "lit") == {"shown": True, "marked": True}
+
+    assert visit.page.evaluate("() => window.egideMap.highlight([999999], [])") is False
+    visit.page.evaluate("() => window.egideMap.clearHighlight()")
+    assert visit.map_attribute("data-highlight-nodes") == "0"
+    assert not _element(visit, str(small_map.army.pk), "faded")["marked"]
     assert visit.errors == []

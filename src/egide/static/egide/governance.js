@@ -1,5 +1,6 @@
 /*
- * Égide: the governance pages of a country (findings, rules).  No inline code (strict CSP), no build step.
+ * Égide: the governance pages of a country (findings, rules).  No inline code (strict CSP), no build step: an ES
+ * module, which shares the map's one helper for escaping text put into HTML.
  *
  * - Draws the summary chart (findings by area of action and severity) from the JSON in the chart element's
  *   data-governance-chart attribute, with Apache ECharts; the same numbers are in a table beside it.  (Not a
@@ -7,10 +8,12 @@
  *   the filters change.)
  *   Colours come from the CSS custom properties --severity-high, --severity-medium, --severity-low.
  * - "Show on the map" on a finding highlights its actors and relationships on the map (window.egideMap,
- *   egide/map.js) and fades the rest; pressing it again, or "Clear the highlight", ends it.  The chosen finding
+ *   egide/map/main.js) and fades the rest; pressing it again, or "Clear the highlight", ends it.  The chosen finding
  *   stays chosen when the list is refreshed (filters, decisions), and a link to #finding-… chooses it.
  * - Leaves empty filters out of the address; on the rules page, opens each list of kinds on its first choice.
  */
+import { escapeHtml } from './map/dom.js';
+
 (function () {
   'use strict';
 
@@ -22,12 +25,6 @@
   function cssColor(name, fallback) {
     var value = window.getComputedStyle(document.documentElement).getPropertyValue(name);
     return (value || '').trim() || fallback;
-  }
-
-  function escapeHtml(value) {
-    return String(value == null ? '' : value)
-      .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
   }
 
   function drawChart(element) {
