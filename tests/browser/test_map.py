@@ -91,6 +91,8 @@ class Visit:
         self.page.wait_for_url(self.url(next_path))
 
     def wait_for_map(self) -> Any:
+        """The map drawn and its layout finished, so that actors stay where the pointer is sent."""
+        self.page.wait_for_selector('#map[data-layout="done"]', state="attached")
         return self.page.wait_for_selector('#map[data-ready="true"]', state="attached")
 
     def map_attribute(self, name: str) -> str:
