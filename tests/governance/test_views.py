@@ -716,7 +716,7 @@ def test_the_pages_in_french(member_client: Client, public_map: PublicMap) -> No
         DECIDE, {"key": POLICE_OVERSIGHT, "status": "false_positive", "comment": "Contrôlée par la commission."}, **HTMX
     )
     assert (
-        changed_message(decided) == "Constat marqué comme faux positif : Les forces sont contrôlées par le parlement."
+        changed_message(decided) == "Constat marqué comme faux positif\u00a0: Les forces sont contrôlées par le parlement."
     )
     compare = page_text(member_client.get(COMPARE, {"from": "2015-01-01", "to": "2024-01-01"}))
     assert "Du 1 janvier 2015 au 1 janvier 2024" in compare
