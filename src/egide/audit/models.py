@@ -30,7 +30,12 @@ class Action(models.TextChoices):
     DELETE = "delete", pgettext_lazy("audit action", "Deleted")
     SHARE = "share", pgettext_lazy("audit action", "Shared")
     UNSHARE = "unshare", pgettext_lazy("audit action", "Sharing withdrawn")
-    ACKNOWLEDGE = "acknowledge", pgettext_lazy("audit action", "Acknowledged")
+    # A finding's decision is recorded under its status (egide.governance.services.finding_decide).
+    ACKNOWLEDGE = "acknowledged", pgettext_lazy("audit action", "Acknowledged")
+    FALSE_POSITIVE = "false_positive", pgettext_lazy("audit action", "Marked as a false positive")
+    REOPEN = "reopen", pgettext_lazy("audit action", "Reopened")
+    CITE = "cite", pgettext_lazy("audit action", "Source cited")
+    UNCITE = "uncite", pgettext_lazy("audit action", "Citation removed")
     IMPORT = "import", pgettext_lazy("audit action", "Imported")
     REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
 
