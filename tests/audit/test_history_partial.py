@@ -157,11 +157,16 @@ def test_shares_citations_and_decisions_are_labelled_in_both_languages(owned_act
     )
     page = text(_render(record_history(instance=owned_actor)))
     assert "Source cited Source: Constitution Page or passage: Art. 1" in page
-    assert "Shared Organisation: DA May edit: yes" in page
+    # PostgreSQL's jsonb orders an event's keys its own way: each is looked for alone.
+    assert "Shared" in page
+    assert "Organisation: DA" in page
+    assert "May edit: yes" in page
     with translation.override("fr"):
         page = text(_render(record_history(instance=owned_actor)))
         assert "Citation d’une source Source : Constitution Page ou passage : Art. 1" in page
-        assert "Partage Organisation : DA Peut modifier : oui" in page
+        assert "Partage" in page
+        assert "Organisation : DA" in page
+        assert "Peut modifier : oui" in page
         assert [action_label(verb) for verb in ("acknowledged", "false_positive", "reopen", "uncite")] == [
             "Prise en compte",
             "Classement en faux positif",
