@@ -11,7 +11,7 @@ from egide.accounts.models import Membership
 from egide.actors.models import Actor
 from egide.audit.context import audit_context
 from egide.audit.history import history_entries
-from egide.audit.models import AuditEvent
+from egide.audit.models import AuditEvent, action_label
 from egide.audit.selectors import record_history
 from egide.audit.services import audit_record, snapshot
 from tests.actors.html import table_rows, text
@@ -142,3 +142,34 @@ def test_the_partial_speaks_french(owned_actor: Actor) -> None:
     assert "Ligne de commande" in page
     assert "système" in page
     assert re.search(r"\d{1,2} \w+ \d{4} \d{2}:\d{2} UTC", page)
+
+
+def test_shares_citations_and_decisions_are_labelled_in_both_languages(owned_actor: Actor) -> None:
+    audit_record(
+        user=None, action="share", instance=owned_actor, before=None, after={"organisation": "DA", "can_edit": True}
+    )
+    audit_record(
+        user=None,
+        action="cite",
+        instance=owned_actor,
+        before=None,
+        after={"source": "Constitution", "locator": "Art. 1"},
+    )
+    page = text(_render(record_history(instance=owned_actor)))
+    assert "Source cited Source: Constitution Page or passage: Art. 1" in page
+    # PostgreSQL's jsonb orders an event's keys its own way: each is looked for alone.
+    assert "Shared" in page
+    assert "Organisation: DA" in page
+    assert "May edit: yes" in page
+    with translation.override("fr"):
+        page = text(_render(record_history(instance=owned_actor)))
+        assert "Citation d’une source Source : Constitution Page ou passage : Art. 1" in page
+        assert "Partage" in page
+        assert "Organisation : DA" in page
+        assert "Peut modifier : oui" in page
+        assert [action_label(verb) for verb in ("acknowledged", "false_positive", "reopen", "uncite")] == [
+            "Prise en compte",
+            "Classement en faux positif",
+            "Réouverture",
+            "Retrait d’une citation",
+        ]

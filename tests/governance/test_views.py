@@ -715,9 +715,9 @@ def test_the_pages_in_french(member_client: Client, public_map: PublicMap) -> No
     decided = member_client.post(
         DECIDE, {"key": POLICE_OVERSIGHT, "status": "false_positive", "comment": "Contrôlée par la commission."}, **HTMX
     )
-    assert (
-        changed_message(decided) == "Constat marqué comme faux positif : Les forces sont contrôlées par le parlement."
-    )
+    # French puts a non-breaking space before a colon.
+    message = "Constat marqué comme faux positif\u00a0: Les forces sont contrôlées par le parlement."
+    assert changed_message(decided) == message
     compare = page_text(member_client.get(COMPARE, {"from": "2015-01-01", "to": "2024-01-01"}))
     assert "Du 1 janvier 2015 au 1 janvier 2024" in compare
     assert "Disparus" in compare

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from egide.accounts.models import Organisation
 from egide.audit.models import AuditEvent
@@ -33,6 +34,16 @@ class ChangeRow:
         """Nothing of the value shows: only the field's name (a side the event does not have counts as withheld)."""
         return self.before_withheld and self.after_withheld
 
+
+# Shares and citations are recorded on their record's history with snapshots of their own, whose keys are not
+# the record's fields (a relationship's "source" is its first actor, a citation's is the source's title).
+NOTE_ACTIONS = frozenset({"share", "unshare", "cite", "uncite"})
+EVENT_KEY_LABELS = {
+    "organisation": gettext_lazy("organisation"),
+    "can_edit": gettext_lazy("may edit"),
+    "source": gettext_lazy("source"),
+    "locator": gettext_lazy("page or passage"),
+}
 
 Shown = Callable[[str, str], bool]
 """Whether the reader may see a field's value on one side ("before" or "after") of an event."""
@@ -98,8 +109,13 @@ def change_rows(event: AuditEvent, display: Display | None = None, shown: Shown 
     model = ContentType.objects.get_for_id(event.content_type_id).model_class()
     rows = []
     for name, before, after in changes(event):
-        field = _model_field(model, name)
-        label = str(capfirst(field.verbose_name)) if field is not None else name.replace("_", " ").capitalize()
+        field = None if event.action in NOTE_ACTIONS else _model_field(model, name)
+        if field is not None:
+            label = str(capfirst(field.verbose_name))
+        elif name in EVENT_KEY_LABELS:
+            label = str(capfirst(EVENT_KEY_LABELS[name]))
+        else:
+            label = name.replace("_", " ").capitalize()
         before_withheld = shown is not None and not shown(name, "before")
         after_withheld = shown is not None and not shown(name, "after")
         rows.append(

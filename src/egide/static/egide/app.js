@@ -25,7 +25,9 @@
     if (target && target.id === "dialog-content") {
       const box = dialog();
       if (box && !box.open) box.showModal();
-      const first = target.querySelector(".has-error input, .has-error select, .has-error textarea") ||
+      // A stale edit's notice comes first: on a phone, focusing the first field would scroll it out of sight.
+      const first = target.querySelector("#edit-conflict") ||
+        target.querySelector(".has-error input, .has-error select, .has-error textarea") ||
         target.querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     }
