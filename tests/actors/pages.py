@@ -1,12 +1,11 @@
 """Reading the map's pages in tests: HTMX requests, change messages, the actors and relationships tables."""
 
 import json
-import re
 
 from django.http import HttpResponse
 
 from egide.actors.models import Actor
-from tests.actors.html import table_rows, text
+from tests.actors.html import element, elements, table_rows, text_of
 from tests.conftest import SmallMap
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -19,16 +18,15 @@ def changed_message(response: HttpResponse) -> str:
 
 
 def messages_shown(response: HttpResponse) -> list[str]:
-    block = re.search(r'<div id="messages".*?</div>', response.content.decode(), re.S)
-    assert block is not None
-    return [text(message) for message in re.findall(r'<p class="message[^"]*"[^>]*>(.*?)</p>', block.group(0), re.S)]
+    """The messages in the page's message area, in their order."""
+    area = element(response.content.decode(), "#messages")
+    return [text_of(message) for message in area.select("p.message")]
 
 
 def actor_names(response: HttpResponse) -> list[str]:
     """The names in the actors table, in their order (without acronyms and flags)."""
-    html = response.content.decode()
-    table = html.split('id="actors-table"', 1)[1].split("</table>", 1)[0]
-    return [text(name) for name in re.findall(r'<tr>\s*<td><a href="/actors/\d+/">([^<]+)</a>', table)]
+    rows = elements(response.content.decode(), "#actors-table table tbody > tr")
+    return [text_of(link) for row in rows if (link := row.select_one("td:first-child > a[href^='/actors/']"))]
 
 
 def relationship_rows(response: HttpResponse) -> list[tuple[str, str, str]]:

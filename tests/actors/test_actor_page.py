@@ -1,14 +1,12 @@
 """An actor's page: its facts, units, relationships and sources."""
 
-import re
-
 from django.test import Client
 from django.urls import reverse
 
 from egide.actors import services
 from egide.actors.data import RelationshipData
 from egide.actors.models import Source
-from tests.actors.html import table_rows, text
+from tests.actors.html import elements, table_rows, text, text_of
 from tests.conftest import SmallMap
 
 
@@ -50,9 +48,12 @@ def test_actor_page_without_relationships_says_so(member_client: Client, small_m
 
 def test_actor_page_shows_the_cited_sources(member_client: Client, small_map: SmallMap, constitution: Source) -> None:
     html = member_client.get(reverse("actor-detail", kwargs={"pk": small_map.defence.pk})).content.decode()
-    facts_sources = re.search(r"<h2>Sources</h2></header>(.*?)</article>", html, re.S)
-    assert facts_sources is not None
-    assert "Constitution of 30 March 2016, Constituent assembly (2016-03-30) — Art. 28" in text(facts_sources.group(1))
+    (facts_sources,) = [
+        article
+        for article in elements(html, "article")
+        if (title := article.select_one("header > h2")) and text_of(title) == "Sources"
+    ]
+    assert "Constitution of 30 March 2016, Constituent assembly (2016-03-30) — Art. 28" in text_of(facts_sources)
     incoming = table_rows(html, "incoming")
     assert "Constitution of 30 March 2016, Constituent assembly (2016-03-30) — Art. 60" in incoming[0][6]
 

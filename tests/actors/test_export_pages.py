@@ -109,7 +109,9 @@ def test_export_graphml_reads_as_a_network(member_client: Client, small_map: Sma
 def test_export_holds_only_the_country(member_client: Client, small_map: SmallMap, make_actor: ActorFactory) -> None:
     make_actor(country="CD", kind="police", name="Police nationale congolaise", reference="PNC")
     document = json.loads(export(member_client, "json").content)
-    assert "PNC" not in [actor["reference"] for actor in document["actors"]]
+    assert sorted(actor["reference"] for actor in document["actors"]) == REFERENCES
+    assert {item[end] for item in document["relationships"] for end in ("source", "target")} <= set(REFERENCES)
+    assert len(document["relationships"]) == 3
 
 
 def test_export_of_an_unknown_format_is_not_found(member_client: Client, small_map: SmallMap) -> None:

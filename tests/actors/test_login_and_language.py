@@ -1,12 +1,11 @@
 """Logging in and out, and switching the interface language."""
 
-import re
-
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tests.actors.html import element
 from tests.conftest import SmallMap
 
 
@@ -22,15 +21,17 @@ def test_login_page_shows_the_form(anonymous_client: Client) -> None:
 def test_logging_in_with_the_right_password_opens_the_requested_page(member: User, small_map: SmallMap) -> None:
     client = Client(enforce_csrf_checks=True)
     login_page = client.get(reverse("login"), {"next": "/countries/CF/"})
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.content.decode())
-    assert token is not None
+    token = element(login_page.content.decode(), 'form:has(input[name="password"]) input[name="csrfmiddlewaretoken"]')[
+        "value"
+    ]
+    assert token
     response = client.post(
         reverse("login"),
         {
             "username": "member",
             "password": "a-long-test-password",
             "next": "/countries/CF/",
-            "csrfmiddlewaretoken": token.group(1),
+            "csrfmiddlewaretoken": str(token),
         },
     )
     assert response.status_code == 302
@@ -96,13 +97,9 @@ def test_the_language_switcher_back_to_english(member_client: Client, small_map:
 
 def test_the_header_offers_both_languages_and_marks_the_current_one(member_client: Client) -> None:
     html = member_client.get(reverse("home")).content.decode()
-    switcher = re.search(r'<form action="/i18n/setlang/".*?</form>', html, re.S)
-    assert switcher is not None
-    buttons = re.findall(
-        r'<button type="submit" name="language" value="(\w+)"[^>]*?(aria-current="true")?>', switcher.group(0), re.S
-    )
-    assert [code for code, _ in buttons] == ["en", "fr"]
-    assert [code for code, current in buttons if current] == ["en"]
+    buttons = element(html, 'form[action="/i18n/setlang/"]').select('button[type="submit"][name="language"]')
+    assert [button["value"] for button in buttons] == ["en", "fr"]
+    assert [button["value"] for button in buttons if button.get("aria-current") == "true"] == ["en"]
 
 
 def test_the_language_switcher_ignores_a_foreign_next_page(member_client: Client) -> None:

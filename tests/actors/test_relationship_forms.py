@@ -1,14 +1,12 @@
 """Creating, editing and deleting relationships through the pages."""
 
-import re
-
 from django.test import Client
 from django.urls import reverse
 
 from egide.actors import services
 from egide.actors.data import RelationshipData
 from egide.actors.models import Actor, Relationship
-from tests.actors.html import field_errors, table_rows
+from tests.actors.html import elements, field_errors, table_rows, text_of
 from tests.actors.pages import HTMX, changed_message, messages_shown, relationship_form
 from tests.conftest import ActorFactory, SmallMap
 
@@ -17,11 +15,8 @@ def test_new_relationship_form_preselects_the_source(member_client: Client, smal
     html = member_client.get(
         reverse("relationship-create", kwargs={"code": "CF"}), {"source": small_map.interior.pk}, **HTMX
     ).content.decode()
-    source_select = re.search(r'<select name="source".*?</select>', html, re.S)
-    assert source_select is not None
-    assert f'<option value="{small_map.interior.pk}" selected>Ministry of the Interior</option>' in source_select.group(
-        0
-    )
+    (chosen,) = elements(html, 'select[name="source"] option[selected]')
+    assert (chosen["value"], text_of(chosen)) == (str(small_map.interior.pk), "Ministry of the Interior")
 
 
 def test_creating_a_relationship_with_htmx_triggers_a_refresh(member_client: Client, small_map: SmallMap) -> None:
