@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: start setup install assets messages test lint typecheck check benchmark benchmark-hostile clean
+.PHONY: start setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile clean
 
 start: setup
 	$(BIN)/egide runserver $(HOST)
@@ -45,6 +45,12 @@ typecheck:
 
 check: lint typecheck test
 
+# Mutation testing of the access selectors, the governance rules and the importer (settings in pyproject.toml);
+# long, so not part of `check` or CI. MUTANTS limits the run, e.g. MUTANTS='egide.accounts.selectors*'.
+mutation: install
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python scripts/mutation_score.py
+
 benchmark: install
 	$(BIN)/python benchmarks/run.py
 
@@ -52,4 +58,4 @@ benchmark-hostile: install
 	$(BIN)/python benchmarks/hostile_imports.py
 
 clean:
-	rm -rf $(VENV) node_modules src/egide/static/vendor
+	rm -rf $(VENV) node_modules src/egide/static/vendor mutants
