@@ -10,7 +10,6 @@ from pydantic_core import PydanticCustomError
 from egide.actors.models import Actor, Citation, Relationship
 from egide.actors.rules import control_character, text_message
 from egide.actors.selectors import visible_parent_id
-from egide.api.errors import MessageOut
 
 
 def _refuse_control_characters(*, multiline: bool) -> AfterValidator:
@@ -292,7 +291,3 @@ class MapOut(Schema):
     country: str
     nodes: list[MapNode]
     edges: list[MapEdge]
-
-
-ErrorOut = MessageOut
-"""An error told in words (the API's 422 answers use FieldErrorsOut: egide.api.errors)."""

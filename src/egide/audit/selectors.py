@@ -31,12 +31,6 @@ def _administrator_membership(user: AnyUser | None, organisation: Organisation) 
     return Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMINISTRATOR).first()
 
 
-def may_read_organisation_log(*, user: AnyUser | None, organisation: Organisation) -> bool:
-    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
-        return True
-    return _administrator_membership(user, organisation) is not None
-
-
 def _organisation_events(organisation: Organisation) -> QuerySet[AuditEvent]:
     """The events on the records the organisation owned at the time: an event belongs to the record's owner after
     the change, and a change that handed the record over to another organisation belongs to the one that gave it
