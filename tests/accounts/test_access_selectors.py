@@ -11,8 +11,13 @@ from tests.conftest import ActorFactory, SmallMap, make_user
 
 
 def test_editing_follows_the_countries_of_the_membership(
-    organisation: Organisation, member: User, outsider: User, make_actor: ActorFactory
+    organisation: Organisation,
+    other_organisation: Organisation,
+    member: User,
+    outsider: User,
+    make_actor: ActorFactory,
 ) -> None:
+    agency = other_organisation
     limited = make_user("limited", organisation, Role.EDITOR, countries=["CF"])
     here, there = make_actor(country="CF"), make_actor(country="CD")
     for user, expected in ((member, [True, True]), (limited, [True, False]), (outsider, [False, False])):
@@ -21,6 +26,12 @@ def test_editing_follows_the_countries_of_the_membership(
         assert [
             selectors.can_create(user=user, owner=organisation, country=country) for country in ("CF", "CD")
         ] == expected, user
+        assert selectors.editable_ids(user=user, records=[there, here]) == {
+            record.pk for record, allowed in zip((here, there), expected, strict=True) if allowed
+        }, user
+    # The organisations a user may create records for, country by country.
+    for user, owners in ((member, [[organisation]] * 2), (limited, [[organisation], []]), (outsider, [[agency]] * 2)):
+        assert [list(selectors.editable_owners(user=user, country=country)) for country in ("CF", "CD")] == owners
 
 
 def test_staff_may_create_manage_and_edit_without_an_organisation(staff: User, make_actor: ActorFactory) -> None:
@@ -63,6 +74,7 @@ def test_only_an_editing_share_of_this_very_record_lets_an_outsider_edit(
         True,
         False,
     ]
+    assert selectors.editable_ids(user=outsider, records=[read_only, edited, other]) == {edited.pk}
     assert [selectors.can_manage(user=outsider, record=record) for record in (read_only, edited, other)] == [
         False,
         False,
@@ -95,3 +107,24 @@ def test_a_records_shares_are_its_own(
         # The organisations come with the shares, for the record's page to name them.
         shown = [(share.pk, share.organisation.acronym) for share in selectors.record_shares(record=army)]
     assert shown == [(army_share.pk, "AGENCY")]
+
+
+def test_a_country_limited_reader_sees_only_what_is_shared_with_their_own_organisation(
+    owner: User, member: User, other_organisation: Organisation, small_map: SmallMap
+) -> None:
+    third = Organisation.objects.create(name_en="Third party", name_fr="Tiers", acronym="THIRD")
+    limited = make_user("limited-reader", other_organisation, Role.VIEWER, countries=["CF"])
+    stranger = make_user("stranger", third, Role.VIEWER, countries=["CF"])
+    army = small_map.army
+    army.confidentiality = "restricted"
+    army.save(update_fields=["confidentiality"])
+    services.record_share(user=owner, record=army, organisation=third, can_edit_too=False)
+    seen = {
+        user.username: set(
+            selectors.visible(Actor.objects.filter(country="CF"), user=user).values_list("pk", flat=True)
+        )
+        for user in (member, limited, stranger)
+    }
+    assert army.pk in seen["member"]
+    assert army.pk in seen["stranger"]
+    assert army.pk not in seen["limited-reader"]
