@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: start setup install assets messages test lint typecheck check benchmark benchmark-hostile benchmark-map clean
+.PHONY: start setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map clean
 
 start: setup
 	$(BIN)/egide runserver $(HOST)
@@ -45,6 +45,12 @@ typecheck:
 
 check: lint typecheck test
 
+# Mutation testing of the access selectors, the governance rules and the importer (settings in pyproject.toml);
+# long, so not part of `check` or CI. MUTANTS limits the run, e.g. MUTANTS='egide.accounts.selectors*'.
+mutation: install
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python scripts/mutation_score.py
+
 benchmark: install
 	$(BIN)/python benchmarks/run.py
 
@@ -56,4 +62,4 @@ benchmark-map: install assets
 	$(BIN)/python benchmarks/map_drawing.py --label "$(or $(LABEL),current)"
 
 clean:
-	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build
+	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -431,3 +431,32 @@ def database_version() -> str:
             return f"PostgreSQL {cursor.fetchone()[0]}"
         cursor.execute("select sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """Relationships drawn at random for a generated map: `type` from an actor of `sources` kinds to one of
+    `targets` kinds, `weight` times per source actor on average.
+
+    scope: "same" (the same place), "within" (the same place or one just under it), "up" (the same place or any
+    place above it), "near" (the same place, one just under it or the one above).
+    """
+
+    type: str
+    sources: frozenset[str]
+    targets: frozenset[str]
+    scope: str
+    weight: float
+
+
+def kinds(*families_or_kinds: str) -> frozenset[str]:
+    """The actor kinds named, a family standing for all its kinds."""
+    from egide.core import taxonomy
+
+    found: set[str] = set()
+    for item in families_or_kinds:
+        if item in taxonomy.FAMILY_BY_CODE:
+            found |= {kind.code for kind in taxonomy.KINDS if kind.family == item}
+        else:
+            found.add(item)
+    return frozenset(found)

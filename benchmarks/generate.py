@@ -43,6 +43,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import Draw, kinds
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
 from egide.actors.tabular import (
     ACTOR_COLUMNS,
@@ -632,89 +633,65 @@ def _inline(source: _Source | None, locator: str = "") -> Row:
 # ----------------------------------------------------------------------------------------- relationships
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """Functional edges: `type` from an actor of `sources` kinds to one of `targets` kinds.
+FORCES = kinds("police", "gendarmerie", "armed_forces", "border_guard", "customs", "civil_defence", "coast_guard")
+POLICING = kinds("police", "gendarmerie", "border_guard")
+COURTS = kinds("court", "military_court", "customary_justice")
+PRESS = kinds("media", "civil_society", "research_institute")
+LOCAL_ADMIN = kinds("ministry_of_interior")
+FUNDERS = kinds("ministry_of_finance", "treasury", "budget_authority")
+AUDITORS = kinds("court_of_accounts", "inspectorate", "budget_authority", "finance_committee")
+COMMITTEES = kinds("parliament", "defence_committee", "parliamentary_committee", "investigation_committee")
+RIGHTS = kinds("ombudsman", "human_rights_commission", "investigation_committee")
+STATE_KINDS = kinds(SEC, JUS, SUP, MAN)
 
-    scope: "same" (same place), "within" (same place or one level under it), "up" (same place or any place above).
-    """
-
-    type: str
-    sources: frozenset[str]
-    targets: frozenset[str]
-    scope: str
-    weight: float
-
-
-def _kinds(*families_or_kinds: str) -> frozenset[str]:
-    kinds: set[str] = set()
-    for item in families_or_kinds:
-        if item in taxonomy.FAMILY_BY_CODE:
-            kinds |= {kind.code for kind in taxonomy.KINDS if kind.family == item}
-        else:
-            kinds.add(item)
-    return frozenset(kinds)
-
-
-FORCES = _kinds("police", "gendarmerie", "armed_forces", "border_guard", "customs", "civil_defence", "coast_guard")
-POLICING = _kinds("police", "gendarmerie", "border_guard")
-COURTS = _kinds("court", "military_court", "customary_justice")
-PRESS = _kinds("media", "civil_society", "research_institute")
-LOCAL_ADMIN = _kinds("ministry_of_interior")
-FUNDERS = _kinds("ministry_of_finance", "treasury", "budget_authority")
-AUDITORS = _kinds("court_of_accounts", "inspectorate", "budget_authority", "finance_committee")
-COMMITTEES = _kinds("parliament", "defence_committee", "parliamentary_committee", "investigation_committee")
-RIGHTS = _kinds("ombudsman", "human_rights_commission", "investigation_committee")
-STATE_KINDS = _kinds(SEC, JUS, SUP, MAN)
-
-RULES: tuple[Rule, ...] = (
-    Rule(
+RULES: tuple[Draw, ...] = (
+    Draw(
         "commands",
-        _kinds("head_of_state", "ministry_of_defence"),
-        _kinds("armed_forces", "presidential_guard"),
+        kinds("head_of_state", "ministry_of_defence"),
+        kinds("armed_forces", "presidential_guard"),
         "within",
         1,
     ),
-    Rule("commands", LOCAL_ADMIN, FORCES, "within", 3),
-    Rule("commands", _kinds("armed_forces"), _kinds("military_court"), "within", 0.2),
-    Rule(
+    Draw("commands", LOCAL_ADMIN, FORCES, "within", 3),
+    Draw("commands", kinds("armed_forces"), kinds("military_court"), "within", 0.2),
+    Draw(
         "administers",
-        _kinds("ministry_of_justice", "prison_service"),
-        _kinds("prison_service", "court", "prosecution"),
+        kinds("ministry_of_justice", "prison_service"),
+        kinds("prison_service", "court", "prosecution"),
         "within",
         1,
     ),
-    Rule("administers", LOCAL_ADMIN, _kinds("civil_defence", "police", "customary_justice"), "within", 2),
-    Rule("administers", _kinds("other_ministry", "government"), _kinds(MAN, "paramilitary"), "within", 0.5),
-    Rule("oversees", COMMITTEES, FORCES | _kinds(MAN), "within", 3),
-    Rule("oversees", _kinds("prosecution"), POLICING, "within", 3),
-    Rule("oversees", _kinds("inspectorate", "security_council"), FORCES, "within", 1.5),
-    Rule("audits", AUDITORS, STATE_KINDS, "within", 3),
-    Rule("funds", FUNDERS, STATE_KINDS | PRESS, "within", 3),
-    Rule("funds", _kinds("parliament", "finance_committee"), _kinds(MAN, JUS), "within", 1),
-    Rule("adjudicates", COURTS, FORCES | _kinds(MAN, PUB, "paramilitary", "prison_service"), "within", 3),
-    Rule("adjudicates", _kinds("military_court"), _kinds("armed_forces", "gendarmerie"), "within", 1),
-    Rule(
+    Draw("administers", LOCAL_ADMIN, kinds("civil_defence", "police", "customary_justice"), "within", 2),
+    Draw("administers", kinds("other_ministry", "government"), kinds(MAN, "paramilitary"), "within", 0.5),
+    Draw("oversees", COMMITTEES, FORCES | kinds(MAN), "within", 3),
+    Draw("oversees", kinds("prosecution"), POLICING, "within", 3),
+    Draw("oversees", kinds("inspectorate", "security_council"), FORCES, "within", 1.5),
+    Draw("audits", AUDITORS, STATE_KINDS, "within", 3),
+    Draw("funds", FUNDERS, STATE_KINDS | PRESS, "within", 3),
+    Draw("funds", kinds("parliament", "finance_committee"), kinds(MAN, JUS), "within", 1),
+    Draw("adjudicates", COURTS, FORCES | kinds(MAN, PUB, "paramilitary", "prison_service"), "within", 3),
+    Draw("adjudicates", kinds("military_court"), kinds("armed_forces", "gendarmerie"), "within", 1),
+    Draw(
         "appoints",
-        _kinds("head_of_state", "government", "ministry_of_defence", "ministry_of_interior"),
+        kinds("head_of_state", "government", "ministry_of_defence", "ministry_of_interior"),
         STATE_KINDS,
         "within",
         2,
     ),
-    Rule("appoints", _kinds("judicial_council"), _kinds("court", "prosecution", "military_court"), "within", 0.5),
-    Rule("reports_to", FORCES | _kinds(JUS), LOCAL_ADMIN | _kinds("prosecution"), "up", 3),
-    Rule("reports_to", _kinds(MAN, PUB), COMMITTEES | _kinds("independent_authority", "government"), "up", 1.5),
-    Rule("scrutinises", PRESS, FORCES | _kinds(JUS, MAN, "paramilitary"), "within", 4),
-    Rule("scrutinises", RIGHTS, FORCES | _kinds("prison_service", "paramilitary"), "within", 2),
-    Rule(
+    Draw("appoints", kinds("judicial_council"), kinds("court", "prosecution", "military_court"), "within", 0.5),
+    Draw("reports_to", FORCES | kinds(JUS), LOCAL_ADMIN | kinds("prosecution"), "up", 3),
+    Draw("reports_to", kinds(MAN, PUB), COMMITTEES | kinds("independent_authority", "government"), "up", 1.5),
+    Draw("scrutinises", PRESS, FORCES | kinds(JUS, MAN, "paramilitary"), "within", 4),
+    Draw("scrutinises", RIGHTS, FORCES | kinds("prison_service", "paramilitary"), "within", 2),
+    Draw(
         "coordinates_with",
-        FORCES | _kinds("civilian_intelligence"),
-        FORCES | _kinds("civilian_intelligence"),
+        FORCES | kinds("civilian_intelligence"),
+        FORCES | kinds("civilian_intelligence"),
         "same",
         3,
     ),
-    Rule("coordinates_with", PRESS, PRESS | _kinds("customary_justice"), "same", 1.5),
-    Rule("coordinates_with", _kinds("paramilitary"), POLICING | _kinds("armed_forces"), "same", 0.7),
+    Draw("coordinates_with", PRESS, PRESS | kinds("customary_justice"), "same", 1.5),
+    Draw("coordinates_with", kinds("paramilitary"), POLICING | kinds("armed_forces"), "same", 0.7),
 )
 
 LEGAL_BASES = {
@@ -744,10 +721,10 @@ class _Index:
                 self.children[actor.locality[:depth]].add(actor.locality[: depth + 1])
         self._candidates: dict[tuple[int, Locality], list[int]] = {}
 
-    def sources(self, rule: Rule) -> list[int]:
+    def sources(self, rule: Draw) -> list[int]:
         return [index for kind in sorted(rule.sources) for index in self.by_kind.get(kind, [])]
 
-    def targets(self, number: int, rule: Rule, locality: Locality) -> list[int]:
+    def targets(self, number: int, rule: Draw, locality: Locality) -> list[int]:
         cached = self._candidates.get((number, locality))
         if cached is not None:
             return cached
@@ -843,14 +820,14 @@ class GeneratedMap:
 
     def summary(self) -> dict[str, dict[str, int]]:
         families: dict[str, int] = defaultdict(int)
-        kinds: dict[str, int] = defaultdict(int)
+        kind_counts: dict[str, int] = defaultdict(int)
         for row in self.actors:
-            kinds[row["kind"]] += 1
+            kind_counts[row["kind"]] += 1
             families[taxonomy.KIND_BY_CODE[row["kind"]].family] += 1
         types: dict[str, int] = defaultdict(int)
         for row in self.relationships:
             types[row["type"]] += 1
-        return {"families": dict(families), "kinds": dict(kinds), "types": dict(types)}
+        return {"families": dict(families), "kinds": dict(kind_counts), "types": dict(types)}
 
 
 def _ordered(rows: list[Row], columns: Sequence[str]) -> list[list[str]]:

@@ -48,9 +48,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import (
+    Draw,
     command_line,
     cores,
     cpu_and_memory,
+    kinds,
     now_utc,
     operating_system,
     times,
@@ -318,41 +320,16 @@ class _Actor:
 # --------------------------------------------------------------------------------------------- relationships
 
 
-@dataclass(frozen=True, slots=True)
-class Draw:
-    """Functional relationships: `type` from an actor of `sources` kinds to one of `targets` kinds.
-
-    scope: "same" (the same place), "within" (the same place or one just under it), "up" (the same place or one
-    above it), "near" (the same place, one just under it or the one above).
-    """
-
-    type: str
-    sources: frozenset[str]
-    targets: frozenset[str]
-    scope: str
-    weight: float
-
-
-def _kinds(*families_or_kinds: str) -> frozenset[str]:
-    kinds: set[str] = set()
-    for item in families_or_kinds:
-        if item in taxonomy.FAMILY_BY_CODE:
-            kinds |= {kind.code for kind in taxonomy.KINDS if kind.family == item}
-        else:
-            kinds.add(item)
-    return frozenset(kinds)
-
-
-FORCES = _kinds("police", "gendarmerie", "armed_forces", "border_guard", "customs", "civil_defence", "coast_guard")
-POLICING = _kinds("police", "gendarmerie", "border_guard")
-MINISTRY_KINDS = _kinds("government", "ministry_of_defence", "ministry_of_interior", "other_ministry")
-COMMITTEES = _kinds("parliament", "defence_committee", "parliamentary_committee", "investigation_committee")
-PRESS = _kinds("media", "civil_society", "research_institute")
-RIGHTS = _kinds("ombudsman", "human_rights_commission")
+FORCES = kinds("police", "gendarmerie", "armed_forces", "border_guard", "customs", "civil_defence", "coast_guard")
+POLICING = kinds("police", "gendarmerie", "border_guard")
+MINISTRY_KINDS = kinds("government", "ministry_of_defence", "ministry_of_interior", "other_ministry")
+COMMITTEES = kinds("parliament", "defence_committee", "parliamentary_committee", "investigation_committee")
+PRESS = kinds("media", "civil_society", "research_institute")
+RIGHTS = kinds("ombudsman", "human_rights_commission")
 # What the ombudsman and the human-rights commission look at: justice and prisons, never the forces (a gap).
-RIGHTS_TARGETS = _kinds("prison_service", "ministry_of_justice", "court")
+RIGHTS_TARGETS = kinds("prison_service", "ministry_of_justice", "court")
 # What media and civil society scrutinise: never the forces or the bodies the public-scrutiny rule watches (a gap).
-PRESS_TARGETS = _kinds(
+PRESS_TARGETS = kinds(
     "court",
     "parliament",
     "government",
@@ -364,84 +341,84 @@ PRESS_TARGETS = _kinds(
     "budget_authority",
     "finance_committee",
 )
-STATE_KINDS = _kinds(SEC, JUS, SUP, MAN)
+STATE_KINDS = kinds(SEC, JUS, SUP, MAN)
 # What governments and ministries administer besides their own units: never the presidency (whose guard and
 # intelligence agency stay outside the ministries' chain) nor the forces, whose chain is the hierarchy.
-ADMINISTERED = _kinds(MAN) - {"head_of_state", "security_council", "court_of_accounts", "independent_authority"}
+ADMINISTERED = kinds(MAN) - {"head_of_state", "security_council", "court_of_accounts", "independent_authority"}
 # The public-scrutiny rule's default watched kinds, besides the security family.
 RULES_WATCHED = frozenset(("ministry_of_defence", "ministry_of_interior", "security_council", "prison_service"))
 
 DRAWS: tuple[Draw, ...] = (
-    Draw("commands", _kinds("head_of_state", "ministry_of_defence"), _kinds("armed_forces"), "within", 0.5),
-    Draw("commands", _kinds("ministry_of_interior"), _kinds("police", "gendarmerie", "civil_defence"), "within", 2),
-    Draw("commands", _kinds("armed_forces"), _kinds("armed_forces"), "within", 1),
-    Draw("commands", _kinds("police", "gendarmerie"), _kinds("police", "gendarmerie"), "within", 1),
-    Draw("administers", _kinds("ministry_of_justice"), _kinds("prison_service", "court", "prosecution"), "within", 1),
+    Draw("commands", kinds("head_of_state", "ministry_of_defence"), kinds("armed_forces"), "within", 0.5),
+    Draw("commands", kinds("ministry_of_interior"), kinds("police", "gendarmerie", "civil_defence"), "within", 2),
+    Draw("commands", kinds("armed_forces"), kinds("armed_forces"), "within", 1),
+    Draw("commands", kinds("police", "gendarmerie"), kinds("police", "gendarmerie"), "within", 1),
+    Draw("administers", kinds("ministry_of_justice"), kinds("prison_service", "court", "prosecution"), "within", 1),
     Draw(
         "administers",
-        _kinds("ministry_of_interior"),
-        _kinds("police", "civil_defence", "customary_justice"),
+        kinds("ministry_of_interior"),
+        kinds("police", "civil_defence", "customary_justice"),
         "within",
         1.5,
     ),
-    Draw("administers", _kinds("government", "other_ministry"), ADMINISTERED, "within", 0.5),
-    Draw("administers", _kinds("ministry_of_finance", "treasury"), _kinds("customs", "treasury"), "within", 0.5),
+    Draw("administers", kinds("government", "other_ministry"), ADMINISTERED, "within", 0.5),
+    Draw("administers", kinds("ministry_of_finance", "treasury"), kinds("customs", "treasury"), "within", 0.5),
     Draw("oversees", COMMITTEES, FORCES | MINISTRY_KINDS, "within", 3),
-    Draw("oversees", _kinds("prosecution"), POLICING, "within", 3),
-    Draw("oversees", _kinds("inspectorate", "security_council"), FORCES, "within", 1.5),
+    Draw("oversees", kinds("prosecution"), POLICING, "within", 3),
+    Draw("oversees", kinds("inspectorate", "security_council"), FORCES, "within", 1.5),
     Draw("oversees", RIGHTS, RIGHTS_TARGETS, "within", 0.8),
-    Draw("oversees", _kinds("judicial_council"), _kinds("court", "prosecution"), "within", 0.3),
+    Draw("oversees", kinds("judicial_council"), kinds("court", "prosecution"), "within", 0.3),
     Draw(
         "audits",
-        _kinds("court_of_accounts", "inspectorate", "budget_authority", "finance_committee"),
+        kinds("court_of_accounts", "inspectorate", "budget_authority", "finance_committee"),
         STATE_KINDS,
         "within",
         3,
     ),
-    Draw("funds", _kinds("ministry_of_finance", "treasury", "budget_authority"), STATE_KINDS | PRESS, "within", 3),
-    Draw("funds", _kinds("parliament", "finance_committee"), _kinds(MAN, JUS) | FORCES, "within", 1.5),
+    Draw("funds", kinds("ministry_of_finance", "treasury", "budget_authority"), STATE_KINDS | PRESS, "within", 3),
+    Draw("funds", kinds("parliament", "finance_committee"), kinds(MAN, JUS) | FORCES, "within", 1.5),
     Draw(
         "adjudicates",
-        _kinds("court", "customary_justice"),
-        FORCES | _kinds(MAN, PUB, "paramilitary", "prison_service"),
+        kinds("court", "customary_justice"),
+        FORCES | kinds(MAN, PUB, "paramilitary", "prison_service"),
         "within",
         3,
     ),
-    Draw("adjudicates", _kinds("military_court"), _kinds("armed_forces", "gendarmerie"), "within", 1),
+    Draw("adjudicates", kinds("military_court"), kinds("armed_forces", "gendarmerie"), "within", 1),
     Draw(
         "appoints",
-        _kinds("head_of_state", "government", "ministry_of_defence", "ministry_of_interior"),
+        kinds("head_of_state", "government", "ministry_of_defence", "ministry_of_interior"),
         STATE_KINDS,
         "within",
         1.5,
     ),
-    Draw("appoints", _kinds("judicial_council"), _kinds("court", "prosecution", "military_court"), "within", 0.5),
+    Draw("appoints", kinds("judicial_council"), kinds("court", "prosecution", "military_court"), "within", 0.5),
     # "A reports to B" puts B above A in the chain: forces report to the administration, justice bodies to the
     # ministry of justice (never a force to a justice body, or the ombudsman's reach would cover the forces).
-    Draw("reports_to", FORCES, _kinds("ministry_of_interior", "government"), "up", 2),
-    Draw("reports_to", _kinds(JUS), _kinds("ministry_of_justice"), "up", 1),
-    Draw("reports_to", _kinds(MAN) - {"head_of_state"}, _kinds("government", "other_ministry"), "up", 1),
+    Draw("reports_to", FORCES, kinds("ministry_of_interior", "government"), "up", 2),
+    Draw("reports_to", kinds(JUS), kinds("ministry_of_justice"), "up", 1),
+    Draw("reports_to", kinds(MAN) - {"head_of_state"}, kinds("government", "other_ministry"), "up", 1),
     Draw("scrutinises", PRESS, PRESS_TARGETS, "within", 3),
     Draw("scrutinises", COMMITTEES, FORCES | MINISTRY_KINDS, "within", 1.5),
     Draw("scrutinises", RIGHTS, RIGHTS_TARGETS, "within", 1),
-    Draw("scrutinises", _kinds("independent_authority"), _kinds("media"), "within", 0.3),
+    Draw("scrutinises", kinds("independent_authority"), kinds("media"), "within", 0.3),
     Draw(
         "coordinates_with",
-        FORCES | _kinds("civilian_intelligence"),
-        (FORCES | _kinds("civilian_intelligence")) - {"customs", "border_guard"},
+        FORCES | kinds("civilian_intelligence"),
+        (FORCES | kinds("civilian_intelligence")) - {"customs", "border_guard"},
         "near",
         3,
     ),
     Draw(
         "coordinates_with",
-        _kinds("border_guard"),
-        _kinds("police", "gendarmerie", "armed_forces", "border_guard"),
+        kinds("border_guard"),
+        kinds("police", "gendarmerie", "armed_forces", "border_guard"),
         "near",
         1,
     ),
-    Draw("coordinates_with", _kinds("customs"), _kinds("police", "gendarmerie", "treasury", "customs"), "near", 1),
-    Draw("coordinates_with", _kinds("police", "gendarmerie"), _kinds("paramilitary"), "same", 0.6),
-    Draw("coordinates_with", PRESS, PRESS | _kinds("customary_justice"), "same", 1.5),
+    Draw("coordinates_with", kinds("customs"), kinds("police", "gendarmerie", "treasury", "customs"), "near", 1),
+    Draw("coordinates_with", kinds("police", "gendarmerie"), kinds("paramilitary"), "same", 0.6),
+    Draw("coordinates_with", PRESS, PRESS | kinds("customary_justice"), "same", 1.5),
 )
 
 # The relationships every country has between its main bodies, at each level: (from, type, to...) by unit key,
@@ -780,12 +757,12 @@ class _Builder:
             draw = DRAWS[index]
             source = rng.choice(sources[index])
             place = self._pick_place(self.actors[source - 1].place, draw.scope)
-            kinds = self.at.get(place)
-            candidates = sorted(kind for kind in draw.targets if kinds.get(kind)) if kinds else []
-            if not kinds or not candidates:
+            present = self.at.get(place)
+            candidates = sorted(kind for kind in draw.targets if present.get(kind)) if present else []
+            if not present or not candidates:
                 misses += 1
                 continue
-            target = rng.choice(kinds[rng.choice(candidates)])
+            target = rng.choice(present[rng.choice(candidates)])
             if target == presidency or not self.add_edge(source, draw.type, target):
                 misses += 1
 

@@ -8,11 +8,19 @@ import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from egide.accounts.models import Membership, Organisation, OrganisationType, Role
 from egide.actors import services
 from egide.actors.data import ActorData, RelationshipData
 from egide.actors.models import Actor, Relationship
+
+# `make mutation` runs the same property tests several times in one process (mapping, clean run, each mutant),
+# which Hypothesis would otherwise report as a test called from several executors.
+hypothesis_settings.register_profile(
+    "mutation", suppress_health_check=[HealthCheck.differing_executors], derandomize=True
+)
 
 
 @pytest.fixture(autouse=True)

@@ -55,7 +55,9 @@ def may_read(
 
 
 class AccessProperties(TestCase):
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+    )
     @given(grants=memberships, made=records, superuser=st.booleans())
     def test_listing_counting_and_exporting_follow_the_rules(
         self, grants: list[tuple[int, str, list[str]]], made: list[tuple[str, int, str, list[int]]], superuser: bool
@@ -130,7 +132,9 @@ def reads_history_in_full(
 
 
 class HistoryProperties(TestCase):
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+    )
     @given(
         grants=memberships,
         reader=st.sampled_from(HISTORY_READERS),
@@ -272,7 +276,9 @@ finding_links = st.lists(
 
 
 class FindingProperties(TestCase):
-    @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+    )
     @given(grants=memberships, made=finding_actors, links=finding_links, superuser=st.booleans())
     def test_findings_are_those_of_the_map_the_reader_may_see(
         self,
@@ -399,7 +405,9 @@ def may_record(owner: int, country: str, grants: list[tuple[int, str, list[str]]
 
 
 class SourceAndParentProperties(TestCase):
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+    )
     @given(
         grants=memberships,
         made=actor_records,

@@ -1,83 +1,47 @@
-"""Reading the pages' HTML in tests: table rows, field errors, script tags. Standard library only."""
+"""Reading the pages' HTML in tests with a real parser: elements, table rows, field errors, forms, scripts, text."""
 
 import re
-from html import unescape
-from html.parser import HTMLParser
 
-VOID_ELEMENTS = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+from bs4 import BeautifulSoup, Tag
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-class _TableReader(HTMLParser):
-    """Collect the body rows of the first table inside the element with the given id."""
+def parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
 
-    def __init__(self, container_id: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.container_id = container_id
-        self.depth = 0  # depth inside the container; 0 means outside
-        self.in_table = self.done = self.in_body = False
-        self.rows: list[list[str]] = []
-        self.cell: list[str] | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.done:
-            return
-        if self.depth == 0:
-            if dict(attrs).get("id") == self.container_id and tag not in VOID_ELEMENTS:
-                self.depth = 1
-                self.in_table = tag == "table"
-            return
-        if tag not in VOID_ELEMENTS:
-            self.depth += 1
-        if tag == "table":
-            self.in_table = True
-        elif self.in_table and tag == "tbody":
-            self.in_body = True
-        elif self.in_body and tag == "tr":
-            self.rows.append([])
-        elif self.in_body and tag in ("td", "th"):
-            self.cell = []
+def element(html: str, selector: str) -> Tag:
+    """The one element the CSS selector matches; the test fails if there is none or more than one."""
+    found = parse(html).select(selector)
+    assert len(found) == 1, f"{len(found)} elements match {selector!r}"
+    return found[0]
 
-    def handle_endtag(self, tag: str) -> None:
-        if self.done or self.depth == 0:
-            return
-        if tag not in VOID_ELEMENTS:
-            self.depth -= 1
-        if tag in ("td", "th") and self.cell is not None:
-            self.rows[-1].append(_squash("".join(self.cell)))
-            self.cell = None
-        elif tag == "tbody":
-            self.in_body = False
-        elif tag == "table" and self.in_table:
-            self.done = True
 
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell.append(data)
+def elements(html: str, selector: str) -> list[Tag]:
+    return parse(html).select(selector)
+
+
+def text_of(node: Tag) -> str:
+    """An element's text with white space squashed, as a reader sees it."""
+    return re.sub(r" ([,.)])", r"\1", _squash(node.get_text(" ")))
 
 
 def table_rows(html: str, container_id: str) -> list[list[str]]:
-    """The text of each cell of each body row of the first table in the element with this id."""
-    reader = _TableReader(container_id)
-    reader.feed(html)
-    return reader.rows
+    """The text of each cell of each body row of the first table in (or being) the element with this id."""
+    container = parse(html).find(id=container_id)
+    if not isinstance(container, Tag):
+        return []
+    table = container if container.name == "table" else container.find("table")
+    if not isinstance(table, Tag):
+        return []
+    return [
+        [_squash(cell.get_text()) for cell in row.find_all(["td", "th"], recursive=False)]
+        for body in table.find_all("tbody", recursive=False)
+        for row in body.find_all("tr", recursive=False)
+    ]
 
 
 def column(html: str, container_id: str, index: int = 0) -> list[str]:
@@ -86,21 +50,45 @@ def column(html: str, container_id: str, index: int = 0) -> list[str]:
 
 def field_errors(html: str, field: str) -> list[str]:
     """The error messages shown next to a form field (its id is id_<field>)."""
-    return [
-        _squash(unescape(message))
-        for message in re.findall(rf'<small class="error" role="alert" id="id_{field}-error">(.*?)</small>', html, re.S)
-    ]
+    return [_squash(message.get_text()) for message in parse(html).select(f"small.error#id_{field}-error")]
 
 
 def has_error_class(html: str, field: str) -> bool:
-    return re.search(rf'class="field field-{field} has-error"', html) is not None
+    return bool(parse(html).select(f".field.field-{field}.has-error"))
 
 
-def script_tags(html: str) -> list[str]:
-    return re.findall(r"<script\b[^>]*>", html, re.I)
+def scripts(html: str) -> list[Tag]:
+    return parse(html).find_all("script")
+
+
+def script_sources(html: str) -> list[str]:
+    return [str(script["src"]) for script in scripts(html) if script.has_attr("src")]
+
+
+def forms(html: str, action: str | None = None) -> list[Tag]:
+    """The page's forms, or those that post to this address (by their action or their hx-post)."""
+    return [
+        form
+        for form in parse(html).find_all("form")
+        if action is None or action in (form.get("action"), form.get("hx-post"))
+    ]
 
 
 def text(html: str) -> str:
     """The page's text with tags removed and white space squashed, for phrase assertions."""
-    squashed = _squash(unescape(re.sub(r"<[^>]+>", " ", html)))
-    return re.sub(r" ([,.)])", r"\1", squashed)
+    return text_of(parse(html))
+
+
+def option_values(html: str, select_name: str) -> list[str]:
+    """The values offered by the form's <select> of this name (the test fails if there is no such select)."""
+    select = element(html, f'select[name="{select_name}"]')
+    return [str(option.get("value", "")) for option in select.find_all("option")]
+
+
+def inline_scripts(html: str) -> list[str]:
+    """Scripts that run code written in the page (the Content-Security-Policy forbids them); JSON data is not code."""
+    return [
+        str(script)
+        for script in scripts(html)
+        if not script.has_attr("src") and script.get("type") != "application/json"
+    ]

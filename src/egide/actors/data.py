@@ -1,6 +1,6 @@
 """Plain inputs for the map's services, built by forms, the API, imports and the demo loader alike."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from egide.core.fuzzy_dates import FuzzyDate
@@ -56,7 +56,6 @@ class CitationData:
     published: FuzzyDate | None = None
     url: str = ""
     locator: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

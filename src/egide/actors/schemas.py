@@ -14,7 +14,6 @@ from egide.actors import fields
 from egide.actors.models import Actor, Citation, Relationship
 from egide.actors.rules import control_character, text_message
 from egide.actors.selectors import visible_parent_id
-from egide.api.errors import MessageOut
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +323,3 @@ class MapOut(Schema):
     country: str
     nodes: list[MapNode]
     edges: list[MapEdge]
-
-
-ErrorOut = MessageOut
-"""An error told in words (the API's 422 answers use FieldErrorsOut: egide.api.errors)."""

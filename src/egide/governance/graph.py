@@ -93,11 +93,6 @@ class Reach:
             node = step.upper
         return (*self.origin[node], *reversed(steps))
 
-    def start_of(self, node: int) -> int:
-        while node not in self.origin:
-            node = self.above[node].upper
-        return node
-
 
 @dataclass(slots=True)
 class Graph:
@@ -151,33 +146,6 @@ class Graph:
     def edges_in(self, node: int, types: Iterable[str]) -> list[Edge]:
         wanted = frozenset(types)
         return [edge for edge in self.incoming.get(node, ()) if edge.type in wanted]
-
-    def edges_out(self, node: int, types: Iterable[str]) -> list[Edge]:
-        wanted = frozenset(types)
-        return [edge for edge in self.outgoing.get(node, ()) if edge.type in wanted]
-
-    def subordinates(self, node: int) -> Iterator[Step]:
-        """What is directly below a node in the chain: what it commands or administers, what reports to it, and
-        its children."""
-        for edge in self.outgoing.get(node, ()):
-            if edge.type in CHAIN_TYPES:
-                yield Step(upper=node, lower=edge.target, edge=edge)
-        for edge in self.incoming.get(node, ()):
-            if edge.type in REPORTING_TYPES:
-                yield Step(upper=node, lower=edge.source, edge=edge)
-        for child in self.children.get(node, ()):
-            yield Step(upper=node, lower=child)
-
-    def superiors(self, node: int) -> Iterator[Step]:
-        for edge in self.incoming.get(node, ()):
-            if edge.type in CHAIN_TYPES:
-                yield Step(upper=edge.source, lower=node, edge=edge)
-        for edge in self.outgoing.get(node, ()):
-            if edge.type in REPORTING_TYPES:
-                yield Step(upper=edge.target, lower=node, edge=edge)
-        parent = self.nodes[node].parent
-        if parent is not None and parent in self.nodes:
-            yield Step(upper=parent, lower=node)
 
     def reach_down(self, starts: Mapping[int, tuple[Step, ...]]) -> Reach:
         """Every node below the starting ones, breadth first (so each chain is the shortest). A starting node's

@@ -5,7 +5,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No chain of command or administration leads from {subject} to a civilian executive authority.",
         "Aucune chaîne de commandement ou d’administration ne relie {subject} à une autorité exécutive civile.",
     ),
-    "civilian_chain": ("Chain found: {path}.", "Chaîne trouvée : {path}."),
     "no_parliamentary_oversight": (
         "Neither {subject} nor any body above it is overseen by parliament or one of its committees.",
         "Ni {subject} ni aucun organe dont il relève n’est contrôlé par le parlement ou l’une de ses commissions.",
