@@ -54,6 +54,20 @@ def may_read(
     return owner in covering or any(organisation in shared_with for organisation in covering)
 
 
+def make_reader(grants: list[tuple[int, str, list[str]]], *, superuser: bool) -> tuple[list[Organisation], User]:
+    """Three organisations, and a reader with the generated memberships in them."""
+    organisations = [
+        Organisation.objects.create(
+            name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
+        )
+        for index in range(3)
+    ]
+    user = User.objects.create_user(username="reader", is_superuser=superuser)
+    for organisation, role, countries in grants:
+        Membership.objects.create(user=user, organisation=organisations[organisation], role=role, countries=countries)
+    return organisations, user
+
+
 class AccessProperties(TestCase):
     @settings(
         max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
@@ -62,17 +76,7 @@ class AccessProperties(TestCase):
     def test_listing_counting_and_exporting_follow_the_rules(
         self, grants: list[tuple[int, str, list[str]]], made: list[tuple[str, int, str, list[int]]], superuser: bool
     ) -> None:
-        organisations = [
-            Organisation.objects.create(
-                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
-            )
-            for index in range(3)
-        ]
-        user = User.objects.create_user(username="reader", is_superuser=superuser)
-        for organisation, role, countries in grants:
-            Membership.objects.create(
-                user=user, organisation=organisations[organisation], role=role, countries=countries
-            )
+        organisations, user = make_reader(grants, superuser=superuser)
         content_type = ContentType.objects.get_for_model(Actor)
         expected: dict[str, set[str]] = {country: set() for country in COUNTRIES}
         for index, record in enumerate(made):
@@ -293,17 +297,7 @@ class FindingProperties(TestCase):
         from egide.governance.graph import Graph
         from egide.governance.selectors import country_findings, country_graph
 
-        organisations = [
-            Organisation.objects.create(
-                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
-            )
-            for index in range(3)
-        ]
-        user = User.objects.create_user(username="reader", is_superuser=superuser)
-        for organisation, role, countries in grants:
-            Membership.objects.create(
-                user=user, organisation=organisations[organisation], role=role, countries=countries
-            )
+        organisations, user = make_reader(grants, superuser=superuser)
         actor_type = ContentType.objects.get_for_model(Actor)
         actors, readable_actors = [], set()
         for index, (owner, level, shared_with) in enumerate(made):
@@ -426,17 +420,7 @@ class SourceAndParentProperties(TestCase):
         from egide.actors.models import Citation, Relationship, Source
         from egide.actors.schemas import ActorOut
 
-        organisations = [
-            Organisation.objects.create(
-                name_en=f"Org {index}", name_fr=f"Org {index}", acronym=f"ORG{index}", type=OrganisationType.OTHER
-            )
-            for index in range(3)
-        ]
-        user = User.objects.create_user(username="reader", is_superuser=superuser)
-        for organisation, role, countries in grants:
-            Membership.objects.create(
-                user=user, organisation=organisations[organisation], role=role, countries=countries
-            )
+        organisations, user = make_reader(grants, superuser=superuser)
 
         def share(model: type, pk: int, country: str, shared_with: list[int]) -> None:
             for organisation in shared_with:
