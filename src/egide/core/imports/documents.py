@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from egide.core.imports.limits import FileRefused, ReadLimits
+from egide.core.imports.limits import FileRefused, ReadLimits, grouped
 
 # A document an import reads nests a few levels; anything much deeper is not such a document, and Python's JSON
 # parser would run out of stack on it.
@@ -119,7 +119,7 @@ def read_json(data: bytes, *, filename: str, limits: ReadLimits) -> Any:
     if containers > CONTAINERS_PER_ROW * limits.rows:
         raise FileRefused(
             _("%(file)s: the document holds more than %(count)s objects and lists, more than an import may hold.")
-            % {"file": filename, "count": f"{CONTAINERS_PER_ROW * limits.rows:,}"}
+            % {"file": filename, "count": grouped(CONTAINERS_PER_ROW * limits.rows)}
         )
     try:
         text = data.decode("utf-8-sig")

@@ -3,6 +3,7 @@
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 BATCH = 500
@@ -32,10 +33,15 @@ class ReadLimits:
         )
 
 
+def grouped(number: int) -> str:
+    """A count as the reader's language writes it: 50,000 in English, 50 000 in French."""
+    return number_format(number, force_grouping=True)
+
+
 def too_many_rows(where: str, table: str, limits: ReadLimits) -> FileRefused:
     return FileRefused(
         _("%(where)s: the %(table)s table has more than %(rows)s rows, the most an import may hold.")
-        % {"where": where, "table": table, "rows": f"{limits.rows:,}"}
+        % {"where": where, "table": table, "rows": grouped(limits.rows)}
     )
 
 
