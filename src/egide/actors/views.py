@@ -1,5 +1,6 @@
 """Pages of the security system map. Thin: forms collect, services write, selectors read."""
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -290,7 +291,7 @@ def _refused_deletion(request: HttpRequest, name: str, *, redirect_to: str) -> H
     )
 
 
-class _RecordForms[R: (Actor, Relationship)]:
+class _RecordForms[R: (Actor, Relationship)](ABC):
     """The pages that create and edit one kind of record together with a citation: a dialog on HTMX pages, a page
     of its own otherwise. The record and its citation are one service call; a save made from an older version is
     refused with what changed since; who owns the record and who may read it are locked for editors by a share.
@@ -310,15 +311,17 @@ class _RecordForms[R: (Actor, Relationship)]:
     created: str | Promise
     saved: str | Promise
 
+    @abstractmethod
     def get(self, request: HttpRequest, pk: int) -> R:
-        raise NotImplementedError
+        """The record the user may change, or Http404."""
 
+    @abstractmethod
     def words(self, record: R) -> dict[str, Any]:
-        raise NotImplementedError
+        """What the titles and messages name the record by."""
 
+    @abstractmethod
     def page(self, record: R) -> str:
         """Where the record is shown: a plain form post goes there once it is saved."""
-        raise NotImplementedError
 
     def form_options(self, request: HttpRequest, record: R | None) -> dict[str, Any]:
         """What the kind's form needs besides the choices that every form gets."""
@@ -327,6 +330,7 @@ class _RecordForms[R: (Actor, Relationship)]:
     def data(self, form: Any, record: R | None) -> Any:
         return form.to_data()
 
+    @abstractmethod
     def write(
         self,
         user: AnyUser,
@@ -338,7 +342,6 @@ class _RecordForms[R: (Actor, Relationship)]:
         citation: SourceCitation | None,
     ) -> R:
         """Create the record (`record` None) or change it, with its citation, in one service call."""
-        raise NotImplementedError
 
     def create(self, request: HttpRequest, code: str) -> HttpResponse:
         country = country_or_404(code)
