@@ -222,6 +222,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "name_fr",
         "acronym_en",
         "acronym_fr",
+        "article_fr",
         "kind",
         "reference",
         "parent",

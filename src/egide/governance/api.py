@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from egide.api.auth import in_country, writers
+from egide.api.auth import deciding_in_country, in_country, writers
 from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.governance import selectors, services
@@ -38,9 +38,15 @@ from egide.governance.schemas import (
 
 router = Router(tags=["governance analysis"])
 
-# Checked before the body is read (egide.api.auth): the rule of egide.accounts.selectors.may_decide_on_findings.
+# Checked before the body is read (egide.api.auth): the rules of egide.accounts.selectors.may_decide_on_findings
+# (reviewers too) and may_edit_in (the rules' parameters).
 DECIDE_IN_COUNTRY = writers(
-    in_country(gettext_lazy("Only editors working on this country may decide on its findings."))
+    deciding_in_country(
+        gettext_lazy("Only reviewers and editors working on this country may decide on its findings.")
+    )
+)
+SET_RULES_IN_COUNTRY = writers(
+    in_country(gettext_lazy("Only editors working on this country may change its rules."))
 )
 
 OPEN = "open"
@@ -143,7 +149,7 @@ def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
     "/countries/{code}/governance/rules/{rule}",
     response=answers({200: CountryRuleOut}, WRITE_ERRORS),
     summary="Set a rule's parameters for a country",
-    auth=DECIDE_IN_COUNTRY,
+    auth=SET_RULES_IN_COUNTRY,
 )
 def set_country_rule(request: HttpRequest, code: str, rule: str, payload: RuleSettingIn) -> Any:
     """Replaces the country's earlier choice for this rule; parameters left out take their default. Editors

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
 from egide.core.labels import Term, active_language
-from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, parameters_for, rule_of
+from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, evidence_sources, parameters_for, rule_of
 from egide.governance.findings import Evidence, Finding
 from egide.governance.forms import (
     OPEN,
@@ -98,7 +98,6 @@ class Presenter:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.french = active_language() == "fr"
-        self.type_labels = {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
         self.kind_labels = {term.code: term.label for term in taxonomy.KINDS}
         self.confidence_labels = {term.code: term.label for term in taxonomy.CONFIDENCE_LEVELS}
 
@@ -106,15 +105,9 @@ class Presenter:
         if item.detail in self.kind_labels:
             # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
             item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
-        text = describe(item, self.graph, language="fr" if self.french else "en", type_labels=self.type_labels)
-        sources: set[str] = set()
-        for node in item.node_ids:
-            if node in self.graph.nodes:
-                sources.update(self.graph.nodes[node].sources)
-        for edge in item.edge_ids:
-            if edge in self.graph.edge_by_id:
-                sources.update(self.graph.edge_by_id[edge].sources)
-        return EvidenceRow(text=text, sources=sorted(sources), rests_on_records=bool(item.node_ids or item.edge_ids))
+        text = describe(item, self.graph, language="fr" if self.french else "en")
+        sources = evidence_sources(item, self.graph)
+        return EvidenceRow(text=text, sources=sources, rests_on_records=bool(item.node_ids or item.edge_ids))
 
     def _actors(self, finding: Finding) -> list[Actor]:
         """The actors concerned first, then the others the evidence names, by name."""
@@ -125,6 +118,7 @@ class Presenter:
 
     def row(self, finding: Finding, decisions: Mapping[str, FindingDecision]) -> FindingRow:
         rule = rule_of(finding)
+        searched_nodes, searched_edges = finding.searched_ids
         evidence = [self._evidence(item) for item in finding.evidence]
         shared: list[str] = []
         if len(evidence) > 1 and all(item.sources == evidence[0].sources for item in evidence):
@@ -144,8 +138,8 @@ class Presenter:
             evidence=evidence,
             sources=shared,
             decision=decisions.get(finding.key),
-            node_ids=" ".join(str(node) for node in sorted(finding.node_ids)),
-            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids)),
+            node_ids=" ".join(str(node) for node in sorted(finding.node_ids | searched_nodes)),
+            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids | searched_edges)),
         )
 
     def rows(self, findings: Iterable[Finding], decisions: Mapping[str, FindingDecision]) -> list[FindingRow]:
@@ -277,7 +271,7 @@ def rule_card(
 
 
 def rule_cards(
-    overrides: Mapping[str, Mapping[str, Any]], *, can_decide: bool, shown: dict[str, Any] | None = None
+    overrides: Mapping[str, Mapping[str, Any]], *, can_set_rules: bool, shown: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The cards of every rule, with a form for its parameters for those who may change them; `shown` is a card
     already made (a form refused, with its errors) that stands for its rule."""
@@ -288,7 +282,7 @@ def rule_cards(
             continue
         form = (
             RuleSettingForm(rule=rule, values=parameters_for(rule, overrides))
-            if can_decide and rule.parameters
+            if can_set_rules and rule.parameters
             else None
         )
         cards.append(rule_card(rule, overrides, form=form))

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from egide.accounts.selectors import may_decide_on_findings
+from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
@@ -20,16 +20,21 @@ DECISION_ACTIONS: dict[str, Action] = {
 }
 
 
-def _require_country_editor(user: Caller, country: str) -> None:
+def _require_reviewer(user: Caller, country: str) -> None:
     if not may_decide_on_findings(user=user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+        raise PermissionDenied(_("Only reviewers and editors working on this country may decide on its findings."))
+
+
+def _require_country_editor(user: Caller, country: str) -> None:
+    if not may_edit_in(user=user, country=country):
+        raise PermissionDenied(_("Only editors working on this country may change its rules."))
 
 
 @transaction.atomic
 def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: str, comment: str) -> FindingDecision:
     """Acknowledge a finding, or mark it as a false positive with a reason; the decision follows the finding's
     key through recomputations, and every change of it is in the audit log."""
-    _require_country_editor(user, country)
+    _require_reviewer(user, country)
     if status not in DecisionStatus.values:
         raise ValidationError({"status": [_("Choose “acknowledged” or “false positive”.")]})
     if rule not in RULE_BY_CODE or not key.startswith(f"{rule}:"):
@@ -50,7 +55,7 @@ def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: s
 
 @transaction.atomic
 def finding_reopen(*, user: Caller, decision: FindingDecision) -> None:
-    _require_country_editor(user, decision.country)
+    _require_reviewer(user, decision.country)
     audit_record(user=user, action=Action.REOPEN, instance=decision, before=snapshot(decision), after=None)
     decision.delete()
 

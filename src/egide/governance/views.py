@@ -16,7 +16,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from egide.accounts.selectors import may_decide_on_findings
+from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.core import taxonomy
 from egide.core.reference import countries
 from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
@@ -52,6 +52,7 @@ def _tab_context(request: HttpRequest, country: str, tab: str) -> dict[str, Any]
         "country_name": countries()[country].label,
         "tab": tab,
         "can_decide": may_decide_on_findings(user=request.user, country=country),
+        "can_set_rules": may_edit_in(user=request.user, country=country),
     }
 
 
@@ -114,7 +115,7 @@ def _deciding_country(request: HttpRequest, code: str) -> str:
     """The country of a decision on a finding, which the user must be allowed to take."""
     country = country_or_404(code)
     if not may_decide_on_findings(user=request.user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+        raise PermissionDenied(_("Only reviewers and editors working on this country may decide on its findings."))
     return country
 
 
@@ -207,7 +208,7 @@ def rule_list(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     context = _tab_context(request, country, "rules")
     overrides = selectors.rule_overrides(country=country)
-    context["cards"] = presentation.rule_cards(overrides, can_decide=context["can_decide"])
+    context["cards"] = presentation.rule_cards(overrides, can_set_rules=context["can_set_rules"])
     return render(request, "governance/rules.html", context)
 
 
@@ -219,7 +220,7 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
     if rule not in RULE_BY_CODE or not RULE_BY_CODE[rule].parameters:
         raise Http404(_("No such rule."))
     found = RULE_BY_CODE[rule]
-    if not may_decide_on_findings(user=request.user, country=country):
+    if not may_edit_in(user=request.user, country=country):
         raise PermissionDenied(_("Only editors working on this country may change its rules."))
     overrides = selectors.rule_overrides(country=country)
     form = RuleSettingForm(request.POST, rule=found, values=parameters_for(found, overrides))
@@ -248,13 +249,13 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
             response = render(
                 request,
                 "governance/_rule.html",
-                {"card": presentation.rule_card(found, overrides, form=fresh), "country": country, "can_decide": True},
+                {"card": presentation.rule_card(found, overrides, form=fresh), "country": country, "can_set_rules": True},
             )
             response["HX-Trigger"] = changed_trigger(message)
             return response
     card = presentation.rule_card(found, overrides, form=form)
     if is_htmx(request):
-        return render(request, "governance/_rule.html", {"card": card, "country": country, "can_decide": True})
+        return render(request, "governance/_rule.html", {"card": card, "country": country, "can_set_rules": True})
     context = _tab_context(request, country, "rules")
-    context["cards"] = presentation.rule_cards(overrides, can_decide=True, shown=card)
+    context["cards"] = presentation.rule_cards(overrides, can_set_rules=True, shown=card)
     return render(request, "governance/rules.html", context, status=400)
