@@ -96,16 +96,20 @@ def test_a_finding_in_full(clients: dict[str, Client], layered: dict[str, Actor]
         "evidence": [
             {
                 "kind": "missing",
-                "text": "Guard is not inside a ministry’s chain of command or administration.",
+                "text": "Guard is not inside a ministry’s chain of command or administration: none of the bodies "
+                "above it (Presidency) is a ministry, or answers to one.",
                 "actors": [layered["GUARD"].pk],
                 "relationships": [],
+                "searched": [layered["PR"].pk],
                 "sources": [],
             },
             {
                 "kind": "missing",
-                "text": "Neither Guard nor any body above it is overseen by parliament or one of its committees.",
+                "text": "Neither Guard nor any body above it (Presidency) is overseen by parliament or one of its "
+                "committees.",
                 "actors": [layered["GUARD"].pk],
                 "relationships": [],
+                "searched": [layered["PR"].pk],
                 "sources": [],
             },
         ],
@@ -127,7 +131,15 @@ def test_findings_in_french(clients: dict[str, Client], layered: dict[str, Actor
     (guard,) = body["findings"]
     assert guard["title"] == "Forces paramilitaires et garde présidentielle sont contrôlées comme les autres"
     assert guard["actors"][0]["name"] == "Garde républicaine"
-    assert guard["evidence"][0]["text"].startswith("Garde républicaine ne relève")
+    # No article on record: the name is quoted after "l’acteur", which is grammatical whatever its gender.
+    assert guard["evidence"][0]["text"].startswith("L’acteur « Garde républicaine » ne relève")
+    layered["GUARD"].article_fr = "la"
+    layered["GUARD"].save()
+    body = clients["member"].get(FINDINGS, {"rule": "irregular-forces"}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert body["findings"][0]["evidence"][1]["text"] == (
+        "Le parlement et ses commissions ne contrôlent ni la Garde républicaine ni aucun de ses organes de tutelle "
+        "(l’acteur « Presidency »)."
+    )
 
 
 def test_findings_are_filtered(clients: dict[str, Client], member: User) -> None:

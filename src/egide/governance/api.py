@@ -41,13 +41,9 @@ router = Router(tags=["governance analysis"])
 # Checked before the body is read (egide.api.auth): the rules of egide.accounts.selectors.may_decide_on_findings
 # (reviewers too) and may_edit_in (the rules' parameters).
 DECIDE_IN_COUNTRY = writers(
-    deciding_in_country(
-        gettext_lazy("Only reviewers and editors working on this country may decide on its findings.")
-    )
+    deciding_in_country(gettext_lazy("Only reviewers and editors working on this country may decide on its findings."))
 )
-SET_RULES_IN_COUNTRY = writers(
-    in_country(gettext_lazy("Only editors working on this country may change its rules."))
-)
+SET_RULES_IN_COUNTRY = writers(in_country(gettext_lazy("Only editors working on this country may change its rules.")))
 
 OPEN = "open"
 STATUSES = (OPEN, *DecisionStatus.values)

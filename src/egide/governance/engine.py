@@ -8,7 +8,15 @@ from typing import Any
 from egide.governance.findings import Evidence, Finding
 from egide.governance.graph import Graph, Step, weakest
 from egide.governance.rules import RULE_BY_CODE, RULES, Rule
-from egide.governance.texts import LINKS, MESSAGES, PART_OF, french_phrase, sentence
+from egide.governance.texts import (
+    LINKS,
+    MESSAGES,
+    PART_OF,
+    english_phrase,
+    french_phrase,
+    french_plural,
+    sentence,
+)
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -88,18 +96,23 @@ class _Words:
         if found is None:
             return "?"
         if not self.french:
-            return found.name
+            return english_phrase(found.name, found.article_fr)
         return french_phrase(found.name, found.article_fr, case)
+
+    def plural(self, node: int | None) -> bool:
+        found = self.graph.nodes.get(node) if node is not None else None
+        return found is not None and french_plural(found.article_fr)
 
     def link(self, step: Step) -> str:
         if step.edge is not None:
             # In the edge's own direction, whichever way the chain runs: "A reports to B".
-            english, french, case = LINKS.get(step.edge.type, (step.edge.type, step.edge.type, ""))
+            code = step.edge.type
+            english, french, case = LINKS.get(code, ((code, code), (code, code), ""))
             first, second = step.edge.source, step.edge.target
         else:
             english, french, case = PART_OF
             first, second = step.lower, step.upper  # the child is part of the parent
-        verb = french if self.french else english
+        verb = (french if self.french else english)[1 if self.plural(first) else 0]
         return f"{self.actor(first)} {verb} {self.actor(second, case if self.french else '')}"
 
 
@@ -111,6 +124,7 @@ def describe(evidence: Evidence, graph: Graph, *, language: str) -> str:
     message = f"{evidence.message}+above" if above and f"{evidence.message}+above" in MESSAGES else evidence.message
     english_text, french_text = MESSAGES[message]
     subjects = evidence.subjects
+    plural = words.plural(subjects[0] if subjects else None)
     return sentence(
         (french_text if words.french else english_text).format(
             subject=words.actor(subjects[0]) if subjects else "",
@@ -119,6 +133,9 @@ def describe(evidence: Evidence, graph: Graph, *, language: str) -> str:
             above=", ".join(words.actor(node) for node in above),
             path="; ".join(words.link(step) for step in evidence.steps),
             detail=evidence.detail,
+            it="them" if plural else "it",
+            ses="leurs" if plural else "ses",
+            lui="leur" if plural else "lui",
         )
     )
 

@@ -84,6 +84,12 @@ class FindingRow:
     edge_ids: str
 
     @property
+    def heading(self) -> str:
+        """Under its rule's card, a finding is named by the actors it concerns (the rule is the card's title)."""
+        names = [actor.name for actor in self.actors if actor.id in self.finding.subjects]
+        return " · ".join(names) if names else self.title
+
+    @property
     def key(self) -> str:
         return self.finding.key
 
@@ -144,6 +150,44 @@ class Presenter:
 
     def rows(self, findings: Iterable[Finding], decisions: Mapping[str, FindingDecision]) -> list[FindingRow]:
         return [self.row(finding, decisions) for finding in findings]
+
+
+def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -> list[dict[str, Any]]:
+    """The findings of the page as one card per rule, in the page's order: each with the number of findings the
+    filters keep for that rule (on every page) and the actors they concern, by name."""
+    counts: dict[str, int] = {}
+    concerned: dict[str, dict[int, str]] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        actors = concerned.setdefault(finding.rule, {})
+        for node in finding.subjects:
+            if node in graph.nodes:
+                actors[node] = graph.nodes[node].name
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        code = row.finding.rule
+        if code not in groups:
+            groups[code] = {
+                "code": code,
+                "anchor": f"findings-{code}",
+                "title": row.title,
+                "explanation": row.explanation,
+                "severity": row.severity,
+                "severity_label": row.severity_label,
+                "principle": row.principle,
+                "area": row.area,
+                "count": counts.get(code, 0),
+                "open_count": 0,
+                "actors": [
+                    Actor(id=node, name=name)
+                    for node, name in sorted(concerned.get(code, {}).items(), key=lambda item: item[1])
+                ],
+                "rows": [],
+            }
+        groups[code]["rows"].append(row)
+        if row.decision is None:
+            groups[code]["open_count"] += 1
+    return list(groups.values())
 
 
 def grouping_order(finding: Finding) -> tuple[int, int, int, str, str]:
@@ -226,6 +270,27 @@ def _labels_for(kind: str) -> dict[str, str]:
     return labels
 
 
+def _choice_groups(kind: str, field: Any) -> list[dict[str, Any]]:
+    """A list parameter's choices as groups of check boxes (kinds by family), each ticked as the form says."""
+    chosen = {str(value) for value in (field.value() or ())}
+    groups = []
+    for index, choice in enumerate(parameter_choices(kind)):
+        label, options = (choice[0], choice[1]) if isinstance(choice[1], list) else ("", [choice])
+        groups.append(
+            {
+                "label": str(label),
+                "id": f"{field.auto_id}-group-{index}",
+                "choices": [
+                    {"value": code, "label": str(text), "checked": code in chosen, "id": f"{field.auto_id}-{code}"}
+                    for code, text in options
+                ],
+            }
+        )
+    if all(not group["label"] for group in groups):  # relationship types, families: one plain list
+        groups = [{"label": "", "id": f"{field.auto_id}-group-0", "choices": [c for g in groups for c in g["choices"]]}]
+    return groups
+
+
 def rule_card(
     rule: Rule, overrides: Mapping[str, Mapping[str, Any]], *, form: RuleSettingForm | None
 ) -> dict[str, Any]:
@@ -243,15 +308,17 @@ def rule_card(
             shown = [labels.get(code, code) for code in value]
             default_shown = [labels.get(code, code) for code in default]
             changed = set(value) != set(default)
+        field = form[parameter.name] if form is not None else None
         parameters.append(
             {
+                "groups": _choice_groups(kind, field) if field is not None and kind != "boolean" else [],
                 "name": parameter.name,
                 "label": parameter_label(parameter),
                 "kind": kind,
                 "values": shown,
                 "defaults": default_shown,
                 "changed": changed,
-                "field": form[parameter.name] if form is not None else None,
+                "field": field,
             }
         )
     french = active_language() == "fr"

@@ -621,9 +621,11 @@ RULES: tuple[Rule, ...] = (
         "No disputed actor commands a statutory force",
         "Aucun acteur contesté ne commande une force statutaire",
         "No actor whose legitimacy is disputed should sit on the chain of command of a statutory force. The "
-        "disputed actor may be statutory or not; the forces checked are statutory.",
+        "disputed actor may be statutory or not; non-statutory forces below it are not checked: the rule on "
+        "non-statutory forces reads them.",
         "Aucun acteur à la légitimité contestée ne doit se trouver dans la chaîne de commandement d’une force "
-        "statutaire. L’acteur contesté peut être statutaire ou non ; les forces examinées sont statutaires.",
+        "statutaire. L’acteur contesté peut être statutaire ou non ; les forces non statutaires placées sous lui "
+        "ne sont pas examinées : la règle sur les forces non statutaires les examine.",
         "accountable_forces",
         "democratic_forces",
         "high",
@@ -654,8 +656,7 @@ RULES: tuple[Rule, ...] = (
         "Relationships of command, administration, oversight, audit, funding, jurisdiction and appointment, and "
         "the mandates of statutory bodies, should cite their legal basis." + STATUTORY_ONLY_EN,
         "Les relations de commandement, d’administration, de contrôle, d’audit, de financement, de compétence et "
-        "de nomination, et les mandats des organes statutaires, doivent citer leur base juridique."
-        + STATUTORY_ONLY_FR,
+        "de nomination, et les mandats des organes statutaires, doivent citer leur base juridique." + STATUTORY_ONLY_FR,
         "rule_of_law",
         "internal_security_roles",
         "low",

@@ -1,5 +1,6 @@
 """The API's shapes for governance analysis; the command line's JSON uses the same ones."""
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -165,7 +166,10 @@ def _comparable(value: ParameterValue) -> Any:
 
 
 def _evidence_out(item: Evidence, graph: Graph, *, language: str) -> EvidenceOut:
-    searched_nodes, searched_edges = item.searched_ids
+    searched_nodes, _searched_edges = item.searched_ids
+    if item.detail in taxonomy.KIND_BY_CODE:
+        # A kind named in the words ("no border guard on the map"): its label, not its code.
+        item = dataclasses.replace(item, detail=taxonomy.KIND_BY_CODE[item.detail].label)
     return EvidenceOut(
         kind=item.kind,
         text=describe(item, graph, language=language),

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import may_decide_on_findings, may_edit_in
@@ -24,6 +25,7 @@ from egide.governance import presentation, selectors, services
 from egide.governance.engine import parameters_for, rule_of
 from egide.governance.findings import Finding
 from egide.governance.forms import (
+    BulkDecisionForm,
     ComparisonForm,
     DecisionForm,
     FindingFilterForm,
@@ -75,7 +77,9 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
         "open_count": len(result.open()),
         "count": len(findings),
         "page": page,
-        "rows": presentation.Presenter(result.graph).rows(page.object_list, result.decisions),
+        "groups": presentation.rule_groups(
+            findings, presentation.Presenter(result.graph).rows(page.object_list, result.decisions), result.graph
+        ),
         "summary": presentation.summary(findings),
         "filtered": any(form.value(name) for name in ("severity", "principle", "area", "status", "rule")),
     }
@@ -180,6 +184,51 @@ def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
     return changed(request, message, redirect_to=_governance_url(country, as_of, key))
 
 
+@login_required
+@require_POST
+def findings_decide(request: HttpRequest, code: str) -> HttpResponse:
+    """One decision, with one comment, on every finding ticked: all are decided, or none."""
+    country = _deciding_country(request, code)
+    as_of = DecisionForm.base_fields["as_of"].clean(request.POST.get("as_of") or None)  # type: ignore[union-attr]
+    result = selectors.country_findings(user=request.user, country=country, as_of=as_of or datetime.date.today())
+    by_key = {finding.key: finding for finding in result.findings}
+    form = BulkDecisionForm(request.POST, keys=list(by_key))
+    back = _governance_url(country, as_of) + "#governance-findings"
+    if form.is_valid():
+        chosen = [by_key[key] for key in form.cleaned_data["key"]]
+        try:
+            decisions = services.findings_decide(
+                user=request.user,
+                country=country,
+                findings=[(finding.key, finding.rule) for finding in chosen],
+                status=form.cleaned_data["status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            count = len(decisions)
+            message = (
+                ngettext(
+                    "%(count)s finding marked as a false positive.",
+                    "%(count)s findings marked as false positives.",
+                    count,
+                )
+                if form.cleaned_data["status"] == DecisionStatus.FALSE_POSITIVE
+                else ngettext("%(count)s finding acknowledged.", "%(count)s findings acknowledged.", count)
+            ) % {"count": count}
+            return changed(request, message, redirect_to=back)
+    errors = [str(text) for field_errors in form.errors.values() for text in field_errors]
+    if is_htmx(request):
+        response = render(request, "governance/_bulk_errors.html", {"errors": errors})
+        response["HX-Retarget"] = "#bulk-errors"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    for text in errors:
+        messages.error(request, text)
+    return HttpResponseRedirect(back)
+
+
 # --- comparing two dates ------------------------------------------------------------------------------------------
 
 
@@ -249,7 +298,11 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
             response = render(
                 request,
                 "governance/_rule.html",
-                {"card": presentation.rule_card(found, overrides, form=fresh), "country": country, "can_set_rules": True},
+                {
+                    "card": presentation.rule_card(found, overrides, form=fresh),
+                    "country": country,
+                    "can_set_rules": True,
+                },
             )
             response["HX-Trigger"] = changed_trigger(message)
             return response
