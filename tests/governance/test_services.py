@@ -102,6 +102,7 @@ def people(
 
 
 ALLOWED = {"owner", "member", "outsider", "staff", "command line"}
+REVIEWS = ALLOWED | {"reviewer"}  # a reviewer decides on findings, but leaves the rules to editors
 
 
 @pytest.mark.parametrize(
@@ -117,6 +118,15 @@ def test_only_editors_working_on_the_country_decide_and_set_parameters(
         services.finding_reopen(user=user, decision=decision)
         services.rule_setting_set(user=user, country="CF", rule="border-coordination", parameters={"coastal": True})
         assert RuleSetting.objects.filter(country="CF").count() == 1
+        return
+    if person in REVIEWS:
+        decision = _decide(user)
+        assert decision.decided_by == user
+        services.finding_reopen(user=user, decision=decision)
+        with pytest.raises(PermissionDenied):
+            services.rule_setting_set(user=user, country="CF", rule="border-coordination", parameters={"coastal": True})
+        assert not FindingDecision.objects.exists()
+        assert not RuleSetting.objects.exists()
         return
     with pytest.raises(PermissionDenied):
         _decide(user)

@@ -148,9 +148,10 @@ def test_anonymous_visitors_see_the_findings_of_public_records(anonymous_client:
     shown = page_text(response)
     assert listed(response, POLICE_OVERSIGHT, NO_OMBUDSMAN, SECRET) == [True, True, False]
     assert "Forces are overseen by parliament" in shown
-    assert "Neither National Police nor any body above it is overseen by parliament or one of its committees." in shown
+    assert "Neither National Police nor any body above it" in shown
+    assert "is overseen by parliament or one of its committees." in shown
     assert "Secret service" not in shown
-    # Grouped by principle, then by area of action.
+    # One card per rule, which names its principle and area of action.
     assert "Institutions for democratic management and oversight, with local ownership" in shown
     assert "Civilian oversight bodies" in shown
     # No decision forms for visitors.
@@ -164,13 +165,20 @@ def test_a_finding_names_its_rule_severity_confidence_actors_evidence_and_source
     html = article(response, POLICE_OVERSIGHT)
     shown = text(html)
     assert '<span class="severity severity-high"' in html
-    assert "High Forces are overseen by parliament" in shown
+    # Under its rule's card, a finding is named by the actor it concerns.
+    assert "High National Police" in shown
+    card = text(str(element(response.content.decode(), "section#findings-parliamentary-oversight")))
+    assert card.startswith("High Forces are overseen by parliament")
     assert "Confidence: Medium" in shown
     assert f'<a href="/actors/{public_map.police.pk}/">National Police</a>' in html
     assert "Sources: Police Act 2017" in shown
     assert "Why this matters" in shown
-    assert f'data-nodes="{public_map.police.pk}"' in html
-    assert 'data-edges=""' in html
+    # The map shows the actor and the chain above it that was searched: the ministry and its administration.
+    shown_article = element(html, "article")
+    assert shown_article["data-nodes"].split() == [
+        str(pk) for pk in sorted([public_map.police.pk, public_map.interior.pk])
+    ]
+    assert shown_article["data-edges"] == str(public_map.administers_police.pk)
     # A finding that rests on a path names its relationships for the map.
     legal = article(member_client.get(PAGE, {"rule": "legal-basis"}), "legal-basis:GEND:mandate")
     assert f'data-nodes="{public_map.gendarmerie.pk}"' in legal
@@ -434,7 +442,10 @@ def test_readers_and_visitors_see_no_decision_forms(
         html = client.get(PAGE).content.decode()
         # The same findings and the decision are shown to readers, without any form.
         open_finding, decided = article_html(html, POLICE_OVERSIGHT), article_html(html, GENDARMERIE_OVERSIGHT)
-        assert "Forces are overseen by parliament" in text(open_finding)
+        assert "National Police" in text(open_finding)
+        assert "Forces are overseen by parliament" in text(
+            str(element(html, "section#findings-parliamentary-oversight"))
+        )
         assert "Acknowledged by member on" in text(decided)
         assert forms(html, DECIDE) == forms(html, REOPEN) == []
         assert forms(open_finding) == forms(decided) == []
@@ -628,17 +639,25 @@ def test_the_rules_page_lists_every_rule_read_only_for_visitors(anonymous_client
 def test_editors_get_forms_with_kinds_grouped_by_family(member_client: Client, db: None) -> None:
     html = rule_card(member_client.get(RULES_PAGE), "civilian-chain")
     assert forms(html, "/countries/CF/governance/rules/civilian-chain/")
-    kinds = element(html, 'select[name="civilian-chain-civilian_kinds"]')
-    assert kinds.has_attr("multiple")
-    assert "Management and oversight" in [group["label"] for group in kinds.find_all("optgroup")]
-    options = {str(option["value"]): option for option in kinds.find_all("option")}
-    assert (text_of(options["head_of_state"]), options["head_of_state"].has_attr("selected")) == ("Head of state", True)
-    assert (text_of(options["police"]), options["police"].has_attr("selected")) == ("Police", False)
+    # Check boxes grouped by family, with a search field: no list that needs Ctrl-click.
+    assert elements(html, "select") == []
+    kinds = elements(html, "fieldset.parameter-kinds")[0]
+    assert text_of(kinds.find("legend")) == "Civilian executive authorities"
+    assert kinds.find("input", attrs={"data-choice-search": True}) is not None
+    groups = [text_of(label) for label in kinds.select(".choice-group-label")]
+    assert "Management and oversight" in groups
+    boxes = {
+        str(box["value"]): box for box in kinds.select('input[type="checkbox"][name="civilian-chain-civilian_kinds"]')
+    }
+    head = boxes["head_of_state"]
+    assert (text_of(head.parent), head.has_attr("checked")) == ("Head of state", True)
+    assert (text_of(boxes["police"].parent), boxes["police"].has_attr("checked")) == ("Police", False)
+    assert (head.parent.name, head.parent["for"]) == ("label", head["id"])
     assert "Default: Head of state, Government" in text(html)
     border = rule_card(member_client.get(RULES_PAGE), "border-coordination")
     assert elements(border, 'input[type="checkbox"][name="border-coordination-coastal"]')
     legal = rule_card(member_client.get(RULES_PAGE), "legal-basis")
-    chosen = {str(option["value"]): text_of(option) for option in elements(legal, "option[selected]")}
+    chosen = {str(box["value"]): text_of(box.parent) for box in elements(legal, 'input[type="checkbox"][checked]')}
     assert chosen["administers"] == "administers"
     assert chosen["justice"] == "Justice and rule of law"
     assert "This rule has no parameters." in text(rule_card(member_client.get(RULES_PAGE), "military-courts"))
@@ -718,7 +737,11 @@ def test_the_pages_in_french(member_client: Client, public_map: PublicMap) -> No
     assert "Institutions de gestion et de contrôle démocratique, avec appropriation locale" in shown
     assert "Organes de contrôle civil" in shown
     assert "Prendre en compte" in shown
-    assert "Ni National Police ni aucun organe dont il relève n’est contrôlé par le parlement" in shown
+    # No article on record: the name stands in apposition, and no pronoun guesses its gender.
+    assert "Le parlement et ses commissions ne contrôlent ni l’acteur « National Police » ni aucun de ses organes" in (
+        shown
+    )
+    assert "dont il relève" not in shown
     assert "Confiance : Moyenne" in shown
     decided = member_client.post(
         DECIDE, {"key": POLICE_OVERSIGHT, "status": "false_positive", "comment": "Contrôlée par la commission."}, **HTMX

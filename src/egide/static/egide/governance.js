@@ -231,6 +231,9 @@ import { escapeHtml } from './map/dom.js';
     var id = window.location.hash.slice(1);
     if (!/^finding-[0-9a-f]+$/.test(id)) return;
     var finding = document.getElementById(id);
+    // A finding linked to inside a closed card opens it.
+    var closed = finding && finding.closest('details:not([open])');
+    if (closed) closed.open = true;
     if (finding && finding.querySelector('[data-finding-show]')) {
       selectedKey = id;
       markChosen();
