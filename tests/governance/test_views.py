@@ -885,3 +885,129 @@ def test_the_highlight_works_on_a_large_map_and_survives_a_reload(tab: Tab, publ
     page.evaluate("window.egideMap.clearHighlight()")
     assert tab.state()[:2] == ("0", "0")
     assert tab.errors == []
+
+
+# --- Findings by rule, and several at once ----------------------------------------------------------------------------
+
+DECIDE_MANY = "/countries/CF/governance/decide-many/"
+
+
+def test_one_card_per_rule_with_its_count_and_actors(member_client: Client, public_map: PublicMap) -> None:
+    html = member_client.get(PAGE).content.decode()
+    card = element(html, "section#findings-parliamentary-oversight")
+    assert text_of(card.select_one(".rule-group-title")) == "Forces are overseen by parliament"
+    findings = card.select("article.finding")
+    assert len(findings) >= 2
+    assert text_of(card.select_one(".rule-group-count")) == f"{len(findings)} findings"
+    actors = [text_of(link) for link in card.select(".rule-group-actors li a")]
+    assert "National Police" in actors
+    assert actors == sorted(actors)
+    # Every rule that finds something has one card, and every finding is in its rule's card.
+    cards = elements(html, "section.rule-group")
+    assert len({str(section["data-rule-group"]) for section in cards}) == len(cards)
+    for section in cards:
+        for finding in section.select("article.finding"):
+            assert finding.select_one("input.finding-tick")["data-bulk-rule"] == section["data-rule-group"]
+    # The filters are kept: a rule's filter leaves its card alone.
+    filtered = member_client.get(PAGE, {"rule": "parliamentary-oversight"}).content.decode()
+    assert [str(section["data-rule-group"]) for section in elements(filtered, "section.rule-group")] == [
+        "parliamentary-oversight"
+    ]
+
+
+def test_several_findings_are_acknowledged_at_once(member: User, member_client: Client, public_map: PublicMap) -> None:
+    html = member_client.get(PAGE).content.decode()
+    (form,) = forms(html, DECIDE_MANY)
+    assert form.find("textarea", attrs={"name": "comment"}) is not None
+    ticks = {str(box["value"]) for box in elements(html, 'input.finding-tick[form="bulk-form"]')}
+    assert {POLICE_OVERSIGHT, GENDARMERIE_OVERSIGHT} <= ticks
+    data = {"key": [POLICE_OVERSIGHT, GENDARMERIE_OVERSIGHT], "status": "acknowledged", "comment": "Committee soon."}
+    response = member_client.post(DECIDE_MANY, data, **HTMX)
+    assert changed_message(response) == "2 findings acknowledged."
+    decisions = FindingDecision.objects.filter(country="CF").order_by("key")
+    assert [(d.key, d.status, d.comment, d.decided_by) for d in decisions] == [
+        (GENDARMERIE_OVERSIGHT, "acknowledged", "Committee soon.", member),
+        (POLICE_OVERSIGHT, "acknowledged", "Committee soon.", member),
+    ]
+    content_type = ContentType.objects.get_for_model(FindingDecision)
+    assert AuditEvent.objects.filter(content_type=content_type, action="acknowledged").count() == 2
+    # Without HTMX: back to the findings, the message waiting there.
+    plain = member_client.post(
+        DECIDE_MANY, {"key": [POLICE_OVERSIGHT], "status": "false_positive", "comment": "Overseen."}, follow=True
+    )
+    assert plain.redirect_chain[-1][0].startswith(PAGE)
+    assert "1 finding marked as a false positive." in page_text(plain)
+    assert FindingDecision.objects.get(key=POLICE_OVERSIGHT).status == "false_positive"
+
+
+def test_several_findings_all_or_none_on_the_page(
+    member_client: Client, outsider_client: Client, public_map: PublicMap
+) -> None:
+    cases = [
+        ({"key": [POLICE_OVERSIGHT], "status": "false_positive", "comment": ""}, "Say why"),
+        ({"key": [], "status": "acknowledged"}, "Choose at least one finding."),
+        ({"key": [POLICE_OVERSIGHT, "intelligence:NOBODY"], "status": "acknowledged"}, "not on the map you may see"),
+        ({"key": [POLICE_OVERSIGHT], "status": "maybe"}, "Select a valid choice"),
+    ]
+    for data, message in cases:
+        response = member_client.post(DECIDE_MANY, data, **HTMX)
+        assert response.status_code == 200
+        assert response["HX-Retarget"] == "#bulk-errors"
+        assert message in text(response.content.decode()), data
+    # A finding hidden from the outsider is refused with the others.
+    response = outsider_client.post(DECIDE_MANY, {"key": [POLICE_OVERSIGHT, SECRET], "status": "acknowledged"})
+    assert response.status_code == 302
+    assert not FindingDecision.objects.exists()
+
+
+def test_who_may_decide_on_the_page(
+    public_map: PublicMap, organisation: Organisation, viewer_client: Client, anonymous_client: Client
+) -> None:
+    reviewer = client_for(make_user("reviewer", organisation, Role.REVIEWER))
+    html = reviewer.get(PAGE).content.decode()
+    assert forms(html, DECIDE_MANY)
+    assert forms(article_html(html, POLICE_OVERSIGHT), DECIDE)
+    response = reviewer.post(DECIDE_MANY, {"key": [POLICE_OVERSIGHT], "status": "acknowledged"}, **HTMX)
+    assert changed_message(response) == "1 finding acknowledged."
+    # A reviewer reads the rules but may not change them.
+    rules = reviewer.get(RULES_PAGE).content.decode()
+    assert elements(rules, "form.rule-form") == []
+    assert "Only editors working on this country may change the parameters." in text(rules)
+    assert reviewer.post(f"{RULES_PAGE}border-coordination/", {}).status_code == 403
+    for client in (viewer_client,):
+        assert forms(client.get(PAGE).content.decode(), DECIDE_MANY) == []
+        assert client.post(DECIDE_MANY, {"key": [POLICE_OVERSIGHT], "status": "acknowledged"}).status_code == 403
+    assert anonymous_client.post(DECIDE_MANY, {"key": [POLICE_OVERSIGHT], "status": "acknowledged"}).status_code == 302
+    assert FindingDecision.objects.count() == 1
+
+
+@pytest.mark.browser
+def test_ticking_a_rules_findings_and_deciding_at_once(tab: Tab, member: User, public_map: PublicMap) -> None:
+    page = tab.page
+    page.goto(tab.base_url + "/login/?next=" + PAGE)
+    page.fill("#id_username", "member")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("main form button[type=submit]")
+    card = "#findings-parliamentary-oversight"
+    page.wait_for_selector(f"{card} [data-bulk-all]", state="visible")
+    count = page.locator(f"{card} .finding-tick").count()
+    assert count >= 2
+    assert not page.is_visible("[data-bulk-form] .bulk-fields")
+    page.check(f"{card} [data-bulk-all]")
+    assert page.locator(f"{card} .finding-tick:checked").count() == count
+    assert page.text_content("[data-bulk-count]") == f"{count} findings ticked."
+    page.locator(f"{card} .finding-tick").first.uncheck()
+    assert page.evaluate(f"document.querySelector('{card} [data-bulk-all]').indeterminate") is True
+    assert page.text_content("[data-bulk-count]") == (
+        "1 finding ticked." if count == 2 else f"{count - 1} findings ticked."
+    )
+    page.fill("#bulk-comment", "Reviewed with the ministry.")
+    page.click("[data-bulk-form] button[value=acknowledged]")
+    page.wait_for_selector(f"{card} .decision-acknowledged")
+    assert (
+        FindingDecision.objects.filter(status="acknowledged", comment="Reviewed with the ministry.").count()
+        == count - 1
+    )
+    # The list is drawn again: nothing ticked any more.
+    assert page.locator(".finding-tick:checked").count() == 0
+    assert tab.errors == []

@@ -22,6 +22,7 @@ from egide.governance.findings import Finding
 from egide.governance.models import DecisionStatus
 from egide.governance.rules import RULE_BY_CODE, RULES
 from egide.governance.schemas import (
+    BulkDecisionIn,
     ComparisonOut,
     CountryRuleOut,
     DecisionIn,
@@ -184,6 +185,35 @@ def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
         user=request.user, country=country, key=item.key, rule=item.rule, status=payload.status, comment=payload.comment
     )
     return Status(200, finding_out(item, result.graph, decision))
+
+
+@router.post(
+    "/countries/{code}/findings/decisions/bulk",
+    response=answers({200: list[FindingOut]}, WRITE_ERRORS),
+    summary="Acknowledge several findings, or mark them as false positives, with one comment",
+    auth=DECIDE_IN_COUNTRY,
+)
+def decide_findings(request: HttpRequest, code: str, payload: BulkDecisionIn) -> Any:
+    """The same decision on every finding of `keys`: all are decided, or none (a key that is not a finding you
+    can see on `as_of` refuses the whole request with 404, naming it). Reviewers, editors and administrators
+    working on the country may; each decision is audited. Answers the findings with their decisions."""
+    country = country_or_404(code)
+    day = parse_day(payload.as_of, field="as_of")
+    result = selectors.country_findings(user=request.user, country=country, as_of=day)
+    by_key = {item.key: item for item in result.findings}
+    missing = [key for key in payload.keys if key not in by_key]
+    if missing:
+        raise HttpError(404, _("No such finding: %(key)s.") % {"key": missing[0]})
+    chosen = [by_key[key] for key in dict.fromkeys(payload.keys)]
+    decisions = services.findings_decide(
+        user=request.user,
+        country=country,
+        findings=[(item.key, item.rule) for item in chosen],
+        status=payload.status,
+        comment=payload.comment,
+    )
+    by_decision = {decision.key: decision for decision in decisions}
+    return Status(200, [finding_out(item, result.graph, by_decision[item.key]) for item in chosen])
 
 
 @router.delete(

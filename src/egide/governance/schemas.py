@@ -110,6 +110,13 @@ class RuleSettingIn(Schema):
     )
 
 
+class BulkDecisionIn(Schema):
+    keys: list[Line500] = Field(description="The keys of findings you can see (at most 1000)", max_length=1000)
+    status: Line16 = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
+    comment: Text = Field("", description="One comment for every finding")
+    as_of: Line10 = Field("", description="YYYY-MM-DD: the date at which the findings stand (default: today)")
+
+
 class DecisionIn(Schema):
     key: Line500 = Field(description="The key of a finding you can see")
     status: Line16 = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
