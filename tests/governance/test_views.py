@@ -954,6 +954,11 @@ def test_several_findings_all_or_none_on_the_page(
         assert response.status_code == 200
         assert response["HX-Retarget"] == "#bulk-errors"
         assert message in text(response.content.decode()), data
+    bad_date = member_client.post(
+        DECIDE_MANY, {"key": [POLICE_OVERSIGHT], "status": "acknowledged", "as_of": "2024-02-30"}
+    )
+    assert bad_date.status_code == 400
+    assert "2024-02-30" in bad_date.content.decode()
     # A finding hidden from the outsider is refused with the others.
     response = outsider_client.post(DECIDE_MANY, {"key": [POLICE_OVERSIGHT, SECRET], "status": "acknowledged"})
     assert response.status_code == 302

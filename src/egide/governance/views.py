@@ -189,7 +189,12 @@ def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
 def findings_decide(request: HttpRequest, code: str) -> HttpResponse:
     """One decision, with one comment, on every finding ticked: all are decided, or none."""
     country = _deciding_country(request, code)
-    as_of = DecisionForm.base_fields["as_of"].clean(request.POST.get("as_of") or None)  # type: ignore[union-attr]
+    try:
+        as_of = DecisionForm.base_fields["as_of"].clean(request.POST.get("as_of") or None)
+    except ValidationError:
+        return HttpResponseBadRequest(
+            _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": request.POST["as_of"]}
+        )
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of or datetime.date.today())
     by_key = {finding.key: finding for finding in result.findings}
     form = BulkDecisionForm(request.POST, keys=list(by_key))

@@ -270,7 +270,7 @@ import { escapeHtml } from './map/dom.js';
     if (count) {
       var text = ticked === 0 ? count.getAttribute('data-none')
         : ticked === 1 ? count.getAttribute('data-one')
-          : count.getAttribute('data-many').replace('%(count)s', String(ticked));
+          : count.getAttribute('data-many').replace('{count}', String(ticked));
       count.textContent = text;
     }
     form.classList.toggle('has-ticks', ticked > 0);
