@@ -87,7 +87,10 @@ class FindingRow:
     def heading(self) -> str:
         """Under its rule's card, a finding is named by the actors it concerns (the rule is the card's title)."""
         names = [actor.name for actor in self.actors if actor.id in self.finding.subjects]
-        return " · ".join(names) if names else self.title
+        if names:
+            return " · ".join(names)
+        # A finding about the map as a whole ("no border guard on the map") is named by what it found.
+        return self.evidence[0].text if self.evidence else self.title
 
     @property
     def key(self) -> str:
