@@ -1016,3 +1016,33 @@ def test_ticking_a_rules_findings_and_deciding_at_once(tab: Tab, member: User, p
     # The list is drawn again: nothing ticked any more.
     assert page.locator(".finding-tick:checked").count() == 0
     assert tab.errors == []
+
+
+@pytest.mark.browser
+def test_the_rules_page_searches_kinds_and_saves_ticked_boxes(tab: Tab, member: User, public_map: PublicMap) -> None:
+    page = tab.page
+    page.goto(tab.base_url + "/login/?next=" + RULES_PAGE)
+    page.fill("#id_username", "member")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("main form button[type=submit]")
+    card = "#rule-civilian-chain"
+    search = f"{card} fieldset.parameter-kinds >> nth=0 >> input[data-choice-search]"
+    page.wait_for_selector(search, state="visible")
+    page.fill(search, "ministry of")
+    shown = page.locator(f"{card} fieldset.parameter-kinds >> nth=0 >> li[data-choice]:visible")
+    labels = [text.strip() for text in shown.all_text_contents()]
+    assert "Ministry of defence" in labels
+    assert all("ministry of" in label.lower() for label in labels)
+    assert not page.is_visible(f"{card} input[value=police] >> nth=0")
+    # A kind ticked while the search shows it, then hidden by another search, stays ticked and is saved.
+    page.fill(search, "audit")
+    page.check(f"{card} fieldset.parameter-kinds >> nth=0 >> input[value=court_of_accounts]")
+    page.fill(search, "head")
+    assert not page.is_visible(f"{card} fieldset.parameter-kinds >> nth=0 >> input[value=court_of_accounts]")
+    page.uncheck(f"{card} fieldset.parameter-kinds >> nth=0 >> input[value=head_of_state]")
+    page.click(f"{card} form.rule-form button[type=submit]:not([name=restore])")
+    page.wait_for_selector(f"{card} .flag-warning")
+    chosen = RuleSetting.objects.get(country="CF", rule="civilian-chain").parameters["civilian_kinds"]
+    assert "head_of_state" not in chosen
+    assert {"government", "ministry_of_defence", "court_of_accounts"} <= set(chosen)
+    assert tab.errors == []
