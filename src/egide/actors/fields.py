@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import Confidentiality
@@ -65,6 +66,30 @@ class Field:
     @property
     def document_key(self) -> str:
         return self.key or self.name
+
+    @property
+    def attribute(self) -> str:
+        """The name in the data classes, the API and the model: the document's key (files say from and to where
+        the rest say source and target)."""
+        return self.document_key
+
+    @property
+    def required_value(self) -> bool:
+        """No record without it: a required code or actor. (A required reference is made when left empty.)"""
+        return self.required and self.kind in (Kind.CODE, Kind.REFERENCE)
+
+    def english_label(self) -> str:
+        with translation.override("en"):
+            return str(self.label)
+
+    def describe(self) -> str:
+        """What the API's documentation says of the field beside its label: its help and codes, in English."""
+        with translation.override("en"):
+            parts = [str(self.help_text)] if self.help_text else []
+        codes = self.codes()
+        if codes:
+            parts.append("One of: " + ", ".join(codes) + ".")
+        return " ".join(parts)
 
     @property
     def multiline(self) -> bool:
@@ -130,8 +155,14 @@ CONFIDENCE = Field(
     "confidence", _("Confidence"), Kind.CODE, max_length=16, default="medium", terms=taxonomy.CONFIDENCE_LEVELS
 )
 CONFIDENTIALITY = Field(
-    "confidentiality", _("Who may read it"), Kind.CODE, max_length=16, choices=Confidentiality.choices
+    "confidentiality",
+    _("Who may read it"),
+    Kind.CODE,
+    max_length=16,
+    default=Confidentiality.PARTNERS,
+    choices=Confidentiality.choices,
 )
+"""A file's row without it takes the import's choice rather than this default."""
 NOTES = Field("notes", _("Notes"), Kind.TEXT, rows=2)
 
 ACTOR = Record(

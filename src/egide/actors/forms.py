@@ -251,7 +251,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         self.setup_version(actor)
 
     def to_data(self) -> ActorData:
-        values = {name: self.cleaned_data[name] for name in ActorData.__dataclass_fields__}
+        values = {name: self.cleaned_data[name] for name in ActorData.names()}
         return ActorData(**values | {"reference": values["reference"].strip()})
 
 
@@ -286,7 +286,7 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         self.setup_version(relationship)
 
     def to_data(self) -> RelationshipData:
-        return RelationshipData(**{name: self.cleaned_data[name] for name in RelationshipData.__dataclass_fields__})
+        return RelationshipData(**{name: self.cleaned_data[name] for name in RelationshipData.names()})
 
 
 class ImportForm(AccessFieldsMixin):

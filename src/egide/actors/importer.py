@@ -119,7 +119,9 @@ def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: s
     return {
         spec.name: _read(plan, table, row, spec)
         for spec in record.fields
-        if spec.name not in skip and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
+        if spec.name not in skip
+        and spec is not fields.CONFIDENTIALITY  # an empty cell takes the import's choice: see _confidentiality
+        and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
     }
 
 

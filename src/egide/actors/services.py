@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors import fields
-from egide.actors.data import ActorData, CitationData, RelationshipData, SourceCitation
+from egide.actors.data import ActorData, CitationData, RecordData, RelationshipData, SourceCitation
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
@@ -199,23 +199,24 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
     _raise(problems)
 
 
+def _apply_declared(record: Actor | Relationship, declared: fields.Record, data: RecordData) -> None:
+    """Copy the data's declared fields to the record: texts stripped, dates as their first day and precision."""
+    for spec in declared.fields:
+        value = getattr(data, spec.attribute)
+        if spec.kind is fields.Kind.DATE:
+            setattr(record, f"{spec.attribute}_date", value.first_day if value else None)
+            setattr(record, f"{spec.attribute}_precision", value.precision if value else DAY)
+        else:
+            setattr(record, spec.attribute, value.strip() if spec.is_text else value)
+    record.owner = data.owner
+
+
 def _apply_actor(actor: Actor, data: ActorData) -> None:
-    actor.reference = data.reference
-    actor.kind = data.kind
+    _apply_declared(actor, fields.ACTOR, data)
     actor.family = taxonomy.KIND_BY_CODE[data.kind].family
-    actor.name_en = data.name_en.strip() or data.name_fr.strip()
-    actor.name_fr = data.name_fr.strip() or data.name_en.strip()
-    actor.acronym_en = data.acronym_en.strip()
-    actor.acronym_fr = data.acronym_fr.strip()
-    actor.parent = data.parent
-    actor.mandate_text = data.mandate_text.strip()
-    actor.mandate_reference = data.mandate_reference.strip()
-    actor.statutory = data.statutory
-    actor.legitimacy_disputed = data.legitimacy_disputed
-    actor.confidence = data.confidence
-    actor.notes = data.notes.strip()
-    actor.owner = data.owner
-    actor.confidentiality = data.confidentiality
+    # A name given in one language only stands for both.
+    actor.name_en = actor.name_en or actor.name_fr
+    actor.name_fr = actor.name_fr or actor.name_en
 
 
 @transaction.atomic
@@ -294,21 +295,8 @@ def _check_relationship(*, data: RelationshipData) -> None:
 
 
 def _apply_relationship(relationship: Relationship, data: RelationshipData) -> None:
+    _apply_declared(relationship, fields.RELATIONSHIP, data)
     relationship.country = data.source.country
-    relationship.source = data.source
-    relationship.target = data.target
-    relationship.type = data.type
-    relationship.legal_basis = data.legal_basis.strip()
-    relationship.start_date = data.start.first_day if data.start else None
-    relationship.start_precision = data.start.precision if data.start else DAY
-    relationship.end_date = data.end.first_day if data.end else None
-    relationship.end_precision = data.end.precision if data.end else DAY
-    relationship.ongoing = data.ongoing
-    relationship.strength = data.strength
-    relationship.confidence = data.confidence
-    relationship.notes = data.notes.strip()
-    relationship.owner = data.owner
-    relationship.confidentiality = data.confidentiality
 
 
 @transaction.atomic
