@@ -80,6 +80,7 @@ class CitationData:
     published: FuzzyDate | None = None
     url: str = ""
     locator: str = ""
+    locator_fr: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +92,4 @@ class SourceCitation:
     new: CitationData | None = None
     document: "UploadedFile | None" = None
     locator: str = ""
+    locator_fr: str = ""

@@ -62,7 +62,7 @@ def _citation_row(citation: Citation, references: dict[int, str], relationships:
             references[relationship.target_id],
             relationship.start,
         ]
-    return [*record, source.title, source.author, source.published, source.url, citation.locator]
+    return [*record, source.title, source.author, source.published, source.url, citation.locator, citation.locator_fr]
 
 
 def map_sheets(*, user: User, country: str) -> Sheets:
@@ -197,9 +197,8 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
     sources: dict[tuple[str, str], dict[str, str]] = {}
     actor_citations: dict[str, list[dict[str, str]]] = {}
     relationship_citations: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
-    for record, actor, source_reference, type, target, start, title, author, date, url, locator in sheets["citations"][
-        1
-    ]:
+    for row in sheets["citations"][1]:
+        record, actor, source_reference, type, target, start, title, author, date, url, *passage = row
         identity = (title, url)
         if identity not in sources:
             sources[identity] = {
@@ -209,7 +208,7 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
                 "date": date,
                 "url": url,
             }
-        citation = {"source": sources[identity]["key"], "locator": locator}
+        citation = {"source": sources[identity]["key"], **dict(zip(fields.PASSAGE, passage, strict=True))}
         if record == "actor":
             actor_citations.setdefault(actor, []).append(citation)
         else:

@@ -164,6 +164,7 @@ CONFIDENTIALITY = Field(
 )
 """A file's row without it takes the import's choice rather than this default."""
 NOTES = Field("notes", _("Notes"), Kind.TEXT, rows=2)
+NOTES_FR = Field("notes_fr", _("Notes in French"), Kind.TEXT, rows=2)
 
 ACTOR = Record(
     "actors",
@@ -185,9 +186,11 @@ ACTOR = Record(
         Field("statutory", _("Statutory (established by law)"), Kind.YES_NO, default=True),
         Field("legitimacy_disputed", _("Legitimacy disputed"), Kind.YES_NO, default=False),
         Field("mandate_text", _("Legal mandate"), Kind.TEXT, rows=3),
+        Field("mandate_text_fr", _("Legal mandate in French"), Kind.TEXT, rows=3),
         Field("mandate_reference", _("Mandate reference"), Kind.LINE, max_length=500),
         CONFIDENCE,
         NOTES,
+        NOTES_FR,
         CONFIDENTIALITY,
     ),
 )
@@ -200,12 +203,14 @@ RELATIONSHIP = Record(
         Field("to", _("To"), Kind.REFERENCE, required=True, key="target"),
         # Free text in a one-line input: a law's title and article, at most the column's length.
         Field("legal_basis", _("Legal basis"), Kind.TEXT, max_length=500),
+        Field("legal_basis_fr", _("Legal basis in French"), Kind.TEXT, max_length=500),
         Field("start", _("Start"), Kind.DATE, max_length=10, help_text=DATE_HELP),
         Field("end", _("End"), Kind.DATE, max_length=10, help_text=DATE_HELP),
         Field("ongoing", _("Still ongoing"), Kind.YES_NO, default=True),
         Field("strength", _("Strength"), Kind.CODE, max_length=16, default="moderate", terms=taxonomy.STRENGTHS),
         CONFIDENCE,
         NOTES,
+        NOTES_FR,
         CONFIDENTIALITY,
     ),
 )
@@ -218,9 +223,22 @@ SOURCE = Record(
         Field("date", _("Date of the source"), Kind.DATE, help_text=DATE_HELP),
         Field("url", _("Link"), Kind.URL, max_length=1000),
         Field("locator", _("Page or passage relied on"), Kind.LINE, max_length=500),
+        Field("locator_fr", _("Page or passage relied on, in French"), Kind.LINE, max_length=500),
     ),
 )
 """A cited source and the passage relied on."""
+
+PASSAGE = ("locator", "locator_fr")
+"""The fields of SOURCE that belong to the citation (the passage relied on), not to the source."""
+
+BILINGUAL = {
+    "mandate_text": "mandate_text_fr",
+    "notes": "notes_fr",
+    "legal_basis": "legal_basis_fr",
+    "locator": "locator_fr",
+}
+"""Text that people write in English and in French: each English field with its French one. Pages show the
+reader's language, or else the other language marked as such."""
 
 INLINE_SOURCE = SOURCE.prefixed("source_", "sources")
 """A row of the actors or relationships table may cite one source inline with these columns; any number more go

@@ -161,6 +161,7 @@ class CitationFieldsMixin(forms.Form):
     source_url = form_field(fields.INLINE_SOURCE["source_url"])
     source_document = forms.FileField(label=_("Document"), required=False)
     source_locator = form_field(fields.INLINE_SOURCE["source_locator"])
+    source_locator_fr = form_field(fields.INLINE_SOURCE["source_locator_fr"])
 
     def setup_sources(self, sources: Any) -> None:
         field = self.fields["cite_source"]
@@ -193,6 +194,7 @@ class CitationFieldsMixin(forms.Form):
             published=data.get("source_date"),
             url=data.get("source_url") or "",
             locator=data.get("source_locator") or "",
+            locator_fr=data.get("source_locator_fr") or "",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -226,6 +228,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "reference",
         "parent",
         "mandate_text",
+        "mandate_text_fr",
         "mandate_reference",
         "statutory",
         "legitimacy_disputed",
@@ -233,6 +236,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "owner",
         "confidentiality",
         "notes",
+        "notes_fr",
     ]
 
     def __init__(
@@ -264,6 +268,7 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         "type",
         "target",
         "legal_basis",
+        "legal_basis_fr",
         "start",
         "end",
         "ongoing",
@@ -272,6 +277,7 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         "owner",
         "confidentiality",
         "notes",
+        "notes_fr",
     ]
 
     def __init__(

@@ -66,6 +66,7 @@ class Actor(TimestampedModel, ConfidentialRecord):
         related_name="children",
     )
     mandate_text = models.TextField(_("legal mandate"), blank=True)
+    mandate_text_fr = models.TextField(_("legal mandate (French)"), blank=True)
     mandate_reference = models.CharField(_("mandate reference"), max_length=500, blank=True)
     statutory = models.BooleanField(_("statutory"), default=True)
     legitimacy_disputed = models.BooleanField(_("legitimacy disputed"), default=False)
@@ -73,6 +74,7 @@ class Actor(TimestampedModel, ConfidentialRecord):
         _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes (French)"), blank=True)
     # Counts the changes saved through the services: a form or an API call made from an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -119,6 +121,7 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     target = models.ForeignKey(Actor, verbose_name=_("to"), on_delete=models.CASCADE, related_name="incoming")
     type = models.CharField(_("type"), max_length=24, choices=taxonomy.choices(taxonomy.RELATIONSHIP_TYPES))
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
+    legal_basis_fr = models.CharField(_("legal basis (French)"), max_length=500, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     start_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default=DAY)
     end_date = models.DateField(_("end"), null=True, blank=True)
@@ -131,6 +134,7 @@ class Relationship(TimestampedModel, ConfidentialRecord):
         _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
     )
     notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes (French)"), blank=True)
     # Counts the changes saved through the services: a form or an API call made from an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -176,6 +180,7 @@ class Citation(models.Model):
         Relationship, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
     locator = models.CharField(_("page or passage"), max_length=500, blank=True)
+    locator_fr = models.CharField(_("page or passage (French)"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["id"]

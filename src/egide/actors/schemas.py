@@ -74,6 +74,7 @@ class CitationOut(Schema):
     id: int
     source: SourceOut
     locator: str
+    locator_fr: str
 
     @staticmethod
     def from_citation(citation: Citation) -> "CitationOut":
@@ -81,6 +82,7 @@ class CitationOut(Schema):
         return CitationOut(
             id=citation.pk,
             locator=citation.locator,
+            locator_fr=citation.locator_fr,
             source=SourceOut(
                 id=source.pk,
                 title=source.title,
@@ -154,7 +156,7 @@ def _declared_out(record: fields.Record) -> dict[str, Any]:
     """An answer's fields for a record's declared fields: an actor by its id, a date as written."""
     return {
         spec.attribute: (
-            str if spec.is_text or spec.kind is fields.Kind.DATE else _api_type(spec),
+            _api_type(spec) if spec.kind in (fields.Kind.REFERENCE, fields.Kind.YES_NO) else str,
             _documented(spec),
         )
         for spec in record.fields

@@ -418,6 +418,7 @@ def citation_add(
     actor: Actor | None = None,
     relationship: Relationship | None = None,
     locator: str = "",
+    locator_fr: str = "",
 ) -> Citation:
     if (actor is None) == (relationship is None):
         raise ValidationError(_("A citation backs exactly one actor or one relationship."))
@@ -427,7 +428,11 @@ def citation_add(
     if source.country != record.country:
         raise ValidationError({"source": [_("The source belongs to another country.")]})
     citation, created = Citation.objects.get_or_create(
-        source=source, actor=actor, relationship=relationship, locator=locator.strip()
+        source=source,
+        actor=actor,
+        relationship=relationship,
+        locator=locator.strip(),
+        defaults={"locator_fr": locator_fr.strip()},
     )
     if created:
         audit_record(user=user, action=Action.CITE, instance=record, before=None, after=_citation_snapshot(citation))
@@ -452,9 +457,15 @@ def source_cite(*, user: User | None, record: Actor | Relationship, citation: So
         )
     if source is None:
         return None
-    if isinstance(record, Actor):
-        return citation_add(user=user, source=source, actor=record, locator=citation.locator)
-    return citation_add(user=user, source=source, relationship=record, locator=citation.locator)
+    actor, relationship = (record, None) if isinstance(record, Actor) else (None, record)
+    return citation_add(
+        user=user,
+        source=source,
+        actor=actor,
+        relationship=relationship,
+        locator=citation.locator,
+        locator_fr=citation.locator_fr,
+    )
 
 
 @transaction.atomic
@@ -467,7 +478,7 @@ def citation_remove(*, user: User | None, citation: Citation) -> None:
 
 
 def _citation_snapshot(citation: Citation) -> dict[str, str]:
-    return {"source": citation.source.title, "locator": citation.locator}
+    return {"source": citation.source.title, "locator": citation.locator, "locator_fr": citation.locator_fr}
 
 
 def fuzzy_or_none(text: str, *, field: str) -> FuzzyDate | None:
