@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from egide.accounts.models import Confidentiality
+from egide.accounts.levels import Confidentiality
 from egide.core import taxonomy
 from egide.core.labels import Term
 
