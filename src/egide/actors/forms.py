@@ -208,6 +208,9 @@ class CitationFieldsMixin(forms.Form):
         return data
 
 
+RECORD_FIELD_ORDER = ("confidence", "owner", "confidentiality", "notes", "notes_fr")
+"""The fields that end both record forms."""
+
 if TYPE_CHECKING:
     _ActorFields = forms.Form
     _RelationshipFields = forms.Form
@@ -232,11 +235,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "mandate_reference",
         "statutory",
         "legitimacy_disputed",
-        "confidence",
-        "owner",
-        "confidentiality",
-        "notes",
-        "notes_fr",
+        *RECORD_FIELD_ORDER,
     ]
 
     def __init__(
@@ -273,11 +272,7 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         "end",
         "ongoing",
         "strength",
-        "confidence",
-        "owner",
-        "confidentiality",
-        "notes",
-        "notes_fr",
+        *RECORD_FIELD_ORDER,
     ]
 
     def __init__(

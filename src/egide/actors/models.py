@@ -42,7 +42,27 @@ class Source(TimestampedModel):
         return format_fuzzy(self.published_on, self.published_precision)
 
 
-class Actor(TimestampedModel, ConfidentialRecord):
+class MapRecord(TimestampedModel, ConfidentialRecord):
+    """What actors and relationships both carry: how sure the editors are, notes in English and French, and a
+    version."""
+
+    confidence = models.CharField(
+        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes (French)"), blank=True)
+    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def confidence_label(self) -> str:
+        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
+
+
+class Actor(MapRecord):
     """An institution of a country's security system."""
 
     country = models.CharField(_("country"), max_length=2)
@@ -70,13 +90,6 @@ class Actor(TimestampedModel, ConfidentialRecord):
     mandate_reference = models.CharField(_("mandate reference"), max_length=500, blank=True)
     statutory = models.BooleanField(_("statutory"), default=True)
     legitimacy_disputed = models.BooleanField(_("legitimacy disputed"), default=False)
-    confidence = models.CharField(
-        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    notes_fr = models.TextField(_("notes (French)"), blank=True)
-    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name_en"]
@@ -105,15 +118,11 @@ class Actor(TimestampedModel, ConfidentialRecord):
         return taxonomy.KIND_BY_CODE[self.kind].label
 
     @property
-    def confidence_label(self) -> str:
-        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
-
-    @property
     def country_name(self) -> str:
         return country_name(self.country)
 
 
-class Relationship(TimestampedModel, ConfidentialRecord):
+class Relationship(MapRecord):
     """A typed, dated edge between two actors of the same country."""
 
     country = models.CharField(_("country"), max_length=2)
@@ -130,13 +139,6 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     strength = models.CharField(
         _("strength"), max_length=8, choices=taxonomy.choices(taxonomy.STRENGTHS), default="moderate"
     )
-    confidence = models.CharField(
-        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    notes_fr = models.TextField(_("notes (French)"), blank=True)
-    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["source__name_en", "type"]
@@ -157,10 +159,6 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     @property
     def strength_label(self) -> str:
         return taxonomy.STRENGTH_BY_CODE[self.strength].label
-
-    @property
-    def confidence_label(self) -> str:
-        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
 
     @property
     def start(self) -> str:

@@ -163,12 +163,20 @@ def _declared_out(record: fields.Record) -> dict[str, Any]:
     }
 
 
-def _declared_values(record: Actor | Relationship, declared: fields.Record) -> dict[str, Any]:
-    """A record's values of its declared fields but the actors it names, which each answer gives its own way."""
+def _record_values(record: Actor | Relationship, declared: fields.Record) -> dict[str, Any]:
+    """What every answer gives of a record: its id and country, its declared fields but the actors it names
+    (which each answer gives its own way), its owner, its citations and its version."""
     return {
-        spec.attribute: getattr(record, spec.attribute)
-        for spec in declared.fields
-        if spec.kind is not fields.Kind.REFERENCE
+        "id": record.pk,
+        "country": record.country,
+        **{
+            spec.attribute: getattr(record, spec.attribute)
+            for spec in declared.fields
+            if spec.kind is not fields.Kind.REFERENCE
+        },
+        "owner": owner_out(record),
+        "citations": [CitationOut.from_citation(citation) for citation in record.citations.all()],
+        "version": record.version,
     }
 
 
@@ -183,35 +191,20 @@ class RecordIn(Schema):
 class ActorOutBase(Schema):
     @classmethod
     def from_actor(cls, actor: Actor) -> Self:
-        values: dict[str, Any] = dict(
-            id=actor.pk,
-            country=actor.country,
-            family=actor.family,
-            **_declared_values(actor, fields.ACTOR),
-            parent=visible_parent_id(actor),
-            owner=owner_out(actor),
-            citations=[CitationOut.from_citation(citation) for citation in actor.citations.all()],
-            created_at=actor.created_at,
-            updated_at=actor.updated_at,
-            version=actor.version,
-        )
+        values = _record_values(actor, fields.ACTOR) | {
+            "family": actor.family,
+            "parent": visible_parent_id(actor),
+            "created_at": actor.created_at,
+            "updated_at": actor.updated_at,
+        }
         return cls(**values)
 
 
 class RelationshipOutBase(Schema):
     @classmethod
     def from_relationship(cls, relationship: Relationship) -> Self:
-        values: dict[str, Any] = dict(
-            id=relationship.pk,
-            country=relationship.country,
-            **_declared_values(relationship, fields.RELATIONSHIP),
-            source=relationship.source_id,
-            target=relationship.target_id,
-            owner=owner_out(relationship),
-            citations=[CitationOut.from_citation(citation) for citation in relationship.citations.all()],
-            version=relationship.version,
-        )
-        return cls(**values)
+        ends = {"source": relationship.source_id, "target": relationship.target_id}
+        return cls(**_record_values(relationship, fields.RELATIONSHIP), **ends)
 
 
 _RECORD_IN: dict[str, Any] = {
