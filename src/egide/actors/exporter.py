@@ -229,33 +229,20 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
     return {"country": country, "sources": list(sources.values()), "actors": actors, "relationships": relationships}
 
 
+NODE_ATTRIBUTES = ("name", "acronym", "family", "kind", "statutory", "legitimacy_disputed", "confidence")
+EDGE_ATTRIBUTES = ("type", "start", "end", "ongoing", "strength", "confidence")
+"""What GraphML carries of the map's nodes and edges."""
+
+
 def map_graphml(*, user: User, country: str) -> bytes:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(country=country)
     data = selectors.country_map(user=user, country=country)
     for node in data["nodes"]:
-        graph.add_node(
-            node["reference"],
-            name=node["name"],
-            acronym=node["acronym"],
-            family=node["family"],
-            kind=node["kind"],
-            statutory=node["statutory"],
-            legitimacy_disputed=node["legitimacy_disputed"],
-            confidence=node["confidence"],
-        )
+        graph.add_node(node["reference"], **{name: node[name] for name in NODE_ATTRIBUTES})
     references = {node["id"]: node["reference"] for node in data["nodes"]}
     for edge in data["edges"]:
-        graph.add_edge(
-            references[edge["source"]],
-            references[edge["target"]],
-            key=str(edge["id"]),
-            type=edge["type"],
-            start=edge["start"],
-            end=edge["end"],
-            ongoing=edge["ongoing"],
-            strength=edge["strength"],
-            confidence=edge["confidence"],
-        )
+        ends = (references[edge["source"]], references[edge["target"]])
+        graph.add_edge(*ends, key=str(edge["id"]), **{name: edge[name] for name in EDGE_ATTRIBUTES})
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
     return buffer.getvalue()
