@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import pstats
+import random
 import secrets
 import shlex
 import shutil
@@ -63,23 +64,43 @@ def operating_system() -> str:
     return f"{platform.system()} {platform.release()}"
 
 
-def machine() -> dict[str, str]:
-    """The machine and the software versions that run/access.py measure with (Django's, SQLite's, psycopg's)."""
+def caches() -> str:
+    """The level 2 and 3 caches one core sees, as /sys tells them (empty where it does not)."""
+    found = []
+    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
+        try:
+            level = (index / "level").read_text(encoding="utf-8").strip()
+            kind = (index / "type").read_text(encoding="utf-8").strip()
+            size = (index / "size").read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if kind in ("Unified", "Data") and level in ("2", "3"):
+            found.append(f"L{level} {size.replace('K', ' KiB')}")
+    return ", ".join(found)
+
+
+def machine(*, database_software: bool = True) -> dict[str, str]:
+    """The machine, Python, and (unless a benchmark uses no database) the versions of Django, SQLite and psycopg."""
+    cpu, memory = cpu_and_memory()
+    described = {
+        "CPU": cpu,
+        "caches (seen by one core)": caches(),
+        "cores": cores(),
+        "memory": memory,
+        "OS": operating_system(),
+        "Python": f"{platform.python_version()} ({platform.python_implementation()})",
+    }
+    if not database_software:
+        return described
     import django
 
-    cpu, memory = cpu_and_memory()
     try:
         import psycopg
 
         psycopg_version = psycopg.__version__
     except ImportError:
         psycopg_version = "not installed"
-    return {
-        "CPU": cpu,
-        "cores": cores(),
-        "memory": memory,
-        "OS": operating_system(),
-        "Python": platform.python_version(),
+    return described | {
         "Django": django.__version__,
         "SQLite (Python's sqlite3)": sqlite3.sqlite_version,
         "psycopg": psycopg_version,
@@ -139,7 +160,17 @@ def profile(path: Path, call: Callable[[], Any]) -> None:
 
 
 def ms(seconds: float) -> str:
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def microseconds(seconds: float) -> str:
+    return f"{seconds * 1e6:.2f} µs"
+
+
+def mib(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
 
 
 def size_text(size: int) -> str:
@@ -152,7 +183,7 @@ def size_text(size: int) -> str:
 
 
 def times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+    return {0: "not at all", 1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def database_title(database: str) -> str:
@@ -460,3 +491,29 @@ def kinds(*families_or_kinds: str) -> frozenset[str]:
         else:
             found.add(item)
     return frozenset(found)
+
+
+LEGAL_BASES = {
+    "commands": "Law on the general organisation of defence, art. {a}",
+    "administers": "Decree on the organisation of the ministry, art. {a}",
+    "oversees": "Constitution, art. {a}",
+    "audits": "Law on the Court of Accounts, art. {a}",
+    "funds": "Finance law for {y}, line {a}",
+    "adjudicates": "Code of criminal procedure, art. {a}",
+    "appoints": "Constitution, art. {a}",
+    "reports_to": "Decree on territorial administration, art. {a}",
+    "scrutinises": "Law on freedom of the press, art. {a}",
+    "coordinates_with": "Interministerial order No. {y}-{a}",
+}
+"""A generated relationship's legal basis by its type ({a}: an article, {y}: a year)."""
+
+_SYLLABLE_TEXT = (
+    "ba bé bo da di do ga gou ka ké ko la lé lo ma mbo mi na ndé ndo ngo ni no ou pa ra ri sa sé si so ta té to wa ya "
+    "za zé kou bi fa fou ti dja bou ngui"
+)
+SYLLABLES = tuple(_SYLLABLE_TEXT.split())
+
+
+def made_up_word(rng: random.Random) -> str:
+    """A capitalised made-up word of two to four syllables, for the names of generated places and bodies."""
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3, 4)))).capitalize()

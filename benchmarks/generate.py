@@ -43,7 +43,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import Draw, kinds
+from common import LEGAL_BASES, Draw, kinds, made_up_word
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship
 from egide.actors.tabular import (
     ACTOR_COLUMNS,
@@ -321,54 +321,6 @@ COMMUNE_UNITS: tuple[Unit, ...] = (
 )
 # fmt: on
 
-SYLLABLES = (
-    "ba",
-    "bé",
-    "bo",
-    "da",
-    "di",
-    "do",
-    "ga",
-    "gou",
-    "ka",
-    "ké",
-    "ko",
-    "la",
-    "lé",
-    "lo",
-    "ma",
-    "mbo",
-    "mi",
-    "na",
-    "ndé",
-    "ndo",
-    "ngo",
-    "ni",
-    "no",
-    "ou",
-    "pa",
-    "ra",
-    "ri",
-    "sa",
-    "sé",
-    "si",
-    "so",
-    "ta",
-    "té",
-    "to",
-    "wa",
-    "ya",
-    "za",
-    "zé",
-    "kou",
-    "bi",
-    "fa",
-    "fou",
-    "ti",
-    "dja",
-    "bou",
-    "ngui",
-)
 SUFFIXES = ("", "", "", "", " Nord", " Sud", "-Est", "-Ouest", "-Centre", "-Haut", "-Bas")
 
 
@@ -388,8 +340,7 @@ class _Places:
 
     def name(self, *, suffix: bool = False) -> str:
         while True:
-            word = "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.choice((2, 3, 3, 4))))
-            word = word.capitalize() + (self.rng.choice(SUFFIXES) if suffix else "")
+            word = made_up_word(self.rng) + (self.rng.choice(SUFFIXES) if suffix else "")
             if word not in self.names:
                 self.names.add(word)
                 return word
@@ -694,16 +645,8 @@ RULES: tuple[Draw, ...] = (
     Draw("coordinates_with", kinds("paramilitary"), POLICING | kinds("armed_forces"), "same", 0.7),
 )
 
-LEGAL_BASES = {
-    "commands": "Law on the general organisation of defence, art. {a}",
-    "administers": "Decree on the organisation of the ministry, art. {a}",
-    "oversees": "Constitution, art. {a}",
-    "audits": "Law on the Court of Accounts, art. {a}",
-    "funds": "Finance law for {y}, line {a}",
-    "adjudicates": "Code of criminal procedure, art. {a}",
-    "appoints": "Constitution, art. {a}",
-    "reports_to": "Decree on territorial administration, art. {a}",
-}
+INFORMAL_TYPES = frozenset(("scrutinises", "coordinates_with"))
+"""Relationship types the generated maps give no legal basis."""
 
 
 class _Index:
@@ -880,7 +823,7 @@ def generate_map(
         if key in seen:
             return False
         seen.add(key)
-        legal = LEGAL_BASES.get(type, "")
+        legal = "" if type in INFORMAL_TYPES else LEGAL_BASES[type]
         row: Row = {
             "from": source.reference,
             "type": type,

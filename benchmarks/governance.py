@@ -34,7 +34,6 @@ import gc
 import io
 import itertools
 import os
-import platform
 import pstats
 import random
 import resource
@@ -48,13 +47,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import (
+    LEGAL_BASES,
     Draw,
     command_line,
-    cores,
-    cpu_and_memory,
     kinds,
+    machine,
+    made_up_word,
+    mib,
+    microseconds,
+    ms,
     now_utc,
-    operating_system,
     times,
     under_load,
     write_section,
@@ -289,12 +291,6 @@ PLANTS: dict[str, tuple[int, int]] = {
     "military-court-civilians": (4, 1),  # the military tribunal tries journalists and activists
 }
 
-_SYLLABLE_TEXT = (
-    "ba bé bo da di do ga gou ka ké ko la lé lo ma mbo mi na ndé ndo ngo ni no ou pa ra ri sa sé si so ta té to wa ya "
-    "za zé kou bi fa fou ti dja bou ngui"
-)
-SYLLABLES = tuple(_SYLLABLE_TEXT.split())
-
 
 class _Names:
     def __init__(self, rng: random.Random) -> None:
@@ -303,7 +299,7 @@ class _Names:
 
     def __call__(self) -> str:
         while True:
-            word = "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.choice((2, 3, 3, 4)))).capitalize()
+            word = made_up_word(self.rng)
             if word not in self.used:
                 self.used.add(word)
                 return word
@@ -458,18 +454,6 @@ CORE_EDGES: dict[int, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     ),
 }
 
-LEGAL_BASES = {
-    "commands": "Law on the general organisation of defence, art. {a}",
-    "administers": "Decree on the organisation of the ministry, art. {a}",
-    "oversees": "Constitution, art. {a}",
-    "audits": "Law on the Court of Accounts, art. {a}",
-    "funds": "Finance law for {y}, line {a}",
-    "adjudicates": "Code of criminal procedure, art. {a}",
-    "appoints": "Constitution, art. {a}",
-    "reports_to": "Decree on territorial administration, art. {a}",
-    "scrutinises": "Law on freedom of the press, art. {a}",
-    "coordinates_with": "Interministerial order No. {y}-{a}",
-}
 NEEDS_LEGAL_BASIS = frozenset(("commands", "administers", "oversees", "audits", "funds", "adjudicates", "appoints"))
 CONFIDENCES = ("high", "medium", "low")
 CONFIDENCE_WEIGHTS = (45, 40, 15)
@@ -965,7 +949,7 @@ def _collections(function: Callable[[], object]) -> tuple[dict[int, tuple[int, f
     return {generation: (int(count), seconds) for generation, (count, seconds) in counts.items()}, tracked[0]
 
 
-def _rule_times(dated: Graph, runs: int) -> tuple[dict[str, float], int]:
+def _ruletimes(dated: Graph, runs: int) -> tuple[dict[str, float], int]:
     """Each rule alone on the graph as of the date (its findings made and sorted, as run() does), and the number
     of relationships valid then."""
     times = {}
@@ -1038,7 +1022,7 @@ def measure(
 
     # The same work, piece by piece: the graph as of the date, then each rule alone on it (its findings included).
     dating_time = _median_cpu(lambda: graph.on(as_of), part_runs)
-    rule_times, valid = _rule_times(graph.on(as_of), part_runs)
+    rule_times, valid = _ruletimes(graph.on(as_of), part_runs)
     control_time = _median_cpu(lambda: control_pass(graph), part_runs)
     gc.collect()
 
@@ -1092,44 +1076,6 @@ def measure(
 # -------------------------------------------------------------------------------------------------- report
 
 
-def machine() -> dict[str, str]:
-    cpu, memory = cpu_and_memory()
-    caches = []
-    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
-        try:
-            level = (index / "level").read_text(encoding="utf-8").strip()
-            kind = (index / "type").read_text(encoding="utf-8").strip()
-            size = (index / "size").read_text(encoding="utf-8").strip()
-        except OSError:
-            continue
-        if kind in ("Unified", "Data") and level in ("2", "3"):
-            caches.append(f"L{level} {size.replace('K', ' KiB')}")
-    return {
-        "CPU": cpu,
-        "caches (seen by one core)": ", ".join(caches),
-        "cores": cores(),
-        "memory": memory,
-        "OS": operating_system(),
-        "Python": f"{platform.python_version()} ({platform.python_implementation()})",
-    }
-
-
-def _ms(seconds: float) -> str:
-    if seconds < 0.01:
-        return f"{seconds * 1000:.2f} ms"
-    if seconds < 10:
-        return f"{seconds * 1000:,.0f} ms"
-    return f"{seconds:,.1f} s"
-
-
-def _mib(size: int) -> str:
-    return f"{size / 2**20:,.1f} MiB"
-
-
-def _us(seconds: float) -> str:
-    return f"{seconds * 1e6:.2f} µs"
-
-
 def _ratios(results: list[SizeResult], per_relationship: Callable[[SizeResult], float]) -> list[float]:
     """A time per relationship at each size divided by the same at the size before it (1 = linear)."""
     return [per_relationship(later) / per_relationship(earlier) for earlier, later in itertools.pairwise(results)]
@@ -1159,9 +1105,9 @@ def verdicts(results: list[SizeResult]) -> tuple[str, str]:
     if at_aim is None:
         time_verdict = f"not measured ({AIM_SIZE:,} actors was not among the sizes)"
     elif at_aim.median < TIME_AIM:
-        time_verdict = f"**met** (median {_ms(at_aim.median)}, slowest run {_ms(max(at_aim.times))})"
+        time_verdict = f"**met** (median {ms(at_aim.median)}, slowest run {ms(max(at_aim.times))})"
     else:
-        time_verdict = f"**missed** (median {_ms(at_aim.median)}, {at_aim.median / TIME_AIM:.1f}× the aim)"
+        time_verdict = f"**missed** (median {ms(at_aim.median)}, {at_aim.median / TIME_AIM:.1f}× the aim)"
     ratios = growth(results)
     if not ratios:
         return time_verdict, "not measured (one size only)"
@@ -1192,7 +1138,7 @@ def verdicts(results: list[SizeResult]) -> tuple[str, str]:
 
 def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argparse.Namespace) -> str:
     now = now_utc()
-    info = machine()
+    info = machine(database_software=False)
     time_verdict, growth_verdict = verdicts(results)
     sizes = [result.actors for result in results]
     lines = [
@@ -1206,7 +1152,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
         "findings sorted; on graphs of `egide.governance.graph.Node` and `Edge` objects built in memory by "
         f"`benchmarks/governance.py` (seed {args.seed}, {args.per_actor:g} relationships per actor; no database: "
         "the engine is pure, and reading a country from the database is not part of these figures). Each size is "
-        f"run {_times(args.warmup)} to warm up, then timed (wall clock and this process's CPU time; the garbage "
+        f"run {times(args.warmup)} to warm up, then timed (wall clock and this process's CPU time; the garbage "
         "collector runs as usual, after a collection before each run); then again with the garbage collector off. "
         "Each rule is then timed alone (`run(dated, rules=(rule,))`, its findings included) on the graph as of the "
         "date (`graph.on(as_of)`, timed too), median CPU time of half as many runs (at least 3). Peak memory is "
@@ -1216,7 +1162,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
         "",
         "**Machine**: " + "; ".join(f"{name} {value}" for name, value in info.items() if value),
         "",
-        f"**Aims**: {AIM_SIZE:,} actors in under {_ms(TIME_AIM)}: {time_verdict}. Time growing no faster than the "
+        f"**Aims**: {AIM_SIZE:,} actors in under {ms(TIME_AIM)}: {time_verdict}. Time growing no faster than the "
         f"number of relationships: {growth_verdict}.",
         "",
         "| actors | relationships (valid on the date) | runs | median | fastest | slowest | CPU time (median) | "
@@ -1228,16 +1174,16 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
     for result, ratio in zip(results, ratios, strict=True):
         lines.append(
             f"| {result.actors:,} | {result.relationships:,} ({result.valid:,}) | {result.runs} | "
-            f"**{_ms(result.median)}** | {_ms(result.fastest)} | {_ms(max(result.times))} | "
-            f"{_ms(result.cpu_median)} | {_ms(result.gc_off_cpu)} | {_us(result.cpu_per_relationship)} | "
+            f"**{ms(result.median)}** | {ms(result.fastest)} | {ms(max(result.times))} | "
+            f"{ms(result.cpu_median)} | {ms(result.gc_off_cpu)} | {microseconds(result.cpu_per_relationship)} | "
             f"{'' if ratio is None else f'×{ratio:.2f}'} | {result.findings:,} | "
-            f"{_mib(result.peak_bytes)} ({_mib(result.result_bytes)}) | "
-            f"{_mib(result.graph_bytes)} ({_mib(result.objects_bytes)} + "
-            f"{_mib(result.graph_bytes - result.objects_bytes)}) |"
+            f"{mib(result.peak_bytes)} ({mib(result.result_bytes)}) | "
+            f"{mib(result.graph_bytes)} ({mib(result.objects_bytes)} + "
+            f"{mib(result.graph_bytes - result.objects_bytes)}) |"
         )
     collections = "; ".join(
         f"{result.actors:,} actors: {gc_share(result)[0]} full collection(s) over {result.tracked:,} tracked objects, "
-        f"{_ms(result.collections[2][1])}; all collections {gc_share(result)[1]:.0%} of the run"
+        f"{ms(result.collections[2][1])}; all collections {gc_share(result)[1]:.0%} of the run"
         for result in results
     )
     loads = "; ".join(
@@ -1270,7 +1216,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
 
     def row(label: str, seconds: list[float], counts: list[str]) -> str:
         cells = [
-            f"{_ms(value)} ({_us(value / result.relationships)})"
+            f"{ms(value)} ({microseconds(value / result.relationships)})"
             for value, result in zip(seconds, results, strict=True)
         ]
         per = [value / result.relationships for value, result in zip(seconds, results, strict=True)]
@@ -1354,7 +1300,7 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
             f"{by_type} | {description['chain']:,} | {description['non_statutory']:,} / "
             f"{description['disputed']:,} | {description['legal_basis']:.0%} | {description['mandate']:.0%} | "
             f"{description['undated']:.0%} / {description['ended']:.0%} | {description['imprecise']:.0%} | "
-            f"{_ms(result.generate_seconds)} (under tracemalloc) |"
+            f"{ms(result.generate_seconds)} (under tracemalloc) |"
         )
     lines += [
         "",
@@ -1363,16 +1309,12 @@ def render_section(results: list[SizeResult], *, argv: Sequence[str], args: argp
         else "Every rule found something at every size.",
         "",
         "Peak resident memory of the whole process after all sizes: "
-        f"{_mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)} (tracemalloc's bookkeeping while the "
+        f"{mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)} (tracemalloc's bookkeeping while the "
         "graphs were generated included).",
         "",
         END_MARKER,
     ]
     return "\n".join(lines) + "\n"
-
-
-def _times(count: int) -> str:
-    return "not at all" if count == 0 else times(count)
 
 
 def print_result(result: SizeResult, previous: SizeResult | None) -> None:
@@ -1382,17 +1324,18 @@ def print_result(result: SizeResult, previous: SizeResult | None) -> None:
         else ""
     )
     print(
-        f"{result.actors:>9,} actors {result.relationships:>9,} relationships: median {_ms(result.median)} "
-        f"(fastest {_ms(result.fastest)}, {result.runs} runs){ratio}; {result.findings:,} findings; "
-        f"peak {_mib(result.peak_bytes)}, graph {_mib(result.graph_bytes)}",
+        f"{result.actors:>9,} actors {result.relationships:>9,} relationships: median {ms(result.median)} "
+        f"(fastest {ms(result.fastest)}, {result.runs} runs){ratio}; {result.findings:,} findings; "
+        f"peak {mib(result.peak_bytes)}, graph {mib(result.graph_bytes)}",
         flush=True,
     )
     slowest = sorted(result.rule_times.items(), key=lambda item: -item[1])[:5]
     print(
-        f"{'':10}CPU {_ms(result.cpu_median)} ({_us(result.cpu_per_relationship)} per relationship), collector off "
-        f"{_ms(result.gc_off_cpu)}, bare pass {_us(result.control_time / result.relationships)} per relationship; "
-        f"graph.on {_ms(result.dating_time)}; slowest rules: "
-        + ", ".join(f"{code} {_ms(seconds)}" for code, seconds in slowest),
+        f"{'':10}CPU {ms(result.cpu_median)} ({microseconds(result.cpu_per_relationship)} per relationship), "
+        f"collector off {ms(result.gc_off_cpu)}, "
+        f"bare pass {microseconds(result.control_time / result.relationships)} per relationship; "
+        f"graph.on {ms(result.dating_time)}; slowest rules: "
+        + ", ".join(f"{code} {ms(seconds)}" for code, seconds in slowest),
         flush=True,
     )
 
@@ -1440,7 +1383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_result(result, results[-1] if results else None)
         results.append(result)
     time_verdict, growth_verdict = verdicts(results)
-    print(f"\naim, {AIM_SIZE:,} actors under {_ms(TIME_AIM)}: {time_verdict}")
+    print(f"\naim, {AIM_SIZE:,} actors under {ms(TIME_AIM)}: {time_verdict}")
     print(f"aim, linear growth: {growth_verdict}")
     for result in results:
         silent = [rule.code for rule in RULES if not result.by_rule.get(rule.code)]

@@ -1,6 +1,6 @@
 """Shared fixtures: users, clients, and a small map built through the services."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -8,6 +8,7 @@ import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -39,6 +40,14 @@ def file_roots(settings: LazySettings, tmp_path: Path) -> Path:
 def fast_password_hashing(settings: LazySettings) -> None:
     """Argon2 takes a fifth of a second per password; tests check behaviour, not hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test() -> Iterator[None]:
+    """A page asked for in French leaves French active in the thread; the next test starts in English, whatever
+    ran before it."""
+    yield
+    translation.activate("en")
 
 
 PASSWORD = "a-long-test-password"

@@ -332,6 +332,7 @@ def test_actors_list_shows_the_cited_sources(member_client: Client, small_map: S
         {
             "id": Citation.objects.get(actor=small_map.defence).pk,
             "locator": "Art. 28",
+            "locator_fr": "",
             "source": {
                 "id": constitution.pk,
                 "title": "Constitution of 30 March 2016",

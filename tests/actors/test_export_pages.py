@@ -83,7 +83,7 @@ def test_export_json_is_the_map_document(member_client: Client, small_map: Small
         }
     ]
     defence = next(actor for actor in document["actors"] if actor["reference"] == "MOD")
-    assert defence["citations"] == [{"source": "S1", "locator": "Art. 28"}]
+    assert defence["citations"] == [{"source": "S1", "locator": "Art. 28", "locator_fr": ""}]
     assert sorted((item["source"], item["type"], item["target"]) for item in document["relationships"]) == [
         ("AN", "oversees", "MOD"),
         ("MOI", "administers", "POL"),

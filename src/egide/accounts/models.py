@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Its home is accounts.levels; most of the project imports it from here.
+from egide.accounts.levels import Confidentiality as Confidentiality
 from egide.core.labels import active_language
 
 
@@ -68,13 +70,6 @@ class Membership(models.Model):
 
     def covers(self, country: str) -> bool:
         return not self.countries or country in self.countries
-
-
-class Confidentiality(models.TextChoices):
-    PUBLIC = "public", _("Public: anyone, without logging in")
-    PARTNERS = "partners", _("Partners: members of organisations working on the country")
-    ORGANISATION = "organisation", _("Organisation: the owner's members only")
-    RESTRICTED = "restricted", _("Restricted: the owner and the organisations it shares with")
 
 
 class ConfidentialRecord(models.Model):

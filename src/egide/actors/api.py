@@ -1,15 +1,18 @@
 """The map's API: the same selectors and services as the pages."""
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
-from ninja import Header, Router, Status
+from ninja import Header, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -52,34 +55,6 @@ EDIT_RELATIONSHIP = writers(
         missing=gettext_lazy("No such relationship."),
     )
 )
-
-
-def _actor(request: HttpRequest, pk: int) -> Actor:
-    try:
-        return selectors.actor_get(user=request.user, pk=pk)
-    except Actor.DoesNotExist:
-        raise HttpError(404, _("No such actor.")) from None
-
-
-def _relationship(request: HttpRequest, pk: int) -> Relationship:
-    try:
-        return selectors.relationship_get(user=request.user, pk=pk)
-    except Relationship.DoesNotExist:
-        raise HttpError(404, _("No such relationship.")) from None
-
-
-def _locked_actor(actor: Actor) -> Actor:
-    try:
-        return services.actor_lock(actor=actor)
-    except Actor.DoesNotExist:
-        raise HttpError(404, _("No such actor.")) from None
-
-
-def _locked_relationship(relationship: Relationship) -> Relationship:
-    try:
-        return services.relationship_lock(relationship=relationship)
-    except Relationship.DoesNotExist:
-        raise HttpError(404, _("No such relationship.")) from None
 
 
 def _reference_actor(request: HttpRequest, pk: int | None, field: str) -> Actor | None:
@@ -125,6 +100,7 @@ ETAG_HEADER = {
     "ETag": {"description": "The record's version tag, to send back in If-Match", "schema": {"type": "string"}}
 }
 VERSIONED_READ: dict[str, Any] = {"responses": {"200": {"headers": ETAG_HEADER}}}
+VERSIONED_WRITE_ERRORS = (*WRITE_ERRORS, 409, 412)
 
 
 def etag(record: Actor | Relationship) -> str:
@@ -205,98 +181,21 @@ def create_actor(request: HttpRequest, code: str, payload: ActorIn) -> Any:
     return Status(201, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
 
 
-@router.get(
-    "/actors/{pk}", response=answers({200: ActorOut}, 404, 422), summary="One actor", openapi_extra=VERSIONED_READ
-)
-def read_actor(request: HttpRequest, pk: int, response: HttpResponse) -> ActorOut:
-    actor = _actor(request, pk)
-    response["ETag"] = etag(actor)
-    return ActorOut.from_actor(actor)
-
-
-def _update_actor(
-    request: HttpRequest, response: HttpResponse, actor: Actor, changes: dict[str, Any], if_match: str | None
-) -> Any:
-    version = changes.pop("version", None)
-    if changes.get("parent", 0) is None and actor.parent_id is not None and selectors.visible_parent_id(actor) is None:
+def _actor_data(request: HttpRequest, record: Actor, current: Actor, changes: dict[str, Any]) -> ActorData:
+    """The actor's data after a change: its present values (read under the lock) with the body's changes."""
+    if (
+        changes.get("parent", 0) is None
+        and record.parent_id is not None
+        and selectors.visible_parent_id(record) is None
+    ):
         # The reader was sent null for a parent it cannot see: sending null back keeps that parent.
         del changes["parent"]
-    with transaction.atomic():
-        # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.
-        actor = _locked_actor(actor)
-        _require_fresh(actor, if_match, version)
-        current = {
-            name: getattr(actor, name) for name in ActorIn.model_fields if name not in ("parent", "owner", "version")
-        }
-        current["parent"], current["owner"] = actor.parent, actor.owner
-        if "parent" in changes:
-            changes["parent"] = _reference_actor(request, changes["parent"], "parent")
-        if "owner" in changes:
-            changes["owner"] = _owner(request, changes["owner"], actor.country, actor.owner)
-        data = ActorData(**(current | changes))
-        services.actor_update(user=request.user, actor=actor, data=data, expected_version=actor.version)
-    response["ETag"] = etag(actor)
-    return Status(200, ActorOut.from_actor(selectors.actor_get(user=request.user, pk=actor.pk)))
-
-
-VERSIONED_WRITE_ERRORS = (*WRITE_ERRORS, 409, 412)
-
-
-@router.put(
-    "/actors/{pk}",
-    response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
-    summary="Replace an actor",
-    openapi_extra=VERSIONED_READ,
-    auth=EDIT_ACTOR,
-)
-def replace_actor(
-    request: HttpRequest, response: HttpResponse, pk: int, payload: ActorIn, if_match: str | None = IF_MATCH
-) -> Any:
-    return _update_actor(request, response, _actor(request, pk), payload.dict(), if_match)
-
-
-@router.patch(
-    "/actors/{pk}",
-    response=answers({200: ActorOut}, VERSIONED_WRITE_ERRORS),
-    summary="Change some of an actor's fields",
-    openapi_extra=VERSIONED_READ,
-    auth=EDIT_ACTOR,
-)
-def patch_actor(
-    request: HttpRequest, response: HttpResponse, pk: int, payload: ActorPatch, if_match: str | None = IF_MATCH
-) -> Any:
-    actor = _actor(request, pk)
-    changes = payload.dict(exclude_unset=True)
-    _refuse_null_fields(changes, nullable=frozenset({"parent", "version"}))
-    return _update_actor(request, response, actor, changes, if_match)
-
-
-@router.delete(
-    "/actors/{pk}",
-    response=answers({204: None}, 403, 404, 412, 422),
-    summary="Delete an actor and its relationships",
-    auth=EDIT_ACTOR,
-)
-def delete_actor(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
-    actor = _actor(request, pk)
-    with transaction.atomic():
-        actor = _locked_actor(actor)
-        _require_fresh(actor, if_match, None)
-        services.actor_delete(user=request.user, actor=actor, expected_version=actor.version)
-    return Status(204, None)
-
-
-@router.get(
-    "/countries/{code}/relationships",
-    response=answers({200: list[RelationshipOut]}, 404, 422),
-    summary="A country's relationships",
-)
-@paginate(Pagination)
-def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
-    relationships = selectors.country_relationships(
-        user=request.user, country=country_or_404(code), type=type
-    ).prefetch_related("citations__source")
-    return LazyPage(relationships, RelationshipOut.from_relationship)
+    values = {name: getattr(current, name) for name in ActorData.names()}
+    if "parent" in changes:
+        changes["parent"] = _reference_actor(request, changes["parent"], "parent")
+    if "owner" in changes:
+        changes["owner"] = _owner(request, changes["owner"], current.country, current.owner)
+    return ActorData(**(values | changes))
 
 
 def _relationship_data(
@@ -314,6 +213,162 @@ def _relationship_data(
     return RelationshipData(source=source, target=target, start=start, end=end, owner=owner, **values)
 
 
+def _changed_relationship_data(
+    request: HttpRequest, record: Relationship, current: Relationship, changes: dict[str, Any]
+) -> RelationshipData:
+    values = {name: getattr(current, name) for name in RelationshipIn.model_fields if name != "version"}
+    values["source"], values["target"], values["owner"] = current.source_id, current.target_id, current.owner
+    return _relationship_data(request, values | changes, current.owner)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOperations[R: (Actor, Relationship)]:
+    """What the API does alike for each kind of record at `/{name}s/{pk}`: read it with its ETag, replace it
+    (PUT), change some of its fields (PATCH) and delete it, each change under a lock and If-Match.
+
+    The record's selector and services are found by the house's names: `<name>_get` in the selectors,
+    `<name>_lock`, `<name>_update` and `<name>_delete` in the services, each taking the record as `<name>=`."""
+
+    model: type[R]
+    schemas: tuple[type[Schema], type[Schema], type[Schema]]
+    """The answer, the body that replaces the record and the body that changes some of its fields."""
+    out: Callable[[R], Schema]
+    data: Callable[[HttpRequest, R, R, dict[str, Any]], Any]
+    """The data to save from the record as read, the record locked, and the body's changes."""
+    nullable: frozenset[str]
+    """The fields a PATCH may set to null."""
+    missing: str | Promise
+    summaries: tuple[str, str, str, str]
+    """Of the reading, the replacing, the changing and the deleting."""
+    auth: Any
+
+    @property
+    def name(self) -> str:
+        return self.model._meta.model_name or ""
+
+    def _service(self, verb: str, user: Any, record: R, **options: Any) -> Any:
+        return getattr(services, f"{self.name}_{verb}")(user=user, **{self.name: record}, **options)
+
+    def found(self, request: HttpRequest, pk: int) -> R:
+        try:
+            record: R = getattr(selectors, f"{self.name}_get")(user=request.user, pk=pk)
+            return record
+        except self.model.DoesNotExist:
+            raise HttpError(404, str(self.missing)) from None
+
+    def locked(self, record: R) -> R:
+        try:
+            locked: R = getattr(services, f"{self.name}_lock")(**{self.name: record})
+            return locked
+        except self.model.DoesNotExist:
+            raise HttpError(404, str(self.missing)) from None
+
+    def change(
+        self, request: HttpRequest, response: HttpResponse, record: R, changes: dict[str, Any], if_match: str | None
+    ) -> Any:
+        version = changes.pop("version", None)
+        with transaction.atomic():
+            # Read again under a lock: the fields the change leaves out are today's, not those of an older copy.
+            current = self.locked(record)
+            _require_fresh(current, if_match, version)
+            data = self.data(request, record, current, changes)
+            self._service("update", request.user, current, data=data, expected_version=current.version)
+        response["ETag"] = etag(current)
+        return Status(200, self.out(self.found(request, current.pk)))
+
+    def register(self) -> None:
+        """Add the four operations to the router, named as functions of this module would be."""
+        path = f"/{self.name}s/{{pk}}"
+        read_summary, replace_summary, patch_summary, delete_summary = self.summaries
+        answer, body, patch_body = self.schemas
+
+        def read(request: HttpRequest, pk: int, response: HttpResponse) -> Any:
+            record = self.found(request, pk)
+            response["ETag"] = etag(record)
+            return self.out(record)
+
+        def replace(
+            request: HttpRequest, response: HttpResponse, pk: int, payload: Any, if_match: str | None = IF_MATCH
+        ) -> Any:
+            return self.change(request, response, self.found(request, pk), payload.dict(), if_match)
+
+        def patch(
+            request: HttpRequest, response: HttpResponse, pk: int, payload: Any, if_match: str | None = IF_MATCH
+        ) -> Any:
+            record = self.found(request, pk)
+            changes = payload.dict(exclude_unset=True)
+            _refuse_null_fields(changes, nullable=self.nullable)
+            return self.change(request, response, record, changes, if_match)
+
+        def delete(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
+            record = self.found(request, pk)
+            with transaction.atomic():
+                current = self.locked(record)
+                _require_fresh(current, if_match, None)
+                self._service("delete", request.user, current, expected_version=current.version)
+            return Status(204, None)
+
+        replace.__annotations__["payload"] = body
+        patch.__annotations__["payload"] = patch_body
+        changed = answers({200: answer}, VERSIONED_WRITE_ERRORS)
+        for verb, view, options in (
+            ("get", read, {"response": answers({200: answer}, 404, 422), "summary": read_summary}),
+            ("put", replace, {"response": changed, "summary": replace_summary, "auth": self.auth}),
+            ("patch", patch, {"response": changed, "summary": patch_summary, "auth": self.auth}),
+            ("delete", delete, {"response": answers({204: None}, 403, 404, 412, 422), "summary": delete_summary}),
+        ):
+            view.__name__ = f"{view.__name__}_{self.name}"
+            view.__module__ = __name__
+            if verb != "delete":
+                options["openapi_extra"] = VERSIONED_READ
+            else:
+                options["auth"] = self.auth
+            getattr(router, verb)(path, **options)(view)
+
+
+ACTORS = RecordOperations(
+    model=Actor,
+    schemas=(ActorOut, ActorIn, ActorPatch),
+    out=ActorOut.from_actor,
+    data=_actor_data,
+    nullable=frozenset({"parent", "version"}),
+    missing=gettext_lazy("No such actor."),
+    summaries=(
+        "One actor",
+        "Replace an actor",
+        "Change some of an actor's fields",
+        "Delete an actor and its relationships",
+    ),
+    auth=EDIT_ACTOR,
+)
+ACTORS.register()
+
+
+@router.get(
+    "/countries/{code}/relationships",
+    response=answers({200: list[RelationshipOut]}, 404, 422),
+    summary="A country's relationships",
+)
+@paginate(Pagination)
+def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
+    relationships = selectors.country_relationships(
+        user=request.user, country=country_or_404(code), type=type
+    ).prefetch_related("citations__source")
+    return LazyPage(relationships, RelationshipOut.from_relationship)
+
+
+RELATIONSHIPS = RecordOperations(
+    model=Relationship,
+    schemas=(RelationshipOut, RelationshipIn, RelationshipPatch),
+    out=RelationshipOut.from_relationship,
+    data=_changed_relationship_data,
+    nullable=frozenset({"start", "end", "version"}),
+    missing=gettext_lazy("No such relationship."),
+    summaries=("One relationship", "Replace a relationship", "Change some of a relationship", "Delete a relationship"),
+    auth=EDIT_RELATIONSHIP,
+)
+
+
 @router.post(
     "/countries/{code}/relationships",
     response=answers({201: RelationshipOut}, WRITE_ERRORS),
@@ -327,88 +382,7 @@ def create_relationship(request: HttpRequest, code: str, payload: RelationshipIn
         message = _("The actor %(id)s is not in %(country)s.") % {"id": data.source.pk, "country": country}
         raise ValidationError({"source": [message]})
     relationship = services.relationship_create(user=request.user, data=data)
-    return Status(201, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
+    return Status(201, RelationshipOut.from_relationship(RELATIONSHIPS.found(request, relationship.pk)))
 
 
-@router.get(
-    "/relationships/{pk}",
-    response=answers({200: RelationshipOut}, 404, 422),
-    summary="One relationship",
-    openapi_extra=VERSIONED_READ,
-)
-def read_relationship(request: HttpRequest, pk: int, response: HttpResponse) -> RelationshipOut:
-    relationship = _relationship(request, pk)
-    response["ETag"] = etag(relationship)
-    return RelationshipOut.from_relationship(relationship)
-
-
-def _update_relationship(
-    request: HttpRequest,
-    response: HttpResponse,
-    relationship: Relationship,
-    changes: dict[str, Any],
-    if_match: str | None,
-) -> Any:
-    version = changes.pop("version", None)
-    with transaction.atomic():
-        relationship = _locked_relationship(relationship)
-        _require_fresh(relationship, if_match, version)
-        current = {name: getattr(relationship, name) for name in RelationshipIn.model_fields if name != "version"}
-        current["source"], current["target"] = relationship.source_id, relationship.target_id
-        current["owner"] = relationship.owner
-        data = _relationship_data(request, current | changes, relationship.owner)
-        services.relationship_update(
-            user=request.user, relationship=relationship, data=data, expected_version=relationship.version
-        )
-    response["ETag"] = etag(relationship)
-    return Status(200, RelationshipOut.from_relationship(_relationship(request, relationship.pk)))
-
-
-@router.put(
-    "/relationships/{pk}",
-    response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
-    summary="Replace a relationship",
-    openapi_extra=VERSIONED_READ,
-    auth=EDIT_RELATIONSHIP,
-)
-def replace_relationship(
-    request: HttpRequest, response: HttpResponse, pk: int, payload: RelationshipIn, if_match: str | None = IF_MATCH
-) -> Any:
-    return _update_relationship(request, response, _relationship(request, pk), payload.dict(), if_match)
-
-
-@router.patch(
-    "/relationships/{pk}",
-    response=answers({200: RelationshipOut}, VERSIONED_WRITE_ERRORS),
-    summary="Change some of a relationship",
-    openapi_extra=VERSIONED_READ,
-    auth=EDIT_RELATIONSHIP,
-)
-def patch_relationship(
-    request: HttpRequest,
-    response: HttpResponse,
-    pk: int,
-    payload: RelationshipPatch,
-    if_match: str | None = IF_MATCH,
-) -> Any:
-    relationship = _relationship(request, pk)
-    changes = payload.dict(exclude_unset=True)
-    _refuse_null_fields(changes, nullable=frozenset({"start", "end", "version"}))
-    return _update_relationship(request, response, relationship, changes, if_match)
-
-
-@router.delete(
-    "/relationships/{pk}",
-    response=answers({204: None}, 403, 404, 412, 422),
-    summary="Delete a relationship",
-    auth=EDIT_RELATIONSHIP,
-)
-def delete_relationship(request: HttpRequest, pk: int, if_match: str | None = IF_MATCH) -> Any:
-    relationship = _relationship(request, pk)
-    with transaction.atomic():
-        relationship = _locked_relationship(relationship)
-        _require_fresh(relationship, if_match, None)
-        services.relationship_delete(
-            user=request.user, relationship=relationship, expected_version=relationship.version
-        )
-    return Status(204, None)
+RELATIONSHIPS.register()

@@ -1,51 +1,74 @@
-"""Plain inputs for the map's services, built by forms, the API, imports and the demo loader alike."""
+"""Plain inputs for the map's services, built by forms, the API, imports and the demo loader alike.
 
+ActorData and RelationshipData are made from the field declarations (actors.fields): one attribute for each
+declared field, under its `attribute` name, plus the owner organisation.
+"""
+
+import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from egide.actors import fields
 from egide.core.fuzzy_dates import FuzzyDate
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
-    from egide.accounts.models import Organisation
-    from egide.actors.models import Actor, Source
+    from egide.actors.models import Source
 
 
-@dataclass(slots=True)
-class ActorData:
-    kind: str
-    name_en: str
-    name_fr: str = ""
-    reference: str = ""
-    acronym_en: str = ""
-    acronym_fr: str = ""
-    article_fr: str = "unknown"
-    parent: "Actor | None" = None
-    mandate_text: str = ""
-    mandate_reference: str = ""
-    statutory: bool = True
-    legitimacy_disputed: bool = False
-    confidence: str = "medium"
-    notes: str = ""
-    owner: "Organisation | None" = None
-    confidentiality: str = "partners"
+class RecordData:
+    """What a data class made from a declaration offers: its attributes are those of the declared fields."""
+
+    __slots__ = ()
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+    if TYPE_CHECKING:
+        # The attributes are made from the declaration, which the type checker cannot read.
+        def __init__(self, **values: Any) -> None: ...
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
 
-@dataclass(slots=True)
-class RelationshipData:
-    source: "Actor"
-    target: "Actor"
-    type: str
-    legal_basis: str = ""
-    start: FuzzyDate | None = None
-    end: FuzzyDate | None = None
-    ongoing: bool = True
-    strength: str = "moderate"
-    confidence: str = "medium"
-    notes: str = ""
-    owner: "Organisation | None" = None
-    confidentiality: str = "partners"
+def _attribute(spec: fields.Field) -> tuple[str, Any, Any]:
+    """The data class's attribute for a declared field: its name, type and default (MISSING when it must be
+    given)."""
+    match spec.kind:
+        case fields.Kind.REFERENCE:
+            return spec.attribute, "Actor" if spec.required_value else "Actor | None", None
+        case fields.Kind.DATE:
+            return spec.attribute, FuzzyDate | None, None
+        case fields.Kind.YES_NO:
+            return spec.attribute, bool, bool(spec.default)
+    return spec.attribute, str, str(spec.default)
+
+
+def data_class(name: str, record: fields.Record) -> type[RecordData]:
+    attributes: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+    for spec in record.fields:
+        attribute, kind, default = _attribute(spec)
+        if spec.required_value:
+            attributes.append((attribute, kind))
+        else:
+            attributes.append((attribute, kind, dataclasses.field(default=default)))
+    attributes.append(("owner", "Organisation | None", dataclasses.field(default=None)))
+    made = dataclasses.make_dataclass(name, attributes, bases=(RecordData,), slots=True, kw_only=True)
+    made.__module__ = __name__
+    return made
+
+
+if TYPE_CHECKING:
+
+    class ActorData(RecordData): ...
+
+    class RelationshipData(RecordData): ...
+
+else:
+    ActorData = data_class("ActorData", fields.ACTOR)
+    RelationshipData = data_class("RelationshipData", fields.RELATIONSHIP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +80,7 @@ class CitationData:
     published: FuzzyDate | None = None
     url: str = ""
     locator: str = ""
+    locator_fr: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +92,4 @@ class SourceCitation:
     new: CitationData | None = None
     document: "UploadedFile | None" = None
     locator: str = ""
+    locator_fr: str = ""

@@ -42,7 +42,9 @@ def tables_from_document(document: Any, *, filename: str) -> Tables:
         key = read.text(source, "key", where)
         if not key:
             raise read.fault(_("%(where)s needs a key") % {"where": where})
-        sources[key] = {name: read.text(source, name, where) for name in fields.SOURCE.columns if name != "locator"}
+        sources[key] = {
+            name: read.text(source, name, where) for name in fields.SOURCE.columns if name not in fields.PASSAGE
+        }
     tables = Tables()
 
     def citations(item: dict[str, Any], where: str, record: dict[str, str]) -> None:
@@ -52,7 +54,8 @@ def tables_from_document(document: Any, *, filename: str) -> Tables:
             key = read.text(citation, "source", place)
             if key not in sources:
                 raise read.fault(_("%(where)s cites unknown source “%(key)s”") % {"where": place, "key": key})
-            values = {**record, **sources[key], "locator": read.text(citation, "locator", place)}
+            passage = {name: read.text(citation, name, place) for name in fields.PASSAGE}
+            values = {**record, **sources[key], **passage}
             tables.citations.append(Row(len(tables.citations) + 1, values))
 
     for index, value in enumerate(read.items(document.get("actors"), "actors"), start=1):

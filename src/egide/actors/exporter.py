@@ -62,7 +62,7 @@ def _citation_row(citation: Citation, references: dict[int, str], relationships:
             references[relationship.target_id],
             relationship.start,
         ]
-    return [*record, source.title, source.author, source.published, source.url, citation.locator]
+    return [*record, source.title, source.author, source.published, source.url, citation.locator, citation.locator_fr]
 
 
 def map_sheets(*, user: User, country: str) -> Sheets:
@@ -197,9 +197,8 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
     sources: dict[tuple[str, str], dict[str, str]] = {}
     actor_citations: dict[str, list[dict[str, str]]] = {}
     relationship_citations: dict[tuple[str, str, str, str], list[dict[str, str]]] = {}
-    for record, actor, source_reference, type, target, start, title, author, date, url, locator in sheets["citations"][
-        1
-    ]:
+    for row in sheets["citations"][1]:
+        record, actor, source_reference, type, target, start, title, author, date, url, *passage = row
         identity = (title, url)
         if identity not in sources:
             sources[identity] = {
@@ -209,7 +208,7 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
                 "date": date,
                 "url": url,
             }
-        citation = {"source": sources[identity]["key"], "locator": locator}
+        citation = {"source": sources[identity]["key"], **dict(zip(fields.PASSAGE, passage, strict=True))}
         if record == "actor":
             actor_citations.setdefault(actor, []).append(citation)
         else:
@@ -230,33 +229,20 @@ def map_document(*, user: User, country: str) -> dict[str, Any]:
     return {"country": country, "sources": list(sources.values()), "actors": actors, "relationships": relationships}
 
 
+NODE_ATTRIBUTES = ("name", "acronym", "family", "kind", "statutory", "legitimacy_disputed", "confidence")
+EDGE_ATTRIBUTES = ("type", "start", "end", "ongoing", "strength", "confidence")
+"""What GraphML carries of the map's nodes and edges."""
+
+
 def map_graphml(*, user: User, country: str) -> bytes:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(country=country)
     data = selectors.country_map(user=user, country=country)
     for node in data["nodes"]:
-        graph.add_node(
-            node["reference"],
-            name=node["name"],
-            acronym=node["acronym"],
-            family=node["family"],
-            kind=node["kind"],
-            statutory=node["statutory"],
-            legitimacy_disputed=node["legitimacy_disputed"],
-            confidence=node["confidence"],
-        )
+        graph.add_node(node["reference"], **{name: node[name] for name in NODE_ATTRIBUTES})
     references = {node["id"]: node["reference"] for node in data["nodes"]}
     for edge in data["edges"]:
-        graph.add_edge(
-            references[edge["source"]],
-            references[edge["target"]],
-            key=str(edge["id"]),
-            type=edge["type"],
-            start=edge["start"],
-            end=edge["end"],
-            ongoing=edge["ongoing"],
-            strength=edge["strength"],
-            confidence=edge["confidence"],
-        )
+        ends = (references[edge["source"]], references[edge["target"]])
+        graph.add_edge(*ends, key=str(edge["id"]), **{name: edge[name] for name in EDGE_ATTRIBUTES})
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
     return buffer.getvalue()

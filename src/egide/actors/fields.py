@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from egide.accounts.models import Confidentiality
+from egide.accounts.levels import Confidentiality
 from egide.core import taxonomy
 from egide.core.labels import Term
 
@@ -65,6 +66,30 @@ class Field:
     @property
     def document_key(self) -> str:
         return self.key or self.name
+
+    @property
+    def attribute(self) -> str:
+        """The name in the data classes, the API and the model: the document's key (files say from and to where
+        the rest say source and target)."""
+        return self.document_key
+
+    @property
+    def required_value(self) -> bool:
+        """No record without it: a required code or actor. (A required reference is made when left empty.)"""
+        return self.required and self.kind in (Kind.CODE, Kind.REFERENCE)
+
+    def english_label(self) -> str:
+        with translation.override("en"):
+            return str(self.label)
+
+    def describe(self) -> str:
+        """What the API's documentation says of the field beside its label: its help and codes, in English."""
+        with translation.override("en"):
+            parts = [str(self.help_text)] if self.help_text else []
+        codes = self.codes()
+        if codes:
+            parts.append("One of: " + ", ".join(codes) + ".")
+        return " ".join(parts)
 
     @property
     def multiline(self) -> bool:
@@ -130,9 +155,16 @@ CONFIDENCE = Field(
     "confidence", _("Confidence"), Kind.CODE, max_length=16, default="medium", terms=taxonomy.CONFIDENCE_LEVELS
 )
 CONFIDENTIALITY = Field(
-    "confidentiality", _("Who may read it"), Kind.CODE, max_length=16, choices=Confidentiality.choices
+    "confidentiality",
+    _("Who may read it"),
+    Kind.CODE,
+    max_length=16,
+    default=Confidentiality.PARTNERS,
+    choices=Confidentiality.choices,
 )
+"""A file's row without it takes the import's choice rather than this default."""
 NOTES = Field("notes", _("Notes"), Kind.TEXT, rows=2)
+NOTES_FR = Field("notes_fr", _("Notes in French"), Kind.TEXT, rows=2)
 
 ACTOR = Record(
     "actors",
@@ -170,9 +202,11 @@ ACTOR = Record(
         Field("statutory", _("Statutory (established by law)"), Kind.YES_NO, default=True),
         Field("legitimacy_disputed", _("Legitimacy disputed"), Kind.YES_NO, default=False),
         Field("mandate_text", _("Legal mandate"), Kind.TEXT, rows=3),
+        Field("mandate_text_fr", _("Legal mandate in French"), Kind.TEXT, rows=3),
         Field("mandate_reference", _("Mandate reference"), Kind.LINE, max_length=500),
         CONFIDENCE,
         NOTES,
+        NOTES_FR,
         CONFIDENTIALITY,
     ),
 )
@@ -185,12 +219,14 @@ RELATIONSHIP = Record(
         Field("to", _("To"), Kind.REFERENCE, required=True, key="target"),
         # Free text in a one-line input: a law's title and article, at most the column's length.
         Field("legal_basis", _("Legal basis"), Kind.TEXT, max_length=500),
+        Field("legal_basis_fr", _("Legal basis in French"), Kind.TEXT, max_length=500),
         Field("start", _("Start"), Kind.DATE, max_length=10, help_text=DATE_HELP),
         Field("end", _("End"), Kind.DATE, max_length=10, help_text=DATE_HELP),
         Field("ongoing", _("Still ongoing"), Kind.YES_NO, default=True),
         Field("strength", _("Strength"), Kind.CODE, max_length=16, default="moderate", terms=taxonomy.STRENGTHS),
         CONFIDENCE,
         NOTES,
+        NOTES_FR,
         CONFIDENTIALITY,
     ),
 )
@@ -203,9 +239,22 @@ SOURCE = Record(
         Field("date", _("Date of the source"), Kind.DATE, help_text=DATE_HELP),
         Field("url", _("Link"), Kind.URL, max_length=1000),
         Field("locator", _("Page or passage relied on"), Kind.LINE, max_length=500),
+        Field("locator_fr", _("Page or passage relied on, in French"), Kind.LINE, max_length=500),
     ),
 )
 """A cited source and the passage relied on."""
+
+PASSAGE = ("locator", "locator_fr")
+"""The fields of SOURCE that belong to the citation (the passage relied on), not to the source."""
+
+BILINGUAL = {
+    "mandate_text": "mandate_text_fr",
+    "notes": "notes_fr",
+    "legal_basis": "legal_basis_fr",
+    "locator": "locator_fr",
+}
+"""Text that people write in English and in French: each English field with its French one. Pages show the
+reader's language, or else the other language marked as such."""
 
 INLINE_SOURCE = SOURCE.prefixed("source_", "sources")
 """A row of the actors or relationships table may cite one source inline with these columns; any number more go

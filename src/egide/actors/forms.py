@@ -161,6 +161,7 @@ class CitationFieldsMixin(forms.Form):
     source_url = form_field(fields.INLINE_SOURCE["source_url"])
     source_document = forms.FileField(label=_("Document"), required=False)
     source_locator = form_field(fields.INLINE_SOURCE["source_locator"])
+    source_locator_fr = form_field(fields.INLINE_SOURCE["source_locator_fr"])
 
     def setup_sources(self, sources: Any) -> None:
         field = self.fields["cite_source"]
@@ -193,6 +194,7 @@ class CitationFieldsMixin(forms.Form):
             published=data.get("source_date"),
             url=data.get("source_url") or "",
             locator=data.get("source_locator") or "",
+            locator_fr=data.get("source_locator_fr") or "",
         )
 
     def clean(self) -> dict[str, Any]:
@@ -205,6 +207,9 @@ class CitationFieldsMixin(forms.Form):
             self.add_error("source_title", _("A new source needs a title."))
         return data
 
+
+RECORD_FIELD_ORDER = ("confidence", "owner", "confidentiality", "notes", "notes_fr")
+"""The fields that end both record forms."""
 
 if TYPE_CHECKING:
     _ActorFields = forms.Form
@@ -222,18 +227,15 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "name_fr",
         "acronym_en",
         "acronym_fr",
-        "article_fr",
         "kind",
         "reference",
         "parent",
         "mandate_text",
+        "mandate_text_fr",
         "mandate_reference",
         "statutory",
         "legitimacy_disputed",
-        "confidence",
-        "owner",
-        "confidentiality",
-        "notes",
+        *RECORD_FIELD_ORDER,
     ]
 
     def __init__(
@@ -246,7 +248,6 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
             }
         super().__init__(*args, **kwargs)
         _set_choices(self, fields.ACTOR)
-        # Only the governance findings' French sentences use it: a form sent without it means "not given".
         self.fields["article_fr"].required = False
         self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
@@ -254,7 +255,8 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         self.setup_version(actor)
 
     def to_data(self) -> ActorData:
-        values = {name: self.cleaned_data[name] for name in ActorData.__dataclass_fields__}
+        values = {name: self.cleaned_data[name] for name in ActorData.names()}
+        # Only the governance findings' French sentences use the article: a form sent without it means "not given".
         values["article_fr"] = values["article_fr"] or fields.ACTOR["article_fr"].default
         return ActorData(**values | {"reference": values["reference"].strip()})
 
@@ -268,14 +270,12 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         "type",
         "target",
         "legal_basis",
+        "legal_basis_fr",
         "start",
         "end",
         "ongoing",
         "strength",
-        "confidence",
-        "owner",
-        "confidentiality",
-        "notes",
+        *RECORD_FIELD_ORDER,
     ]
 
     def __init__(
@@ -290,7 +290,7 @@ class RelationshipForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin
         self.setup_version(relationship)
 
     def to_data(self) -> RelationshipData:
-        return RelationshipData(**{name: self.cleaned_data[name] for name in RelationshipData.__dataclass_fields__})
+        return RelationshipData(**{name: self.cleaned_data[name] for name in RelationshipData.names()})
 
 
 class ImportForm(AccessFieldsMixin):

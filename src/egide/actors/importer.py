@@ -119,7 +119,9 @@ def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: s
     return {
         spec.name: _read(plan, table, row, spec)
         for spec in record.fields
-        if spec.name not in skip and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
+        if spec.name not in skip
+        and spec is not fields.CONFIDENTIALITY  # an empty cell takes the import's choice: see _confidentiality
+        and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
     }
 
 
@@ -166,7 +168,7 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
         return row.get(prefix + name)[: fields.SOURCE[name].max_length]
 
     title = text("title")
-    others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", "locator")]
+    others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", *fields.PASSAGE)]
     if not title:
         if any(others):
             plan.problem(table, row, f"{prefix}title", _("A cited source needs a title."))
@@ -188,7 +190,7 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
         "author": text("author"),
         "published": _date(plan, table, row, f"{prefix}date"),
         "url": url,
-        "locator": text("locator"),
+        **{name: text(name) for name in fields.PASSAGE},
     }
 
 
@@ -583,21 +585,8 @@ def _apply(
         for reference, values in plan.actors.items()
         if reference not in existing.actors
     ]
-    now = datetime.datetime.now(datetime.UTC)
-    changed_actors = []
-    for reference in plan.changed_actors:
-        actor = existing.actors[reference]
-        actors_before[actor.pk] = snapshot(actor)
-        for name, value in plan.actors[reference].items():
-            setattr(actor, name, value)
-        actor.updated_by = author
-        actor.updated_at = now
-        changed_actors.append(actor)
-    for actor_batch in batched(new_actors):
-        Actor.objects.bulk_create(actor_batch)
-    if changed_actors:
-        actor_fields = {name for values in plan.actors.values() for name in values} | {"updated_by", "updated_at"}
-        Actor.objects.bulk_update(changed_actors, sorted(actor_fields), batch_size=BATCH)
+    changed_actors = [(existing.actors[reference], plan.actors[reference]) for reference in plan.changed_actors]
+    actors_before.update(_write(Actor, new_actors, changed_actors, author))
     report.actors_created = len(new_actors)
     report.actors_updated = len(changed_actors)
     report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
@@ -633,23 +622,13 @@ def _apply(
             **({"confidentiality": confidentiality} | values),
         )
         new_relationships.append(relationships[key])
-    relationships_before: dict[int, dict[str, Any]] = {}
-    changed_relationships: list[Relationship] = []
-    for key in plan.changed_relationships:
-        relationship = existing.relationships[key]
-        relationships_before[relationship.pk] = snapshot(relationship)
-        for name, value in plan.relationships[key].items():
-            setattr(relationship, name, value)
-        relationship.updated_by = author
-        relationship.updated_at = now
-        changed_relationships.append(relationship)
-    for relationship_batch in batched(new_relationships):
-        Relationship.objects.bulk_create(relationship_batch)
-    if changed_relationships:
-        fields_changed = {name for values in plan.relationships.values() for name in values}
-        Relationship.objects.bulk_update(
-            changed_relationships, sorted(fields_changed | {"updated_by", "updated_at"}), batch_size=BATCH
-        )
+    changed_relationships = [existing.relationships[key] for key in plan.changed_relationships]
+    relationships_before = _write(
+        Relationship,
+        new_relationships,
+        [(existing.relationships[key], plan.relationships[key]) for key in plan.changed_relationships],
+        author,
+    )
     report.relationships_created = len(new_relationships)
     report.relationships_updated = len(changed_relationships)
     report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
@@ -666,6 +645,28 @@ def _apply(
     )
     _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
     return report
+
+
+def _write[R: (Actor, Relationship)](
+    model: type[R], new: list[R], changed: list[tuple[R, dict[str, Any]]], author: Any
+) -> dict[int, dict[str, Any]]:
+    """Create the new records, and set the planned values of the changed ones, in batches; return each changed
+    record's snapshot from before, by id, for the audit log."""
+    before: dict[int, dict[str, Any]] = {}
+    now = datetime.datetime.now(datetime.UTC)
+    names = {"updated_by", "updated_at"}
+    for record, values in changed:
+        before[record.pk] = snapshot(record)
+        for name, value in values.items():
+            setattr(record, name, value)
+        names.update(values)
+        record.updated_by = author
+        record.updated_at = now
+    for batch in batched(new):
+        model.objects.bulk_create(batch)
+    if changed:
+        model.objects.bulk_update([record for record, _values in changed], sorted(names), batch_size=BATCH)
+    return before
 
 
 def _bump_versions(model: type[Actor] | type[Relationship], ids: list[int]) -> None:
@@ -752,9 +753,8 @@ def _write_citations(
         cited: Actor | Relationship | None = actor or relationship
         if cited is not None:
             cite_events.append((cited, None, {"source": source.title, "locator": citation["locator"]}))
-        new_citations.append(
-            Citation(source=source, actor=actor, relationship=relationship, locator=citation["locator"])
-        )
+        passage = {name: citation[name] for name in fields.PASSAGE}
+        new_citations.append(Citation(source=source, actor=actor, relationship=relationship, **passage))
     for citation_batch in batched(new_citations):
         Citation.objects.bulk_create(citation_batch)
     report.citations_created = len(new_citations)

@@ -42,7 +42,27 @@ class Source(TimestampedModel):
         return format_fuzzy(self.published_on, self.published_precision)
 
 
-class Actor(TimestampedModel, ConfidentialRecord):
+class MapRecord(TimestampedModel, ConfidentialRecord):
+    """What actors and relationships both carry: how sure the editors are, notes in English and French, and a
+    version."""
+
+    confidence = models.CharField(
+        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    notes_fr = models.TextField(_("notes (French)"), blank=True)
+    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def confidence_label(self) -> str:
+        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
+
+
+class Actor(MapRecord):
     """An institution of a country's security system."""
 
     country = models.CharField(_("country"), max_length=2)
@@ -68,15 +88,10 @@ class Actor(TimestampedModel, ConfidentialRecord):
         related_name="children",
     )
     mandate_text = models.TextField(_("legal mandate"), blank=True)
+    mandate_text_fr = models.TextField(_("legal mandate (French)"), blank=True)
     mandate_reference = models.CharField(_("mandate reference"), max_length=500, blank=True)
     statutory = models.BooleanField(_("statutory"), default=True)
     legitimacy_disputed = models.BooleanField(_("legitimacy disputed"), default=False)
-    confidence = models.CharField(
-        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["name_en"]
@@ -105,15 +120,11 @@ class Actor(TimestampedModel, ConfidentialRecord):
         return taxonomy.KIND_BY_CODE[self.kind].label
 
     @property
-    def confidence_label(self) -> str:
-        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
-
-    @property
     def country_name(self) -> str:
         return country_name(self.country)
 
 
-class Relationship(TimestampedModel, ConfidentialRecord):
+class Relationship(MapRecord):
     """A typed, dated edge between two actors of the same country."""
 
     country = models.CharField(_("country"), max_length=2)
@@ -121,6 +132,7 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     target = models.ForeignKey(Actor, verbose_name=_("to"), on_delete=models.CASCADE, related_name="incoming")
     type = models.CharField(_("type"), max_length=24, choices=taxonomy.choices(taxonomy.RELATIONSHIP_TYPES))
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
+    legal_basis_fr = models.CharField(_("legal basis (French)"), max_length=500, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     start_precision = models.CharField(max_length=5, choices=PRECISION_CHOICES, default=DAY)
     end_date = models.DateField(_("end"), null=True, blank=True)
@@ -129,12 +141,6 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     strength = models.CharField(
         _("strength"), max_length=8, choices=taxonomy.choices(taxonomy.STRENGTHS), default="moderate"
     )
-    confidence = models.CharField(
-        _("confidence"), max_length=8, choices=taxonomy.choices(taxonomy.CONFIDENCE_LEVELS), default="medium"
-    )
-    notes = models.TextField(_("notes"), blank=True)
-    # Counts the changes saved through the services: a form or an API call made from an older version is refused.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["source__name_en", "type"]
@@ -157,10 +163,6 @@ class Relationship(TimestampedModel, ConfidentialRecord):
         return taxonomy.STRENGTH_BY_CODE[self.strength].label
 
     @property
-    def confidence_label(self) -> str:
-        return taxonomy.CONFIDENCE_BY_CODE[self.confidence].label
-
-    @property
     def start(self) -> str:
         return format_fuzzy(self.start_date, self.start_precision)
 
@@ -178,6 +180,7 @@ class Citation(models.Model):
         Relationship, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
     locator = models.CharField(_("page or passage"), max_length=500, blank=True)
+    locator_fr = models.CharField(_("page or passage (French)"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["id"]

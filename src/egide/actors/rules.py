@@ -140,7 +140,9 @@ def check_relationship(facts: RelationshipFacts) -> list[Problem]:
 LINE_BREAKS = frozenset("\n\r\t")
 """Allowed in multi-line text (notes, mandates, comments), and nowhere else."""
 
-MULTILINE_FIELDS = frozenset({"mandate_text", "notes", "legal_basis", "comment"})
+MULTILINE_FIELDS = frozenset(
+    {"mandate_text", "mandate_text_fr", "notes", "notes_fr", "legal_basis", "legal_basis_fr", "comment"}
+)
 """The free-text fields of the map (as actors.fields declares them) and of findings' comments."""
 
 

@@ -3,11 +3,11 @@
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 from annotated_types import GroupedMetadata, MaxLen
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, create_model
 from pydantic_core import PydanticCustomError
 
 from egide.actors import fields
@@ -44,14 +44,6 @@ def declared(spec: fields.Field) -> TextRule:
     return TextRule(spec.max_length, multiline=spec.multiline)
 
 
-def _actor(name: str) -> TextRule:
-    return declared(fields.ACTOR[name])
-
-
-def _relationship(name: str) -> TextRule:
-    return declared(fields.RELATIONSHIP[name])
-
-
 # One line of text, at most as long as the column that keeps it: longer text is refused naming the field.
 Line10 = Annotated[str, TextRule(10)]
 Line16 = Annotated[str, TextRule(16)]
@@ -82,6 +74,7 @@ class CitationOut(Schema):
     id: int
     source: SourceOut
     locator: str
+    locator_fr: str
 
     @staticmethod
     def from_citation(citation: Citation) -> "CitationOut":
@@ -89,6 +82,7 @@ class CitationOut(Schema):
         return CitationOut(
             id=citation.pk,
             locator=citation.locator,
+            locator_fr=citation.locator_fr,
             source=SourceOut(
                 id=source.pk,
                 title=source.title,
@@ -118,181 +112,148 @@ class CountryOut(Schema):
     relationships: int
 
 
-class ActorOut(Schema):
-    id: int
-    country: str
-    reference: str
-    family: str
-    kind: str
-    name_en: str
-    name_fr: str
-    acronym_en: str
-    acronym_fr: str
-    article_fr: str = Field(description="How French sentences name the actor: le, la, l, les, none or unknown")
-    parent: int | None
-    mandate_text: str
-    mandate_reference: str
-    statutory: bool
-    legitimacy_disputed: bool
-    confidence: str
-    notes: str
-    owner: OwnerOut | None
-    confidentiality: str
-    citations: list[CitationOut]
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    version: int = Field(description=VERSION_OUT)
+OWNER_IN = "Owner organisation id; defaults to your only editing organisation"
 
-    @staticmethod
-    def from_actor(actor: Actor) -> "ActorOut":
-        return ActorOut(
-            id=actor.pk,
-            country=actor.country,
-            reference=actor.reference,
-            family=actor.family,
-            kind=actor.kind,
-            name_en=actor.name_en,
-            name_fr=actor.name_fr,
-            acronym_en=actor.acronym_en,
-            acronym_fr=actor.acronym_fr,
-            article_fr=actor.article_fr,
-            parent=visible_parent_id(actor),
-            mandate_text=actor.mandate_text,
-            mandate_reference=actor.mandate_reference,
-            statutory=actor.statutory,
-            legitimacy_disputed=actor.legitimacy_disputed,
-            confidence=actor.confidence,
-            notes=actor.notes,
-            owner=owner_out(actor),
-            confidentiality=actor.confidentiality,
-            citations=[CitationOut.from_citation(citation) for citation in actor.citations.all()],
-            created_at=actor.created_at,
-            updated_at=actor.updated_at,
-            version=actor.version,
+
+def _api_type(spec: fields.Field) -> Any:
+    """The type of a declared field in a body: an actor by its id, yes or no, or text under the field's rule."""
+    match spec.kind:
+        case fields.Kind.REFERENCE:
+            return int if spec.required_value else int | None
+        case fields.Kind.YES_NO:
+            return bool
+    return Annotated[str, declared(spec)]
+
+
+def _api_default(spec: fields.Field) -> Any:
+    if spec.required_value:
+        return ...
+    match spec.kind:
+        case fields.Kind.REFERENCE:
+            return None
+        case fields.Kind.YES_NO:
+            return bool(spec.default)
+    return str(spec.default)
+
+
+def _documented(spec: fields.Field, default: Any = ...) -> Any:
+    """A declared field's pydantic field, with its OpenAPI title and description in English."""
+    title = spec.english_label()
+    return Field(default, title=title, description=spec.describe() or title)
+
+
+def _declared_in(record: fields.Record) -> dict[str, Any]:
+    """A body's fields for a record's declared fields, to create or replace it: each with its default."""
+    return {spec.attribute: (_api_type(spec), _documented(spec, _api_default(spec))) for spec in record.fields}
+
+
+def _declared_patch(record: fields.Record) -> dict[str, Any]:
+    """The same fields, each of which a change may leave out."""
+    return {spec.attribute: (_api_type(spec) | None, _documented(spec, None)) for spec in record.fields}
+
+
+def _declared_out(record: fields.Record) -> dict[str, Any]:
+    """An answer's fields for a record's declared fields: an actor by its id, a date as written."""
+    return {
+        spec.attribute: (
+            _api_type(spec) if spec.kind in (fields.Kind.REFERENCE, fields.Kind.YES_NO) else str,
+            _documented(spec),
         )
+        for spec in record.fields
+    }
 
 
-class ActorIn(Schema):
-    kind: Annotated[str, _actor("kind")] = Field(
-        description="A kind code, e.g. armed_forces, police, court, parliament, media"
+def _record_values(record: Actor | Relationship, declared: fields.Record) -> dict[str, Any]:
+    """What every answer gives of a record: its id and country, its declared fields but the actors it names
+    (which each answer gives its own way), its owner, its citations and its version."""
+    return {
+        "id": record.pk,
+        "country": record.country,
+        **{
+            spec.attribute: getattr(record, spec.attribute)
+            for spec in declared.fields
+            if spec.kind is not fields.Kind.REFERENCE
+        },
+        "owner": owner_out(record),
+        "citations": [CitationOut.from_citation(citation) for citation in record.citations.all()],
+        "version": record.version,
+    }
+
+
+class RecordIn(Schema):
+    """The body that creates or changes a record: its declared fields, its owner and the version it starts from."""
+
+    if TYPE_CHECKING:
+        # The declared fields are made from the declaration, which the type checker cannot read.
+        def __getattr__(self, name: str) -> Any: ...
+
+
+class ActorOutBase(Schema):
+    @classmethod
+    def from_actor(cls, actor: Actor) -> Self:
+        values = _record_values(actor, fields.ACTOR) | {
+            "family": actor.family,
+            "parent": visible_parent_id(actor),
+            "created_at": actor.created_at,
+            "updated_at": actor.updated_at,
+        }
+        return cls(**values)
+
+
+class RelationshipOutBase(Schema):
+    @classmethod
+    def from_relationship(cls, relationship: Relationship) -> Self:
+        ends = {"source": relationship.source_id, "target": relationship.target_id}
+        return cls(**_record_values(relationship, fields.RELATIONSHIP), **ends)
+
+
+_RECORD_IN: dict[str, Any] = {
+    "owner": (int | None, Field(None, description=OWNER_IN)),
+    "version": (int | None, Field(None, description=VERSION_IN)),
+}
+_RECORD_OUT: dict[str, Any] = {
+    "owner": (OwnerOut | None, ...),
+    "citations": (list[CitationOut], ...),
+}
+_VERSION_OUT: dict[str, Any] = {"version": (int, Field(description=VERSION_OUT))}
+
+if TYPE_CHECKING:
+    ActorOut = ActorOutBase
+    RelationshipOut = RelationshipOutBase
+    ActorIn = RecordIn
+    ActorPatch = RecordIn
+    RelationshipIn = RecordIn
+    RelationshipPatch = RecordIn
+else:
+    ActorOut = create_model(
+        "ActorOut",
+        __base__=ActorOutBase,
+        id=(int, ...),
+        country=(str, ...),
+        family=(str, ...),
+        **_declared_out(fields.ACTOR),
+        **_RECORD_OUT,
+        created_at=(datetime.datetime, ...),
+        updated_at=(datetime.datetime, ...),
+        **_VERSION_OUT,
     )
-    name_en: Annotated[str, _actor("name_en")] = ""
-    name_fr: Annotated[str, _actor("name_fr")] = ""
-    reference: Annotated[str, _actor("reference")] = Field(
-        "", description="Unique in the country; made from the acronym when empty"
+    RelationshipOut = create_model(
+        "RelationshipOut",
+        __base__=RelationshipOutBase,
+        id=(int, ...),
+        country=(str, ...),
+        **_declared_out(fields.RELATIONSHIP),
+        **_RECORD_OUT,
+        **_VERSION_OUT,
     )
-    acronym_en: Annotated[str, _actor("acronym_en")] = ""
-    acronym_fr: Annotated[str, _actor("acronym_fr")] = ""
-    article_fr: Line10 = Field("unknown", description="le, la, l, les, none (no article) or unknown")
-    parent: int | None = None
-    mandate_text: Annotated[str, _actor("mandate_text")] = ""
-    mandate_reference: Annotated[str, _actor("mandate_reference")] = ""
-    statutory: bool = True
-    legitimacy_disputed: bool = False
-    confidence: Annotated[str, _actor("confidence")] = "medium"
-    notes: Annotated[str, _actor("notes")] = ""
-    owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: Annotated[str, _actor("confidentiality")] = Field(
-        "partners", description="public, partners, organisation or restricted"
+    ActorIn = create_model("ActorIn", __base__=RecordIn, **_declared_in(fields.ACTOR), **_RECORD_IN)
+    ActorPatch = create_model("ActorPatch", __base__=RecordIn, **_declared_patch(fields.ACTOR), **_RECORD_IN)
+    RelationshipIn = create_model(
+        "RelationshipIn", __base__=RecordIn, **_declared_in(fields.RELATIONSHIP), **_RECORD_IN
     )
-    version: int | None = Field(None, description=VERSION_IN)
-
-
-class ActorPatch(Schema):
-    kind: Annotated[str, _actor("kind")] | None = None
-    name_en: Annotated[str, _actor("name_en")] | None = None
-    name_fr: Annotated[str, _actor("name_fr")] | None = None
-    reference: Annotated[str, _actor("reference")] | None = None
-    acronym_en: Annotated[str, _actor("acronym_en")] | None = None
-    acronym_fr: Annotated[str, _actor("acronym_fr")] | None = None
-    article_fr: Line10 | None = None
-    parent: int | None = None
-    mandate_text: Annotated[str, _actor("mandate_text")] | None = None
-    mandate_reference: Annotated[str, _actor("mandate_reference")] | None = None
-    statutory: bool | None = None
-    legitimacy_disputed: bool | None = None
-    confidence: Annotated[str, _actor("confidence")] | None = None
-    notes: Annotated[str, _actor("notes")] | None = None
-    owner: int | None = None
-    confidentiality: Annotated[str, _actor("confidentiality")] | None = None
-    version: int | None = Field(None, description=VERSION_IN)
-
-
-class RelationshipOut(Schema):
-    id: int
-    country: str
-    source: int
-    target: int
-    type: str
-    legal_basis: str
-    start: str
-    end: str
-    ongoing: bool
-    strength: str
-    confidence: str
-    notes: str
-    owner: OwnerOut | None
-    confidentiality: str
-    citations: list[CitationOut]
-    version: int = Field(description=VERSION_OUT)
-
-    @staticmethod
-    def from_relationship(relationship: Relationship) -> "RelationshipOut":
-        return RelationshipOut(
-            id=relationship.pk,
-            country=relationship.country,
-            source=relationship.source_id,
-            target=relationship.target_id,
-            type=relationship.type,
-            legal_basis=relationship.legal_basis,
-            start=relationship.start,
-            end=relationship.end,
-            ongoing=relationship.ongoing,
-            strength=relationship.strength,
-            confidence=relationship.confidence,
-            notes=relationship.notes,
-            owner=owner_out(relationship),
-            confidentiality=relationship.confidentiality,
-            citations=[CitationOut.from_citation(citation) for citation in relationship.citations.all()],
-            version=relationship.version,
-        )
-
-
-class RelationshipIn(Schema):
-    source: int
-    target: int
-    type: Annotated[str, _relationship("type")] = Field(
-        description="commands, administers, oversees, audits, funds, adjudicates, appoints, "
-        "reports_to, scrutinises or coordinates_with"
+    RelationshipPatch = create_model(
+        "RelationshipPatch", __base__=RecordIn, **_declared_patch(fields.RELATIONSHIP), **_RECORD_IN
     )
-    legal_basis: Annotated[str, _relationship("legal_basis")] = ""
-    start: Annotated[str, _relationship("start")] = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
-    end: Annotated[str, _relationship("end")] = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD")
-    ongoing: bool = True
-    strength: Annotated[str, _relationship("strength")] = "moderate"
-    confidence: Annotated[str, _relationship("confidence")] = "medium"
-    notes: Annotated[str, _relationship("notes")] = ""
-    owner: int | None = Field(None, description="Owner organisation id; defaults to your only editing organisation")
-    confidentiality: Annotated[str, _relationship("confidentiality")] = Field(
-        "partners", description="public, partners, organisation or restricted"
-    )
-    version: int | None = Field(None, description=VERSION_IN)
-
-
-class RelationshipPatch(Schema):
-    source: int | None = None
-    target: int | None = None
-    type: Annotated[str, _relationship("type")] | None = None
-    legal_basis: Annotated[str, _relationship("legal_basis")] | None = None
-    start: Annotated[str, _relationship("start")] | None = None
-    end: Annotated[str, _relationship("end")] | None = None
-    ongoing: bool | None = None
-    strength: Annotated[str, _relationship("strength")] | None = None
-    confidence: Annotated[str, _relationship("confidence")] | None = None
-    notes: Annotated[str, _relationship("notes")] | None = None
-    owner: int | None = None
-    confidentiality: Annotated[str, _relationship("confidentiality")] | None = None
-    version: int | None = Field(None, description=VERSION_IN)
 
 
 class MapNode(Schema):

@@ -3,6 +3,8 @@
 The rules themselves live in egide.accounts.selectors; these functions add them to every query.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,6 +152,11 @@ def _name_sort(fields: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(field.replace("name_en", "name_fr") for field in fields)
 
 
+def _containing(text: str, *names: str) -> Q:
+    """Rows where any of the named fields contains the text, whatever its case."""
+    return functools.reduce(operator.or_, (Q(**{f"{name}__icontains": text}) for name in names))
+
+
 def country_actors(
     *, user: User, country: str, family: str = "", kind: str = "", search: str = "", sort: str = "name"
 ) -> QuerySet[Actor]:
@@ -159,13 +166,7 @@ def country_actors(
     if kind:
         actors = actors.filter(kind=kind)
     if search:
-        actors = actors.filter(
-            Q(name_en__icontains=search)
-            | Q(name_fr__icontains=search)
-            | Q(acronym_en__icontains=search)
-            | Q(acronym_fr__icontains=search)
-            | Q(reference__icontains=search)
-        )
+        actors = actors.filter(_containing(search, "name_en", "name_fr", "acronym_en", "acronym_fr", "reference"))
     if sort.lstrip("-") == "relationships":
         visible_relationships = relationships_visible(user=user)
         actors = actors.annotate(
@@ -187,12 +188,12 @@ def country_relationships(
         relationships = relationships.filter(type=type)
     if search:
         relationships = relationships.filter(
-            Q(source__name_en__icontains=search)
-            | Q(source__name_fr__icontains=search)
-            | Q(target__name_en__icontains=search)
-            | Q(target__name_fr__icontains=search)
-            | Q(source__acronym_en__icontains=search)
-            | Q(target__acronym_en__icontains=search)
+            _containing(
+                search,
+                *(f"{end}__{name}" for end in ("source", "target") for name in ("name_en", "name_fr")),
+                "source__acronym_en",
+                "target__acronym_en",
+            )
         )
     ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
     return relationships.select_related("source", "target", "owner").order_by(*ordering)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, can_manage
 from egide.actors import fields
-from egide.actors.data import ActorData, CitationData, RelationshipData, SourceCitation
+from egide.actors.data import ActorData, CitationData, RecordData, RelationshipData, SourceCitation
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, Problem, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import sources_visible
@@ -200,24 +200,24 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
     _raise(problems)
 
 
+def _apply_declared(record: Actor | Relationship, declared: fields.Record, data: RecordData) -> None:
+    """Copy the data's declared fields to the record: texts stripped, dates as their first day and precision."""
+    for spec in declared.fields:
+        value = getattr(data, spec.attribute)
+        if spec.kind is fields.Kind.DATE:
+            setattr(record, f"{spec.attribute}_date", value.first_day if value else None)
+            setattr(record, f"{spec.attribute}_precision", value.precision if value else DAY)
+        else:
+            setattr(record, spec.attribute, value.strip() if spec.is_text else value)
+    record.owner = data.owner
+
+
 def _apply_actor(actor: Actor, data: ActorData) -> None:
-    actor.reference = data.reference
-    actor.kind = data.kind
+    _apply_declared(actor, fields.ACTOR, data)
     actor.family = taxonomy.KIND_BY_CODE[data.kind].family
-    actor.name_en = data.name_en.strip() or data.name_fr.strip()
-    actor.name_fr = data.name_fr.strip() or data.name_en.strip()
-    actor.acronym_en = data.acronym_en.strip()
-    actor.acronym_fr = data.acronym_fr.strip()
-    actor.article_fr = data.article_fr
-    actor.parent = data.parent
-    actor.mandate_text = data.mandate_text.strip()
-    actor.mandate_reference = data.mandate_reference.strip()
-    actor.statutory = data.statutory
-    actor.legitimacy_disputed = data.legitimacy_disputed
-    actor.confidence = data.confidence
-    actor.notes = data.notes.strip()
-    actor.owner = data.owner
-    actor.confidentiality = data.confidentiality
+    # A name given in one language only stands for both.
+    actor.name_en = actor.name_en or actor.name_fr
+    actor.name_fr = actor.name_fr or actor.name_en
 
 
 @transaction.atomic
@@ -296,21 +296,8 @@ def _check_relationship(*, data: RelationshipData) -> None:
 
 
 def _apply_relationship(relationship: Relationship, data: RelationshipData) -> None:
+    _apply_declared(relationship, fields.RELATIONSHIP, data)
     relationship.country = data.source.country
-    relationship.source = data.source
-    relationship.target = data.target
-    relationship.type = data.type
-    relationship.legal_basis = data.legal_basis.strip()
-    relationship.start_date = data.start.first_day if data.start else None
-    relationship.start_precision = data.start.precision if data.start else DAY
-    relationship.end_date = data.end.first_day if data.end else None
-    relationship.end_precision = data.end.precision if data.end else DAY
-    relationship.ongoing = data.ongoing
-    relationship.strength = data.strength
-    relationship.confidence = data.confidence
-    relationship.notes = data.notes.strip()
-    relationship.owner = data.owner
-    relationship.confidentiality = data.confidentiality
 
 
 @transaction.atomic
@@ -432,6 +419,7 @@ def citation_add(
     actor: Actor | None = None,
     relationship: Relationship | None = None,
     locator: str = "",
+    locator_fr: str = "",
 ) -> Citation:
     if (actor is None) == (relationship is None):
         raise ValidationError(_("A citation backs exactly one actor or one relationship."))
@@ -441,7 +429,11 @@ def citation_add(
     if source.country != record.country:
         raise ValidationError({"source": [_("The source belongs to another country.")]})
     citation, created = Citation.objects.get_or_create(
-        source=source, actor=actor, relationship=relationship, locator=locator.strip()
+        source=source,
+        actor=actor,
+        relationship=relationship,
+        locator=locator.strip(),
+        defaults={"locator_fr": locator_fr.strip()},
     )
     if created:
         audit_record(user=user, action=Action.CITE, instance=record, before=None, after=_citation_snapshot(citation))
@@ -466,9 +458,15 @@ def source_cite(*, user: User | None, record: Actor | Relationship, citation: So
         )
     if source is None:
         return None
-    if isinstance(record, Actor):
-        return citation_add(user=user, source=source, actor=record, locator=citation.locator)
-    return citation_add(user=user, source=source, relationship=record, locator=citation.locator)
+    actor, relationship = (record, None) if isinstance(record, Actor) else (None, record)
+    return citation_add(
+        user=user,
+        source=source,
+        actor=actor,
+        relationship=relationship,
+        locator=citation.locator,
+        locator_fr=citation.locator_fr,
+    )
 
 
 @transaction.atomic
@@ -481,7 +479,7 @@ def citation_remove(*, user: User | None, citation: Citation) -> None:
 
 
 def _citation_snapshot(citation: Citation) -> dict[str, str]:
-    return {"source": citation.source.title, "locator": citation.locator}
+    return {"source": citation.source.title, "locator": citation.locator, "locator_fr": citation.locator_fr}
 
 
 def fuzzy_or_none(text: str, *, field: str) -> FuzzyDate | None:

@@ -279,6 +279,7 @@ def _citation_of(form: CitationFieldsMixin) -> SourceCitation | None:
         # A document describes a new source; a recorded source's document is not changed from here.
         document=data.get("source_document") if new is not None else None,
         locator=data.get("source_locator") or "",
+        locator_fr=data.get("source_locator_fr") or "",
     )
 
 

@@ -43,6 +43,7 @@ EVENT_KEY_LABELS = {
     "can_edit": gettext_lazy("may edit"),
     "source": gettext_lazy("source"),
     "locator": gettext_lazy("page or passage"),
+    "locator_fr": gettext_lazy("page or passage (French)"),
 }
 
 Shown = Callable[[str, str], bool]
