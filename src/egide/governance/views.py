@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import may_decide_on_findings
-from egide.core import taxonomy
+from egide.core import as_of as shared_as_of
 from egide.core.reference import countries
 from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
 from egide.governance import presentation, selectors, services
@@ -35,6 +35,7 @@ from egide.governance.forms import (
 from egide.governance.models import DecisionStatus
 from egide.governance.presentation import anchor
 from egide.governance.rules import RULE_BY_CODE
+from egide.maps.context import map_context
 
 PAGE_SIZE = 50
 COMPARISON_LIMIT = 100  # findings listed per group on the comparison page (all are counted)
@@ -59,8 +60,10 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     today = datetime.date.today()
     data = request.GET.copy()
+    # The day is shared with the map and the command tree (egide.core.as_of): the address's, else the session's.
+    shared_day = shared_as_of.request_day(request)
     if not data.get("as_of"):
-        data["as_of"] = today.isoformat()
+        data["as_of"] = (shared_day or today).isoformat()
     form = FindingFilterForm(data)
     as_of = form.value("as_of") or today
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of)
@@ -81,14 +84,7 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     if is_htmx(request):
         response = render(request, "governance/_findings.html", context | {"partial": True})
     else:
-        context.update(
-            {
-                "map_url": reverse("api-1:country_map", kwargs={"code": country}),
-                "actor_url_template": reverse("actor-detail", kwargs={"pk": 0}),
-                "families": taxonomy.FAMILIES,
-                "relationship_types": taxonomy.RELATIONSHIP_TYPES,
-            }
-        )
+        context.update(map_context(request, country, as_of))
         response = render(request, "governance/country.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
