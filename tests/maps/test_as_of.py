@@ -78,7 +78,9 @@ def test_the_dated_map_keeps_what_held_that_day(dated: dict[str, Relationship]) 
 
 
 @pytest.mark.parametrize("day", DAYS)
-def test_the_map_and_the_governance_engine_agree_on_every_day(dated: dict[str, Relationship], day: datetime.date) -> None:
+def test_the_map_and_the_governance_engine_agree_on_every_day(
+    dated: dict[str, Relationship], day: datetime.date
+) -> None:
     engine = {
         item.pk
         for item in dated.values()

@@ -57,7 +57,9 @@ def test_the_command_tree_hangs_from_the_executive(small_map: SmallMap, member: 
     assert element(html, "#command-tree")["data-placed"] == "5"
 
 
-def test_the_tree_shows_each_reader_what_they_may_see(small_map: SmallMap, owner: User, member: User, outsider: User) -> None:
+def test_the_tree_shows_each_reader_what_they_may_see(
+    small_map: SmallMap, owner: User, member: User, outsider: User
+) -> None:
     army = small_map.army
     army.confidentiality = "organisation"
     army.save()

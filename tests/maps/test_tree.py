@@ -38,7 +38,10 @@ def test_the_tree_hangs_from_the_executive_along_command_administration_and_hier
     assert names(tree.executive) == ["President"]
     president = tree.executive[0]
     # Commands comes before the hierarchy; the army is reached first by command, and its ministry is named beside.
-    assert [(branch.node.name, branch.link) for branch in president.below] == [("Army", "commands"), ("Defence", PART_OF)]
+    assert [(branch.node.name, branch.link) for branch in president.below] == [
+        ("Army", "commands"),
+        ("Defence", PART_OF),
+    ]
     army = president.below[0]
     assert [(other.name, link) for other, link in army.others] == [("Defence", "administers")]
     assert president.below[1].below == []  # the army is placed once
