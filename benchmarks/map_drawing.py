@@ -188,7 +188,7 @@ def measure(browser: Any, base_url: str, payload: dict[str, Any], figures: Figur
     page.click("main form button[type=submit]")
     page.wait_for_url(f"{base_url}/countries/{COUNTRY}/")
     page.route(
-        re.compile(r".*/api/v1/countries/[A-Za-z]+/map$"),
+        re.compile(r".*/api/v1/countries/[A-Za-z]+/map(\?.*)?$"),
         lambda route: route.fulfill(status=200, content_type="application/json", body=body),
     )
     page.goto(f"{base_url}/countries/{COUNTRY}/")
