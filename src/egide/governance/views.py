@@ -60,12 +60,16 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     today = datetime.date.today()
     data = request.GET.copy()
-    # The day is shared with the map and the command tree (egide.core.as_of): the address's, else the session's.
-    shared_day = shared_as_of.request_day(request)
+    # The day is shared with the map and the command tree (egide.core.as_of): the address's (remembered when it
+    # can be read; an empty one is forgotten), else the session's, else today.
+    if "as_of" in request.GET and not request.GET["as_of"]:
+        shared_as_of.remember(request, None)
     if not data.get("as_of"):
-        data["as_of"] = (shared_day or today).isoformat()
+        data["as_of"] = (shared_as_of.remembered(request) or today).isoformat()
     form = FindingFilterForm(data)
     as_of = form.value("as_of") or today
+    if request.GET.get("as_of") and form.value("as_of"):
+        shared_as_of.remember(request, as_of)
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of)
     findings = presentation.filtered(result.findings, result.decisions, form)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
