@@ -850,8 +850,9 @@ def test_the_highlight_works_on_a_large_map_and_survives_a_reload(tab: Tab, publ
     ]
     body = json.dumps({"country": "CF", "nodes": nodes, "edges": edges})
     page = tab.page
+    # The page's map is asked for on the findings' day (`?as_of=`).
     page.route(
-        "**/api/v1/countries/CF/map",
+        "**/api/v1/countries/CF/map?*",
         lambda route: route.fulfill(status=200, content_type="application/json", body=body),
     )
     page.goto(tab.base_url + PAGE)
