@@ -73,6 +73,9 @@ def test_a_deactivated_account_reaches_what_a_visitor_does(owner: User, organisa
         ("staff", "CF", True),
         ("limited", "CF", True),
         ("limited", "ML", False),
+        ("reviewer", "CF", True),  # a review is what the role is for, although it edits nothing
+        ("limited reviewer", "CF", True),
+        ("limited reviewer", "ML", False),
     ],
 )
 def test_who_decides_on_findings(
@@ -80,10 +83,24 @@ def test_who_decides_on_findings(
 ) -> None:
     if who == "limited":
         user = make_user("limited", organisation, Role.EDITOR, countries=["CF"])
+    elif who == "reviewer":
+        user = make_user("reviewer", organisation, Role.REVIEWER)
+    elif who == "limited reviewer":
+        user = make_user("limited-reviewer", organisation, Role.REVIEWER, countries=["CF"])
     else:
         user = request.getfixturevalue(who)
     assert may_decide_on_findings(user=user, country=country) is decides
-    assert may_edit_somewhere(user=user) is (who != "viewer")
+    assert may_edit_somewhere(user=user) is (who not in ("viewer", "reviewer", "limited reviewer"))
+
+
+@pytest.mark.parametrize(
+    ("role", "decides"),
+    [(Role.ADMINISTRATOR, True), (Role.EDITOR, True), (Role.REVIEWER, True), (Role.VIEWER, False)],
+)
+def test_each_role_on_findings(organisation: Organisation, role: str, decides: bool) -> None:
+    user = make_user(f"a-{role}", organisation, role)
+    assert may_decide_on_findings(user=user, country="CF") is decides
+    assert may_decide_on_findings(user=user, country="ML") is decides  # a membership without countries: all
 
 
 def test_nobody_and_visitors_edit_nowhere(nobody: User) -> None:

@@ -267,12 +267,18 @@ def test_users_without_an_editing_role_are_refused_before_their_body_is_read(
         ("post", "/api/v1/countries/CF/actors"),
         ("patch", f"/api/v1/actors/{small_map.army.pk}"),
         ("put", f"/api/v1/relationships/{small_map.commands.pk}"),
-        ("post", "/api/v1/countries/CF/findings/decisions"),
     ]:
         response = post(client, url, {"incomplete": True}, method=method, **headers)
         assert response.status_code == 403, (method, url, response.content)
         assert response.json() == {
             "detail": "Your account may read but not change records: only editors may make changes."
+        }
+    # A decision on findings is a review: what refuses it says who may take it.
+    for url in ("/api/v1/countries/CF/findings/decisions", "/api/v1/countries/CF/findings/decisions/bulk"):
+        response = post(client, url, {"incomplete": True}, **headers)
+        assert response.status_code == 403, (url, response.content)
+        assert response.json() == {
+            "detail": "Only reviewers and editors working on this country may decide on its findings."
         }
     assert client.get("/api/v1/countries/CF/actors", headers=headers).status_code == 200
 
@@ -342,7 +348,7 @@ def test_every_operation_declares_its_error_answers() -> None:
     assert components["FieldErrorsOut"]["properties"]["detail"]["type"] == "object"
     assert components["MessageOut"]["properties"]["detail"]["type"] == "string"
     operations = _operations()
-    assert len(operations) == 21
+    assert len(operations) == 22
     for method, path, operation in operations:
         responses = {str(code): answer for code, answer in operation["responses"].items()}
         assert "401" in responses, (method, path)

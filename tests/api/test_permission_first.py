@@ -27,6 +27,7 @@ def country_writes(small_map: SmallMap) -> list[tuple[str, str]]:
         ("post", "/api/v1/countries/CF/actors"),
         ("post", "/api/v1/countries/CF/relationships"),
         ("post", "/api/v1/countries/CF/findings/decisions"),
+        ("post", "/api/v1/countries/CF/findings/decisions/bulk"),
         ("put", "/api/v1/countries/CF/governance/rules/civilian-chain"),
     ]
 
@@ -108,3 +109,19 @@ def test_the_outsider_may_still_create_in_its_own_name(outsider: User, small_map
     response = send(outsider, "post", "/api/v1/countries/CF/actors", {"kind": "police", "name_en": "Unit"})
     assert response.status_code == 201, response.content
     assert response.json()["owner"]["id"] == outsider.memberships.get().organisation_id
+
+
+@pytest.mark.django_db
+def test_a_reviewer_is_told_the_fields_of_a_decision_and_refused_the_rest(
+    organisation: Organisation, small_map: SmallMap
+) -> None:
+    """A reviewer decides on the findings of the countries it covers, and changes nothing else."""
+    reviewer = make_user("reviewer", organisation, Role.REVIEWER, countries=["CF"])
+    decisions = {"/api/v1/countries/CF/findings/decisions", "/api/v1/countries/CF/findings/decisions/bulk"}
+    for method, url in country_writes(small_map) + record_writes(small_map):
+        response = send(reviewer, method, url, BAD_BODY)
+        expected = 422 if url in decisions else 403
+        assert response.status_code == expected, (method, url, response.content)
+    elsewhere = send(reviewer, "post", "/api/v1/countries/ML/findings/decisions", BAD_BODY)
+    assert elsewhere.status_code == 403
+    assert "this country" in elsewhere.json()["detail"]

@@ -91,7 +91,7 @@ def model_country() -> Builder:
     b.node("INTEL", "civilian_intelligence").node("BORDER", "border_guard").node("CUSTOMS", "customs")
     b.node("PRISONS", "prison_service").node("COURT", "court")
     b.node("PROSEC", "prosecution", parent="COURT").node("MILCOURT", "military_court", parent="COURT")
-    b.node("OMB", "ombudsman").node("MEDIA", "media", statutory=False)
+    b.node("OMB", "ombudsman").node("MEDIA", "media", statutory=False).node("LEAGUE", "civil_society", statutory=False)
     b.edge("PRES", "appoints", "GOV")
     b.edge("MOD", "administers", "ARMY").edge("MOD", "administers", "GUARD")
     b.edge("MOI", "administers", "POLICE").edge("MOI", "administers", "BORDER")
@@ -101,7 +101,7 @@ def model_country() -> Builder:
     b.edge("PARL", "funds", "GOV").edge("PARL", "funds", "COURT").edge("PARL", "funds", "OMB")
     b.edge("AUDIT", "audits", "GOV").edge("AUDIT", "audits", "COURT").edge("AUDIT", "audits", "OMB")
     b.edge("COURT", "adjudicates", "GOV").edge("MILCOURT", "adjudicates", "ARMY")
-    b.edge("OMB", "scrutinises", "POLICE").edge("MEDIA", "scrutinises", "ARMY")
+    b.edge("OMB", "scrutinises", "POLICE").edge("MEDIA", "scrutinises", "ARMY").edge("LEAGUE", "scrutinises", "POLICE")
     b.edge("BORDER", "coordinates_with", "CUSTOMS")
     return b
 

@@ -96,16 +96,20 @@ def test_a_finding_in_full(clients: dict[str, Client], layered: dict[str, Actor]
         "evidence": [
             {
                 "kind": "missing",
-                "text": "Guard is not inside a ministry’s chain of command or administration.",
+                "text": "Guard is not inside a ministry’s chain of command or administration: none of the bodies "
+                "above it (Presidency) is a ministry, or answers to one.",
                 "actors": [layered["GUARD"].pk],
                 "relationships": [],
+                "searched": [layered["PR"].pk],
                 "sources": [],
             },
             {
                 "kind": "missing",
-                "text": "Neither Guard nor any body above it is overseen by parliament or one of its committees.",
+                "text": "Neither Guard nor any body above it (Presidency) is overseen by parliament or one of its "
+                "committees.",
                 "actors": [layered["GUARD"].pk],
                 "relationships": [],
+                "searched": [layered["PR"].pk],
                 "sources": [],
             },
         ],
@@ -127,7 +131,15 @@ def test_findings_in_french(clients: dict[str, Client], layered: dict[str, Actor
     (guard,) = body["findings"]
     assert guard["title"] == "Forces paramilitaires et garde présidentielle sont contrôlées comme les autres"
     assert guard["actors"][0]["name"] == "Garde républicaine"
-    assert guard["evidence"][0]["text"].startswith("Garde républicaine ne relève")
+    # No article on record: the name is quoted after "l’acteur", which is grammatical whatever its gender.
+    assert guard["evidence"][0]["text"].startswith("L’acteur « Garde républicaine » ne relève")
+    layered["GUARD"].article_fr = "la"
+    layered["GUARD"].save()
+    body = clients["member"].get(FINDINGS, {"rule": "irregular-forces"}, HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert body["findings"][0]["evidence"][1]["text"] == (
+        "Le parlement et ses commissions ne contrôlent ni la Garde républicaine ni aucun de ses organes de tutelle "
+        "(l’acteur « Presidency »)."
+    )
 
 
 def test_findings_are_filtered(clients: dict[str, Client], member: User) -> None:
@@ -422,3 +434,52 @@ def test_the_openapi_document_lists_the_governance_endpoints(anonymous_client: C
     assert set(paths["/api/v1/countries/{code}/governance/rules/{rule}"]) == {"put"}
     assert set(paths["/api/v1/countries/{code}/findings/decisions"]) == {"post"}
     assert set(paths["/api/v1/countries/{code}/findings/decisions/{key}"]) == {"delete"}
+
+
+# --- Several findings at once ----------------------------------------------------------------------------------------
+
+BULK = f"{DECISIONS}/bulk"
+
+
+def test_several_findings_are_decided_at_once(clients: dict[str, Client], member: User) -> None:
+    payload = {"keys": [GUARD, MANDATE, GUARD], "status": "false_positive", "comment": "Checked with the ministry."}
+    response = send(clients["member"], "post", BULK, payload)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [item["key"] for item in body] == [GUARD, MANDATE]
+    assert {item["decision"]["status"] for item in body} == {"false_positive"}
+    assert {item["decision"]["comment"] for item in body} == {"Checked with the ministry."}
+    assert {item["decision"]["decided_by"] for item in body} == {"member"}
+    assert set(FindingDecision.objects.values_list("key", flat=True)) == {GUARD, MANDATE}
+    content_type = ContentType.objects.get_for_model(FindingDecision)
+    assert AuditEvent.objects.filter(content_type=content_type, action="false_positive").count() == 2
+    assert listed(clients["member"], status="false_positive") == {GUARD, MANDATE}
+
+
+def test_several_findings_all_or_none(clients: dict[str, Client], member: User) -> None:
+    # One key the outsider cannot see refuses the whole request, naming it.
+    response = send(clients["outsider"], "post", BULK, {"keys": [GUARD, SECRET], "status": "acknowledged"})
+    assert response.status_code == 404
+    assert SECRET in response.json()["detail"]
+    assert "comment" in fields(send(clients["member"], "post", BULK, {"keys": [GUARD], "status": "false_positive"}))
+    assert "keys" in fields(send(clients["member"], "post", BULK, {"keys": [], "status": "acknowledged"}))
+    assert "status" in fields(send(clients["member"], "post", BULK, {"keys": [GUARD], "status": "maybe"}))
+    assert not FindingDecision.objects.exists()
+
+
+def test_reviewers_decide_through_the_api_but_do_not_set_rules(layered: dict[str, Actor], organisation: object) -> None:
+    from egide.accounts.models import Role
+    from tests.conftest import make_user
+
+    reviewer = client_for(make_user("reviewer", organisation, Role.REVIEWER))  # type: ignore[arg-type]
+    response = send(reviewer, "post", DECISIONS, {"key": GUARD, "status": "acknowledged", "comment": "Seen."})
+    assert response.status_code == 200, response.content
+    assert response.json()["decision"]["decided_by"] == "reviewer"
+    assert send(reviewer, "post", BULK, {"keys": [MANDATE], "status": "acknowledged"}).status_code == 200
+    assert reviewer.delete(f"{DECISIONS}/{GUARD}").status_code == 204
+    refused = send(reviewer, "put", "/api/v1/countries/CF/governance/rules/border-coordination", {"parameters": {}})
+    assert refused.status_code == 403
+    assert "editors" in refused.json()["detail"]
+    limited = client_for(make_user("limited-reviewer", organisation, Role.REVIEWER, countries=["ML"]))  # type: ignore[arg-type]
+    assert send(limited, "post", BULK, {"keys": [MANDATE], "status": "acknowledged"}).status_code == 403
+    assert not RuleSetting.objects.exists()

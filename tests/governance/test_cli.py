@@ -32,12 +32,19 @@ def test_the_table_and_the_exit_status_with_an_open_high_severity_finding(small_
     assert lines[0].split() == ["SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", "EVIDENCE"]
     assert lines[1].split()[:5] == ["high", "parliamentary-oversight", "POL", "medium", "open"]
     assert lines[1].endswith(
-        "Neither National Police nor any body above it is overseen by parliament or one of its committees."
+        "Neither National Police nor any body above it (Ministry of the Interior) is overseen by parliament or one "
+        "of its committees."
     )
     assert any(line.split()[:4] == ["low", "legal-basis", "PR,", "FACA"] for line in lines)
     assert lines[-1].startswith("CF on ")
     assert lines[-1].endswith("1 high-severity open")
-    assert len(lines) == 2 + 14  # header, 14 findings, summary
+    assert " 15 findings " in lines[-1]
+    rows = [line for line in lines[1:-1] if not line.startswith(" ")]
+    assert len(rows) == 15  # one line per finding, then one per further piece of evidence, under the first
+    budget = next(index for index, line in enumerate(lines) if line.split()[1:3] == ["budget-control", "FACA"])
+    column = lines[budget].index("The budget of Armed Forces")
+    assert lines[budget + 1][:column].strip() == ""
+    assert lines[budget + 1][column:].startswith("The accounts of Armed Forces are not audited")
 
 
 @pytest.mark.parametrize(("decision", "comment"), [("acknowledged", ""), ("false_positive", "Overseen by the senate")])
@@ -83,7 +90,11 @@ def test_json_in_french(small_map: SmallMap) -> None:
     _status, out, _err = check("CF", "--format", "json", "--language", "fr")
     (found,) = [item for item in json.loads(out)["findings"] if item["key"] == HIGH]
     assert found["title"] == "Les forces sont contrôlées par le parlement"
-    assert found["evidence"][0]["text"].startswith("Ni National Police ni aucun organe")
+    # The small map's actors give no French article: their names are quoted after "l’acteur".
+    assert found["evidence"][0]["text"] == (
+        "Le parlement et ses commissions ne contrôlent ni l’acteur « National Police » ni aucun de ses organes de "
+        "tutelle (l’acteur « Ministry of the Interior »)."
+    )
 
 
 def test_the_date_changes_the_findings(small_map: SmallMap) -> None:

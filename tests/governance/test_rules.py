@@ -35,7 +35,6 @@ TESTED_RULES = {
     "oversight-independence",
     "non-statutory-forces",
 }
-TYPE_LABELS = {term.code: term.label_en for term in taxonomy.RELATIONSHIP_TYPES}
 
 
 def test_every_rule_is_tested_here_and_declared_fully() -> None:
@@ -60,7 +59,7 @@ def test_the_model_country_has_no_finding() -> None:
 
 
 def _texts(items: list[Finding], graph: Graph) -> list[str]:
-    return [describe(piece, graph, language="en", type_labels=TYPE_LABELS) for item in items for piece in item.evidence]
+    return [describe(piece, graph, language="en") for item in items for piece in item.evidence]
 
 
 # --- 1. Civilian chain -----------------------------------------------------------------------------------------------
@@ -291,18 +290,49 @@ def test_judicial_independence_allows_appointing_and_its_parameter() -> None:
 
 
 def test_public_scrutiny_finds_no_media_or_no_scrutiny() -> None:
-    assert keys(model_country().without_node("MEDIA"), "public-scrutiny") == {"public-scrutiny:"}
+    (absent,) = findings(model_country().without_node("MEDIA"), "public-scrutiny")
+    assert (absent.key, [piece.message for piece in absent.evidence]) == ("public-scrutiny::media", ["no_media"])
     silent = model_country().without("MEDIA", "scrutinises", "ARMY")
-    assert keys(silent, "public-scrutiny") == {"public-scrutiny::scrutiny"}
+    (found,) = findings(silent, "public-scrutiny")
+    assert (found.key, [piece.message for piece in found.evidence]) == (
+        "public-scrutiny::media",
+        ["media_not_scrutinising"],
+    )
     assert keys(model_country(), "public-scrutiny") == set()
+
+
+def test_public_scrutiny_checks_civil_society_apart_from_the_media() -> None:
+    """A radio that scrutinises the army does not stand in for civil society, nor the reverse."""
+    (absent,) = findings(model_country().without_node("LEAGUE"), "public-scrutiny")
+    assert (absent.key, [piece.message for piece in absent.evidence]) == (
+        "public-scrutiny::civil-society",
+        ["no_civil_society"],
+    )
+    silent = model_country().without("LEAGUE", "scrutinises", "POLICE")
+    (found,) = findings(silent, "public-scrutiny")
+    assert found.key == "public-scrutiny::civil-society"
+    assert found.node_ids == {silent.id("LEAGUE")}
+    assert _texts([found], silent.graph()) == [
+        "No civil-society organisation is recorded as scrutinising the security providers."
+    ]
+    both = model_country().without("LEAGUE", "scrutinises", "POLICE").without("MEDIA", "scrutinises", "ARMY")
+    assert keys(both, "public-scrutiny") == {"public-scrutiny::media", "public-scrutiny::civil-society"}
+    # A research institute counts as civil society unless the team says otherwise.
+    institute = model_country().without_node("LEAGUE").node("UNIV", "research_institute", statutory=False)
+    institute.edge("UNIV", "scrutinises", "ARMY")
+    assert keys(institute, "public-scrutiny") == set()
+    assert keys(institute, "public-scrutiny", civil_society_kinds=["civil_society"]) == {
+        "public-scrutiny::civil-society"
+    }
+    assert keys(model_country(), "public-scrutiny", media_kinds=["civil_society"]) == set()
 
 
 def test_public_scrutiny_of_a_watched_ministry_counts_and_its_parameter() -> None:
     ministry = model_country().without("MEDIA", "scrutinises", "ARMY").edge("MEDIA", "scrutinises", "MOD")
     assert keys(ministry, "public-scrutiny") == set()
-    assert keys(ministry, "public-scrutiny", watched_kinds=[]) == {"public-scrutiny::scrutiny"}
+    assert keys(ministry, "public-scrutiny", watched_kinds=[]) == {"public-scrutiny::media"}
     court = model_country().without("MEDIA", "scrutinises", "ARMY").edge("MEDIA", "scrutinises", "COURT")
-    assert keys(court, "public-scrutiny") == {"public-scrutiny::scrutiny"}
+    assert keys(court, "public-scrutiny") == {"public-scrutiny::media"}
 
 
 # --- 10. Border coordination -----------------------------------------------------------------------------------------
@@ -374,9 +404,11 @@ def test_irregular_forces_checks_oversight_separately_and_its_parameters() -> No
     assert keys(model_country(), "irregular-forces", ministry_kinds=["ministry_of_interior"]) == {
         "irregular-forces:GUARD"
     }
-    paramilitary = model_country().node("MILITIA", "paramilitary", statutory=False)
-    assert keys(paramilitary, "irregular-forces") == {"irregular-forces:MILITIA"}
+    paramilitary = model_country().node("GENDFORCE", "paramilitary")
+    assert keys(paramilitary, "irregular-forces") == {"irregular-forces:GENDFORCE"}
     assert keys(paramilitary, "irregular-forces", subject_kinds=["presidential_guard"]) == set()
+    militia = model_country().node("MILITIA", "paramilitary", statutory=False)
+    assert keys(militia, "irregular-forces") == set()  # the non-statutory rule reads it
     assert keys(model_country(), "irregular-forces", overseer_kinds=["defence_committee"]) == {"irregular-forces:GUARD"}
 
 
@@ -628,10 +660,11 @@ def test_findings_carry_their_rule_severity_principle_and_area_most_severe_first
 
 def test_evidence_is_described_in_french_too() -> None:
     country = model_country().without("BORDER", "coordinates_with", "CUSTOMS")
+    country.change("BORDER", article_fr="la").change("CUSTOMS", article_fr="les")
     graph = country.graph()
     (found,) = findings(graph, "border-coordination")
-    text = describe(found.evidence[0], graph, language="fr", type_labels=TYPE_LABELS)
-    assert text == "Border et Customs ne sont pas enregistrés comme se coordonnant."
+    text = describe(found.evidence[0], graph, language="fr")
+    assert text == "Aucune coordination n’est enregistrée entre la Border et les Customs."
 
 
 # --- Property: oversight only ever helps -----------------------------------------------------------------------------
@@ -715,7 +748,10 @@ def test_removing_oversight_never_resolves_a_missing_oversight_finding(graph: Gr
 # What each rule finds on a map with no actor: only the rules that look for something that must exist.
 EMPTY_MAP_FINDINGS = {
     "ombudsman": {("ombudsman:", "no_ombudsman", "")},
-    "public-scrutiny": {("public-scrutiny:", "no_public_information", "")},
+    "public-scrutiny": {
+        ("public-scrutiny::media", "no_media", ""),
+        ("public-scrutiny::civil-society", "no_civil_society", ""),
+    },
     "border-coordination": {
         ("border-coordination::border_guard", "no_border_kind", "border_guard"),
         ("border-coordination::customs", "no_border_kind", "customs"),
@@ -733,14 +769,14 @@ def test_every_rule_runs_on_an_empty_map(rule: Rule) -> None:
 
 
 def test_the_scrutiny_finding_rests_on_the_media_that_exist() -> None:
-    silent = model_country().without("MEDIA", "scrutinises", "ARMY").node("NGO", "civil_society", statutory=False)
+    silent = model_country().without("MEDIA", "scrutinises", "ARMY").node("RADIO", "media", statutory=False)
     graph = silent.graph()
     (found,) = findings(graph, "public-scrutiny")
-    assert found.key == "public-scrutiny::scrutiny"
-    assert found.node_ids == {silent.id("MEDIA"), silent.id("NGO")}
+    assert found.key == "public-scrutiny::media"
+    assert found.node_ids == {silent.id("MEDIA"), silent.id("RADIO")}
     edges = {edge.id for edge in graph.edges}
     assert visible_findings([found], nodes=set(graph.nodes), edges=edges) == [found]
-    assert visible_findings([found], nodes=set(graph.nodes) - {silent.id("NGO")}, edges=edges) == []
+    assert visible_findings([found], nodes=set(graph.nodes) - {silent.id("RADIO")}, edges=edges) == []
 
 
 def test_the_border_key_does_not_depend_on_the_order_of_the_nodes() -> None:

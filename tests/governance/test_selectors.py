@@ -123,8 +123,10 @@ def test_the_graph_carries_names_in_the_active_language_dates_and_sources(small_
            end=FuzzyDate.parse("2020"), ongoing=False)  # fmt: skip
     graph = country_graph(country="CF")
     assert graph.nodes[small_map.army.pk].name == "Armed Forces"
-    assert graph.nodes[small_map.army.pk].sources == ("Constitution",)
-    assert graph.edge_by_id[small_map.commands.pk].sources == ("Constitution",)
+    # The passage relied on goes with the title: each fact's own.
+    assert graph.nodes[small_map.army.pk].sources == ("Constitution, Art. 1",)
+    assert graph.edge_by_id[small_map.commands.pk].sources == ("Constitution, Art. 2",)
+    assert graph.nodes[small_map.army.pk].article_fr == "unknown"
     dated = next(edge for edge in graph.edges if edge.start is not None)
     assert (str(dated.start), str(dated.end)) == ("2015-03", "2020")
     with translation.override("fr"):
@@ -138,14 +140,18 @@ def test_the_demo_shows_meaningful_findings_in_both_countries(db: None) -> None:
         result = country_findings(user=None, country=country, as_of=datetime.date(2025, 1, 1))
         rules = {item.rule for item in result.findings}
         assert len(rules) >= 6, (country, rules)
-        assert {"parliamentary-oversight", "intelligence", "irregular-forces", "non-statutory-forces"} <= rules
+        assert {"parliamentary-oversight", "intelligence", "non-statutory-forces"} <= rules
         high = [item for item in result.findings if item.severity == "high"]
-        assert len(high) >= 5, country
-        assert len({item.rule for item in high}) >= 3, country
+        assert len(high) >= 3, country
+        # Congo's armed groups are read by the non-statutory rule (medium), not by the rules on what the law asks.
+        assert len({item.rule for item in high}) >= (3 if country == "CF" else 2), country
         assert all(item.evidence for item in result.findings)
     cf = {item.key for item in country_findings(user=None, country="CF").findings}
-    assert {"irregular-forces:WAGNER", "non-statutory-forces:FACA+WAGNER:coordinates_with"} <= cf
+    # Armed groups outside the law are read by the non-statutory rule, not by the rules on what the law asks.
+    assert {"irregular-forces:GSPR", "non-statutory-forces:FACA+WAGNER:coordinates_with"} <= cf
+    assert "irregular-forces:WAGNER" not in cf
     cd = {item.key for item in country_findings(user=None, country="CD").findings}
-    assert {"irregular-forces:WAZALENDO", "non-statutory-forces:FARDC+WAZALENDO:coordinates_with"} <= cd
+    assert "non-statutory-forces:FARDC+WAZALENDO:coordinates_with" in cd
+    assert not {key for key in cd if key.endswith(":WAZALENDO") and not key.startswith("non-statutory-forces")}
     # Users see the demo's findings according to their access: an anonymous reader sees fewer.
     assert keys(AnonymousUser()) < cf

@@ -102,6 +102,7 @@ def people(
 
 
 ALLOWED = {"owner", "member", "outsider", "staff", "command line"}
+REVIEWS = ALLOWED | {"reviewer"}  # a reviewer decides on findings, but leaves the rules to editors
 
 
 @pytest.mark.parametrize(
@@ -117,6 +118,15 @@ def test_only_editors_working_on_the_country_decide_and_set_parameters(
         services.finding_reopen(user=user, decision=decision)
         services.rule_setting_set(user=user, country="CF", rule="border-coordination", parameters={"coastal": True})
         assert RuleSetting.objects.filter(country="CF").count() == 1
+        return
+    if person in REVIEWS:
+        decision = _decide(user)
+        assert decision.decided_by == user
+        services.finding_reopen(user=user, decision=decision)
+        with pytest.raises(PermissionDenied):
+            services.rule_setting_set(user=user, country="CF", rule="border-coordination", parameters={"coastal": True})
+        assert not FindingDecision.objects.exists()
+        assert not RuleSetting.objects.exists()
         return
     with pytest.raises(PermissionDenied):
         _decide(user)
@@ -193,3 +203,70 @@ def test_rule_parameters_change_the_findings(small_map: SmallMap, member: User) 
     assert "border-coordination::coast_guard" in keys()
     services.rule_setting_set(user=member, country="CF", rule="civilian-chain", parameters={})
     assert "civilian-chain:FACA" not in keys()
+
+
+# --- Several findings at once ----------------------------------------------------------------------------------------
+
+
+def _open_findings(user: User) -> list[tuple[str, str]]:
+    return [(item.key, item.rule) for item in country_findings(user=user, country="CF").findings]
+
+
+def test_several_findings_are_decided_at_once_with_one_comment_each_audited(small_map: SmallMap, member: User) -> None:
+    chosen = _open_findings(member)[:3]
+    assert len(chosen) == 3
+    _decide(member)  # one of them may already have a decision: it is changed, with its before and after
+    decisions = services.findings_decide(
+        user=member, country="CF", findings=[*chosen, chosen[0]], status="false_positive", comment=" Seen on site. "
+    )
+    assert [decision.key for decision in decisions] == [key for key, _rule in chosen]  # a key given twice: once
+    assert {(d.status, d.comment, d.decided_by) for d in decisions} == {("false_positive", "Seen on site.", member)}
+    assert FindingDecision.objects.filter(country="CF").count() == len({*[key for key, _rule in chosen], KEY})
+    for decision in decisions:
+        actions = [event.action for event in _events(FindingDecision, decision.pk)]
+        assert actions[-1] == "false_positive"
+        assert all(event.user == member for event in _events(FindingDecision, decision.pk))
+
+
+def test_several_findings_are_all_decided_or_none(small_map: SmallMap, member: User) -> None:
+    chosen = _open_findings(member)[:2]
+    for findings, field in (
+        ([*chosen, ("parliamentary-oversight:XX", "no-such-rule")], "key"),
+        ([*chosen, ("civilian-chain:POL", "parliamentary-oversight")], "key"),  # a key that is not the rule's
+        ([], "keys"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.findings_decide(user=member, country="CF", findings=findings, status="acknowledged", comment="")
+        assert set(error.value.message_dict) == {field}
+    with pytest.raises(ValidationError) as error:
+        services.findings_decide(user=member, country="CF", findings=chosen, status="false_positive", comment=" ")
+    assert set(error.value.message_dict) == {"comment"}
+    with pytest.raises(ValidationError):
+        services.findings_decide(
+            user=member, country="CF", findings=[("a:b", "a")] * 0 + [(f"civilian-chain:{n}", "civilian-chain")
+                                                                      for n in range(1001)],
+            status="acknowledged", comment="",
+        )  # fmt: skip
+    assert not FindingDecision.objects.exists()
+    assert not AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(FindingDecision)).exists()
+
+
+@pytest.mark.parametrize(
+    ("person", "decides"),
+    [("owner", True), ("member", True), ("reviewer", True), ("viewer", False), ("outsider", True),
+     ("limited", False), ("nobody", False), ("anonymous", False), ("staff", True), ("command line", True)],
+)  # fmt: skip
+def test_who_decides_on_several_findings(
+    small_map: SmallMap, people: dict[str, User | AnonymousUser | None], person: str, decides: bool
+) -> None:
+    user = people[person]
+    chosen = [(KEY, RULE)]
+    if decides:
+        (decision,) = services.findings_decide(
+            user=user, country="CF", findings=chosen, status="acknowledged", comment=""
+        )
+        assert decision.decided_by == (user if isinstance(user, User) else None)
+        return
+    with pytest.raises(PermissionDenied):
+        services.findings_decide(user=user, country="CF", findings=chosen, status="acknowledged", comment="")
+    assert not FindingDecision.objects.exists()

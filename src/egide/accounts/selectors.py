@@ -257,10 +257,15 @@ def may_edit_somewhere(*, user: Caller) -> bool:
     return reach.superuser or any(grant.role in EDITING_ROLES for grant in reach.grants)
 
 
+DECIDING_ROLES = EDITING_ROLES | {Role.REVIEWER}
+
+
 def may_decide_on_findings(*, user: Caller, country: str) -> bool:
-    """Decisions on a country's findings and its rules' parameters belong to the country's team: whoever may edit
-    in it."""
-    return may_edit_in(user=user, country=country)
+    """Acknowledging a country's findings or marking them as false positives is a review: reviewers, editors and
+    administrators whose membership covers the country (and platform staff) may. Changing the rules' parameters
+    changes what is found, and stays with those who may edit in the country (`may_edit_in`)."""
+    reach = reach_of(user)
+    return reach.superuser or any(grant.role in DECIDING_ROLES and grant.covers(country) for grant in reach.grants)
 
 
 def editable_ids(*, user: Caller, records: Iterable[Record]) -> set[Any]:

@@ -20,6 +20,7 @@ class ActorData:
     reference: str = ""
     acronym_en: str = ""
     acronym_fr: str = ""
+    article_fr: str = "unknown"
     parent: "Actor | None" = None
     mandate_text: str = ""
     mandate_reference: str = ""

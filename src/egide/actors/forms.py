@@ -222,6 +222,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
         "name_fr",
         "acronym_en",
         "acronym_fr",
+        "article_fr",
         "kind",
         "reference",
         "parent",
@@ -245,6 +246,8 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
             }
         super().__init__(*args, **kwargs)
         _set_choices(self, fields.ACTOR)
+        # Only the governance findings' French sentences use it: a form sent without it means "not given".
+        self.fields["article_fr"].required = False
         self.fields["parent"].queryset = actors.exclude(pk=actor.pk) if actor else actors  # type: ignore[attr-defined]
         self.setup_sources(sources)
         self.setup_owners(owners, actor)
@@ -252,6 +255,7 @@ class ActorForm(VersionFieldMixin, AccessFieldsMixin, CitationFieldsMixin, _Acto
 
     def to_data(self) -> ActorData:
         values = {name: self.cleaned_data[name] for name in ActorData.__dataclass_fields__}
+        values["article_fr"] = values["article_fr"] or fields.ACTOR["article_fr"].default
         return ActorData(**values | {"reference": values["reference"].strip()})
 
 

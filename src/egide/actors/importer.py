@@ -208,6 +208,7 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
         kind = row.get("kind")
         confidence = row.get("confidence").lower() or "medium"
         facts = ActorFacts(
+            article_fr=row.get("article_fr").lower() or "unknown",
             country=country,
             reference=reference,
             kind=kind,

@@ -57,6 +57,8 @@ class Actor(TimestampedModel, ConfidentialRecord):
     name_fr = models.CharField(_("name (French)"), max_length=300)
     acronym_en = models.CharField(_("acronym (English)"), max_length=32, blank=True)
     acronym_fr = models.CharField(_("acronym (French)"), max_length=32, blank=True)
+    # How French sentences name the actor (the governance findings): its article, or "unknown" for none given.
+    article_fr = models.CharField(_("article in French"), max_length=8, default="unknown")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent actor"),

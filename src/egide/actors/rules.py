@@ -16,6 +16,7 @@ from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.reference import countries
 
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+FRENCH_ARTICLES = frozenset({"unknown", "le", "la", "l", "les", "none"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class ActorFacts:
     name_en: str
     name_fr: str
     confidence: str
+    article_fr: str = "unknown"
     parent_reference: str = ""
     parent_country: str | None = None
     parent_ancestry: tuple[str, ...] = ()
@@ -54,6 +56,14 @@ def check_actor(facts: ActorFacts) -> list[Problem]:
         problems.append(Problem("name_en", _("Give the actor a name in English or French.")))
     if facts.confidence not in taxonomy.CONFIDENCE_BY_CODE:
         problems.append(Problem("confidence", _("Confidence must be low, medium or high.")))
+    if facts.article_fr not in FRENCH_ARTICLES:
+        problems.append(
+            Problem(
+                "article_fr",
+                _("“%(value)s” is not a French article: write le, la, l, les, none or unknown.")
+                % {"value": facts.article_fr},
+            )
+        )
     if facts.parent_reference:
         if facts.parent_reference == facts.reference:
             problems.append(Problem("parent", _("An actor cannot be its own parent.")))

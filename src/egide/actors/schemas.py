@@ -128,6 +128,7 @@ class ActorOut(Schema):
     name_fr: str
     acronym_en: str
     acronym_fr: str
+    article_fr: str = Field(description="How French sentences name the actor: le, la, l, les, none or unknown")
     parent: int | None
     mandate_text: str
     mandate_reference: str
@@ -154,6 +155,7 @@ class ActorOut(Schema):
             name_fr=actor.name_fr,
             acronym_en=actor.acronym_en,
             acronym_fr=actor.acronym_fr,
+            article_fr=actor.article_fr,
             parent=visible_parent_id(actor),
             mandate_text=actor.mandate_text,
             mandate_reference=actor.mandate_reference,
@@ -181,6 +183,7 @@ class ActorIn(Schema):
     )
     acronym_en: Annotated[str, _actor("acronym_en")] = ""
     acronym_fr: Annotated[str, _actor("acronym_fr")] = ""
+    article_fr: Line10 = Field("unknown", description="le, la, l, les, none (no article) or unknown")
     parent: int | None = None
     mandate_text: Annotated[str, _actor("mandate_text")] = ""
     mandate_reference: Annotated[str, _actor("mandate_reference")] = ""
@@ -202,6 +205,7 @@ class ActorPatch(Schema):
     reference: Annotated[str, _actor("reference")] | None = None
     acronym_en: Annotated[str, _actor("acronym_en")] | None = None
     acronym_fr: Annotated[str, _actor("acronym_fr")] | None = None
+    article_fr: Line10 | None = None
     parent: int | None = None
     mandate_text: Annotated[str, _actor("mandate_text")] | None = None
     mandate_reference: Annotated[str, _actor("mandate_reference")] | None = None

@@ -179,6 +179,7 @@ def _check_actor(*, country: str, data: ActorData, actor: Actor | None) -> None:
             name_en=data.name_en,
             name_fr=data.name_fr,
             confidence=data.confidence,
+            article_fr=data.article_fr,
             parent_reference=data.parent.reference if data.parent else "",
             parent_country=data.parent.country if data.parent else None,
             parent_ancestry=_ancestry(data.parent),
@@ -207,6 +208,7 @@ def _apply_actor(actor: Actor, data: ActorData) -> None:
     actor.name_fr = data.name_fr.strip() or data.name_en.strip()
     actor.acronym_en = data.acronym_en.strip()
     actor.acronym_fr = data.acronym_fr.strip()
+    actor.article_fr = data.article_fr
     actor.parent = data.parent
     actor.mandate_text = data.mandate_text.strip()
     actor.mandate_reference = data.mandate_reference.strip()

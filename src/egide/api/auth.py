@@ -8,7 +8,8 @@ answered 401.
 Whether: django-ninja runs authentication before it parses the body, so the permission checks that need nothing
 from the body run there, and a user who may not make a change hears 403 whatever the body holds:
 - every change needs an editing role somewhere (the API's default);
-- a change in a country (`/countries/{code}/…`) needs an editing role covering it (`writers(in_country(…))`);
+- a change in a country (`/countries/{code}/…`) needs an editing role covering it (`writers(in_country(…))`),
+  except a decision on its findings, which a reviewer covering it may take (`writers(deciding_in_country(…))`);
 - a change of a record (`/actors/{pk}`, `/relationships/{pk}`) needs the right to edit that record, and a record
   hidden from the user is not found (`writers(record(…))`).
 What depends on the body itself (a new owner or confidentiality level, the owner named for a new record, the actors
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from egide.accounts.selectors import Record, can_edit, may_edit_in, may_edit_somewhere
+from egide.accounts.selectors import Record, can_edit, may_decide_on_findings, may_edit_in, may_edit_somewhere
 from egide.api.common import country_or_404
 from egide.core.users import AnyUser
 from egide.security.tokens import token_user
@@ -54,6 +55,17 @@ def in_country(message: str | Promise) -> Check:
     def check(request: HttpRequest, user: AnyUser) -> None:
         anywhere(request, user)
         if not may_edit_in(user=user, country=country_or_404(_path(request, "code"))):
+            raise AuthorizationError(message=str(message))
+
+    return check
+
+
+def deciding_in_country(message: str | Promise) -> Check:
+    """A decision on the findings of the path's country: a review, which reviewers may make although they edit
+    nothing (egide.accounts.selectors.may_decide_on_findings)."""
+
+    def check(request: HttpRequest, user: AnyUser) -> None:
+        if not may_decide_on_findings(user=user, country=country_or_404(_path(request, "code"))):
             raise AuthorizationError(message=str(message))
 
     return check

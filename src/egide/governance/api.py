@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
-from egide.api.auth import in_country, writers
+from egide.api.auth import deciding_in_country, in_country, writers
 from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.governance import selectors, services
@@ -22,6 +22,7 @@ from egide.governance.findings import Finding
 from egide.governance.models import DecisionStatus
 from egide.governance.rules import RULE_BY_CODE, RULES
 from egide.governance.schemas import (
+    BulkDecisionIn,
     ComparisonOut,
     CountryRuleOut,
     DecisionIn,
@@ -38,10 +39,12 @@ from egide.governance.schemas import (
 
 router = Router(tags=["governance analysis"])
 
-# Checked before the body is read (egide.api.auth): the rule of egide.accounts.selectors.may_decide_on_findings.
+# Checked before the body is read (egide.api.auth): the rules of egide.accounts.selectors.may_decide_on_findings
+# (reviewers too) and may_edit_in (the rules' parameters).
 DECIDE_IN_COUNTRY = writers(
-    in_country(gettext_lazy("Only editors working on this country may decide on its findings."))
+    deciding_in_country(gettext_lazy("Only reviewers and editors working on this country may decide on its findings."))
 )
+SET_RULES_IN_COUNTRY = writers(in_country(gettext_lazy("Only editors working on this country may change its rules.")))
 
 OPEN = "open"
 STATUSES = (OPEN, *DecisionStatus.values)
@@ -143,7 +146,7 @@ def list_country_rules(request: HttpRequest, code: str) -> list[CountryRuleOut]:
     "/countries/{code}/governance/rules/{rule}",
     response=answers({200: CountryRuleOut}, WRITE_ERRORS),
     summary="Set a rule's parameters for a country",
-    auth=DECIDE_IN_COUNTRY,
+    auth=SET_RULES_IN_COUNTRY,
 )
 def set_country_rule(request: HttpRequest, code: str, rule: str, payload: RuleSettingIn) -> Any:
     """Replaces the country's earlier choice for this rule; parameters left out take their default. Editors
@@ -182,6 +185,35 @@ def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
         user=request.user, country=country, key=item.key, rule=item.rule, status=payload.status, comment=payload.comment
     )
     return Status(200, finding_out(item, result.graph, decision))
+
+
+@router.post(
+    "/countries/{code}/findings/decisions/bulk",
+    response=answers({200: list[FindingOut]}, WRITE_ERRORS),
+    summary="Acknowledge several findings, or mark them as false positives, with one comment",
+    auth=DECIDE_IN_COUNTRY,
+)
+def decide_findings(request: HttpRequest, code: str, payload: BulkDecisionIn) -> Any:
+    """The same decision on every finding of `keys`: all are decided, or none (a key that is not a finding you
+    can see on `as_of` refuses the whole request with 404, naming it). Reviewers, editors and administrators
+    working on the country may; each decision is audited. Answers the findings with their decisions."""
+    country = country_or_404(code)
+    day = parse_day(payload.as_of, field="as_of")
+    result = selectors.country_findings(user=request.user, country=country, as_of=day)
+    by_key = {item.key: item for item in result.findings}
+    missing = [key for key in payload.keys if key not in by_key]
+    if missing:
+        raise HttpError(404, _("No such finding: %(key)s.") % {"key": missing[0]})
+    chosen = [by_key[key] for key in dict.fromkeys(payload.keys)]
+    decisions = services.findings_decide(
+        user=request.user,
+        country=country,
+        findings=[(item.key, item.rule) for item in chosen],
+        status=payload.status,
+        comment=payload.comment,
+    )
+    by_decision = {decision.key: decision for decision in decisions}
+    return Status(200, [finding_out(item, result.graph, by_decision[item.key]) for item in chosen])
 
 
 @router.delete(

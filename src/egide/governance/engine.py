@@ -6,9 +6,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from egide.governance.findings import Evidence, Finding
-from egide.governance.graph import Graph, weakest
+from egide.governance.graph import Graph, Step, weakest
 from egide.governance.rules import RULE_BY_CODE, RULES, Rule
-from egide.governance.texts import MESSAGES, PART_OF
+from egide.governance.texts import (
+    LINKS,
+    MESSAGES,
+    PART_OF,
+    english_phrase,
+    french_phrase,
+    french_plural,
+    sentence,
+)
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -49,8 +57,13 @@ def run(
 
 def visible_findings(findings: Iterable[Finding], *, nodes: set[int], edges: set[int]) -> list[Finding]:
     """The findings that rest only on records the reader may see: a finding or a piece of evidence that involves
-    a hidden actor or relationship is left out whole."""
-    return [item for item in findings if item.node_ids <= nodes and item.edge_ids <= edges]
+    a hidden actor or relationship is left out whole, the chain searched for a missing link included."""
+    kept = []
+    for item in findings:
+        searched_nodes, searched_edges = item.searched_ids
+        if item.node_ids | searched_nodes <= nodes and item.edge_ids | searched_edges <= edges:
+            kept.append(item)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,31 +84,83 @@ def compare(before: Iterable[Finding], after: Iterable[Finding]) -> Comparison:
     )
 
 
-def _name(graph: Graph, node: int) -> str:
-    found = graph.nodes.get(node)
-    return found.name if found else "?"
+class _Words:
+    """Actors' names as a sentence in one language uses them (French with the article each record gives)."""
 
+    def __init__(self, graph: Graph, *, french: bool) -> None:
+        self.graph = graph
+        self.french = french
 
-def describe(evidence: Evidence, graph: Graph, *, language: str, type_labels: Mapping[str, str]) -> str:
-    """The evidence in words, in English or French, naming the actors and relationships it rests on."""
-    french = language == "fr"
-    links = []
-    for step in evidence.steps:
+    def actor(self, node: int, case: str = "") -> str:
+        found = self.graph.nodes.get(node)
+        if found is None:
+            return "?"
+        if not self.french:
+            return english_phrase(found.name, found.article_fr)
+        return french_phrase(found.name, found.article_fr, case)
+
+    def plural(self, node: int | None) -> bool:
+        found = self.graph.nodes.get(node) if node is not None else None
+        return found is not None and french_plural(found.article_fr)
+
+    def link(self, step: Step) -> str:
         if step.edge is not None:
-            verb = type_labels.get(step.edge.type, step.edge.type)
-            links.append(f"{_name(graph, step.edge.source)} {verb} {_name(graph, step.edge.target)}")
+            # In the edge's own direction, whichever way the chain runs: "A reports to B".
+            code = step.edge.type
+            english, french, case = LINKS.get(code, ((code, code), (code, code), ""))
+            first, second = step.edge.source, step.edge.target
         else:
-            links.append(
-                f"{_name(graph, step.lower)} {PART_OF[1] if french else PART_OF[0]} {_name(graph, step.upper)}"
-            )
-    english_text, french_text = MESSAGES[evidence.message]
-    subjects = [_name(graph, node) for node in evidence.subjects]
-    return (french_text if french else english_text).format(
-        subject=subjects[0] if subjects else "",
-        other=subjects[1] if len(subjects) > 1 else "",
-        path="; ".join(links),
-        detail=evidence.detail,
+            english, french, case = PART_OF
+            first, second = step.lower, step.upper  # the child is part of the parent
+        verb = (french if self.french else english)[1 if self.plural(first) else 0]
+        return f"{self.actor(first)} {verb} {self.actor(second, case if self.french else '')}"
+
+
+def describe(evidence: Evidence, graph: Graph, *, language: str) -> str:
+    """The evidence in words, in English or French, naming the actors and relationships it rests on, and, for a
+    missing link, every body above the subject that was searched."""
+    words = _Words(graph, french=language == "fr")
+    above = list(dict.fromkeys(step.upper for step in evidence.searched))
+    message = f"{evidence.message}+above" if above and f"{evidence.message}+above" in MESSAGES else evidence.message
+    english_text, french_text = MESSAGES[message]
+    subjects = evidence.subjects
+    plural = words.plural(subjects[0] if subjects else None)
+    return sentence(
+        (french_text if words.french else english_text).format(
+            subject=words.actor(subjects[0]) if subjects else "",
+            de_subject=words.actor(subjects[0], "de") if subjects else "",
+            other=words.actor(subjects[1]) if len(subjects) > 1 else "",
+            above=", ".join(words.actor(node) for node in above),
+            path="; ".join(words.link(step) for step in evidence.steps),
+            detail=evidence.detail,
+            it="them" if plural else "it",
+            ses="leurs" if plural else "ses",
+            lui="leur" if plural else "lui",
+        )
     )
+
+
+def evidence_sources(evidence: Evidence, graph: Graph) -> list[str]:
+    """The sources of the facts a piece of evidence rests on, not every source of every actor it names: a link
+    rests on the citations of its relationship (a place in the hierarchy on those of the child, whose record
+    holds it); a fact about an actor, or a link missing for it, on the citations of that actor, with those of the
+    links above it that were searched."""
+    sources: list[str] = []
+    steps = (*evidence.steps, *evidence.searched)
+    for step in steps:
+        if step.edge is not None:
+            found = graph.edge_by_id.get(step.edge.id)
+            sources.extend(found.sources if found is not None else ())
+        elif step.lower in graph.nodes:
+            sources.extend(graph.nodes[step.lower].sources)
+    for edge in evidence.edges:
+        if edge in graph.edge_by_id:
+            sources.extend(graph.edge_by_id[edge].sources)
+    if evidence.kind in ("fact", "missing"):
+        for node in evidence.subjects:
+            if node in graph.nodes:
+                sources.extend(graph.nodes[node].sources)
+    return sorted(set(sources))
 
 
 def rule_of(finding: Finding) -> Rule:

@@ -10,7 +10,9 @@ class Evidence:
     """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record.
 
     `message` names a text in egide.governance.texts; `subjects` are the actors it speaks of, `steps` the chain
-    (top down) and `edges` the relationships it relies on.
+    (top down) and `edges` the relationships it relies on. `searched` is, for a missing link, the chain above the
+    subject that was searched in vain (nearest first), so that the words can name every body on it; it is part of
+    what the reader must be able to see, not of what the finding's confidence rests on.
     """
 
     kind: str  # "path", "missing", "edge" or "fact"
@@ -19,6 +21,14 @@ class Evidence:
     steps: tuple[Step, ...] = ()
     edges: tuple[int, ...] = ()
     detail: str = ""
+    searched: tuple[Step, ...] = ()
+
+    @property
+    def searched_ids(self) -> tuple[set[int], set[int]]:
+        """The actors and relationships of the chain searched."""
+        nodes = {step.upper for step in self.searched}
+        edges = {step.edge.id for step in self.searched if step.edge is not None}
+        return nodes, edges
 
     @property
     def node_ids(self) -> set[int]:
@@ -59,6 +69,16 @@ class Finding:
         for item in self.evidence:
             ids |= item.edge_ids
         return ids
+
+    @property
+    def searched_ids(self) -> tuple[set[int], set[int]]:
+        nodes: set[int] = set()
+        edges: set[int] = set()
+        for item in self.evidence:
+            found_nodes, found_edges = item.searched_ids
+            nodes |= found_nodes
+            edges |= found_edges
+        return nodes, edges
 
 
 def finding(graph: Graph, rule: str, subjects: list[int], evidence: list[Evidence], *, extra_key: str = "") -> Finding:

@@ -110,6 +110,27 @@ class DecisionForm(forms.Form):
     )
 
 
+class BulkDecisionForm(forms.Form):
+    """The same decision, with one comment, on the findings ticked on the page (sent as repeated `key`)."""
+
+    key = forms.MultipleChoiceField(required=False)  # the choices are the findings the reader may see
+    as_of = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    status = forms.ChoiceField(label=_("Decision"), choices=DecisionStatus.choices)
+    comment = forms.CharField(
+        label=_("Comment for every finding chosen (required for false positives: say why)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args: Any, keys: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key, key) for key in keys]  # type: ignore[attr-defined]
+        self.fields["key"].error_messages["invalid_choice"] = _(
+            "One of the findings chosen is not on the map you may see on this date: reload the page and choose again."
+        )
+
+
 class ReopenForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=500)
     as_of = forms.DateField(required=False, widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
@@ -142,7 +163,7 @@ def parameter_label(parameter: Parameter) -> str:
 
 
 class RuleSettingForm(forms.Form):
-    """A rule's parameters for a country: lists of codes as multiple selections, flags as check boxes."""
+    """A rule's parameters for a country: lists of codes and flags, all as check boxes."""
 
     def __init__(self, *args: Any, rule: Rule, values: dict[str, Any], **kwargs: Any) -> None:
         kwargs.setdefault("prefix", rule.code)
@@ -158,7 +179,9 @@ class RuleSettingForm(forms.Form):
                     label=parameter_label(parameter),
                     required=False,
                     choices=parameter_choices(kind),
-                    widget=forms.SelectMultiple(attrs={"size": 10 if kind == "kinds" else 7}),
+                    # Drawn as groups of check boxes by the template (governance/_rule.html), never a list that
+                    # needs Ctrl-click.
+                    widget=forms.CheckboxSelectMultiple,
                 )
             field.initial = values.get(parameter.name)
             self.fields[parameter.name] = field

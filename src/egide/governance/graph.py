@@ -30,6 +30,7 @@ class Node:
     parent: int | None = None
     confidence: str = "medium"
     sources: tuple[str, ...] = ()
+    article_fr: str = ""  # how French writes the name: le, la, l, les, none (no article) or "" (not said)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +167,27 @@ class Graph:
                     above[lower] = Step(upper=current, lower=lower)
                     queue.append(lower)
         return reach
+
+    def above(self, node: int) -> tuple[Step, ...]:
+        """The chain above a node, nearest first: who commands or administers it, whom it reports to, its parent,
+        and so on up. What a rule searched before it said that nothing above the node does something."""
+        steps: list[Step] = []
+        seen = {node}
+        queue = [node]
+        for current in queue:
+            uppers: list[tuple[int, Edge | None]] = [
+                (edge.source, edge) for edge in self.incoming.get(current, ()) if edge.type in CHAIN_TYPES
+            ]
+            uppers += [(edge.target, edge) for edge in self.outgoing.get(current, ()) if edge.type in REPORTING_TYPES]
+            parent = self.nodes[current].parent if current in self.nodes else None
+            if parent is not None and parent in self.nodes:
+                uppers.append((parent, None))
+            for upper, edge in uppers:
+                if upper not in seen:
+                    seen.add(upper)
+                    steps.append(Step(upper=upper, lower=current, edge=edge))
+                    queue.append(upper)
+        return tuple(steps)
 
     def remembered(self, key: object, compute: "Callable[[], Reach]") -> Reach:
         """A reach computed once per graph, however many rules ask for it."""

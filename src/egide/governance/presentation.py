@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
 from egide.core.labels import Term, active_language
-from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, parameters_for, rule_of
+from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, evidence_sources, parameters_for, rule_of
 from egide.governance.findings import Evidence, Finding
 from egide.governance.forms import (
     OPEN,
@@ -84,6 +84,15 @@ class FindingRow:
     edge_ids: str
 
     @property
+    def heading(self) -> str:
+        """Under its rule's card, a finding is named by the actors it concerns (the rule is the card's title)."""
+        names = [actor.name for actor in self.actors if actor.id in self.finding.subjects]
+        if names:
+            return " · ".join(names)
+        # A finding about the map as a whole ("no border guard on the map") is named by what it found.
+        return self.evidence[0].text if self.evidence else self.title
+
+    @property
     def key(self) -> str:
         return self.finding.key
 
@@ -98,7 +107,6 @@ class Presenter:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
         self.french = active_language() == "fr"
-        self.type_labels = {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
         self.kind_labels = {term.code: term.label for term in taxonomy.KINDS}
         self.confidence_labels = {term.code: term.label for term in taxonomy.CONFIDENCE_LEVELS}
 
@@ -106,15 +114,9 @@ class Presenter:
         if item.detail in self.kind_labels:
             # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
             item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
-        text = describe(item, self.graph, language="fr" if self.french else "en", type_labels=self.type_labels)
-        sources: set[str] = set()
-        for node in item.node_ids:
-            if node in self.graph.nodes:
-                sources.update(self.graph.nodes[node].sources)
-        for edge in item.edge_ids:
-            if edge in self.graph.edge_by_id:
-                sources.update(self.graph.edge_by_id[edge].sources)
-        return EvidenceRow(text=text, sources=sorted(sources), rests_on_records=bool(item.node_ids or item.edge_ids))
+        text = describe(item, self.graph, language="fr" if self.french else "en")
+        sources = evidence_sources(item, self.graph)
+        return EvidenceRow(text=text, sources=sources, rests_on_records=bool(item.node_ids or item.edge_ids))
 
     def _actors(self, finding: Finding) -> list[Actor]:
         """The actors concerned first, then the others the evidence names, by name."""
@@ -125,6 +127,7 @@ class Presenter:
 
     def row(self, finding: Finding, decisions: Mapping[str, FindingDecision]) -> FindingRow:
         rule = rule_of(finding)
+        searched_nodes, searched_edges = finding.searched_ids
         evidence = [self._evidence(item) for item in finding.evidence]
         shared: list[str] = []
         if len(evidence) > 1 and all(item.sources == evidence[0].sources for item in evidence):
@@ -144,12 +147,50 @@ class Presenter:
             evidence=evidence,
             sources=shared,
             decision=decisions.get(finding.key),
-            node_ids=" ".join(str(node) for node in sorted(finding.node_ids)),
-            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids)),
+            node_ids=" ".join(str(node) for node in sorted(finding.node_ids | searched_nodes)),
+            edge_ids=" ".join(str(edge) for edge in sorted(finding.edge_ids | searched_edges)),
         )
 
     def rows(self, findings: Iterable[Finding], decisions: Mapping[str, FindingDecision]) -> list[FindingRow]:
         return [self.row(finding, decisions) for finding in findings]
+
+
+def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -> list[dict[str, Any]]:
+    """The findings of the page as one card per rule, in the page's order: each with the number of findings the
+    filters keep for that rule (on every page) and the actors they concern, by name."""
+    counts: dict[str, int] = {}
+    concerned: dict[str, dict[int, str]] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        actors = concerned.setdefault(finding.rule, {})
+        for node in finding.subjects:
+            if node in graph.nodes:
+                actors[node] = graph.nodes[node].name
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        code = row.finding.rule
+        if code not in groups:
+            groups[code] = {
+                "code": code,
+                "anchor": f"findings-{code}",
+                "title": row.title,
+                "explanation": row.explanation,
+                "severity": row.severity,
+                "severity_label": row.severity_label,
+                "principle": row.principle,
+                "area": row.area,
+                "count": counts.get(code, 0),
+                "open_count": 0,
+                "actors": [
+                    Actor(id=node, name=name)
+                    for node, name in sorted(concerned.get(code, {}).items(), key=lambda item: item[1])
+                ],
+                "rows": [],
+            }
+        groups[code]["rows"].append(row)
+        if row.decision is None:
+            groups[code]["open_count"] += 1
+    return list(groups.values())
 
 
 def grouping_order(finding: Finding) -> tuple[int, int, int, str, str]:
@@ -232,6 +273,27 @@ def _labels_for(kind: str) -> dict[str, str]:
     return labels
 
 
+def _choice_groups(kind: str, field: Any) -> list[dict[str, Any]]:
+    """A list parameter's choices as groups of check boxes (kinds by family), each ticked as the form says."""
+    chosen = {str(value) for value in (field.value() or ())}
+    groups = []
+    for index, choice in enumerate(parameter_choices(kind)):
+        label, options = (choice[0], choice[1]) if isinstance(choice[1], list) else ("", [choice])
+        groups.append(
+            {
+                "label": str(label),
+                "id": f"{field.auto_id}-group-{index}",
+                "choices": [
+                    {"value": code, "label": str(text), "checked": code in chosen, "id": f"{field.auto_id}-{code}"}
+                    for code, text in options
+                ],
+            }
+        )
+    if all(not group["label"] for group in groups):  # relationship types, families: one plain list
+        groups = [{"label": "", "id": f"{field.auto_id}-group-0", "choices": [c for g in groups for c in g["choices"]]}]
+    return groups
+
+
 def rule_card(
     rule: Rule, overrides: Mapping[str, Mapping[str, Any]], *, form: RuleSettingForm | None
 ) -> dict[str, Any]:
@@ -249,15 +311,17 @@ def rule_card(
             shown = [labels.get(code, code) for code in value]
             default_shown = [labels.get(code, code) for code in default]
             changed = set(value) != set(default)
+        field = form[parameter.name] if form is not None else None
         parameters.append(
             {
+                "groups": _choice_groups(kind, field) if field is not None and kind != "boolean" else [],
                 "name": parameter.name,
                 "label": parameter_label(parameter),
                 "kind": kind,
                 "values": shown,
                 "defaults": default_shown,
                 "changed": changed,
-                "field": form[parameter.name] if form is not None else None,
+                "field": field,
             }
         )
     french = active_language() == "fr"
@@ -277,7 +341,7 @@ def rule_card(
 
 
 def rule_cards(
-    overrides: Mapping[str, Mapping[str, Any]], *, can_decide: bool, shown: dict[str, Any] | None = None
+    overrides: Mapping[str, Mapping[str, Any]], *, can_set_rules: bool, shown: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """The cards of every rule, with a form for its parameters for those who may change them; `shown` is a card
     already made (a form refused, with its errors) that stands for its rule."""
@@ -288,7 +352,7 @@ def rule_cards(
             continue
         form = (
             RuleSettingForm(rule=rule, values=parameters_for(rule, overrides))
-            if can_decide and rule.parameters
+            if can_set_rules and rule.parameters
             else None
         )
         cards.append(rule_card(rule, overrides, form=form))

@@ -89,11 +89,17 @@ PARLIAMENT = (
 )
 
 
+def _missing(graph: Graph, message: str, node: int) -> Evidence:
+    """A link missing for a node, with the chain above it that was searched, so that the words name every body on
+    it ("neither the police nor the ministry above it ...")."""
+    return Evidence("missing", message, subjects=(node,), searched=graph.above(node))
+
+
 def civilian_chain(graph: Graph, parameters: Parameters) -> list[Finding]:
     authorities = {node.id: () for node in graph.of_kinds(parameters["civilian_kinds"])}
     reached = graph.reach_down(authorities)
     return [
-        finding(graph, "civilian-chain", [node.id], [Evidence("missing", "no_civilian_chain", subjects=(node.id,))])
+        finding(graph, "civilian-chain", [node.id], [_missing(graph, "no_civilian_chain", node.id)])
         for node in graph.of_kinds(parameters["subject_kinds"])
         if node.statutory and node.id not in reached
     ]
@@ -109,14 +115,9 @@ def _parliamentary_reach(graph: Graph, parameters: Parameters) -> Reach:
 def parliamentary_oversight(graph: Graph, parameters: Parameters) -> list[Finding]:
     reached = _parliamentary_reach(graph, parameters)
     return [
-        finding(
-            graph,
-            "parliamentary-oversight",
-            [node.id],
-            [Evidence("missing", "no_parliamentary_oversight", subjects=(node.id,))],
-        )
+        finding(graph, "parliamentary-oversight", [node.id], [_missing(graph, "no_parliamentary_oversight", node.id)])
         for node in graph.of_family(SECURITY)
-        if node.id not in reached
+        if node.statutory and node.id not in reached
     ]
 
 
@@ -124,11 +125,9 @@ def judicial_jurisdiction(graph: Graph, parameters: Parameters) -> list[Finding]
     edges = _edges_from(graph, ("adjudicates", "oversees"), kinds=tuple(parameters["jurisdiction_kinds"]))
     reached = _reach_from_edges(graph, edges)
     return [
-        finding(
-            graph, "judicial-jurisdiction", [node.id], [Evidence("missing", "no_jurisdiction", subjects=(node.id,))]
-        )
+        finding(graph, "judicial-jurisdiction", [node.id], [_missing(graph, "no_jurisdiction", node.id)])
         for node in graph.of_family(SECURITY)
-        if node.id not in reached
+        if node.statutory and node.id not in reached
     ]
 
 
@@ -142,9 +141,9 @@ def budget_control(graph: Graph, parameters: Parameters) -> list[Finding]:
             continue
         evidence = []
         if node.id not in voted:
-            evidence.append(Evidence("missing", "budget_not_voted", subjects=(node.id,)))
+            evidence.append(_missing(graph, "budget_not_voted", node.id))
         if node.id not in audited:
-            evidence.append(Evidence("missing", "budget_not_audited", subjects=(node.id,)))
+            evidence.append(_missing(graph, "budget_not_audited", node.id))
         if evidence:
             found.append(finding(graph, "budget-control", [node.id], evidence))
     return found
@@ -172,6 +171,8 @@ def intelligence(graph: Graph, parameters: Parameters) -> list[Finding]:
     overseers = frozenset(parameters["oversight_kinds"])
     found = []
     for node in graph.of_kinds(parameters["intelligence_kinds"]):
+        if not node.statutory:
+            continue
         evidence = []
         if not node.has_mandate:
             evidence.append(Evidence("fact", "no_mandate", subjects=(node.id,)))
@@ -194,12 +195,14 @@ def civilian_prisons(graph: Graph, parameters: Parameters) -> list[Finding]:
     civilian = graph.reach_down({node.id: () for node in graph.of_kinds(parameters["civilian_kinds"])})
     found = []
     for prison in graph.of_kinds(("prison_service",)):
+        if not prison.statutory:
+            continue
         if prison.id in military and not military.is_start(prison.id):
             steps = military.path(prison.id)
             evidence = [Evidence("path", "military_prison_administration", subjects=(prison.id,), steps=steps)]
             found.append(finding(graph, "civilian-prisons", [prison.id], evidence, extra_key="military"))
         elif prison.id not in civilian:
-            evidence = [Evidence("missing", "no_civilian_prison_administration", subjects=(prison.id,))]
+            evidence = [_missing(graph, "no_civilian_prison_administration", prison.id)]
             found.append(finding(graph, "civilian-prisons", [prison.id], evidence, extra_key="civilian"))
     return found
 
@@ -219,18 +222,27 @@ def judicial_independence(graph: Graph, parameters: Parameters) -> list[Finding]
 
 
 def public_scrutiny(graph: Graph, parameters: Parameters) -> list[Finding]:
-    public = graph.of_family(taxonomy.PUBLIC_INFORMATION)
-    if not public:
-        return [finding(graph, "public-scrutiny", [], [Evidence("missing", "no_public_information")])]
+    """Media and civil society are two checks, each its own finding: a radio does not stand in for the
+    organisations that document abuses, nor they for the press."""
     watched = frozenset(parameters["watched_kinds"])
-    for edge in _edges_from(graph, ("scrutinises",), families=(taxonomy.PUBLIC_INFORMATION,)):
-        target = graph.nodes[edge.target]
-        if target.family == SECURITY or target.kind in watched:
-            return []
-    # The finding rests on the media and organisations that exist (a reader who may not see one of them must not
-    # learn of it from here), but its key does not depend on them.
-    evidence = Evidence("missing", "no_scrutiny_of_security", subjects=tuple(node.id for node in public))
-    return [finding(graph, "public-scrutiny", [], [evidence], extra_key="scrutiny")]
+    found = []
+    for group, kinds_parameter in (("media", "media_kinds"), ("civil-society", "civil_society_kinds")):
+        kinds = tuple(parameters[kinds_parameter])
+        bodies = graph.of_kinds(kinds)
+        absent, silent = f"no_{group.replace('-', '_')}", f"{group.replace('-', '_')}_not_scrutinising"
+        if not bodies:
+            found.append(finding(graph, "public-scrutiny", [], [Evidence("missing", absent)], extra_key=group))
+            continue
+        scrutinising = any(
+            graph.nodes[edge.target].family == SECURITY or graph.nodes[edge.target].kind in watched
+            for edge in _edges_from(graph, ("scrutinises",), kinds=kinds)
+        )
+        if not scrutinising:
+            # The finding rests on the bodies that exist (a reader who may not see one of them must not learn of
+            # it from here), but its key does not depend on them.
+            evidence = Evidence("missing", silent, subjects=tuple(node.id for node in bodies))
+            found.append(finding(graph, "public-scrutiny", [], [evidence], extra_key=group))
+    return found
 
 
 def border_coordination(graph: Graph, parameters: Parameters) -> list[Finding]:
@@ -238,7 +250,7 @@ def border_coordination(graph: Graph, parameters: Parameters) -> list[Finding]:
     if parameters["coastal"] and "coast_guard" not in required:
         required.append("coast_guard")
     found = []
-    present = {kind: graph.of_kinds((kind,)) for kind in required}
+    present = {kind: [node for node in graph.of_kinds((kind,)) if node.statutory] for kind in required}
     for kind, bodies in present.items():
         if not bodies:
             found.append(
@@ -290,11 +302,13 @@ def irregular_forces(graph: Graph, parameters: Parameters) -> list[Finding]:
     overseen = _parliamentary_reach(graph, {"overseer_kinds": parameters["overseer_kinds"]})
     found = []
     for node in graph.of_kinds(parameters["subject_kinds"]):
+        if not node.statutory:
+            continue
         evidence = []
         if node.id not in in_ministry_chain:
-            evidence.append(Evidence("missing", "outside_ministry_chain", subjects=(node.id,)))
+            evidence.append(_missing(graph, "outside_ministry_chain", node.id))
         if node.id not in overseen:
-            evidence.append(Evidence("missing", "no_parliamentary_oversight", subjects=(node.id,)))
+            evidence.append(_missing(graph, "no_parliamentary_oversight", node.id))
         if evidence:
             found.append(finding(graph, "irregular-forces", [node.id], evidence))
     return found
@@ -310,6 +324,9 @@ def legal_basis(graph: Graph, parameters: Parameters) -> list[Finding]:
             and not edge.legal_basis.strip()
             and edge.source in graph.nodes
             and edge.target in graph.nodes
+            # A link with an actor outside the law has no legal basis to cite: the non-statutory rule reads it.
+            and graph.nodes[edge.source].statutory
+            and graph.nodes[edge.target].statutory
         ):
             evidence = [Evidence("edge", "relationship_without_legal_basis", steps=(_edge_step(edge),))]
             found.append(finding(graph, "legal-basis", [edge.source, edge.target], evidence, extra_key=edge.type))
@@ -360,6 +377,21 @@ def non_statutory_forces(graph: Graph, parameters: Parameters) -> list[Finding]:
     return found
 
 
+# Every rule says how it treats non-statutory actors (armed groups, militias, foreign private forces): the rules
+# that ask what a body owes by law check statutory bodies only, and the rule on non-statutory forces reads the
+# others; the rules about what is done to a body, or who scrutinises, count every actor alike.
+STATUTORY_ONLY_EN = (
+    " Non-statutory actors are not checked: what a body owes by law is asked of the bodies the law established,"
+    " and the rule on non-statutory forces reads the others."
+)
+STATUTORY_ONLY_FR = (
+    " Les acteurs non statutaires ne sont pas examinés : ce qu’un organe doit à la loi n’est demandé qu’aux"
+    " organes qu’elle a créés, et la règle sur les forces non statutaires examine les autres."
+)
+EVERY_ACTOR_EN = " Non-statutory actors count here like any other."
+EVERY_ACTOR_FR = " Les acteurs non statutaires comptent ici comme les autres."
+
+
 def _kinds(label_en: str, label_fr: str, name: str, default: tuple[str, ...]) -> Parameter:
     return Parameter(name, label_en, label_fr, default)
 
@@ -370,9 +402,9 @@ RULES: tuple[Rule, ...] = (
         "Forces answer to a civilian authority",
         "Les forces relèvent d’une autorité civile",
         "Every statutory security provider should be reached by a chain of command or administration (or the "
-        "hierarchy) from a civilian executive authority.",
+        "hierarchy) from a civilian executive authority." + STATUTORY_ONLY_EN,
         "Toute force de sécurité statutaire doit relever, par une chaîne de commandement ou d’administration (ou la "
-        "hiérarchie), d’une autorité exécutive civile.",
+        "hiérarchie), d’une autorité exécutive civile." + STATUTORY_ONLY_FR,
         "accountable_forces",
         "democratic_forces",
         "high",
@@ -389,9 +421,9 @@ RULES: tuple[Rule, ...] = (
         "Forces are overseen by parliament",
         "Les forces sont contrôlées par le parlement",
         "Every security provider should be overseen by parliament or one of its committees, directly or through "
-        "the ministry or body it answers to.",
+        "the ministry or body it answers to." + STATUTORY_ONLY_EN,
         "Toute force de sécurité doit être contrôlée par le parlement ou l’une de ses commissions, directement ou "
-        "par le ministère ou l’organe dont elle relève.",
+        "par le ministère ou l’organe dont elle relève." + STATUTORY_ONLY_FR,
         "democratic_oversight",
         "civilian_oversight",
         "high",
@@ -402,8 +434,9 @@ RULES: tuple[Rule, ...] = (
         "judicial-jurisdiction",
         "Forces fall under the courts",
         "Les forces relèvent des juridictions",
-        "Every security provider should fall under the jurisdiction of the courts or of a prosecution service.",
-        "Toute force de sécurité doit relever de la compétence des juridictions ou d’un parquet.",
+        "Every security provider should fall under the jurisdiction of the courts or of a prosecution service."
+        + STATUTORY_ONLY_EN,
+        "Toute force de sécurité doit relever de la compétence des juridictions ou d’un parquet." + STATUTORY_ONLY_FR,
         "rule_of_law",
         "justice",
         "medium",
@@ -422,9 +455,10 @@ RULES: tuple[Rule, ...] = (
         "Security and justice budgets are voted and audited",
         "Les budgets de sécurité et de justice sont votés et contrôlés",
         "The budgets of security and justice actors should be voted by parliament and audited by an audit body "
-        "(a court of accounts or equivalent), directly or through the ministry they answer to.",
+        "(a court of accounts or equivalent), directly or through the ministry they answer to." + STATUTORY_ONLY_EN,
         "Les budgets des acteurs de la sécurité et de la justice doivent être votés par le parlement et contrôlés "
-        "par un organe de contrôle (cour des comptes ou équivalent), directement ou par leur ministère.",
+        "par un organe de contrôle (cour des comptes ou équivalent), directement ou par leur ministère."
+        + STATUTORY_ONLY_FR,
         "democratic_oversight",
         "security_budgets",
         "medium",
@@ -451,9 +485,10 @@ RULES: tuple[Rule, ...] = (
         "ombudsman",
         "An ombudsman or human-rights commission covers the forces",
         "Un médiateur ou une commission des droits de l’homme couvre les forces",
-        "An ombudsman or a human-rights commission should exist and its mandate cover the security providers.",
+        "An ombudsman or a human-rights commission should exist and its mandate cover the security providers."
+        + EVERY_ACTOR_EN,
         "Un médiateur ou une commission des droits de l’homme doit exister et son mandat couvrir les forces de "
-        "sécurité.",
+        "sécurité." + EVERY_ACTOR_FR,
         "rule_of_law",
         "civilian_oversight",
         "medium",
@@ -464,8 +499,10 @@ RULES: tuple[Rule, ...] = (
         "intelligence",
         "Intelligence services have a mandate and an overseer",
         "Les services de renseignement ont un mandat et un organe de contrôle",
-        "Every intelligence service should have a legal mandate on record and a dedicated oversight body.",
-        "Tout service de renseignement doit avoir un mandat légal enregistré et un organe de contrôle dédié.",
+        "Every intelligence service should have a legal mandate on record and a dedicated oversight body."
+        + STATUTORY_ONLY_EN,
+        "Tout service de renseignement doit avoir un mandat légal enregistré et un organe de contrôle dédié."
+        + STATUTORY_ONLY_FR,
         "democratic_oversight",
         "intelligence",
         "high",
@@ -490,9 +527,9 @@ RULES: tuple[Rule, ...] = (
         "Prisons are under civilian administration",
         "Les prisons sont sous administration civile",
         "The prison service should be administered by a civilian ministry, not by the armed forces or the "
-        "defence ministry.",
+        "defence ministry." + STATUTORY_ONLY_EN,
         "L’administration pénitentiaire doit relever d’un ministère civil, non des forces armées ni du ministère "
-        "de la défense.",
+        "de la défense." + STATUTORY_ONLY_FR,
         "rule_of_law",
         "prisons",
         "high",
@@ -516,9 +553,10 @@ RULES: tuple[Rule, ...] = (
         "judicial-independence",
         "Nobody commands the judiciary",
         "Nul ne commande la justice",
-        "No executive body or security provider should command a court or the prosecution (appointing is allowed).",
+        "No executive body or security provider should command a court or the prosecution (appointing is allowed)."
+        + EVERY_ACTOR_EN,
         "Aucun organe exécutif ni aucune force de sécurité ne doit commander une juridiction ou le parquet (la "
-        "nomination est admise).",
+        "nomination est admise)." + EVERY_ACTOR_FR,
         "rule_of_law",
         "justice",
         "high",
@@ -536,8 +574,11 @@ RULES: tuple[Rule, ...] = (
         "public-scrutiny",
         "Media and civil society scrutinise the sector",
         "Les médias et la société civile surveillent le secteur",
-        "Media and civil-society organisations should exist and scrutinise the security sector.",
-        "Des médias et des organisations de la société civile doivent exister et surveiller le secteur de la sécurité.",
+        "Media and civil-society organisations should exist and scrutinise the security sector: each is checked "
+        "apart, and a gap in either is its own finding." + EVERY_ACTOR_EN,
+        "Des médias et des organisations de la société civile doivent exister et surveiller le secteur de la "
+        "sécurité : chacun est examiné à part, et une lacune de l’un ou de l’autre est un constat distinct."
+        + EVERY_ACTOR_FR,
         "democratic_oversight",
         "civilian_oversight",
         "medium",
@@ -549,14 +590,23 @@ RULES: tuple[Rule, ...] = (
                 "watched_kinds",
                 ("ministry_of_defence", "ministry_of_interior", "security_council", "prison_service"),
             ),
+            _kinds("Media", "Médias", "media_kinds", ("media",)),
+            _kinds(
+                "Civil-society organisations",
+                "Organisations de la société civile",
+                "civil_society_kinds",
+                ("civil_society", "research_institute"),
+            ),
         ),
     ),
     Rule(
         "border-coordination",
         "Border bodies exist and coordinate",
         "Les organes frontaliers existent et se coordonnent",
-        "Border guards, customs (and a coast guard for a coastal country) should exist and coordinate with each other.",
-        "Police des frontières, douanes (et garde-côtes pour un pays côtier) doivent exister et se coordonner.",
+        "Border guards, customs (and a coast guard for a coastal country) should exist and coordinate with each other."
+        + STATUTORY_ONLY_EN,
+        "Police des frontières, douanes (et garde-côtes pour un pays côtier) doivent exister et se coordonner."
+        + STATUTORY_ONLY_FR,
         "accountable_forces",
         "borders",
         "medium",
@@ -570,9 +620,12 @@ RULES: tuple[Rule, ...] = (
         "disputed-in-chain",
         "No disputed actor commands a statutory force",
         "Aucun acteur contesté ne commande une force statutaire",
-        "No actor whose legitimacy is disputed should sit on the chain of command of a statutory force.",
+        "No actor whose legitimacy is disputed should sit on the chain of command of a statutory force. The "
+        "disputed actor may be statutory or not; non-statutory forces below it are not checked: the rule on "
+        "non-statutory forces reads them.",
         "Aucun acteur à la légitimité contestée ne doit se trouver dans la chaîne de commandement d’une force "
-        "statutaire.",
+        "statutaire. L’acteur contesté peut être statutaire ou non ; les forces non statutaires placées sous lui "
+        "ne sont pas examinées : la règle sur les forces non statutaires les examine.",
         "accountable_forces",
         "democratic_forces",
         "high",
@@ -583,9 +636,9 @@ RULES: tuple[Rule, ...] = (
         "Paramilitary forces and the presidential guard are controlled like the others",
         "Forces paramilitaires et garde présidentielle sont contrôlées comme les autres",
         "Paramilitary forces and the presidential guard should be inside a ministry's chain and under "
-        "parliamentary oversight, like the other forces.",
+        "parliamentary oversight, like the other forces." + STATUTORY_ONLY_EN,
         "Les forces paramilitaires et la garde présidentielle doivent relever d’un ministère et du contrôle "
-        "parlementaire, comme les autres forces.",
+        "parlementaire, comme les autres forces." + STATUTORY_ONLY_FR,
         "accountable_forces",
         "internal_security_roles",
         "high",
@@ -601,9 +654,9 @@ RULES: tuple[Rule, ...] = (
         "Relationships and mandates have a legal basis",
         "Relations et mandats ont une base juridique",
         "Relationships of command, administration, oversight, audit, funding, jurisdiction and appointment, and "
-        "the mandates of statutory bodies, should cite their legal basis.",
+        "the mandates of statutory bodies, should cite their legal basis." + STATUTORY_ONLY_EN,
         "Les relations de commandement, d’administration, de contrôle, d’audit, de financement, de compétence et "
-        "de nomination, et les mandats des organes statutaires, doivent citer leur base juridique.",
+        "de nomination, et les mandats des organes statutaires, doivent citer leur base juridique." + STATUTORY_ONLY_FR,
         "rule_of_law",
         "internal_security_roles",
         "low",
@@ -628,9 +681,9 @@ RULES: tuple[Rule, ...] = (
         "Military courts try the military only",
         "Les juridictions militaires ne jugent que les militaires",
         "A military court with jurisdiction over actors outside the security forces (civilians, media, civil "
-        "society) undermines fair trial.",
+        "society) undermines fair trial." + EVERY_ACTOR_EN,
         "Une juridiction militaire compétente à l’égard d’acteurs extérieurs aux forces de sécurité (civils, "
-        "médias, société civile) porte atteinte au procès équitable.",
+        "médias, société civile) porte atteinte au procès équitable." + EVERY_ACTOR_FR,
         "rule_of_law",
         "justice",
         "medium",
@@ -641,9 +694,9 @@ RULES: tuple[Rule, ...] = (
         "Oversight bodies are not commanded",
         "Les organes de contrôle ne sont pas commandés",
         "Parliament, audit bodies, inspectorates, ombudsmen and independent authorities lose their purpose when "
-        "the executive or a security force commands them.",
+        "the executive or a security force commands them." + EVERY_ACTOR_EN,
         "Parlement, organes de contrôle des comptes, inspections, médiateurs et autorités indépendantes perdent "
-        "leur raison d’être quand l’exécutif ou une force de sécurité les commande.",
+        "leur raison d’être quand l’exécutif ou une force de sécurité les commande." + EVERY_ACTOR_FR,
         "democratic_oversight",
         "civilian_oversight",
         "high",
@@ -662,9 +715,11 @@ RULES: tuple[Rule, ...] = (
         "Statutory forces do not rely on non-statutory armed actors",
         "Les forces statutaires ne s’appuient pas sur des acteurs armés non statutaires",
         "Commanding, administering or coordinating with armed actors outside the law blurs accountability for "
-        "the use of force.",
+        "the use of force. This is the rule that reads non-statutory actors, which the rules on what a body owes by "
+        "law leave out.",
         "Commander, administrer des acteurs armés hors du cadre légal, ou se coordonner avec eux, brouille la "
-        "responsabilité dans l’usage de la force.",
+        "responsabilité dans l’usage de la force. C’est la règle qui examine les acteurs non statutaires, que les "
+        "règles sur ce qu’un organe doit à la loi laissent de côté.",
         "accountable_forces",
         "democratic_forces",
         "medium",

@@ -1,5 +1,6 @@
 """The API's shapes for governance analysis; the command line's JSON uses the same ones."""
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -10,7 +11,7 @@ from pydantic import Field
 from egide.actors.schemas import Line10, Line16, Line500, Text
 from egide.core import taxonomy
 from egide.core.labels import active_language
-from egide.governance.engine import Comparison, describe
+from egide.governance.engine import Comparison, describe, evidence_sources
 from egide.governance.findings import Evidence, Finding
 from egide.governance.graph import Graph
 from egide.governance.models import FindingDecision
@@ -31,7 +32,13 @@ class EvidenceOut(Schema):
     text: str = Field(description="The evidence in words, in the active language")
     actors: list[int] = Field(description="Ids of the actors it speaks of, and of every actor on its chain")
     relationships: list[int] = Field(description="Ids of the relationships it rests on")
-    sources: list[str] = Field(description="Titles of the sources cited for those actors and relationships")
+    searched: list[int] = Field(
+        description="For a missing link: ids of the bodies above the actor that were searched in vain, nearest first"
+    )
+    sources: list[str] = Field(
+        description="The sources of the facts the evidence rests on (the citations of its relationships, or of the "
+        "actor it states a fact about), with the passage relied on"
+    )
 
 
 class DecisionOut(Schema):
@@ -103,6 +110,13 @@ class RuleSettingIn(Schema):
     )
 
 
+class BulkDecisionIn(Schema):
+    keys: list[Line500] = Field(description="The keys of findings you can see (at most 1000)", max_length=1000)
+    status: Line16 = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
+    comment: Text = Field("", description="One comment for every finding")
+    as_of: Line10 = Field("", description="YYYY-MM-DD: the date at which the findings stand (default: today)")
+
+
 class DecisionIn(Schema):
     key: Line500 = Field(description="The key of a finding you can see")
     status: Line16 = Field(description="acknowledged or false_positive (which needs a comment giving the reason)")
@@ -158,26 +172,18 @@ def _comparable(value: ParameterValue) -> Any:
     return value if isinstance(value, bool) else sorted(value)
 
 
-def _type_labels() -> dict[str, str]:
-    return {term.code: term.label for term in taxonomy.RELATIONSHIP_TYPES}
-
-
-def _evidence_out(item: Evidence, graph: Graph, *, language: str, type_labels: Mapping[str, str]) -> EvidenceOut:
-    node_ids = sorted(item.node_ids)
-    edge_ids = sorted(item.edge_ids)
-    sources: list[str] = []
-    for node in node_ids:
-        if node in graph.nodes:
-            sources.extend(graph.nodes[node].sources)
-    for edge in edge_ids:
-        if edge in graph.edge_by_id:
-            sources.extend(graph.edge_by_id[edge].sources)
+def _evidence_out(item: Evidence, graph: Graph, *, language: str) -> EvidenceOut:
+    searched_nodes, _searched_edges = item.searched_ids
+    if item.detail in taxonomy.KIND_BY_CODE:
+        # A kind named in the words ("no border guard on the map"): its label, not its code.
+        item = dataclasses.replace(item, detail=taxonomy.KIND_BY_CODE[item.detail].label)
     return EvidenceOut(
         kind=item.kind,
-        text=describe(item, graph, language=language, type_labels=type_labels),
-        actors=node_ids,
-        relationships=edge_ids,
-        sources=sorted(set(sources)),
+        text=describe(item, graph, language=language),
+        actors=sorted(item.node_ids),
+        relationships=sorted(item.edge_ids),
+        searched=sorted(searched_nodes),
+        sources=evidence_sources(item, graph),
     )
 
 
@@ -196,12 +202,9 @@ def finding_out(
     item: Finding,
     graph: Graph,
     decision: FindingDecision | None,
-    *,
-    type_labels: Mapping[str, str] | None = None,
 ) -> FindingOut:
     french = _french()
     language = "fr" if french else "en"
-    labels = type_labels if type_labels is not None else _type_labels()
     rule = RULE_BY_CODE[item.rule]
     return FindingOut(
         key=item.key,
@@ -216,7 +219,7 @@ def finding_out(
             for node in item.subjects
             if node in graph.nodes
         ],
-        evidence=[_evidence_out(piece, graph, language=language, type_labels=labels) for piece in item.evidence],
+        evidence=[_evidence_out(piece, graph, language=language) for piece in item.evidence],
         decision=decision_out(decision),
     )
 
@@ -224,12 +227,11 @@ def finding_out(
 def findings_out(
     result: CountryFindings, *, country: str, as_of: datetime.date, findings: list[Finding] | None = None
 ) -> FindingsOut:
-    labels = _type_labels()
     return FindingsOut(
         country=country,
         as_of=as_of,
         findings=[
-            finding_out(item, result.graph, result.decisions.get(item.key), type_labels=labels)
+            finding_out(item, result.graph, result.decisions.get(item.key))
             for item in (result.findings if findings is None else findings)
         ],
     )
@@ -244,10 +246,8 @@ def comparison_out(
     earlier: datetime.date,
     later: datetime.date,
 ) -> ComparisonOut:
-    labels = _type_labels()
-
     def out(items: list[Finding], result: CountryFindings) -> list[FindingOut]:
-        return [finding_out(item, result.graph, result.decisions.get(item.key), type_labels=labels) for item in items]
+        return [finding_out(item, result.graph, result.decisions.get(item.key)) for item in items]
 
     return ComparisonOut.model_validate(
         {

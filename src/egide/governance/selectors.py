@@ -27,9 +27,11 @@ def country_graph(*, country: str) -> Graph:
     """The country's whole graph, every record included: findings are computed on what is, then filtered."""
     french = active_language() == "fr"
     sources: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for actor_id, relationship_id, title in Citation.objects.filter(source__country=country).values_list(
-        "actor_id", "relationship_id", "source__title"
+    for actor_id, relationship_id, title, locator in Citation.objects.filter(source__country=country).values_list(
+        "actor_id", "relationship_id", "source__title", "locator"
     ):
+        # The passage relied on goes with the title: "Constitution, art. 23" says which fact it backs.
+        title = f"{title}, {locator.strip()}" if locator.strip() else title
         if actor_id is not None:
             sources[("actor", actor_id)].append(title)
         else:
@@ -47,6 +49,7 @@ def country_graph(*, country: str) -> Graph:
             parent=row[10],
             confidence=row[11],
             sources=tuple(sources.get(("actor", row[0]), ())),
+            article_fr=row[12],
         )
         for row in Actor.objects.filter(country=country).values_list(
             "id",
@@ -61,6 +64,7 @@ def country_graph(*, country: str) -> Graph:
             "mandate_reference",
             "parent_id",
             "confidence",
+            "article_fr",
         )
     ]
     edges = [

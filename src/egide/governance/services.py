@@ -1,12 +1,13 @@
 """Every write about findings: a team's decisions on them and its rule parameters. All audited."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from egide.accounts.selectors import may_decide_on_findings
+from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
@@ -20,24 +21,22 @@ DECISION_ACTIONS: dict[str, Action] = {
 }
 
 
-def _require_country_editor(user: Caller, country: str) -> None:
+def _require_reviewer(user: Caller, country: str) -> None:
     if not may_decide_on_findings(user=user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+        raise PermissionDenied(_("Only reviewers and editors working on this country may decide on its findings."))
 
 
-@transaction.atomic
-def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: str, comment: str) -> FindingDecision:
-    """Acknowledge a finding, or mark it as a false positive with a reason; the decision follows the finding's
-    key through recomputations, and every change of it is in the audit log."""
-    _require_country_editor(user, country)
-    if status not in DecisionStatus.values:
-        raise ValidationError({"status": [_("Choose “acknowledged” or “false positive”.")]})
-    if rule not in RULE_BY_CODE or not key.startswith(f"{rule}:"):
-        raise ValidationError({"key": [_("No such finding.")]})
-    comment = comment.strip()
-    if status == DecisionStatus.FALSE_POSITIVE and not comment:
-        raise ValidationError({"comment": [_("Say why this finding is a false positive.")]})
-    existing = FindingDecision.objects.filter(country=country, key=key).first()
+def _require_country_editor(user: Caller, country: str) -> None:
+    if not may_edit_in(user=user, country=country):
+        raise PermissionDenied(_("Only editors working on this country may change its rules."))
+
+
+MAX_DECISIONS = 1000  # findings decided at once: more than a country's map gives, less than a runaway request
+
+
+def _decide(
+    *, user: Caller, country: str, key: str, rule: str, status: str, comment: str, existing: FindingDecision | None
+) -> FindingDecision:
     before = snapshot(existing) if existing else None
     decision, _created = FindingDecision.objects.update_or_create(
         country=country,
@@ -48,9 +47,63 @@ def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: s
     return decision
 
 
+def _check_decision(status: str, comment: str) -> str:
+    if status not in DecisionStatus.values:
+        raise ValidationError({"status": [_("Choose “acknowledged” or “false positive”.")]})
+    comment = comment.strip()
+    if status == DecisionStatus.FALSE_POSITIVE and not comment:
+        raise ValidationError({"comment": [_("Say why this finding is a false positive.")]})
+    return comment
+
+
+def _check_key(key: str, rule: str) -> None:
+    if rule not in RULE_BY_CODE or not key.startswith(f"{rule}:"):
+        raise ValidationError({"key": [_("No such finding.")]})
+
+
+@transaction.atomic
+def finding_decide(*, user: Caller, country: str, key: str, rule: str, status: str, comment: str) -> FindingDecision:
+    """Acknowledge a finding, or mark it as a false positive with a reason; the decision follows the finding's
+    key through recomputations, and every change of it is in the audit log."""
+    _require_reviewer(user, country)
+    comment = _check_decision(status, comment)
+    _check_key(key, rule)
+    existing = FindingDecision.objects.filter(country=country, key=key).first()
+    return _decide(user=user, country=country, key=key, rule=rule, status=status, comment=comment, existing=existing)
+
+
+@transaction.atomic
+def findings_decide(
+    *, user: Caller, country: str, findings: Sequence[tuple[str, str]], status: str, comment: str
+) -> list[FindingDecision]:
+    """The same decision, with one comment, on several findings given as (key, rule): all of them or none, each
+    decision audited on its own (a finding's history shows it whichever way it was taken)."""
+    _require_reviewer(user, country)
+    comment = _check_decision(status, comment)
+    chosen = list(dict.fromkeys(findings))
+    if not chosen:
+        raise ValidationError({"keys": [_("Choose at least one finding.")]})
+    if len(chosen) > MAX_DECISIONS:
+        raise ValidationError({"keys": [_("Choose at most %(count)s findings at once.") % {"count": MAX_DECISIONS}]})
+    for key, rule in chosen:
+        _check_key(key, rule)
+    existing = {
+        decision.key: decision
+        for decision in FindingDecision.objects.select_for_update().filter(
+            country=country, key__in=[key for key, _rule in chosen]
+        )
+    }
+    return [
+        _decide(
+            user=user, country=country, key=key, rule=rule, status=status, comment=comment, existing=existing.get(key)
+        )
+        for key, rule in chosen
+    ]
+
+
 @transaction.atomic
 def finding_reopen(*, user: Caller, decision: FindingDecision) -> None:
-    _require_country_editor(user, decision.country)
+    _require_reviewer(user, decision.country)
     audit_record(user=user, action=Action.REOPEN, instance=decision, before=snapshot(decision), after=None)
     decision.delete()
 

@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from egide.accounts.selectors import may_decide_on_findings
+from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.core import as_of as shared_as_of
 from egide.core.reference import countries
 from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
@@ -24,6 +25,7 @@ from egide.governance import presentation, selectors, services
 from egide.governance.engine import parameters_for, rule_of
 from egide.governance.findings import Finding
 from egide.governance.forms import (
+    BulkDecisionForm,
     ComparisonForm,
     DecisionForm,
     FindingFilterForm,
@@ -53,6 +55,7 @@ def _tab_context(request: HttpRequest, country: str, tab: str) -> dict[str, Any]
         "country_name": countries()[country].label,
         "tab": tab,
         "can_decide": may_decide_on_findings(user=request.user, country=country),
+        "can_set_rules": may_edit_in(user=request.user, country=country),
     }
 
 
@@ -81,7 +84,9 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
         "open_count": len(result.open()),
         "count": len(findings),
         "page": page,
-        "rows": presentation.Presenter(result.graph).rows(page.object_list, result.decisions),
+        "groups": presentation.rule_groups(
+            findings, presentation.Presenter(result.graph).rows(page.object_list, result.decisions), result.graph
+        ),
         "summary": presentation.summary(findings),
         "filtered": any(form.value(name) for name in ("severity", "principle", "area", "status", "rule")),
     }
@@ -114,7 +119,7 @@ def _deciding_country(request: HttpRequest, code: str) -> str:
     """The country of a decision on a finding, which the user must be allowed to take."""
     country = country_or_404(code)
     if not may_decide_on_findings(user=request.user, country=country):
-        raise PermissionDenied(_("Only editors working on this country may decide on its findings."))
+        raise PermissionDenied(_("Only reviewers and editors working on this country may decide on its findings."))
     return country
 
 
@@ -179,6 +184,56 @@ def finding_reopen(request: HttpRequest, code: str) -> HttpResponse:
     return changed(request, message, redirect_to=_governance_url(country, as_of, key))
 
 
+@login_required
+@require_POST
+def findings_decide(request: HttpRequest, code: str) -> HttpResponse:
+    """One decision, with one comment, on every finding ticked: all are decided, or none."""
+    country = _deciding_country(request, code)
+    try:
+        as_of = DecisionForm.base_fields["as_of"].clean(request.POST.get("as_of") or None)
+    except ValidationError:
+        return HttpResponseBadRequest(
+            _("“%(value)s” is not a date: write YYYY-MM-DD.") % {"value": request.POST["as_of"]}
+        )
+    result = selectors.country_findings(user=request.user, country=country, as_of=as_of or datetime.date.today())
+    by_key = {finding.key: finding for finding in result.findings}
+    form = BulkDecisionForm(request.POST, keys=list(by_key))
+    back = _governance_url(country, as_of) + "#governance-findings"
+    if form.is_valid():
+        chosen = [by_key[key] for key in form.cleaned_data["key"]]
+        try:
+            decisions = services.findings_decide(
+                user=request.user,
+                country=country,
+                findings=[(finding.key, finding.rule) for finding in chosen],
+                status=form.cleaned_data["status"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            count = len(decisions)
+            message = (
+                ngettext(
+                    "%(count)s finding marked as a false positive.",
+                    "%(count)s findings marked as false positives.",
+                    count,
+                )
+                if form.cleaned_data["status"] == DecisionStatus.FALSE_POSITIVE
+                else ngettext("%(count)s finding acknowledged.", "%(count)s findings acknowledged.", count)
+            ) % {"count": count}
+            return changed(request, message, redirect_to=back)
+    errors = [str(text) for field_errors in form.errors.values() for text in field_errors]
+    if is_htmx(request):
+        response = render(request, "governance/_bulk_errors.html", {"errors": errors})
+        response["HX-Retarget"] = "#bulk-errors"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    for text in errors:
+        messages.error(request, text)
+    return HttpResponseRedirect(back)
+
+
 # --- comparing two dates ------------------------------------------------------------------------------------------
 
 
@@ -207,7 +262,7 @@ def rule_list(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     context = _tab_context(request, country, "rules")
     overrides = selectors.rule_overrides(country=country)
-    context["cards"] = presentation.rule_cards(overrides, can_decide=context["can_decide"])
+    context["cards"] = presentation.rule_cards(overrides, can_set_rules=context["can_set_rules"])
     return render(request, "governance/rules.html", context)
 
 
@@ -219,7 +274,7 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
     if rule not in RULE_BY_CODE or not RULE_BY_CODE[rule].parameters:
         raise Http404(_("No such rule."))
     found = RULE_BY_CODE[rule]
-    if not may_decide_on_findings(user=request.user, country=country):
+    if not may_edit_in(user=request.user, country=country):
         raise PermissionDenied(_("Only editors working on this country may change its rules."))
     overrides = selectors.rule_overrides(country=country)
     form = RuleSettingForm(request.POST, rule=found, values=parameters_for(found, overrides))
@@ -248,13 +303,17 @@ def rule_setting(request: HttpRequest, code: str, rule: str) -> HttpResponse:
             response = render(
                 request,
                 "governance/_rule.html",
-                {"card": presentation.rule_card(found, overrides, form=fresh), "country": country, "can_decide": True},
+                {
+                    "card": presentation.rule_card(found, overrides, form=fresh),
+                    "country": country,
+                    "can_set_rules": True,
+                },
             )
             response["HX-Trigger"] = changed_trigger(message)
             return response
     card = presentation.rule_card(found, overrides, form=form)
     if is_htmx(request):
-        return render(request, "governance/_rule.html", {"card": card, "country": country, "can_decide": True})
+        return render(request, "governance/_rule.html", {"card": card, "country": country, "can_set_rules": True})
     context = _tab_context(request, country, "rules")
-    context["cards"] = presentation.rule_cards(overrides, can_decide=True, shown=card)
+    context["cards"] = presentation.rule_cards(overrides, can_set_rules=True, shown=card)
     return render(request, "governance/rules.html", context, status=400)

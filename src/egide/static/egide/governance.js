@@ -10,7 +10,12 @@
  * - "Show on the map" on a finding highlights its actors and relationships on the map (window.egideMap,
  *   egide/map/main.js) and fades the rest; pressing it again, or "Clear the highlight", ends it.  The chosen finding
  *   stays chosen when the list is refreshed (filters, decisions), and a link to #finding-… chooses it.
- * - Leaves empty filters out of the address; on the rules page, opens each list of kinds on its first choice.
+ * - Leaves empty filters out of the address.
+ * - Deciding on several findings at once: each finding has a check box that belongs to the bulk form (its `form`
+ *   attribute), so that ticking and sending work without this script; the script adds, on each rule's card, a box
+ *   that ticks every finding of the rule on the page, and says how many findings are ticked.
+ * - On the rules page, a search field above each list of kinds shows only the kinds whose name contains the text
+ *   typed (the ticked ones stay in the form whether shown or not).
  */
 import { escapeHtml } from './map/dom.js';
 
@@ -226,6 +231,9 @@ import { escapeHtml } from './map/dom.js';
     var id = window.location.hash.slice(1);
     if (!/^finding-[0-9a-f]+$/.test(id)) return;
     var finding = document.getElementById(id);
+    // A finding linked to inside a closed card opens it.
+    var closed = finding && finding.closest('details:not([open])');
+    if (closed) closed.open = true;
     if (finding && finding.querySelector('[data-finding-show]')) {
       selectedKey = id;
       markChosen();
@@ -247,27 +255,85 @@ import { escapeHtml } from './map/dom.js';
     });
   });
 
-  // ------------------------------------------------------------------------------------------ start
+  // ------------------------------------------------------------------------------------------ several at once
 
-  // ------------------------------------------------------------------------------------------ rules
+  function ticks(rule) {
+    var selector = rule ? '.finding-tick[data-bulk-rule="' + rule + '"]' : '.finding-tick';
+    return Array.prototype.slice.call(document.querySelectorAll(selector));
+  }
 
-  // A list of kinds opens on its first chosen kind (the browser may show another part of it).
-  function showChosen(scope) {
-    (scope || document).querySelectorAll('.rule-form select[multiple]').forEach(function (select) {
-      var first = select.querySelector('option:checked');
-      if (first) select.scrollTop = Math.max(0, first.offsetTop - select.offsetTop - 24);
+  function countTicked() {
+    var form = document.querySelector('[data-bulk-form]');
+    if (!form) return;
+    var ticked = ticks().filter(function (box) { return box.checked; }).length;
+    var count = form.querySelector('[data-bulk-count]');
+    if (count) {
+      var text = ticked === 0 ? count.getAttribute('data-none')
+        : ticked === 1 ? count.getAttribute('data-one')
+          : count.getAttribute('data-many').replace('{count}', String(ticked));
+      count.textContent = text;
+    }
+    form.classList.toggle('has-ticks', ticked > 0);
+    document.querySelectorAll('[data-bulk-all]').forEach(function (all) {
+      var boxes = ticks(all.getAttribute('data-bulk-all'));
+      var on = boxes.filter(function (box) { return box.checked; }).length;
+      all.checked = boxes.length > 0 && on === boxes.length;
+      all.indeterminate = on > 0 && on < boxes.length;
     });
   }
 
+  function startBulk(scope) {
+    (scope || document).querySelectorAll('[data-bulk-all]').forEach(function (all) { all.hidden = false; });
+    countTicked();
+  }
+
+  document.addEventListener('change', function (event) {
+    var all = event.target.closest && event.target.closest('[data-bulk-all]');
+    if (all) {
+      ticks(all.getAttribute('data-bulk-all')).forEach(function (box) { box.checked = all.checked; });
+      countTicked();
+      return;
+    }
+    if (event.target.classList && event.target.classList.contains('finding-tick')) countTicked();
+  });
+
+  // ------------------------------------------------------------------------------------------ kinds, searched
+
+  function startKindSearch(scope) {
+    (scope || document).querySelectorAll('[data-choice-search]').forEach(function (input) {
+      if (input.dataset.ready) return;
+      input.dataset.ready = '1';
+      input.hidden = false;
+      var list = document.getElementById(input.getAttribute('aria-controls'));
+      if (!list) return;
+      input.addEventListener('input', function () {
+        var wanted = input.value.trim().toLocaleLowerCase();
+        list.querySelectorAll('[data-choice]').forEach(function (choice) {
+          var text = choice.textContent.toLocaleLowerCase();
+          choice.hidden = wanted !== '' && text.indexOf(wanted) === -1;
+        });
+        list.querySelectorAll('[data-choice-group]').forEach(function (group) {
+          group.hidden = group.querySelector('[data-choice]:not([hidden])') === null;
+        });
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ start
+
   function start() {
     if (window.echarts) drawCharts(document);
-    showChosen(document);
+    startBulk(document);
+    startKindSearch(document);
     fromHash();
   }
 
   document.addEventListener('htmx:load', function (event) {
     if (window.echarts) drawCharts(event.target);
-    if (event.target && event.target.querySelectorAll) showChosen(event.target);
+    if (event.target && event.target.querySelectorAll) {
+      startBulk(event.target);
+      startKindSearch(event.target);
+    }
   });
   document.addEventListener('htmx:afterSettle', function (event) {
     if (window.echarts) drawCharts(document);

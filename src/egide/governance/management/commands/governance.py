@@ -72,6 +72,8 @@ class Command(BaseCommand):
         )
 
     def _table(self, document: FindingsOut) -> None:
+        """One line per finding, and one more for each further piece of evidence, under the first: a finding
+        that rests on two facts (a budget neither voted nor audited) shows both."""
         header = ("SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", "EVIDENCE")
         rows = [
             (
@@ -80,11 +82,15 @@ class Command(BaseCommand):
                 ", ".join(actor.reference for actor in item.actors) or "-",
                 item.confidence,
                 item.decision.status if item.decision is not None else "open",
-                item.evidence[0].text if item.evidence else "",
+                [piece.text for piece in item.evidence] or [""],
             )
             for item in document.findings
         ]
         widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header) - 1)]
+        blank = ["".ljust(width) for width in widths]
         for row in (header, *rows):
-            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-            self.stdout.write("  ".join((*cells, row[-1])).rstrip())
+            cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
+            texts = [row[-1]] if isinstance(row[-1], str) else row[-1]
+            self.stdout.write("  ".join((*cells, texts[0])).rstrip())
+            for text in texts[1:]:
+                self.stdout.write("  ".join((*blank, text)).rstrip())
