@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "egide.actors",
     "egide.audit",
     "egide.governance",
+    "egide.maps",
 ]
 
 MIDDLEWARE = [

@@ -196,7 +196,8 @@ def test_the_map_holds_every_actor_and_relationship(member_client: Client, small
     response = member_client.get("/api/v1/countries/CF/map")
     assert response.status_code == 200
     data = body(response)
-    assert set(data) == {"country", "nodes", "edges"}
+    assert set(data) == {"country", "as_of", "nodes", "edges"}
+    assert data["as_of"] is None  # every relationship, whatever its dates
     assert data["country"] == "CF"
     assert sorted(node["reference"] for node in data["nodes"]) == ["AN", "CIT", "FACA", "MOD", "MOI", "POL", "PR"]
     assert len(data["edges"]) == 3
@@ -268,7 +269,12 @@ def test_the_map_holds_only_its_country(member_client: Client, small_map: SmallM
 
 
 def test_the_map_of_a_country_without_actors_is_empty(member_client: Client, db: None) -> None:
-    assert body(member_client.get("/api/v1/countries/fr/map")) == {"country": "FR", "nodes": [], "edges": []}
+    assert body(member_client.get("/api/v1/countries/fr/map")) == {
+        "country": "FR",
+        "as_of": None,
+        "nodes": [],
+        "edges": [],
+    }
 
 
 def test_the_map_speaks_french(member_client: Client, small_map: SmallMap) -> None:

@@ -12,6 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test.utils import override_settings
 
+from egide.actors import services
+from egide.actors.data import RelationshipData
+from egide.core.fuzzy_dates import FuzzyDate
 from tests.conftest import SmallMap
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -334,4 +337,157 @@ def test_the_governance_highlight_marks_the_findings_actors(visit: Visit, small_
     visit.page.evaluate("() => window.egideMap.clearHighlight()")
     assert visit.map_attribute("data-highlight-nodes") == "0"
     assert not _element(visit, str(small_map.army.pk), "faded")["marked"]
+    assert visit.errors == []
+
+
+# --- layouts, the day of the map, the search list (issue: a readable map) -----------------------------------------
+
+CY_NODE = """
+id => {
+  const node = window.egideMap.view.cy.getElementById(String(id));
+  const parent = node.data('parent') || null;
+  return { x: node.position('x'), y: node.position('y'), label: node.data('label'), parent };
+}
+"""
+
+
+def _switch_layout(visit: Visit, name: str) -> None:
+    visit.page.select_option("#map-layout", name)
+    visit.page.wait_for_selector(f'#map[data-layout-name="{name}"][data-layout="done"]', state="attached")
+
+
+def test_the_layouts_place_authority_on_top_group_families_and_are_remembered(
+    visit: Visit, small_map: SmallMap
+) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert visit.map_attribute("data-layout-name") == "force"
+    # Whole names under the actors: nothing cut.
+    assert visit.page.evaluate(CY_NODE, small_map.interior.pk)["label"] == "Ministry of the Interior"
+
+    _switch_layout(visit, "layered")
+    at = {
+        actor.name_en: visit.page.evaluate(CY_NODE, actor.pk)
+        for actor in vars(small_map).values()
+        if hasattr(actor, "kind")
+    }
+    # The presidency above its ministry and the army it commands; the interior above the police it administers.
+    assert at["Presidency"]["y"] < at["Ministry of Defence"]["y"] < at["Armed Forces"]["y"]
+    assert at["Ministry of the Interior"]["y"] < at["National Police"]["y"]
+    # Bodies in no chain of command (parliament, media) stand beside the layers.
+    chains = ("Presidency", "Ministry of Defence", "Armed Forces", "Ministry of the Interior", "National Police")
+    rightmost_chain = max(at[name]["x"] for name in chains)
+    assert at["National Assembly"]["x"] > rightmost_chain
+    assert at["Le Citoyen"]["x"] > rightmost_chain
+
+    _switch_layout(visit, "grouped")
+    boxes = visit.page.evaluate("() => window.egideMap.view.cy.nodes('.family-group').map(n => n.data('label')).sort()")
+    assert boxes == ["Management and oversight", "Public information", "Security providers", "Supervisory bodies"]
+    assert visit.page.evaluate(CY_NODE, small_map.army.pk)["parent"] == "family:security_providers"
+    assert visit.map_attribute("data-node-count") == "7"
+
+    # The choice is kept with the account: the next visit opens grouped.
+    visit.page.wait_for_function(
+        "() => fetch('/countries/CF/').then(r => r.text()).then(t => t.includes('data-layout-choice=\"grouped\"'))"
+    )
+    visit.page.reload()
+    visit.wait_for_map()
+    assert visit.map_attribute("data-layout-name") == "grouped"
+    assert visit.page.input_value("#map-layout") == "grouped"
+    _switch_layout(visit, "force")
+    assert visit.page.evaluate("() => window.egideMap.view.cy.nodes('.family-group').length") == 0
+    assert visit.page.evaluate(CY_NODE, small_map.army.pk)["parent"] is None
+    assert visit.errors == []
+
+
+def test_the_date_control_shows_the_map_of_that_day_and_carries_it(visit: Visit, small_map: SmallMap) -> None:
+    services.relationship_create(
+        user=None,
+        data=RelationshipData(
+            source=small_map.interior,
+            target=small_map.army,
+            type="administers",
+            start=FuzzyDate.parse("2001"),
+            end=FuzzyDate.parse("2004"),
+            ongoing=False,
+            owner=small_map.interior.owner,
+        ),
+    )
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert visit.map_attribute("data-edge-count") == "4"
+
+    visit.page.fill("#map-as-of", "2010-01-01")
+    visit.page.wait_for_selector(
+        '#map[data-as-of="2010-01-01"][data-edge-count="3"][data-ready="true"]', state="attached"
+    )
+    assert visit.page.url.endswith("/countries/CF/?as_of=2010-01-01")
+    assert visit.page.get_attribute("#map-command-tree", "href") == "/countries/CF/command-tree/?as_of=2010-01-01"
+    assert visit.page.get_attribute("#map-governance", "href") == "/countries/CF/governance/?as_of=2010-01-01"
+    assert "Relationships that held on" in visit.page.inner_text("#map-date-status")
+
+    # The year slider: the end of 2003, when the interior still administered the army.
+    visit.page.fill("#map-year", "2003")
+    visit.page.wait_for_selector(
+        '#map[data-as-of="2003-12-31"][data-edge-count="4"][data-ready="true"]', state="attached"
+    )
+    assert visit.page.input_value("#map-as-of") == "2003-12-31"
+
+    # The governance page opens on the same day, and its map follows its own date field.
+    visit.page.click("#map-governance")
+    visit.page.wait_for_url("**/governance/?as_of=2003-12-31")
+    assert visit.page.input_value("#id_as_of") == "2003-12-31"
+    visit.wait_for_map()
+    assert visit.map_attribute("data-edge-count") == "4"
+
+    # Back on the country page without a day in the address: the day chosen is remembered; "All dates" forgets it.
+    visit.page.goto(visit.url("/countries/CF/"))
+    visit.wait_for_map()
+    assert visit.map_attribute("data-as-of") == "2003-12-31"
+    visit.page.click("#map-all-dates")
+    visit.page.wait_for_selector('#map[data-as-of=""][data-edge-count="4"][data-ready="true"]', state="attached")
+    assert "as_of" not in visit.page.url
+    assert "Every relationship recorded" in visit.page.inner_text("#map-date-status")
+    assert visit.errors == []
+
+
+TYPE_AND_ENTER = """
+text => {
+  const input = document.getElementById('map-search');
+  input.focus();
+  input.value = text;
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+}
+"""
+
+
+def test_the_search_list_closes_when_an_actor_is_chosen(visit: Visit, small_map: SmallMap) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    # Chosen with the keyboard: Enter goes to the first match, and the list stays closed afterwards (the
+    # browser's "search" event and the typing's delayed run used to open it again).
+    # Typed and chosen at once, as a quick typist does (Enter within the typing's delay of 120 ms): the list
+    # must not appear afterwards.
+    visit.page.evaluate(TYPE_AND_ENTER, "assembly")
+    visit.page.wait_for_selector("#map-card", state="visible")
+    visit.page.wait_for_timeout(600)
+    assert visit.page.is_hidden("#map-search-results")
+    assert visit.page.inner_text("#map-card-title") == "National Assembly"
+    # Chosen from the list that was shown.
+    visit.page.fill("#map-search", "minis")
+    visit.page.wait_for_selector("#map-search-results:not([hidden]) button")
+    visit.page.press("#map-search", "Enter")
+    visit.page.wait_for_timeout(600)
+    assert visit.page.is_hidden("#map-search-results")
+    # Chosen with the pointer, from a list opened by typing.
+    visit.page.fill("#map-search", "nation")
+    visit.page.wait_for_selector("#map-search-results:not([hidden]) button")
+    visit.page.click(f'#map-search-results button[data-node-id="{small_map.police.pk}"]')
+    visit.page.wait_for_timeout(600)
+    assert visit.page.is_hidden("#map-search-results")
+    assert visit.page.inner_text("#map-card-title") == "National Police"
+    # Typing again opens it again.
+    visit.page.fill("#map-search", "natio")
+    visit.page.wait_for_selector("#map-search-results:not([hidden]) button")
     assert visit.errors == []

@@ -231,7 +231,9 @@ def test_unknown_country_is_not_found(anonymous_client: Client, db: None) -> Non
 def test_the_page_holds_the_map_and_no_inline_code(anonymous_client: Client, public_map: PublicMap) -> None:
     html = anonymous_client.get(PAGE).content.decode()
     assert '<section id="map" class="egide-map"' in html
-    assert 'data-map-url="/api/v1/countries/CF/map"' in html
+    # The map stands on the findings' day (today by default) and follows the page's date field.
+    assert f'data-map-url="/api/v1/countries/CF/map?as_of={datetime.date.today().isoformat()}"' in html
+    assert 'data-as-of-field="#id_as_of"' in html
     assert 'data-actor-url-template="/actors/0/"' in html
     assert 'id="governance-highlight"' in html
     assert [str(script) for script in scripts(html) if not script.has_attr("src")] == []
@@ -352,9 +354,13 @@ def test_as_of_reads_the_relationships_of_that_day(member_client: Client, public
     assert listed(earlier, GENDARMERIE_CHAIN) == [True]
     assert "As of June 1, 2015" in page_text(earlier)
     assert 'value="2015-06-01"' in earlier.content.decode()
-    today = member_client.get(PAGE)
+    # The day is remembered for the session (shared with the map), until an empty day asks for today again.
+    remembered = member_client.get(PAGE)
+    assert 'value="2015-06-01"' in remembered.content.decode()
+    today = member_client.get(PAGE, {"as_of": ""})
     assert f'value="{datetime.date.today().isoformat()}"' in today.content.decode()
     assert "Today" in page_text(today)
+    assert f'value="{datetime.date.today().isoformat()}"' in member_client.get(PAGE).content.decode()
 
 
 def test_a_wrong_date_is_reported_and_today_is_used(member_client: Client, public_map: PublicMap) -> None:
@@ -867,8 +873,9 @@ def test_the_highlight_works_on_a_large_map_and_survives_a_reload(tab: Tab, publ
     ]
     body = json.dumps({"country": "CF", "nodes": nodes, "edges": edges})
     page = tab.page
+    # The page's map is asked for on the findings' day (`?as_of=`).
     page.route(
-        "**/api/v1/countries/CF/map",
+        "**/api/v1/countries/CF/map?*",
         lambda route: route.fulfill(status=200, content_type="application/json", body=body),
     )
     page.goto(tab.base_url + PAGE)

@@ -38,6 +38,7 @@ from egide.actors.schemas import (
 from egide.api.auth import in_country, record, writers
 from egide.api.common import LazyPage, Pagination, country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
+from egide.core.as_of import read_day
 
 router = Router(tags=["security system map"])
 
@@ -142,15 +143,20 @@ def list_countries(request: HttpRequest) -> list[CountryOut]:
 
 @router.get(
     "/countries/{code}/map",
-    response=answers({200: MapOut}, 404),
+    response=answers({200: MapOut}, 404, 422),
     url_name="country_map",
     summary="A country's whole map",
 )
 @decorate_view(gzip_page)
-def country_map(request: HttpRequest, code: str) -> HttpResponse:
-    """Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer
+def country_map(request: HttpRequest, code: str, as_of: Line24 = "") -> HttpResponse:
+    """The map that you may see; with `as_of` (YYYY-MM-DD), as it stood on that day: only the relationships that
+    held then, an imprecise date counting for its whole year or month, as in the governance analysis.
+
+    Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer
     than building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."""
-    data = selectors.country_map(user=request.user, country=country_or_404(code))
+    country = country_or_404(code)
+    day = read_day(as_of, field="as_of")
+    data = selectors.country_map(user=request.user, country=country, as_of=day)
     return HttpResponse(json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 

@@ -286,5 +286,6 @@ class MapEdge(Schema):
 
 class MapOut(Schema):
     country: str
+    as_of: datetime.date | None = Field(None, description="The day the map stands on; none: every relationship")
     nodes: list[MapNode]
     edges: list[MapEdge]

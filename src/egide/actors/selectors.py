@@ -3,6 +3,7 @@
 The rules themselves live in egide.accounts.selectors; these functions add them to every query.
 """
 
+import datetime
 import functools
 import operator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefet
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.core import taxonomy
-from egide.core.fuzzy_dates import format_fuzzy
+from egide.core.fuzzy_dates import FuzzyDate, format_fuzzy, held_on
 from egide.core.labels import Term, active_language
 from egide.core.reference import countries
 from egide.core.users import Caller
@@ -245,8 +246,10 @@ def citation_get(*, user: User, pk: int) -> Citation:
     return citation
 
 
-def country_map(*, user: User, country: str) -> dict[str, Any]:
-    """The country's whole map as plain data: two queries whatever its size."""
+def country_map(*, user: User, country: str, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The country's whole map as plain data: two queries whatever its size. With `as_of`, the map as it stood on
+    that day: only the relationships that held then, dated as the governance engine dates them
+    (`egide.core.fuzzy_dates.held_on`); every actor stays (actors are not dated)."""
     french = active_language() == "fr"
     nodes = []
     families = {term.code: term.label for term in taxonomy.FAMILIES}
@@ -314,6 +317,13 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
     ):
         if edge["source_id"] not in visible_ids or edge["target_id"] not in visible_ids:
             continue
+        if as_of is not None and not held_on(
+            as_of,
+            start=FuzzyDate.from_parts(edge["start_date"], edge["start_precision"]),
+            end=FuzzyDate.from_parts(edge["end_date"], edge["end_precision"]),
+            ongoing=edge["ongoing"],
+        ):
+            continue
         edges.append(
             {
                 "id": edge["id"],
@@ -328,4 +338,4 @@ def country_map(*, user: User, country: str) -> dict[str, Any]:
                 "confidence": edge["confidence"],
             }
         )
-    return {"country": country, "nodes": nodes, "edges": edges}
+    return {"country": country, "as_of": as_of.isoformat() if as_of else None, "nodes": nodes, "edges": edges}

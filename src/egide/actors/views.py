@@ -32,11 +32,12 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError
 from egide.audit.history import record_history_for
-from egide.core import taxonomy
+from egide.core import as_of, taxonomy
 from egide.core.reference import countries
 from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
 from egide.imports.services import import_job_create
+from egide.maps.context import map_context
 
 PAGE_SIZE = 50
 
@@ -152,10 +153,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = _country_context(request, country)
     context.update(_actors_table(request, country))
     context.update(_relationships_table(request, country))
+    context.update(map_context(request, country, as_of.request_day(request)))
     context.update(
         {
-            "map_url": reverse("api-1:country_map", kwargs={"code": country}),
-            "actor_url_template": reverse("actor-detail", kwargs={"pk": 0}),
             "sources": selectors.country_sources(user=request.user, country=country),
             "counts": selectors.country_counts(user=request.user, country=country),
         }

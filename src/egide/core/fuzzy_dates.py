@@ -69,3 +69,14 @@ class FuzzyDate:
 def format_fuzzy(first_day: datetime.date | None, precision: str) -> str:
     value = FuzzyDate.from_parts(first_day, precision)
     return str(value) if value else ""
+
+
+def held_on(day: datetime.date, *, start: FuzzyDate | None, end: FuzzyDate | None, ongoing: bool) -> bool:
+    """Whether something dated from `start` to `end` (a relationship) held on that day. An imprecise date counts for
+    its whole year or month; one that has ended on an unknown date (no end, not ongoing) cannot be placed in time,
+    and is left out of every dated view. The governance engine and the dated map both read time this way."""
+    if start is not None and day < start.first_day:
+        return False
+    if end is None:
+        return ongoing
+    return day <= end.last_day

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from egide.core.fuzzy_dates import FuzzyDate
+from egide.core.fuzzy_dates import FuzzyDate, held_on
 
 CHAIN_TYPES = frozenset({"commands", "administers"})
 # "A reports to B" puts B above A, the other way round from the edge.
@@ -49,11 +49,7 @@ class Edge:
     def valid_on(self, day: datetime.date) -> bool:
         """Whether the relationship held on that day; an imprecise date counts for its whole year or month. One
         that has ended on an unknown date cannot be placed in time, and is left out of every dated view."""
-        if self.start is not None and day < self.start.first_day:
-            return False
-        if self.end is None:
-            return self.ongoing
-        return day <= self.end.last_day
+        return held_on(day, start=self.start, end=self.end, ongoing=self.ongoing)
 
 
 @dataclass(frozen=True, slots=True)

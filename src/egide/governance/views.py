@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import may_decide_on_findings, may_edit_in
-from egide.core import taxonomy
+from egide.core import as_of as shared_as_of
 from egide.core.reference import countries
 from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
 from egide.governance import presentation, selectors, services
@@ -37,6 +37,7 @@ from egide.governance.forms import (
 from egide.governance.models import DecisionStatus
 from egide.governance.presentation import anchor
 from egide.governance.rules import RULE_BY_CODE
+from egide.maps.context import map_context
 
 PAGE_SIZE = 50
 COMPARISON_LIMIT = 100  # findings listed per group on the comparison page (all are counted)
@@ -62,10 +63,16 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     today = datetime.date.today()
     data = request.GET.copy()
+    # The day is shared with the map and the command tree (egide.core.as_of): the address's (remembered when it
+    # can be read; an empty one is forgotten), else the session's, else today.
+    if "as_of" in request.GET and not request.GET["as_of"]:
+        shared_as_of.remember(request, None)
     if not data.get("as_of"):
-        data["as_of"] = today.isoformat()
+        data["as_of"] = (shared_as_of.remembered(request) or today).isoformat()
     form = FindingFilterForm(data)
     as_of = form.value("as_of") or today
+    if request.GET.get("as_of") and form.value("as_of"):
+        shared_as_of.remember(request, as_of)
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of)
     findings = presentation.filtered(result.findings, result.decisions, form)
     page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -86,14 +93,7 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     if is_htmx(request):
         response = render(request, "governance/_findings.html", context | {"partial": True})
     else:
-        context.update(
-            {
-                "map_url": reverse("api-1:country_map", kwargs={"code": country}),
-                "actor_url_template": reverse("actor-detail", kwargs={"pk": 0}),
-                "families": taxonomy.FAMILIES,
-                "relationship_types": taxonomy.RELATIONSHIP_TYPES,
-            }
-        )
+        context.update(map_context(request, country, as_of))
         response = render(request, "governance/country.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -50,6 +50,11 @@ export function shortLabel(node) {
   return text.length > 20 ? `${text.slice(0, 18).trim()}…` : text;
 }
 
+/* The name shown under an actor on a small map, never cut: its acronym, else its name (wrapped by the style). */
+export function fullLabel(node) {
+  return (node.acronym || '').trim() || (node.name || '').trim() || (node.reference || '').trim() || String(node.id);
+}
+
 export function fullName(node) {
   return node.acronym && node.acronym !== node.name ? `${node.name} (${node.acronym})` : node.name;
 }

@@ -1,6 +1,7 @@
 // Where the actors go. Small maps: Cytoscape's fCoSE force layout (names taken into account, so they do not
 // overlap), run before the first drawing. Large maps: drawn at once from seed positions, then laid out by
-// ForceAtlas2 (graphology) in a web worker, so that the page never freezes. Dagre gives the layered layout.
+// ForceAtlas2 (graphology) in a web worker, so that the page never freezes. Dagre gives the layers of authority,
+// fCoSE with compound nodes the grouping by family (small maps only).
 // What is Égide's own: the seeds (each family of actors in its own cluster) and keeping known actors in place.
 
 import cytoscape from 'cytoscape';
@@ -83,12 +84,162 @@ export function forceLayout(cy, { refine = false } = {}) {
   });
 }
 
-/* Layered layout (hierarchies read top-down), for the layered and grouped views to come. */
-export function layeredLayout(cy) {
+// The links by which one actor stands above another (as in the command tree): the source of "commands" and
+// "administers" is above the target, and a parent above its parts.
+const CHAIN_TYPES = new Set(['commands', 'administers']);
+// Beside the layers of authority, the bodies in no chain, one column per family, oversight first.
+const SIDE_ORDER = ['supervisory', 'justice', 'public_information', 'management', 'security_providers'];
+const LINK_CLASS = 'layout-link';
+
+/* The chain links of the map that Cytoscape shows, each as [upper id, lower id]. */
+export function chainLinks(data, shown) {
+  const links = [];
+  for (const edge of data.edges) {
+    const s = String(edge.source);
+    const t = String(edge.target);
+    if (s === t || !shown.has(s) || !shown.has(t)) continue;
+    if (CHAIN_TYPES.has(edge.type)) links.push([s, t]);
+  }
+  for (const node of data.nodes) {
+    const id = String(node.id);
+    const parent = node.parent == null ? null : String(node.parent);
+    if (parent && parent !== id && shown.has(id) && shown.has(parent)) links.push([parent, id]);
+  }
+  return links;
+}
+
+/*
+ * Layers of authority (dagre, top-down): the executive on top, then the ministries, then the forces, along the
+ * chains of command and administration; the actors in no chain stand beside, one column per family (oversight
+ * bodies first). Dagre reads temporary links, drawn nowhere, in the direction of authority.
+ */
+export function layeredLayout(cy, data) {
+  const actors = cy.nodes().not('.family-group').not('.filtered');
+  const shown = new Set(actors.map((node) => node.id()));
+  const links = chainLinks(data, shown);
+  const inChain = new Set(links.flat());
+  const temporary = cy.add(links.map(([upper, lower], i) => ({
+    group: 'edges', data: { id: `layout-link-${i}`, source: upper, target: lower }, classes: LINK_CLASS,
+  })));
+  const chained = actors.filter((node) => inChain.has(node.id()));
   return new Promise((resolve) => {
-    const layout = cy.elements(':visible').layout({
-      name: 'dagre', rankDir: 'TB', nodeSep: 30, rankSep: 80, animate: false, fit: true, padding: 30,
+    const finish = () => {
+      if (chained.length) packChains(cy, data, chained.union(temporary).components());
+      cy.remove(temporary);
+      placeBeside(cy, actors.filter((node) => !inChain.has(node.id())), chained);
+      resolve();
+    };
+    if (!chained.length) {
+      finish();
+      return;
+    }
+    const layout = chained.union(temporary).layout({
+      name: 'dagre', rankDir: 'TB', nodeSep: 24, rankSep: 70, edgeSep: 8, ranker: 'network-simplex',
+      animate: false, fit: false, nodeDimensionsIncludeLabels: true,
+    });
+    layout.one('layoutstop', finish);
+    layout.run();
+  });
+}
+
+const EXECUTIVE_KINDS = new Set(['head_of_state', 'government']);
+const GAP = 60;
+
+/*
+ * Dagre puts unconnected chains side by side in one long row; shelve them instead, in rows about as wide as the
+ * frame's shape asks, the chain of the executive first, then the largest.
+ */
+function packChains(cy, data, components) {
+  const chains = components.map((component) => {
+    const nodes = component.nodes();
+    const executive = nodes.some((node) => {
+      const actor = data.nodesById.get(node.id());
+      return Boolean(actor && EXECUTIVE_KINDS.has(actor.kind));
+    });
+    return { nodes, box: nodes.boundingBox({ includeLabels: true }), executive };
+  });
+  chains.sort((a, b) => (b.executive - a.executive) || (b.nodes.length - a.nodes.length));
+  const area = chains.reduce((sum, chain) => sum + (chain.box.w + GAP) * (chain.box.h + GAP), 0);
+  const aspect = Math.max(0.5, Math.min(2.5, (cy.width() || 800) / (cy.height() || 600)));
+  const width = Math.max(...chains.map((chain) => chain.box.w), Math.sqrt(area * aspect));
+  let x = 0;
+  let y = 0;
+  let rowHeight = 0;
+  for (const chain of chains) {
+    if (x > 0 && x + chain.box.w > width) {
+      x = 0;
+      y += rowHeight + GAP;
+      rowHeight = 0;
+    }
+    const dx = x - chain.box.x1;
+    const dy = y - chain.box.y1;
+    chain.nodes.positions((node) => ({ x: node.position('x') + dx, y: node.position('y') + dy }));
+    x += chain.box.w + GAP;
+    rowHeight = Math.max(rowHeight, chain.box.h);
+  }
+}
+
+/* The actors in no chain, in columns by family to the right of the layers. */
+function placeBeside(cy, loose, chained) {
+  if (!loose.length) return;
+  const box = chained.length ? chained.boundingBox({ includeLabels: true }) : { x2: 0, y1: 0, y2: 0 };
+  const columns = new Map();
+  loose.forEach((node) => {
+    const family = Array.from(node.classes()).find((c) => c.startsWith('f-')) || 'f-';
+    if (!columns.has(family)) columns.set(family, []);
+    columns.get(family).push(node);
+  });
+  const rank = (key) => {
+    const i = SIDE_ORDER.indexOf(key.slice(2));
+    return i < 0 ? SIDE_ORDER.length : i;
+  };
+  const keys = Array.from(columns.keys()).sort((a, b) => rank(a) - rank(b));
+  let x = box.x2 + 110;
+  // Columns no taller than the layers (at least a few actors each), each actor below the previous one's name.
+  const limit = Math.max((box.y2 - box.y1) || 0, 360);
+  for (const key of keys) {
+    const members = columns.get(key).sort((a, b) => String(a.data('label')).localeCompare(String(b.data('label'))));
+    let y = box.y1 + 20;
+    let widest = 0;
+    for (const node of members) {
+      const size = node.boundingBox({ includeLabels: true });
+      if (y > box.y1 + 20 && y + size.h > box.y1 + 20 + limit) {
+        x += widest + 30;
+        y = box.y1 + 20;
+        widest = 0;
+      }
+      node.position({ x: x + size.w / 2, y: y + node.height() / 2 });
+      y += size.h + 14;
+      widest = Math.max(widest, size.w);
+    }
+    x += widest + 50;
+  }
+}
+
+/* Grouped by family: each family a compound node (added by the view), laid out by fCoSE with the names. */
+export function groupedLayout(cy) {
+  return new Promise((resolve) => {
+    const layout = cy.elements().not('.filtered').layout({
+      name: 'fcose',
+      quality: 'default',
+      randomize: true,
+      animate: false,
+      fit: false,
       nodeDimensionsIncludeLabels: true,
+      packComponents: true,
+      // Short links inside a family's box, long and loose ones between boxes, so that each box stays compact.
+      idealEdgeLength: (edge) => (edge.source().parent().same(edge.target().parent()) ? 45 : 110),
+      edgeElasticity: (edge) => (edge.source().parent().same(edge.target().parent()) ? 0.45 : 0.08),
+      nodeRepulsion: () => 4500,
+      nodeSeparation: 50,
+      nestingFactor: 0.1,
+      gravity: 0.4,
+      gravityCompound: 1.5,
+      gravityRangeCompound: 1.2,
+      tile: true,
+      tilingPaddingVertical: 14,
+      tilingPaddingHorizontal: 14,
+      numIter: 2500,
     });
     layout.one('layoutstop', () => resolve());
     layout.run();

@@ -7,8 +7,10 @@
  *
  * - highlight(nodeIds, edgeIds) brings out some actors and relationships (a governance finding, governance.js)
  *   and fades the rest; kept when the data is reloaded, until clearHighlight().
- * - Hooks for tests: #map[data-ready|data-state|data-layout|data-node-count|data-edge-count|data-large|
- *   data-highlight-nodes|data-highlight-edges], window.egideMap.
+ * - The layout (layout.js: network, layers of authority, grouped by family) is the one the reader chose last; the
+ *   day (time.js) filters the relationships on the server, as the governance analysis does.
+ * - Hooks for tests: #map[data-ready|data-state|data-layout|data-layout-name|data-as-of|data-node-count|
+ *   data-edge-count|data-large|data-highlight-nodes|data-highlight-edges], window.egideMap.
  */
 
 import { el, debounce } from './dom.js';
@@ -21,6 +23,7 @@ import { nodeTip, edgeTip, showTip, hideTip } from './tooltip.js';
 import { readColors } from './style.js';
 import { seedPositions, workerLayout } from './layout.js';
 import { CytoscapeView } from './view-cytoscape.js';
+import { DateControl, savePreferences } from './time.js';
 import { SigmaView } from './view-sigma.js';
 
 // Beyond this many actors or relationships the map is "large": drawn with WebGL (sigma.js) and laid out in a
@@ -29,6 +32,7 @@ const LARGE_NODES = 400;
 const LARGE_EDGES = 1200;
 const FOCUS_ZOOM_LARGE = 4; // zoom used to show an actor found on a large map
 const HIGHLIGHT_ZOOM_MAX = { small: 1.6, large: 8 };
+const LAYOUTS = ['force', 'layered', 'grouped'];
 
 class EgideMap {
   constructor(root) {
@@ -44,6 +48,10 @@ class EgideMap {
     this.counts = root.querySelector('#map-counts');
     this.text = strings(root.querySelector('#map-strings'));
     this.url = root.dataset.mapUrl;
+    this.layoutName = root.dataset.layoutChoice || 'force';
+    this.layoutSelect = root.querySelector('#map-layout');
+    this.layoutNote = root.querySelector('#map-layout-note');
+    this.dateControl = new DateControl(root, this.text, (day) => this.setDay(day));
     this.workerUrl = root.dataset.layoutWorker;
     this.actorUrlTemplate = root.dataset.actorUrlTemplate || '';
     this.tip = el('div', { className: 'map-tooltip', hidden: true, 'aria-hidden': 'true' });
@@ -71,6 +79,10 @@ class EgideMap {
     const root = this.root;
     bindFilters(root, () => this.applyFilters({ fit: true }));
     root.querySelector('#map-fit').addEventListener('click', () => this.fit());
+    this.layoutSelect.addEventListener('change', () => {
+      this.layout(this.layoutSelect.value);
+      savePreferences(root, { layout: this.layoutSelect.value });
+    });
     this.retry.addEventListener('click', () => this.load());
     root.querySelector('#map-card-close').addEventListener('click', () => this.closeCard());
     this.onKey = (event) => {
@@ -154,13 +166,14 @@ class EgideMap {
     this.setState('loading');
     if (!quiet) this.showStatus('loading', this.text('loading'));
     try {
-      const payload = await fetchMap(this.url, controller.signal);
+      const payload = await fetchMap(this.dateControl.address(this.url), controller.signal);
       if (controller !== this.controller) return;
       performance.mark('egide-map:data');
       const data = indexMap(payload);
       const sameShape = this.data && data.shape === this.data.shape;
       this.data = data;
       this.large = data.nodes.length > LARGE_NODES || data.edges.length > LARGE_EDGES;
+      this.dateControl.update(data);
       await this.draw({ fit: !quiet, layout: !sameShape, refine: quiet && this.positions.size > 0 });
       this.search.refresh();
     } catch (error) {
@@ -192,7 +205,7 @@ class EgideMap {
     this.view.show({
       data: this.data, positions, visible: this.visible, colors: readColors(this.root), codes: this.codes(),
     });
-    if (layout && !large) await this.view.layout({ refine });
+    if (layout && !large) await this.view.layout({ refine: refine && this.layoutName === 'force', name: this.layoutName });
     this.positions = this.view.positions();
     if (layout && large) this.startWorkerLayout(positions, refine);
     this.afterDraw({ fit });
@@ -248,6 +261,7 @@ class EgideMap {
     this.note.hidden = !(this.large && total);
     this.note.textContent = this.large ? this.text('large') : '';
     this.root.dataset.large = this.large ? 'true' : 'false';
+    this.showLayoutChoice();
     this.updateCounts();
     this.setState(total ? 'ready' : 'empty');
     // Keep the selected actor, if it still exists.
@@ -466,12 +480,34 @@ class EgideMap {
     return { x: box.left + point.x, y: box.top + point.y };
   }
 
-  /* Lay the map out again: 'layered' (top-down hierarchy) or 'force'; small maps only. */
+  /* Lay the map out again: 'force', 'layered' (layers of authority) or 'grouped' (by family); small maps only. */
   async layout(name) {
-    if (this.large) return;
+    if (!LAYOUTS.includes(name)) return false;
+    this.layoutName = name;
+    if (this.layoutSelect.value !== name) this.layoutSelect.value = name;
+    this.root.dataset.layoutName = this.large ? 'force' : name;
+    if (this.large || !this.view || !this.data) return false;
+    this.root.dataset.layout = 'running';
     await this.view.layout({ name });
     this.positions = this.view.positions();
     this.view.fit();
+    this.root.dataset.layout = 'done';
+    return true;
+  }
+
+  /* On a large map only the network layout is offered; the note says why. */
+  showLayoutChoice() {
+    for (const option of this.layoutSelect.options) option.disabled = this.large && option.value !== 'force';
+    this.layoutSelect.value = this.large ? 'force' : this.layoutName;
+    this.layoutNote.hidden = !this.large;
+    this.layoutNote.textContent = this.large ? this.text('layout-large') : '';
+    this.root.dataset.layoutName = this.large ? 'force' : this.layoutName;
+  }
+
+  /* Read the map on another day (YYYY-MM-DD, or '' for every relationship): remembered for the session. */
+  setDay(day) {
+    savePreferences(this.root, { as_of: day });
+    this.load({ quiet: true });
   }
 }
 
@@ -492,6 +528,7 @@ function start(root) {
     reload: () => map.load({ quiet: true }),
     fit: () => map.fit(),
     layout: (name) => map.layout(name),
+    setDay: (day) => map.dateControl.set(day),
     highlight: (nodeIds, edgeIds, options) => map.highlight(nodeIds, edgeIds, options),
     clearHighlight: () => map.clearHighlight(),
   };

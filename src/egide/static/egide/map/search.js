@@ -36,10 +36,15 @@ export function bindSearch(root, map) {
   const status = root.querySelector('#map-search-status');
   const results = root.querySelector('#map-search-results');
   let matches = [];
+  // The query of the actor just chosen: the list stays closed until the query changes (the browser's "search"
+  // event and the debounced typing would otherwise open it again right after the choice).
+  let chosenFor = null;
 
   const hide = () => { results.hidden = true; };
   const run = ({ keepList = false } = {}) => {
     const data = map.data();
+    if (chosenFor !== null && input.value === chosenFor) keepList = true;
+    else chosenFor = null;
     matches = data ? findActors(data.nodes, input.value) : [];
     map.onMatches(matches);
     status.classList.toggle('is-empty', Boolean(fold(input.value) && data && !matches.length));
@@ -64,6 +69,7 @@ export function bindSearch(root, map) {
     if (!keepList || !results.hidden) results.hidden = false;
   };
   const choose = (id) => {
+    chosenFor = input.value;
     hide();
     map.choose(id);
   };

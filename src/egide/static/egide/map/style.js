@@ -55,8 +55,9 @@ export function stylesheet(colors, large, { families, types }) {
         'text-margin-y': 3,
         'text-outline-color': colors.background,
         'text-outline-width': 2,
-        'text-max-width': '120px',
-        'text-wrap': 'ellipsis',
+        // Whole names, wrapped on two or three lines (the layouts make room for them: no name is cut).
+        'text-max-width': large ? '120px' : '110px',
+        'text-wrap': large ? 'ellipsis' : 'wrap',
         // On a large map the names appear as one zooms in (never an unreadable carpet of them).
         'min-zoomed-font-size': large ? 9 : 4,
         'overlay-opacity': 0,
@@ -64,6 +65,28 @@ export function stylesheet(colors, large, { families, types }) {
     },
     ...families.map((code) => ({ selector: `node.f-${code}`, style: { 'background-color': colors.family(code) } })),
     { selector: 'node.non-statutory', style: { shape: 'diamond' } },
+    // The boxes of the grouped layout: one per family, named at the top, tinted with the family's colour.
+    {
+      selector: 'node.family-group',
+      style: {
+        shape: 'round-rectangle',
+        'background-opacity': 0.07,
+        'border-width': 1.5,
+        'border-style': 'solid',
+        'border-opacity': 0.8,
+        label: 'data(label)',
+        'text-valign': 'top',
+        'text-halign': 'center',
+        'text-margin-y': -4,
+        'text-wrap': 'none',
+        'text-max-width': '400px',
+        'font-weight': 'bold',
+        'font-size': 13,
+        padding: 18,
+        'min-zoomed-font-size': 0,
+      },
+    },
+    ...families.map((code) => ({ selector: `node.family-group.f-${code}`, style: { 'border-color': colors.family(code) } })),
     {
       selector: 'node.disputed',
       style: { 'border-width': 2.5, 'border-color': colors.disputed, 'border-style': 'dashed' },
@@ -89,6 +112,7 @@ export function stylesheet(colors, large, { families, types }) {
     }),
     ...Object.entries(STRENGTH_WIDTH).map(([code, width]) => ({ selector: `edge.s-${code}`, style: { width: width * scale } })),
     { selector: 'edge.ended', style: { opacity: large ? 0.15 : 0.3 } },
+    { selector: 'edge.aside', style: { opacity: 0.2, width: 1 } },
     // Highlight of a governance finding: the finding's actors and relationships stand out, the rest fades.
     { selector: '.faded', style: { opacity: 0.15, 'text-opacity': 0.45 } },
     { selector: 'edge.faded', style: { opacity: 0.07 } },

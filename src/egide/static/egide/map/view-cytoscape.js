@@ -2,9 +2,9 @@
 
 import cytoscape from 'cytoscape';
 import { el } from './dom.js';
-import { shortLabel } from './data.js';
+import { fullLabel } from './data.js';
 import { stylesheet, nodeElement, edgeElement } from './style.js';
-import { forceLayout, layeredLayout } from './layout.js';
+import { forceLayout, layeredLayout, groupedLayout } from './layout.js';
 
 const FIT_PADDING = 28;
 const MAX_FIT_ZOOM = 1.5; // a map of a few actors is not blown up beyond its natural size
@@ -25,12 +25,14 @@ export class CytoscapeView {
 
   /* Draw the map: data (indexed), positions (Map id -> [x, y]), visible ({nodes, edges}: Sets of ids). */
   show({ data, positions, visible, colors, codes }) {
+    this.data = data;
+    this.grouped = false;
     const elements = [
       ...data.nodes.map((node) => nodeElement(node, {
         degree: data.degree.get(String(node.id)) || 0,
         large: false,
         position: positions.get(String(node.id)) || [0, 0],
-        label: shortLabel(node),
+        label: fullLabel(node),
         filtered: !visible.nodes.has(String(node.id)),
       })),
       ...data.edges.filter((edge) => edge.source !== edge.target).map((edge) => edgeElement(edge, {
@@ -58,8 +60,9 @@ export class CytoscapeView {
       autounselectify: true,
     });
     const { onNodeClick, onNodeHover, onEdgeHover, onLeave, onViewport } = this.handlers;
-    this.cy.on('tap', 'node', (event) => onNodeClick(event.target.id()));
+    this.cy.on('tap', 'node', (event) => { if (!event.target.hasClass('family-group')) onNodeClick(event.target.id()); });
     this.cy.on('mouseover', 'node', (event) => {
+      if (event.target.hasClass('family-group')) return;
       event.target.connectedEdges().addClass('adjacent');
       onNodeHover(event.target.id(), event.renderedPosition);
     });
@@ -72,32 +75,77 @@ export class CytoscapeView {
     this.cy.on('viewport', () => onViewport());
   }
 
+  /* Place the actors: 'force' (fCoSE), 'layered' (layers of authority) or 'grouped' (a box per family). */
   async layout({ refine = false, name = 'force' } = {}) {
+    this.group(name === 'grouped');
+    // In layers of authority the relationships that are not links of command or administration step back.
+    this.cy.batch(() => {
+      const aside = this.cy.edges().not('.t-commands, .t-administers');
+      if (name === 'layered') aside.addClass('aside');
+      else aside.removeClass('aside');
+    });
     if (name === 'layered') {
-      await layeredLayout(this.cy);
-      return;
+      await layeredLayout(this.cy, this.data);
+    } else if (name === 'grouped') {
+      await groupedLayout(this.cy);
+    } else {
+      await forceLayout(this.cy, { refine });
+      if (!refine) this.orient();
     }
-    await forceLayout(this.cy, { refine });
-    if (!refine) this.orient();
+    this.container.dataset.layoutName = name;
+  }
+
+  /* Put each actor in a box of its family (Cytoscape's compound nodes), or take the boxes away. */
+  group(on) {
+    const cy = this.cy;
+    if (on === this.grouped) return;
+    this.grouped = on;
+    cy.batch(() => {
+      if (!on) {
+        this.actors().move({ parent: null });
+        cy.remove('.family-group');
+        return;
+      }
+      const labels = new Map();
+      for (const node of this.data.nodes) labels.set(node.family, node.family_label || node.family);
+      cy.add(Array.from(labels, ([code, label]) => ({
+        group: 'nodes', data: { id: `family:${code}`, label }, classes: `family-group f-${code}`,
+      })));
+      for (const node of this.data.nodes) cy.getElementById(String(node.id)).move({ parent: `family:${node.family}` });
+      this.updateGroups();
+    });
+  }
+
+  /* The actors (not the family boxes). */
+  actors() {
+    return this.cy.nodes().not('.family-group');
+  }
+
+  /* A family box with no actor shown is hidden with them. */
+  updateGroups() {
+    this.cy.nodes('.family-group').forEach((box) => {
+      const empty = box.children().not('.filtered').length === 0;
+      if (box.hasClass('filtered') !== empty) box.toggleClass('filtered', empty);
+    });
   }
 
   /* Turn a wide drawing a quarter round in a tall frame (a phone), and the other way round: the names stay larger. */
   orient() {
-    const box = this.cy.nodes().boundingBox();
+    const box = this.actors().boundingBox();
     const frameTall = this.cy.height() > this.cy.width() * 1.15;
     const frameWide = this.cy.width() > this.cy.height() * 1.15;
     if ((frameTall && box.w > box.h * 1.15) || (frameWide && box.h > box.w * 1.15)) {
-      this.cy.nodes().positions((node) => ({ x: node.position('y'), y: node.position('x') }));
+      this.actors().positions((node) => ({ x: node.position('y'), y: node.position('x') }));
     }
   }
 
   positions() {
-    return new Map(this.cy.nodes().map((node) => [node.id(), [node.position('x'), node.position('y')]]));
+    return new Map(this.actors().map((node) => [node.id(), [node.position('x'), node.position('y')]]));
   }
 
   setVisible(visible) {
     this.cy.batch(() => {
-      this.cy.nodes().forEach((node) => {
+      this.actors().forEach((node) => {
         const hide = !visible.nodes.has(node.id());
         if (node.hasClass('filtered') !== hide) node.toggleClass('filtered', hide);
       });
@@ -105,6 +153,7 @@ export class CytoscapeView {
         const hide = !visible.edges.has(edge.id().slice(1));
         if (edge.hasClass('filtered') !== hide) edge.toggleClass('filtered', hide);
       });
+      this.updateGroups();
     });
   }
 
@@ -114,7 +163,7 @@ export class CytoscapeView {
     cy.batch(() => {
       cy.$('.selected, .adjacent, .match, .lit, .faded').removeClass('selected adjacent match lit faded');
       if (lit) {
-        cy.elements().addClass('faded');
+        cy.elements().not('.family-group').addClass('faded');
         for (const id of lit.nodes) cy.getElementById(id).removeClass('faded').addClass('lit');
         for (const id of lit.edges) cy.getElementById(`e${id}`).removeClass('faded').addClass('lit');
       }
@@ -128,7 +177,7 @@ export class CytoscapeView {
   }
 
   fit() {
-    const shown = this.cy.nodes().not('.filtered');
+    const shown = this.cy.nodes().not('.filtered');  // with the family boxes and their names
     if (!shown.length) return;
     this.cy.fit(shown, FIT_PADDING);
     if (this.cy.zoom() > MAX_FIT_ZOOM) {
