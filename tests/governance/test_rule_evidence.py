@@ -6,7 +6,9 @@ The pieces are read across all of a rule's findings, so that the tests hold howe
 
 from typing import Any
 
-from egide.governance.graph import Graph, Step
+from egide.core import taxonomy
+from egide.governance.engine import run
+from egide.governance.graph import Edge, Graph, Step
 from egide.governance.rules import _kinds
 from tests.governance.graphs import Builder, findings, keys, model_country
 
@@ -283,3 +285,27 @@ def test_the_parameter_helper_keeps_each_text_in_its_place() -> None:
         "Français",
         ("police",),
     )
+
+
+def test_a_link_to_an_actor_outside_the_graph_is_ignored_by_every_rule() -> None:
+    # A graph may hold a relationship whose other end is not in it (an actor of another country, or one left out):
+    # no rule may read that end, and none finds anything because of the link.
+    country = model_country()
+    graph = country.graph()
+    outside = 99_999
+    dangling = [
+        Edge(id=5000 + index, source=source, target=target, type=type, legal_basis="")
+        for index, (source, target, type) in enumerate(
+            (source, target, type)
+            for type in sorted(taxonomy.RELATIONSHIP_TYPE_BY_CODE)
+            for source, target in ((country.id("ARMY"), outside), (outside, country.id("ARMY")))
+        )
+    ]
+    with_dangling = Graph.build(graph.nodes.values(), [*graph.edges, *dangling])
+    assert run(with_dangling) == []
+    militia = model_country().node("MILITIA", "paramilitary", statutory=False).graph()
+    linked = Graph.build(
+        militia.nodes.values(),
+        [*militia.edges, Edge(id=6000, source=country.id("ARMY"), target=outside, type="commands", legal_basis="")],
+    )
+    assert {item.key for item in run(linked)} == {item.key for item in run(militia)}
