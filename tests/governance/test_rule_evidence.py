@@ -207,6 +207,22 @@ def test_border_coordination_with_three_kinds_checks_every_pair() -> None:
     assert keys(coast, "border-coordination", coastal=False) == set()
 
 
+def test_border_coordination_names_the_first_reference_of_each_kind() -> None:
+    # Two customs services, neither coordinating with the border guard: the pair is named by the first reference
+    # of each kind (CARGO before CUSTOMS), whichever was recorded first.
+    country = model_country().without("BORDER", "coordinates_with", "CUSTOMS").node("CARGO", "customs")
+    assert evidence(country, "border-coordination") == [
+        ("missing", "border_not_coordinated", ("BORDER", "CARGO"), (), "")
+    ]
+
+
+def test_a_coast_guard_required_twice_is_checked_once() -> None:
+    coast = model_country().node("COAST", "coast_guard")
+    assert evidence(coast, "border-coordination", coastal=True, required_kinds=["border_guard", "coast_guard"]) == [
+        ("missing", "border_not_coordinated", ("BORDER", "COAST"), (), "")
+    ]
+
+
 def test_disputed_in_chain_evidence_is_the_chain_from_the_disputed_actor() -> None:
     country = model_country().node("JUNTA", "security_council", legitimacy_disputed=True)
     country.edge("JUNTA", "commands", "MOD")
