@@ -9,7 +9,7 @@ from typing import Any
 from egide.core import taxonomy
 from egide.governance.engine import run
 from egide.governance.graph import Edge, Graph, Step
-from egide.governance.rules import _kinds
+from egide.governance.rules import RULE_BY_CODE, _kinds
 from tests.governance.graphs import Builder, findings, keys, model_country
 
 Piece = tuple[str, str, tuple[str, ...], tuple[tuple[str, str, str], ...], str]
@@ -325,3 +325,13 @@ def test_a_link_to_an_actor_outside_the_graph_is_ignored_by_every_rule() -> None
         [*militia.edges, Edge(id=6000, source=country.id("ARMY"), target=outside, type="commands", legal_basis="")],
     )
     assert {item.key for item in run(linked)} == {item.key for item in run(militia)}
+
+
+def test_rules_reading_parliamentary_oversight_with_different_bodies_do_not_share_their_reach() -> None:
+    # The reach of parliament's oversight is computed once per graph and set of bodies: a rule given other bodies
+    # must not be answered with the reach of the first.
+    graph = model_country().graph()
+    overrides = {"irregular-forces": {"overseer_kinds": ["defence_committee"]}}
+    rules = [RULE_BY_CODE["parliamentary-oversight"], RULE_BY_CODE["irregular-forces"]]
+    assert {item.key for item in run(graph, overrides=overrides, rules=rules)} == {"irregular-forces:GUARD"}
+    assert {item.key for item in run(graph, overrides=overrides, rules=rules[::-1])} == {"irregular-forces:GUARD"}
