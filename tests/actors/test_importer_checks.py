@@ -152,6 +152,8 @@ def test_an_unknown_confidentiality_is_refused_at_its_cell() -> None:
         )
     )
     assert set(problems) == {("actors", 2, "confidentiality"), ("relationships", 2, "confidentiality")}
+    # The message names the levels a row may give.
+    assert all("restricted" in message for message in problems.values())
 
 
 # --- Parents ---------------------------------------------------------------------------------------------------------
@@ -250,6 +252,8 @@ def test_a_date_that_cannot_be_read_is_refused_at_its_cell(small_map: SmallMap) 
     }
     assert "“1 March”" in problems["relationships", 2, "start"]
     assert "“soon”" in problems["relationships", 3, "end"]
+    # The message says how to write a date.
+    assert "YYYY-MM-DD" in problems["relationships", 2, "start"]
 
 
 @pytest.mark.django_db
