@@ -1,13 +1,15 @@
 """Shared fixtures: users, clients, and a small map built through the services."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -39,6 +41,14 @@ def file_roots(settings: LazySettings, tmp_path: Path) -> Path:
 def fast_password_hashing(settings: LazySettings) -> None:
     """Argon2 takes a fifth of a second per password; tests check behaviour, not hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A page asked for in French leaves French active in the thread (the locale middleware activates it and
+    nothing deactivates it): each test starts from the default language, whatever the test before it read."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 PASSWORD = "a-long-test-password"

@@ -241,7 +241,8 @@ def history_entries(*, user: Caller, events: Iterable[AuditEvent], record: model
                 ).values_list("organisation_id", flat=True)
             )
         withholding = _Withholding(user=user, reach=reach, events=partial, shared_with=shared_with)
-    display = Display()
+    display = Display(user)
+    display.prepare(events)
     entries = []
     for index, (event, whole) in enumerate(zip(events, full, strict=True)):
         if whole:
