@@ -148,6 +148,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("invitation"), _("invitations")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ class Source(TimestampedModel):
     document = models.FileField(_("document"), upload_to="sources/%Y/", blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("source"), _("sources")
         ordering = ["title"]
         constraints = [
             models.UniqueConstraint(fields=["country", "title", "url"], name="source_unique_per_country"),
@@ -77,6 +78,7 @@ class Actor(TimestampedModel, ConfidentialRecord):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("actor"), _("actors")
         ordering = ["name_en"]
         constraints = [
             models.UniqueConstraint(fields=["country", "reference"], name="actor_reference_unique_per_country"),
@@ -135,6 +137,7 @@ class Relationship(TimestampedModel, ConfidentialRecord):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("relationship"), _("relationships")
         ordering = ["source__name_en", "type"]
         indexes = [
             models.Index(fields=["country", "type"]),
@@ -178,6 +181,7 @@ class Citation(models.Model):
     locator = models.CharField(_("page or passage"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("citation"), _("citations")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
