@@ -90,9 +90,9 @@ def _visible_texts(html: str) -> Iterator[str]:
             for name, value in node.attrs.items():
                 # Data attributes hold codes, except in a page's bundle of strings for its script (#map-strings).
                 strings = str(node.attrs.get("id", "")).endswith("-strings")
-                if name in ("title", "placeholder", "aria-label", "alt") or (strings and name.startswith("data-")):
-                    if isinstance(value, str) and " ".join(value.split()):
-                        yield " ".join(value.split())
+                wanted = name in ("title", "placeholder", "aria-label", "alt") or (strings and name.startswith("data-"))
+                if wanted and isinstance(value, str) and " ".join(value.split()):
+                    yield " ".join(value.split())
 
 
 def _routes(resolvers: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -113,7 +113,8 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     actor = Actor.objects.filter(country="CF").order_by("pk").first()
     relationship = Relationship.objects.filter(country="CF").order_by("pk").first()
     organisation = Organisation.objects.get(acronym="ST-RSS")
-    assert actor is not None and relationship is not None
+    assert actor is not None
+    assert relationship is not None
     secrets: list[str] = []
     account_services.invitation_create(
         user=PLATFORM,
