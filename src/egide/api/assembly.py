@@ -13,7 +13,6 @@ from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
 
-
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 
 
