@@ -102,6 +102,19 @@ def test_who_may_see_an_organisation_only_relationship(
     assert response.status_code == status
 
 
+def test_the_public_reads_a_public_relationship_with_its_cited_sources_and_history(
+    anonymous_client: Client, small_map: SmallMap, constitution: Source
+) -> None:
+    for record in (small_map.oversees, small_map.parliament, small_map.defence):
+        record.confidentiality = "public"
+        record.save()
+    html = _page(anonymous_client, small_map.oversees)
+    assert "Constitution of 30 March 2016" in text_of(element(html, "#relationship-sources"))
+    history = text_of(element(html, "#history-section"))
+    assert "Source cited Source: Constitution of 30 March 2016" in history
+    assert not elements(html, "#edit-relationship")
+
+
 def test_a_relationship_to_an_actor_hidden_from_the_reader_is_not_found(small_map: SmallMap, outsider: User) -> None:
     small_map.army.confidentiality = "organisation"
     small_map.army.save()

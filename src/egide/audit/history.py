@@ -170,6 +170,8 @@ class _Withholding:
                     continue
                 if event.action in CITATION_ACTIONS and isinstance(values.get("source"), str):
                     titles.add(values["source"])
+                if event.action in CITATION_ACTIONS or event.action in ACCESS_ACTIONS:
+                    continue  # their keys are not the record's fields: a relationship's "source" is its first actor
                 for name, value in values.items():
                     related = _relation(model, name)
                     if related is not None and value not in (None, ""):
