@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
+from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import translation
@@ -43,11 +44,11 @@ def fast_password_hashing(settings: LazySettings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def default_language_after_each_test() -> Iterator[None]:
-    """A page asked for in French leaves French active in the thread; the next test starts in English, whatever
-    ran before it."""
+def english_after_each_test() -> Iterator[None]:
+    """A page asked for in French leaves French active in the thread (the locale middleware activates it and
+    nothing deactivates it): each test starts from the default language, whatever the test before it read."""
     yield
-    translation.activate("en")
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 PASSWORD = "a-long-test-password"

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "egide.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "egide.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -123,6 +124,31 @@ EGIDE_LOGIN_DELAY_SECONDS = read_int("EGIDE_LOGIN_DELAY_SECONDS", default=4, min
 # header it sets (X-Forwarded-For: its right-most entry, the one the proxy added; or X-Real-IP), or throttling counts
 # everyone together and the log records the proxy. Never set it without a proxy that sets the header: clients could
 # then choose the address recorded for them.
+# E-mail: password resets and invitations. By default messages are printed on the console (local use); set
+# EGIDE_EMAIL_HOST to send them through an SMTP server.
+_email_host = read_string("EGIDE_EMAIL_HOST", default="")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": read_int("EGIDE_EMAIL_PORT", default=587, minimum=1),
+                "username": read_string("EGIDE_EMAIL_USER", default="") or None,
+                "password": read_string("EGIDE_EMAIL_PASSWORD", default="") or None,
+                "use_tls": read_bool("EGIDE_EMAIL_TLS", default=True),
+                "timeout": 20,
+            },
+        }
+        if _email_host
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = read_string("EGIDE_EMAIL_FROM", default="Égide <egide@localhost>")
+# How long a password-reset link and an invitation link work (each works once).
+PASSWORD_RESET_TIMEOUT = read_int("EGIDE_PASSWORD_RESET_HOURS", default=24, minimum=1) * 3600
+EGIDE_INVITATION_DAYS = read_int("EGIDE_INVITATION_DAYS", default=7, minimum=1)
+
 EGIDE_CLIENT_IP_HEADER = read_string("EGIDE_CLIENT_IP_HEADER", default="")
 
 # Two-factor log-in with an authenticator app (django-otp's TOTP devices); required for superusers.

@@ -114,7 +114,7 @@ def test_selectors_pages_api_and_exports_agree_with_the_rules(
     assert selectors.actors_visible(user=user).filter(pk=record.pk).exists() == expected, "selector"
     page = client.get(f"/actors/{record.pk}/")
     assert page.status_code == (200 if expected else 404), "actor page"
-    country_page = client.get("/countries/CF/").content.decode()
+    country_page = client.get("/countries/CF/actors/").content.decode()
     assert (f"/actors/{record.pk}/" in country_page) == expected, "country page tables"
     table = client.get("/countries/CF/actors/table/", {"q": record.name_en}).content.decode()
     assert (f"/actors/{record.pk}/" in table) == expected, "table search"

@@ -46,11 +46,11 @@ def test_control_characters_are_found_and_named() -> None:
 @pytest.mark.parametrize(
     ("path", "parameter"),
     [
-        ("/countries/CF/", "q"),
-        ("/countries/CF/", "rq"),
-        ("/countries/CF/", "family"),
-        ("/countries/CF/", "kind"),
-        ("/countries/CF/", "rtype"),
+        ("/countries/CF/actors/", "q"),
+        ("/countries/CF/relationships/", "rq"),
+        ("/countries/CF/actors/", "family"),
+        ("/countries/CF/actors/", "kind"),
+        ("/countries/CF/relationships/", "rtype"),
         ("/countries/CF/actors/table/", "q"),
         ("/countries/CF/relationships/table/", "rq"),
     ],
@@ -71,7 +71,8 @@ def test_a_control_character_in_a_search_is_refused_naming_it(
     "query", ["page=99999999999999999999", "page=-5", "page=abc", "page=%00", "rpage=1e9", "sort=%00", "rsort=%00"]
 )
 def test_absurd_page_numbers_and_sorts_show_a_page(member_client: Client, small_map: SmallMap, query: str) -> None:
-    response = member_client.get(f"/countries/CF/?{query}")
+    tab = "relationships" if query.startswith("r") else "actors"
+    response = member_client.get(f"/countries/CF/{tab}/?{query}")
     assert response.status_code == 200
     assert "National Police" in response.content.decode()
 

@@ -23,7 +23,7 @@ def test_french_pages_declare_their_language(french_client: Client, small_map: S
 
 
 def test_french_country_page_shows_french_names_and_labels(french_client: Client, french_names: SmallMap) -> None:
-    response = french_client.get("/countries/CF/", {"sort": "reference"})
+    response = french_client.get("/countries/CF/actors/", {"sort": "reference"})
     rows = table_rows(response.content.decode(), "actors-table")
     army = next(row for row in rows if row[1] == "FACA")
     assert army == [
@@ -39,12 +39,12 @@ def test_french_country_page_shows_french_names_and_labels(french_client: Client
 
 
 def test_french_names_sort_the_french_way(french_client: Client, french_names: SmallMap) -> None:
-    names = actor_names(french_client.get("/countries/CF/"))
+    names = actor_names(french_client.get("/countries/CF/actors/"))
     assert names[:3] == ["Assemblée nationale", "Forces armées centrafricaines", "Le Citoyen"]
 
 
 def test_french_relationship_types(french_client: Client, french_names: SmallMap) -> None:
-    rows = relationship_rows(french_client.get("/countries/CF/", {"rtype": "oversees"}))
+    rows = relationship_rows(french_client.get("/countries/CF/relationships/", {"rtype": "oversees"}))
     assert rows == [("Assemblée nationale", "contrôle (parlementaire)", "Ministère de la Défense nationale")]
 
 

@@ -72,7 +72,7 @@ def test_the_childs_page_names_its_parent_only_to_those_who_see_it(
 def test_the_country_page_does_not_name_a_hidden_parent(
     family: dict[str, Actor], member: User, outsider: User, reader: str
 ) -> None:
-    html = _client(_reader(reader, member, outsider)).get("/countries/CF/").content.decode()
+    html = _client(_reader(reader, member, outsider)).get("/countries/CF/actors/").content.decode()
     assert "Border surveillance unit" in html
     assert (SECRET in html) is (reader == "member")
     assert (f"/actors/{family['directorate'].pk}/" in html) is (reader == "member")

@@ -36,7 +36,7 @@ def test_logging_in_with_the_right_password_opens_the_requested_page(member: Use
     )
     assert response.status_code == 302
     assert response["Location"] == "/countries/CF/"
-    page = client.get("/countries/CF/")
+    page = client.get("/countries/CF/actors/")
     assert page.status_code == 200
     assert "National Police" in page.content.decode()
 

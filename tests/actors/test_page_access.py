@@ -51,7 +51,7 @@ def test_anonymous_visitors_see_the_public_view_without_hidden_records(
     small_map.army.save()
     for url in (reverse("home"), reverse("country-detail", kwargs={"code": "CF"})):
         assert anonymous_client.get(url).status_code == 200, url
-    assert actor_names(anonymous_client.get(reverse("country-detail", kwargs={"code": "CF"}))) == ["Armed Forces"]
+    assert actor_names(anonymous_client.get(reverse("country-actors", kwargs={"code": "CF"}))) == ["Armed Forces"]
     assert anonymous_client.get(reverse("actor-detail", kwargs={"pk": small_map.army.pk})).status_code == 200
     # Partner-level records do not exist for the public, down to their sources and documents.
     assert anonymous_client.get(reverse("actor-detail", kwargs={"pk": small_map.police.pk})).status_code == 404

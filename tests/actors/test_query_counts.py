@@ -66,9 +66,22 @@ def assert_constant(growing: Growing, request: Callable[[], object]) -> None:
     assert large == small, f"{small} queries for 5 actors, {large} for 55"
 
 
-def test_country_page_queries_do_not_grow_with_the_map(member_client: Client, growing: Growing) -> None:
+@pytest.mark.parametrize("tab", ["", "actors/", "relationships/", "sources/"])
+def test_country_page_queries_do_not_grow_with_the_map(member_client: Client, growing: Growing, tab: str) -> None:
     def visit() -> None:
-        response = member_client.get("/countries/CF/")
+        response = member_client.get(f"/countries/CF/{tab}")
+        assert response.status_code == 200
+
+    assert_constant(growing, visit)
+
+
+def test_relationship_page_queries_do_not_grow_with_the_map(member_client: Client, growing: Growing) -> None:
+    from egide.actors.models import Relationship
+
+    def visit() -> None:
+        relationship = Relationship.objects.order_by("pk").first()
+        assert relationship is not None
+        response = member_client.get(f"/relationships/{relationship.pk}/")
         assert response.status_code == 200
 
     assert_constant(growing, visit)

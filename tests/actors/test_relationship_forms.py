@@ -6,7 +6,7 @@ from django.urls import reverse
 from egide.actors import services
 from egide.actors.data import RelationshipData
 from egide.actors.models import Actor, Relationship
-from tests.actors.html import elements, field_errors, table_rows, text_of
+from tests.actors.html import element, elements, field_errors, text_of
 from tests.actors.pages import HTMX, changed_message, messages_shown, relationship_form
 from tests.conftest import ActorFactory, SmallMap
 
@@ -42,7 +42,7 @@ def test_creating_a_relationship_with_htmx_triggers_a_refresh(member_client: Cli
     )
 
 
-def test_creating_a_relationship_with_a_plain_post_redirects_to_its_source(
+def test_creating_a_relationship_with_a_plain_post_redirects_to_its_page(
     member_client: Client, small_map: SmallMap
 ) -> None:
     response = member_client.post(
@@ -50,10 +50,11 @@ def test_creating_a_relationship_with_a_plain_post_redirects_to_its_source(
         relationship_form(small_map.newspaper, "scrutinises", small_map.police),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("actor-detail", kwargs={"pk": small_map.newspaper.pk})
+    created = Relationship.objects.get(source=small_map.newspaper, target=small_map.police)
+    assert response["Location"] == reverse("relationship-detail", kwargs={"pk": created.pk})
     page = member_client.get(response["Location"])
     assert messages_shown(page) == ["Relationship “Le Citoyen scrutinises National Police” created."]
-    assert table_rows(page.content.decode(), "outgoing")[0][:2] == ["scrutinises", "National Police"]
+    assert text_of(element(page.content.decode(), "h1")) == "Le Citoyen scrutinises National Police"
 
 
 def test_a_relationship_to_itself_is_refused_next_to_the_target(member_client: Client, small_map: SmallMap) -> None:
@@ -170,7 +171,7 @@ def test_editing_a_relationship_with_htmx_saves_and_triggers_a_refresh(
     assert (small_map.commands.ongoing, small_map.commands.confidence) == (False, "high")
 
 
-def test_editing_a_relationship_with_a_plain_post_redirects_to_its_source(
+def test_editing_a_relationship_with_a_plain_post_redirects_to_its_page(
     member_client: Client, small_map: SmallMap
 ) -> None:
     response = member_client.post(
@@ -178,7 +179,7 @@ def test_editing_a_relationship_with_a_plain_post_redirects_to_its_source(
         relationship_form(small_map.parliament, "oversees", small_map.defence, legal_basis="Art. 60"),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("actor-detail", kwargs={"pk": small_map.parliament.pk})
+    assert response["Location"] == reverse("relationship-detail", kwargs={"pk": small_map.oversees.pk})
     assert messages_shown(member_client.get(response["Location"])) == [
         "Relationship “National Assembly oversees (parliamentary) Ministry of Defence” saved."
     ]

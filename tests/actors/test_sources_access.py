@@ -72,8 +72,8 @@ def test_the_country_page_lists_only_visible_sources(
     hidden_link: dict[str, object], member: User, outsider: User, reader: str, sees: bool
 ) -> None:
     user = {"anonymous": None, "outsider": outsider, "member": member}[reader]
-    html = _client(user).get("/countries/CF/").content.decode()
-    sources = html.split('<section id="sources">', 1)[1].split("</section>", 1)[0]
+    html = _client(user).get("/countries/CF/sources/").content.decode()
+    sources = html.split('<section id="sources" aria-labelledby="sources-title">', 1)[1].split("</section>", 1)[0]
     assert "Constitution" in sources
     assert (DECREE in sources) is sees
 
@@ -136,8 +136,8 @@ def test_the_demo_shows_anonymous_visitors_no_hidden_source(db: None) -> None:
             everything.add(citation.source.title)
             if citation.actor_id in public_actors or citation.relationship_id in public_relationships:
                 expected.add(citation.source.title)
-        html = Client().get(f"/countries/{country}/").content.decode()
-        section = html.split('<section id="sources">', 1)[1].split("</section>", 1)[0]
+        html = Client().get(f"/countries/{country}/sources/").content.decode()
+        section = html.split('<section id="sources" aria-labelledby="sources-title">', 1)[1].split("</section>", 1)[0]
         shown = {title for title in everything if f">{escape(title)}<" in section}
         leaked_before += len(everything - expected)
         assert shown == expected, sorted(shown - expected)

@@ -1,5 +1,6 @@
 """The history partial that record pages include: readable changes, in English and French, escaped."""
 
+import datetime
 import re
 from collections.abc import Iterable
 
@@ -8,7 +9,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from egide.accounts.models import Membership
-from egide.actors.models import Actor
+from egide.actors.models import Actor, Relationship
 from egide.audit.context import audit_context
 from egide.audit.history import history_entries
 from egide.audit.models import AuditEvent, action_label
@@ -72,8 +73,50 @@ def test_values_are_shown_the_way_people_read_them(
     page = text(_render(record_history(instance=owned_actor)))
     assert "Legitimacy disputed: no → yes" in page
     assert "Owner: DA → OM" in page
-    assert f"Parent actor: — → #{parent.pk}" in page  # another record: its id, not its (perhaps hidden) name
+    assert "Parent actor: — → Ministry of the Interior" in page  # another record by its name, never by its id
     assert "Confidentiality: Partners: members of organisations working on the country → Restricted" in page
+
+
+def test_coded_values_and_linked_records_read_in_french(owned_actor: Actor, make_record: RecordFactory) -> None:
+    parent = make_record("Ministry of the Interior")
+    parent.name_fr = "Ministère de l’Intérieur"
+    parent.save()
+    _edit(owned_actor, family="management", kind="inspectorate", confidence="high", parent=parent)
+    with translation.override("fr"):
+        page = text(_render(record_history(instance=owned_actor)))
+    assert "Famille : Forces de sécurité → Gestion et contrôle" in page
+    assert "Type : Police → Inspection générale" in page
+    assert "Confiance : Moyenne → Élevée" in page
+    assert "Acteur de rattachement : — → Ministère de l’Intérieur" in page
+    assert "#" not in page
+
+
+def test_a_date_reads_with_its_precision_and_a_deleted_record_says_so(
+    owned_actor: Actor, people: People, make_record: RecordFactory
+) -> None:
+    other = make_record("Ministry of the Interior")
+    relationship = Relationship.objects.create(
+        country=owned_actor.country,
+        source=other,
+        target=owned_actor,
+        type="administers",
+        start_date=datetime.date(2019, 1, 1),
+        start_precision="year",
+        owner=people.owner,
+    )
+    audit_record(user=None, action="create", instance=relationship, before=None, after=snapshot(relationship))
+    relationship.start_precision = "month"
+    relationship.start_date = datetime.date(2019, 3, 1)
+    before = snapshot(Relationship.objects.get(pk=relationship.pk))
+    before.update({"start_date": "2019-01-01", "start_precision": "year"})
+    audit_record(user=None, action="update", instance=relationship, before=before, after=snapshot(relationship))
+    other_pk = other.pk
+    other.delete()
+    page = text(_render(record_history(instance=relationship)))
+    assert "Start: 2019 → 2019-03" in page
+    assert "precision" not in page.lower()
+    assert "From: a deleted record" in page
+    assert f"#{other_pk}" not in page
 
 
 def test_long_values_are_cut_with_the_whole_value_on_hover(owned_actor: Actor) -> None:

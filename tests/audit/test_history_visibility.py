@@ -163,7 +163,19 @@ def test_a_hidden_parent_is_never_named_nor_numbered(
     public = text(_history(Client(), owned_actor))
     assert "Parent actor" in public
     assert f"#{hidden.pk}" not in public
-    assert f"#{hidden.pk}" in text(_history(_client(people.editor), owned_actor))
+    assert "Intelligence Agency" not in public
+    assert "Parent actor: — → Intelligence Agency" in text(_history(_client(people.editor), owned_actor))
+
+
+def test_a_reader_in_full_is_told_of_a_linked_record_hidden_from_them_without_its_name(
+    people: People, make_record: RecordFactory, owned_actor: Actor
+) -> None:
+    hidden = make_record("Intelligence Agency", owner=people.other, confidentiality="organisation", reference="IA")
+    _edit(owned_actor, people.editor, parent=hidden)
+    page = text(_history(_client(people.editor), owned_actor))
+    assert "Parent actor: — → a record you cannot see" in page
+    assert "Intelligence Agency" not in page
+    assert f"#{hidden.pk}" not in page
 
 
 def test_a_citation_names_only_a_source_the_reader_may_see(

@@ -42,7 +42,7 @@ def test_a_relationship_edit_button_on_the_actor_page_opens_its_form(visit: Visi
 
 
 def test_a_relationship_edit_button_in_the_country_table_opens_its_form(visit: Visit, small_map: SmallMap) -> None:
-    visit.log_in("/countries/CF/")
+    visit.log_in("/countries/CF/relationships/")
     page = visit.page
     page.click("#relationships-table button.link-button:text-is('Edit')")
     page.wait_for_selector("#dialog[open] #id_source")

@@ -11,7 +11,7 @@ from typing import Any, Final, Protocol
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 
-from egide.accounts.models import EDITING_ROLES, Confidentiality, Membership, Organisation, Role, Share
+from egide.accounts.models import EDITING_ROLES, Confidentiality, Invitation, Membership, Organisation, Role, Share
 from egide.core.users import AnyUser, Caller
 
 OWNED_LEVELS = (Confidentiality.ORGANISATION, Confidentiality.RESTRICTED)
@@ -298,3 +298,12 @@ def editable_ids(*, user: Caller, records: Iterable[Record]) -> set[Any]:
             if any((record.pk, organisation_id) in shared for organisation_id in granted):
                 editable.add(record.pk)
     return editable
+
+
+def organisation_invitations(*, user: Caller, organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations not used nor withdrawn yet, for its administrators; none for anyone else."""
+    if not is_administrator(user=user, organisation=organisation):
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")

@@ -66,7 +66,7 @@ def changes_since(*, user: User | AnonymousUser, record: Actor | Relationship, v
     }
     names = {actor.pk: actor.name for actor in actors_visible(user=user).filter(pk__in=mentioned)}
     show_who = _may_see_who(user, record)
-    display = Display()
+    display = Display(user)
     result = []
     for event in events:
         after = event.after if isinstance(event.after, dict) else {}

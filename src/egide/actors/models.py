@@ -29,6 +29,7 @@ class Source(TimestampedModel):
     document = models.FileField(_("document"), upload_to="sources/%Y/", blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("source"), _("sources")
         ordering = ["title"]
         constraints = [
             models.UniqueConstraint(fields=["country", "title", "url"], name="source_unique_per_country"),
@@ -94,6 +95,7 @@ class Actor(MapRecord):
     legitimacy_disputed = models.BooleanField(_("legitimacy disputed"), default=False)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("actor"), _("actors")
         ordering = ["name_en"]
         constraints = [
             models.UniqueConstraint(fields=["country", "reference"], name="actor_reference_unique_per_country"),
@@ -143,6 +145,7 @@ class Relationship(MapRecord):
     )
 
     class Meta:
+        verbose_name, verbose_name_plural = _("relationship"), _("relationships")
         ordering = ["source__name_en", "type"]
         indexes = [
             models.Index(fields=["country", "type"]),
@@ -183,6 +186,7 @@ class Citation(models.Model):
     locator_fr = models.CharField(_("page or passage (French)"), max_length=500, blank=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = _("citation"), _("citations")
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(

@@ -148,19 +148,52 @@ def _country_context(request: HttpRequest, country: str) -> dict[str, Any]:
     }
 
 
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+COUNTRY_TABS = ("map", "actors", "relationships", "sources")
+"""The country page's tabs, each at its own address (the governance tab is the governance app's page)."""
+
+
+def _country_page(request: HttpRequest, code: str, tab: str) -> HttpResponse:
+    """One tab of a country's page: the heading and the tab bar, and only what that tab shows."""
     country = country_or_404(code)
     context = _country_context(request, country)
-    context.update(_actors_table(request, country))
-    context.update(_relationships_table(request, country))
-    context.update(map_context(request, country, as_of.request_day(request)))
-    context.update(
-        {
-            "sources": selectors.country_sources(user=request.user, country=country),
-            "counts": selectors.country_counts(user=request.user, country=country),
-        }
-    )
+    context.update({"tab": tab, "counts": selectors.country_counts(user=request.user, country=country)})
+    if tab == "map":
+        context.update(map_context(request, country, as_of.request_day(request)))
+    elif tab == "actors":
+        context.update(_actors_table(request, country))
+    elif tab == "relationships":
+        context.update(_relationships_table(request, country))
+    else:
+        context["sources"] = selectors.country_sources(user=request.user, country=country)
     return render(request, "actors/country.html", context)
+
+
+ACTOR_TABLE_PARAMETERS = frozenset({"q", "family", "kind", "sort", "page"})
+RELATIONSHIP_TABLE_PARAMETERS = frozenset({"rq", "rtype", "rsort", "rpage"})
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The map tab. A link from before the tabs, which filtered a table on this one page, opens that table's tab."""
+    country = country_or_404(code)
+    for parameters, tab in (
+        (RELATIONSHIP_TABLE_PARAMETERS, "country-relationships"),
+        (ACTOR_TABLE_PARAMETERS, "country-actors"),
+    ):
+        if parameters & request.GET.keys():
+            return HttpResponseRedirect(f"{reverse(tab, kwargs={'code': country})}?{request.GET.urlencode()}")
+    return _country_page(request, country, "map")
+
+
+def country_actors(request: HttpRequest, code: str) -> HttpResponse:
+    return _country_page(request, code, "actors")
+
+
+def country_relationships(request: HttpRequest, code: str) -> HttpResponse:
+    return _country_page(request, code, "relationships")
+
+
+def country_sources(request: HttpRequest, code: str) -> HttpResponse:
+    return _country_page(request, code, "sources")
 
 
 def country_counts(request: HttpRequest, code: str) -> HttpResponse:
@@ -217,6 +250,21 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
             "shares": access.record_shares(record=actor) if can_manage else [],
             "history": record_history_for(user=request.user, instance=actor),
+        },
+    )
+
+
+def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A relationship's own page, at a permanent address: its facts, sources and history."""
+    relationship = _relationship_or_404(request, pk)
+    can_edit = access.can_edit(user=request.user, record=relationship)
+    return render(
+        request,
+        "actors/relationship.html",
+        {
+            "relationship": relationship,
+            "can_edit": can_edit,
+            "history": record_history_for(user=request.user, instance=relationship),
         },
     )
 
@@ -462,7 +510,7 @@ class _RelationshipForms(_RecordForms[Relationship]):
         return {"relationship": record}
 
     def page(self, record: Relationship) -> str:
-        return reverse("actor-detail", kwargs={"pk": record.source_id})
+        return reverse("relationship-detail", kwargs={"pk": record.pk})
 
     def form_options(self, request: HttpRequest, record: Relationship | None) -> dict[str, Any]:
         if record is None:
@@ -541,6 +589,8 @@ def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _("Relationship “%(relationship)s” deleted.") % {"relationship": label},
         redirect_to=reverse("actor-detail", kwargs={"pk": source_id}),
+        # Deleted from its own page, which is gone: its first actor's page is shown instead.
+        leave=request.POST.get("next") == "actor",
     )
 
 
@@ -551,12 +601,13 @@ def citation_delete(request: HttpRequest, pk: int) -> HttpResponse:
         citation = selectors.citation_get(user=request.user, pk=pk)
     except (Citation.DoesNotExist, Actor.DoesNotExist, Relationship.DoesNotExist):
         raise Http404(_("No such citation.")) from None
-    actor_id = citation.actor_id or (citation.relationship.source_id if citation.relationship else None)
+    if citation.actor_id is not None:
+        page = reverse("actor-detail", kwargs={"pk": citation.actor_id})
+    else:
+        page = reverse("relationship-detail", kwargs={"pk": citation.relationship_id})
     services.citation_remove(user=request.user, citation=citation)
     return changed(
-        request,
-        _("Citation of “%(source)s” removed.") % {"source": citation.source.title},
-        redirect_to=reverse("actor-detail", kwargs={"pk": actor_id}),
+        request, _("Citation of “%(source)s” removed.") % {"source": citation.source.title}, redirect_to=page
     )
 
 

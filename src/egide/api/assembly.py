@@ -5,6 +5,7 @@ Who may ask and change what, and when it is checked: egide.api.auth. The error a
 
 from typing import Any
 
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 
 from egide.actors.api import router as actors_router
@@ -12,15 +13,34 @@ from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
 
+TRANSLATED_KEYS = frozenset({"summary", "description"})
+
+
+def translated(node: Any, *, key: str = "") -> Any:
+    """The OpenAPI document's summaries, descriptions and tags in the active language (the texts are in the catalogue
+    through egide.api.texts); names, codes and examples are left as they are."""
+    if isinstance(node, dict):
+        return {name: translated(value, key=name) for name, value in node.items()}
+    if isinstance(node, list):
+        return [translated(item, key=key) for item in node]
+    if isinstance(node, str) and (key in TRANSLATED_KEYS or key == "tags"):
+        return gettext(node)
+    return node
+
 
 class EgideAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """Mark reading as open to anonymous visitors: an empty security requirement makes credentials optional."""
+        """Mark reading as open to anonymous visitors (an empty security requirement makes credentials optional),
+        and speak the reader's language: Accept-Language, or ?lang=fr or ?lang=en (egide.api.middleware)."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 if method.upper() in SAFE_METHODS and "security" in operation and {} not in operation["security"]:
                     operation["security"].append({})
+        schema = translated(schema)
+        schema["info"]["title"] = gettext(schema["info"]["title"])
+        for tag in schema.get("tags", []):
+            tag["name"] = gettext(tag["name"])
         return schema
 
 

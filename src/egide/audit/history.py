@@ -170,6 +170,8 @@ class _Withholding:
                     continue
                 if event.action in CITATION_ACTIONS and isinstance(values.get("source"), str):
                     titles.add(values["source"])
+                if event.action in CITATION_ACTIONS or event.action in ACCESS_ACTIONS:
+                    continue  # their keys are not the record's fields: a relationship's "source" is its first actor
                 for name, value in values.items():
                     related = _relation(model, name)
                     if related is not None and value not in (None, ""):
@@ -241,7 +243,8 @@ def history_entries(*, user: Caller, events: Iterable[AuditEvent], record: model
                 ).values_list("organisation_id", flat=True)
             )
         withholding = _Withholding(user=user, reach=reach, events=partial, shared_with=shared_with)
-    display = Display()
+    display = Display(user)
+    display.prepare(events)
     entries = []
     for index, (event, whole) in enumerate(zip(events, full, strict=True)):
         if whole:

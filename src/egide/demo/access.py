@@ -105,6 +105,18 @@ def organisations_load() -> dict[str, Organisation]:
     return loaded
 
 
+@transaction.atomic
+def demo_passwords_reset() -> dict[str, str]:
+    """New generated passwords for the demo users that exist (for whoever lost the ones printed at creation)."""
+    passwords = {}
+    for user in User.objects.filter(username__in=USERS).order_by("username"):
+        password = secrets.token_urlsafe(9)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        passwords[user.username] = password
+    return passwords
+
+
 def users_load(organisations: dict[str, Organisation]) -> dict[str, str]:
     """Create the demo users that are missing; return the new ones' generated passwords."""
     passwords = {}

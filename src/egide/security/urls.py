@@ -11,6 +11,11 @@ urlpatterns = [
     # The admin logs in through the same throttled, two-step page.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("account/", views.account_view, name="account"),
+    path("account/password/", views.PasswordChange.as_view(), name="password-change"),
+    path("password-reset/", views.PasswordReset.as_view(), name="password-reset"),
+    path("password-reset/sent/", views.PasswordResetSent.as_view(), name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirm.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", views.PasswordResetDone.as_view(), name="password-reset-complete"),
     path("account/two-factor/", views.two_factor_view, name="two-factor"),
     path("account/two-factor/setup/", views.two_factor_setup_view, name="two-factor-setup"),
     path("account/two-factor/disable/", views.two_factor_disable_view, name="two-factor-disable"),

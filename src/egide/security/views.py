@@ -6,12 +6,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -272,3 +273,46 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     tokens.token_revoke(token=record, by=_account_user(request))
     messages.success(request, _("Token “%(name)s” revoked: it no longer opens the API.") % {"name": record.name})
     return redirect("tokens")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change one's password, giving the present one; the session stays logged in (and two-factor verified)."""
+
+    template_name = "security/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail. The answer is the same whether or not an account has the address, so that
+    the page tells nobody who has an account. A reset neither logs in nor lifts a log-in lock, and the next log-in
+    still asks for the two-factor code of an account that has one."""
+
+    template_name = "security/password_reset_form.html"
+    email_template_name = "security/password_reset_email.txt"
+    subject_template_name = "security/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-sent")
+
+
+class PasswordResetSent(auth_views.PasswordResetDoneView):
+    template_name = "security/password_reset_sent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**kwargs) | {"reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """The link of the e-mail: choose a new password. The link works once (the token depends on the password) and
+    for EGIDE_PASSWORD_RESET_HOURS."""
+
+    template_name = "security/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+    post_reset_login = False
+
+
+class PasswordResetDone(auth_views.PasswordResetCompleteView):
+    template_name = "security/password_reset_done.html"

@@ -130,6 +130,9 @@ def read_json(data: bytes, *, filename: str, limits: ReadLimits) -> Any:
     except RecursionError:
         raise _too_deep(data, filename) from None
     except json.JSONDecodeError as error:
-        raise FileRefused(f"{filename}, line {error.lineno}, column {error.colno}: {error.msg}") from error
+        raise FileRefused(
+            _("%(file)s, line %(line)s, column %(column)s: %(problem)s")
+            % {"file": filename, "line": error.lineno, "column": error.colno, "problem": error.msg}
+        ) from error
     _check_depth(document, data, filename)
     return document

@@ -194,7 +194,7 @@ def _read_csv_stream(
             table = name or _guess_table(layout, header)
             columns = _columns(layout, table, header)
         except FileRefused as error:
-            raise FileRefused(f"{where}: {error}") from error
+            raise FileRefused(_("%(where)s: %(problem)s") % {"where": where, "problem": error}) from error
         rows = []
         for count, cells in enumerate(reader, start=1):
             if count > limits.rows:
@@ -203,7 +203,10 @@ def _read_csv_stream(
             if row is not None:
                 rows.append(row)
     except csv.Error as error:
-        raise FileRefused(f"{where}, line {max(reader.line_num, 1)}: {error}") from error
+        raise FileRefused(
+            _("%(where)s, line %(line)s: %(problem)s")
+            % {"where": where, "line": max(reader.line_num, 1), "problem": error}
+        ) from error
     return table, rows
 
 

@@ -1,15 +1,33 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egide.accounts.selectors import PLATFORM
+from egide.demo.access import USERS, demo_passwords_reset
 from egide.demo.loader import demo_load
 
 
 class Command(BaseCommand):
     help = "Load the demo data: illustrative security system maps (loading twice changes nothing)."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reset-passwords",
+            action="store_true",
+            help="give the demo users new passwords and print them (the data is left as it is)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["reset_passwords"]:
+            passwords = demo_passwords_reset()
+            if not passwords:
+                raise CommandError(
+                    f"No demo user exists yet ({', '.join(USERS)}): load the demo first with `egide demo`."
+                )
+            self.stdout.write("Demo users' new passwords (shown once; keep them):")
+            for username, password in passwords.items():
+                self.stdout.write(f"  {username:16} {password}")
+            return
         result = demo_load(user=PLATFORM)
         for country, report in result.reports.items():
             self.stdout.write(

@@ -1,0 +1,105 @@
+# ruff: noqa: E501  (each text is kept whole, as the document holds it, so that it matches the catalogue)
+"""The API documentation's titles and descriptions, marked for translation.
+
+The OpenAPI document is written in English in the code (summaries, docstrings, field descriptions); egide.api.assembly
+translates each of its texts into the reader's language when the document is served. Every text of the English document
+must be listed here, or it stays in English: tests/api/test_documentation_language.py checks it.
+"""
+
+from django.utils.translation import gettext_noop
+
+TEXTS = (
+    gettext_noop("Égide API"),
+    gettext_noop(
+        "The security system map of each country: actors, relationships and their sources.\n\nAuthenticate with a personal API token in the `Authorization: Bearer egide_…` header (create one under Account → API tokens, or with `egide token create USERNAME`), or with the browser's session cookie (changes then need the `X-CSRFToken` header). Without credentials, GET requests read public records only; any change needs credentials, and an unknown or revoked token is refused with 401."
+    ),
+    gettext_noop("Countries with a map, with their counts"),
+    gettext_noop("OK"),
+    gettext_noop("Unauthorized"),
+    gettext_noop("security system map"),
+    gettext_noop("A country's whole map"),
+    gettext_noop("Not Found"),
+    gettext_noop(
+        "Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer\nthan building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."
+    ),
+    gettext_noop("A country's actors"),
+    gettext_noop("How many items, from 1 to 1000"),
+    gettext_noop("How many items to skip"),
+    gettext_noop("Unprocessable Entity"),
+    gettext_noop("Create an actor"),
+    gettext_noop("Created"),
+    gettext_noop("Bad Request"),
+    gettext_noop("Forbidden"),
+    gettext_noop("Request Entity Too Large"),
+    gettext_noop("One actor"),
+    gettext_noop("The record's version tag, to send back in If-Match"),
+    gettext_noop("Replace an actor"),
+    gettext_noop(
+        "The ETag read with GET (or several, comma-separated, or *): the change is refused with 412 when the record has changed since."
+    ),
+    gettext_noop("Conflict"),
+    gettext_noop("Precondition Failed"),
+    gettext_noop("Change some of an actor's fields"),
+    gettext_noop("Delete an actor and its relationships"),
+    gettext_noop("No Content"),
+    gettext_noop("A country's relationships"),
+    gettext_noop("Create a relationship"),
+    gettext_noop("One relationship"),
+    gettext_noop("Replace a relationship"),
+    gettext_noop("Change some of a relationship"),
+    gettext_noop("Delete a relationship"),
+    gettext_noop("A country's governance findings on a date"),
+    gettext_noop(
+        "The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the\nteam's decision on each; computed on the records you may see, as if the others did not exist. Filter with\n`severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."
+    ),
+    gettext_noop("governance analysis"),
+    gettext_noop("The findings that appeared, disappeared and stayed between two dates"),
+    gettext_noop("YYYY-MM-DD, required"),
+    gettext_noop("YYYY-MM-DD, default today"),
+    gettext_noop("Findings are matched by their key: those found on `to` and not on `from` appeared, and so on."),
+    gettext_noop("The governance rules and their default parameters"),
+    gettext_noop("The governance rules with the parameters a country's team chose"),
+    gettext_noop("Set a rule's parameters for a country"),
+    gettext_noop(
+        "Replaces the country's earlier choice for this rule; parameters left out take their default. Editors\nworking on the country may do this; it is audited."
+    ),
+    gettext_noop("Acknowledge a finding, or mark it as a false positive"),
+    gettext_noop(
+        "`status` is `acknowledged` (with an optional comment) or `false_positive` (with the reason as comment). The\nfinding must be one you can see on `as_of` (default: today). Answers the finding with its decision."
+    ),
+    gettext_noop("Reopen a finding: withdraw the decision on it"),
+    gettext_noop("What went wrong, in words"),
+    gettext_noop("Goes up by one with each saved change; the ETag header carries it too"),
+    gettext_noop(
+        "The messages for each field of the body or parameter of the request that is refused, by its name (nested fields joined with dots); `__all__` for the request as a whole"
+    ),
+    gettext_noop("A kind code, e.g. armed_forces, police, court, parliament, media"),
+    gettext_noop("Unique in the country; made from the acronym when empty"),
+    gettext_noop("Owner organisation id; defaults to your only editing organisation"),
+    gettext_noop("public, partners, organisation or restricted"),
+    gettext_noop(
+        "The version a change starts from: when given, the change is refused with 409 if the record has moved on (ignored when creating)"
+    ),
+    gettext_noop(
+        "commands, administers, oversees, audits, funds, adjudicates, appoints, reports_to, scrutinises or coordinates_with"
+    ),
+    gettext_noop("YYYY, YYYY-MM or YYYY-MM-DD"),
+    gettext_noop("acknowledged or false_positive"),
+    gettext_noop("The username of who decided; null for the command line"),
+    gettext_noop("path (a chain found), missing (a link that is missing), edge or fact"),
+    gettext_noop("The evidence in words, in the active language"),
+    gettext_noop("Ids of the actors it speaks of, and of every actor on its chain"),
+    gettext_noop("Ids of the relationships it rests on"),
+    gettext_noop("Titles of the sources cited for those actors and relationships"),
+    gettext_noop("Stable across dates and recomputations: decisions follow it"),
+    gettext_noop("The parameters in force for the country"),
+    gettext_noop("Whether the country's team changed any of the defaults"),
+    gettext_noop(
+        "The parameters to use for the country, replacing any earlier choice; those left out take their default. Lists hold kind, family or relationship-type codes."
+    ),
+    gettext_noop("The key of a finding you can see"),
+    gettext_noop("acknowledged or false_positive (which needs a comment giving the reason)"),
+    gettext_noop("YYYY-MM-DD: the date at which the finding stands (default: today)"),
+    gettext_noop("A personal API token, created under Account → API tokens or with `egide token create`."),
+    gettext_noop("The session cookie of a logged-in browser; changes also need the X-CSRFToken header."),
+)

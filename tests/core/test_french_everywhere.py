@@ -1,0 +1,196 @@
+"""Every page of the URL map, read in French with the demo's data by someone who may see and do everything, holds
+no English sentence of the catalogue: a string that is wrapped for translation but shows in English on a French
+page (untranslated, translated too early, or taken from a model's English choices) fails here.
+
+A new page must be walked: each named address is either given its parameters below or skipped with a reason
+(addresses that only take posts answer 405 and are passed over).
+"""
+
+import gettext
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, NavigableString
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+import egide
+from egide.accounts import services as account_services
+from egide.accounts.models import Organisation, Role
+from egide.accounts.selectors import PLATFORM
+from egide.actors.models import Actor, Relationship
+from egide.demo.loader import demo_load
+from egide.governance.rules import RULES
+from egide.imports.models import ImportJob
+from tests.security.helpers import verified_client
+
+SKIPPED = {
+    # Files, not pages.
+    "country-export": "a file download",
+    "import-template": "a file download",
+    "source-document": "a file download",
+    "import-job-status": "a JSON answer",
+    # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
+    "citation-delete": "post only",
+    "membership-remove": "post only",
+    "share-remove": "post only",
+    "invitation-revoke": "post only",
+    "invitation-create": "post only",
+    "token-revoke": "post only",
+    # Django's own pages and the API's JSON, outside the product's catalogue.
+    "login-code": "needs a session between the two log-in steps",
+}
+ROUTE_PREFIXES_SKIPPED = ("admin/", "api/")
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
+MINIMUM_LETTERS = 4
+
+
+def _catalogue_sentences() -> list[re.Pattern[str]]:
+    """The English msgids whose French differs, as patterns matching a whole piece of text (placeholders match any
+    text), read from the compiled catalogues; too short to tell apart from content once placeholders are removed,
+    they are left out."""
+    translations: dict[str, set[str]] = {}
+    root = Path(egide.__file__).parent
+    for compiled in root.glob("**/locale/fr/LC_MESSAGES/django.mo"):
+        with compiled.open("rb") as file:
+            catalogue = gettext.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
+        for key, french in catalogue.items():
+            english = key[0] if isinstance(key, tuple) else key
+            english = english.split("\x04", 1)[-1]  # without its context
+            translations.setdefault(english, set()).add(french)
+    patterns = []
+    for english, french in translations.items():
+        if not english or english in french or "\n" in english:
+            continue  # the catalogue's header; the same word in both languages ("Notes", "Type", "Police")
+        if sum(character.isalpha() for character in PLACEHOLDER.sub("", english)) < MINIMUM_LETTERS:
+            continue
+        pieces = [re.escape(piece) for piece in PLACEHOLDER.split(" ".join(english.split()))]
+        patterns.append(re.compile(".+?".join(pieces)))
+    return patterns
+
+
+def _visible_texts(html: str) -> Iterator[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style", "template"]):
+        hidden.decompose()
+    for node in soup.descendants:
+        if isinstance(node, NavigableString):
+            text = " ".join(str(node).split())
+            if text:
+                yield text
+        elif hasattr(node, "attrs"):
+            for name, value in node.attrs.items():
+                # Data attributes hold codes, except in a page's bundle of strings for its script (#map-strings).
+                strings = str(node.attrs.get("id", "")).endswith("-strings")
+                wanted = name in ("title", "placeholder", "aria-label", "alt") or (strings and name.startswith("data-"))
+                if wanted and isinstance(value, str) and " ".join(value.split()):
+                    yield " ".join(value.split())
+
+
+def _routes(resolvers: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for item in resolvers:
+        if isinstance(item, URLResolver):
+            yield from _routes(item.url_patterns, prefix + str(item.pattern))
+        else:
+            yield prefix + str(item.pattern), item
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    demo_load(user=PLATFORM)
+
+
+def _parameters(staff: User) -> dict[str, dict[str, object]]:
+    """For each named address with parameters, the ones that open a real record of the demo."""
+    actor = Actor.objects.filter(country="CF").order_by("pk").first()
+    relationship = Relationship.objects.filter(country="CF").order_by("pk").first()
+    organisation = Organisation.objects.get(acronym="ST-RSS")
+    assert actor is not None
+    assert relationship is not None
+    secrets: list[str] = []
+    account_services.invitation_create(
+        user=PLATFORM,
+        organisation=organisation,
+        email="invited@example.org",
+        role=Role.VIEWER,
+        countries=[],
+        accept_url=lambda secret: secrets.append(secret) or secret,
+    )
+    job = ImportJob.objects.create(
+        user=staff, country="CF", owner=organisation, confidentiality="public", filename="map.csv", size=10
+    )
+    reset_user = User.objects.get(username="strss-editor")
+    return {
+        "actor": {"pk": actor.pk},
+        "relationship": {"pk": relationship.pk},
+        "organisation": {"pk": organisation.pk},
+        "country": {"code": "CF"},
+        "rule": {"code": "CF", "rule": RULES[0].code},
+        "invitation": {"secret": secrets[0]},
+        "job": {"pk": job.pk},
+        "reset": {
+            "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
+            "token": default_token_generator.make_token(reset_user),
+        },
+    }
+
+
+def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
+    if not keys:
+        return {}
+    for group in ("rule", "invitation", "reset", "job"):
+        if set(keys) == set(values[group]) and (group != "job" or name.startswith("import-job")):
+            return values[group]
+    if keys == ["code"]:
+        return values["country"]
+    for group in ("actor", "relationship", "organisation"):
+        if keys == ["pk"] and name.startswith(group):
+            return values[group]
+    return None
+
+
+def test_no_page_shows_an_english_sentence_of_the_catalogue_in_french(demo: None) -> None:
+    staff = User.objects.create_superuser(username="walker", password="a-long-test-password")
+    values = _parameters(staff)
+    reader = verified_client(staff)
+    visitor = Client()
+    for client in (reader, visitor):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    sentences = _catalogue_sentences()
+    assert len(sentences) > 500
+
+    walked, unplaced, english = [], [], []
+    for route, pattern in _routes(get_resolver().url_patterns):
+        if route.startswith(ROUTE_PREFIXES_SKIPPED) or pattern.name is None or pattern.name in SKIPPED:
+            continue
+        keys = list(pattern.pattern.regex.groupindex)
+        kwargs = _kwargs_for(pattern.name, keys, values)
+        if kwargs is None:
+            unplaced.append(pattern.name)
+            continue
+        address = reverse(pattern.name, kwargs=kwargs)
+        # Pages for people without an account are read as a visitor; the rest as platform staff.
+        client = visitor if pattern.name.startswith(("password-reset", "invitation-accept", "login")) else reader
+        response = client.get(address, follow=True)
+        if response.status_code == 405:
+            continue  # an address that only takes posts: no page to read
+        assert response.status_code == 200, (address, response.status_code)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        walked.append(address)
+        for text in set(_visible_texts(response.content.decode())):
+            for sentence in sentences:
+                if sentence.fullmatch(text):
+                    english.append(f"{address}: {text!r}")
+                    break
+    assert unplaced == [], f"give {unplaced} these addresses parameters in the walk, or skip them with a reason"
+    assert len(walked) >= 25
+    assert english == [], "\n".join(english)
