@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 
 from egide.actors import fields
 from egide.core.imports.limits import FileRefused, ReadLimits
+from egide.core.imports.problems import ImportProblem
 from egide.core.imports.tables import (
+    ColumnMapping,
+    Place,
     Row,
+    UnknownColumns,
     TableLayout,
     escape_formula,
     unescape_formula,
@@ -21,6 +25,9 @@ from egide.core.imports.tables import read_tables as _read_tables
 __all__ = [
     "ACTOR_COLUMNS",
     "CITATION_COLUMNS",
+    "ColumnMapping",
+    "Place",
+    "UnknownColumns",
     "COLUMNS",
     "INLINE_CITATION_COLUMNS",
     "LAYOUT",
@@ -78,12 +85,20 @@ class Tables:
     actors: list[Row] = field(default_factory=list)
     relationships: list[Row] = field(default_factory=list)
     citations: list[Row] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    """What reading found wrong without refusing the file (a JSON record's unknown or missing keys): reported
+    with the rows' own problems, in the same pass."""
+    country: str = ""
+    """The country a JSON document says it maps, checked against the country it is imported into."""
 
     def table(self, name: str) -> list[Row]:
         rows: list[Row] = getattr(self, name)
         return rows
 
 
-def read_tables(data: bytes, *, filename: str, limits: ReadLimits | None = None) -> Tables:
-    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx."""
-    return Tables(**_read_tables(data, filename=filename, layout=LAYOUT, limits=limits))
+def read_tables(
+    data: bytes, *, filename: str, limits: ReadLimits | None = None, mapping: ColumnMapping | None = None
+) -> Tables:
+    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx; `mapping` says
+    what the headers that name no column stand for (UnknownColumns names the others)."""
+    return Tables(**_read_tables(data, filename=filename, layout=LAYOUT, limits=limits, mapping=mapping))
