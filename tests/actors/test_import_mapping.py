@@ -50,7 +50,10 @@ def test_unknown_headers_are_offered_for_mapping_and_the_file_waits(member_clien
         option["value"] for option in elements(response.content.decode(), "#column-mapping select")[0].select("option")
     ]
     # The columns already in the header are not offered again; leaving the column out is.
-    assert options[0] == "" and "name_en" in options and "reference" not in options and "kind" not in options
+    assert options[0] == ""
+    assert "name_en" in options
+    assert "reference" not in options
+    assert "kind" not in options
     job = ImportJob.objects.get()
     assert (job.status, job.user, job.filename) == (ImportStatus.MAPPING, member, "acteurs.csv")
     assert not Actor.objects.exists()
@@ -67,7 +70,8 @@ def test_the_mapping_imports_the_file_and_is_remembered(
         (organisation.pk, "actors", "couleur", ""),
     }
     events = AuditEvent.objects.filter(content_type__model="columnmapping")
-    assert events.count() == 2 and {event.user for event in events} == {member}
+    assert events.count() == 2
+    assert {event.user for event in events} == {member}
     assert not ImportJob.objects.exists()  # the file kept for the mapping is forgotten
 
     # The next file with the same headers is imported at once.
@@ -83,7 +87,8 @@ def test_a_column_chosen_twice_is_refused_and_nothing_is_written(member_client: 
     assert [text_of(error) for error in elements(html, "#column-mapping small.error")] == [
         "“name_fr” is already chosen for the header “nom”."
     ]
-    assert not Actor.objects.exists() and not ColumnMapping.objects.exists()
+    assert not Actor.objects.exists()
+    assert not ColumnMapping.objects.exists()
     assert ImportJob.objects.filter(status=ImportStatus.MAPPING).count() == 1
 
 

@@ -314,7 +314,7 @@ class ColumnMappingForm(forms.Form):
         labels = {table: {spec.name: spec.label for spec in columns} for table, columns in fields.TABLES.items()}
         for table, headers in unknown.unknown.items():
             free = [column for column in unknown.expected[table] if column not in unknown.present[table]]
-            choices = [("", _("leave this column out"))]
+            choices: list[tuple[str, str]] = [("", str(_("leave this column out")))]
             choices += [(column, f"{column} · {labels[table].get(column, column)}") for column in free]
             for header in headers:
                 name = f"column_{len(self.headers)}"

@@ -32,8 +32,8 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.imports import problems
 from egide.core.imports.limits import BATCH, FileRefused, batched, grouped
-from egide.core.reference import countries
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
+from egide.core.reference import countries
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
 from egide.imports.transfers import audited_import

@@ -12,8 +12,8 @@ from egide.core.imports.tables import (
     ColumnMapping,
     Place,
     Row,
-    UnknownColumns,
     TableLayout,
+    UnknownColumns,
     escape_formula,
     unescape_formula,
     write_csv,
@@ -25,19 +25,19 @@ from egide.core.imports.tables import read_tables as _read_tables
 __all__ = [
     "ACTOR_COLUMNS",
     "CITATION_COLUMNS",
-    "ColumnMapping",
-    "Place",
-    "UnknownColumns",
     "COLUMNS",
     "INLINE_CITATION_COLUMNS",
     "LAYOUT",
     "RELATIONSHIP_COLUMNS",
     "REQUIRED",
     "TABLES",
+    "ColumnMapping",
+    "Place",
     "ReadLimits",
     "Row",
     "TableError",
     "Tables",
+    "UnknownColumns",
     "escape_formula",
     "read_tables",
     "unescape_formula",
@@ -101,4 +101,5 @@ def read_tables(
 ) -> Tables:
     """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx; `mapping` says
     what the headers that name no column stand for (UnknownColumns names the others)."""
-    return Tables(**_read_tables(data, filename=filename, layout=LAYOUT, limits=limits, mapping=mapping))
+    rows = _read_tables(data, filename=filename, layout=LAYOUT, limits=limits, mapping=mapping)
+    return Tables(actors=rows["actors"], relationships=rows["relationships"], citations=rows["citations"])

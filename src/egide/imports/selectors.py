@@ -2,8 +2,8 @@ import uuid
 
 from django.db.models import QuerySet
 
-from egide.core.users import AnyUser
 from egide.accounts.models import Organisation
+from egide.core.users import AnyUser
 from egide.imports.models import ColumnMapping, ImportJob, ImportStatus
 
 
