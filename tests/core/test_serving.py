@@ -60,13 +60,16 @@ def test_with_debug_off_every_page_and_its_static_files_work_before_and_after_co
     fresh = _run(PAGES, tmp_path)
     assert fresh.returncode == 0, fresh.stderr
     lines = fresh.stdout.splitlines()
-    assert lines[0] == "/ 200" and "/countries/CF/ 200" in lines and "/no/such/page/ 404" in lines
+    assert lines[0] == "/ 200"
+    assert "/countries/CF/ 200" in lines
+    assert "/no/such/page/ 404" in lines
     static = [line for line in lines if line.startswith("/static/")]
     assert "/static/egide/app.css 200 True" in static  # under its own name: nothing was collected
     assert all(line.endswith(" 200 True") for line in static), static
 
     setup = _run(
-        "import sys; from egide.cli import main; sys.argv = ['egide', 'setup', '--no-demo', '--address', '8106']; main()",
+        "import sys; from egide.cli import main; "
+        "sys.argv = ['egide', 'setup', '--no-demo', '--address', '8106']; main()",
         tmp_path,
     )
     assert setup.returncode == 0, setup.stderr
@@ -76,7 +79,8 @@ def test_with_debug_off_every_page_and_its_static_files_work_before_and_after_co
     assert collected.returncode == 0, collected.stderr
     static = [line for line in collected.stdout.splitlines() if line.startswith("/static/")]
     hashed = [line for line in static if line.startswith("/static/egide/app.")]
-    assert hashed and hashed[0] != "/static/egide/app.css 200 True"  # the name holds the content's hash
+    assert hashed
+    assert hashed[0] != "/static/egide/app.css 200 True"
     assert all(line.endswith(" 200 True") for line in static), static
 
 
