@@ -5,16 +5,25 @@ hint, and each log line once."""
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from egide.core.management.commands.setup import site_url
 from tests.actors.html import element, text_of
 
 SOURCE = Path(__file__).resolve().parents[2] / "src"
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """A French request leaves French active in this thread: later tests expect the default language."""
+    yield
+    translation.activate("en")
 
 
 def _run(script: str, data_dir: Path, **environment: str) -> subprocess.CompletedProcess[str]:

@@ -116,14 +116,15 @@ def _where(table: str, row: Row, column: str) -> tuple[str, int, str]:
     return row.place.table, row.place.row, row.place.column(column)
 
 
-def _not_imported(plan: _Plan, table: str, row: Row, column: str, because: tuple[str, int], what: str) -> None:
-    plan.problem(
-        table,
-        row,
-        column,
-        _("%(what)s is not imported because of the problems on %(table)s row %(row)s.")
-        % {"what": what, "table": because[0], "row": because[1]},
-    )
+def _not_imported(plan: _Plan, table: str, row: Row, column: str, because: tuple[str, int], reference: str) -> None:
+    """A row names a record of the file that its own row keeps out (an actor by reference, or else a relationship):
+    say which row, rather than that no such record exists."""
+    place = {"table": because[0], "row": because[1], "reference": reference}
+    if reference:
+        message = _("The actor “%(reference)s” is not imported because of the problems on %(table)s row %(row)s.")
+    else:
+        message = _("This relationship is not imported because of the problems on %(table)s row %(row)s.")
+    plan.problem(table, row, column, message % place)
 
 
 def _read(plan: _Plan, table: str, row: Row, spec: fields.Field) -> Any:
@@ -330,7 +331,7 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
                     row,
                     column,
                     plan.failed_actors[reference],
-                    _("The actor “%(reference)s”") % {"reference": reference},
+                    reference,
                 )
             else:
                 plan.problem(
@@ -406,7 +407,7 @@ def _plan_citations(
                         row,
                         "actor",
                         plan.failed_actors[reference],
-                        _("The actor “%(reference)s”") % {"reference": reference},
+                        reference,
                     )
             elif reference not in plan.actors and reference not in existing:
                 plan.problem(
@@ -422,9 +423,7 @@ def _plan_citations(
             key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
             if key in plan.failed_relationships:
                 if row.place is None:
-                    _not_imported(
-                        plan, "citations", row, "from", plan.failed_relationships[key], _("This relationship")
-                    )
+                    _not_imported(plan, "citations", row, "from", plan.failed_relationships[key], "")
             elif key not in plan.relationships and key not in existing_relationships:
                 plan.problem("citations", row, "from", _("No relationship matches these from, type, to and start."))
             elif citation:
