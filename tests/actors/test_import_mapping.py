@@ -1,6 +1,7 @@
 """Column mapping on the import page: a spreadsheet whose headers differ is imported once the user says what each
 header holds, and the organisation's next file with the same headers is read the same way."""
 
+from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -125,3 +126,28 @@ def test_a_workbook_names_the_unknown_headers_of_every_sheet_at_once(member_clie
     response = _upload(member_client, workbook, "carte.xlsx")
     rows = table_rows(response.content.decode(), "column-mapping")
     assert [row[:2] for row in rows] == [["actors", "nom"], ["relationships", "début"]]
+
+
+def test_a_large_file_with_unknown_headers_waits_on_its_page_then_goes_back_to_the_worker(
+    member_client: Client, settings: LazySettings, organisation: Organisation
+) -> None:
+    settings.EGIDE_IMPORT_INLINE_MAX_BYTES = 50  # the tests' tasks run at once (tests/actors/conftest.py)
+    started = _upload(member_client)
+    job = ImportJob.objects.get()
+    assert started.status_code == 302
+    assert started["Location"] == reverse("import-job", kwargs={"pk": job.pk})
+    assert job.status == ImportStatus.MAPPING
+    assert bytes(job.data) == THEIR_ACTORS
+    page = member_client.get(started["Location"]).content.decode()
+    link = element(page, "#import-job-mapping")["href"]
+    assert link == f"{reverse('country-import', kwargs={'code': 'CD'})}?pending={job.pk}"
+    asked = member_client.get(str(link))
+    assert [row[1] for row in table_rows(asked.content.decode(), "column-mapping")] == ["nom", "couleur"]
+    answered = _map(member_client, asked, {"nom": "name_fr", "couleur": ""})
+    assert answered.status_code == 302
+    assert answered["Location"] == started["Location"]
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.report["actors_created"] == 2
+    assert Actor.objects.get(reference="POL").name_fr == "Police nationale"
+    assert ColumnMapping.objects.filter(organisation=organisation, header="nom", column="name_fr").exists()

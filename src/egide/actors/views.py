@@ -38,7 +38,13 @@ from egide.core.reference import countries
 from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
 from egide.imports.selectors import column_mapping_of, import_job_waiting
-from egide.imports.services import column_mapping_remember, import_job_create, import_job_hold, import_job_release
+from egide.imports.services import (
+    column_mapping_remember,
+    import_job_create,
+    import_job_hold,
+    import_job_release,
+    import_job_requeue,
+)
 
 PAGE_SIZE = 50
 
@@ -638,6 +644,12 @@ def _import_mapped(request: HttpRequest, context: dict[str, Any], country: str) 
             column_mapping_remember(user=request.user, organisation=job.owner, country=country, mapping=mapping)
     except TableError:
         pass  # said again, and recorded, by the import below
+    # A large file goes back to the worker, which reads it with the organisation's mapping now remembered; without
+    # an organisation (platform staff) nothing is remembered, and the file is imported here with the answer given.
+    if job.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES and job.owner is not None:
+        import_job_requeue(job=job)
+        context["redirect"] = reverse("import-job", kwargs={"pk": job.pk})
+        return
     import_job_release(job=job)
     _import_now(
         request,
@@ -649,6 +661,22 @@ def _import_mapped(request: HttpRequest, context: dict[str, Any], country: str) 
         data=data,
         mapped=mapping,
     )
+
+
+def _mapping_asked(request: HttpRequest, context: dict[str, Any], country: str) -> None:
+    """The mapping form for a large file the background worker found with unknown headers."""
+    job = import_job_waiting(user=request.user, pk=request.GET.get("pending", ""))
+    if job is None or job.country != country:
+        context["file_error"] = _("This file is no longer waiting for its columns; upload it again.")
+        return
+    try:
+        read_map_file(bytes(job.data), filename=job.filename, mapping=column_mapping_of(organisation=job.owner))
+    except UnknownColumns as unknown:
+        context["mapping_form"] = ColumnMappingForm(unknown=unknown, initial={"pending": job.pk})
+        context["mapping_file"] = job.filename
+        context["mapping_owner"] = job.owner
+    except TableError as error:
+        context["file_error"] = str(error)
 
 
 @login_required
@@ -665,6 +693,10 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
     context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
     if mapped:
         _import_mapped(request, context, country)
+        if "redirect" in context:
+            return HttpResponseRedirect(context["redirect"])
+    elif request.method == "GET" and "pending" in request.GET:
+        _mapping_asked(request, context, country)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         owner, confidentiality = form.cleaned_data["owner"], form.cleaned_data["confidentiality"]

@@ -13,7 +13,7 @@ from egide.accounts.selectors import can_create
 from egide.actors.fields import TABLES
 from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.tabular import ColumnMapping as Mapping
-from egide.actors.tabular import TableError
+from egide.actors.tabular import TableError, UnknownColumns
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import AnyUser, author
@@ -153,6 +153,9 @@ def import_job_run(*, job_id: str) -> str:
                 on_stage=stage,
                 mapping=column_mapping_of(organisation=job.owner),
             )
+        except UnknownColumns as unknown:
+            # The file waits, kept, for its user to map its columns on the import page.
+            outcome = {"status": ImportStatus.MAPPING, "error": str(unknown)}
         except TableError as error:
             outcome["error"] = str(error)
         except ImportRejected as rejected:
@@ -165,5 +168,19 @@ def import_job_run(*, job_id: str) -> str:
             outcome["error"] = _("The import stopped on an unexpected error; nothing was imported.")
         else:
             outcome = {"status": ImportStatus.DONE, "report": dataclasses.asdict(report)}
-    ImportJob.objects.filter(pk=job.pk).update(**outcome, data=b"", progress=100, finished_at=timezone.now())
+    if outcome["status"] == ImportStatus.MAPPING:
+        ImportJob.objects.filter(pk=job.pk).update(**outcome, progress=0)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(**outcome, data=b"", progress=100, finished_at=timezone.now())
     return str(outcome["status"])
+
+
+@transaction.atomic
+def import_job_requeue(*, job: ImportJob) -> None:
+    """Queue again a large file whose columns have just been mapped (the mapping is remembered, or given)."""
+    from egide.imports.tasks import import_job_task
+
+    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).update(
+        status=ImportStatus.QUEUED, error="", progress=0
+    ):
+        import_job_task.enqueue(str(job.pk))
