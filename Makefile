@@ -1,16 +1,24 @@
-# Égide: `make start` sets everything up and serves the platform; `make test` runs the whole test suite.
+# Égide: `make start` sets everything up and serves the platform as its users get it (debug off); `make dev` serves
+# it for developers (debug on, reloaded on every change); `make test` runs the whole test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: start setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map clean
+# The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
+LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-start: setup
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map clean
+
+start: install assets
+	$(LOCAL) $(BIN)/egide setup --address $(HOST)
+	$(LOCAL) $(BIN)/egide runserver --noreload $(HOST)
+
+dev: setup
 	$(BIN)/egide runserver $(HOST)
 
 setup: install assets
-	$(BIN)/egide setup
+	$(BIN)/egide setup --address $(HOST)
 
 install: $(BIN)/egide
 

@@ -13,8 +13,11 @@ BASE_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(read_string("EGIDE_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 
 DEBUG = read_bool("DEBUG", default=True)
-SECRET_KEY = read_secret_key(debug=DEBUG, data_dir=DATA_DIR)
-ALLOWED_HOSTS = read_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# The platform served on this machine for its own user (`make start`): debug off as on a server, but with the
+# generated secret key of the data folder and the local host names, without HTTPS.
+LOCAL = read_bool("EGIDE_LOCAL", default=False)
+SECRET_KEY = read_secret_key(debug=DEBUG or LOCAL, data_dir=DATA_DIR)
+ALLOWED_HOSTS = read_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG or LOCAL else [])
 CSRF_TRUSTED_ORIGINS = read_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -207,24 +210,35 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-HTTPS = read_bool("HTTPS", default=not DEBUG)
+HTTPS = read_bool("HTTPS", default=not DEBUG and not LOCAL)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# With debug off, static files get names that change with their content (cached for ever by browsers) once
+# `collectstatic` (run by `egide setup`) has written them and their manifest. Until then, on a fresh clone, they are
+# served under their own names from the package by WhiteNoise, so that no page fails for want of a manifest.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 
+CSRF_FAILURE_VIEW = "egide.core.errors.csrf_failure"
+
+LOG_LEVEL = read_string("LOG_LEVEL", default="WARNING")
+# One handler: Django's own loggers write through the root's, once, rather than through theirs and then again
+# through the root's.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": read_string("LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True}},
 }

@@ -124,7 +124,7 @@ def test_the_xlsx_template_lists_the_sheets_and_codes(member_client: Client) -> 
     assert response["Content-Disposition"] == 'attachment; filename="egide-map-template.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     try:
-        assert workbook.sheetnames == ["actors", "relationships", "citations", "codes"]
+        assert workbook.sheetnames == ["actors", "relationships", "citations", "codes", "lists"]
         codes = {(row[0], row[1]) for row in workbook["codes"].iter_rows(min_row=2, values_only=True)}
     finally:
         workbook.close()

@@ -1,5 +1,7 @@
 """The import page: uploads of workbooks, CSV tables and map documents, and their reports."""
 
+import json
+
 from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -181,7 +183,7 @@ def test_importing_a_csv_that_is_not_utf8_says_so(member_client: Client, db: Non
 def test_importing_a_file_of_another_type_says_so(member_client: Client, db: None) -> None:
     response = upload(member_client, "map.pdf", b"%PDF-1.4")
     assert field_errors(response.content.decode(), "file") == [
-        "map.pdf: unsupported file type; use .csv, .zip (of CSV files) or .xlsx"
+        "map.pdf: unsupported file type; use .xlsx, .csv, .zip (of CSV files) or .json"
     ]
 
 
@@ -190,11 +192,11 @@ def test_importing_a_damaged_workbook_says_so(member_client: Client, db: None) -
     assert field_errors(response.content.decode(), "file") == ["map.xlsx: not a readable XLSX workbook"]
 
 
-def test_importing_a_table_with_unknown_columns_says_so(member_client: Client, db: None) -> None:
+def test_importing_a_table_with_unknown_columns_asks_what_they_hold(member_client: Client, db: None) -> None:
     response = upload(member_client, "actors.csv", b"reference,kind,colour\nMOD,ministry_of_defence,red\n")
-    errors = field_errors(response.content.decode(), "file")
-    assert len(errors) == 1
-    assert errors[0].startswith("actors.csv: actors: unknown column(s) colour")
+    assert field_errors(response.content.decode(), "file") == []
+    assert table_rows(response.content.decode(), "column-mapping")[0][:2] == ["actors", "colour"]
+    assert not Actor.objects.exists()
 
 
 def test_importing_a_file_too_large_says_so(member_client: Client, db: None, settings: LazySettings) -> None:
@@ -211,8 +213,8 @@ def test_importing_without_a_file_says_so(member_client: Client, db: None) -> No
 
 
 def test_importing_a_json_map_document(member_client: Client, small_map: SmallMap, constitution: Source) -> None:
-    document = member_client.get("/countries/CF/export.json").content
-    response = upload(member_client, "map.json", document, country="CD")
+    document = json.loads(member_client.get("/countries/CF/export.json").content) | {"country": "CD"}
+    response = upload(member_client, "map.json", json.dumps(document).encode(), country="CD")
     assert report_rows(response) == [["Actors", "7", "0", "0"], ["Relationships", "3", "0", "0"]]
     assert "1 new sources, 2 new citations." in text(response.content.decode())
     assert Actor.objects.get(country="CD", reference="FACA").parent == Actor.objects.get(country="CD", reference="MOD")

@@ -181,10 +181,23 @@ def template_sheets() -> Sheets:
     }
 
 
+def drop_downs() -> dict[str, dict[str, list[str]]]:
+    """Each table's coded columns with their codes, and its yes-or-no columns, for the template's drop-down lists;
+    from the field declarations, so that a new coded field has its list without more code."""
+    lists: dict[str, dict[str, list[str]]] = {}
+    for table, columns in fields.TABLES.items():
+        for field in columns:
+            if field.kind is fields.Kind.CODE:
+                lists.setdefault(table, {})[field.name] = field.codes()
+            elif field.kind is fields.Kind.YES_NO:
+                lists.setdefault(table, {})[field.name] = ["yes", "no"]
+    return lists
+
+
 def export_template(fmt: str) -> bytes:
     sheets = template_sheets()
     if fmt == "xlsx":
-        return write_xlsx(sheets, notes=_codes())
+        return write_xlsx(sheets, notes=_codes(), choices=drop_downs())
     csv_files = {f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in sheets.items()}
     return write_zip(csv_files | {"codes.csv": write_csv(("column", "code", "meaning"), _codes())})
 

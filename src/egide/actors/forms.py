@@ -13,6 +13,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.actors import fields
 from egide.actors.data import ActorData, CitationData, RelationshipData
 from egide.actors.models import Actor, Source
+from egide.actors.tabular import UnknownColumns
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate, FuzzyDateError
 
@@ -303,3 +304,49 @@ class ImportForm(AccessFieldsMixin):
             "one .csv table, or a .json map document."
         ),
     )
+
+
+class ColumnMappingForm(forms.Form):
+    """What each header of a file that names no column of its table stands for: a column not already in the
+    header, or nothing (the column is left out). A column is chosen for one header at most."""
+
+    pending = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, unknown: UnknownColumns, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers: list[tuple[str, str, str]] = []
+        labels = {table: {spec.name: spec.label for spec in columns} for table, columns in fields.TABLES.items()}
+        for table, headers in unknown.unknown.items():
+            free = [column for column in unknown.expected[table] if column not in unknown.present[table]]
+            choices: list[tuple[str, str]] = [("", str(_("leave this column out")))]
+            choices += [(column, f"{column} · {labels[table].get(column, column)}") for column in free]
+            for header in headers:
+                name = f"column_{len(self.headers)}"
+                self.fields[name] = forms.ChoiceField(label=header, choices=choices, required=False)
+                self.headers.append((name, table, header))
+
+    def rows(self) -> list[tuple[str, str, forms.BoundField]]:
+        """Each unknown header as the page shows it: its table, its text and its choice."""
+        return [(table, header, self[name]) for name, table, header in self.headers]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen: dict[tuple[str, str], str] = {}
+        for name, table, header in self.headers:
+            column = cleaned.get(name) or ""
+            if not column:
+                continue
+            if (table, column) in chosen:
+                self.add_error(
+                    name,
+                    _("“%(column)s” is already chosen for the header “%(other)s”.")
+                    % {"column": column, "other": chosen[(table, column)]},
+                )
+            chosen[(table, column)] = header
+        return cleaned
+
+    def mapping(self) -> dict[str, dict[str, str]]:
+        mapping: dict[str, dict[str, str]] = {}
+        for name, table, header in self.headers:
+            mapping.setdefault(table, {})[header] = self.cleaned_data.get(name) or ""
+        return mapping

@@ -25,14 +25,15 @@ from egide.actors import fields
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
-from egide.actors.tabular import Row, Tables
+from egide.actors.tabular import ColumnMapping, Row, Tables
 from egide.audit.models import Action
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.imports import problems
-from egide.core.imports.limits import BATCH, batched
+from egide.core.imports.limits import BATCH, FileRefused, batched, grouped
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
+from egide.core.reference import countries
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
 from egide.imports.transfers import audited_import
@@ -94,9 +95,36 @@ class _Plan(Problems):
     reparented: dict[str, str | int | None] = field(default_factory=dict)
     changed_relationships: list[RelationshipKey] = field(default_factory=list)
     new_citations: list[CitationKey] = field(default_factory=list)
+    # The file's records that cannot be imported whatever else is fixed (an unknown kind, a reference that is not
+    # one), with the row that says why: a row naming them is told so, rather than that no such actor exists.
+    failed_actors: dict[str, tuple[str, int]] = field(default_factory=dict)
+    failed_relationships: dict[RelationshipKey, tuple[str, int]] = field(default_factory=dict)
+    # The cells already reported as missing or empty: nothing more is said about them.
+    settled: set[tuple[str, int, str]] = field(default_factory=set)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
-        self.at(table, row.number, column, message)
+        table, number, column = _where(table, row, column)
+        if (table, number, column) not in self.settled:
+            self.at(table, number, column, message)
+
+
+def _where(table: str, row: Row, column: str) -> tuple[str, int, str]:
+    """Where a problem is reported: the row's own table, row and column, or, for a row read from a record of a
+    JSON document (a citation), that record and the key at fault."""
+    if row.place is None:
+        return table, row.number, column
+    return row.place.table, row.place.row, row.place.column(column)
+
+
+def _not_imported(plan: _Plan, table: str, row: Row, column: str, because: tuple[str, int], reference: str) -> None:
+    """A row names a record of the file that its own row keeps out (an actor by reference, or else a relationship):
+    say which row, rather than that no such record exists."""
+    place = {"table": because[0], "row": because[1], "reference": reference}
+    if reference:
+        message = _("The actor “%(reference)s” is not imported because of the problems on %(table)s row %(row)s.")
+    else:
+        message = _("This relationship is not imported because of the problems on %(table)s row %(row)s.")
+    plan.problem(table, row, column, message % place)
 
 
 def _read(plan: _Plan, table: str, row: Row, spec: fields.Field) -> Any:
@@ -175,8 +203,18 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
         return None
     # The link is kept whole: it identifies the source with its title.
     url = row.get(f"{prefix}url")
+    longest = fields.SOURCE["url"].max_length or 0
     if url and not url.lower().startswith(("http://", "https://")):
         plan.problem(table, row, f"{prefix}url", _("A link must start with http:// or https://."))
+    elif len(url) > longest:
+        # Cut, the link would lead elsewhere; and the database refuses a longer one.
+        plan.problem(
+            table,
+            row,
+            f"{prefix}url",
+            _("The link is %(length)s characters long; a link may have at most %(most)s.")
+            % {"length": grouped(len(url)), "most": grouped(longest)},
+        )
     if (title, url) in plan.hidden_sources:
         plan.problem(
             table,
@@ -218,29 +256,33 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
             name_fr=row.get("name_fr"),
             confidence=confidence,
         )
-        for problem in check_actor(facts):
+        faults = check_actor(facts)
+        for problem in faults:
             plan.problem("actors", row, problem.field, problem.message)
         plan.actor_rows[reference] = row.number
-        if kind not in taxonomy.KIND_BY_CODE:
-            continue
         values = _stored(plan, "actors", row, fields.ACTOR, skip={"reference"})
+        access = _confidentiality(plan, "actors", row)
+        citation = _citation_fields(plan, "actors", row, "source_")
+        parent = row.get("parent")
+        if parent and parent not in existing and parent not in file_references:
+            plan.problem(
+                "actors", row, "parent", _("No actor has the reference “%(reference)s”.") % {"reference": parent}
+            )
+            parent = ""
+        if any(problem.field in ("kind", "reference") for problem in faults):
+            if reference:
+                plan.failed_actors[reference] = _where("actors", row, "")[:2]
+            continue
         for name, other in (("name_en", "name_fr"), ("name_fr", "name_en")):
             values[name] = (row.get(name) or row.get(other))[: fields.ACTOR[name].max_length]
         plan.actors[reference] = {
             "kind": kind,
             "family": taxonomy.KIND_BY_CODE[kind].family,
             **values,
-            **_confidentiality(plan, "actors", row),
+            **access,
         }
-        parent = row.get("parent")
         if parent:
-            if parent not in existing and parent not in file_references:
-                plan.problem(
-                    "actors", row, "parent", _("No actor has the reference “%(reference)s”.") % {"reference": parent}
-                )
-            else:
-                plan.parents[reference] = parent
-        citation = _citation_fields(plan, "actors", row, "source_")
+            plan.parents[reference] = parent
         if citation:
             plan.citations.append(("actor", reference, citation))
     _check_parent_loops(plan, tables, existing)
@@ -285,6 +327,15 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
                 ends[column] = plan.actors[reference]["family"]
             elif reference in existing:
                 ends[column] = existing[reference].family
+            elif reference in plan.failed_actors:
+                _not_imported(
+                    plan,
+                    "relationships",
+                    row,
+                    column,
+                    plan.failed_actors[reference],
+                    reference,
+                )
             else:
                 plan.problem(
                     "relationships",
@@ -296,7 +347,11 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
         end = _date(plan, "relationships", row, "end")
         ongoing = _boolean(plan, "relationships", row, "ongoing", default=end is None)
         values = _stored(plan, "relationships", row, fields.RELATIONSHIP, skip={"ongoing"})
+        access = _confidentiality(plan, "relationships", row)
+        citation = _citation_fields(plan, "relationships", row, "source_")
+        key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
         if len(ends) < 2:
+            plan.failed_relationships.setdefault(key, _where("relationships", row, "")[:2])
             continue
         facts = RelationshipFacts(
             type=row.get("type"),
@@ -315,7 +370,6 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
         for problem in check_relationship(facts):
             column = {"target": "to", "source": "from"}.get(problem.field, problem.field)
             plan.problem("relationships", row, column, problem.message)
-        key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
         if key in seen:
             plan.problem(
                 "relationships",
@@ -333,9 +387,8 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             "end_date": end.first_day if end else None,
             "end_precision": end.precision if end else DAY,
             "ongoing": ongoing,
-            **_confidentiality(plan, "relationships", row),
+            **access,
         }
-        citation = _citation_fields(plan, "relationships", row, "source_")
         if citation:
             plan.citations.append(("relationship", key, citation))
 
@@ -348,7 +401,18 @@ def _plan_citations(
         citation = _citation_fields(plan, "citations", row, "")
         if record == "actor":
             reference = row.get("actor")
-            if reference not in plan.actors and reference not in existing:
+            if reference in plan.failed_actors:
+                # A citation read from the failed record itself adds nothing to that record's problems.
+                if row.place is None:
+                    _not_imported(
+                        plan,
+                        "citations",
+                        row,
+                        "actor",
+                        plan.failed_actors[reference],
+                        reference,
+                    )
+            elif reference not in plan.actors and reference not in existing:
                 plan.problem(
                     "citations",
                     row,
@@ -360,7 +424,10 @@ def _plan_citations(
         elif record == "relationship":
             start = _date(plan, "citations", row, "start")
             key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
-            if key not in plan.relationships and key not in existing_relationships:
+            if key in plan.failed_relationships:
+                if row.place is None:
+                    _not_imported(plan, "citations", row, "from", plan.failed_relationships[key], "")
+            elif key not in plan.relationships and key not in existing_relationships:
                 plan.problem("citations", row, "from", _("No relationship matches these from, type, to and start."))
             elif citation:
                 plan.citations.append(("relationship", key, citation))
@@ -404,9 +471,20 @@ def _existing(user: User | None, country: str) -> _Existing:
 def _plan(user: User | None, country: str, tables: Tables, existing: _Existing) -> _Plan:
     """Check every row and every change it makes, writing nothing: the plan holds every problem found."""
     plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS, hidden_sources=existing.hidden_sources)
-    for name, columns in fields.TABLES.items():  # the same text rule as forms and the API
+    # What reading found (a document's unknown or missing keys) comes first, and silences the later checks of the
+    # same cells.
+    for problem in tables.problems:
+        plan.add(problem)
+        plan.settled.add((problem.table, problem.row, problem.column))
+    for name, columns in fields.TABLES.items():
+        required = [spec.name for spec in columns if spec.required]
         multiline = {spec.name for spec in columns if spec.multiline}
         for row in tables.table(name):
+            for column in required:
+                if not row.get(column):
+                    plan.problem(name, row, column, _("A value is required here."))
+                    plan.settled.add(_where(name, row, column))
+            # The same text rule as forms and the API.
             for wrong in check_texts(row.values, multiline=multiline):
                 plan.problem(name, row, wrong.field, wrong.message)
     # What the user may not see is treated as absent, so that an import cannot reveal or attach to it.
@@ -419,9 +497,9 @@ def _plan(user: User | None, country: str, tables: Tables, existing: _Existing) 
             )
     _plan_relationships(plan, country, tables, reachable)
     _plan_citations(plan, tables, reachable, set(existing.relationships))
-    if not plan.total:
-        # The rows make sense: now what they change, and whether the user may change it.
-        _plan_changes(plan, user, existing)
+    # What the rows change, and whether the user may change it: checked even when other rows have problems, so
+    # that one pass tells all.
+    _plan_changes(plan, user, existing)
     return plan
 
 
@@ -553,6 +631,19 @@ def country_map_import(
     """
     if user is not None and not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not import records for this organisation in this country."))
+    if tables.country and tables.country != country:
+        names = countries()
+        raise FileRefused(
+            _(
+                "The document is the map of %(document)s (its “country” is %(code)s), not of %(country)s: import it "
+                "into the map of %(document)s, or change its “country”."
+            )
+            % {
+                "document": names[tables.country].label if tables.country in names else tables.country,
+                "code": tables.country,
+                "country": names[country].label if country in names else country,
+            }
+        )
     existing = _existing(user, country)
     plan = _plan(user, country, tables, existing)
     plan.raise_if_any()
@@ -771,18 +862,20 @@ def map_file_import(
     owner: Organisation | None = None,
     confidentiality: str = Confidentiality.PARTNERS,
     on_stage: Callable[[str], None] | None = None,
+    mapping: ColumnMapping | None = None,
 ) -> ImportReport:
     """Read a file and import it: the one path of the import page, the background worker and the command line.
 
     Raises TableError for a file that cannot be read (or passes a cap), ImportRejected for rows with problems,
     PermissionDenied for an owner the user may not create records for; nothing is written in any of these cases.
-    on_stage, when given, hears "reading" and then "importing", for a progress display.
+    on_stage, when given, hears "reading" and then "importing", for a progress display. `mapping` says what the
+    spreadsheet's headers that name no column stand for (TableError's UnknownColumns names those it does not).
     """
     from egide.actors.documents import read_map_file
 
     if on_stage is not None:
         on_stage("reading")
-    tables = read_map_file(data, filename=filename)
+    tables = read_map_file(data, filename=filename, mapping=mapping)
     if on_stage is not None:
         on_stage("importing")
     return country_map_import(user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality)

@@ -7,9 +7,13 @@ from django.utils.translation import gettext as _
 
 from egide.actors import fields
 from egide.core.imports.limits import FileRefused, ReadLimits
+from egide.core.imports.problems import ImportProblem
 from egide.core.imports.tables import (
+    ColumnMapping,
+    Place,
     Row,
     TableLayout,
+    UnknownColumns,
     escape_formula,
     unescape_formula,
     write_csv,
@@ -27,10 +31,13 @@ __all__ = [
     "RELATIONSHIP_COLUMNS",
     "REQUIRED",
     "TABLES",
+    "ColumnMapping",
+    "Place",
     "ReadLimits",
     "Row",
     "TableError",
     "Tables",
+    "UnknownColumns",
     "escape_formula",
     "read_tables",
     "unescape_formula",
@@ -78,12 +85,21 @@ class Tables:
     actors: list[Row] = field(default_factory=list)
     relationships: list[Row] = field(default_factory=list)
     citations: list[Row] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    """What reading found wrong without refusing the file (a JSON record's unknown or missing keys): reported
+    with the rows' own problems, in the same pass."""
+    country: str = ""
+    """The country a JSON document says it maps, checked against the country it is imported into."""
 
     def table(self, name: str) -> list[Row]:
         rows: list[Row] = getattr(self, name)
         return rows
 
 
-def read_tables(data: bytes, *, filename: str, limits: ReadLimits | None = None) -> Tables:
-    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx."""
-    return Tables(**_read_tables(data, filename=filename, layout=LAYOUT, limits=limits))
+def read_tables(
+    data: bytes, *, filename: str, limits: ReadLimits | None = None, mapping: ColumnMapping | None = None
+) -> Tables:
+    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx; `mapping` says
+    what the headers that name no column stand for (UnknownColumns names the others)."""
+    rows = _read_tables(data, filename=filename, layout=LAYOUT, limits=limits, mapping=mapping)
+    return Tables(actors=rows["actors"], relationships=rows["relationships"], citations=rows["citations"])

@@ -26,17 +26,25 @@ from egide.accounts.models import Organisation
 from egide.actors import exporter, selectors, services
 from egide.actors.conflicts import changes_since
 from egide.actors.data import ActorData, RelationshipData, SourceCitation
-from egide.actors.forms import ActorForm, CitationFieldsMixin, ImportForm, RelationshipForm
+from egide.actors.documents import read_map_file
+from egide.actors.forms import ActorForm, CitationFieldsMixin, ColumnMappingForm, ImportForm, RelationshipForm
 from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import control_character, text_message
-from egide.actors.tabular import TableError
+from egide.actors.tabular import TableError, UnknownColumns
 from egide.audit.history import record_history_for
 from egide.core import as_of, taxonomy
 from egide.core.reference import countries
 from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
-from egide.imports.services import import_job_create
+from egide.imports.selectors import column_mapping_of, import_job_waiting
+from egide.imports.services import (
+    column_mapping_remember,
+    import_job_create,
+    import_job_hold,
+    import_job_release,
+    import_job_requeue,
+)
 from egide.maps.context import map_context
 
 PAGE_SIZE = 50
@@ -616,6 +624,113 @@ def problem_counts(shown: int, total: int) -> tuple[str, str]:
     return number_format(shown, force_grouping=True), number_format(total, force_grouping=True)
 
 
+def _import_now(
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    country: str,
+    owner: Organisation | None,
+    confidentiality: str,
+    filename: str,
+    data: bytes,
+    mapped: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """Import a file in the request and put the outcome in the page's context: the report, the problems, the
+    columns to map (the file is then kept for the mapping form), or the reason the file cannot be read. The
+    organisation's remembered mapping applies, and over it `mapped`, the one just given."""
+    mapping = column_mapping_of(organisation=owner)
+    for table, headers in (mapped or {}).items():
+        mapping.setdefault(table, {}).update(headers)
+    try:
+        report = map_file_import(
+            user=request.user,
+            country=country,
+            filename=filename,
+            data=data,
+            owner=owner,
+            confidentiality=confidentiality,
+            mapping=mapping,
+        )
+    except UnknownColumns as unknown:
+        job = import_job_hold(
+            user=request.user,
+            country=country,
+            owner=owner,
+            confidentiality=confidentiality,
+            filename=filename,
+            data=data,
+        )
+        context["mapping_form"] = ColumnMappingForm(unknown=unknown, initial={"pending": job.pk})
+        context["mapping_file"] = filename
+        context["mapping_owner"] = owner
+    except TableError as error:
+        context["file_error"] = str(error)
+    except ImportRejected as rejected:
+        context["problems"] = rejected.problems
+        context["problem_total"] = rejected.total
+        context["problem_counts"] = problem_counts(len(rejected.problems), rejected.total)
+    else:
+        context["report"] = report
+        messages.success(request, _("Import finished."))
+
+
+def _import_mapped(request: HttpRequest, context: dict[str, Any], country: str) -> None:
+    """The mapping form's answer: remember it for the organisation, then import the file kept for it."""
+    job = import_job_waiting(user=request.user, pk=request.POST.get("pending", ""))
+    if job is None or job.country != country:
+        context["file_error"] = _("This file is no longer waiting for its columns; upload it again.")
+        return
+    data = bytes(job.data)
+    mapping: dict[str, dict[str, str]] = {}
+    try:
+        read_map_file(data, filename=job.filename, mapping=column_mapping_of(organisation=job.owner))
+    except UnknownColumns as unknown:
+        form = ColumnMappingForm(request.POST, unknown=unknown)
+        if not form.is_valid():
+            context["mapping_form"] = form
+            context["mapping_file"] = job.filename
+            context["mapping_owner"] = job.owner
+            return
+        mapping = form.mapping()
+        if job.owner is not None:
+            column_mapping_remember(user=request.user, organisation=job.owner, country=country, mapping=mapping)
+    except TableError:
+        pass  # said again, and recorded, by the import below
+    # A large file goes back to the worker, which reads it with the organisation's mapping now remembered; without
+    # an organisation (platform staff) nothing is remembered, and the file is imported here with the answer given.
+    if job.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES and job.owner is not None:
+        import_job_requeue(job=job)
+        context["redirect"] = reverse("import-job", kwargs={"pk": job.pk})
+        return
+    import_job_release(job=job)
+    _import_now(
+        request,
+        context,
+        country=country,
+        owner=job.owner,
+        confidentiality=job.confidentiality,
+        filename=job.filename,
+        data=data,
+        mapped=mapping,
+    )
+
+
+def _mapping_asked(request: HttpRequest, context: dict[str, Any], country: str) -> None:
+    """The mapping form for a large file the background worker found with unknown headers."""
+    job = import_job_waiting(user=request.user, pk=request.GET.get("pending", ""))
+    if job is None or job.country != country:
+        context["file_error"] = _("This file is no longer waiting for its columns; upload it again.")
+        return
+    try:
+        read_map_file(bytes(job.data), filename=job.filename, mapping=column_mapping_of(organisation=job.owner))
+    except UnknownColumns as unknown:
+        context["mapping_form"] = ColumnMappingForm(unknown=unknown, initial={"pending": job.pk})
+        context["mapping_file"] = job.filename
+        context["mapping_owner"] = job.owner
+    except TableError as error:
+        context["file_error"] = str(error)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_import(request: HttpRequest, code: str) -> HttpResponse:
@@ -623,11 +738,18 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
     owners = access.editable_owners(user=request.user, country=country)
     if not owners.exists():
         raise PermissionDenied(_("You have no editing role for this country."))
-    # Bound on every POST: a post without a file must say the file is required, not show a blank form.
-    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    mapped = request.method == "POST" and "pending" in request.POST
+    # Bound on every upload: a post without a file must say the file is required, not show a blank form.
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" and not mapped else ImportForm()
     form.setup_owners(owners)
     context: dict[str, Any] = {"country": country, "country_name": countries()[country].label, "form": form}
-    if request.method == "POST" and form.is_valid():
+    if mapped:
+        _import_mapped(request, context, country)
+        if "redirect" in context:
+            return HttpResponseRedirect(context["redirect"])
+    elif request.method == "GET" and "pending" in request.GET:
+        _mapping_asked(request, context, country)
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         owner, confidentiality = form.cleaned_data["owner"], form.cleaned_data["confidentiality"]
         if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
@@ -646,24 +768,17 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
             )
             return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
         else:
-            try:
-                report = map_file_import(
-                    user=request.user,
-                    country=country,
-                    filename=upload.name or "upload",
-                    data=upload.read(),
-                    owner=owner,
-                    confidentiality=confidentiality,
-                )
-            except TableError as error:
-                form.add_error("file", str(error))
-            except ImportRejected as rejected:
-                context["problems"] = rejected.problems
-                context["problem_total"] = rejected.total
-                context["problem_counts"] = problem_counts(len(rejected.problems), rejected.total)
-            else:
-                context["report"] = report
-                messages.success(request, _("Import finished."))
+            _import_now(
+                request,
+                context,
+                country=country,
+                owner=owner,
+                confidentiality=confidentiality,
+                filename=upload.name or "upload",
+                data=upload.read(),
+            )
+    if "file_error" in context and form.is_bound:
+        form.add_error("file", context.pop("file_error"))
     return render(request, "actors/import.html", context)
 
 

@@ -39,3 +39,10 @@ class ErrorPagesMiddleware:
         # Tests' clients listen to this signal to re-raise the error; Django sends it for errors it handles itself.
         got_request_exception.send(sender=None, request=request)
         return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused for its CSRF token (a page left open past its session, cookies refused, a form sent from
+    another site): the site's own 403 page, in the reader's language, saying what to do rather than Django's
+    English technical page."""
+    return render(request, "403_csrf.html", status=403)

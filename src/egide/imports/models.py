@@ -14,6 +14,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+    # The file's headers name columns that are not the map's: it waits, kept, for the user to map them.
+    MAPPING = "mapping", _("waiting for its columns to be mapped")
 
 
 class ImportJob(models.Model):
@@ -49,7 +51,7 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.MAPPING)
 
 
 class TransferKind(models.TextChoices):
@@ -89,3 +91,25 @@ class MapTransfer(models.Model):
         if self.kind == TransferKind.IMPORT:
             return _("Import of %(file)s into %(country)s") % {"file": self.filename, "country": self.country}
         return _("Export of %(country)s (%(format)s)") % {"country": self.country, "format": self.format}
+
+
+class ColumnMapping(models.Model):
+    """What a header that names no column of the map's tables stands for, as an organisation's members said once:
+    the next file of that organisation with the same header is read with it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_mappings")
+    table = models.CharField(_("table"), max_length=32)
+    header = models.CharField(_("header"), max_length=200)
+    column = models.CharField(_("column"), max_length=64, blank=True, help_text=_("Empty: the column is left out."))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "table", "header"], name="one_mapping_per_header")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.header} → {self.column or '-'}"

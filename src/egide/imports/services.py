@@ -9,10 +9,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Organisation
+from egide.accounts.selectors import can_create
+from egide.actors.fields import TABLES
 from egide.actors.importer import ImportRejected, map_file_import
-from egide.actors.tabular import TableError
+from egide.actors.tabular import ColumnMapping as Mapping
+from egide.actors.tabular import TableError, UnknownColumns
+from egide.audit.models import Action
+from egide.audit.services import audit_record, snapshot
 from egide.core.users import AnyUser, author
-from egide.imports.models import ImportJob, ImportStatus
+from egide.imports.models import ColumnMapping, ImportJob, ImportStatus
+from egide.imports.selectors import column_mapping_of
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +56,73 @@ def import_job_create(
     return job
 
 
+@transaction.atomic
+def import_job_hold(
+    *,
+    user: AnyUser,
+    country: str,
+    owner: Organisation | None,
+    confidentiality: str,
+    filename: str,
+    data: bytes,
+) -> ImportJob:
+    """Keep a file whose headers name columns that are not the map's until the user maps them; a file the same
+    user left waiting before is dropped, so that at most one waits per user."""
+    starter = author(user)
+    if starter is None:
+        raise PermissionDenied(_("Log in to import a file."))
+    ImportJob.objects.filter(user=starter, status=ImportStatus.MAPPING).delete()
+    return ImportJob.objects.create(
+        user=starter,
+        country=country,
+        owner=owner,
+        confidentiality=confidentiality,
+        filename=filename[:255],
+        size=len(data),
+        data=data,
+        status=ImportStatus.MAPPING,
+        language=translation.get_language() or "en",
+    )
+
+
+def import_job_release(*, job: ImportJob) -> None:
+    """Forget a file kept for its mapping, once it has been imported or refused."""
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).delete()
+
+
+@transaction.atomic
+def column_mapping_remember(*, user: AnyUser, organisation: Organisation, country: str, mapping: Mapping) -> int:
+    """Remember what each header stands for, for the organisation's next files; audited, one event per header whose
+    meaning is new or changed. Returns how many were. Only those who may import for the organisation in the
+    country may teach it."""
+    if not can_create(user=user, owner=organisation, country=country):
+        raise PermissionDenied(_("You may not import records for this organisation in this country."))
+    changed = 0
+    for table, headers in mapping.items():
+        for header, column in headers.items():
+            if table not in TABLES or (column and column not in {field.name for field in TABLES[table]}):
+                raise ValueError(f"{table}.{column} is not a column of the map's tables")
+            current = ColumnMapping.objects.filter(organisation=organisation, table=table, header=header).first()
+            if current is not None and current.column == column:
+                continue
+            before = snapshot(current) if current is not None else None
+            remembered, _created = ColumnMapping.objects.update_or_create(
+                organisation=organisation,
+                table=table,
+                header=header[:200],
+                defaults={"column": column, "updated_by": author(user)},
+            )
+            audit_record(
+                user=user,
+                action=Action.CREATE if before is None else Action.UPDATE,
+                instance=remembered,
+                before=before,
+                after=snapshot(remembered),
+            )
+            changed += 1
+    return changed
+
+
 def import_job_run(*, job_id: str) -> str:
     """Run a queued job once: import its file as its user, record the outcome, and forget the file.
 
@@ -78,7 +151,11 @@ def import_job_run(*, job_id: str) -> str:
                 owner=job.owner,
                 confidentiality=job.confidentiality,
                 on_stage=stage,
+                mapping=column_mapping_of(organisation=job.owner),
             )
+        except UnknownColumns as unknown:
+            # The file waits, kept, for its user to map its columns on the import page.
+            outcome = {"status": ImportStatus.MAPPING, "error": str(unknown)}
         except TableError as error:
             outcome["error"] = str(error)
         except ImportRejected as rejected:
@@ -91,5 +168,19 @@ def import_job_run(*, job_id: str) -> str:
             outcome["error"] = _("The import stopped on an unexpected error; nothing was imported.")
         else:
             outcome = {"status": ImportStatus.DONE, "report": dataclasses.asdict(report)}
-    ImportJob.objects.filter(pk=job.pk).update(**outcome, data=b"", progress=100, finished_at=timezone.now())
+    if outcome["status"] == ImportStatus.MAPPING:
+        ImportJob.objects.filter(pk=job.pk).update(**outcome, progress=0)
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(**outcome, data=b"", progress=100, finished_at=timezone.now())
     return str(outcome["status"])
+
+
+@transaction.atomic
+def import_job_requeue(*, job: ImportJob) -> None:
+    """Queue again a large file whose columns have just been mapped (the mapping is remembered, or given)."""
+    from egide.imports.tasks import import_job_task
+
+    if ImportJob.objects.filter(pk=job.pk, status=ImportStatus.MAPPING).update(
+        status=ImportStatus.QUEUED, error="", progress=0
+    ):
+        import_job_task.enqueue(str(job.pk))

@@ -14,7 +14,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from egide.core.imports.archives import (
@@ -63,12 +64,51 @@ def unescape_formula(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where a row's problems are reported when the row is not a line of its own table: a citation read from a
+    JSON document is reported at the record that holds it (actors, row 3, column citations[1].locator)."""
+
+    table: str
+    row: int
+    prefix: str
+    column_keys: Mapping[str, str] = field(default_factory=dict)
+    """Columns named otherwise where the row comes from (a document's `target` for the `to` column)."""
+
+    def column(self, column: str) -> str:
+        return self.prefix + self.column_keys.get(column, column)
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     number: int
     values: dict[str, str]
+    place: Place | None = None
 
     def get(self, column: str) -> str:
         return self.values.get(column, "").strip()
+
+
+class UnknownColumns(FileRefused):
+    """Header cells that name no column of their table, gathered over every table of the file, so that the import
+    page can offer to map each of them to a column (or to leave it out) in one form."""
+
+    def __init__(
+        self, filename: str, unknown: dict[str, list[str]], present: dict[str, list[str]], layout: "TableLayout"
+    ) -> None:
+        self.unknown = unknown
+        self.expected = {table: list(layout.columns[table]) for table in unknown}
+        self.present = {table: present.get(table, []) for table in unknown}
+        """The columns each table's header already names, which no unknown header may be mapped to again."""
+        described = "; ".join(
+            _("%(table)s: unknown column(s) %(columns)s; expected %(expected)s")
+            % {"table": table, "columns": ", ".join(columns), "expected": ", ".join(layout.columns[table])}
+            for table, columns in unknown.items()
+        )
+        super().__init__(f"{filename}: {described}")
+
+
+ColumnMapping = Mapping[str, Mapping[str, str]]
+"""For each table, what each header that names no column stands for: a column's name, or "" to leave it out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +143,47 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _columns(layout: TableLayout, name: str, header: Sequence[object]) -> list[str]:
-    columns = [cell_text(cell).strip().lower() for cell in header]
-    missing = [column for column in layout.required[name] if column not in columns]
-    if missing:
-        raise FileRefused(
-            _("%(table)s: missing column(s) %(columns)s in the header row")
-            % {"table": name, "columns": ", ".join(missing)}
-        )
-    unknown = [column for column in columns if column and column not in layout.columns[name]]
-    if unknown:
-        raise FileRefused(
-            _("%(table)s: unknown column(s) %(columns)s; expected %(expected)s")
-            % {"table": name, "columns": ", ".join(unknown), "expected": ", ".join(layout.columns[name])}
-        )
-    return columns
+def header_key(cell: object) -> str:
+    """A header cell as it is compared and remembered: its text, stripped, in lower case."""
+    return cell_text(cell).strip().lower()
+
+
+class _Headers:
+    """The header rows of one file, read against the layout and a column mapping: the columns each row's cells go
+    to, and the headers that name no column, gathered over the whole file (UnknownColumns at the end)."""
+
+    def __init__(self, layout: TableLayout, mapping: ColumnMapping | None) -> None:
+        self.layout = layout
+        self.mapping = mapping or {}
+        self.unknown: dict[str, list[str]] = {}
+        self.present: dict[str, list[str]] = {}
+
+    def columns(self, name: str, header: Sequence[object]) -> list[str]:
+        expected = self.layout.columns[name]
+        mapped = self.mapping.get(name, {})
+        columns = []
+        for cell in header:
+            column = header_key(cell)
+            if column and column not in expected:
+                if column in mapped:
+                    column = mapped[column]
+                else:
+                    if column not in self.unknown.setdefault(name, []):
+                        self.unknown[name].append(column)
+                    column = ""
+            columns.append(column)
+        self.present[name] = [column for column in columns if column]
+        missing = [column for column in self.layout.required[name] if column not in columns]
+        if missing and name not in self.unknown:
+            raise FileRefused(
+                _("%(table)s: missing column(s) %(columns)s in the header row")
+                % {"table": name, "columns": ", ".join(missing)}
+            )
+        return columns
+
+    def check(self, filename: str) -> None:
+        if self.unknown:
+            raise UnknownColumns(filename, self.unknown, self.present, self.layout)
 
 
 def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
@@ -128,8 +194,17 @@ def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | 
     return None
 
 
-def _guess_table(layout: TableLayout, header: Sequence[str]) -> str:
-    table = layout.recognise({column.strip().lower() for column in header})
+def _guess_table(layout: TableLayout, header: Sequence[str], where: str, mapping: ColumnMapping) -> str:
+    """The table a lone CSV file holds: by its columns, as they are or as the mapping renames them, or else by the
+    file's name (actors.csv)."""
+    columns = {header_key(cell) for cell in header}
+    table = layout.recognise(columns)
+    for name in layout.names:
+        if table is None and mapping.get(name):
+            table = layout.recognise({mapping[name].get(column) or column for column in columns})
+    stem = where.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower()
+    if table is None and stem in layout.names:
+        table = stem
     if table is None:
         raise FileRefused(layout.unrecognised())
     return table
@@ -166,6 +241,7 @@ def _read_csv_stream(
     stream: IO[bytes],
     *,
     layout: TableLayout,
+    headers: _Headers,
     name: str | None,
     where: str,
     limits: ReadLimits,
@@ -191,8 +267,8 @@ def _read_csv_stream(
                 % {"where": where, "count": len(header), "most": limits.columns}
             )
         try:
-            table = name or _guess_table(layout, header)
-            columns = _columns(layout, table, header)
+            table = name or _guess_table(layout, header, where, headers.mapping)
+            columns = headers.columns(table, header)
         except FileRefused as error:
             raise FileRefused(_("%(where)s: %(problem)s") % {"where": where, "problem": error}) from error
         rows = []
@@ -210,7 +286,7 @@ def _read_csv_stream(
     return table, rows
 
 
-def _read_zip(data: bytes, filename: str, layout: TableLayout, limits: ReadLimits) -> Rows:
+def _read_zip(data: bytes, filename: str, layout: TableLayout, headers: _Headers, limits: ReadLimits) -> Rows:
     tables: Rows = {name: [] for name in layout.names}
     archive = open_archive(data, filename)
     budget = Budget(limits)
@@ -227,7 +303,7 @@ def _read_zip(data: bytes, filename: str, layout: TableLayout, limits: ReadLimit
             try:
                 with archive.open(member) as stream:
                     _table, rows = _read_csv_stream(
-                        stream, layout=layout, name=stem, where=where, limits=limits, budget=budget
+                        stream, layout=layout, headers=headers, name=stem, where=where, limits=limits, budget=budget
                     )
             except ARCHIVE_ERRORS as error:
                 raise damaged(where) from error
@@ -259,7 +335,7 @@ def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) 
             )
 
 
-def _sheet_rows(sheet: Any, layout: TableLayout, table: str, where: str, limits: ReadLimits) -> list[Row]:
+def _sheet_rows(sheet: Any, headers: _Headers, table: str, where: str, limits: ReadLimits) -> list[Row]:
     """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps."""
     # A sheet declares its own dimension: a forged one (A1:XFD1048576) would make openpyxl pad every row to the
     # last column and yield every row down to the last; forgetting it leaves only the cells really present.
@@ -281,7 +357,7 @@ def _sheet_rows(sheet: Any, layout: TableLayout, table: str, where: str, limits:
             cells = cells[: limits.columns]
         if columns is None:
             try:
-                columns = _columns(layout, table, cells)
+                columns = headers.columns(table, cells)
             except FileRefused as error:
                 raise FileRefused(f"{where.rsplit(', sheet ', 1)[0]}, sheet {error}") from error
             continue
@@ -310,7 +386,7 @@ _WORKBOOK_ERRORS = (
 )
 
 
-def _read_xlsx(data: bytes, filename: str, layout: TableLayout, limits: ReadLimits) -> Rows:
+def _read_xlsx(data: bytes, filename: str, layout: TableLayout, headers: _Headers, limits: ReadLimits) -> Rows:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _scan_workbook(archive, filename, limits)
@@ -331,7 +407,7 @@ def _read_xlsx(data: bytes, filename: str, layout: TableLayout, limits: ReadLimi
             if table in names:
                 where = f"{filename}, sheet {table}"
                 try:
-                    tables[table].extend(_sheet_rows(workbook[names[table]], layout, table, where, limits))
+                    tables[table].extend(_sheet_rows(workbook[names[table]], headers, table, where, limits))
                 except FileRefused:
                     raise
                 except _WORKBOOK_ERRORS as error:
@@ -345,18 +421,40 @@ def _either(names: Sequence[str]) -> dict[str, str]:
     return {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def read_tables(data: bytes, *, filename: str, layout: TableLayout, limits: ReadLimits | None = None) -> Rows:
-    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx."""
+TABLE_EXTENSIONS = (".xlsx", ".zip", ".csv", ".txt")
+
+
+def read_tables(
+    data: bytes,
+    *,
+    filename: str,
+    layout: TableLayout,
+    limits: ReadLimits | None = None,
+    mapping: ColumnMapping | None = None,
+) -> Rows:
+    """Read an uploaded or given file by its extension: .csv (one table), .zip of CSVs, or .xlsx.
+
+    `mapping` says what headers that name no column stand for; any other such header, in any table, makes the
+    whole file refused with UnknownColumns once every table is read, so that all of them are named at once.
+    """
     limits = limits or ReadLimits.from_settings()
+    headers = _Headers(layout, mapping)
     lower = filename.lower()
     if lower.endswith(".xlsx"):
-        return _read_xlsx(data, filename, layout, limits)
-    if lower.endswith(".zip"):
-        return _read_zip(data, filename, layout, limits)
-    if lower.endswith((".csv", ".txt")):
-        table, rows = _read_csv_stream(io.BytesIO(data), layout=layout, name=None, where=filename, limits=limits)
-        return {name: rows if name == table else [] for name in layout.names}
-    raise FileRefused(_("%(file)s: unsupported file type; use .csv, .zip (of CSV files) or .xlsx") % {"file": filename})
+        tables = _read_xlsx(data, filename, layout, headers, limits)
+    elif lower.endswith(".zip"):
+        tables = _read_zip(data, filename, layout, headers, limits)
+    elif lower.endswith((".csv", ".txt")):
+        table, rows = _read_csv_stream(
+            io.BytesIO(data), layout=layout, headers=headers, name=None, where=filename, limits=limits
+        )
+        tables = {name: rows if name == table else [] for name in layout.names}
+    else:
+        raise FileRefused(
+            _("%(file)s: unsupported file type; use .csv, .zip (of CSV files) or .xlsx") % {"file": filename}
+        )
+    headers.check(filename)
+    return tables
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
@@ -386,20 +484,60 @@ def _append_text(sheet: Worksheet, values: list[str]) -> None:
             cell.quotePrefix = True
 
 
+LISTS_SHEET = "lists"
+"""The hidden sheet that holds the drop-down lists of a template's coded columns."""
+
+
+def _add_drop_downs(
+    workbook: Workbook, sheets: Mapping[str, Worksheet], choices: Mapping[str, Mapping[str, Sequence[str]]]
+) -> None:
+    """A drop-down list on every coded column, its codes kept once each in a hidden sheet (a list written in the
+    rule itself may hold only 255 characters, fewer than the kinds of actor take)."""
+    lists = workbook.create_sheet(LISTS_SHEET)
+    lists.sheet_state = "hidden"
+    placed: dict[tuple[str, ...], str] = {}
+    for name, columns in choices.items():
+        sheet = sheets[name]
+        header = [cell.value for cell in sheet[1]]
+        for column, codes in columns.items():
+            if column not in header or not codes:
+                continue
+            key = tuple(codes)
+            if key not in placed:
+                letter = get_column_letter(len(placed) + 1)
+                for number, code in enumerate(codes, start=1):
+                    lists[f"{letter}{number}"] = code
+                placed[key] = f"{LISTS_SHEET}!${letter}$1:${letter}${len(codes)}"
+            rule = DataValidation(type="list", formula1=placed[key], allow_blank=True, showErrorMessage=True)
+            rule.error = _("Choose one of the codes of the list (the codes sheet says what each one means).")
+            rule.errorTitle = _("Not a code of this column")
+            sheet.add_data_validation(rule)
+            target = get_column_letter(header.index(column) + 1)
+            rule.add(f"{target}2:{target}{DROP_DOWN_ROWS}")
+
+
+DROP_DOWN_ROWS = 50_001
+"""The rows of a template that offer the drop-down lists: as many as an import accepts, after the header."""
+
+
 def write_xlsx(
     sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[object]]]],
     *,
     notes: Sequence[tuple[str, str, str]] = (),
+    choices: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> bytes:
-    """A workbook with one sheet per table (bold, frozen header) and, when given, a sheet of valid codes."""
+    """A workbook with one sheet per table (bold, frozen header), when given a sheet of valid codes, and drop-down
+    lists of `choices` (sheet, then column, then its codes)."""
     workbook = Workbook(write_only=False)
     default = workbook.active
     if default is not None:
         workbook.remove(default)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE6F0")
+    created: dict[str, Worksheet] = {}
     for name, (columns, rows) in sheets.items():
         sheet = workbook.create_sheet(name)
+        created[name] = sheet
         sheet.append(list(columns))
         for cell in sheet[1]:
             cell.font = bold
@@ -420,6 +558,8 @@ def write_xlsx(
         sheet.column_dimensions["A"].width = 20
         sheet.column_dimensions["B"].width = 28
         sheet.column_dimensions["C"].width = 60
+    if choices:
+        _add_drop_downs(workbook, created, choices)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

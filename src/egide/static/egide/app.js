@@ -60,4 +60,26 @@
       if (!menu.contains(event.target)) menu.removeAttribute("open");
     });
   });
+
+  // A box that scrolls sideways (a wide table on a phone) is given a place in the tab order while it does, so that
+  // a keyboard can scroll it as a pointer can.
+  function markScrollingBoxes() {
+    document.querySelectorAll(".table-scroll, main table").forEach(function (box) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible";
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "true";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", markScrollingBoxes);
+  } else {
+    markScrollingBoxes();
+  }
+  document.addEventListener("htmx:afterSettle", markScrollingBoxes);
+  window.addEventListener("resize", markScrollingBoxes);
 })();

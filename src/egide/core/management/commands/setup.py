@@ -1,9 +1,24 @@
+import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.management.commands.collectstatic import Command as CollectStatic
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+ADDRESS = re.compile(r"^(?:(?P<host>\[[^\]]+\]|[^:\[\]]+):)?(?P<port>\d+)$")
+
+
+def site_url(address: str) -> str:
+    """The address a browser opens for `runserver`'s HOST:PORT (or PORT alone, or a host alone)."""
+    match = ADDRESS.match(address.strip())
+    host, port = (match["host"] or "", match["port"]) if match else (address.strip(), "8000")
+    if host in ("", "0.0.0.0", "0"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
 
 
 class Command(BaseCommand):
@@ -12,10 +27,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
         parser.add_argument("--username", default="admin", help="the local administrator's username")
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="the address the platform will be served at (HOST:PORT or PORT), for the log-in hint",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
+        if not settings.DEBUG:
+            # Debug off: the static files under names that change with their content, with the manifest that makes
+            # the settings serve them so from then on (this process, started before it existed, does not).
+            collect = CollectStatic()
+            collect.storage = CompressedManifestStaticFilesStorage()
+            call_command(collect, interactive=False, verbosity=0)
+            self.stdout.write("Static files collected.")
         if not options["no_demo"]:
             call_command("demo", stdout=self.stdout)
         user_model = get_user_model()
@@ -30,6 +57,7 @@ class Command(BaseCommand):
         user_model.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Log in at http://127.0.0.1:8000/ as “{username}” with the password {password} (shown once; keep it)."
+                f"Log in at {site_url(options['address'])} as “{username}” with the password {password} "
+                "(shown once; keep it)."
             )
         )
