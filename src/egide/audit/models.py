@@ -40,6 +40,11 @@ class Action(models.TextChoices):
     IMPORT = "import", pgettext_lazy("audit action", "Imported")
     EXPORT = "export", pgettext_lazy("audit action", "Exported")
     REVOKE = "revoke", pgettext_lazy("audit action", "Revoked")
+    # On an account: its password changed by its holder, a reset link sent to its address, a new password chosen
+    # from that link (or given by the command line). The entry never holds the password or the link's token.
+    PASSWORD_CHANGE = "password_change", pgettext_lazy("audit action", "Password changed")
+    PASSWORD_RESET_REQUEST = "password_reset_request", pgettext_lazy("audit action", "Password reset requested")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "Password reset")
 
 
 ACTION_LABELS: dict[str, Promise] = {str(value): label for value, label in Action.choices}

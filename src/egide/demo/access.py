@@ -14,6 +14,7 @@ from egide.accounts.selectors import PLATFORM, record_shares
 from egide.accounts.services import membership_set, record_share
 from egide.actors.models import Actor, Relationship
 from egide.actors.tabular import Tables
+from egide.security.passwords import password_set
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,7 @@ def demo_passwords_reset() -> dict[str, str]:
     passwords = {}
     for user in User.objects.filter(username__in=USERS).order_by("username"):
         password = secrets.token_urlsafe(9)
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        password_set(user=user, password=password, by=None)
         passwords[user.username] = password
     return passwords
 

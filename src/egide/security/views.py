@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from egide.core.redirects import safe_next
-from egide.security import throttle, tokens, two_factor
+from egide.security import passwords, throttle, tokens, two_factor
 from egide.security.forms import CodeForm, TokenForm
 from egide.security.models import Outcome
 
@@ -282,9 +283,11 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("account")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
+        passwords.password_change(form=form, by=_account_user(self.request))
+        # The new password logs out the user's other sessions, not this one.
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("Your password was changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordReset(auth_views.PasswordResetView):
@@ -296,6 +299,13 @@ class PasswordReset(auth_views.PasswordResetView):
     email_template_name = "security/password_reset_email.txt"
     subject_template_name = "security/password_reset_subject.txt"
     success_url = reverse_lazy("password-reset-sent")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # The accounts that get a link: the log records each, the page answers the same with none.
+        accounts = list(form.get_users(form.cleaned_data["email"]))
+        response = super().form_valid(form)
+        passwords.password_reset_request_record(accounts=accounts)
+        return response
 
 
 class PasswordResetSent(auth_views.PasswordResetDoneView):
@@ -312,6 +322,11 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "security/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
     post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        passwords.password_reset(form=form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDone(auth_views.PasswordResetCompleteView):
