@@ -5,7 +5,7 @@ import io
 import json
 import re
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from egide.audit.models import Action, AuditEvent, action_label
+from tests.actors.html import text
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "a-fresh-long-passphrase-42"
@@ -134,3 +135,30 @@ def test_the_password_actions_have_labels_in_english_and_french() -> None:
             assert action_label(action) == english
         with translation.override("fr"):
             assert action_label(action) == french
+
+
+def test_the_audit_log_shows_a_password_change_in_english_and_french(member: User) -> None:
+    member_client = Client()
+    member_client.force_login(member)
+    member_client.post(
+        reverse("password-change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    (event,) = _password_events()
+    clerk = User.objects.create_user(username="clerk", password="a-long-test-password", is_staff=True)
+    clerk.user_permissions.set(Permission.objects.filter(content_type__app_label="audit"))
+    reader = Client()
+    reader.force_login(clerk)
+    for language, label in (("en", "Password changed"), ("fr", "Mot de passe modifié")):
+        reader.cookies["django_language"] = language
+        listing = reader.get(reverse("admin:audit_auditevent_changelist"))
+        assert listing.status_code == 200
+        assert label in text(listing.content.decode())
+        filtered = reader.get(reverse("admin:audit_auditevent_changelist"), {"action": Action.PASSWORD_CHANGE})
+        assert label in text(filtered.content.decode())
+        page = reader.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
+        assert page.status_code == 200
+        shown = text(page.content.decode())
+        assert label in shown
+        assert "member" in shown
+        assert NEW_PASSWORD not in shown
