@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -160,13 +161,32 @@ def country_map(request: HttpRequest, code: str, as_of: Line24 = "") -> HttpResp
     return HttpResponse(json.dumps(data, ensure_ascii=False, separators=(",", ":")), content_type="application/json")
 
 
+def _country_list[M: (Actor, Relationship), T](
+    request: HttpRequest,
+    code: str,
+    rows: Callable[..., QuerySet[M]],
+    out: Callable[[M], T],
+    **filters: str,
+) -> LazyPage[M, T]:
+    """A list endpoint's page of a country's records that the reader may see, chosen by the selector `rows` with
+    `filters`, each answered with its sources through `out`."""
+    found = rows(user=request.user, country=country_or_404(code), **filters).prefetch_related("citations__source")
+    return LazyPage(found, out)
+
+
 @router.get("/countries/{code}/actors", response=answers({200: list[ActorOut]}, 404, 422), summary="A country's actors")
 @paginate(Pagination)
 def list_actors(request: HttpRequest, code: str, family: Line48 = "", kind: Line48 = "", search: Line300 = "") -> Any:
-    actors = selectors.country_actors(
-        user=request.user, country=country_or_404(code), family=family, kind=kind, search=search, sort="reference"
-    ).prefetch_related("citations__source")
-    return LazyPage(actors, ActorOut.from_actor)
+    return _country_list(
+        request,
+        code,
+        selectors.country_actors,
+        ActorOut.from_actor,
+        family=family,
+        kind=kind,
+        search=search,
+        sort="reference",
+    )
 
 
 @router.post(
@@ -357,10 +377,7 @@ ACTORS.register()
 )
 @paginate(Pagination)
 def list_relationships(request: HttpRequest, code: str, type: Line24 = "") -> Any:
-    relationships = selectors.country_relationships(
-        user=request.user, country=country_or_404(code), type=type
-    ).prefetch_related("citations__source")
-    return LazyPage(relationships, RelationshipOut.from_relationship)
+    return _country_list(request, code, selectors.country_relationships, RelationshipOut.from_relationship, type=type)
 
 
 RELATIONSHIPS = RecordOperations(

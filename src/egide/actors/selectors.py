@@ -158,16 +158,30 @@ def _containing(text: str, *names: str) -> Q:
     return functools.reduce(operator.or_, (Q(**{f"{name}__icontains": text}) for name in names))
 
 
+def _in_country[M: (Actor, Relationship)](
+    rows: QuerySet[M], *, country: str, chosen: dict[str, str], search: str, searched: tuple[str, ...]
+) -> QuerySet[M]:
+    """The rows of a country's table: those of the country with each chosen value (an empty one chooses all), and,
+    when there is a search, where one of the `searched` fields contains it."""
+    rows = rows.filter(country=country)
+    for name, value in chosen.items():
+        if value:
+            rows = rows.filter(**{name: value})
+    if search:
+        rows = rows.filter(_containing(search, *searched))
+    return rows
+
+
 def country_actors(
     *, user: User, country: str, family: str = "", kind: str = "", search: str = "", sort: str = "name"
 ) -> QuerySet[Actor]:
-    actors = actors_visible(user=user).filter(country=country)
-    if family:
-        actors = actors.filter(family=family)
-    if kind:
-        actors = actors.filter(kind=kind)
-    if search:
-        actors = actors.filter(_containing(search, "name_en", "name_fr", "acronym_en", "acronym_fr", "reference"))
+    actors = _in_country(
+        actors_visible(user=user),
+        country=country,
+        chosen={"family": family, "kind": kind},
+        search=search,
+        searched=("name_en", "name_fr", "acronym_en", "acronym_fr", "reference"),
+    )
     if sort.lstrip("-") == "relationships":
         visible_relationships = relationships_visible(user=user)
         actors = actors.annotate(
@@ -184,18 +198,17 @@ def country_actors(
 def country_relationships(
     *, user: User, country: str, type: str = "", search: str = "", sort: str = "source"
 ) -> QuerySet[Relationship]:
-    relationships = relationships_visible(user=user).filter(country=country)
-    if type:
-        relationships = relationships.filter(type=type)
-    if search:
-        relationships = relationships.filter(
-            _containing(
-                search,
-                *(f"{end}__{name}" for end in ("source", "target") for name in ("name_en", "name_fr")),
-                "source__acronym_en",
-                "target__acronym_en",
-            )
-        )
+    relationships = _in_country(
+        relationships_visible(user=user),
+        country=country,
+        chosen={"type": type},
+        search=search,
+        searched=(
+            *(f"{end}__{name}" for end in ("source", "target") for name in ("name_en", "name_fr")),
+            "source__acronym_en",
+            "target__acronym_en",
+        ),
+    )
     ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
     return relationships.select_related("source", "target", "owner").order_by(*ordering)
 

@@ -348,6 +348,31 @@ def _refused_deletion(request: HttpRequest, name: str, *, redirect_to: str) -> H
     )
 
 
+def _deleted(
+    request: HttpRequest,
+    delete: Callable[[], object],
+    *,
+    missing: type[Actor] | type[Relationship],
+    gone: str,
+    label: str,
+    record_page: str,
+    done: str,
+    redirect_to: str,
+    leave_from: str,
+) -> HttpResponse:
+    """The answer to a deletion made by `delete`: refused, back to `record_page`, when the record changed since
+    the reader opened it; 404, saying `gone`, when it is no longer there; otherwise the `done` message and
+    `redirect_to`, which a dialog opened from the record's own page leaves for (that page is gone) when the form
+    says it came from `leave_from`."""
+    try:
+        delete()
+    except services.StaleRecord:
+        return _refused_deletion(request, label, redirect_to=record_page)
+    except missing.DoesNotExist:
+        raise Http404(gone) from None
+    return changed(request, done, redirect_to=redirect_to, leave=request.POST.get("next") == leave_from)
+
+
 class _RecordForms[R: (Actor, Relationship)](ABC):
     """The pages that create and edit one kind of record together with a citation: a dialog on HTMX pages, a page
     of its own otherwise. The record and its citation are one service call; a save made from an older version is
@@ -565,18 +590,17 @@ relationship_edit = _form_view(_RelationshipForms().edit)
 def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _actor_or_404(request, pk)
     name, country = actor.name, actor.country
-    try:
-        services.actor_delete(user=request.user, actor=actor, expected_version=posted_version(request))
-    except services.StaleRecord:
-        return _refused_deletion(request, name, redirect_to=reverse("actor-detail", kwargs={"pk": actor.pk}))
-    except Actor.DoesNotExist:
-        raise Http404(_("No such actor.")) from None
-    return changed(
+    return _deleted(
         request,
-        _("Actor “%(name)s” deleted, with its relationships.") % {"name": name},
-        redirect_to=reverse("country-detail", kwargs={"code": country}),
+        lambda: services.actor_delete(user=request.user, actor=actor, expected_version=posted_version(request)),
+        missing=Actor,
+        gone=_("No such actor."),
+        label=name,
+        record_page=reverse("actor-detail", kwargs={"pk": actor.pk}),
+        done=_("Actor “%(name)s” deleted, with its relationships.") % {"name": name},
         # Deleted from its own page, which is gone: the country's page is shown instead.
-        leave=request.POST.get("next") == "country",
+        redirect_to=reverse("country-detail", kwargs={"code": country}),
+        leave_from="country",
     )
 
 
@@ -584,21 +608,20 @@ def actor_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def relationship_delete(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = _relationship_or_404(request, pk)
-    label, source_id = str(relationship), relationship.source_id
-    try:
-        services.relationship_delete(
-            user=request.user, relationship=relationship, expected_version=posted_version(request)
-        )
-    except services.StaleRecord:
-        return _refused_deletion(request, label, redirect_to=reverse("actor-detail", kwargs={"pk": source_id}))
-    except Relationship.DoesNotExist:
-        raise Http404(_("No such relationship.")) from None
-    return changed(
+    label, source_page = str(relationship), reverse("actor-detail", kwargs={"pk": relationship.source_id})
+    return _deleted(
         request,
-        _("Relationship “%(relationship)s” deleted.") % {"relationship": label},
-        redirect_to=reverse("actor-detail", kwargs={"pk": source_id}),
+        lambda: services.relationship_delete(
+            user=request.user, relationship=relationship, expected_version=posted_version(request)
+        ),
+        missing=Relationship,
+        gone=_("No such relationship."),
+        label=label,
+        record_page=source_page,
+        done=_("Relationship “%(relationship)s” deleted.") % {"relationship": label},
         # Deleted from its own page, which is gone: its first actor's page is shown instead.
-        leave=request.POST.get("next") == "actor",
+        redirect_to=source_page,
+        leave_from="actor",
     )
 
 
