@@ -339,10 +339,15 @@ def test_the_citations_table_reaches_actors_and_relationships_by_their_keys(smal
             "actor,NOBODY,,,,,Law 1\n"
             "relationship,,PR,commands,FACA,2020,Law 1\n"  # no such start
             "document,,,,,,Law 1\n"
-            "actor,FACA,,,,,\n"  # nothing to cite: no problem
+            "actor,FACA,,,,,\n"  # a citation of no source: its title is missing
         )
     )
-    assert set(problems) == {("citations", 2, "actor"), ("citations", 3, "from"), ("citations", 4, "record")}
+    assert set(problems) == {
+        ("citations", 2, "actor"),
+        ("citations", 3, "from"),
+        ("citations", 4, "record"),
+        ("citations", 5, "title"),
+    }
 
 
 @pytest.mark.django_db

@@ -159,13 +159,16 @@ def test_judicial_independence_evidence_is_the_commanding_link() -> None:
 
 
 def test_public_scrutiny_evidence_when_nobody_watches() -> None:
+    # Media and civil society are two checks, each with its own finding and evidence.
     absent = model_country().without_node("MEDIA")
-    assert evidence(absent, "public-scrutiny") == [("missing", "no_public_information", (), (), "")]
+    assert evidence(absent, "public-scrutiny") == [("missing", "no_media", (), (), "")]
+    no_league = model_country().without_node("LEAGUE")
+    assert evidence(no_league, "public-scrutiny") == [("missing", "no_civil_society", (), (), "")]
     silent = model_country().without("MEDIA", "scrutinises", "ARMY")
-    assert evidence(silent, "public-scrutiny") == [("missing", "no_scrutiny_of_security", ("MEDIA",), (), "")]
+    assert evidence(silent, "public-scrutiny") == [("missing", "media_not_scrutinising", ("MEDIA",), (), "")]
     # Only scrutiny counts: the media's other links to the forces do not.
     other = model_country().without("MEDIA", "scrutinises", "ARMY").edge("MEDIA", "coordinates_with", "ARMY")
-    assert keys(other, "public-scrutiny") == {"public-scrutiny::scrutiny"}
+    assert keys(other, "public-scrutiny") == {"public-scrutiny::media"}
 
 
 def test_border_coordination_evidence_names_the_missing_kind_and_the_pair() -> None:

@@ -83,13 +83,10 @@ class Field:
             return str(self.label)
 
     def describe(self) -> str:
-        """What the API's documentation says of the field beside its label: its help and codes, in English."""
+        """What the API's documentation says of the field beside its label: its help, in English (the document is
+        translated when served; the codes are the schema's `enum`, see `codes()`)."""
         with translation.override("en"):
-            parts = [str(self.help_text)] if self.help_text else []
-        codes = self.codes()
-        if codes:
-            parts.append("One of: " + ", ".join(codes) + ".")
-        return " ".join(parts)
+            return str(self.help_text) if self.help_text else ""
 
     @property
     def multiline(self) -> bool:

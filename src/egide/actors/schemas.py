@@ -139,7 +139,9 @@ def _api_default(spec: fields.Field) -> Any:
 def _documented(spec: fields.Field, default: Any = ...) -> Any:
     """A declared field's pydantic field, with its OpenAPI title and description in English."""
     title = spec.english_label()
-    return Field(default, title=title, description=spec.describe() or title)
+    codes = spec.codes()
+    extra: dict[str, Any] = {"enum": list(codes)} if codes else {}
+    return Field(default, title=title, description=spec.describe() or title, json_schema_extra=extra or None)
 
 
 def _declared_in(record: fields.Record) -> dict[str, Any]:

@@ -102,4 +102,20 @@ TEXTS = (
     gettext_noop("YYYY-MM-DD: the date at which the finding stands (default: today)"),
     gettext_noop("A personal API token, created under Account → API tokens or with `egide token create`."),
     gettext_noop("The session cookie of a logged-in browser; changes also need the X-CSRFToken header."),
+    gettext_noop("Acknowledge several findings, or mark them as false positives, with one comment"),
+    gettext_noop("For a missing link: ids of the bodies above the actor that were searched in vain, nearest first"),
+    gettext_noop("Notes"),
+    gettext_noop("One comment for every finding"),
+    gettext_noop("The day the map stands on; none: every relationship"),
+    gettext_noop("The keys of findings you can see (at most 1000)"),
+    gettext_noop(
+        "The map that you may see; with `as_of` (YYYY-MM-DD), as it stood on that day: only the relationships that\nheld then, an imprecise date counting for its whole year or month, as in the governance analysis.\n\nSent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer\nthan building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."
+    ),
+    gettext_noop(
+        "The same decision on every finding of `keys`: all are decided, or none (a key that is not a finding you\ncan see on `as_of` refuses the whole request with 404, naming it). Reviewers, editors and administrators\nworking on the country may; each decision is audited. Answers the findings with their decisions."
+    ),
+    gettext_noop(
+        "The sources of the facts the evidence rests on (the citations of its relationships, or of the actor it states a fact about), with the passage relied on"
+    ),
+    gettext_noop("YYYY-MM-DD: the date at which the findings stand (default: today)"),
 )
