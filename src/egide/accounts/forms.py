@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from egide.accounts.models import Role
 
 
-class MembershipForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+class _RoleAndCountries(forms.Form):
+    """What a membership and an invitation both give: a role, and the countries it covers."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
     countries = forms.CharField(
         label=_("Countries"),
@@ -17,19 +18,16 @@ class MembershipForm(forms.Form):
         return [code for code in self.cleaned_data.get("countries", "").replace(";", ",").split(",") if code.strip()]
 
 
-class InvitationForm(forms.Form):
+class MembershipForm(_RoleAndCountries):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    field_order = ("username", "role", "countries")
+
+
+class InvitationForm(_RoleAndCountries):
     # Its fields keep apart from the membership form's on the same page.
     prefix = "invite"
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
-    countries = forms.CharField(
-        label=_("Countries"),
-        required=False,
-        help_text=_("Country codes separated by commas (CF, CD); empty for every country."),
-    )
-
-    def country_list(self) -> list[str]:
-        return [code for code in self.cleaned_data.get("countries", "").replace(";", ",").split(",") if code.strip()]
+    field_order = ("email", "role", "countries")
 
 
 class InvitationAcceptForm(forms.Form):

@@ -26,6 +26,32 @@ logger = logging.getLogger(__name__)
 STAGE_PROGRESS = {"reading": 10, "importing": 50}
 
 
+def _kept_file(
+    user: AnyUser,
+    country: str,
+    owner: Organisation | None,
+    confidentiality: str,
+    filename: str,
+    data: bytes,
+    status: str,
+) -> ImportJob:
+    """A file kept in the database for its import, started by a logged-in user, in the language they read."""
+    starter = author(user)
+    if starter is None:
+        raise PermissionDenied(_("Log in to import a file."))
+    return ImportJob.objects.create(
+        user=starter,
+        country=country,
+        owner=owner,
+        confidentiality=confidentiality,
+        filename=filename[:255],
+        size=len(data),
+        data=data,
+        status=status,
+        language=translation.get_language() or "en",
+    )
+
+
 @transaction.atomic
 def import_job_create(
     *,
@@ -39,19 +65,7 @@ def import_job_create(
     """Keep the file and queue its import; the job and its task are written together, or neither is."""
     from egide.imports.tasks import import_job_task
 
-    starter = author(user)
-    if starter is None:
-        raise PermissionDenied(_("Log in to import a file."))
-    job = ImportJob.objects.create(
-        user=starter,
-        country=country,
-        owner=owner,
-        confidentiality=confidentiality,
-        filename=filename[:255],
-        size=len(data),
-        data=data,
-        language=translation.get_language() or "en",
-    )
+    job = _kept_file(user, country, owner, confidentiality, filename, data, ImportStatus.QUEUED)
     import_job_task.enqueue(str(job.pk))
     return job
 
@@ -68,21 +82,9 @@ def import_job_hold(
 ) -> ImportJob:
     """Keep a file whose headers name columns that are not the map's until the user maps them; a file the same
     user left waiting before is dropped, so that at most one waits per user."""
-    starter = author(user)
-    if starter is None:
-        raise PermissionDenied(_("Log in to import a file."))
-    ImportJob.objects.filter(user=starter, status=ImportStatus.MAPPING).delete()
-    return ImportJob.objects.create(
-        user=starter,
-        country=country,
-        owner=owner,
-        confidentiality=confidentiality,
-        filename=filename[:255],
-        size=len(data),
-        data=data,
-        status=ImportStatus.MAPPING,
-        language=translation.get_language() or "en",
-    )
+    job = _kept_file(user, country, owner, confidentiality, filename, data, ImportStatus.MAPPING)
+    ImportJob.objects.filter(user=job.user, status=ImportStatus.MAPPING).exclude(pk=job.pk).delete()
+    return job
 
 
 def import_job_release(*, job: ImportJob) -> None:
