@@ -279,6 +279,32 @@ def test_actors_table_partial_refreshes_with_its_own_query(member_client: Client
     assert 'hx-get="/countries/CF/actors/table/?family=media" hx-trigger="egide:changed from:body"' in html
 
 
+def test_typing_in_a_filter_writes_the_filters_into_the_tabs_address(
+    member_client: Client, small_map: SmallMap
+) -> None:
+    # The filter form names itself in HX-Trigger: its table answers with the tab's address holding the filters.
+    form = element(member_client.get("/countries/CF/actors/").content.decode(), "form.table-filters")
+    assert form["id"] == "actors-table-filters"
+    typed = member_client.get(
+        "/countries/CF/actors/table/",
+        {"family": "security_providers", "q": "police"},
+        HTTP_HX_TRIGGER="actors-table-filters",
+        **HTMX,
+    )
+    assert typed["HX-Replace-Url"] == "/countries/CF/actors/?family=security_providers&q=police"
+    assert actor_names(member_client.get(typed["HX-Replace-Url"])) == ["National Police"]
+    relationships = member_client.get(
+        "/countries/CF/relationships/table/",
+        {"rtype": "commands"},
+        HTTP_HX_TRIGGER="relationships-table-filters",
+        **HTMX,
+    )
+    assert relationships["HX-Replace-Url"] == "/countries/CF/relationships/?rtype=commands"
+    # A refresh after a change, or a sort, leaves the address to the link that asked.
+    refreshed = member_client.get("/countries/CF/actors/table/", {"family": "media"}, **HTMX)
+    assert "HX-Replace-Url" not in refreshed
+
+
 def test_relationships_sort_by_type(member_client: Client, small_map: SmallMap) -> None:
     response = member_client.get("/countries/CF/relationships/", {"rsort": "type"})
     assert [row[1] for row in relationship_rows(response)] == ["administers", "commands", "oversees (parliamentary)"]

@@ -59,3 +59,13 @@ def test_field_descriptions_are_translated_too(db: None) -> None:
     assert "Une année (2016), un mois (2016-03) ou un jour (2016-03-30)." in descriptions
     assert "A year (2016), a month (2016-03) or a day (2016-03-30)." not in descriptions
     assert "Les clés des constats que vous pouvez voir (1000 au plus)" in descriptions
+
+
+def test_the_documentation_page_asks_for_the_document_in_its_own_language(db: None) -> None:
+    # The page's script cannot set Accept-Language: the document's address carries the page's language.
+    french = Client().get("/api/docs?lang=fr", headers={"accept-language": "en"}).content.decode()
+    assert '"/api/openapi.json?lang=fr"' in french
+    by_header = Client().get("/api/docs", headers={"accept-language": "fr"}).content.decode()
+    assert '"/api/openapi.json?lang=fr"' in by_header
+    english = Client().get("/api/docs", headers={"accept-language": "en"}).content.decode()
+    assert '"/api/openapi.json?lang=en"' in english

@@ -212,16 +212,31 @@ def country_counts(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "actors/_country_counts.html", context)
 
 
+def _filtered_in_address(
+    response: HttpResponse, request: HttpRequest, *, table_id: str, page: str, country: str
+) -> HttpResponse:
+    """A table refreshed by its filter form writes the filters into the tab's address (replacing it, so that typing
+    adds no history entry): a reload or a shared link shows the same rows."""
+    if request.headers.get("HX-Trigger") == f"{table_id}-filters":
+        query = request.GET.urlencode()
+        response["HX-Replace-Url"] = reverse(page, kwargs={"code": country}) + (f"?{query}" if query else "")
+    return response
+
+
 def country_actors_table(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     context = _country_context(request, country) | _actors_table(request, country)
-    return render(request, "actors/_actors_table.html", context)
+    response = render(request, "actors/_actors_table.html", context)
+    return _filtered_in_address(response, request, table_id="actors-table", page="country-actors", country=country)
 
 
 def country_relationships_table(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     context = _country_context(request, country) | _relationships_table(request, country)
-    return render(request, "actors/_relationships_table.html", context)
+    response = render(request, "actors/_relationships_table.html", context)
+    return _filtered_in_address(
+        response, request, table_id="relationships-table", page="country-relationships", country=country
+    )
 
 
 def _actor_or_404(request: HttpRequest, pk: int) -> Actor:

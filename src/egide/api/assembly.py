@@ -5,8 +5,9 @@ Who may ask and change what, and when it is checked: egide.api.auth. The error a
 
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from egide.actors.api import router as actors_router
 from egide.api import errors
@@ -44,6 +45,16 @@ class EgideAPI(NinjaAPI):
         return schema
 
 
+class DocsInLanguage(Swagger):
+    """The documentation page asks for the document in the language of its own address (`/api/docs?lang=fr`), since
+    the page's script cannot set Accept-Language."""
+
+    def get_openapi_url(self, api: NinjaAPI, path_params: dict[str, Any]) -> str:
+        url = super().get_openapi_url(api, path_params)
+        language = translation.get_language()
+        return f"{url}?lang={language}" if language else url
+
+
 api = EgideAPI(
     title="Égide API",
     version="1",
@@ -58,6 +69,7 @@ api = EgideAPI(
     urls_namespace="api-1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=DocsInLanguage(),
 )
 api.add_router("/v1", actors_router)
 api.add_router("/v1", governance_router)
