@@ -58,3 +58,18 @@ def test_the_api_reads_and_writes_the_article(member_client: Client, small_map: 
     assert refused.status_code == 422
     assert "article_fr" in refused.json()["detail"]
     assert Actor.objects.get(pk=small_map.police.pk).article_fr == "la"
+
+
+def test_the_actor_page_shows_the_article_once_given(member_client: Client, small_map: SmallMap) -> None:
+    from tests.actors.html import elements, text, text_of
+
+    def facts() -> dict[str, str]:
+        html = member_client.get(f"/actors/{small_map.police.pk}/").content.decode()
+        return {text_of(term): text_of(term.find_next_sibling("dd")) for term in elements(html, "dl dt")}
+
+    assert "Article in French" not in facts()  # not given yet
+    # The history names the value by its label, not its code.
+    history = text(member_client.get(f"/actors/{small_map.police.pk}/").content.decode())
+    assert "Article in French: Not given: sentences quote the name after “l’acteur”" in history
+    Actor.objects.filter(pk=small_map.police.pk).update(article_fr="la")
+    assert facts()["Article in French"] == "la (feminine: la Police)"

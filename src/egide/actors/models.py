@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import ConfidentialRecord, Organisation
+from egide.actors import fields
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, PRECISIONS, format_fuzzy
 from egide.core.labels import active_language
@@ -79,7 +80,9 @@ class Actor(MapRecord):
     acronym_en = models.CharField(_("acronym (English)"), max_length=32, blank=True)
     acronym_fr = models.CharField(_("acronym (French)"), max_length=32, blank=True)
     # How French sentences name the actor (the governance findings): its article, or "unknown" for none given.
-    article_fr = models.CharField(_("article in French"), max_length=8, default="unknown")
+    article_fr = models.CharField(
+        _("article in French"), max_length=8, default="unknown", choices=fields.ACTOR["article_fr"].choices
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent actor"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from egide.accounts import selectors as access
 from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
-from egide.actors import exporter, selectors, services
+from egide.actors import exporter, fields, selectors, services
 from egide.actors.conflicts import changes_since
 from egide.actors.data import ActorData, RelationshipData, SourceCitation
 from egide.actors.documents import read_map_file
@@ -273,6 +273,10 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
             "shares": access.record_shares(record=actor) if can_manage else [],
             "history": record_history_for(user=request.user, instance=actor),
+            # How the governance findings' French sentences name it ("de la Police"), once an editor has said.
+            "article_fr": dict(fields.ACTOR["article_fr"].options()).get(actor.article_fr)
+            if actor.article_fr != fields.ACTOR["article_fr"].default
+            else "",
         },
     )
 
