@@ -8,7 +8,9 @@ import pytest
 from django.conf import LazySettings
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -23,6 +25,22 @@ from egide.actors.models import Actor, Relationship
 hypothesis_settings.register_profile(
     "mutation", suppress_health_check=[HealthCheck.differing_executors], derandomize=True
 )
+
+
+class _SerialWSGIServer(WSGIServer):
+    """The browser tests' server, one request at a time, over the suite's connection."""
+
+    def __init__(self, *args: object, connections_override: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # On SQLite the suite's database lives in memory, and the live server's threads share its one connection: two
+    # requests at once (a page and its map's data) could then read a half-written row. The server answers them one
+    # after the other instead (PostgreSQL gives each thread its own connection and keeps the threads).
+    if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        LiveServerThread.server_class = _SerialWSGIServer
 
 
 @pytest.fixture(autouse=True)

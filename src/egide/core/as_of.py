@@ -32,9 +32,11 @@ def remember(request: HttpRequest, day: datetime.date | None) -> None:
     """Keep the chosen day for the next pages of this session (None forgets it)."""
     if not hasattr(request, "session"):
         return
+    # The session is written only when the day changes: the page and the map's data, asked for at once with the
+    # same day, must not both rewrite the session.
     if day is None:
         request.session.pop(SESSION_KEY, None)
-    else:
+    elif request.session.get(SESSION_KEY) != day.isoformat():
         request.session[SESSION_KEY] = day.isoformat()
 
 
