@@ -1,0 +1,42 @@
+"""The shared JSON encoder: lazy translations, decimals, dates and non-ASCII text as a reader expects them."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils.translation import gettext_lazy, override
+
+from egide.core.json_output import dumps, json_response, streamed_array, streamed_response
+
+
+def test_dumps_writes_what_the_pages_hand_it() -> None:
+    with override("fr"):
+        text = dumps({"label": gettext_lazy("Country"), "amount": Decimal("1.5"), "day": datetime.date(2024, 2, 29)})
+    assert json.loads(text) == {"label": "Pays", "amount": 1.5, "day": "2024-02-29"}
+    assert "Égide".encode() in dumps({"name": "Égide"})
+
+
+def test_dumps_refuses_what_it_cannot_write() -> None:
+    with pytest.raises(TypeError, match="set"):
+        dumps({"ids": {1, 2}})
+
+
+def test_indent_is_for_people() -> None:
+    assert dumps({"a": 1}, indent=True) == b'{\n  "a": 1\n}'
+
+
+def test_streamed_array_is_one_valid_array() -> None:
+    assert json.loads(b"".join(streamed_array(iter([{"a": 1}, {"b": 2}, 3])))) == [{"a": 1}, {"b": 2}, 3]
+    assert b"".join(streamed_array([])) == b"[]"
+
+
+def test_responses_are_json() -> None:
+    response = json_response({"ok": True}, status=201)
+    assert (response.status_code, response["Content-Type"], json.loads(response.content)) == (
+        201,
+        "application/json",
+        {"ok": True},
+    )
+    streamed = streamed_response(streamed_array([1, 2]))
+    assert json.loads(b"".join(streamed.streaming_content)) == [1, 2]  # type: ignore[arg-type]
