@@ -136,6 +136,7 @@ class DatabaseResult:
     counts: dict[str, int] = field(default_factory=dict)
     imports: ImportFigures | None = None
     timings: list[Timing] = field(default_factory=list)
+    map_api: dict[str, Any] = field(default_factory=dict)  # --map-api: map_api.measure()'s figures
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> DatabaseResult:
@@ -237,6 +238,21 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    if args.map_api:
+        import map_api
+
+        map_api.make_readers(organisation)
+        versions = [("before", Path(args.before_src).resolve())] if args.before_src else []
+        result.map_api = map_api.measure(
+            country=country,
+            runs=args.runs,
+            warmup=args.warmup,
+            versions=[*versions, ("after", map_api.OWN_SOURCE)],
+            memory=not args.no_memory,
+            timing=not args.no_timing,
+        )
+        return
+
     client = Client()
     client.force_login(user)
     busiest, typical = _sample_actors(country)
@@ -272,7 +288,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         for _ in range(args.runs):
             started = time.perf_counter()
             response = client.get(path, headers=headers)
-            content = response.content
+            content = response.getvalue()  # the map is streamed when it is large
             runs.append(time.perf_counter() - started)
             assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as captured:
@@ -403,6 +419,9 @@ def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected
     options += ["--runs", str(args.runs), "--warmup", str(args.warmup)]
     if args.profile:
         options += ["--profile", str(args.profile.resolve())]
+    if args.map_api:
+        options += ["--map-api"] + (["--before-src", str(Path(args.before_src).resolve())] if args.before_src else [])
+        options += ["--no-memory"] * args.no_memory + ["--no-timing"] * args.no_timing
     return run_child(__file__, database, args, options, empty=DatabaseResult, from_json=DatabaseResult.from_json)
 
 
@@ -591,7 +610,25 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         type=Path,
         help="also profile one request of each kind with cProfile into this folder (.prof and .txt)",
     )
+    parser.add_argument(
+        "--map-api",
+        action="store_true",
+        help="measure only the map API against its raw SQL + orjson baseline, its gzip levels and its memory "
+        "(benchmarks/map_api.py), into the map-api section",
+    )
+    parser.add_argument(
+        "--before-src",
+        help="with --map-api: also measure the Égide source folder given (an older version) on the same data",
+    )
+    parser.add_argument("--no-memory", action="store_true", help="with --map-api: no memory probes")
+    parser.add_argument("--no-timing", action="store_true", help="with --map-api: no timing probes")
     add_child_options(parser)
+    # A probe process of --map-api (benchmarks/map_api.py).
+    parser.add_argument("--map-probe", choices=("timing", "memory"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe-output", help=argparse.SUPPRESS)
+    parser.add_argument("--reader", choices=("viewer", "staff"), help=argparse.SUPPRESS)
+    parser.add_argument("--accept-gzip", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--levels", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     defaults = (
         QUICK
@@ -605,6 +642,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse(argv)
+    if args.map_probe:
+        import map_api
+
+        return map_api.run_probe(args)
     if args.child:
         return child(args)
     databases = databases_asked(args.databases)
@@ -641,6 +682,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(result.failed for result in results):
         print("\nnot written: a run failed (see its output above)", file=sys.stderr)
         return 1
+    if args.map_api:
+        import map_api
+
+        write_section(
+            args,
+            lambda: map_api.render(results, generated=generated, args=args, argv=argv),
+            start=map_api.START_MARKER,
+            end=map_api.END_MARKER,
+        )
+        return 0
     write_section(
         args,
         lambda: render_section(
