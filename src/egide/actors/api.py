@@ -142,9 +142,9 @@ def list_countries(request: HttpRequest) -> list[CountryOut]:
     ]
 
 
-MAP_GZIP_LEVEL = 1
-"""The fastest level, and enough: the map of 5,000 actors and 25,000 relationships (5.5 MB) is sent as 620 kB
-instead of 457 kB at gzip's usual level 6, in a third of the time (benchmarks/RESULTS.md, map-api)."""
+MAP_GZIP_LEVEL = 6
+"""gzip's usual level: the fastest that keeps the map of 5,000 actors and 25,000 relationships (5.8 MB) under
+500 kB (468 kB; level 5 gives 508 kB, level 1 652 kB; benchmarks/RESULTS.md, map-api)."""
 
 
 @router.get(

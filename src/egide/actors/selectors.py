@@ -370,20 +370,20 @@ def _map_nodes(
         ]
 
 
+class _FuzzyTexts(dict[tuple[Any, str], str]):
+    """Dates written as `format_fuzzy` writes them, each (date, precision) once: a map has few distinct dates."""
+
+    def __missing__(self, key: tuple[Any, str]) -> str:
+        text = self[key] = format_fuzzy(*key)
+        return text
+
+
 def _map_edges(
     relationships: QuerySet[Relationship], visible_ids: set[int], *, as_of: datetime.date | None, batch: int
 ) -> Iterator[list[dict[str, Any]]]:
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
-    # A map has few distinct dates: each is written, and each span dated, once.
-    texts: dict[tuple[Any, str], str] = {}
-    held: dict[tuple[Any, ...], bool] = {}
-
-    def written(day: Any, precision: str) -> str:
-        key = (day, precision)
-        text = texts.get(key)
-        if text is None:
-            text = texts[key] = format_fuzzy(day, precision)
-        return text
+    texts = _FuzzyTexts()
+    held: dict[tuple[Any, ...], bool] = {}  # each span dated once too
 
     def holds(span: tuple[Any, ...]) -> bool:
         answer = held.get(span)
@@ -399,28 +399,24 @@ def _map_edges(
         return answer
 
     for chunk in _raw_batches(relationships.values_list(*_EDGE_COLUMNS).order_by("id"), batch):
-        edges = []
-        for row in chunk:
-            pk, source, target, type_, start, start_precision, end, end_precision, ongoing, strength, confidence = row
-            if source not in visible_ids or target not in visible_ids:
-                continue
-            if as_of is not None and not holds(row[4:9]):
-                continue
-            edges.append(
-                {
-                    "id": pk,
-                    "source": source,
-                    "target": target,
-                    "type": type_,
-                    "type_label": types[type_],
-                    "start": written(start, start_precision),
-                    "end": written(end, end_precision),
-                    "ongoing": ongoing,
-                    "strength": strength,
-                    "confidence": confidence,
-                }
-            )
-        yield edges
+        if as_of is not None:
+            chunk = [row for row in chunk if holds(row[4:9])]
+        yield [
+            {
+                "id": pk,
+                "source": source,
+                "target": target,
+                "type": type_,
+                "type_label": types[type_],
+                "start": texts[start, start_kind],  # kind: the date's precision
+                "end": texts[end, end_kind],
+                "ongoing": ongoing,
+                "strength": strength,
+                "confidence": confidence,
+            }
+            for pk, source, target, type_, start, start_kind, end, end_kind, ongoing, strength, confidence in chunk
+            if source in visible_ids and target in visible_ids
+        ]
 
 
 def country_map(*, user: User, country: str, as_of: datetime.date | None = None) -> dict[str, Any]:
