@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -66,3 +67,19 @@ def test_a_short_answer_is_sent_whole_and_a_long_one_streamed() -> None:
     streamed = sized_response(iter(chunks), whole_below=12)
     assert streamed.streaming
     assert b"".join(streamed.streaming_content) == b'{"nodes":[1,2,3]}'  # type: ignore[union-attr,arg-type]
+
+
+def test_closing_a_streamed_answer_closes_what_writes_it() -> None:
+    closed = []
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield from (b"[", b"1" * 50, b",2", b"]")
+        finally:
+            closed.append(True)
+
+    response = sized_response(chunks(), whole_below=10)
+    assert response.streaming
+    next(iter(response.streaming_content))  # type: ignore[union-attr,arg-type]
+    response.close()
+    assert closed == [True]

@@ -5,7 +5,6 @@ through django-ninja's schema objects or the standard library's encoder; their O
 the endpoint and is checked against a sample in the tests.
 """
 
-import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -88,5 +87,12 @@ def sized_response(
         start.append(chunk)
         size += len(chunk)
         if size >= limit:
-            return streamed_response(itertools.chain(start, chunks), status=status)
+            return streamed_response(_joined(start, chunks), status=status)
     return HttpResponse(b"".join(start), status=status, content_type=JSON)
+
+
+def _joined(start: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    """`start`, then `rest`: a generator, so that closing the answer (the client gone) closes `rest`, and with it
+    the database cursor it reads from."""
+    yield from start
+    yield from rest
