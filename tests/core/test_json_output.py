@@ -69,7 +69,8 @@ def test_a_short_answer_is_sent_whole_and_a_long_one_streamed() -> None:
     assert b"".join(streamed.streaming_content) == b'{"nodes":[1,2,3]}'  # type: ignore[union-attr,arg-type]
 
 
-def test_closing_a_streamed_answer_closes_what_writes_it() -> None:
+def test_closing_a_streamed_answer_closes_what_writes_it(db: None) -> None:
+    """As a web server closes the answer when the client goes away (closing it ends the request: the database)."""
     closed = []
 
     def chunks() -> Iterator[bytes]:
