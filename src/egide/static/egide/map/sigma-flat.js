@@ -3,7 +3,8 @@
 //
 // - Sigma's programs draw each actor or relationship as an instance of a small shape (instanced arrays). A software
 //   renderer pays a fixed cost per instance: 5,000 actors and 25,000 relationships cost more than all their
-//   pixels. `withoutInstancing` writes every vertex of every item into one buffer instead, drawn in one call.
+//   pixels. `withoutInstancing` writes every vertex of every item into one buffer instead, drawn in one call,
+//   and sends that buffer again only when the items changed (not when the view moves).
 // - `pickingWhenStill` skips the picking layer (the hidden drawing that tells which actor is under the pointer)
 //   while the view moves: nothing is hovered then, and sigma draws the layer again with the relationships when
 //   the view stops.
@@ -17,6 +18,33 @@ export function withoutInstancing(Base) {
     getDefinition() {
       const { CONSTANT_ATTRIBUTES: constant = [], CONSTANT_DATA: _perVertex, ...definition } = super.getDefinition();
       return { ...definition, ATTRIBUTES: [...definition.ATTRIBUTES, ...constant] };
+    }
+
+    // The vertices are sent to the graphics processor only when they changed, not at every frame: moving the
+    // view changes the camera's matrix alone. (Sigma 3.0's Program: bindProgram() binds the attributes of
+    // program.buffer and sends this.array; bindAttribute() binds one.)
+    reallocate(capacity) {
+      this.version = (this.version || 0) + 1;
+      super.reallocate(capacity);
+    }
+
+    process(...args) {
+      this.version = (this.version || 0) + 1;
+      return super.process(...args);
+    }
+
+    bindProgram(program) {
+      const version = this.version || 0;
+      if (program.sent !== version) {
+        super.bindProgram(program);
+        program.sent = version;
+        return;
+      }
+      const gl = program.gl;
+      gl.bindBuffer(gl.ARRAY_BUFFER, program.buffer);
+      let offset = 0;
+      for (const attribute of this.ATTRIBUTES) offset += this.bindAttribute(attribute, program, offset);
+      gl.bindBuffer(gl.ARRAY_BUFFER, null);
     }
 
     processVisibleItem(index, start, ...rest) {

@@ -118,6 +118,12 @@ export class SigmaView {
     const renderer = this.renderer;
     const pick = renderer.getNodeAtPosition.bind(renderer);
     renderer.getNodeAtPosition = (position) => (renderer.getMouseCaptor().isMouseDown ? null : pick(position));
+    // When a drag ends sigma calls refresh() without options, only to draw again the relationships and names
+    // hidden while the view moved; a refresh also runs the reducers over every actor and relationship and sends
+    // them all to the graphics processor again. Drawing is enough: nothing but the camera changed. (Every other
+    // refresh, the view's own and sigma's after a change of the graph, passes options.)
+    const refresh = renderer.refresh.bind(renderer);
+    renderer.refresh = (options) => (options === undefined ? renderer.render() : refresh(options));
     const { onNodeClick, onNodeHover, onEdgeHover, onLeave, onViewport } = this.handlers;
     this.renderer.on('clickNode', ({ node }) => onNodeClick(node));
     this.renderer.on('enterNode', ({ node, event }) => onNodeHover(node, event));
