@@ -14,8 +14,8 @@ from django.test.utils import override_settings
 
 from egide.actors import services
 from egide.actors.data import RelationshipData
-from egide.core.fuzzy_dates import FuzzyDate
 from egide.actors.models import Actor
+from egide.core.fuzzy_dates import FuzzyDate
 from tests.conftest import ActorFactory, SmallMap
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -543,7 +543,8 @@ id => {
     circles[fraction] = [];
     for (let step = 0; step < 72; step++) {
       const angle = (step * 5 * Math.PI) / 180;
-      circles[fraction].push(kind(at(centre.x + fraction * radius * Math.cos(angle), centre.y + fraction * radius * Math.sin(angle))));
+      const x = centre.x + fraction * radius * Math.cos(angle);
+      circles[fraction].push(kind(at(x, centre.y + fraction * radius * Math.sin(angle))));
     }
   }
   return { radius, circles };
@@ -587,7 +588,8 @@ def test_the_large_map_draws_diamonds_and_dashed_rings(visit: Visit, large_map: 
     rim = diamond["circles"]["0.9"]  # every 5 degrees: the axes at 0, 18, 36, 54; the diagonals at 9, 27, 45, 63
     assert all(rim[step] != "clear" for step in (0, 18, 36, 54)), rim  # the corners of a diamond...
     assert all(rim[step] == "clear" for step in (9, 27, 45, 63)), rim  # ... and no disc between them
-    assert "mark" in rim and "fill" in rim  # its dashed ring
+    assert "mark" in rim  # its dashed ring
+    assert "fill" in rim
     assert visit.errors == []
 
 
