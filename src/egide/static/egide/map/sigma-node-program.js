@@ -1,10 +1,11 @@
 // A sigma.js node program that draws what the Cytoscape view draws: a disc for a statutory actor, a diamond for
 // a non-statutory one, and a dashed ring around an actor whose legitimacy is disputed.
 //
-// Each actor is a square of two triangles around its shape (turned a quarter for a diamond, so that it hugs it),
-// written out vertex by vertex (sigma-flat.js: no instancing, which a software renderer pays per actor). The
-// fragment shader has no branch and no trigonometry: the ten dashes are where cos(10θ) is above a threshold, and
-// cos(10θ) is the real part of the pixel's direction raised to the tenth power (three squarings and a product).
+// Each actor is one triangle around its shape (its disc plus a pixel for the soft edge), written out vertex by
+// vertex (sigma-flat.js: no instancing, which a software renderer pays per actor); a square of two triangles
+// hugging the shape has fewer pixels but cost twice as much on a software renderer. The fragment shader has no
+// branch and no trigonometry: the ten dashes are where cos(10θ) is above a threshold, and cos(10θ) is the real
+// part of the pixel's direction raised to the tenth power (three squarings and a product).
 // Node attributes read: x, y, size, color, `shape` ('diamond' or not) and `ring` (true for a dashed ring); the
 // ring's colour is the same for every actor, given when the program is made.
 
@@ -38,10 +39,8 @@ void main() {
   float pixel = 1.0 / radiusPx;
   float diamond = mod(a_kind, 2.0);
   float ring = step(1.5, a_kind);
-  // The square reaches one pixel beyond the shape, for its soft edge.
-  vec2 corner = diamond > 0.5
-    ? vec2(a_corner.x - a_corner.y, a_corner.x + a_corner.y) * (0.5 + pixel * 0.7072)
-    : a_corner * (1.0 + pixel);
+  // The triangle's corners are at twice the radius: the circle it holds reaches one pixel beyond the shape.
+  vec2 corner = a_corner * (1.0 + pixel);
   float radius = a_size * u_correctionRatio / u_sizeRatio * 2.0;
   gl_Position = vec4((u_matrix * vec3(a_position + corner * radius, 1)).xy, 0, 1);
   v_p = corner;
@@ -93,8 +92,8 @@ void main(void) {
 
 const { UNSIGNED_BYTE, FLOAT } = WebGLRenderingContext;
 
-// The two triangles of a square, corners at ±1.
-const SQUARE = [[-1, -1], [1, -1], [1, 1], [-1, -1], [1, 1], [-1, 1]];
+// An equilateral triangle around the unit circle: its corners at a distance of 2.
+const TRIANGLE = [0, 1, 2].map((i) => [2 * Math.cos((2 * Math.PI * i) / 3), 2 * Math.sin((2 * Math.PI * i) / 3)]);
 
 /* The program class for a map whose rings are drawn in `ringColor` ([r, g, b], 0 to 255). */
 export function nodeShapeProgram(ringColor) {
@@ -103,7 +102,7 @@ export function nodeShapeProgram(ringColor) {
   class NodeShapeProgram extends NodeProgram {
     getDefinition() {
       return {
-        VERTICES: SQUARE.length,
+        VERTICES: TRIANGLE.length,
         VERTEX_SHADER_SOURCE: VERTEX,
         FRAGMENT_SHADER_SOURCE: FRAGMENT,
         METHOD: WebGLRenderingContext.TRIANGLES,
@@ -116,7 +115,7 @@ export function nodeShapeProgram(ringColor) {
           { name: 'a_kind', size: 1, type: FLOAT },
         ],
         CONSTANT_ATTRIBUTES: [{ name: 'a_corner', size: 2, type: FLOAT }],
-        CONSTANT_DATA: SQUARE,
+        CONSTANT_DATA: TRIANGLE,
       };
     }
 
