@@ -617,3 +617,36 @@ def test_the_large_map_shows_an_actor_under_the_pointer_after_a_drag(visit: Visi
     visit.page.wait_for_selector("#map-card", state="visible")
     assert visit.page.inner_text("#map-card-title") == "Daily Record"
     assert visit.errors == []
+
+
+# The colour of the large map's WebGL layer of actors at an actor's centre, [r, g, b, a].
+CENTRE_COLOUR = """
+id => {
+  const renderer = window.egideMap.view.renderer;
+  renderer.render();
+  const centre = renderer.framedGraphToViewport(renderer.getNodeDisplayData(String(id)));
+  const layer = renderer.getCanvases().nodes;
+  const scale = layer.width / layer.clientWidth;
+  const copy = document.createElement('canvas');
+  copy.width = layer.width;
+  copy.height = layer.height;
+  const context = copy.getContext('2d', { willReadFrequently: true });
+  context.drawImage(layer, 0, 0);
+  return Array.from(context.getImageData(Math.round(centre.x * scale), Math.round(centre.y * scale), 1, 1).data);
+}
+"""
+
+
+def test_the_governance_highlight_fades_the_rest_of_the_large_map(visit: Visit, large_map: dict[str, Actor]) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    _show_only_media(visit)
+    plain, other = large_map["plain"].pk, large_map["ringed"].pk
+    visit.page.evaluate("id => window.egideMap.view.center(String(id), 4)", other)
+    before = visit.page.evaluate(CENTRE_COLOUR, other)
+    assert visit.page.evaluate("id => window.egideMap.highlight([id], [], { frame: false })", plain) is True
+    faded = visit.page.evaluate(CENTRE_COLOUR, other)
+    assert sum(faded[:3]) > sum(before[:3]) + 60, (before, faded)  # paler: seen through the background
+    visit.page.evaluate("() => window.egideMap.clearHighlight()")
+    assert visit.page.evaluate(CENTRE_COLOUR, other) == before
+    assert visit.errors == []
