@@ -1,5 +1,6 @@
 """Django settings for Égide, read from the environment (see .env.example)."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -9,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from egide.environment import SettingError, read_bool, read_int, read_list, read_secret_key, read_string
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# django-ninja's folder, found without importing it: its templates and static files serve the API's documentation
+# page, but it is not an installed app, since loading it (and pydantic with it) at start cost every command a sixth
+# of a second; the web process loads it with the URLs.
+_ninja = find_spec("ninja")
+if _ninja is None or _ninja.origin is None:
+    raise SettingError("django-ninja is not installed")
+NINJA_DIR = Path(_ninja.origin).parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(read_string("EGIDE_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 
@@ -29,7 +37,6 @@ INSTALLED_APPS = [
     # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
     "egide.imports",
     "django.contrib.staticfiles",
-    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
@@ -66,7 +73,7 @@ WSGI_APPLICATION = "egide.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -169,7 +176,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
