@@ -26,11 +26,9 @@ import functools
 import gzip
 import inspect
 import json
-import math
 import os
 import secrets
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +47,7 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    Timing,
     add_child_options,
     add_database_options,
     command_line,
@@ -79,34 +78,6 @@ from generate import (  # noqa: E402
     GeneratedMap,
     generate_map,
 )
-
-
-@dataclass(slots=True)
-class Timing:
-    """One measured request (or call): its timings in seconds, response size in bytes and SQL queries."""
-
-    name: str
-    path: str
-    runs: list[float]
-    size: int = 0
-    gzip_size: int = 0
-    queries: int = 0
-    aim: float | None = None
-    note: str = ""
-    sent_gzip: bool = False  # the response itself was gzip-compressed: gzip_size is what was sent
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.runs)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def fastest(self) -> float:
-        return min(self.runs)
 
 
 @dataclass(slots=True)
