@@ -64,6 +64,7 @@ from common import (  # noqa: E402
     migrate,
     ms,
     now_utc,
+    print_heading,
     profile,
     refuse_failed,
     run_child,
@@ -577,9 +578,7 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
 
 def print_table(results: list[AccessResult]) -> None:
     for result in results:
-        print(f"\n{result.database} {result.version}")
-        if result.skipped or result.failed:
-            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        if not print_heading(result):
             continue
         for name in MEASUREMENTS.values():
             reference = result.measure(name, SUPERUSER)

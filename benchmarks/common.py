@@ -580,6 +580,16 @@ def measure_generated[T: Loaded](
         shutil.rmtree(work, ignore_errors=True)
 
 
+def print_heading(result: Any, what: str = "") -> bool:
+    """Print a database's heading in a script's summary (its version, and what was measured); False, once said so,
+    if its run was skipped or failed."""
+    print(f"\n{result.database} {what + ' ' if what else ''}{result.version}")
+    if result.skipped or result.failed:
+        print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        return False
+    return True
+
+
 def refuse_failed(results: Iterable[Any]) -> bool:
     """True (and say so) when a child process failed: its figures are not written."""
     if any(result.failed for result in results):

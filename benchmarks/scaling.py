@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,14 +47,15 @@ from common import (  # noqa: E402
     count_queries,
     database_title,
     databases_asked,
-    each_database,
     growth,
     import_as_platform,
     in_child,
     machine_line,
+    measure_generated,
     migrate,
     ms,
     now_utc,
+    print_heading,
     refuse_failed,
     run_child,
     setup_django,
@@ -65,7 +64,6 @@ from common import (  # noqa: E402
     spread_map,
     timed,
     times,
-    write_generated,
     write_section,
 )
 from generate import DEFAULT_COUNTRY, DEFAULT_SEED, generate_map  # noqa: E402
@@ -337,9 +335,7 @@ def _viewer_line(result: SizeResult) -> str:
 def print_table(by_database: dict[str, list[SizeResult]]) -> None:
     for database, results in by_database.items():
         for result in results:
-            print(f"\n{database} {result.actors:,} actors {result.version}")
-            if result.skipped or result.failed:
-                print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+            if not print_heading(result, f"{result.actors:,} actors"):
                 continue
             print(f"  {'import (once)':34} {ms(result.import_seconds):>10}")
             for timing in result.timings:
@@ -352,7 +348,12 @@ def print_table(by_database: dict[str, list[SizeResult]]) -> None:
         print(f"\n{database}: grew faster than the data: " + ("; ".join(too_fast) if too_fast else "no step"))
 
 
-def _run_child(database: str, *, args: argparse.Namespace, options: list[str]) -> SizeResult:
+def _run_child(
+    database: str, zip_path: Path, expected_path: Path, *, args: argparse.Namespace, runs: int
+) -> SizeResult:
+    options = ["--file", str(zip_path), "--expected", str(expected_path), "--country", args.country]
+    options += ["--seed", str(args.seed), "--organisations", str(args.organisations)]
+    options += ["--runs", str(runs), "--warmup", str(args.warmup)]
     return run_child(__file__, database, args, options, empty=SizeResult, from_json=SizeResult.from_json)
 
 
@@ -404,15 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         generated = generate_map(actors=actors, relationships=relationships, seed=args.seed, country=args.country)
         print(f"generated in {time.perf_counter() - started:.1f} s", flush=True)
-        work = Path(tempfile.mkdtemp(prefix="egide-scaling-"))
-        try:
-            zip_path, expected_path = write_generated(generated, work)
-            options = ["--file", str(zip_path), "--expected", str(expected_path), "--country", args.country]
-            options += ["--seed", str(args.seed), "--organisations", str(args.organisations)]
-            options += ["--runs", str(runs_for(actors, args.runs)), "--warmup", str(args.warmup)]
-            results = each_database(databases, functools.partial(_run_child, args=args, options=options))
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        runs = runs_for(actors, args.runs)
+        results = measure_generated(generated, databases, functools.partial(_run_child, args=args, runs=runs))
         for result in results:
             by_database[result.database].append(result)
     print_table(by_database)
