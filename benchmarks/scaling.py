@@ -171,11 +171,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
 
     # The governance page after a change to the map, then again, then the findings API: in that order each run.
     print(f"[{args.child}] {result.actors:,} actors: governance page cold and warm, findings API", flush=True)
-    cycle = [
-        (COLD, get(VIEWER, "/countries/{code}/governance/")),
-        (WARM, get(VIEWER, "/countries/{code}/governance/")),
-        (FINDINGS, get(VIEWER, "/api/v1/countries/{code}/findings")),
-    ]
+    cycle = [(what, get(who, path)) for what, who, path in MEASUREMENTS if what in (COLD, WARM, FINDINGS)]
     for _ in range(args.warmup):
         change()
         for _what, once in cycle:
