@@ -268,7 +268,9 @@ def render_section(by_database: dict[str, list[SizeResult]], *, args: argparse.N
         "same map. **Growth** is each step's time ratio divided by its data ratio (actors and relationships): "
         "above ×1 (in bold) the time grew faster than the data.",
         "",
-        machine_line(result.version for result in measured if result.database == "postgresql" and result.version),
+        machine_line(
+            sorted({result.version for result in measured if result.database == "postgresql" and result.version})
+        ),
         "",
     ]
     for database, results in by_database.items():
