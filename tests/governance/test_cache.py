@@ -24,45 +24,15 @@ from egide.actors.tabular import ACTOR_COLUMNS, Row, Tables
 from egide.actors.versions import map_version
 from egide.core.users import Caller
 from egide.governance import cache as findings_cache
-from egide.governance import selectors, services
+from egide.governance import services
 from egide.governance.selectors import country_findings
 from tests.conftest import ActorFactory
-from tests.governance.conftest import relate
 
 KEY = "parliamentary-oversight:POL"
 """The police's chain (the interior ministry) answers to no parliament, on the public map."""
 DAY = datetime.date(2026, 1, 15)
 FINDINGS = f"/api/v1/countries/CF/findings?as_of={DAY.isoformat()}"
 PAGE = f"/countries/CF/governance/?as_of={DAY.isoformat()}"
-
-
-@pytest.fixture
-def hidden_oversight(make_actor: ActorFactory) -> Relationship:
-    """A public map where parliament oversees nothing, and an organisation-level link by which it oversees the
-    interior ministry: known to the owner organisation only."""
-
-    def public(kind: str, name: str, reference: str) -> Actor:
-        return make_actor(kind=kind, name=name, reference=reference, confidentiality="public", mandate_text="Law")
-
-    interior = public("ministry_of_interior", "Ministry of the Interior", "MOI")
-    police = public("police", "National Police", "POL")
-    parliament = public("parliament", "National Assembly", "AN")
-    relate(interior, "administers", police, legal_basis="Decree 12", confidentiality="public")
-    return relate(parliament, "oversees", interior, legal_basis="Rules", confidentiality="organisation")
-
-
-@pytest.fixture
-def rule_runs(monkeypatch: pytest.MonkeyPatch) -> list[datetime.date | None]:
-    """The days the rules engine was run on by the selectors, in order."""
-    runs: list[datetime.date | None] = []
-    original = selectors.run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(kwargs.get("as_of"))
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(selectors, "run", counted)
-    return runs
 
 
 def fresh(user: User) -> User:
@@ -89,7 +59,9 @@ def api_keys(client: Client) -> set[str]:
 # --- warm requests --------------------------------------------------------------------------------------------------
 
 
-def test_a_warm_request_runs_no_rule(hidden_oversight: Relationship, member: User, rule_runs: list[Any]) -> None:
+def test_a_warm_request_runs_no_rule(
+    oversight_known_to_the_owner: Relationship, member: User, rule_runs: list[Any]
+) -> None:
     client = client_for(member)
     assert client.get(PAGE).status_code == 200
     assert rule_runs == [DAY]
@@ -102,7 +74,7 @@ def test_a_warm_request_runs_no_rule(hidden_oversight: Relationship, member: Use
 
 
 def test_the_answer_is_shared_through_the_cache_between_processes(
-    hidden_oversight: Relationship, rule_runs: list[Any]
+    oversight_known_to_the_owner: Relationship, rule_runs: list[Any]
 ) -> None:
     first = country_findings(user=None, country="CF", as_of=DAY)
     findings_cache.memory.clear()  # as another process would start: nothing in its memory
@@ -118,7 +90,9 @@ def test_the_answer_is_shared_through_the_cache_between_processes(
     assert entry.keys == {item.key for item in first.findings}
 
 
-def test_the_graph_kept_holds_what_the_findings_name(hidden_oversight: Relationship, outsider: User) -> None:
+def test_the_graph_kept_holds_what_the_findings_name(
+    oversight_known_to_the_owner: Relationship, outsider: User
+) -> None:
     result = country_findings(user=outsider, country="CF", as_of=DAY)
     found = next(item for item in result.findings if item.key == KEY)
     assert found.node_ids | found.searched_ids[0] <= result.graph.nodes.keys()
@@ -135,7 +109,7 @@ def warm_queries(client: Client, url: str) -> int:
 
 @pytest.mark.parametrize("url", [PAGE, FINDINGS])
 def test_warm_queries_do_not_grow_with_the_map(
-    hidden_oversight: Relationship, member: User, make_actor: ActorFactory, url: str, rule_runs: list[Any]
+    oversight_known_to_the_owner: Relationship, member: User, make_actor: ActorFactory, url: str, rule_runs: list[Any]
 ) -> None:
     client = client_for(member)
     small = warm_queries(client, url)
@@ -150,13 +124,13 @@ def test_warm_queries_do_not_grow_with_the_map(
 # --- a change is seen at once -----------------------------------------------------------------------------------
 
 
-def test_a_new_actor_is_seen_at_once(hidden_oversight: Relationship, make_actor: ActorFactory) -> None:
+def test_a_new_actor_is_seen_at_once(oversight_known_to_the_owner: Relationship, make_actor: ActorFactory) -> None:
     assert "parliamentary-oversight:GEND" not in keys(None)
     make_actor(kind="gendarmerie", name="Gendarmerie", reference="GEND", confidentiality="public")
     assert "parliamentary-oversight:GEND" in keys(None)
 
 
-def test_a_changed_actor_is_seen_at_once(hidden_oversight: Relationship) -> None:
+def test_a_changed_actor_is_seen_at_once(oversight_known_to_the_owner: Relationship) -> None:
     police = Actor.objects.get(reference="POL")
     assert country_findings(user=None, country="CF", as_of=DAY).graph.nodes[police.pk].name == "National Police"
     map_services.actor_update(
@@ -175,13 +149,13 @@ def test_a_changed_actor_is_seen_at_once(hidden_oversight: Relationship) -> None
     assert country_findings(user=None, country="CF", as_of=DAY).graph.nodes[police.pk].name == "Police Force"
 
 
-def test_a_relationship_is_seen_at_once(hidden_oversight: Relationship) -> None:
+def test_a_relationship_is_seen_at_once(oversight_known_to_the_owner: Relationship) -> None:
     assert KEY not in keys(None)
-    map_services.relationship_delete(user=None, relationship=hidden_oversight)  # type: ignore[arg-type]
+    map_services.relationship_delete(user=None, relationship=oversight_known_to_the_owner)  # type: ignore[arg-type]
     assert KEY in keys(None)
 
 
-def test_a_citation_and_its_source_are_seen_at_once(hidden_oversight: Relationship) -> None:
+def test_a_citation_and_its_source_are_seen_at_once(oversight_known_to_the_owner: Relationship) -> None:
     police = Actor.objects.get(reference="POL")
 
     def sources() -> tuple[str, ...]:
@@ -198,7 +172,7 @@ def test_a_citation_and_its_source_are_seen_at_once(hidden_oversight: Relationsh
     assert sources() == ("Police Act 2024, art. 2",)
 
 
-def test_a_decision_is_seen_at_once(hidden_oversight: Relationship, member: User, outsider: User) -> None:
+def test_a_decision_is_seen_at_once(oversight_known_to_the_owner: Relationship, member: User, outsider: User) -> None:
     assert country_findings(user=outsider, country="CF", as_of=DAY).decisions == {}
     services.finding_decide(
         user=None, country="CF", key=KEY, rule="parliamentary-oversight", status="acknowledged", comment="Known"
@@ -209,7 +183,7 @@ def test_a_decision_is_seen_at_once(hidden_oversight: Relationship, member: User
     assert country_findings(user=outsider, country="CF", as_of=DAY).decisions == {}
 
 
-def test_a_rule_parameter_is_seen_at_once(hidden_oversight: Relationship) -> None:
+def test_a_rule_parameter_is_seen_at_once(oversight_known_to_the_owner: Relationship) -> None:
     assert KEY not in keys(None)
     # Parliament's oversight no longer counts when only committees do.
     services.rule_setting_set(
@@ -221,7 +195,9 @@ def test_a_rule_parameter_is_seen_at_once(hidden_oversight: Relationship) -> Non
     assert KEY in keys(None)
 
 
-def test_an_import_is_seen_at_once(hidden_oversight: Relationship, member: User, organisation: Organisation) -> None:
+def test_an_import_is_seen_at_once(
+    oversight_known_to_the_owner: Relationship, member: User, organisation: Organisation
+) -> None:
     assert "parliamentary-oversight:COAST" not in keys(None)
     row = dict.fromkeys(ACTOR_COLUMNS, "") | {
         "reference": "COAST",
@@ -235,19 +211,19 @@ def test_an_import_is_seen_at_once(hidden_oversight: Relationship, member: User,
 
 
 def test_a_share_is_seen_at_once_by_the_organisation_it_is_shared_with(
-    hidden_oversight: Relationship, owner: User, outsider: User, other_organisation: Organisation
+    oversight_known_to_the_owner: Relationship, owner: User, outsider: User, other_organisation: Organisation
 ) -> None:
-    hidden_oversight.confidentiality = "restricted"
-    hidden_oversight.save()
+    oversight_known_to_the_owner.confidentiality = "restricted"
+    oversight_known_to_the_owner.save()
     assert KEY in keys(fresh(outsider))
     access_services.record_share(
-        user=owner, record=hidden_oversight, organisation=other_organisation, can_edit_too=False
+        user=owner, record=oversight_known_to_the_owner, organisation=other_organisation, can_edit_too=False
     )
     assert KEY not in keys(fresh(outsider))
 
 
 def test_a_new_membership_is_seen_at_once(
-    hidden_oversight: Relationship, outsider: User, organisation: Organisation
+    oversight_known_to_the_owner: Relationship, outsider: User, organisation: Organisation
 ) -> None:
     assert KEY in keys(fresh(outsider))
     Membership.objects.create(user=outsider, organisation=organisation, role=Role.VIEWER)
@@ -259,7 +235,7 @@ def test_a_new_membership_is_seen_at_once(
 
 @pytest.mark.parametrize("first", ["owner", "outsider", "anonymous"])
 def test_readers_of_different_reach_never_get_each_others_findings(
-    hidden_oversight: Relationship, owner: User, member: User, outsider: User, first: str
+    oversight_known_to_the_owner: Relationship, owner: User, member: User, outsider: User, first: str
 ) -> None:
     readers: dict[str, Callable[[], set[str]]] = {
         "owner": lambda: api_keys(client_for(owner)),
@@ -276,7 +252,7 @@ def test_readers_of_different_reach_never_get_each_others_findings(
 
 
 def test_a_change_by_anyone_is_seen_at_once_by_everyone(
-    hidden_oversight: Relationship, owner: User, member: User, outsider: User, staff: User
+    oversight_known_to_the_owner: Relationship, owner: User, member: User, outsider: User, staff: User
 ) -> None:
     readers = [owner, member, outsider, staff]
     for reader in readers:
@@ -299,7 +275,7 @@ def test_a_change_by_anyone_is_seen_at_once_by_everyone(
 # --- the map version --------------------------------------------------------------------------------------------
 
 
-def test_the_map_version_changes_with_every_write_and_only_then(hidden_oversight: Relationship) -> None:
+def test_the_map_version_changes_with_every_write_and_only_then(oversight_known_to_the_owner: Relationship) -> None:
     first = map_version(country="CF")
     assert map_version(country="CF") == first
     assert map_version(country="ML") != first  # another country's
@@ -308,7 +284,7 @@ def test_the_map_version_changes_with_every_write_and_only_then(hidden_oversight
     assert second != first
 
 
-def test_a_write_rolled_back_leaves_the_version_as_it_was(hidden_oversight: Relationship) -> None:
+def test_a_write_rolled_back_leaves_the_version_as_it_was(oversight_known_to_the_owner: Relationship) -> None:
     before = map_version(country="CF")
 
     def write_then_fail() -> None:
