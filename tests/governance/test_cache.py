@@ -85,9 +85,11 @@ def test_the_answer_is_shared_through_the_cache_between_processes(
     # What is kept is plain data: it survives pickling, as every cache backend stores it.
     stored = list(cache._cache.values())  # type: ignore[attr-defined]
     assert len(stored) == 1
-    entry = pickle.loads(stored[0])
-    assert isinstance(entry, findings_cache.CachedRun)
+    entry = findings_cache.loads(pickle.loads(stored[0]))
     assert entry.keys == {item.key for item in first.findings}
+    assert list(entry.findings) == first.findings
+    assert entry.graph.nodes == first.graph.nodes
+    assert entry.graph.edge_by_id == first.graph.edge_by_id
 
 
 def test_the_graph_kept_holds_what_the_findings_name(

@@ -21,10 +21,13 @@ Both are keyed the same way, and the map version is read from the database on ev
 an answer older than the map.
 """
 
+import dataclasses
 import datetime
 import hashlib
+import io
 import json
 import logging
+import pickle
 import sys
 import threading
 from collections import OrderedDict
@@ -37,8 +40,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 import egide
-from egide.governance.findings import Finding
-from egide.governance.graph import Graph
+from egide.core.fuzzy_dates import FuzzyDate
+from egide.governance.findings import Evidence, Finding
+from egide.governance.graph import Edge, Graph, Node, Step
 
 logger = logging.getLogger(__name__)
 
@@ -133,18 +137,49 @@ class _Memory:
 memory = _Memory()
 
 
+# The frozen dataclasses of an entry, pickled as their constructor's arguments: unpickled through their generated
+# `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
+_FIELDS = {
+    cls: tuple(field.name for field in dataclasses.fields(cls))
+    for cls in (Node, Edge, Step, Evidence, Finding, FuzzyDate)
+}
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        names = _FIELDS.get(type(obj))
+        if names is not None:
+            return type(obj), tuple(getattr(obj, name) for name in names)
+        if type(obj) is Graph:
+            return Graph, (obj.nodes, obj.edges)  # its indexes are rebuilt on loading, a memo starts empty
+        return NotImplemented
+
+
+def dumps(entry: CachedRun) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+    return buffer.getvalue()
+
+
+def loads(data: bytes) -> CachedRun:
+    found = pickle.loads(data)
+    if not isinstance(found, CachedRun):
+        raise TypeError(f"not a governance answer: {type(found)!r}")
+    return found
+
+
 def _shared_get(key: str) -> CachedRun | None:
     try:
         found = cache.get(key)
+        return loads(found) if found is not None else None
     except Exception:  # an unreachable or broken cache costs a recomputation, never an error page
         logger.warning("governance findings: the cache could not be read", exc_info=True)
         return None
-    return found if isinstance(found, CachedRun) else None
 
 
 def _shared_set(key: str, value: CachedRun) -> None:
     try:
-        cache.set(key, value, TIMEOUT_SECONDS)
+        cache.set(key, dumps(value), TIMEOUT_SECONDS)
     except Exception:
         logger.warning("governance findings: the cache could not be written", exc_info=True)
 
