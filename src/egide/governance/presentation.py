@@ -5,14 +5,14 @@ Names of actors and the sources of the facts come from the country's graph, neve
 
 import dataclasses
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
@@ -159,12 +159,13 @@ class Presenter:
 
 
 def _actor_links(actors: list[Actor]) -> SafeString:
-    """The list items linking to the actors: on a large map a rule concerns thousands, which the template would
-    render a hundred times slower, one `{% url %}` at a time."""
-    address = reverse("actor-detail", kwargs={"pk": 0})
+    """The list items linking to the actors. On a large map a rule concerns thousands: joined here with the
+    standard library's escaping, far faster than a `{% url %}` tag (or `format_html`) for each."""
+    address = html.escape(reverse("actor-detail", kwargs={"pk": 0}))
     start, end = address[: address.rindex("0")], address[address.rindex("0") + 1 :]
-    return format_html_join(
-        "", '<li><a href="{}{}{}">{}</a></li>', ((start, actor.id, end, actor.name) for actor in actors)
+    # Every name is escaped, and the address is Django's own.
+    return mark_safe(
+        "".join(f'<li><a href="{start}{actor.id}{end}">{html.escape(actor.name)}</a></li>' for actor in actors)
     )
 
 
