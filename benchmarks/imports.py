@@ -201,8 +201,6 @@ def _benchmark_user() -> tuple[Any, Any]:
 
 
 def _files(work: Path, actors: int, relationships: int, args: argparse.Namespace, *, xlsx: bool) -> dict[str, Any]:
-    from egide.core.imports.tables import write_xlsx
-
     print(f"generating {actors:,} actors and {relationships:,} relationships", flush=True)
     generated = generate_map(actors=actors, relationships=relationships, seed=args.seed, country=args.country)
     stem = work / f"map-{actors}-{relationships}"
@@ -224,7 +222,7 @@ def _files(work: Path, actors: int, relationships: int, args: argparse.Namespace
         if generated.citations:
             columns = tuple(generated.citations[0])
             sheets["citations"] = (columns, [[row.get(c, "") for c in columns] for row in generated.citations])
-        xlsx_path.write_bytes(write_xlsx(sheets))
+        xlsx_path.write_bytes(_workbook(sheets))
         files["xlsx"] = xlsx_path
     expected = {
         "actors": len(generated.actors),
@@ -237,6 +235,22 @@ def _files(work: Path, actors: int, relationships: int, args: argparse.Namespace
     files["rows"] = expected["rows"]
     files["citations"] = len(generated.citations)
     return files
+
+
+def _workbook(sheets: dict[str, tuple[Any, Any]]) -> bytes:
+    """The map as a workbook, one sheet per table, written in openpyxl's write-only mode (Égide's own writer
+    styles every cell, which takes minutes at this size)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, (columns, rows) in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append(list(columns))
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _child(database: str, args: argparse.Namespace, files: dict[str, Any], *, memory: bool) -> ChildResult:

@@ -9,6 +9,7 @@ all) and collects every problem, writing nothing; `_apply` writes the plan, in b
 """
 
 import datetime
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -659,7 +660,8 @@ def _apply(
     owner: Organisation | None,
     confidentiality: str,
 ) -> ImportReport:
-    """Write a plan that passed every check, in batches, with its audit entries."""
+    """Write a plan that passed every check, in batches, with its audit entries: the whole of the import's
+    writing, ending once the last record and its audit entry are written."""
     author = _author(user)
     report = ImportReport()
     # Snapshots of existing records before this import changes them, for the audit log.
@@ -695,44 +697,50 @@ def _apply(
         reparented.append(actor)
     if reparented:
         Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
+    # Generators: the audit reads them one batch at a time, so that no import holds all its events at once.
+    audit_records_bulk(user=user, action=Action.CREATE, items=((actor, None, snapshot(actor)) for actor in new_actors))
 
-    relationships = dict(existing.relationships)
-    new_relationships: list[Relationship] = []
-    for key, values in plan.relationships.items():
-        if key in existing.relationships:
-            continue
-        from_reference, type, to_reference, _start = key
-        relationships[key] = Relationship(
-            country=country,
-            source=by_reference[from_reference],
-            target=by_reference[to_reference],
-            type=type,
-            created_by=author,
-            updated_by=author,
-            owner=owner,
-            **({"confidentiality": confidentiality} | values),
-        )
-        new_relationships.append(relationships[key])
+    # The new relationships are made, written and audited one batch at a time: only those that a citation of the
+    # file names are kept afterwards.
+    cited = {key for record, key, _citation in plan.new_citations if record == "relationship"}
+    relationships = {key: existing.relationships[key] for key in cited if key in existing.relationships}
+    fresh = ((key, values) for key, values in plan.relationships.items() if key not in existing.relationships)
+    for batch in itertools.batched(fresh, BATCH):
+        made = [
+            Relationship(
+                country=country,
+                source=by_reference[key[0]],
+                target=by_reference[key[2]],
+                type=key[1],
+                created_by=author,
+                updated_by=author,
+                owner=owner,
+                **({"confidentiality": confidentiality} | values),
+            )
+            for key, values in batch
+        ]
+        Relationship.objects.bulk_create(made)
+        audit_records_bulk(user=user, action=Action.CREATE, items=((record, None, snapshot(record)) for record in made))
+        relationships.update((key, record) for (key, _values), record in zip(batch, made, strict=True) if key in cited)
+        report.relationships_created += len(made)
     changed_relationships = [existing.relationships[key] for key in plan.changed_relationships]
     relationships_before = _write(
         Relationship,
-        new_relationships,
+        [],
         [(existing.relationships[key], plan.relationships[key]) for key in plan.changed_relationships],
         author,
     )
-    report.relationships_created = len(new_relationships)
     report.relationships_updated = len(changed_relationships)
-    report.relationships_unchanged = len(plan.relationships) - len(new_relationships) - len(changed_relationships)
+    report.relationships_unchanged = len(plan.relationships) - report.relationships_created - len(changed_relationships)
 
     # Each record changed here gets one "update" event below, and so one more version: a form opened before the
     # import is then refused instead of writing over it.
     _bump_versions(Actor, list(actors_before))
     _bump_versions(Relationship, [relationship.pk for relationship in changed_relationships])
-    _audit_import(
-        user,
-        created=[*new_actors, *new_relationships],
-        changed=[(actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before]
-        + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
+    changed = [(actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before]
+    changed += [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships]
+    audit_records_bulk(
+        user=user, action=Action.UPDATE, items=((record, before, snapshot(record)) for record, before in changed)
     )
     _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
     return report
@@ -763,18 +771,6 @@ def _write[R: (Actor, Relationship)](
 def _bump_versions(model: type[Actor] | type[Relationship], ids: list[int]) -> None:
     for batch in batched(ids):
         model.objects.filter(pk__in=batch).update(version=F("version") + 1)
-
-
-def _audit_import(
-    user: User | None,
-    *,
-    created: list[Actor | Relationship],
-    changed: list[tuple[Actor | Relationship, dict[str, Any]]],
-) -> None:
-    audit_records_bulk(user=user, action=Action.CREATE, items=[(record, None, snapshot(record)) for record in created])
-    audit_records_bulk(
-        user=user, action=Action.UPDATE, items=[(record, before, snapshot(record)) for record, before in changed]
-    )
 
 
 def _not_yours(table: str, row: int) -> ImportProblem:
@@ -831,7 +827,7 @@ def _write_citations(
     for source_batch in batched(new_sources):
         Source.objects.bulk_create(source_batch)
     audit_records_bulk(
-        user=user, action=Action.CREATE, items=[(source, None, snapshot(source)) for source in new_sources]
+        user=user, action=Action.CREATE, items=((source, None, snapshot(source)) for source in new_sources)
     )
     report.sources_created = len(new_sources)
 
@@ -849,7 +845,7 @@ def _write_citations(
     for citation_batch in batched(new_citations):
         Citation.objects.bulk_create(citation_batch)
     report.citations_created = len(new_citations)
-    audit_records_bulk(user=user, action=Action.CITE, items=list(cite_events))
+    audit_records_bulk(user=user, action=Action.CITE, items=cite_events)
 
 
 @audited_import

@@ -188,10 +188,18 @@ class _Headers:
 
 def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
     """The row's values by column, or None for a row with nothing in it."""
-    values = {column: unescape_formula(cell_text(cell)) for column, cell in zip(columns, cells, strict=False) if column}
-    if any(value.strip() for value in values.values()):
-        return Row(number, values)
-    return None
+    values = {}
+    blank = True
+    for column, cell in zip(columns, cells, strict=False):
+        if not column or cell is None or cell == "":
+            continue  # an empty cell reads as one that is absent: the row keeps only what it holds
+        text = cell if type(cell) is str else cell_text(cell)
+        if text.startswith(ESCAPE):
+            text = unescape_formula(text)
+        values[column] = text
+        if blank and not text.isspace():
+            blank = False
+    return None if blank else Row(number, values)
 
 
 def _guess_table(layout: TableLayout, header: Sequence[str], where: str, mapping: ColumnMapping) -> str:
