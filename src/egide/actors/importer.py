@@ -143,15 +143,30 @@ def _read(plan: _Plan, table: str, row: Row, spec: fields.Field) -> Any:
 _AS_READ = (fields.Kind.LINE, fields.Kind.TEXT, fields.Kind.YES_NO)
 
 
-def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: set[str]) -> dict[str, Any]:
-    """The row's values for the fields stored as they are read: text, yes or no, and codes with a default."""
-    return {
-        spec.name: _read(plan, table, row, spec)
+_STORED_FIELDS: dict[tuple[str, frozenset[str]], tuple[fields.Field, ...]] = {}
+
+
+def _stored_fields(record: fields.Record, skip: frozenset[str]) -> tuple[fields.Field, ...]:
+    """The fields `_stored` reads, worked out once per table."""
+    key = (record.table, skip)
+    if key not in _STORED_FIELDS:
+        _STORED_FIELDS[key] = _fields_as_read(record, skip)
+    return _STORED_FIELDS[key]
+
+
+def _fields_as_read(record: fields.Record, skip: frozenset[str]) -> tuple[fields.Field, ...]:
+    return tuple(
+        spec
         for spec in record.fields
         if spec.name not in skip
         and spec is not fields.CONFIDENTIALITY  # an empty cell takes the import's choice: see _confidentiality
         and (spec.kind in _AS_READ or (spec.kind is fields.Kind.CODE and spec.default))
-    }
+    )
+
+
+def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: frozenset[str]) -> dict[str, Any]:
+    """The row's values for the fields stored as they are read: text, yes or no, and codes with a default."""
+    return {spec.name: _read(plan, table, row, spec) for spec in _stored_fields(record, skip)}
 
 
 def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
@@ -261,7 +276,7 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
         for problem in faults:
             plan.problem("actors", row, problem.field, problem.message)
         plan.actor_rows[reference] = row.number
-        values = _stored(plan, "actors", row, fields.ACTOR, skip={"reference"})
+        values = _stored(plan, "actors", row, fields.ACTOR, skip=frozenset({"reference"}))
         access = _confidentiality(plan, "actors", row)
         citation = _citation_fields(plan, "actors", row, "source_")
         parent = row.get("parent")
@@ -347,7 +362,7 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
         start = _date(plan, "relationships", row, "start")
         end = _date(plan, "relationships", row, "end")
         ongoing = _boolean(plan, "relationships", row, "ongoing", default=end is None)
-        values = _stored(plan, "relationships", row, fields.RELATIONSHIP, skip={"ongoing"})
+        values = _stored(plan, "relationships", row, fields.RELATIONSHIP, skip=frozenset({"ongoing"}))
         access = _confidentiality(plan, "relationships", row)
         citation = _citation_fields(plan, "relationships", row, "source_")
         key = _relationship_key(row.get("from"), row.get("type"), row.get("to"), start)
