@@ -238,8 +238,9 @@ def _files(work: Path, actors: int, relationships: int, args: argparse.Namespace
 
 
 def _workbook(sheets: dict[str, tuple[Any, Any]]) -> bytes:
-    """The map as a workbook, one sheet per table, written in openpyxl's write-only mode (Égide's own writer
-    styles every cell, which takes minutes at this size)."""
+    """The map as a workbook, one sheet per table, written in openpyxl's write-only mode: its text inline in each
+    cell, as in Égide's own exports (openpyxl writes text so), without their styling of every cell, which takes
+    minutes at this size."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
