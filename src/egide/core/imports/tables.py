@@ -490,7 +490,7 @@ LISTS_SHEET = "lists"
 
 
 def _add_drop_downs(
-    workbook: Workbook, sheets: Mapping[str, Worksheet], choices: Mapping[str, Mapping[str, Sequence[str]]]
+    workbook: WorkbookWriter, sheets: Mapping[str, Worksheet], choices: Mapping[str, Mapping[str, Sequence[str]]]
 ) -> None:
     """A drop-down list on every coded column, its codes kept once each in a hidden sheet (a list written in the
     rule itself may hold only 255 characters, fewer than the kinds of actor take)."""

@@ -298,17 +298,17 @@ def _rows_of(reader: "_SheetReader", text: str, number: int) -> Iterator[tuple[i
     `reader.number`."""
     cells = _CANONICAL_CELL.findall(text)
     if len(cells) == text.count("<c ") + text.count("<c>") + text.count("<c/>") and ":c" not in text:
-        for row_number, row in itertools.groupby(cells, key=_ROW_NUMBER):
+        for row_number, found in itertools.groupby(cells, key=_ROW_NUMBER):
             reader.number = int(row_number)
-            yield _canonical_row(reader, reader.number, row)
+            yield _canonical_row(reader, reader.number, found)
         return
-    for row in _ROW.finditer(text):
+    for match in _ROW.finditer(text):
         number += 1
-        for name, double, single in _ATTRIBUTE.findall(row.group(1)):
+        for name, double, single in _ATTRIBUTE.findall(match.group(1)):
             if name == "r" and (double or single).isdigit():
                 number = int(double or single)
         reader.number = number
-        yield _plain_row(reader, number, row.group(2) or "")
+        yield _plain_row(reader, number, match.group(2) or "")
 
 
 _ROW_NUMBER = operator.itemgetter(1)
