@@ -4,8 +4,8 @@ For each database, a child process imports the generated map (benchmarks/generat
 (`map_file_import`, as the import page and the worker call it): from its ZIP of CSVs into an empty country, then
 again (the re-import must change nothing), then from the same map as an XLSX workbook into another empty country,
 and again. Each figure is rows per second over every row of the file (actors, relationships and citations),
-reading included. Peak memory is the child's peak RSS (`resource.getrusage`) for one import from CSV, each size in a
-child process of its own (SQLite). With --profile, the first import and the re-import are profiled once more
+reading included. Peak memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import
+from CSV, each size in a child process of its own (SQLite). With --profile, the first import and the re-import are profiled once more
 (cProfile) into fresh countries, and their top lines kept in the results.
 
 The figures go between `<!-- import-speed:LABEL:start -->` and `<!-- import-speed:LABEL:end -->` inside the
@@ -95,7 +95,17 @@ class ChildResult:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    """The process's peak resident memory in bytes: Linux's VmHWM, which starts afresh with the child's program;
+    elsewhere `resource.getrusage`, whose ru_maxrss Linux carries over from the parent that started the child
+    (here the parent holding the generated map, which would hide a smaller peak of the import)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux, bytes on macOS
 
 
 def _profiled(call: Any, lines: int) -> str:
