@@ -5,8 +5,8 @@ For each database, a child process imports the generated map (benchmarks/generat
 again (the re-import must change nothing), then from the same map as an XLSX workbook into another empty country,
 and again. Each figure is rows per second over every row of the file (actors, relationships and citations),
 reading included. Peak memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import
-from CSV, each size in a child process of its own (SQLite). With --profile, the first import and the re-import are profiled once more
-(cProfile) into fresh countries, and their top lines kept in the results.
+from CSV, each size in a child process of its own (SQLite). With --profile, the first import and the re-import are
+profiled once more (cProfile) into fresh countries, and their top lines kept in the results.
 
 The figures go between `<!-- import-speed:LABEL:start -->` and `<!-- import-speed:LABEL:end -->` inside the
 script's section of RESULTS.md, one subsection per --label.
