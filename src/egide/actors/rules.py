@@ -5,7 +5,6 @@ say exactly where the trouble is.
 """
 
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -146,18 +145,20 @@ MULTILINE_FIELDS = frozenset(
 """The free-text fields of the map (as actors.fields declares them) and of findings' comments."""
 
 
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""The control characters (Unicode's category Cc) and the surrogates (Cs)."""
+_NOT_TEXT_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""The same, less the LINE_BREAKS."""
+
+
 def control_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character of the value that has no place in text, or None.
 
     Control characters (NUL among them, which PostgreSQL cannot store at all) and lone surrogates (which cannot be
     written as UTF-8) are refused rather than dropped, so that what is stored is what was sent.
     """
-    for character in value:
-        if multiline and character in LINE_BREAKS:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs"):
-            return character
-    return None
+    found = (_NOT_TEXT_BUT_BREAKS if multiline else _NOT_TEXT).search(value)
+    return found.group() if found else None
 
 
 def text_message(character: str) -> str:

@@ -12,10 +12,14 @@ For a deletion, record before deleting (or pass the snapshot: the id is read fro
 import base64
 import datetime
 import decimal
+import itertools
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -65,10 +69,14 @@ def _object_repr(instance: models.Model) -> str:
     """The record's name in the platform's default language, so that the log reads (and searches) the same
     whoever made the change; a deleted record whose related records are gone too falls back to its type and id."""
     with translation.override(settings.LANGUAGE_CODE):
-        try:
-            text = str(instance)
-        except ObjectDoesNotExist:
-            text = f"{instance._meta.verbose_name} #{instance.pk}"
+        return _repr_in_active_language(instance)
+
+
+def _repr_in_active_language(instance: models.Model) -> str:
+    try:
+        text = str(instance)
+    except ObjectDoesNotExist:
+        text = f"{instance._meta.verbose_name} #{instance.pk}"
     return text[:REPR_MAX_LENGTH]
 
 
@@ -88,27 +96,40 @@ def _country(instance: models.Model) -> str:
     return country if isinstance(country, str) and len(country) <= 2 else ""
 
 
-def _event(
-    *, user: Caller, action: Action, instance: models.Model, before: dict | None, after: dict | None
-) -> AuditEvent:
-    action = Action(action)  # ValueError for a verb the enumeration does not declare
-    context = current()
-    recorded_user = author(user)
-    return AuditEvent(
-        user=recorded_user,
-        username=recorded_user.get_username() if recorded_user is not None else "",
-        ip=context.ip,
-        channel=context.channel,
-        action=action,
-        content_type=ContentType.objects.get_for_model(instance),
-        object_id=_object_id(instance, before),
-        object_repr=_object_repr(instance),
-        country=_country(instance),
-        # A confidential record's owner, or the organisation a membership belongs to.
-        organisation_id=getattr(instance, "owner_id", None) or getattr(instance, "organisation_id", None),
-        before=json_safe(before) if before is not None else None,
-        after=json_safe(after) if after is not None else None,
-    )
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    """What every event of one change shares: who made it, from where, and the verb."""
+
+    user: User | None
+    username: str
+    ip: str | None
+    channel: str
+    action: Action
+
+    @classmethod
+    def of(cls, user: Caller, action: Action) -> "_Writer":
+        action = Action(action)  # ValueError for a verb the enumeration does not declare
+        context = current()
+        recorded_user = author(user)
+        username = recorded_user.get_username() if recorded_user is not None else ""
+        return cls(recorded_user, username, context.ip, context.channel, action)
+
+    def event(self, instance: models.Model, before: dict | None, after: dict | None, *, name: str) -> AuditEvent:
+        return AuditEvent(
+            user=self.user,
+            username=self.username,
+            ip=self.ip,
+            channel=self.channel,
+            action=self.action,
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=_object_id(instance, before),
+            object_repr=name,
+            country=_country(instance),
+            # A confidential record's owner, or the organisation a membership belongs to.
+            organisation_id=getattr(instance, "owner_id", None) or getattr(instance, "organisation_id", None),
+            before=json_safe(before) if before is not None else None,
+            after=json_safe(after) if after is not None else None,
+        )
 
 
 def audit_record(
@@ -116,7 +137,7 @@ def audit_record(
 ) -> AuditEvent:
     """Record one event on one record. `user` may be None (command line) or anonymous; both are recorded as
     nobody. The organisation is the record's owner now, the country the record's country."""
-    event = _event(user=user, action=action, instance=instance, before=before, after=after)
+    event = _Writer.of(user, action).event(instance, before, after, name=_object_repr(instance))
     event.save()
     return event
 
@@ -125,12 +146,19 @@ def audit_records_bulk(
     *,
     user: Caller,
     action: Action,
-    items: list[tuple[models.Model, dict | None, dict | None]],
+    items: Iterable[tuple[models.Model, dict | None, dict | None]],
 ) -> int:
-    """Record the same verb on many records at once (imports): one insert per 500 events. Returns the count."""
-    events = [
-        _event(user=user, action=action, instance=instance, before=before, after=after)
-        for instance, before, after in items
-    ]
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-    return len(events)
+    """Record the same verb on many records at once (imports): one insert per 500 events, the items read 500 at a
+    time, so that a generator of them keeps one batch of events in memory whatever their number. Returns the
+    count."""
+    writer = _Writer.of(user, action)
+    count = 0
+    for batch in itertools.batched(items, BATCH_SIZE):
+        with translation.override(settings.LANGUAGE_CODE):
+            events = [
+                writer.event(instance, before, after, name=_repr_in_active_language(instance))
+                for instance, before, after in batch
+            ]
+        AuditEvent.objects.bulk_create(events)
+        count += len(events)
+    return count

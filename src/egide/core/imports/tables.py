@@ -15,13 +15,12 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook as WorkbookWriter
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -34,6 +33,7 @@ from egide.core.imports.archives import (
     scan_parts,
 )
 from egide.core.imports.limits import FileRefused, ReadLimits, too_many_rows
+from egide.core.imports.workbooks import Workbook, WorkbookError
 
 # The most a single CSV line may hold before the reader gives up on it (a cell's text is limited further by csv).
 MAX_LINE_BYTES = 2**20
@@ -188,10 +188,18 @@ class _Headers:
 
 def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
     """The row's values by column, or None for a row with nothing in it."""
-    values = {column: unescape_formula(cell_text(cell)) for column, cell in zip(columns, cells, strict=False) if column}
-    if any(value.strip() for value in values.values()):
-        return Row(number, values)
-    return None
+    values = {}
+    blank = True
+    for column, cell in zip(columns, cells, strict=False):
+        if not column or cell is None or cell == "":
+            continue  # an empty cell reads as one that is absent: the row keeps only what it holds
+        text = cell if type(cell) is str else cell_text(cell)
+        if text.startswith(ESCAPE):
+            text = unescape_formula(text)
+        values[column] = text
+        if blank and not text.isspace():
+            blank = False
+    return None if blank else Row(number, values)
 
 
 def _guess_table(layout: TableLayout, header: Sequence[str], where: str, mapping: ColumnMapping) -> str:
@@ -335,32 +343,26 @@ def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) 
             )
 
 
-def _sheet_rows(sheet: Any, headers: _Headers, table: str, where: str, limits: ReadLimits) -> list[Row]:
+def _sheet_rows(
+    workbook: Workbook, sheet: str, headers: _Headers, table: str, where: str, limits: ReadLimits
+) -> list[Row]:
     """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps."""
-    # A sheet declares its own dimension: a forged one (A1:XFD1048576) would make openpyxl pad every row to the
-    # last column and yield every row down to the last; forgetting it leaves only the cells really present.
-    sheet.reset_dimensions()
     rows: list[Row] = []
     columns: list[str] | None = None
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if len(cells) > limits.columns:
-            beyond = cells[limits.columns :]
-            if beyond.count(None) != len(beyond):
-                column = limits.columns + next(index for index, cell in enumerate(beyond) if cell is not None) + 1
-                raise FileRefused(
-                    _(
-                        "%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most "
-                        "%(most)s columns."
-                    )
-                    % {"where": where, "row": number, "column": get_column_letter(column), "most": limits.columns}
-                )
-            cells = cells[: limits.columns]
+    for number, cells, beyond in workbook.rows(sheet, limits.columns):
+        if beyond:
+            raise FileRefused(
+                _("%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most %(most)s columns.")
+                % {"where": where, "row": number, "column": get_column_letter(beyond), "most": limits.columns}
+            )
         if columns is None:
             try:
-                columns = headers.columns(table, cells)
+                # The header is the first row: a sheet whose first row is empty has no header.
+                columns = headers.columns(table, cells if number == 1 else [])
             except FileRefused as error:
                 raise FileRefused(f"{where.rsplit(', sheet ', 1)[0]}, sheet {error}") from error
-            continue
+            if number == 1:
+                continue
         if cells.count(None) == len(cells):
             continue
         if number > limits.rows + 1:
@@ -371,16 +373,16 @@ def _sheet_rows(sheet: Any, headers: _Headers, table: str, where: str, limits: R
     return rows
 
 
-# What openpyxl raises on a workbook it cannot read: not a ZIP, a missing part, XML it cannot parse (ParseError
-# is a SyntaxError), a value of the wrong type, or defusedxml's refusals (ValueErrors).
+# What reading a workbook raises when it cannot: not a ZIP, a missing part, XML it cannot parse, a value of the
+# wrong type (a shared string's number that is none), a damaged member.
 _WORKBOOK_ERRORS = (
     zipfile.BadZipFile,
-    InvalidFileException,
+    WorkbookError,
     KeyError,
+    IndexError,
     OSError,
     ValueError,
     TypeError,
-    SyntaxError,
     EOFError,
     zlib.error,
 )
@@ -388,16 +390,17 @@ _WORKBOOK_ERRORS = (
 
 def _read_xlsx(data: bytes, filename: str, layout: TableLayout, headers: _Headers, limits: ReadLimits) -> Rows:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _scan_workbook(archive, filename, limits)
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except FileRefused:
-        raise
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except _WORKBOOK_ERRORS as error:
         raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
-    tables: Rows = {name: [] for name in layout.names}
-    try:
-        names = {sheet.lower(): sheet for sheet in workbook.sheetnames}
+    with archive:
+        _scan_workbook(archive, filename, limits)
+        try:
+            workbook = Workbook(archive)
+        except _WORKBOOK_ERRORS as error:
+            raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
+        tables: Rows = {name: [] for name in layout.names}
+        names = {sheet.lower(): sheet for sheet in workbook.sheets}
         if not any(table in names for table in tables):
             raise FileRefused(
                 _("%(file)s: the workbook has no sheet named %(sheets)s")
@@ -407,13 +410,11 @@ def _read_xlsx(data: bytes, filename: str, layout: TableLayout, headers: _Header
             if table in names:
                 where = f"{filename}, sheet {table}"
                 try:
-                    tables[table].extend(_sheet_rows(workbook[names[table]], headers, table, where, limits))
+                    tables[table].extend(_sheet_rows(workbook, names[table], headers, table, where, limits))
                 except FileRefused:
                     raise
                 except _WORKBOOK_ERRORS as error:
                     raise FileRefused(_("%(where)s: the sheet cannot be read") % {"where": where}) from error
-    finally:
-        workbook.close()
     return tables
 
 
@@ -489,7 +490,7 @@ LISTS_SHEET = "lists"
 
 
 def _add_drop_downs(
-    workbook: Workbook, sheets: Mapping[str, Worksheet], choices: Mapping[str, Mapping[str, Sequence[str]]]
+    workbook: WorkbookWriter, sheets: Mapping[str, Worksheet], choices: Mapping[str, Mapping[str, Sequence[str]]]
 ) -> None:
     """A drop-down list on every coded column, its codes kept once each in a hidden sheet (a list written in the
     rule itself may hold only 255 characters, fewer than the kinds of actor take)."""
@@ -528,7 +529,7 @@ def write_xlsx(
 ) -> bytes:
     """A workbook with one sheet per table (bold, frozen header), when given a sheet of valid codes, and drop-down
     lists of `choices` (sheet, then column, then its codes)."""
-    workbook = Workbook(write_only=False)
+    workbook = WorkbookWriter(write_only=False)
     default = workbook.active
     if default is not None:
         workbook.remove(default)

@@ -1,0 +1,151 @@
+"""Égide's own workbook reader gives the values openpyxl gives in read-only mode, whichever way a sheet is written."""
+
+import datetime
+import io
+import warnings
+import zipfile
+
+import pytest
+from openpyxl import Workbook as OpenpyxlWorkbook
+from openpyxl import load_workbook
+
+from egide.core.imports.workbooks import Workbook, WorkbookError
+
+
+def _ours(data: bytes, sheet: str, columns: int = 64) -> list[tuple[int, list[object]]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(number, _trimmed(cells)) for number, cells, _beyond in Workbook(archive).rows(sheet, columns)]
+
+
+def _openpyxl(data: bytes, sheet: str) -> list[tuple[int, list[object]]]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a hand-made workbook's styles are only those it needs
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        rows = enumerate(workbook[sheet].iter_rows(values_only=True), start=1)
+        return [
+            (number, _trimmed(list(cells))) for number, cells in rows if any(cell not in (None, "") for cell in cells)
+        ]
+    finally:
+        workbook.close()
+
+
+def _trimmed(cells: list[object]) -> list[object]:
+    """Empty text and absent cells alike, without the trailing ones."""
+    cells = [None if cell == "" else cell for cell in cells]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
+
+
+def test_a_workbook_written_by_openpyxl_reads_as_openpyxl_reads_it() -> None:
+    book = OpenpyxlWorkbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "actors"
+    sheet.append(["reference", "name_en", "count", "share", "ongoing", "start"])
+    sheet.append(["A&B", "Police <nationale>\nsecond line", 12, 0.5, True, datetime.datetime(2019, 3, 1)])
+    sheet.append(["C", None, None, 1e20, False, None])
+    sheet.append([])
+    sheet.append(["D", "“quoted” 'text' é", -3, None, None, datetime.date(2001, 1, 31)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+
+    ours = _ours(data, "actors")
+
+    assert ours == _openpyxl(data, "actors")
+    assert ours[1] == (2, ["A&B", "Police <nationale>\nsecond line", 12, 0.5, True, datetime.datetime(2019, 3, 1)])
+    assert [number for number, _cells in ours] == [1, 2, 3, 5]
+
+
+SHEET = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+    '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c></x:row>'
+    '<x:row r="3"><x:c r="A3" t="s"><x:v>2</x:v></x:c><x:c r="C3" s="1"><x:v>43525</x:v></x:c>'
+    '<x:c r="D3"><x:f>1+1</x:f><x:v>2</x:v></x:c><x:c r="E3" t="str"><x:f>"a"&amp;"b"</x:f><x:v>ab</x:v></x:c>'
+    '<x:c r="F3" t="b"><x:v>1</x:v></x:c></x:row>'
+    "</x:sheetData></x:worksheet>"
+)
+STRINGS = (
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    "<si><t>reference</t></si><si><t>name_en</t></si>"
+    '<si><r><t xml:space="preserve">Gendarmerie </t></r><r><rPr><b/></rPr><t>nationale &amp; co</t></r>'
+    '<rPh sb="0" eb="1"><t>PHONETIC</t></rPh></si></sst>'
+)
+STYLES = (
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+    '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'
+)
+
+
+def _hand_made(sheet: str = SHEET) -> bytes:
+    """A workbook as other programs write them: shared strings with rich text and a phonetic reading, a namespace
+    prefix on every element, formulas with their cached values, a date style of its own."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationship = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{relationship}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{relationship}"><sheets>'
+            '<sheet name="Actors" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relationship}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relationship}/sharedStrings" Target="sharedStrings.xml"/>'
+            f'<Relationship Id="rId3" Type="{relationship}/styles" Target="styles.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", STRINGS)
+        archive.writestr("xl/styles.xml", STYLES)
+    return buffer.getvalue()
+
+
+def test_a_workbook_of_another_program_reads_as_openpyxl_reads_it() -> None:
+    data = _hand_made()
+
+    ours = _ours(data, "Actors")
+
+    assert ours == _openpyxl(data, "Actors")
+    assert ours == [
+        (1, ["reference", "name_en"]),
+        (3, ["Gendarmerie nationale & co", None, datetime.datetime(2019, 3, 1), 2, "ab", True]),
+    ]
+
+
+def test_a_value_beyond_the_last_column_allowed_is_named() -> None:
+    rows = list(Workbook(zipfile.ZipFile(io.BytesIO(_hand_made()))).rows("Actors", 4))
+
+    assert rows[1] == (3, ["Gendarmerie nationale & co", None, datetime.datetime(2019, 3, 1), 2], 5)
+
+
+def test_a_sheet_that_is_not_xml_is_refused() -> None:
+    broken = _hand_made(SHEET.replace("</x:row>", "", 1))
+
+    with pytest.raises(WorkbookError):
+        _ours(broken, "Actors")
