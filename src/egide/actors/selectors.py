@@ -9,7 +9,8 @@ import operator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -22,33 +23,57 @@ from egide.core.users import Caller
 User = Caller
 
 
-def actors_visible(*, user: User) -> QuerySet[Actor]:
-    return visible(Actor.objects.all(), user=user)
+def actors_visible(*, user: User, country: str | None = None) -> QuerySet[Actor]:
+    """Actors the user may see; with `country`, that country's only, checked against its shares alone."""
+    actors = Actor.objects.all() if country is None else Actor.objects.filter(country=country)
+    condition = visibility_filter(user=user, model=Actor, country=country)
+    return actors if condition is None else actors.filter(condition)
 
 
-def relationships_visible(*, user: User) -> QuerySet[Relationship]:
-    """Relationships the user may see, between actors the user may see (checked by joining both actors)."""
-    relationships = visible(Relationship.objects.all(), user=user)
-    source = visibility_filter(user=user, model=Actor, prefix="source__")
-    target = visibility_filter(user=user, model=Actor, prefix="target__")
-    if source is None or target is None:
+def relationships_visible(*, user: User, country: str | None = None) -> QuerySet[Relationship]:
+    """Relationships the user may see, between actors the user may see (checked by joining both actors); with
+    `country`, that country's only (a relationship's actors are in its country, a rule of the map)."""
+    relationships = Relationship.objects.all()
+    if country is not None:
+        # The actors' countries too, so that the database may read the country's actors alone when it joins them.
+        relationships = relationships.filter(country=country, source__country=country, target__country=country)
+    condition = visibility_filter(user=user, model=Relationship, country=country)
+    if condition is None:
         return relationships
-    return relationships.filter(source).filter(target)
+    source = visibility_filter(user=user, model=Actor, prefix="source__", country=country)
+    target = visibility_filter(user=user, model=Actor, prefix="target__", country=country)
+    return relationships.filter(condition).filter(source).filter(target)
 
 
-def sources_visible(*, user: User) -> QuerySet[Source]:
+def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Source]:
     """Sources the user may see: cited by a record the user sees in full (an actor the user sees, a relationship
     the user sees with both of its actors), or recorded by one of the user's organisations in a country its
-    membership covers. A source never shows through a link to an actor hidden from the user."""
+    membership covers. A source never shows through a link to an actor hidden from the user.
+
+    A citation's record is checked through joins from the citation, so that the query reads the citations of the
+    sources asked for and not every visible record. With `country`, that country's sources only: a citation cites
+    a record of its source's country (`services.citation_add`), so the records' shares are read for that country
+    alone."""
+    sources = Source.objects.all() if country is None else Source.objects.filter(country=country)
     if visibility_filter(user=user, model=Actor) is None:
-        return Source.objects.all()
-    cited_by_actor = Citation.objects.filter(source=OuterRef("pk"), actor__in=actors_visible(user=user))
-    cited_by_relationship = Citation.objects.filter(
-        source=OuterRef("pk"), relationship__in=relationships_visible(user=user)
-    )
-    return Source.objects.filter(
-        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | owned_by_reader_filter(user=user)
-    )
+        return sources
+    cited = Citation.objects.filter(source=OuterRef("pk"))
+    by_actor, by_relationship = cited, cited
+    if country is not None:
+        # Conditions the rows meet anyway, that let the database read the country's citations and records alone
+        # (PostgreSQL may run each EXISTS once for all the sources, as a hashed subplan, rather than per source).
+        by_actor = cited.filter(source__country=country, actor__country=country)
+        by_relationship = cited.filter(source__country=country, relationship__country=country)
+    by_actor = by_actor.filter(visibility_filter(user=user, model=Actor, prefix="actor__", country=country))
+    for model, prefix in (
+        (Relationship, "relationship__"),
+        (Actor, "relationship__source__"),
+        (Actor, "relationship__target__"),
+    ):
+        by_relationship = by_relationship.filter(
+            visibility_filter(user=user, model=model, prefix=prefix, country=country)
+        )
+    return sources.filter(Q(Exists(by_actor)) | Q(Exists(by_relationship)) | owned_by_reader_filter(user=user))
 
 
 def with_parent_visibility(actors: QuerySet[Actor], *, user: User) -> QuerySet[Actor]:
@@ -60,6 +85,22 @@ def with_parent_visibility(actors: QuerySet[Actor], *, user: User) -> QuerySet[A
     return actors.annotate(
         parent_visible=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
+
+
+def _with_parents_in_country(actors: QuerySet[Actor], *, user: User, country: str) -> QuerySet[Actor]:
+    """The country's actors with their parents and `parent_visible`, as `with_parent_visibility` gives them, but
+    without joining the actors table again: a parent is in its actor's country (a rule of the map), so it is
+    visible when it is among the country's visible actors (a subquery of that country alone), and the parents are
+    read afterwards for the rows actually shown (one query)."""
+    condition = visibility_filter(user=user, model=Actor, country=country)
+    if condition is None:
+        visible_parent: Any = Value(True, output_field=BooleanField())
+    else:
+        visible_parents = Actor.objects.filter(condition, country=country).values("pk")
+        visible_parent = Case(
+            When(parent_id__in=visible_parents, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    return actors.annotate(parent_visible=visible_parent).prefetch_related("parent")
 
 
 def visible_parent_id(actor: Actor) -> int | None:
@@ -112,8 +153,8 @@ class CountryCounts:
 
 def country_counts(*, user: User, country: str) -> CountryCounts:
     return CountryCounts(
-        actors=actors_visible(user=user).filter(country=country).count(),
-        relationships=country_relationships(user=user, country=country).count(),
+        actors=actors_visible(user=user, country=country).count(),
+        relationships=relationships_visible(user=user, country=country).count(),
     )
 
 
@@ -176,21 +217,32 @@ def country_actors(
     *, user: User, country: str, family: str = "", kind: str = "", search: str = "", sort: str = "name"
 ) -> QuerySet[Actor]:
     actors = _in_country(
-        actors_visible(user=user),
+        actors_visible(user=user, country=country),
         country=country,
         chosen={"family": family, "kind": kind},
         search=search,
         searched=("name_en", "name_fr", "acronym_en", "acronym_fr", "reference"),
     )
     if sort.lstrip("-") == "relationships":
-        visible_relationships = relationships_visible(user=user)
-        actors = actors.annotate(
-            relationship_count=Count("outgoing", filter=Q(outgoing__in=visible_relationships), distinct=True)
-            + Count("incoming", filter=Q(incoming__in=visible_relationships), distinct=True)
-        )
+        # Counted for each actor through its own relationships (an index on each end), never by joining the
+        # whole relationships table.
+        visible_relationships = relationships_visible(user=user, country=country).order_by()
+        counts = [
+            Coalesce(
+                Subquery(
+                    visible_relationships.filter(**{end: OuterRef("pk")})
+                    .values(end)
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
+            )
+            for end in ("source", "target")
+        ]
+        actors = actors.annotate(relationship_count=counts[0] + counts[1])
     return (
-        with_parent_visibility(actors, user=user)
-        .select_related("parent", "owner")
+        _with_parents_in_country(actors, user=user, country=country)
+        .select_related("owner")
         .order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
     )
 
@@ -199,7 +251,7 @@ def country_relationships(
     *, user: User, country: str, type: str = "", search: str = "", sort: str = "source"
 ) -> QuerySet[Relationship]:
     relationships = _in_country(
-        relationships_visible(user=user),
+        relationships_visible(user=user, country=country),
         country=country,
         chosen={"type": type},
         search=search,
@@ -247,7 +299,7 @@ def relationship_get(*, user: User, pk: int) -> Relationship:
 
 
 def country_sources(*, user: User, country: str) -> QuerySet[Source]:
-    return sources_visible(user=user).filter(country=country).order_by("title")
+    return sources_visible(user=user, country=country).order_by("title")
 
 
 def citation_get(*, user: User, pk: int) -> Citation:
