@@ -106,8 +106,8 @@ class Share(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id"]),
             # The visibility filter's subquery for one country's records (a country page) reads that country's
-            # shares only.
-            models.Index(fields=["country", "content_type", "organisation"], name="share_by_country"),
+            # shares only, from the index alone.
+            models.Index(fields=["country", "content_type", "organisation", "object_id"], name="share_by_country"),
         ]
 
     def __str__(self) -> str:

@@ -6,11 +6,23 @@ The rules themselves live in egide.accounts.selectors; these functions add them 
 import datetime
 import functools
 import operator
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -50,21 +62,18 @@ def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Sourc
     the user sees with both of its actors), or recorded by one of the user's organisations in a country its
     membership covers. A source never shows through a link to an actor hidden from the user.
 
-    A citation's record is checked through joins from the citation, so that the query reads the citations of the
-    sources asked for and not every visible record. With `country`, that country's sources only: a citation cites
-    a record of its source's country (`services.citation_add`), so the records' shares are read for that country
-    alone."""
+    Each source looks for its first citation of a record the user sees, through the citations' index on their
+    source and joins to the record and its actors, and stops there: a scalar subquery, run for each source, so
+    that the query reads the citations of the sources asked for and not every visible record (PostgreSQL runs an
+    EXISTS once for all the rows instead, over every citation, and then compiles the query). With `country`, that
+    country's sources only: a citation cites a record of its source's country (`services.citation_add`), so the
+    records' shares are read for that country alone."""
     sources = Source.objects.all() if country is None else Source.objects.filter(country=country)
     if visibility_filter(user=user, model=Actor) is None:
         return sources
-    cited = Citation.objects.filter(source=OuterRef("pk"))
-    by_actor, by_relationship = cited, cited
-    if country is not None:
-        # Conditions the rows meet anyway, that let the database read the country's citations and records alone
-        # (PostgreSQL may run each EXISTS once for all the sources, as a hashed subplan, rather than per source).
-        by_actor = cited.filter(source__country=country, actor__country=country)
-        by_relationship = cited.filter(source__country=country, relationship__country=country)
-    by_actor = by_actor.filter(visibility_filter(user=user, model=Actor, prefix="actor__", country=country))
+    cited = Citation.objects.filter(source=OuterRef("pk")).order_by()
+    by_actor = cited.filter(visibility_filter(user=user, model=Actor, prefix="actor__", country=country))
+    by_relationship = cited
     for model, prefix in (
         (Relationship, "relationship__"),
         (Actor, "relationship__source__"),
@@ -73,7 +82,12 @@ def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Sourc
         by_relationship = by_relationship.filter(
             visibility_filter(user=user, model=model, prefix=prefix, country=country)
         )
-    return sources.filter(Q(Exists(by_actor)) | Q(Exists(by_relationship)) | owned_by_reader_filter(user=user))
+    return sources.alias(
+        cited_by_actor=Subquery(by_actor.values("pk")[:1]),
+        cited_by_relationship=Subquery(by_relationship.values("pk")[:1]),
+    ).filter(
+        Q(cited_by_actor__isnull=False) | Q(cited_by_relationship__isnull=False) | owned_by_reader_filter(user=user)
+    )
 
 
 def with_parent_visibility(actors: QuerySet[Actor], *, user: User) -> QuerySet[Actor]:
@@ -224,26 +238,31 @@ def country_actors(
         searched=("name_en", "name_fr", "acronym_en", "acronym_fr", "reference"),
     )
     if sort.lstrip("-") == "relationships":
-        # Counted for each actor through its own relationships (an index on each end), never by joining the
-        # whole relationships table.
-        visible_relationships = relationships_visible(user=user, country=country).order_by()
-        counts = [
-            Coalesce(
-                Subquery(
-                    visible_relationships.filter(**{end: OuterRef("pk")})
-                    .values(end)
-                    .annotate(count=Count("pk"))
-                    .values("count")
-                ),
-                0,
-            )
-            for end in ("source", "target")
-        ]
-        actors = actors.annotate(relationship_count=counts[0] + counts[1])
+        actors = actors.annotate(relationship_count=_visible_relationship_count(user=user, country=country))
     return (
         _with_parents_in_country(actors, user=user, country=country)
         .select_related("owner")
         .order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+    )
+
+
+def _visible_relationship_count(*, user: User, country: str) -> Any:
+    """The number of relationships the user sees of each of the country's actors, as an expression to sort them
+    by: counted in one pass over the country's visible relationships (a grouped query for each end), then given to
+    the actors' query as each actor's number. A join of both ends, or a subquery per actor, would read the
+    relationships many times over, and PostgreSQL would spend longer compiling the query than running it."""
+    degrees: Counter[int] = Counter()
+    relationships = relationships_visible(user=user, country=country).order_by()
+    for end in ("source", "target"):
+        for actor_id, count in relationships.values_list(end).annotate(count=Count("pk")).values_list(end, "count"):
+            degrees[actor_id] += count
+    actors_by_count: dict[int, list[int]] = {}
+    for actor_id, count in degrees.items():
+        actors_by_count.setdefault(count, []).append(actor_id)
+    return Case(
+        *(When(pk__in=sorted(ids), then=Value(count)) for count, ids in sorted(actors_by_count.items())),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='share',
-            index=models.Index(fields=['country', 'content_type', 'organisation'], name='share_by_country'),
+            index=models.Index(fields=['country', 'content_type', 'organisation', 'object_id'], name='share_by_country'),
         ),
     ]
