@@ -45,16 +45,21 @@ def actors_visible(*, user: User, country: str | None = None) -> QuerySet[Actor]
 def relationships_visible(*, user: User, country: str | None = None) -> QuerySet[Relationship]:
     """Relationships the user may see, between actors the user may see (checked by joining both actors); with
     `country`, that country's only (a relationship's actors are in its country, a rule of the map)."""
-    relationships = Relationship.objects.all()
-    if country is not None:
-        # The actors' countries too, so that the database may read the country's actors alone when it joins them.
-        relationships = relationships.filter(country=country, source__country=country, target__country=country)
+    relationships = Relationship.objects.all() if country is None else Relationship.objects.filter(country=country)
     condition = visibility_filter(user=user, model=Relationship, country=country)
     if condition is None:
         return relationships
+    if country is not None:
+        relationships = _with_actors_in(relationships, country)
     source = visibility_filter(user=user, model=Actor, prefix="source__", country=country)
     target = visibility_filter(user=user, model=Actor, prefix="target__", country=country)
     return relationships.filter(condition).filter(source).filter(target)
+
+
+def _with_actors_in(relationships: QuerySet[Relationship], country: str) -> QuerySet[Relationship]:
+    """The relationships' actors are in their country anyway (a rule of the map): saying so lets the database
+    read that country's actors alone when it joins them, rather than the whole actors table."""
+    return relationships.filter(source__country=country, target__country=country)
 
 
 def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Source]:
@@ -281,7 +286,7 @@ def country_relationships(
         ),
     )
     ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
-    return relationships.select_related("source", "target", "owner").order_by(*ordering)
+    return _with_actors_in(relationships, country).select_related("source", "target", "owner").order_by(*ordering)
 
 
 def _citations() -> Prefetch:
