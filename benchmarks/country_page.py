@@ -250,7 +250,7 @@ def _measure(args: argparse.Namespace, result: Result) -> None:
 
     with CaptureQueriesContext(connection) as captured:
         clients[VIEWER].get(f"/countries/{code}/sources/")
-    sources_sql = [query["sql"] for query in captured.captured_queries if 'FROM "actors_source"' in query["sql"]]
+    sources_sql = [query["sql"] for query in captured.captured_queries if '"actors_citation"' in query["sql"]]
     assert sources_sql, "no sources query captured"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

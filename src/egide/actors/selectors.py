@@ -44,15 +44,19 @@ def actors_visible(*, user: User, country: str | None = None) -> QuerySet[Actor]
 
 def relationships_visible(*, user: User, country: str | None = None) -> QuerySet[Relationship]:
     """Relationships the user may see, between actors the user may see (checked by joining both actors); with
-    `country`, that country's only (a relationship's actors are in its country, a rule of the map)."""
+    `country`, that country's only, between actors among the country's visible ones (a relationship's actors are
+    in its country, a rule of the map)."""
     relationships = Relationship.objects.all() if country is None else Relationship.objects.filter(country=country)
     condition = visibility_filter(user=user, model=Relationship, country=country)
     if condition is None:
         return relationships
     if country is not None:
-        relationships = _with_actors_in(relationships, country)
-    source = visibility_filter(user=user, model=Actor, prefix="source__", country=country)
-    target = visibility_filter(user=user, model=Actor, prefix="target__", country=country)
+        # Both actors among the country's visible actors, found once for all the relationships, rather than each
+        # relationship's actors joined and checked in turn.
+        visible_actors = actors_visible(user=user, country=country).values("pk")
+        return relationships.filter(condition, source__in=visible_actors, target__in=visible_actors)
+    source = visibility_filter(user=user, model=Actor, prefix="source__")
+    target = visibility_filter(user=user, model=Actor, prefix="target__")
     return relationships.filter(condition).filter(source).filter(target)
 
 
