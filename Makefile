@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -68,6 +68,12 @@ benchmark-hostile: install
 # The map's drawing in Chromium (/usr/bin/chromium, Python playwright); LABEL names the version measured.
 benchmark-map: install assets
 	$(BIN)/python benchmarks/map_drawing.py --label "$(or $(LABEL),current)"
+
+# How the map, the country page, the governance page and the findings grow from 1,000 to 50,000 actors; SIZES
+# limits the run, e.g. `make benchmark-scaling SIZES=1000,5000`.
+SIZES ?= 1000,5000,20000,50000
+benchmark-scaling: install
+	$(BIN)/python benchmarks/scaling.py --sizes "$(SIZES)"
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

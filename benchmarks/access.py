@@ -27,14 +27,8 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
-import random
 import re
-import secrets
-import shlex
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,8 +41,6 @@ END_MARKER = "<!-- access-benchmark:end -->"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/egide_access_bench"
 ORGANISATIONS = 25
 MEMBERSHIPS = 20
-LEVELS = (("public", 0.4), ("partners", 0.3), ("organisation", 0.2), ("restricted", 0.1))
-SHARED_RESTRICTED = 0.5  # the share of restricted records shared with other organisations
 ROLES = ("administrator", "editor", "reviewer", "viewer")
 OTHER_COUNTRIES = ("ML", "CF", "CD", "NE", "BF", "TD", "FR")
 TIME_AIM = 1.5  # the member's median time may be at most this many times the superuser's
@@ -56,30 +48,37 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
-    PROJECT_DIR,
+    Timing,
     add_child_options,
     add_database_options,
+    benchmark_user,
+    command_line,
     complete_options,
+    count_queries,
     database_title,
     databases_asked,
+    import_as_platform,
     in_child,
     load_sentence,
     machine_line,
+    measure_generated,
     migrate,
     ms,
     now_utc,
+    print_heading,
     profile,
+    refuse_failed,
     run_child,
     setup_django,
+    signed_in,
     size_text,
     slug,
+    spread_map,
     timed,
     times,
-    under_load,
     write_section,
 )
 from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
-from run import Timing  # noqa: E402
 
 SUPERUSER = "superuser"
 SUBJECT = "member20"
@@ -174,35 +173,6 @@ def child(args: argparse.Namespace) -> int:
     return in_child(args, f"egide-access-{args.child}-", result, work)
 
 
-@dataclass(slots=True)
-class _Record:
-    owner: int  # index among the organisations
-    level: str
-    shared: frozenset[int] = frozenset()
-    ends: tuple[int, int] | None = None  # a relationship's source and target ids
-
-
-def _levels(count: int, rng: random.Random) -> list[str]:
-    """Exactly the proportions of LEVELS (the remainder public), in random order."""
-    levels = [level for level, share in LEVELS[1:] for _ in range(round(count * share))]
-    levels += [LEVELS[0][0]] * (count - len(levels))
-    rng.shuffle(levels)
-    return levels
-
-
-def _spread(ids: list[int], organisations: int, rng: random.Random) -> dict[int, _Record]:
-    """An owner and a level for each record, and shares for half of the restricted ones."""
-    owners = [number % organisations for number in range(len(ids))]
-    rng.shuffle(owners)
-    records = {pk: _Record(owner, level) for pk, owner, level in zip(ids, owners, _levels(len(ids), rng), strict=True)}
-    restricted = [pk for pk, record in records.items() if record.level == "restricted"]
-    rng.shuffle(restricted)
-    for pk in restricted[: round(len(restricted) * SHARED_RESTRICTED)]:
-        others = [number for number in range(organisations) if number != records[pk].owner]
-        records[pk].shared = frozenset(rng.sample(others, rng.choice((1, 2))))
-    return records
-
-
 def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[int, str, list[str]]]:
     """(organisation index, role, countries) for a member of `count` organisations.
 
@@ -228,87 +198,25 @@ def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[i
 def _measure(args: argparse.Namespace, result: AccessResult) -> None:
     result.version = setup_django()
 
-    from django.contrib.auth.models import User
-    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Share
     from egide.accounts.selectors import forget_reach, reach_of
     from egide.actors import selectors
-    from egide.actors.documents import read_map_file
-    from egide.actors.importer import country_map_import
-    from egide.actors.models import Actor, Relationship
 
     country, code = args.country, args.country.lower()
-    expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
 
     # 1. The map, imported as the platform, then spread over the organisations.
     print(f"[{args.child}] import as the platform", flush=True)
-    data = Path(args.file).read_bytes()
-    seconds, report = timed(
-        lambda: country_map_import(user=None, country=country, tables=read_map_file(data, filename="map.zip"))
-    )
-    assert report.actors_created == expected["actors"], report
-    assert report.relationships_created == expected["relationships"], report
-    types = [OrganisationType.values[number % len(OrganisationType.values)] for number in range(args.organisations)]
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name_en=f"Benchmark organisation {number + 1}",
-            name_fr=f"Organisation de mesure {number + 1}",
-            acronym=f"ORG{number + 1:02d}",
-            type=types[number],
-        )
-        for number in range(args.organisations)
-    )
-    organisation_ids = [organisation.pk for organisation in organisations]
-    rng = random.Random(args.seed)
-    actors = _spread(
-        list(Actor.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)),
-        args.organisations,
-        rng,
-    )
-    relationships = _spread(
-        list(Relationship.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)),
-        args.organisations,
-        rng,
-    )
-    for pk, source, target in Relationship.objects.filter(country=country).values_list("pk", "source", "target"):
-        relationships[pk].ends = (source, target)
+    seconds = import_as_platform(args.file, args.expected, country)
     print(f"[{args.child}] owners, levels and shares", flush=True)
-    spread_seconds, _ = timed(
-        lambda: _apply(Actor, actors, organisation_ids) + _apply(Relationship, relationships, organisation_ids)
-    )
-    share_rows = [
-        Share(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=pk,
-            organisation_id=organisation_ids[number],
-            can_edit=rng.random() < 0.25,
-            country=country,
-        )
-        for model, records in ((Actor, actors), (Relationship, relationships))
-        for pk, record in records.items()
-        for number in sorted(record.shared)
-    ]
-    Share.objects.bulk_create(share_rows, batch_size=500)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    spread = spread_map(country, args.organisations, args.seed)
+    actors, relationships = spread.actors, spread.relationships
     result.data = {
         "import_seconds": seconds,
-        "spread_seconds": spread_seconds,
+        "spread_seconds": spread.seconds,
         "actors": len(actors),
         "relationships": len(relationships),
-        "organisations": args.organisations,
-        "actor_levels": _count_levels(actors),
-        "relationship_levels": _count_levels(relationships),
-        "shared_actors": sum(1 for record in actors.values() if record.shared),
-        "shared_relationships": sum(1 for record in relationships.values() if record.shared),
-        "shares": len(share_rows),
+        **spread.summary(),
     }
 
     # 2. The users, and what each may see by an independent reading of the rules.
@@ -319,36 +227,17 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
         SINGLE: [(min(6, args.organisations - 1), "editor", [])],  # an editor, like run.py's user
     }
     users: dict[str, Any] = {}
-    clients: dict[str, Client] = {}
+    clients: dict[str, Any] = {}
     for key, plan in plans.items():
-        password = secrets.token_urlsafe(16)
-        if key == SUPERUSER:
-            user = User.objects.create_superuser(username=f"bench-{key}", email="", password=password)
-        else:
-            user = User.objects.create_user(username=f"bench-{key}", password=password)
-        Membership.objects.bulk_create(
-            Membership(user=user, organisation_id=organisation_ids[number], role=role, countries=limits)
-            for number, role, limits in plan
+        user = benchmark_user(
+            key,
+            [(spread.organisation_ids[number], role, limits) for number, role, limits in plan],
+            staff=key == SUPERUSER,
         )
-        client = Client()
-        client.force_login(user)
-        if key == SUPERUSER:
-            # Platform staff must confirm a code in every session: mark this one as having done so.
-            device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        client = signed_in(user)
         users[key], clients[key] = user, client
         covering = {number for number, _role, limits in plan if not limits or country in limits}
-        seen_actors = {pk for pk, record in actors.items() if key == SUPERUSER or _may_read(record, covering)}
-        seen_relationships = {
-            pk
-            for pk, record in relationships.items()
-            if (key == SUPERUSER or _may_read(record, covering))
-            and record.ends is not None
-            and record.ends[0] in seen_actors
-            and record.ends[1] in seen_actors
-        }
+        seen_actors, seen_relationships = spread.visible(None if key == SUPERUSER else covering)
         reach = reach_of(user)
         result.users.append(
             UserFacts(
@@ -376,7 +265,7 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
         assert (summary.actors, summary.relationships) == (len(seen_actors), len(seen_relationships)), key
         response = client.get(f"/api/v1/countries/{code}/actors?limit=100")
         assert response.status_code == 200, (key, response.status_code)
-        assert response.json()["count"] == len(seen_actors), key
+        assert json.loads(response.getvalue())["count"] == len(seen_actors), key
         assert client.get("/").status_code == 200, key  # the superuser is not sent to the code step
         forget_reach(user)
         print(f"[{args.child}] {key}: sees {len(seen_actors)} actors, {len(seen_relationships)} relationships")
@@ -419,10 +308,9 @@ def _measure(args: argparse.Namespace, result: AccessResult) -> None:
                 once(key)
                 runs[key].append(time.perf_counter() - started)
         for key in order:
-            with CaptureQueriesContext(connection) as captured:
-                once(key)
+            queries = count_queries(lambda: once(key))  # noqa: B023
             path = requests[name][0] if name in requests else "(in-process call)"
-            timing = Timing(MEASUREMENTS[name], path, runs[key], size=sizes[key], queries=len(captured))
+            timing = Timing(MEASUREMENTS[name], path, runs[key], size=sizes[key], queries=queries)
             result.measures.append(Measure(key, timing, sees(key, name)))
             if profile_dir is not None and key in (SUPERUSER, SUBJECT):
                 profile(profile_dir / f"{args.child}-{slug(name)}-{key}.prof", lambda: once(key))  # noqa: B023
@@ -455,7 +343,7 @@ def _requester(clients: dict[str, Any], path: str, headers: dict[str, str]) -> C
     def once(key: str) -> int:
         response = clients[key].get(path, headers=headers)
         assert response.status_code == 200, (key, path, response.status_code)
-        return len(response.content)
+        return len(response.getvalue())  # the whole body, even when it is streamed
 
     return once
 
@@ -469,38 +357,6 @@ def _caller(users: dict[str, Any], call: Callable[[Any], Any], forget: Callable[
         return 0
 
     return once
-
-
-def _apply(model: Any, records: dict[int, _Record], organisation_ids: list[int]) -> int:
-    """Set the owners and levels with one UPDATE per (owner, level) and batch of ids."""
-    groups: dict[tuple[int, str], list[int]] = {}
-    for pk, record in records.items():
-        groups.setdefault((record.owner, record.level), []).append(pk)
-    updated = 0
-    for (owner, level), ids in groups.items():
-        for start in range(0, len(ids), 500):
-            updated += model.objects.filter(pk__in=ids[start : start + 500]).update(
-                owner_id=organisation_ids[owner], confidentiality=level
-            )
-    return updated
-
-
-def _count_levels(records: dict[int, _Record]) -> dict[str, int]:
-    return {level: sum(1 for record in records.values() if record.level == level) for level, _share in LEVELS}
-
-
-def _may_read(record: _Record, covering: set[int]) -> bool:
-    """The rules, read independently of egide.accounts.selectors (covering: the user's organisations whose
-    membership covers the record's country)."""
-    if record.level == "public":
-        return True
-    if not covering:
-        return False
-    if record.level == "partners":
-        return True
-    if record.owner in covering:
-        return True
-    return record.level == "restricted" and bool(record.shared & covering)
 
 
 def _statements(connection: Any, once: Callable[[str], int], key: str) -> list[tuple[str, Any]]:
@@ -537,7 +393,7 @@ def _explain(connection: Any, folder: Path, stem: str, statements: list[tuple[st
 # ---------------------------------------------------------------------------------------- the parent process
 
 
-def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected_path: Path) -> AccessResult:
+def _run_child(database: str, zip_path: Path, expected_path: Path, *, args: argparse.Namespace) -> AccessResult:
     options = ["--file", str(zip_path), "--expected", str(expected_path), "--country", args.country]
     options += ["--seed", str(args.seed), "--organisations", str(args.organisations)]
     options += ["--memberships", str(args.memberships), "--runs", str(args.runs), "--warmup", str(args.warmup)]
@@ -545,15 +401,6 @@ def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected
         if getattr(args, option):
             options += [f"--{option}", str(Path(getattr(args, option)).resolve())]
     return run_child(__file__, database, args, options, empty=AccessResult, from_json=AccessResult.from_json)
-
-
-def _command_line(argv: Sequence[str]) -> str:
-    """This script's command line as typed from the project folder."""
-    try:
-        executable = os.path.relpath(sys.executable, PROJECT_DIR) if Path(sys.executable).is_absolute() else "python"
-    except ValueError:
-        executable = "python"
-    return shlex.join([executable, os.path.relpath(Path(__file__), PROJECT_DIR), *argv])
 
 
 def _ratio(measure: Measure, reference: Measure | None) -> tuple[str, str]:
@@ -623,7 +470,7 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
         START_MARKER,
         "## Access control at scale: a member of 20 organisations against a superuser",
         "",
-        f"Measured on {now} with `{_command_line(argv)}` (from the project folder).",
+        f"Measured on {now} with `{command_line(__file__, argv)}` (from the project folder).",
         "",
         "**Question**: with 5,000 actors of mixed confidentiality, the permission filter must not multiply the "
         "number of SQL queries or the time, for a user who belongs to 20 organisations; the figures are beside "
@@ -732,9 +579,7 @@ def render_section(results: list[AccessResult], *, args: argparse.Namespace, arg
 
 def print_table(results: list[AccessResult]) -> None:
     for result in results:
-        print(f"\n{result.database} {result.version}")
-        if result.skipped or result.failed:
-            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        if not print_heading(result):
             continue
         for name in MEASUREMENTS.values():
             reference = result.measure(name, SUPERUSER)
@@ -814,25 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     databases = databases_asked(args.databases)
     print(f"generating {args.actors} actors and {args.relationships} relationships (seed {args.seed})", flush=True)
     generated = generate_map(actors=args.actors, relationships=args.relationships, seed=args.seed, country=args.country)
-    work = Path(tempfile.mkdtemp(prefix="egide-access-"))
-    try:
-        zip_path = work / "map.zip"
-        zip_path.write_bytes(generated.to_zip())
-        expected_path = work / "expected.json"
-        expected_path.write_text(
-            json.dumps({"actors": len(generated.actors), "relationships": len(generated.relationships)}),
-            encoding="utf-8",
-        )
-        results = []
-        for database in databases:
-            result, load = under_load(functools.partial(_run_child, database, args, zip_path, expected_path))
-            result.load = load
-            results.append(result)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    results = measure_generated(generated, databases, functools.partial(_run_child, args=args))
     print_table(results)
-    if any(result.failed for result in results):
-        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+    if refuse_failed(results):
         return 1
     write_section(args, lambda: render_section(results, args=args, argv=argv), start=START_MARKER, end=END_MARKER)
     return 0

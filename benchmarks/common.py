@@ -11,6 +11,7 @@ import cProfile
 import datetime
 import io
 import json
+import math
 import os
 import platform
 import pstats
@@ -19,6 +20,7 @@ import secrets
 import shlex
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
@@ -141,6 +143,58 @@ def timed[T](call: Callable[[], T]) -> tuple[float, T]:
     return time.perf_counter() - started, value
 
 
+def nearest_rank_p95(runs: Sequence[float]) -> float:
+    """The 95th percentile of the runs, by nearest rank."""
+    ordered = sorted(runs)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+@dataclass(slots=True)
+class Timing:
+    """One measured request (or call): its timings in seconds, response size in bytes and SQL queries."""
+
+    name: str
+    path: str
+    runs: list[float]
+    size: int = 0
+    gzip_size: int = 0
+    queries: int = 0
+    aim: float | None = None
+    note: str = ""
+    sent_gzip: bool = False  # the response itself was gzip-compressed: gzip_size is what was sent
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    @property
+    def p95(self) -> float:
+        return nearest_rank_p95(self.runs)
+
+    @property
+    def fastest(self) -> float:
+        return min(self.runs)
+
+
+def growth(values: Sequence[float], sizes: Sequence[float]) -> list[float]:
+    """Each step's growth: the value's ratio to the one before, divided by the size's ratio (1 is linear, above 1
+    faster than the data)."""
+    return [
+        (later / earlier) / (later_size / earlier_size) if earlier and earlier_size else math.inf
+        for earlier, later, earlier_size, later_size in zip(values, values[1:], sizes, sizes[1:], strict=False)
+    ]
+
+
+def count_queries(call: Callable[[], Any]) -> int:
+    """The SQL queries one call makes (in a child process, after setup_django)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
 def slug(name: str) -> str:
     return "".join(letter if letter.isalnum() else "-" for letter in name.lower()).strip("-")
 
@@ -225,18 +279,24 @@ def write_results(section: str, path: Path, *, start: str, end: str) -> None:
     read just before it is written, as other scripts write their own sections too."""
     if path.exists():
         text = path.read_text(encoding="utf-8")
-        if start in text and end in text:
-            before, rest = text.split(start, 1)
-            _, after = rest.split(end, 1)
-            text = before + section.rstrip("\n") + after
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
+        replaced = replace_between(text, section, start=start, end=end)
+        text = replaced if replaced is not None else text.rstrip("\n") + "\n\n" + section
     else:
         text = (
             "# Benchmark results\n\nFigures written by the scripts in `benchmarks/` (see README.md there).\n\n"
             + section
         )
     path.write_text(text, encoding="utf-8")
+
+
+def replace_between(text: str, section: str, *, start: str, end: str) -> str | None:
+    """text with what lies from start to end (both included) replaced by section, which begins with start and ends
+    with end; None if text lacks either marker."""
+    if start not in text or end not in text:
+        return None
+    before, rest = text.split(start, 1)
+    _, after = rest.split(end, 1)
+    return before + section.rstrip("\n") + after
 
 
 # ------------------------------------------------------------------------ options of the database benchmarks
@@ -249,9 +309,11 @@ def add_database_options(
     seed: int,
     country: str,
     postgres: tuple[str, str],
+    quick_help: str = "",
 ) -> None:
     """--databases, --quick, --seed, --country, --postgres-url and --output; postgres is (the environment
-    variable that may name the throwaway database, the default URL)."""
+    variable that may name the throwaway database, the default URL); quick_help, what --quick does, if not the
+    sizes and runs of quick."""
     variable, default_url = postgres
     parser.add_argument(
         "--databases",
@@ -261,8 +323,11 @@ def add_database_options(
     parser.add_argument(
         "--quick",
         action="store_true",
-        help=f"a smoke run: {quick['actors']} actors, {quick['relationships']} relationships, "
-        f"{quick['runs']} runs; writes RESULTS.md only if --output is given",
+        help=(
+            quick_help
+            or f"a smoke run: {quick['actors']} actors, {quick['relationships']} relationships, {quick['runs']} runs"
+        )
+        + "; writes RESULTS.md only if --output is given",
     )
     parser.add_argument("--seed", type=int, default=seed, help="the generator's seed (default %(default)s)")
     parser.add_argument("--country", default=country, help="the map's country code (default %(default)s)")
@@ -293,6 +358,11 @@ def complete_options(parser: argparse.ArgumentParser, args: argparse.Namespace, 
     args.country = args.country.upper()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+
+
+def sizes_asked(text: str) -> list[int]:
+    """The sizes of --sizes ("1000,5_000,20000"), in order."""
+    return [int(size.strip().replace("_", "")) for size in text.split(",") if size.strip()]
 
 
 def databases_asked(text: str) -> list[str]:
@@ -462,6 +532,296 @@ def database_version() -> str:
             return f"PostgreSQL {cursor.fetchone()[0]}"
         cursor.execute("select sqlite_version()")
         return f"SQLite {cursor.fetchone()[0]}"
+
+
+# ------------------------------------------------------------------------ the generated map, in the parent
+
+
+class Loaded(Protocol):
+    load: tuple[float, float]
+
+
+def write_generated(generated: Any, folder: Path) -> tuple[Path, Path]:
+    """A generated map (generate.GeneratedMap) written into folder for the child processes: its ZIP of CSVs, and
+    what its import must create (actors, relationships, sources, citations) as JSON. Returns both paths."""
+    zip_path = folder / f"egide-bench-{len(generated.actors)}-{len(generated.relationships)}.zip"
+    zip_path.write_bytes(generated.to_zip())
+    expected_path = folder / "expected.json"
+    expected = {
+        "actors": len(generated.actors),
+        "relationships": len(generated.relationships),
+        "sources": len(generated.cited_sources()),
+        "citations": generated.citation_count(),
+    }
+    expected_path.write_text(json.dumps(expected), encoding="utf-8")
+    return zip_path, expected_path
+
+
+def each_database[T: Loaded](databases: Iterable[str], run: Callable[[str], T]) -> list[T]:
+    """run(database) for each database in turn, each result with the load average before and after it."""
+    results = []
+    for database in databases:
+        result, load = under_load(lambda database=database: run(database))  # type: ignore[misc]
+        result.load = load
+        results.append(result)
+    return results
+
+
+def measure_generated[T: Loaded](
+    generated: Any, databases: Iterable[str], run: Callable[[str, Path, Path], T]
+) -> list[T]:
+    """run(database, zip_path, expected_path) for each database in turn (see each_database), on the generated
+    map's files written into a temporary folder (see write_generated), removed afterwards."""
+    work = Path(tempfile.mkdtemp(prefix="egide-bench-"))
+    try:
+        zip_path, expected_path = write_generated(generated, work)
+        return each_database(databases, lambda database: run(database, zip_path, expected_path))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_heading(result: Any, what: str = "") -> bool:
+    """Print a database's heading in a script's summary (its version, and what was measured); False, once said so,
+    if its run was skipped or failed."""
+    print(f"\n{result.database} {what + ' ' if what else ''}{result.version}")
+    if result.skipped or result.failed:
+        print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        return False
+    return True
+
+
+def refuse_failed(results: Iterable[Any]) -> bool:
+    """True (and say so) when a child process failed: its figures are not written."""
+    if any(result.failed for result in results):
+        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+        return True
+    return False
+
+
+# --------------------------------------------------------------------- the measured map, in a child process
+
+
+def import_as_platform(file: str, expected_file: str, country: str) -> float:
+    """Import the generated ZIP into the empty country as the platform (`user=None`), check that it created what
+    was generated, and analyse the tables on PostgreSQL; returns the import's seconds (reading included)."""
+    from egide.actors.documents import read_map_file
+    from egide.actors.importer import country_map_import
+
+    data = Path(file).read_bytes()
+    expected = json.loads(Path(expected_file).read_text(encoding="utf-8"))
+    seconds, report = timed(
+        lambda: country_map_import(user=None, country=country, tables=read_map_file(data, filename="map.zip"))
+    )
+    assert report.actors_created == expected["actors"], report
+    assert report.relationships_created == expected["relationships"], report
+    analyse()
+    return seconds
+
+
+def analyse() -> None:
+    """On PostgreSQL, ANALYZE: autovacuum would within a minute of a real import, and the planner needs it."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+LEVELS = (("public", 0.4), ("partners", 0.3), ("organisation", 0.2), ("restricted", 0.1))
+"""The confidentiality levels of a spread map, with their shares of the records."""
+SHARED_RESTRICTED = 0.5  # the share of restricted records shared with other organisations
+
+
+@dataclass(slots=True)
+class Record:
+    """A record of a spread map: its owner (an index among the organisations), level and shares."""
+
+    owner: int
+    level: str
+    shared: frozenset[int] = frozenset()
+    ends: tuple[int, int] | None = None  # a relationship's source and target ids
+
+
+@dataclass(slots=True)
+class Spread:
+    """The map once spread over organisations: their ids, and each actor's and relationship's record by pk."""
+
+    organisation_ids: list[int]
+    actors: dict[int, Record]
+    relationships: dict[int, Record]
+    shares: int = 0
+    seconds: float = 0.0  # setting the owners and levels
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "organisations": len(self.organisation_ids),
+            "actor_levels": count_levels(self.actors),
+            "relationship_levels": count_levels(self.relationships),
+            "shared_actors": sum(1 for record in self.actors.values() if record.shared),
+            "shared_relationships": sum(1 for record in self.relationships.values() if record.shared),
+            "shares": self.shares,
+        }
+
+    def visible(self, covering: set[int] | None) -> tuple[set[int], set[int]]:
+        """The actors and relationships a member sees, by an independent reading of the rules (covering: the
+        member's organisations whose membership covers the map's country; None: a superuser, who sees all)."""
+        actors = {pk for pk, record in self.actors.items() if covering is None or may_read(record, covering)}
+        relationships = {
+            pk
+            for pk, record in self.relationships.items()
+            if (covering is None or may_read(record, covering))
+            and record.ends is not None
+            and record.ends[0] in actors
+            and record.ends[1] in actors
+        }
+        return actors, relationships
+
+
+def _levels(count: int, rng: random.Random) -> list[str]:
+    """Exactly the proportions of LEVELS (the remainder public), in random order."""
+    levels = [level for level, share in LEVELS[1:] for _ in range(round(count * share))]
+    levels += [LEVELS[0][0]] * (count - len(levels))
+    rng.shuffle(levels)
+    return levels
+
+
+def _spread_ids(ids: list[int], organisations: int, rng: random.Random) -> dict[int, Record]:
+    """An owner and a level for each record, and shares for half of the restricted ones."""
+    owners = [number % organisations for number in range(len(ids))]
+    rng.shuffle(owners)
+    records = {pk: Record(owner, level) for pk, owner, level in zip(ids, owners, _levels(len(ids), rng), strict=True)}
+    restricted = [pk for pk, record in records.items() if record.level == "restricted"]
+    rng.shuffle(restricted)
+    for pk in restricted[: round(len(restricted) * SHARED_RESTRICTED)]:
+        others = [number for number in range(organisations) if number != records[pk].owner]
+        records[pk].shared = frozenset(rng.sample(others, rng.choice((1, 2))))
+    return records
+
+
+def _apply(model: Any, records: dict[int, Record], organisation_ids: list[int]) -> int:
+    """Set the owners and levels with one UPDATE per (owner, level) and batch of ids."""
+    groups: dict[tuple[int, str], list[int]] = {}
+    for pk, record in records.items():
+        groups.setdefault((record.owner, record.level), []).append(pk)
+    updated = 0
+    for (owner, level), ids in groups.items():
+        for start in range(0, len(ids), 500):
+            updated += model.objects.filter(pk__in=ids[start : start + 500]).update(
+                owner_id=organisation_ids[owner], confidentiality=level
+            )
+    return updated
+
+
+def spread_map(country: str, organisations: int, seed: int) -> Spread:
+    """Spread the country's map over new organisations: every actor and relationship gets an owner among them
+    (evenly, in random order) and a level (the shares of LEVELS); half of the restricted records are shared with
+    one or two other organisations (a quarter of the shares may edit). Deterministic for a seed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from egide.accounts.models import Organisation, OrganisationType, Share
+    from egide.actors.models import Actor, Relationship
+
+    types = [OrganisationType.values[number % len(OrganisationType.values)] for number in range(organisations)]
+    created = Organisation.objects.bulk_create(
+        Organisation(
+            name_en=f"Benchmark organisation {number + 1}",
+            name_fr=f"Organisation de mesure {number + 1}",
+            acronym=f"ORG{number + 1:02d}",
+            type=types[number],
+        )
+        for number in range(organisations)
+    )
+    rng = random.Random(seed)
+    spread = Spread(
+        [organisation.pk for organisation in created],
+        _spread_ids(
+            list(Actor.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)), organisations, rng
+        ),
+        _spread_ids(
+            list(Relationship.objects.filter(country=country).order_by("pk").values_list("pk", flat=True)),
+            organisations,
+            rng,
+        ),
+    )
+    for pk, source, target in Relationship.objects.filter(country=country).values_list("pk", "source", "target"):
+        spread.relationships[pk].ends = (source, target)
+    spread.seconds, _ = timed(
+        lambda: (
+            _apply(Actor, spread.actors, spread.organisation_ids)
+            + _apply(Relationship, spread.relationships, spread.organisation_ids)
+        )
+    )
+    share_rows = [
+        Share(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=pk,
+            organisation_id=spread.organisation_ids[number],
+            can_edit=rng.random() < 0.25,
+            country=country,
+        )
+        for model, records in ((Actor, spread.actors), (Relationship, spread.relationships))
+        for pk, record in records.items()
+        for number in sorted(record.shared)
+    ]
+    Share.objects.bulk_create(share_rows, batch_size=500)
+    spread.shares = len(share_rows)
+    analyse()
+    return spread
+
+
+def count_levels(records: dict[int, Record]) -> dict[str, int]:
+    return {level: sum(1 for record in records.values() if record.level == level) for level, _share in LEVELS}
+
+
+def may_read(record: Record, covering: set[int]) -> bool:
+    """The rules, read independently of egide.accounts.selectors (covering: the user's organisations whose
+    membership covers the record's country)."""
+    if record.level == "public":
+        return True
+    if not covering:
+        return False
+    if record.level == "partners":
+        return True
+    if record.owner in covering:
+        return True
+    return record.level == "restricted" and bool(record.shared & covering)
+
+
+def benchmark_user(key: str, memberships: Iterable[tuple[int, str, list[str]]] = (), *, staff: bool = False) -> Any:
+    """A user `bench-{key}`: platform staff (a superuser) or a member of the organisations given as (organisation
+    id, role, countries: empty for every country)."""
+    from django.contrib.auth.models import User
+
+    from egide.accounts.models import Membership
+
+    password = secrets.token_urlsafe(16)
+    if staff:
+        user = User.objects.create_superuser(username=f"bench-{key}", email="", password=password)
+    else:
+        user = User.objects.create_user(username=f"bench-{key}", password=password)
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation_id=organisation, role=role, countries=countries)
+        for organisation, role, countries in memberships
+    )
+    return user
+
+
+def signed_in(user: Any) -> Any:
+    """A django.test.Client signed in as user (force_login). A superuser's session is marked as having confirmed
+    a two-factor code, as platform staff must in every session (as tests/security/helpers.py `verify()` does)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    if user.is_superuser:
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 @dataclass(frozen=True, slots=True)

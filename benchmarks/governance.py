@@ -57,6 +57,7 @@ from common import (
     microseconds,
     ms,
     now_utc,
+    sizes_asked,
     times,
     under_load,
     write_section,
@@ -1358,7 +1359,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         args.sizes = ",".join(str(size) for size in QUICK["sizes"])  # type: ignore[attr-defined]
         args.runs = args.runs or QUICK["runs"]
         args.warmup = QUICK["warmup"]
-    args.size_list = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]
+    args.size_list = sizes_asked(args.sizes)
     return args
 
 

@@ -24,19 +24,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS_DIR))
 sys.path.insert(0, str(BENCHMARKS_DIR.parent))
 from common import (  # noqa: E402
-    RESULTS,
     child_environment,
     command_line,
     machine_line,
     ms,
     now_utc,
     size_text,
-    write_results,
+    write_section,
 )
 
 START_MARKER = "<!-- hostile-imports:start -->"
@@ -187,17 +187,15 @@ def run(args: argparse.Namespace) -> int:
             )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    if not args.quick:
-        write_results(_section(rows, args), args.output or RESULTS, start=START_MARKER, end=END_MARKER)
-        print(f"\nwritten to {args.output or RESULTS}")
+    write_section(args, lambda: _section(rows), start=START_MARKER, end=END_MARKER)
     return 0
 
 
-def _section(rows: list[dict[str, object]], args: argparse.Namespace) -> str:
-    worst_time = max(rows, key=lambda row: float(row["seconds"]))  # type: ignore[arg-type]
-    worst_memory = max(rows, key=lambda row: int(row["peak_kb"]))  # type: ignore[call-overload]
-    time_met = float(worst_time["seconds"]) < TIME_AIM  # type: ignore[arg-type]
-    memory_met = int(worst_memory["peak_kb"]) / 1024 < MEMORY_AIM_MB  # type: ignore[call-overload]
+def _section(rows: list[dict[str, Any]]) -> str:
+    worst_time = max(rows, key=lambda row: float(row["seconds"]))
+    worst_memory = max(rows, key=lambda row: int(row["peak_kb"]))
+    time_met = float(worst_time["seconds"]) < TIME_AIM
+    memory_met = int(worst_memory["peak_kb"]) / 1024 < MEMORY_AIM_MB
     lines = [
         START_MARKER,
         "## Hostile import files",
@@ -215,9 +213,9 @@ def _section(rows: list[dict[str, object]], args: argparse.Namespace) -> str:
         machine_line([]),
         "",
         f"**Aims**: a clear refusal in under {TIME_AIM:.0f} s and a peak under {MEMORY_AIM_MB} MB for the worst "
-        f"file. Slowest: {worst_time['name']}, {ms(float(worst_time['seconds']))}: "  # type: ignore[arg-type]
+        f"file. Slowest: {worst_time['name']}, {ms(float(worst_time['seconds']))}: "
         f"{'met' if time_met else '**not met**'}. Largest peak: {worst_memory['name']}, "
-        f"{int(worst_memory['peak_kb']) / 1024:.0f} MB: {'met' if memory_met else '**not met**'}.",  # type: ignore[call-overload]
+        f"{int(worst_memory['peak_kb']) / 1024:.0f} MB: {'met' if memory_met else '**not met**'}.",
         "",
         "| file | size | time | peak memory (before the call) | outcome |",
         "| --- | ---: | ---: | ---: | --- |",
@@ -225,9 +223,9 @@ def _section(rows: list[dict[str, object]], args: argparse.Namespace) -> str:
     for row in rows:
         outcome = str(row["outcome"]).replace("|", "\\|").replace("\n", " ")
         lines.append(
-            f"| {row['description']} (`{row['name']}`) | {size_text(int(row['size']))} | "  # type: ignore[call-overload]
-            f"{ms(float(row['seconds']))} | {int(row['peak_kb']) / 1024:.0f} MB "  # type: ignore[arg-type]
-            f"({int(row['before_kb']) / 1024:.0f} MB) | {outcome} |"  # type: ignore[call-overload]
+            f"| {row['description']} (`{row['name']}`) | {size_text(int(row['size']))} | "
+            f"{ms(float(row['seconds']))} | {int(row['peak_kb']) / 1024:.0f} MB "
+            f"({int(row['before_kb']) / 1024:.0f} MB) | {outcome} |"
         )
     lines += ["", END_MARKER, ""]
     return "\n".join(lines)

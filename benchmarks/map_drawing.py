@@ -48,6 +48,8 @@ from common import (
     load_average,
     now_utc,
     operating_system,
+    replace_between,
+    sizes_asked,
     write_results,
 )
 
@@ -264,13 +266,10 @@ def write(label: str, rows: str, path: Path) -> None:
         write_results(SECTION_HEAD, path, start=START_MARKER, end=END_MARKER)
         text = path.read_text(encoding="utf-8")
     start, end = f"<!-- map-drawing:{label}:start -->", f"<!-- map-drawing:{label}:end -->"
-    if start in text:
-        before, rest = text.split(start, 1)
-        _, after = rest.split(end, 1)
-        text = before + rows.rstrip("\n") + after
-    else:
-        text = text.replace(END_MARKER, rows + END_MARKER, 1)
-    path.write_text(text, encoding="utf-8")
+    replaced = replace_between(text, rows, start=start, end=end)
+    path.write_text(
+        replaced if replaced is not None else text.replace(END_MARKER, rows + END_MARKER, 1), encoding="utf-8"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -290,7 +289,7 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    sizes = [500] if args.quick else [int(size) for size in args.sizes.split(",")]
+    sizes = [500] if args.quick else sizes_asked(args.sizes)
     runs = 1 if args.quick else args.runs
     data_dir = Path(tempfile.mkdtemp(prefix="egide-map-bench-"))
     (data_dir / "static").mkdir()

@@ -9,7 +9,11 @@ runs `egide migrate`, then, with django.test.Client signed in as an organisation
    `GET /countries/{code}/`, the actors and relationships table partials, an actor page and the JSON export:
    median, p95, response size (and the gzip size) and the number of SQL queries, after a warm-up;
 3. breaks the map request down in-process: the selector, the JSON encoding and the gzip compression the view
-   does (and, for comparison only, the `MapOut` validation the request no longer does).
+   does, and the raw SQL + orjson baseline (and, for comparison only, the `MapOut` validation the request no
+   longer does).
+
+With `--map-api`, only the map endpoint is measured, against that baseline, with gzip's levels and the request's
+peak memory, for two versions of the code side by side (benchmarks/map_api.py).
 
 The aims: the map data in under 0.5 s and the country page in under 1 s, at 5,000 actors and 25,000
 relationships. Run `python benchmarks/run.py --help` for the options; benchmarks/README.md says more.
@@ -22,11 +26,9 @@ import functools
 import gzip
 import inspect
 import json
-import math
 import os
 import secrets
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -45,6 +47,7 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    Timing,
     add_child_options,
     add_database_options,
     command_line,
@@ -78,34 +81,6 @@ from generate import (  # noqa: E402
 
 
 @dataclass(slots=True)
-class Timing:
-    """One measured request (or call): its timings in seconds, response size in bytes and SQL queries."""
-
-    name: str
-    path: str
-    runs: list[float]
-    size: int = 0
-    gzip_size: int = 0
-    queries: int = 0
-    aim: float | None = None
-    note: str = ""
-    sent_gzip: bool = False  # the response itself was gzip-compressed: gzip_size is what was sent
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.runs)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def fastest(self) -> float:
-        return min(self.runs)
-
-
-@dataclass(slots=True)
 class ImportFigures:
     read_seconds: float
     import_seconds: float
@@ -136,6 +111,7 @@ class DatabaseResult:
     counts: dict[str, int] = field(default_factory=dict)
     imports: ImportFigures | None = None
     timings: list[Timing] = field(default_factory=list)
+    map_api: dict[str, Any] = field(default_factory=dict)  # --map-api: map_api.measure()'s figures
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> DatabaseResult:
@@ -237,6 +213,21 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
+    if args.map_api:
+        import map_api
+
+        map_api.make_readers(organisation)
+        versions = [("before", Path(args.before_src).resolve())] if args.before_src else []
+        result.map_api = map_api.measure(
+            country=country,
+            runs=args.runs,
+            warmup=args.warmup,
+            versions=[*versions, ("after", Path(args.after_src).resolve() if args.after_src else map_api.OWN_SOURCE)],
+            memory=not args.no_memory,
+            timing=not args.no_timing,
+        )
+        return
+
     client = Client()
     client.force_login(user)
     busiest, typical = _sample_actors(country)
@@ -272,7 +263,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         for _ in range(args.runs):
             started = time.perf_counter()
             response = client.get(path, headers=headers)
-            content = response.content
+            content = response.getvalue()  # the map is streamed when it is large
             runs.append(time.perf_counter() - started)
             assert response.status_code == 200, (path, response.status_code)
         with CaptureQueriesContext(connection) as captured:
@@ -305,36 +296,51 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         )
     )
     result.timings += _map_breakdown(selector(), args.runs)
+    # What the request is measured against: the same SQL through connection.cursor(), the same document, orjson.
+    import map_api
+
+    result.timings.append(
+        Timing(
+            BASELINE_STEP,
+            "(in-process call)",
+            [timed(map_api.baseline(user, country))[0] for _ in range(args.runs)],
+            note="the map's two SQL statements run with connection.cursor(), the same document, orjson; "
+            "the map request's aim is at most ×1.3 of it (`--map-api` measures both interleaved)",
+        )
+    )
 
 
 SELECTOR_STEP = "map breakdown: selectors.country_map()"
 ENCODING_STEP = "map breakdown: JSON encoding"
 GZIP_STEP = "map breakdown: gzip compression"
+BASELINE_STEP = "map breakdown: baseline, raw SQL + orjson"
 VALIDATION_STEP = "not in the request any more: MapOut.model_validate()"
 
 
 def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
-    """What the map view does with the selector's dict: encode it as JSON, and compress it when gzip is accepted.
+    """What the map view does with the selector's rows: write them as JSON, and compress them when gzip is
+    accepted.
 
-    The view (`country_map` in egide/actors/api.py) returns `json.dumps(data, ensure_ascii=False,
-    separators=(",", ":"))` in an HttpResponse, which encodes it as UTF-8, under Django's `gzip_page`
-    (GZipMiddleware: `compress_string` at level 6, with up to 100 random bytes against BREACH). Validating the
-    same data against the `MapOut` schema, which django-ninja did before the view sent its JSON itself, is
-    timed too, for comparison with the earlier figures: the request no longer does it.
+    The view (`country_map` in egide/actors/api.py) writes the selector's batches with orjson
+    (`egide.core.json_output`), streamed when the map is large, under `gzip_page_at(MAP_GZIP_LEVEL)`
+    (`egide.core.compression`). Here the whole document is written at once and compressed at that level.
+    Validating the same data against the `MapOut` schema, which django-ninja did before the view sent its JSON
+    itself, is timed too, for comparison with the earlier figures: the request does not do it.
     """
-    from django.middleware.gzip import GZipMiddleware
-    from django.utils.text import compress_string
+    from egide.actors.api import MAP_GZIP_LEVEL
+    from egide.core.compression import compress_bytes
+    from egide.core.json_output import dumps
 
     def encode() -> bytes:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return dumps(data)
 
     body = encode()
     steps: list[tuple[str, Callable[[], Any], str]] = [
-        (ENCODING_STEP, encode, "json.dumps as the view calls it, then UTF-8, as HttpResponse does"),
+        (ENCODING_STEP, encode, "orjson, as the view writes it (egide.core.json_output)"),
         (
             GZIP_STEP,
-            lambda: compress_string(body, max_random_bytes=GZipMiddleware.max_random_bytes),
-            "only when the client accepts gzip: Django's GZipMiddleware, level 6",
+            lambda: compress_bytes(body, MAP_GZIP_LEVEL),
+            f"only when the client accepts gzip: level {MAP_GZIP_LEVEL} (egide.core.compression)",
         ),
     ]
     try:
@@ -403,6 +409,10 @@ def _run_child(database: str, args: argparse.Namespace, zip_path: Path, expected
     options += ["--runs", str(args.runs), "--warmup", str(args.warmup)]
     if args.profile:
         options += ["--profile", str(args.profile.resolve())]
+    if args.map_api:
+        options += ["--map-api"] + (["--before-src", str(Path(args.before_src).resolve())] if args.before_src else [])
+        options += ["--after-src", str(Path(args.after_src).resolve())] if args.after_src else []
+        options += ["--no-memory"] * args.no_memory + ["--no-timing"] * args.no_timing
     return run_child(__file__, database, args, options, empty=DatabaseResult, from_json=DatabaseResult.from_json)
 
 
@@ -451,6 +461,12 @@ def _verdicts(results: list[DatabaseResult]) -> list[str]:
                     f"{ms(by_name[GZIP_STEP].median)}, and sends {size_text(compressed.gzip_size)} instead of "
                     f"{size_text(compressed.size)}."
                 )
+        if plain is not None and BASELINE_STEP in by_name:
+            baseline = by_name[BASELINE_STEP].median
+            line += (
+                f" The raw SQL + orjson baseline takes {ms(baseline)}: the request is ×{plain.median / baseline:.2f} "
+                "of it (aim ×1.3)."
+            )
         if VALIDATION_STEP in by_name:
             line += (
                 f" Validating the map against `MapOut`, which the request no longer does, would add "
@@ -591,7 +607,28 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
         type=Path,
         help="also profile one request of each kind with cProfile into this folder (.prof and .txt)",
     )
+    parser.add_argument(
+        "--map-api",
+        action="store_true",
+        help="measure only the map API against its raw SQL + orjson baseline, its gzip levels and its memory "
+        "(benchmarks/map_api.py), into the map-api section",
+    )
+    parser.add_argument(
+        "--before-src",
+        help="with --map-api: also measure the Égide source folder given (an older version) on the same data",
+    )
+    parser.add_argument(
+        "--after-src", help="with --map-api: the Égide source folder of the newer version (default: this one's src)"
+    )
+    parser.add_argument("--no-memory", action="store_true", help="with --map-api: no memory probes")
+    parser.add_argument("--no-timing", action="store_true", help="with --map-api: no timing probes")
     add_child_options(parser)
+    # A probe process of --map-api (benchmarks/map_api.py).
+    parser.add_argument("--map-probe", choices=("timing", "memory"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe-output", help=argparse.SUPPRESS)
+    parser.add_argument("--reader", choices=("viewer", "staff"), help=argparse.SUPPRESS)
+    parser.add_argument("--accept-gzip", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--levels", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     defaults = (
         QUICK
@@ -605,6 +642,10 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse(argv)
+    if args.map_probe:
+        import map_api
+
+        return map_api.run_probe(args)
     if args.child:
         return child(args)
     databases = databases_asked(args.databases)
@@ -641,6 +682,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(result.failed for result in results):
         print("\nnot written: a run failed (see its output above)", file=sys.stderr)
         return 1
+    if args.map_api:
+        import map_api
+
+        write_section(
+            args,
+            lambda: map_api.render(results, generated=generated, args=args, argv=argv),
+            start=map_api.START_MARKER,
+            end=map_api.END_MARKER,
+        )
+        return 0
     write_section(
         args,
         lambda: render_section(

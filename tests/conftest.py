@@ -19,6 +19,7 @@ from egide.accounts.models import Membership, Organisation, OrganisationType, Ro
 from egide.actors import services
 from egide.actors.data import ActorData, RelationshipData
 from egide.actors.models import Actor, Relationship
+from egide.governance import cache as findings_cache
 
 # `make mutation` runs the same property tests several times in one process (mapping, clean run, each mutant),
 # which Hypothesis would otherwise report as a test called from several executors.
@@ -53,6 +54,18 @@ def file_roots(settings: LazySettings, tmp_path: Path) -> Path:
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def cache_in_memory(settings: LazySettings, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test gets a cache of its own in this process's memory (the default writes into ./data/cache), and
+    starts with no governance answer kept in memory."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+    findings_cache.memory.clear()
+    yield
+    findings_cache.memory.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -69,3 +69,35 @@ def read_secret_key(*, debug: bool, data_dir: Path) -> str:
     key_file.write_text(key, encoding="utf-8")
     key_file.chmod(0o600)
     return key
+
+
+CACHE_BACKENDS = {
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+FILE_CACHE_MAX_ENTRIES = 100  # a large country's findings take a few MB each
+
+
+def read_cache_url(name: str, *, default: str) -> dict[str, dict[str, object]]:
+    """Django's CACHES from one address: redis://HOST:PORT/DB (or rediss://), file:///ABSOLUTE/FOLDER,
+    locmem:// (this process only) or dummy:// (nothing kept)."""
+    raw = os.environ.get(name, "").strip() or default
+    scheme, separator, rest = raw.partition("://")
+    if not separator or scheme not in CACHE_BACKENDS:
+        raise SettingError(f"{name}={raw!r}: expected an address starting with one of {sorted(CACHE_BACKENDS)}://")
+    backend: dict[str, object] = {"BACKEND": CACHE_BACKENDS[scheme]}
+    if scheme in ("redis", "rediss"):
+        if not rest:
+            raise SettingError(f"{name}={raw!r}: name the Redis server, e.g. redis://127.0.0.1:6379/0")
+        backend["LOCATION"] = raw
+    elif scheme == "file":
+        if not rest.startswith("/"):
+            raise SettingError(f"{name}={raw!r}: give an absolute folder, e.g. file:///var/cache/egide")
+        backend["LOCATION"] = rest
+        backend["OPTIONS"] = {"MAX_ENTRIES": FILE_CACHE_MAX_ENTRIES}
+    elif scheme == "locmem":
+        backend["LOCATION"] = rest or "egide"
+    return {"default": backend}

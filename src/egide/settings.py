@@ -1,14 +1,30 @@
 """Django settings for Égide, read from the environment (see .env.example)."""
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from egide.environment import SettingError, read_bool, read_int, read_list, read_secret_key, read_string
+from egide.environment import (
+    SettingError,
+    read_bool,
+    read_cache_url,
+    read_int,
+    read_list,
+    read_secret_key,
+    read_string,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# django-ninja's folder, found without importing it: its templates and static files serve the API's documentation
+# page, but it is not an installed app, since loading it (and pydantic with it) at start cost every command a sixth
+# of a second; the web process loads it with the URLs.
+_ninja = find_spec("ninja")
+if _ninja is None or _ninja.origin is None:
+    raise SettingError("django-ninja is not installed")
+NINJA_DIR = Path(_ninja.origin).parent
 BASE_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(read_string("EGIDE_DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
 
@@ -29,7 +45,6 @@ INSTALLED_APPS = [
     # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
     "egide.imports",
     "django.contrib.staticfiles",
-    "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
@@ -66,7 +81,7 @@ WSGI_APPLICATION = "egide.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -169,7 +184,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -188,6 +203,13 @@ EGIDE_IMPORT_MAX_PROBLEMS = read_int("EGIDE_IMPORT_MAX_PROBLEMS", default=1_000,
 EGIDE_IMPORT_INLINE_MAX_BYTES = read_int("EGIDE_IMPORT_INLINE_MAX_KB", default=256, minimum=0) * 1024
 # `egide runserver` starts a background worker beside the server unless this is off (run `egide db_worker` then).
 EGIDE_RUNSERVER_WORKER = read_bool("EGIDE_RUNSERVER_WORKER", default=True)
+
+# What is computed and kept between requests (the governance findings of each map version, docs/caching.md).
+# The default, a folder of the data folder, is shared by every process of this machine with no other service;
+# servers with several machines use Redis: CACHE_URL=redis://HOST:6379/0.
+CACHES = read_cache_url("CACHE_URL", default=f"file://{DATA_DIR / 'cache'}")
+# How many of those answers each process also keeps in its memory, ready to use (a large map's take tens of MB).
+EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
 
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -91,6 +91,16 @@ def test_export_json_is_the_map_document(member_client: Client, small_map: Small
     ]
 
 
+def test_export_json_is_written_for_people_to_read(member_client: Client, small_map: SmallMap) -> None:
+    """Indented by two spaces, accented letters as they are (not escaped), as the demo data's files are."""
+    small_map.army.name_fr = "Forces armées centrafricaines"
+    small_map.army.save()
+    text = export(member_client, "json").content.decode("utf-8")
+    assert text.startswith('{\n  "country": "CF",\n  "sources": [],\n  "actors": [\n    {\n      "reference": ')
+    assert '"name_fr": "Forces armées centrafricaines"' in text
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+
+
 def test_export_graphml_reads_as_a_network(member_client: Client, small_map: SmallMap) -> None:
     response = export(member_client, "graphml")
     assert response["Content-Type"] == "application/graphml+xml"

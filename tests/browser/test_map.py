@@ -14,8 +14,9 @@ from django.test.utils import override_settings
 
 from egide.actors import services
 from egide.actors.data import RelationshipData
+from egide.actors.models import Actor
 from egide.core.fuzzy_dates import FuzzyDate
-from tests.conftest import SmallMap
+from tests.conftest import ActorFactory, SmallMap
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "a-long-test-password"  # the `member` fixture's password
@@ -491,4 +492,161 @@ def test_the_search_list_closes_when_an_actor_is_chosen(visit: Visit, small_map:
     # Typing again opens it again.
     visit.page.fill("#map-search", "natio")
     visit.page.wait_for_selector("#map-search-results:not([hidden]) button")
+    assert visit.errors == []
+
+
+# --- the large map (sigma.js, WebGL): its shapes, and hovering after a drag -----------------------------------------
+
+
+@pytest.fixture
+def large_map(make_actor: ActorFactory, small_map: SmallMap) -> dict[str, Actor]:
+    """More than 400 actors (a large map), and three media beside the small map's newspaper: a non-statutory one
+    whose legitimacy is disputed (a diamond with a dashed ring), a disputed statutory one (a disc with a dashed
+    ring) and a plain one."""
+    for number in range(400):
+        make_actor(kind="police", name=f"Police station {number}")
+    return {
+        "diamond": make_actor(kind="media", name="Free Radio", statutory=False, legitimacy_disputed=True),
+        "ringed": make_actor(kind="media", name="State Broadcaster", legitimacy_disputed=True),
+        "plain": make_actor(kind="media", name="Daily Record"),
+    }
+
+
+# The colours of the large map's WebGL layer of actors on circles around an actor, seen close up: for each
+# fraction of its radius, 72 points at 5 degrees from one another, each "fill" (its centre's colour), "clear"
+# (nothing drawn) or "mark" (another colour: its ring).
+SHAPE_AROUND = """
+id => {
+  const view = window.egideMap.view;
+  view.center(String(id), 30);
+  const renderer = view.renderer;
+  renderer.render();
+  const data = renderer.getNodeDisplayData(String(id));
+  const centre = renderer.framedGraphToViewport(data);
+  const radius = renderer.scaleSize(data.size);
+  const layer = renderer.getCanvases().nodes;
+  const scale = layer.width / layer.clientWidth;
+  const copy = document.createElement('canvas');
+  copy.width = layer.width;
+  copy.height = layer.height;
+  const context = copy.getContext('2d', { willReadFrequently: true });
+  context.drawImage(layer, 0, 0);  // in the same task as the drawing, before the layer is shown and cleared
+  const at = (x, y) => context.getImageData(Math.round(x * scale), Math.round(y * scale), 1, 1).data;
+  const fill = at(centre.x, centre.y);
+  const kind = (pixel) => {
+    if (pixel[3] < 40) return 'clear';
+    const far = Math.max(...[0, 1, 2].map((i) => Math.abs(pixel[i] - fill[i])));
+    return far < 40 ? 'fill' : 'mark';
+  };
+  const circles = {};
+  for (const fraction of [0.3, 0.85, 0.9, 1.4]) {
+    circles[fraction] = [];
+    for (let step = 0; step < 72; step++) {
+      const angle = (step * 5 * Math.PI) / 180;
+      const x = centre.x + fraction * radius * Math.cos(angle);
+      circles[fraction].push(kind(at(x, centre.y + fraction * radius * Math.sin(angle))));
+    }
+  }
+  return { radius, circles };
+}
+"""
+
+
+def _changes(kinds: list[str]) -> int:
+    """How many times the colour changes going once around a circle."""
+    return sum(kinds[i] != kinds[i - 1] for i in range(len(kinds)))
+
+
+def _show_only_media(visit: Visit) -> None:
+    visit.page.click('#map-filter-families [data-map-check="none"]')
+    visit.page.check('#map-filter-families input[value="public_information"]')
+    visit.page.wait_for_selector('#map[data-node-count="4"]', state="attached")
+
+
+def test_the_large_map_draws_diamonds_and_dashed_rings(visit: Visit, large_map: dict[str, Actor]) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    assert visit.map_attribute("data-large") == "true"
+    _show_only_media(visit)  # nothing else drawn near them
+
+    plain = visit.page.evaluate(SHAPE_AROUND, large_map["plain"].pk)
+    assert plain["radius"] > 8
+    assert set(plain["circles"]["0.3"]) == {"fill"}
+    assert set(plain["circles"]["0.85"]) == {"fill"}  # a disc, no ring
+    assert set(plain["circles"]["1.4"]) == {"clear"}
+
+    ringed = visit.page.evaluate(SHAPE_AROUND, large_map["ringed"].pk)
+    assert set(ringed["circles"]["0.3"]) == {"fill"}
+    near_edge = ringed["circles"]["0.85"]
+    assert "clear" not in near_edge
+    # Ten dashes: the ring's colour and the fill take turns twenty times, the dashes covering about half.
+    assert 16 <= _changes(near_edge) <= 24, near_edge
+    assert 0.35 <= near_edge.count("mark") / len(near_edge) <= 0.75, near_edge
+
+    diamond = visit.page.evaluate(SHAPE_AROUND, large_map["diamond"].pk)
+    assert set(diamond["circles"]["0.3"]) == {"fill"}
+    rim = diamond["circles"]["0.9"]  # every 5 degrees: the axes at 0, 18, 36, 54; the diagonals at 9, 27, 45, 63
+    assert all(rim[step] != "clear" for step in (0, 18, 36, 54)), rim  # the corners of a diamond...
+    assert all(rim[step] == "clear" for step in (9, 27, 45, 63)), rim  # ... and no disc between them
+    assert "mark" in rim  # its dashed ring
+    assert "fill" in rim
+    assert visit.errors == []
+
+
+def test_the_large_map_shows_an_actor_under_the_pointer_after_a_drag(visit: Visit, large_map: dict[str, Actor]) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    _show_only_media(visit)
+    visit.page.evaluate("() => document.getElementById('map-canvas').scrollIntoView({ block: 'center' })")
+    actor = large_map["plain"].pk
+    visit.page.evaluate("id => window.egideMap.view.center(String(id), 8)", actor)
+    box = visit.page.locator("#map-canvas").bounding_box()
+    assert box is not None
+    # Drag the map by the empty top-left corner (while it moves, nothing is looked up under the pointer).
+    visit.page.mouse.move(box["x"] + 30, box["y"] + 30)
+    visit.page.mouse.down()
+    visit.page.mouse.move(box["x"] + 90, box["y"] + 70, steps=8)
+    visit.page.mouse.up()
+    visit.page.wait_for_timeout(800)  # the drag's glide ends and the map is drawn still
+    point = visit.page.evaluate(NODE_POSITION, actor)
+    assert point is not None
+    visit.page.mouse.move(point["x"], point["y"])
+    visit.page.wait_for_selector(".map-tooltip:not([hidden])")
+    assert "Daily Record" in visit.page.inner_text(".map-tooltip")
+    visit.page.mouse.click(point["x"], point["y"])
+    visit.page.wait_for_selector("#map-card", state="visible")
+    assert visit.page.inner_text("#map-card-title") == "Daily Record"
+    assert visit.errors == []
+
+
+# The colour of the large map's WebGL layer of actors at an actor's centre, [r, g, b, a].
+CENTRE_COLOUR = """
+id => {
+  const renderer = window.egideMap.view.renderer;
+  renderer.render();
+  const centre = renderer.framedGraphToViewport(renderer.getNodeDisplayData(String(id)));
+  const layer = renderer.getCanvases().nodes;
+  const scale = layer.width / layer.clientWidth;
+  const copy = document.createElement('canvas');
+  copy.width = layer.width;
+  copy.height = layer.height;
+  const context = copy.getContext('2d', { willReadFrequently: true });
+  context.drawImage(layer, 0, 0);
+  return Array.from(context.getImageData(Math.round(centre.x * scale), Math.round(centre.y * scale), 1, 1).data);
+}
+"""
+
+
+def test_the_governance_highlight_fades_the_rest_of_the_large_map(visit: Visit, large_map: dict[str, Actor]) -> None:
+    visit.log_in("/countries/CF/")
+    visit.wait_for_map()
+    _show_only_media(visit)
+    plain, other = large_map["plain"].pk, large_map["ringed"].pk
+    visit.page.evaluate("id => window.egideMap.view.center(String(id), 4)", other)
+    before = visit.page.evaluate(CENTRE_COLOUR, other)
+    assert visit.page.evaluate("id => window.egideMap.highlight([id], [], { frame: false })", plain) is True
+    faded = visit.page.evaluate(CENTRE_COLOUR, other)
+    assert sum(faded[:3]) > sum(before[:3]) + 60, (before, faded)  # paler: seen through the background
+    visit.page.evaluate("() => window.egideMap.clearHighlight()")
+    assert visit.page.evaluate(CENTRE_COLOUR, other) == before
     assert visit.errors == []

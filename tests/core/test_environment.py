@@ -1,8 +1,11 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils.module_loading import import_string
 
-from egide.environment import SettingError, read_bool, read_int, read_list, read_secret_key
+from egide.environment import SettingError, read_bool, read_cache_url, read_int, read_list, read_secret_key
 
 
 def test_read_bool_understands_common_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,3 +49,40 @@ def test_secret_key_is_required_without_debug(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("SECRET_KEY", "short")
     with pytest.raises(SettingError, match="32 characters"):
         read_secret_key(debug=False, data_dir=tmp_path)
+
+
+def test_the_cache_is_a_folder_of_the_data_folder_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CACHE_URL", raising=False)
+    caches = read_cache_url("CACHE_URL", default=f"file://{tmp_path / 'cache'}")
+    backend = caches["default"]
+    assert import_string(str(backend["BACKEND"])) is FileBasedCache
+    assert backend["LOCATION"] == str(tmp_path / "cache")
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"),
+        ("file:///var/cache/egide", "django.core.cache.backends.filebased.FileBasedCache", "/var/cache/egide"),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "egide"),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache", None),
+    ],
+)
+def test_cache_url(monkeypatch: pytest.MonkeyPatch, url: str, backend: str, location: str | None) -> None:
+    monkeypatch.setenv("CACHE_URL", url)
+    read = read_cache_url("CACHE_URL", default="locmem://")["default"]
+    assert read["BACKEND"] == backend
+    assert read.get("LOCATION") == location
+    import_string(backend)  # a backend Django has
+
+
+@pytest.mark.parametrize("url", ["memcached://x", "redis://", "file://relative/folder", "/var/cache", "locmem"])
+def test_a_cache_url_not_understood_fails_loudly(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("CACHE_URL", url)
+    with pytest.raises(SettingError, match="CACHE_URL="):
+        read_cache_url("CACHE_URL", default="locmem://")
+
+
+def test_an_empty_cache_url_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CACHE_URL", " ")
+    assert import_string(str(read_cache_url("CACHE_URL", default="locmem://x")["default"]["BACKEND"])) is LocMemCache

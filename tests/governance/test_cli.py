@@ -2,6 +2,9 @@
 
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth.models import User
@@ -133,3 +136,37 @@ def test_an_empty_map_passes(db: None) -> None:
     status, out, _err = check("ML")
     assert status == 0  # nothing to check: no force, so no high-severity finding
     assert out.splitlines()[-1].startswith("ML on ")
+
+
+def test_json_with_decisions_is_the_api_s_answer(small_map: SmallMap, member: User) -> None:
+    services.finding_decide(
+        user=member, country="CF", key=HIGH, rule="parliamentary-oversight", status="false_positive", comment="Seen"
+    )
+    status, out, _err = check("CF", "--format", "json")
+    assert status == 0
+    client = Client()
+    client.force_login(member)
+    api = client.get("/api/v1/countries/CF/findings").json()
+    document = json.loads(out)
+    (decided,) = [item for item in document["findings"] if item["decision"] is not None]
+    assert decided["decision"]["decided_by"] == "member"
+    assert decided["decision"]["decided_at"].endswith("Z")  # the API's way of writing times, to the millisecond
+    assert document == api
+    assert out.startswith('{\n  "country": "CF",\n  "as_of": ')  # indented for people
+
+
+def test_the_command_starts_without_the_web_side() -> None:
+    """The check reads the database and writes text: loading every view and the API's assembly (which the system
+    checks of the URLs would) doubled its start."""
+    code = (
+        "import sys, django; django.setup()\n"
+        "from django.core.management import load_command_class\n"
+        "command = load_command_class('egide.governance', 'governance')\n"
+        "assert command.requires_system_checks == [], command.requires_system_checks\n"
+        "print(sorted(name for name in ('egide.urls', 'egide.api.assembly', 'egide.actors.views', 'openpyxl',"
+        " 'networkx', 'egide.governance.schemas', 'ninja', 'pydantic') if name in sys.modules))\n"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "egide.settings"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

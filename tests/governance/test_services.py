@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from egide.accounts.models import Organisation, Role
 from egide.audit.models import AuditEvent
@@ -270,3 +272,38 @@ def test_who_decides_on_several_findings(
     with pytest.raises(PermissionDenied):
         services.findings_decide(user=user, country="CF", findings=chosen, status="acknowledged", comment="")
     assert not FindingDecision.objects.exists()
+
+
+def _decide_many(user: User, count: int, *, already: int) -> tuple[int, list[FindingDecision]]:
+    """Decide `count` findings at once, `already` of them decided before; answer the queries it made."""
+    chosen = [(f"legal-basis:UNIT{count:03d}-{number:03d}:mandate", "legal-basis") for number in range(count)]
+    services.findings_decide(user=user, country="CF", findings=chosen[:already], status="acknowledged", comment="")
+    with CaptureQueriesContext(connection) as queries:
+        decisions = services.findings_decide(
+            user=user, country="CF", findings=chosen, status="false_positive", comment="Checked on site."
+        )
+    assert [decision.key for decision in decisions] == [key for key, _rule in chosen]
+    return len(queries), decisions
+
+
+def test_deciding_many_findings_makes_as_many_queries_as_deciding_a_few(small_map: SmallMap, member: User) -> None:
+    few, _decisions = _decide_many(member, 5, already=2)
+    many, decisions = _decide_many(member, 60, already=25)
+    assert many == few
+    stored = {decision.key: decision for decision in FindingDecision.objects.filter(key__contains="UNIT060")}
+    assert len(stored) == 60
+    assert {(d.status, d.comment, d.decided_by) for d in stored.values()} == {
+        ("false_positive", "Checked on site.", member)
+    }
+    assert [decision.pk for decision in decisions] == [stored[decision.key].pk for decision in decisions]
+    events = {
+        event.object_id: event
+        for event in AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(FindingDecision), action="false_positive"
+        )
+    }
+    assert {events[decision.pk].user for decision in decisions} == {member}
+    # Those decided before keep their earlier state in the log; the others had none.
+    befores = [events[decision.pk].before for decision in decisions]
+    assert [(before or {}).get("status") for before in befores] == ["acknowledged"] * 25 + [None] * 35
+    assert {(events[decision.pk].after or {}).get("comment") for decision in decisions} == {"Checked on site."}

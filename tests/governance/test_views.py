@@ -17,6 +17,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from egide.accounts.models import Organisation, Role
 from egide.actors import services as map_services
@@ -920,6 +921,18 @@ def test_one_card_per_rule_with_its_count_and_actors(member_client: Client, publ
     assert [str(section["data-rule-group"]) for section in elements(filtered, "section.rule-group")] == [
         "parliamentary-oversight"
     ]
+
+
+def test_the_actors_of_a_card_link_to_their_pages_with_their_names_escaped(
+    member_client: Client, make_actor: ActorFactory
+) -> None:
+    marked = make_actor(kind="police", name="<b>Police</b> & Co", reference="POL2", confidentiality="public")
+    html = member_client.get(PAGE).content.decode()
+    card = element(html, "section#findings-parliamentary-oversight")
+    link = next(link for link in card.select(".rule-group-actors li a") if "Police" in text_of(link))
+    assert text_of(link) == "<b>Police</b> & Co"
+    assert link["href"] == reverse("actor-detail", kwargs={"pk": marked.pk})
+    assert "<b>Police</b>" not in html
 
 
 def test_several_findings_are_acknowledged_at_once(member: User, member_client: Client, public_map: PublicMap) -> None:

@@ -5,3 +5,8 @@ class ActorsConfig(AppConfig):
     name = "egide.actors"
     label = "actors"
     verbose_name = "Security system map"
+
+    def ready(self) -> None:
+        from egide.actors import versions
+
+        versions.connect()

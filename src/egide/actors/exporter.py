@@ -4,7 +4,6 @@ Everything is read through the selectors, so an export holds exactly what its us
 """
 
 import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +22,7 @@ from egide.actors.tabular import (
     write_xlsx,
     write_zip,
 )
-from egide.core import taxonomy
+from egide.core import json_output, taxonomy
 from egide.imports.transfers import audited_export
 
 FORMATS = ("csv", "xlsx", "json", "graphml")
@@ -273,7 +272,7 @@ def export_map(*, user: User, country: str, fmt: str) -> bytes:
             }
         )
     if fmt == "json":
-        return json.dumps(map_document(user=user, country=country), ensure_ascii=False, indent=2).encode("utf-8")
+        return json_output.dumps(map_document(user=user, country=country), indent=True)
     if fmt == "graphml":
         return map_graphml(user=user, country=country)
     raise ValueError(f"unknown export format “{fmt}”; choose one of {', '.join(FORMATS)}")

@@ -26,6 +26,7 @@ from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
 from egide.actors.tabular import ColumnMapping, Row, Tables
+from egide.actors.versions import map_changed
 from egide.audit.models import Action
 from egide.audit.services import audit_records_bulk, snapshot
 from egide.core import taxonomy
@@ -735,6 +736,8 @@ def _apply(
         + [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships],
     )
     _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
+    if report.changed:
+        map_changed(country=country)  # bulk writes send no signals: one new map version, in the import's transaction
     return report
 
 

@@ -201,3 +201,21 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.locator}".strip()
+
+
+class MapVersion(models.Model):
+    """The version of a country's map, as what is computed from it (the governance findings) is cached under.
+
+    `token` is random and replaced, in the same transaction, by every write that changes what a reader of the map
+    may see or what the governance rules read (egide.actors.versions): a cached answer keyed by an old token is
+    never read again, and no two databases (or test runs) ever share a token.
+    """
+
+    country = models.CharField(_("country"), max_length=2, unique=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("map version"), _("map versions")
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.token}"

@@ -7,6 +7,7 @@ import datetime
 import functools
 import operator
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.sql.constants import MULTI
 
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -339,96 +341,170 @@ def citation_get(*, user: User, pk: int) -> Citation:
     return citation
 
 
-def country_map(*, user: User, country: str, as_of: datetime.date | None = None) -> dict[str, Any]:
-    """The country's whole map as plain data: two queries whatever its size. With `as_of`, the map as it stood on
-    that day: only the relationships that held then, dated as the governance engine dates them
-    (`egide.core.fuzzy_dates.held_on`); every actor stays (actors are not dated)."""
-    french = active_language() == "fr"
-    nodes = []
+MAP_BATCH = 2_000
+"""Rows of the map read, written and sent at a time: a large map never exists whole in memory."""
+
+_NODE_COLUMNS = (
+    "id",
+    "reference",
+    "name_en",
+    "name_fr",
+    "acronym_en",
+    "acronym_fr",
+    "family",
+    "kind",
+    "parent_id",
+    "statutory",
+    "legitimacy_disputed",
+    "confidence",
+)
+_EDGE_COLUMNS = (
+    "id",
+    "source_id",
+    "target_id",
+    "type",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "ongoing",
+    "strength",
+    "confidence",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MapParts:
+    """A country's map as it is read: `head` (the country and the day), then the nodes and the edges in batches of
+    plain dicts, each read from the database only when asked for. Whatever depends on the reader or the active
+    language (who sees what, the labels) is settled when the parts are made, so the batches may be read later,
+    while the answer is being sent."""
+
+    head: dict[str, Any]
+    nodes: Iterator[list[dict[str, Any]]]
+    edges: Iterator[list[dict[str, Any]]]
+
+
+def country_map_parts(
+    *, user: User, country: str, as_of: datetime.date | None = None, batch: int = MAP_BATCH
+) -> MapParts:
+    """The country's map (see `country_map`) in parts, for an answer written as it is read. Three queries whatever
+    its size: the ids of the actors the reader sees, then the actors and the relationships, each read in batches
+    of `batch` rows as tuples."""
+    actors = actors_visible(user=user).filter(country=country)
+    # The whole set first: a parent, or an edge's end, not among the nodes is hidden (parents are in the actor's
+    # country, a rule of the map), and a later node may be an earlier one's parent.
+    visible_ids = set(actors.values_list("id", flat=True).iterator(chunk_size=batch * 10))
+    # Endpoints are checked against the visible nodes, which is cheaper than a subquery.
+    relationships = visible(Relationship.objects.filter(country=country), user=user)
+    return MapParts(
+        head={"country": country, "as_of": as_of.isoformat() if as_of else None},
+        nodes=_map_nodes(actors, visible_ids, french=active_language() == "fr", batch=batch),
+        edges=_map_edges(relationships, visible_ids, as_of=as_of, batch=batch),
+    )
+
+
+def _raw_batches(rows: QuerySet[Any, Any], batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A `values_list` query's rows as the database driver gives them, `batch` at a time (through a server-side
+    cursor on PostgreSQL), without Django's conversion of each value, which the map's columns do not need: both
+    drivers give numbers, text, booleans and dates as such (Django has SQLite's convert its declared types)."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=batch)
+
+
+def _map_nodes(
+    actors: QuerySet[Actor], visible_ids: set[int], *, french: bool, batch: int
+) -> Iterator[list[dict[str, Any]]]:
     families = {term.code: term.label for term in taxonomy.FAMILIES}
     kinds = {kind.code: kind.label for kind in taxonomy.KINDS}
-    visible_ids: set[int] = set()
-    for row in (
-        actors_visible(user=user)
-        .filter(country=country)
-        .values(
-            "id",
-            "reference",
-            "name_en",
-            "name_fr",
-            "acronym_en",
-            "acronym_fr",
-            "family",
-            "kind",
-            "parent_id",
-            "statutory",
-            "legitimacy_disputed",
-            "confidence",
-        )
-        .order_by("id")
-    ):
-        visible_ids.add(row["id"])
-        nodes.append(
+    for chunk in _raw_batches(actors.values_list(*_NODE_COLUMNS).order_by("id"), batch):
+        yield [
             {
-                "id": row["id"],
-                "reference": row["reference"],
-                "name": (row["name_fr"] if french else row["name_en"]) or row["name_en"],
-                "acronym": (row["acronym_fr"] if french and row["acronym_fr"] else row["acronym_en"]) or "",
-                "family": row["family"],
-                "family_label": families[row["family"]],
-                "kind": row["kind"],
-                "kind_label": kinds[row["kind"]],
-                "parent": row["parent_id"],
-                "statutory": row["statutory"],
-                "legitimacy_disputed": row["legitimacy_disputed"],
-                "confidence": row["confidence"],
+                "id": pk,
+                "reference": reference,
+                "name": (name_fr if french else name_en) or name_en,
+                "acronym": (acronym_fr if french and acronym_fr else acronym_en) or "",
+                "family": family,
+                "family_label": families[family],
+                "kind": kind,
+                "kind_label": kinds[kind],
+                "parent": parent if parent in visible_ids else None,
+                "statutory": statutory,
+                "legitimacy_disputed": disputed,
+                "confidence": confidence,
             }
-        )
-    for node in nodes:
-        # Parents are in the actor's country (a rule of the map), so a parent not among the nodes is hidden.
-        if node["parent"] not in visible_ids:
-            node["parent"] = None
+            for (
+                pk,
+                reference,
+                name_en,
+                name_fr,
+                acronym_en,
+                acronym_fr,
+                family,
+                kind,
+                parent,
+                statutory,
+                disputed,
+                confidence,
+            ) in chunk
+        ]
+
+
+class _FuzzyTexts(dict[tuple[Any, str], str]):
+    """Dates written as `format_fuzzy` writes them, each (date, precision) once: a map has few distinct dates."""
+
+    def __missing__(self, key: tuple[Any, str]) -> str:
+        text = self[key] = format_fuzzy(*key)
+        return text
+
+
+def _map_edges(
+    relationships: QuerySet[Relationship], visible_ids: set[int], *, as_of: datetime.date | None, batch: int
+) -> Iterator[list[dict[str, Any]]]:
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
-    edges = []
-    for edge in (
-        # Endpoints are checked against the visible nodes below, which is cheaper than a subquery.
-        visible(Relationship.objects.filter(country=country), user=user)
-        .values(
-            "id",
-            "source_id",
-            "target_id",
-            "type",
-            "start_date",
-            "start_precision",
-            "end_date",
-            "end_precision",
-            "ongoing",
-            "strength",
-            "confidence",
-        )
-        .order_by("id")
-    ):
-        if edge["source_id"] not in visible_ids or edge["target_id"] not in visible_ids:
-            continue
-        if as_of is not None and not held_on(
-            as_of,
-            start=FuzzyDate.from_parts(edge["start_date"], edge["start_precision"]),
-            end=FuzzyDate.from_parts(edge["end_date"], edge["end_precision"]),
-            ongoing=edge["ongoing"],
-        ):
-            continue
-        edges.append(
+    texts = _FuzzyTexts()
+    held: dict[tuple[Any, ...], bool] = {}  # each span dated once too
+
+    def holds(span: tuple[Any, ...]) -> bool:
+        answer = held.get(span)
+        if answer is None:
+            assert as_of is not None
+            start, start_precision, end, end_precision, ongoing = span
+            answer = held[span] = held_on(
+                as_of,
+                start=FuzzyDate.from_parts(start, start_precision),
+                end=FuzzyDate.from_parts(end, end_precision),
+                ongoing=ongoing,
+            )
+        return answer
+
+    for chunk in _raw_batches(relationships.values_list(*_EDGE_COLUMNS).order_by("id"), batch):
+        if as_of is not None:
+            chunk = [row for row in chunk if holds(row[4:9])]
+        yield [
             {
-                "id": edge["id"],
-                "source": edge["source_id"],
-                "target": edge["target_id"],
-                "type": edge["type"],
-                "type_label": types[edge["type"]],
-                "start": format_fuzzy(edge["start_date"], edge["start_precision"]),
-                "end": format_fuzzy(edge["end_date"], edge["end_precision"]),
-                "ongoing": edge["ongoing"],
-                "strength": edge["strength"],
-                "confidence": edge["confidence"],
+                "id": pk,
+                "source": source,
+                "target": target,
+                "type": type_,
+                "type_label": types[type_],
+                "start": texts[start, start_kind],  # kind: the date's precision
+                "end": texts[end, end_kind],
+                "ongoing": ongoing,
+                "strength": strength,
+                "confidence": confidence,
             }
-        )
-    return {"country": country, "as_of": as_of.isoformat() if as_of else None, "nodes": nodes, "edges": edges}
+            for pk, source, target, type_, start, start_kind, end, end_kind, ongoing, strength, confidence in chunk
+            if source in visible_ids and target in visible_ids
+        ]
+
+
+def country_map(*, user: User, country: str, as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The country's whole map as plain data. With `as_of`, the map as it stood on that day: only the
+    relationships that held then, dated as the governance engine dates them (`egide.core.fuzzy_dates.held_on`);
+    every actor stays (actors are not dated). The API writes it from `country_map_parts`, batch by batch."""
+    parts = country_map_parts(user=user, country=country, as_of=as_of)
+    return parts.head | {
+        "nodes": [node for nodes in parts.nodes for node in nodes],
+        "edges": [edge for edges in parts.edges for edge in edges],
+    }

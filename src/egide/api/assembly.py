@@ -3,8 +3,11 @@
 Who may ask and change what, and when it is checked: egide.api.auth. The error answers: egide.api.errors.
 """
 
+import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Swagger
@@ -53,6 +56,16 @@ class DocsInLanguage(Swagger):
         url = super().get_openapi_url(api, path_params)
         language = translation.get_language()
         return f"{url}?lang={language}" if language else url
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        """With the page's scripts and styles served by this site: django-ninja would fetch them from a CDN, since
+        it is not an installed app (egide.settings adds its templates and static files)."""
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        # The page's "try it out" sends the CSRF token when a session cookie may authenticate (egide.api.auth).
+        methods = api.auth if isinstance(api.auth, list | tuple) else ()
+        add_csrf = any(getattr(method, "csrf", False) for method in methods)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api, "add_csrf": add_csrf}
+        return render(request, self.template, context)
 
 
 api = EgideAPI(

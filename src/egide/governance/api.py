@@ -16,7 +16,10 @@ from ninja.errors import HttpError
 from egide.api.auth import deciding_in_country, in_country, writers
 from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
+from egide.core.collection import paused_collection
+from egide.core.json_output import json_response
 from egide.governance import selectors, services
+from egide.governance.documents import comparison_document, finding_documents, findings_document
 from egide.governance.engine import SEVERITY_ORDER, parameters_for
 from egide.governance.findings import Finding
 from egide.governance.models import DecisionStatus
@@ -30,10 +33,7 @@ from egide.governance.schemas import (
     FindingsOut,
     RuleOut,
     RuleSettingIn,
-    comparison_out,
     country_rule_out,
-    finding_out,
-    findings_out,
     rule_out,
 )
 
@@ -88,15 +88,17 @@ def list_findings(
     _choice(severity, tuple(SEVERITY_ORDER), field="severity")
     _choice(rule, tuple(RULE_BY_CODE), field="rule")
     _choice(status, STATUSES, field="status")
-    result = selectors.country_findings(user=request.user, country=country, as_of=day)
-    chosen = [
-        item
-        for item in result.findings
-        if (not severity or item.severity == severity)
-        and (not rule or item.rule == rule)
-        and (not status or _status(item, result) == status)
-    ]
-    return Status(200, findings_out(result, country=country, as_of=day, findings=chosen))
+    with paused_collection():
+        result = selectors.country_findings(user=request.user, country=country, as_of=day)
+        chosen = [
+            item
+            for item in result.findings
+            if (not severity or item.severity == severity)
+            and (not rule or item.rule == rule)
+            and (not status or _status(item, result) == status)
+        ]
+        # Written straight from plain data (egide.governance.documents): FindingsOut is its declared shape.
+        return json_response(findings_document(result, country=country, as_of=day, findings=chosen))
 
 
 @router.get(
@@ -117,10 +119,13 @@ def compare_findings(
         raise ValidationError({"from": [_("Give the first date (YYYY-MM-DD).")]})
     first = parse_day(earlier, field="from")
     second = parse_day(later, field="to")
-    before, after, comparison = selectors.country_comparison(
-        user=request.user, country=country, earlier=first, later=second
-    )
-    return Status(200, comparison_out(before, after, comparison, country=country, earlier=first, later=second))
+    with paused_collection():
+        before, after, comparison = selectors.country_comparison(
+            user=request.user, country=country, earlier=first, later=second
+        )
+        return json_response(
+            comparison_document(before, after, comparison, country=country, earlier=first, later=second)
+        )
 
 
 @router.get(
@@ -184,7 +189,8 @@ def decide_finding(request: HttpRequest, code: str, payload: DecisionIn) -> Any:
     decision = services.finding_decide(
         user=request.user, country=country, key=item.key, rule=item.rule, status=payload.status, comment=payload.comment
     )
-    return Status(200, finding_out(item, result.graph, decision))
+    (answer,) = finding_documents([item], result.graph, {item.key: decision})
+    return json_response(answer)
 
 
 @router.post(
@@ -213,7 +219,7 @@ def decide_findings(request: HttpRequest, code: str, payload: BulkDecisionIn) ->
         comment=payload.comment,
     )
     by_decision = {decision.key: decision for decision in decisions}
-    return Status(200, [finding_out(item, result.graph, by_decision[item.key]) for item in chosen])
+    return json_response(finding_documents(chosen, result.graph, by_decision))
 
 
 @router.delete(

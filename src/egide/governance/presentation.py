@@ -5,11 +5,14 @@ Names of actors and the sources of the facts come from the country's graph, neve
 
 import dataclasses
 import hashlib
+import html
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
@@ -155,6 +158,17 @@ class Presenter:
         return [self.row(finding, decisions) for finding in findings]
 
 
+def _actor_links(actors: list[Actor]) -> SafeString:
+    """The list items linking to the actors. On a large map a rule concerns thousands: joined here with the
+    standard library's escaping, far faster than a `{% url %}` tag (or `format_html`) for each."""
+    address = html.escape(reverse("actor-detail", kwargs={"pk": 0}))
+    start, end = address[: address.rindex("0")], address[address.rindex("0") + 1 :]
+    # Every name is escaped, and the address is Django's own.
+    return mark_safe(
+        "".join(f'<li><a href="{start}{actor.id}{end}">{html.escape(actor.name)}</a></li>' for actor in actors)
+    )
+
+
 def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -> list[dict[str, Any]]:
     """The findings of the page as one card per rule, in the page's order: each with the number of findings the
     filters keep for that rule (on every page) and the actors they concern, by name."""
@@ -170,6 +184,10 @@ def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -
     for row in rows:
         code = row.finding.rule
         if code not in groups:
+            listed = [
+                Actor(id=node, name=name)
+                for node, name in sorted(concerned.get(code, {}).items(), key=lambda item: item[1])
+            ]
             groups[code] = {
                 "code": code,
                 "anchor": f"findings-{code}",
@@ -181,10 +199,8 @@ def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -
                 "area": row.area,
                 "count": counts.get(code, 0),
                 "open_count": 0,
-                "actors": [
-                    Actor(id=node, name=name)
-                    for node, name in sorted(concerned.get(code, {}).items(), key=lambda item: item[1])
-                ],
+                "actors": listed,
+                "actors_html": _actor_links(listed),
                 "rows": [],
             }
         groups[code]["rows"].append(row)

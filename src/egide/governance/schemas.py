@@ -1,6 +1,9 @@
-"""The API's shapes for governance analysis; the command line's JSON uses the same ones."""
+"""The API's shapes for governance analysis; the command line's JSON has the same ones.
 
-import dataclasses
+The findings' answers are declared here, for the OpenAPI document, and built as plain data by
+egide.governance.documents (a test checks real answers against these schemas).
+"""
+
 import datetime
 from collections.abc import Mapping
 from typing import Any
@@ -9,14 +12,8 @@ from ninja import Schema
 from pydantic import Field
 
 from egide.actors.schemas import Line10, Line16, Line500, Text
-from egide.core import taxonomy
 from egide.core.labels import active_language
-from egide.governance.engine import Comparison, describe, evidence_sources
-from egide.governance.findings import Evidence, Finding
-from egide.governance.graph import Graph
-from egide.governance.models import FindingDecision
-from egide.governance.rules import RULE_BY_CODE, Rule
-from egide.governance.selectors import CountryFindings
+from egide.governance.rules import Rule
 
 ParameterValue = list[str] | bool
 
@@ -170,92 +167,3 @@ def country_rule_out(rule: Rule, values: Mapping[str, Any]) -> CountryRuleOut:
 
 def _comparable(value: ParameterValue) -> Any:
     return value if isinstance(value, bool) else sorted(value)
-
-
-def _evidence_out(item: Evidence, graph: Graph, *, language: str) -> EvidenceOut:
-    searched_nodes, _searched_edges = item.searched_ids
-    if item.detail in taxonomy.KIND_BY_CODE:
-        # A kind named in the words ("no border guard on the map"): its label, not its code.
-        item = dataclasses.replace(item, detail=taxonomy.KIND_BY_CODE[item.detail].label)
-    return EvidenceOut(
-        kind=item.kind,
-        text=describe(item, graph, language=language),
-        actors=sorted(item.node_ids),
-        relationships=sorted(item.edge_ids),
-        searched=sorted(searched_nodes),
-        sources=evidence_sources(item, graph),
-    )
-
-
-def decision_out(decision: FindingDecision | None) -> DecisionOut | None:
-    if decision is None:
-        return None
-    return DecisionOut(
-        status=decision.status,
-        comment=decision.comment,
-        decided_by=decision.decided_by.get_username() if decision.decided_by is not None else None,
-        decided_at=decision.decided_at,
-    )
-
-
-def finding_out(
-    item: Finding,
-    graph: Graph,
-    decision: FindingDecision | None,
-) -> FindingOut:
-    french = _french()
-    language = "fr" if french else "en"
-    rule = RULE_BY_CODE[item.rule]
-    return FindingOut(
-        key=item.key,
-        rule=item.rule,
-        title=rule.title_fr if french else rule.title_en,
-        principle=item.principle,
-        area=item.area,
-        severity=item.severity,
-        confidence=item.confidence,
-        actors=[
-            FindingActorOut(id=node, reference=graph.nodes[node].reference, name=graph.nodes[node].name)
-            for node in item.subjects
-            if node in graph.nodes
-        ],
-        evidence=[_evidence_out(piece, graph, language=language) for piece in item.evidence],
-        decision=decision_out(decision),
-    )
-
-
-def findings_out(
-    result: CountryFindings, *, country: str, as_of: datetime.date, findings: list[Finding] | None = None
-) -> FindingsOut:
-    return FindingsOut(
-        country=country,
-        as_of=as_of,
-        findings=[
-            finding_out(item, result.graph, result.decisions.get(item.key))
-            for item in (result.findings if findings is None else findings)
-        ],
-    )
-
-
-def comparison_out(
-    before: CountryFindings,
-    after: CountryFindings,
-    comparison: Comparison,
-    *,
-    country: str,
-    earlier: datetime.date,
-    later: datetime.date,
-) -> ComparisonOut:
-    def out(items: list[Finding], result: CountryFindings) -> list[FindingOut]:
-        return [finding_out(item, result.graph, result.decisions.get(item.key)) for item in items]
-
-    return ComparisonOut.model_validate(
-        {
-            "country": country,
-            "from": earlier,
-            "to": later,
-            "appeared": out(comparison.appeared, after),
-            "disappeared": out(comparison.disappeared, before),
-            "stayed": out(comparison.stayed, after),
-        }
-    )

@@ -4,9 +4,14 @@ A reader who may see every record of the country (the command line, platform sta
 gets the findings of the whole map. Any other reader gets those of the part they may see, as if the hidden records
 did not exist: a hidden record can neither show them a finding nor make one disappear (which would tell them that
 the record exists, and, in a comparison, when it began). Decisions are attached by the finding's key either way.
+
+`country_findings` keeps the engine's answer per map version, day and reader (egide.governance.cache): while the
+map, the rules' parameters and the reader's reach stay the same, a request reads neither the graph nor runs the
+rules; the decisions are read on every request.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -14,9 +19,11 @@ from typing import Any
 from egide.accounts.selectors import reach_of
 from egide.actors import selectors as map_selectors
 from egide.actors.models import Actor, Citation, Relationship
-from egide.core.fuzzy_dates import FuzzyDate
+from egide.actors.versions import map_version
+from egide.core.fuzzy_dates import DAY, FuzzyDate
 from egide.core.labels import active_language
 from egide.core.users import Caller
+from egide.governance import cache
 from egide.governance.engine import Comparison, compare, run, visible_findings
 from egide.governance.findings import Finding
 from egide.governance.graph import Edge, Graph, Node
@@ -24,34 +31,54 @@ from egide.governance.models import FindingDecision, RuleSetting
 
 
 def country_graph(*, country: str) -> Graph:
-    """The country's whole graph, every record included: findings are computed on what is, then filtered."""
+    """The country's whole graph, every record included: findings are computed on what is, then filtered.
+
+    Three queries of plain rows (no model instances: at 10,000 actors and 50,000 relationships, making them
+    cost more than the rules themselves)."""
     french = active_language() == "fr"
-    sources: dict[tuple[str, int], list[str]] = defaultdict(list)
+    actor_sources: dict[int, list[str]] = defaultdict(list)
+    relationship_sources: dict[int, list[str]] = defaultdict(list)
     for actor_id, relationship_id, title, locator in Citation.objects.filter(source__country=country).values_list(
         "actor_id", "relationship_id", "source__title", "locator"
     ):
         # The passage relied on goes with the title: "Constitution, art. 23" says which fact it backs.
-        title = f"{title}, {locator.strip()}" if locator.strip() else title
+        passage = locator.strip()
+        title = f"{title}, {passage}" if passage else title
         if actor_id is not None:
-            sources[("actor", actor_id)].append(title)
+            actor_sources[actor_id].append(title)
         else:
-            sources[("relationship", relationship_id)].append(title)
+            relationship_sources[relationship_id].append(title)
+    no_sources: tuple[str, ...] = ()
     nodes = [
         Node(
-            id=row[0],
-            reference=row[1],
-            name=(row[3] if french and row[3] else row[2]),
-            family=row[4],
-            kind=row[5],
-            statutory=row[6],
-            legitimacy_disputed=row[7],
-            has_mandate=bool(row[8].strip() or row[9].strip()),
-            parent=row[10],
-            confidence=row[11],
-            sources=tuple(sources.get(("actor", row[0]), ())),
-            article_fr=row[12],
+            id=id,
+            reference=reference,
+            name=(name_fr if french and name_fr else name_en),
+            family=family,
+            kind=kind,
+            statutory=statutory,
+            legitimacy_disputed=legitimacy_disputed,
+            has_mandate=bool(mandate_text.strip() or mandate_reference.strip()),
+            parent=parent,
+            confidence=confidence,
+            sources=tuple(actor_sources[id]) if id in actor_sources else no_sources,
+            article_fr=article_fr,
         )
-        for row in Actor.objects.filter(country=country).values_list(
+        for (
+            id,
+            reference,
+            name_en,
+            name_fr,
+            family,
+            kind,
+            statutory,
+            legitimacy_disputed,
+            mandate_text,
+            mandate_reference,
+            parent,
+            confidence,
+            article_fr,
+        ) in Actor.objects.filter(country=country).values_list(
             "id",
             "reference",
             "name_en",
@@ -69,18 +96,30 @@ def country_graph(*, country: str) -> Graph:
     ]
     edges = [
         Edge(
-            id=row[0],
-            source=row[1],
-            target=row[2],
-            type=row[3],
-            legal_basis=row[4],
-            start=FuzzyDate.from_parts(row[5], row[6]),
-            end=FuzzyDate.from_parts(row[7], row[8]),
-            ongoing=row[9],
-            confidence=row[10],
-            sources=tuple(sources.get(("relationship", row[0]), ())),
+            id=id,
+            source=source,
+            target=target,
+            type=type,
+            legal_basis=legal_basis,
+            start=FuzzyDate(start, start_precision or DAY) if start is not None else None,
+            end=FuzzyDate(end, end_precision or DAY) if end is not None else None,
+            ongoing=ongoing,
+            confidence=confidence,
+            sources=tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
         )
-        for row in Relationship.objects.filter(country=country).values_list(
+        for (
+            id,
+            source,
+            target,
+            type,
+            legal_basis,
+            start,
+            start_precision,
+            end,
+            end_precision,
+            ongoing,
+            confidence,
+        ) in Relationship.objects.filter(country=country).values_list(
             "id",
             "source_id",
             "target_id",
@@ -103,6 +142,9 @@ def rule_overrides(*, country: str) -> dict[str, dict[str, Any]]:
 
 @dataclass(frozen=True, slots=True)
 class CountryFindings:
+    """The findings of a map and the team's decisions on them. `graph` is the reader's graph; from
+    `country_findings`, only the actors and relationships the findings name (all that describing them reads)."""
+
     graph: Graph
     findings: list[Finding]
     decisions: dict[str, FindingDecision]
@@ -134,21 +176,66 @@ def _findings_on(graph: Graph, *, country: str, as_of: datetime.date | None) -> 
     findings = run(graph, as_of=as_of, overrides=rule_overrides(country=country))
     # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
     findings = visible_findings(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
-    keys = {item.key for item in findings}
-    decisions = {
+    decisions = _decisions(country, frozenset(item.key for item in findings))
+    return CountryFindings(graph=graph, findings=findings, decisions=decisions, as_of=as_of)
+
+
+def reader_scope(user: Caller) -> str:
+    """Who reads, as far as the visibility rules tell readers apart: "all" for those who see the whole map, else
+    a fingerprint of the reader's reach (organisations, roles and countries), the rules' only input besides the
+    records themselves; two readers of the same reach see the same records."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return "all"
+    grants = sorted((grant.organisation_id, grant.role, sorted(grant.countries)) for grant in reach.grants)
+    return hashlib.sha256(repr((reach.authenticated, grants)).encode()).hexdigest()[:24]
+
+
+def _decisions(country: str, keys: frozenset[str]) -> dict[str, FindingDecision]:
+    return {
         decision.key: decision
         for decision in FindingDecision.objects.filter(country=country).select_related("decided_by")
         if decision.key in keys
     }
-    return CountryFindings(graph=graph, findings=findings, decisions=decisions, as_of=as_of)
+
+
+def _computed_run(
+    user: Caller, country: str, as_of: datetime.date | None, overrides: dict[str, dict[str, Any]]
+) -> cache.CachedRun:
+    graph = reader_graph(user=user, country=country)
+    findings = run(graph, as_of=as_of, overrides=overrides)
+    # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
+    findings = visible_findings(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
+    return cache.CachedRun(
+        graph=cache.named_part(graph, findings),
+        findings=tuple(findings),
+        keys=frozenset(item.key for item in findings),
+    )
 
 
 def country_findings(
     *, user: Caller, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
 ) -> CountryFindings:
     """The findings of the map the user may see, with the team's decisions on them. `user` None means the
-    platform (the command line): the whole map. `graph`, when given, is the country's whole graph."""
-    return _findings_on(reader_graph(user=user, country=country, graph=graph), country=country, as_of=as_of)
+    platform (the command line): the whole map. `graph`, when given, is the country's whole graph (then nothing
+    is cached)."""
+    if graph is not None:
+        return _findings_on(reader_graph(user=user, country=country, graph=graph), country=country, as_of=as_of)
+    # The version is read before the records: an answer is never kept under a version older than its map.
+    version = map_version(country=country)
+    overrides = rule_overrides(country=country)
+    key = cache.run_key(
+        country=country,
+        version=version,
+        as_of=as_of,
+        language=active_language(),
+        overrides=overrides,
+        reader=reader_scope(user),
+    )
+    found = cache.cached_run(key, lambda: _computed_run(user, country, as_of, overrides))
+    return CountryFindings(
+        graph=found.graph, findings=list(found.findings), decisions=_decisions(country, found.keys), as_of=as_of
+    )
 
 
 def country_comparison(

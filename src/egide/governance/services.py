@@ -5,11 +5,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.audit.models import Action
-from egide.audit.services import audit_record, snapshot
+from egide.audit.services import audit_record, audit_records_bulk, snapshot
 from egide.core.users import Caller, author
 from egide.governance.engine import parameters_for
 from egide.governance.models import DecisionStatus, FindingDecision, RuleSetting
@@ -77,7 +78,9 @@ def findings_decide(
     *, user: Caller, country: str, findings: Sequence[tuple[str, str]], status: str, comment: str
 ) -> list[FindingDecision]:
     """The same decision, with one comment, on several findings given as (key, rule): all of them or none, each
-    decision audited on its own (a finding's history shows it whichever way it was taken)."""
+    decision audited on its own (a finding's history shows it whichever way it was taken). A bounded number of
+    queries however many findings: the decisions already taken are read (and locked) at once, the new ones
+    created at once, the others updated at once, and the audit events written at once."""
     _require_reviewer(user, country)
     comment = _check_decision(status, comment)
     chosen = list(dict.fromkeys(findings))
@@ -93,12 +96,29 @@ def findings_decide(
             country=country, key__in=[key for key, _rule in chosen]
         )
     }
-    return [
-        _decide(
-            user=user, country=country, key=key, rule=rule, status=status, comment=comment, existing=existing.get(key)
-        )
-        for key, rule in chosen
-    ]
+    befores = {key: snapshot(decision) for key, decision in existing.items()}
+    decided_by = author(user)
+    decided_at = timezone.now()  # bulk_update leaves auto_now fields alone: set here, the same for all
+    decisions: list[FindingDecision] = []
+    created: list[FindingDecision] = []
+    for key, rule in chosen:
+        decision = existing.get(key)
+        if decision is None:
+            decision = FindingDecision(country=country, key=key)
+            created.append(decision)
+        decision.rule, decision.status, decision.comment = rule, status, comment
+        decision.decided_by, decision.decided_at = decided_by, decided_at
+        decisions.append(decision)
+    FindingDecision.objects.bulk_create(created)
+    FindingDecision.objects.bulk_update(
+        list(existing.values()), ["rule", "status", "comment", "decided_by", "decided_at"]
+    )
+    audit_records_bulk(
+        user=user,
+        action=DECISION_ACTIONS[status],
+        items=[(decision, befores.get(decision.key), snapshot(decision)) for decision in decisions],
+    )
+    return decisions
 
 
 @transaction.atomic

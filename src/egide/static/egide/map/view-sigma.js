@@ -6,7 +6,8 @@ import Graph from 'graphology';
 import Sigma from 'sigma';
 import { shortLabel } from './data.js';
 import { nodeSize, STRENGTH_WIDTH } from './style.js';
-import { NodeShapeProgram } from './sigma-node-program.js';
+import { nodeShapeProgram } from './sigma-node-program.js';
+import { EdgeArrowFlatProgram } from './sigma-flat.js';
 
 const EDGE_ALPHA = { weak: 0.3, moderate: 0.45, strong: 0.7 };
 const ENDED_ALPHA = 0.18;
@@ -27,6 +28,18 @@ function blend(color, background, alpha) {
   const [R, G, B] = rgb(background);
   const mix = (a, z) => Math.round(a * alpha + z * (1 - alpha));
   return `rgb(${mix(r, R)}, ${mix(g, G)}, ${mix(b, B)})`;
+}
+
+function sameSet(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return false;
+  for (const item of a) if (!b.has(item)) return false;
+  return true;
+}
+
+function sameMarks(a, b) {
+  const sameLit = a.lit === b.lit || Boolean(a.lit && b.lit && sameSet(a.lit.nodes, b.lit.nodes) && sameSet(a.lit.edges, b.lit.edges));
+  return a.selected === b.selected && sameLit && sameSet(a.matches, b.matches);
 }
 
 export class SigmaView {
@@ -60,7 +73,6 @@ export class SigmaView {
         faded: blend(color, colors.background, 0.25),
         shape: node.statutory === false ? 'diamond' : 'disc',
         ring: Boolean(node.legitimacy_disputed),
-        ringColor: colors.disputed,
       });
     }
     for (const edge of data.edges) {
@@ -76,10 +88,12 @@ export class SigmaView {
     }
     this.graph = graph;
     this.renderer = new Sigma(graph, this.container, {
+      // Sigma's arrows and shapes, drawn without instancing (sigma-flat.js): cheap on a software renderer too.
       defaultEdgeType: 'arrow',
+      edgeProgramClasses: { arrow: EdgeArrowFlatProgram },
       // Discs, diamonds (non-statutory actors) and dashed rings (legitimacy disputed), as in the Cytoscape view.
       defaultNodeType: 'shape',
-      nodeProgramClasses: { shape: NodeShapeProgram },
+      nodeProgramClasses: { shape: nodeShapeProgram(rgb(colors.disputed)) },
       renderEdgeLabels: false,
       // Hovering relationships costs a picking pass per frame: only once zoomed in (see show()).
       enableEdgeEvents: false,
@@ -104,6 +118,12 @@ export class SigmaView {
     const renderer = this.renderer;
     const pick = renderer.getNodeAtPosition.bind(renderer);
     renderer.getNodeAtPosition = (position) => (renderer.getMouseCaptor().isMouseDown ? null : pick(position));
+    // When a drag ends sigma calls refresh() without options, only to draw again the relationships and names
+    // hidden while the view moved; a refresh also runs the reducers over every actor and relationship and sends
+    // them all to the graphics processor again. Drawing is enough: nothing but the camera changed. (Every other
+    // refresh, the view's own and sigma's after a change of the graph, passes options.)
+    const refresh = renderer.refresh.bind(renderer);
+    renderer.refresh = (options) => (options === undefined ? renderer.render() : refresh(options));
     const { onNodeClick, onNodeHover, onEdgeHover, onLeave, onViewport } = this.handlers;
     this.renderer.on('clickNode', ({ node }) => onNodeClick(node));
     this.renderer.on('enterNode', ({ node, event }) => onNodeHover(node, event));
@@ -187,7 +207,10 @@ export class SigmaView {
   }
 
   setMarks({ selected, lit, matches }) {
-    this.marks = { selected, lit, matches: new Set(matches) };
+    const marks = { selected, lit, matches: new Set(matches) };
+    // Drawn again only for a change: each drawing of a large map is long on a software renderer.
+    if (sameMarks(this.marks, marks)) return;
+    this.marks = marks;
     this.renderer.refresh({ skipIndexation: true });
   }
 

@@ -1,0 +1,197 @@
+"""The governance findings kept per map version, so that a page, an API call or the command line do not read the
+graph and run the rules again while nothing they depend on has changed.
+
+An entry is the engine's answer for one reader on one day: the findings and the part of the graph they name (all
+that their presentation reads). Its key holds everything the answer depends on:
+
+- the country and its map version (egide.actors.versions: a random token replaced by every change to its actors,
+  relationships, citations, sources and shares);
+- the day the map is read at, and the language (actors' names are read in it);
+- the rule parameters of the country's team, by their content (read on every request: a handful of rows);
+- who reads: "all" for those who see the whole map, else a fingerprint of the reader's reach (their organisations,
+  roles and countries), the only input of the visibility rules besides the records themselves;
+- the code that computes it (`CODE_VERSION`), so that an upgraded platform never reads an older one's answers.
+
+The team's decisions on findings are not part of an entry: they are read on every request and attached by the
+finding's key, since the rules' answer does not depend on them.
+
+Entries live in two places: Django's cache (`CACHE_URL`, shared by the server's processes; see docs/caching.md),
+and a few in the process's memory, which skips even loading them (a large map's findings are thousands of objects).
+Both are keyed the same way, and the map version is read from the database on every request, so neither can serve
+an answer older than the map.
+"""
+
+import dataclasses
+import datetime
+import hashlib
+import io
+import json
+import logging
+import pickle
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+import egide
+from egide.core.fuzzy_dates import FuzzyDate
+from egide.governance.findings import Evidence, Finding
+from egide.governance.graph import Edge, Graph, Node, Step
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "egide:findings"
+TIMEOUT_SECONDS = 7 * 24 * 3600  # an entry of an old version is never read again: it only waits to be dropped
+_SOURCES = ("graph.py", "findings.py", "rules.py", "engine.py", "selectors.py", "cache.py")
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256(f"{egide.__version__} {sys.version_info[:2]}".encode())
+    folder = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+@dataclass(frozen=True, slots=True)
+class CachedRun:
+    """What is kept: the findings, most severe first, and the actors and relationships they name."""
+
+    graph: Graph
+    findings: tuple[Finding, ...]
+    keys: frozenset[str]
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def run_key(
+    *,
+    country: str,
+    version: str,
+    as_of: datetime.date | None,
+    language: str,
+    overrides: Mapping[str, Mapping[str, Any]],
+    reader: str,
+) -> str:
+    day = as_of.isoformat() if as_of is not None else "any"
+    return ":".join((KEY_PREFIX, CODE_VERSION, country, version, day, language, _digest(overrides), reader))
+
+
+def named_part(graph: Graph, findings: Iterable[Finding]) -> Graph:
+    """The actors and relationships the findings name, with everything their words and sources read: the actors
+    concerned, those of every chain found or searched, and the relationships of those chains."""
+    nodes: set[int] = set()
+    edges: set[int] = set()
+    for finding in findings:
+        nodes |= finding.node_ids
+        edges |= finding.edge_ids
+        for evidence in finding.evidence:
+            for step in evidence.searched:
+                nodes.update((step.upper, step.lower))
+                if step.edge is not None:
+                    edges.add(step.edge.id)
+    return Graph(
+        nodes={node: graph.nodes[node] for node in nodes if node in graph.nodes},
+        edges=[edge for edge in graph.edges if edge.id in edges],
+    )
+
+
+class _Memory:
+    """The last entries used by this process, most recent last."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, CachedRun] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedRun | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: CachedRun) -> None:
+        capacity = settings.EGIDE_FINDINGS_IN_MEMORY
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > capacity:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+memory = _Memory()
+
+
+# The frozen dataclasses of an entry, pickled as their constructor's arguments: unpickled through their generated
+# `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
+_FIELDS = {
+    cls: tuple(field.name for field in dataclasses.fields(cls))
+    for cls in (Node, Edge, Step, Evidence, Finding, FuzzyDate)
+}
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        names = _FIELDS.get(type(obj))
+        if names is not None:
+            return type(obj), tuple(getattr(obj, name) for name in names)
+        if type(obj) is Graph:
+            return Graph, (obj.nodes, obj.edges)  # its indexes are rebuilt on loading, a memo starts empty
+        return NotImplemented
+
+
+def dumps(entry: CachedRun) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+    return buffer.getvalue()
+
+
+def loads(data: bytes) -> CachedRun:
+    found = pickle.loads(data)
+    if not isinstance(found, CachedRun):
+        raise TypeError(f"not a governance answer: {type(found)!r}")
+    return found
+
+
+def _shared_get(key: str) -> CachedRun | None:
+    try:
+        found = cache.get(key)
+        return loads(found) if found is not None else None
+    except Exception:  # an unreachable or broken cache costs a recomputation, never an error page
+        logger.warning("governance findings: the cache could not be read", exc_info=True)
+        return None
+
+
+def _shared_set(key: str, value: CachedRun) -> None:
+    try:
+        cache.set(key, dumps(value), TIMEOUT_SECONDS)
+    except Exception:
+        logger.warning("governance findings: the cache could not be written", exc_info=True)
+
+
+def cached_run(key: str, compute: Callable[[], CachedRun]) -> CachedRun:
+    """The entry of that key: from this process's memory, else from the shared cache, else computed and kept."""
+    found = memory.get(key)
+    if found is not None:
+        return found
+    found = _shared_get(key)
+    if found is None:
+        found = compute()
+        _shared_set(key, found)
+    memory.put(key, found)
+    return found
