@@ -4,10 +4,12 @@ import itertools
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from egide.actors import services
+from egide.accounts.models import Confidentiality
+from egide.actors import selectors, services
 from egide.actors.data import RelationshipData
 from egide.actors.models import Actor, Source
 from tests.actors.html import column, element, elements, script_sources, table_rows, text, text_of
@@ -409,3 +411,38 @@ def test_the_country_counts_refresh_after_a_change(member_client: Client, small_
     fragment = member_client.get(reverse("country-counts", kwargs={"code": "CF"}), **HTMX).content.decode()
     assert "6 actors, 3 relationships" in " ".join(fragment.split())
     assert 'hx-trigger="egide:changed from:body"' in fragment
+
+
+def test_sorting_by_relationships_counts_only_those_the_reader_sees(
+    small_map: SmallMap, member: User, outsider: User
+) -> None:
+    """A hidden relationship, or one to a hidden actor, adds nothing to an actor's number of relationships."""
+    small_map.army.confidentiality = Confidentiality.ORGANISATION
+    small_map.army.save(update_fields=["confidentiality"])
+    small_map.oversees.confidentiality = Confidentiality.RESTRICTED
+    small_map.oversees.save(update_fields=["confidentiality"])
+    services.relationship_create(
+        user=None, data=RelationshipData(source=small_map.police, target=small_map.interior, type="reports_to")
+    )
+
+    def counted(user: User) -> list[tuple[str, int]]:
+        actors = selectors.country_actors(user=user, country="CF", sort="-relationships")
+        return [(actor.name_en, actor.relationship_count) for actor in actors]
+
+    assert counted(outsider) == [
+        ("Ministry of the Interior", 2),
+        ("National Police", 2),
+        ("Le Citoyen", 0),
+        ("Ministry of Defence", 0),
+        ("National Assembly", 0),
+        ("Presidency", 0),
+    ]
+    assert counted(member) == [
+        ("Ministry of the Interior", 2),
+        ("National Police", 2),
+        ("Armed Forces", 1),
+        ("Ministry of Defence", 1),
+        ("National Assembly", 1),
+        ("Presidency", 1),
+        ("Le Citoyen", 0),
+    ]

@@ -137,3 +137,26 @@ def test_export_queries_do_not_grow_with_the_map(member_client: Client, growing:
         assert response.status_code == 200
 
     assert_constant(growing, visit)
+
+
+@pytest.mark.parametrize("tab", ["", "actors/", "relationships/", "sources/"])
+def test_country_page_counts_actors_and_relationships_once(member_client: Client, growing: Growing, tab: str) -> None:
+    """The heading's counts serve the tables too: each tab counts the actors once and the relationships once."""
+    member_client.get(f"/countries/CF/{tab}")
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client.get(f"/countries/CF/{tab}")
+    assert response.status_code == 200
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    counted = sorted(sql.split(" FROM ", 1)[1].split()[0].strip('"') for sql in counts)
+    assert counted == ["actors_actor", "actors_relationship"]
+
+
+def test_a_filtered_table_counts_its_own_rows(member_client: Client, growing: Growing) -> None:
+    """With a search, the table counts the rows found, not the country's: its pager says how many it found."""
+    response = member_client.get("/countries/CF/actors/", {"q": "unit 004"})
+    assert response.status_code == 200
+    assert response.context["counts"].actors == 5
+    assert response.context["actors_page"].paginator.count == 1
+    response = member_client.get("/countries/CF/relationships/", {"rtype": "commands"})
+    assert response.context["counts"].relationships == 6
+    assert response.context["relationships_page"].paginator.count == 3

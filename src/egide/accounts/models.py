@@ -103,7 +103,12 @@ class Share(models.Model):
                 fields=["content_type", "object_id", "organisation"], name="one_share_per_organisation"
             )
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # The visibility filter's subquery for one country's records (a country page) reads that country's
+            # shares only, from the index alone.
+            models.Index(fields=["country", "content_type", "organisation", "object_id"], name="share_by_country"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type.model} {self.object_id} → {self.organisation.acronym}"

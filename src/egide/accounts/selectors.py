@@ -90,13 +90,17 @@ def _group_by_countries(grants: Iterable[Grant]) -> dict[frozenset[str], set[int
     return groups
 
 
-def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "") -> Q | None:
+def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "", country: str | None = None) -> Q | None:
     """The condition a record of `model` must meet to be visible to the user; None means everything.
 
     `prefix` applies it to a related record instead (``"source__"`` for a relationship's source actor), as a join
     rather than a subquery. Whatever the number of memberships, the condition holds one clause for partners,
     one per distinct set of countries for the owner's levels, and a single subquery for shares, so that
     databases plan it as cheaply with twenty organisations as with one.
+
+    `country` is for a query of one country's records only (the caller filters on it): the subquery then reads
+    that country's shares alone (a share carries its record's country), never those of other countries. The
+    condition is the same for the records of that country, and must not be used for records of another.
     """
     reach = reach_of(user)
     if reach.superuser:
@@ -126,7 +130,10 @@ def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "") -> 
         share_scope |= shared
     # A plain (not correlated) subquery: PostgreSQL costs a correlated EXISTS as if it ran once per row, and
     # then spends far longer compiling the query (JIT) than running it (benchmarks/RESULTS.md, access).
-    shared_ids = Share.objects.filter(share_scope, content_type_id=_content_type_id(model)).values("object_id")
+    shares = Share.objects.filter(share_scope, content_type_id=_content_type_id(model))
+    if country is not None:
+        shares = shares.filter(country=country)
+    shared_ids = shares.values("object_id")
     condition |= Q(**{field("confidentiality"): Confidentiality.RESTRICTED, field("pk__in"): shared_ids})
     return condition
 

@@ -6,11 +6,24 @@ The rules themselves live in egide.accounts.selectors; these functions add them 
 import datetime
 import functools
 import operator
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.sql.constants import MULTI
 
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
@@ -24,32 +37,67 @@ from egide.core.users import Caller
 User = Caller
 
 
-def actors_visible(*, user: User) -> QuerySet[Actor]:
-    return visible(Actor.objects.all(), user=user)
+def actors_visible(*, user: User, country: str | None = None) -> QuerySet[Actor]:
+    """Actors the user may see; with `country`, that country's only, checked against its shares alone."""
+    actors = Actor.objects.all() if country is None else Actor.objects.filter(country=country)
+    condition = visibility_filter(user=user, model=Actor, country=country)
+    return actors if condition is None else actors.filter(condition)
 
 
-def relationships_visible(*, user: User) -> QuerySet[Relationship]:
-    """Relationships the user may see, between actors the user may see (checked by joining both actors)."""
-    relationships = visible(Relationship.objects.all(), user=user)
+def relationships_visible(*, user: User, country: str | None = None) -> QuerySet[Relationship]:
+    """Relationships the user may see, between actors the user may see (checked by joining both actors); with
+    `country`, that country's only, between actors among the country's visible ones (a relationship's actors are
+    in its country, a rule of the map)."""
+    relationships = Relationship.objects.all() if country is None else Relationship.objects.filter(country=country)
+    condition = visibility_filter(user=user, model=Relationship, country=country)
+    if condition is None:
+        return relationships
+    if country is not None:
+        # Both actors among the country's visible actors, found once for all the relationships, rather than each
+        # relationship's actors joined and checked in turn.
+        visible_actors = actors_visible(user=user, country=country).values("pk")
+        return relationships.filter(condition, source__in=visible_actors, target__in=visible_actors)
     source = visibility_filter(user=user, model=Actor, prefix="source__")
     target = visibility_filter(user=user, model=Actor, prefix="target__")
-    if source is None or target is None:
-        return relationships
-    return relationships.filter(source).filter(target)
+    return relationships.filter(condition).filter(source).filter(target)
 
 
-def sources_visible(*, user: User) -> QuerySet[Source]:
+def _with_actors_in(relationships: QuerySet[Relationship], country: str) -> QuerySet[Relationship]:
+    """The relationships' actors are in their country anyway (a rule of the map): saying so lets the database
+    read that country's actors alone when it joins them, rather than the whole actors table."""
+    return relationships.filter(source__country=country, target__country=country)
+
+
+def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Source]:
     """Sources the user may see: cited by a record the user sees in full (an actor the user sees, a relationship
     the user sees with both of its actors), or recorded by one of the user's organisations in a country its
-    membership covers. A source never shows through a link to an actor hidden from the user."""
+    membership covers. A source never shows through a link to an actor hidden from the user.
+
+    Each source looks for its first citation of a record the user sees, through the citations' index on their
+    source and joins to the record and its actors, and stops there: a scalar subquery, run for each source, so
+    that the query reads the citations of the sources asked for and not every visible record (PostgreSQL runs an
+    EXISTS once for all the rows instead, over every citation, and then compiles the query). With `country`, that
+    country's sources only: a citation cites a record of its source's country (`services.citation_add`), so the
+    records' shares are read for that country alone."""
+    sources = Source.objects.all() if country is None else Source.objects.filter(country=country)
     if visibility_filter(user=user, model=Actor) is None:
-        return Source.objects.all()
-    cited_by_actor = Citation.objects.filter(source=OuterRef("pk"), actor__in=actors_visible(user=user))
-    cited_by_relationship = Citation.objects.filter(
-        source=OuterRef("pk"), relationship__in=relationships_visible(user=user)
-    )
-    return Source.objects.filter(
-        Q(Exists(cited_by_actor)) | Q(Exists(cited_by_relationship)) | owned_by_reader_filter(user=user)
+        return sources
+    cited = Citation.objects.filter(source=OuterRef("pk")).order_by()
+    by_actor = cited.filter(visibility_filter(user=user, model=Actor, prefix="actor__", country=country))
+    by_relationship = cited
+    for model, prefix in (
+        (Relationship, "relationship__"),
+        (Actor, "relationship__source__"),
+        (Actor, "relationship__target__"),
+    ):
+        by_relationship = by_relationship.filter(
+            visibility_filter(user=user, model=model, prefix=prefix, country=country)
+        )
+    return sources.alias(
+        cited_by_actor=Subquery(by_actor.values("pk")[:1]),
+        cited_by_relationship=Subquery(by_relationship.values("pk")[:1]),
+    ).filter(
+        Q(cited_by_actor__isnull=False) | Q(cited_by_relationship__isnull=False) | owned_by_reader_filter(user=user)
     )
 
 
@@ -62,6 +110,22 @@ def with_parent_visibility(actors: QuerySet[Actor], *, user: User) -> QuerySet[A
     return actors.annotate(
         parent_visible=Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
+
+
+def _with_parents_in_country(actors: QuerySet[Actor], *, user: User, country: str) -> QuerySet[Actor]:
+    """The country's actors with their parents and `parent_visible`, as `with_parent_visibility` gives them, but
+    without joining the actors table again: a parent is in its actor's country (a rule of the map), so it is
+    visible when it is among the country's visible actors (a subquery of that country alone), and the parents are
+    read afterwards for the rows actually shown (one query)."""
+    condition = visibility_filter(user=user, model=Actor, country=country)
+    if condition is None:
+        visible_parent: Any = Value(True, output_field=BooleanField())
+    else:
+        visible_parents = Actor.objects.filter(condition, country=country).values("pk")
+        visible_parent = Case(
+            When(parent_id__in=visible_parents, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    return actors.annotate(parent_visible=visible_parent).prefetch_related("parent")
 
 
 def visible_parent_id(actor: Actor) -> int | None:
@@ -114,8 +178,8 @@ class CountryCounts:
 
 def country_counts(*, user: User, country: str) -> CountryCounts:
     return CountryCounts(
-        actors=actors_visible(user=user).filter(country=country).count(),
-        relationships=country_relationships(user=user, country=country).count(),
+        actors=actors_visible(user=user, country=country).count(),
+        relationships=relationships_visible(user=user, country=country).count(),
     )
 
 
@@ -178,22 +242,38 @@ def country_actors(
     *, user: User, country: str, family: str = "", kind: str = "", search: str = "", sort: str = "name"
 ) -> QuerySet[Actor]:
     actors = _in_country(
-        actors_visible(user=user),
+        actors_visible(user=user, country=country),
         country=country,
         chosen={"family": family, "kind": kind},
         search=search,
         searched=("name_en", "name_fr", "acronym_en", "acronym_fr", "reference"),
     )
     if sort.lstrip("-") == "relationships":
-        visible_relationships = relationships_visible(user=user)
-        actors = actors.annotate(
-            relationship_count=Count("outgoing", filter=Q(outgoing__in=visible_relationships), distinct=True)
-            + Count("incoming", filter=Q(incoming__in=visible_relationships), distinct=True)
-        )
+        actors = actors.annotate(relationship_count=_visible_relationship_count(user=user, country=country))
     return (
-        with_parent_visibility(actors, user=user)
-        .select_related("parent", "owner")
+        _with_parents_in_country(actors, user=user, country=country)
+        .select_related("owner")
         .order_by(*_name_sort(ACTOR_SORTS.get(sort, ACTOR_SORTS["name"])))
+    )
+
+
+def _visible_relationship_count(*, user: User, country: str) -> Any:
+    """The number of relationships the user sees of each of the country's actors, as an expression to sort them
+    by: counted in one pass over the country's visible relationships (a grouped query for each end), then given to
+    the actors' query as each actor's number. A join of both ends, or a subquery per actor, would read the
+    relationships many times over, and PostgreSQL would spend longer compiling the query than running it."""
+    degrees: Counter[int] = Counter()
+    relationships = relationships_visible(user=user, country=country).order_by()
+    for end in ("source", "target"):
+        for actor_id, count in relationships.values_list(end).annotate(count=Count("pk")).values_list(end, "count"):
+            degrees[actor_id] += count
+    actors_by_count: dict[int, list[int]] = {}
+    for actor_id, count in degrees.items():
+        actors_by_count.setdefault(count, []).append(actor_id)
+    return Case(
+        *(When(pk__in=sorted(ids), then=Value(count)) for count, ids in sorted(actors_by_count.items())),
+        default=Value(0),
+        output_field=IntegerField(),
     )
 
 
@@ -201,7 +281,7 @@ def country_relationships(
     *, user: User, country: str, type: str = "", search: str = "", sort: str = "source"
 ) -> QuerySet[Relationship]:
     relationships = _in_country(
-        relationships_visible(user=user),
+        relationships_visible(user=user, country=country),
         country=country,
         chosen={"type": type},
         search=search,
@@ -212,7 +292,7 @@ def country_relationships(
         ),
     )
     ordering = _name_sort(RELATIONSHIP_SORTS.get(sort, RELATIONSHIP_SORTS["source"]))
-    return relationships.select_related("source", "target", "owner").order_by(*ordering)
+    return _with_actors_in(relationships, country).select_related("source", "target", "owner").order_by(*ordering)
 
 
 def _citations() -> Prefetch:
@@ -249,7 +329,7 @@ def relationship_get(*, user: User, pk: int) -> Relationship:
 
 
 def country_sources(*, user: User, country: str) -> QuerySet[Source]:
-    return sources_visible(user=user).filter(country=country).order_by("title")
+    return sources_visible(user=user, country=country).order_by("title")
 
 
 def citation_get(*, user: User, pk: int) -> Citation:

@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -94,6 +94,18 @@ def _table_links(request: HttpRequest, prefix: str, sorts: list[str], current: s
     return links
 
 
+class _CountedPaginator(Paginator[Any]):
+    """A paginator given the number of rows, already counted for the page's heading: it does not count again."""
+
+    def __init__(self, rows: QuerySet[Any], per_page: int, *, count: int) -> None:
+        super().__init__(rows, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _table(
     request: HttpRequest,
     rows: Callable[..., QuerySet[Any]],
@@ -102,17 +114,24 @@ def _table(
     default: str,
     columns: list[str],
     filters: dict[str, str],
+    unfiltered_count: int | None = None,
 ) -> tuple[Page[Any], dict[str, dict[str, str]]]:
     """A page of one of a country's sortable tables, and the links that sort it by each column. `filters` names,
     for each argument of the selector `rows`, the parameter of the address that holds it; the table's parameters
-    start with `prefix`, so that two tables on one page keep apart."""
+    start with `prefix`, so that two tables on one page keep apart. `unfiltered_count`, when the page has already
+    counted the table's rows, serves as the number of rows when no filter is chosen."""
     sort = request.GET.get(f"{prefix}sort", default)
-    found = rows(user=request.user, sort=sort, **{name: _query_text(request, key) for name, key in filters.items()})
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get(f"{prefix}page"))
+    chosen = {name: _query_text(request, key) for name, key in filters.items()}
+    found = rows(user=request.user, sort=sort, **chosen)
+    if unfiltered_count is not None and not any(chosen.values()):
+        paginator: Paginator[Any] = _CountedPaginator(found, PAGE_SIZE, count=unfiltered_count)
+    else:
+        paginator = Paginator(found, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get(f"{prefix}page"))
     return page, _table_links(request, prefix, columns, sort)
 
 
-def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
+def _actors_table(request: HttpRequest, country: str, *, count: int | None = None) -> dict[str, Any]:
     page, sorts = _table(
         request,
         partial(selectors.country_actors, country=country),
@@ -120,6 +139,7 @@ def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
         default="name",
         columns=["name", "kind", "family", "reference", "confidence"],
         filters={"family": "family", "kind": "kind", "search": "q"},
+        unfiltered_count=count,
     )
     return {
         "actors_page": page,
@@ -128,7 +148,7 @@ def _actors_table(request: HttpRequest, country: str) -> dict[str, Any]:
     }
 
 
-def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
+def _relationships_table(request: HttpRequest, country: str, *, count: int | None = None) -> dict[str, Any]:
     page, sorts = _table(
         request,
         partial(selectors.country_relationships, country=country),
@@ -136,6 +156,7 @@ def _relationships_table(request: HttpRequest, country: str) -> dict[str, Any]:
         default="source",
         columns=["source", "type", "target", "start", "confidence"],
         filters={"type": "rtype", "search": "rq"},
+        unfiltered_count=count,
     )
     return {
         "relationships_page": page,
@@ -164,13 +185,14 @@ def _country_page(request: HttpRequest, code: str, tab: str) -> HttpResponse:
     """One tab of a country's page: the heading and the tab bar, and only what that tab shows."""
     country = country_or_404(code)
     context = _country_context(request, country)
-    context.update({"tab": tab, "counts": selectors.country_counts(user=request.user, country=country)})
+    counts = selectors.country_counts(user=request.user, country=country)
+    context.update({"tab": tab, "counts": counts})
     if tab == "map":
         context.update(map_context(request, country, as_of.request_day(request)))
     elif tab == "actors":
-        context.update(_actors_table(request, country))
+        context.update(_actors_table(request, country, count=counts.actors))
     elif tab == "relationships":
-        context.update(_relationships_table(request, country))
+        context.update(_relationships_table(request, country, count=counts.relationships))
     else:
         context["sources"] = selectors.country_sources(user=request.user, country=country)
     return render(request, "actors/country.html", context)
