@@ -147,3 +147,39 @@ def test_batches_make_the_same_map(
 
 def _army(nodes: list[dict[str, Any]]) -> int:
     return next(node["id"] for node in nodes if node["reference"] == "FACA")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 50])
+@pytest.mark.parametrize("reader", ["outsider", "member", "staff"])
+def test_a_parent_read_after_its_child_is_sent_only_to_those_who_see_it(
+    small_map: SmallMap,
+    make_actor: ActorFactory,
+    other_organisation: Organisation,
+    outsider: User,
+    member: User,
+    staff: User,
+    reader: str,
+    batch: int,
+) -> None:
+    """Batches are read in order of id: a parent with a greater id than its child is not read yet when the child
+    is written, and is named only if the reader may see it."""
+    public = {"owner": other_organisation, "confidentiality": "public"}
+    unit = make_actor(kind="police", name="Unit", reference="UNIT", **public)
+    brigade = make_actor(kind="police", name="Brigade", reference="BRIG", **public)
+    directorate = make_actor(kind="police", name="Directorate", reference="DIR", confidentiality="organisation")
+    bureau = make_actor(kind="police", name="Bureau", reference="BUR", **public)
+    # Parents given afterwards, so that each has a greater id than its child.
+    Actor.objects.filter(pk=unit.pk).update(parent=directorate)
+    Actor.objects.filter(pk=brigade.pk).update(parent=bureau)
+    user = {"outsider": outsider, "member": member, "staff": staff}[reader]
+    parts = selectors.country_map_parts(user=user, country="CF", batch=batch)
+    nodes = {node["reference"]: node for nodes in parts.nodes for node in nodes}
+    assert nodes["BRIG"]["parent"] == bureau.pk
+    if reader == "outsider":
+        assert "DIR" not in nodes
+        assert nodes["UNIT"]["parent"] is None
+    else:
+        assert nodes["UNIT"]["parent"] == directorate.pk
+    assert parts.head | {"nodes": list(nodes.values()), "edges": [e for edges in parts.edges for e in edges]} == (
+        selectors.country_map(user=user, country="CF")
+    )

@@ -103,7 +103,8 @@ class Actor(MapRecord):
         constraints = [
             models.UniqueConstraint(fields=["country", "reference"], name="actor_reference_unique_per_country"),
         ]
-        indexes = [models.Index(fields=["country", "family"])]
+        # (country, id): the map reads a country's actors in order of id, a batch after another (the map's API).
+        indexes = [models.Index(fields=["country", "family"]), models.Index(fields=["country", "id"])]
 
     def __str__(self) -> str:
         return self.name
@@ -152,6 +153,7 @@ class Relationship(MapRecord):
         ordering = ["source__name_en", "type"]
         indexes = [
             models.Index(fields=["country", "type"]),
+            models.Index(fields=["country", "id"]),  # the map reads them in order of id, as it does actors
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(source=models.F("target")), name="relationship_not_to_itself"),

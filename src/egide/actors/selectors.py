@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,7 +25,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.sql.constants import MULTI
 
 from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
@@ -388,66 +388,111 @@ class MapParts:
 def country_map_parts(
     *, user: User, country: str, as_of: datetime.date | None = None, batch: int = MAP_BATCH
 ) -> MapParts:
-    """The country's map (see `country_map`) in parts, for an answer written as it is read. Three queries whatever
-    its size: the ids of the actors the reader sees, then the actors and the relationships, each read in batches
-    of `batch` rows as tuples."""
+    """The country's map (see `country_map`) in parts, for an answer written as it is read. The actors, then the
+    relationships, are read in order of id, `batch` rows at a time, each batch a query of its own that starts after
+    the previous batch's last id (`WHERE id > last ORDER BY id LIMIT batch`): no cursor stays open on the server
+    between batches, and a map of any size takes one query per batch, plus one for the parents that come later
+    than their children in a batch where some do."""
     actors = actors_visible(user=user).filter(country=country)
-    # The whole set first: a parent, or an edge's end, not among the nodes is hidden (parents are in the actor's
-    # country, a rule of the map), and a later node may be an earlier one's parent.
-    visible_ids = set(actors.values_list("id", flat=True).iterator(chunk_size=batch * 10))
-    # Endpoints are checked against the visible nodes, which is cheaper than a subquery.
     relationships = visible(Relationship.objects.filter(country=country), user=user)
+    nodes = _MapNodes(actors, french=active_language() == "fr", batch=batch)
     return MapParts(
         head={"country": country, "as_of": as_of.isoformat() if as_of else None},
-        nodes=_map_nodes(actors, visible_ids, french=active_language() == "fr", batch=batch),
-        edges=_map_edges(relationships, visible_ids, as_of=as_of, batch=batch),
+        nodes=iter(nodes),
+        edges=_map_edges(relationships, nodes, as_of=as_of, batch=batch),
     )
 
 
-def _raw_batches(rows: QuerySet[Any, Any], batch: int) -> Iterator[list[tuple[Any, ...]]]:
-    """A `values_list` query's rows as the database driver gives them, `batch` at a time (through a server-side
-    cursor on PostgreSQL), without Django's conversion of each value, which the map's columns do not need: both
-    drivers give numbers, text, booleans and dates as such (Django has SQLite's convert its declared types)."""
-    compiler = rows.query.get_compiler(using=rows.db)
-    yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=batch)
+def _keyset_batches(rows: QuerySet[Any, Any], batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """A `values_list` query's rows whose first column is the id, in order of id, `batch` at a time, each batch read
+    whole by a query of its own after the last id of the one before (a range of the (country, id) index), as the
+    database driver gives them: without Django's conversion of each value, which the map's columns do not need
+    (both drivers give numbers, text, booleans and dates as such; Django has SQLite's convert its declared types).
+    The query is compiled once: the batches after the first differ only by their last parameter, the last id."""
+    connection = connections[rows.db]
+
+    def compiled(page: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]]:
+        sql, params = page.query.get_compiler(using=rows.db).as_sql()
+        return sql, tuple(params)
+
+    def after(last: int) -> tuple[str, tuple[Any, ...]]:
+        return compiled(rows.filter(id__gt=last).order_by("id")[:batch])
+
+    sql, params = compiled(rows.order_by("id")[:batch])
+    (next_sql, one), (two_sql, two) = after(1), after(2)
+    reusable = next_sql == two_sql and one[:-1] == two[:-1] and one[-1:] == (1,) and two[-1:] == (2,)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            chunk = cursor.fetchall()
+        if chunk:
+            yield chunk
+        if len(chunk) < batch:
+            return
+        last = chunk[-1][0]
+        sql, params = (next_sql, (*one[:-1], last)) if reusable else after(last)
 
 
-def _map_nodes(
-    actors: QuerySet[Actor], visible_ids: set[int], *, french: bool, batch: int
-) -> Iterator[list[dict[str, Any]]]:
-    families = {term.code: term.label for term in taxonomy.FAMILIES}
-    kinds = {kind.code: kind.label for kind in taxonomy.KINDS}
-    for chunk in _raw_batches(actors.values_list(*_NODE_COLUMNS).order_by("id"), batch):
-        yield [
-            {
-                "id": pk,
-                "reference": reference,
-                "name": (name_fr if french else name_en) or name_en,
-                "acronym": (acronym_fr if french and acronym_fr else acronym_en) or "",
-                "family": family,
-                "family_label": families[family],
-                "kind": kind,
-                "kind_label": kinds[kind],
-                "parent": parent if parent in visible_ids else None,
-                "statutory": statutory,
-                "legitimacy_disputed": disputed,
-                "confidence": confidence,
-            }
-            for (
-                pk,
-                reference,
-                name_en,
-                name_fr,
-                acronym_en,
-                acronym_fr,
-                family,
-                kind,
-                parent,
-                statutory,
-                disputed,
-                confidence,
-            ) in chunk
-        ]
+class _MapNodes:
+    """The map's nodes, batch by batch; once all are read, `ids` holds every id the reader sees in the country.
+
+    A parent is sent only when it is a node too (parents are in the actor's country, a rule of the map): one with a
+    smaller id than the batch's last has been read already, or is hidden; the later ones of a batch are looked up
+    in one query, with the same conditions as the nodes."""
+
+    def __init__(self, actors: QuerySet[Actor], *, french: bool, batch: int) -> None:
+        self.actors, self.french, self.batch = actors, french, batch
+        self.ids: set[int] = set()
+        self.complete = False
+
+    def visible_ids(self) -> set[int]:
+        """Every id the reader sees in the country: those the nodes gave if all were read, else read now."""
+        if self.complete:
+            return self.ids
+        return set(self.actors.order_by().values_list("id", flat=True))
+
+    def __iter__(self) -> Iterator[list[dict[str, Any]]]:
+        families = {term.code: term.label for term in taxonomy.FAMILIES}
+        kinds = {kind.code: kind.label for kind in taxonomy.KINDS}
+        french, ids = self.french, self.ids
+        later: set[int] = set()  # visible parents with an id greater than that of the batch that named them
+        for chunk in _keyset_batches(self.actors.values_list(*_NODE_COLUMNS), self.batch):
+            ids.update(row[0] for row in chunk)
+            last = chunk[-1][0]
+            ahead = {row[8] for row in chunk if row[8] is not None and row[8] > last and row[8] not in later}
+            if ahead:
+                later.update(self.actors.filter(id__in=ahead).order_by().values_list("id", flat=True))
+            yield [
+                {
+                    "id": pk,
+                    "reference": reference,
+                    "name": (name_fr if french else name_en) or name_en,
+                    "acronym": (acronym_fr if french and acronym_fr else acronym_en) or "",
+                    "family": family,
+                    "family_label": families[family],
+                    "kind": kind,
+                    "kind_label": kinds[kind],
+                    "parent": parent if parent in ids or parent in later else None,
+                    "statutory": statutory,
+                    "legitimacy_disputed": disputed,
+                    "confidence": confidence,
+                }
+                for (
+                    pk,
+                    reference,
+                    name_en,
+                    name_fr,
+                    acronym_en,
+                    acronym_fr,
+                    family,
+                    kind,
+                    parent,
+                    statutory,
+                    disputed,
+                    confidence,
+                ) in chunk
+            ]
+        self.complete = True
 
 
 class _FuzzyTexts(dict[tuple[Any, str], str]):
@@ -459,8 +504,10 @@ class _FuzzyTexts(dict[tuple[Any, str], str]):
 
 
 def _map_edges(
-    relationships: QuerySet[Relationship], visible_ids: set[int], *, as_of: datetime.date | None, batch: int
+    relationships: QuerySet[Relationship], nodes: _MapNodes, *, as_of: datetime.date | None, batch: int
 ) -> Iterator[list[dict[str, Any]]]:
+    """The map's edges between the nodes the reader sees (read first, as the answer is written: checking the ends
+    against the nodes' ids is cheaper than a condition on each end in the query)."""
     types = {kind.code: kind.label for kind in taxonomy.RELATIONSHIP_TYPES}
     texts = _FuzzyTexts()
     held: dict[tuple[Any, ...], bool] = {}  # each span dated once too
@@ -478,7 +525,8 @@ def _map_edges(
             )
         return answer
 
-    for chunk in _raw_batches(relationships.values_list(*_EDGE_COLUMNS).order_by("id"), batch):
+    visible_ids = nodes.visible_ids()
+    for chunk in _keyset_batches(relationships.values_list(*_EDGE_COLUMNS), batch):
         if as_of is not None:
             chunk = [row for row in chunk if holds(row[4:9])]
         yield [

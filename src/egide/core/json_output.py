@@ -93,6 +93,6 @@ def sized_response(
 
 def _joined(start: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
     """`start`, then `rest`: a generator, so that closing the answer (the client gone) closes `rest`, and with it
-    the database cursor it reads from."""
+    the reading of the database behind it."""
     yield from start
     yield from rest
