@@ -4,6 +4,7 @@ A user's reach is read once per request from their memberships; it turns into on
 record selectors add to their queries, so the permission check never multiplies the number of queries.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
@@ -34,6 +35,17 @@ class Reach:
     authenticated: bool
     superuser: bool
     grants: tuple[Grant, ...]
+
+    @property
+    def scope(self) -> str:
+        """Who reads, as far as the visibility rules tell readers apart: "all" for those who see every record,
+        else a fingerprint of the reach (organisations, roles and countries), the rules' only input besides the
+        records themselves. Two readers of the same scope see the same records, so what is computed from what a
+        reader sees (findings, counts) may be kept under it."""
+        if self.superuser:
+            return "all"
+        grants = sorted((grant.organisation_id, grant.role, sorted(grant.countries)) for grant in self.grants)
+        return hashlib.sha256(repr((self.authenticated, grants)).encode()).hexdigest()[:24]
 
     @property
     def organisation_ids(self) -> frozenset[int]:

@@ -26,8 +26,9 @@ from django.db.models import (
     When,
 )
 
-from egide.accounts.selectors import owned_by_reader_filter, visibility_filter, visible
+from egide.accounts.selectors import owned_by_reader_filter, reach_of, visibility_filter, visible
 from egide.actors.models import Actor, Citation, Relationship, Source
+from egide.actors.versions import kept_for_version
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate, format_fuzzy, held_on
 from egide.core.labels import Term, active_language
@@ -177,9 +178,16 @@ class CountryCounts:
 
 
 def country_counts(*, user: User, country: str) -> CountryCounts:
-    return CountryCounts(
-        actors=actors_visible(user=user, country=country).count(),
-        relationships=relationships_visible(user=user, country=country).count(),
+    """The actors and relationships of the country the user may see, counted once per map version and scope of
+    readers (a reader's count checks every record against the visibility rules)."""
+    return kept_for_version(
+        country=country,
+        name="counts",
+        scope=reach_of(user).scope,
+        compute=lambda: CountryCounts(
+            actors=actors_visible(user=user, country=country).count(),
+            relationships=relationships_visible(user=user, country=country).count(),
+        ),
     )
 
 

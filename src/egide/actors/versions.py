@@ -16,10 +16,13 @@ never an earlier one. Tokens are random, so two databases, or two test runs that
 share one.
 """
 
+import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_delete, post_migrate, post_save
 
@@ -50,6 +53,31 @@ def map_version(*, country: str) -> str:
         MapVersion.objects.bulk_create([MapVersion(country=country, token=_new_token())], ignore_conflicts=True)
         token = MapVersion.objects.filter(country=country).values_list("token", flat=True).get()
     return token
+
+
+KEPT_SECONDS = 7 * 24 * 3600  # what was kept for an old version is never read again: it only waits to be dropped
+
+logger = logging.getLogger(__name__)
+
+
+def kept_for_version[T](*, country: str, name: str, scope: str, compute: Callable[[], T]) -> T:
+    """`compute()` kept in the shared cache under the country's map version: read again only once the map has
+    changed. `name` says what it is and `scope` who it was computed for (`Reach.scope`), so that readers who see
+    different records never share a value. An unreachable cache costs a computation, never an error page."""
+    key = ":".join(("egide", name, country, map_version(country=country), scope))
+    try:
+        found: T | None = cache.get(key)
+    except Exception:
+        logger.warning("The cache could not be read; %s computed again", name, exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, KEPT_SECONDS)
+    except Exception:
+        logger.warning("The cache could not be written; %s not kept", name, exc_info=True)
+    return value
 
 
 def _citation_country(citation: Citation) -> str:
