@@ -46,10 +46,11 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 PROFILE_LINES = 12
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
-from access import _apply, _spread  # noqa: E402
 from common import (  # noqa: E402
     PROJECT_DIR,
     RESULTS,
+    _apply,
+    _spread_ids,
     add_child_options,
     add_database_options,
     command_line,
@@ -143,7 +144,7 @@ def _spread_country(country: str, organisation_ids: list[int], seed: int) -> int
     shares = []
     for model in (Actor, Relationship):
         ids = list(model.objects.filter(country=country).order_by("pk").values_list("pk", flat=True))
-        records = _spread(ids, len(organisation_ids), rng)
+        records = _spread_ids(ids, len(organisation_ids), rng)
         _apply(model, records, organisation_ids)
         content_type = ContentType.objects.get_for_model(model)
         shares += [

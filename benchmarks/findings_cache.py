@@ -211,7 +211,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
         loaded[:] = [found]
         return found
 
-    findings_cache._shared_get = timed_get  # type: ignore[assignment]
+    findings_cache._shared_get = timed_get
 
     def get(client: Client, url: str) -> int:
         response = client.get(url)
@@ -239,14 +239,14 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
         result.timings.append(Timing(user, name, times[args.warmup :], len(queries), size))
         print(f"[{args.child} {args.actors}] {user} {name}: {ms(statistics.median(times[args.warmup :]))}", flush=True)
 
-    for user, client in clients.items():
-        measured(user, "page, cold", client, page, args.cold_runs, cold)
+    for reader, client in clients.items():
+        measured(reader, "page, cold", client, page, args.cold_runs, cold)
         loads.clear()
-        measured(user, "page, from the shared cache", client, page, args.cold_runs, other_process)
+        measured(reader, "page, from the shared cache", client, page, args.cold_runs, other_process)
         size = len(findings_cache.dumps(loaded[0])) if loaded and loaded[0] is not None else 0
-        result.timings.append(Timing(user, "cache load alone", list(loads), 0, size))
-        measured(user, "page, warm", client, page, args.runs, None)
-        measured(user, "findings API, warm", client, api, args.api_runs, None)
+        result.timings.append(Timing(reader, "cache load alone", list(loads), 0, size))
+        measured(reader, "page, warm", client, page, args.runs, None)
+        measured(reader, "findings API, warm", client, api, args.api_runs, None)
 
     if args.profile_requests:
         for name, before in (("cold", cold), ("warm", None)):

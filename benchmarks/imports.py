@@ -164,15 +164,15 @@ def child(args: argparse.Namespace) -> int:
             return
         for country, path, kind in ((COUNTRIES[0], args.file, "CSV"), (COUNTRIES[1], args.xlsx, "XLSX")):
             print(f"[{args.child}] first import from {kind}", flush=True)
-            seconds, report = run(country, path)
-            assert report["actors_created"] == expected["actors"], report
-            assert report["relationships_created"] == expected["relationships"], report
-            result.runs.append(ImportRun(f"{kind}, first import", seconds, rows, report))
+            seconds, counts = run(country, path)
+            assert counts["actors_created"] == expected["actors"], counts
+            assert counts["relationships_created"] == expected["relationships"], counts
+            result.runs.append(ImportRun(f"{kind}, first import", seconds, rows, counts))
             print(f"[{args.child}] re-import from {kind}", flush=True)
-            seconds, report = run(country, path)
-            assert report["actors_unchanged"] == expected["actors"], report
-            assert not any(value for name, value in report.items() if not name.endswith("_unchanged")), report
-            result.runs.append(ImportRun(f"{kind}, re-import", seconds, rows, report))
+            seconds, counts = run(country, path)
+            assert counts["actors_unchanged"] == expected["actors"], counts
+            assert not any(value for name, value in counts.items() if not name.endswith("_unchanged")), counts
+            result.runs.append(ImportRun(f"{kind}, re-import", seconds, rows, counts))
         if args.profile:
             data = Path(args.file).read_bytes()
 
@@ -216,7 +216,7 @@ def _files(work: Path, actors: int, relationships: int, args: argparse.Namespace
     stem = work / f"map-{actors}-{relationships}"
     zip_path = stem.with_suffix(".zip")
     zip_path.write_bytes(generated.to_zip())
-    files = {"zip": zip_path, "xlsx": None}
+    files: dict[str, Any] = {"zip": zip_path, "xlsx": None}
     if xlsx:
         xlsx_path = stem.with_suffix(".xlsx")
         sheets: dict[str, tuple[Any, Any]] = {
