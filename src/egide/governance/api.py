@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,9 +17,9 @@ from egide.api.auth import deciding_in_country, in_country, writers
 from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.core.collection import paused_collection
-from egide.core.json_output import json_response
+from egide.core.json_output import JSON, json_response
 from egide.governance import selectors, services
-from egide.governance.documents import comparison_document, finding_documents, findings_document
+from egide.governance.documents import comparison_document, finding_documents, findings_json
 from egide.governance.engine import SEVERITY_ORDER, parameters_for
 from egide.governance.findings import Finding
 from egide.governance.models import DecisionStatus
@@ -98,7 +98,8 @@ def list_findings(
             and (not status or _status(item, result) == status)
         ]
         # Written straight from plain data (egide.governance.documents): FindingsOut is its declared shape.
-        return json_response(findings_document(result, country=country, as_of=day, findings=chosen))
+        body = findings_json(result, country=country, as_of=day, findings=chosen)
+        return HttpResponse(body, content_type=JSON)
 
 
 @router.get(
