@@ -78,11 +78,19 @@ def _status(item: Finding, result: selectors.CountryFindings) -> str:
     summary="A country's governance findings on a date",
 )
 def list_findings(
-    request: HttpRequest, code: str, as_of: str = "", severity: str = "", rule: str = "", status: str = ""
+    request: HttpRequest,
+    code: str,
+    as_of: str = "",
+    severity: str = "",
+    rule: str = "",
+    status: str = "",
+    offset: int = Query(0, ge=0, description="findings skipped (after the filters)"),
+    limit: int | None = Query(None, ge=1, description="at most this many findings (default: all)"),
 ) -> Any:
     """The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the
     team's decision on each; computed on the records you may see, as if the others did not exist. Filter with
-    `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
+    `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive); read
+    a large map's findings a part at a time with `offset` and `limit`."""
     country = country_or_404(code)
     day = parse_day(as_of, field="as_of")
     _choice(severity, tuple(SEVERITY_ORDER), field="severity")
@@ -96,7 +104,7 @@ def list_findings(
             if (not severity or item.severity == severity)
             and (not rule or item.rule == rule)
             and (not status or _status(item, result) == status)
-        ]
+        ][offset : None if limit is None else offset + limit]
         # Written straight from plain data (egide.governance.documents): FindingsOut is its declared shape.
         body = findings_json(result, country=country, as_of=day, findings=chosen)
         return HttpResponse(body, content_type=JSON)
