@@ -159,6 +159,25 @@ def test_findings_are_filtered(clients: dict[str, Client], member: User) -> None
     assert listed(client, rule="intelligence", severity="low") == set()
 
 
+def test_findings_are_read_a_part_at_a_time(clients: dict[str, Client]) -> None:
+    client = clients["member"]
+
+    def keys(**query: Any) -> list[str]:
+        response = client.get(FINDINGS, query)
+        assert response.status_code == 200
+        return [item["key"] for item in response.json()["findings"]]
+
+    everything = keys()
+    assert len(everything) >= 3
+    assert keys(limit=2) == everything[:2]
+    assert keys(offset=1, limit=1) == everything[1:2]
+    assert keys(offset=2) == everything[2:]
+    assert keys(offset=len(everything)) == []
+    assert keys(severity="low", limit=1) == keys(severity="low")[:1]
+    for query in ({"limit": 0}, {"offset": -1}, {"limit": "some"}):
+        assert client.get(FINDINGS, query).status_code == 422
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

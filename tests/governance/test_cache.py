@@ -22,9 +22,13 @@ from egide.actors.importer import country_map_import
 from egide.actors.models import Actor, MapVersion, Relationship, Source
 from egide.actors.tabular import ACTOR_COLUMNS, Row, Tables
 from egide.actors.versions import map_version
+from egide.core import json_output
 from egide.core.users import Caller
 from egide.governance import cache as findings_cache
-from egide.governance import services
+from egide.governance import documents, services
+from egide.governance.documents import findings_document
+from egide.governance.models import FindingDecision
+from egide.governance.presentation import anchor
 from egide.governance.selectors import country_findings
 from tests.conftest import ActorFactory
 
@@ -183,6 +187,65 @@ def test_a_decision_is_seen_at_once(oversight_known_to_the_owner: Relationship, 
     assert decisions[KEY].comment == "Known"
     services.finding_reopen(user=None, decision=decisions[KEY])
     assert country_findings(user=outsider, country="CF", as_of=DAY).decisions == {}
+
+
+def api_decision(client: Client) -> Any:
+    response = client.get(FINDINGS)
+    assert response.status_code == 200
+    return next(item["decision"] for item in response.json()["findings"] if item["key"] == KEY)
+
+
+def test_a_decision_shows_at_once_on_the_warm_page_and_in_the_warm_api(
+    oversight_known_to_the_owner: Relationship, outsider: User, rule_runs: list[Any]
+) -> None:
+    client = client_for(outsider)
+    card = f'id="{anchor(KEY)}" class="finding finding-high status-'
+    assert f"{card}open" in client.get(PAGE).content.decode()
+    assert api_decision(client) is None
+    assert api_decision(client) is None  # warm: its findings written once
+    services.finding_decide(
+        user=None, country="CF", key=KEY, rule="parliamentary-oversight", status="acknowledged", comment="Known «x»"
+    )
+    assert f"{card}acknowledged" in client.get(PAGE).content.decode()
+    decision = api_decision(client)
+    assert decision["status"] == "acknowledged"
+    assert decision["comment"] == "Known «x»"
+    services.finding_reopen(user=None, decision=FindingDecision.objects.get(key=KEY))
+    assert api_decision(client) is None
+    assert f"{card}open" in client.get(PAGE).content.decode()
+    assert rule_runs == [DAY]  # all of it warm
+
+
+def test_the_warm_api_writes_each_finding_once_and_answers_the_same_bytes(
+    oversight_known_to_the_owner: Relationship, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+    original = documents._Writer.finding
+
+    def counted(self: Any, item: Any, decision: Any) -> Any:
+        written.append(item.key)
+        return original(self, item, decision)
+
+    monkeypatch.setattr(documents._Writer, "finding", counted)
+    services.finding_decide(
+        user=None, country="CF", key=KEY, rule="parliamentary-oversight", status="false_positive", comment="No"
+    )
+    client = Client()
+    first = client.get(FINDINGS)
+    count = len(first.json()["findings"])
+    assert count >= 2
+    assert len(written) == count
+    second = client.get(FINDINGS)
+    assert len(written) == count  # nothing built again
+    assert second.content == first.content
+    result = country_findings(user=None, country="CF", as_of=DAY)  # the anonymous reader's reach is the public map
+    visible = country_findings(user=AnonymousUser(), country="CF", as_of=DAY)
+    assert result.findings  # the whole map has findings too
+    built = json_output.dumps(findings_document(visible, country="CF", as_of=DAY))
+    assert second.content == built
+    filtered = client.get(FINDINGS + "&status=false_positive").json()["findings"]
+    assert [item["key"] for item in filtered] == [KEY]
+    assert filtered[0]["decision"]["comment"] == "No"
 
 
 def test_a_rule_parameter_is_seen_at_once(oversight_known_to_the_owner: Relationship) -> None:

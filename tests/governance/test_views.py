@@ -27,6 +27,7 @@ from egide.audit.models import AuditEvent
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.governance import services
 from egide.governance.models import FindingDecision, RuleSetting
+from egide.governance.presentation import ACTORS_LISTED, GROUP_SIZE
 from egide.governance.rules import RULES
 from egide.governance.views import anchor
 from tests.actors.html import element, elements, forms, script_sources, scripts, text, text_of
@@ -385,16 +386,47 @@ def test_the_htmx_partial_is_the_findings_and_the_summary(member_client: Client,
     assert "<html" in restored.content.decode()
 
 
-def test_findings_are_paginated(member_client: Client, make_actor: ActorFactory) -> None:
-    for number in range(30):
+def test_each_rule_lists_its_first_findings_and_shows_the_rest_page_by_page(
+    member_client: Client, make_actor: ActorFactory
+) -> None:
+    for number in range(60):
         make_actor(kind="police", name=f"Unit {number:02d}", reference=f"U{number:02d}", confidentiality="public")
-    first = member_client.get(PAGE)
-    second = member_client.get(PAGE, {"page": 2})
+    html = member_client.get(PAGE).content.decode()
+    card = element(html, "section#findings-parliamentary-oversight")
+    count = len(card.select("article.finding"))
+    assert count == GROUP_SIZE
+    assert text_of(card.select_one(".rule-group-count")).startswith("6")  # every finding counted (60 and more)
+    more = card.select_one("a[data-rule-more]")
+    assert more is not None
+    assert more["href"] == f"{PAGE}?rule=parliamentary-oversight#governance-findings"
+    assert more["hx-get"] == f"{PAGE}?rule=parliamentary-oversight"
+    assert "Show all" in text_of(more)
+    assert not elements(html, "nav.pager")  # no pager across rules: every rule has its card
+    # "Show all" (the link, or HTMX's partial) lists that rule alone, 50 findings a page, with a pager.
+    first = member_client.get(PAGE, {"rule": "parliamentary-oversight"})
+    second = member_client.get(PAGE, {"rule": "parliamentary-oversight", "page": 2})
     assert len(finding_ids(first)) == 50
+    assert finding_ids(second)
     assert finding_ids(first).isdisjoint(finding_ids(second))
-    assert "Page 1 of" in page_text(first)
-    assert 'href="/countries/CF/governance/?as_of=' not in first.content.decode()  # the pager keeps the query as is
-    assert 'hx-get="/countries/CF/governance/?page=2"' in first.content.decode()
+    assert "Page 1 of 2" in page_text(first)
+    assert 'hx-get="/countries/CF/governance/?rule=parliamentary-oversight&amp;page=2"' in first.content.decode()
+    partial = member_client.get(PAGE, {"rule": "parliamentary-oversight"}, **HTMX).content.decode()
+    assert partial.lstrip().startswith('<section id="governance-findings"')
+    assert {str(found["id"]) for found in elements(partial, "article.finding")} == finding_ids(first)
+    assert not elements(partial, "a[data-rule-more]")
+
+
+def test_a_card_names_its_first_actors_and_counts_them_all(member_client: Client, make_actor: ActorFactory) -> None:
+    for number in range(ACTORS_LISTED + 5):
+        make_actor(kind="police", name=f"Unit {number:03d}", reference=f"U{number:03d}", confidentiality="public")
+    html = member_client.get(PAGE).content.decode()
+    card = element(html, "section#findings-parliamentary-oversight")
+    names = [text_of(link) for link in card.select(".rule-group-actors li a")]
+    assert len(names) == ACTORS_LISTED
+    assert names == sorted(names)
+    total = int(text_of(card.select_one(".rule-group-actors summary")).split()[0])
+    assert total >= ACTORS_LISTED + 5
+    assert text_of(card.select_one(".actors-left")) == f"and {total - ACTORS_LISTED} others (see the findings)"
 
 
 def test_the_page_makes_as_many_queries_for_a_larger_map(

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,9 +17,9 @@ from egide.api.auth import deciding_in_country, in_country, writers
 from egide.api.common import country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.core.collection import paused_collection
-from egide.core.json_output import json_response
+from egide.core.json_output import JSON, json_response
 from egide.governance import selectors, services
-from egide.governance.documents import comparison_document, finding_documents, findings_document
+from egide.governance.documents import comparison_document, finding_documents, findings_json
 from egide.governance.engine import SEVERITY_ORDER, parameters_for
 from egide.governance.findings import Finding
 from egide.governance.models import DecisionStatus
@@ -78,11 +78,19 @@ def _status(item: Finding, result: selectors.CountryFindings) -> str:
     summary="A country's governance findings on a date",
 )
 def list_findings(
-    request: HttpRequest, code: str, as_of: str = "", severity: str = "", rule: str = "", status: str = ""
+    request: HttpRequest,
+    code: str,
+    as_of: str = "",
+    severity: str = "",
+    rule: str = "",
+    status: str = "",
+    offset: int = Query(0, ge=0, description="findings skipped (after the filters)"),
+    limit: int | None = Query(None, ge=1, description="at most this many findings (default: all)"),
 ) -> Any:
     """The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the
     team's decision on each; computed on the records you may see, as if the others did not exist. Filter with
-    `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."""
+    `severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive); read
+    a large map's findings a part at a time with `offset` and `limit`."""
     country = country_or_404(code)
     day = parse_day(as_of, field="as_of")
     _choice(severity, tuple(SEVERITY_ORDER), field="severity")
@@ -96,9 +104,10 @@ def list_findings(
             if (not severity or item.severity == severity)
             and (not rule or item.rule == rule)
             and (not status or _status(item, result) == status)
-        ]
+        ][offset : None if limit is None else offset + limit]
         # Written straight from plain data (egide.governance.documents): FindingsOut is its declared shape.
-        return json_response(findings_document(result, country=country, as_of=day, findings=chosen))
+        body = findings_json(result, country=country, as_of=day, findings=chosen)
+        return HttpResponse(body, content_type=JSON)
 
 
 @router.get(

@@ -64,11 +64,15 @@ CODE_VERSION = _code_version()
 
 @dataclass(frozen=True, slots=True)
 class CachedRun:
-    """What is kept: the findings, most severe first, and the actors and relationships they name."""
+    """What is kept: the findings, most severe first, and the actors and relationships they name; and what every
+    page would otherwise compute again from them: the findings in the Governance tab's order, and for each rule the
+    actors its findings concern, by name (as (id, name) pairs)."""
 
     graph: Graph
     findings: tuple[Finding, ...]
     keys: frozenset[str]
+    ordered: tuple[Finding, ...] = ()
+    concerned: dict[str, tuple[tuple[int, str], ...]] = dataclasses.field(default_factory=dict)
 
 
 def _digest(value: object) -> str:
@@ -86,6 +90,18 @@ def run_key(
 ) -> str:
     day = as_of.isoformat() if as_of is not None else "any"
     return ":".join((KEY_PREFIX, CODE_VERSION, country, version, day, language, _digest(overrides), reader))
+
+
+def concerned_by_rule(graph: Graph, findings: Iterable[Finding]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """For each rule, the actors its findings concern (those of the graph), as (id, name) pairs by name."""
+    named: dict[str, dict[int, str]] = {}
+    nodes = graph.nodes
+    for finding in findings:
+        actors = named.setdefault(finding.rule, {})
+        for node in finding.subjects:
+            if node in nodes:
+                actors[node] = nodes[node].name
+    return {rule: tuple(sorted(actors.items(), key=lambda item: item[1])) for rule, actors in named.items()}
 
 
 def named_part(graph: Graph, findings: Iterable[Finding]) -> Graph:

@@ -7,9 +7,14 @@ Nothing here imports django-ninja or pydantic, so that the command line starts w
 """
 
 import datetime
+import threading
+from collections import OrderedDict
 from typing import Any
 
+from django.conf import settings
+
 from egide.core import taxonomy
+from egide.core.json_output import dumps
 from egide.core.labels import active_language
 from egide.governance.engine import Comparison, describe, evidence_sources
 from egide.governance.findings import Evidence, Finding
@@ -122,6 +127,56 @@ def findings_document(
         "as_of": as_of.isoformat(),
         "findings": finding_documents(chosen, result.graph, result.decisions),
     }
+
+
+class _Encoded:
+    """The findings of the last cache entries this process answered, each written once as JSON without its decision
+    (`"decision":null`, its last member), by the entry's key (which holds the language): a warm answer joins them,
+    writing only the decisions, which are read on every request."""
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[str, dict[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, result: CountryFindings) -> dict[str, bytes]:
+        with self._lock:
+            found = self._entries.get(result.key)
+            if found is not None:
+                self._entries.move_to_end(result.key)
+                return found
+        writer = _Writer(result.graph, language=_language())
+        found = {item.key: dumps(writer.finding(item, None)) for item in result.findings}
+        with self._lock:
+            self._entries[result.key] = found
+            while len(self._entries) > settings.EGIDE_FINDINGS_IN_MEMORY:
+                self._entries.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+encoded = _Encoded()
+_UNDECIDED = b"null}"
+
+
+def findings_json(result: CountryFindings, *, country: str, as_of: datetime.date, findings: list[Finding]) -> bytes:
+    """`findings_document` of those findings, written as JSON (the same bytes as `dumps` of it). From a cache
+    entry (`result.key`), each finding is written once per process; its decision, now, on every call."""
+    if not result.key:
+        return dumps(findings_document(result, country=country, as_of=as_of, findings=findings))
+    written = encoded.get(result)
+    decisions = result.decisions
+    parts = []
+    for item in findings:
+        part = written[item.key]
+        decision = decisions.get(item.key)
+        if decision is not None:
+            part = part[: -len(_UNDECIDED)] + dumps(decision_document(decision)) + b"}"
+        parts.append(part)
+    head = dumps({"country": country, "as_of": as_of.isoformat()})
+    return head[:-1] + b',"findings":[' + b",".join(parts) + b"]}"
 
 
 def comparison_document(

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from egide.core import taxonomy
 from egide.governance.findings import Evidence, Finding
 from egide.governance.graph import Graph, Step, weakest
 from egide.governance.rules import RULE_BY_CODE, RULES, Rule
@@ -19,6 +20,19 @@ from egide.governance.texts import (
 )
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+PRINCIPLE_ORDER = {term.code: index for index, term in enumerate(taxonomy.PRINCIPLES)}
+AREA_ORDER = {term.code: index for index, term in enumerate(taxonomy.AREAS_OF_ACTION)}
+
+
+def page_order(finding: Finding) -> tuple[int, int, int, str, str]:
+    """The order of the Governance tab: by principle, area of action, severity, rule, then key."""
+    return (
+        PRINCIPLE_ORDER.get(finding.principle, len(PRINCIPLE_ORDER)),
+        AREA_ORDER.get(finding.area, len(AREA_ORDER)),
+        SEVERITY_ORDER.get(finding.severity, len(SEVERITY_ORDER)),
+        finding.rule,
+        finding.key,
+    )
 
 
 def parameters_for(rule: Rule, overrides: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:

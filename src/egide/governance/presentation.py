@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import html
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
 from egide.core.labels import Term, active_language
-from egide.governance.engine import SEVERITY_ORDER, Comparison, describe, evidence_sources, parameters_for, rule_of
+from egide.governance.engine import Comparison, describe, evidence_sources, page_order, parameters_for, rule_of
 from egide.governance.findings import Evidence, Finding
 from egide.governance.forms import (
     OPEN,
@@ -34,8 +34,6 @@ from egide.governance.models import FindingDecision
 from egide.governance.rules import RULES, Rule
 from egide.governance.selectors import CountryFindings
 
-PRINCIPLE_ORDER = {term.code: index for index, term in enumerate(taxonomy.PRINCIPLES)}
-AREA_ORDER = {term.code: index for index, term in enumerate(taxonomy.AREAS_OF_ACTION)}
 SEVERITY_LABELS = dict(SEVERITIES)
 
 
@@ -169,65 +167,79 @@ def _actor_links(actors: list[Actor]) -> SafeString:
     )
 
 
-def rule_groups(findings: list[Finding], rows: list[FindingRow], graph: Graph) -> list[dict[str, Any]]:
-    """The findings of the page as one card per rule, in the page's order: each with the number of findings the
-    filters keep for that rule (on every page) and the actors they concern, by name."""
+GROUP_SIZE = 10  # findings listed under each rule's card when the page shows every rule
+ACTORS_LISTED = 100  # actors named in a card's list of those concerned (all are counted)
+
+
+def rule_groups(
+    findings: Sequence[Finding],
+    decisions: Mapping[str, FindingDecision],
+    presenter: "Presenter",
+    *,
+    concerned: Mapping[str, Sequence[tuple[int, str]]],
+    shown: Sequence[Finding] | None = None,
+    limit: int = GROUP_SIZE,
+) -> list[dict[str, Any]]:
+    """The findings the filters keep (in the page's order) as one card per rule: each with their number, the
+    number still open, the actors they concern (the first ACTORS_LISTED by name, all counted) and the first `limit`
+    of them as rows; or, when `shown` is given (one page of one rule), those.
+
+    Only the rows listed are described: the work and the page stay bounded whatever the number of findings.
+    `concerned` holds the actors of each rule's findings by name (see CountryFindings.concerned_by_rule)."""
     counts: dict[str, int] = {}
-    concerned: dict[str, dict[int, str]] = {}
+    open_counts: dict[str, int] = {}
+    listed: dict[str, list[Finding]] = {}
     for finding in findings:
-        counts[finding.rule] = counts.get(finding.rule, 0) + 1
-        actors = concerned.setdefault(finding.rule, {})
-        for node in finding.subjects:
-            if node in graph.nodes:
-                actors[node] = graph.nodes[node].name
-    groups: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        code = row.finding.rule
-        if code not in groups:
-            listed = [
-                Actor(id=node, name=name)
-                for node, name in sorted(concerned.get(code, {}).items(), key=lambda item: item[1])
-            ]
-            groups[code] = {
+        code = finding.rule
+        counts[code] = counts.get(code, 0) + 1
+        if finding.key not in decisions:
+            open_counts[code] = open_counts.get(code, 0) + 1
+        if shown is None:
+            first = listed.setdefault(code, [])
+            if len(first) < limit:
+                first.append(finding)
+    if shown is not None:
+        for finding in shown:
+            listed.setdefault(finding.rule, []).append(finding)
+    groups = []
+    for code, chosen in listed.items():
+        rows = presenter.rows(chosen, decisions)
+        head = rows[0]
+        actors = concerned.get(code, ())
+        named = [Actor(id=node, name=name) for node, name in actors[:ACTORS_LISTED]]
+        groups.append(
+            {
                 "code": code,
                 "anchor": f"findings-{code}",
-                "title": row.title,
-                "explanation": row.explanation,
-                "severity": row.severity,
-                "severity_label": row.severity_label,
-                "principle": row.principle,
-                "area": row.area,
+                "title": head.title,
+                "explanation": head.explanation,
+                "severity": head.severity,
+                "severity_label": head.severity_label,
+                "principle": head.principle,
+                "area": head.area,
                 "count": counts.get(code, 0),
-                "open_count": 0,
-                "actors": listed,
-                "actors_html": _actor_links(listed),
-                "rows": [],
+                "open_count": open_counts.get(code, 0),
+                "actors": named,
+                "actor_count": len(actors),
+                "actors_left": len(actors) - len(named),
+                "actors_html": _actor_links(named),
+                "rows": rows,
             }
-        groups[code]["rows"].append(row)
-        if row.decision is None:
-            groups[code]["open_count"] += 1
-    return list(groups.values())
-
-
-def grouping_order(finding: Finding) -> tuple[int, int, int, str, str]:
-    return (
-        PRINCIPLE_ORDER.get(finding.principle, len(PRINCIPLE_ORDER)),
-        AREA_ORDER.get(finding.area, len(AREA_ORDER)),
-        SEVERITY_ORDER.get(finding.severity, len(SEVERITY_ORDER)),
-        finding.rule,
-        finding.key,
-    )
+        )
+    return groups
 
 
 def filtered(
-    findings: list[Finding], decisions: Mapping[str, FindingDecision], form: FindingFilterForm
-) -> list[Finding]:
-    """The findings the filters of the Governance tab keep, in the order of the page."""
+    findings: Sequence[Finding], decisions: Mapping[str, FindingDecision], form: FindingFilterForm
+) -> Sequence[Finding]:
+    """The findings the filters of the Governance tab keep, in their order: give them in the page's order
+    (CountryFindings.in_page_order)."""
     severity, principle, area = form.value("severity"), form.value("principle"), form.value("area")
     status, rule = form.value("status"), form.value("rule")
+    if not (severity or principle or area or status or rule):
+        return findings
     chosen = []
     for finding in findings:
-        decision = decisions.get(finding.key)
         if severity and finding.severity != severity:
             continue
         if principle and finding.principle != principle:
@@ -236,13 +248,15 @@ def filtered(
             continue
         if rule and finding.rule != rule:
             continue
-        if status and (decision.status if decision else OPEN) != status:
-            continue
+        if status:
+            decision = decisions.get(finding.key)
+            if (decision.status if decision else OPEN) != status:
+                continue
         chosen.append(finding)
-    return sorted(chosen, key=grouping_order)
+    return chosen
 
 
-def summary(findings: list[Finding]) -> dict[str, Any]:
+def summary(findings: Iterable[Finding]) -> dict[str, Any]:
     """Counts by severity for each area of action, as a table and as the chart's data."""
     counts = {term.code: dict.fromkeys(SEVERITY_LABELS, 0) for term in taxonomy.AREAS_OF_ACTION}
     for finding in findings:
@@ -390,7 +404,7 @@ def comparison_groups(
         ("disappeared", _("Disappeared"), comparison.disappeared, before.decisions),
         ("stayed", _("Stayed"), comparison.stayed, after.decisions),
     ):
-        ordered = sorted(findings, key=grouping_order)
+        ordered = sorted(findings, key=page_order)
         groups.append(
             {
                 "name": name,

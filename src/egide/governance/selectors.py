@@ -12,6 +12,7 @@ rules; the decisions are read on every request.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from egide.core.fuzzy_dates import DAY, FuzzyDate
 from egide.core.labels import active_language
 from egide.core.users import Caller
 from egide.governance import cache
-from egide.governance.engine import Comparison, compare, run, visible_findings
+from egide.governance.engine import Comparison, compare, page_order, run, visible_findings
 from egide.governance.findings import Finding
 from egide.governance.graph import Edge, Graph, Node
 from egide.governance.models import FindingDecision, RuleSetting
@@ -148,9 +149,26 @@ class CountryFindings:
     findings: list[Finding]
     decisions: dict[str, FindingDecision]
     as_of: datetime.date | None
+    # From `country_findings`: the cache entry's key, the findings in the Governance tab's order and the actors
+    # concerned by each rule's findings (see egide.governance.cache.CachedRun); else empty, computed when asked.
+    key: str = ""
+    ordered: tuple[Finding, ...] = ()
+    concerned: dict[str, tuple[tuple[int, str], ...]] | None = None
 
     def open(self) -> list[Finding]:
         return [item for item in self.findings if item.key not in self.decisions]
+
+    def in_page_order(self) -> Sequence[Finding]:
+        """The findings in the Governance tab's order (principle, area of action, severity, rule, key)."""
+        if self.ordered or not self.findings:
+            return self.ordered
+        return sorted(self.findings, key=page_order)
+
+    def concerned_by_rule(self) -> dict[str, tuple[tuple[int, str], ...]]:
+        """For each rule, the actors its findings concern, as (id, name) pairs by name."""
+        if self.concerned is not None:
+            return self.concerned
+        return cache.concerned_by_rule(self.graph, self.findings)
 
 
 def _visible_ids(user: Caller, country: str) -> tuple[set[int], set[int]]:
@@ -199,10 +217,13 @@ def _computed_run(
     findings = run(graph, as_of=as_of, overrides=overrides)
     # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
     findings = visible_findings(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
+    named = cache.named_part(graph, findings)
     return cache.CachedRun(
-        graph=cache.named_part(graph, findings),
+        graph=named,
         findings=tuple(findings),
         keys=frozenset(item.key for item in findings),
+        ordered=tuple(sorted(findings, key=page_order)),
+        concerned=cache.concerned_by_rule(named, findings),
     )
 
 
@@ -227,7 +248,13 @@ def country_findings(
     )
     found = cache.cached_run(key, lambda: _computed_run(user, country, as_of, overrides))
     return CountryFindings(
-        graph=found.graph, findings=list(found.findings), decisions=_decisions(country, found.keys), as_of=as_of
+        graph=found.graph,
+        findings=list(found.findings),
+        decisions=_decisions(country, found.keys),
+        as_of=as_of,
+        key=key,
+        ordered=found.ordered,
+        concerned=found.concerned,
     )
 
 

@@ -21,7 +21,7 @@ from egide.accounts.selectors import may_decide_on_findings, may_edit_in
 from egide.core import as_of as shared_as_of
 from egide.core.reference import countries
 from egide.core.web import apply_form_errors, changed, changed_trigger, country_or_404, is_htmx
-from egide.governance import presentation, selectors, services
+from egide.governance import cache, presentation, selectors, services
 from egide.governance.engine import parameters_for, rule_of
 from egide.governance.findings import Finding
 from egide.governance.forms import (
@@ -74,19 +74,36 @@ def country_governance(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("as_of") and form.value("as_of"):
         shared_as_of.remember(request, as_of)
     result = selectors.country_findings(user=request.user, country=country, as_of=as_of)
-    findings = presentation.filtered(result.findings, result.decisions, form)
-    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
+    findings = presentation.filtered(result.in_page_order(), result.decisions, form)
+    rule = form.value("rule")
+    # Every rule's card with its first findings; one rule's (its filter chosen, or "show all" followed) page by page.
+    page = Paginator(findings, PAGE_SIZE).get_page(request.GET.get("page")) if rule else None
+    # A rule's actors are those of all its findings, kept with them, unless a filter besides the rule leaves some out.
+    narrowed = any(form.value(name) for name in ("severity", "principle", "area", "status"))
+    concerned = cache.concerned_by_rule(result.graph, findings) if narrowed else result.concerned_by_rule()
+    groups = presentation.rule_groups(
+        findings,
+        result.decisions,
+        presentation.Presenter(result.graph),
+        concerned=concerned,
+        shown=list(page.object_list) if page is not None else None,
+    )
+    base = reverse("country-governance", kwargs={"code": country})
+    for group in groups:
+        if not rule and group["count"] > len(group["rows"]):
+            query = request.GET.copy()
+            query.pop("page", None)
+            query["rule"] = group["code"]
+            group["more_url"] = f"{base}?{query.urlencode()}"
     context = _tab_context(request, country, "findings") | {
         "form": form,
         "as_of": as_of,
         "is_today": as_of == today,
         "all_count": len(result.findings),
-        "open_count": len(result.open()),
+        "open_count": len(result.findings) - len(result.decisions),
         "count": len(findings),
         "page": page,
-        "groups": presentation.rule_groups(
-            findings, presentation.Presenter(result.graph).rows(page.object_list, result.decisions), result.graph
-        ),
+        "groups": groups,
         "summary": presentation.summary(findings),
         "filtered": any(form.value(name) for name in ("severity", "principle", "area", "status", "rule")),
     }
