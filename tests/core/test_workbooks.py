@@ -202,3 +202,33 @@ def test_rows_without_references_are_counted_to_find_a_far_row() -> None:
 
     assert Workbook(_hand_made(sheet)).first_beyond("Actors", 1000, 64) == (2001, 1)
     assert Workbook(_hand_made(sheet)).first_beyond("Actors", 2001, 64) is None
+
+
+def _rewritten(data: bytes, changes: dict[str, str]) -> bytes:
+    """The workbook with some parts' text changed (old → new, in every part), and any part added by name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            text = source.read(info).decode()
+            for old, new in changes.items():
+                text = text.replace(old, new)
+            archive.writestr(info.filename, text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("target", ["/xl/worksheets/sheet1.xml", "worksheets/../worksheets/sheet1.xml"])
+def test_the_sheet_looked_at_is_the_one_its_target_names_however_written(target: str) -> None:
+    far = SHEET.replace('<x:c r="F3"', '<x:c r="XFD3"')
+    data = _rewritten(_hand_made(far), {'Target="worksheets/sheet1.xml"': f'Target="{target}"'})
+
+    assert Workbook(data).first_beyond("Actors", 100, 64) == (3, 16384)
+
+
+def test_a_workbook_with_two_parts_of_one_name_is_refused() -> None:
+    buffer = io.BytesIO(_hand_made())
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET.replace('<x:c r="F3"', '<x:c r="XFD3"'))
+
+    with pytest.raises(WorkbookError):
+        Workbook(buffer.getvalue())

@@ -59,8 +59,12 @@ class Workbook:
         self.sheets: list[str] = list(self.book.sheet_names)
         self.parts = self._parts()
 
-    def _parts(self) -> dict[str, str]:
-        """Each sheet's part in the archive, by the sheet's name."""
+    def _parts(self) -> dict[str, tuple[str, ...]]:
+        """Each sheet's part in the archive, by the sheet's name: every name its target could be read as, so that
+        the part looked at is the one the reader reads, however the target is written."""
+        names = self.archive.namelist()
+        if len(set(names)) != len(names):
+            raise WorkbookError("two parts have the same name")
         try:
             workbook = ElementTree.fromstring(self.archive.read("xl/workbook.xml"))
             relationships = ElementTree.fromstring(self.archive.read("xl/_rels/workbook.xml.rels"))
@@ -69,29 +73,30 @@ class Workbook:
         targets = {}
         for relationship in relationships:
             target = relationship.get("Target", "")
-            targets[relationship.get("Id")] = (
-                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            )
+            read_as = {target.lstrip("/"), f"xl/{target}", posixpath.normpath(posixpath.join("xl", target))}
+            targets[relationship.get("Id")] = tuple(sorted(part for part in read_as if part in names))
         return {
-            sheet.get("name", ""): targets.get(sheet.get(_RELATIONSHIP), "")
+            sheet.get("name", ""): targets.get(sheet.get(_RELATIONSHIP), ())
             for sheet in workbook.iter()
             if sheet.tag.rpartition("}")[2] == "sheet"
         }
 
     def first_beyond(self, name: str, rows: int, columns: int) -> tuple[int, int] | None:
         """The (row, column) of the first cell with a value past `rows` or `columns`, in the sheet's order."""
-        part = self.parts.get(name)
-        if not part or part not in self.archive.namelist():
-            return None
-        data = self.archive.read(part)
-        if _BARE.search(data) is None:
-            # Every row and cell says where it is, as spreadsheet programs write them: one pass in C.
-            for letters, number in _FILLED.findall(data):
-                row, column = int(number), column_number(letters.decode())
-                if row > rows or column > columns:
-                    return row, column
-            return None
-        return _first_beyond_counted(data, rows, columns)
+        parts = self.parts.get(name)
+        if not parts:
+            raise WorkbookError(f"no part for the sheet {name}")
+        for part in parts:
+            data = self.archive.read(part)
+            if _BARE.search(data) is None:
+                # Every row and cell says where it is, as spreadsheet programs write them: one pass in C.
+                for letters, number in _FILLED.findall(data):
+                    row, column = int(number), column_number(letters.decode())
+                    if row > rows or column > columns:
+                        return row, column
+            elif far := _first_beyond_counted(data, rows, columns):
+                return far
+        return None
 
     def rows(self, name: str, columns: int) -> Iterator[tuple[int, list[Cell], int]]:
         """The sheet's rows, each as (its number, its values up to `columns`, the number of the first column
