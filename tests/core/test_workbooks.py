@@ -232,3 +232,12 @@ def test_a_workbook_with_two_parts_of_one_name_is_refused() -> None:
 
     with pytest.raises(WorkbookError):
         Workbook(buffer.getvalue())
+
+
+def test_dates_of_the_1904_system_read_as_openpyxl_reads_them() -> None:
+    data = _rewritten(_hand_made(), {"<sheets>": '<workbookPr date1904="1"/><sheets>'})
+
+    ours = _ours(data, "Actors")
+
+    assert _texts(ours) == _texts(_openpyxl(data, "Actors"))
+    assert ours[1][1][2] == datetime.date(2023, 3, 2)
