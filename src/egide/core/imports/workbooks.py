@@ -25,11 +25,9 @@ Cell = str | int | float | bool | datetime.datetime | datetime.date | datetime.t
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REFERENCE = rb"""\br\s*=\s*["']([A-Za-z]+)(\d+)["']"""
-# A cell that holds something (not one closed at once), and its reference.
-_FILLED = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?" + _REFERENCE + rb"[^>]*?(?<!/)>(?!</(?:[\w.-]+:)?c>)")
-# A row or cell that does not say where it is: it comes after the one before it.
-_BARE = re.compile(rb"<(?:[\w.-]+:)?(?:row|c)(?=[\s/>])(?![^>]*\br\s*=)")
-# Any row or cell: its name, its attributes, whether it is closed at once or empty.
+# Any cell, and a cell whose reference comes first, as spreadsheet programs write them.
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_PLAIN_CELL = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]{1,3})(\d+)"')
 _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>(</(?:[\w.-]+:)?c>)?")
 _ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _CELL_REFERENCE = re.compile(_REFERENCE)
@@ -88,13 +86,14 @@ class Workbook:
             raise WorkbookError(f"no part for the sheet {name}")
         for part in parts:
             data = self.archive.read(part)
-            if _BARE.search(data) is None:
-                # Every row and cell says where it is, as spreadsheet programs write them: one pass in C.
-                for letters, number in _FILLED.findall(data):
-                    row, column = int(number), column_number(letters.decode())
-                    if row > rows or column > columns:
-                        return row, column
-            elif far := _first_beyond_counted(data, rows, columns):
+            references = _PLAIN_CELL.findall(data)
+            if references and len(references) == len(_CELL.findall(data)):
+                # Every cell says where it is: the farthest row and column tell whether to look further.
+                row = max(int(number) for _letters, number in references)
+                column = max(column_number(letters.decode()) for letters in {letters for letters, _ in references})
+                if row <= rows and column <= columns:
+                    continue
+            if far := _first_beyond_counted(data, rows, columns):
                 return far
         return None
 
