@@ -2,9 +2,11 @@
 
 calamine reads a sheet whole, into a grid as large as the span of its cells: one cell at the last row and another
 at the last column would make it ask for hundreds of gigabytes, and a failed allocation ends the process. So each
-sheet's cell references are looked at first (one regular expression over its XML, which must have been checked
-by `archives.scan_parts`: real sizes, no DTD), and a sheet with a value beyond the caps is refused before calamine
-reads it.
+sheet's cell references are looked at first (two regular expressions over its XML when every cell gives its
+reference first, else each row and cell placed in turn as calamine places them; the archive must have been
+checked by `archives.scan_parts`: real sizes, no DTD), and a sheet with a value beyond the caps is refused before
+calamine reads it. The workbook's parts must have distinct names, and every part a sheet's target could name is
+looked at, so that the part looked at is the one calamine reads.
 
 The values are calamine's: text, float (an integer as Excel writes it: 12.0), bool, and date, datetime, time or
 timedelta for numbers that a date format shows as such (1900 and 1904 systems), a formula's cached value; an
