@@ -1,20 +1,22 @@
-"""Égide's own workbook reader gives the values openpyxl gives in read-only mode, whichever way a sheet is written."""
+"""The workbook reader gives the values openpyxl gives in read-only mode, as the import reads them (a cell's text),
+whichever way a sheet is written."""
 
 import datetime
 import io
 import warnings
 import zipfile
+from collections.abc import Sequence
 
 import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 
+from egide.core.imports.tables import cell_text
 from egide.core.imports.workbooks import Workbook, WorkbookError
 
 
 def _ours(data: bytes, sheet: str, columns: int = 64) -> list[tuple[int, list[object]]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return [(number, _trimmed(cells)) for number, cells, _beyond in Workbook(archive).rows(sheet, columns)]
+    return [(number, _trimmed(cells)) for number, cells, _beyond in Workbook(data).rows(sheet, columns)]
 
 
 def _openpyxl(data: bytes, sheet: str) -> list[tuple[int, list[object]]]:
@@ -30,7 +32,12 @@ def _openpyxl(data: bytes, sheet: str) -> list[tuple[int, list[object]]]:
         workbook.close()
 
 
-def _trimmed(cells: list[object]) -> list[object]:
+def _texts(rows: list[tuple[int, list[object]]]) -> list[tuple[int, list[str]]]:
+    """The rows as the import reads them: each cell's text (12 and 12.0 alike, a date and midnight of that day)."""
+    return [(number, [cell_text(cell) for cell in cells]) for number, cells in rows]
+
+
+def _trimmed(cells: Sequence[object]) -> list[object]:
     """Empty text and absent cells alike, without the trailing ones."""
     cells = [None if cell == "" else cell for cell in cells]
     while cells and cells[-1] is None:
@@ -54,8 +61,8 @@ def test_a_workbook_written_by_openpyxl_reads_as_openpyxl_reads_it() -> None:
 
     ours = _ours(data, "actors")
 
-    assert ours == _openpyxl(data, "actors")
-    assert ours[1] == (2, ["A&B", "Police <nationale>\nsecond line", 12, 0.5, True, datetime.datetime(2019, 3, 1)])
+    assert _texts(ours) == _texts(_openpyxl(data, "actors"))
+    assert ours[1] == (2, ["A&B", "Police <nationale>\nsecond line", 12.0, 0.5, True, datetime.date(2019, 3, 1)])
     assert [number for number, _cells in ours] == [1, 2, 3, 5]
 
 
@@ -131,21 +138,106 @@ def test_a_workbook_of_another_program_reads_as_openpyxl_reads_it() -> None:
 
     ours = _ours(data, "Actors")
 
-    assert ours == _openpyxl(data, "Actors")
+    assert _texts(ours) == _texts(_openpyxl(data, "Actors"))
     assert ours == [
         (1, ["reference", "name_en"]),
-        (3, ["Gendarmerie nationale & co", None, datetime.datetime(2019, 3, 1), 2, "ab", True]),
+        (3, ["Gendarmerie nationale & co", None, datetime.date(2019, 3, 1), 2.0, "ab", True]),
     ]
 
 
 def test_a_value_beyond_the_last_column_allowed_is_named() -> None:
-    rows = list(Workbook(zipfile.ZipFile(io.BytesIO(_hand_made()))).rows("Actors", 4))
+    rows = list(Workbook(_hand_made()).rows("Actors", 4))
 
-    assert rows[1] == (3, ["Gendarmerie nationale & co", None, datetime.datetime(2019, 3, 1), 2], 5)
+    assert rows[1] == (3, ["Gendarmerie nationale & co", None, datetime.date(2019, 3, 1), 2.0], 5)
 
 
-def test_a_sheet_that_is_not_xml_is_refused() -> None:
-    broken = _hand_made(SHEET.replace("</x:row>", "", 1))
+@pytest.mark.parametrize(
+    "broken",
+    [SHEET[:200], SHEET.replace("<x:v>0</x:v>", "<x:v>99</x:v>", 1)],
+    ids=["cut-short", "shared-string-missing"],
+)
+def test_a_damaged_sheet_is_refused(broken: str) -> None:
+    with pytest.raises(WorkbookError):
+        _ours(_hand_made(broken), "Actors")
+
+
+def test_cells_beyond_the_caps_are_found_before_the_sheet_is_read() -> None:
+    far = SHEET.replace("</x:sheetData>", '<x:row r="9"><x:c r="XFD9" t="b"><x:v>1</x:v></x:c></x:row></x:sheetData>')
+    workbook = Workbook(_hand_made(far))
+
+    assert workbook.first_beyond("Actors", 100, 64) == (9, 16384)
+    assert workbook.first_beyond("Actors", 2, 64) == (3, 1)
+    assert Workbook(_hand_made()).first_beyond("Actors", 100, 6) is None
+
+
+HEAD, TAIL = SHEET.split("<x:sheetData>")[0] + "<x:sheetData>", "</x:sheetData></x:worksheet>"
+
+
+def test_rows_and_cells_are_numbered_from_a1_wherever_the_first_value_is() -> None:
+    sheet = (
+        HEAD + '<x:row r="3"><x:c r="C3" t="b"><x:v>1</x:v></x:c></x:row>'
+        '<x:row/><x:row><x:c/><x:c/><x:c/><x:c/><x:c t="b"><x:v>0</x:v></x:c></x:row>' + TAIL
+    )
+
+    assert _ours(_hand_made(sheet), "Actors") == [(3, [None, None, True]), (5, [None, None, None, None, False])]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "<x:row r='2'><x:c r='XFD2' t='b'><x:v>1</x:v></x:c></x:row>",
+        '<x:row r="2">' + "<x:c/>" * 16383 + '<x:c t="b"><x:v>1</x:v></x:c></x:row>',
+        '<x:row r = "2"><x:c r="XFC2"/><x:c t="b"><x:v>1</x:v></x:c></x:row>',
+    ],
+    ids=["single-quotes", "cells-without-references", "after-an-empty-cell"],
+)
+def test_a_far_cell_is_found_however_its_place_is_written(row: str) -> None:
+    workbook = Workbook(_hand_made(HEAD + row + TAIL))
+
+    assert workbook.first_beyond("Actors", 100, 64) == (2, 16384)
+
+
+def test_rows_without_references_are_counted_to_find_a_far_row() -> None:
+    sheet = HEAD + "<x:row/>" * 2000 + '<x:row><x:c t="b"><x:v>1</x:v></x:c></x:row>' + TAIL
+
+    assert Workbook(_hand_made(sheet)).first_beyond("Actors", 1000, 64) == (2001, 1)
+    assert Workbook(_hand_made(sheet)).first_beyond("Actors", 2001, 64) is None
+
+
+def _rewritten(data: bytes, changes: dict[str, str]) -> bytes:
+    """The workbook with some parts' text changed (old → new, in every part), and any part added by name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            text = source.read(info).decode()
+            for old, new in changes.items():
+                text = text.replace(old, new)
+            archive.writestr(info.filename, text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("target", ["/xl/worksheets/sheet1.xml", "worksheets/../worksheets/sheet1.xml"])
+def test_the_sheet_looked_at_is_the_one_its_target_names_however_written(target: str) -> None:
+    far = SHEET.replace('<x:c r="F3"', '<x:c r="XFD3"')
+    data = _rewritten(_hand_made(far), {'Target="worksheets/sheet1.xml"': f'Target="{target}"'})
+
+    assert Workbook(data).first_beyond("Actors", 100, 64) == (3, 16384)
+
+
+def test_a_workbook_with_two_parts_of_one_name_is_refused() -> None:
+    buffer = io.BytesIO(_hand_made())
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        archive.writestr("xl/worksheets/sheet1.xml", SHEET.replace('<x:c r="F3"', '<x:c r="XFD3"'))
 
     with pytest.raises(WorkbookError):
-        _ours(broken, "Actors")
+        Workbook(buffer.getvalue())
+
+
+def test_dates_of_the_1904_system_read_as_openpyxl_reads_them() -> None:
+    data = _rewritten(_hand_made(), {"<sheets>": '<workbookPr date1904="1"/><sheets>'})
+
+    ours = _ours(data, "Actors")
+
+    assert _texts(ours) == _texts(_openpyxl(data, "Actors"))
+    assert ours[1][1][2] == datetime.date(2023, 3, 2)

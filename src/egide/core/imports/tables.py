@@ -37,7 +37,7 @@ from egide.core.imports.workbooks import Workbook, WorkbookError
 
 # The most a single CSV line may hold before the reader gives up on it (a cell's text is limited further by csv).
 MAX_LINE_BYTES = 2**20
-# openpyxl holds a workbook's shared strings in memory, all at once: this bounds that part of a workbook.
+# The reader holds a workbook's shared strings in memory, all at once: this bounds that part of a workbook.
 MAX_SHARED_STRINGS_BYTES = 32 * 2**20
 _LONE_CARRIAGE_RETURN = re.compile(r"(?<=\r)(?!\n)")
 
@@ -332,8 +332,8 @@ def _read_zip(data: bytes, filename: str, layout: TableLayout, headers: _Headers
 def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) -> None:
     """Read every part once, counting what it really unpacks to, and refuse any XML part with a DTD or entities.
 
-    openpyxl's XML parser would expand entities (or, with defusedxml, fail with an error of its own): no part of a
-    workbook needs them, so they are refused before openpyxl reads anything.
+    No part of a workbook needs a DTD or entities, and an XML parser may expand them: they are refused before the
+    reader reads anything.
     """
     for part, size in scan_parts(archive, filename, limits).items():
         if part.lower().endswith("sharedstrings.xml") and size > MAX_SHARED_STRINGS_BYTES:
@@ -346,15 +346,20 @@ def _scan_workbook(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) 
 def _sheet_rows(
     workbook: Workbook, sheet: str, headers: _Headers, table: str, where: str, limits: ReadLimits
 ) -> list[Row]:
-    """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps."""
+    """The sheet's rows, read over its real cells (never its declared dimension), stopping at the caps.
+
+    A value beyond the caps is looked for in the sheet's XML before the sheet is read: the reader holds the span
+    of a sheet's cells in memory at once."""
+    far = workbook.first_beyond(sheet, limits.rows + 1, limits.columns)
+    if far is not None and far[1] > limits.columns:
+        raise _beyond(where, far[0], far[1], limits)
+    if far is not None:
+        raise too_many_rows(where, table, limits)
     rows: list[Row] = []
     columns: list[str] | None = None
     for number, cells, beyond in workbook.rows(sheet, limits.columns):
         if beyond:
-            raise FileRefused(
-                _("%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most %(most)s columns.")
-                % {"where": where, "row": number, "column": get_column_letter(beyond), "most": limits.columns}
-            )
+            raise _beyond(where, number, beyond, limits)
         if columns is None:
             try:
                 # The header is the first row: a sheet whose first row is empty has no header.
@@ -363,8 +368,6 @@ def _sheet_rows(
                 raise FileRefused(f"{where.rsplit(', sheet ', 1)[0]}, sheet {error}") from error
             if number == 1:
                 continue
-        if cells.count(None) == len(cells):
-            continue
         if number > limits.rows + 1:
             raise too_many_rows(where, table, limits)
         row = _row(number, columns, cells)
@@ -373,19 +376,15 @@ def _sheet_rows(
     return rows
 
 
-# What reading a workbook raises when it cannot: not a ZIP, a missing part, XML it cannot parse, a value of the
-# wrong type (a shared string's number that is none), a damaged member.
-_WORKBOOK_ERRORS = (
-    zipfile.BadZipFile,
-    WorkbookError,
-    KeyError,
-    IndexError,
-    OSError,
-    ValueError,
-    TypeError,
-    EOFError,
-    zlib.error,
-)
+def _beyond(where: str, row: int, column: int, limits: ReadLimits) -> FileRefused:
+    return FileRefused(
+        _("%(where)s, row %(row)s: column %(column)s holds a value; a sheet may have at most %(most)s columns.")
+        % {"where": where, "row": row, "column": get_column_letter(column), "most": limits.columns}
+    )
+
+
+# What reading a workbook raises when it cannot: not a ZIP, a missing part, a damaged member or XML.
+_WORKBOOK_ERRORS = (zipfile.BadZipFile, WorkbookError, KeyError, OSError, ValueError, EOFError, zlib.error)
 
 
 def _read_xlsx(data: bytes, filename: str, layout: TableLayout, headers: _Headers, limits: ReadLimits) -> Rows:
@@ -395,26 +394,26 @@ def _read_xlsx(data: bytes, filename: str, layout: TableLayout, headers: _Header
         raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
     with archive:
         _scan_workbook(archive, filename, limits)
-        try:
-            workbook = Workbook(archive)
-        except _WORKBOOK_ERRORS as error:
-            raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
-        tables: Rows = {name: [] for name in layout.names}
-        names = {sheet.lower(): sheet for sheet in workbook.sheets}
-        if not any(table in names for table in tables):
-            raise FileRefused(
-                _("%(file)s: the workbook has no sheet named %(sheets)s")
-                % {"file": filename, "sheets": _("%(names)s or %(last)s") % _either(layout.names)}
-            )
-        for table in tables:
-            if table in names:
-                where = f"{filename}, sheet {table}"
-                try:
-                    tables[table].extend(_sheet_rows(workbook, names[table], headers, table, where, limits))
-                except FileRefused:
-                    raise
-                except _WORKBOOK_ERRORS as error:
-                    raise FileRefused(_("%(where)s: the sheet cannot be read") % {"where": where}) from error
+    try:
+        workbook = Workbook(data)
+    except _WORKBOOK_ERRORS as error:
+        raise FileRefused(_("%(file)s: not a readable XLSX workbook") % {"file": filename}) from error
+    tables: Rows = {name: [] for name in layout.names}
+    names = {sheet.lower(): sheet for sheet in workbook.sheets}
+    if not any(table in names for table in tables):
+        raise FileRefused(
+            _("%(file)s: the workbook has no sheet named %(sheets)s")
+            % {"file": filename, "sheets": _("%(names)s or %(last)s") % _either(layout.names)}
+        )
+    for table in tables:
+        if table in names:
+            where = f"{filename}, sheet {table}"
+            try:
+                tables[table].extend(_sheet_rows(workbook, names[table], headers, table, where, limits))
+            except FileRefused:
+                raise
+            except _WORKBOOK_ERRORS as error:
+                raise FileRefused(_("%(where)s: the sheet cannot be read") % {"where": where}) from error
     return tables
 
 
