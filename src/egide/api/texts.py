@@ -19,9 +19,6 @@ TEXTS = (
     gettext_noop("security system map"),
     gettext_noop("A country's whole map"),
     gettext_noop("Not Found"),
-    gettext_noop(
-        "Sent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer\nthan building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."
-    ),
     gettext_noop("A country's actors"),
     gettext_noop("How many items, from 1 to 1000"),
     gettext_noop("How many items to skip"),
@@ -50,7 +47,7 @@ TEXTS = (
     gettext_noop("Delete a relationship"),
     gettext_noop("A country's governance findings on a date"),
     gettext_noop(
-        "The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the\nteam's decision on each; computed on the records you may see, as if the others did not exist. Filter with\n`severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive)."
+        "The findings of every rule on the map as it stood on `as_of` (default: today), most severe first, with the\nteam's decision on each; computed on the records you may see, as if the others did not exist. Filter with\n`severity` (high, medium, low), `rule` (a rule's code) and `status` (open, acknowledged, false_positive); read\na large map's findings a part at a time with `offset` and `limit`."
     ),
     gettext_noop("governance analysis"),
     gettext_noop("The findings that appeared, disappeared and stayed between two dates"),
@@ -109,7 +106,7 @@ TEXTS = (
     gettext_noop("The day the map stands on; none: every relationship"),
     gettext_noop("The keys of findings you can see (at most 1000)"),
     gettext_noop(
-        "The map that you may see; with `as_of` (YYYY-MM-DD), as it stood on that day: only the relationships that\nheld then, an imprecise date counting for its whole year or month, as in the governance analysis.\n\nSent as it comes from the selector: checking 30,000 nodes and edges against the schema would take longer\nthan building them (benchmarks/RESULTS.md); the schema still documents the shape, and tests check it."
+        "The map that you may see; with `as_of` (YYYY-MM-DD), as it stood on that day: only the relationships that\nheld then, an imprecise date counting for its whole year or month, as in the governance analysis.\n\nWritten with orjson as the selector reads it, a batch of rows at a time, and streamed when it is large, so\nthat a map of 50,000 actors never exists whole in memory; not checked against the schema, which would take\nlonger than building it (benchmarks/RESULTS.md): the schema documents the shape, and tests check it."
     ),
     gettext_noop(
         "The same decision on every finding of `keys`: all are decided, or none (a key that is not a finding you\ncan see on `as_of` refuses the whole request with 404, naming it). Reviewers, editors and administrators\nworking on the country may; each decision is audited. Answers the findings with their decisions."
@@ -118,4 +115,6 @@ TEXTS = (
         "The sources of the facts the evidence rests on (the citations of its relationships, or of the actor it states a fact about), with the passage relied on"
     ),
     gettext_noop("YYYY-MM-DD: the date at which the findings stand (default: today)"),
+    gettext_noop("at most this many findings (default: all)"),
+    gettext_noop("findings skipped (after the filters)"),
 )
