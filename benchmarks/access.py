@@ -58,11 +58,10 @@ from common import (  # noqa: E402
     database_title,
     databases_asked,
     import_as_platform,
-    in_child,
     load_sentence,
     machine_line,
     measure_generated,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
     print_heading,
@@ -164,13 +163,7 @@ class AccessResult:
 def child(args: argparse.Namespace) -> int:
     """Runs in its own process: migrate, import, spread, measure; writes an AccessResult as JSON to args.json."""
     result = AccessResult(database=args.child)
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-access-{args.child}-", result, work)
+    return migrated_child(args, f"egide-access-{args.child}-", result, _measure)
 
 
 def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[int, str, list[str]]]:

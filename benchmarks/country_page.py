@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
 import io
 import json
 import pstats
@@ -53,19 +52,24 @@ from common import (  # noqa: E402
     _spread_ids,
     add_child_options,
     add_database_options,
+    benchmark_organisations,
+    benchmark_user,
     command_line,
     database_title,
     databases_asked,
-    in_child,
+    each_database,
     load_sentence,
     machine_line,
-    migrate,
+    migrated_child,
     ms,
+    nearest_rank_p95,
     now_utc,
+    refuse_failed,
     run_child,
     setup_django,
-    under_load,
-    write_results,
+    share_rows_for,
+    signed_in,
+    write_labelled,
 )
 from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
 
@@ -112,13 +116,7 @@ class Result:
 
 def child(args: argparse.Namespace) -> int:
     result = Result(database=args.child)
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-country-page-{args.child}-", result, work)
+    return migrated_child(args, f"egide-country-page-{args.child}-", result, _measure)
 
 
 def _import(country: str, path: str) -> None:
@@ -135,8 +133,6 @@ def _spread_country(country: str, organisation_ids: list[int], seed: int) -> int
     """Owners, levels and shares for the country's records (as benchmarks/access.py spreads them)."""
     import random
 
-    from django.contrib.contenttypes.models import ContentType
-
     from egide.accounts.models import Share
     from egide.actors.models import Actor, Relationship
 
@@ -146,47 +142,24 @@ def _spread_country(country: str, organisation_ids: list[int], seed: int) -> int
         ids = list(model.objects.filter(country=country).order_by("pk").values_list("pk", flat=True))
         records = _spread_ids(ids, len(organisation_ids), rng)
         _apply(model, records, organisation_ids)
-        content_type = ContentType.objects.get_for_model(model)
-        shares += [
-            Share(
-                content_type=content_type,
-                object_id=pk,
-                organisation_id=organisation_ids[number],
-                can_edit=False,
-                country=country,
-            )
-            for pk, record in records.items()
-            for number in sorted(record.shared)
-        ]
+        shares += share_rows_for(model, records, organisation_ids, country, lambda: False)
     Share.objects.bulk_create(shares, batch_size=500)
     return len(shares)
 
 
 def _measure(args: argparse.Namespace, result: Result) -> None:
     result.version = setup_django()
-    from django.contrib.auth.models import User
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
+    from egide.accounts.models import Role
     from egide.actors.models import Actor, Citation, Relationship, Source
 
     country, other = args.country, args.other_country
     for code, path in ((country, args.file), (other, args.other_file)):
         print(f"[{args.child}] import {code}", flush=True)
         _import(code, path)
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name_en=f"Benchmark organisation {number + 1}",
-            name_fr=f"Organisation de mesure {number + 1}",
-            acronym=f"ORG{number + 1:02d}",
-            type=OrganisationType.values[number % len(OrganisationType.values)],
-        )
-        for number in range(ORGANISATIONS)
-    )
+    organisations = benchmark_organisations(ORGANISATIONS)
     organisation_ids = [organisation.pk for organisation in organisations]
     shares = sum(_spread_country(code, organisation_ids, args.seed + n) for n, code in enumerate((country, other)))
     if connection.vendor == "postgresql":
@@ -203,16 +176,10 @@ def _measure(args: argparse.Namespace, result: Result) -> None:
         for code in (country, other)
     } | {"citations": Citation.objects.count(), "shares": shares}
 
-    staff = User.objects.create_superuser(username="bench-staff", email="", password="-")
-    viewer = User.objects.create_user(username="bench-viewer", password="-")
-    Membership.objects.create(user=viewer, organisation_id=organisation_ids[0], role=Role.VIEWER)
-    clients = {STAFF: Client(), VIEWER: Client()}
-    clients[STAFF].force_login(staff)
-    clients[VIEWER].force_login(viewer)
-    device = TOTPDevice.objects.create(user=staff, name="Benchmark", confirmed=True)
-    session = clients[STAFF].session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    clients = {
+        STAFF: signed_in(benchmark_user(STAFF, staff=True)),
+        VIEWER: signed_in(benchmark_user(VIEWER, [(organisation_ids[0], Role.VIEWER, [])])),
+    }
 
     code = country.lower()
     htmx = {"HX-Request": "true"}
@@ -303,7 +270,7 @@ def render(results: list[Result], args: argparse.Namespace, argv: Sequence[str])
         lines.append("| request | staff median | staff p95 | viewer median | viewer p95 | viewer ÷ staff | queries |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for row in result.rows:
-            p95 = _p95
+            p95 = nearest_rank_p95
             verdict = "" if row.ratio <= AIM else " (over 1.3×)"
             lines.append(
                 f"| {row.name} | {ms(statistics.median(row.staff))} | {ms(p95(row.staff))} | "
@@ -317,35 +284,21 @@ def render(results: list[Result], args: argparse.Namespace, argv: Sequence[str])
     return "\n".join(lines)
 
 
-def _p95(runs: list[float]) -> float:
-    ordered = sorted(runs)
-    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
-
-
 def write(section: str, args: argparse.Namespace) -> None:
     """Write the label's subsection inside the script's section of the results file, keeping other labels."""
     output = args.output or (None if args.quick else RESULTS)
     if output is None:
         print(section)
         return
-    inner_start, inner_end = f"<!-- country-page:{args.label}:start -->", f"<!-- country-page:{args.label}:end -->"
-    text = output.read_text(encoding="utf-8") if output.exists() else ""
-    if START_MARKER in text and END_MARKER in text:
-        body = text.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0]
-    else:
-        body = (
-            "\n## The country page: a viewer beside platform staff (`benchmarks/country_page.py`)\n\n"
-            "Every tab of the country page for platform staff and for a viewer (a partner organisation's "
-            "member, to whom the visibility filter applies), with a second country of the same size in the "
-            "database. Aim: the viewer within 1.3× of staff.\n"
-        )
-    inner = f"{inner_start}\n{section.rstrip()}\n{inner_end}"
-    if inner_start in body and inner_end in body:
-        before, rest = body.split(inner_start, 1)
-        body = before + inner + rest.split(inner_end, 1)[1]
-    else:
-        body = body.rstrip("\n") + "\n\n" + inner + "\n"
-    write_results(f"{START_MARKER}{body}{END_MARKER}\n", output, start=START_MARKER, end=END_MARKER)
+    label = (f"<!-- country-page:{args.label}:start -->", f"<!-- country-page:{args.label}:end -->")
+    intro = (
+        "\n## The country page: a viewer beside platform staff (`benchmarks/country_page.py`)\n\n"
+        "Every tab of the country page for platform staff and for a viewer (a partner organisation's "
+        "member, to whom the visibility filter applies), with a second country of the same size in the "
+        "database. Aim: the viewer within 1.3× of staff.\n"
+    )
+    inner = f"{label[0]}\n{section.rstrip()}\n{label[1]}"
+    write_labelled(inner, output, label=label, start=START_MARKER, end=END_MARKER, intro=intro)
     print(f"\nwritten to {output}")
 
 
@@ -400,17 +353,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"generating {args.actors} actors and {args.relationships} relationships for {code}", flush=True)
             generated = generate_map(actors=args.actors, relationships=args.relationships, seed=seed, country=code)
             path.write_bytes(generated.to_zip())
-        results = []
-        for database in databases_asked(args.databases):
-            result, load = under_load(functools.partial(_run_child, database, args, files))
-            result.load = load
-            results.append(result)
+        results = each_database(databases_asked(args.databases), lambda database: _run_child(database, args, files))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     section = render(results, args, argv)
     if any(result.failed for result in results):
         print(section)
-        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+    if refuse_failed(results):
         return 1
     write(section, args)
     return 0

@@ -27,7 +27,6 @@ import gzip
 import inspect
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -50,6 +49,7 @@ from common import (  # noqa: E402
     Timing,
     add_child_options,
     add_database_options,
+    benchmark_editor,
     command_line,
     complete_options,
     database_title,
@@ -151,7 +151,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
     from egide.actors.importer import ImportReport, country_map_import
     from egide.actors.models import Actor, Citation, Relationship, Source
 
-    user, organisation = _benchmark_user()
+    user, organisation = benchmark_editor()
     country = args.country
     data = Path(args.file).read_bytes()
     filename = Path(args.file).name
@@ -359,29 +359,6 @@ def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
         Timing(name, "(in-process call)", [timed(call)[0] for _ in range(runs)], note=note)
         for name, call, note in steps
     ]
-
-
-def _benchmark_user() -> tuple[Any, Any]:
-    """A signed-in partner, as most users will be: a member (editor, every country) of an organisation.
-
-    Not a superuser, so that the pages and the API apply the visibility rules and their cost is measured.
-    """
-    from django.apps import apps
-    from django.contrib.auth.models import User
-
-    user = User.objects.create_user(username="benchmark", password=secrets.token_urlsafe(16))
-    if not apps.is_installed("egide.accounts"):
-        return user, None
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
-
-    organisation = Organisation.objects.create(
-        name_en="Benchmark secretariat",
-        name_fr="Secrétariat de mesure",
-        acronym="BENCH",
-        type=OrganisationType.SECRETARIAT,
-    )
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
-    return user, organisation
 
 
 def _sample_actors(country: str) -> tuple[tuple[int, int], tuple[int, int]]:

@@ -50,10 +50,9 @@ from common import (  # noqa: E402
     databases_asked,
     growth,
     import_as_platform,
-    in_child,
     machine_line,
     measure_generated,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
     print_heading,
@@ -130,13 +129,7 @@ def child(args: argparse.Namespace) -> int:
     # a map of this size in one file.
     largest = max(json.loads(Path(args.expected).read_text(encoding="utf-8")).values())
     os.environ["EGIDE_IMPORT_MAX_ROWS"] = str(max(50_000, largest))
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-scaling-{args.child}-", result, work)
+    return migrated_child(args, f"egide-scaling-{args.child}-", result, _measure)
 
 
 def _measure(args: argparse.Namespace, result: SizeResult) -> None:
