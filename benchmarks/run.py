@@ -49,6 +49,7 @@ from common import (  # noqa: E402
     Timing,
     add_child_options,
     add_database_options,
+    analyse,
     benchmark_editor,
     command_line,
     complete_options,
@@ -208,10 +209,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         "sources": Source.objects.filter(country=country).count(),
         "citations": Citation.objects.count(),
     }
-    if connection.vendor == "postgresql":
-        # Autovacuum analyses fresh tables within a minute or so; do it now so the planner has statistics.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyse()  # as autovacuum would within a minute or so, so that the planner has statistics
 
     if args.map_api:
         import map_api
