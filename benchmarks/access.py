@@ -48,6 +48,7 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Timing,
     add_child_options,
     add_database_options,
@@ -129,12 +130,7 @@ class Measure:
 
 
 @dataclass(slots=True)
-class AccessResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
+class AccessResult(DatabaseRun):
     data: dict[str, Any] = field(default_factory=dict)
     users: list[UserFacts] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)

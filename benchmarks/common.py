@@ -184,6 +184,18 @@ def repeat(call: Callable[[], Any], runs: int, warmup: int) -> list[float]:
     return [timed(call)[0] for _ in range(runs)]
 
 
+@dataclass(slots=True)
+class DatabaseRun:
+    """What a child process measured on one database (a script adds its figures): the database's version, or why
+    it was skipped or failed, and the 1-minute load average before and after the run."""
+
+    database: str
+    version: str = ""
+    skipped: str = ""
+    failed: str = ""
+    load: tuple[float, float] = (0.0, 0.0)
+
+
 def growth(values: Sequence[float], sizes: Sequence[float]) -> list[float]:
     """Each step's growth: the value's ratio to the one before, divided by the size's ratio (1 is linear, above 1
     faster than the data)."""

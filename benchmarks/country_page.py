@@ -48,6 +48,7 @@ sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
     RESULTS,
+    DatabaseRun,
     _apply,
     _spread_ids,
     add_child_options,
@@ -91,12 +92,7 @@ class Row:
 
 
 @dataclass(slots=True)
-class Result:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
+class Result(DatabaseRun):
     data: dict[str, Any] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     explain: str = ""

@@ -54,6 +54,7 @@ CLI_AIM = 1.5  # seconds, process start included
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
+    DatabaseRun,
     Timing,
     add_child_options,
     add_database_options,
@@ -94,16 +95,11 @@ class SizeResult:
 
 
 @dataclass(slots=True)
-class DatabaseResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
+class DatabaseResult(DatabaseRun):
     sizes: list[SizeResult] = field(default_factory=list)
     command: list[Timing] = field(default_factory=list)
     command_before: list[Timing] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> DatabaseResult:

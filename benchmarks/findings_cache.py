@@ -52,6 +52,8 @@ PROFILE_LINES = 14
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     DATABASES,
+    DatabaseRun,
+    Timing,
     add_child_options,
     analyse,
     benchmark_secretariat,
@@ -64,7 +66,6 @@ from common import (  # noqa: E402
     machine_line,
     migrated_child,
     ms,
-    nearest_rank_p95,
     now_utc,
     refuse_failed,
     run_child,
@@ -80,43 +81,28 @@ USERS = {"viewer": "viewer (visibility filter)", "staff": "platform staff"}
 
 
 @dataclass(slots=True)
-class Timing:
-    user: str
-    name: str
-    runs: list[float]
-    queries: int = 0
-    size: int = 0  # the response's size in bytes, or the cache entry's
+class UserTiming(Timing):
+    """A request's timings for one of USERS (its size: the response's, or the cache entry's)."""
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    @property
-    def p95(self) -> float:
-        return nearest_rank_p95(self.runs)
+    user: str = ""
 
 
 @dataclass(slots=True)
-class SizeResult:
-    database: str
+class SizeResult(DatabaseRun):
     actors: int = 0
     relationships: int = 0
     findings: int = 0
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
     import_seconds: float = 0.0
-    timings: list[Timing] = field(default_factory=list)
+    timings: list[UserTiming] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> SizeResult:
         timings = data.pop("timings")
         data["load"] = tuple(data["load"])
-        return SizeResult(**data, timings=[Timing(**timing) for timing in timings])
+        return SizeResult(**data, timings=[UserTiming(**timing) for timing in timings])
 
-    def timing(self, user: str, name: str) -> Timing | None:
+    def timing(self, user: str, name: str) -> UserTiming | None:
         return next((item for item in self.timings if item.user == user and item.name == name), None)
 
 
@@ -215,7 +201,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
             before()
         with CaptureQueriesContext(connection) as queries:
             get(client, url)
-        result.timings.append(Timing(user, name, times[args.warmup :], len(queries), size))
+        result.timings.append(UserTiming(name, url, times[args.warmup :], size, queries=len(queries), user=user))
         print(f"[{args.child} {args.actors}] {user} {name}: {ms(statistics.median(times[args.warmup :]))}", flush=True)
 
     for reader, client in clients.items():
@@ -223,7 +209,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
         loads.clear()
         measured(reader, "page, from the shared cache", client, page, args.cold_runs, other_process)
         size = len(findings_cache.dumps(loaded[0])) if loaded and loaded[0] is not None else 0
-        result.timings.append(Timing(reader, "cache load alone", list(loads), 0, size))
+        result.timings.append(UserTiming("cache load alone", "", list(loads), size, user=reader))
         measured(reader, "page, warm", client, page, args.runs, None)
         measured(reader, "findings API, warm", client, api, args.api_runs, None)
 

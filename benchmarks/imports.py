@@ -44,6 +44,7 @@ sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
     RESULTS,
+    DatabaseRun,
     add_child_options,
     add_database_options,
     benchmark_editor,
@@ -76,18 +77,13 @@ class ImportRun:
 
 
 @dataclass(slots=True)
-class ChildResult:
-    database: str
-    version: str = ""
+class ChildResult(DatabaseRun):
     runs: list[ImportRun] = field(default_factory=list)
     peak_rss: int = 0
     """The child's peak resident memory, in bytes (memory runs only)."""
     rss_before: int = 0
     """The child's peak resident memory before the import, Django and the file loaded (memory runs only)."""
     profiles: dict[str, str] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)
-    skipped: str = ""
-    failed: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ChildResult:

@@ -46,6 +46,7 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Timing,
     add_child_options,
     add_database_options,
@@ -102,12 +103,7 @@ class ImportFigures:
 
 
 @dataclass(slots=True)
-class DatabaseResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)  # the 1-minute load average before and after the run
+class DatabaseResult(DatabaseRun):
     migrate_seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     imports: ImportFigures | None = None

@@ -39,6 +39,7 @@ VIEWER_ORGANISATIONS = 2
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Spread,
     Timing,
     add_child_options,
@@ -96,16 +97,11 @@ def runs_for(actors: int, asked: int | None) -> int:
 
 
 @dataclass(slots=True)
-class SizeResult:
+class SizeResult(DatabaseRun):
     """One database at one size."""
 
-    database: str
     actors: int = 0
     relationships: int = 0
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
     runs: int = 0
     import_seconds: float = 0.0
     seen: dict[str, int] = field(default_factory=dict)  # what the viewer sees
