@@ -52,6 +52,7 @@ from common import (  # noqa: E402
     Timing,
     add_child_options,
     add_database_options,
+    add_map_options,
     benchmark_user,
     command_line,
     complete_options,
@@ -590,12 +591,9 @@ def print_table(results: list[AccessResult]) -> None:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser, actors=DEFAULT_ACTORS, relationships=DEFAULT_RELATIONSHIPS, runs=15, runs_per="measurement and user"
     )
-    parser.add_argument("--runs", type=int, help="timed runs per measurement and user (default 15)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     parser.add_argument(
         "--organisations",
         type=int,
@@ -629,12 +627,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     add_child_options(parser)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 15, "warmup": 2}
-    )
-    complete_options(parser, args, defaults)
+    complete_options(parser, args, QUICK if args.quick else full)
     if not 7 <= args.memberships <= args.organisations:
         parser.error("--memberships must be at least 7 and at most --organisations")
     return args

@@ -381,6 +381,19 @@ def add_child_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
 
 
+def add_map_options(
+    parser: argparse.ArgumentParser, *, actors: int, relationships: int, runs: int, runs_per: str, per: str = ""
+) -> dict[str, int]:
+    """--actors, --relationships, --runs (timed runs per runs_per) and --warmup (2 by default); per, what the
+    sizes are of ("in the generated map" if empty). Returns the full run's defaults, for complete_options."""
+    per = per or "in the generated map"
+    parser.add_argument("--actors", type=int, help=f"actors {per} (default {actors})")
+    parser.add_argument("--relationships", type=int, help=f"relationships {per} (default {relationships})")
+    parser.add_argument("--runs", type=int, help=f"timed runs per {runs_per} (default {runs})")
+    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
+    return {"actors": actors, "relationships": relationships, "runs": runs, "warmup": 2}
+
+
 def complete_options(parser: argparse.ArgumentParser, args: argparse.Namespace, defaults: dict[str, int]) -> None:
     """Fill the sizes and runs not given (from the quick or the full defaults) and check them."""
     for name, value in defaults.items():

@@ -53,9 +53,11 @@ from common import (  # noqa: E402
     _spread_ids,
     add_child_options,
     add_database_options,
+    add_map_options,
     benchmark_organisations,
     benchmark_user,
     command_line,
+    complete_options,
     database_title,
     databases_asked,
     each_database,
@@ -307,12 +309,14 @@ def _run_child(database: str, args: argparse.Namespace, files: tuple[Path, Path]
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors per country (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships per country (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser,
+        actors=DEFAULT_ACTORS,
+        relationships=DEFAULT_RELATIONSHIPS,
+        runs=10,
+        runs_per="request and user",
+        per="per country",
     )
-    parser.add_argument("--runs", type=int, help="timed runs per request and user (default 10)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     parser.add_argument("--other-country", default=OTHER_COUNTRY, help="the second country (default %(default)s)")
     parser.add_argument("--other-file", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="after", help="the subsection of the results (default %(default)s)")
@@ -325,15 +329,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     add_child_options(parser)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 10, "warmup": 2}
-    )
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.country, args.other_country = args.country.upper(), args.other_country.upper()
+    complete_options(parser, args, QUICK if args.quick else full)
+    args.other_country = args.other_country.upper()
     return args
 
 

@@ -50,6 +50,7 @@ from common import (  # noqa: E402
     Timing,
     add_child_options,
     add_database_options,
+    add_map_options,
     analyse,
     benchmark_editor,
     command_line,
@@ -62,6 +63,7 @@ from common import (  # noqa: E402
     migrate,
     ms,
     now_utc,
+    print_heading,
     profile,
     run_child,
     setup_django,
@@ -540,9 +542,7 @@ def render_section(
 
 def print_table(results: list[DatabaseResult]) -> None:
     for result in results:
-        print(f"\n{result.database} {result.version}")
-        if result.skipped or result.failed:
-            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        if not print_heading(result):
             continue
         if result.imports:
             print(f"  {'CSV import, cold':44} {ms(result.imports.total):>10}   queries {result.imports.queries}")
@@ -560,12 +560,9 @@ def print_table(results: list[DatabaseResult]) -> None:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser, actors=DEFAULT_ACTORS, relationships=DEFAULT_RELATIONSHIPS, runs=20, runs_per="request"
     )
-    parser.add_argument("--runs", type=int, help="timed runs per request (default 20)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     add_database_options(
         parser,
         quick=QUICK,
@@ -601,12 +598,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--accept-gzip", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--levels", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 20, "warmup": 2}
-    )
-    complete_options(parser, args, defaults)
+    complete_options(parser, args, QUICK if args.quick else full)
     return args
 
 
