@@ -230,6 +230,17 @@ def profile(path: Path, call: Callable[[], Any]) -> None:
     path.with_suffix(".txt").write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def profile_table(source: Any, order: str, *restrictions: Any) -> tuple[list[str], list[str]]:
+    """cProfile's stats (a cProfile.Profile or a .prof file's path) sorted by order and printed with restrictions
+    (such as a pattern and a number of lines): the line counting the function calls, and the table from its
+    heading (ncalls, tottime, …) on (none if no function matched)."""
+    buffer = io.StringIO()
+    pstats.Stats(source, stream=buffer).sort_stats(order).print_stats(*restrictions)
+    lines = buffer.getvalue().splitlines()
+    start = next((number for number, line in enumerate(lines) if line.lstrip().startswith("ncalls")), len(lines))
+    return [line.strip() for line in lines[:start] if "function calls" in line], lines[start:]
+
+
 # --------------------------------------------------------------------------------------------- formatting
 
 

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
-import pstats
 import shutil
 import statistics
 import sys
@@ -67,6 +65,7 @@ from common import (  # noqa: E402
     ms,
     nearest_rank_p95,
     now_utc,
+    profile_table,
     refuse_failed,
     run_child,
     setup_django,
@@ -238,13 +237,8 @@ def _profile(call: Callable[[], Any]) -> str:
     profiler.runcall(call)
     texts = []
     for order, restriction in (("cumulative", PROFILED), ("tottime", "")):
-        buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer).sort_stats(order)
-        stats.print_stats(*([restriction] if restriction else []), PROFILE_LINES)
-        lines = buffer.getvalue().splitlines()
-        start = next((number for number, line in enumerate(lines) if "ncalls" in line), 0)
-        header = [line.strip() for line in lines[:start] if "function calls" in line][:1]
-        texts.append("\n".join([f"by {order}:", *header, *(line for line in lines[start:] if line.strip())]))
+        calls, table = profile_table(profiler, order, *([restriction] if restriction else []), PROFILE_LINES)
+        texts.append("\n".join([f"by {order}:", *calls[:1], *(line for line in table if line.strip())]))
     return "\n\n".join(texts).replace(str(Path(sys.prefix)), "<venv>").replace(str(PROJECT_DIR) + "/", "")
 
 

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import itertools
 import json
 import os
-import pstats
 import resource
 import shutil
 import statistics
@@ -70,6 +68,7 @@ from common import (  # noqa: E402
     migrated_child,
     ms,
     now_utc,
+    profile_table,
     repeat,
     run_child,
     setup_django,
@@ -305,12 +304,8 @@ def _timed_command(source: Path, country: str, args: argparse.Namespace, profile
 
 
 def _profile_text(path: Path) -> str:
-    buffer = io.StringIO()
-    pstats.Stats(str(path), stream=buffer).sort_stats("cumulative").print_stats(22)
-    lines = buffer.getvalue().splitlines()
-    start = next((number for number, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
-    header = [line.strip() for line in lines[:start] if "function calls" in line]
-    text = "\n".join(header + lines[start:])
+    calls, table = profile_table(str(path), "cumulative", 22)
+    text = "\n".join(calls + table)
     for prefix in (str(PROJECT_DIR) + "/", str(Path(sys.prefix)) + "/lib/python3.12/site-packages/"):
         text = text.replace(prefix, "")
     return text.rstrip()

@@ -25,10 +25,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
-import io
 import json
 import os
-import pstats
 import shutil
 import statistics
 import sys
@@ -67,6 +65,7 @@ from common import (  # noqa: E402
     migrated_child,
     ms,
     now_utc,
+    profile_table,
     refuse_failed,
     run_child,
     setup_django,
@@ -121,12 +120,8 @@ def _top_lines(profiler: cProfile.Profile) -> str:
     top lines by own time of any function."""
     parts = []
     for order, restriction in (("cumulative", r"egide/(?!.*middleware)"), ("tottime", "")):
-        buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer).sort_stats(order)
-        stats.print_stats(*([restriction] if restriction else []), PROFILE_LINES)
-        text = buffer.getvalue()
-        start = text.find("   ncalls")  # the table, without the lines naming the file and the call count
-        parts.append(f"by {order} time" + (" (Égide's functions)" if restriction else "") + ":\n" + text[start:])
+        _calls, table = profile_table(profiler, order, *([restriction] if restriction else []), PROFILE_LINES)
+        parts.append(f"by {order} time" + (" (Égide's functions)" if restriction else "") + ":\n" + "\n".join(table))
     return "\n".join(part.rstrip() for part in parts).replace(str(BENCHMARKS_DIR.parent) + "/", "")
 
 

@@ -23,10 +23,8 @@ from __future__ import annotations
 import functools
 import gc
 import gzip
-import io
 import json
 import os
-import pstats
 import statistics
 import subprocess
 import sys
@@ -37,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import benchmark_user, database_title, nearest_rank_p95, repeat, signed_in
+from common import benchmark_user, database_title, nearest_rank_p95, profile_table, repeat, signed_in
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 RUN = BENCHMARKS_DIR / "run.py"
@@ -224,12 +222,8 @@ def _profile_lines(call: Callable[[], Any]) -> list[str]:
 
     profiler = cProfile.Profile()
     profiler.runcall(call)
-    buffer = io.StringIO()
-    pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(PROFILE_LINES)
-    lines = buffer.getvalue().splitlines()
-    start = next(index for index, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-    head = [line.strip() for line in lines[:start] if "function calls" in line]
-    return head + [line.rstrip().replace(str(OWN_SOURCE.parent) + "/", "") for line in lines[start:] if line.strip()]
+    calls, table = profile_table(profiler, "tottime", PROFILE_LINES)
+    return calls + [line.rstrip().replace(str(OWN_SOURCE.parent) + "/", "") for line in table if line.strip()]
 
 
 def _time_reader(name: str, country: str, runs: int, warmup: int) -> tuple[dict[str, Any], Any, bytes]:
