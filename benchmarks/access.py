@@ -48,9 +48,11 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Timing,
     add_child_options,
     add_database_options,
+    add_map_options,
     benchmark_user,
     command_line,
     complete_options,
@@ -58,11 +60,10 @@ from common import (  # noqa: E402
     database_title,
     databases_asked,
     import_as_platform,
-    in_child,
     load_sentence,
     machine_line,
     measure_generated,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
     print_heading,
@@ -130,12 +131,7 @@ class Measure:
 
 
 @dataclass(slots=True)
-class AccessResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
+class AccessResult(DatabaseRun):
     data: dict[str, Any] = field(default_factory=dict)
     users: list[UserFacts] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
@@ -164,13 +160,7 @@ class AccessResult:
 def child(args: argparse.Namespace) -> int:
     """Runs in its own process: migrate, import, spread, measure; writes an AccessResult as JSON to args.json."""
     result = AccessResult(database=args.child)
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-access-{args.child}-", result, work)
+    return migrated_child(args, f"egide-access-{args.child}-", result, _measure)
 
 
 def _membership_plan(count: int, country: str, *, limited: bool) -> list[tuple[int, str, list[str]]]:
@@ -601,12 +591,9 @@ def print_table(results: list[AccessResult]) -> None:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser, actors=DEFAULT_ACTORS, relationships=DEFAULT_RELATIONSHIPS, runs=15, runs_per="measurement and user"
     )
-    parser.add_argument("--runs", type=int, help="timed runs per measurement and user (default 15)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     parser.add_argument(
         "--organisations",
         type=int,
@@ -640,12 +627,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     add_child_options(parser)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 15, "warmup": 2}
-    )
-    complete_options(parser, args, defaults)
+    complete_options(parser, args, QUICK if args.quick else full)
     if not 7 <= args.memberships <= args.organisations:
         parser.error("--memberships must be at least 7 and at most --organisations")
     return args

@@ -162,6 +162,7 @@ class Timing:
     aim: float | None = None
     note: str = ""
     sent_gzip: bool = False  # the response itself was gzip-compressed: gzip_size is what was sent
+    cpu: float | None = None  # CPU seconds (user + system) per run, for a command
 
     @property
     def median(self) -> float:
@@ -174,6 +175,25 @@ class Timing:
     @property
     def fastest(self) -> float:
         return min(self.runs)
+
+
+def repeat(call: Callable[[], Any], runs: int, warmup: int) -> list[float]:
+    """The wall-clock seconds of runs calls, after warmup untimed ones."""
+    for _ in range(warmup):
+        call()
+    return [timed(call)[0] for _ in range(runs)]
+
+
+@dataclass(slots=True)
+class DatabaseRun:
+    """What a child process measured on one database (a script adds its figures): the database's version, or why
+    it was skipped or failed, and the 1-minute load average before and after the run."""
+
+    database: str
+    version: str = ""
+    skipped: str = ""
+    failed: str = ""
+    load: tuple[float, float] = (0.0, 0.0)
 
 
 def growth(values: Sequence[float], sizes: Sequence[float]) -> list[float]:
@@ -208,6 +228,17 @@ def profile(path: Path, call: Callable[[], Any]) -> None:
     buffer = io.StringIO()
     pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(30)
     path.with_suffix(".txt").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def profile_table(source: Any, order: str, *restrictions: Any) -> tuple[list[str], list[str]]:
+    """cProfile's stats (a cProfile.Profile or a .prof file's path) sorted by order and printed with restrictions
+    (such as a pattern and a number of lines): the line counting the function calls, and the table from its
+    heading (ncalls, tottime, …) on (none if no function matched)."""
+    buffer = io.StringIO()
+    pstats.Stats(source, stream=buffer).sort_stats(order).print_stats(*restrictions)
+    lines = buffer.getvalue().splitlines()
+    start = next((number for number, line in enumerate(lines) if line.lstrip().startswith("ncalls")), len(lines))
+    return [line.strip() for line in lines[:start] if "function calls" in line], lines[start:]
 
 
 # --------------------------------------------------------------------------------------------- formatting
@@ -289,6 +320,17 @@ def write_results(section: str, path: Path, *, start: str, end: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def write_labelled(section: str, path: Path, *, label: tuple[str, str], start: str, end: str, intro: str) -> None:
+    """Write section, which begins with label[0] and ends with label[1], inside a script's section of the results
+    file (between start and end, which begins with intro if it is new), replacing the same label's and keeping the
+    others (one subsection per --label, such as "before" and "after")."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    body = text.split(start, 1)[1].split(end, 1)[0] if start in text and end in text else intro
+    replaced = replace_between(body, section, start=label[0], end=label[1])
+    body = replaced if replaced is not None else body.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
+    write_results(f"{start}{body.rstrip(chr(10))}\n{end}\n", path, start=start, end=end)
+
+
 def replace_between(text: str, section: str, *, start: str, end: str) -> str | None:
     """text with what lies from start to end (both included) replaced by section, which begins with start and ends
     with end; None if text lacks either marker."""
@@ -348,6 +390,19 @@ def add_child_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expected", help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", default="", help=argparse.SUPPRESS)
+
+
+def add_map_options(
+    parser: argparse.ArgumentParser, *, actors: int, relationships: int, runs: int, runs_per: str, per: str = ""
+) -> dict[str, int]:
+    """--actors, --relationships, --runs (timed runs per runs_per) and --warmup (2 by default); per, what the
+    sizes are of ("in the generated map" if empty). Returns the full run's defaults, for complete_options."""
+    per = per or "in the generated map"
+    parser.add_argument("--actors", type=int, help=f"actors {per} (default {actors})")
+    parser.add_argument("--relationships", type=int, help=f"relationships {per} (default {relationships})")
+    parser.add_argument("--runs", type=int, help=f"timed runs per {runs_per} (default {runs})")
+    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
+    return {"actors": actors, "relationships": relationships, "runs": runs, "warmup": 2}
 
 
 def complete_options(parser: argparse.ArgumentParser, args: argparse.Namespace, defaults: dict[str, int]) -> None:
@@ -486,6 +541,19 @@ def in_child(args: argparse.Namespace, prefix: str, result: Any, work: Callable[
             print(f"[{args.child}] kept {data_dir}", flush=True)
     Path(args.json).write_text(json.dumps(asdict(result)), encoding="utf-8")
     return 0
+
+
+def migrated_child[R](
+    args: argparse.Namespace, prefix: str, result: R, measure: Callable[[argparse.Namespace, R], None]
+) -> int:
+    """The usual child process (see in_child): `egide migrate`, then measure(args, result)."""
+
+    def work() -> None:
+        print(f"[{args.child}] egide migrate", flush=True)
+        migrate()
+        measure(args, result)
+
+    return in_child(args, prefix, result, work)
 
 
 def egide_command() -> list[str]:
@@ -716,21 +784,10 @@ def spread_map(country: str, organisations: int, seed: int) -> Spread:
     """Spread the country's map over new organisations: every actor and relationship gets an owner among them
     (evenly, in random order) and a level (the shares of LEVELS); half of the restricted records are shared with
     one or two other organisations (a quarter of the shares may edit). Deterministic for a seed."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from egide.accounts.models import Organisation, OrganisationType, Share
+    from egide.accounts.models import Share
     from egide.actors.models import Actor, Relationship
 
-    types = [OrganisationType.values[number % len(OrganisationType.values)] for number in range(organisations)]
-    created = Organisation.objects.bulk_create(
-        Organisation(
-            name_en=f"Benchmark organisation {number + 1}",
-            name_fr=f"Organisation de mesure {number + 1}",
-            acronym=f"ORG{number + 1:02d}",
-            type=types[number],
-        )
-        for number in range(organisations)
-    )
+    created = benchmark_organisations(organisations)
     rng = random.Random(seed)
     spread = Spread(
         [organisation.pk for organisation in created],
@@ -752,21 +809,52 @@ def spread_map(country: str, organisations: int, seed: int) -> Spread:
         )
     )
     share_rows = [
-        Share(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=pk,
-            organisation_id=spread.organisation_ids[number],
-            can_edit=rng.random() < 0.25,
-            country=country,
-        )
-        for model, records in ((Actor, spread.actors), (Relationship, spread.relationships))
-        for pk, record in records.items()
-        for number in sorted(record.shared)
+        *share_rows_for(Actor, spread.actors, spread.organisation_ids, country, lambda: rng.random() < 0.25),
+        *share_rows_for(
+            Relationship, spread.relationships, spread.organisation_ids, country, lambda: rng.random() < 0.25
+        ),
     ]
     Share.objects.bulk_create(share_rows, batch_size=500)
     spread.shares = len(share_rows)
     analyse()
     return spread
+
+
+def benchmark_organisations(count: int) -> list[Any]:
+    """count new organisations, of each type in turn."""
+    from egide.accounts.models import Organisation, OrganisationType
+
+    return Organisation.objects.bulk_create(
+        Organisation(
+            name_en=f"Benchmark organisation {number + 1}",
+            name_fr=f"Organisation de mesure {number + 1}",
+            acronym=f"ORG{number + 1:02d}",
+            type=OrganisationType.values[number % len(OrganisationType.values)],
+        )
+        for number in range(count)
+    )
+
+
+def share_rows_for(
+    model: Any, records: dict[int, Record], organisation_ids: list[int], country: str, can_edit: Callable[[], bool]
+) -> list[Any]:
+    """The shares (unsaved) of a model's spread records with other organisations; can_edit() says for each."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from egide.accounts.models import Share
+
+    content_type = ContentType.objects.get_for_model(model)
+    return [
+        Share(
+            content_type=content_type,
+            object_id=pk,
+            organisation_id=organisation_ids[number],
+            can_edit=can_edit(),
+            country=country,
+        )
+        for pk, record in records.items()
+        for number in sorted(record.shared)
+    ]
 
 
 def count_levels(records: dict[int, Record]) -> dict[str, int]:
@@ -785,6 +873,35 @@ def may_read(record: Record, covering: set[int]) -> bool:
     if record.owner in covering:
         return True
     return record.level == "restricted" and bool(record.shared & covering)
+
+
+def benchmark_secretariat() -> Any:
+    """The organisation a script's users belong to."""
+    from egide.accounts.models import Organisation, OrganisationType
+
+    return Organisation.objects.create(
+        name_en="Benchmark secretariat",
+        name_fr="Secrétariat de mesure",
+        acronym="BENCH",
+        type=OrganisationType.SECRETARIAT,
+    )
+
+
+def benchmark_editor() -> tuple[Any, Any]:
+    """A signed-in partner, as most users will be: a member (editor, every country) of an organisation; not a
+    superuser, so that the import, the pages and the API apply the rules and the visibility filter as for anyone.
+    Returns the user and the organisation (None where the code measured has no organisations yet)."""
+    from django.apps import apps
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user(username="benchmark", password=secrets.token_urlsafe(16))
+    if not apps.is_installed("egide.accounts"):
+        return user, None
+    from egide.accounts.models import Membership, Role
+
+    organisation = benchmark_secretariat()
+    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
+    return user, organisation
 
 
 def benchmark_user(key: str, memberships: Iterable[tuple[int, str, list[str]]] = (), *, staff: bool = False) -> Any:

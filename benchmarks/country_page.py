@@ -21,10 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
-import io
 import json
-import pstats
 import shutil
 import statistics
 import sys
@@ -49,23 +46,32 @@ sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
     RESULTS,
+    DatabaseRun,
     _apply,
     _spread_ids,
     add_child_options,
     add_database_options,
+    add_map_options,
+    benchmark_organisations,
+    benchmark_user,
     command_line,
+    complete_options,
     database_title,
     databases_asked,
-    in_child,
+    each_database,
     load_sentence,
     machine_line,
-    migrate,
+    migrated_child,
     ms,
+    nearest_rank_p95,
     now_utc,
+    profile_table,
+    refuse_failed,
     run_child,
     setup_django,
-    under_load,
-    write_results,
+    share_rows_for,
+    signed_in,
+    write_labelled,
 )
 from generate import DEFAULT_ACTORS, DEFAULT_COUNTRY, DEFAULT_RELATIONSHIPS, DEFAULT_SEED, generate_map  # noqa: E402
 
@@ -87,12 +93,7 @@ class Row:
 
 
 @dataclass(slots=True)
-class Result:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
+class Result(DatabaseRun):
     data: dict[str, Any] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     explain: str = ""
@@ -112,13 +113,7 @@ class Result:
 
 def child(args: argparse.Namespace) -> int:
     result = Result(database=args.child)
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-country-page-{args.child}-", result, work)
+    return migrated_child(args, f"egide-country-page-{args.child}-", result, _measure)
 
 
 def _import(country: str, path: str) -> None:
@@ -135,8 +130,6 @@ def _spread_country(country: str, organisation_ids: list[int], seed: int) -> int
     """Owners, levels and shares for the country's records (as benchmarks/access.py spreads them)."""
     import random
 
-    from django.contrib.contenttypes.models import ContentType
-
     from egide.accounts.models import Share
     from egide.actors.models import Actor, Relationship
 
@@ -146,47 +139,24 @@ def _spread_country(country: str, organisation_ids: list[int], seed: int) -> int
         ids = list(model.objects.filter(country=country).order_by("pk").values_list("pk", flat=True))
         records = _spread_ids(ids, len(organisation_ids), rng)
         _apply(model, records, organisation_ids)
-        content_type = ContentType.objects.get_for_model(model)
-        shares += [
-            Share(
-                content_type=content_type,
-                object_id=pk,
-                organisation_id=organisation_ids[number],
-                can_edit=False,
-                country=country,
-            )
-            for pk, record in records.items()
-            for number in sorted(record.shared)
-        ]
+        shares += share_rows_for(model, records, organisation_ids, country, lambda: False)
     Share.objects.bulk_create(shares, batch_size=500)
     return len(shares)
 
 
 def _measure(args: argparse.Namespace, result: Result) -> None:
     result.version = setup_django()
-    from django.contrib.auth.models import User
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
+    from egide.accounts.models import Role
     from egide.actors.models import Actor, Citation, Relationship, Source
 
     country, other = args.country, args.other_country
     for code, path in ((country, args.file), (other, args.other_file)):
         print(f"[{args.child}] import {code}", flush=True)
         _import(code, path)
-    organisations = Organisation.objects.bulk_create(
-        Organisation(
-            name_en=f"Benchmark organisation {number + 1}",
-            name_fr=f"Organisation de mesure {number + 1}",
-            acronym=f"ORG{number + 1:02d}",
-            type=OrganisationType.values[number % len(OrganisationType.values)],
-        )
-        for number in range(ORGANISATIONS)
-    )
+    organisations = benchmark_organisations(ORGANISATIONS)
     organisation_ids = [organisation.pk for organisation in organisations]
     shares = sum(_spread_country(code, organisation_ids, args.seed + n) for n, code in enumerate((country, other)))
     if connection.vendor == "postgresql":
@@ -203,16 +173,10 @@ def _measure(args: argparse.Namespace, result: Result) -> None:
         for code in (country, other)
     } | {"citations": Citation.objects.count(), "shares": shares}
 
-    staff = User.objects.create_superuser(username="bench-staff", email="", password="-")
-    viewer = User.objects.create_user(username="bench-viewer", password="-")
-    Membership.objects.create(user=viewer, organisation_id=organisation_ids[0], role=Role.VIEWER)
-    clients = {STAFF: Client(), VIEWER: Client()}
-    clients[STAFF].force_login(staff)
-    clients[VIEWER].force_login(viewer)
-    device = TOTPDevice.objects.create(user=staff, name="Benchmark", confirmed=True)
-    session = clients[STAFF].session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    clients = {
+        STAFF: signed_in(benchmark_user(STAFF, staff=True)),
+        VIEWER: signed_in(benchmark_user(VIEWER, [(organisation_ids[0], Role.VIEWER, [])])),
+    }
 
     code = country.lower()
     htmx = {"HX-Request": "true"}
@@ -273,13 +237,8 @@ def _profile(call: Callable[[], Any]) -> str:
     profiler.runcall(call)
     texts = []
     for order, restriction in (("cumulative", PROFILED), ("tottime", "")):
-        buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer).sort_stats(order)
-        stats.print_stats(*([restriction] if restriction else []), PROFILE_LINES)
-        lines = buffer.getvalue().splitlines()
-        start = next((number for number, line in enumerate(lines) if "ncalls" in line), 0)
-        header = [line.strip() for line in lines[:start] if "function calls" in line][:1]
-        texts.append("\n".join([f"by {order}:", *header, *(line for line in lines[start:] if line.strip())]))
+        calls, table = profile_table(profiler, order, *([restriction] if restriction else []), PROFILE_LINES)
+        texts.append("\n".join([f"by {order}:", *calls[:1], *(line for line in table if line.strip())]))
     return "\n\n".join(texts).replace(str(Path(sys.prefix)), "<venv>").replace(str(PROJECT_DIR) + "/", "")
 
 
@@ -303,7 +262,7 @@ def render(results: list[Result], args: argparse.Namespace, argv: Sequence[str])
         lines.append("| request | staff median | staff p95 | viewer median | viewer p95 | viewer ÷ staff | queries |")
         lines.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for row in result.rows:
-            p95 = _p95
+            p95 = nearest_rank_p95
             verdict = "" if row.ratio <= AIM else " (over 1.3×)"
             lines.append(
                 f"| {row.name} | {ms(statistics.median(row.staff))} | {ms(p95(row.staff))} | "
@@ -317,35 +276,21 @@ def render(results: list[Result], args: argparse.Namespace, argv: Sequence[str])
     return "\n".join(lines)
 
 
-def _p95(runs: list[float]) -> float:
-    ordered = sorted(runs)
-    return ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
-
-
 def write(section: str, args: argparse.Namespace) -> None:
     """Write the label's subsection inside the script's section of the results file, keeping other labels."""
     output = args.output or (None if args.quick else RESULTS)
     if output is None:
         print(section)
         return
-    inner_start, inner_end = f"<!-- country-page:{args.label}:start -->", f"<!-- country-page:{args.label}:end -->"
-    text = output.read_text(encoding="utf-8") if output.exists() else ""
-    if START_MARKER in text and END_MARKER in text:
-        body = text.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0]
-    else:
-        body = (
-            "\n## The country page: a viewer beside platform staff (`benchmarks/country_page.py`)\n\n"
-            "Every tab of the country page for platform staff and for a viewer (a partner organisation's "
-            "member, to whom the visibility filter applies), with a second country of the same size in the "
-            "database. Aim: the viewer within 1.3× of staff.\n"
-        )
-    inner = f"{inner_start}\n{section.rstrip()}\n{inner_end}"
-    if inner_start in body and inner_end in body:
-        before, rest = body.split(inner_start, 1)
-        body = before + inner + rest.split(inner_end, 1)[1]
-    else:
-        body = body.rstrip("\n") + "\n\n" + inner + "\n"
-    write_results(f"{START_MARKER}{body}{END_MARKER}\n", output, start=START_MARKER, end=END_MARKER)
+    label = (f"<!-- country-page:{args.label}:start -->", f"<!-- country-page:{args.label}:end -->")
+    intro = (
+        "\n## The country page: a viewer beside platform staff (`benchmarks/country_page.py`)\n\n"
+        "Every tab of the country page for platform staff and for a viewer (a partner organisation's "
+        "member, to whom the visibility filter applies), with a second country of the same size in the "
+        "database. Aim: the viewer within 1.3× of staff.\n"
+    )
+    inner = f"{label[0]}\n{section.rstrip()}\n{label[1]}"
+    write_labelled(inner, output, label=label, start=START_MARKER, end=END_MARKER, intro=intro)
     print(f"\nwritten to {output}")
 
 
@@ -358,12 +303,14 @@ def _run_child(database: str, args: argparse.Namespace, files: tuple[Path, Path]
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors per country (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships per country (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser,
+        actors=DEFAULT_ACTORS,
+        relationships=DEFAULT_RELATIONSHIPS,
+        runs=10,
+        runs_per="request and user",
+        per="per country",
     )
-    parser.add_argument("--runs", type=int, help="timed runs per request and user (default 10)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     parser.add_argument("--other-country", default=OTHER_COUNTRY, help="the second country (default %(default)s)")
     parser.add_argument("--other-file", help=argparse.SUPPRESS)
     parser.add_argument("--label", default="after", help="the subsection of the results (default %(default)s)")
@@ -376,15 +323,8 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     )
     add_child_options(parser)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 10, "warmup": 2}
-    )
-    for name, value in defaults.items():
-        if getattr(args, name) is None:
-            setattr(args, name, value)
-    args.country, args.other_country = args.country.upper(), args.other_country.upper()
+    complete_options(parser, args, QUICK if args.quick else full)
+    args.other_country = args.other_country.upper()
     return args
 
 
@@ -400,17 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"generating {args.actors} actors and {args.relationships} relationships for {code}", flush=True)
             generated = generate_map(actors=args.actors, relationships=args.relationships, seed=seed, country=code)
             path.write_bytes(generated.to_zip())
-        results = []
-        for database in databases_asked(args.databases):
-            result, load = under_load(functools.partial(_run_child, database, args, files))
-            result.load = load
-            results.append(result)
+        results = each_database(databases_asked(args.databases), lambda database: _run_child(database, args, files))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     section = render(results, args, argv)
     if any(result.failed for result in results):
         print(section)
-        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+    if refuse_failed(results):
         return 1
     write(section, args)
     return 0

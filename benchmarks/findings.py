@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import argparse
 import functools
-import io
 import itertools
 import json
 import os
-import pstats
 import resource
 import shutil
 import statistics
@@ -54,42 +52,30 @@ CLI_AIM = 1.5  # seconds, process start included
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
+    DatabaseRun,
+    Timing,
     add_child_options,
     add_database_options,
+    analyse,
+    benchmark_user,
     command_line,
     database_title,
     databases_asked,
+    each_database,
     egide_command,
-    in_child,
     load_sentence,
     machine_line,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
+    profile_table,
+    repeat,
     run_child,
     setup_django,
     size_text,
-    under_load,
     write_section,
 )
 from generate import DEFAULT_SEED, generate_map  # noqa: E402
-
-
-@dataclass(slots=True)
-class Timing:
-    label: str
-    seconds: list[float]
-    queries: int | None = None
-    size: int = 0
-    cpu: float | None = None  # CPU seconds (user + system) per run, for the command
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
-    @property
-    def fastest(self) -> float:
-        return min(self.seconds)
 
 
 @dataclass(slots=True)
@@ -104,20 +90,15 @@ class SizeResult:
     before: list[Timing] = field(default_factory=list)
 
     def step(self, label: str, timings: list[Timing] | None = None) -> Timing | None:
-        return next((item for item in (timings or self.steps) if item.label == label), None)
+        return next((item for item in (timings or self.steps) if item.name == label), None)
 
 
 @dataclass(slots=True)
-class DatabaseResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
+class DatabaseResult(DatabaseRun):
     sizes: list[SizeResult] = field(default_factory=list)
     command: list[Timing] = field(default_factory=list)
     command_before: list[Timing] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> DatabaseResult:
@@ -143,33 +124,15 @@ class DatabaseResult:
 
 def child(args: argparse.Namespace) -> int:
     result = DatabaseResult(database=args.child)
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-findings-{args.child}-", result, work)
-
-
-def _repeat(call: Callable[[], object], runs: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        call()
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
-    return seconds
+    return migrated_child(args, f"egide-findings-{args.child}-", result, _measure)
 
 
 def _prepare(maps: list[dict[str, Any]]) -> None:
     """Import each map as the platform; an owner for every record, one in five visible to it alone; the users."""
-    from django.contrib.auth.models import User
     from django.db import connection
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
+    from egide.accounts.models import Organisation, OrganisationType, Role
     from egide.actors.documents import read_map_file
     from egide.actors.importer import country_map_import
     from egide.actors.models import Actor, Relationship
@@ -190,13 +153,10 @@ def _prepare(maps: list[dict[str, Any]]) -> None:
             records.update(owner=owner, confidentiality="public")
             hidden = [pk for pk in records.values_list("pk", flat=True) if pk % HIDDEN_EVERY == 0]
             model.objects.filter(pk__in=hidden).update(confidentiality="organisation")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    staff = User.objects.create_superuser(username="bench-staff", email="", password=None)
-    TOTPDevice.objects.create(user=staff, name="Benchmark", confirmed=True)
-    viewer = User.objects.create_user(username="bench-viewer", password=None)
-    Membership.objects.create(user=viewer, organisation=other, role=Role.VIEWER)
+    analyse()
+    staff = benchmark_user("staff", staff=True)
+    TOTPDevice.objects.create(user=staff, name="Benchmark", confirmed=True)  # the timer's session confirms it
+    benchmark_user("viewer", [(other.pk, Role.VIEWER, [])])
 
 
 def _breakdown(size: SizeResult, args: argparse.Namespace) -> None:
@@ -231,7 +191,7 @@ def _breakdown(size: SizeResult, args: argparse.Namespace) -> None:
         size.viewer_findings = len(selectors.country_findings(user=viewer, country=country, as_of=day).findings)
         for _ in range(warmup):
             rules()
-        size.steps.append(Timing("rules alone: engine.run()", [rules() for _ in range(runs)]))
+        size.steps.append(Timing("rules alone: engine.run()", "", [rules() for _ in range(runs)]))
         steps: list[tuple[str, Callable[[], object]]] = [
             ("graph read: selectors.country_graph()", lambda: selectors.country_graph(country=country)),
             ("findings, platform staff: selectors.country_findings() (graph, rules, decisions)", findings(staff)),
@@ -243,7 +203,7 @@ def _breakdown(size: SizeResult, args: argparse.Namespace) -> None:
             ("answer written: json_output.dumps()", lambda: dumps(document)),
         ]
         for label, call in steps:
-            size.steps.append(Timing(label, _repeat(call, runs, warmup)))
+            size.steps.append(Timing(label, "", repeat(call, runs, warmup)))
 
 
 TIMER = r"""
@@ -277,7 +237,9 @@ for username, label in (("bench-staff", "platform staff"), ("bench-viewer", "vie
         assert response.status_code == 200, response.content[:300]
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
-    answers.append({"label": label, "seconds": seconds, "queries": len(queries), "size": len(response.content)})
+    answers.append(
+        {"name": label, "path": url, "runs": seconds, "queries": len(queries), "size": len(response.content)}
+    )
     if spec.get("profile") and username == "bench-staff":
         import cProfile, pstats, io
         profiler = cProfile.Profile()
@@ -328,7 +290,8 @@ def _timed_command(source: Path, country: str, args: argparse.Namespace, profile
             if run:  # the first run warms the operating system's caches
                 seconds.append(elapsed)
                 cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        timings.append(Timing(f"`egide governance check {country}` ({label})", seconds, cpu=statistics.median(cpu)))
+        name = f"`egide governance check {country}` ({label})"
+        timings.append(Timing(name, " ".join(command), seconds, cpu=statistics.median(cpu)))
     if profile is not None:
         subprocess.run(
             [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "egide.cli", "governance", "check", country],
@@ -341,12 +304,8 @@ def _timed_command(source: Path, country: str, args: argparse.Namespace, profile
 
 
 def _profile_text(path: Path) -> str:
-    buffer = io.StringIO()
-    pstats.Stats(str(path), stream=buffer).sort_stats("cumulative").print_stats(22)
-    lines = buffer.getvalue().splitlines()
-    start = next((number for number, line in enumerate(lines) if line.strip().startswith("ncalls")), 0)
-    header = [line.strip() for line in lines[:start] if "function calls" in line]
-    text = "\n".join(header + lines[start:])
+    calls, table = profile_table(str(path), "cumulative", 22)
+    text = "\n".join(calls + table)
     for prefix in (str(PROJECT_DIR) + "/", str(Path(sys.prefix)) + "/lib/python3.12/site-packages/"):
         text = text.replace(prefix, "")
     return text.rstrip()
@@ -436,14 +395,14 @@ def render(results: list[DatabaseResult], argv: Sequence[str], args: argparse.Na
         sizes = result.sizes
         header = "| step | " + " | ".join(f"{size.actors:,} actors" for size in sizes) + " | growth |"
         lines += [header, "| --- |" + " ---: |" * len(sizes) + " --- |"]
-        for label in [step.label for step in sizes[0].steps]:
+        for label in [step.name for step in sizes[0].steps]:
             cells = []
             for size in sizes:
                 step = size.step(label)
                 cells.append(ms(step.median) if step else "")
             grow = _growth(sizes, functools.partial(lambda size, name: size.step(name), name=label))
             lines.append(f"| {label} | " + " | ".join(cells) + f" | {grow} |")
-        for label in [request.label for request in sizes[0].requests]:
+        for label in [request.name for request in sizes[0].requests]:
             for before in (False, True):
                 if before and not sizes[0].before:
                     continue
@@ -487,7 +446,7 @@ def render(results: list[DatabaseResult], argv: Sequence[str], args: argparse.Na
                 for timing in timings:
                     verdict = "met" if timing.median < CLI_AIM else "**missed**"
                     lines.append(
-                        f"| {timing.label}, **{group}** | {ms(timing.median)} | {ms(timing.fastest)} | "
+                        f"| {timing.name}, **{group}** | {ms(timing.median)} | {ms(timing.fastest)} | "
                         f"{ms(timing.cpu or 0)} | < {CLI_AIM:.1f} s: {verdict if group == 'after' else '—'} |"
                     )
             lines.append("")
@@ -570,21 +529,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             options += ["--compare-src", str(Path(args.compare_src).resolve())]
         if args.profile:
             options.append("--profile")
-        results = []
-        for database in databases:
-            result, load = under_load(
-                functools.partial(
-                    run_child,
-                    __file__,
-                    database,
-                    args,
-                    options,
-                    empty=DatabaseResult,
-                    from_json=DatabaseResult.from_json,
-                )
-            )
-            result.load = load
-            results.append(result)
+        results = each_database(
+            databases,
+            functools.partial(
+                run_child,
+                __file__,
+                args=args,
+                options=options,
+                empty=DatabaseResult,
+                from_json=DatabaseResult.from_json,
+            ),
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for result in results:

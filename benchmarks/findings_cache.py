@@ -25,12 +25,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
-import io
 import json
-import math
 import os
-import pstats
-import secrets
 import shutil
 import statistics
 import sys
@@ -54,21 +50,28 @@ PROFILE_LINES = 14
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     DATABASES,
+    DatabaseRun,
+    Timing,
     add_child_options,
+    analyse,
+    benchmark_secretariat,
+    benchmark_user,
     command_line,
     database_title,
     databases_asked,
-    in_child,
+    each_database,
     load_sentence,
     machine_line,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
+    profile_table,
+    refuse_failed,
     run_child,
     setup_django,
+    signed_in,
     size_text,
     timed,
-    under_load,
     write_section,
 )
 from generate import DEFAULT_COUNTRY, DEFAULT_SEED, generate_map  # noqa: E402
@@ -77,44 +80,28 @@ USERS = {"viewer": "viewer (visibility filter)", "staff": "platform staff"}
 
 
 @dataclass(slots=True)
-class Timing:
-    user: str
-    name: str
-    runs: list[float]
-    queries: int = 0
-    size: int = 0  # the response's size in bytes, or the cache entry's
+class UserTiming(Timing):
+    """A request's timings for one of USERS (its size: the response's, or the cache entry's)."""
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.runs)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.runs)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    user: str = ""
 
 
 @dataclass(slots=True)
-class SizeResult:
-    database: str
+class SizeResult(DatabaseRun):
     actors: int = 0
     relationships: int = 0
     findings: int = 0
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
     import_seconds: float = 0.0
-    timings: list[Timing] = field(default_factory=list)
+    timings: list[UserTiming] = field(default_factory=list)
     profiles: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> SizeResult:
         timings = data.pop("timings")
         data["load"] = tuple(data["load"])
-        return SizeResult(**data, timings=[Timing(**timing) for timing in timings])
+        return SizeResult(**data, timings=[UserTiming(**timing) for timing in timings])
 
-    def timing(self, user: str, name: str) -> Timing | None:
+    def timing(self, user: str, name: str) -> UserTiming | None:
         return next((item for item in self.timings if item.user == user and item.name == name), None)
 
 
@@ -125,13 +112,7 @@ def child(args: argparse.Namespace) -> int:
     result = SizeResult(database=args.child, actors=args.actors, relationships=args.actors * PER_ACTOR)
     # 20,000 actors have 100,000 relationships, above the import's default cap on a table's rows.
     os.environ["EGIDE_IMPORT_MAX_ROWS"] = str(max(50_000, args.actors * PER_ACTOR))
-
-    def work() -> None:
-        print(f"[{args.child} {args.actors}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-findings-bench-{args.child}-", result, work)
+    return migrated_child(args, f"egide-findings-bench-{args.child}-", result, _measure)
 
 
 def _top_lines(profiler: cProfile.Profile) -> str:
@@ -139,27 +120,20 @@ def _top_lines(profiler: cProfile.Profile) -> str:
     top lines by own time of any function."""
     parts = []
     for order, restriction in (("cumulative", r"egide/(?!.*middleware)"), ("tottime", "")):
-        buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer).sort_stats(order)
-        stats.print_stats(*([restriction] if restriction else []), PROFILE_LINES)
-        text = buffer.getvalue()
-        start = text.find("   ncalls")  # the table, without the lines naming the file and the call count
-        parts.append(f"by {order} time" + (" (Égide's functions)" if restriction else "") + ":\n" + text[start:])
+        _calls, table = profile_table(profiler, order, *([restriction] if restriction else []), PROFILE_LINES)
+        parts.append(f"by {order} time" + (" (Égide's functions)" if restriction else "") + ":\n" + "\n".join(table))
     return "\n".join(part.rstrip() for part in parts).replace(str(BENCHMARKS_DIR.parent) + "/", "")
 
 
 def _measure(args: argparse.Namespace, result: SizeResult) -> None:
     result.version = setup_django()
 
-    from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
+    from egide.accounts.models import Role
     from egide.actors.documents import read_map_file
     from egide.actors.importer import country_map_import
     from egide.actors.versions import map_changed
@@ -173,27 +147,13 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
         lambda: country_map_import(user=None, country=country, tables=read_map_file(data, filename="map.zip"))
     )
     assert report.actors_created == args.actors, report
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyse()
 
-    organisation = Organisation.objects.create(
-        name_en="Benchmark secretariat", name_fr="Secrétariat de mesure", type=OrganisationType.SECRETARIAT
-    )
-    viewer = User.objects.create_user(username="bench-viewer", password=secrets.token_urlsafe(16))
-    Membership.objects.create(user=viewer, organisation=organisation, role=Role.VIEWER)
-    staff = User.objects.create_superuser(username="bench-staff", email="", password=secrets.token_urlsafe(16))
-    clients: dict[str, Client] = {}
-    for key, user in (("viewer", viewer), ("staff", staff)):
-        client = Client()
-        client.force_login(user)
-        if user.is_superuser:
-            # Platform staff confirm a code in every session: this one has.
-            device = TOTPDevice.objects.create(user=user, name="Benchmark", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-        clients[key] = client
+    organisation = benchmark_secretariat()
+    clients = {
+        "viewer": signed_in(benchmark_user("viewer", [(organisation.pk, Role.VIEWER, [])])),
+        "staff": signed_in(benchmark_user("staff", staff=True)),
+    }
 
     page = reverse("country-governance", kwargs={"code": country.lower()})
     api = f"/api/v1/countries/{country.lower()}/findings"
@@ -236,7 +196,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
             before()
         with CaptureQueriesContext(connection) as queries:
             get(client, url)
-        result.timings.append(Timing(user, name, times[args.warmup :], len(queries), size))
+        result.timings.append(UserTiming(name, url, times[args.warmup :], size, queries=len(queries), user=user))
         print(f"[{args.child} {args.actors}] {user} {name}: {ms(statistics.median(times[args.warmup :]))}", flush=True)
 
     for reader, client in clients.items():
@@ -244,7 +204,7 @@ def _measure(args: argparse.Namespace, result: SizeResult) -> None:
         loads.clear()
         measured(reader, "page, from the shared cache", client, page, args.cold_runs, other_process)
         size = len(findings_cache.dumps(loaded[0])) if loaded and loaded[0] is not None else 0
-        result.timings.append(Timing(reader, "cache load alone", list(loads), 0, size))
+        result.timings.append(UserTiming("cache load alone", "", list(loads), size, user=reader))
         measured(reader, "page, warm", client, page, args.runs, None)
         measured(reader, "findings API, warm", client, api, args.api_runs, None)
 
@@ -327,6 +287,11 @@ def render_section(results: list[SizeResult], argv: Sequence[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _run_child(database: str, *, args: argparse.Namespace, options: list[str], actors: int) -> SizeResult:
+    empty = functools.partial(SizeResult, actors=actors, relationships=actors * PER_ACTOR)
+    return run_child(__file__, database, args, options, empty=empty, from_json=SizeResult.from_json)
+
+
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(str(size) for size in DEFAULT_SIZES), help="actors per map")
@@ -367,20 +332,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = ["--file", str(zip_path), "--actors", str(actors), "--country", args.country]
             options += ["--runs", str(args.runs), "--cold-runs", str(args.cold_runs), "--warmup", str(args.warmup)]
             options += ["--api-runs", str(args.api_runs)]
-            for database in databases:
-                empty = functools.partial(SizeResult, actors=actors, relationships=actors * PER_ACTOR)
-                result, load = under_load(
-                    functools.partial(
-                        run_child, __file__, database, args, options, empty=empty, from_json=SizeResult.from_json
-                    )
-                )
-                result.load = load
-                results.append(result)
+            results += each_database(
+                databases, functools.partial(_run_child, args=args, options=options, actors=actors)
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print(json.dumps([asdict(result) | {"profiles": list(result.profiles)} for result in results], indent=1))
-    if any(result.failed for result in results):
-        print("\nnot written: a run failed (see its output above)", file=sys.stderr)
+    if refuse_failed(results):
         return 1
     write_section(args, lambda: render_section(results, argv), start=START_MARKER, end=END_MARKER)
     return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import io
 import json
 import os
@@ -43,18 +44,22 @@ sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
     PROJECT_DIR,
     RESULTS,
+    DatabaseRun,
     add_child_options,
     add_database_options,
+    benchmark_editor,
     command_line,
     database_title,
     databases_asked,
+    each_database,
     in_child,
+    machine_line,
     migrate,
     now_utc,
     run_child,
     setup_django,
     timed,
-    under_load,
+    write_labelled,
 )
 from generate import DEFAULT_COUNTRY, DEFAULT_SEED, generate_map  # noqa: E402
 
@@ -72,18 +77,13 @@ class ImportRun:
 
 
 @dataclass(slots=True)
-class ChildResult:
-    database: str
-    version: str = ""
+class ChildResult(DatabaseRun):
     runs: list[ImportRun] = field(default_factory=list)
     peak_rss: int = 0
     """The child's peak resident memory, in bytes (memory runs only)."""
     rss_before: int = 0
     """The child's peak resident memory before the import, Django and the file loaded (memory runs only)."""
     profiles: dict[str, str] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)
-    skipped: str = ""
-    failed: str = ""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ChildResult:
@@ -139,7 +139,7 @@ def child(args: argparse.Namespace) -> int:
         result.version = setup_django()
         from egide.actors.importer import map_file_import
 
-        user, organisation = _benchmark_user()
+        user, organisation = benchmark_editor()
         expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
         rows = expected["rows"]
 
@@ -186,25 +186,6 @@ def child(args: argparse.Namespace) -> int:
             result.profiles["CSV, re-import"] = _profiled(call, args.profile)
 
     return in_child(args, f"egide-import-speed-{args.child}-", result, work)
-
-
-def _benchmark_user() -> tuple[Any, Any]:
-    """An editor of an organisation, for every country: the import checks their rights as it does for anyone."""
-    import secrets
-
-    from django.contrib.auth.models import User
-
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
-
-    user = User.objects.create_user(username="benchmark", password=secrets.token_urlsafe(16))
-    organisation = Organisation.objects.create(
-        name_en="Benchmark secretariat",
-        name_fr="Secrétariat de mesure",
-        acronym="BENCH",
-        type=OrganisationType.SECRETARIAT,
-    )
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
-    return user, organisation
 
 
 # ---------------------------------------------------------------------------------------- the parent process
@@ -272,11 +253,7 @@ def _child(database: str, args: argparse.Namespace, files: dict[str, Any], *, me
         options += ["--xlsx", str(files["xlsx"])]
         if args.profile:
             options += ["--profile", str(args.profile)]
-    result, load = under_load(
-        lambda: run_child(__file__, database, args, options, empty=ChildResult, from_json=ChildResult.from_json)
-    )
-    result.load = load
-    return result
+    return run_child(__file__, database, args, options, empty=ChildResult, from_json=ChildResult.from_json)
 
 
 def _render(
@@ -286,11 +263,9 @@ def _render(
     memory: list[tuple[int, int, ChildResult]],
     sizes: dict[str, Any],
 ) -> str:
-    from common import machine
-
     lines = [f"<!-- import-speed:{args.label}:start -->", f"### {args.label}", ""]
     lines.append(f"Measured {now_utc()} with `{command_line(__file__, argv)}`.")
-    lines.append("**Machine**: " + "; ".join(f"{name} {value}" for name, value in machine().items()))
+    lines.append(machine_line([]))
     lines.append("")
     lines.append(
         f"The map: {args.actors:,} actors, {args.relationships:,} relationships, {sizes['citations']:,} rows of "
@@ -340,21 +315,6 @@ def _render(
     return "\n".join(lines) + "\n"
 
 
-def _write(section: str, label: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if START_MARKER not in text:
-        text = text.rstrip("\n") + f"\n\n{START_MARKER}\n## Import speed (`imports.py`)\n{END_MARKER}\n"
-    before, rest = text.split(START_MARKER, 1)
-    inside, after = rest.split(END_MARKER, 1)
-    start, end = f"<!-- import-speed:{label}:start -->", f"<!-- import-speed:{label}:end -->"
-    if start in inside and end in inside:
-        head, tail = inside.split(start, 1)
-        inside = head + section.rstrip("\n") + tail.split(end, 1)[1]
-    else:
-        inside = inside.rstrip("\n") + "\n\n" + section
-    path.write_text(before + START_MARKER + inside.rstrip("\n") + "\n" + END_MARKER + after, encoding="utf-8")
-
-
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_database_options(
@@ -392,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="egide-import-speed-"))
     try:
         files = _files(work, args.actors, args.relationships, args, xlsx=True)
-        speed = [_child(database, args, files, memory=False) for database in databases_asked(args.databases)]
+        speed = each_database(
+            databases_asked(args.databases), functools.partial(_child, args=args, files=files, memory=False)
+        )
         memory = []
         for actors, relationships in sizes:
             size_files = (
@@ -400,14 +362,17 @@ def main(argv: list[str] | None = None) -> int:
                 if (actors, relationships) == (args.actors, args.relationships)
                 else _files(work, actors, relationships, args, xlsx=False)
             )
-            memory.append((actors, relationships, _child("sqlite", args, size_files, memory=True)))
+            [result] = each_database(["sqlite"], functools.partial(_child, args=args, files=size_files, memory=True))
+            memory.append((actors, relationships, result))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     section = _render(args, argv, speed, memory, files)
     print(section)
     output = args.output or (None if args.quick else RESULTS)
     if output is not None:
-        _write(section, args.label, output)
+        label = (f"<!-- import-speed:{args.label}:start -->", f"<!-- import-speed:{args.label}:end -->")
+        intro = "\n## Import speed (`imports.py`)\n"
+        write_labelled(section, output, label=label, start=START_MARKER, end=END_MARKER, intro=intro)
         print(f"written to {output}")
     return 0 if not any(result.failed for result in speed) else 1
 

@@ -23,10 +23,8 @@ from __future__ import annotations
 import functools
 import gc
 import gzip
-import io
 import json
 import os
-import pstats
 import statistics
 import subprocess
 import sys
@@ -36,13 +34,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import benchmark_user, database_title, nearest_rank_p95, profile_table, repeat, signed_in
+
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 RUN = BENCHMARKS_DIR / "run.py"
 OWN_SOURCE = BENCHMARKS_DIR.parent / "src"
 START_MARKER = "<!-- map-api:start -->"
 END_MARKER = "<!-- map-api:end -->"
 READERS = ("viewer", "staff")
-USERNAMES = {"viewer": "benchmark-viewer", "staff": "benchmark-staff"}
 GZIP_LEVELS = range(1, 10)
 BODY_AIM = 500_000  # bytes: the largest compressed body allowed at 5,000 actors
 RATIO_AIM = 1.3
@@ -83,13 +83,10 @@ EDGE_COLUMNS = (
 
 def make_readers(organisation: Any) -> None:
     """The two readers the probes sign in as: a viewer in `organisation` (every country) and a superuser."""
-    from django.contrib.auth.models import User
+    from egide.accounts.models import Role
 
-    from egide.accounts.models import Membership, Role
-
-    viewer = User.objects.create_user(username=USERNAMES["viewer"], password="unused-" + os.urandom(8).hex())
-    Membership.objects.create(user=viewer, organisation=organisation, role=Role.VIEWER)
-    User.objects.create_superuser(username=USERNAMES["staff"], password="unused-" + os.urandom(8).hex())
+    benchmark_user(READERS[0], [(organisation.pk, Role.VIEWER, [])])
+    benchmark_user(READERS[1], staff=True)
 
 
 def probe(kind: str, source: Path, options: list[str]) -> dict[str, Any]:
@@ -138,24 +135,7 @@ def measure(
 def _reader(name: str) -> Any:
     from django.contrib.auth.models import User
 
-    return User.objects.get(username=USERNAMES[name])
-
-
-def _client(reader: Any) -> Any:
-    """A client signed in as the reader; for staff, with the session's two-factor code confirmed."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(reader)
-    if reader.is_superuser:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.get_or_create(user=reader, name="Benchmark", defaults={"confirmed": True})[0]
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    return User.objects.get(username=f"bench-{name}")
 
 
 def _body(response: Any) -> bytes:
@@ -237,28 +217,13 @@ def baseline(user: Any, country: str) -> Callable[[], bytes]:
     return run
 
 
-def _runs(call: Callable[[], Any], runs: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        call()
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        timings.append(time.perf_counter() - started)
-    return timings
-
-
 def _profile_lines(call: Callable[[], Any]) -> list[str]:
     import cProfile
 
     profiler = cProfile.Profile()
     profiler.runcall(call)
-    buffer = io.StringIO()
-    pstats.Stats(profiler, stream=buffer).sort_stats("tottime").print_stats(PROFILE_LINES)
-    lines = buffer.getvalue().splitlines()
-    start = next(index for index, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
-    head = [line.strip() for line in lines[:start] if "function calls" in line]
-    return head + [line.rstrip().replace(str(OWN_SOURCE.parent) + "/", "") for line in lines[start:] if line.strip()]
+    calls, table = profile_table(profiler, "tottime", PROFILE_LINES)
+    return calls + [line.rstrip().replace(str(OWN_SOURCE.parent) + "/", "") for line in table if line.strip()]
 
 
 def _time_reader(name: str, country: str, runs: int, warmup: int) -> tuple[dict[str, Any], Any, bytes]:
@@ -268,7 +233,7 @@ def _time_reader(name: str, country: str, runs: int, warmup: int) -> tuple[dict[
     url = f"/api/v1/countries/{country.lower()}/map"
     gzipped = {"Accept-Encoding": "gzip, deflate, br"}
     reader = _reader(name)
-    client = _client(reader)
+    client = signed_in(reader)
     plain = _body(client.get(url))
     response = client.get(url, headers=gzipped)
     assert response.get("Content-Encoding") == "gzip", ("the map was not compressed", name, plain[:300])
@@ -295,13 +260,13 @@ def _time_reader(name: str, country: str, runs: int, warmup: int) -> tuple[dict[
         return _body(client.get(url, headers=gzipped))
 
     gc.collect()
-    _runs(request, 0, warmup)
-    _runs(document, 0, warmup)
+    repeat(request, 0, warmup)
+    repeat(document, 0, warmup)
     entry |= {"request": [], "baseline": [], "gzip_request": []}
     for _ in range(runs):  # interleaved, so that a change in the machine's load weighs on each alike
-        entry["request"] += _runs(request, 1, 0)
-        entry["baseline"] += _runs(document, 1, 0)
-        entry["gzip_request"] += _runs(compressed_request, 1, 0)
+        entry["request"] += repeat(request, 1, 0)
+        entry["baseline"] += repeat(document, 1, 0)
+        entry["gzip_request"] += repeat(compressed_request, 1, 0)
     return entry, request, plain
 
 
@@ -316,7 +281,7 @@ def timing_probe(country: str, runs: int, warmup: int, levels: bool) -> dict[str
         if levels:
             result["levels"] = {}
             for level in GZIP_LEVELS:
-                seconds = _runs(functools.partial(gzip.compress, plain, level, mtime=0), max(3, runs // 2), 1)
+                seconds = repeat(functools.partial(gzip.compress, plain, level, mtime=0), max(3, runs // 2), 1)
                 result["levels"][level] = {"size": len(gzip.compress(plain, level, mtime=0)), "seconds": seconds}
     return result
 
@@ -331,7 +296,7 @@ def _status(field: str) -> int:
 
 def memory_probe(country: str, reader: str, accept_gzip: bool) -> dict[str, Any]:
     url = f"/api/v1/countries/{country.lower()}/map"
-    client = _client(_reader(reader))
+    client = signed_in(_reader(reader))
     assert client.get("/api/v1/countries").status_code == 200  # Django, the URLs and the API loaded
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # the peak resident size starts again from here
@@ -375,11 +340,6 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
 
 
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
-
-
 def _kb(size: int) -> str:
     return f"{size / 1000:,.0f} kB" if size < 10**6 else f"{size / 10**6:,.2f} MB"
 
@@ -404,12 +364,8 @@ def _verdicts(results: list[Any]) -> list[str]:
             verdict = "met" if growth < MEMORY_AIM * 2**20 else "**not met**"
             parts.append(f"staff memory +{_mib(growth)} at most ({verdict} if this is the 50,000-actor map)")
         if parts:
-            lines.append(f"- **{_title(result.database)}**: " + "; ".join(parts) + ".")
+            lines.append(f"- **{database_title(result.database)}**: " + "; ".join(parts) + ".")
     return [*lines, ""] if lines else []
-
-
-def _title(database: str) -> str:
-    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(database, database)
 
 
 def render(results: list[Any], *, generated: Any, args: Any, argv: list[str]) -> str:
@@ -441,7 +397,7 @@ def render(results: list[Any], *, generated: Any, args: Any, argv: list[str]) ->
         *_verdicts(results),
     ]
     for result in results:
-        lines += [f"### {_title(result.database)}" + (f" ({result.version})" if result.version else ""), ""]
+        lines += [f"### {database_title(result.database)}" + (f" ({result.version})" if result.version else ""), ""]
         if result.skipped or result.failed:
             lines += [f"Not measured: {result.skipped or result.failed}.", ""]
             continue
@@ -461,7 +417,8 @@ def render(results: list[Any], *, generated: Any, args: Any, argv: list[str]) ->
                     request, base = figures["request"], figures["baseline"]
                     lines.append(
                         f"| {reader} | {label} | {figures['nodes']:,}, {figures['edges']:,} | "
-                        f"{_ms(median(request))} ({_ms(_p95(request))}) | {_ms(median(base))} ({_ms(_p95(base))}) | "
+                        f"{_ms(median(request))} ({_ms(nearest_rank_p95(request))}) | "
+                        f"{_ms(median(base))} ({_ms(nearest_rank_p95(base))}) | "
                         f"×{median(request) / median(base):.2f} | {_ms(median(figures['gzip_request']))} | "
                         f"{_kb(figures['size'])} ({_kb(figures['gzip_size'])}) | "
                         f"{'yes' if figures['streamed'] else 'no'} |"

@@ -27,7 +27,6 @@ import gzip
 import inspect
 import json
 import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -47,9 +46,13 @@ QUICK = {"actors": 500, "relationships": 2_500, "runs": 3, "warmup": 1}
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Timing,
     add_child_options,
     add_database_options,
+    add_map_options,
+    analyse,
+    benchmark_editor,
     command_line,
     complete_options,
     database_title,
@@ -60,6 +63,7 @@ from common import (  # noqa: E402
     migrate,
     ms,
     now_utc,
+    print_heading,
     profile,
     run_child,
     setup_django,
@@ -101,12 +105,7 @@ class ImportFigures:
 
 
 @dataclass(slots=True)
-class DatabaseResult:
-    database: str
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)  # the 1-minute load average before and after the run
+class DatabaseResult(DatabaseRun):
     migrate_seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     imports: ImportFigures | None = None
@@ -151,7 +150,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
     from egide.actors.importer import ImportReport, country_map_import
     from egide.actors.models import Actor, Citation, Relationship, Source
 
-    user, organisation = _benchmark_user()
+    user, organisation = benchmark_editor()
     country = args.country
     data = Path(args.file).read_bytes()
     filename = Path(args.file).name
@@ -208,10 +207,7 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
         "sources": Source.objects.filter(country=country).count(),
         "citations": Citation.objects.count(),
     }
-    if connection.vendor == "postgresql":
-        # Autovacuum analyses fresh tables within a minute or so; do it now so the planner has statistics.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyse()  # as autovacuum would within a minute or so, so that the planner has statistics
 
     if args.map_api:
         import map_api
@@ -359,29 +355,6 @@ def _map_breakdown(data: dict[str, Any], runs: int) -> list[Timing]:
         Timing(name, "(in-process call)", [timed(call)[0] for _ in range(runs)], note=note)
         for name, call, note in steps
     ]
-
-
-def _benchmark_user() -> tuple[Any, Any]:
-    """A signed-in partner, as most users will be: a member (editor, every country) of an organisation.
-
-    Not a superuser, so that the pages and the API apply the visibility rules and their cost is measured.
-    """
-    from django.apps import apps
-    from django.contrib.auth.models import User
-
-    user = User.objects.create_user(username="benchmark", password=secrets.token_urlsafe(16))
-    if not apps.is_installed("egide.accounts"):
-        return user, None
-    from egide.accounts.models import Membership, Organisation, OrganisationType, Role
-
-    organisation = Organisation.objects.create(
-        name_en="Benchmark secretariat",
-        name_fr="Secrétariat de mesure",
-        acronym="BENCH",
-        type=OrganisationType.SECRETARIAT,
-    )
-    Membership.objects.create(user=user, organisation=organisation, role=Role.EDITOR)
-    return user, organisation
 
 
 def _sample_actors(country: str) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -569,9 +542,7 @@ def render_section(
 
 def print_table(results: list[DatabaseResult]) -> None:
     for result in results:
-        print(f"\n{result.database} {result.version}")
-        if result.skipped or result.failed:
-            print(f"  skipped: {result.skipped}" if result.skipped else f"  FAILED: {result.failed}")
+        if not print_heading(result):
             continue
         if result.imports:
             print(f"  {'CSV import, cold':44} {ms(result.imports.total):>10}   queries {result.imports.queries}")
@@ -589,12 +560,9 @@ def print_table(results: list[DatabaseResult]) -> None:
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--actors", type=int, help=f"actors in the generated map (default {DEFAULT_ACTORS})")
-    parser.add_argument(
-        "--relationships", type=int, help=f"relationships in the generated map (default {DEFAULT_RELATIONSHIPS})"
+    full = add_map_options(
+        parser, actors=DEFAULT_ACTORS, relationships=DEFAULT_RELATIONSHIPS, runs=20, runs_per="request"
     )
-    parser.add_argument("--runs", type=int, help="timed runs per request (default 20)")
-    parser.add_argument("--warmup", type=int, help="untimed runs before them (default 2)")
     add_database_options(
         parser,
         quick=QUICK,
@@ -630,12 +598,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--accept-gzip", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--levels", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    defaults = (
-        QUICK
-        if args.quick
-        else {"actors": DEFAULT_ACTORS, "relationships": DEFAULT_RELATIONSHIPS, "runs": 20, "warmup": 2}
-    )
-    complete_options(parser, args, defaults)
+    complete_options(parser, args, QUICK if args.quick else full)
     return args
 
 

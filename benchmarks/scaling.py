@@ -39,6 +39,7 @@ VIEWER_ORGANISATIONS = 2
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    DatabaseRun,
     Spread,
     Timing,
     add_child_options,
@@ -50,10 +51,9 @@ from common import (  # noqa: E402
     databases_asked,
     growth,
     import_as_platform,
-    in_child,
     machine_line,
     measure_generated,
-    migrate,
+    migrated_child,
     ms,
     now_utc,
     print_heading,
@@ -97,16 +97,11 @@ def runs_for(actors: int, asked: int | None) -> int:
 
 
 @dataclass(slots=True)
-class SizeResult:
+class SizeResult(DatabaseRun):
     """One database at one size."""
 
-    database: str
     actors: int = 0
     relationships: int = 0
-    version: str = ""
-    skipped: str = ""
-    failed: str = ""
-    load: tuple[float, float] = (0.0, 0.0)
     runs: int = 0
     import_seconds: float = 0.0
     seen: dict[str, int] = field(default_factory=dict)  # what the viewer sees
@@ -130,13 +125,7 @@ def child(args: argparse.Namespace) -> int:
     # a map of this size in one file.
     largest = max(json.loads(Path(args.expected).read_text(encoding="utf-8")).values())
     os.environ["EGIDE_IMPORT_MAX_ROWS"] = str(max(50_000, largest))
-
-    def work() -> None:
-        print(f"[{args.child}] egide migrate", flush=True)
-        migrate()
-        _measure(args, result)
-
-    return in_child(args, f"egide-scaling-{args.child}-", result, work)
+    return migrated_child(args, f"egide-scaling-{args.child}-", result, _measure)
 
 
 def _measure(args: argparse.Namespace, result: SizeResult) -> None:
