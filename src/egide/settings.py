@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "egide.audit",
     "egide.governance",
     "egide.maps",
+    "egide.programmes",
 ]
 
 MIDDLEWARE = [
