@@ -6,6 +6,7 @@ from egide.api.assembly import api
 urlpatterns = [
     path("", include("egide.actors.urls")),
     path("", include("egide.governance.urls")),
+    path("", include("egide.programmes.timeline_urls")),
     path("", include("egide.maps.urls")),
     path("", include("egide.accounts.urls")),
     path("", include("egide.audit.urls")),

@@ -1,0 +1,181 @@
+"""The country timeline's reads: each kind of item (programmes, missions, key documents) from its own provider,
+every one through the visibility rule of the records it reads, filtered in the database and capped, so that the
+page runs the same few queries whatever the number of records.
+
+A programme belongs to a country's timeline when the country leads it or receives it (JUSSEC, led from Mali, is
+also on Mauritania's and Niger's timelines); whether the reader may see it is decided by `programmes_visible`, on
+its lead country, as everywhere else.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from egide.accounts.models import Organisation
+from egide.core import iati_codes
+from egide.core.labels import active_language
+from egide.core.users import Caller
+from egide.programmes.models import Participation, Programme, ProgrammeCountry
+from egide.programmes.selectors import programmes_visible
+from egide.programmes.timeline import DOCUMENT, MISSION, PROGRAMME, Span, Timeline, TimelineItem, timeline_build
+
+LIMIT = 200
+"""The most items of each kind that one timeline shows (the latest ones); the page says how many the filters kept,
+so that a reader narrows them rather than scrolls through thousands of bars."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineFilters:
+    """What the reader narrowed the timeline to. Status applies to programmes; partner to programmes (any role)
+    and missions (their lead organisation); the years to every item that overlaps them."""
+
+    status: str = ""
+    partner: int | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    kinds: frozenset[str] = frozenset({PROGRAMME, MISSION, DOCUMENT})
+
+    @property
+    def first_day(self) -> datetime.date | None:
+        return datetime.date(self.first_year, 1, 1) if self.first_year is not None else None
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return datetime.date(self.last_year, 12, 31) if self.last_year is not None else None
+
+
+def _programme_link(pk: int) -> str:
+    # The programme page is the programmes app's; until its address is installed the timeline links nowhere.
+    try:
+        return reverse("programme-detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def country_programmes(*, user: Caller, country: str) -> QuerySet[Programme]:
+    """The programmes of a country's timeline that the user may see: led by the country or received by it."""
+    received = ProgrammeCountry.objects.filter(country=country).values("programme_id")
+    return programmes_visible(user=user).filter(Q(country=country) | Q(pk__in=received))
+
+
+def _overlapping(programmes: QuerySet[Programme], filters: TimelineFilters) -> QuerySet[Programme]:
+    """The programmes whose dates (planned or actual) overlap the years chosen; an undated programme overlaps
+    nothing once a year is chosen."""
+    if filters.first_day is not None:
+        programmes = programmes.filter(
+            Q(planned_end__gte=filters.first_day)
+            | Q(actual_end__gte=filters.first_day)
+            | Q(planned_end__isnull=True, actual_end__isnull=True, planned_start__isnull=False)
+            | Q(planned_end__isnull=True, actual_end__isnull=True, actual_start__isnull=False)
+        )
+    if filters.last_day is not None:
+        programmes = programmes.filter(
+            Q(planned_start__lte=filters.last_day) | Q(actual_start__lte=filters.last_day)
+        )
+    return programmes
+
+
+def programme_items(
+    *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
+) -> tuple[list[TimelineItem], int]:
+    """The programmes of the timeline (the `limit` latest to start) and how many the filters kept: two queries."""
+    programmes = country_programmes(user=user, country=country)
+    if filters.status:
+        programmes = programmes.filter(status=filters.status)
+    if filters.partner is not None:
+        programmes = programmes.filter(
+            Exists(Participation.objects.filter(programme=OuterRef("pk"), organisation_id=filters.partner))
+        )
+    programmes = _overlapping(programmes, filters)
+    rows = programmes.order_by("-planned_start", "-id").values_list(
+        "pk",
+        "title_en",
+        "title_fr",
+        "iati_identifier",
+        "status",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+        "illustrative",
+    )[:limit]
+    items = []
+    for pk, title_en, title_fr, identifier, status, planned_start, planned_end, actual_start, actual_end, invented in (
+        rows
+    ):
+        has_planned = planned_start is not None or planned_end is not None
+        has_actual = actual_start is not None or actual_end is not None
+        status_term = iati_codes.STATUS_BY_CODE.get(status)
+        items.append(
+            TimelineItem(
+                kind=PROGRAMME,
+                key=f"programme-{pk}",
+                label=_in_language(title_en, title_fr),
+                link=_programme_link(pk),
+                detail=identifier,
+                status=status,
+                status_label=status_term.label if status_term is not None else status,
+                planned=Span(planned_start, planned_end) if has_planned else None,
+                actual=Span(actual_start, actual_end) if has_actual else None,
+                illustrative=invented,
+            )
+        )
+    total = len(items) if len(items) < limit else programmes.count()
+    return items, total
+
+
+def _in_language(english: str, french: str) -> str:
+    return french if active_language() == "fr" and french else english
+
+
+def mission_items(
+    *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
+) -> tuple[list[TimelineItem], int]:
+    """The missions of the timeline. They are the references app's records; this provider reads them through
+    that app's selector once it is installed (until then a timeline has no missions)."""
+    return [], 0
+
+
+def document_items(
+    *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
+) -> tuple[list[TimelineItem], int]:
+    """The key documents of the timeline (resolutions, statements, reports concerning the country), from the
+    references app once it is installed."""
+    return [], 0
+
+
+PROVIDERS = {PROGRAMME: programme_items, MISSION: mission_items, DOCUMENT: document_items}
+"""Each kind of item and the function that reads it: a new kind is one function and one line here."""
+
+
+def country_timeline(
+    *, user: Caller, country: str, filters: TimelineFilters, today: datetime.date | None = None
+) -> Timeline:
+    """The country's timeline as the user may see it, narrowed by the filters."""
+    items: list[TimelineItem] = []
+    totals: dict[str, int] = {}
+    for kind, provider in PROVIDERS.items():
+        if kind not in filters.kinds:
+            totals[kind] = 0
+            continue
+        found, totals[kind] = provider(user=user, country=country, filters=filters)
+        items.extend(found)
+    return timeline_build(items, today=today or datetime.date.today(), totals=totals)
+
+
+def timeline_partners(*, user: Caller, country: str) -> list[tuple[int, str]]:
+    """The organisations that take part in a programme of the country's timeline that the user may see (for the
+    partner filter): one query."""
+    programmes = country_programmes(user=user, country=country).values("pk")
+    organisations = (
+        Organisation.objects.filter(
+            pk__in=Participation.objects.filter(programme_id__in=programmes, organisation__isnull=False).values(
+                "organisation_id"
+            )
+        )
+        .order_by("acronym", "name_en")
+        .values_list("pk", "acronym", "name_en", "name_fr")
+    )
+    return [(pk, acronym or _in_language(name_en, name_fr)) for pk, acronym, name_en, name_fr in organisations]
