@@ -30,8 +30,10 @@ def test_a_programme_with_planned_and_actual_dates_has_both_bars() -> None:
     [row] = timeline_build([item], today=TODAY).rows
 
     planned, actual = row.bar(PLANNED), row.bar(ACTUAL)
-    assert planned is not None and (planned.start, planned.end, planned.open) == (day(2005), day(2009, 12, 31), False)
-    assert actual is not None and (actual.start, actual.end, actual.open) == (day(2005, 6), day(2010, 3, 31), False)
+    assert planned is not None
+    assert (planned.start, planned.end, planned.open) == (day(2005), day(2009, 12, 31), False)
+    assert actual is not None
+    assert (actual.start, actual.end, actual.open) == (day(2005, 6), day(2010, 3, 31), False)
     assert [bar.phase for bar in row.bars] == [PLANNED, ACTUAL]
 
 
@@ -70,7 +72,8 @@ def test_a_document_is_a_point_at_its_date() -> None:
     timeline = timeline_build([item], today=TODAY)
 
     [row] = timeline.rows
-    assert row.bars == () and row.dated
+    assert row.bars == ()
+    assert row.dated
     assert (timeline.start, timeline.end) == (day(2014), day(2014, 12, 31))
     assert timeline.as_data()["rows"][0]["day"] == "2014-04-28"
 
@@ -103,12 +106,18 @@ def test_the_timeline_spans_whole_years_from_the_first_date_to_the_last_open_end
 
 def test_the_data_for_the_chart_names_kinds_phases_totals_and_bars_in_iso_dates() -> None:
     item = programme(
-        "7", planned=Span(day(2007), day(2009)), actual=Span(day(2007, 5), None), status="2", status_label="Implementation"
+        "7",
+        planned=Span(day(2007), day(2009)),
+        actual=Span(day(2007, 5), None),
+        status="2",
+        status_label="Implementation",
     )
 
     data = timeline_build([item], today=TODAY, totals={PROGRAMME: 12}).as_data()
 
-    assert data["start"] == "2007-01-01" and data["end"] == "2026-12-31" and data["today"] == "2026-12-01"
+    assert data["start"] == "2007-01-01"
+    assert data["end"] == "2026-12-31"
+    assert data["today"] == "2026-12-01"
     assert data["totals"] == {PROGRAMME: 12, MISSION: 0, DOCUMENT: 0}
     assert [kind["code"] for kind in data["kinds"]] == [PROGRAMME, MISSION, DOCUMENT]
     [row] = data["rows"]

@@ -83,7 +83,10 @@ def test_a_programme_received_by_the_country_is_on_its_timeline_under_the_lead_c
 ) -> None:
     jussec = make_programme(organisation, country="ML", title="JUSSEC", planned=(Y(2009, 1, 1), Y(2012, 12, 31)))
     hidden = make_programme(
-        organisation, country="ML", title="Hidden", confidentiality=Confidentiality.ORGANISATION,
+        organisation,
+        country="ML",
+        title="Hidden",
+        confidentiality=Confidentiality.ORGANISATION,
         planned=(Y(2009, 1, 1), None),
     )
     for programme in (jussec, hidden):
@@ -155,7 +158,8 @@ def test_the_page_shows_the_chart_data_and_the_same_items_in_a_table(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="timeline-chart"' in page and 'id="timeline-data"' in page
+    assert 'id="timeline-chart"' in page
+    assert 'id="timeline-data"' in page
     assert "build/timeline.js" in page
     assert '<caption id="timeline-table-caption">' in page
     assert '<th scope="row">Public <small class="muted">FR-TEST-' in page
@@ -173,7 +177,8 @@ def test_an_outsider_s_page_and_json_do_not_show_the_organisation_s_programme(
     page = client.get(reverse("country-timeline", args=["CF"])).content.decode()
     data = client.get(reverse("country-timeline-data", args=["CF"])).json()
 
-    assert "Public" in page and "Organisation only" not in page
+    assert "Public" in page
+    assert "Organisation only" not in page
     assert [row["label"] for row in data["rows"]] == ["Public"]
 
 
@@ -230,7 +235,8 @@ def test_a_visitor_sees_the_public_programmes(programmes: dict[str, Programme]) 
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Public" in page and "Organisation only" not in page
+    assert "Public" in page
+    assert "Organisation only" not in page
 
 
 @pytest.mark.parametrize("name", ["country-timeline", "country-timeline-data"])
@@ -261,5 +267,3 @@ def test_the_country_page_has_a_timeline_tab(member: object) -> None:
     page = signed_in(member).get(reverse("country-actors", args=["CF"])).content.decode()
 
     assert f'href="{reverse("country-timeline", args=["CF"])}"' in page
-
-

@@ -71,9 +71,7 @@ def _overlapping(programmes: QuerySet[Programme], filters: TimelineFilters) -> Q
             | Q(planned_end__isnull=True, actual_end__isnull=True, actual_start__isnull=False)
         )
     if filters.last_day is not None:
-        programmes = programmes.filter(
-            Q(planned_start__lte=filters.last_day) | Q(actual_start__lte=filters.last_day)
-        )
+        programmes = programmes.filter(Q(planned_start__lte=filters.last_day) | Q(actual_start__lte=filters.last_day))
     return programmes
 
 
@@ -102,9 +100,18 @@ def programme_items(
         "illustrative",
     )[:limit]
     items = []
-    for pk, title_en, title_fr, identifier, status, planned_start, planned_end, actual_start, actual_end, invented in (
-        rows
-    ):
+    for (
+        pk,
+        title_en,
+        title_fr,
+        identifier,
+        status,
+        planned_start,
+        planned_end,
+        actual_start,
+        actual_end,
+        invented,
+    ) in rows:
         has_planned = planned_start is not None or planned_end is not None
         has_actual = actual_start is not None or actual_end is not None
         status_term = iati_codes.STATUS_BY_CODE.get(status)

@@ -17,9 +17,7 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 
 
 class TimelineFilterForm(forms.Form):
-    kinds = forms.MultipleChoiceField(
-        label=_("Show"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
-    )
+    kinds = forms.MultipleChoiceField(label=_("Show"), required=False, widget=forms.CheckboxSelectMultiple, choices=())
     status = forms.ChoiceField(label=_("Programme status"), required=False, choices=())
     partner = forms.TypedChoiceField(label=_("Partner"), required=False, coerce=int, empty_value=None, choices=())
     first_year = forms.IntegerField(label=_("From year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
@@ -80,8 +78,12 @@ def country_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
         "timeline": timeline,
         "chart": timeline.as_data(),
         "kinds": [
-            {"code": kind.code, "label": kind.label, "total": timeline.totals.get(kind.code, 0),
-             "shown": timeline.shown(kind.code)}
+            {
+                "code": kind.code,
+                "label": kind.label,
+                "total": timeline.totals.get(kind.code, 0),
+                "shown": timeline.shown(kind.code),
+            }
             for kind in KINDS
         ],
         "query": request.GET.urlencode(),
@@ -92,5 +94,8 @@ def country_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
 def country_timeline_data(request: HttpRequest, code: str) -> JsonResponse:
     """The same items as the page, as the chart reads them: filters in the address, as on the page."""
     country, form, timeline = _timeline(request, code)
-    data = timeline.as_data() | {"country": country, "errors": {name: list(errors) for name, errors in form.errors.items()}}
+    data = timeline.as_data() | {
+        "country": country,
+        "errors": {name: list(errors) for name, errors in form.errors.items()},
+    }
     return JsonResponse(data, status=200)
