@@ -167,6 +167,11 @@ function draw(element) {
   if (existing) existing.dispose();
   const chart = echarts.init(element, null, { renderer: 'canvas' });
   const needsZoom = dated.length > 0;
+  // What the browser test reads: the marks drawn (bars and points), once a frame is painted (listened to before
+  // the options are set, which may paint at once).
+  chart.on('finished', () => {
+    element.setAttribute('data-marks', String(drawn));
+  });
   chart.setOption({
     animation: false,
     aria: { enabled: false },
@@ -215,10 +220,6 @@ function draw(element) {
   chart.on('click', (params) => {
     const mark = items[params.dataIndex];
     if (mark && mark.row.link) window.location.assign(mark.row.link);
-  });
-  // What the browser test reads: the marks drawn (bars and points), once the first frame is painted.
-  chart.on('finished', () => {
-    element.setAttribute('data-marks', String(drawn));
   });
   window.addEventListener('resize', () => chart.resize());
   window.addEventListener('beforeprint', () => chart.resize());

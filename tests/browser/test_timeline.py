@@ -1,0 +1,75 @@
+"""The country timeline in a real browser: the chart draws a bar for each programme's planned and actual dates,
+under the strict CSP (a blocked style or script would be a console error), and the table lists the same items."""
+
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from egide.accounts.levels import Confidentiality
+from egide.accounts.models import Organisation
+from egide.programmes.models import Programme
+from tests.browser.test_map import CHROMIUM, Visit, browser, static_root
+
+__all__ = ["browser", "static_root"]  # the fixtures this module shares with the map's tests
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"the browser tests need Chromium at {CHROMIUM}"),
+]
+
+# The number of canvas pixels of a colour (RGB), whatever the device's pixel ratio.
+PIXELS_OF = """
+([red, green, blue]) => {
+  const canvas = document.querySelector('#timeline-chart canvas');
+  if (!canvas || !canvas.width) return 0;
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let found = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (Math.abs(pixels[i] - red) < 4 && Math.abs(pixels[i + 1] - green) < 4 && Math.abs(pixels[i + 2] - blue) < 4) found += 1;
+  }
+  return found;
+}
+"""
+ACTUAL_COLOUR = [0x1D, 0x4E, 0x89]
+PLANNED_COLOUR = [0x9D, 0xB4, 0xD6]
+
+
+@pytest.fixture
+def timeline_visit(browser: Any, live_server: Any, transactional_db: None, member: User) -> Iterator[Visit]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = Visit(context.new_page(), live_server.url)
+    yield tab
+    context.close()
+
+
+def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organisation: Organisation) -> None:
+    day = datetime.date
+    Programme.objects.create(
+        owner=organisation,
+        confidentiality=Confidentiality.ORGANISATION,
+        country="CF",
+        title_en="Support for strengthening the rule of law",
+        status="4",
+        planned_start=day(2007, 1, 1),
+        planned_end=day(2009, 12, 31),
+        actual_start=day(2007, 3, 1),
+        actual_end=day(2010, 6, 30),
+    )
+    Programme.objects.create(
+        owner=organisation, country="CF", title_en="Police training", planned_start=day(2015, 1, 1)
+    )
+
+    timeline_visit.log_in("/countries/CF/timeline/")
+    page = timeline_visit.page
+    page.wait_for_selector("#timeline-chart[data-marks]", state="attached")
+
+    assert page.get_attribute("#timeline-chart", "data-marks") == "3"
+    assert page.evaluate(PIXELS_OF, ACTUAL_COLOUR) > 100
+    assert page.evaluate(PIXELS_OF, PLANNED_COLOUR) > 100
+    rows = page.locator(".timeline-table tbody tr")
+    assert rows.count() == 2
+    assert "Support for strengthening the rule of law" in rows.nth(0).inner_text()
+    assert timeline_visit.errors == []
