@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import random
 import sys
 import time
@@ -368,7 +369,7 @@ def programme_page(user: Any, pk: int) -> int:
     from egide.programmes.selectors import programme_visible
 
     programme = programme_visible(user=user, pk=pk)
-    read = list(programme.countries.all())
+    read: list[Any] = list(programme.countries.all())
     read += list(programme.participations.select_related("organisation"))
     read += list(programme.sectors.all())
     read += list(programme.areas.all())
@@ -416,8 +417,12 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
         .values_list("id", flat=True)[0]
     )
     calls: list[tuple[str, str, Callable[[str], int]]] = []
+
+    def listing(case: ListCase) -> Callable[[str], int]:
+        return lambda who: list_page(users[who], case)
+
     for case in list_cases(data, country):
-        calls.append((f"list: {case.name}", "selectors", lambda who, case=case: list_page(users[who], case)))
+        calls.append((f"list: {case.name}", "selectors", listing(case)))
     calls.append(("programme page (its reads)", "selectors", lambda who: programme_page(users[who], shown_pk)))
     timeline_path = f"/countries/{country}/timeline/"
 
@@ -450,8 +455,8 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
     for name, path, call in calls:
         for who in (STAFF, VIEWER):
             rows = call(who)
-            queries = count_queries(lambda call=call, who=who: call(who))
-            runs = repeat(lambda call=call, who=who: call(who), args.runs, args.warmup)
+            queries = count_queries(functools.partial(call, who))
+            runs = repeat(functools.partial(call, who), args.runs, args.warmup)
             timing = Timing(name=name, path=path, runs=runs, queries=queries, aim=AIM_SECONDS)
             result.measures.append(Measure(who, timing, rows))
             print(f"[{args.child}] {name} as {who}: {ms(timing.median)} ({queries} queries)", flush=True)
@@ -567,7 +572,8 @@ def main(argv: Sequence[str]) -> int:
     results: list[ProgrammesResult] = []
     for database in databases_asked(args.databases):
         result, load = under_load(
-            lambda database=database: run_child(
+            functools.partial(
+                run_child,
                 __file__,
                 database,
                 args,

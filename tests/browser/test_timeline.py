@@ -28,7 +28,8 @@ PIXELS_OF = """
   const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   let found = 0;
   for (let i = 0; i < pixels.length; i += 4) {
-    if (Math.abs(pixels[i] - red) < 4 && Math.abs(pixels[i + 1] - green) < 4 && Math.abs(pixels[i + 2] - blue) < 4) found += 1;
+    const near = Math.abs(pixels[i] - red) < 4 && Math.abs(pixels[i + 1] - green) < 4;
+    if (near && Math.abs(pixels[i + 2] - blue) < 4) found += 1;
   }
   return found;
 }

@@ -162,11 +162,24 @@ def test_the_page_shows_the_chart_data_and_the_same_items_in_a_table(
     assert 'id="timeline-data"' in page
     assert "build/timeline.js" in page
     assert '<caption id="timeline-table-caption">' in page
-    assert '<th scope="row">Public <small class="muted">FR-TEST-' in page
+    assert '<th scope="row" data-label="Name">Public <small class="muted">FR-TEST-' in page
     assert "Organisation only" in page
     assert "Elsewhere" not in page
     assert 'aria-current="page">Timeline</a>' in page
     assert "1 Jan 2005 – 31 Dec 2009" in page
+
+
+def test_every_kind_is_ticked_until_the_reader_chooses(programmes: dict[str, Programme], member: object) -> None:
+    client = signed_in(member)
+    address = reverse("country-timeline", args=["CF"])
+
+    default = client.get(address).content.decode()
+    chosen = client.get(address, {"kinds": "mission"}).content.decode()
+
+    assert default.count('name="kinds" value="') == 3
+    assert default.count("checked") == 3
+    assert chosen.count("checked") == 1
+    assert "Organisation only" not in chosen
 
 
 def test_an_outsider_s_page_and_json_do_not_show_the_organisation_s_programme(

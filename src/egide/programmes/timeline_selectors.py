@@ -8,6 +8,7 @@ its lead country, as everywhere else.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -46,18 +47,23 @@ class TimelineFilters:
         return datetime.date(self.last_year, 12, 31) if self.last_year is not None else None
 
 
-def _programme_link(pk: int) -> str:
-    # The programme page is the programmes app's; until its address is installed the timeline links nowhere.
+def _programme_links() -> Callable[[int], str]:
+    """Each programme's page address. The page is the programmes app's: until its address is installed the
+    timeline links nowhere (asked once per timeline: a failed reverse is slow, and there may be 200 rows)."""
     try:
-        return reverse("programme-detail", args=[pk])
+        reverse("programme-detail", args=[1])
     except NoReverseMatch:
-        return ""
+        return lambda pk: ""
+    return lambda pk: reverse("programme-detail", args=[pk])
 
 
 def country_programmes(*, user: Caller, country: str) -> QuerySet[Programme]:
     """The programmes of a country's timeline that the user may see: led by the country or received by it."""
+    # One list of ids from two index scans (led, received), rather than "led OR in the received ones", which
+    # PostgreSQL can only answer by reading every programme (benchmarks/RESULTS.md, timeline).
+    led = Programme.objects.filter(country=country).values("pk")
     received = ProgrammeCountry.objects.filter(country=country).values("programme_id")
-    return programmes_visible(user=user).filter(Q(country=country) | Q(pk__in=received))
+    return programmes_visible(user=user).filter(pk__in=led.union(received, all=True))
 
 
 def _overlapping(programmes: QuerySet[Programme], filters: TimelineFilters) -> QuerySet[Programme]:
@@ -99,6 +105,7 @@ def programme_items(
         "actual_end",
         "illustrative",
     )[:limit]
+    link = _programme_links()
     items = []
     for (
         pk,
@@ -120,7 +127,7 @@ def programme_items(
                 kind=PROGRAMME,
                 key=f"programme-{pk}",
                 label=_in_language(title_en, title_fr),
-                link=_programme_link(pk),
+                link=link(pk),
                 detail=identifier,
                 status=status,
                 status_label=status_term.label if status_term is not None else status,

@@ -1,16 +1,18 @@
 """The country timeline's page and its JSON: thin views over timeline_selectors, under the same visibility rule."""
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from egide.core import iati_codes
 from egide.core.reference import countries
 from egide.core.web import country_or_404
-from egide.programmes.timeline import KINDS, Timeline
+from egide.programmes.timeline import KINDS, Span, Timeline
 from egide.programmes.timeline_selectors import TimelineFilters, country_timeline, timeline_partners
 
 FIRST_YEAR, LAST_YEAR = 1945, 2100
@@ -46,8 +48,6 @@ class TimelineFilterForm(forms.Form):
 
     def filters(self) -> TimelineFilters:
         """The filters chosen; those that are not valid are left out (and the form says why)."""
-        if not self.is_bound:
-            return TimelineFilters()
         self.is_valid()
         values = getattr(self, "cleaned_data", {})
         kinds = frozenset(values.get("kinds") or ()) or TimelineFilters().kinds
@@ -63,7 +63,11 @@ class TimelineFilterForm(forms.Form):
 def _timeline(request: HttpRequest, code: str) -> tuple[str, TimelineFilterForm, Timeline]:
     country = country_or_404(code)
     partners = timeline_partners(user=request.user, country=country)
-    form = TimelineFilterForm(request.GET or None, partners=partners)
+    data = request.GET.copy()
+    if not data.getlist("kinds"):
+        # Every kind is shown unless the reader ticks some: the boxes say so.
+        data.setlist("kinds", [kind.code for kind in KINDS])
+    form = TimelineFilterForm(data, partners=partners)
     timeline = country_timeline(user=request.user, country=country, filters=form.filters())
     return country, form, timeline
 
@@ -86,9 +90,33 @@ def country_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
             }
             for kind in KINDS
         ],
+        "table": _table(timeline),
         "query": request.GET.urlencode(),
     }
     return render(request, "programmes/timeline.html", context)
+
+
+def _table(timeline: Timeline) -> list[dict[str, Any]]:
+    """The table's rows with their dates written out here rather than in the template, which would take as long
+    again for the largest timelines (two hundred rows)."""
+    ongoing = str(_("ongoing"))
+
+    def day(value: datetime.date | None, missing: str) -> str:
+        return date_format(value, "j M Y") if value is not None else missing
+
+    def span(value: Span | None) -> str:
+        return f"{day(value.start, '?')} – {day(value.end, ongoing)}" if value is not None else "—"
+
+    return [
+        {
+            "item": row.item,
+            "kind_label": row.kind_label,
+            "day": day(row.item.day, "") if row.item.day is not None else "",
+            "planned": span(row.item.planned),
+            "actual": span(row.item.actual),
+        }
+        for row in timeline.rows
+    ]
 
 
 def country_timeline_data(request: HttpRequest, code: str) -> JsonResponse:

@@ -209,7 +209,7 @@ function draw(element) {
           ? {
               silent: true,
               symbol: 'none',
-              label: { formatter: strings.today, color: colours.today, position: 'insideEndTop' },
+              label: { formatter: strings.today, color: colours.today, position: 'end', distance: 4 },
               lineStyle: { color: colours.today, type: 'dashed' },
               data: [{ xAxis: parseDay(data.today) }],
             }
