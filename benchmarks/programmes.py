@@ -28,6 +28,7 @@ Run `python benchmarks/programmes.py --help` for the options.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import functools
 import random
@@ -73,6 +74,7 @@ from common import (  # noqa: E402
     ms,
     now_utc,
     print_heading,
+    profile_table,
     refuse_failed,
     repeat,
     run_child,
@@ -377,6 +379,16 @@ def programme_page(user: Any, pk: int) -> int:
     return len(read)
 
 
+def explain_count(queryset: Any) -> str:
+    """EXPLAIN ANALYZE of the count the list runs (Django explains querysets, not their aggregates)."""
+    from django.db import connection
+
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) counted", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def _installed(name: str) -> bool:
     from django.urls import NoReverseMatch, reverse
 
@@ -461,27 +473,50 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
             result.measures.append(Measure(who, timing, rows))
             print(f"[{args.child}] {name} as {who}: {ms(timing.median)} ({queries} queries)", flush=True)
 
+    # Where the timeline's time goes: each of its queries, timed (the viewer's JSON).
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        clients[VIEWER].get(f"/countries/{country}/timeline.json")
+    result.data["timeline_queries"] = [
+        [float(query["time"]), query["sql"][:160]] for query in captured.captured_queries
+    ]
+    profiler = cProfile.Profile()
+    profiler.runcall(clients[VIEWER].get, f"/countries/{country}/timeline/")
+    heading, table = profile_table(profiler, "cumulative", "egide|django/(template|db)", 18)
+    result.data["timeline_profile"] = [*heading, *table]
     timeline = country_timeline(user=users[VIEWER], country=country, filters=TimelineFilters())
     result.data["timeline_rows_viewer"] = len(timeline.rows)
     result.data["timeline_totals_viewer"] = timeline.totals
 
     if connection.vendor == "postgresql":
+        from egide.accounts.models import Organisation
+        from egide.programmes.models import Participation
         from egide.programmes.timeline_selectors import country_programmes
 
         cases = {case.name: case for case in list_cases(data, country)}
         viewer_programmes = programmes_visible(user=users[VIEWER])
         for name in ("unfiltered", f"country {country}", "partner (any role)", "sector 15130", "search '000123'"):
             narrowed = cases[name].narrow(viewer_programmes)
-            result.plans[f"list, {name}, viewer: count"] = narrowed.explain(analyze=True)
+            result.plans[f"list, {name}, viewer: count"] = explain_count(narrowed)
             result.plans[f"list, {name}, viewer: first page"] = (
                 narrowed.order_by("title_en", "id").values("pk", "title_en")[:PAGE_SIZE].explain(analyze=True)
             )
         timeline_query = (
             country_programmes(user=users[VIEWER], country=country)
             .order_by("-planned_start", "-id")
-            .values_list("pk", "title_en")[:200]
+            .values_list("pk", "title_en")[:100]
         )
         result.plans["timeline programmes, viewer"] = timeline_query.explain(analyze=True)
+        result.plans["timeline programmes, viewer: count"] = explain_count(
+            country_programmes(user=users[VIEWER], country=country)
+        )
+        partners = Organisation.objects.filter(
+            pk__in=Participation.objects.filter(
+                programme_id__in=country_programmes(user=users[VIEWER], country=country).values("pk")
+            ).values("organisation_id")
+        )
+        result.plans["timeline partners, viewer"] = partners.explain(analyze=True)
 
 
 # ----------------------------------------------------------------------------------------------------- results
@@ -539,6 +574,10 @@ def render(results: Sequence[ProgrammesResult], args: argparse.Namespace, argv: 
                 f" {timing.queries} | {measure.rows:,} | {'yes' if timing.median < AIM_SECONDS else '**no**'} |"
             )
         lines.append("")
+        lines += ["The viewer's timeline JSON, query by query (seconds, start of the SQL):", "", "```"]
+        lines += [f"{seconds:.4f}  {sql}" for seconds, sql in data.get("timeline_queries", [])]
+        lines += ["```", "", "The viewer's timeline page, cProfile (cumulative):", "", "```"]
+        lines += [*data.get("timeline_profile", []), "```", ""]
         for name, plan in result.plans.items():
             lines += [f"Plan: {name}", "", "```", plan, "```", ""]
     lines.append(END_MARKER)

@@ -22,7 +22,7 @@ from egide.programmes.models import Participation, Programme, ProgrammeCountry
 from egide.programmes.selectors import programmes_visible
 from egide.programmes.timeline import DOCUMENT, MISSION, PROGRAMME, Span, Timeline, TimelineItem, timeline_build
 
-LIMIT = 200
+LIMIT = 100
 """The most items of each kind that one timeline shows (the latest ones); the page says how many the filters kept,
 so that a reader narrows them rather than scrolls through thousands of bars."""
 
@@ -49,7 +49,7 @@ class TimelineFilters:
 
 def _programme_links() -> Callable[[int], str]:
     """Each programme's page address. The page is the programmes app's: until its address is installed the
-    timeline links nowhere (asked once per timeline: a failed reverse is slow, and there may be 200 rows)."""
+    timeline links nowhere (asked once per timeline: a failed reverse is slow, and there may be a hundred rows)."""
     try:
         reverse("programme-detail", args=[1])
     except NoReverseMatch:

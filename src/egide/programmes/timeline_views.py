@@ -98,7 +98,7 @@ def country_timeline_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _table(timeline: Timeline) -> list[dict[str, Any]]:
     """The table's rows with their dates written out here rather than in the template, which would take as long
-    again for the largest timelines (two hundred rows)."""
+    again for the largest timelines (a hundred rows)."""
     ongoing = str(_("ongoing"))
 
     def day(value: datetime.date | None, missing: str) -> str:
