@@ -54,6 +54,16 @@ FULL = {"programmes": PROGRAMMES, "runs": 15, "warmup": 3}
 LEVELS = (("public", 0.4), ("partners", 0.3), ("organisation", 0.2), ("restricted", 0.1))
 SECTORS = ("15210", "15130", "15132", "15137", "15220", "15230", "15240", "15250", "15261", "15160", "15153")
 STATUS_WEIGHTS = (("1", 8), ("2", 40), ("3", 10), ("4", 35), ("5", 4), ("6", 3))
+# The indexes the PostgreSQL plans ask for (the programmes app's migrations are to create them): the list sorted
+# by title reads its first page from an index instead of sorting every visible programme, and the search's
+# case-insensitive "contains" (UPPER(column) LIKE UPPER('%text%')) uses trigram indexes instead of reading every row.
+PROPOSED_INDEXES = (
+    "CREATE INDEX programme_title_en_id ON programmes_programme (title_en, id)",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX programme_title_en_trgm ON programmes_programme USING gin (UPPER(title_en) gin_trgm_ops)",
+    "CREATE INDEX programme_title_fr_trgm ON programmes_programme USING gin (UPPER(title_fr) gin_trgm_ops)",
+    "CREATE INDEX programme_identifier_trgm ON programmes_programme USING gin (UPPER(iati_identifier) gin_trgm_ops)",
+)
 MEASURED_COUNTRY_INDEX = 0  # the viewer's first country, whose timeline and list are measured
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
@@ -341,7 +351,7 @@ def list_cases(data: dict[str, Any], country: str) -> list[ListCase]:
         ListCase(f"country {country}", by_country),
         ListCase("partner (any role)", exists(Participation, organisation_id=partner)),
         ListCase("partner in a role (implementing)", exists(Participation, organisation_id=partner, role="4")),
-        ListCase("area (justice system)", exists(ProgrammeArea, area="justice_system")),
+        ListCase("area (justice system)", exists(ProgrammeArea, area="justice")),
         ListCase("sector 15130", exists(ProgrammeSector, code="15130")),
         ListCase("status implementation", lambda programmes: programmes.filter(status="2")),
         ListCase("year 2012", in_year),
@@ -464,20 +474,24 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
         detail = reverse("programme-detail", args=[shown_pk])
         calls.append(("programme page view", detail, lambda who: timeline_get(who, detail)))
 
-    for name, path, call in calls:
-        for who in (STAFF, VIEWER):
-            rows = call(who)
-            queries = count_queries(functools.partial(call, who))
-            runs = repeat(functools.partial(call, who), args.runs, args.warmup)
-            timing = Timing(name=name, path=path, runs=runs, queries=queries, aim=AIM_SECONDS)
-            result.measures.append(Measure(who, timing, rows))
-            print(f"[{args.child}] {name} as {who}: {ms(timing.median)} ({queries} queries)", flush=True)
+    def measure_all(measured: list[tuple[str, str, Callable[[str], int]]], suffix: str = "") -> None:
+        for name, path, call in measured:
+            for who in (STAFF, VIEWER):
+                rows = call(who)
+                queries = count_queries(functools.partial(call, who))
+                runs = repeat(functools.partial(call, who), args.runs, args.warmup)
+                timing = Timing(name=name + suffix, path=path, runs=runs, queries=queries, aim=AIM_SECONDS)
+                result.measures.append(Measure(who, timing, rows))
+                print(f"[{args.child}] {timing.name} as {who}: {ms(timing.median)} ({queries} queries)", flush=True)
+
+    measure_all(calls)
 
     # Where the timeline's time goes: each of its queries, timed (the viewer's JSON).
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         clients[VIEWER].get(f"/countries/{country}/timeline.json")
+    timeline_sql = [query["sql"] for query in captured.captured_queries if "programmes_" in query["sql"]]
     result.data["timeline_queries"] = [
         [float(query["time"]), query["sql"][:160]] for query in captured.captured_queries
     ]
@@ -490,10 +504,6 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
     result.data["timeline_totals_viewer"] = timeline.totals
 
     if connection.vendor == "postgresql":
-        from egide.accounts.models import Organisation
-        from egide.programmes.models import Participation
-        from egide.programmes.timeline_selectors import country_programmes
-
         cases = {case.name: case for case in list_cases(data, country)}
         viewer_programmes = programmes_visible(user=users[VIEWER])
         for name in ("unfiltered", f"country {country}", "partner (any role)", "sector 15130", "search '000123'"):
@@ -502,21 +512,25 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
             result.plans[f"list, {name}, viewer: first page"] = (
                 narrowed.order_by("title_en", "id").values("pk", "title_en")[:PAGE_SIZE].explain(analyze=True)
             )
-        timeline_query = (
-            country_programmes(user=users[VIEWER], country=country)
-            .order_by("-planned_start", "-id")
-            .values_list("pk", "title_en")[:100]
+        # The timeline's own queries, as its JSON ran them for the viewer (the partners, then the programmes).
+        with connection.cursor() as cursor:
+            for number, query in enumerate(timeline_sql, start=1):
+                cursor.execute(f"EXPLAIN ANALYZE {query}")
+                result.plans[f"timeline JSON, viewer, query {number}"] = "\n".join(row[0] for row in cursor.fetchall())
+
+        # The indexes the plans ask for, then the list's sorted first page and its search again.
+        with connection.cursor() as cursor:
+            for statement in PROPOSED_INDEXES:
+                cursor.execute(statement)
+            cursor.execute("ANALYZE")
+        measure_all([call for call in calls if call[0].startswith("list: ")], " (proposed indexes)")
+        unfiltered = cases["unfiltered"].narrow(viewer_programmes)
+        result.plans["list, unfiltered, viewer: first page (proposed indexes)"] = (
+            unfiltered.order_by("title_en", "id").values("pk", "title_en")[:PAGE_SIZE].explain(analyze=True)
         )
-        result.plans["timeline programmes, viewer"] = timeline_query.explain(analyze=True)
-        result.plans["timeline programmes, viewer: count"] = explain_count(
-            country_programmes(user=users[VIEWER], country=country)
+        result.plans["list, search '000123', viewer: count (proposed indexes)"] = explain_count(
+            cases["search '000123'"].narrow(viewer_programmes)
         )
-        partners = Organisation.objects.filter(
-            pk__in=Participation.objects.filter(
-                programme_id__in=country_programmes(user=users[VIEWER], country=country).values("pk")
-            ).values("organisation_id")
-        )
-        result.plans["timeline partners, viewer"] = partners.explain(analyze=True)
 
 
 # ----------------------------------------------------------------------------------------------------- results
@@ -564,14 +578,15 @@ def render(results: Sequence[ProgrammesResult], args: argparse.Namespace, argv: 
                 "",
             ]
         lines += [
-            "| measured | who | median (p95) | SQL queries | programmes counted / bytes | under 200 ms |",
-            "| --- | --- | ---: | ---: | ---: | :---: |",
+            "| measured | who | median (p95) | fastest | SQL queries | programmes counted / bytes | under 200 ms |",
+            "| --- | --- | ---: | ---: | ---: | ---: | :---: |",
         ]
         for measure in result.measures:
             timing = measure.timing
             lines.append(
                 f"| {timing.name} | {USER_LABELS[measure.who]} | {ms(timing.median)} ({ms(timing.p95)}) |"
-                f" {timing.queries} | {measure.rows:,} | {'yes' if timing.median < AIM_SECONDS else '**no**'} |"
+                f" {ms(timing.fastest)} | {timing.queries} | {measure.rows:,} |"
+                f" {'yes' if timing.median < AIM_SECONDS else '**no**'} |"
             )
         lines.append("")
         lines += ["The viewer's timeline JSON, query by query (seconds, start of the SQL):", "", "```"]

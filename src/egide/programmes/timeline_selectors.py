@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.urls import NoReverseMatch, reverse
 
 from egide.accounts.models import Organisation
@@ -84,7 +84,8 @@ def _overlapping(programmes: QuerySet[Programme], filters: TimelineFilters) -> Q
 def programme_items(
     *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
 ) -> tuple[list[TimelineItem], int]:
-    """The programmes of the timeline (the `limit` latest to start) and how many the filters kept: two queries."""
+    """The programmes of the timeline (the `limit` latest to start, the undated last) and how many the filters
+    kept, in one query: the count is a window over the rows the filters keep, so the database reads them once."""
     programmes = country_programmes(user=user, country=country)
     if filters.status:
         programmes = programmes.filter(status=filters.status)
@@ -93,18 +94,23 @@ def programme_items(
             Exists(Participation.objects.filter(programme=OuterRef("pk"), organisation_id=filters.partner))
         )
     programmes = _overlapping(programmes, filters)
-    rows = programmes.order_by("-planned_start", "-id").values_list(
-        "pk",
-        "title_en",
-        "title_fr",
-        "iati_identifier",
-        "status",
-        "planned_start",
-        "planned_end",
-        "actual_start",
-        "actual_end",
-        "illustrative",
-    )[:limit]
+    rows = list(
+        programmes.annotate(total=Window(Count("pk")))
+        .order_by(F("planned_start").desc(nulls_last=True), "-id")
+        .values_list(
+            "pk",
+            "title_en",
+            "title_fr",
+            "iati_identifier",
+            "status",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "illustrative",
+            "total",
+        )[:limit]
+    )
     link = _programme_links()
     items = []
     for (
@@ -118,6 +124,7 @@ def programme_items(
         actual_start,
         actual_end,
         invented,
+        _total,
     ) in rows:
         has_planned = planned_start is not None or planned_end is not None
         has_actual = actual_start is not None or actual_end is not None
@@ -136,8 +143,7 @@ def programme_items(
                 illustrative=invented,
             )
         )
-    total = len(items) if len(items) < limit else programmes.count()
-    return items, total
+    return items, rows[0][-1] if rows else 0
 
 
 def _in_language(english: str, french: str) -> str:
