@@ -469,7 +469,24 @@ def _measure(args: argparse.Namespace, result: ProgrammesResult) -> None:
         )
     )
     if result.list_view:
-        calls.append(("programme list view", "/programmes/", lambda who: timeline_get(who, "/programmes/")))
+        # The list page as the programmes app serves it, with each of its filters in the address (its names).
+        partner = data["organisation_ids"][3]
+        for label, query in (
+            ("unfiltered", ""),
+            (f"country {country}", f"country={country}"),
+            ("partner (any role)", f"partner={partner}"),
+            ("partner in a role (implementing)", f"partner={partner}&role=4"),
+            ("role (implementing)", "role=4"),
+            ("area (justice system)", "area=justice"),
+            ("sector 15130", "sector=15130"),
+            ("status implementation", "status=2"),
+            ("year 2012", "year=2012"),
+            ("search '000123'", "q=000123"),
+        ):
+            address = "/programmes/" + (f"?{query}" if query else "")
+            calls.append(
+                (f"list view: {label}", address, lambda who, address=address: timeline_get(who, address))  # type: ignore[misc]
+            )
     if result.detail_view:
         from django.urls import reverse
 
@@ -591,6 +608,18 @@ def render(results: Sequence[ProgrammesResult], args: argparse.Namespace, argv: 
                 f" {'yes' if timing.median < AIM_SECONDS else '**no**'} |"
             )
         lines.append("")
+        if any(measure.timing.name.endswith("(proposed indexes)") for measure in result.measures):
+            lines += [
+                "The rows marked *(proposed indexes)* were measured after these statements, which the plans below"
+                " ask for (the programmes app's migrations are to create them: a `models.Index` on"
+                ' `(title_en, id)` and `GinIndex(OpClass(Upper(field), name="gin_trgm_ops"))` on the three'
+                " searched fields, after `TrigramExtension()`):",
+                "",
+                "```sql",
+                *(f"{statement};" for statement in PROPOSED_INDEXES),
+                "```",
+                "",
+            ]
         lines += ["The viewer's timeline JSON, query by query (seconds, start of the SQL):", "", "```"]
         lines += [f"{seconds:.4f}  {sql}" for seconds, sql in data.get("timeline_queries", [])]
         lines += ["```", "", "The viewer's timeline page, cProfile (cumulative):", "", "```"]
