@@ -12,6 +12,7 @@ from egide.accounts.levels import Confidentiality
 from egide.accounts.models import Organisation
 from egide.programmes.models import Programme
 from tests.browser.test_map import CHROMIUM, Visit, browser, static_root
+from tests.browser.test_phones_and_accessibility import LAPTOP, PHONE, _overflow, _violations
 
 __all__ = ["browser", "static_root"]  # the fixtures this module shares with the map's tests
 
@@ -38,15 +39,17 @@ ACTUAL_COLOUR = [0x1D, 0x4E, 0x89]
 PLANNED_COLOUR = [0x9D, 0xB4, 0xD6]
 
 
-@pytest.fixture
-def timeline_visit(browser: Any, live_server: Any, transactional_db: None, member: User) -> Iterator[Visit]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+@pytest.fixture(params=["en-GB", "fr-FR"])
+def timeline_visit(
+    request: pytest.FixtureRequest, browser: Any, live_server: Any, transactional_db: None, member: User
+) -> Iterator[Visit]:
+    context = browser.new_context(viewport=LAPTOP, locale=request.param)
     tab = Visit(context.new_page(), live_server.url)
     yield tab
     context.close()
 
 
-def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organisation: Organisation) -> None:
+def _programmes(organisation: Organisation) -> None:
     day = datetime.date
     Programme.objects.create(
         owner=organisation,
@@ -63,6 +66,10 @@ def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organ
         owner=organisation, country="CF", title_en="Police training", planned_start=day(2015, 1, 1)
     )
 
+
+def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organisation: Organisation) -> None:
+    _programmes(organisation)
+
     timeline_visit.log_in("/countries/CF/timeline/")
     page = timeline_visit.page
     page.wait_for_selector("#timeline-chart[data-marks]", state="attached")
@@ -73,4 +80,20 @@ def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organ
     rows = page.locator(".timeline-table tbody tr")
     assert rows.count() == 2
     assert "Support for strengthening the rule of law" in rows.nth(0).inner_text()
+    assert timeline_visit.errors == []
+
+
+def test_the_timeline_fits_a_phone_and_has_no_serious_accessibility_violation(
+    timeline_visit: Visit, organisation: Organisation
+) -> None:
+    _programmes(organisation)
+    timeline_visit.log_in("/countries/CF/timeline/")
+    page = timeline_visit.page
+    for size in (LAPTOP, PHONE):
+        page.set_viewport_size(size)
+        page.reload()
+        page.wait_for_selector("#timeline-chart[data-marks]", state="attached")
+        measured = _overflow(page)
+        assert measured["scrollWidth"] <= measured["innerWidth"], (size["width"], measured)
+        assert _violations(page) == [], size["width"]
     assert timeline_visit.errors == []
