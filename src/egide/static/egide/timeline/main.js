@@ -222,7 +222,15 @@ function draw(element) {
     if (mark && mark.row.link) window.location.assign(mark.row.link);
   });
   window.addEventListener('resize', () => chart.resize());
-  window.addEventListener('beforeprint', () => chart.resize());
+  // On paper the zoom slider means nothing: hidden while printing, back afterwards.
+  window.addEventListener('beforeprint', () => {
+    if (needsZoom) chart.setOption({ dataZoom: [{ show: false }] });
+    chart.resize();
+  });
+  window.addEventListener('afterprint', () => {
+    if (needsZoom) chart.setOption({ dataZoom: [{ show: true }] });
+    chart.resize();
+  });
 }
 
 function start() {
