@@ -280,3 +280,10 @@ def test_the_country_page_has_a_timeline_tab(member: object) -> None:
     page = signed_in(member).get(reverse("country-actors", args=["CF"])).content.decode()
 
     assert f'href="{reverse("country-timeline", args=["CF"])}"' in page
+
+
+def test_a_timeline_with_nothing_to_show_says_so_and_draws_no_chart(member: object) -> None:
+    page = signed_in(member).get(reverse("country-timeline", args=["CF"])).content.decode()
+
+    assert "No programme, mission or key document of this country matches these filters" in page
+    assert 'id="timeline-chart"' not in page
