@@ -117,4 +117,24 @@ TEXTS = (
     gettext_noop("YYYY-MM-DD: the date at which the findings stand (default: today)"),
     gettext_noop("at most this many findings (default: all)"),
     gettext_noop("findings skipped (after the filters)"),
+    # The country timeline (egide.programmes.timeline_api).
+    gettext_noop("A country's timeline: programmes, missions and key documents"),
+    gettext_noop("A document's date (documents are points, not bars)"),
+    gettext_noop("A programme status code (IATI ActivityStatus)"),
+    gettext_noop("An IATI identifier, a mission's acronym or a document's symbol"),
+    gettext_noop("An organisation's id: the programmes it takes part in, the missions it leads"),
+    gettext_noop("Comma-separated kinds to show: programme, mission, document (all by default)"),
+    gettext_noop("For each kind, how many items the filters kept (the rows show 100 at most)"),
+    gettext_noop("Items whose dates overlap this year or earlier ones"),
+    gettext_noop("Items whose dates overlap this year or later ones"),
+    gettext_noop("The end is not known yet: the bar runs to today"),
+    gettext_noop("The first day of the first year shown"),
+    gettext_noop("The item's page on this site, if any"),
+    gettext_noop("The last day of the last year shown"),
+    gettext_noop(
+        "The page's filters, checked as the page checks them (an unknown value is refused with 422, naming it)."
+    ),
+    gettext_noop("country timeline"),
+    gettext_noop("planned or actual"),
+    gettext_noop("programme, mission or document"),
 )
