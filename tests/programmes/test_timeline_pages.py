@@ -166,7 +166,7 @@ def test_the_page_shows_the_chart_data_and_the_same_items_in_a_table(
     assert "Organisation only" in page
     assert "Elsewhere" not in page
     assert 'aria-current="page">Timeline</a>' in page
-    assert "1 Jan 2005 – 31 Dec 2009" in page
+    assert "1 January 2005 – 31 December 2009" in page
 
 
 def test_every_kind_is_ticked_until_the_reader_chooses(programmes: dict[str, Programme], member: object) -> None:

@@ -102,7 +102,7 @@ def _table(timeline: Timeline) -> list[dict[str, Any]]:
     ongoing = str(_("ongoing"))
 
     def day(value: datetime.date | None, missing: str) -> str:
-        return date_format(value, "j M Y") if value is not None else missing
+        return date_format(value, "j F Y") if value is not None else missing
 
     def span(value: Span | None) -> str:
         return f"{day(value.start, '?')} – {day(value.end, ongoing)}" if value is not None else "—"
