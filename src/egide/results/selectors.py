@@ -162,8 +162,14 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
     results = list(
         Result.objects.filter(programme=programme).prefetch_related(Prefetch("indicators", queryset=indicators))
     )
-    actor_ids = {indicator.actor_id for result in results for indicator in result.indicators.all() if indicator.actor_id}
-    seen_actors = set(actors_visible(user=user).filter(pk__in=sorted(actor_ids)).values_list("pk", flat=True)) if actor_ids else set()
+    actor_ids = {
+        indicator.actor_id for result in results for indicator in result.indicators.all() if indicator.actor_id
+    }
+    seen_actors = (
+        set(actors_visible(user=user).filter(pk__in=sorted(actor_ids)).values_list("pk", flat=True))
+        if actor_ids
+        else set()
+    )
     views: list[ResultView] = []
     queue: list[Update] = []
     for result in results:
@@ -223,5 +229,3 @@ def actor_indicators(*, user: Caller, actor: Actor) -> QuerySet[Indicator]:
 def approved_updates(*, programme: Programme) -> QuerySet[Update]:
     """The programme's approved values, the only ones an export writes."""
     return Update.objects.filter(period__indicator__result__programme=programme, status=UpdateStatus.APPROVED)
-
-
