@@ -117,7 +117,8 @@ def test_reaching_the_target_is_full_progress_and_the_baseline_none(
     # Progress grows as the actual moves from the baseline towards the target, whichever way that is.
     closer = actual + (target - baseline) / 10
     further = progress(actual=closer, target=target, baseline=baseline, ascending=ascending)
-    assert further is not None and further > value
+    assert further is not None
+    assert further > value
 
 
 # --- expected progress and status --------------------------------------------------------------------------------
@@ -139,13 +140,16 @@ def test_elapsed_lies_between_zero_and_one_and_grows(start: datetime.date, lengt
     if today < start:
         assert share is None
         return
-    assert share is not None and 0 < share <= 1
+    assert share is not None
+    assert 0 < share <= 1
     later = elapsed(start=start, end=end, today=today + datetime.timedelta(days=1))
-    assert later is not None and later >= share
+    assert later is not None
+    assert later >= share
 
 
 def test_status_thresholds_at_their_edges() -> None:
-    assert RAG_THRESHOLDS.green == D("0.9") and RAG_THRESHOLDS.amber == D("0.6")
+    assert RAG_THRESHOLDS.green == D("0.9")
+    assert RAG_THRESHOLDS.amber == D("0.6")
     assert status(achieved=D("0.9"), expected=D(1)) is Rag.GREEN
     assert status(achieved=D("0.8999"), expected=D(1)) is Rag.AMBER
     assert status(achieved=D("0.6"), expected=D(1)) is Rag.AMBER
@@ -186,7 +190,10 @@ def test_a_finished_period_on_target_is_green_and_short_of_it_red() -> None:
     done = PeriodFacts(JAN, DEC, D(110), (reported("60"), reported("45", 2)))
     indicator = unit_indicator(done)
     shown = period_progress(indicator, done, today=AFTER)
-    assert shown.actual == D(105) and shown.percent == 95 and shown.status is Rag.GREEN and shown.bar_width == 95
+    assert shown.actual == D(105)
+    assert shown.percent == 95
+    assert shown.status is Rag.GREEN
+    assert shown.bar_width == 95
     short = PeriodFacts(JAN, DEC, D(110), (reported("50"),))
     assert period_progress(indicator, short, today=AFTER).status is Rag.RED
 
@@ -195,17 +202,20 @@ def test_a_period_under_way_is_judged_on_the_time_gone_by() -> None:
     period = PeriodFacts(JAN, DEC, D(110), (reported("40"),))  # 30 % of the change
     half_way = datetime.date(2020, 6, 30)  # 182 of 366 days
     shown = period_progress(unit_indicator(period), period, today=half_way)
-    assert shown.percent == 30 and shown.status is Rag.AMBER  # 30 / 49.7 = 60.3 %
+    assert shown.percent == 30
+    assert shown.status is Rag.AMBER
     assert period_progress(unit_indicator(period), period, today=datetime.date(2019, 12, 1)).status is Rag.NONE
 
 
 def test_the_bar_stays_within_its_box() -> None:
     over = PeriodFacts(JAN, DEC, D(20), (reported("40"),))
     shown = period_progress(unit_indicator(over), over, today=AFTER)
-    assert shown.percent == 300 and shown.bar_width == 100
+    assert shown.percent == 300
+    assert shown.bar_width == 100
     under = PeriodFacts(JAN, DEC, D(20), (reported("0"),))
     shown = period_progress(unit_indicator(under), under, today=AFTER)
-    assert shown.percent == -100 and shown.bar_width == 0
+    assert shown.percent == -100
+    assert shown.bar_width == 0
 
 
 def test_a_qualitative_indicator_shows_its_narrative_without_a_percentage() -> None:
@@ -214,9 +224,13 @@ def test_a_qualitative_indicator_shows_its_narrative_without_a_percentage() -> N
     )
     indicator = IndicatorFacts(measure=QUALITATIVE, ascending=True, baseline=None, periods=(period,))
     shown = period_progress(indicator, period, today=AFTER)
-    assert shown.narrative == "Law passed" and shown.percent is None and shown.status is Rag.NONE
+    assert shown.narrative == "Law passed"
+    assert shown.percent is None
+    assert shown.status is Rag.NONE
     overall = overall_progress(indicator, today=AFTER)
-    assert overall.narrative == "Law passed" and overall.percent is None and overall.status is Rag.NONE
+    assert overall.narrative == "Law passed"
+    assert overall.percent is None
+    assert overall.status is Rag.NONE
 
 
 def test_overall_units_add_the_change_of_every_period_against_all_targets() -> None:
@@ -226,8 +240,10 @@ def test_overall_units_add_the_change_of_every_period_against_all_targets() -> N
     indicator = unit_indicator(first, second, third, baseline="10")
     # Achieved: (40 − 10) + (110 − 10) = 130; intended: 50 + 100 + 50 = 200.
     shown = overall_progress(indicator, today=datetime.date(2020, 12, 31))
-    assert shown.actual == D(150) and shown.progress == D("0.65")
-    assert shown.expected == D(731) / D(1096) and shown.status is Rag.GREEN  # 0.65 / 0.667 = 97 %
+    assert shown.actual == D(150)
+    assert shown.progress == D("0.65")
+    assert shown.expected == D(731) / D(1096)
+    assert shown.status is Rag.GREEN
     late = overall_progress(indicator, today=datetime.date(2022, 1, 1))
     assert late.status is Rag.AMBER  # 65 % of everything, all the time gone
 
@@ -239,20 +255,25 @@ def test_overall_percentages_take_the_latest_value_against_the_last_target() -> 
     second = PeriodFacts(JAN, DEC, D(60), (Reported(D(50), datetime.date(2020, 3, 1)),))
     indicator = IndicatorFacts(measure=PERCENTAGE, ascending=True, baseline=D(20), periods=(second, first))
     shown = overall_progress(indicator, today=AFTER)
-    assert shown.actual == D(50) and shown.progress == D("0.75") and shown.status is Rag.AMBER
+    assert shown.actual == D(50)
+    assert shown.progress == D("0.75")
+    assert shown.status is Rag.AMBER
 
 
 def test_overall_descending() -> None:
     period = PeriodFacts(JAN, DEC, D(300), (reported("380"),))
     shown = overall_progress(unit_indicator(period, baseline="500", ascending=False), today=AFTER)
-    assert shown.progress == D("0.6") and shown.status is Rag.AMBER
+    assert shown.progress == D("0.6")
+    assert shown.status is Rag.AMBER
 
 
 def test_an_indicator_without_periods_or_values_has_no_status() -> None:
     assert overall_progress(unit_indicator(), today=AFTER).status is Rag.NONE
     empty = PeriodFacts(JAN, DEC, D(110), ())
     shown = overall_progress(unit_indicator(empty), today=AFTER)
-    assert shown.actual is None and shown.progress is None and shown.status is Rag.NONE
+    assert shown.actual is None
+    assert shown.progress is None
+    assert shown.status is Rag.NONE
 
 
 @given(

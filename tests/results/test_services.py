@@ -86,7 +86,8 @@ def test_editors_build_the_framework_and_each_step_is_logged(programme: Programm
     ]
     result_id = result.pk
     services.result_delete(user=member, result=result)
-    assert not Indicator.objects.exists() and not Disaggregation.objects.exists()
+    assert not Indicator.objects.exists()
+    assert not Disaggregation.objects.exists()
     assert AuditEvent.objects.filter(action=Action.DELETE, object_id=result_id, content_type__model="result").exists()
 
 
@@ -155,17 +156,21 @@ def test_an_indicator_links_only_an_actor_the_user_sees(
 
 def test_the_review_cycle(period: Period, member: User, reviewer: User) -> None:
     update = submit(member, period, "40")
-    assert update.status == UpdateStatus.SUBMITTED and update.submitted_by == member
+    assert update.status == UpdateStatus.SUBMITTED
+    assert update.submitted_by == member
     returned = services.update_return(user=reviewer, update=update, reason="The attendance sheets are missing.")
-    assert returned.status == UpdateStatus.RETURNED and returned.reviewed_by == reviewer
+    assert returned.status == UpdateStatus.RETURNED
+    assert returned.reviewed_by == reviewer
     corrected = services.update_change(
         user=member,
         update=returned,
         data=UpdateData(value=Decimal(38), value_date=datetime.date(2020, 6, 1), comment="Sheets attached"),
     )
-    assert corrected.status == UpdateStatus.SUBMITTED and corrected.reviewed_by is None
+    assert corrected.status == UpdateStatus.SUBMITTED
+    assert corrected.reviewed_by is None
     approved = services.update_approve(user=reviewer, update=corrected)
-    assert approved.status == UpdateStatus.APPROVED and approved.return_reason == ""
+    assert approved.status == UpdateStatus.APPROVED
+    assert approved.return_reason == ""
     verbs = list(
         AuditEvent.objects.filter(object_id=update.pk, content_type__model="update")
         .order_by("id")
@@ -276,6 +281,7 @@ def test_only_approved_values_count(period: Period, member: User, reviewer: User
         user=staff, programme=period.indicator.result.programme, today=datetime.date(2021, 1, 1)
     )
     (shown,) = framework.results[0].indicators[0].periods
-    assert shown.progress.actual == Decimal(60) and shown.progress.percent == 50
+    assert shown.progress.actual == Decimal(60)
+    assert shown.progress.percent == 50
     assert [update.value for update in shown.waiting] == [Decimal(45)]
     assert [update.value for update in framework.queue] == [Decimal(45)]
