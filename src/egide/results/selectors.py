@@ -75,7 +75,7 @@ def update_get(*, user: Caller, pk: int) -> Update:
     return _one(updates_visible(user=user), pk)
 
 
-# --- the results tab -----------------------------------------------------------------------------------------------
+# --- the results tab ----------------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)

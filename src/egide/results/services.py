@@ -129,7 +129,7 @@ def result_delete(*, user: Caller, result: Result) -> None:
     result.delete()
 
 
-# --- indicators -----------------------------------------------------------------------------------------------------
+# --- indicators ---------------------------------------------------------------------------------------------------
 
 
 def _apply_indicator(user: Caller, indicator: Indicator, data: IndicatorData, *, check_actor: bool = True) -> None:
@@ -199,7 +199,7 @@ def indicator_delete(*, user: Caller, indicator: Indicator) -> None:
     indicator.delete()
 
 
-# --- periods --------------------------------------------------------------------------------------------------------
+# --- periods ------------------------------------------------------------------------------------------------------
 
 
 def _parts_snapshot(parts: Iterable[Disaggregation]) -> list[str]:

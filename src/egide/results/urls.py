@@ -20,4 +20,6 @@ urlpatterns = [
     path("values/<int:pk>/return/", views.update_return, name="update-return"),
     path("values/<int:pk>/delete/", views.update_delete, name="update-delete"),
     path("values/<int:pk>/evidence/", views.update_evidence, name="update-evidence"),
+    path("countries/<str:code>/results/export/<str:fmt>/", views.country_results_export, name="country-results-export"),
+    path("countries/<str:code>/results/import/", views.country_results_import, name="country-results-import"),
 ]

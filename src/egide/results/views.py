@@ -4,6 +4,7 @@ write; every form opens in the page's dialog through HTMX and the tab refreshes 
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
@@ -15,14 +16,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from egide.accounts.selectors import may_review_results
+from egide.accounts.selectors import may_edit_in, may_review_results
 from egide.actors.selectors import actors_visible
-from egide.core.web import apply_form_errors, changed, is_htmx, refused
+from egide.core.imports.limits import FileRefused
+from egide.core.imports.problems import ImportRejected
+from egide.core.reference import countries
+from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, refused
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
-from egide.results import progress, selectors, services
+from egide.results import exporter, importer, progress, selectors, services
 from egide.results.forms import IndicatorForm, PeriodForm, ResultForm, ReturnForm, UpdateForm
 from egide.results.models import Update, UpdateStatus
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _results_url(programme: Programme) -> str:
@@ -139,7 +145,7 @@ def result_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _deleted(request, result.programme, _("Result deleted with its indicators."))
 
 
-# --- indicators -----------------------------------------------------------------------------------------------------
+# --- indicators ---------------------------------------------------------------------------------------------------
 
 
 def _actors(request: HttpRequest, programme: Programme) -> Any:
@@ -188,7 +194,7 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _deleted(request, indicator.result.programme, _("Indicator deleted with its periods."))
 
 
-# --- periods --------------------------------------------------------------------------------------------------------
+# --- periods ------------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -231,7 +237,7 @@ def period_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _deleted(request, period.indicator.result.programme, _("Period deleted with its values."))
 
 
-# --- values and their review ------------------------------------------------------------------------------------
+# --- values and their review --------------------------------------------------------------------------------------
 
 
 def _submits(request: HttpRequest) -> bool:
@@ -374,3 +380,46 @@ def update_evidence(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404(_("This value has no document."))
     name = update.evidence_document.name.rsplit("/", 1)[-1]
     return FileResponse(update.evidence_document.open("rb"), as_attachment=True, filename=name)
+
+
+# --- a country's results frameworks as files ---------------------------------------------------------------------
+
+
+def country_results_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The country's results frameworks that the reader may see, approved values only, as XLSX or a ZIP of CSVs."""
+    country = country_or_404(code)
+    if fmt not in exporter.FORMATS:
+        raise Http404(_("No such format."))
+    content = exporter.results_export(user=request.user, country=country, fmt=fmt)
+    kind = XLSX_TYPE if fmt == "xlsx" else "application/zip"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="results-{country}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def country_results_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Import results frameworks into the country's programmes; every problem is listed, nothing half-written."""
+    country = country_or_404(code)
+    if not may_edit_in(user=request.user, country=country):
+        raise PermissionDenied(_("Only editors working on this country may import into it."))
+    context: dict[str, Any] = {"country": country, "country_name": countries()[country].label}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Choose a file to import.")
+        elif (upload.size or 0) > settings.EGIDE_IMPORT_MAX_BYTES:
+            context["error"] = _("The file is larger than %(size)s MB.") % {
+                "size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20
+            }
+        else:
+            try:
+                context["report"] = importer.results_import(
+                    user=request.user, country=country, data=upload.read(), filename=upload.name or "file"
+                )
+            except FileRefused as error:
+                context["error"] = str(error)
+            except ImportRejected as rejected:
+                context["rejected"] = rejected
+    return render(request, "results/import.html", context)
