@@ -173,7 +173,9 @@ def test_returning_a_value_asks_for_a_reason(period: Period, member: User, revie
     update.refresh_from_db()
     assert update.status == UpdateStatus.RETURNED
     assert update.return_reason == "No evidence"
-    assert "Returned: No evidence" in page(member, period.indicator.result.programme)
+    assert "1 draft or returned" in page(member, period.indicator.result.programme)
+    values = client_of(member).get(reverse("period-values", kwargs={"pk": period.pk}), **HTMX).content.decode()
+    assert "Returned: No evidence" in values and "Correct" in values and "Approve" not in values
     # The editor may not return it (nor open the form).
     assert client_of(member).get(url, **HTMX).status_code == 403
 
@@ -196,6 +198,18 @@ def test_changes_are_refused_to_non_editors(period: Period, who: str, request: p
     assert client.post(reverse("period-delete", kwargs={"pk": period.pk}), **HTMX).status_code in (403, 404)
     assert Result.objects.count() == 1
     assert Period.objects.count() == 1
+
+
+def test_a_periods_values_are_loaded_on_demand_for_its_readers(
+    period: Period, member: User, reviewer: User, outsider: User
+) -> None:
+    update = submit(member, period, "40")
+    url = reverse("period-values", kwargs={"pk": period.pk})
+    as_reviewer = client_of(reviewer).get(url, **HTMX).content.decode()
+    assert f'id="approve-{update.pk}"' in as_reviewer and "Correct" not in as_reviewer
+    as_member = client_of(member).get(url, **HTMX).content.decode()
+    assert f'id="approve-{update.pk}"' not in as_member and "Withdraw" in as_member
+    assert client_of(outsider).get(url, **HTMX).status_code == 404
 
 
 def test_deleting_from_the_tab(period: Period, member: User) -> None:

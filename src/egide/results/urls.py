@@ -13,6 +13,7 @@ urlpatterns = [
     path("indicators/<int:pk>/periods/new/", views.period_create, name="period-create"),
     path("periods/<int:pk>/edit/", views.period_edit, name="period-edit"),
     path("periods/<int:pk>/delete/", views.period_delete, name="period-delete"),
+    path("periods/<int:pk>/values/", views.period_values, name="period-values"),
     path("periods/<int:pk>/values/new/", views.update_create, name="update-create"),
     path("values/<int:pk>/edit/", views.update_edit, name="update-edit"),
     path("values/<int:pk>/submit/", views.update_submit, name="update-submit"),

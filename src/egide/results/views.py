@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts.selectors import may_edit_in, may_review_results
 from egide.actors.selectors import actors_visible
+from egide.core.collection import paused_collection
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
@@ -38,7 +39,8 @@ def _results_url(programme: Programme) -> str:
 def programme_results(request: HttpRequest, pk: int) -> HttpResponse:
     """The Results tab: results → indicators → periods with their progress, and the values awaiting review."""
     programme = programme_visible(user=request.user, pk=pk)
-    framework = selectors.programme_framework(user=request.user, programme=programme)
+    with paused_collection():  # many small records, no reference cycles to free (egide.core.collection)
+        framework = selectors.programme_framework(user=request.user, programme=programme)
     context = {
         "programme": programme,
         "tab": "results",
@@ -46,11 +48,25 @@ def programme_results(request: HttpRequest, pk: int) -> HttpResponse:
         "thresholds": progress.RAG_THRESHOLDS,
         "green_percent": int(progress.RAG_THRESHOLDS.green * 100),
         "amber_percent": int(progress.RAG_THRESHOLDS.amber * 100),
+        "show_values": _("Show the values"),
     }
     template = "results/_framework.html" if is_htmx(request) else "results/programme_results.html"
-    response = render(request, template, context)
+    with paused_collection():
+        response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def period_values(request: HttpRequest, pk: int) -> HttpResponse:
+    """The values reported for one period, with the buttons each one's status allows to the reader."""
+    period = selectors.period_get(user=request.user, pk=pk)
+    programme = period.indicator.result.programme
+    updates = period.updates.select_related("submitted_by").prefetch_related("disaggregations")
+    framework = {
+        "can_edit": programme_editable(user=request.user, programme=programme),
+        "can_review": may_review_results(user=request.user, record=programme),
+    }
+    return render(request, "results/_period_values.html", {"updates": updates, "framework": framework})
 
 
 def _require_edit(request: HttpRequest, programme: Programme) -> None:
