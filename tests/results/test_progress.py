@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from egide.results.progress import (
@@ -60,6 +60,7 @@ def test_no_number_no_actual() -> None:
     assert period_actual(QUALITATIVE, [reported("3")]) is None
 
 
+@settings(deadline=None)
 @given(st.lists(amounts, min_size=1, max_size=8))
 def test_a_unit_actual_is_the_sum_whatever_the_order(values: list[Decimal]) -> None:
     items = [reported(str(value), day=index % 28 + 1, order=index) for index, value in enumerate(values)]
@@ -67,6 +68,7 @@ def test_a_unit_actual_is_the_sum_whatever_the_order(values: list[Decimal]) -> N
     assert period_actual(UNIT, list(reversed(items))) == sum(values, D(0))
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(amounts, st.integers(1, 28)), min_size=1, max_size=8))
 def test_a_percentage_actual_is_one_of_the_values_and_the_latest(values: list[tuple[Decimal, int]]) -> None:
     items = [reported(str(value), day=day, order=index) for index, (value, day) in enumerate(values)]
@@ -105,6 +107,7 @@ def test_without_an_actual_or_a_target_there_is_no_progress() -> None:
     assert progress(actual=D(5), target=None, baseline=D(0), ascending=True) is None
 
 
+@settings(deadline=None)
 @given(amounts, amounts, amounts, st.booleans())
 def test_reaching_the_target_is_full_progress_and_the_baseline_none(
     target: Decimal, baseline: Decimal, actual: Decimal, ascending: bool
@@ -133,6 +136,7 @@ def test_elapsed_counts_days_with_both_ends() -> None:
     assert elapsed(start=start, end=end, today=datetime.date(2021, 1, 1)) == 1
 
 
+@settings(deadline=None)
 @given(days, st.integers(0, 3000), days)
 def test_elapsed_lies_between_zero_and_one_and_grows(start: datetime.date, length: int, today: datetime.date) -> None:
     end = start + datetime.timedelta(days=length)
@@ -161,6 +165,7 @@ def test_status_thresholds_at_their_edges() -> None:
     assert status(achieved=D(1), expected=None) is Rag.NONE
 
 
+@settings(deadline=None)
 @given(
     st.decimals(min_value=-3, max_value=3, places=3),
     st.decimals(min_value="0.001", max_value=1, places=3),
@@ -276,6 +281,7 @@ def test_an_indicator_without_periods_or_values_has_no_status() -> None:
     assert shown.status is Rag.NONE
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.tuples(st.decimals(min_value=0, max_value=1000, places=1), amounts), min_size=1, max_size=5), amounts
 )

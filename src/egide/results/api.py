@@ -315,6 +315,7 @@ def _period_out(period: Period) -> PeriodOut:
         target_value=_number(period.target_value),
         target_comment=period.target_comment,
         target_disaggregations=_parts(period.target_disaggregations.all()),  # type: ignore[arg-type]
+        progress=None,
         updates=[],
     )
 

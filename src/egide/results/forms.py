@@ -36,7 +36,7 @@ class DisaggregationField(forms.CharField):
             required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=DISAGGREGATION_HELP, **kwargs
         )
 
-    def clean(self, value: Any) -> tuple[Part, ...]:  # type: ignore[override]
+    def clean(self, value: Any) -> tuple[Part, ...]:
         text = super().clean(value)
         try:
             return tuple(parse(text or ""))

@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import PurePath
 from typing import Any
 
@@ -203,7 +204,7 @@ def plan_import(
         cells = _Cells("results", row, problems)
         programme = programme_of(cells)
         number = cells.position("result")
-        data = ResultData(
+        result_data = ResultData(
             title_en=cells.required("title_en"),
             title_fr=cells.text("title_fr"),
             description_en=cells.text("description_en"),
@@ -213,11 +214,13 @@ def plan_import(
         )
         if programme is None or cells.failed:
             continue
-        key = (programme.pk, number)
-        if key in plan.results:
-            cells.fail("result", _("This result is given twice (row %(row)s).") % {"row": plan.results[key].row.number})
+        result_key = (programme.pk, number)
+        if result_key in plan.results:
+            cells.fail(
+                "result", _("This result is given twice (row %(row)s).") % {"row": plan.results[result_key].row.number}
+            )
             continue
-        plan.results[key] = Planned(row, data)
+        plan.results[result_key] = Planned(row, result_data)
 
     actor_ids = _actor_references(user, country, tables.get("indicators", []))
     for row in tables.get("indicators", []):
@@ -231,7 +234,7 @@ def plan_import(
         ascending = cells.text("ascending").casefold()
         if ascending and ascending not in YES | NO:
             cells.fail("ascending", _("Write yes (higher is better) or no (lower is better)."))
-        data = IndicatorData(
+        indicator_data = IndicatorData(
             title_en=cells.required("title_en"),
             title_fr=cells.text("title_fr"),
             description_en=cells.text("description_en"),
@@ -249,14 +252,14 @@ def plan_import(
         if (programme.pk, result_number) not in plan.results and (programme.pk, result_number) not in existing.results:
             cells.fail("result", _("No result %(number)s in this programme.") % {"number": result_number})
             continue
-        key = (programme.pk, result_number, number)
-        if key in plan.indicators:
+        indicator_key = (programme.pk, result_number, number)
+        if indicator_key in plan.indicators:
             cells.fail(
                 "indicator",
-                _("This indicator is given twice (row %(row)s).") % {"row": plan.indicators[key].row.number},
+                _("This indicator is given twice (row %(row)s).") % {"row": plan.indicators[indicator_key].row.number},
             )
             continue
-        plan.indicators[key] = Planned(row, data)
+        plan.indicators[indicator_key] = Planned(row, indicator_data)
 
     def period_key(cells: _Cells, programme: Programme) -> PeriodKey | None:
         result_number, number = cells.position("result"), cells.position("indicator")
@@ -278,22 +281,23 @@ def plan_import(
         programme = programme_of(cells)
         if programme is None:
             continue
-        key = period_key(cells, programme)
-        data = PeriodData(
-            start=key[3] if key else datetime.date.min,
-            end=key[4] if key else datetime.date.min,
+        found_period = period_key(cells, programme)
+        period_data = PeriodData(
+            start=found_period[3] if found_period else datetime.date.min,
+            end=found_period[4] if found_period else datetime.date.min,
             target_value=cells.number("target_value"),
             target_comment=cells.text("target_comment"),
             target_disaggregations=cells.parts("target_disaggregations"),
         )
-        if key is None or cells.failed:
+        if found_period is None or cells.failed:
             continue
-        if key in plan.periods:
+        if found_period in plan.periods:
             cells.fail(
-                "period_start", _("This period is given twice (row %(row)s).") % {"row": plan.periods[key].row.number}
+                "period_start",
+                _("This period is given twice (row %(row)s).") % {"row": plan.periods[found_period].row.number},
             )
             continue
-        plan.periods[key] = Planned(row, data)
+        plan.periods[found_period] = Planned(row, period_data)
 
     may_review: dict[int, bool] = {}
     for row in tables.get("values", []):
@@ -301,7 +305,7 @@ def plan_import(
         programme = programme_of(cells)
         if programme is None:
             continue
-        key = period_key(cells, programme)
+        value_period = period_key(cells, programme)
         value_date = cells.day("value_date", required=True)
         status = cells.choice(
             "status", {status.value: status.value for status in IMPORTED_STATUSES}, UpdateStatus.APPROVED
@@ -309,7 +313,7 @@ def plan_import(
         reason = cells.text("return_reason")
         if status == UpdateStatus.RETURNED and not reason:
             cells.fail("return_reason", _("A returned value needs the reason it was returned."))
-        data = UpdateData(
+        update_data = UpdateData(
             value_date=value_date or datetime.date.min,
             value=cells.number("value"),
             text=cells.text("text"),
@@ -317,16 +321,17 @@ def plan_import(
             evidence_link=cells.text("evidence_link"),
             disaggregations=cells.parts("disaggregations"),
         )
-        if key is None or cells.failed:
+        if value_period is None or cells.failed:
             continue
-        if key not in plan.periods and key not in existing.periods:
+        if value_period not in plan.periods and value_period not in existing.periods:
             cells.fail("period_start", _("No such period of this indicator."))
             continue
         if programme.pk not in may_review:
             may_review[programme.pk] = may_review_results(user=user, record=programme)
         # Only a reviewer's import keeps a reviewed status; anyone else's values wait for review.
         kept = status if may_review[programme.pk] else UpdateStatus.SUBMITTED
-        plan.values.append((key, Planned(row, data, kept, reason if kept == UpdateStatus.RETURNED else "")))
+        kept_reason = reason if kept == UpdateStatus.RETURNED else ""
+        plan.values.append((value_period, Planned(row, update_data, kept, kept_reason)))
     return plan
 
 
@@ -420,17 +425,13 @@ def _guarded(problems: Problems, table: str, row: Row, action: Callable[[], Any]
 def apply_plan(*, user: Caller, plan: Plan, problems: Problems, report: ResultsImportReport) -> None:
     programmes = {programme.pk: programme for programme in plan.programmes.values()}
     stored = _existing(programmes.values())
-    for key, planned in plan.results.items():
-        result = stored.results.get(key)
+    for result_key, planned in plan.results.items():
+        result = stored.results.get(result_key)
         if result is None:
-            created = _guarded(
-                problems,
-                "results",
-                planned.row,
-                lambda p=planned, k=key: services.result_create(user=user, programme=programmes[k[0]], data=p.data),
-            )
+            create = partial(services.result_create, user=user, programme=programmes[result_key[0]], data=planned.data)
+            created = _guarded(problems, "results", planned.row, create)
             if created is not None:
-                stored.results[key] = created
+                stored.results[result_key] = created
                 report.results_created += 1
         elif _same(result, planned.data, RESULT_FIELDS):
             report.results_unchanged += 1
@@ -438,23 +439,19 @@ def apply_plan(*, user: Caller, plan: Plan, problems: Problems, report: ResultsI
             problems,
             "results",
             planned.row,
-            lambda r=result, p=planned: services.result_update(user=user, result=r, data=p.data),
+            partial(services.result_update, user=user, result=result, data=planned.data),
         ):
             report.results_updated += 1
-    for key, planned in plan.indicators.items():
-        indicator = stored.indicators.get(key)
+    for indicator_key, planned in plan.indicators.items():
+        indicator = stored.indicators.get(indicator_key)
         if indicator is None:
-            parent = stored.results.get(key[:2])
+            parent = stored.results.get(indicator_key[:2])
             if parent is None:
                 continue  # its result's row was refused, and said so
-            created = _guarded(
-                problems,
-                "indicators",
-                planned.row,
-                lambda r=parent, p=planned: services.indicator_create(user=user, result=r, data=p.data),
-            )
-            if created is not None:
-                stored.indicators[key] = created
+            create_indicator = partial(services.indicator_create, user=user, result=parent, data=planned.data)
+            created_indicator = _guarded(problems, "indicators", planned.row, create_indicator)
+            if created_indicator is not None:
+                stored.indicators[indicator_key] = created_indicator
                 report.indicators_created += 1
         elif _same(indicator, planned.data, INDICATOR_FIELDS):
             report.indicators_unchanged += 1
@@ -462,23 +459,19 @@ def apply_plan(*, user: Caller, plan: Plan, problems: Problems, report: ResultsI
             problems,
             "indicators",
             planned.row,
-            lambda i=indicator, p=planned: services.indicator_update(user=user, indicator=i, data=p.data),
+            partial(services.indicator_update, user=user, indicator=indicator, data=planned.data),
         ):
             report.indicators_updated += 1
-    for key, planned in plan.periods.items():
-        period = stored.periods.get(key)
+    for period_key, planned in plan.periods.items():
+        period = stored.periods.get(period_key)
         if period is None:
-            parent_indicator = stored.indicators.get(key[:3])
+            parent_indicator = stored.indicators.get(period_key[:3])
             if parent_indicator is None:
                 continue
-            created = _guarded(
-                problems,
-                "periods",
-                planned.row,
-                lambda i=parent_indicator, p=planned: services.period_create(user=user, indicator=i, data=p.data),
-            )
-            if created is not None:
-                stored.periods[key] = created
+            create_period = partial(services.period_create, user=user, indicator=parent_indicator, data=planned.data)
+            created_period = _guarded(problems, "periods", planned.row, create_period)
+            if created_period is not None:
+                stored.periods[period_key] = created_period
                 report.periods_created += 1
         elif (
             period.target_value == planned.data.target_value
@@ -491,27 +484,27 @@ def apply_plan(*, user: Caller, plan: Plan, problems: Problems, report: ResultsI
             problems,
             "periods",
             planned.row,
-            lambda q=period, p=planned: services.period_update(user=user, period=q, data=p.data),
+            partial(services.period_update, user=user, period=period, data=planned.data),
         ):
             report.periods_updated += 1
-    for key, planned in plan.values:
+    for value_key, planned in plan.values:
         data = planned.data
-        signature = (key, data.value_date, data.value, data.text.strip())
+        signature = (value_key, data.value_date, data.value, data.text.strip())
         if signature in stored.values:
             report.values_unchanged += 1
             continue
-        target = stored.periods.get(key)
+        target = stored.periods.get(value_key)
         if target is None:
             continue
-        created = _guarded(
-            problems,
-            "values",
-            planned.row,
-            lambda q=target, p=planned: services.approved_record(
-                user=user, period=q, data=p.data, status=p.status, return_reason=p.return_reason
-            ),
+        record = partial(
+            services.approved_record,
+            user=user,
+            period=target,
+            data=data,
+            status=planned.status,
+            return_reason=planned.return_reason,
         )
-        if created is not None:
+        if _guarded(problems, "values", planned.row, record) is not None:
             stored.values.add(signature)
             report.values_created += 1
 

@@ -5,6 +5,8 @@ records carry no owner or confidentiality of their own. An update is a value rep
 evidence; it counts in progress and exports only once a reviewer of the programme's owner organisation approved it.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,10 +18,15 @@ from egide.core.labels import active_language
 from egide.core.models import TimestampedModel
 from egide.programmes.models import Programme
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as Label
+else:
+    Label = str
+
 UNIT, PERCENTAGE, QUALITATIVE = (term.code for term in iati_codes.INDICATOR_MEASURES)
 
 
-def amount_field(label: str) -> models.DecimalField:
+def amount_field(label: Label) -> models.DecimalField:
     """A measured or targeted value: up to twelve digits before the point and four after, empty when not given."""
     return models.DecimalField(label, max_digits=16, decimal_places=4, null=True, blank=True)
 

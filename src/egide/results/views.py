@@ -394,7 +394,7 @@ def update_evidence(request: HttpRequest, pk: int) -> FileResponse:
     update: Update = selectors.update_get(user=request.user, pk=pk)
     if not update.evidence_document:
         raise Http404(_("This value has no document."))
-    name = update.evidence_document.name.rsplit("/", 1)[-1]
+    name = (update.evidence_document.name or "evidence").rsplit("/", 1)[-1]
     return FileResponse(update.evidence_document.open("rb"), as_attachment=True, filename=name)
 
 
