@@ -1,5 +1,6 @@
 """The forms of the results tab. They collect and parse; the services check and write."""
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -8,13 +9,19 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from egide.actors.models import Actor
-from egide.core import iati_codes, taxonomy
+from egide.core import iati_codes
+from egide.core.labels import Term
 from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
 from egide.results.disaggregations import DisaggregationError, Part, parse, write
 from egide.results.models import Disaggregation, Indicator, Period, Result, Update
 
 DISAGGREGATION_HELP = _("One a line: dimension / category = value, for example “sex / female = 12”.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def labelled(terms: tuple[Term, ...]) -> list[tuple[str, str]]:
+    """A form's choices with their labels in the reader's language (read when the form is built)."""
+    return [(term.code, term.label) for term in terms]
 
 
 def _text(
@@ -49,7 +56,7 @@ def parts_text(parts: QuerySet[Disaggregation] | list[Disaggregation]) -> str:
 
 
 class ResultForm(forms.Form):
-    type = forms.ChoiceField(label=_("Result type"), choices=taxonomy.choices(iati_codes.RESULT_TYPES))
+    type = forms.ChoiceField(label=_("Result type"), choices=partial(labelled, iati_codes.RESULT_TYPES))
     title_en = _text(_("Title (English)"), required=True, max_length=500)
     title_fr = _text(_("Title (French)"), max_length=500)
     description_en = _text(_("Description (English)"), rows=3)
@@ -70,7 +77,7 @@ class IndicatorForm(forms.Form):
     title_fr = _text(_("Title (French)"), max_length=500)
     description_en = _text(_("Description (English)"), rows=2)
     description_fr = _text(_("Description (French)"), rows=2)
-    measure = forms.ChoiceField(label=_("Measure"), choices=taxonomy.choices(iati_codes.INDICATOR_MEASURES))
+    measure = forms.ChoiceField(label=_("Measure"), choices=partial(labelled, iati_codes.INDICATOR_MEASURES))
     ascending = forms.TypedChoiceField(
         label=_("Direction"),
         choices=[("1", _("Ascending: higher is better")), ("0", _("Descending: lower is better"))],
