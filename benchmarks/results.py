@@ -79,6 +79,7 @@ class ResultsRun(DatabaseRun):
     measures: list[Measure] = field(default_factory=list)
     small_queries: int = 0
     large_queries: int = 0
+    slowest: list[str] = field(default_factory=list)
 
 
 def generate(periods: int, seed: int) -> tuple[int, int, int, int, int]:
@@ -169,6 +170,7 @@ def measure(args: argparse.Namespace, result: ResultsRun) -> None:
     result.generated_in, (result.programmes, result.periods, result.values, programme_id, owner_id) = timed(
         lambda: generate(periods, args.seed)
     )
+    analyse_tables()
     reviewer = benchmark_user("reviewer", [(owner_id, Role.REVIEWER, [])])
     editor = benchmark_user("editor", [(owner_id, Role.EDITOR, [])])
     url = reverse("programme-results", kwargs={"pk": programme_id})
@@ -196,6 +198,27 @@ def measure(args: argparse.Namespace, result: ResultsRun) -> None:
     client.get(small_url)
     result.small_queries = count_queries(lambda: client.get(small_url))
     result.large_queries = count_queries(lambda: client.get(url))
+    result.slowest = slowest_queries(lambda: client.get(url))
+
+
+def analyse_tables() -> None:
+    """Fresh planner statistics after the bulk inserts, as autovacuum keeps them on a server in use."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def slowest_queries(call: Any, count: int = 3) -> list[str]:
+    """The slowest SQL queries of one call, with their time, to see where a slow page spends it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    ordered = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)
+    return [f"{float(query['time']) * 1000:.1f} ms: {query['sql'][:160]}" for query in ordered[:count]]
 
 
 def render(results: list[ResultsRun], argv: list[str]) -> str:
@@ -274,6 +297,8 @@ def main(argv: list[str]) -> int:
         for measured in item.measures:
             print(f"{item.database} {measured.who}: median {ms(measured.median)}, p95 {ms(measured.p95)}")
         print(f"{item.database}: queries {item.large_queries} (large) vs {item.small_queries} (one period)")
+        for line in item.slowest:
+            print(f"  {line}")
     if refuse_failed(results):
         return 1
     write_section(args, lambda: render(results, argv), start=START_MARKER, end=END_MARKER)

@@ -271,3 +271,16 @@ def test_the_number_of_queries_does_not_grow_with_the_framework(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_an_actor_page_names_the_indicators_that_measure_it(
+    result: Result, member: User, outsider: User, make_actor: object
+) -> None:
+    actor = make_actor(name="Prison service")  # type: ignore[operator]
+    services.indicator_create(
+        user=None, result=result, data=IndicatorData(title_en="Detainees held", actor_id=actor.pk)
+    )
+    url = reverse("actor-detail", kwargs={"pk": actor.pk})
+    html = client_of(member).get(url).content.decode()
+    assert "Measured by results indicators" in html and "Detainees held" in html
+    assert "Detainees held" not in client_of(outsider).get(url).content.decode()
