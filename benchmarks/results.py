@@ -23,6 +23,7 @@ import random
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,8 +178,9 @@ def measure(args: argparse.Namespace, result: ResultsRun) -> None:
     for who, user in (("reviewer", reviewer), ("editor", editor)):
         client = signed_in(user)
         assert client.get(url).status_code == 200
-        runs = repeat(lambda client=client: client.get(url), args.runs, 2)
-        queries = count_queries(lambda client=client: client.get(url))
+        ask = partial(client.get, url)
+        runs = repeat(ask, args.runs, 2)
+        queries = count_queries(ask)
         result.measures.append(Measure(who, sorted(runs)[len(runs) // 2], nearest_rank_p95(runs), queries))
     small = Programme.objects.create(
         country="CF", title_en="Small", owner_id=owner_id, confidentiality=Confidentiality.ORGANISATION

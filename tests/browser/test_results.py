@@ -106,6 +106,8 @@ def test_an_editor_builds_a_framework_and_a_reviewer_approves_its_value(
     # (120 − 20) / (220 − 20) = 50 % of the intended change; the period is over, so the status is red.
     assert bar.evaluate("element => [element.value, element.max, element.position]") == [50, 100, 0.5]
     row = review.inner_text(".periods tbody tr")
-    assert "50 %" in row and "Off track" in row
+    assert "50 %" in row
+    assert "Off track" in row
     assert Update.objects.get().status == UpdateStatus.APPROVED
-    assert tabs["member"].errors == [] and tabs["reviewer"].errors == []
+    assert tabs["member"].errors == []
+    assert tabs["reviewer"].errors == []

@@ -53,26 +53,33 @@ def test_building_a_framework_and_reviewing_a_value(programme: Programme, member
     update = send(
         client, "post", f"/periods/{period.json()['id']}/updates", {"value_date": "2020-04-01", "value": "150"}
     )
-    assert update.status_code == 201 and update.json()["status"] == "submitted"
+    assert update.status_code == 201
+    assert update.json()["status"] == "submitted"
     update_id = update.json()["id"]
     assert send(client, "post", f"/updates/{update_id}/approve").status_code == 403  # an editor
     approved = send(client_of(reviewer), "post", f"/updates/{update_id}/approve")
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
     framework = send(client, "get", f"/programmes/{programme.pk}/results").json()
     (read_period,) = framework[0]["indicators"][0]["periods"]
-    assert read_period["progress"]["actual"] == "150" and read_period["target_value"] == "200"
-    assert read_period["progress"]["percent"] == 75 and read_period["progress"]["status"] == "amber"
+    assert read_period["progress"]["actual"] == "150"
+    assert read_period["target_value"] == "200"
+    assert read_period["progress"]["percent"] == 75
+    assert read_period["progress"]["status"] == "amber"
 
 
 def test_returning_needs_a_reason(period: Period, member: User, reviewer: User) -> None:
     update = submit(member, period, "40")
     client = client_of(reviewer)
     refused = send(client, "post", f"/updates/{update.pk}/return", {"reason": " "})
-    assert refused.status_code == 422 and "reason" in refused.json()["detail"]
+    assert refused.status_code == 422
+    assert "reason" in refused.json()["detail"]
     done = send(client, "post", f"/updates/{update.pk}/return", {"reason": "No sheets"})
-    assert done.status_code == 200 and done.json()["return_reason"] == "No sheets"
+    assert done.status_code == 200
+    assert done.json()["return_reason"] == "No sheets"
     corrected = send(client_of(member), "put", f"/updates/{update.pk}", {"value_date": "2020-06-02", "value": "41"})
-    assert corrected.status_code == 200 and corrected.json()["status"] == "submitted"
+    assert corrected.status_code == 200
+    assert corrected.json()["status"] == "submitted"
 
 
 def test_permission_is_checked_before_the_body(period: Period, viewer: User, outsider: User, reviewer: User) -> None:
@@ -85,7 +92,8 @@ def test_permission_is_checked_before_the_body(period: Period, viewer: User, out
     assert send(client_of(outsider), "delete", f"/periods/{period.pk}").status_code == 404
     update = submit(None, period, "5")
     assert send(client_of(outsider), "post", f"/updates/{update.pk}/approve").status_code == 404
-    assert Result.objects.count() == 1 and Update.objects.get().status == UpdateStatus.SUBMITTED
+    assert Result.objects.count() == 1
+    assert Update.objects.get().status == UpdateStatus.SUBMITTED
 
 
 def test_anonymous_visitors_read_public_frameworks_only(programme: Programme, period: Period) -> None:
@@ -93,7 +101,8 @@ def test_anonymous_visitors_read_public_frameworks_only(programme: Programme, pe
     programme.confidentiality = Confidentiality.PUBLIC
     programme.save()
     answer = Client().get(f"{API}/programmes/{programme.pk}/results")
-    assert answer.status_code == 200 and answer.json()[0]["indicators"][0]["title_en"] == "Judges trained"
+    assert answer.status_code == 200
+    assert answer.json()[0]["indicators"][0]["title_en"] == "Judges trained"
     assert (
         Client()
         .post(f"{API}/programmes/{programme.pk}/results", data="{}", content_type="application/json")
@@ -111,10 +120,13 @@ def test_replacing_and_deleting(period: Period, member: User) -> None:
         f"/indicators/{indicator.pk}",
         {"title_en": "Judges certified", "measure": "1", "ascending": False},
     )
-    assert replaced.status_code == 200 and replaced.json()["ascending"] is False
+    assert replaced.status_code == 200
+    assert replaced.json()["ascending"] is False
     refused = send(client, "put", f"/periods/{period.pk}", {"start": "2020-05-01", "end": "2020-01-01"})
-    assert refused.status_code == 422 and refused.json()["detail"]["end"]
+    assert refused.status_code == 422
+    assert refused.json()["detail"]["end"]
     assert send(client, "delete", f"/periods/{period.pk}").status_code == 204
     assert send(client, "delete", f"/indicators/{indicator.pk}").status_code == 204
     assert send(client, "delete", f"/results/{indicator.result_id}").status_code == 204
-    assert not Indicator.objects.exists() and not Result.objects.exists()
+    assert not Indicator.objects.exists()
+    assert not Result.objects.exists()

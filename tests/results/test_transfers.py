@@ -58,7 +58,8 @@ def test_a_reviewer_imports_a_framework_with_approved_values_and_again_changes_n
         1,
     )
     update = Update.objects.get()
-    assert update.status == UpdateStatus.APPROVED and update.reviewed_by == owner
+    assert update.status == UpdateStatus.APPROVED
+    assert update.reviewed_by == owner
     assert update.disaggregations.get().value == 50
     assert Period.objects.get().target_disaggregations.count() == 2
     again = importer.results_import(user=owner, country="CF", data=framework_file(), filename="results.zip")
@@ -74,7 +75,9 @@ def test_a_reviewer_imports_a_framework_with_approved_values_and_again_changes_n
 def test_an_editors_imported_values_wait_for_review(programme: Programme, member: User) -> None:
     importer.results_import(user=member, country="CF", data=framework_file(), filename="results.zip")
     update = Update.objects.get()
-    assert update.status == UpdateStatus.SUBMITTED and update.reviewed_by is None and update.submitted_by == member
+    assert update.status == UpdateStatus.SUBMITTED
+    assert update.reviewed_by is None
+    assert update.submitted_by == member
 
 
 def test_the_export_imports_back_unchanged(period: Period, member: User, reviewer: User, owner: User) -> None:
@@ -83,17 +86,22 @@ def test_the_export_imports_back_unchanged(period: Period, member: User, reviewe
     content = exporter.results_export(user=member, country="CF", fmt="zip")
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         values = archive.read("values.csv").decode("utf-8-sig").splitlines()
-    assert len(values) == 2 and ",60," in values[1] and ",approved," in values[1]
+    assert len(values) == 2
+    assert ",60," in values[1]
+    assert ",approved," in values[1]
     report = importer.results_import(user=owner, country="CF", data=content, filename="results.zip")
-    assert not report.changed and report.values_unchanged == 1
-    assert Update.objects.count() == 2 and Update.objects.get(pk=approved.pk).value == 60
+    assert not report.changed
+    assert report.values_unchanged == 1
+    assert Update.objects.count() == 2
+    assert Update.objects.get(pk=approved.pk).value == 60
     workbook = exporter.results_export(user=member, country="CF", fmt="xlsx")
     assert not importer.results_import(user=owner, country="CF", data=workbook, filename="results.xlsx").changed
 
 
 def test_the_export_holds_only_what_the_reader_sees(period: Period, outsider: User) -> None:
     rows = exporter.export_rows(user=outsider, country="CF")
-    assert rows["results"] == [] and rows["periods"] == []
+    assert rows["results"] == []
+    assert rows["periods"] == []
 
 
 def test_every_problem_is_named_and_nothing_is_written(programme: Programme, owner: User) -> None:
@@ -112,9 +120,11 @@ def test_every_problem_is_named_and_nothing_is_written(programme: Programme, own
     where = {(problem.table, problem.row, problem.column) for problem in caught.value.problems}
     assert ("results", 2, "type") in where
     assert ("results", 3, "programme") in where
-    assert ("indicators", 2, "measure") in where and ("indicators", 2, "baseline_value") in where
+    assert ("indicators", 2, "measure") in where
+    assert ("indicators", 2, "baseline_value") in where
     assert ("periods", 2, "period_end") in where
-    assert ("values", 2, "indicator") in where and ("values", 2, "return_reason") in where
+    assert ("values", 2, "indicator") in where
+    assert ("values", 2, "return_reason") in where
     assert not Result.objects.exists()
 
 
@@ -128,7 +138,8 @@ def test_a_refusal_of_a_service_undoes_the_whole_import(programme: Programme, ow
         importer.results_import(user=owner, country="CF", data=content, filename="results.zip")
     (problem,) = caught.value.problems
     assert (problem.table, problem.row, problem.column) == ("periods", 2, "target_value")
-    assert not Result.objects.exists() and not Indicator.objects.exists()
+    assert not Result.objects.exists()
+    assert not Indicator.objects.exists()
 
 
 def test_programmes_of_others_are_refused_or_skipped(programme: Programme, outsider: User, owner: User) -> None:
@@ -138,7 +149,8 @@ def test_programmes_of_others_are_refused_or_skipped(programme: Programme, outsi
     report = importer.results_import(
         user=owner, country="ML", data=framework_file(), filename="results.zip", skip_missing=True
     )
-    assert report.skipped_unchanged == ["FR-TEST-1"] and not Result.objects.exists()
+    assert report.skipped_unchanged == ["FR-TEST-1"]
+    assert not Result.objects.exists()
 
 
 def test_an_unreadable_file_is_refused(programme: Programme, owner: User) -> None:
@@ -154,7 +166,8 @@ def test_the_import_and_export_pages(programme: Programme, owner: User, outsider
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(url, {"file": SimpleUploadedFile("results.zip", framework_file())})
-    assert response.status_code == 200 and "Values: 1 added, 0 already there." in response.content.decode()
+    assert response.status_code == 200
+    assert "Values: 1 added, 0 already there." in response.content.decode()
     bad = client.post(
         url,
         {
@@ -165,7 +178,8 @@ def test_the_import_and_export_pages(programme: Programme, owner: User, outsider
     )
     assert "1 problem: nothing was imported." in bad.content.decode()
     export = client.get(reverse("country-results-export", kwargs={"code": "CF", "fmt": "xlsx"}))
-    assert export.status_code == 200 and export.content.startswith(b"PK")
+    assert export.status_code == 200
+    assert export.content.startswith(b"PK")
     assert client.get(reverse("country-results-export", kwargs={"code": "CF", "fmt": "pdf"})).status_code == 404
     viewer = Client()
     viewer.force_login(User.objects.create_user("reader"))
