@@ -10,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egide.accounts.selectors import may_review_results, visibility_filter
 from egide.actors.models import Actor
@@ -87,6 +88,21 @@ class PeriodView:
     waiting: list[Update]  # submitted, awaiting review
     others: list[Update]  # drafts and returned values, for their reporters to finish
     actual_parts: list[tuple[str, str, Any]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> str:
+        """How many values are approved, waiting for review, and drafts or returned, in words."""
+        approved = len(self.approved)
+        parts = [ngettext("%(counter)s approved", "%(counter)s approved", approved) % {"counter": approved}]
+        if self.waiting:
+            count = len(self.waiting)
+            parts.append(ngettext("%(counter)s waiting", "%(counter)s waiting", count) % {"counter": count})
+        if self.others:
+            count = len(self.others)
+            parts.append(
+                ngettext("%(counter)s draft or returned", "%(counter)s drafts or returned", count) % {"counter": count}
+            )
+        return ", ".join(parts)
 
 
 @dataclass(slots=True)

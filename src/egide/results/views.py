@@ -48,13 +48,29 @@ def programme_results(request: HttpRequest, pk: int) -> HttpResponse:
         "thresholds": progress.RAG_THRESHOLDS,
         "green_percent": int(progress.RAG_THRESHOLDS.green * 100),
         "amber_percent": int(progress.RAG_THRESHOLDS.amber * 100),
-        "show_values": _("Show the values"),
+        "labels": _row_labels(),
     }
     template = "results/_framework.html" if is_htmx(request) else "results/programme_results.html"
     with paused_collection():
         response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _row_labels() -> dict[str, str]:
+    """The words each period's row repeats, translated once for the whole framework rather than once a row."""
+    return {
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "delete_period": _("Delete this period and its values?"),
+        "target": _("Target"),
+        "actual": _("Actual"),
+        "progress": _("Progress"),
+        "values": _("Values"),
+        "no_value": _("No approved value yet"),
+        "show_values": _("Show the values"),
+        "report": _("Report a value"),
+    }
 
 
 def period_values(request: HttpRequest, pk: int) -> HttpResponse:
