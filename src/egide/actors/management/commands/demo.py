@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 f"{report.citations_created} citations added"
             )
         for country, results in result.results.items():
+            if results.skipped_unchanged and not results.changed:
+                continue  # said below, with the reason
             self.stdout.write(
                 f"{country}: results frameworks: {results.results_created} results, {results.indicators_created} "
                 f"indicators, {results.periods_created} periods, {results.values_created} values added"
