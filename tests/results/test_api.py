@@ -130,3 +130,23 @@ def test_replacing_and_deleting(period: Period, member: User) -> None:
     assert send(client, "delete", f"/results/{indicator.result_id}").status_code == 204
     assert not Indicator.objects.exists()
     assert not Result.objects.exists()
+
+
+def test_a_linked_actor_is_named_only_to_those_who_see_it(
+    programme: Programme, result: Result, member: User, other_organisation: object
+) -> None:
+    from egide.actors.models import Actor
+    from egide.results import services
+    from egide.results.data import IndicatorData
+
+    actor = Actor.objects.create(
+        country="CF", kind="police", name_en="Unit", owner=programme.owner, confidentiality=Confidentiality.ORGANISATION
+    )
+    services.indicator_create(user=None, result=result, data=IndicatorData(title_en="Trained", actor_id=actor.pk))
+    programme.confidentiality = Confidentiality.PUBLIC
+    programme.save()
+    seen = send(client_of(member), "get", f"/programmes/{programme.pk}/results").json()
+    assert seen[0]["indicators"][0]["actor"] == actor.pk
+    hidden = Client().get(f"{API}/programmes/{programme.pk}/results").json()
+    assert hidden[0]["indicators"][0]["title_en"] == "Trained"
+    assert hidden[0]["indicators"][0]["actor"] is None
