@@ -250,7 +250,8 @@ def render(results: list[ResultsRun], argv: list[str]) -> str:
         if not (run.skipped or run.failed):
             lines.append(
                 f"- {run.version}: data generated in {ms(run.generated_in)}; {load_sentence(run.load)}; queries on the "
-                f"large framework {run.large_queries}, on the one-period framework {run.small_queries}."
+                f"large framework {run.large_queries}, on the one-period framework {run.small_queries}; "
+                "slowest queries of one request: " + "; ".join(f"`{line[:90]}…`" for line in run.slowest) + "."
             )
     lines += ["", END_MARKER]
     return "\n".join(lines)
