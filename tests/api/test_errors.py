@@ -348,7 +348,7 @@ def test_every_operation_declares_its_error_answers() -> None:
     assert components["FieldErrorsOut"]["properties"]["detail"]["type"] == "object"
     assert components["MessageOut"]["properties"]["detail"]["type"] == "string"
     operations = _operations()
-    assert len(operations) == 23  # 22, and the country timeline
+    assert len(operations) == 38  # the map, its findings and the results framework (37), and the country timeline
     for method, path, operation in operations:
         responses = {str(code): answer for code, answer in operation["responses"].items()}
         assert "401" in responses, (method, path)

@@ -17,6 +17,7 @@ from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
 from egide.programmes.timeline_api import router as timeline_router
+from egide.results.api import router as results_router
 
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 
@@ -87,5 +88,6 @@ api = EgideAPI(
 )
 api.add_router("/v1", actors_router)
 api.add_router("/v1", governance_router)
+api.add_router("/v1", results_router)
 api.add_router("/v1", timeline_router)
 errors.install(api)
