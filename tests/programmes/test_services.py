@@ -38,8 +38,8 @@ def test_create_writes_the_programme_and_its_parts(programme: Programme, small_m
     assert list(programme.supported_actors.all()) == [small_map.police]
     assert programme.participations.get().organisation_type == ""
     event = events(programme.pk).get(action="create")
-    assert event.after["countries"] == ["CF 100.00%"]
-    assert event.after["supported_actors"] == 1
+    assert event.after["recipient_countries"] == ["CF 100.00%"]
+    assert event.after["supported_actor_count"] == 1
 
 
 def test_update_replaces_the_parts_and_counts_a_version(
@@ -60,8 +60,8 @@ def test_update_replaces_the_parts_and_counts_a_version(
     # The supported actor was not in the data: it is removed, as the caller could see it.
     assert not programme.supports.exists()
     event = events(programme.pk).filter(action="update").get()
-    assert event.before["areas"] == ["justice"]
-    assert event.after["areas"] == ["justice", "prisons"]
+    assert event.before["action_areas"] == ["justice"]
+    assert event.after["action_areas"] == ["justice", "prisons"]
 
 
 def test_saving_the_same_data_changes_nothing(programme: Programme, member: User, organisation: Organisation) -> None:

@@ -223,7 +223,7 @@ SECTOR = Record(
         Field(
             "code",
             _("DAC sector"),
-            Kind.CODE,
+            Kind.LINE,
             required=True,
             max_length=32,
             help_text=_("An OECD DAC five-digit purpose code (15210: security system management and reform)."),

@@ -1,12 +1,15 @@
 """Every write to programmes. A programme and what it holds (countries, participations, sectors, areas, supported
 actors, locations, documents) change in one call, one transaction, one audited version."""
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from egide.accounts import services as account_services
@@ -159,21 +162,21 @@ def _part_field(part: Any) -> str:
 def programme_snapshot(programme: Programme) -> dict[str, Any]:
     """The programme's fields with what it holds, as the audit log keeps them: each part as readable lines."""
     values = snapshot(programme)
-    values["countries"] = [
+    values["recipient_countries"] = [
         f"{row.country} {row.percentage}%" if row.percentage is not None else row.country
         for row in programme.countries.all()
     ]
-    values["participations"] = [
+    values["participating_organisations"] = [
         f"{row.role_label}: {row.display_name}" for row in programme.participations.select_related("organisation")
     ]
-    values["sectors"] = [
+    values["sector_shares"] = [
         f"{row.code} {row.percentage}%" if row.percentage is not None else row.code for row in programme.sectors.all()
     ]
-    values["areas"] = [row.area for row in programme.areas.all()]
+    values["action_areas"] = [row.area for row in programme.areas.all()]
     # Supported actors by number only: their names may be hidden from some readers of the programme's history.
-    values["supported_actors"] = programme.supports.count()
-    values["locations"] = [row.name for row in programme.locations.all()]
-    values["documents"] = [row.title_en for row in ProgrammeDocument.objects.filter(programme=programme)]
+    values["supported_actor_count"] = programme.supports.count()
+    values["places"] = [row.name for row in programme.locations.all()]
+    values["document_titles"] = [row.title_en for row in ProgrammeDocument.objects.filter(programme=programme)]
     return values
 
 
@@ -186,57 +189,97 @@ def _apply(programme: Programme, data: ProgrammeData) -> None:
     programme.owner = data.owner
 
 
+def _replace[M: Model](
+    existing: QuerySet[M], wanted: list[M], key: Callable[[M], tuple[Any, ...]], *, model: type[M]
+) -> None:
+    """Replace a part's rows with the wanted ones, unless they are the same: saving unchanged data writes nothing."""
+    current = list(existing)
+    if sorted(map(key, current), key=repr) == sorted(map(key, wanted), key=repr):
+        return
+    existing.delete()
+    model._default_manager.bulk_create(wanted)
+
+
 def _write_parts(programme: Programme, data: ProgrammeData, *, keep_hidden: set[int]) -> None:
     """Replace the programme's parts with the data's (a hidden supported actor stays)."""
-    programme.countries.all().delete()
-    ProgrammeCountry.objects.bulk_create(
-        ProgrammeCountry(programme=programme, country=share.country, percentage=share.percentage)
-        for share in data.countries
+    _replace(
+        ProgrammeCountry.objects.filter(programme=programme),
+        [
+            ProgrammeCountry(programme=programme, country=share.country, percentage=share.percentage)
+            for share in data.countries
+        ],
+        lambda row: (row.country, _number(row.percentage)),
+        model=ProgrammeCountry,
     )
-    programme.participations.all().delete()
-    Participation.objects.bulk_create(
-        Participation(
-            programme=programme,
-            role=row.role,
-            organisation=row.organisation,
-            name=row.name.strip(),
-            iati_reference=row.iati_reference.strip(),
-            organisation_type=row.organisation_type or (row.organisation.iati_type if row.organisation else ""),
-        )
-        for row in data.participations
+    _replace(
+        Participation.objects.filter(programme=programme),
+        [
+            Participation(
+                programme=programme,
+                role=row.role,
+                organisation=row.organisation,
+                name=row.name.strip(),
+                iati_reference=row.iati_reference.strip(),
+                organisation_type=row.organisation_type or (row.organisation.iati_type if row.organisation else ""),
+            )
+            for row in data.participations
+        ],
+        lambda row: (row.role, row.organisation_id, row.name, row.iati_reference, row.organisation_type),
+        model=Participation,
     )
-    programme.sectors.all().delete()
-    ProgrammeSector.objects.bulk_create(
-        ProgrammeSector(
-            programme=programme, vocabulary=row.vocabulary, code=row.code.strip(), percentage=row.percentage
-        )
-        for row in data.sectors
+    _replace(
+        ProgrammeSector.objects.filter(programme=programme),
+        [
+            ProgrammeSector(
+                programme=programme, vocabulary=row.vocabulary, code=row.code.strip(), percentage=row.percentage
+            )
+            for row in data.sectors
+        ],
+        lambda row: (row.vocabulary, row.code, _number(row.percentage)),
+        model=ProgrammeSector,
     )
-    programme.areas.all().delete()
-    ProgrammeArea.objects.bulk_create(ProgrammeArea(programme=programme, area=area) for area in data.areas)
-    programme.supports.exclude(actor_id__in=keep_hidden).delete()
-    SupportedActor.objects.bulk_create(
-        SupportedActor(
-            programme=programme,
-            actor=row.actor,
-            support_en=row.support_en.strip(),
-            support_fr=row.support_fr.strip(),
-        )
-        for row in data.supports
-        if row.actor.pk not in keep_hidden
+    _replace(
+        ProgrammeArea.objects.filter(programme=programme),
+        [ProgrammeArea(programme=programme, area=area) for area in data.areas],
+        lambda row: (row.area,),
+        model=ProgrammeArea,
     )
-    programme.locations.all().delete()
-    Location.objects.bulk_create(
-        Location(
-            programme=programme,
-            name=row.name.strip(),
-            country=row.country,
-            region=row.region.strip(),
-            latitude=row.latitude,
-            longitude=row.longitude,
-        )
-        for row in data.locations
+    _replace(
+        SupportedActor.objects.filter(programme=programme).exclude(actor_id__in=keep_hidden),
+        [
+            SupportedActor(
+                programme=programme,
+                actor=row.actor,
+                support_en=row.support_en.strip(),
+                support_fr=row.support_fr.strip(),
+            )
+            for row in data.supports
+            if row.actor.pk not in keep_hidden
+        ],
+        lambda row: (row.actor_id, row.support_en, row.support_fr),
+        model=SupportedActor,
     )
+    _replace(
+        Location.objects.filter(programme=programme),
+        [
+            Location(
+                programme=programme,
+                name=row.name.strip(),
+                country=row.country,
+                region=row.region.strip(),
+                latitude=row.latitude,
+                longitude=row.longitude,
+            )
+            for row in data.locations
+        ],
+        lambda row: (row.name, row.country, row.region, _number(row.latitude), _number(row.longitude)),
+        model=Location,
+    )
+
+
+def _number(value: Any) -> str:
+    """A stored or given decimal, compared by value (100 and 100.00 are the same share)."""
+    return "" if value is None else format(Decimal(value).normalize(), "f")
 
 
 def _require_create(user: Caller, owner: Organisation | None, country: str) -> None:
