@@ -18,7 +18,8 @@ def test_demo_loads_the_seeds_programmes(db: None) -> None:
     assert sum(report.programmes_created for report in result.programmes.values()) == 6
     assert dict(Programme.objects.values_list("iati_identifier", "country")) == IDENTIFIERS
     for programme in Programme.objects.all():
-        assert programme.owner is not None and programme.owner.acronym == "MEAE"
+        assert programme.owner is not None
+        assert programme.owner.acronym == "MEAE"
         assert programme.confidentiality == "public"
         assert programme.illustrative
         assert programme.sectors.exists()

@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from egide.accounts.models import Organisation
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
-from egide.accounts.models import Organisation
 from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
