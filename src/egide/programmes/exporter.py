@@ -91,8 +91,8 @@ def programmes_tables(*, user: Caller, country: str) -> dict[str, Table]:
 def _notes() -> Iterator[tuple[str, str, str]]:
     for record in fields.TABLES.values():
         for spec in record.fields:
-            for term in spec.terms:
-                yield (f"{record.table}.{spec.name}", term.code, term.label)
+            for code, label in spec.options():
+                yield (f"{record.table}.{spec.name}", code, label)
 
 
 def programmes_export(*, user: Caller, country: str, fmt: str) -> bytes:
@@ -103,7 +103,7 @@ def programmes_export(*, user: Caller, country: str, fmt: str) -> bytes:
             {name: (columns, rows) for name, (columns, rows) in tables.items()},
             notes=list(_notes()),
             choices={
-                record.table: {spec.name: spec.codes() for spec in record.fields if spec.terms}
+                record.table: {spec.name: spec.codes() for spec in record.fields if spec.codes()}
                 for record in fields.TABLES.values()
             },
         )

@@ -6,6 +6,7 @@ organisations, sectors, areas, supported actors) are rows of tables of their own
 its IATI identifier in the `programme` column.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -57,8 +58,10 @@ class Field:
     default: str | bool | None = ""
     """What an empty cell means."""
     terms: tuple[Term, ...] = ()
-    """The codes of a code field."""
+    """The codes of a code field, with their labels in both languages."""
     help_text: Label = ""
+    choices: Sequence[tuple[str, Label]] = ()
+    """The codes of a code field whose labels are translated through the catalogue."""
 
     def english_label(self) -> str:
         with translation.override("en"):
@@ -69,10 +72,13 @@ class Field:
             return str(self.help_text) if self.help_text else ""
 
     def codes(self) -> list[str]:
-        return [term.code for term in self.terms]
+        return [term.code for term in self.terms] or [str(code) for code, _label in self.choices]
 
     def options(self) -> list[tuple[str, str]]:
-        return [(term.code, term.label) for term in self.terms]
+        """The codes with their labels in the active language, for a form's choices."""
+        if self.terms:
+            return [(term.code, term.label) for term in self.terms]
+        return [(str(code), str(label)) for code, label in self.choices]
 
     @property
     def is_text(self) -> bool:
@@ -104,8 +110,6 @@ class Record:
     def of_kind(self, *kinds: Kind) -> tuple[Field, ...]:
         return tuple(field for field in self.fields if field.kind in kinds)
 
-
-CONFIDENTIALITY_TERMS = tuple(Term(str(value), str(label), str(label)) for value, label in Confidentiality.choices)
 
 PROGRAMME = Record(
     "programmes",
@@ -170,7 +174,7 @@ PROGRAMME = Record(
             Kind.CODE,
             max_length=16,
             default=str(Confidentiality.PARTNERS),
-            terms=CONFIDENTIALITY_TERMS,
+            choices=Confidentiality.choices,
         ),
     ),
 )
