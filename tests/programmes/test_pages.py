@@ -272,3 +272,10 @@ def test_pages_answer_in_both_languages(programme: Programme, anonymous_client: 
     anonymous_client.cookies["django_language"] = language
     page = anonymous_client.get(reverse("programme-detail", kwargs={"pk": programme.pk})).content.decode()
     assert re.search(r'<html lang="' + language, page)
+
+
+def test_admin_lists_and_opens_programmes(programme: Programme, verified_superuser_client: Client) -> None:
+    assert verified_superuser_client.get(reverse("admin:programmes_programme_changelist")).status_code == 200
+    page = verified_superuser_client.get(reverse("admin:programmes_programme_change", args=[programme.pk]))
+    assert page.status_code == 200
+    assert "FR-TEST-1" in page.content.decode()

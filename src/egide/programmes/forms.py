@@ -45,6 +45,8 @@ def _choose(form: forms.Form, name: str, choices: Any) -> None:
 def form_field(field: fields.Field, **options: Any) -> forms.Field:
     """The form field of a declared field. ACTOR and ORGANISATION fields need their `queryset`."""
     common: dict[str, Any] = {"label": field.label, "required": field.required, "help_text": field.help_text}
+    if field.default not in (None, "") and field.kind is not fields.Kind.CODE:
+        common["initial"] = field.default
     kind = field.kind
     if kind is fields.Kind.LINE:
         return forms.CharField(max_length=field.max_length, **common)
@@ -88,6 +90,8 @@ class ProgrammeForm(forms.Form):
         _choose(self, "areas", taxonomy.choices(taxonomy.AREAS_OF_ACTION))
         for field in fields.PROGRAMME.fields:
             self.fields[field.name] = form_field(field, queryset=actors)
+        # A file names its programmes by their identifiers; a programme made here may wait for its identifier.
+        self.fields["iati_identifier"].required = False
         self.order_fields(["country", "iati_identifier", "title_en", "title_fr"])
 
     def show_version(self, version: int) -> None:
