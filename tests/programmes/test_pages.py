@@ -82,6 +82,8 @@ def test_country_tab_lists_the_countrys_programmes(
     assert "Support for the rule of law" in page
     assert "Judges in Haiti" not in page
     assert 'aria-current="page">Programmes' in page
+    # The tab keeps the country's heading with its map's counts, as the map's own tabs do.
+    assert 'id="country-counts"' in page
     assert anonymous_client.get(reverse("country-programmes", kwargs={"code": "QQ"})).status_code == 404
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
+from egide.actors import selectors as actor_selectors
 from egide.actors.selectors import actors_visible
 from egide.actors.views import _query_text
 from egide.audit.history import record_history_for
@@ -117,6 +118,7 @@ def country_programmes(request: HttpRequest, code: str) -> HttpResponse:
         country_name=countries()[country].label,
         tab="programmes",
         can_create=access.editable_owners(user=request.user, country=country).exists(),
+        counts=actor_selectors.country_counts(user=request.user, country=country),
     )
     return _table_page(request, "programmes/country_programmes.html", context)
 
