@@ -109,6 +109,10 @@ def test_the_pages_at_desktop_and_phone_widths(visit: Visit, small_map: SmallMap
                 (f"/programmes/{programme.pk}/", "programme"),
                 (f"/programmes/{programme.pk}/edit/", "form"),
                 ("/countries/CF/programmes/", "country-tab"),
+                (f"/programmes/{programme.pk}/actors/", "actors-tab"),
+                (f"/programmes/{programme.pk}/documents/", "documents-tab"),
+                (f"/programmes/{programme.pk}/history/", "history-tab"),
+                (f"/actors/{small_map.police.pk}/", "actor"),
             ):
                 page.goto(visit.url(path))
                 # Nothing sticks out sideways on a phone: the page scrolls only down.

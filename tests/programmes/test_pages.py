@@ -1,6 +1,7 @@
 """The programme pages: list, country tab, programme tabs, forms, delete; owner / member / outsider."""
 
 import re
+from typing import Any
 from datetime import date
 
 import pytest
@@ -281,3 +282,37 @@ def test_admin_lists_and_opens_programmes(programme: Programme, verified_superus
     page = verified_superuser_client.get(reverse("admin:programmes_programme_change", args=[programme.pk]))
     assert page.status_code == 200
     assert "FR-TEST-1" in page.content.decode()
+
+
+def test_other_apps_add_their_section_to_the_documents_tab(
+    programme: Programme, anonymous_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils.html import format_html
+
+    from egide.programmes import views
+
+    def section(request: object, shown: Programme) -> Any:
+        return format_html("<section id='reference-documents'>{}</section>", f"References of {shown.iati_identifier}")
+
+    monkeypatch.setattr(views, "DOCUMENT_SECTIONS", [section])
+    page = anonymous_client.get(reverse("programme-documents", kwargs={"pk": programme.pk})).content.decode()
+    assert "<section id='reference-documents'>References of FR-TEST-1</section>" in page
+
+
+def test_history_reads_in_the_readers_language(programme: Programme, member: User, organisation: Organisation) -> None:
+    from egide.programmes import services
+    from tests.programmes.conftest import programme_data
+
+    services.programme_update(
+        user=member,
+        programme=programme,
+        data=programme_data(organisation, status="4", lifecycle_stage="closure", areas=["justice", "prisons"]),
+    )
+    client = client_of(member)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("programme-history", kwargs={"pk": programme.pk})).content.decode()
+    assert "Clos" in page
+    assert "Clôture" in page
+    assert "Système pénitentiaire démilitarisé sous contrôle civil" in page
+    assert "Bailleurs" in page
+    assert "Closed" not in page
