@@ -1,8 +1,8 @@
 """The programme pages: list, country tab, programme tabs, forms, delete; owner / member / outsider."""
 
 import re
-from typing import Any
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
