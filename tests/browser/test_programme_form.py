@@ -11,7 +11,7 @@ from typing import Any
 from egide.programmes.models import Programme
 from tests.browser import test_map
 from tests.browser.test_map import Visit
-from tests.conftest import SmallMap
+from tests.conftest import ActorFactory, SmallMap
 
 browser = test_map.browser
 static_root = test_map.static_root
@@ -66,6 +66,21 @@ def test_a_refused_save_shows_the_problem_in_place(visit: Visit, small_map: Smal
     assert "add up to 60" in page.inner_text("#countries-formset")
     assert page.input_value("#id_title_en") == "Unbalanced"
     assert not Programme.objects.exists()
+    assert visit.errors == []
+
+
+def test_choosing_another_lead_country_offers_its_actors(
+    visit: Visit, small_map: SmallMap, make_actor: ActorFactory
+) -> None:
+    chadian = make_actor(country="TD", kind="police", name="Police nationale tchadienne")
+    visit.log_in("/programmes/new/?country=CF")
+    page = visit.page
+    page.fill("#id_title_en", "Kept while the form comes back")
+    assert page.locator(f"#id_supports-0-actor option[value='{chadian.pk}']").count() == 0
+    page.select_option("#id_country", "TD")
+    page.wait_for_selector(f"#id_supports-0-actor option[value='{chadian.pk}']", state="attached")
+    assert page.input_value("#id_title_en") == "Kept while the form comes back"
+    assert page.locator(".error").count() == 0
     assert visit.errors == []
 
 

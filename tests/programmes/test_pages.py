@@ -316,3 +316,21 @@ def test_history_reads_in_the_readers_language(programme: Programme, member: Use
     assert "Système pénitentiaire démilitarisé sous contrôle civil" in page
     assert "Bailleurs" in page
     assert "Closed" not in page
+
+
+def test_choosing_the_lead_country_offers_its_actors_without_checking(
+    member: User, organisation: Organisation, small_map: SmallMap, make_actor: Any
+) -> None:
+    congolese = make_actor(country="CD", kind="police", name="Police nationale congolaise")
+    client = client_of(member)
+    page = client.get(reverse("programme-create") + "?country=CF").content.decode()
+    assert "hx-vals" in page
+    assert "Police nationale congolaise" not in page
+    refreshed = client.post(
+        reverse("programme-create") + "?country=CF",
+        form_post(owner=str(organisation.pk), country="CD", title_en="", refresh="1"),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f'value="{congolese.pk}"' in refreshed
+    assert "This field is required" not in refreshed
+    assert not Programme.objects.exists()
