@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms.utils import ErrorDict
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -317,7 +317,9 @@ def _programme_form(request: HttpRequest, *, programme: Programme | None, countr
 
 
 def _without_errors(form: ProgrammeForm, formsets: dict[str, Any]) -> None:
-    form._errors = ErrorDict()
+    """Show bound forms as typed, without checking them: Django checks a bound form when its errors are first read,
+    and an empty set of errors read already stops that."""
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
     for formset in formsets.values():
         formset._errors = [ErrorDict() for _row in formset.forms]
         formset._non_form_errors = formset.error_class()
