@@ -40,6 +40,7 @@ SKIPPED = {
     "import-job-status": "a JSON answer",
     "country-programmes-export": "a file download",
     "programme-document-file": "a file download",
+    "programmes-import-template": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
     "membership-remove": "post only",

@@ -423,6 +423,13 @@ def country_programmes_export(request: HttpRequest, code: str, fmt: str) -> Http
     return response
 
 
+def programmes_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook to fill with programmes, with the codes and the drop-down lists of the coded columns."""
+    response = HttpResponse(exporter.programmes_template(), content_type=exporter.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="egide-programmes-template.xlsx"'
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
