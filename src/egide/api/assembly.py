@@ -17,6 +17,7 @@ from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
 from egide.results.api import router as results_router
+from egide.programmes.api import router as programmes_router
 
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 
@@ -88,4 +89,5 @@ api = EgideAPI(
 api.add_router("/v1", actors_router)
 api.add_router("/v1", governance_router)
 api.add_router("/v1", results_router)
+api.add_router("/v1", programmes_router)
 errors.install(api)
