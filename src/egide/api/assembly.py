@@ -16,8 +16,8 @@ from egide.actors.api import router as actors_router
 from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
-from egide.results.api import router as results_router
 from egide.programmes.api import router as programmes_router
+from egide.results.api import router as results_router
 
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 

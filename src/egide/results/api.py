@@ -204,7 +204,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
 
 @router.get(
     "/programmes/{pk}/results",
-    response=answers({200: list[ResultOut]}, 404),
+    response=answers({200: list[ResultOut]}, 404, 422),
     summary="A programme's results framework with its progress",
 )
 def list_results(request: HttpRequest, pk: int) -> Any:
