@@ -38,14 +38,19 @@ def test_the_dollar_needs_no_row_and_its_euros_use_the_year_rate() -> None:
     result = convert(D("1000.00"), "USD", date(2008, 6, 1), RATES)
     assert result.usd == D("1000.00")
     assert result.eur == D("679.90")
-    assert result.rate is not None and result.rate.label == "USD"
-    assert result.euro_rate is not None and result.euro_rate.label == "EUR 2008 (year)"
-    assert result.complete and result.missing == []
+    assert result.rate is not None
+    assert result.rate.label == "USD"
+    assert result.euro_rate is not None
+    assert result.euro_rate.label == "EUR 2008 (year)"
+    assert result.complete
+    assert result.missing == []
 
 
 def test_the_annual_rate_serves_when_the_year_has_no_daily_or_monthly_one() -> None:
     result = convert(D("447805"), "XOF", date(2008, 7, 1), RATES)
-    assert result.rate is not None and result.rate.period == YEAR and result.rate.label == "XOF 2008 (year)"
+    assert result.rate is not None
+    assert result.rate.period == YEAR
+    assert result.rate.label == "XOF 2008 (year)"
     assert result.usd == D("1000.00")
     # Euros through the dollar, at the euro's rate of the same date: 1000 × 0.6799.
     assert result.eur == D("679.90")
@@ -53,16 +58,21 @@ def test_the_annual_rate_serves_when_the_year_has_no_daily_or_monthly_one() -> N
 
 def test_a_monthly_rate_wins_over_the_year_and_a_daily_one_over_the_month() -> None:
     monthly = convert(D("440"), "XOF", date(2008, 3, 2), RATES)
-    assert monthly.rate is not None and monthly.rate.label == "XOF 2008-03 (month)" and monthly.usd == D("1.00")
+    assert monthly.rate is not None
+    assert monthly.rate.label == "XOF 2008-03 (month)"
+    assert monthly.usd == D("1.00")
     daily = convert(D("430"), "XOF", date(2008, 3, 14), RATES)
-    assert daily.rate is not None and daily.rate.label == "XOF 2008-03-14 (day)" and daily.usd == D("1.00")
+    assert daily.rate is not None
+    assert daily.rate.label == "XOF 2008-03-14 (day)"
+    assert daily.usd == D("1.00")
     # The next day falls back to the month again.
     assert convert(D("430"), "XOF", date(2008, 3, 15), RATES).rate.period == MONTH  # type: ignore[union-attr]
 
 
 def test_an_unknown_currency_rate_gives_no_value_and_is_flagged() -> None:
     result = convert(D("500"), "GBP", date(2008, 5, 1), RATES)  # GBP has 2009 only
-    assert result.usd is None and result.eur is None
+    assert result.usd is None
+    assert result.eur is None
     assert result.rate is None
     assert result.missing == ["GBP"]
     assert not result.complete
@@ -113,16 +123,20 @@ def test_totals_exclude_unknown_rates_and_count_them_never_as_zero() -> None:
     ]
     result = totals(amounts)
     assert result.usd.amount == D("2000.00")
-    assert result.usd.counted == 2 and result.usd.excluded == 2
+    assert result.usd.counted == 2
+    assert result.usd.excluded == 2
     assert result.eur.amount == D("1409.80")  # 679.90 + 679.90 + 50
-    assert result.eur.counted == 3 and result.eur.excluded == 1
+    assert result.eur.counted == 3
+    assert result.eur.excluded == 1
     assert result.excluded == 2
     assert not result.usd.complete
 
 
 def test_a_total_of_nothing_known_is_zero_with_everything_excluded() -> None:
     result = totals([convert(D("5"), "GBP", date(2000, 1, 1), RATES)])
-    assert result.usd.amount == 0 and result.usd.counted == 0 and result.usd.excluded == 1
+    assert result.usd.amount == 0
+    assert result.usd.counted == 0
+    assert result.usd.excluded == 1
 
 
 def test_totals_add_the_rounded_amounts_so_a_column_adds_up() -> None:
@@ -139,7 +153,8 @@ def test_totals_by_key_keep_the_order_keys_appear_in() -> None:
     ]
     groups = totals_by(items)
     assert list(groups) == ["3", "2"]
-    assert groups["3"].usd.amount == D("10.00") and groups["3"].usd.excluded == 1
+    assert groups["3"].usd.amount == D("10.00")
+    assert groups["3"].usd.excluded == 1
 
 
 def test_a_negative_amount_converts_with_its_sign() -> None:

@@ -55,7 +55,8 @@ def test_the_tab_shows_amounts_in_usd_and_eur_with_totals_and_flags(anonymous_cl
     # Disbursed: 340,000 EUR (500,000 USD) + 44,605,000 XAF (100,000 USD, 68,000 EUR).
     totals = page[page.index('id="money-totals"') : page.index("</table>", page.index('id="money-totals"'))]
     disbursed = totals[totals.index('data-type="3"') :]
-    assert "600,000.00" in disbursed and "408,000.00" in disbursed
+    assert "600,000.00" in disbursed
+    assert "408,000.00" in disbursed
     expenditure = totals[totals.index('data-type="4"') :]
     assert "1 amount without a rate, excluded" in expenditure
     assert "Missing: GBP on 2008-10-01" in page
@@ -84,14 +85,16 @@ def test_the_panel_alone_for_htmx(money: Programme) -> None:
     response = Client().get(reverse("programme-money", args=[money.pk]) + "?part=panel", **HTMX)
     assert response.status_code == 200
     text = response.content.decode()
-    assert text.startswith('<div id="money-panel"') and "<html" not in text
+    assert text.startswith('<div id="money-panel"')
+    assert "<html" not in text
 
 
 def test_a_budget_is_added_in_a_dialog_without_reloading(programme: Programme, member: User) -> None:
     client = logged_in(member)
     url = reverse("budget-create", args=[programme.pk])
     form = client.get(url, **HTMX)
-    assert form.status_code == 200 and 'hx-post="' + url in form.content.decode()
+    assert form.status_code == 200
+    assert 'hx-post="' + url in form.content.decode()
     response = client.post(
         url,
         {
@@ -187,7 +190,8 @@ def test_outsiders_and_visitors_may_not_use_the_forms(money: Programme, outsider
     for url in urls:
         assert client.post(url, {}).status_code == 403, url
         assert Client().post(url, {}).status_code == 302, url  # to the log-in page
-    assert Budget.objects.count() == 1 and Transaction.objects.count() == 3
+    assert Budget.objects.count() == 1
+    assert Transaction.objects.count() == 3
 
 
 def test_a_budget_of_another_programme_is_not_found(money: Programme, member: User, organisation) -> None:  # type: ignore[no-untyped-def]

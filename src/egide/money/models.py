@@ -20,9 +20,9 @@ from egide.programmes.models import Programme
 # Money columns: up to 18 digits before the point, two after (IATI values are in the currency's units).
 VALUE_DIGITS = 20
 VALUE_PLACES = 2
-# Rates: units per US dollar, from 0.0000000001 (a very strong currency) to 10^13 (a hyperinflation).
-RATE_DIGITS = 24
-RATE_PLACES = 10
+# Rates: units per US dollar, from 10^-20 (old currencies before a redenomination) to 10^12 (a hyperinflation).
+RATE_DIGITS = 32
+RATE_PLACES = 20
 
 
 def value_field() -> models.DecimalField:

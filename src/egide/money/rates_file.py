@@ -27,14 +27,14 @@ from egide.core.imports.tables import ReadLimits, Row, TableLayout, read_tables
 from egide.core.reference import countries
 from egide.money import currencies
 from egide.money.conversion import DAY, MONTH, YEAR, RateRow
+from egide.money.rules import rate_stored
 
 TABLE = "rates"
 COLUMNS = ("date", "rate", "currency", "frequency", "source", "country code", "country")
 REQUIRED = ("date", "rate", "currency")
 FREQUENCIES = {"A": YEAR, "M": MONTH, "D": DAY, "": YEAR}
-# What the rate column holds at most: the model's 24 digits, 10 after the point.
-MAX_WHOLE_DIGITS = 14
-RATE_PLACES = 10
+# What the rate column holds: 32 digits, 20 after the point (IMF rates of old currencies reach 10^-14).
+MAX_WHOLE_DIGITS = 12
 
 
 def layout() -> TableLayout:
@@ -90,9 +90,9 @@ def _rate(text: str) -> Decimal | str:
             "value": text,
             "digits": MAX_WHOLE_DIGITS,
         }
-    rate = rate.quantize(Decimal(1).scaleb(-RATE_PLACES))
+    rate = rate_stored(rate)
     if rate == 0:
-        return _("“%(value)s” is too small for a rate (ten decimal places are kept).") % {"value": text}
+        return _("“%(value)s” is too small for a rate (twenty decimal places are kept).") % {"value": text}
     return rate
 
 

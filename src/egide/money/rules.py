@@ -4,7 +4,7 @@ language. The services raise them as one ValidationError; the import reports the
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,19 @@ from egide.money.conversion import DAY, MONTH, YEAR
 # The value columns: 20 digits, 2 after the point (egide.money.models).
 MAX_WHOLE_DIGITS = 18
 VALUE_PLACES = 2
-RATE_WHOLE_DIGITS = 14
-RATE_PLACES = 10
+RATE_WHOLE_DIGITS = 12
+RATE_PLACES = 20
+WIDE = Context(prec=40)  # a rate's 32 digits, which the default context's 28 cannot quantize
+RATE_SIGNIFICANT = Context(prec=15)
+"""A rate keeps 15 significant digits: what SQLite (which stores a decimal as a double) gives back exactly, so that
+loading the same file twice finds the same rates on every database."""
+
+
+def rate_stored(rate: Decimal) -> Decimal:
+    """The rate as the table keeps it: at most 20 decimal places, then 15 significant digits."""
+    return RATE_SIGNIFICANT.plus(rate.quantize(Decimal(1).scaleb(-RATE_PLACES), context=WIDE))
+
+
 SECTOR_CODE = re.compile(r"\d{5}")
 
 
@@ -130,6 +141,6 @@ def check_rate(*, currency: str, period: str, starts_on: date, rate: Decimal) ->
                 _("The rate is too large: at most %(digits)s digits before the point.") % {"digits": RATE_WHOLE_DIGITS},
             )
         )
-    elif rate != rate.quantize(Decimal(1).scaleb(-RATE_PLACES)):
-        problems.append(Problem("rate", _("The rate has more than ten decimal places.")))
+    elif rate_stored(rate) == 0:
+        problems.append(Problem("rate", _("The rate is too small: twenty decimal places are kept.")))
     return problems

@@ -207,7 +207,7 @@ def transaction_delete(*, user: Caller, record: Transaction) -> None:
 def _rate_check(data: RateData) -> RateData:
     currency = currencies.normalised(data.currency)
     _raise(rules.check_rate(currency=currency, period=data.period, starts_on=data.starts_on, rate=data.rate))
-    return RateData(currency=currency, period=data.period, starts_on=data.starts_on, rate=data.rate)
+    return RateData(currency=currency, period=data.period, starts_on=data.starts_on, rate=rules.rate_stored(data.rate))
 
 
 def _rate_unique(data: RateData, *, exclude: int | None = None) -> None:
