@@ -176,3 +176,10 @@ def test_cumulative_series_steps_and_leaves_out_unconverted_amounts() -> None:
         (date(2008, 6, 1), D("100"), D("30")),
         (date(2009, 1, 1), D("150"), D("50")),
     ]
+
+
+def test_the_rates_used_are_named_once_each() -> None:
+    assert convert(D("1"), "XOF", date(2008, 7, 1), RATES).rates_used == "XOF 2008 (year); EUR 2008 (year)"
+    assert convert(D("1"), "EUR", date(2008, 7, 1), RATES).rates_used == "EUR 2008 (year)"
+    assert convert(D("1"), "USD", date(2008, 7, 1), RATES).rates_used == "EUR 2008 (year)"
+    assert convert(D("1"), "USD", date(2001, 7, 1), RATES).rates_used == ""

@@ -136,6 +136,12 @@ class Converted:
             missing.append(EURO)
         return missing
 
+    @property
+    def rates_used(self) -> str:
+        """Which rates converted it, e.g. "XOF 2008 (year); EUR 2008 (year)": each once, the dollar's not named."""
+        labels = [rate.label for rate in (self.rate, self.euro_rate) if rate is not None and rate.period != "base"]
+        return "; ".join(dict.fromkeys(labels))
+
     def in_currency(self, target: str) -> Decimal | None:
         if target == BASE:
             return self.usd
