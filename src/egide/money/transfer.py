@@ -415,14 +415,14 @@ def money_tables_import(
     rows = [item for item in planned if item is not None]
     report = MoneyImportReport(programmes_skipped=sorted(context.skipped))
     with transaction.atomic():
-        _match_and_write(context, rows, report, apply=apply)
+        _match_and_write(context, rows, report)
         context.problems.raise_if_any()
         if not apply:
             transaction.set_rollback(True)
     return report
 
 
-def _match_and_write(context: _Context, rows: list[_Planned], report: MoneyImportReport, *, apply: bool) -> None:
+def _match_and_write(context: _Context, rows: list[_Planned], report: MoneyImportReport) -> None:
     programme_ids = {item.programme.pk for item in rows}
     budgets = {budget.pk: budget for budget in Budget.objects.filter(programme_id__in=programme_ids)}
     records = {record.pk: record for record in Transaction.objects.filter(programme_id__in=programme_ids)}
@@ -459,7 +459,7 @@ def _match_and_write(context: _Context, rows: list[_Planned], report: MoneyImpor
         return  # nothing will be written
     for item, existing in matched:
         try:
-            _write(context, item, existing, report, free_budgets, free_records, apply=apply)
+            _write(context, item, existing, report, free_budgets, free_records)
         except ValidationError as error:
             for column, messages in error.message_dict.items():
                 for message in messages:
@@ -473,8 +473,6 @@ def _write(
     report: MoneyImportReport,
     free_budgets: Counter,
     free_records: Counter,
-    *,
-    apply: bool,
 ) -> None:
     user = context.user
     if isinstance(item.data, BudgetData):
