@@ -1,12 +1,13 @@
 """The demo data: illustrative maps of real countries' security systems, loaded through the importer."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
+from egide.money.demo import MoneyDemoResult, money_demo_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 
@@ -19,6 +20,7 @@ def demo_files() -> list[Path]:
 class DemoResult:
     reports: dict[str, ImportReport]
     passwords: dict[str, str]
+    money: MoneyDemoResult | None = field(default=None)
 
 
 def demo_load(*, user: User | None) -> DemoResult:
@@ -35,4 +37,6 @@ def demo_load(*, user: User | None) -> DemoResult:
             user=user, country=country, tables=tables, owner=owner, confidentiality=DEFAULT_LEVEL
         )
     shares_apply(organisations)
-    return DemoResult(reports=reports, passwords=passwords)
+    # After the programmes (whose step comes before this one): their budgets and transactions, and the rates.
+    money = money_demo_load(user=user)
+    return DemoResult(reports=reports, passwords=passwords, money=money)
