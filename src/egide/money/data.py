@@ -1,8 +1,8 @@
 """What the services of money take: one data class per record, the same for forms, the API, the import and the
 demo."""
 
+import datetime
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from egide.accounts.models import Organisation
@@ -10,11 +10,11 @@ from egide.accounts.models import Organisation
 
 @dataclass(frozen=True, slots=True)
 class BudgetData:
-    period_start: date
-    period_end: date
+    period_start: datetime.date
+    period_end: datetime.date
     value: Decimal
     currency: str
-    value_date: date | None = None
+    value_date: datetime.date | None = None
     """The date whose rate converts the value; the period's start when not given (IATI's reading)."""
     type: str = "1"
     status: str = "1"
@@ -23,10 +23,10 @@ class BudgetData:
 @dataclass(frozen=True, slots=True)
 class TransactionData:
     type: str
-    date: date
+    date: datetime.date
     value: Decimal
     currency: str
-    value_date: date | None = None
+    value_date: datetime.date | None = None
     """The date whose rate converts the value; the transaction's date when not given (IATI's reading)."""
     provider: Organisation | None = None
     provider_name: str = ""
@@ -44,5 +44,5 @@ class TransactionData:
 class RateData:
     currency: str
     period: str
-    starts_on: date
+    starts_on: datetime.date
     rate: Decimal

@@ -1,6 +1,7 @@
 """The forms of the Money tab and of the rate table. They collect and convert; the services check and write."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +11,13 @@ from egide.core import iati_codes, taxonomy
 from egide.money.data import BudgetData, RateData, TransactionData
 from egide.money.models import Budget, ExchangeRate, RatePeriod, Transaction
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: object, *, required: bool = True, help_text: object = "") -> forms.DateField:
+def _date(label: "str | _StrPromise", *, required: bool = True, help_text: "str | _StrPromise" = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text)
 
 

@@ -96,7 +96,8 @@ class ProgrammeMoney:
     @property
     def missing(self) -> int:
         """Amounts left out of at least one total for want of a rate."""
-        return sum(1 for line in [*self.budgets, *self.transactions] if not line.converted.complete)
+        lines: list[BudgetLine | TransactionLine] = [*self.budgets, *self.transactions]
+        return sum(1 for line in lines if not line.converted.complete)
 
 
 def programme_money(*, user: Caller, programme: Programme) -> ProgrammeMoney:

@@ -292,8 +292,8 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
     updated: list[tuple[ExchangeRate, dict, dict]] = []
     recorded = author(user)
     for row in rows:
-        rate = existing.get((row.currency, row.period, row.starts_on))
-        if rate is None:
+        found = existing.get((row.currency, row.period, row.starts_on))
+        if found is None:
             created.append(
                 ExchangeRate(
                     currency=row.currency,
@@ -305,10 +305,10 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
                     updated_by=recorded,
                 )
             )
-        elif rate.rate != row.units_per_usd:
-            before = snapshot(rate)
-            rate.rate, rate.source, rate.updated_by = row.units_per_usd, source, recorded
-            updated.append((rate, before, {}))
+        elif found.rate != row.units_per_usd:
+            before = snapshot(found)
+            found.rate, found.source, found.updated_by = row.units_per_usd, source, recorded
+            updated.append((found, before, {}))
         else:
             result.unchanged += 1
     ExchangeRate.objects.bulk_create(created, batch_size=BATCH)
