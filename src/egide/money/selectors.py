@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
@@ -176,11 +177,21 @@ class CountryTotals:
 
 
 def _group_totals(groups: Iterable[tuple[str, str, date, Decimal, int]], table: RateTable) -> dict[str, Totals]:
-    """Totals per key from sums grouped by key, currency and value date: the amounts of one group share a rate,
-    so their sum is converted once (and rounded once). An unconvertible group counts all its amounts as
-    excluded."""
-    result: dict[str, Totals] = {}
+    """Totals per key from sums grouped by key, currency and value date. The sums that the same rates convert (the
+    same currency's day, month or year, and the euro's) are added first and converted once, and rounded once: a
+    few hundred conversions for a country, whatever its number of transactions. A group without a rate counts all
+    its amounts as excluded."""
+    merged: dict[tuple[str, str, object, object], list[Any]] = {}
     for key, currency, value_date, amount, count in groups:
+        rates = (key, currency, table.rate(currency, value_date), table.rate(EURO, value_date))
+        entry = merged.get(rates)
+        if entry is None:
+            merged[rates] = [value_date, amount, count]
+        else:
+            entry[1] += amount
+            entry[2] += count
+    result: dict[str, Totals] = {}
+    for (key, currency, _rate, _euro_rate), (value_date, amount, count) in merged.items():
         converted = conversion.convert(amount, currency, value_date, table)
         totals = result.setdefault(key, Totals())
         for total in (totals.usd, totals.eur):
@@ -196,8 +207,8 @@ def _group_totals(groups: Iterable[tuple[str, str, date, Decimal, int]], table: 
 def country_money(*, user: Caller, country: str) -> CountryTotals:
     """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
     in US dollars and euros. Summed in the database by currency and value date (three queries whatever the
-    number of programmes); a group is converted once, so a total may differ by a few cents from the sum of its
-    rows converted one by one."""
+    number of programmes), then by the rates that convert them; each sum is converted and rounded once, so a
+    total may differ by a few cents from the sum of its rows converted one by one."""
     programmes = programmes_visible(user=user, country=country).values("pk")
     transactions = list(
         Transaction.objects.filter(programme__in=programmes)
