@@ -51,3 +51,23 @@ def test_totals_by_type_with_amounts_without_rate_counted_apart(
     seen_by_member = country_money(user=member, country="CF")
     assert seen_by_member.by_type["3"].usd.amount == Decimal("2101000.00")
     assert seen_by_member.by_type["3"].usd.counted == 5
+
+
+def test_daily_and_monthly_rates_are_used_where_they_apply(
+    programme: Programme, rates: list[ExchangeRate], outsider: User
+) -> None:
+    ExchangeRate.objects.create(currency="EUR", period="day", starts_on=date(2008, 9, 1), rate=Decimal("0.5"))
+    ExchangeRate.objects.create(currency="XAF", period="month", starts_on=date(2008, 9, 1), rate=Decimal("400"))
+    for day, value, currency in (
+        (date(2008, 2, 1), "340000", "EUR"),  # the year's rate: 500,000 USD
+        (date(2008, 9, 1), "100", "EUR"),  # the day's rate: 200 USD
+        (date(2008, 9, 15), "400000", "XAF"),  # the month's rate: 1,000 USD, 680 EUR at the euro's year rate
+        (date(2008, 3, 1), "44605000", "XAF"),  # the year's rate: 100,000 USD, 68,000 EUR
+    ):
+        services.transaction_create(
+            user=None, programme=programme, data=TransactionData("3", day, Decimal(value), currency)
+        )
+    totals = country_money(user=outsider, country="CF").by_type["3"]
+    assert totals.usd.amount == Decimal("601200.00")
+    assert totals.eur.amount == Decimal("408780.00")
+    assert totals.usd.counted == 4
