@@ -268,7 +268,8 @@ def render(results: list[MoneyRun], argv: list[str]) -> str:
             f"{run.programmes:,} programmes, {run.transactions:,} transactions, {run.budgets:,} budgets, "
             f"{run.rates} rates, generated in {run.generate_seconds:.0f} s; the measured country leads "
             f"{run.country_programmes:,} programmes with {run.country_transactions:,} transactions "
-            f"({run.excluded:,} amounts without a rate, excluded from its totals). {run.version}. {load_sentence(run.load)}",
+            f"({run.excluded:,} amounts without a rate, excluded from its totals). {run.version}. "
+            f"{load_sentence(run.load)}.",
             "",
             "| what | median | p95 | SQL queries | aim |",
             "| --- | ---: | ---: | ---: | --- |",
