@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext
+
 BASE = "USD"
 EURO = "EUR"
 TARGETS = (BASE, EURO)
@@ -45,14 +47,16 @@ class Rate:
 
     @property
     def label(self) -> str:
-        """Which rate: "USD", "EUR 2008 (year)", "XOF 2008-03 (month)", "GBP 2008-03-14 (day)"."""
+        """Which rate: "USD", "EUR 2008 (year)", "XOF 2008-03 (month)", "GBP 2008-03-14 (day)" (the period's word in
+        the active language)."""
         if self.period == "base" or self.starts_on is None:
             return self.currency
+        # The period's word in the reader's language ("year", "année"): the catalogue has them (RatePeriod).
         if self.period == YEAR:
-            return f"{self.currency} {self.starts_on.year} ({YEAR})"
+            return f"{self.currency} {self.starts_on.year} ({gettext(YEAR)})"
         if self.period == MONTH:
-            return f"{self.currency} {self.starts_on:%Y-%m} ({MONTH})"
-        return f"{self.currency} {self.starts_on.isoformat()} ({DAY})"
+            return f"{self.currency} {self.starts_on:%Y-%m} ({gettext(MONTH)})"
+        return f"{self.currency} {self.starts_on.isoformat()} ({gettext(DAY)})"
 
 
 USD_RATE = Rate(BASE, ONE, "base", None)
