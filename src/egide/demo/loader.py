@@ -11,6 +11,7 @@ from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
 from egide.demo.results import results_load
+from egide.money.demo import MoneyDemoResult, money_demo_load
 from egide.programmes.importer import ProgrammesReport, programmes_import
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
@@ -30,6 +31,7 @@ class DemoResult:
     results: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     programmes: dict[str, ProgrammesReport] = field(default_factory=dict)
+    money: MoneyDemoResult | None = field(default=None)
 
 
 def demo_programmes_load(*, user: User | None, owner: Organisation) -> dict[str, ProgrammesReport]:
@@ -60,6 +62,8 @@ def demo_load(*, user: User | None) -> DemoResult:
     programmes = demo_programmes_load(user=user, owner=organisations[PROGRAMMES_OWNER])
     # After the programmes: the results frameworks are keyed by the programmes' IATI identifiers.
     results, notes = results_load(user=user)
+    # After the programmes too: their budgets and transactions, and the rates.
+    money = money_demo_load(user=user)
     return DemoResult(
-        reports=reports, passwords=passwords, results=results, notes=notes, programmes=programmes
+        reports=reports, passwords=passwords, results=results, notes=notes, programmes=programmes, money=money
     )
