@@ -10,14 +10,15 @@ all) and collects every problem, writing nothing; `_apply` writes the plan, in b
 
 import datetime
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
@@ -29,12 +30,14 @@ from egide.actors.selectors import actors_visible, relationships_visible, source
 from egide.actors.tabular import ColumnMapping, Row, Tables
 from egide.actors.versions import map_changed
 from egide.audit.models import Action
-from egide.audit.services import audit_records_bulk, snapshot
+from egide.audit.services import AuditRow, audit_records_bulk, audit_rows_bulk, snapshot, snapshot_of_values
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.imports import problems
 from egide.core.imports.limits import BATCH, FileRefused, batched, grouped
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
+from egide.core.inserts import insert_rows
+from egide.core.labels import active_language
 from egide.core.reference import countries
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
@@ -672,6 +675,83 @@ def country_map_import(
     return _apply(plan, existing, user=user, country=country, owner=owner, confidentiality=confidentiality)
 
 
+class _Cited(NamedTuple):
+    """A record that a new citation cites, as its audit entry names it."""
+
+    pk: int
+    name: str
+    owner_id: int | None
+
+
+class _Columns:
+    """A model's columns as `insert_rows` writes them (every concrete field but the id), with their defaults."""
+
+    def __init__(self, model: type[Actor | Relationship | Source | Citation]) -> None:
+        self.model = model
+        written = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self.names = tuple(field.attname for field in written)
+        self.defaults = {field.attname: field.get_default() for field in written}
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        defaults = self.defaults
+        return tuple(values[name] if name in values else defaults[name] for name in self.names)
+
+    def snapshot(self, pk: int, row: tuple[Any, ...], **changed: Any) -> dict[str, Any]:
+        """What `snapshot` gives for the record written from `row` with id `pk`."""
+        return snapshot_of_values(self.model, {"id": pk, **dict(zip(self.names, row, strict=True)), **changed})
+
+
+class _Names:
+    """The names the audit log gives records (`str(record)` in the platform's default language), from their
+    values: the import writes records without instances."""
+
+    def __init__(self) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            self.french = active_language() == "fr"
+            self.types = {code: str(kind.label) for code, kind in taxonomy.RELATIONSHIP_TYPE_BY_CODE.items()}
+        self.actors: dict[int, str] = {}
+        """Each actor's name by id, the import's and the country's."""
+
+    def actor(self, name_en: str, name_fr: str) -> str:
+        return name_fr if self.french and name_fr else name_en
+
+    def relationship(self, source_id: int, type: str, target_id: int) -> str:
+        return f"{self.actors[source_id]} {self.types[type]} {self.actors[target_id]}"
+
+
+class _Writing:
+    """What every record an import creates shares, and its rows and audit entries."""
+
+    def __init__(self, *, country: str, author: Any, owner: Organisation | None, confidentiality: str) -> None:
+        self.country = country
+        now = timezone.now()
+        self.common = {
+            "country": country,
+            "created_by_id": author.pk if author is not None else None,
+            "updated_by_id": author.pk if author is not None else None,
+            "created_at": now,
+            "updated_at": now,
+            "owner_id": owner.pk if owner is not None else None,
+            "confidentiality": confidentiality,
+        }
+        self.owner_id: int | None = self.common["owner_id"]
+        self.actors = _Columns(Actor)
+        self.relationships = _Columns(Relationship)
+        self.sources = _Columns(Source)
+        self.citations = _Columns(Citation)
+        self.names = _Names()
+
+    def actor(self, reference: str, values: dict[str, Any]) -> tuple[Any, ...]:
+        return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values})
+
+    def relationship(self, key: RelationshipKey, values: dict[str, Any], ids: dict[str, int]) -> tuple[Any, ...]:
+        ends = {"source_id": ids[key[0]], "type": key[1], "target_id": ids[key[2]]}
+        return self.relationships.row({**self.common, **ends, **values})
+
+    def created(self, pk: int, row: tuple[Any, ...], columns: _Columns, name: str, **changed: Any) -> AuditRow:
+        return (pk, name, self.country, self.owner_id, None, columns.snapshot(pk, row, **changed))
+
+
 def _apply(
     plan: _Plan,
     existing: _Existing,
@@ -681,73 +761,103 @@ def _apply(
     owner: Organisation | None,
     confidentiality: str,
 ) -> ImportReport:
-    """Write a plan that passed every check, in batches, with its audit entries: the whole of the import's
-    writing, ending once the last record and its audit entry are written."""
+    """Write a plan that passed every check, with its audit entries: the whole of the import's writing, ending
+    once the last record and its audit entry are written.
+
+    New records are written as rows (`insert_rows`), without a model instance each, in statements as large as the
+    database allows, from generators, so that no batch outlives its statement; their audit entries likewise
+    (`audit_rows_bulk`): the same events as the services write. Changed records go through the ORM's bulk update.
+    """
     author = _author(user)
     report = ImportReport()
+    writing = _Writing(country=country, author=author, owner=owner, confidentiality=confidentiality)
+    names = writing.names
     # Snapshots of existing records before this import changes them, for the audit log.
     actors_before: dict[int, dict[str, Any]] = {}
-    new_actors = [
-        Actor(
-            country=country,
-            reference=reference,
-            created_by=author,
-            updated_by=author,
-            owner=owner,
-            **({"confidentiality": confidentiality} | values),
-        )
-        for reference, values in plan.actors.items()
-        if reference not in existing.actors
-    ]
+    fresh = [reference for reference in plan.actors if reference not in existing.actors]
+    made = insert_rows(
+        Actor, writing.actors.names, (writing.actor(reference, plan.actors[reference]) for reference in fresh)
+    )
+    ids = {reference: actor.pk for reference, actor in existing.actors.items()}
+    ids.update(zip(fresh, made, strict=True))
+    del made
     changed_actors = [(existing.actors[reference], plan.actors[reference]) for reference in plan.changed_actors]
-    actors_before.update(_write(Actor, new_actors, changed_actors, author))
-    report.actors_created = len(new_actors)
+    actors_before.update(_write(Actor, changed_actors, author))
+    report.actors_created = len(fresh)
     report.actors_updated = len(changed_actors)
-    report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
+    report.actors_unchanged = len(plan.actors) - len(fresh) - len(changed_actors)
 
-    by_reference = {**existing.actors, **{actor.reference: actor for actor in new_actors}}
-    reparented = []
+    new_parents: dict[str, int | None] = {}
     for reference, parent in plan.reparented.items():
-        actor = by_reference[reference]
-        if reference in existing.actors:
-            actors_before.setdefault(actor.pk, snapshot(actor))
-            if reference not in plan.changed_actors:
-                report.actors_updated += 1
-                report.actors_unchanged -= 1
-        actor.parent_id = by_reference[parent].pk if isinstance(parent, str) else None
-        reparented.append(actor)
-    if reparented:
-        Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
-    # Generators: the audit reads them one batch at a time, so that no import holds all its events at once.
-    audit_records_bulk(user=user, action=Action.CREATE, items=((actor, None, snapshot(actor)) for actor in new_actors))
-
-    # The new relationships are made, written and audited one batch at a time: only those that a citation of the
-    # file names are kept afterwards.
-    cited = {key for record, key, _citation in plan.new_citations if record == "relationship"}
-    relationships = {key: existing.relationships[key] for key in cited if key in existing.relationships}
-    fresh = ((key, values) for key, values in plan.relationships.items() if key not in existing.relationships)
-    for batch in itertools.batched(fresh, BATCH):
-        made = [
-            Relationship(
-                country=country,
-                source=by_reference[key[0]],
-                target=by_reference[key[2]],
-                type=key[1],
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-                **({"confidentiality": confidentiality} | values),
+        parent_id = ids[parent] if isinstance(parent, str) else None
+        actor = existing.actors.get(reference)
+        if actor is None:
+            new_parents[reference] = parent_id
+            continue
+        actors_before.setdefault(actor.pk, snapshot(actor))
+        if reference not in plan.changed_actors:
+            report.actors_updated += 1
+            report.actors_unchanged -= 1
+        actor.parent_id = parent_id
+    _set_parents((parent_id, ids[reference]) for reference, parent_id in new_parents.items())
+    _set_parents(
+        (existing.actors[reference].parent_id, existing.actors[reference].pk)
+        for reference in plan.reparented
+        if reference in existing.actors
+    )
+    for actor in existing.actors.values():
+        names.actors[actor.pk] = names.actor(actor.name_en, actor.name_fr)
+    for reference in fresh:
+        values = plan.actors[reference]
+        names.actors[ids[reference]] = names.actor(values["name_en"], values["name_fr"])
+    audit_rows_bulk(
+        user=user,
+        action=Action.CREATE,
+        model=Actor,
+        rows=(
+            writing.created(
+                ids[reference],
+                writing.actor(reference, plan.actors[reference]),
+                writing.actors,
+                names.actors[ids[reference]],
+                parent_id=new_parents.get(reference),
             )
-            for key, values in batch
-        ]
-        Relationship.objects.bulk_create(made)
-        audit_records_bulk(user=user, action=Action.CREATE, items=((record, None, snapshot(record)) for record in made))
-        relationships.update((key, record) for (key, _values), record in zip(batch, made, strict=True) if key in cited)
+            for reference in fresh
+        ),
+    )
+
+    # The new relationships, written and audited a batch at a time: only those that a citation of the file names
+    # are remembered afterwards.
+    cited = {key for record, key, _citation in plan.new_citations if record == "relationship"}
+    relationships: dict[RelationshipKey, _Cited] = {}
+    for key in cited:
+        if key in existing.relationships:
+            record = existing.relationships[key]
+            name = names.relationship(record.source_id, record.type, record.target_id)
+            relationships[key] = _Cited(record.pk, name, record.owner_id)
+    new_relationships = (
+        (key, values) for key, values in plan.relationships.items() if key not in existing.relationships
+    )
+    for batch in itertools.batched(new_relationships, 4 * BATCH):
+        rows = [writing.relationship(key, values, ids) for key, values in batch]
+        made = insert_rows(Relationship, writing.relationships.names, rows)
+        batch_names = [names.relationship(ids[key[0]], key[1], ids[key[2]]) for key, _values in batch]
+        audit_rows_bulk(
+            user=user,
+            action=Action.CREATE,
+            model=Relationship,
+            rows=(
+                writing.created(pk, row, writing.relationships, name)
+                for pk, row, name in zip(made, rows, batch_names, strict=True)
+            ),
+        )
+        for pk, (key, _values), name in zip(made, batch, batch_names, strict=True):
+            if key in cited:
+                relationships[key] = _Cited(pk, name, writing.owner_id)
         report.relationships_created += len(made)
     changed_relationships = [existing.relationships[key] for key in plan.changed_relationships]
     relationships_before = _write(
         Relationship,
-        [],
         [(existing.relationships[key], plan.relationships[key]) for key in plan.changed_relationships],
         author,
     )
@@ -759,23 +869,38 @@ def _apply(
     _bump_versions(Actor, list(actors_before))
     _bump_versions(Relationship, [relationship.pk for relationship in changed_relationships])
     changed: list[tuple[Actor | Relationship, dict[str, Any]]] = [
-        (actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before
+        (actor, actors_before[actor.pk]) for actor in existing.actors.values() if actor.pk in actors_before
     ]
     changed += [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships]
     audit_records_bulk(
         user=user, action=Action.UPDATE, items=((record, before, snapshot(record)) for record, before in changed)
     )
-    _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
+    actors: dict[str, _Cited] = {}
+    for record, key, _citation in plan.new_citations:
+        if record == "actor" and isinstance(key, str) and key not in actors:
+            actor = existing.actors.get(key)
+            owner_id = actor.owner_id if actor is not None else writing.owner_id
+            actors[key] = _Cited(ids[key], names.actors[ids[key]], owner_id)
+    _write_citations(plan, writing, actors, relationships, report, user=user)
     if report.changed:
         map_changed(country=country)  # bulk writes send no signals: one new map version, in the import's transaction
     return report
 
 
+def _set_parents(pairs: Iterable[tuple[int | None, int]]) -> None:
+    """Set each actor's parent, given as (parent id, actor id): one statement run for every pair."""
+    table = connection.ops.quote_name(Actor._meta.db_table)
+    statement = f"UPDATE {table} SET parent_id = %s WHERE id = %s"
+    for batch in itertools.batched(pairs, BATCH * 4):
+        with connection.cursor() as cursor:
+            cursor.executemany(statement, batch)
+
+
 def _write[R: (Actor, Relationship)](
-    model: type[R], new: list[R], changed: list[tuple[R, dict[str, Any]]], author: Any
+    model: type[R], changed: list[tuple[R, dict[str, Any]]], author: Any
 ) -> dict[int, dict[str, Any]]:
-    """Create the new records, and set the planned values of the changed ones, in batches; return each changed
-    record's snapshot from before, by id, for the audit log."""
+    """Set the planned values of the changed records, in batches; return each changed record's snapshot from
+    before, by id, for the audit log."""
     before: dict[int, dict[str, Any]] = {}
     now = datetime.datetime.now(datetime.UTC)
     names = {"updated_by", "updated_at"}
@@ -786,8 +911,6 @@ def _write[R: (Actor, Relationship)](
         names.update(values)
         record.updated_by = author
         record.updated_at = now
-    for batch in batched(new):
-        model.objects.bulk_create(batch)
     if changed:
         model.objects.bulk_update([record for record, _values in changed], sorted(names), batch_size=BATCH)
     return before
@@ -819,58 +942,68 @@ def _not_the_owner(table: str, row: int) -> ImportProblem:
 
 def _write_citations(
     plan: _Plan,
-    country: str,
-    author: Any,
-    by_reference: dict[str, Actor],
-    relationships: dict[RelationshipKey, Relationship],
+    writing: _Writing,
+    actors: dict[str, _Cited],
+    relationships: dict[RelationshipKey, _Cited],
     report: ImportReport,
     *,
     user: User | None,
-    owner: Organisation | None,
 ) -> None:
     if not plan.new_citations:
         return
-    sources = {(source.title, source.url): source for source in Source.objects.filter(country=country)}
-    new_sources = []
+    country = writing.country
+    sources = {
+        (title, url): pk for pk, title, url in Source.objects.filter(country=country).values_list("pk", "title", "url")
+    }
+    new_sources: dict[tuple[str, str], tuple[Any, ...]] = {}
     for _record, _key, citation in plan.new_citations:
         identity = (citation["title"], citation["url"])
-        if identity not in sources:
+        if identity not in sources and identity not in new_sources:
             published: FuzzyDate | None = citation["published"]
-            source = Source(
-                country=country,
-                title=citation["title"],
-                author=citation["author"],
-                url=citation["url"],
-                published_on=published.first_day if published else None,
-                published_precision=published.precision if published else DAY,
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-            )
-            sources[identity] = source
-            new_sources.append(source)
-    for source_batch in batched(new_sources):
-        Source.objects.bulk_create(source_batch)
-    audit_records_bulk(
-        user=user, action=Action.CREATE, items=((source, None, snapshot(source)) for source in new_sources)
+            values = {
+                **writing.common,
+                "title": citation["title"],
+                "author": citation["author"],
+                "url": citation["url"],
+                "published_on": published.first_day if published else None,
+                "published_precision": published.precision if published else DAY,
+            }
+            new_sources[identity] = writing.sources.row(values)
+    made = insert_rows(Source, writing.sources.names, new_sources.values())
+    sources.update(zip(new_sources, made, strict=True))
+    audit_rows_bulk(
+        user=user,
+        action=Action.CREATE,
+        model=Source,
+        rows=(
+            writing.created(pk, row, writing.sources, identity[0])
+            for pk, (identity, row) in zip(made, new_sources.items(), strict=True)
+        ),
     )
     report.sources_created = len(new_sources)
 
-    cite_events: list[tuple[Actor | Relationship, None, dict[str, str]]] = []
-    new_citations = []
+    actor_events: list[AuditRow] = []
+    relationship_events: list[AuditRow] = []
+    rows = []
     for record, key, citation in plan.new_citations:
-        source = sources[(citation["title"], citation["url"])]
-        actor = by_reference[key] if record == "actor" and isinstance(key, str) else None
+        actor = actors[key] if record == "actor" and isinstance(key, str) else None
         relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        cited: Actor | Relationship | None = actor or relationship
+        cited = actor or relationship
         if cited is not None:
-            cite_events.append((cited, None, {"source": source.title, "locator": citation["locator"]}))
-        passage = {name: citation[name] for name in fields.PASSAGE}
-        new_citations.append(Citation(source=source, actor=actor, relationship=relationship, **passage))
-    for citation_batch in batched(new_citations):
-        Citation.objects.bulk_create(citation_batch)
-    report.citations_created = len(new_citations)
-    audit_records_bulk(user=user, action=Action.CITE, items=cite_events)
+            event = {"source": citation["title"], "locator": citation["locator"]}
+            events = actor_events if actor is not None else relationship_events
+            events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
+        values = {
+            "source_id": sources[(citation["title"], citation["url"])],
+            "actor_id": actor.pk if actor else None,
+            "relationship_id": relationship.pk if relationship else None,
+            **{name: citation[name] for name in fields.PASSAGE},
+        }
+        rows.append(writing.citations.row(values))
+    insert_rows(Citation, writing.citations.names, rows, ids=False)
+    report.citations_created = len(rows)
+    audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
+    audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
 
 
 @audited_import
