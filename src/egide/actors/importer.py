@@ -10,6 +10,7 @@ all) and collects every problem, writing nothing; `_apply` writes the plan, in b
 
 import datetime
 import itertools
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -691,10 +692,12 @@ class _Columns:
         written = [field for field in model._meta.concrete_fields if not field.primary_key]
         self.names = tuple(field.attname for field in written)
         self.defaults = {field.attname: field.get_default() for field in written}
+        self._take = operator.itemgetter(*self.names)
 
     def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        defaults = self.defaults
-        return tuple(values[name] if name in values else defaults[name] for name in self.names)
+        """The row of a record with `values`, the others at their defaults."""
+        row: tuple[Any, ...] = self._take(self.defaults | values)
+        return row
 
     def snapshot(self, pk: int, row: tuple[Any, ...], **changed: Any) -> dict[str, Any]:
         """What `snapshot` gives for the record written from `row` with id `pk`."""
@@ -732,7 +735,7 @@ class _Writing:
             "created_at": now,
             "updated_at": now,
             "owner_id": owner.pk if owner is not None else None,
-            "confidentiality": confidentiality,
+            "confidentiality": str(confidentiality),
         }
         self.owner_id: int | None = self.common["owner_id"]
         self.actors = _Columns(Actor)

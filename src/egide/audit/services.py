@@ -69,7 +69,14 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 def snapshot_of_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """What `snapshot` gives for a record of `model` holding `values` (by the fields' attribute names: `owner_id`,
     each field present), for records written without instances."""
-    return {name: json_safe(values[attname]) for name, attname in _snapshot_fields(model)}
+    taken = {}
+    for name, attname in _snapshot_fields(model):
+        value = values[attname]
+        taken[name] = value if type(value) in _SAFE else json_safe(value)
+    return taken
+
+
+_SAFE = frozenset({str, int, bool, float, type(None)})
 
 
 _SNAPSHOT_FIELDS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
@@ -184,7 +191,8 @@ def audit_records_bulk(
 
 AuditRow = tuple[int, str, str, int | None, dict[str, Any] | None, dict[str, Any] | None]
 """One event of `audit_rows_bulk`: the record's id, its name (as `str(record)` in the platform's default
-language), country and owner organisation's id, and its snapshots before and after."""
+language), country and owner organisation's id, and its snapshots before and after, JSON-safe (as `snapshot` and
+`snapshot_of_values` give them)."""
 
 _EVENT_COLUMNS = (
     "created_at",
@@ -229,8 +237,8 @@ def audit_rows_bulk(*, user: Caller, action: Action, model: type[models.Model], 
                 name[:REPR_MAX_LENGTH],
                 country if len(country) <= 2 else "",
                 organisation_id,
-                json_safe(before) if before is not None else None,
-                json_safe(after) if after is not None else None,
+                before,
+                after,
             )
 
     insert_rows(AuditEvent, _EVENT_COLUMNS, events(), ids=False)

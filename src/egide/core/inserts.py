@@ -12,20 +12,69 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 _MOST_ROWS = 1_000
 """Rows per statement at most, whatever the parameter limit: beyond it a statement's text only grows."""
 
 
+def _remembering_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, converting a value only when it is not the one before (a batch's rows share one timestamp)."""
+    last: list[Any] = [object(), None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0]:
+            last[:] = value, convert(value)
+        return last[1]
+
+    return converted
+
+
+# orjson writes JSON's own types, and refuses the rest (dates, subclasses such as enumerations, decimals, keys
+# that are not text), which the field's encoder then writes as it always does.
+_PLAIN_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _json(field: models.JSONField[Any]) -> Callable[[Any], Any]:
+    """A JSON column's values: plain JSON written by orjson, anything else by the field."""
+
+    def text(value: Any) -> str:
+        return orjson.dumps(value, option=_PLAIN_JSON).decode()
+
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        def prepared(value: Any) -> Any:
+            try:
+                written = text(value)
+            except TypeError:
+                return field.get_db_prep_save(value, connection)
+            return Jsonb(written, dumps=_as_it_is)  # the text, written once
+
+        return prepared
+
+    def written(value: Any) -> Any:
+        try:
+            return text(value)
+        except TypeError:
+            return field.get_db_prep_save(value, connection)
+
+    return written
+
+
+def _as_it_is(text: str) -> str:
+    return text
+
+
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a column's Python values become the database's, or None when the driver takes them as they are."""
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
+        return _remembering_last(connection.ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.JSONField):
-        return lambda value: field.get_db_prep_save(value, connection)
+        return _json(field)
     if isinstance(
         field, models.CharField | models.TextField | models.IntegerField | models.BooleanField | models.ForeignKey
     ):
