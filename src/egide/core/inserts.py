@@ -3,19 +3,21 @@
 An import writes tens of thousands of records, and as many audit entries: `bulk_create` makes a model instance of
 each and prepares each value through its field, which took most of an import's time. Here the rows are plain
 tuples in the order of their columns, each column's values converted by one function chosen once per column (most
-need none), and written by multi-row INSERT statements as large as the database's parameter limit allows, which
-return the new ids in the rows' order. No signal is sent: the caller bumps the map version itself, as for
+need none), and written in statements that return the new ids in the rows' order: on SQLite, multi-row INSERTs as
+large as its parameter limit allows; on PostgreSQL, an INSERT from `unnest` of one array per column, whose text
+stays short whatever the number of rows. No signal is sent: the caller bumps the map version itself, as for
 `bulk_create`.
 """
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import orjson
 from django.db import connection, models
 
-_MOST_ROWS = 1_000
+_MOST_ROWS = 2_000
 """Rows per statement at most, whatever the parameter limit: beyond it a statement's text only grows."""
 
 
@@ -36,34 +38,15 @@ def _remembering_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
 _PLAIN_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
-def _json(field: models.JSONField[Any]) -> Callable[[Any], Any]:
-    """A JSON column's values: plain JSON written by orjson, anything else by the field."""
+def _json(field: models.JSONField[Any]) -> Callable[[Any], str]:
+    """A JSON column's values as text: plain JSON written by orjson, anything else by the field's encoder."""
 
     def text(value: Any) -> str:
-        return orjson.dumps(value, option=_PLAIN_JSON).decode()
-
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
-        def prepared(value: Any) -> Any:
-            try:
-                written = text(value)
-            except TypeError:
-                return field.get_db_prep_save(value, connection)
-            return Jsonb(written, dumps=_as_it_is)  # the text, written once
-
-        return prepared
-
-    def written(value: Any) -> Any:
         try:
-            return text(value)
+            return orjson.dumps(value, option=_PLAIN_JSON).decode()
         except TypeError:
-            return field.get_db_prep_save(value, connection)
+            return json.dumps(value, cls=field.encoder)
 
-    return written
-
-
-def _as_it_is(text: str) -> str:
     return text
 
 
@@ -107,31 +90,47 @@ def insert_rows(
     converters = [(index, _converter(field)) for index, field in enumerate(fields)]
     converters = [(index, convert) for index, convert in converters if convert is not None]
     quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    names = ", ".join(quote(field.column) for field in fields)
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
     returning = f" RETURNING {quote(meta.pk.column)}" if ids and meta.pk is not None else ""
-    size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
+    by_columns = connection.vendor == "postgresql"
+    if by_columns:
+        # One array per column, whatever the number of rows: the statement's text stays short (the driver reads
+        # a statement's text whole to bind it), and the rows come out of unnest in their order.
+        arrays = ", ".join(f"%s::{'text' if _is_json(field) else field.db_type(connection)}[]" for field in fields)
+        taken = ", ".join(f"c{index}::jsonb" if _is_json(field) else f"c{index}" for index, field in enumerate(fields))
+        aliases = ", ".join(f"c{index}" for index in range(len(fields)))
+        statement = f"{insert} SELECT {taken} FROM unnest({arrays}) AS rows ({aliases}){returning}"
+        size = _MOST_ROWS
+    else:
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
     statements: dict[int, str] = {}
     made: list[int] = []
     with connection.cursor() as cursor:
         for batch in itertools.batched(rows, size):
+            prepared: Sequence[Sequence[Any]] = batch
             if converters:
-                prepared = []
-                for row in batch:
-                    values = list(row)
-                    for index, convert in converters:
-                        if values[index] is not None:
-                            values[index] = convert(values[index])
-                    prepared.append(values)
-                parameters = list(itertools.chain.from_iterable(prepared))
+                prepared = [_converted(row, converters) for row in batch]
+            if by_columns:
+                parameters = [list(column) for column in zip(*prepared, strict=True)]
             else:
-                parameters = list(itertools.chain.from_iterable(batch))
-            if len(batch) not in statements:
-                statements[len(batch)] = (
-                    f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(batch))}{returning}"
-                )
-            cursor.execute(statements[len(batch)], parameters)
+                parameters = list(itertools.chain.from_iterable(prepared))
+                if len(batch) not in statements:
+                    statements[len(batch)] = f"{insert} VALUES {', '.join([placeholder] * len(batch))}{returning}"
+                statement = statements[len(batch)]
+            cursor.execute(statement, parameters)
             if returning:
                 made.extend(row[0] for row in cursor.fetchall())
     return made
+
+
+def _converted(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    values = list(row)
+    for index, convert in converters:
+        if values[index] is not None:
+            values[index] = convert(values[index])
+    return values
+
+
+def _is_json(field: models.Field[Any, Any]) -> bool:
+    return isinstance(field, models.JSONField)
