@@ -3,10 +3,9 @@
 An import writes tens of thousands of records, and as many audit entries: `bulk_create` makes a model instance of
 each and prepares each value through its field, which took most of an import's time. Here the rows are plain
 tuples in the order of their columns, each column's values converted by one function chosen once per column (most
-need none), and written in statements that return the new ids in the rows' order: on SQLite, multi-row INSERTs as
-large as its parameter limit allows; on PostgreSQL, an INSERT from `unnest` of one array per column, whose text
-stays short whatever the number of rows. No signal is sent: the caller bumps the map version itself, as for
-`bulk_create`.
+need none), with their new ids in the rows' order: on SQLite by multi-row INSERT statements as large as its
+parameter limit allows, which return them; on PostgreSQL by COPY, the ids taken from the table's sequence first.
+No signal is sent: the caller bumps the map version itself, as for `bulk_create`.
 """
 
 import itertools
@@ -19,6 +18,8 @@ from django.db import connection, models
 
 _MOST_ROWS = 2_000
 """Rows per statement at most, whatever the parameter limit: beyond it a statement's text only grows."""
+_COPIED_ROWS = 5_000
+"""Rows per COPY on PostgreSQL."""
 
 
 def _remembering_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -89,21 +90,13 @@ def insert_rows(
     fields = [by_attname[column] for column in columns]
     converters = [(index, _converter(field)) for index, field in enumerate(fields)]
     converters = [(index, convert) for index, convert in converters if convert is not None]
+    if connection.vendor == "postgresql":
+        return _copy(model, fields, rows, converters, ids=ids)
     quote = connection.ops.quote_name
     insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
     returning = f" RETURNING {quote(meta.pk.column)}" if ids and meta.pk is not None else ""
-    by_columns = connection.vendor == "postgresql"
-    if by_columns:
-        # One array per column, whatever the number of rows: the statement's text stays short (the driver reads
-        # a statement's text whole to bind it), and the rows come out of unnest in their order.
-        arrays = ", ".join(f"%s::{'text' if _is_json(field) else field.db_type(connection)}[]" for field in fields)
-        taken = ", ".join(f"c{index}::jsonb" if _is_json(field) else f"c{index}" for index, field in enumerate(fields))
-        aliases = ", ".join(f"c{index}" for index in range(len(fields)))
-        statement = f"{insert} SELECT {taken} FROM unnest({arrays}) AS rows ({aliases}){returning}"
-        size = _MOST_ROWS
-    else:
-        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
     statements: dict[int, str] = {}
     made: list[int] = []
     with connection.cursor() as cursor:
@@ -111,16 +104,47 @@ def insert_rows(
             prepared: Sequence[Sequence[Any]] = batch
             if converters:
                 prepared = [_converted(row, converters) for row in batch]
-            if by_columns:
-                parameters = [list(column) for column in zip(*prepared, strict=True)]
-            else:
-                parameters = list(itertools.chain.from_iterable(prepared))
-                if len(batch) not in statements:
-                    statements[len(batch)] = f"{insert} VALUES {', '.join([placeholder] * len(batch))}{returning}"
-                statement = statements[len(batch)]
-            cursor.execute(statement, parameters)
+            if len(batch) not in statements:
+                statements[len(batch)] = f"{insert} VALUES {', '.join([placeholder] * len(batch))}{returning}"
+            cursor.execute(statements[len(batch)], list(itertools.chain.from_iterable(prepared)))
             if returning:
                 made.extend(row[0] for row in cursor.fetchall())
+    return made
+
+
+def _copy(
+    model: type[models.Model],
+    fields: list[models.Field[Any, Any]],
+    rows: Iterable[Sequence[Any]],
+    converters: list[tuple[int, Callable[[Any], Any]]],
+    *,
+    ids: bool,
+) -> list[int]:
+    """`insert_rows` on PostgreSQL: COPY, each batch's ids taken from the table's sequence first (in order) when
+    they are asked for, and written with the rows."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [field.column for field in fields]
+    if ids:
+        assert meta.pk is not None
+        columns.insert(0, meta.pk.column)
+    copy = f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
+    numbers = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1"
+    made: list[int] = []
+    with connection.cursor() as cursor:
+        for batch in itertools.batched(rows, _COPIED_ROWS):
+            prepared: Sequence[Sequence[Any]] = batch
+            if converters:
+                prepared = [_converted(row, converters) for row in batch]
+            if ids:
+                assert meta.pk is not None
+                cursor.execute(numbers, [meta.db_table, meta.pk.column, len(batch)])
+                new = [row[0] for row in cursor.fetchall()]
+                made.extend(new)
+                prepared = [(pk, *row) for pk, row in zip(new, prepared, strict=True)]
+            with cursor.copy(copy) as writer:
+                for row in prepared:
+                    writer.write_row(row)
     return made
 
 
@@ -130,7 +154,3 @@ def _converted(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], A
         if values[index] is not None:
             values[index] = convert(values[index])
     return values
-
-
-def _is_json(field: models.Field[Any, Any]) -> bool:
-    return isinstance(field, models.JSONField)
