@@ -891,12 +891,20 @@ def _apply(
 
 
 def _set_parents(pairs: Iterable[tuple[int | None, int]]) -> None:
-    """Set each actor's parent, given as (parent id, actor id): one statement run for every pair."""
+    """Set each actor's parent, given as (parent id, actor id): on PostgreSQL one statement per batch, from two
+    arrays; on SQLite one prepared statement run for every pair."""
     table = connection.ops.quote_name(Actor._meta.db_table)
-    statement = f"UPDATE {table} SET parent_id = %s WHERE id = %s"
-    for batch in itertools.batched(pairs, BATCH * 4):
-        with connection.cursor() as cursor:
-            cursor.executemany(statement, batch)
+    with connection.cursor() as cursor:
+        for batch in itertools.batched(pairs, BATCH * 10):
+            if connection.vendor == "postgresql":
+                parents, actors = zip(*batch, strict=True)
+                cursor.execute(
+                    f"UPDATE {table} SET parent_id = given.parent FROM unnest(%s::bigint[], %s::bigint[]) "
+                    f"AS given (parent, actor) WHERE {table}.id = given.actor",
+                    [list(parents), list(actors)],
+                )
+            else:
+                cursor.executemany(f"UPDATE {table} SET parent_id = %s WHERE id = %s", batch)
 
 
 def _write[R: (Actor, Relationship)](
