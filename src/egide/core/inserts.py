@@ -88,13 +88,12 @@ def insert_rows(
     if unknown:
         raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
     fields = [by_attname[column] for column in columns]
-    converters = [(index, _converter(field)) for index, field in enumerate(fields)]
-    converters = [(index, convert) for index, convert in converters if convert is not None]
+    converters = [(index, convert) for index, field in enumerate(fields) if (convert := _converter(field)) is not None]
     if connection.vendor == "postgresql":
         return _copy(model, fields, rows, converters, ids=ids)
     quote = connection.ops.quote_name
-    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
-    returning = f" RETURNING {quote(meta.pk.column)}" if ids and meta.pk is not None else ""
+    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)})"
+    returning = f" RETURNING {quote(str(meta.pk.column))}" if ids and meta.pk is not None else ""
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
     statements: dict[int, str] = {}
@@ -124,10 +123,10 @@ def _copy(
     they are asked for, and written with the rows."""
     meta = model._meta
     quote = connection.ops.quote_name
-    columns = [field.column for field in fields]
+    columns = [str(field.column) for field in fields]
     if ids:
         assert meta.pk is not None
-        columns.insert(0, meta.pk.column)
+        columns.insert(0, str(meta.pk.column))
     copy = f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
     numbers = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1"
     made: list[int] = []
