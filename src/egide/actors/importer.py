@@ -50,7 +50,7 @@ TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
 
 RelationshipKey = tuple[str, str, str, datetime.date | None]
-CitationKey = tuple[str, RelationshipKey | str, dict[str, Any]]
+CitationKey = tuple[str, RelationshipKey | str, Mapping[str, Any]]
 
 
 @dataclass(slots=True)
@@ -117,7 +117,7 @@ class _Values(Mapping[str, Any]):
 
 @dataclass(slots=True)
 class _Plan(Problems):
-    actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actors: dict[str, "_Values"] = field(default_factory=dict)
     actor_rows: dict[str, int] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     relationships: dict[RelationshipKey, "_Values"] = field(default_factory=dict)
@@ -241,10 +241,23 @@ def _confidentiality(plan: _Plan, table: str, row: Row) -> dict[str, str]:
     return {"confidentiality": level}
 
 
-def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str, Any] | None:
+_CITATION_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def _citation_columns(prefix: str) -> tuple[str, ...]:
+    """The columns `_citation_fields` reads, with their prefix."""
+    if prefix not in _CITATION_COLUMNS:
+        names = ("title", "author", "date", "url", *fields.PASSAGE)
+        _CITATION_COLUMNS[prefix] = tuple(prefix + name for name in names)
+    return _CITATION_COLUMNS[prefix]
+
+
+def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> Mapping[str, Any] | None:
     def text(name: str) -> str:
         return row.get(prefix + name)[: fields.SOURCE[name].max_length]
 
+    if not any(column in row.values for column in _citation_columns(prefix)):
+        return None  # no cell of a citation: most rows
     title = text("title")
     others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", *fields.PASSAGE)]
     if not title:
@@ -273,13 +286,15 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
             _("A source with this title and link is already recorded; give the new source another title or its link."),
         )
         return None
-    return {
-        "title": title,
-        "author": text("author"),
-        "published": _date(plan, table, row, f"{prefix}date"),
-        "url": url,
-        **{name: text(name) for name in fields.PASSAGE},
-    }
+    return _Values.of(
+        {
+            "title": title,
+            "author": text("author"),
+            "published": _date(plan, table, row, f"{prefix}date"),
+            "url": url,
+            **{name: text(name) for name in fields.PASSAGE},
+        }
+    )
 
 
 def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor]) -> None:
@@ -325,12 +340,14 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
             continue
         for name, other in (("name_en", "name_fr"), ("name_fr", "name_en")):
             values[name] = (row.get(name) or row.get(other))[: fields.ACTOR[name].max_length]
-        plan.actors[reference] = {
-            "kind": kind,
-            "family": taxonomy.KIND_BY_CODE[kind].family,
-            **values,
-            **access,
-        }
+        plan.actors[reference] = _Values.of(
+            {
+                "kind": kind,
+                "family": taxonomy.KIND_BY_CODE[kind].family,
+                **values,
+                **access,
+            }
+        )
         if parent:
             plan.parents[reference] = parent
         if citation:
@@ -803,7 +820,7 @@ class _Writing:
         self.citations = _Columns(Citation)
         self.names = _Names()
 
-    def actor(self, reference: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    def actor(self, reference: str, values: Mapping[str, Any]) -> tuple[Any, ...]:
         return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values})
 
     def relationship(self, key: RelationshipKey, values: Mapping[str, Any], ids: dict[str, int]) -> tuple[Any, ...]:
