@@ -140,6 +140,8 @@ class _Plan(Problems):
     failed_relationships: dict[RelationshipKey, tuple[str, int]] = field(default_factory=dict)
     # The cells already reported as missing or empty: nothing more is said about them.
     settled: set[tuple[str, int, str]] = field(default_factory=set)
+    # Each date read, by its text: a large file's rows repeat them, and share one.
+    dates: dict[str, FuzzyDate] = field(default_factory=dict)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
         table, number, column = _where(table, row, column)
@@ -223,8 +225,12 @@ def _date(plan: _Plan, table: str, row: Row, column: str) -> FuzzyDate | None:
     text = row.get(column)
     if not text:
         return None
+    found = plan.dates.get(text)
+    if found is not None:
+        return found
     try:
-        return FuzzyDate.parse(text)
+        found = plan.dates[text] = FuzzyDate.parse(text)
+        return found
     except FuzzyDateError:
         plan.problem(
             table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.") % {"value": text}
@@ -1074,28 +1080,30 @@ def _write_citations(
     )
     report.sources_created = len(new_sources)
 
-    actor_events: list[AuditRow] = []
-    relationship_events: list[AuditRow] = []
-    rows = []
-    for record, key, citation in plan.new_citations:
-        actor = actors[key] if record == "actor" and isinstance(key, str) else None
-        relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        cited = actor or relationship
-        if cited is not None:
-            event = {"source": citation["title"], "locator": citation["locator"]}
-            events = actor_events if actor is not None else relationship_events
-            events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
-        values = {
-            "source_id": sources[(citation["title"], citation["url"])],
-            "actor_id": actor.pk if actor else None,
-            "relationship_id": relationship.pk if relationship else None,
-            **{name: citation[name] for name in fields.PASSAGE},
-        }
-        rows.append(writing.citations.row(values))
-    insert_rows(Citation, writing.citations.names, rows, ids=False)
-    report.citations_created = len(rows)
-    audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
-    audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
+    # The citations, written and audited a batch at a time.
+    for batch in itertools.batched(plan.new_citations, 4 * BATCH):
+        actor_events: list[AuditRow] = []
+        relationship_events: list[AuditRow] = []
+        rows = []
+        for record, key, citation in batch:
+            actor = actors[key] if record == "actor" and isinstance(key, str) else None
+            relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
+            cited = actor or relationship
+            if cited is not None:
+                event = {"source": citation["title"], "locator": citation["locator"]}
+                events = actor_events if actor is not None else relationship_events
+                events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
+            values = {
+                "source_id": sources[(citation["title"], citation["url"])],
+                "actor_id": actor.pk if actor else None,
+                "relationship_id": relationship.pk if relationship else None,
+                **{name: citation[name] for name in fields.PASSAGE},
+            }
+            rows.append(writing.citations.row(values))
+        insert_rows(Citation, writing.citations.names, rows, ids=False)
+        report.citations_created += len(rows)
+        audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
+        audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
 
 
 @audited_import
