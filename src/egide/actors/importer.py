@@ -925,10 +925,13 @@ def _apply(
             record = existing.relationships[key]
             name = names.relationship(record.source_id, record.type, record.target_id)
             relationships[key] = _Cited(record.pk, name, record.owner_id)
-    new_relationships = (
-        (key, values) for key, values in plan.relationships.items() if key not in existing.relationships
-    )
-    for batch in itertools.batched(new_relationships, 4 * BATCH):
+    # Each new relationship's planned values are dropped once it is written: a large import's plan is not held
+    # beside the rows and audit entries made from it.
+    planned = len(plan.relationships)
+    plan.relationship_rows.clear()
+    new_relationships = [key for key in plan.relationships if key not in existing.relationships]
+    for keys in itertools.batched(new_relationships, 4 * BATCH):
+        batch = [(key, plan.relationships.pop(key)) for key in keys]
         rows = [writing.relationship(key, values, ids) for key, values in batch]
         made = insert_rows(Relationship, writing.relationships.names, rows)
         batch_names = [names.relationship(ids[key[0]], key[1], ids[key[2]]) for key, _values in batch]
@@ -952,7 +955,7 @@ def _apply(
         author,
     )
     report.relationships_updated = len(changed_relationships)
-    report.relationships_unchanged = len(plan.relationships) - report.relationships_created - len(changed_relationships)
+    report.relationships_unchanged = planned - report.relationships_created - len(changed_relationships)
 
     # Each record changed here gets one "update" event below, and so one more version: a form opened before the
     # import is then refused instead of writing over it.
