@@ -1,0 +1,104 @@
+"""The full-text index of reference documents on each database, written by the services and read by the selector.
+
+PostgreSQL: a stored `tsvector` column with a GIN index. The English texts are read with the `english`
+configuration and the French ones with `french` (so that "reforms" finds "reform" and "réformes" finds "réforme"),
+the symbol, the issuing body and the uploaded text with `simple` (symbols such as S/RES/2151 and proper names must
+not be stemmed, and an upload's language is not known). A query is read with the three configurations and any of
+them may match; results are ranked by `ts_rank` with the titles weighted above the summaries and the file.
+
+SQLite: an FTS5 table (created by a migration on SQLite only) holding the same texts, keyed by the document's id,
+with the `unicode61` tokenizer that folds accents, ranked by `bm25` with the same weights.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
+
+from egide.references.models import ReferenceDocument
+
+FTS_TABLE = "references_document_fts"
+WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_WORDS = 12
+
+
+def on_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _vector() -> SearchVector:
+    return (
+        SearchVector("title_en", config="english", weight="A")
+        + SearchVector("title_fr", config="french", weight="A")
+        + SearchVector("symbol", config="simple", weight="A")
+        + SearchVector("summary_en", config="english", weight="B")
+        + SearchVector("summary_fr", config="french", weight="B")
+        + SearchVector("issuing_body", config="simple", weight="C")
+        + SearchVector("file_text", config="simple", weight="D")
+    )
+
+
+def index_document(document: ReferenceDocument) -> None:
+    """Write the document's texts into the index, in the caller's transaction."""
+    if on_postgresql():
+        ReferenceDocument.objects.filter(pk=document.pk).update(search_vector=_vector())
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, titles, summaries, body) VALUES (%s, %s, %s, %s)",
+            [
+                document.pk,
+                " ".join([document.title_en, document.title_fr, document.symbol]),
+                " ".join([document.summary_en, document.summary_fr, document.issuing_body]),
+                document.file_text,
+            ],
+        )
+
+
+def unindex_document(pk: int) -> None:
+    if not on_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [pk])
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, as both databases read them: letters and digits, punctuation dropped."""
+    return WORD.findall(text)[:MAX_QUERY_WORDS]
+
+
+def _fts5_query(words: list[str]) -> str:
+    # Each word quoted, so that nothing typed is read as FTS5 syntax (AND, NEAR, column filters, quotes).
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[ReferenceDocument]:
+    """The documents of `queryset` that match every word of `text`, best first, with their `rank`."""
+    words = query_words(text)
+    if not words:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    if on_postgresql():
+        phrase = " ".join(words)
+        query = (
+            SearchQuery(phrase, config="english", search_type="plain")
+            | SearchQuery(phrase, config="french", search_type="plain")
+            | SearchQuery(phrase, config="simple", search_type="plain")
+        )
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-issued_date", "pk")
+        )
+    match = _fts5_query(words)
+    table = ReferenceDocument._meta.db_table
+    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611
+    # bm25 is lower for a better match; its weights put titles first, then summaries, then the file's text.
+    rank = RawSQL(  # noqa: S611
+        f"SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
+        f'WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = "{table}"."id"',
+        [match],
+        output_field=FloatField(),
+    )
+    return queryset.filter(pk__in=matching).annotate(rank=rank).order_by("-rank", "-issued_date", "pk")
