@@ -1,4 +1,5 @@
-"""The demo data: illustrative maps of real countries' security systems, loaded through the importer."""
+"""The demo data: illustrative maps of real countries' security systems, loaded through the importer, and the
+seed's international frameworks, missions and reference documents (egide.demo.references)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
+from egide.demo.references import references_load
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
@@ -35,4 +37,5 @@ def demo_load(*, user: User | None) -> DemoResult:
             user=user, country=country, tables=tables, owner=owner, confidentiality=DEFAULT_LEVEL
         )
     shares_apply(organisations)
+    references_load(organisations)
     return DemoResult(reports=reports, passwords=passwords)
