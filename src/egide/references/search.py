@@ -14,7 +14,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 
 from egide.references.models import ReferenceDocument
@@ -28,15 +28,21 @@ def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _words_of(name: str) -> Func:
+    """The field's text with its punctuation turned into spaces: PostgreSQL's parser reads "S/RES/2151" as one
+    file path, which a search for 2151 would then miss."""
+    return Func(F(name), Value(r"[^\w]+"), Value(" "), Value("g"), function="regexp_replace", output_field=TextField())
+
+
 def _vector() -> SearchVector:
     return (
         SearchVector("title_en", config="english", weight="A")
         + SearchVector("title_fr", config="french", weight="A")
-        + SearchVector("symbol", config="simple", weight="A")
+        + SearchVector(_words_of("symbol"), config="simple", weight="A")
         + SearchVector("summary_en", config="english", weight="B")
         + SearchVector("summary_fr", config="french", weight="B")
         + SearchVector("issuing_body", config="simple", weight="C")
-        + SearchVector("file_text", config="simple", weight="D")
+        + SearchVector(_words_of("file_text"), config="simple", weight="D")
     )
 
 
