@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "egide.audit",
     "egide.governance",
     "egide.maps",
+    "egide.programmes",
     "egide.references",
 ]
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Its home is accounts.levels; most of the project imports it from here.
 from egide.accounts.levels import Confidentiality as Confidentiality
+from egide.core import iati_codes, taxonomy
 from egide.core.labels import active_language
 
 
@@ -28,6 +29,9 @@ class Organisation(models.Model):
     acronym = models.CharField(_("acronym"), max_length=32, unique=True)
     type = models.CharField(_("type"), max_length=16, choices=OrganisationType.choices)
     iati_identifier = models.CharField(_("IATI organisation identifier"), max_length=100, blank=True)
+    iati_type = models.CharField(
+        _("IATI organisation type"), max_length=2, blank=True, choices=taxonomy.choices(iati_codes.ORGANISATION_TYPES)
+    )
     home_country = models.CharField(_("home country"), max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
