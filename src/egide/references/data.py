@@ -42,6 +42,7 @@ class MissionData(Access):
     tasks_en: str = ""
     tasks_fr: str = ""
     document_ids: list[int] = field(default_factory=list)
+    programme_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -57,3 +58,4 @@ class DocumentData(Access):
     summary_fr: str = ""
     url: str = ""
     countries: list[str] = field(default_factory=list)
+    programme_ids: list[int] = field(default_factory=list)

@@ -11,6 +11,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate, FuzzyDateError
 from egide.core.reference import countries
+from egide.programmes.models import Programme
 from egide.references.data import DocumentData, FrameworkData, MissionData
 from egide.references.models import LANGUAGES, DocumentType, Framework, Mission, MissionKind, ReferenceDocument
 
@@ -119,7 +120,27 @@ class FrameworkForm(AccessForm):
         )
 
 
-class MissionForm(AccessForm):
+class ProgrammesForm(AccessForm):
+    """The programmes a record is linked to, among those the user may see."""
+
+    programmes = forms.ModelMultipleChoiceField(
+        queryset=Programme.objects.none(), label=_("Programmes"), required=False
+    )
+
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["programmes"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = programmes
+        record = kwargs.get("record")
+        if record is not None:
+            self.initial["programmes"] = [programme.pk for programme in record.programmes.all()]
+
+    def programme_ids(self) -> list[int]:
+        return [programme.pk for programme in self.cleaned_data.get("programmes") or []]
+
+
+class MissionForm(ProgrammesForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=MissionKind.choices)
     country = forms.ChoiceField(label=_("Country"), choices=country_choices)
     name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
@@ -177,11 +198,12 @@ class MissionForm(AccessForm):
             tasks_en=data["tasks_en"],
             tasks_fr=data["tasks_fr"],
             document_ids=[document.pk for document in data["documents"]],
+            programme_ids=self.programme_ids(),
             **self.access(),
         )
 
 
-class DocumentForm(AccessForm):
+class DocumentForm(ProgrammesForm):
     type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
     symbol = forms.CharField(label=_("Symbol"), max_length=100, required=False, help_text=_("For example S/RES/2151 (2014)."))
     title_en = forms.CharField(label=_("Title in English"), max_length=500, required=False)
@@ -230,5 +252,6 @@ class DocumentForm(AccessForm):
             summary_fr=data["summary_fr"],
             url=data["url"],
             countries=list(data["countries"]),
+            programme_ids=self.programme_ids(),
             **self.access(),
         )

@@ -112,6 +112,9 @@ class ReferenceDocument(TimestampedModel, ConfidentialRecord):
     # PostgreSQL's stored search vector (egide.references.search), GIN-indexed by a migration; unused on SQLite,
     # whose search reads an FTS5 table kept beside this one.
     search_vector = SearchVectorField(null=True, editable=False)
+    programmes = models.ManyToManyField(
+        "programmes.Programme", verbose_name=_("programmes"), blank=True, related_name="reference_documents"
+    )
 
     class Meta:
         verbose_name, verbose_name_plural = _("reference document"), _("reference documents")
@@ -197,6 +200,9 @@ class Mission(TimestampedModel, ConfidentialRecord):
     tasks_fr = models.TextField(_("SSR tasks of the mandate (French)"), blank=True)
     documents = models.ManyToManyField(
         ReferenceDocument, verbose_name=_("documents that set it"), blank=True, related_name="missions"
+    )
+    programmes = models.ManyToManyField(
+        "programmes.Programme", verbose_name=_("programmes"), blank=True, related_name="missions"
     )
 
     class Meta:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from egide.accounts.models import Confidentiality
 from egide.accounts.selectors import OWNED_LEVELS, reach_of, visibility_filter
 from egide.core.users import Caller
+from egide.programmes.selectors import programmes_visible
 from egide.references import search as full_text
 from egide.references.models import Framework, Mission, ReferenceDocument, ReferenceDocumentCountry
 
@@ -79,8 +80,11 @@ def missions_visible(*, user: Caller, country: str = "", kind: str = "", search:
 
 def mission_get(*, user: Caller, pk: int) -> Mission:
     documents = reference_documents_visible(user=user).order_by("issued_date")
+    programmes = programmes_visible(user=user).order_by("title_en")
     return (
-        missions_visible(user=user).prefetch_related(Prefetch("documents", queryset=documents)).get(pk=pk)
+        missions_visible(user=user)
+        .prefetch_related(Prefetch("documents", queryset=documents), Prefetch("programmes", queryset=programmes))
+        .get(pk=pk)
     )
 
 
@@ -114,7 +118,10 @@ def reference_document_get(*, user: Caller, pk: int) -> ReferenceDocument:
     return (
         reference_documents_visible(user=user)
         .defer(None)
-        .prefetch_related(Prefetch("missions", queryset=missions))
+        .prefetch_related(
+            Prefetch("missions", queryset=missions),
+            Prefetch("programmes", queryset=programmes_visible(user=user).order_by("title_en")),
+        )
         .get(pk=pk)
     )
 

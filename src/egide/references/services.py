@@ -18,6 +18,8 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.reference import countries
 from egide.core.users import Caller, author
+from egide.programmes.models import Programme
+from egide.programmes.selectors import programmes_visible
 from egide.references import pdf_text, search
 from egide.references.data import Access, DocumentData, FrameworkData, MissionData
 from egide.references.models import (
@@ -79,15 +81,37 @@ def pdf_read(upload: UploadedFile) -> pdf_text.PdfText:
 
 def _state(record: Record) -> dict[str, Any]:
     """What the audit log keeps of a record: its fields (not the search index nor a file's whole text) and its
-    links."""
+    links, these under names that are not the model's fields (the history reads a field's value as one id)."""
     values = snapshot(record)
     values.pop("search_vector", None)
     values.pop("file_text", None)
     if isinstance(record, ReferenceDocument) and record.pk is not None:
         values["countries"] = sorted(record.country_links.values_list("country", flat=True))
     if isinstance(record, Mission) and record.pk is not None:
-        values["documents"] = sorted(record.documents.values_list("pk", flat=True))
+        values["document_ids"] = sorted(record.documents.values_list("pk", flat=True))
+    if isinstance(record, Mission | ReferenceDocument) and record.pk is not None:
+        values["programme_ids"] = sorted(record.programmes.values_list("pk", flat=True))
     return values
+
+
+def _visible_programmes(user: Caller, problems: dict[str, list[str]], ids: list[int]) -> list[Programme]:
+    """The programmes named by id, among those the user may see; a problem on `programmes` for the others."""
+    wanted = sorted(set(ids))
+    programmes = list(programmes_visible(user=user).filter(pk__in=wanted))
+    missing = sorted(set(wanted) - {programme.pk for programme in programmes})
+    if missing:
+        _problem(
+            problems,
+            "programmes",
+            _("No programme has the id %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)},
+        )
+    return programmes
+
+
+def _set_programmes(user: Caller, record: Mission | ReferenceDocument, programmes: list[Programme]) -> None:
+    """The record's programmes become `programmes`, keeping those linked that the user may not see."""
+    hidden = record.programmes.exclude(pk__in=programmes_visible(user=user).values("pk"))
+    record.programmes.set([*programmes, *hidden])
 
 
 def _raise(problems: dict[str, list[str]]) -> None:
@@ -250,7 +274,7 @@ def framework_delete(*, user: Caller, framework: Framework) -> None:
 # Missions
 
 
-def _check_mission(user: Caller, data: MissionData) -> list[ReferenceDocument]:
+def _check_mission(user: Caller, data: MissionData) -> tuple[list[ReferenceDocument], list[Programme]]:
     problems: dict[str, list[str]] = {}
     _check_access(problems, data)
     _check_country(problems, "country", data.country, required=True)
@@ -270,8 +294,9 @@ def _check_mission(user: Caller, data: MissionData) -> list[ReferenceDocument]:
             "documents",
             _("No document has the id %(ids)s.") % {"ids": ", ".join(str(pk) for pk in missing)},
         )
+    programmes = _visible_programmes(user, problems, data.programme_ids)
     _raise(problems)
-    return documents
+    return documents, programmes
 
 
 def _apply_mission(mission: Mission, data: MissionData) -> None:
@@ -296,11 +321,12 @@ def _set_documents(user: Caller, mission: Mission, documents: list[ReferenceDocu
 @transaction.atomic
 def mission_create(*, user: Caller, data: MissionData) -> Mission:
     _require_create(user, data.owner, data.country)
-    documents = _check_mission(user, data)
+    documents, programmes = _check_mission(user, data)
     mission = Mission()
     _apply_mission(mission, data)
     _save_new(user, mission)
     mission.documents.set(documents)
+    mission.programmes.set(programmes)
     audit_record(user=user, action=Action.CREATE, instance=mission, before=None, after=_state(mission))
     return mission
 
@@ -309,12 +335,13 @@ def mission_create(*, user: Caller, data: MissionData) -> Mission:
 def mission_update(*, user: Caller, mission: Mission, data: MissionData) -> Mission:
     current = _lock(mission)
     _require_change(user, current, data, data.country)
-    documents = _check_mission(user, data)
+    documents, programmes = _check_mission(user, data)
     before = _state(current)
     _apply_mission(current, data)
     current.updated_by = author(user)
     current.save()
     _set_documents(user, current, documents)
+    _set_programmes(user, current, programmes)
     _audit_change(user, current, before)
     return current
 
@@ -336,7 +363,7 @@ def document_access_country(codes: list[str]) -> str:
     return codes[0] if len(codes) == 1 else ""
 
 
-def _check_document(data: DocumentData) -> None:
+def _check_document(user: Caller, data: DocumentData) -> list[Programme]:
     problems: dict[str, list[str]] = {}
     _check_access(problems, data)
     if data.type not in DocumentType.values:
@@ -348,7 +375,9 @@ def _check_document(data: DocumentData) -> None:
     if unknown:
         _problem(problems, "languages", _("Unknown languages: %(codes)s.") % {"codes": ", ".join(unknown)})
     _check_url(problems, "url", data.url)
+    programmes = _visible_programmes(user, problems, data.programme_ids)
     _raise(problems)
+    return programmes
 
 
 def _apply_document(document: ReferenceDocument, data: DocumentData) -> None:
@@ -385,7 +414,7 @@ def reference_document_create(
     anything is written."""
     _normalise(data)
     _require_create(user, data.owner, document_access_country(data.countries))
-    _check_document(data)
+    programmes = _check_document(user, data)
     text = pdf_read(upload).text if upload is not None else ""
     document = ReferenceDocument()
     _apply_document(document, data)
@@ -394,6 +423,7 @@ def reference_document_create(
         document.file.save(upload.name or "document.pdf", upload, save=False)
     _save_new(user, document)
     _set_countries(document, data.countries)
+    document.programmes.set(programmes)
     search.index_document(document)
     audit_record(user=user, action=Action.CREATE, instance=document, before=None, after=_state(document))
     return document
@@ -412,7 +442,7 @@ def reference_document_update(
     _normalise(data)
     current = _lock(document)
     _require_change(user, current, data, document_access_country(data.countries))
-    _check_document(data)
+    programmes = _check_document(user, data)
     text = pdf_read(upload).text if upload is not None else None
     before = _state(current)
     _apply_document(current, data)
@@ -425,6 +455,7 @@ def reference_document_update(
     current.updated_by = author(user)
     current.save()
     _set_countries(current, data.countries)
+    _set_programmes(user, current, programmes)
     search.index_document(current)
     _audit_change(user, current, before)
     return current

@@ -22,6 +22,7 @@ from egide.audit.history import record_history_for
 from egide.core.reference import country_name
 from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx
+from egide.programmes.selectors import programmes_visible
 from egide.references import selectors, services
 from egide.references.forms import DocumentForm, FrameworkForm, MissionForm, country_choices
 from egide.references.models import DocumentType, Framework, Mission, MissionKind, ReferenceDocument
@@ -230,6 +231,8 @@ def _form(kind: _Kind, request: HttpRequest, record: Any) -> Any:
     options: dict[str, Any] = {"owners": editing_owners(request.user), "record": record}
     if kind is MISSIONS:
         options["documents"] = selectors.reference_documents_visible(user=request.user).order_by("title_en")
+    if kind is not FRAMEWORKS:
+        options["programmes"] = programmes_visible(user=request.user).order_by("title_en")
     return kind.form(request.POST or None, request.FILES or None, **options)
 
 
