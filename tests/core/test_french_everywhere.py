@@ -29,6 +29,7 @@ from egide.actors.models import Actor, Relationship
 from egide.demo.loader import demo_load
 from egide.governance.rules import RULES
 from egide.imports.models import ImportJob
+from egide.references.models import Framework, Mission, ReferenceDocument
 from tests.security.helpers import verified_client
 
 SKIPPED = {
@@ -36,6 +37,7 @@ SKIPPED = {
     "country-export": "a file download",
     "import-template": "a file download",
     "source-document": "a file download",
+    "document-file": "a file download",
     "import-job-status": "a JSON answer",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
@@ -132,6 +134,9 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
         "organisation": {"pk": organisation.pk},
+        "framework": {"pk": Framework.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "mission": {"pk": Mission.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "document": {"pk": ReferenceDocument.objects.order_by("pk").values_list("pk", flat=True)[0]},
         "country": {"code": "CF"},
         "rule": {"code": "CF", "rule": RULES[0].code},
         "invitation": {"secret": secrets[0]},
@@ -151,7 +156,7 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
             return values[group]
     if keys == ["code"]:
         return values["country"]
-    for group in ("actor", "relationship", "organisation"):
+    for group in ("actor", "relationship", "organisation", "framework", "mission", "document"):
         if keys == ["pk"] and name.startswith(group):
             return values[group]
     return None

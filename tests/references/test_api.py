@@ -73,10 +73,16 @@ def test_an_editor_creates_replaces_and_deletes_through_the_api(member: User, or
         member,
         "post",
         "/api/v1/missions",
-        {"country": "CF", "kind": "un_peace_operation", "name_en": "MINUSCA", "start": "2014-04",
-         "documents": [document["id"]]},
+        {
+            "country": "CF",
+            "kind": "un_peace_operation",
+            "name_en": "MINUSCA",
+            "start": "2014-04",
+            "documents": [document["id"]],
+        },
     )
-    assert mission.status_code == 201 and mission.json()["documents"] == [document["id"]]
+    assert mission.status_code == 201
+    assert mission.json()["documents"] == [document["id"]]
     framework = send(member, "post", "/api/v1/frameworks", {"code": "AU-SSR", "title_en": "AU policy framework"})
     assert framework.status_code == 201
     replaced = send(
@@ -85,7 +91,8 @@ def test_an_editor_creates_replaces_and_deletes_through_the_api(member: User, or
         f"/api/v1/frameworks/{framework.json()['id']}",
         {"code": "AU-SSR", "title_en": "African Union policy framework on SSR", "adopted": "2013-01"},
     )
-    assert replaced.json()["adopted"] == "2013-01" and replaced.json()["title_fr"] == "African Union policy framework on SSR"
+    assert replaced.json()["adopted"] == "2013-01"
+    assert replaced.json()["title_fr"] == "African Union policy framework on SSR"
     assert send(member, "delete", f"/api/v1/missions/{mission.json()['id']}").status_code == 204
     assert not Mission.objects.exists()
     assert AuditEvent.objects.filter(action=Action.DELETE, content_type__model="mission").exists()
@@ -124,8 +131,6 @@ def test_who_may_not_write_is_refused_before_the_body(
 
 
 def test_the_owner_organisation_is_checked_once_the_body_is_read(outsider: User, organisation: Organisation) -> None:
-    refused = send(
-        outsider, "post", "/api/v1/frameworks", {"code": "X", "title_en": "X", "owner": organisation.pk}
-    )
+    refused = send(outsider, "post", "/api/v1/frameworks", {"code": "X", "title_en": "X", "owner": organisation.pk})
     assert refused.status_code == 403
     assert not Framework.objects.exists()

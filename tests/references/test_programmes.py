@@ -47,9 +47,7 @@ def test_a_hidden_programme_is_neither_shown_nor_named_and_its_link_is_kept(
     member: User, outsider: User, organisation: Organisation, other_organisation: Organisation
 ) -> None:
     hidden = _programme("Confidential programme", organisation, Confidentiality.ORGANISATION)
-    mission = services.mission_create(
-        user=PLATFORM, data=mission_data(other_organisation, programme_ids=[hidden.pk])
-    )
+    mission = services.mission_create(user=PLATFORM, data=mission_data(other_organisation, programme_ids=[hidden.pk]))
     page = Client().get(reverse("mission-detail", kwargs={"pk": mission.pk})).content.decode()
     assert "Confidential programme" not in page
     with pytest.raises(ValidationError) as refused:

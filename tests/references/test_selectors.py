@@ -56,9 +56,12 @@ def test_a_member_limited_to_one_country_sees_a_global_partners_record_of_anothe
 ) -> None:
     make_framework(code="THEIRS", owner=other_organisation, confidentiality=Confidentiality.PARTNERS)
     make_framework(code="THEIRS-ONLY", owner=other_organisation, confidentiality=Confidentiality.ORGANISATION)
-    limited = make_user("limited-elsewhere", Organisation.objects.create(
-        name_en="Mali team", name_fr="Équipe Mali", acronym="ML-T", type="agency"
-    ), Role.VIEWER, countries=["ML"])
+    limited = make_user(
+        "limited-elsewhere",
+        Organisation.objects.create(name_en="Mali team", name_fr="Équipe Mali", acronym="ML-T", type="agency"),
+        Role.VIEWER,
+        countries=["ML"],
+    )
     assert [framework.code for framework in selectors.frameworks_visible(user=limited)] == ["THEIRS"]
 
 
@@ -99,18 +102,22 @@ def test_a_document_of_one_country_is_read_under_that_countrys_rule_and_of_sever
         "Central Africa",
     }
     assert list(selectors.reference_documents_visible(user=outsider)) == []
-    assert {document.title_en for document in selectors.reference_documents_visible(user=limited_member, country="CD")} == {"Both"}
+    assert {
+        document.title_en for document in selectors.reference_documents_visible(user=limited_member, country="CD")
+    } == {"Both"}
 
 
 def test_the_search_applies_the_visibility_rule_and_ranks_titles_first(
     make_document: Callable[..., ReferenceDocument], member: User, outsider: User
 ) -> None:
     make_document()
-    in_summary = make_document(title_en="Annual report", title_fr="Rapport annuel", symbol="", summary_en="About police reform.", summary_fr="")
-    in_title = make_document(title_en="Police reform", title_fr="Réforme de la police", symbol="", summary_en="", summary_fr="")
-    make_document(
-        title_en="Police reform, confidential", symbol="", confidentiality=Confidentiality.ORGANISATION
+    in_summary = make_document(
+        title_en="Annual report", title_fr="Rapport annuel", symbol="", summary_en="About police reform.", summary_fr=""
     )
+    in_title = make_document(
+        title_en="Police reform", title_fr="Réforme de la police", symbol="", summary_en="", summary_fr=""
+    )
+    make_document(title_en="Police reform, confidential", symbol="", confidentiality=Confidentiality.ORGANISATION)
     assert list(selectors.reference_documents_search(outsider, "police reform")) == [in_title, in_summary]
     assert len(selectors.reference_documents_search(member, "police reform")) == 3
     # French words find the French texts, and no word of the query is read as syntax.
@@ -130,6 +137,5 @@ def test_the_developments_keep_public_records_only_when_asked(
     public = [item.title for item in selectors.developments(user=staff, public_only=True)]
     assert any("Partners' note" in title for title in everything)
     assert any("HIDDEN" in title for title in everything)
-    assert [title for title in public if "Public debate" in title] and not [
-        title for title in public if "Partners" in title or "HIDDEN" in title
-    ]
+    assert [title for title in public if "Public debate" in title]
+    assert not [title for title in public if "Partners" in title or "HIDDEN" in title]

@@ -31,7 +31,8 @@ def test_a_framework_is_created_changed_and_deleted_with_an_audit_entry_each(
     member: User, organisation: Organisation
 ) -> None:
     framework = services.framework_create(user=member, data=framework_data(organisation))
-    assert framework.adopted == "2006-05" and framework.created_by == member
+    assert framework.adopted == "2006-05"
+    assert framework.created_by == member
     changed = services.framework_update(
         user=member, framework=framework, data=framework_data(organisation, title_fr="", issuing_body="EU")
     )
@@ -41,7 +42,8 @@ def test_a_framework_is_created_changed_and_deleted_with_an_audit_entry_each(
     assert not Framework.objects.exists()
     assert _events(framework) == [Action.CREATE, Action.UPDATE, Action.DELETE]
     update = AuditEvent.objects.get(action=Action.UPDATE)
-    assert update.before["issuing_body"] == "European Commission" and update.after["issuing_body"] == "EU"
+    assert update.before["issuing_body"] == "European Commission"
+    assert update.after["issuing_body"] == "EU"
 
 
 def test_a_framework_code_is_unique_and_its_dates_in_order(member: User, organisation: Organisation) -> None:
@@ -108,12 +110,12 @@ def test_a_document_of_one_country_is_ruled_by_that_country_and_of_several_is_gl
     member: User, organisation: Organisation
 ) -> None:
     one = services.reference_document_create(user=member, data=document_data(organisation, countries=["cf"]))
-    several = services.reference_document_create(
-        user=member, data=document_data(organisation, countries=["CF", "CD"])
-    )
+    several = services.reference_document_create(user=member, data=document_data(organisation, countries=["CF", "CD"]))
     assert (one.country, one.country_codes) == ("CF", ["CF"])
     assert (several.country, several.country_codes) == ("", ["CD", "CF"])
-    services.reference_document_update(user=member, document=several, data=document_data(organisation, countries=["CD"]))
+    services.reference_document_update(
+        user=member, document=several, data=document_data(organisation, countries=["CD"])
+    )
     several.refresh_from_db()
     assert (several.country, several.country_codes) == ("CD", ["CD"])
     services.reference_document_delete(user=member, document=several)
@@ -127,8 +129,11 @@ def test_an_uploaded_pdf_is_kept_and_its_text_searched(member: User, organisatio
     assert "Zebrafinch oversight handbook" in ReferenceDocument.objects.get().file_text
     assert list(reference_documents_search(member, "zebrafinch")) == [document]
     event = AuditEvent.objects.get(action=Action.CREATE)
-    assert "file_text" not in event.after and "search_vector" not in event.after
-    services.reference_document_update(user=member, document=document, data=document_data(organisation), remove_file=True)
+    assert "file_text" not in event.after
+    assert "search_vector" not in event.after
+    services.reference_document_update(
+        user=member, document=document, data=document_data(organisation), remove_file=True
+    )
     assert list(reference_documents_search(member, "zebrafinch")) == []
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
-from egide.demo.references import references_load
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
+from egide.demo.references import references_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 

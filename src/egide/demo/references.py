@@ -125,7 +125,7 @@ FRAMEWORKS = (
 
 @dataclass(frozen=True)
 class DemoDocument:
-    key: str  # the symbol, or the title when it has none
+    key: str  # the symbol, or a name for the reader of this file when it has none
     type: str
     title_en: str
     title_fr: str
@@ -466,9 +466,10 @@ def references_load(organisations: dict[str, Organisation]) -> None:
         )
     documents = {_document_key(document): document for document in ReferenceDocument.objects.all()}
     for demo in DOCUMENTS:
-        if demo.key in documents:
+        identity = demo.key if demo.has_symbol else demo.title_en
+        if identity in documents:
             continue
-        documents[demo.key] = services.reference_document_create(
+        documents[identity] = services.reference_document_create(
             user=PLATFORM,
             data=DocumentData(
                 type=demo.type,

@@ -26,7 +26,7 @@ class MissionAdmin(AuditedAdmin):
     filter_horizontal = ("documents",)
 
 
-class CountryInline(admin.TabularInline):  # type: ignore[type-arg]
+class CountryInline(admin.TabularInline[ReferenceDocumentCountry, ReferenceDocument]):
     model = ReferenceDocumentCountry
     extra = 0
 

@@ -48,7 +48,9 @@ def _organisation(pk: int | None, field: str) -> Organisation | None:
         raise ValidationError({field: [_("No organisation has the id %(id)s.") % {"id": pk}]}) from None
 
 
-def _owner(request: HttpRequest, owner_id: int | None, country: str, current: Organisation | None) -> Organisation | None:
+def _owner(
+    request: HttpRequest, owner_id: int | None, country: str, current: Organisation | None
+) -> Organisation | None:
     """The organisation named by id, else the record's present owner, else the user's only editing one."""
     if owner_id is None:
         return current or access.default_owner(user=request.user, country=country)
@@ -118,7 +120,9 @@ def read_framework(request: HttpRequest, pk: int) -> Any:
 
 
 @router.put(
-    "/frameworks/{pk}", response=answers({200: FrameworkOut}, WRITE_ERRORS), summary="Replace a framework",
+    "/frameworks/{pk}",
+    response=answers({200: FrameworkOut}, WRITE_ERRORS),
+    summary="Replace a framework",
     auth=EDIT_FRAMEWORK,
 )
 def replace_framework(request: HttpRequest, pk: int, payload: FrameworkIn) -> Any:
@@ -130,7 +134,9 @@ def replace_framework(request: HttpRequest, pk: int, payload: FrameworkIn) -> An
 
 
 @router.delete(
-    "/frameworks/{pk}", response=answers({204: None}, 403, 404, 422), summary="Delete a framework",
+    "/frameworks/{pk}",
+    response=answers({204: None}, 403, 404, 422),
+    summary="Delete a framework",
     auth=EDIT_FRAMEWORK,
 )
 def delete_framework(request: HttpRequest, pk: int) -> Any:

@@ -18,8 +18,8 @@ from egide.references.selectors import Development, developments
 FEED_LENGTH = 50
 
 
-class LatestDevelopmentsFeed(Feed):  # type: ignore[type-arg]
-    feed_type = feedgenerator.Rss201rev2Feed
+class LatestDevelopmentsFeed(Feed):
+    feed_type: type[feedgenerator.SyndicationFeed] = feedgenerator.Rss201rev2Feed
 
     def get_object(self, request: HttpRequest, code: str = "") -> str:
         return country_or_404(code) if code else ""

@@ -40,7 +40,7 @@ class FuzzyDateField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, max_length=10, help_text=DATE_HELP, **kwargs)
 
-    def clean(self, value: Any) -> FuzzyDate | None:  # type: ignore[override]
+    def clean(self, value: Any) -> FuzzyDate | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None
@@ -48,7 +48,6 @@ class FuzzyDateField(forms.CharField):
             return FuzzyDate.parse(text)
         except FuzzyDateError:
             raise ValidationError(_("Write a date as YYYY, YYYY-MM or YYYY-MM-DD.")) from None
-
 
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -98,9 +97,7 @@ class FrameworkForm(AccessForm):
 
     def record_values(self, record: Framework) -> dict[str, Any]:
         values = super().record_values(record)
-        values.update(
-            adopted=record.adopted, ended=record.ended, links="\n".join(record.links)
-        )
+        values.update(adopted=record.adopted, ended=record.ended, links="\n".join(record.links))
         return values
 
     def to_data(self) -> FrameworkData:
@@ -205,7 +202,9 @@ class MissionForm(ProgrammesForm):
 
 class DocumentForm(ProgrammesForm):
     type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
-    symbol = forms.CharField(label=_("Symbol"), max_length=100, required=False, help_text=_("For example S/RES/2151 (2014)."))
+    symbol = forms.CharField(
+        label=_("Symbol"), max_length=100, required=False, help_text=_("For example S/RES/2151 (2014).")
+    )
     title_en = forms.CharField(label=_("Title in English"), max_length=500, required=False)
     title_fr = forms.CharField(label=_("Title in French"), max_length=500, required=False)
     issued = FuzzyDateField(label=_("Date"))

@@ -15,7 +15,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import CombinedExpression, RawSQL
 
 from egide.references.models import ReferenceDocument
 
@@ -34,7 +34,7 @@ def _words_of(name: str) -> Func:
     return Func(F(name), Value(r"[^\w]+"), Value(" "), Value("g"), function="regexp_replace", output_field=TextField())
 
 
-def _vector() -> SearchVector:
+def _vector() -> CombinedExpression:
     return (
         SearchVector("title_en", config="english", weight="A")
         + SearchVector("title_fr", config="french", weight="A")
@@ -99,9 +99,9 @@ def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[Referen
         )
     match = _fts5_query(words)
     table = ReferenceDocument._meta.db_table
-    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])  # noqa: S611
+    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
     # bm25 is lower for a better match; its weights put titles first, then summaries, then the file's text.
-    rank = RawSQL(  # noqa: S611
+    rank = RawSQL(
         f"SELECT -bm25({FTS_TABLE}, 10.0, 4.0, 1.0) FROM {FTS_TABLE} "
         f'WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid = "{table}"."id"',
         [match],

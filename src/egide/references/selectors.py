@@ -40,7 +40,7 @@ def reference_visibility(*, user: Caller, model: type[Confidential]) -> Q | None
     return condition
 
 
-def _visible[M: Confidential](queryset: QuerySet[M], user: Caller) -> QuerySet[M]:
+def _visible[M: (Framework, Mission, ReferenceDocument)](queryset: QuerySet[M], user: Caller) -> QuerySet[M]:
     condition = reference_visibility(user=user, model=queryset.model)
     return queryset if condition is None else queryset.filter(condition)
 
@@ -88,9 +88,7 @@ def mission_get(*, user: Caller, pk: int) -> Mission:
     )
 
 
-def reference_documents_visible(
-    *, user: Caller, country: str = "", type: str = ""
-) -> QuerySet[ReferenceDocument]:
+def reference_documents_visible(*, user: Caller, country: str = "", type: str = "") -> QuerySet[ReferenceDocument]:
     documents = _visible(ReferenceDocument.objects.select_related("owner"), user).defer("file_text", "search_vector")
     if country:
         documents = documents.filter(

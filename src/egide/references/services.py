@@ -125,7 +125,9 @@ def _problem(problems: dict[str, list[str]], field: str, message: str) -> None:
 
 def _check_access(problems: dict[str, list[str]], data: Access) -> None:
     if data.confidentiality not in Confidentiality.values:
-        _problem(problems, "confidentiality", _("Confidentiality must be public, partners, organisation or restricted."))
+        _problem(
+            problems, "confidentiality", _("Confidentiality must be public, partners, organisation or restricted.")
+        )
 
 
 def _check_country(problems: dict[str, list[str]], field: str, code: str, *, required: bool) -> None:
@@ -155,7 +157,10 @@ def _require_create(user: Caller, owner: Organisation | None, country: str) -> N
         if country:
             raise PermissionDenied(_("You may not create records for this organisation in this country."))
         raise PermissionDenied(
-            _("You may not create global records for this organisation: it takes an editing role covering every country.")
+            _(
+                "You may not create global records for this organisation: "
+                "it takes an editing role covering every country."
+            )
         )
 
 
@@ -209,10 +214,8 @@ def _check_framework(data: FrameworkData, framework: Framework | None) -> None:
     problems: dict[str, list[str]] = {}
     _check_access(problems, data)
     if not CODE.match(data.code):
-        _problem(
-            problems, "code", _("The code is made of letters, digits, dots, dashes and underscores (64 at most).")
-        )
-    elif Framework.objects.filter(code=data.code).exclude(pk=framework.pk if framework else None).exists():
+        _problem(problems, "code", _("The code is made of letters, digits, dots, dashes and underscores (64 at most)."))
+    elif Framework.objects.filter(code=data.code).exclude(pk=framework.pk if framework else 0).exists():
         _problem(problems, "code", _("“%(code)s” is already the code of another framework.") % {"code": data.code})
     _check_titles(problems, "title_en", data.title_en, data.title_fr, _("title"))
     _check_country(problems, "country", data.country, required=False)
@@ -451,7 +454,7 @@ def reference_document_update(
         current.file.save(upload.name or "document.pdf", upload, save=False)
     elif remove_file:
         current.file_text = ""
-        current.file = None  # type: ignore[assignment]
+        current.file = None
     current.updated_by = author(user)
     current.save()
     _set_countries(current, data.countries)

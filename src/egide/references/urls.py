@@ -24,7 +24,5 @@ urlpatterns = [
     path("references/latest/atom/", feeds.LatestDevelopmentsAtom(), name="latest-developments-atom"),
     path("countries/<str:code>/latest/", views.country_latest_developments, name="country-latest-developments"),
     path("countries/<str:code>/latest/rss/", feeds.LatestDevelopmentsFeed(), name="country-latest-developments-rss"),
-    path(
-        "countries/<str:code>/latest/atom/", feeds.LatestDevelopmentsAtom(), name="country-latest-developments-atom"
-    ),
+    path("countries/<str:code>/latest/atom/", feeds.LatestDevelopmentsAtom(), name="country-latest-developments-atom"),
 ]

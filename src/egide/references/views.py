@@ -287,6 +287,7 @@ def _editor(kind: _Kind) -> Callable[[HttpRequest, int], HttpResponse]:
     @require_http_methods(["GET", "POST"])
     def edit(request: HttpRequest, pk: int) -> HttpResponse:
         record = _found(kind.get, kind.model, request, pk, str(kind.missing))
+        assert isinstance(record, Framework | Mission | ReferenceDocument)
         if not access.can_edit(user=request.user, record=record):
             raise PermissionDenied(_("You may not change this record."))
         return _form_page(kind, request, record)
