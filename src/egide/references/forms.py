@@ -93,7 +93,20 @@ class FrameworkForm(AccessForm):
     links = forms.CharField(
         label=_("References (links)"), widget=TEXTAREA, required=False, help_text=_("One web address per line.")
     )
-    field_order = ["code", "title_en", "title_fr", "issuing_body", "adopted", "ended", "country"]
+    field_order = [
+        "code",
+        "title_en",
+        "title_fr",
+        "issuing_body",
+        "adopted",
+        "ended",
+        "country",
+        "description_en",
+        "description_fr",
+        "links",
+        "owner",
+        "confidentiality",
+    ]
 
     def record_values(self, record: Framework) -> dict[str, Any]:
         values = super().record_values(record)
@@ -166,6 +179,25 @@ class MissionForm(ProgrammesForm):
     documents = forms.ModelMultipleChoiceField(
         queryset=ReferenceDocument.objects.none(), label=_("Documents that set it"), required=False
     )
+    field_order = [
+        "kind",
+        "country",
+        "name_en",
+        "name_fr",
+        "acronym_en",
+        "acronym_fr",
+        "start",
+        "end",
+        "lead_organisation",
+        "lead_body",
+        "documents",
+        "programmes",
+        "owner",
+        "confidentiality",
+        "areas",
+        "tasks_en",
+        "tasks_fr",
+    ]
 
     def __init__(self, *args: Any, documents: QuerySet[ReferenceDocument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -223,6 +255,24 @@ class DocumentForm(ProgrammesForm):
     remove_file = forms.BooleanField(label=_("Remove the uploaded file"), required=False)
     summary_en = forms.CharField(label=_("Summary in English"), widget=TEXTAREA, required=False)
     summary_fr = forms.CharField(label=_("Summary in French"), widget=TEXTAREA, required=False)
+    field_order = [
+        "type",
+        "symbol",
+        "title_en",
+        "title_fr",
+        "issued",
+        "issuing_body",
+        "url",
+        "programmes",
+        "owner",
+        "confidentiality",
+        "countries",
+        "languages",
+        "file",
+        "remove_file",
+        "summary_en",
+        "summary_fr",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
