@@ -1,0 +1,60 @@
+"""The admin pages of the references: listed, changed with an audit entry, and a document changed there is
+searched by its new words."""
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from egide.audit.models import Action, AuditEvent
+from egide.references.models import Framework, Mission, ReferenceDocument
+from egide.references.selectors import reference_documents_search
+from tests.security.helpers import verified_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_admin_lists_each_kind(
+    staff: User,
+    make_document: Callable[..., ReferenceDocument],
+    make_mission: Callable[..., Mission],
+    make_framework: Callable[..., Framework],
+) -> None:
+    document, mission, framework = make_document(), make_mission(), make_framework()
+    client = verified_client(staff)
+    for model, record in (("referencedocument", document), ("mission", mission), ("framework", framework)):
+        assert client.get(reverse(f"admin:references_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:references_{model}_change", args=[record.pk])).status_code == 200
+
+
+def test_a_document_changed_in_the_admin_is_audited_and_reindexed(
+    staff: User, make_document: Callable[..., ReferenceDocument]
+) -> None:
+    document = make_document()
+    client = verified_client(staff)
+    page = reverse("admin:references_referencedocument_change", args=[document.pk])
+    response = client.post(
+        page,
+        {
+            "owner": document.owner_id,
+            "confidentiality": "public",
+            "country": "",
+            "type": "resolution",
+            "title_en": "Quokka resolution",
+            "title_fr": "Résolution quokka",
+            "symbol": document.symbol,
+            "issued_date": "2014-04-28",
+            "issued_precision": "day",
+            "issuing_body": "Security Council",
+            "languages": '["en"]',
+            "summary_en": "",
+            "summary_fr": "",
+            "url": "",
+            "country_links-TOTAL_FORMS": "0",
+            "country_links-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(reference_documents_search(staff, "quokka")) == [document]
+    assert AuditEvent.objects.filter(action=Action.UPDATE, object_id=document.pk).exists()
