@@ -1,4 +1,6 @@
-"""Small PDFs built in memory for the tests: one with text on its pages, and broken ones."""
+"""Small PDFs built in memory for the tests: one with text on its pages, and broken or hostile ones."""
+
+import zlib
 
 
 def pdf_with_text(*pages: str) -> bytes:
@@ -33,3 +35,25 @@ def pdf_with_text(*pages: str) -> bytes:
 
 NOT_A_PDF = b"MZ\x90\x00 an executable pretending to be a PDF" + b"\x00" * 200
 BROKEN_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 99 0 R >> garbage \x00\xff" * 20
+
+
+def decompression_bomb(unpacked_bytes: int) -> bytes:
+    """A small PDF whose one page's content stream inflates to about `unpacked_bytes`."""
+    compressor = zlib.compressobj(9)
+    chunk = b"0" * 2**20
+    stream = b"".join(compressor.compress(chunk) for _ in range(unpacked_bytes // 2**20)) + compressor.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream",
+    ]
+    output = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += str(number).encode() + b" 0 obj\n" + body + b"\nendobj\n"
+    xref = len(output)
+    output += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    output += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n" + str(xref).encode() + b"\n%%EOF\n"
+    return bytes(output)

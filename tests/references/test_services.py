@@ -14,7 +14,7 @@ from egide.references import services
 from egide.references.models import Framework, Mission, ReferenceDocument
 from egide.references.selectors import reference_documents_search
 from tests.references.conftest import document_data, framework_data, mission_data
-from tests.references.pdfs import BROKEN_PDF, NOT_A_PDF, pdf_with_text
+from tests.references.pdfs import BROKEN_PDF, NOT_A_PDF, decompression_bomb, pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,13 @@ def test_changing_the_owner_or_level_takes_the_owners_editors(
     )
     document.refresh_from_db()
     assert document.confidentiality == Confidentiality.PUBLIC
+
+
+def test_a_decompression_bomb_is_read_within_the_librarys_limits(member: User, organisation: Organisation) -> None:
+    # A small file whose page inflates to 128 MB: the PDF library stops inflating at its own cap, so the file is kept
+    # with no searchable text rather than filling the memory.
+    bomb = decompression_bomb(2**27)
+    assert len(bomb) < 2 * 2**20
+    upload = SimpleUploadedFile("bomb.pdf", bomb)
+    document = services.reference_document_create(user=member, data=document_data(organisation), upload=upload)
+    assert ReferenceDocument.objects.get(pk=document.pk).file_text == ""
