@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from egide.audit.models import Action, AuditEvent
@@ -58,3 +59,33 @@ def test_a_document_changed_in_the_admin_is_audited_and_reindexed(
     assert response.status_code == 302, response.content.decode()[:2000]
     assert list(reference_documents_search(staff, "quokka")) == [document]
     assert AuditEvent.objects.filter(action=Action.UPDATE, object_id=document.pk).exists()
+
+
+def test_a_mission_changed_in_the_admin_keeps_a_readable_history(
+    staff: User, outsider: User, make_mission: Callable[..., Mission], make_document: Callable[..., ReferenceDocument]
+) -> None:
+    # The admin logs a many-to-many field as the linked records' names, not their ids: the page still shows its
+    # history, and a reader who does not read it in full does not see those names.
+    document = make_document()
+    mission = make_mission(document_ids=[document.pk])
+    client = verified_client(staff)
+    page = reverse("admin:references_mission_change", args=[mission.pk])
+    form = {
+        "owner": mission.owner_id,
+        "confidentiality": "public",
+        "country": "XK",
+        "kind": "eu_csdp_civilian",
+        "name_en": "Renamed mission",
+        "name_fr": mission.name_fr,
+        "acronym_en": "EULEX Kosovo",
+        "start_date": "2008-04-01",
+        "start_precision": "month",
+        "end_precision": "day",
+        "areas": '["justice"]',
+        "documents": [],
+    }
+    assert client.post(page, form).status_code == 302
+    assert client.get(reverse("mission-detail", kwargs={"pk": mission.pk})).status_code == 200
+    reader = Client()
+    reader.force_login(outsider)
+    assert "Renamed mission" in reader.get(reverse("mission-detail", kwargs={"pk": mission.pk})).content.decode()

@@ -252,3 +252,24 @@ def test_the_latest_developments_overall_and_per_country(
     assert "EUPOL" not in text
     assert 'href="/countries/CF/latest/rss/"' in central_africa.content.decode()
     assert _client().get(reverse("country-latest-developments", kwargs={"code": "ZZ"})).status_code == 404
+
+
+def test_the_history_names_linked_documents_only_to_those_who_may_see_them(
+    make_document: Callable[..., ReferenceDocument],
+    make_mission: Callable[..., Mission],
+    member: User,
+    outsider: User,
+) -> None:
+    hidden = make_document(title_en="Internal assessment", symbol="", confidentiality=Confidentiality.ORGANISATION)
+    shown = make_document()
+    mission = make_mission(document_ids=[hidden.pk, shown.pk])
+    address = reverse("mission-detail", kwargs={"pk": mission.pk})
+    history = BeautifulSoup(_client(member).get(address).content, "html.parser").select_one("#history-section")
+    assert history is not None
+    assert "Internal assessment" in history.get_text()
+    assert "S/RES/2151 (2014)" in history.get_text()
+    history = BeautifulSoup(_client(outsider).get(address).content, "html.parser").select_one("#history-section")
+    assert history is not None
+    assert "Internal assessment" not in history.get_text()
+    assert "a record you cannot see" in history.get_text()
+    assert "S/RES/2151 (2014)" in history.get_text()

@@ -92,7 +92,7 @@ def test_a_mission_links_the_documents_that_set_it_and_refuses_unknown_ones(
     mission = services.mission_create(user=member, data=mission_data(organisation, document_ids=[document.pk]))
     assert list(mission.documents.all()) == [document]
     assert AuditEvent.objects.get(action=Action.CREATE, object_id=mission.pk, content_type__model="mission").after[
-        "document_ids"
+        "documents"
     ] == [document.pk]
     with pytest.raises(ValidationError) as refused:
         services.mission_update(

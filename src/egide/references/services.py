@@ -81,16 +81,16 @@ def pdf_read(upload: UploadedFile) -> pdf_text.PdfText:
 
 def _state(record: Record) -> dict[str, Any]:
     """What the audit log keeps of a record: its fields (not the search index nor a file's whole text) and its
-    links, these under names that are not the model's fields (the history reads a field's value as one id)."""
+    links, as the lists of the linked records' ids (the history names each for those who may see it)."""
     values = snapshot(record)
     values.pop("search_vector", None)
     values.pop("file_text", None)
     if isinstance(record, ReferenceDocument) and record.pk is not None:
         values["countries"] = sorted(record.country_links.values_list("country", flat=True))
     if isinstance(record, Mission) and record.pk is not None:
-        values["document_ids"] = sorted(record.documents.values_list("pk", flat=True))
+        values["documents"] = sorted(record.documents.values_list("pk", flat=True))
     if isinstance(record, Mission | ReferenceDocument) and record.pk is not None:
-        values["programme_ids"] = sorted(record.programmes.values_list("pk", flat=True))
+        values["programmes"] = sorted(record.programmes.values_list("pk", flat=True))
     return values
 
 
