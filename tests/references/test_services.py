@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.audit.models import Action, AuditEvent
-from egide.references import services
+from egide.references import search, services
 from egide.references.models import Framework, Mission, ReferenceDocument
 from egide.references.selectors import reference_documents_search
 from tests.references.conftest import document_data, framework_data, mission_data
@@ -195,3 +195,13 @@ def test_a_decompression_bomb_is_read_within_the_librarys_limits(member: User, o
     upload = SimpleUploadedFile("bomb.pdf", bomb)
     document = services.reference_document_create(user=member, data=document_data(organisation), upload=upload)
     assert ReferenceDocument.objects.get(pk=document.pk).file_text == ""
+
+
+def test_the_whole_index_is_rebuilt_from_the_documents(
+    make_document: Callable[..., ReferenceDocument], member: User
+) -> None:
+    document = make_document()
+    ReferenceDocument.objects.filter(pk=document.pk).update(title_en="Wombat charter")  # written around the service
+    assert list(reference_documents_search(member, "wombat")) == []
+    assert search.index_all() == 1
+    assert list(reference_documents_search(member, "wombat")) == [document]
