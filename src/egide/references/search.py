@@ -125,6 +125,5 @@ def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[Referen
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE} MATCH %s", f'{FTS_TABLE}.rowid = "{table}"."id"'],
             params=[match],
-        )
-        .order_by("-rank", "-issued_date", "pk")
+        ).order_by("-rank", "-issued_date", "pk")
     )
