@@ -5,12 +5,16 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from egide.accounts.models import Confidentiality, Organisation, Role
 from egide.accounts.selectors import can_edit
-from egide.references import selectors
+from egide.core.fuzzy_dates import FuzzyDate
+from egide.references import selectors, services
 from egide.references.models import Framework, Mission, ReferenceDocument
 from tests.conftest import make_user
+from tests.references.conftest import document_data
+from tests.references.pdfs import pdf_with_text
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +143,15 @@ def test_the_developments_keep_public_records_only_when_asked(
     assert any("HIDDEN" in title for title in everything)
     assert [title for title in public if "Public debate" in title]
     assert not [title for title in public if "Partners" in title or "HIDDEN" in title]
+
+
+def test_a_document_found_through_its_file_alone_comes_after_one_found_by_its_title(
+    make_document: Callable[..., ReferenceDocument], organisation: Organisation, member: User
+) -> None:
+    in_file = services.reference_document_create(
+        user=member,
+        data=document_data(organisation, title_en="Annual report", symbol="", issued=FuzzyDate.parse("2020")),
+        upload=SimpleUploadedFile("report.pdf", pdf_with_text("the lighthouse keepers of the coast guard")),
+    )
+    in_title = make_document(title_en="Lighthouse programme", symbol="", issued=FuzzyDate.parse("2001"))
+    assert list(selectors.reference_documents_search(member, "lighthouse")) == [in_title, in_file]

@@ -1,10 +1,13 @@
 """The full-text index of reference documents on each database, written by the services and read by the selector.
 
-PostgreSQL: a stored `tsvector` column with a GIN index. The English texts are read with the `english`
+PostgreSQL: two stored `tsvector` columns, each with a GIN index. The English texts are read with the `english`
 configuration and the French ones with `french` (so that "reforms" finds "reform" and "réformes" finds "réforme"),
 the symbol, the issuing body and the uploaded text with `simple` (symbols such as S/RES/2151 and proper names must
 not be stemmed, and an upload's language is not known). A query is read with the three configurations and any of
-them may match; results are ranked by `ts_rank` with the titles weighted above the summaries and the file.
+them may match. The uploaded text has a vector of its own: it finds documents but does not rank them, since
+ranking reads every matching vector and a file's is large (benchmarks/RESULTS.md, references). Results are ranked by
+`ts_rank` on the titles (weighted first), symbol, summaries and issuing body; those found through their file alone
+come after, newest first.
 
 SQLite: an FTS5 table (created by a migration on SQLite only) holding the same texts, keyed by the document's id,
 with the `unicode61` tokenizer that folds accents, ranked by `bm25` with the same weights.
@@ -14,7 +17,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import CombinedExpression
 
 from egide.references.models import ReferenceDocument
@@ -42,14 +45,17 @@ def _vector() -> CombinedExpression:
         + SearchVector("summary_en", config="english", weight="B")
         + SearchVector("summary_fr", config="french", weight="B")
         + SearchVector("issuing_body", config="simple", weight="C")
-        + SearchVector(_words_of("file_text"), config="simple", weight="D")
     )
+
+
+def _file_vector() -> SearchVector:
+    return SearchVector(_words_of("file_text"), config="simple")
 
 
 def index_document(document: ReferenceDocument) -> None:
     """Write the document's texts into the index, in the caller's transaction."""
     if on_postgresql():
-        ReferenceDocument.objects.filter(pk=document.pk).update(search_vector=_vector())
+        ReferenceDocument.objects.filter(pk=document.pk).update(search_vector=_vector(), file_vector=_file_vector())
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])
@@ -68,7 +74,7 @@ def index_all() -> int:
     """Rebuild the whole index from the documents' texts, in one statement per database; returns how many
     documents it holds. For records written in bulk (the benchmark), or an index to repair."""
     if on_postgresql():
-        return ReferenceDocument.objects.update(search_vector=_vector())
+        return ReferenceDocument.objects.update(search_vector=_vector(), file_vector=_file_vector())
     table = ReferenceDocument._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
@@ -109,7 +115,7 @@ def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[Referen
             | SearchQuery(phrase, config="simple", search_type="plain")
         )
         return (
-            queryset.filter(search_vector=query)
+            queryset.filter(Q(search_vector=query) | Q(file_vector=query))
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", "-issued_date", "pk")
         )

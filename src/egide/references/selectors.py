@@ -89,7 +89,9 @@ def mission_get(*, user: Caller, pk: int) -> Mission:
 
 
 def reference_documents_visible(*, user: Caller, country: str = "", type: str = "") -> QuerySet[ReferenceDocument]:
-    documents = _visible(ReferenceDocument.objects.select_related("owner"), user).defer("file_text", "search_vector")
+    documents = _visible(ReferenceDocument.objects.select_related("owner"), user).defer(
+        "file_text", "search_vector", "file_vector"
+    )
     if country:
         documents = documents.filter(
             pk__in=ReferenceDocumentCountry.objects.filter(country=country).values("document_id")
