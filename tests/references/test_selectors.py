@@ -155,3 +155,13 @@ def test_a_document_found_through_its_file_alone_comes_after_one_found_by_its_ti
     )
     in_title = make_document(title_en="Lighthouse programme", symbol="", issued=FuzzyDate.parse("2001"))
     assert list(selectors.reference_documents_search(member, "lighthouse")) == [in_title, in_file]
+
+
+def test_the_words_of_a_query_may_be_found_in_different_texts(organisation: Organisation, member: User) -> None:
+    document = services.reference_document_create(
+        user=member,
+        data=document_data(organisation, title_en="Lighthouse programme", symbol=""),
+        upload=SimpleUploadedFile("report.pdf", pdf_with_text("the keepers of the coast guard")),
+    )
+    assert list(selectors.reference_documents_search(member, "lighthouse keepers")) == [document]
+    assert list(selectors.reference_documents_search(member, "lighthouse sailors")) == []

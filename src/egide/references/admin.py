@@ -36,7 +36,7 @@ class ReferenceDocumentAdmin(AuditedAdmin):
     list_display = ("symbol", "title_en", "type", "issued_date", "confidentiality")
     search_fields = ("symbol", "title_en", "title_fr")
     list_filter = ("type", "confidentiality")
-    exclude = ("search_vector", "file_vector")
+    exclude = ("search_vector", "rank_vector")
     inlines = (CountryInline,)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

@@ -109,11 +109,11 @@ class ReferenceDocument(TimestampedModel, ConfidentialRecord):
     file = models.FileField(_("file (PDF)"), upload_to="references/%Y/", blank=True)
     # The uploaded file's text, for the full-text search only (egide.references.pdf_text).
     file_text = models.TextField(blank=True, editable=False)
-    # PostgreSQL's stored search vectors (egide.references.search), GIN-indexed by a migration: the titles, symbol,
-    # summaries and issuing body, which rank the results, and apart the uploaded file's text, large, which finds
-    # them only. Unused on SQLite, whose search reads an FTS5 table kept beside this one.
+    # PostgreSQL's stored search vectors (egide.references.search): every text, the uploaded file's included,
+    # GIN-indexed by a migration, which finds the documents; and the same without the file's text, small, which
+    # ranks them. Unused on SQLite, whose search reads an FTS5 table kept beside this one.
     search_vector = SearchVectorField(null=True, editable=False)
-    file_vector = SearchVectorField(null=True, editable=False)
+    rank_vector = SearchVectorField(null=True, editable=False)
     programmes = models.ManyToManyField(
         "programmes.Programme", verbose_name=_("programmes"), blank=True, related_name="reference_documents"
     )

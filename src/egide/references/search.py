@@ -4,10 +4,10 @@ PostgreSQL: two stored `tsvector` columns, each with a GIN index. The English te
 configuration and the French ones with `french` (so that "reforms" finds "reform" and "réformes" finds "réforme"),
 the symbol, the issuing body and the uploaded text with `simple` (symbols such as S/RES/2151 and proper names must
 not be stemmed, and an upload's language is not known). A query is read with the three configurations and any of
-them may match. The uploaded text has a vector of its own: it finds documents but does not rank them, since
-ranking reads every matching vector and a file's is large (benchmarks/RESULTS.md, references). Results are ranked by
-`ts_rank` on the titles (weighted first), symbol, summaries and issuing body; those found through their file alone
-come after, newest first.
+them may match, each word in any of the texts. Results are ranked by `ts_rank` on a second, small vector without
+the uploaded text (the titles weighted first, then the symbol, summaries and issuing body), since ranking reads the
+vector of every document found, and a file's is large (benchmarks/RESULTS.md, references); those found through
+their file's text alone come after, newest first.
 
 SQLite: an FTS5 table (created by a migration on SQLite only) holding the same texts, keyed by the document's id,
 with the `unicode61` tokenizer that folds accents, ranked by `bm25` with the same weights.
@@ -17,7 +17,7 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import CombinedExpression
 
 from egide.references.models import ReferenceDocument
@@ -48,14 +48,14 @@ def _vector() -> CombinedExpression:
     )
 
 
-def _file_vector() -> SearchVector:
-    return SearchVector(_words_of("file_text"), config="simple")
+def _search_vector() -> CombinedExpression:
+    return _vector() + SearchVector(_words_of("file_text"), config="simple", weight="D")
 
 
 def index_document(document: ReferenceDocument) -> None:
     """Write the document's texts into the index, in the caller's transaction."""
     if on_postgresql():
-        ReferenceDocument.objects.filter(pk=document.pk).update(search_vector=_vector(), file_vector=_file_vector())
+        ReferenceDocument.objects.filter(pk=document.pk).update(search_vector=_search_vector(), rank_vector=_vector())
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [document.pk])
@@ -74,7 +74,7 @@ def index_all() -> int:
     """Rebuild the whole index from the documents' texts, in one statement per database; returns how many
     documents it holds. For records written in bulk (the benchmark), or an index to repair."""
     if on_postgresql():
-        return ReferenceDocument.objects.update(search_vector=_vector(), file_vector=_file_vector())
+        return ReferenceDocument.objects.update(search_vector=_search_vector(), rank_vector=_vector())
     table = ReferenceDocument._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {FTS_TABLE}")
@@ -115,8 +115,8 @@ def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[Referen
             | SearchQuery(phrase, config="simple", search_type="plain")
         )
         return (
-            queryset.filter(Q(search_vector=query) | Q(file_vector=query))
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("rank_vector"), query))
             .order_by("-rank", "-issued_date", "pk")
         )
     match = _fts5_query(words)

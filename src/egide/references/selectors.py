@@ -90,7 +90,7 @@ def mission_get(*, user: Caller, pk: int) -> Mission:
 
 def reference_documents_visible(*, user: Caller, country: str = "", type: str = "") -> QuerySet[ReferenceDocument]:
     documents = _visible(ReferenceDocument.objects.select_related("owner"), user).defer(
-        "file_text", "search_vector", "file_vector"
+        "file_text", "search_vector", "rank_vector"
     )
     if country:
         documents = documents.filter(

@@ -84,7 +84,7 @@ def _state(record: Record) -> dict[str, Any]:
     links, as the lists of the linked records' ids (the history names each for those who may see it)."""
     values = snapshot(record)
     values.pop("search_vector", None)
-    values.pop("file_vector", None)
+    values.pop("rank_vector", None)
     values.pop("file_text", None)
     if isinstance(record, ReferenceDocument) and record.pk is not None:
         values["countries"] = sorted(record.country_links.values_list("country", flat=True))
