@@ -102,18 +102,25 @@ def _fts5_query(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
+def _any_reading(word: str) -> SearchQuery:
+    return (
+        SearchQuery(word, config="english", search_type="plain")
+        | SearchQuery(word, config="french", search_type="plain")
+        | SearchQuery(word, config="simple", search_type="plain")
+    )
+
+
 def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[ReferenceDocument]:
     """The documents of `queryset` that match every word of `text`, best first, with their `rank`."""
     words = query_words(text)
     if not words:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if on_postgresql():
-        phrase = " ".join(words)
-        query = (
-            SearchQuery(phrase, config="english", search_type="plain")
-            | SearchQuery(phrase, config="french", search_type="plain")
-            | SearchQuery(phrase, config="simple", search_type="plain")
-        )
+        # Each word in any of the three readings, and every word: "lighthouse keepers" finds a title's
+        # "Lighthouse" (English) with a file's "keepers" (simple).
+        query = _any_reading(words[0])
+        for word in words[1:]:
+            query &= _any_reading(word)
         return (
             queryset.filter(search_vector=query)
             .annotate(rank=SearchRank(F("rank_vector"), query))
