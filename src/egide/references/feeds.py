@@ -2,7 +2,6 @@
 (a feed reader keeps and passes on what it reads, so the feed never depends on a session)."""
 
 import datetime
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
@@ -59,9 +58,6 @@ class LatestDevelopmentsFeed(Feed):
 
     def item_categories(self, item: Development) -> list[str]:
         return [item.label, *item.countries]
-
-    def item_extra_kwargs(self, item: Development) -> dict[str, Any]:
-        return {}
 
 
 class LatestDevelopmentsAtom(LatestDevelopmentsFeed):
