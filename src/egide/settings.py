@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "egide.maps",
     "egide.programmes",
     "egide.references",
+    "egide.results",
+    "egide.money",
 ]
 
 MIDDLEWARE = [

@@ -326,3 +326,22 @@ def organisation_invitations(*, user: Caller, organisation: Organisation) -> Que
     return Invitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
+
+
+REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.ADMINISTRATOR})
+
+
+def may_review_results(*, user: Caller, record: Record) -> bool:
+    """Approving or returning the values reported on a record's results (a programme's) is a review by its owner
+    organisation: its reviewers and administrators whose membership covers the record's country (and platform staff).
+    Editors submit values but do not approve them, and an organisation the record is shared with, even for editing,
+    never reviews: the owner answers for the figures it publishes."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    if record.owner_id is None:
+        return False
+    return any(
+        grant.organisation_id == record.owner_id and grant.role in REVIEWING_ROLES and grant.covers(record.country)
+        for grant in reach.grants
+    )
