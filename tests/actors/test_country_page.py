@@ -144,6 +144,7 @@ def test_each_tab_has_its_address_and_is_marked_open(
         ("Sources", "/countries/CF/sources/"),
         ("Programmes", "/countries/CF/programmes/"),
         ("Governance", "/countries/CF/governance/"),
+        ("Latest developments", "/countries/CF/latest/"),
     ]
     (current,) = elements(html, 'nav.country-tabs a[aria-current="page"]')
     assert (text_of(current), current["href"]) == (label, address)

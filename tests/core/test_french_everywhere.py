@@ -32,6 +32,7 @@ from egide.imports.models import ImportJob
 from egide.money.demo import money_demo_load
 from egide.money.models import ExchangeRate
 from egide.programmes.models import Programme
+from egide.references.models import Framework, Mission, ReferenceDocument
 from tests.security.helpers import verified_client
 
 SKIPPED = {
@@ -39,6 +40,7 @@ SKIPPED = {
     "country-export": "a file download",
     "import-template": "a file download",
     "source-document": "a file download",
+    "document-file": "a file download",
     "import-job-status": "a JSON answer",
     "country-results-export": "a file download",
     "update-evidence": "a file download",
@@ -146,6 +148,9 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
         "organisation": {"pk": organisation.pk},
+        "framework": {"pk": Framework.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "mission": {"pk": Mission.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "document": {"pk": ReferenceDocument.objects.order_by("pk").values_list("pk", flat=True)[0]},
         "country": {"code": "CF"},
         "rule": {"code": "CF", "rule": RULES[0].code},
         "invitation": {"secret": secrets[0]},
@@ -215,6 +220,8 @@ def _results_framework(owner: Organisation) -> dict[str, dict[str, object]]:
         "period": {"pk": period.pk},
         "value": {"pk": value.pk},
     }
+
+
 def _money_programme(organisation: Organisation) -> Programme:
     """A demo programme with its money: the programmes' demo makes it; without it, one is made here and the money
     demo loaded again for it."""
@@ -248,7 +255,7 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
             return values[group]
     if keys == ["code"]:
         return values["country"]
-    for group in ("actor", "relationship", "organisation", "programme"):
+    for group in ("actor", "relationship", "organisation", "programme", "framework", "mission", "document"):
         if keys == ["pk"] and name.startswith(group):
             return values[group]
     return None

@@ -97,6 +97,14 @@ def _terms_for(field: models.Field) -> Mapping[str, Term] | None:
     return next((table for table in TERM_TABLES if set(table) == codes), None)
 
 
+def linked_ids(value: Any) -> list[Any]:
+    """The ids a stored value names: itself, or the items of a many-to-many field's list of ids. The admin keeps
+    such a list as the records' names instead (egide.core.admin), which name no id."""
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, int) and not isinstance(item, bool)]
+    return [value]
+
+
 class Display:
     """Turns stored values into text in the reader's language. A value naming another record shows that record's
     name when the reader may see it (`user`; the platform by default, for staff-only screens), and says that it is
@@ -118,9 +126,10 @@ class Display:
                     continue
                 for name, value in values.items():
                     field = _model_field(model, name)
-                    related = field.related_model if field is not None and field.many_to_one else None
+                    linked = field is not None and (field.many_to_one or field.many_to_many)
+                    related = field.related_model if field is not None and linked else None
                     if isinstance(related, type) and related is not Organisation and value not in (None, ""):
-                        wanted.setdefault(related, set()).add(value)
+                        wanted.setdefault(related, set()).update(linked_ids(value))
         for related, ids in wanted.items():
             self._load(related, ids)
 
@@ -155,6 +164,10 @@ class Display:
             return ""
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if field is not None and field.many_to_many and isinstance(value, list) and value == linked_ids(value):
+            related = field.related_model
+            if isinstance(related, type) and issubclass(related, models.Model):
+                return ", ".join(self.record_name(related, item) for item in value)
         if field is not None and field.is_relation and field.many_to_one:
             if field.related_model is Organisation:
                 return self._acronym(value)

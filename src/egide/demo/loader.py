@@ -1,4 +1,5 @@
-"""The demo data: illustrative maps of real countries' security systems, loaded through the importer."""
+"""The demo data: illustrative maps of real countries' security systems, loaded through the importer, and the
+seed's international frameworks, missions and reference documents (egide.demo.references)."""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
+from egide.demo.references import references_load
 from egide.demo.results import results_load
 from egide.money.demo import MoneyDemoResult, money_demo_load
 from egide.programmes.importer import ProgrammesReport, programmes_import
@@ -59,6 +61,7 @@ def demo_load(*, user: User | None) -> DemoResult:
             user=user, country=country, tables=tables, owner=owner, confidentiality=DEFAULT_LEVEL
         )
     shares_apply(organisations)
+    references_load(organisations)
     programmes = demo_programmes_load(user=user, owner=organisations[PROGRAMMES_OWNER])
     # After the programmes: the results frameworks are keyed by the programmes' IATI identifiers.
     results, notes = results_load(user=user)
