@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
     "egide.imports",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the reference documents' full-text search field (harmless on SQLite)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
@@ -56,7 +57,9 @@ INSTALLED_APPS = [
     "egide.governance",
     "egide.maps",
     "egide.programmes",
+    "egide.references",
     "egide.results",
+    "egide.money",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +219,12 @@ EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# A reference document's uploaded PDF: its size, and how much of it is read for the full-text search (pages,
+# characters and seconds), so that a large or crafted file never holds a request for long.
+EGIDE_REFERENCE_MAX_BYTES = read_int("EGIDE_REFERENCE_MAX_MB", default=20, minimum=1) * 2**20
+EGIDE_REFERENCE_TEXT_MAX_PAGES = read_int("EGIDE_REFERENCE_TEXT_MAX_PAGES", default=300, minimum=1)
+EGIDE_REFERENCE_TEXT_MAX_CHARACTERS = read_int("EGIDE_REFERENCE_TEXT_MAX_CHARACTERS", default=1_000_000, minimum=1000)
+EGIDE_REFERENCE_TEXT_MAX_SECONDS = read_int("EGIDE_REFERENCE_TEXT_MAX_SECONDS", default=10, minimum=1)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

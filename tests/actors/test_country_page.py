@@ -142,8 +142,10 @@ def test_each_tab_has_its_address_and_is_marked_open(
         ("Actors", "/countries/CF/actors/"),
         ("Relationships", "/countries/CF/relationships/"),
         ("Sources", "/countries/CF/sources/"),
-        ("Governance", "/countries/CF/governance/"),
+        ("Programmes", "/countries/CF/programmes/"),
         ("Timeline", "/countries/CF/timeline/"),
+        ("Governance", "/countries/CF/governance/"),
+        ("Latest developments", "/countries/CF/latest/"),
     ]
     (current,) = elements(html, 'nav.country-tabs a[aria-current="page"]')
     assert (text_of(current), current["href"]) == (label, address)

@@ -79,3 +79,30 @@ def test_demo_records_cover_every_confidentiality_level_and_users_see_accordingl
     assert sees("meae-admin", "CD", "WAZALENDO")  # restricted, shared with MEAE
     assert not sees("ef-viewer", "CD", "WAZALENDO")
     assert not sees("strss-editor", "CD", "ANR")  # a membership limited to CF
+
+
+def test_the_demo_loads_the_seeds_frameworks_missions_and_documents_once_and_public(db: None) -> None:
+    from egide.references.models import Framework, Mission, ReferenceDocument
+
+    demo_load(user=None)
+    counts = (Framework.objects.count(), Mission.objects.count(), ReferenceDocument.objects.count())
+    demo_load(user=None)
+    assert (Framework.objects.count(), Mission.objects.count(), ReferenceDocument.objects.count()) == counts
+    assert {"UN-SSR", "UN-PBC", "EU-ESS", "EU-SSR-CONCEPT", "EU-CSDP", "OECD-DAC-SSR", "NATO-SSR"} <= set(
+        Framework.objects.values_list("code", flat=True)
+    )
+    missions = {mission.acronym_en: mission for mission in Mission.objects.all()}
+    assert missions["UNMIK"].start == "1999-06"
+    assert missions["UNMIK"].country == "XK"
+    assert missions["EULEX Kosovo"].start == "2008-04"
+    assert {"MINUSTAH", "EUSEC RD Congo", "EUPOL RD Congo", "EU SSR Guinea-Bissau"} <= set(missions)
+    documents = {document.symbol: document for document in ReferenceDocument.objects.exclude(symbol="")}
+    assert documents["S/PRST/2005/30"].issued == "2005-07-12"
+    assert documents["S/2008/39"].issued == "2008-01-23"
+    assert documents["S/RES/2151 (2014)"].issued == "2014-04-28"
+    statements = ReferenceDocument.objects.filter(type="national_statement")
+    assert sorted(str(day) for day in statements.values_list("issued_date", flat=True)) == ["2011-10-12", "2014-04-28"]
+    assert [document.symbol for document in missions["UNMIK"].documents.all()] == ["S/RES/1244 (1999)"]
+    assert set(Framework.objects.values_list("confidentiality", flat=True)) == {"public"}
+    assert set(Mission.objects.values_list("confidentiality", flat=True)) == {"public"}
+    assert set(ReferenceDocument.objects.values_list("confidentiality", flat=True)) == {"public"}

@@ -25,7 +25,7 @@ from django.db import models
 
 from egide.accounts.models import Confidentiality, ConfidentialRecord, Share
 from egide.accounts.selectors import Reach, reach_of, visible
-from egide.audit.display import ChangeRow, Display, change_rows
+from egide.audit.display import ChangeRow, Display, change_rows, linked_ids
 from egide.audit.models import Action, AuditEvent
 from egide.audit.selectors import content_type_label, record_history
 from egide.core.users import Caller
@@ -175,7 +175,7 @@ class _Withholding:
                 for name, value in values.items():
                     related = _relation(model, name)
                     if related is not None and value not in (None, ""):
-                        wanted.setdefault(related, set()).add(value)
+                        wanted.setdefault(related, set()).update(linked_ids(value))
         self.visible_related: dict[type[models.Model], set[Any]] = {
             related: set(visible(related._default_manager.filter(pk__in=ids), user=user).values_list("pk", flat=True))
             for related, ids in wanted.items()
@@ -204,6 +204,10 @@ class _Withholding:
             if event.action in CITATION_ACTIONS:
                 return values.get("source") in self.visible_titles
             related = _relation(model, name)
+            if isinstance(value, list) and related is not None:
+                # A list of linked records' ids (a many-to-many field) is shown, each record named only to those
+                # who may see it (egide.audit.display); a list of their names (written by the admin) is not.
+                return value == linked_ids(value)
             if related is None or value in (None, ""):
                 return True
             return value in self.visible_related.get(related, set())

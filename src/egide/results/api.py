@@ -204,7 +204,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
 
 @router.get(
     "/programmes/{pk}/results",
-    response=answers({200: list[ResultOut]}, 404),
+    response=answers({200: list[ResultOut]}, 404, 422),
     summary="A programme's results framework with its progress",
 )
 def list_results(request: HttpRequest, pk: int) -> Any:
@@ -240,7 +240,7 @@ def replace_result(request: HttpRequest, pk: int, payload: ResultIn) -> Any:
 
 @router.delete(
     "/results/{pk}",
-    response=answers({204: None}, 403, 404),
+    response=answers({204: None}, 403, 404, 422),
     summary="Delete a result with its indicators, periods and values",
     auth=_edits(_programme_of_result),
 )
@@ -284,7 +284,7 @@ def replace_indicator(request: HttpRequest, pk: int, payload: IndicatorIn) -> An
 
 @router.delete(
     "/indicators/{pk}",
-    response=answers({204: None}, 403, 404),
+    response=answers({204: None}, 403, 404, 422),
     summary="Delete an indicator with its periods and values",
     auth=_edits(_programme_of_indicator),
 )
@@ -347,7 +347,7 @@ def replace_period(request: HttpRequest, pk: int, payload: PeriodIn) -> Any:
 
 @router.delete(
     "/periods/{pk}",
-    response=answers({204: None}, 403, 404),
+    response=answers({204: None}, 403, 404, 422),
     summary="Delete a period with its values",
     auth=_edits(_programme_of_period),
 )

@@ -45,6 +45,8 @@ class Command(BaseCommand):
             )
         for note in result.notes:
             self.stdout.write(note)
+        if result.money is not None:
+            self.stdout.write(f"Money: {result.money.message}")
         if result.passwords:
             self.stdout.write("Demo users (passwords shown once; keep them):")
             for username, password in result.passwords.items():
