@@ -162,7 +162,11 @@ def test_the_page_shows_the_chart_data_and_the_same_items_in_a_table(
     assert 'id="timeline-data"' in page
     assert "build/timeline.js" in page
     assert '<caption id="timeline-table-caption">' in page
-    assert '<th scope="row" data-label="Name">Public <small class="muted">FR-TEST-' in page
+    public = programmes["public"]
+    assert (
+        f'<th scope="row" data-label="Name"><a href="{reverse("programme-detail", args=[public.pk])}">Public</a>'
+        f' <small class="muted">{public.iati_identifier}</small>'
+    ) in page
     assert "Organisation only" in page
     assert "Elsewhere" not in page
     assert 'aria-current="page">Timeline</a>' in page

@@ -21,6 +21,8 @@ from egide.core.users import Caller
 from egide.programmes.models import Participation, Programme, ProgrammeCountry
 from egide.programmes.selectors import programmes_visible
 from egide.programmes.timeline import DOCUMENT, MISSION, PROGRAMME, Span, Timeline, TimelineItem, timeline_build
+from egide.references.models import DocumentType, MissionKind
+from egide.references.selectors import missions_visible, reference_documents_visible
 
 LIMIT = 100
 """The most items of each kind that one timeline shows (the latest ones); the page says how many the filters kept,
@@ -45,16 +47,6 @@ class TimelineFilters:
     @property
     def last_day(self) -> datetime.date | None:
         return datetime.date(self.last_year, 12, 31) if self.last_year is not None else None
-
-
-def _programme_links() -> Callable[[int], str]:
-    """Each programme's page address. The page is the programmes app's: until its address is installed the
-    timeline links nowhere (asked once per timeline: a failed reverse is slow, and there may be a hundred rows)."""
-    try:
-        reverse("programme-detail", args=[1])
-    except NoReverseMatch:
-        return lambda pk: ""
-    return lambda pk: reverse("programme-detail", args=[pk])
 
 
 def country_programmes(*, user: Caller, country: str) -> QuerySet[Programme]:
@@ -111,7 +103,7 @@ def programme_items(
             "total",
         )[:limit]
     )
-    link = _programme_links()
+    link = _links("programme-detail")
     items = []
     for (
         pk,
@@ -150,20 +142,85 @@ def _in_language(english: str, french: str) -> str:
     return french if active_language() == "fr" and french else english
 
 
+def _links(name: str) -> Callable[[int], str]:
+    """Each record's page address under the URL name, or none while that page is not installed (asked once per
+    timeline: a failed reverse is slow, and there may be a hundred rows)."""
+    try:
+        reverse(name, args=[1])
+    except NoReverseMatch:
+        return lambda pk: ""
+    return lambda pk: reverse(name, args=[pk])
+
+
 def mission_items(
     *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
 ) -> tuple[list[TimelineItem], int]:
-    """The missions of the timeline. They are the references app's records; this provider reads them through
-    that app's selector once it is installed (until then a timeline has no missions)."""
-    return [], 0
+    """The missions in the country, through the references app's selector (and so its visibility rule): the
+    `limit` latest to start and how many the filters kept, in one query. A mission without an end runs to today."""
+    missions = missions_visible(user=user, country=country).select_related(None)
+    if filters.partner is not None:
+        missions = missions.filter(lead_organisation_id=filters.partner)
+    if filters.first_day is not None:
+        ongoing = Q(end_date__isnull=True, start_date__isnull=False)
+        missions = missions.filter(Q(end_date__gte=filters.first_day) | ongoing)
+    if filters.last_day is not None:
+        missions = missions.filter(start_date__lte=filters.last_day)
+    rows = list(
+        missions.annotate(total=Window(Count("pk")))
+        .order_by(F("start_date").desc(nulls_last=True), "-id")
+        .values_list("pk", "name_en", "name_fr", "acronym_en", "acronym_fr", "kind", "start_date", "end_date", "total")[
+            :limit
+        ]
+    )
+    link = _links("mission-detail")
+    kinds = dict(MissionKind.choices)
+    items = [
+        TimelineItem(
+            kind=MISSION,
+            key=f"mission-{pk}",
+            label=_in_language(name_en, name_fr),
+            link=link(pk),
+            detail=_in_language(acronym_en, acronym_fr),
+            status=kind,
+            status_label=str(kinds.get(kind, kind)),
+            actual=Span(start, end) if start is not None or end is not None else None,
+        )
+        for pk, name_en, name_fr, acronym_en, acronym_fr, kind, start, end, _total in rows
+    ]
+    return items, rows[0][-1] if rows else 0
 
 
 def document_items(
     *, user: Caller, country: str, filters: TimelineFilters, limit: int = LIMIT
 ) -> tuple[list[TimelineItem], int]:
-    """The key documents of the timeline (resolutions, statements, reports concerning the country), from the
-    references app once it is installed."""
-    return [], 0
+    """The reference documents that concern the country (resolutions, statements, reports), through the references
+    app's selector: points at their dates, the `limit` latest, and how many the filters kept, in one query."""
+    documents = reference_documents_visible(user=user, country=country).select_related(None).prefetch_related(None)
+    if filters.first_day is not None:
+        documents = documents.filter(issued_date__gte=filters.first_day)
+    if filters.last_day is not None:
+        documents = documents.filter(issued_date__lte=filters.last_day)
+    rows = list(
+        documents.annotate(total=Window(Count("pk")))
+        .order_by(F("issued_date").desc(nulls_last=True), "-id")
+        .values_list("pk", "title_en", "title_fr", "symbol", "type", "issued_date", "total")[:limit]
+    )
+    link = _links("document-detail")
+    types = dict(DocumentType.choices)
+    items = [
+        TimelineItem(
+            kind=DOCUMENT,
+            key=f"document-{pk}",
+            label=_in_language(title_en, title_fr),
+            link=link(pk),
+            detail=symbol,
+            status=type,
+            status_label=str(types.get(type, type)),
+            day=issued,
+        )
+        for pk, title_en, title_fr, symbol, type, issued, _total in rows
+    ]
+    return items, rows[0][-1] if rows else 0
 
 
 PROVIDERS = {PROGRAMME: programme_items, MISSION: mission_items, DOCUMENT: document_items}
