@@ -31,6 +31,7 @@ import argparse
 import cProfile
 import datetime
 import functools
+import json
 import random
 import sys
 import time
@@ -136,9 +137,7 @@ def _table_rows(model: Any, rows: Iterable[dict[str, Any]]) -> tuple[list[str], 
         if getattr(item, "auto_now", False) or getattr(item, "auto_now_add", False):
             return now
         value = item.get_default()
-        if value is None and not item.null and item.get_internal_type() == "JSONField":
-            return []
-        return item.get_prep_value(value) if item.get_internal_type() == "JSONField" else value
+        return json.dumps(value if value is not None else []) if item.get_internal_type() == "JSONField" else value
 
     defaults = {item.attname: default(item) for item in fields}
 
@@ -201,6 +200,13 @@ def generate(count: int, seed: int) -> dict[str, Any]:
     from egide.core import taxonomy
     from egide.core.reference import countries
     from egide.programmes.models import Participation, Programme, ProgrammeArea, ProgrammeCountry, ProgrammeSector
+    from egide.references.models import (
+        DocumentType,
+        Mission,
+        MissionKind,
+        ReferenceDocument,
+        ReferenceDocumentCountry,
+    )
 
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -274,6 +280,47 @@ def generate(count: int, seed: int) -> dict[str, Any]:
                     "country": country,
                 }
             )
+    # Missions (a tenth as many as programmes' countries hold, about 20 per country at full size) and reference
+    # documents (one for ten programmes), each concerning one country, with the same mix of levels.
+    mission_kinds = [kind for kind, _label in MissionKind.choices]
+    document_types = [kind for kind, _label in DocumentType.choices]
+    missions: list[dict[str, Any]] = []
+    for pk in range(1, max(1, count // 100) + 1):
+        start = _day(rng, 1995, 2025)
+        missions.append(
+            {
+                "id": pk,
+                "owner_id": rng.choice(organisation_ids),
+                "confidentiality": rng.choice(levels),
+                "country": codes[pk % len(codes)],
+                "kind": rng.choice(mission_kinds),
+                "name_en": f"Mission {pk:05d}",
+                "name_fr": f"Mission {pk:05d}",
+                "acronym_en": f"M{pk:05d}",
+                "acronym_fr": f"M{pk:05d}",
+                "start_date": start,
+                "end_date": start + datetime.timedelta(days=rng.randint(365, 12 * 365)) if rng.random() < 0.6 else None,
+                "lead_organisation_id": rng.choice(organisation_ids),
+            }
+        )
+    documents: list[dict[str, Any]] = []
+    document_countries: list[dict[str, Any]] = []
+    for pk in range(1, max(1, count // 10) + 1):
+        country = codes[pk % len(codes)]
+        documents.append(
+            {
+                "id": pk,
+                "owner_id": rng.choice(organisation_ids),
+                "confidentiality": rng.choice(levels),
+                "country": country,
+                "type": rng.choice(document_types),
+                "title_en": f"Document {pk:06d}",
+                "title_fr": f"Document {pk:06d}",
+                "symbol": f"S/BENCH/{pk}",
+                "issued_date": _day(rng, 1995, 2026),
+            }
+        )
+        document_countries.append({"id": pk, "document_id": pk, "country": country})
     built = time.perf_counter() - started
 
     def numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -292,7 +339,20 @@ def generate(count: int, seed: int) -> dict[str, Any]:
         for number, row in enumerate(shares, start=first_share):
             row["id"] = number
         inserted["shares"] = insert_rows(Share, shares)
-        models = [Programme, ProgrammeCountry, Participation, ProgrammeSector, ProgrammeArea, Share]
+        inserted["missions"] = insert_rows(Mission, missions)
+        inserted["reference documents"] = insert_rows(ReferenceDocument, documents)
+        inserted["document countries"] = insert_rows(ReferenceDocumentCountry, document_countries)
+        models = [
+            Programme,
+            ProgrammeCountry,
+            Participation,
+            ProgrammeSector,
+            ProgrammeArea,
+            Share,
+            Mission,
+            ReferenceDocument,
+            ReferenceDocumentCountry,
+        ]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
