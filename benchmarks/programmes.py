@@ -648,6 +648,14 @@ def render(results: Sequence[ProgrammesResult], args: argparse.Namespace, argv: 
             f" {data['timeline_rows_viewer']} items (of {data['timeline_totals_viewer']}).",
             "",
         ]
+        if result.list_view:
+            lines += [
+                "*list view* and *programme page view* are the programmes app's pages through the test client;"
+                " the rows *list:* and *programme page (its reads)* are the selector queries alone (the count and"
+                " the first page of 25 sorted by title; the programme and its parts), measured as well so that the"
+                " view's own cost shows.",
+                "",
+            ]
         if not result.list_view:
             lines += [
                 "The programme list's view was not installed on this branch: its rows are the queries the list is to"
@@ -678,6 +686,10 @@ def render(results: Sequence[ProgrammesResult], args: argparse.Namespace, argv: 
                 "```sql",
                 *(f"{statement};" for statement in PROPOSED_INDEXES),
                 "```",
+                "",
+                'Also proposed, from the list view\'s figures: `Index(fields=["role", "programme"])` on'
+                " participations (a role chosen without a partner reads every participation), and for the list"
+                " sorted by start or end an index on `Coalesce(actual_start, planned_start)` (and on the ends).",
                 "",
             ]
         lines += ["The viewer's timeline JSON, query by query (seconds, start of the SQL):", "", "```"]
