@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from egide.accounts.levels import Confidentiality
 from egide.accounts.models import Organisation
 from egide.programmes.models import Programme
+from egide.references.models import Mission
 from tests.browser.test_map import CHROMIUM, Visit, browser, static_root
 from tests.browser.test_phones_and_accessibility import LAPTOP, PHONE, _overflow, _violations
 
@@ -37,6 +38,7 @@ PIXELS_OF = """
 """
 ACTUAL_COLOUR = [0x1D, 0x4E, 0x89]
 PLANNED_COLOUR = [0x9D, 0xB4, 0xD6]
+MISSION_COLOUR = [0x7A, 0x3E, 0x9D]
 
 
 @pytest.fixture(params=["en-GB", "fr-FR"])
@@ -65,6 +67,14 @@ def _programmes(organisation: Organisation) -> None:
     Programme.objects.create(
         owner=organisation, country="CF", title_en="Police training", planned_start=day(2015, 1, 1)
     )
+    Mission.objects.create(
+        owner=organisation,
+        country="CF",
+        kind="un_peace_operation",
+        name_en="UN mission in the Central African Republic",
+        name_fr="Mission des Nations unies en République centrafricaine",
+        start_date=day(2014, 4, 10),
+    )
 
 
 def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organisation: Organisation) -> None:
@@ -74,11 +84,12 @@ def test_the_timeline_draws_planned_and_actual_bars(timeline_visit: Visit, organ
     page = timeline_visit.page
     page.wait_for_selector("#timeline-chart[data-marks]", state="attached")
 
-    assert page.get_attribute("#timeline-chart", "data-marks") == "3"
+    assert page.get_attribute("#timeline-chart", "data-marks") == "4"
     assert page.evaluate(PIXELS_OF, ACTUAL_COLOUR) > 100
     assert page.evaluate(PIXELS_OF, PLANNED_COLOUR) > 100
+    assert page.evaluate(PIXELS_OF, MISSION_COLOUR) > 100
     rows = page.locator(".timeline-table tbody tr")
-    assert rows.count() == 2
+    assert rows.count() == 3
     assert "Support for strengthening the rule of law" in rows.nth(0).inner_text()
     assert timeline_visit.errors == []
 
