@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "egide.governance",
     "egide.maps",
     "egide.programmes",
+    "egide.iati",
 ]
 
 MIDDLEWARE = [
