@@ -173,6 +173,14 @@ def _refuse_dtd(root: Element, filename: str) -> None:
         raise MalformedFile(filename, None, None, "the file declares a DTD or entities, which imports refuse")
 
 
+def _first(element: Element) -> dict[str, Element]:
+    """The element's children by tag, the first of each (one pass: lxml's find() goes through ElementPath)."""
+    found: dict[str, Element] = {}
+    for child in element:
+        found.setdefault(child.tag, child)  # type: ignore[arg-type]
+    return found
+
+
 def _text(element: Element) -> str:
     return " ".join((element.text or "").split())
 
@@ -236,8 +244,9 @@ class _Reader:
             hierarchy=(element.get("hierarchy") or "").strip(),
         )
         self.current = activity
-        for child in element.iterchildren(tag=etree.Element):
-            handler = self.handlers.get(child.tag)  # type: ignore[arg-type]
+        handlers = self.handlers
+        for child in element:
+            handler = handlers.get(child.tag)  # type: ignore[arg-type]
             if handler is not None:
                 handler(activity, child)
         self._check(activity, element)
@@ -275,20 +284,23 @@ class _Reader:
         """The element's `narrative` children by language (2.0x), or its own text (1.0x)."""
         texts: Narratives = {}
         language = self.current.default_language
-        found = False
-        for narrative in element.iterchildren("narrative"):
-            found = True
-            raw = narrative.text or ""
-            text = raw.strip() if keep_lines else " ".join(raw.split())
+        children = [child for child in element if child.tag == "narrative"]
+        if not children:
+            raw = element.text
+            if raw:
+                text = raw.strip() if keep_lines else " ".join(raw.split())
+                if text:
+                    texts[element.get(XML_LANG, language)] = text
+            return texts
+        for narrative in children:
+            raw = narrative.text
+            text = (raw.strip() if keep_lines else " ".join(raw.split())) if raw else ""
             if not text:
                 self.warn("empty_narrative", element)
                 continue
-            texts.setdefault(narrative.get(XML_LANG, language), text)
-        if not found:
-            raw = element.text or ""
-            text = raw.strip() if keep_lines else " ".join(raw.split())
-            if text:
-                texts[element.get(XML_LANG, language)] = text
+            found = narrative.get(XML_LANG, language)
+            if found not in texts:
+                texts[found] = text
         return texts
 
     def code(self, element: Element, known: frozenset[str] | None = None, words: dict[str, str] | None = None) -> str:
@@ -421,14 +433,15 @@ class _Reader:
 
     def _budget(self, activity: Activity, element: Element) -> None:
         raw_type = (element.get("type") or "1").strip()
-        start = self.date_of(element.find("period-start"))
+        parts = _first(element)
+        start = self.date_of(parts.get("period-start"))
         activity.budgets.append(
             Budget(
                 type=BUDGET_TYPES_1.get(raw_type.lower(), raw_type),
                 status=(element.get("status") or "1").strip(),
                 period_start=start,
-                period_end=self.date_of(element.find("period-end")),
-                money=self.money(element.find("value"), start),
+                period_end=self.date_of(parts.get("period-end")),
+                money=self.money(parts.get("value"), start),
             )
         )
 
@@ -440,7 +453,7 @@ class _Reader:
         provider = receiver = None
         sectors: list[Share] = []
         country = region = ""
-        for child in element.iterchildren(tag=etree.Element):
+        for child in element:
             tag = child.tag
             if tag == "transaction-type":
                 kind = self.code(child, self.codes.transaction_types, TRANSACTION_TYPES_1)
@@ -492,7 +505,7 @@ class _Reader:
         description: Narratives = {}
         latitude = longitude = None
         administrative: list[tuple[str, str, str]] = []
-        for child in element.iterchildren(tag=etree.Element):
+        for child in element:
             tag = child.tag
             if tag == "name":
                 name = self.narratives(child)
@@ -529,9 +542,10 @@ class _Reader:
 
     def _result(self, activity: Activity, element: Element) -> None:
         raw = (element.get("type") or "").strip()
-        indicators = tuple(self.indicator(child) for child in element.iterchildren("indicator"))
-        title_element = element.find("title")
-        description_element = element.find("description")
+        indicators = tuple(self.indicator(child) for child in element if child.tag == "indicator")
+        parts = _first(element)
+        title_element = parts.get("title")
+        description_element = parts.get("description")
         activity.results.append(
             Result(
                 type=RESULT_TYPES_1.get(raw.lower(), raw),
@@ -545,18 +559,22 @@ class _Reader:
         )
 
     def indicator(self, element: Element) -> Indicator:
-        title_element = element.find("title")
-        description_element = element.find("description")
-        baseline = element.find("baseline")
+        parts = _first(element)
+        title_element = parts.get("title")
+        description_element = parts.get("description")
+        baseline = parts.get("baseline")
         year = (baseline.get("year") or "").strip() if baseline is not None else ""
         periods = []
-        for period in element.iterchildren("period"):
-            target = period.find("target")
-            actual = period.find("actual")
+        for period in element:
+            if period.tag != "period":
+                continue
+            period_parts = _first(period)
+            target = period_parts.get("target")
+            actual = period_parts.get("actual")
             periods.append(
                 Period(
-                    start=self.date_of(period.find("period-start")),
-                    end=self.date_of(period.find("period-end")),
+                    start=self.date_of(period_parts.get("period-start")),
+                    end=self.date_of(period_parts.get("period-end")),
                     target=(target.get("value") or "").strip() if target is not None else "",
                     actual=(actual.get("value") or "").strip() if actual is not None else "",
                 )
@@ -594,18 +612,23 @@ class _Reader:
         if not url:
             self.warn("no_url", element)
             return
-        title = element.find("title")
+        parts = _first(element)
+        title = parts.get("title")
         activity.documents.append(
             DocumentLink(
                 url=url,
                 format=(element.get("format") or "").strip(),
                 title=self.narratives(title) if title is not None else {},
                 categories=tuple(
-                    (child.get("code") or "").strip() for child in element.iterchildren("category") if child.get("code")
+                    (child.get("code") or "").strip()
+                    for child in element
+                    if child.tag == "category" and child.get("code")
                 ),
                 languages=tuple(
-                    (child.get("code") or "").strip() for child in element.iterchildren("language") if child.get("code")
+                    (child.get("code") or "").strip()
+                    for child in element
+                    if child.tag == "language" and child.get("code")
                 ),
-                date=self.date_of(element.find("document-date")),
+                date=self.date_of(parts.get("document-date")),
             )
         )

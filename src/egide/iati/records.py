@@ -12,7 +12,7 @@ type Narratives = dict[str, str]
 """A text in each language it was written in: {"en": "...", "fr": "..."}; "" for a narrative without a language."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Warning:
     """A fault of the publisher that does not stop the activity from being read: a missing date, an empty narrative,
     an unknown code, percentages that do not add up, a value without currency. `code` names the kind of fault;
@@ -24,7 +24,7 @@ class Warning:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Organisation:
     ref: str = ""
     type: str = ""
@@ -32,13 +32,13 @@ class Organisation:
     activity_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Participant:
     role: str
     organisation: Organisation
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Share:
     """A recipient country or region, or a sector, and its percentage where given."""
 
@@ -47,14 +47,14 @@ class Share:
     percentage: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Money:
     value: Decimal | None
     currency: str
     value_date: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Budget:
     type: str
     status: str
@@ -63,7 +63,7 @@ class Budget:
     money: Money
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Transaction:
     type: str
     date: dt.date | None
@@ -77,7 +77,7 @@ class Transaction:
     recipient_region: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Location:
     ref: str = ""
     name: Narratives = field(default_factory=dict)
@@ -88,7 +88,7 @@ class Location:
     """(vocabulary, level, code) of each administrative division named."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Period:
     start: dt.date | None
     end: dt.date | None
@@ -96,7 +96,7 @@ class Period:
     actual: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Indicator:
     measure: str
     ascending: bool
@@ -108,7 +108,7 @@ class Indicator:
     periods: tuple[Period, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Result:
     type: str
     title: Narratives
@@ -117,20 +117,20 @@ class Result:
     indicators: tuple[Indicator, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PolicyMarker:
     vocabulary: str
     code: str
     significance: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RelatedActivity:
     type: str
     ref: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DocumentLink:
     url: str
     format: str = ""
