@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("egide.accounts.urls")),
     path("", include("egide.audit.urls")),
     path("", include("egide.imports.urls")),
+    path("", include("egide.programmes.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),

@@ -29,6 +29,7 @@ from egide.actors.models import Actor, Relationship
 from egide.demo.loader import demo_load
 from egide.governance.rules import RULES
 from egide.imports.models import ImportJob
+from egide.programmes.models import Programme
 from tests.security.helpers import verified_client
 
 SKIPPED = {
@@ -37,6 +38,8 @@ SKIPPED = {
     "import-template": "a file download",
     "source-document": "a file download",
     "import-job-status": "a JSON answer",
+    "country-programmes-export": "a file download",
+    "programme-document-file": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
     "membership-remove": "post only",
@@ -128,6 +131,8 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         user=staff, country="CF", owner=organisation, confidentiality="public", filename="map.csv", size=10
     )
     reset_user = User.objects.get(username="strss-editor")
+    programme = Programme.objects.filter(country="CF").order_by("pk").first()
+    assert programme is not None
     return {
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
@@ -136,6 +141,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         "rule": {"code": "CF", "rule": RULES[0].code},
         "invitation": {"secret": secrets[0]},
         "job": {"pk": job.pk},
+        "programme": {"pk": programme.pk},
         "reset": {
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),
@@ -151,7 +157,7 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
             return values[group]
     if keys == ["code"]:
         return values["country"]
-    for group in ("actor", "relationship", "organisation"):
+    for group in ("actor", "relationship", "organisation", "programme"):
         if keys == ["pk"] and name.startswith(group):
             return values[group]
     return None

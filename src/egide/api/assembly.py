@@ -16,6 +16,7 @@ from egide.actors.api import router as actors_router
 from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
+from egide.programmes.api import router as programmes_router
 
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 
@@ -86,4 +87,5 @@ api = EgideAPI(
 )
 api.add_router("/v1", actors_router)
 api.add_router("/v1", governance_router)
+api.add_router("/v1", programmes_router)
 errors.install(api)

@@ -117,4 +117,33 @@ TEXTS = (
     gettext_noop("YYYY-MM-DD: the date at which the findings stand (default: today)"),
     gettext_noop("at most this many findings (default: all)"),
     gettext_noop("findings skipped (after the filters)"),
+    # Programmes (egide.programmes.api and schemas).
+    gettext_noop("Actors of the map that the programme supports"),
+    gettext_noop("Areas of action (codes)"),
+    gettext_noop("Create a programme"),
+    gettext_noop("DAC sectors, with their percentages"),
+    gettext_noop("Delete a programme and everything it holds"),
+    gettext_noop(
+        "Everything the programme holds is replaced by the body's lists; with `version`, the change is refused\nwith 409 when someone saved the programme since."
+    ),
+    gettext_noop("Latitude"),
+    gettext_noop("Longitude"),
+    gettext_noop("One programme, with what it holds"),
+    gettext_noop("Participating organisations by role"),
+    gettext_noop("Places where the programme works"),
+    gettext_noop("Programmes, filtered and sorted"),
+    gettext_noop("Recipient countries, with their percentages"),
+    gettext_noop("Replace a programme and everything it holds"),
+    gettext_noop("The document's id"),
+    gettext_noop("The lead country (ISO 3166-1 alpha-2)"),
+    gettext_noop("The owner organisation's id (default: your only editing one)"),
+    gettext_noop("The programme's id"),
+    gettext_noop("The programme's version, counted by its saved changes"),
+    gettext_noop(
+        "The programmes you may see. Filter by `country` (led in it or reaching it), `partner` (an organisation's\nid), `role` (IATI role code, with `partner` or alone), `area`, `sector` (a DAC code or its first digits),\n`status` (IATI code), `year` (active during that year) and `search` (titles and identifier); sort by title,\nidentifier, country, status, start or end (a leading minus reverses)."
+    ),
+    gettext_noop("The version you read: the change is refused with 409 when it has moved on"),
+    gettext_noop("Whether a file was uploaded"),
+    gettext_noop("With `version`, refused with 409 when someone saved the programme since."),
+    gettext_noop("programmes"),
 )

@@ -50,6 +50,14 @@ EVENT_KEY_LABELS = {
     "source": gettext_lazy("source"),
     "locator": gettext_lazy("page or passage"),
     "locator_fr": gettext_lazy("page or passage (French)"),
+    # What a programme holds, kept with it in its snapshots (egide.programmes.services.programme_snapshot).
+    "recipient_countries": gettext_lazy("recipient countries"),
+    "participating_organisations": gettext_lazy("participating organisations"),
+    "sector_shares": gettext_lazy("sectors"),
+    "action_areas": gettext_lazy("areas of action"),
+    "supported_actor_count": gettext_lazy("number of supported actors"),
+    "places": gettext_lazy("locations"),
+    "document_titles": gettext_lazy("documents"),
 }
 
 Shown = Callable[[str, str], bool]

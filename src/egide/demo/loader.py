@@ -1,14 +1,20 @@
 """The demo data: illustrative maps of real countries' security systems, loaded through the importer."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from egide.accounts.models import Organisation
 from egide.actors.documents import read_document
 from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
+from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
+from egide.programmes.importer import ProgrammesReport, programmes_import
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
+PROGRAMMES_DIR = DEMO_DIR / "programmes"
+"""One folder per lead country, holding the CSV tables of its programmes as the programmes export writes them."""
+PROGRAMMES_OWNER = "MEAE"
 
 
 def demo_files() -> list[Path]:
@@ -19,6 +25,18 @@ def demo_files() -> list[Path]:
 class DemoResult:
     reports: dict[str, ImportReport]
     passwords: dict[str, str]
+    programmes: dict[str, ProgrammesReport] = field(default_factory=dict)
+
+
+def demo_programmes_load(*, user: User | None, owner: Organisation) -> dict[str, ProgrammesReport]:
+    """The seed's programmes, by lead country, through the programmes import: loading twice changes nothing."""
+    reports = {}
+    for folder in sorted(path for path in PROGRAMMES_DIR.iterdir() if path.is_dir()):
+        tables = {f"{path.stem}.csv": path.read_bytes() for path in sorted(folder.glob("*.csv"))}
+        reports[folder.name] = programmes_import(
+            user=user, country=folder.name, filename=f"{folder.name}.zip", data=write_zip(tables), owner=owner
+        )
+    return reports
 
 
 def demo_load(*, user: User | None) -> DemoResult:
@@ -35,4 +53,5 @@ def demo_load(*, user: User | None) -> DemoResult:
             user=user, country=country, tables=tables, owner=owner, confidentiality=DEFAULT_LEVEL
         )
     shares_apply(organisations)
-    return DemoResult(reports=reports, passwords=passwords)
+    programmes = demo_programmes_load(user=user, owner=organisations[PROGRAMMES_OWNER])
+    return DemoResult(reports=reports, passwords=passwords, programmes=programmes)

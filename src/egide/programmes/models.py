@@ -271,3 +271,41 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeDocument(TimestampedModel):
+    """A document of the programme (an IATI document-link): a link, an uploaded file, or both, read by whoever may
+    read the programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="documents")
+    title_en = models.CharField(_("title (English)"), max_length=500)
+    title_fr = models.CharField(_("title (French)"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=1000, blank=True)
+    category = models.CharField(
+        _("category"), max_length=3, choices=taxonomy.choices(codes.DOCUMENT_CATEGORIES), default="A02"
+    )
+    language = models.CharField(
+        _("language"), max_length=2, blank=True, choices=taxonomy.choices(codes.DOCUMENT_LANGUAGES)
+    )
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    file = models.FileField(_("uploaded file"), upload_to="programmes/%Y/", blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("programme document"), _("programme documents")
+        ordering = ["programme", "-document_date", "title_en"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_fr if active_language() == "fr" and self.title_fr else self.title_en
+
+    @property
+    def category_label(self) -> str:
+        return codes.DOCUMENT_CATEGORY_BY_CODE[self.category].label
+
+    @property
+    def language_label(self) -> str:
+        term = codes.DOCUMENT_LANGUAGE_BY_CODE.get(self.language)
+        return term.label if term else ""
