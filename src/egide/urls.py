@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("egide.audit.urls")),
     path("", include("egide.imports.urls")),
     path("", include("egide.programmes.urls")),
+    path("", include("egide.money.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),

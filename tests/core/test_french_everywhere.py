@@ -29,6 +29,8 @@ from egide.actors.models import Actor, Relationship
 from egide.demo.loader import demo_load
 from egide.governance.rules import RULES
 from egide.imports.models import ImportJob
+from egide.money.demo import money_demo_load
+from egide.money.models import ExchangeRate
 from egide.programmes.models import Programme
 from tests.security.helpers import verified_client
 
@@ -40,6 +42,7 @@ SKIPPED = {
     "import-job-status": "a JSON answer",
     "country-programmes-export": "a file download",
     "programme-document-file": "a file download",
+    "money-export": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
     "membership-remove": "post only",
@@ -133,6 +136,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     reset_user = User.objects.get(username="strss-editor")
     programme = Programme.objects.filter(country="CF").order_by("pk").first()
     assert programme is not None
+    money = _money_programme(organisation)
     return {
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
@@ -142,6 +146,10 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         "invitation": {"secret": secrets[0]},
         "job": {"pk": job.pk},
         "programme": {"pk": programme.pk},
+        "money": {"pk": money.pk},
+        "budget": {"pk": money.pk, "budget": money.budgets.values_list("pk", flat=True)[0]},
+        "transaction": {"pk": money.pk, "transaction": money.transactions.values_list("pk", flat=True)[0]},
+        "rate": {"pk": ExchangeRate.objects.values_list("pk", flat=True)[0]},
         "reset": {
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),
@@ -149,9 +157,32 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     }
 
 
+def _money_programme(organisation: Organisation) -> Programme:
+    """A demo programme with its money: the programmes' demo makes it; without it, one is made here and the money
+    demo loaded again for it."""
+    programme = Programme.objects.filter(iati_identifier="FR-DEMO-CAR-ROL").first()
+    if programme is None:
+        programme = Programme.objects.create(
+            country="CF",
+            iati_identifier="FR-DEMO-CAR-ROL",
+            title_en="Rule of law",
+            title_fr="État de droit",
+            owner=organisation,
+            confidentiality="public",
+            illustrative=True,
+        )
+        money_demo_load(user=PLATFORM)
+    return programme
+
+
 def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
     if not keys:
         return {}
+    for group in ("budget", "transaction"):
+        if set(keys) == set(values[group]) and name.startswith(group):
+            return values[group]
+    if keys == ["pk"] and name.startswith(("programme-money", "budget-", "transaction-", "rate-")):
+        return values["rate" if name.startswith("rate-") else "money"]
     for group in ("rule", "invitation", "reset", "job"):
         if set(keys) == set(values[group]) and (group != "job" or name.startswith("import-job")):
             return values[group]

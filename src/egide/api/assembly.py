@@ -17,6 +17,7 @@ from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
 from egide.governance.api import router as governance_router
 from egide.programmes.api import router as programmes_router
+from egide.money.api import router as money_router
 
 TRANSLATED_KEYS = frozenset({"summary", "description"})
 
@@ -88,4 +89,5 @@ api = EgideAPI(
 api.add_router("/v1", actors_router)
 api.add_router("/v1", governance_router)
 api.add_router("/v1", programmes_router)
+api.add_router("/v1", money_router)
 errors.install(api)

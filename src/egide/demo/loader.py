@@ -10,6 +10,7 @@ from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
 from egide.programmes.importer import ProgrammesReport, programmes_import
+from egide.money.demo import MoneyDemoResult, money_demo_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 PROGRAMMES_DIR = DEMO_DIR / "programmes"
@@ -26,6 +27,7 @@ class DemoResult:
     reports: dict[str, ImportReport]
     passwords: dict[str, str]
     programmes: dict[str, ProgrammesReport] = field(default_factory=dict)
+    money: MoneyDemoResult | None = field(default=None)
 
 
 def demo_programmes_load(*, user: User | None, owner: Organisation) -> dict[str, ProgrammesReport]:
@@ -54,4 +56,6 @@ def demo_load(*, user: User | None) -> DemoResult:
         )
     shares_apply(organisations)
     programmes = demo_programmes_load(user=user, owner=organisations[PROGRAMMES_OWNER])
-    return DemoResult(reports=reports, passwords=passwords, programmes=programmes)
+    # After the programmes: their budgets and transactions, and the rates.
+    money = money_demo_load(user=user)
+    return DemoResult(reports=reports, passwords=passwords, programmes=programmes, money=money)

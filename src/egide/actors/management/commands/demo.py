@@ -36,6 +36,8 @@ class Command(BaseCommand):
                 f"{report.relationships_updated} updated, {report.relationships_unchanged} unchanged; "
                 f"{report.citations_created} citations added"
             )
+        if result.money is not None:
+            self.stdout.write(f"Money: {result.money.message}")
         if result.passwords:
             self.stdout.write("Demo users (passwords shown once; keep them):")
             for username, password in result.passwords.items():

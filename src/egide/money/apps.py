@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MoneyConfig(AppConfig):
+    name = "egide.money"
+    label = "money"
+    verbose_name = "Money"

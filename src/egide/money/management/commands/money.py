@@ -1,0 +1,57 @@
+"""`egide money rates load FILE`: load an exchange-rate file in the IMF's format into the rate table.
+
+The same reading (egide.money.rates_file) and the same service (egide.money.services.rates_load) as the upload
+page: every faulty line named with its column, nothing loaded when one is found, a second load changes nothing.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from egide.accounts.selectors import PLATFORM
+from egide.core.imports.limits import FileRefused
+from egide.core.imports.problems import ImportRejected
+from egide.money import rates_file, services
+
+ERROR = 2
+SHOWN_PROBLEMS = 50
+
+
+class Command(BaseCommand):
+    help = "Manage money's shared data: `money rates load FILE` loads an IMF exchange-rate CSV."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subjects = parser.add_subparsers(dest="subject", required=True)
+        rates = subjects.add_parser("rates", help="the exchange-rate table")
+        actions = rates.add_subparsers(dest="action", required=True)
+        load = actions.add_parser(
+            "load",
+            help="load a CSV in the IMF's format (Date, Rate, Currency, Frequency, Source, Country code, Country), "
+            "in units of the currency per US dollar",
+        )
+        load.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror or error}", returncode=ERROR) from None
+        try:
+            read = rates_file.rates_read(data, filename=path.name)
+        except FileRefused as error:
+            raise CommandError(str(error), returncode=ERROR) from None
+        except ImportRejected as error:
+            for problem in error.problems[:SHOWN_PROBLEMS]:
+                self.stderr.write(f"{path.name}, line {problem.row}, {problem.column}: {problem.message}")
+            if error.total > SHOWN_PROBLEMS:
+                self.stderr.write(f"… and {error.total - SHOWN_PROBLEMS} more")
+            raise CommandError(f"{error.total} problem(s); nothing was loaded", returncode=1) from None
+        loaded = services.rates_load(user=PLATFORM, rows=read.rows)
+        self.stdout.write(
+            f"{path.name}: {loaded.created} new, {loaded.updated} changed, {loaded.unchanged} unchanged; "
+            f"left out {read.dollar_lines} lines labelled USD and {read.merged_lines} repeated lines of shared "
+            f"currencies ({read.disagreements} with a different rate)"
+        )

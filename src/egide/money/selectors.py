@@ -1,0 +1,235 @@
+"""Every read of money. Budgets and transactions are read through their programme (`programme_visible`,
+`programmes_visible`): whoever sees the programme sees its money. The rate table is public, like a published
+statistic; who may change it is `may_edit_rates`."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
+
+from egide.accounts.selectors import reach_of
+from egide.core import iati_codes
+from egide.core.users import Caller
+from egide.money import conversion
+from egide.money.conversion import EURO, Converted, RateRow, RateTable, Totals
+from egide.money.models import Budget, ExchangeRate, Transaction
+from egide.programmes.models import Programme
+from egide.programmes.selectors import programme_visible, programmes_visible
+
+# The groups of transactions a programme's totals show: what was committed, disbursed and spent (IATI types 2,
+# 3 and 4), then the other types that the programme has.
+COMMITMENT, DISBURSEMENT, EXPENDITURE = "2", "3", "4"
+HEADLINE_TYPES = (COMMITMENT, DISBURSEMENT, EXPENDITURE)
+
+
+def may_edit_rates(*, user: Caller) -> bool:
+    """Platform staff only (and the platform itself). The table converts every organisation's amounts: an
+    organisation's administrator who changed it would change what every other organisation's pages say."""
+    return reach_of(user).superuser
+
+
+# --- rates --------------------------------------------------------------------------------------------------------
+
+
+def rates_all() -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.all()
+
+
+def rate_get(*, pk: int) -> ExchangeRate:
+    try:
+        return ExchangeRate.objects.get(pk=pk)
+    except ExchangeRate.DoesNotExist:
+        raise Http404("No such rate.") from None
+
+
+def rate_table(*, currencies: Iterable[str], years: Iterable[int]) -> RateTable:
+    """The rates of these currencies (and the euro's, for the cross rate) in these years, in one query."""
+    wanted = set(currencies) | {EURO}
+    wanted.discard(conversion.BASE)
+    year_list = sorted(set(years))
+    if not year_list:
+        return RateTable()
+    rows = ExchangeRate.objects.filter(
+        currency__in=sorted(wanted),
+        starts_on__gte=date(year_list[0], 1, 1),
+        starts_on__lte=date(year_list[-1], 12, 31),
+    ).values_list("currency", "period", "starts_on", "rate")
+    return RateTable(RateRow(currency, period, starts_on, rate) for currency, period, starts_on, rate in rows)
+
+
+# --- a programme's money ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    budget: Budget
+    converted: Converted
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionLine:
+    transaction: Transaction
+    converted: Converted
+
+
+@dataclass(frozen=True, slots=True)
+class TypeTotals:
+    code: str
+    label: str
+    totals: Totals
+
+
+@dataclass(slots=True)
+class ProgrammeMoney:
+    """What the Money tab shows: every budget and transaction converted, the totals, and the chart's points."""
+
+    programme: Programme
+    budgets: list[BudgetLine]
+    transactions: list[TransactionLine]
+    budget_totals: Totals
+    by_type: list[TypeTotals]
+    chart: list[conversion.ChartPoint] = field(default_factory=list)
+
+    @property
+    def missing(self) -> int:
+        """Amounts left out of at least one total for want of a rate."""
+        lines: list[BudgetLine | TransactionLine] = [*self.budgets, *self.transactions]
+        return sum(1 for line in lines if not line.converted.complete)
+
+
+def programme_money(*, user: Caller, programme: Programme) -> ProgrammeMoney:
+    """A programme's money, converted. Three queries whatever the number of rows: budgets, transactions (with
+    their organisations), and the rates of their currencies and years. The caller has checked that `user` sees
+    the programme (egide.programmes.selectors.programme_visible)."""
+    budgets = list(Budget.objects.filter(programme=programme).order_by("period_start", "id"))
+    transactions = list(
+        Transaction.objects.filter(programme=programme).select_related("provider", "receiver").order_by("date", "id")
+    )
+    dated: list[Budget | Transaction] = [*budgets, *transactions]
+    table = rate_table(
+        currencies={record.currency for record in dated}, years={record.value_date.year for record in dated}
+    )
+    budget_lines = [
+        BudgetLine(budget, conversion.convert(budget.value, budget.currency, budget.value_date, table))
+        for budget in budgets
+    ]
+    transaction_lines = [
+        TransactionLine(record, conversion.convert(record.value, record.currency, record.value_date, table))
+        for record in transactions
+    ]
+    groups = conversion.totals_by((line.transaction.type, line.converted) for line in transaction_lines)
+    codes = [*HEADLINE_TYPES, *sorted((code for code in groups if code not in HEADLINE_TYPES), key=int)]
+    by_type = [
+        TypeTotals(code, iati_codes.TRANSACTION_TYPE_BY_CODE[code].label, groups.get(code) or Totals())
+        for code in codes
+    ]
+    chart = conversion.cumulative_series(
+        ((line.budget.period_start, line.converted.usd) for line in budget_lines),
+        (
+            (line.transaction.date, line.converted.usd)
+            for line in transaction_lines
+            if line.transaction.type == DISBURSEMENT
+        ),
+    )
+    return ProgrammeMoney(
+        programme=programme,
+        budgets=budget_lines,
+        transactions=transaction_lines,
+        budget_totals=conversion.totals(line.converted for line in budget_lines),
+        by_type=by_type,
+        chart=chart,
+    )
+
+
+def budget_of(*, user: Caller, programme_pk: int, pk: int) -> Budget:
+    """A budget of a programme the user sees, or 404."""
+    programme = programme_visible(user=user, pk=programme_pk)
+    try:
+        return Budget.objects.select_related("programme").get(programme=programme, pk=pk)
+    except Budget.DoesNotExist:
+        raise Http404("No such budget.") from None
+
+
+def transaction_of(*, user: Caller, programme_pk: int, pk: int) -> Transaction:
+    programme = programme_visible(user=user, pk=programme_pk)
+    try:
+        return Transaction.objects.select_related("programme", "provider", "receiver").get(programme=programme, pk=pk)
+    except Transaction.DoesNotExist:
+        raise Http404("No such transaction.") from None
+
+
+# --- a country's totals -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CountryTotals:
+    country: str
+    by_type: dict[str, Totals]
+    budgets: Totals
+
+    @property
+    def excluded(self) -> int:
+        return sum(totals.excluded for totals in [*self.by_type.values(), self.budgets])
+
+
+def _group_totals(groups: Iterable[tuple[str, str, date, Decimal, int]], table: RateTable) -> dict[str, Totals]:
+    """Totals per key from sums grouped by key, currency and value date: the amounts of one group share a rate,
+    so their sum is converted once (and rounded once). An unconvertible group counts all its amounts as
+    excluded."""
+    result: dict[str, Totals] = {}
+    for key, currency, value_date, amount, count in groups:
+        converted = conversion.convert(amount, currency, value_date, table)
+        totals = result.setdefault(key, Totals())
+        for total in (totals.usd, totals.eur):
+            value = converted.in_currency(total.currency)
+            if value is None:
+                total.excluded += count
+            else:
+                total.amount += value
+                total.counted += count
+    return result
+
+
+def country_money(*, user: Caller, country: str) -> CountryTotals:
+    """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
+    in US dollars and euros. Summed in the database by currency and value date (three queries whatever the
+    number of programmes); a group is converted once, so a total may differ by a few cents from the sum of its
+    rows converted one by one."""
+    programmes = programmes_visible(user=user, country=country).values("pk")
+    transactions = list(
+        Transaction.objects.filter(programme__in=programmes)
+        .values_list("type", "currency", "value_date")
+        .annotate(amount=Sum("value"), count=Count("id"))
+        .order_by()
+    )
+    budgets = list(
+        Budget.objects.filter(programme__in=programmes)
+        .values_list("currency", "value_date")
+        .annotate(amount=Sum("value"), count=Count("id"))
+        .order_by()
+    )
+    currencies = {row[1] for row in transactions} | {row[0] for row in budgets}
+    years = {row[2].year for row in transactions} | {row[1].year for row in budgets}
+    table = rate_table(currencies=currencies, years=years)
+    by_type = _group_totals(transactions, table)
+    budget_totals = _group_totals((("budget", *row) for row in budgets), table).get("budget", Totals())
+    return CountryTotals(country=country, by_type=by_type, budgets=budget_totals)
+
+
+def transactions_of_country(*, user: Caller, country: str) -> QuerySet[Transaction]:
+    return (
+        Transaction.objects.filter(programme__in=programmes_visible(user=user, country=country).values("pk"))
+        .select_related("programme", "provider", "receiver")
+        .order_by("programme__iati_identifier", "programme_id", "date", "id")
+    )
+
+
+def budgets_of_country(*, user: Caller, country: str) -> QuerySet[Budget]:
+    return (
+        Budget.objects.filter(programme__in=programmes_visible(user=user, country=country).values("pk"))
+        .select_related("programme")
+        .order_by("programme__iati_identifier", "programme_id", "period_start", "id")
+    )
