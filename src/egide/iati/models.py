@@ -22,3 +22,25 @@ class CodelistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.codelist} {self.code}"
+
+
+class ImportedActivity(models.Model):
+    """Where an imported programme comes from: the file, the publisher, the IATI version, when, a checksum of the
+    activity as it was read (an unchanged activity is not written again) and the publisher's faults found in it."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", verbose_name=_("programme"), on_delete=models.CASCADE, related_name="iati"
+    )
+    source_file = models.CharField(_("file"), max_length=500)
+    reporting_org_ref = models.CharField(_("reporting organisation (IATI identifier)"), max_length=100, blank=True)
+    reporting_org_name = models.CharField(_("reporting organisation"), max_length=300, blank=True)
+    version = models.CharField(_("IATI version"), max_length=8, blank=True)
+    imported_at = models.DateTimeField(_("imported"))
+    checksum = models.CharField(max_length=64)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("IATI provenance"), _("IATI provenances")
+
+    def __str__(self) -> str:
+        return f"{self.source_file} → {self.programme_id}"

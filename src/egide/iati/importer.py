@@ -1,0 +1,531 @@
+"""Importing IATI activity files into programmes: filtered, upserted by IATI identifier, each file all or nothing.
+
+For each file, activities are read one at a time (egide.iati.parser), the filters keep those of the chosen sectors
+(at activity or transaction level), recipient countries and reporting organisations, and the kept ones are written
+in batches: a programme per activity with its recipient countries, participants, sectors, locations, documents,
+budgets and transactions, and its provenance (file, reporting organisation, IATI version, import time, a checksum of
+the activity). An activity whose checksum has not changed since the last import is counted as unchanged and nothing
+is written for it; a changed one is updated in place, its parts replaced, and its history records the import.
+
+The whole file is one transaction: malformed XML anywhere in it (MalformedFile) leaves nothing of it written. The
+faults publishers make are warnings kept on the programme's provenance and counted in the report.
+"""
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.selectors import can_create, can_edit
+from egide.audit.models import Action
+from egide.audit.services import audit_records_bulk, snapshot
+from egide.core import iati_codes
+from egide.core.users import Caller, author
+from egide.iati.models import ImportedActivity
+from egide.iati.parser import Codelists, read_activities
+from egide.iati.records import Activity, Narratives
+from egide.iati.records import Organisation as IatiOrganisation
+from egide.money.models import Budget, Transaction
+from egide.programmes import codes
+from egide.programmes.models import (
+    Location,
+    Participation,
+    Programme,
+    ProgrammeCountry,
+    ProgrammeDocument,
+    ProgrammeSector,
+)
+
+# The default sector filter: security system management and reform and its neighbours (152xx), and the 151xx codes
+# of justice, police, prisons, ombudsman, legislatures, media and human rights.
+SSR_SECTORS = frozenset(
+    {
+        "15210", "15220", "15230", "15240", "15250", "15261",
+        "15130", "15131", "15132", "15134", "15135", "15137", "15152", "15153", "15160",
+    }
+)  # fmt: skip
+BATCH = 500
+CENT = Decimal("0.01")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which activities an import keeps. None: no filter on that dimension."""
+
+    sectors: frozenset[str] | None = SSR_SECTORS
+    countries: frozenset[str] | None = None
+    reporting_orgs: frozenset[str] | None = None
+
+    def accepts(self, activity: Activity) -> bool:
+        if self.sectors is not None and not (activity.sector_codes() & self.sectors):
+            return False
+        if self.countries is not None and not (activity.country_codes() & self.countries):
+            return False
+        return self.reporting_orgs is None or activity.reporting_org.ref in self.reporting_orgs
+
+
+@dataclass
+class FileReport:
+    """What the import did with one file."""
+
+    file: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_by_filter: int = 0
+    warnings: int = 0
+    errors: list[str] = field(default_factory=list)
+    """Activities left out (no identifier, twice in the file, a programme not imported from IATI, no right)."""
+    refused: str = ""
+    """The file's refusal (malformed XML): nothing of it was written."""
+
+    @property
+    def written(self) -> int:
+        return self.created + self.updated
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(getattr(report, name) for report in self.files)
+
+    @property
+    def errors(self) -> int:
+        return sum(len(report.errors) for report in self.files)
+
+    @property
+    def refused(self) -> int:
+        return sum(1 for report in self.files if report.refused)
+
+
+def checksum(activity: Activity) -> str:
+    """A digest of everything the activity says (not where it was read nor what the parser thought of it)."""
+    content = dataclasses.replace(activity, line=None, warnings=[])
+    return hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest()
+
+
+def _text(texts: Narratives, language: str, length: int) -> str:
+    return texts.get(language, "")[:length]
+
+
+def _first_text(texts: Narratives, length: int) -> str:
+    """The English text, else the first one in any language (a title must be in the English column)."""
+    return (texts.get("en") or next(iter(texts.values()), ""))[:length]
+
+
+def _amount(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+class _Organisations:
+    """The platform's organisations, matched by IATI identifier, then by name (English or French, any case)."""
+
+    def __init__(self) -> None:
+        self.by_ref: dict[str, Organisation] = {}
+        self.by_name: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.all():
+            if organisation.iati_identifier:
+                self.by_ref.setdefault(organisation.iati_identifier.casefold(), organisation)
+            for name in (organisation.name_en, organisation.name_fr):
+                if name:
+                    self.by_name.setdefault(name.casefold(), organisation)
+
+    def match(self, organisation: IatiOrganisation) -> Organisation | None:
+        if organisation.ref and (found := self.by_ref.get(organisation.ref.casefold())):
+            return found
+        for name in organisation.name.values():
+            if found := self.by_name.get(name.casefold()):
+                return found
+        return None
+
+
+@dataclass
+class _Planned:
+    """One activity ready to be written: its programme (new or existing) and its parts."""
+
+    activity: Activity
+    programme: Programme
+    digest: str
+    new: bool
+    before: dict[str, Any] | None = None
+
+
+class _FileImport:
+    def __init__(
+        self, *, user: Caller, owner: Organisation | None, filters: Filters, source: str, report: FileReport
+    ) -> None:
+        self.user, self.owner, self.filters, self.source, self.report = user, owner, filters, source, report
+        self.organisations = _Organisations()
+        self.seen: set[str] = set()
+        self.now = timezone.now()
+
+    # Checking -------------------------------------------------------------------------------------------------------
+
+    def keep(self, activity: Activity) -> bool:
+        self.report.read += 1
+        if not self.filters.accepts(activity):
+            self.report.skipped_by_filter += 1
+            return False
+        where = f"line {activity.line}"
+        if not activity.identifier:
+            self.report.errors.append(f"{where}: an activity without an identifier is left out")
+            return False
+        if activity.identifier in self.seen:
+            self.report.errors.append(f"{where}: {activity.identifier} appears twice in the file; the first is kept")
+            return False
+        if len(activity.identifier) > Programme._meta.get_field("iati_identifier").max_length:
+            self.report.errors.append(f"{where}: the identifier is longer than 150 characters")
+            return False
+        self.seen.add(activity.identifier)
+        self.report.warnings += len(activity.warnings)
+        return True
+
+    # Writing --------------------------------------------------------------------------------------------------------
+
+    def write(self, activities: list[Activity]) -> None:
+        existing = {
+            programme.iati_identifier: programme
+            for programme in Programme.objects.filter(
+                iati_identifier__in=[activity.identifier for activity in activities]
+            ).select_related("iati")
+        }
+        planned: list[_Planned] = []
+        for activity in activities:
+            digest = checksum(activity)
+            programme = existing.get(activity.identifier)
+            if programme is None:
+                country = _lead_country(activity)
+                if not can_create(user=self.user, owner=self.owner, country=country):
+                    self.report.errors.append(
+                        f"line {activity.line}: {activity.identifier}: no right to create programmes in {country}"
+                    )
+                    continue
+                programme = Programme(
+                    owner=self.owner,
+                    confidentiality=Confidentiality.PUBLIC,
+                    created_by=author(self.user),
+                )
+                planned.append(_Planned(activity, programme, digest, new=True))
+                continue
+            provenance = getattr(programme, "iati", None)
+            if provenance is None:
+                self.report.errors.append(
+                    f"line {activity.line}: {activity.identifier} is a programme recorded in Égide, not imported "
+                    "from IATI: it is not overwritten"
+                )
+                continue
+            if provenance.checksum == digest:
+                self.report.unchanged += 1
+                continue
+            if not can_edit(user=self.user, record=programme):
+                self.report.errors.append(f"line {activity.line}: {activity.identifier}: no right to change it")
+                continue
+            planned.append(_Planned(activity, programme, digest, new=False, before=snapshot(programme)))
+        if not planned:
+            return
+        for item in planned:
+            self._fill(item.programme, item.activity)
+        created = [item for item in planned if item.new]
+        updated = [item for item in planned if not item.new]
+        Programme.objects.bulk_create([item.programme for item in created], batch_size=BATCH)
+        if updated:
+            Programme.objects.bulk_update(
+                [item.programme for item in updated], [*PROGRAMME_FIELDS, "version", "updated_at"], batch_size=BATCH
+            )
+            ids = [item.programme.pk for item in updated]
+            for model in PART_MODELS:
+                model.objects.filter(programme_id__in=ids).delete()  # type: ignore[attr-defined]
+            ImportedActivity.objects.filter(programme_id__in=ids).delete()
+        self._write_parts(planned)
+        audit_records_bulk(
+            user=self.user,
+            action=Action.IMPORT,
+            items=[(item.programme, item.before, self._after(item)) for item in planned],
+        )
+        self.report.created += len(created)
+        self.report.updated += len(updated)
+
+    def _fill(self, programme: Programme, activity: Activity) -> None:
+        title = _first_text(activity.titles, 500) or activity.identifier
+        general = next((texts for kind, texts in activity.descriptions if kind == "1"), None) or next(
+            (texts for _kind, texts in activity.descriptions), {}
+        )
+        programme.iati_identifier = activity.identifier
+        programme.country = _lead_country(activity)
+        programme.title_en = title
+        programme.title_fr = _text(activity.titles, "fr", 500)
+        programme.description_en = general.get("en") or ("" if "fr" in general else _first_text(general, 100_000))
+        programme.description_fr = general.get("fr", "")
+        programme.status = activity.status if activity.status in STATUS_CODES else programme.status or "2"
+        programme.planned_start = activity.dates.get("1")
+        programme.actual_start = activity.dates.get("2")
+        programme.planned_end = activity.dates.get("3")
+        programme.actual_end = activity.dates.get("4")
+        programme.default_currency = (activity.default_currency or "USD")[:3]
+        programme.lifecycle_stage = LIFECYCLE_BY_STATUS.get(programme.status, "implementation")
+        programme.updated_by = author(self.user)
+        programme.updated_at = self.now
+        if programme.pk is not None:
+            programme.version += 1
+
+    def _write_parts(self, planned: list[_Planned]) -> None:
+        countries: list[ProgrammeCountry] = []
+        participations: list[Participation] = []
+        sectors: list[ProgrammeSector] = []
+        locations: list[Location] = []
+        documents: list[ProgrammeDocument] = []
+        budgets: list[Budget] = []
+        transactions: list[Transaction] = []
+        provenance: list[ImportedActivity] = []
+        for item in planned:
+            programme, activity = item.programme, item.activity
+            seen_countries: set[str] = set()
+            for share in activity.recipient_countries:
+                if share.code not in seen_countries:
+                    seen_countries.add(share.code)
+                    countries.append(
+                        ProgrammeCountry(programme=programme, country=share.code, percentage=share.percentage)
+                    )
+            for participant in activity.participants:
+                organisation = self.organisations.match(participant.organisation)
+                name = _first_text(participant.organisation.name, 300) or participant.organisation.ref
+                if organisation is None and not name:
+                    continue
+                participations.append(
+                    Participation(
+                        programme=programme,
+                        role=participant.role if participant.role in ROLE_CODES else "4",
+                        organisation=organisation,
+                        name="" if organisation is not None else name,
+                        iati_reference=participant.organisation.ref[:100],
+                        organisation_type=participant.organisation.type
+                        if participant.organisation.type in ORGANISATION_TYPE_CODES
+                        else "",
+                    )
+                )
+            seen_sectors: set[tuple[str, str]] = set()
+            for share in activity.sectors:
+                key = (share.vocabulary[:4], share.code[:32])
+                if key not in seen_sectors:
+                    seen_sectors.add(key)
+                    sectors.append(
+                        ProgrammeSector(
+                            programme=programme, vocabulary=key[0], code=key[1], percentage=share.percentage
+                        )
+                    )
+            for place in activity.locations:
+                locations.append(
+                    Location(
+                        programme=programme,
+                        name=_first_text(place.name, 300) or place.ref[:300] or "—",
+                        latitude=place.latitude,
+                        longitude=place.longitude,
+                    )
+                )
+            for document in activity.documents:
+                documents.append(
+                    ProgrammeDocument(
+                        programme=programme,
+                        title_en=_first_text(document.title, 500) or document.url[:500],
+                        title_fr=_text(document.title, "fr", 500),
+                        url=document.url[:1000],
+                        category=next((code for code in document.categories if code in DOCUMENT_CATEGORY_CODES), "A02"),
+                        language=next((code for code in document.languages if code in DOCUMENT_LANGUAGE_CODES), ""),
+                        document_date=document.date,
+                    )
+                )
+            for budget in activity.budgets:
+                money = budget.money
+                start, end = budget.period_start, budget.period_end
+                if money.value is None or not money.currency or start is None or end is None or end < start:
+                    continue  # already a warning of the parser, or a period the table cannot hold
+                budgets.append(
+                    Budget(
+                        programme=programme,
+                        type=budget.type if budget.type in ("1", "2") else "1",
+                        status=budget.status if budget.status in ("1", "2") else "1",
+                        period_start=start,
+                        period_end=end,
+                        value=_amount(money.value),
+                        currency=money.currency[:3],
+                        value_date=money.value_date or start,
+                    )
+                )
+            for flow in activity.transactions:
+                money = flow.money
+                if money.value is None or not money.currency or flow.date is None or flow.type not in TRANSACTION_CODES:
+                    continue
+                provider = self.organisations.match(flow.provider) if flow.provider else None
+                receiver = self.organisations.match(flow.receiver) if flow.receiver else None
+                transactions.append(
+                    Transaction(
+                        programme=programme,
+                        type=flow.type,
+                        date=flow.date,
+                        value=_amount(money.value),
+                        currency=money.currency[:3],
+                        value_date=money.value_date or flow.date,
+                        provider=provider,
+                        provider_name="" if provider or not flow.provider else _first_text(flow.provider.name, 300),
+                        provider_reference=flow.provider.ref[:100] if flow.provider else "",
+                        receiver=receiver,
+                        receiver_name="" if receiver or not flow.receiver else _first_text(flow.receiver.name, 300),
+                        receiver_reference=flow.receiver.ref[:100] if flow.receiver else "",
+                        description=_first_text(flow.description, 100_000),
+                        sector_code=next((share.code[:32] for share in flow.sectors), ""),
+                        recipient_country=flow.recipient_country,
+                        reference=flow.ref[:200],
+                    )
+                )
+            provenance.append(
+                ImportedActivity(
+                    programme=programme,
+                    source_file=self.source[:500],
+                    reporting_org_ref=activity.reporting_org.ref[:100],
+                    reporting_org_name=_first_text(activity.reporting_org.name, 300),
+                    version=activity.version[:8],
+                    imported_at=self.now,
+                    checksum=item.digest,
+                    warnings=[
+                        {"code": w.code, "element": w.element, "line": w.line, "detail": w.detail}
+                        for w in activity.warnings
+                    ],
+                )
+            )
+        ProgrammeCountry.objects.bulk_create(countries, batch_size=BATCH)
+        Participation.objects.bulk_create(participations, batch_size=BATCH)
+        ProgrammeSector.objects.bulk_create(sectors, batch_size=BATCH)
+        Location.objects.bulk_create(locations, batch_size=BATCH)
+        ProgrammeDocument.objects.bulk_create(documents, batch_size=BATCH)
+        Budget.objects.bulk_create(budgets, batch_size=BATCH)
+        Transaction.objects.bulk_create(transactions, batch_size=BATCH)
+        ImportedActivity.objects.bulk_create(provenance, batch_size=BATCH)
+
+    def _after(self, item: _Planned) -> dict[str, Any]:
+        values = snapshot(item.programme)
+        values["iati_file"] = self.source
+        values["iati_reporting_organisation"] = item.activity.reporting_org.ref
+        return values
+
+
+STATUS_CODES = frozenset(iati_codes.STATUS_BY_CODE)
+ROLE_CODES = frozenset(iati_codes.ROLE_BY_CODE)
+TRANSACTION_CODES = frozenset(iati_codes.TRANSACTION_TYPE_BY_CODE)
+ORGANISATION_TYPE_CODES = frozenset(iati_codes.ORGANISATION_TYPE_BY_CODE)
+DOCUMENT_CATEGORY_CODES = frozenset(term.code for term in codes.DOCUMENT_CATEGORIES)
+DOCUMENT_LANGUAGE_CODES = frozenset(term.code for term in codes.DOCUMENT_LANGUAGES)
+# The lifecycle an imported programme is in, read from its IATI status (IATI has no lifecycle of its own).
+LIFECYCLE_BY_STATUS = {
+    "1": "design",
+    "2": "implementation",
+    "3": "monitoring_evaluation",
+    "4": "closure",
+    "5": "closure",
+    "6": "implementation",
+}
+PROGRAMME_FIELDS = (
+    "iati_identifier",
+    "country",
+    "title_en",
+    "title_fr",
+    "description_en",
+    "description_fr",
+    "status",
+    "planned_start",
+    "actual_start",
+    "planned_end",
+    "actual_end",
+    "default_currency",
+    "lifecycle_stage",
+    "updated_by",
+)
+PART_MODELS = (ProgrammeCountry, Participation, ProgrammeSector, Location, ProgrammeDocument, Budget, Transaction)
+
+
+def _lead_country(activity: Activity) -> str:
+    """The recipient country with the largest share (the first of equals), else the first named in a transaction;
+    "" for a regional activity."""
+    if activity.recipient_countries:
+        best = max(activity.recipient_countries, key=lambda share: share.percentage or Decimal(0))
+        return best.code
+    return next((flow.recipient_country for flow in activity.transactions if flow.recipient_country), "")
+
+
+def _batches(items: Iterable[Activity], size: int) -> Iterator[list[Activity]]:
+    batch: list[Activity] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def iati_file_import(
+    *,
+    user: Caller,
+    path: Path,
+    filters: Filters = Filters(),
+    owner: Organisation | None = None,
+    codes: Codelists | None = None,
+    dry_run: bool = False,
+    progress: Callable[[FileReport], None] | None = None,
+    activities: Iterable[Activity] | None = None,
+    already_counted: tuple[int, int] | None = None,
+) -> FileReport:
+    """Import one IATI activity file, all or nothing (see the module's description). `activities` are the file's
+    activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
+    activities read and skipped by the filters; without them the file is read here."""
+    from egide.iati.parser import MalformedFile
+
+    report = FileReport(file=path.name)
+    importer = _FileImport(user=user, owner=owner, filters=filters, source=path.name, report=report)
+    source = activities if activities is not None else read_activities(path, filename=path.name, codes=codes)
+    try:
+        with transaction.atomic():
+            for batch in _batches((activity for activity in source if importer.keep(activity)), BATCH):
+                importer.write(batch)
+                if progress is not None:
+                    progress(report)
+            if already_counted is not None:
+                report.read, report.skipped_by_filter = already_counted
+            if dry_run:
+                transaction.set_rollback(True)
+    except MalformedFile as error:
+        return dataclasses.replace(
+            FileReport(file=path.name, read=report.read), refused=str(error), errors=report.errors
+        )
+    except PermissionDenied as error:  # pragma: no cover - the checks above come first
+        report.refused = str(error)
+    if progress is not None:
+        progress(report)
+    return report
+
+
+def sector_list(text: str) -> frozenset[str] | None:
+    """A sector filter typed on the command line: comma-separated codes, "ssr" for the default set, "all" for
+    none."""
+    text = text.strip()
+    if text.lower() == "all":
+        return None
+    codes_: set[str] = set()
+    for part in text.split(","):
+        part = part.strip()
+        if part.lower() == "ssr":
+            codes_ |= SSR_SECTORS
+        elif part:
+            codes_.add(part)
+    return frozenset(codes_)
