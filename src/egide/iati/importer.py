@@ -53,6 +53,7 @@ SSR_SECTORS = frozenset(
     }
 )  # fmt: skip
 BATCH = 500
+IDENTIFIER_LENGTH = 150  # Programme.iati_identifier's
 CENT = Decimal("0.01")
 LANGUAGES = ("en", "fr")
 
@@ -185,7 +186,7 @@ class _FileImport:
         if activity.identifier in self.seen:
             self.report.errors.append(f"{where}: {activity.identifier} appears twice in the file; the first is kept")
             return False
-        if len(activity.identifier) > Programme._meta.get_field("iati_identifier").max_length:
+        if len(activity.identifier) > IDENTIFIER_LENGTH:
             self.report.errors.append(f"{where}: the identifier is longer than 150 characters")
             return False
         self.seen.add(activity.identifier)
@@ -246,7 +247,7 @@ class _FileImport:
             )
             ids = [item.programme.pk for item in updated]
             for model in PART_MODELS:
-                model.objects.filter(programme_id__in=ids).delete()  # type: ignore[attr-defined]
+                model.objects.filter(programme_id__in=ids).delete()
             ImportedActivity.objects.filter(programme_id__in=ids).delete()
         self._write_parts(planned)
         audit_records_bulk(
