@@ -10,14 +10,16 @@ all) and collects every problem, writing nothing; `_apply` writes the plan, in b
 
 import datetime
 import itertools
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
@@ -29,12 +31,14 @@ from egide.actors.selectors import actors_visible, relationships_visible, source
 from egide.actors.tabular import ColumnMapping, Row, Tables
 from egide.actors.versions import map_changed
 from egide.audit.models import Action
-from egide.audit.services import audit_records_bulk, snapshot
+from egide.audit.services import AuditRow, audit_records_bulk, audit_rows_bulk, snapshot, snapshot_of_values
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.imports import problems
 from egide.core.imports.limits import BATCH, FileRefused, batched, grouped
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
+from egide.core.inserts import insert_rows
+from egide.core.labels import active_language
 from egide.core.reference import countries
 from egide.core.users import AnyUser as User
 from egide.core.users import author as _author
@@ -46,7 +50,7 @@ TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
 
 RelationshipKey = tuple[str, str, str, datetime.date | None]
-CitationKey = tuple[str, RelationshipKey | str, dict[str, Any]]
+CitationKey = tuple[str, RelationshipKey | str, Mapping[str, Any]]
 
 
 @dataclass(slots=True)
@@ -82,12 +86,41 @@ class _Existing:
         return {reference: actor for reference, actor in self.actors.items() if reference not in self.hidden}
 
 
+class _Values(Mapping[str, Any]):
+    """A row's values, read only, held in a tuple beside the positions of their names, shared by every row with
+    the same names: a fifth of a dict's memory, for the hundreds of thousands of rows of a large import."""
+
+    __slots__ = ("_positions", "_values")
+    _shared: ClassVar[dict[tuple[str, ...], dict[str, int]]] = {}
+
+    def __init__(self, positions: dict[str, int], values: tuple[Any, ...]) -> None:
+        self._positions = positions
+        self._values = values
+
+    @classmethod
+    def of(cls, values: dict[str, Any]) -> "_Values":
+        names = tuple(values)
+        positions = cls._shared.get(names)
+        if positions is None:
+            positions = cls._shared.setdefault(names, {name: index for index, name in enumerate(names)})
+        return cls(positions, tuple(values.values()))
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[self._positions[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 @dataclass(slots=True)
 class _Plan(Problems):
-    actors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    actors: dict[str, "_Values"] = field(default_factory=dict)
     actor_rows: dict[str, int] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
-    relationships: dict[RelationshipKey, dict[str, Any]] = field(default_factory=dict)
+    relationships: dict[RelationshipKey, "_Values"] = field(default_factory=dict)
     relationship_rows: dict[RelationshipKey, int] = field(default_factory=dict)
     citations: list[CitationKey] = field(default_factory=list)
     hidden_sources: frozenset[tuple[str, str]] = frozenset()
@@ -208,10 +241,23 @@ def _confidentiality(plan: _Plan, table: str, row: Row) -> dict[str, str]:
     return {"confidentiality": level}
 
 
-def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str, Any] | None:
+_CITATION_COLUMNS: dict[str, tuple[str, ...]] = {}
+
+
+def _citation_columns(prefix: str) -> tuple[str, ...]:
+    """The columns `_citation_fields` reads, with their prefix."""
+    if prefix not in _CITATION_COLUMNS:
+        names = ("title", "author", "date", "url", *fields.PASSAGE)
+        _CITATION_COLUMNS[prefix] = tuple(prefix + name for name in names)
+    return _CITATION_COLUMNS[prefix]
+
+
+def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> Mapping[str, Any] | None:
     def text(name: str) -> str:
         return row.get(prefix + name)[: fields.SOURCE[name].max_length]
 
+    if not any(column in row.values for column in _citation_columns(prefix)):
+        return None  # no cell of a citation: most rows
     title = text("title")
     others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", *fields.PASSAGE)]
     if not title:
@@ -240,13 +286,15 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> dict[str
             _("A source with this title and link is already recorded; give the new source another title or its link."),
         )
         return None
-    return {
-        "title": title,
-        "author": text("author"),
-        "published": _date(plan, table, row, f"{prefix}date"),
-        "url": url,
-        **{name: text(name) for name in fields.PASSAGE},
-    }
+    return _Values.of(
+        {
+            "title": title,
+            "author": text("author"),
+            "published": _date(plan, table, row, f"{prefix}date"),
+            "url": url,
+            **{name: text(name) for name in fields.PASSAGE},
+        }
+    )
 
 
 def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor]) -> None:
@@ -292,12 +340,14 @@ def _plan_actors(plan: _Plan, country: str, tables: Tables, existing: dict[str, 
             continue
         for name, other in (("name_en", "name_fr"), ("name_fr", "name_en")):
             values[name] = (row.get(name) or row.get(other))[: fields.ACTOR[name].max_length]
-        plan.actors[reference] = {
-            "kind": kind,
-            "family": taxonomy.KIND_BY_CODE[kind].family,
-            **values,
-            **access,
-        }
+        plan.actors[reference] = _Values.of(
+            {
+                "kind": kind,
+                "family": taxonomy.KIND_BY_CODE[kind].family,
+                **values,
+                **access,
+            }
+        )
         if parent:
             plan.parents[reference] = parent
         if citation:
@@ -334,9 +384,13 @@ def _relationship_key(from_reference: str, type: str, to_reference: str, start: 
     return (from_reference, type, to_reference, start.first_day if start else None)
 
 
-def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor]) -> None:
+def _plan_relationships(
+    plan: _Plan, country: str, tables: Tables, existing: dict[str, Actor], *, consume: bool = False
+) -> None:
+    """Check the relationships' rows; with `consume`, drop each row from the tables once checked (the import's own
+    tables), so that the rows and the plan made from them are not all held at once."""
     seen = plan.relationship_rows
-    for row in tables.relationships:
+    for row in _taken(tables.relationships) if consume else tables.relationships:
         ends = {}
         for column in ("from", "to"):
             reference = row.get(column)
@@ -396,17 +450,26 @@ def _plan_relationships(plan: _Plan, country: str, tables: Tables, existing: dic
             )
             continue
         seen[key] = row.number
-        plan.relationships[key] = {
-            **values,
-            "start_date": start.first_day if start else None,
-            "start_precision": start.precision if start else DAY,
-            "end_date": end.first_day if end else None,
-            "end_precision": end.precision if end else DAY,
-            "ongoing": ongoing,
-            **access,
-        }
+        plan.relationships[key] = _Values.of(
+            {
+                **values,
+                "start_date": start.first_day if start else None,
+                "start_precision": start.precision if start else DAY,
+                "end_date": end.first_day if end else None,
+                "end_precision": end.precision if end else DAY,
+                "ongoing": ongoing,
+                **access,
+            }
+        )
         if citation:
             plan.citations.append(("relationship", key, citation))
+
+
+def _taken(rows: list[Row]) -> Iterator[Row]:
+    """The rows in order, each removed from the list as it is given."""
+    rows.reverse()
+    while rows:
+        yield rows.pop()
 
 
 def _plan_citations(
@@ -451,7 +514,7 @@ def _plan_citations(
             plan.problem("citations", row, "record", _("The record must be “actor” or “relationship”."))
 
 
-def _changed(instance: Any, values: dict[str, Any]) -> bool:
+def _changed(instance: Any, values: Mapping[str, Any]) -> bool:
     return any(getattr(instance, name) != value for name, value in values.items())
 
 
@@ -490,8 +553,9 @@ def _existing(user: User | None, country: str) -> _Existing:
     return _Existing(country=country, actors=actors, hidden=hidden, relationships=by_key, hidden_sources=hidden_sources)
 
 
-def _plan(user: User | None, country: str, tables: Tables, existing: _Existing) -> _Plan:
-    """Check every row and every change it makes, writing nothing: the plan holds every problem found."""
+def _plan(user: User | None, country: str, tables: Tables, existing: _Existing, *, consume: bool = False) -> _Plan:
+    """Check every row and every change it makes, writing nothing: the plan holds every problem found. With
+    `consume`, the relationships' rows are dropped from `tables` as they are checked."""
     plan = _Plan(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS, hidden_sources=existing.hidden_sources)
     # What reading found (a document's unknown or missing keys) comes first, and silences the later checks of the
     # same cells.
@@ -517,7 +581,7 @@ def _plan(user: User | None, country: str, tables: Tables, existing: _Existing) 
             plan.problem(
                 "actors", row, "reference", _("This reference is already used by another actor of this country.")
             )
-    _plan_relationships(plan, country, tables, reachable)
+    _plan_relationships(plan, country, tables, reachable, consume=consume)
     _plan_citations(plan, tables, reachable, set(existing.relationships))
     # What the rows change, and whether the user may change it: checked even when other rows have problems, so
     # that one pass tells all.
@@ -546,9 +610,9 @@ def _plan_changes(plan: _Plan, user: User | None, existing: _Existing) -> None:
                 plan.reparented[reference] = None
         elif parent not in existing.actors or existing.actors[parent].pk != actor.parent_id:
             plan.reparented[reference] = parent
-    for key, values in plan.relationships.items():
+    for key, planned in plan.relationships.items():
         relationship = existing.relationships.get(key)
-        if relationship is not None and _changed(relationship, values):
+        if relationship is not None and _changed(relationship, planned):
             plan.changed_relationships.append(key)
     cited_actors, cited_relationships = _plan_new_citations(plan, existing)
 
@@ -651,6 +715,22 @@ def country_map_import(
     keep their owner and may only be changed by those allowed to edit them. The command line (user None)
     acts as the platform.
     """
+    return _import_tables(
+        user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality, consume=False
+    )
+
+
+def _import_tables(
+    *,
+    user: User | None,
+    country: str,
+    tables: Tables,
+    owner: Organisation | None,
+    confidentiality: str,
+    consume: bool,
+) -> ImportReport:
+    """`country_map_import`; with `consume`, the tables are the import's own, and their rows are dropped as they
+    are checked (see `_plan`)."""
     if user is not None and not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not import records for this organisation in this country."))
     if tables.country and tables.country != country:
@@ -667,9 +747,88 @@ def country_map_import(
             }
         )
     existing = _existing(user, country)
-    plan = _plan(user, country, tables, existing)
+    plan = _plan(user, country, tables, existing, consume=consume)
     plan.raise_if_any()
     return _apply(plan, existing, user=user, country=country, owner=owner, confidentiality=confidentiality)
+
+
+class _Cited(NamedTuple):
+    """A record that a new citation cites, as its audit entry names it."""
+
+    pk: int
+    name: str
+    owner_id: int | None
+
+
+class _Columns:
+    """A model's columns as `insert_rows` writes them (every concrete field but the id), with their defaults."""
+
+    def __init__(self, model: type[Actor | Relationship | Source | Citation]) -> None:
+        self.model = model
+        written = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self.names = tuple(field.attname for field in written)
+        self.defaults = {field.attname: field.get_default() for field in written}
+        self._take = operator.itemgetter(*self.names)
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        """The row of a record with `values`, the others at their defaults."""
+        row: tuple[Any, ...] = self._take(self.defaults | values)
+        return row
+
+    def snapshot(self, pk: int, row: tuple[Any, ...], **changed: Any) -> dict[str, Any]:
+        """What `snapshot` gives for the record written from `row` with id `pk`."""
+        return snapshot_of_values(self.model, {"id": pk, **dict(zip(self.names, row, strict=True)), **changed})
+
+
+class _Names:
+    """The names the audit log gives records (`str(record)` in the platform's default language), from their
+    values: the import writes records without instances."""
+
+    def __init__(self) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            self.french = active_language() == "fr"
+            self.types = {code: str(kind.label) for code, kind in taxonomy.RELATIONSHIP_TYPE_BY_CODE.items()}
+        self.actors: dict[int, str] = {}
+        """Each actor's name by id, the import's and the country's."""
+
+    def actor(self, name_en: str, name_fr: str) -> str:
+        return name_fr if self.french and name_fr else name_en
+
+    def relationship(self, source_id: int, type: str, target_id: int) -> str:
+        return f"{self.actors[source_id]} {self.types[type]} {self.actors[target_id]}"
+
+
+class _Writing:
+    """What every record an import creates shares, and its rows and audit entries."""
+
+    def __init__(self, *, country: str, author: Any, owner: Organisation | None, confidentiality: str) -> None:
+        self.country = country
+        now = timezone.now()
+        self.common = {
+            "country": country,
+            "created_by_id": author.pk if author is not None else None,
+            "updated_by_id": author.pk if author is not None else None,
+            "created_at": now,
+            "updated_at": now,
+            "owner_id": owner.pk if owner is not None else None,
+            "confidentiality": str(confidentiality),
+        }
+        self.owner_id = owner.pk if owner is not None else None
+        self.actors = _Columns(Actor)
+        self.relationships = _Columns(Relationship)
+        self.sources = _Columns(Source)
+        self.citations = _Columns(Citation)
+        self.names = _Names()
+
+    def actor(self, reference: str, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values})
+
+    def relationship(self, key: RelationshipKey, values: Mapping[str, Any], ids: dict[str, int]) -> tuple[Any, ...]:
+        ends = {"source_id": ids[key[0]], "type": key[1], "target_id": ids[key[2]]}
+        return self.relationships.row({**self.common, **ends, **values})
+
+    def created(self, pk: int, row: tuple[Any, ...], columns: _Columns, name: str, **changed: Any) -> AuditRow:
+        return (pk, name, self.country, self.owner_id, None, columns.snapshot(pk, row, **changed))
 
 
 def _apply(
@@ -681,73 +840,103 @@ def _apply(
     owner: Organisation | None,
     confidentiality: str,
 ) -> ImportReport:
-    """Write a plan that passed every check, in batches, with its audit entries: the whole of the import's
-    writing, ending once the last record and its audit entry are written."""
+    """Write a plan that passed every check, with its audit entries: the whole of the import's writing, ending
+    once the last record and its audit entry are written.
+
+    New records are written as rows (`insert_rows`), without a model instance each, in statements as large as the
+    database allows, from generators, so that no batch outlives its statement; their audit entries likewise
+    (`audit_rows_bulk`): the same events as the services write. Changed records go through the ORM's bulk update.
+    """
     author = _author(user)
     report = ImportReport()
+    writing = _Writing(country=country, author=author, owner=owner, confidentiality=confidentiality)
+    names = writing.names
     # Snapshots of existing records before this import changes them, for the audit log.
     actors_before: dict[int, dict[str, Any]] = {}
-    new_actors = [
-        Actor(
-            country=country,
-            reference=reference,
-            created_by=author,
-            updated_by=author,
-            owner=owner,
-            **({"confidentiality": confidentiality} | values),
-        )
-        for reference, values in plan.actors.items()
-        if reference not in existing.actors
-    ]
+    fresh = [reference for reference in plan.actors if reference not in existing.actors]
+    made = insert_rows(
+        Actor, writing.actors.names, (writing.actor(reference, plan.actors[reference]) for reference in fresh)
+    )
+    ids = {reference: actor.pk for reference, actor in existing.actors.items()}
+    ids.update(zip(fresh, made, strict=True))
+    del made
     changed_actors = [(existing.actors[reference], plan.actors[reference]) for reference in plan.changed_actors]
-    actors_before.update(_write(Actor, new_actors, changed_actors, author))
-    report.actors_created = len(new_actors)
+    actors_before.update(_write(Actor, changed_actors, author))
+    report.actors_created = len(fresh)
     report.actors_updated = len(changed_actors)
-    report.actors_unchanged = len(plan.actors) - len(new_actors) - len(changed_actors)
+    report.actors_unchanged = len(plan.actors) - len(fresh) - len(changed_actors)
 
-    by_reference = {**existing.actors, **{actor.reference: actor for actor in new_actors}}
-    reparented = []
+    new_parents: dict[str, int | None] = {}
     for reference, parent in plan.reparented.items():
-        actor = by_reference[reference]
-        if reference in existing.actors:
-            actors_before.setdefault(actor.pk, snapshot(actor))
-            if reference not in plan.changed_actors:
-                report.actors_updated += 1
-                report.actors_unchanged -= 1
-        actor.parent_id = by_reference[parent].pk if isinstance(parent, str) else None
-        reparented.append(actor)
-    if reparented:
-        Actor.objects.bulk_update(reparented, ["parent"], batch_size=BATCH)
-    # Generators: the audit reads them one batch at a time, so that no import holds all its events at once.
-    audit_records_bulk(user=user, action=Action.CREATE, items=((actor, None, snapshot(actor)) for actor in new_actors))
-
-    # The new relationships are made, written and audited one batch at a time: only those that a citation of the
-    # file names are kept afterwards.
-    cited = {key for record, key, _citation in plan.new_citations if record == "relationship"}
-    relationships = {key: existing.relationships[key] for key in cited if key in existing.relationships}
-    fresh = ((key, values) for key, values in plan.relationships.items() if key not in existing.relationships)
-    for batch in itertools.batched(fresh, BATCH):
-        made = [
-            Relationship(
-                country=country,
-                source=by_reference[key[0]],
-                target=by_reference[key[2]],
-                type=key[1],
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-                **({"confidentiality": confidentiality} | values),
+        parent_id = ids[parent] if isinstance(parent, str) else None
+        actor = existing.actors.get(reference)
+        if actor is None:
+            new_parents[reference] = parent_id
+            continue
+        actors_before.setdefault(actor.pk, snapshot(actor))
+        if reference not in plan.changed_actors:
+            report.actors_updated += 1
+            report.actors_unchanged -= 1
+        actor.parent_id = parent_id
+    _set_parents((parent_id, ids[reference]) for reference, parent_id in new_parents.items())
+    _set_parents(
+        (existing.actors[reference].parent_id, existing.actors[reference].pk)
+        for reference in plan.reparented
+        if reference in existing.actors
+    )
+    for actor in existing.actors.values():
+        names.actors[actor.pk] = names.actor(actor.name_en, actor.name_fr)
+    for reference in fresh:
+        values = plan.actors[reference]
+        names.actors[ids[reference]] = names.actor(values["name_en"], values["name_fr"])
+    audit_rows_bulk(
+        user=user,
+        action=Action.CREATE,
+        model=Actor,
+        rows=(
+            writing.created(
+                ids[reference],
+                writing.actor(reference, plan.actors[reference]),
+                writing.actors,
+                names.actors[ids[reference]],
+                parent_id=new_parents.get(reference),
             )
-            for key, values in batch
-        ]
-        Relationship.objects.bulk_create(made)
-        audit_records_bulk(user=user, action=Action.CREATE, items=((record, None, snapshot(record)) for record in made))
-        relationships.update((key, record) for (key, _values), record in zip(batch, made, strict=True) if key in cited)
+            for reference in fresh
+        ),
+    )
+
+    # The new relationships, written and audited a batch at a time: only those that a citation of the file names
+    # are remembered afterwards.
+    cited = {key for record, key, _citation in plan.new_citations if record == "relationship"}
+    relationships: dict[RelationshipKey, _Cited] = {}
+    for key in cited:
+        if key in existing.relationships:
+            record = existing.relationships[key]
+            name = names.relationship(record.source_id, record.type, record.target_id)
+            relationships[key] = _Cited(record.pk, name, record.owner_id)
+    new_relationships = (
+        (key, values) for key, values in plan.relationships.items() if key not in existing.relationships
+    )
+    for batch in itertools.batched(new_relationships, 4 * BATCH):
+        rows = [writing.relationship(key, values, ids) for key, values in batch]
+        made = insert_rows(Relationship, writing.relationships.names, rows)
+        batch_names = [names.relationship(ids[key[0]], key[1], ids[key[2]]) for key, _values in batch]
+        audit_rows_bulk(
+            user=user,
+            action=Action.CREATE,
+            model=Relationship,
+            rows=(
+                writing.created(pk, row, writing.relationships, name)
+                for pk, row, name in zip(made, rows, batch_names, strict=True)
+            ),
+        )
+        for pk, (key, _values), name in zip(made, batch, batch_names, strict=True):
+            if key in cited:
+                relationships[key] = _Cited(pk, name, writing.owner_id)
         report.relationships_created += len(made)
     changed_relationships = [existing.relationships[key] for key in plan.changed_relationships]
     relationships_before = _write(
         Relationship,
-        [],
         [(existing.relationships[key], plan.relationships[key]) for key in plan.changed_relationships],
         author,
     )
@@ -759,23 +948,46 @@ def _apply(
     _bump_versions(Actor, list(actors_before))
     _bump_versions(Relationship, [relationship.pk for relationship in changed_relationships])
     changed: list[tuple[Actor | Relationship, dict[str, Any]]] = [
-        (actor, actors_before[actor.pk]) for actor in by_reference.values() if actor.pk in actors_before
+        (actor, actors_before[actor.pk]) for actor in existing.actors.values() if actor.pk in actors_before
     ]
     changed += [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships]
     audit_records_bulk(
         user=user, action=Action.UPDATE, items=((record, before, snapshot(record)) for record, before in changed)
     )
-    _write_citations(plan, country, author, by_reference, relationships, report, user=user, owner=owner)
+    actors: dict[str, _Cited] = {}
+    for kind, key, _citation in plan.new_citations:
+        if kind == "actor" and isinstance(key, str) and key not in actors:
+            actor = existing.actors.get(key)
+            owner_id = actor.owner_id if actor is not None else writing.owner_id
+            actors[key] = _Cited(ids[key], names.actors[ids[key]], owner_id)
+    _write_citations(plan, writing, actors, relationships, report, user=user)
     if report.changed:
         map_changed(country=country)  # bulk writes send no signals: one new map version, in the import's transaction
     return report
 
 
+def _set_parents(pairs: Iterable[tuple[int | None, int]]) -> None:
+    """Set each actor's parent, given as (parent id, actor id): on PostgreSQL one statement per batch, from two
+    arrays; on SQLite one prepared statement run for every pair."""
+    table = connection.ops.quote_name(Actor._meta.db_table)
+    with connection.cursor() as cursor:
+        for batch in itertools.batched(pairs, BATCH * 10):
+            if connection.vendor == "postgresql":
+                parents, actors = zip(*batch, strict=True)
+                cursor.execute(
+                    f"UPDATE {table} SET parent_id = given.parent FROM unnest(%s::bigint[], %s::bigint[]) "
+                    f"AS given (parent, actor) WHERE {table}.id = given.actor",
+                    [list(parents), list(actors)],
+                )
+            else:
+                cursor.executemany(f"UPDATE {table} SET parent_id = %s WHERE id = %s", batch)
+
+
 def _write[R: (Actor, Relationship)](
-    model: type[R], new: list[R], changed: list[tuple[R, dict[str, Any]]], author: Any
+    model: type[R], changed: Sequence[tuple[R, Mapping[str, Any]]], author: Any
 ) -> dict[int, dict[str, Any]]:
-    """Create the new records, and set the planned values of the changed ones, in batches; return each changed
-    record's snapshot from before, by id, for the audit log."""
+    """Set the planned values of the changed records, in batches; return each changed record's snapshot from
+    before, by id, for the audit log."""
     before: dict[int, dict[str, Any]] = {}
     now = datetime.datetime.now(datetime.UTC)
     names = {"updated_by", "updated_at"}
@@ -786,8 +998,6 @@ def _write[R: (Actor, Relationship)](
         names.update(values)
         record.updated_by = author
         record.updated_at = now
-    for batch in batched(new):
-        model.objects.bulk_create(batch)
     if changed:
         model.objects.bulk_update([record for record, _values in changed], sorted(names), batch_size=BATCH)
     return before
@@ -802,7 +1012,7 @@ def _not_yours(table: str, row: int) -> ImportProblem:
     return ImportProblem(table, row, "reference", _("This record belongs to an organisation you may not edit for."))
 
 
-def _access_refused(user: User | None, record: Actor | Relationship, values: dict[str, Any]) -> bool:
+def _access_refused(user: User | None, record: Actor | Relationship, values: Mapping[str, Any]) -> bool:
     """A row may change who may read a record only for the owner's editors, as on the record's page."""
     level = values.get("confidentiality", record.confidentiality)
     return user is not None and level != record.confidentiality and not can_manage(user=user, record=record)
@@ -819,58 +1029,68 @@ def _not_the_owner(table: str, row: int) -> ImportProblem:
 
 def _write_citations(
     plan: _Plan,
-    country: str,
-    author: Any,
-    by_reference: dict[str, Actor],
-    relationships: dict[RelationshipKey, Relationship],
+    writing: _Writing,
+    actors: dict[str, _Cited],
+    relationships: dict[RelationshipKey, _Cited],
     report: ImportReport,
     *,
     user: User | None,
-    owner: Organisation | None,
 ) -> None:
     if not plan.new_citations:
         return
-    sources = {(source.title, source.url): source for source in Source.objects.filter(country=country)}
-    new_sources = []
+    country = writing.country
+    sources = {
+        (title, url): pk for pk, title, url in Source.objects.filter(country=country).values_list("pk", "title", "url")
+    }
+    new_sources: dict[tuple[str, str], tuple[Any, ...]] = {}
     for _record, _key, citation in plan.new_citations:
         identity = (citation["title"], citation["url"])
-        if identity not in sources:
+        if identity not in sources and identity not in new_sources:
             published: FuzzyDate | None = citation["published"]
-            source = Source(
-                country=country,
-                title=citation["title"],
-                author=citation["author"],
-                url=citation["url"],
-                published_on=published.first_day if published else None,
-                published_precision=published.precision if published else DAY,
-                created_by=author,
-                updated_by=author,
-                owner=owner,
-            )
-            sources[identity] = source
-            new_sources.append(source)
-    for source_batch in batched(new_sources):
-        Source.objects.bulk_create(source_batch)
-    audit_records_bulk(
-        user=user, action=Action.CREATE, items=((source, None, snapshot(source)) for source in new_sources)
+            values = {
+                **writing.common,
+                "title": citation["title"],
+                "author": citation["author"],
+                "url": citation["url"],
+                "published_on": published.first_day if published else None,
+                "published_precision": published.precision if published else DAY,
+            }
+            new_sources[identity] = writing.sources.row(values)
+    made = insert_rows(Source, writing.sources.names, new_sources.values())
+    sources.update(zip(new_sources, made, strict=True))
+    audit_rows_bulk(
+        user=user,
+        action=Action.CREATE,
+        model=Source,
+        rows=(
+            writing.created(pk, row, writing.sources, identity[0])
+            for pk, (identity, row) in zip(made, new_sources.items(), strict=True)
+        ),
     )
     report.sources_created = len(new_sources)
 
-    cite_events: list[tuple[Actor | Relationship, None, dict[str, str]]] = []
-    new_citations = []
+    actor_events: list[AuditRow] = []
+    relationship_events: list[AuditRow] = []
+    rows = []
     for record, key, citation in plan.new_citations:
-        source = sources[(citation["title"], citation["url"])]
-        actor = by_reference[key] if record == "actor" and isinstance(key, str) else None
+        actor = actors[key] if record == "actor" and isinstance(key, str) else None
         relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        cited: Actor | Relationship | None = actor or relationship
+        cited = actor or relationship
         if cited is not None:
-            cite_events.append((cited, None, {"source": source.title, "locator": citation["locator"]}))
-        passage = {name: citation[name] for name in fields.PASSAGE}
-        new_citations.append(Citation(source=source, actor=actor, relationship=relationship, **passage))
-    for citation_batch in batched(new_citations):
-        Citation.objects.bulk_create(citation_batch)
-    report.citations_created = len(new_citations)
-    audit_records_bulk(user=user, action=Action.CITE, items=cite_events)
+            event = {"source": citation["title"], "locator": citation["locator"]}
+            events = actor_events if actor is not None else relationship_events
+            events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
+        values = {
+            "source_id": sources[(citation["title"], citation["url"])],
+            "actor_id": actor.pk if actor else None,
+            "relationship_id": relationship.pk if relationship else None,
+            **{name: citation[name] for name in fields.PASSAGE},
+        }
+        rows.append(writing.citations.row(values))
+    insert_rows(Citation, writing.citations.names, rows, ids=False)
+    report.citations_created = len(rows)
+    audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
+    audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
 
 
 @audited_import
@@ -899,4 +1119,7 @@ def map_file_import(
     tables = read_map_file(data, filename=filename, mapping=mapping)
     if on_stage is not None:
         on_stage("importing")
-    return country_map_import(user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality)
+    with transaction.atomic():
+        return _import_tables(
+            user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality, consume=True
+        )

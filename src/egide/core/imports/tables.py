@@ -186,8 +186,13 @@ class _Headers:
             raise UnknownColumns(filename, self.unknown, self.present, self.layout)
 
 
-def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | None:
-    """The row's values by column, or None for a row with nothing in it."""
+_SHARED_LENGTH = 32
+"""Cells this short (references, codes, dates, yes or no) are kept once per file whatever the rows repeating
+them: a large file's rows repeat them many times."""
+
+
+def _row(number: int, columns: Sequence[str], cells: Sequence[object], shared: dict[str, str]) -> Row | None:
+    """The row's values by column, or None for a row with nothing in it; `shared` keeps the short texts once."""
     values = {}
     blank = True
     for column, cell in zip(columns, cells, strict=False):
@@ -196,6 +201,8 @@ def _row(number: int, columns: Sequence[str], cells: Sequence[object]) -> Row | 
         text = cell if type(cell) is str else cell_text(cell)
         if text.startswith(ESCAPE):
             text = unescape_formula(text)
+        if len(text) <= _SHARED_LENGTH:
+            text = shared.setdefault(text, text)
         values[column] = text
         if blank and not text.isspace():
             blank = False
@@ -280,10 +287,11 @@ def _read_csv_stream(
         except FileRefused as error:
             raise FileRefused(_("%(where)s: %(problem)s") % {"where": where, "problem": error}) from error
         rows = []
+        shared: dict[str, str] = {}
         for count, cells in enumerate(reader, start=1):
             if count > limits.rows:
                 raise too_many_rows(where, table, limits)
-            row = _row(reader.line_num, columns, cells)
+            row = _row(reader.line_num, columns, cells, shared)
             if row is not None:
                 rows.append(row)
     except csv.Error as error:
@@ -356,6 +364,7 @@ def _sheet_rows(
     if far is not None:
         raise too_many_rows(where, table, limits)
     rows: list[Row] = []
+    shared: dict[str, str] = {}
     columns: list[str] | None = None
     for number, cells, beyond in workbook.rows(sheet, limits.columns):
         if beyond:
@@ -370,7 +379,7 @@ def _sheet_rows(
                 continue
         if number > limits.rows + 1:
             raise too_many_rows(where, table, limits)
-        row = _row(number, columns, cells)
+        row = _row(number, columns, cells, shared)
         if row is not None:
             rows.append(row)
     return rows

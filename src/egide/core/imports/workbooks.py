@@ -27,9 +27,9 @@ Cell = str | int | float | bool | datetime.datetime | datetime.date | datetime.t
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REFERENCE = rb"""\br\s*=\s*["']([A-Za-z]+)(\d+)["']"""
-# Any cell, and a cell whose reference comes first, as spreadsheet programs write them.
-_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
-_PLAIN_CELL = re.compile(rb'<(?:[\w.-]+:)?c r="([A-Z]{1,3})(\d+)"')
+# Every cell, with its column letters and row number when they come first as spreadsheet programs write them
+# (`<c r="B12"`), else two empty groups.
+_CELL = re.compile(rb'<(?:[\w.-]+:)?c(?: r="([A-Z]{1,3})(\d+)"|(?=[\s/>]))')
 _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>(</(?:[\w.-]+:)?c>)?")
 _ROW_NUMBER = re.compile(rb"""\br\s*=\s*["'](\d+)["']""")
 _CELL_REFERENCE = re.compile(_REFERENCE)
@@ -88,11 +88,12 @@ class Workbook:
             raise WorkbookError(f"no part for the sheet {name}")
         for part in parts:
             data = self.archive.read(part)
-            references = _PLAIN_CELL.findall(data)
-            if references and len(references) == len(_CELL.findall(data)):
+            references = _CELL.findall(data)
+            letters, numbers = zip(*references, strict=True) if references else ((), ())
+            if references and all(numbers):
                 # Every cell says where it is: the farthest row and column tell whether to look further.
-                row = max(int(number) for _letters, number in references)
-                column = max(column_number(letters.decode()) for letters in {letters for letters, _ in references})
+                row = max(map(int, set(numbers)))
+                column = max(column_number(letters.decode()) for letters in set(letters))
                 if row <= rows and column <= columns:
                     continue
             if far := _first_beyond_counted(data, rows, columns):
