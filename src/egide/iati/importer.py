@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit
 from egide.audit.models import Action
-from egide.audit.services import audit_records_bulk, snapshot
+from egide.audit.services import audit_rows_bulk, snapshot, snapshot_of_values
 from egide.core import iati_codes
+from egide.core.inserts import insert_rows
 from egide.core.users import Caller, author
 from egide.iati.models import ImportedActivity
 from egide.iati.parser import Codelists, read_activities
@@ -152,17 +153,6 @@ class _Organisations:
         return None
 
 
-@dataclass
-class _Planned:
-    """One activity ready to be written: its programme (new or existing) and its parts."""
-
-    activity: Activity
-    programme: Programme
-    digest: str
-    new: bool
-    before: dict[str, Any] | None = None
-
-
 class _FileImport:
     def __init__(
         self, *, user: Caller, owner: Organisation | None, filters: Filters, source: str, report: FileReport
@@ -171,6 +161,8 @@ class _FileImport:
         self.organisations = _Organisations()
         self.seen: set[str] = set()
         self.now = timezone.now()
+        writer = author(user)
+        self.author_id = writer.pk if writer is not None else None
 
     # Checking -------------------------------------------------------------------------------------------------------
 
@@ -202,23 +194,20 @@ class _FileImport:
                 iati_identifier__in=[activity.identifier for activity in activities]
             ).select_related("iati")
         }
-        planned: list[_Planned] = []
+        created: list[tuple[Activity, str, dict[str, Any]]] = []
+        updated: list[tuple[Activity, str, Programme, dict[str, Any]]] = []
         for activity in activities:
             digest = checksum(activity)
             programme = existing.get(activity.identifier)
             if programme is None:
-                country = _lead_country(activity)
-                if not can_create(user=self.user, owner=self.owner, country=country):
+                values = self._programme_values(activity)
+                if not can_create(user=self.user, owner=self.owner, country=values["country"]):
                     self.report.errors.append(
-                        f"line {activity.line}: {activity.identifier}: no right to create programmes in {country}"
+                        f"line {activity.line}: {activity.identifier}: no right to create programmes in "
+                        f"{values['country'] or 'a region'}"
                     )
                     continue
-                programme = Programme(
-                    owner=self.owner,
-                    confidentiality=Confidentiality.PUBLIC,
-                    created_by=author(self.user),
-                )
-                planned.append(_Planned(activity, programme, digest, new=True))
+                created.append((activity, digest, values))
                 continue
             provenance = getattr(programme, "iati", None)
             if provenance is None:
@@ -233,136 +222,161 @@ class _FileImport:
             if not can_edit(user=self.user, record=programme):
                 self.report.errors.append(f"line {activity.line}: {activity.identifier}: no right to change it")
                 continue
-            planned.append(_Planned(activity, programme, digest, new=False, before=snapshot(programme)))
-        if not planned:
-            return
-        for item in planned:
-            self._fill(item.programme, item.activity)
-        created = [item for item in planned if item.new]
-        updated = [item for item in planned if not item.new]
-        Programme.objects.bulk_create([item.programme for item in created], batch_size=BATCH)
+            updated.append((activity, digest, programme, snapshot(programme)))
+        if created:
+            self._create(created)
         if updated:
-            Programme.objects.bulk_update(
-                [item.programme for item in updated], [*PROGRAMME_FIELDS, "version", "updated_at"], batch_size=BATCH
-            )
-            ids = [item.programme.pk for item in updated]
-            for model in PART_MODELS:
-                model.objects.filter(programme_id__in=ids).delete()
-            ImportedActivity.objects.filter(programme_id__in=ids).delete()
-        self._write_parts(planned)
-        audit_records_bulk(
-            user=self.user,
-            action=Action.IMPORT,
-            items=[(item.programme, item.before, self._after(item)) for item in planned],
-        )
-        self.report.created += len(created)
-        self.report.updated += len(updated)
+            self._update(updated)
 
-    def _fill(self, programme: Programme, activity: Activity) -> None:
-        title = _first_text(activity.titles, 500) or activity.identifier
+    def _programme_values(self, activity: Activity) -> dict[str, Any]:
+        """The new programme's column values (by attribute name), every column present."""
         general = next((texts for kind, texts in activity.descriptions if kind == "1"), None) or next(
             (texts for _kind, texts in activity.descriptions), {}
         )
-        programme.iati_identifier = activity.identifier
-        programme.country = _lead_country(activity)
-        programme.title_en = title
-        programme.title_fr = _text(activity.titles, "fr", 500)
-        programme.description_en = general.get("en") or ("" if "fr" in general else _first_text(general, 100_000))
-        programme.description_fr = general.get("fr", "")
-        programme.status = activity.status if activity.status in STATUS_CODES else programme.status or "2"
-        programme.planned_start = activity.dates.get("1")
-        programme.actual_start = activity.dates.get("2")
-        programme.planned_end = activity.dates.get("3")
-        programme.actual_end = activity.dates.get("4")
-        programme.default_currency = (activity.default_currency or "USD")[:3]
-        programme.lifecycle_stage = LIFECYCLE_BY_STATUS.get(programme.status, "implementation")
-        programme.updated_by = author(self.user)
-        programme.updated_at = self.now
-        if programme.pk is not None:
-            programme.version += 1
+        status = activity.status if activity.status in STATUS_CODES else "2"
+        return PROGRAMMES.values(
+            created_at=self.now,
+            updated_at=self.now,
+            created_by_id=self.author_id,
+            updated_by_id=self.author_id,
+            owner_id=self.owner.pk if self.owner is not None else None,
+            confidentiality=Confidentiality.PUBLIC,
+            iati_identifier=activity.identifier,
+            country=_lead_country(activity),
+            title_en=_first_text(activity.titles, 500) or activity.identifier,
+            title_fr=_text(activity.titles, "fr", 500),
+            description_en=general.get("en") or ("" if "fr" in general else _first_text(general, 100_000)),
+            description_fr=general.get("fr", ""),
+            status=status,
+            planned_start=activity.dates.get("1"),
+            actual_start=activity.dates.get("2"),
+            planned_end=activity.dates.get("3"),
+            actual_end=activity.dates.get("4"),
+            default_currency=(activity.default_currency or "USD")[:3],
+            lifecycle_stage=LIFECYCLE_BY_STATUS.get(status, "implementation"),
+        )
 
-    def _write_parts(self, planned: list[_Planned]) -> None:
-        countries: list[ProgrammeCountry] = []
-        participations: list[Participation] = []
-        sectors: list[ProgrammeSector] = []
-        locations: list[Location] = []
-        documents: list[ProgrammeDocument] = []
-        budgets: list[Budget] = []
-        transactions: list[Transaction] = []
-        provenance: list[ImportedActivity] = []
-        for item in planned:
-            programme, activity = item.programme, item.activity
+    def _create(self, created: list[tuple[Activity, str, dict[str, Any]]]) -> None:
+        ids = insert_rows(Programme, PROGRAMMES.columns, (PROGRAMMES.row(values) for _, _, values in created))
+        self._write_parts([(activity, digest, pk) for (activity, digest, _), pk in zip(created, ids, strict=True)])
+        audit_rows_bulk(
+            user=self.user,
+            action=Action.IMPORT,
+            model=Programme,
+            rows=(
+                (
+                    pk,
+                    values["title_en"],
+                    values["country"],
+                    values["owner_id"],
+                    None,
+                    self._after(values | {"id": pk}, activity),
+                )
+                for (activity, _, values), pk in zip(created, ids, strict=True)
+            ),
+        )
+        self.report.created += len(created)
+
+    def _update(self, updated: list[tuple[Activity, str, Programme, dict[str, Any]]]) -> None:
+        programmes = []
+        for activity, _, programme, _ in updated:
+            values = self._programme_values(activity)
+            for name in UPDATED_FIELDS:
+                setattr(programme, name, values[name])
+            programme.version += 1
+            programmes.append(programme)
+        Programme.objects.bulk_update(programmes, [*UPDATED_FIELDS, "version"], batch_size=BATCH)
+        ids = [programme.pk for programme in programmes]
+        for model in PART_MODELS:
+            model._default_manager.filter(programme_id__in=ids).delete()
+        ImportedActivity.objects.filter(programme_id__in=ids).delete()
+        self._write_parts([(activity, digest, programme.pk) for activity, digest, programme, _ in updated])
+        audit_rows_bulk(
+            user=self.user,
+            action=Action.IMPORT,
+            model=Programme,
+            rows=(
+                (
+                    programme.pk,
+                    programme.title_en,
+                    programme.country,
+                    programme.owner_id,
+                    before,
+                    self._after(snapshot(programme), activity),
+                )
+                for activity, _, programme, before in updated
+            ),
+        )
+        self.report.updated += len(updated)
+
+    def _write_parts(self, items: list[tuple[Activity, str, int]]) -> None:
+        now, author_id = self.now, self.author_id
+        stamps = {"created_at": now, "updated_at": now, "created_by_id": author_id, "updated_by_id": author_id}
+        written: tuple[type[models.Model], ...] = (*PART_MODELS, ImportedActivity)
+        tables = {model: _Table(model) for model in written}
+        countries, participations, sectors = tables[ProgrammeCountry], tables[Participation], tables[ProgrammeSector]
+        locations, documents = tables[Location], tables[ProgrammeDocument]
+        budgets, transactions, provenance = tables[Budget], tables[Transaction], tables[ImportedActivity]
+        for activity, digest, programme_id in items:
             seen_countries: set[str] = set()
             for share in activity.recipient_countries:
                 if share.code not in seen_countries:
                     seen_countries.add(share.code)
-                    countries.append(
-                        ProgrammeCountry(programme=programme, country=share.code, percentage=share.percentage)
-                    )
+                    countries.add(programme_id=programme_id, country=share.code, percentage=share.percentage)
             for participant in activity.participants:
                 organisation = self.organisations.match(participant.organisation)
                 name = _first_text(participant.organisation.name, 300) or participant.organisation.ref
                 if organisation is None and not name:
                     continue
-                participations.append(
-                    Participation(
-                        programme=programme,
-                        role=participant.role if participant.role in ROLE_CODES else "4",
-                        organisation=organisation,
-                        name="" if organisation is not None else name,
-                        iati_reference=participant.organisation.ref[:100],
-                        organisation_type=participant.organisation.type
-                        if participant.organisation.type in ORGANISATION_TYPE_CODES
-                        else "",
-                    )
+                participations.add(
+                    programme_id=programme_id,
+                    role=participant.role if participant.role in ROLE_CODES else "4",
+                    organisation_id=organisation.pk if organisation is not None else None,
+                    name="" if organisation is not None else name,
+                    iati_reference=participant.organisation.ref[:100],
+                    organisation_type=participant.organisation.type
+                    if participant.organisation.type in ORGANISATION_TYPE_CODES
+                    else "",
                 )
             seen_sectors: set[tuple[str, str]] = set()
             for share in activity.sectors:
                 key = (share.vocabulary[:4], share.code[:32])
                 if key not in seen_sectors:
                     seen_sectors.add(key)
-                    sectors.append(
-                        ProgrammeSector(
-                            programme=programme, vocabulary=key[0], code=key[1], percentage=share.percentage
-                        )
-                    )
+                    sectors.add(programme_id=programme_id, vocabulary=key[0], code=key[1], percentage=share.percentage)
             for place in activity.locations:
-                locations.append(
-                    Location(
-                        programme=programme,
-                        name=_first_text(place.name, 300) or place.ref[:300] or "—",
-                        latitude=place.latitude,
-                        longitude=place.longitude,
-                    )
+                locations.add(
+                    programme_id=programme_id,
+                    name=_first_text(place.name, 300) or place.ref[:300] or "—",
+                    latitude=place.latitude,
+                    longitude=place.longitude,
                 )
             for document in activity.documents:
-                documents.append(
-                    ProgrammeDocument(
-                        programme=programme,
-                        title_en=_first_text(document.title, 500) or document.url[:500],
-                        title_fr=_text(document.title, "fr", 500),
-                        url=document.url[:1000],
-                        category=next((code for code in document.categories if code in DOCUMENT_CATEGORY_CODES), "A02"),
-                        language=next((code for code in document.languages if code in DOCUMENT_LANGUAGE_CODES), ""),
-                        document_date=document.date,
-                    )
+                documents.add(
+                    **stamps,
+                    programme_id=programme_id,
+                    title_en=_first_text(document.title, 500) or document.url[:500],
+                    title_fr=_text(document.title, "fr", 500),
+                    url=document.url[:1000],
+                    category=next((code for code in document.categories if code in DOCUMENT_CATEGORY_CODES), "A02"),
+                    language=next((code for code in document.languages if code in DOCUMENT_LANGUAGE_CODES), ""),
+                    document_date=document.date,
                 )
             for budget in activity.budgets:
                 money = budget.money
                 start, end = budget.period_start, budget.period_end
                 if money.value is None or not money.currency or start is None or end is None or end < start:
                     continue  # already a warning of the parser, or a period the table cannot hold
-                budgets.append(
-                    Budget(
-                        programme=programme,
-                        type=budget.type if budget.type in ("1", "2") else "1",
-                        status=budget.status if budget.status in ("1", "2") else "1",
-                        period_start=start,
-                        period_end=end,
-                        value=_amount(money.value),
-                        currency=money.currency[:3],
-                        value_date=money.value_date or start,
-                    )
+                budgets.add(
+                    **stamps,
+                    programme_id=programme_id,
+                    type=budget.type if budget.type in ("1", "2") else "1",
+                    status=budget.status if budget.status in ("1", "2") else "1",
+                    period_start=start,
+                    period_end=end,
+                    value=_amount(money.value),
+                    currency=money.currency[:3],
+                    value_date=money.value_date or start,
                 )
             for flow in activity.transactions:
                 money = flow.money
@@ -370,55 +384,75 @@ class _FileImport:
                     continue
                 provider = self.organisations.match(flow.provider) if flow.provider else None
                 receiver = self.organisations.match(flow.receiver) if flow.receiver else None
-                transactions.append(
-                    Transaction(
-                        programme=programme,
-                        type=flow.type,
-                        date=flow.date,
-                        value=_amount(money.value),
-                        currency=money.currency[:3],
-                        value_date=money.value_date or flow.date,
-                        provider=provider,
-                        provider_name="" if provider or not flow.provider else _first_text(flow.provider.name, 300),
-                        provider_reference=flow.provider.ref[:100] if flow.provider else "",
-                        receiver=receiver,
-                        receiver_name="" if receiver or not flow.receiver else _first_text(flow.receiver.name, 300),
-                        receiver_reference=flow.receiver.ref[:100] if flow.receiver else "",
-                        description=_first_text(flow.description, 100_000),
-                        sector_code=next((share.code[:32] for share in flow.sectors), ""),
-                        recipient_country=flow.recipient_country,
-                        reference=flow.ref[:200],
-                    )
+                transactions.add(
+                    **stamps,
+                    programme_id=programme_id,
+                    type=flow.type,
+                    date=flow.date,
+                    value=_amount(money.value),
+                    currency=money.currency[:3],
+                    value_date=money.value_date or flow.date,
+                    provider_id=provider.pk if provider is not None else None,
+                    provider_name="" if provider or not flow.provider else _first_text(flow.provider.name, 300),
+                    provider_reference=flow.provider.ref[:100] if flow.provider else "",
+                    receiver_id=receiver.pk if receiver is not None else None,
+                    receiver_name="" if receiver or not flow.receiver else _first_text(flow.receiver.name, 300),
+                    receiver_reference=flow.receiver.ref[:100] if flow.receiver else "",
+                    description=_first_text(flow.description, 100_000),
+                    sector_code=next((share.code[:32] for share in flow.sectors), ""),
+                    recipient_country=flow.recipient_country,
+                    reference=flow.ref[:200],
                 )
-            provenance.append(
-                ImportedActivity(
-                    programme=programme,
-                    source_file=self.source[:500],
-                    reporting_org_ref=activity.reporting_org.ref[:100],
-                    reporting_org_name=_first_text(activity.reporting_org.name, 300),
-                    version=activity.version[:8],
-                    imported_at=self.now,
-                    checksum=item.digest,
-                    warnings=[
-                        {"code": w.code, "element": w.element, "line": w.line, "detail": w.detail}
-                        for w in activity.warnings
-                    ],
-                )
+            provenance.add(
+                programme_id=programme_id,
+                source_file=self.source[:500],
+                reporting_org_ref=activity.reporting_org.ref[:100],
+                reporting_org_name=_first_text(activity.reporting_org.name, 300),
+                version=activity.version[:8],
+                imported_at=now,
+                checksum=digest,
+                warnings=[
+                    {"code": w.code, "element": w.element, "line": w.line, "detail": w.detail}
+                    for w in activity.warnings
+                ],
             )
-        ProgrammeCountry.objects.bulk_create(countries, batch_size=BATCH)
-        Participation.objects.bulk_create(participations, batch_size=BATCH)
-        ProgrammeSector.objects.bulk_create(sectors, batch_size=BATCH)
-        Location.objects.bulk_create(locations, batch_size=BATCH)
-        ProgrammeDocument.objects.bulk_create(documents, batch_size=BATCH)
-        Budget.objects.bulk_create(budgets, batch_size=BATCH)
-        Transaction.objects.bulk_create(transactions, batch_size=BATCH)
-        ImportedActivity.objects.bulk_create(provenance, batch_size=BATCH)
+        for table in tables.values():
+            table.write()
 
-    def _after(self, item: _Planned) -> dict[str, Any]:
-        values = snapshot(item.programme)
-        values["iati_file"] = self.source
-        values["iati_reporting_organisation"] = item.activity.reporting_org.ref
-        return values
+    def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
+        after = snapshot_of_values(Programme, values) if "owner_id" in values else dict(values)
+        after["iati_file"] = self.source
+        after["iati_reporting_organisation"] = activity.reporting_org.ref
+        return after
+
+
+class _Table:
+    """New rows of one model, as tuples in the order of its columns (every column but the id), each value not
+    given taken from the field's default."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self.columns = tuple(field.attname for field in fields)
+        self.defaults = {field.attname: field.get_default() for field in fields}
+        self.rows: list[tuple[Any, ...]] = []
+
+    def values(self, **given: Any) -> dict[str, Any]:
+        unknown = given.keys() - self.defaults.keys()
+        if unknown:
+            raise ValueError(f"{self.model.__name__} has no column {', '.join(sorted(unknown))}")
+        return self.defaults | given
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[column] for column in self.columns)
+
+    def add(self, **given: Any) -> None:
+        self.rows.append(self.row(self.values(**given)))
+
+    def write(self) -> None:
+        if self.rows:
+            insert_rows(self.model, self.columns, self.rows, ids=False)
+            self.rows.clear()
 
 
 STATUS_CODES = frozenset(iati_codes.STATUS_BY_CODE)
@@ -436,7 +470,7 @@ LIFECYCLE_BY_STATUS = {
     "5": "closure",
     "6": "implementation",
 }
-PROGRAMME_FIELDS = (
+UPDATED_FIELDS = (
     "iati_identifier",
     "country",
     "title_en",
@@ -450,9 +484,19 @@ PROGRAMME_FIELDS = (
     "actual_end",
     "default_currency",
     "lifecycle_stage",
-    "updated_by",
+    "updated_by_id",
+    "updated_at",
 )
-PART_MODELS = (ProgrammeCountry, Participation, ProgrammeSector, Location, ProgrammeDocument, Budget, Transaction)
+PART_MODELS: tuple[type[models.Model], ...] = (
+    ProgrammeCountry,
+    Participation,
+    ProgrammeSector,
+    Location,
+    ProgrammeDocument,
+    Budget,
+    Transaction,
+)
+PROGRAMMES = _Table(Programme)
 
 
 def _lead_country(activity: Activity) -> str:
