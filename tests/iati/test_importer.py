@@ -161,7 +161,8 @@ def test_filters_by_sector_at_either_level_by_country_and_by_publisher(tmp_path:
     assert list(Programme.objects.values_list("iati_identifier", flat=True)) == ["XM-DAC-7-4"]
     assert by_country.skipped_by_filter == 3  # -1 and -2 are in CF, -3 has no SSR sector either
     nobody = iati_file_import(user=PLATFORM, path=path, filters=Filters(reporting_orgs=frozenset({"XM-OTHER"})))
-    assert (nobody.created, nobody.skipped_by_filter) == (0, 4)
+    # An activity imported before and unchanged is counted as unchanged without being read, whatever the filters.
+    assert (nobody.created, nobody.skipped_by_filter, nobody.unchanged) == (0, 3, 1)
 
 
 def test_a_programme_recorded_by_hand_is_not_overwritten(tmp_path: Path, organisation: Organisation) -> None:
@@ -235,3 +236,22 @@ def test_the_command_imports_a_folder_the_same_with_one_or_two_jobs(tmp_path: Pa
     assert "5 files (1 refused): 8 activities read, 5 created, 3 updated" in out.getvalue()
     # Files are imported in name order: the last file's version of the shared activity wins, in either mode.
     assert Programme.objects.get(iati_identifier="XM-DAC-7-shared").title_en == "T3"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_unchanged_activity_changed_by_an_earlier_file_of_the_run_is_written_again(
+    tmp_path: Path, db: None, jobs: str
+) -> None:
+    folder = tmp_path / "run"
+    folder.mkdir()
+    first = write(folder, activity(title="Version one"), name="1.xml")
+    iati_file_import(user=PLATFORM, path=first)
+    write(folder, activity(title="Version two"), name="0.xml")
+    out = io.StringIO()
+    call_command("iati", "import", str(folder), "--jobs", jobs, stdout=out, stderr=io.StringIO())
+    # 0.xml changes it, then 1.xml (read while it was still unchanged) puts version one back.
+    assert "2 activities read, 0 created, 2 updated, 0 unchanged" in out.getvalue()
+    assert Programme.objects.get().title_en == "Version one"
+    out = io.StringIO()
+    call_command("iati", "import", str(first), "--jobs", jobs, stdout=out, stderr=io.StringIO())
+    assert "1 activities read, 0 created, 0 updated, 1 unchanged" in out.getvalue()

@@ -19,7 +19,6 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from egide.core import iati_codes
 from egide.core.inserts import insert_rows
 from egide.core.users import Caller, author
 from egide.iati.models import ImportedActivity
-from egide.iati.parser import Codelists, read_activities
+from egide.iati.parser import Codelists, MalformedFile, Unchanged, read_activities_since, read_unchanged
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
 from egide.money.models import Budget, Transaction
@@ -113,7 +112,10 @@ class ImportReport:
 
 
 def checksum(activity: Activity) -> str:
-    """A digest of everything the activity says (not where it was read nor what the parser thought of it)."""
+    """The parser's digest of the activity as written; for an activity built otherwise, a digest of everything it
+    says (not where it was read nor what the parser thought of it)."""
+    if activity.digest:
+        return activity.digest
     content = dataclasses.replace(activity, line=None, warnings=[])
     return hashlib.blake2b(repr(content).encode(), digest_size=16).hexdigest()
 
@@ -155,9 +157,18 @@ class _Organisations:
 
 class _FileImport:
     def __init__(
-        self, *, user: Caller, owner: Organisation | None, filters: Filters, source: str, report: FileReport
+        self,
+        *,
+        user: Caller,
+        owner: Organisation | None,
+        filters: Filters,
+        source: str,
+        report: FileReport,
+        known: dict[str, str],
+        codes: Codelists | None,
     ) -> None:
         self.user, self.owner, self.filters, self.source, self.report = user, owner, filters, source, report
+        self.known, self.codes = known, codes
         self.organisations = _Organisations()
         self.seen: set[str] = set()
         self.now = timezone.now()
@@ -165,6 +176,20 @@ class _FileImport:
         self.author_id = writer.pk if writer is not None else None
 
     # Checking -------------------------------------------------------------------------------------------------------
+
+    def activities(self, source: Iterable[Activity | Unchanged]) -> Iterator[Activity]:
+        """The activities to write: an `Unchanged` still unchanged is counted and dropped; one changed since it
+        was read (by an earlier file of the run) is read after all."""
+        for item in source:
+            if isinstance(item, Unchanged):
+                if self.known.get(item.identifier) == item.digest and item.identifier not in self.seen:
+                    self.report.read += 1
+                    self.report.unchanged += 1
+                    self.seen.add(item.identifier)
+                    continue
+                item = read_unchanged(item, self.codes)
+            if self.keep(item):
+                yield item
 
     def keep(self, activity: Activity) -> bool:
         self.report.read += 1
@@ -276,6 +301,7 @@ class _FileImport:
             ),
         )
         self.report.created += len(created)
+        self.known.update((activity.identifier, digest) for activity, digest, _ in created)
 
     def _update(self, updated: list[tuple[Activity, str, Programme, dict[str, Any]]]) -> None:
         programmes = []
@@ -308,6 +334,7 @@ class _FileImport:
             ),
         )
         self.report.updated += len(updated)
+        self.known.update((activity.identifier, digest) for activity, digest, _, _ in updated)
 
     def _write_parts(self, items: list[tuple[Activity, str, int]]) -> None:
         now, author_id = self.now, self.author_id
@@ -528,20 +555,30 @@ def iati_file_import(
     codes: Codelists | None = None,
     dry_run: bool = False,
     progress: Callable[[FileReport], None] | None = None,
-    activities: Iterable[Activity] | None = None,
+    activities: Iterable[Activity | Unchanged] | None = None,
     already_counted: tuple[int, int] | None = None,
+    known: dict[str, str] | None = None,
 ) -> FileReport:
-    """Import one IATI activity file, all or nothing (see the module's description). `activities` are the file's
-    activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
-    activities read and skipped by the filters; without them the file is read here."""
-    from egide.iati.parser import MalformedFile
+    """Import one IATI activity file, all or nothing (see the module's description).
 
+    `known` maps the identifiers of the activities imported before to their digests (`known_digests()`); an import
+    of several files passes the same dictionary to each, which each import keeps up to date. `activities` are the
+    file's activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
+    activities read and skipped by the filters; without them the file is read here, as a stream."""
     report = FileReport(file=path.name)
-    importer = _FileImport(user=user, owner=owner, filters=filters, source=path.name, report=report)
-    source = activities if activities is not None else read_activities(path, filename=path.name, codes=codes)
+    known = known_digests() if known is None else known
+    importer = _FileImport(
+        user=user, owner=owner, filters=filters, source=path.name, report=report, known=known, codes=codes
+    )
+    source = (
+        activities
+        if activities is not None
+        else read_activities_since(path, filename=path.name, codes=codes, known=known)
+    )
+    written = dict(known)
     try:
         with transaction.atomic():
-            for batch in _batches((activity for activity in source if importer.keep(activity)), BATCH):
+            for batch in _batches(importer.activities(source), BATCH):
                 importer.write(batch)
                 if progress is not None:
                     progress(report)
@@ -550,14 +587,26 @@ def iati_file_import(
             if dry_run:
                 transaction.set_rollback(True)
     except MalformedFile as error:
+        _restore(known, written)
         return dataclasses.replace(
             FileReport(file=path.name, read=report.read), refused=str(error), errors=report.errors
         )
-    except PermissionDenied as error:  # pragma: no cover - the checks above come first
-        report.refused = str(error)
+    if dry_run:
+        _restore(known, written)
     if progress is not None:
         progress(report)
     return report
+
+
+def known_digests() -> dict[str, str]:
+    """The digest of every activity imported before, by identifier."""
+    return dict(ImportedActivity.objects.values_list("programme__iati_identifier", "checksum"))
+
+
+def _restore(known: dict[str, str], saved: dict[str, str]) -> None:
+    """Put back the digests as they were before a file that wrote nothing (refused, or a dry run)."""
+    known.clear()
+    known.update(saved)
 
 
 def sector_list(text: str) -> frozenset[str] | None:

@@ -9,7 +9,8 @@ The faults publishers make (missing dates, empty narratives, unknown codes, perc
 without currency) become `Warning`s on the activity, which is still returned.
 """
 
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -111,10 +112,53 @@ def built_in_codelists() -> Codelists:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """An activity whose digest was the one given in `known` when it was read: not read further. It keeps the
+    element's text and the file's context, so that it can still be read (`read_unchanged`) if, by the time it is
+    written, an earlier file of the same run has changed that activity."""
+
+    identifier: str
+    line: int | None
+    digest: str
+    element: bytes
+    context: tuple[str, str, str]
+    """The file's version, language and currency."""
+
+
+def digest_of(element: Element, context: bytes) -> str:
+    """A digest of the activity element as written (and of the file's version, language and currency, which change
+    how it reads): the same file read twice gives the same digests."""
+    return hashlib.blake2b(context + etree.tostring(element, with_tail=False), digest_size=16).hexdigest()
+
+
+def _identifier(element: Element) -> str:
+    for child in element:
+        if child.tag == "iati-identifier":
+            return " ".join((child.text or "").split())
+    return ""
+
+
 def read_activities(
     source: str | Path | IO[bytes], *, filename: str = "", codes: Codelists | None = None
 ) -> Iterator[Activity]:
-    """Each activity of the file, in the file's order. `filename` names the file in errors (a stream has none)."""
+    """Each activity of the file, in the file's order. `filename` names the file in errors (a stream has none).
+    Each activity carries its `digest` (digest_of)."""
+    for activity in read_activities_since(source, filename=filename, codes=codes, known={}):
+        assert isinstance(activity, Activity)
+        yield activity
+
+
+def read_activities_since(
+    source: str | Path | IO[bytes],
+    *,
+    known: Mapping[str, str],
+    filename: str = "",
+    codes: Codelists | None = None,
+) -> Iterator[Activity | Unchanged]:
+    """`read_activities`, but an activity whose digest is the one in `known` (identifier → its digest when it
+    was last imported) is yielded as `Unchanged`, without being read further: re-reading an unchanged file costs
+    little more than the XML parser's own pass."""
     name = filename or str(source)
     reader = _Reader(codes or built_in_codelists())
     context = etree.iterparse(
@@ -130,6 +174,7 @@ def read_activities(
         remove_pis=True,
     )
     seen_root = False
+    context_bytes = b""
     try:
         for event, element in context:
             if event == "start":
@@ -138,19 +183,32 @@ def read_activities(
                     reader.version = (element.get("version") or "").strip()
                     reader.file_language = element.get(XML_LANG, "")
                     reader.file_currency = (element.get("default-currency") or "").strip()
+                    context_bytes = f"{reader.version}|{reader.file_language}|{reader.file_currency}|".encode()
                     seen_root = True
                 elif not seen_root:
                     raise _not_an_activity_file(name, element)
                 continue
             if element.tag != "iati-activity":
                 continue
-            activity = reader.activity(element)
+            digest = digest_of(element, context_bytes)
+            result: Activity | Unchanged
+            if known and known.get(identifier := _identifier(element)) == digest:
+                result = Unchanged(
+                    identifier,
+                    element.sourceline,
+                    digest,
+                    etree.tostring(element, with_tail=False),
+                    (reader.version, reader.file_language, reader.file_currency),
+                )
+            else:
+                result = reader.activity(element)
+                result.digest = digest
             element.clear(keep_tail=False)
             parent = element.getparent()
             if parent is not None:
                 while element.getprevious() is not None:
                     del parent[0]
-            yield activity
+            yield result
     except etree.XMLSyntaxError as error:
         line, column = error.position if error.position else (error.lineno, None)
         raise MalformedFile(name, line, column, error.msg or str(error)) from None
@@ -165,6 +223,16 @@ def _not_an_activity_file(filename: str, element: Element) -> MalformedFile:
         None,
         f"the document's root is <{element.tag!s}>; an IATI activity file's root is <iati-activities>",
     )
+
+
+def read_unchanged(unchanged: Unchanged, codes: Codelists | None = None) -> Activity:
+    """The activity an `Unchanged` stands for, read after all."""
+    reader = _Reader(codes or built_in_codelists())
+    reader.version, reader.file_language, reader.file_currency = unchanged.context
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    activity = reader.activity(etree.fromstring(unchanged.element, parser))
+    activity.line, activity.digest = unchanged.line, unchanged.digest
+    return activity
 
 
 def _refuse_dtd(root: Element, filename: str) -> None:

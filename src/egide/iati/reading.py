@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from egide.iati.importer import Filters
-from egide.iati.parser import Codelists, MalformedFile, read_activities
+from egide.iati.parser import Codelists, MalformedFile, Unchanged, read_activities_since
 from egide.iati.records import Activity
 
 
 @dataclass
 class ReadFile:
     path: Path
-    activities: list[Activity] = field(default_factory=list)
+    activities: list[Activity | Unchanged] = field(default_factory=list)
     read: int = 0
     skipped: int = 0
     refused: str = ""
@@ -31,13 +31,16 @@ def activity_files(paths: list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_file(path: Path, filters: Filters, codes: Codelists | None) -> ReadFile:
+def read_file(path: Path, filters: Filters, codes: Codelists | None, known: dict[str, str]) -> ReadFile:
     """One file parsed and filtered: what a reader process returns (a file with nothing kept costs only the
-    parse)."""
+    parse). Activities unchanged since `known` come back as `Unchanged`, which the writer checks again."""
     result = ReadFile(path)
     try:
-        for activity in read_activities(path, filename=path.name, codes=codes):
+        for activity in read_activities_since(path, filename=path.name, codes=codes, known=known):
             result.read += 1
+            if isinstance(activity, Unchanged):
+                result.activities.append(activity)
+                continue
             if filters.accepts(activity):
                 result.activities.append(activity)
             else:
@@ -47,7 +50,10 @@ def read_file(path: Path, filters: Filters, codes: Codelists | None) -> ReadFile
     return result
 
 
-def read_in_parallel(paths: list[Path], filters: Filters, codes: Codelists | None, jobs: int) -> Iterator[ReadFile]:
-    """The files read by `jobs` processes, yielded in the order of `paths` (a few files ahead at most are held)."""
+def read_in_parallel(
+    paths: list[Path], filters: Filters, codes: Codelists | None, known: dict[str, str], jobs: int
+) -> Iterator[ReadFile]:
+    """The files read by `jobs` processes, yielded in the order of `paths`."""
+    count = len(paths)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(read_file, paths, [filters] * len(paths), [codes] * len(paths), chunksize=1)
+        yield from pool.map(read_file, paths, [filters] * count, [codes] * count, [known] * count, chunksize=1)

@@ -168,6 +168,8 @@ class Activity:
     related_activities: list[RelatedActivity] = field(default_factory=list)
     documents: list[DocumentLink] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    digest: str = ""
+    """The parser's digest of the activity as written (egide.iati.parser.digest_of); "" for one built otherwise."""
 
     def sector_codes(self, vocabulary: str = "1") -> set[str]:
         """The activity's sector codes of one vocabulary, at activity and at transaction level."""

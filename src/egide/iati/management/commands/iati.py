@@ -1,3 +1,4 @@
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -7,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
-from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, sector_list
+from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
 from egide.iati.parser import MalformedFile
-from egide.iati.reading import activity_files, read_file, read_in_parallel
+from egide.iati.reading import activity_files, read_in_parallel
 from egide.iati.selectors import parser_codelists
 from egide.iati.services import codelists_load
 
@@ -98,29 +99,35 @@ class Command(BaseCommand):
         if not paths:
             raise CommandError("no XML file found", returncode=ERROR)
         codes = parser_codelists()
+        known = known_digests()
         jobs = max(1, options["jobs"])
-        readings = (
-            read_in_parallel(paths, filters, codes, jobs)
-            if jobs > 1
-            else (read_file(path, filters, codes) for path in paths)
+        importing = functools.partial(
+            iati_file_import,
+            user=PLATFORM,
+            filters=filters,
+            owner=owner,
+            codes=codes,
+            known=known,
+            dry_run=options["dry_run"],
         )
         report = ImportReport()
-        for number, reading in enumerate(readings, start=1):
-            if reading.refused:
-                file_report = FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
-            else:
-                file_report = iati_file_import(
-                    user=PLATFORM,
-                    path=reading.path,
-                    filters=filters,
-                    owner=owner,
-                    codes=codes,
-                    dry_run=options["dry_run"],
-                    activities=reading.activities,
-                    already_counted=(reading.read, reading.skipped),
-                )
-            report.files.append(file_report)
-            self._progress(number, len(paths), report, file_report)
+        if jobs == 1:  # each file read as a stream while it is written
+            for number, path in enumerate(paths, start=1):
+                file_report = importing(path=path)
+                report.files.append(file_report)
+                self._progress(number, len(paths), report, file_report)
+        else:
+            for number, reading in enumerate(read_in_parallel(paths, filters, codes, known, jobs), start=1):
+                if reading.refused:
+                    file_report = FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
+                else:
+                    file_report = importing(
+                        path=reading.path,
+                        activities=reading.activities,
+                        already_counted=(reading.read, reading.skipped),
+                    )
+                report.files.append(file_report)
+                self._progress(number, len(paths), report, file_report)
         self._summary(report, dry_run=options["dry_run"])
         if report.refused:
             raise SystemExit(1)
