@@ -44,3 +44,23 @@ class ImportedActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_file} → {self.programme_id}"
+
+
+class IatiExport(models.Model):
+    """An IATI file published from the platform: what was chosen and how many activities it held."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    status = models.CharField(_("status"), max_length=2, blank=True)
+    include_non_public = models.BooleanField(_("programmes that are not public included"), default=False)
+    activities = models.PositiveIntegerField(_("activities"), default=0)
+    created_at = models.DateTimeField(_("exported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("IATI export"), _("IATI exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"IATI export of {self.activities} activities"

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
+from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
 from egide.iati.parser import MalformedFile
 from egide.iati.reading import activity_files, read_in_parallel
@@ -43,6 +44,18 @@ class Command(BaseCommand):
         importing.add_argument("--owner", default="", help="acronym of the organisation that owns what is imported")
         importing.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
         importing.add_argument("--jobs", type=int, default=1, help="files read in parallel by N processes")
+        exporting = actions.add_parser(
+            "export", help="publish programmes as an IATI 2.03 activity file (public ones unless told otherwise)"
+        )
+        exporting.add_argument("--output", type=Path, required=True, help="the file to write")
+        exporting.add_argument("--organisation", default="", help="only the programmes this organisation owns")
+        exporting.add_argument("--country", default="", help="only the programmes led in this country")
+        exporting.add_argument("--status", default="", help="only the programmes of this IATI status (1-6)")
+        exporting.add_argument(
+            "--include-non-public",
+            action="store_true",
+            help="publish the programmes that are not public too (they are left out otherwise)",
+        )
         codelists = actions.add_parser("codelists", help="the official IATI codelists")
         codelist_actions = codelists.add_subparsers(dest="codelists_action", required=True)
         load = codelist_actions.add_parser("load", help="load every codelist XML file of a folder (all or nothing)")
@@ -51,8 +64,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "codelists":
             self._codelists(options["folder"])
+        elif options["action"] == "export":
+            self._export(options)
         else:
             self._import(options)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        country = options["country"].upper()
+        if country and country not in countries():
+            raise CommandError(f"“{country}” is not a country code", returncode=ERROR)
+        choice = ExportChoice(
+            organisation=self._owner(options["organisation"]),
+            country=country,
+            status=options["status"],
+            include_non_public=options["include_non_public"],
+        )
+        output: Path = options["output"]
+        with output.open("wb") as handle:
+            count = iati_export(user=PLATFORM, choice=choice, output=handle)
+        self.stdout.write(f"{count} activities written to {output}")
 
     def _codelists(self, folder: Path) -> None:
         if not folder.is_dir():
