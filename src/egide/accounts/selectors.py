@@ -326,3 +326,15 @@ def organisation_invitations(*, user: Caller, organisation: Organisation) -> Que
     return Invitation.objects.filter(
         organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
     ).select_related("invited_by")
+
+
+def importing_owners(*, user: Caller) -> QuerySet[Organisation]:
+    """The organisations in whose name the user may import records of several countries (IATI files): those they
+    edit for in at least one country (each record is then checked against its own country). Everything for
+    platform staff."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=[grant.organisation_id for grant in reach.grants if grant.role in EDITING_ROLES]
+    )

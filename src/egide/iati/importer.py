@@ -558,22 +558,23 @@ def iati_file_import(
     activities: Iterable[Activity | Unchanged] | None = None,
     already_counted: tuple[int, int] | None = None,
     known: dict[str, str] | None = None,
+    name: str = "",
 ) -> FileReport:
     """Import one IATI activity file, all or nothing (see the module's description).
 
     `known` maps the identifiers of the activities imported before to their digests (`known_digests()`); an import
     of several files passes the same dictionary to each, which each import keeps up to date. `activities` are the
     file's activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
-    activities read and skipped by the filters; without them the file is read here, as a stream."""
-    report = FileReport(file=path.name)
+    activities read and skipped by the filters; without them the file is read here, as a stream. `name` is the
+    file's name as its user knows it (an upload is kept under another), in the report and its messages."""
+    name = name or path.name
+    report = FileReport(file=name)
     known = known_digests() if known is None else known
     importer = _FileImport(
-        user=user, owner=owner, filters=filters, source=path.name, report=report, known=known, codes=codes
+        user=user, owner=owner, filters=filters, source=name, report=report, known=known, codes=codes
     )
     source = (
-        activities
-        if activities is not None
-        else read_activities_since(path, filename=path.name, codes=codes, known=known)
+        activities if activities is not None else read_activities_since(path, filename=name, codes=codes, known=known)
     )
     written = dict(known)
     try:
@@ -588,9 +589,7 @@ def iati_file_import(
                 transaction.set_rollback(True)
     except MalformedFile as error:
         _restore(known, written)
-        return dataclasses.replace(
-            FileReport(file=path.name, read=report.read), refused=str(error), errors=report.errors
-        )
+        return dataclasses.replace(FileReport(file=name, read=report.read), refused=str(error), errors=report.errors)
     if dry_run:
         _restore(known, written)
     if progress is not None:

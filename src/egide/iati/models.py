@@ -1,5 +1,8 @@
 """What the platform keeps of IATI beside the programmes: the official codelists, loaded from their files."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,3 +67,74 @@ class IatiExport(models.Model):
 
     def __str__(self) -> str:
         return f"IATI export of {self.activities} activities"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class IatiImportRun(models.Model):
+    """An import of one or more uploaded IATI files by the background worker: what was asked, how far it got, and
+    its report per file. The files are kept (in the media folder) only until the run ends."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iati_import_runs")
+    owner = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    filenames = models.JSONField(_("files"), default=list)
+    stored = models.JSONField(default=list, blank=True)
+    sectors = models.CharField(_("sectors"), max_length=2000, default="ssr")
+    countries = models.CharField(_("countries"), max_length=2000, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    files_done = models.PositiveIntegerField(default=0)
+    activities_read = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("IATI import"), _("IATI imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return ", ".join(self.filenames)[:200]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def progress(self) -> int:
+        return round(100 * self.files_done / len(self.filenames)) if self.filenames else 0
+
+    def total(self, name: str) -> int:
+        return sum(int(item.get(name, 0)) for item in self.report)
+
+    @property
+    def created_total(self) -> int:
+        return self.total("created")
+
+    @property
+    def updated_total(self) -> int:
+        return self.total("updated")
+
+    @property
+    def unchanged_total(self) -> int:
+        return self.total("unchanged")
+
+    @property
+    def skipped_total(self) -> int:
+        return self.total("skipped_by_filter")
+
+    @property
+    def warnings_total(self) -> int:
+        return self.total("warnings")

@@ -1,6 +1,10 @@
 """Reads of the iati app: the codelists the parser checks against, and the names of codes."""
 
-from egide.iati.models import CodelistEntry
+from django.db.models import QuerySet
+
+from egide.accounts.selectors import reach_of
+from egide.core.users import Caller
+from egide.iati.models import CodelistEntry, IatiImportRun
 from egide.iati.parser import Codelists, built_in_codelists
 
 
@@ -31,3 +35,11 @@ def code_names(codelist: str) -> dict[str, tuple[str, str]]:
             "code", "name_en", "name_fr"
         )
     }
+
+
+def import_runs_visible(*, user: Caller) -> QuerySet[IatiImportRun]:
+    """The IATI imports a user may follow: their own; every one for platform staff."""
+    runs = IatiImportRun.objects.select_related("owner", "user")
+    if reach_of(user).superuser:
+        return runs
+    return runs.filter(user_id=user.pk) if user is not None and user.is_authenticated else runs.none()
