@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "egide.maps",
     "egide.programmes",
     "egide.iati",
+    "egide.results",
     "egide.money",
 ]
 

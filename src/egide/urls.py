@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("egide.actors.urls")),
     path("", include("egide.governance.urls")),
     path("", include("egide.maps.urls")),
+    path("", include("egide.results.urls")),
     path("", include("egide.accounts.urls")),
     path("", include("egide.audit.urls")),
     path("", include("egide.imports.urls")),

@@ -142,6 +142,7 @@ def test_each_tab_has_its_address_and_is_marked_open(
         ("Actors", "/countries/CF/actors/"),
         ("Relationships", "/countries/CF/relationships/"),
         ("Sources", "/countries/CF/sources/"),
+        ("Programmes", "/countries/CF/programmes/"),
         ("Governance", "/countries/CF/governance/"),
     ]
     (current,) = elements(html, 'nav.country-tabs a[aria-current="page"]')

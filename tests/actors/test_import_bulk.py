@@ -34,7 +34,9 @@ def _map(actors: int) -> Tables:
     for number in range(actors):
         parent = f"A{number - 1}" if number % 4 else ""
         level = "restricted" if number % 7 == 3 else ""
-        source = (f"Report {number % 5}", f"https://example.org/{number % 5}", f"p. {number}") if number % 3 else ("",) * 3
+        source = ("",) * 3
+        if number % 3:
+            source = (f"Report {number % 5}", f"https://example.org/{number % 5}", f"p. {number}")
         actor_rows.append(
             f"A{number},{KINDS[number % len(KINDS)]},Actor {number},Acteur {number},{parent},{level},{','.join(source)}"
         )

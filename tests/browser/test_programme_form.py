@@ -11,7 +11,7 @@ from typing import Any
 from egide.programmes.models import Programme
 from tests.browser import test_map
 from tests.browser.test_map import Visit
-from tests.conftest import SmallMap
+from tests.conftest import ActorFactory, SmallMap
 
 browser = test_map.browser
 static_root = test_map.static_root
@@ -69,6 +69,21 @@ def test_a_refused_save_shows_the_problem_in_place(visit: Visit, small_map: Smal
     assert visit.errors == []
 
 
+def test_choosing_another_lead_country_offers_its_actors(
+    visit: Visit, small_map: SmallMap, make_actor: ActorFactory
+) -> None:
+    chadian = make_actor(country="TD", kind="police", name="Police nationale tchadienne")
+    visit.log_in("/programmes/new/?country=CF")
+    page = visit.page
+    page.fill("#id_title_en", "Kept while the form comes back")
+    assert page.locator(f"#id_supports-0-actor option[value='{chadian.pk}']").count() == 0
+    page.select_option("#id_country", "TD")
+    page.wait_for_selector(f"#id_supports-0-actor option[value='{chadian.pk}']", state="attached")
+    assert page.input_value("#id_title_en") == "Kept while the form comes back"
+    assert page.locator(".error").count() == 0
+    assert visit.errors == []
+
+
 def test_the_pages_at_desktop_and_phone_widths(visit: Visit, small_map: SmallMap) -> None:
     from decimal import Decimal
 
@@ -109,6 +124,10 @@ def test_the_pages_at_desktop_and_phone_widths(visit: Visit, small_map: SmallMap
                 (f"/programmes/{programme.pk}/", "programme"),
                 (f"/programmes/{programme.pk}/edit/", "form"),
                 ("/countries/CF/programmes/", "country-tab"),
+                (f"/programmes/{programme.pk}/actors/", "actors-tab"),
+                (f"/programmes/{programme.pk}/documents/", "documents-tab"),
+                (f"/programmes/{programme.pk}/history/", "history-tab"),
+                (f"/actors/{small_map.police.pk}/", "actor"),
             ):
                 page.goto(visit.url(path))
                 # Nothing sticks out sideways on a phone: the page scrolls only down.

@@ -41,8 +41,11 @@ SKIPPED = {
     "import-template": "a file download",
     "source-document": "a file download",
     "import-job-status": "a JSON answer",
+    "country-results-export": "a file download",
+    "update-evidence": "a file download",
     "country-programmes-export": "a file download",
     "programme-document-file": "a file download",
+    "programmes-import-template": "a file download",
     "money-export": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
@@ -135,6 +138,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         user=staff, country="CF", owner=organisation, confidentiality="public", filename="map.csv", size=10
     )
     reset_user = User.objects.get(username="strss-editor")
+    framework = _results_framework(organisation)
     programme = Programme.objects.filter(country="CF").order_by("pk").first()
     assert programme is not None
     money = _money_programme(organisation)
@@ -160,6 +164,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     )
     return {
         "iati": {"pk": run.pk},
+        **framework,
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
         "organisation": {"pk": organisation.pk},
@@ -179,6 +184,59 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     }
 
 
+# The results framework's addresses, by the record whose id they take (egide.results.urls).
+RESULTS_ADDRESSES = {
+    "programme-results": "programme",
+    "result-create": "programme",
+    "result-edit": "result",
+    "result-delete": "result",
+    "indicator-create": "result",
+    "indicator-edit": "indicator",
+    "indicator-delete": "indicator",
+    "period-create": "indicator",
+    "period-edit": "period",
+    "period-delete": "period",
+    "period-values": "period",
+    "update-create": "period",
+    "update-edit": "value",
+    "update-submit": "value",
+    "update-approve": "value",
+    "update-return": "value",
+    "update-delete": "value",
+}
+
+
+def _results_framework(owner: Organisation) -> dict[str, dict[str, object]]:
+    """A programme with a result, an indicator, a period and a submitted value, so that every page of its results
+    framework has a record to show (the demo's programmes may not be loaded)."""
+    import datetime
+    from decimal import Decimal
+
+    from egide.accounts.models import Confidentiality
+    from egide.programmes.models import Programme
+    from egide.results import services as results
+    from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
+
+    programme = Programme.objects.create(
+        country="CF", title_en="Walked programme", owner=owner, confidentiality=Confidentiality.PUBLIC
+    )
+    result = results.result_create(user=PLATFORM, programme=programme, data=ResultData(title_en="Walked result"))
+    indicator = results.indicator_create(user=PLATFORM, result=result, data=IndicatorData(title_en="Walked"))
+    period = results.period_create(
+        user=PLATFORM,
+        indicator=indicator,
+        data=PeriodData(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 12, 31), target_value=Decimal(9)),
+    )
+    value = results.update_create(
+        user=PLATFORM, period=period, data=UpdateData(value=Decimal(3), value_date=datetime.date(2020, 5, 1))
+    )
+    return {
+        "programme": {"pk": programme.pk},
+        "result": {"pk": result.pk},
+        "indicator": {"pk": indicator.pk},
+        "period": {"pk": period.pk},
+        "value": {"pk": value.pk},
+    }
 def _money_programme(organisation: Organisation) -> Programme:
     """A demo programme with its money: the programmes' demo makes it; without it, one is made here and the money
     demo loaded again for it."""
@@ -200,6 +258,8 @@ def _money_programme(organisation: Organisation) -> Programme:
 def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
     if not keys:
         return {}
+    if name in RESULTS_ADDRESSES:
+        return values[RESULTS_ADDRESSES[name]]
     for group in ("budget", "transaction"):
         if set(keys) == set(values[group]) and name.startswith(group):
             return values[group]

@@ -183,3 +183,17 @@ def test_the_rates_used_are_named_once_each() -> None:
     assert convert(D("1"), "EUR", date(2008, 7, 1), RATES).rates_used == "EUR 2008 (year)"
     assert convert(D("1"), "USD", date(2008, 7, 1), RATES).rates_used == "EUR 2008 (year)"
     assert convert(D("1"), "USD", date(2001, 7, 1), RATES).rates_used == ""
+
+
+def test_a_sum_over_a_month_or_a_year_skips_the_finer_rates() -> None:
+    assert RATES.rate("XOF", date(2008, 3, 14), finest=DAY).period == DAY  # type: ignore[union-attr]
+    assert RATES.rate("XOF", date(2008, 3, 14), finest=MONTH).period == MONTH  # type: ignore[union-attr]
+    assert RATES.rate("XOF", date(2008, 3, 14), finest=YEAR).period == YEAR  # type: ignore[union-attr]
+    assert convert(D("447805"), "XOF", date(2008, 3, 1), RATES, finest=YEAR).usd == D("1000.00")
+
+
+def test_the_rate_used_is_named_in_the_readers_language() -> None:
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert convert(D("1"), "XOF", date(2008, 3, 14), RATES).rates_used == "XOF 2008-03-14 (jour); EUR 2008 (année)"

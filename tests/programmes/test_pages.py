@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -82,6 +83,8 @@ def test_country_tab_lists_the_countrys_programmes(
     assert "Support for the rule of law" in page
     assert "Judges in Haiti" not in page
     assert 'aria-current="page">Programmes' in page
+    # The tab keeps the country's heading with its map's counts, as the map's own tabs do.
+    assert 'id="country-counts"' in page
     assert anonymous_client.get(reverse("country-programmes", kwargs={"code": "QQ"})).status_code == 404
 
 
@@ -279,3 +282,55 @@ def test_admin_lists_and_opens_programmes(programme: Programme, verified_superus
     page = verified_superuser_client.get(reverse("admin:programmes_programme_change", args=[programme.pk]))
     assert page.status_code == 200
     assert "FR-TEST-1" in page.content.decode()
+
+
+def test_other_apps_add_their_section_to_the_documents_tab(
+    programme: Programme, anonymous_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils.html import format_html
+
+    from egide.programmes import views
+
+    def section(request: object, shown: Programme) -> Any:
+        return format_html("<section id='reference-documents'>{}</section>", f"References of {shown.iati_identifier}")
+
+    monkeypatch.setattr(views, "DOCUMENT_SECTIONS", [section])
+    page = anonymous_client.get(reverse("programme-documents", kwargs={"pk": programme.pk})).content.decode()
+    assert "<section id='reference-documents'>References of FR-TEST-1</section>" in page
+
+
+def test_history_reads_in_the_readers_language(programme: Programme, member: User, organisation: Organisation) -> None:
+    from egide.programmes import services
+    from tests.programmes.conftest import programme_data
+
+    services.programme_update(
+        user=member,
+        programme=programme,
+        data=programme_data(organisation, status="4", lifecycle_stage="closure", areas=["justice", "prisons"]),
+    )
+    client = client_of(member)
+    client.cookies["django_language"] = "fr"
+    page = client.get(reverse("programme-history", kwargs={"pk": programme.pk})).content.decode()
+    assert "Clos" in page
+    assert "Clôture" in page
+    assert "Système pénitentiaire démilitarisé sous contrôle civil" in page
+    assert "Bailleurs" in page
+    assert "Closed" not in page
+
+
+def test_choosing_the_lead_country_offers_its_actors_without_checking(
+    member: User, organisation: Organisation, small_map: SmallMap, make_actor: Any
+) -> None:
+    congolese = make_actor(country="CD", kind="police", name="Police nationale congolaise")
+    client = client_of(member)
+    page = client.get(reverse("programme-create") + "?country=CF").content.decode()
+    assert "hx-vals" in page
+    assert "Police nationale congolaise" not in page
+    refreshed = client.post(
+        reverse("programme-create") + "?country=CF",
+        form_post(owner=str(organisation.pk), country="CD", title_en="", refresh="1"),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert f'value="{congolese.pk}"' in refreshed
+    assert "This field is required" not in refreshed
+    assert not Programme.objects.exists()

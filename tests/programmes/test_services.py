@@ -38,7 +38,8 @@ def test_create_writes_the_programme_and_its_parts(programme: Programme, small_m
     assert list(programme.supported_actors.all()) == [small_map.police]
     assert programme.participations.get().organisation_type == ""
     event = events(programme.pk).get(action="create")
-    assert event.after["recipient_countries"] == ["CF 100.00%"]
+    assert event.after["recipient_countries"] == ["CF (100 %)"]
+    assert event.after["funding_partners"] == ["MEAE"]
     assert event.after["supported_actor_count"] == 1
 
 

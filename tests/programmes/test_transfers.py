@@ -157,3 +157,18 @@ def test_import_page_needs_an_editing_role(nobody: User) -> None:
     client = Client()
     client.force_login(nobody)
     assert client.get(reverse("country-programmes-import", kwargs={"code": "CF"})).status_code == 403
+
+
+def test_the_template_imports_as_nothing_and_offers_the_codes(member: User, organisation: Organisation) -> None:
+    response = Client().get(reverse("programmes-import-template"))
+    assert response.status_code == 200
+    report = importer.programmes_import(
+        user=member, country="CF", filename="template.xlsx", data=response.content, owner=organisation
+    )
+    assert (report.programmes_created, report.programmes_changed, report.programmes_unchanged) == (0, 0, 0)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as workbook:
+        names = workbook.namelist()
+        sheets = workbook.read("xl/workbook.xml").decode()
+    assert 'name="codes"' in sheets
+    assert 'name="supported_actors"' in sheets
+    assert any(name.startswith("xl/worksheets/") for name in names)

@@ -328,6 +328,25 @@ def organisation_invitations(*, user: Caller, organisation: Organisation) -> Que
     ).select_related("invited_by")
 
 
+REVIEWING_ROLES = frozenset({Role.REVIEWER, Role.ADMINISTRATOR})
+
+
+def may_review_results(*, user: Caller, record: Record) -> bool:
+    """Approving or returning the values reported on a record's results (a programme's) is a review by its owner
+    organisation: its reviewers and administrators whose membership covers the record's country (and platform staff).
+    Editors submit values but do not approve them, and an organisation the record is shared with, even for editing,
+    never reviews: the owner answers for the figures it publishes."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return True
+    if record.owner_id is None:
+        return False
+    return any(
+        grant.organisation_id == record.owner_id and grant.role in REVIEWING_ROLES and grant.covers(record.country)
+        for grant in reach.grants
+    )
+
+
 def importing_owners(*, user: Caller) -> QuerySet[Organisation]:
     """The organisations in whose name the user may import records of several countries (IATI files): those they
     edit for in at least one country (each record is then checked against its own country). Everything for

@@ -114,6 +114,10 @@ class _Values(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._values)
 
+    def as_dict(self) -> dict[str, Any]:
+        """The values as a dict, made at once (faster than reading them one by one)."""
+        return dict(zip(self._positions, self._values, strict=True))
+
 
 @dataclass(slots=True)
 class _Plan(Problems):
@@ -136,6 +140,8 @@ class _Plan(Problems):
     failed_relationships: dict[RelationshipKey, tuple[str, int]] = field(default_factory=dict)
     # The cells already reported as missing or empty: nothing more is said about them.
     settled: set[tuple[str, int, str]] = field(default_factory=set)
+    # Each date read, by its text: a large file's rows repeat them, and share one.
+    dates: dict[str, FuzzyDate] = field(default_factory=dict)
 
     def problem(self, table: str, row: Row, column: str, message: str) -> None:
         table, number, column = _where(table, row, column)
@@ -219,8 +225,12 @@ def _date(plan: _Plan, table: str, row: Row, column: str) -> FuzzyDate | None:
     text = row.get(column)
     if not text:
         return None
+    found = plan.dates.get(text)
+    if found is not None:
+        return found
     try:
-        return FuzzyDate.parse(text)
+        found = plan.dates[text] = FuzzyDate.parse(text)
+        return found
     except FuzzyDateError:
         plan.problem(
             table, row, column, _("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD.") % {"value": text}
@@ -515,7 +525,8 @@ def _plan_citations(
 
 
 def _changed(instance: Any, values: Mapping[str, Any]) -> bool:
-    return any(getattr(instance, name) != value for name, value in values.items())
+    pairs = values.as_dict().items() if isinstance(values, _Values) else values.items()
+    return any(getattr(instance, name) != value for name, value in pairs)
 
 
 # What the import never reads of the records it loads: the audit's snapshots leave these out, and a change sets
@@ -820,12 +831,12 @@ class _Writing:
         self.citations = _Columns(Citation)
         self.names = _Names()
 
-    def actor(self, reference: str, values: Mapping[str, Any]) -> tuple[Any, ...]:
-        return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values})
+    def actor(self, reference: str, values: _Values) -> tuple[Any, ...]:
+        return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values.as_dict()})
 
-    def relationship(self, key: RelationshipKey, values: Mapping[str, Any], ids: dict[str, int]) -> tuple[Any, ...]:
+    def relationship(self, key: RelationshipKey, values: _Values, ids: dict[str, int]) -> tuple[Any, ...]:
         ends = {"source_id": ids[key[0]], "type": key[1], "target_id": ids[key[2]]}
-        return self.relationships.row({**self.common, **ends, **values})
+        return self.relationships.row({**self.common, **ends, **values.as_dict()})
 
     def created(self, pk: int, row: tuple[Any, ...], columns: _Columns, name: str, **changed: Any) -> AuditRow:
         return (pk, name, self.country, self.owner_id, None, columns.snapshot(pk, row, **changed))
@@ -914,10 +925,13 @@ def _apply(
             record = existing.relationships[key]
             name = names.relationship(record.source_id, record.type, record.target_id)
             relationships[key] = _Cited(record.pk, name, record.owner_id)
-    new_relationships = (
-        (key, values) for key, values in plan.relationships.items() if key not in existing.relationships
-    )
-    for batch in itertools.batched(new_relationships, 4 * BATCH):
+    # Each new relationship's planned values are dropped once it is written: a large import's plan is not held
+    # beside the rows and audit entries made from it.
+    planned = len(plan.relationships)
+    plan.relationship_rows.clear()
+    new_relationships = [key for key in plan.relationships if key not in existing.relationships]
+    for keys in itertools.batched(new_relationships, 4 * BATCH):
+        batch = [(key, plan.relationships.pop(key)) for key in keys]
         rows = [writing.relationship(key, values, ids) for key, values in batch]
         made = insert_rows(Relationship, writing.relationships.names, rows)
         batch_names = [names.relationship(ids[key[0]], key[1], ids[key[2]]) for key, _values in batch]
@@ -941,7 +955,7 @@ def _apply(
         author,
     )
     report.relationships_updated = len(changed_relationships)
-    report.relationships_unchanged = len(plan.relationships) - report.relationships_created - len(changed_relationships)
+    report.relationships_unchanged = planned - report.relationships_created - len(changed_relationships)
 
     # Each record changed here gets one "update" event below, and so one more version: a form opened before the
     # import is then refused instead of writing over it.
@@ -1069,28 +1083,30 @@ def _write_citations(
     )
     report.sources_created = len(new_sources)
 
-    actor_events: list[AuditRow] = []
-    relationship_events: list[AuditRow] = []
-    rows = []
-    for record, key, citation in plan.new_citations:
-        actor = actors[key] if record == "actor" and isinstance(key, str) else None
-        relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
-        cited = actor or relationship
-        if cited is not None:
-            event = {"source": citation["title"], "locator": citation["locator"]}
-            events = actor_events if actor is not None else relationship_events
-            events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
-        values = {
-            "source_id": sources[(citation["title"], citation["url"])],
-            "actor_id": actor.pk if actor else None,
-            "relationship_id": relationship.pk if relationship else None,
-            **{name: citation[name] for name in fields.PASSAGE},
-        }
-        rows.append(writing.citations.row(values))
-    insert_rows(Citation, writing.citations.names, rows, ids=False)
-    report.citations_created = len(rows)
-    audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
-    audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
+    # The citations, written and audited a batch at a time.
+    for batch in itertools.batched(plan.new_citations, 4 * BATCH):
+        actor_events: list[AuditRow] = []
+        relationship_events: list[AuditRow] = []
+        rows = []
+        for record, key, citation in batch:
+            actor = actors[key] if record == "actor" and isinstance(key, str) else None
+            relationship = relationships[key] if record == "relationship" and isinstance(key, tuple) else None
+            cited = actor or relationship
+            if cited is not None:
+                event = {"source": citation["title"], "locator": citation["locator"]}
+                events = actor_events if actor is not None else relationship_events
+                events.append((cited.pk, cited.name, country, cited.owner_id, None, event))
+            values = {
+                "source_id": sources[(citation["title"], citation["url"])],
+                "actor_id": actor.pk if actor else None,
+                "relationship_id": relationship.pk if relationship else None,
+                **{name: citation[name] for name in fields.PASSAGE},
+            }
+            rows.append(writing.citations.row(values))
+        insert_rows(Citation, writing.citations.names, rows, ids=False)
+        report.citations_created += len(rows)
+        audit_rows_bulk(user=user, action=Action.CITE, model=Actor, rows=actor_events)
+        audit_rows_bulk(user=user, action=Action.CITE, model=Relationship, rows=relationship_events)
 
 
 @audited_import

@@ -17,7 +17,7 @@ from egide.accounts.models import ConfidentialRecord, Organisation
 from egide.accounts.selectors import PLATFORM, visible
 from egide.audit.models import AuditEvent
 from egide.audit.selectors import changes
-from egide.core import taxonomy
+from egide.core import iati_codes, taxonomy
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.labels import Term
 from egide.core.reference import country_name
@@ -52,7 +52,10 @@ EVENT_KEY_LABELS = {
     "locator_fr": gettext_lazy("page or passage (French)"),
     # What a programme holds, kept with it in its snapshots (egide.programmes.services.programme_snapshot).
     "recipient_countries": gettext_lazy("recipient countries"),
-    "participating_organisations": gettext_lazy("participating organisations"),
+    "funding_partners": gettext_lazy("funding organisations"),
+    "accountable_partners": gettext_lazy("accountable organisations"),
+    "extending_partners": gettext_lazy("extending organisations"),
+    "implementing_partners": gettext_lazy("implementing organisations"),
     "sector_shares": gettext_lazy("sectors"),
     "action_areas": gettext_lazy("areas of action"),
     "supported_actor_count": gettext_lazy("number of supported actors"),
@@ -65,13 +68,27 @@ Shown = Callable[[str, str], bool]
 
 
 # The taxonomy's coded fields: the models' choices hold the English labels, the terms both languages.
-TERM_TABLES: tuple[Mapping[str, Term], ...] = (
+TERM_TABLES: list[Mapping[str, Term]] = [
     taxonomy.FAMILY_BY_CODE,
     taxonomy.KIND_BY_CODE,
     taxonomy.RELATIONSHIP_TYPE_BY_CODE,
     taxonomy.CONFIDENCE_BY_CODE,
     taxonomy.STRENGTH_BY_CODE,
-)
+    iati_codes.STATUS_BY_CODE,
+    iati_codes.ROLE_BY_CODE,
+    iati_codes.ORGANISATION_TYPE_BY_CODE,
+]
+"""A domain app whose coded fields use terms of its own adds them with `register_terms` when it is ready."""
+
+LIST_TERMS: dict[str, Mapping[str, Term]] = {"action_areas": taxonomy.AREA_BY_CODE}
+"""Event keys that hold a list of codes, with the terms that name them."""
+
+
+def register_terms(table: Mapping[str, Term]) -> None:
+    """Show the codes of a model field whose choices are exactly this table's by their labels in the reader's
+    language (the models' choices hold the English ones)."""
+    if table not in TERM_TABLES:
+        TERM_TABLES.append(table)
 
 
 def _terms_for(field: models.Field) -> Mapping[str, Term] | None:
@@ -194,6 +211,13 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field | 
     return field if isinstance(field, models.Field) else None
 
 
+def _labelled(value: Any, terms: Mapping[str, Term]) -> Any:
+    """A list of codes as their labels in the reader's language (a code no longer known stays as it is)."""
+    if not isinstance(value, list):
+        return value
+    return [terms[item].label if isinstance(item, str) and item in terms else item for item in value]
+
+
 def change_rows(event: AuditEvent, display: Display | None = None, shown: Shown | None = None) -> list[ChangeRow]:
     """The fields the event changed, labelled in the reader's language, with readable before and after values.
 
@@ -235,6 +259,8 @@ def change_rows(event: AuditEvent, display: Display | None = None, shown: Shown 
         after_precision = str(after_values.get(precision_name, "")) if precision_name else ""
         before_withheld = shown is not None and not shown(name, "before")
         after_withheld = shown is not None and not shown(name, "after")
+        if field is None and name in LIST_TERMS:
+            before, after = _labelled(before, LIST_TERMS[name]), _labelled(after, LIST_TERMS[name])
         rows.append(
             ChangeRow(
                 name,

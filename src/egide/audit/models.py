@@ -45,6 +45,10 @@ class Action(models.TextChoices):
     PASSWORD_CHANGE = "password_change", pgettext_lazy("audit action", "Password changed")
     PASSWORD_RESET_REQUEST = "password_reset_request", pgettext_lazy("audit action", "Password reset requested")
     PASSWORD_RESET = "password_reset", pgettext_lazy("audit action", "Password reset")
+    # The review of a value reported on a programme's results (egide.results.services).
+    SUBMIT = "submit", pgettext_lazy("audit action", "Submitted for review")
+    APPROVE = "approve", pgettext_lazy("audit action", "Approved")
+    RETURN = "return", pgettext_lazy("audit action", "Returned for correction")
 
 
 ACTION_LABELS: dict[str, Promise] = {str(value): label for value, label in Action.choices}

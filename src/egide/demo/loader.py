@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from egide.accounts.models import Organisation
 from egide.actors.documents import read_document
@@ -9,8 +10,9 @@ from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
-from egide.programmes.importer import ProgrammesReport, programmes_import
+from egide.demo.results import results_load
 from egide.money.demo import MoneyDemoResult, money_demo_load
+from egide.programmes.importer import ProgrammesReport, programmes_import
 
 DEMO_DIR = Path(__file__).resolve().parent / "data"
 PROGRAMMES_DIR = DEMO_DIR / "programmes"
@@ -26,6 +28,8 @@ def demo_files() -> list[Path]:
 class DemoResult:
     reports: dict[str, ImportReport]
     passwords: dict[str, str]
+    results: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     programmes: dict[str, ProgrammesReport] = field(default_factory=dict)
     money: MoneyDemoResult | None = field(default=None)
 
@@ -56,6 +60,10 @@ def demo_load(*, user: User | None) -> DemoResult:
         )
     shares_apply(organisations)
     programmes = demo_programmes_load(user=user, owner=organisations[PROGRAMMES_OWNER])
-    # After the programmes: their budgets and transactions, and the rates.
+    # After the programmes: the results frameworks are keyed by the programmes' IATI identifiers.
+    results, notes = results_load(user=user)
+    # After the programmes too: their budgets and transactions, and the rates.
     money = money_demo_load(user=user)
-    return DemoResult(reports=reports, passwords=passwords, programmes=programmes, money=money)
+    return DemoResult(
+        reports=reports, passwords=passwords, results=results, notes=notes, programmes=programmes, money=money
+    )

@@ -109,7 +109,7 @@ def _transaction_answer(request: HttpRequest, programme: Programme, transaction_
 
 @router.get(
     "/programmes/{pk}/budgets",
-    response=answers({200: list[BudgetOut]}, 404),
+    response=answers({200: list[BudgetOut]}, 404, 422),
     summary="A programme's budgets, with their values in US dollars and euros",
 )
 def list_budgets(request: HttpRequest, pk: int) -> list[BudgetOut]:
@@ -144,7 +144,7 @@ def update_budget(request: HttpRequest, pk: int, budget_id: int, payload: Budget
 
 @router.delete(
     "/programmes/{pk}/budgets/{budget_id}",
-    response=answers({204: None}, 403, 404),
+    response=answers({204: None}, 403, 404, 422),
     summary="Delete a budget of a programme",
     auth=PROGRAMME_EDITORS,
 )
@@ -156,7 +156,7 @@ def delete_budget(request: HttpRequest, pk: int, budget_id: int) -> Any:
 
 @router.get(
     "/programmes/{pk}/transactions",
-    response=answers({200: list[TransactionOut]}, 404),
+    response=answers({200: list[TransactionOut]}, 404, 422),
     summary="A programme's transactions, with their values in US dollars and euros",
 )
 def list_transactions(request: HttpRequest, pk: int) -> list[TransactionOut]:
@@ -191,7 +191,7 @@ def update_transaction(request: HttpRequest, pk: int, transaction_id: int, paylo
 
 @router.delete(
     "/programmes/{pk}/transactions/{transaction_id}",
-    response=answers({204: None}, 403, 404),
+    response=answers({204: None}, 403, 404, 422),
     summary="Delete a transaction of a programme",
     auth=PROGRAMME_EDITORS,
 )
@@ -205,7 +205,7 @@ class RateFilter(Schema):
     currency: str = ""
 
 
-@router.get("/exchange-rates", response=answers({200: list[RateOut]}), summary="The exchange-rate table")
+@router.get("/exchange-rates", response=answers({200: list[RateOut]}, 422), summary="The exchange-rate table")
 @paginate(Pagination)
 def list_rates(request: HttpRequest, filters: Query[RateFilter]) -> Any:
     """Units of each currency per US dollar, by currency and period (year, month or day), newest first; filter with

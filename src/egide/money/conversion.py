@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.utils.translation import gettext
+
 BASE = "USD"
 EURO = "EUR"
 TARGETS = (BASE, EURO)
@@ -45,14 +47,16 @@ class Rate:
 
     @property
     def label(self) -> str:
-        """Which rate: "USD", "EUR 2008 (year)", "XOF 2008-03 (month)", "GBP 2008-03-14 (day)"."""
+        """Which rate: "USD", "EUR 2008 (year)", "XOF 2008-03 (month)", "GBP 2008-03-14 (day)" (the period's word in
+        the active language)."""
         if self.period == "base" or self.starts_on is None:
             return self.currency
+        # The period's word in the reader's language ("year", "année"): the catalogue has them (RatePeriod).
         if self.period == YEAR:
-            return f"{self.currency} {self.starts_on.year} ({YEAR})"
+            return f"{self.currency} {self.starts_on.year} ({gettext(YEAR)})"
         if self.period == MONTH:
-            return f"{self.currency} {self.starts_on:%Y-%m} ({MONTH})"
-        return f"{self.currency} {self.starts_on.isoformat()} ({DAY})"
+            return f"{self.currency} {self.starts_on:%Y-%m} ({gettext(MONTH)})"
+        return f"{self.currency} {self.starts_on.isoformat()} ({gettext(DAY)})"
 
 
 USD_RATE = Rate(BASE, ONE, "base", None)
@@ -94,14 +98,15 @@ class RateTable:
     def __len__(self) -> int:
         return len(self._days) + len(self._months) + len(self._years)
 
-    def rate(self, currency: str, value_date: date) -> Rate | None:
+    def rate(self, currency: str, value_date: date, *, finest: str = DAY) -> Rate | None:
         """The rate of `currency` on `value_date`: the day's, else the month's, else the year's; None when the
-        table has none of them."""
+        table has none of them. With `finest` MONTH or YEAR, the value date stands for a whole month or year of
+        amounts summed together, none of them on a day of a finer rate: those finer rates are not looked at."""
         if currency == BASE:
             return USD_RATE
         row = (
-            self._days.get((currency, value_date))
-            or self._months.get((currency, value_date.year, value_date.month))
+            (self._days.get((currency, value_date)) if finest == DAY else None)
+            or (self._months.get((currency, value_date.year, value_date.month)) if finest != YEAR else None)
             or self._years.get((currency, value_date.year))
         )
         if row is None:
@@ -150,10 +155,11 @@ class Converted:
         raise ValueError(f"Amounts are shown in {BASE} and {EURO} only, not {target}")
 
 
-def convert(value: Decimal, currency: str, value_date: date, table: RateTable) -> Converted:
-    """The amount in dollars and euros at the rates of its value date (rules: the module's docstring)."""
-    rate = table.rate(currency, value_date)
-    euro_rate = table.rate(EURO, value_date)
+def convert(value: Decimal, currency: str, value_date: date, table: RateTable, *, finest: str = DAY) -> Converted:
+    """The amount in dollars and euros at the rates of its value date (rules: the module's docstring); `finest`
+    as for `RateTable.rate`, for a sum of amounts."""
+    rate = table.rate(currency, value_date, finest=finest)
+    euro_rate = table.rate(EURO, value_date, finest=finest)
     usd: Decimal | None = None
     eur: Decimal | None = None
     if currency == EURO:

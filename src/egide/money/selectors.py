@@ -2,12 +2,15 @@
 `programmes_visible`): whoever sees the programme sees its money. The rate table is public, like a published
 statistic; who may change it is `may_edit_rates`."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth, TruncYear
 from django.http import Http404
 
 from egide.accounts.selectors import reach_of
@@ -15,7 +18,7 @@ from egide.core import iati_codes
 from egide.core.users import Caller
 from egide.money import conversion
 from egide.money.conversion import EURO, Converted, RateRow, RateTable, Totals
-from egide.money.models import Budget, ExchangeRate, Transaction
+from egide.money.models import Budget, ExchangeRate, RatePeriod, Transaction
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_visible, programmes_visible
 
@@ -175,13 +178,24 @@ class CountryTotals:
         return sum(totals.excluded for totals in [*self.by_type.values(), self.budgets])
 
 
-def _group_totals(groups: Iterable[tuple[str, str, date, Decimal, int]], table: RateTable) -> dict[str, Totals]:
-    """Totals per key from sums grouped by key, currency and value date: the amounts of one group share a rate,
-    so their sum is converted once (and rounded once). An unconvertible group counts all its amounts as
-    excluded."""
+def _group_totals(groups: Iterable[tuple[str, str, date, str, Decimal, int]], table: RateTable) -> dict[str, Totals]:
+    """Totals per key from sums grouped by key, currency and bucket (a day, a month or a year: `_buckets`). The sums
+    that the same rates convert are added first and converted once, and rounded once. A group without a rate
+    counts all its amounts as excluded."""
+    merged: dict[tuple[str, str, object, object], list[Any]] = {}
+    for key, currency, bucket, grain, amount, count in groups:
+        if isinstance(bucket, datetime.datetime):
+            bucket = bucket.date()  # PostgreSQL truncates dates to timestamps
+        rates = (key, currency, table.rate(currency, bucket, finest=grain), table.rate(EURO, bucket, finest=grain))
+        entry = merged.get(rates)
+        if entry is None:
+            merged[rates] = [bucket, grain, amount, count]
+        else:
+            entry[2] += amount
+            entry[3] += count
     result: dict[str, Totals] = {}
-    for key, currency, value_date, amount, count in groups:
-        converted = conversion.convert(amount, currency, value_date, table)
+    for (key, currency, _rate, _euro_rate), (bucket, grain, amount, count) in merged.items():
+        converted = conversion.convert(amount, currency, bucket, table, finest=grain)
         totals = result.setdefault(key, Totals())
         for total in (totals.usd, totals.eur):
             value = converted.in_currency(total.currency)
@@ -193,21 +207,65 @@ def _group_totals(groups: Iterable[tuple[str, str, date, Decimal, int]], table: 
     return result
 
 
+DAY_RATES_LIMIT = 1_000
+"""Past this many daily rates, a country's sums are grouped by day rather than by the days that have a rate."""
+
+
+def _buckets(field: str) -> tuple[Any, Any]:
+    """The date a value date is summed under, and its grain (day, month or year): the day itself where a daily
+    rate (of its currency or of the euro) applies, else its month where a monthly rate may, else its year. Every
+    amount of one bucket is converted by the same rates, so the database sums a country's amounts into a few
+    hundred buckets instead of one per day. Past DAY_RATES_LIMIT daily rates, every day is a bucket."""
+    day_rates = list(
+        ExchangeRate.objects.filter(period=RatePeriod.DAY).values_list("currency", "starts_on")[: DAY_RATES_LIMIT + 1]
+    )
+    if len(day_rates) > DAY_RATES_LIMIT:
+        return F(field), Value(conversion.DAY)
+    monthly = set(ExchangeRate.objects.filter(period=RatePeriod.MONTH).values_list("currency", flat=True).distinct())
+    days: dict[str, list[date]] = {}
+    for currency, day in day_rates:
+        days.setdefault(currency, []).append(day)
+    grains: list[tuple[Q, str]] = []
+    if EURO in days:
+        grains.append((Q(**{f"{field}__in": days.pop(EURO)}), conversion.DAY))
+    grains += [(Q(currency=currency, **{f"{field}__in": dates}), conversion.DAY) for currency, dates in days.items()]
+    default = conversion.MONTH if EURO in monthly else conversion.YEAR
+    if monthly and default == conversion.YEAR:
+        grains.append((Q(currency__in=sorted(monthly)), conversion.MONTH))
+    truncate = {
+        conversion.DAY: F(field),
+        conversion.MONTH: TruncMonth(field, output_field=DateField()),
+        conversion.YEAR: TruncYear(field, output_field=DateField()),
+    }
+    if not grains:
+        return truncate[default], Value(default)
+    bucket = Case(
+        *(When(condition, then=truncate[grain]) for condition, grain in grains),
+        default=truncate[default],
+        output_field=DateField(),
+    )
+    grain = Case(*(When(condition, then=Value(grain)) for condition, grain in grains), default=Value(default))
+    return bucket, grain
+
+
 def country_money(*, user: Caller, country: str) -> CountryTotals:
     """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
-    in US dollars and euros. Summed in the database by currency and value date (three queries whatever the
-    number of programmes); a group is converted once, so a total may differ by a few cents from the sum of its
-    rows converted one by one."""
+    in US dollars and euros. The database sums the amounts by currency and by the period whose rates convert them
+    (`_buckets`); each sum is converted and rounded once, so a total may differ by a few cents from the sum of its
+    rows converted one by one. Five queries whatever the number of programmes."""
     programmes = programmes_visible(user=user, country=country).values("pk")
+    bucket, grain = _buckets("value_date")
     transactions = list(
         Transaction.objects.filter(programme__in=programmes)
-        .values_list("type", "currency", "value_date")
+        .annotate(bucket=bucket, grain=grain)
+        .values_list("type", "currency", "bucket", "grain")
         .annotate(amount=Sum("value"), count=Count("id"))
         .order_by()
     )
     budgets = list(
         Budget.objects.filter(programme__in=programmes)
-        .values_list("currency", "value_date")
+        .annotate(bucket=bucket, grain=grain)
+        .values_list("currency", "bucket", "grain")
         .annotate(amount=Sum("value"), count=Count("id"))
         .order_by()
     )

@@ -21,7 +21,7 @@ from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx
 from egide.money import rates_file, selectors, services, transfer
 from egide.money.forms import BudgetForm, MoneyImportForm, RateForm, RatesUploadForm, TransactionForm
 from egide.money.models import RatePeriod
-from egide.money.presentation import chart_document
+from egide.money.presentation import budget_rows, chart_document, transaction_rows
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
 
@@ -48,6 +48,8 @@ def programme_money(request: HttpRequest, pk: int) -> HttpResponse:
         "tab": "money",
         "money": money,
         "chart": chart_document(money),
+        "budget_rows": budget_rows(money),
+        "transaction_rows": transaction_rows(money),
         "can_edit": programme_editable(user=request.user, programme=programme),
     }
     if is_htmx(request) and request.GET.get("part") == "panel":

@@ -160,7 +160,7 @@ def list_programmes(
 
 @router.get(
     "/programmes/{pk}",
-    response=answers({200: ProgrammeOut}, 404),
+    response=answers({200: ProgrammeOut}, 404, 422),
     summary="One programme, with what it holds",
 )
 def read_programme(request: HttpRequest, pk: int) -> Any:
@@ -207,7 +207,7 @@ def replace_programme(request: HttpRequest, pk: int, payload: ProgrammeIn) -> An
 
 @router.delete(
     "/programmes/{pk}",
-    response=answers({204: None}, 403, 404, 409),
+    response=answers({204: None}, 403, 404, 409, 422),
     summary="Delete a programme and everything it holds",
     auth=EDIT_PROGRAMME,
 )

@@ -95,18 +95,27 @@ def _notes() -> Iterator[tuple[str, str, str]]:
                 yield (f"{record.table}.{spec.name}", code, label)
 
 
+def programmes_template() -> bytes:
+    """An empty workbook of the programmes' tables, with the codes sheet and the coded columns' drop-down lists."""
+    return _workbook({record.table: (record.columns, []) for record in fields.TABLES.values()})
+
+
+def _workbook(tables: dict[str, Table]) -> bytes:
+    return write_xlsx(
+        {name: (columns, rows) for name, (columns, rows) in tables.items()},
+        notes=list(_notes()),
+        choices={
+            record.table: {spec.name: spec.codes() for spec in record.fields if spec.codes()}
+            for record in fields.TABLES.values()
+        },
+    )
+
+
 def programmes_export(*, user: Caller, country: str, fmt: str) -> bytes:
     """The file of the country's programmes in `fmt` (csv or xlsx), recorded in the audit log."""
     tables = programmes_tables(user=user, country=country)
     if fmt == "xlsx":
-        content = write_xlsx(
-            {name: (columns, rows) for name, (columns, rows) in tables.items()},
-            notes=list(_notes()),
-            choices={
-                record.table: {spec.name: spec.codes() for spec in record.fields if spec.codes()}
-                for record in fields.TABLES.values()
-            },
-        )
+        content = _workbook(tables)
     else:
         content = write_zip({f"{name}.csv": write_csv(columns, rows) for name, (columns, rows) in tables.items()})
     map_transfer_record(

@@ -159,25 +159,36 @@ def _part_field(part: Any) -> str:
     ]
 
 
+ROLE_KEYS = {
+    "1": "funding_partners",
+    "2": "accountable_partners",
+    "3": "extending_partners",
+    "4": "implementing_partners",
+}
+"""The audit log keeps the participating organisations by role, under keys it names in the reader's language."""
+
+
 def programme_snapshot(programme: Programme) -> dict[str, Any]:
-    """The programme's fields with what it holds, as the audit log keeps them: each part as readable lines."""
+    """The programme's fields with what it holds, as the audit log keeps them: codes and names, never text in the
+    writer's language, so that the history reads in each reader's."""
     values = snapshot(programme)
-    values["recipient_countries"] = [
-        f"{row.country} {row.percentage}%" if row.percentage is not None else row.country
-        for row in programme.countries.all()
-    ]
-    values["participating_organisations"] = [
-        f"{row.role_label}: {row.display_name}" for row in programme.participations.select_related("organisation")
-    ]
-    values["sector_shares"] = [
-        f"{row.code} {row.percentage}%" if row.percentage is not None else row.code for row in programme.sectors.all()
-    ]
+    values["recipient_countries"] = [_share(row.country, row.percentage) for row in programme.countries.all()]
+    for key in ROLE_KEYS.values():
+        values[key] = []
+    for participation in programme.participations.select_related("organisation"):
+        name = participation.organisation.acronym if participation.organisation else participation.name
+        values[ROLE_KEYS[participation.role]].append(name)
+    values["sector_shares"] = [_share(row.code, row.percentage) for row in programme.sectors.all()]
     values["action_areas"] = [row.area for row in programme.areas.all()]
     # Supported actors by number only: their names may be hidden from some readers of the programme's history.
     values["supported_actor_count"] = programme.supports.count()
     values["places"] = [row.name for row in programme.locations.all()]
     values["document_titles"] = [row.title_en for row in ProgrammeDocument.objects.filter(programme=programme)]
     return values
+
+
+def _share(code: str, percentage: Decimal | None) -> str:
+    return code if percentage is None else f"{code} ({_number(percentage)} %)"
 
 
 def _apply(programme: Programme, data: ProgrammeData) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("programmes/<int:pk>/history/", views.programme_history, name="programme-history"),
     path("programme-documents/<int:pk>/file/", views.programme_document_file, name="programme-document-file"),
     path("programme-documents/<int:pk>/delete/", views.programme_document_delete, name="programme-document-delete"),
+    path("programmes/import-template.xlsx", views.programmes_import_template, name="programmes-import-template"),
     path("countries/<str:code>/programmes/", views.country_programmes, name="country-programmes"),
     path("countries/<str:code>/programmes/import/", views.country_programmes_import, name="country-programmes-import"),
     path(

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
+from egide.actors import selectors as actor_selectors
 from egide.actors.selectors import actors_visible
 from egide.actors.views import _query_text
 from egide.audit.history import record_history_for
@@ -117,6 +119,7 @@ def country_programmes(request: HttpRequest, code: str) -> HttpResponse:
         country_name=countries()[country].label,
         tab="programmes",
         can_create=access.editable_owners(user=request.user, country=country).exists(),
+        counts=actor_selectors.country_counts(user=request.user, country=country),
     )
     return _table_page(request, "programmes/country_programmes.html", context)
 
@@ -260,7 +263,12 @@ def _programme_form(request: HttpRequest, *, programme: Programme | None, countr
             form.fields[name].disabled = True
     formsets = part_formsets(data, programme=programme, actors=actors, initial_country=country)
     context: dict[str, Any] = {}
-    if data is not None and form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
+    refresh = data is not None and "refresh" in data
+    if refresh:
+        # The lead country changed: the form comes back with the actors of the countries now chosen, what was
+        # typed kept, and nothing checked yet.
+        _without_errors(form, formsets)
+    elif data is not None and form.is_valid() and all(formset.is_valid() for formset in formsets.values()):
         values = programme_data(form, formsets)
         try:
             if programme is None:
@@ -283,15 +291,40 @@ def _programme_form(request: HttpRequest, *, programme: Programme | None, countr
             )
     if programme is None:
         title, action = _("New programme"), reverse("programme-create") + f"?country={country}"
+    else:
+        action = reverse("programme-edit", kwargs={"pk": programme.pk})
+    # Choosing another lead country brings the form back with the actors of that country to choose from.
+    form.fields["country"].widget.attrs.update(
+        {
+            "hx-post": action,
+            "hx-trigger": "change",
+            "hx-include": "closest form",
+            "hx-vals": '{"refresh": "1"}',
+            "hx-target": "#programme-form",
+            "hx-select": "#programme-form",
+            "hx-swap": "outerHTML",
+        }
+    )
+    if programme is None:
         cancel = reverse("programme-list")
     else:
         title = _("Edit %(title)s") % {"title": programme.title}
-        action = reverse("programme-edit", kwargs={"pk": programme.pk})
         cancel = reverse("programme-detail", kwargs={"pk": programme.pk})
     context.update(form=form, formsets=formsets, title=title, action=action, cancel=cancel, programme=programme)
     if is_htmx(request):
         return render(request, "programmes/_programme_form.html", context)
     return render(request, "programmes/programme_form.html", context)
+
+
+def _without_errors(form: ProgrammeForm, formsets: dict[str, Any]) -> None:
+    """Show bound forms as typed, without checking them: Django checks a bound form when its errors are first read,
+    and an empty set of errors read already stops that."""
+    form._errors = ErrorDict()  # type: ignore[attr-defined]
+    for formset in formsets.values():
+        formset._errors = [ErrorDict() for _row in formset.forms]
+        formset._non_form_errors = formset.error_class()
+        for row in formset.forms:
+            row._errors = ErrorDict()
 
 
 def _form_errors(form: ProgrammeForm, formsets: dict[str, Any], error: ValidationError) -> None:
@@ -311,7 +344,7 @@ def _form_errors(form: ProgrammeForm, formsets: dict[str, Any], error: Validatio
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
-    country = request.GET.get("country", "").upper() or request.POST.get("country", "").upper()
+    country = request.POST.get("country", "").upper() or request.GET.get("country", "").upper()
     if country not in countries():
         country = ""
     if not access.may_edit_somewhere(user=request.user):
@@ -387,6 +420,13 @@ def country_programmes_export(request: HttpRequest, code: str, fmt: str) -> Http
     content = exporter.programmes_export(user=request.user, country=country, fmt=fmt)
     response = HttpResponse(content, content_type=exporter.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="egide-{country}-programmes.{exporter.EXTENSIONS[fmt]}"'
+    return response
+
+
+def programmes_import_template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook to fill with programmes, with the codes and the drop-down lists of the coded columns."""
+    response = HttpResponse(exporter.programmes_template(), content_type=exporter.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="egide-programmes-template.xlsx"'
     return response
 
 

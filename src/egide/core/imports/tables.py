@@ -186,7 +186,7 @@ class _Headers:
             raise UnknownColumns(filename, self.unknown, self.present, self.layout)
 
 
-_SHARED_LENGTH = 32
+_SHARED_LENGTH = 300
 """Cells this short (references, codes, dates, yes or no) are kept once per file whatever the rows repeating
 them: a large file's rows repeat them many times."""
 

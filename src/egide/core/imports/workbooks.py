@@ -89,11 +89,11 @@ class Workbook:
         for part in parts:
             data = self.archive.read(part)
             references = _CELL.findall(data)
-            letters, numbers = zip(*references, strict=True) if references else ((), ())
-            if references and all(numbers):
+            numbers = {number for _letters, number in references}
+            if references and b"" not in numbers:
                 # Every cell says where it is: the farthest row and column tell whether to look further.
-                row = max(map(int, set(numbers)))
-                column = max(column_number(letters.decode()) for letters in set(letters))
+                row = max(map(int, numbers))
+                column = max(column_number(letters.decode()) for letters in {letters for letters, _ in references})
                 if row <= rows and column <= columns:
                     continue
             if far := _first_beyond_counted(data, rows, columns):

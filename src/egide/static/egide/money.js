@@ -40,7 +40,8 @@
       textStyle: { fontFamily: window.getComputedStyle(element).fontFamily },
       color: [cssColor("--money-budget", "#1d4ed8"), cssColor("--money-disbursed", "#b45309")],
       legend: { top: 0, left: 0, textStyle: { color: text } },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+      // On a phone the legend takes two lines.
+      grid: { left: 8, right: 16, top: element.clientWidth < 500 ? 56 : 32, bottom: 8, containLabel: true },
       tooltip: {
         trigger: "axis",
         confine: true,

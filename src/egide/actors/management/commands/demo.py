@@ -36,6 +36,15 @@ class Command(BaseCommand):
                 f"{report.relationships_updated} updated, {report.relationships_unchanged} unchanged; "
                 f"{report.citations_created} citations added"
             )
+        for country, results in result.results.items():
+            if results.skipped_unchanged and not results.changed:
+                continue  # said below, with the reason
+            self.stdout.write(
+                f"{country}: results frameworks: {results.results_created} results, {results.indicators_created} "
+                f"indicators, {results.periods_created} periods, {results.values_created} values added"
+            )
+        for note in result.notes:
+            self.stdout.write(note)
         if result.money is not None:
             self.stdout.write(f"Money: {result.money.message}")
         if result.passwords:

@@ -1,0 +1,247 @@
+"""Every read of results frameworks, through the programme they belong to (egide.programmes.selectors): a result,
+an indicator, a period or a value is visible when its programme is. The results tab reads a whole framework in a
+fixed number of queries, whatever its size, and hands plain facts to egide.results.progress."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from egide.accounts.selectors import may_review_results, visibility_filter
+from egide.actors.models import Actor
+from egide.actors.selectors import actors_visible
+from egide.core.users import Caller
+from egide.programmes.models import Programme
+from egide.programmes.selectors import programme_editable
+from egide.results import progress as rules
+from egide.results.models import Disaggregation, Indicator, Period, Result, Update, UpdateStatus
+
+
+def _through_programme[M: (Result, Indicator, Period, Update)](
+    queryset: QuerySet[M], *, user: Caller, path: str
+) -> QuerySet[M]:
+    condition = visibility_filter(user=user, model=Programme, prefix=f"{path}__")
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def results_visible(*, user: Caller) -> QuerySet[Result]:
+    return _through_programme(Result.objects.select_related("programme"), user=user, path="programme")
+
+
+def indicators_visible(*, user: Caller) -> QuerySet[Indicator]:
+    return _through_programme(
+        Indicator.objects.select_related("result__programme"), user=user, path="result__programme"
+    )
+
+
+def periods_visible(*, user: Caller) -> QuerySet[Period]:
+    return _through_programme(
+        Period.objects.select_related("indicator__result__programme"), user=user, path="indicator__result__programme"
+    )
+
+
+def updates_visible(*, user: Caller) -> QuerySet[Update]:
+    return _through_programme(
+        Update.objects.select_related("period__indicator__result__programme"),
+        user=user,
+        path="period__indicator__result__programme",
+    )
+
+
+def _one[M: (Result, Indicator, Period, Update)](queryset: QuerySet[M], pk: int) -> M:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No such record."))
+    return found
+
+
+def result_get(*, user: Caller, pk: int) -> Result:
+    return _one(results_visible(user=user), pk)
+
+
+def indicator_get(*, user: Caller, pk: int) -> Indicator:
+    return _one(indicators_visible(user=user), pk)
+
+
+def period_get(*, user: Caller, pk: int) -> Period:
+    return _one(periods_visible(user=user), pk)
+
+
+def update_get(*, user: Caller, pk: int) -> Update:
+    return _one(updates_visible(user=user), pk)
+
+
+# --- the results tab ----------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PeriodView:
+    period: Period
+    progress: rules.Progress
+    targets: list[Disaggregation]
+    approved: list[Update]
+    waiting: list[Update]  # submitted, awaiting review
+    others: list[Update]  # drafts and returned values, for their reporters to finish
+    actual_parts: list[tuple[str, str, Any]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> str:
+        """How many values are approved, waiting for review, and drafts or returned, in words."""
+        approved = len(self.approved)
+        parts = [ngettext("%(counter)s approved", "%(counter)s approved", approved) % {"counter": approved}]
+        if self.waiting:
+            count = len(self.waiting)
+            parts.append(ngettext("%(counter)s waiting", "%(counter)s waiting", count) % {"counter": count})
+        if self.others:
+            count = len(self.others)
+            parts.append(
+                ngettext("%(counter)s draft or returned", "%(counter)s drafts or returned", count) % {"counter": count}
+            )
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class IndicatorView:
+    indicator: Indicator
+    actor: Actor | None  # None when there is none or the reader may not see it
+    periods: list[PeriodView]
+    overall: rules.Progress
+
+
+@dataclass(slots=True)
+class ResultView:
+    result: Result
+    indicators: list[IndicatorView]
+
+
+@dataclass(slots=True)
+class Framework:
+    programme: Programme
+    results: list[ResultView]
+    queue: list[Update]  # every submitted value, oldest first, for the reviewers
+    can_edit: bool
+    can_review: bool
+    today: datetime.date
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(result.indicators) for result in self.results)
+
+
+def _reported(update: Update) -> rules.Reported:
+    return rules.Reported(value=update.value, value_date=update.value_date, text=update.text, order=update.pk)
+
+
+def indicator_facts(indicator: Indicator, periods: list[Period]) -> rules.IndicatorFacts:
+    """The plain facts of an indicator for egide.results.progress, from records whose updates are prefetched."""
+    return rules.IndicatorFacts(
+        measure=indicator.measure,
+        ascending=indicator.ascending,
+        baseline=indicator.baseline_value,
+        periods=tuple(
+            rules.PeriodFacts(
+                start=period.start,
+                end=period.end,
+                target=period.target_value,
+                approved=tuple(
+                    _reported(update) for update in period.updates.all() if update.status == UpdateStatus.APPROVED
+                ),
+            )
+            for period in periods
+        ),
+    )
+
+
+def _approved_parts(approved: list[Update]) -> list[tuple[str, str, Any]]:
+    """The disaggregations of the approved values, added up by dimension and category (units), or the latest
+    value's (percentages: their parts are levels too)."""
+    totals: dict[tuple[str, str], Any] = {}
+    for update in approved:
+        for part in update.disaggregations.all():
+            key = (part.dimension, part.category)
+            totals[key] = totals.get(key, 0) + part.value
+    return [(dimension, category, value) for (dimension, category), value in sorted(totals.items())]
+
+
+def programme_framework(*, user: Caller, programme: Programme, today: datetime.date | None = None) -> Framework:
+    """The programme's results, indicators and periods with their values and progress, and the review queue: seven
+    queries whatever the framework's size (tests/results/test_query_counts.py)."""
+    today = today or timezone.localdate()
+    updates = Update.objects.select_related("submitted_by", "reviewed_by").prefetch_related("disaggregations")
+    periods = Period.objects.prefetch_related("target_disaggregations", Prefetch("updates", queryset=updates))
+    indicators = Indicator.objects.select_related("actor").prefetch_related(Prefetch("periods", queryset=periods))
+    results = list(
+        Result.objects.filter(programme=programme).prefetch_related(Prefetch("indicators", queryset=indicators))
+    )
+    actor_ids = {
+        indicator.actor_id for result in results for indicator in result.indicators.all() if indicator.actor_id
+    }
+    seen_actors = (
+        set(actors_visible(user=user).filter(pk__in=sorted(actor_ids)).values_list("pk", flat=True))
+        if actor_ids
+        else set()
+    )
+    views: list[ResultView] = []
+    queue: list[Update] = []
+    for result in results:
+        indicator_views = []
+        for indicator in result.indicators.all():
+            period_list = list(indicator.periods.all())
+            facts = indicator_facts(indicator, period_list)
+            period_views = []
+            for period, period_facts in zip(period_list, facts.periods, strict=True):
+                all_updates = list(period.updates.all())
+                approved = [update for update in all_updates if update.status == UpdateStatus.APPROVED]
+                waiting = [update for update in all_updates if update.status == UpdateStatus.SUBMITTED]
+                for update in waiting:
+                    # What the queue shows of each value, without another query.
+                    update.queue_context = (result, indicator, period)  # type: ignore[attr-defined]
+                queue.extend(waiting)
+                period_views.append(
+                    PeriodView(
+                        period=period,
+                        progress=rules.period_progress(facts, period_facts, today=today),
+                        targets=list(period.target_disaggregations.all()),
+                        approved=approved,
+                        waiting=waiting,
+                        others=[
+                            update
+                            for update in all_updates
+                            if update.status in (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
+                        ],
+                        actual_parts=_approved_parts(approved),
+                    )
+                )
+            indicator_views.append(
+                IndicatorView(
+                    indicator=indicator,
+                    actor=indicator.actor if indicator.actor_id in seen_actors else None,
+                    periods=period_views,
+                    overall=rules.overall_progress(facts, today=today),
+                )
+            )
+        views.append(ResultView(result=result, indicators=indicator_views))
+    queue.sort(key=lambda update: (update.submitted_at or timezone.now(), update.pk))
+    return Framework(
+        programme=programme,
+        results=views,
+        queue=queue,
+        can_edit=programme_editable(user=user, programme=programme),
+        can_review=may_review_results(user=user, record=programme),
+        today=today,
+    )
+
+
+def actor_indicators(*, user: Caller, actor: Actor) -> QuerySet[Indicator]:
+    """The indicators linked to an actor, of the programmes the reader may see, for the actor's page."""
+    return indicators_visible(user=user).filter(actor=actor).order_by("result__programme__title_en", "order", "pk")
+
+
+def approved_updates(*, programme: Programme) -> QuerySet[Update]:
+    """The programme's approved values, the only ones an export writes."""
+    return Update.objects.filter(period__indicator__result__programme=programme, status=UpdateStatus.APPROVED)
