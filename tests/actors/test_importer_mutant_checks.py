@@ -1,12 +1,18 @@
 """Refusals the importer's checks make before writing, each at its table, row and column."""
 
-import pytest
+import json
 
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+
+from egide.accounts.models import Organisation, Share
 from egide.actors.documents import read_map_file
 from egide.actors.importer import ImportRejected, country_map_import
-from egide.actors.models import Source
-from egide.actors.tabular import write_zip
+from egide.actors.models import Actor, Relationship, Source
+from egide.actors.tabular import Tables, write_zip
 from egide.core.imports.limits import grouped
+from tests.actors.test_importer import _tables
 
 LONGEST = 1000  # the longest link a source may have
 
@@ -74,3 +80,90 @@ def test_a_french_article_not_in_the_list_is_refused_at_its_cell(db: None) -> No
     problems = _problems(rows.encode(), "actors.csv")
     assert [problem[:3] for problem in problems] == [("actors", 2, "article_fr")]
     assert "“el”" in problems[0][3]
+
+
+def _shared_for_editing(organisation: Organisation, *records: Actor | Relationship) -> None:
+    for record in records:
+        Share.objects.create(
+            content_type=ContentType.objects.get_for_model(type(record)),
+            object_id=record.pk,
+            organisation=organisation,
+            can_edit=True,
+            country="CF",
+        )
+
+
+def _army_and_oversight(confidentiality: str, strength: str, name: str = "Central African Armed Forces") -> Tables:
+    """The army renamed and the parliament's oversight changed, each row giving `confidentiality` (may be empty)."""
+    actors = (
+        "reference,kind,name_en,name_fr,acronym_en,parent,statutory,confidentiality\n"
+        f"FACA,armed_forces,{name},Forces armées,FACA,MOD,yes,{confidentiality}\n"
+    )
+    relationships = (
+        "from,type,to,start,end,ongoing,strength,confidentiality\n"
+        f"AN,oversees,MOD,2016-03-30,2021,no,{strength},{confidentiality}\n"
+    )
+    return read_map_file(
+        write_zip({"actors.csv": actors.encode(), "relationships.csv": relationships.encode()}), filename="map.zip"
+    )
+
+
+def test_an_organisation_that_may_edit_a_shared_record_may_not_change_who_may_read_it(
+    member: User, outsider: User, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    country_map_import(user=None, country="CF", tables=_tables(), owner=organisation)
+    army, oversight = Actor.objects.get(reference="FACA"), Relationship.objects.get(type="oversees")
+    _shared_for_editing(other_organisation, army, oversight)
+
+    with pytest.raises(ImportRejected) as rejected:
+        country_map_import(
+            user=outsider, country="CF", tables=_army_and_oversight("restricted", "strong"), owner=other_organisation
+        )
+    refusal = "Only the owner organisation's editors may change who may read this record."
+    assert [(p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems] == [
+        ("actors", 2, "confidentiality", refusal),
+        ("relationships", 2, "confidentiality", refusal),
+    ]
+    assert Actor.objects.get(pk=army.pk).name_en == "Armed Forces"
+
+    # The same organisation may change what the records say, with the same level or with none given.
+    for level, strength, name in (("", "strong", "Central African Armed Forces"), ("partners", "moderate", "FACA")):
+        report = country_map_import(
+            user=outsider, country="CF", tables=_army_and_oversight(level, strength, name), owner=other_organisation
+        )
+        assert (report.actors_updated, report.relationships_updated) == (1, 1)
+        assert Actor.objects.get(pk=army.pk).name_en == name
+        assert Relationship.objects.get(pk=oversight.pk).confidentiality == "partners"
+
+    # The owner's editors may change who may read them; so may the command line.
+    report = country_map_import(
+        user=member, country="CF", tables=_army_and_oversight("restricted", "weak"), owner=organisation
+    )
+    assert (report.actors_updated, report.relationships_updated) == (1, 1)
+    assert {
+        Actor.objects.get(pk=army.pk).confidentiality,
+        Relationship.objects.get(pk=oversight.pk).confidentiality,
+    } == {"restricted"}
+    country_map_import(user=None, country="CF", tables=_army_and_oversight("organisation", "weak"))
+    assert Actor.objects.get(pk=army.pk).confidentiality == "organisation"
+
+
+def test_a_document_s_problems_name_the_record_and_the_key_at_fault(db: None) -> None:
+    document = {
+        "sources": [{"key": "S1", "title": "Constitution", "url": "ftp://example.org/constitution"}],
+        "actors": [
+            {"reference": "PR", "kind": "head_of_state", "name_en": "Presidency", "citations": [{"source": "S1"}]},
+            {"reference": "FACA", "kind": "armed_forces", "name_en": "Armed Forces", "statutory": "perhaps"},
+        ],
+        "relationships": [
+            {"source": "PR", "type": "commands", "target": "NOBODY"},
+            {"source": "PR", "type": "commands", "target": "FACA", "start": "2016-13"},
+        ],
+    }
+    problems = _problems(json.dumps(document).encode(), "map.json")
+    assert [problem[:3] for problem in problems] == [
+        ("actors", 1, "citations[1].url"),
+        ("actors", 2, "statutory"),
+        ("relationships", 1, "target"),
+        ("relationships", 2, "start"),
+    ]
