@@ -167,3 +167,36 @@ def test_a_document_s_problems_name_the_record_and_the_key_at_fault(db: None) ->
         ("relationships", 1, "target"),
         ("relationships", 2, "start"),
     ]
+
+
+def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> None:
+    actors = "reference,kind,name_en,name_fr\nPR,head_of_state,Presidency,Présidence\nFACA,armed_forces,Army,Armée\n"
+    relationships = (
+        "from,type,to,start,end,ongoing,source_title,source_url\n"
+        "PR,commands,NOBODY,,,,,\n"
+        "PR,commands,FACA,2016,2021,yes,,\n"
+        "PR,commands,FACA,2017,,perhaps,,\n"
+        "PR,commands,FACA,2018,,,Decree,ftp://example.org/decree\n"
+        "PR,commands,PR,2019,,,,\n"
+    )
+    citations = "record,from,type,to,start,title\nrelationship,PR,commands,NOBODY,,Constitution\n"
+    archive = write_zip(
+        {
+            "actors.csv": actors.encode(),
+            "relationships.csv": relationships.encode(),
+            "citations.csv": citations.encode(),
+        }
+    )
+    assert sorted(_problems(archive, "map.zip")) == [
+        (
+            "citations",
+            2,
+            "from",
+            "This relationship is not imported because of the problems on relationships row 2.",
+        ),
+        ("relationships", 2, "to", "No actor has the reference “NOBODY”."),
+        ("relationships", 3, "end", "An ongoing relationship has no end date."),
+        ("relationships", 4, "ongoing", "“perhaps” is not yes or no."),
+        ("relationships", 5, "source_url", "A link must start with http:// or https://."),
+        ("relationships", 6, "to", "An actor cannot be related to itself."),
+    ]
