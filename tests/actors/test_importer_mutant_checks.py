@@ -150,10 +150,15 @@ def test_an_organisation_that_may_edit_a_shared_record_may_not_change_who_may_re
 
 def test_a_document_s_problems_name_the_record_and_the_key_at_fault(db: None) -> None:
     document = {
-        "sources": [{"key": "S1", "title": "Constitution", "url": "ftp://example.org/constitution"}],
+        "sources": [
+            {"key": "S1", "title": "Constitution", "url": "ftp://example.org/constitution"},
+            {"key": "S2", "title": "Decree"},
+        ],
         "actors": [
             {"reference": "PR", "kind": "head_of_state", "name_en": "Presidency", "citations": [{"source": "S1"}]},
             {"reference": "FACA", "kind": "armed_forces", "name_en": "Armed Forces", "statutory": "perhaps"},
+            # An actor refused for its kind: its own citation adds nothing to that.
+            {"reference": "SHIP", "kind": "spaceship", "name_en": "Ship", "citations": [{"source": "S2"}]},
         ],
         "relationships": [
             {"source": "PR", "type": "commands", "target": "NOBODY"},
@@ -164,6 +169,7 @@ def test_a_document_s_problems_name_the_record_and_the_key_at_fault(db: None) ->
     assert [problem[:3] for problem in problems] == [
         ("actors", 1, "citations[1].url"),
         ("actors", 2, "statutory"),
+        ("actors", 3, "kind"),
         ("relationships", 1, "target"),
         ("relationships", 2, "start"),
     ]
@@ -199,4 +205,22 @@ def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> 
         ("relationships", 4, "ongoing", "“perhaps” is not yes or no."),
         ("relationships", 5, "source_url", "A link must start with http:// or https://."),
         ("relationships", 6, "to", "An actor cannot be related to itself."),
+    ]
+
+
+def test_each_fault_of_a_citations_row_is_told_at_its_cell(db: None) -> None:
+    actors = "reference,kind,name_en,name_fr\nPR,head_of_state,Presidency,Présidence\nSHIP,spaceship,Ship,Vaisseau\n"
+    citations = (
+        "record,actor,title,url\n"
+        "actor,SHIP,Constitution,\n"
+        "actor,NOBODY,Constitution,\n"
+        "actor,PR,Decree,ftp://example.org/decree\n"
+    )
+    archive = write_zip({"actors.csv": actors.encode(), "citations.csv": citations.encode()})
+    problems = _problems(archive, "map.zip")
+    assert problems[0][:3] == ("actors", 3, "kind")
+    assert problems[1:] == [
+        ("citations", 2, "actor", "The actor “SHIP” is not imported because of the problems on actors row 3."),
+        ("citations", 3, "actor", "No actor has the reference “NOBODY”."),
+        ("citations", 4, "url", "A link must start with http:// or https://."),
     ]
