@@ -184,6 +184,8 @@ def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> 
         "PR,commands,FACA,2017,,perhaps,,\n"
         "PR,commands,FACA,2018,,,Decree,ftp://example.org/decree\n"
         "PR,commands,PR,2019,,,,\n"
+        "PR,commands,FACA,2018,,,,\n"
+        "PR,commands,FACA,2020,,maybe,,\n"
     )
     citations = "record,from,type,to,start,title\nrelationship,PR,commands,NOBODY,,Constitution\n"
     archive = write_zip(
@@ -205,6 +207,8 @@ def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> 
         ("relationships", 4, "ongoing", "“perhaps” is not yes or no."),
         ("relationships", 5, "source_url", "A link must start with http:// or https://."),
         ("relationships", 6, "to", "An actor cannot be related to itself."),
+        ("relationships", 7, "from", "The same relationship (from, type, to, start) already appears on row 5."),
+        ("relationships", 8, "ongoing", "“maybe” is not yes or no."),
     ]
 
 
