@@ -161,7 +161,8 @@ def test_a_document_s_problems_name_the_record_and_the_key_at_fault(db: None) ->
             {"reference": "SHIP", "kind": "spaceship", "name_en": "Ship", "citations": [{"source": "S2"}]},
         ],
         "relationships": [
-            {"source": "PR", "type": "commands", "target": "NOBODY"},
+            # Refused for its end: its own citation adds nothing to that.
+            {"source": "PR", "type": "commands", "target": "NOBODY", "citations": [{"source": "S2"}]},
             {"source": "PR", "type": "commands", "target": "FACA", "start": "2016-13"},
         ],
     }
@@ -187,7 +188,12 @@ def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> 
         "PR,commands,FACA,2018,,,,\n"
         "PR,commands,FACA,2020,,maybe,,\n"
     )
-    citations = "record,from,type,to,start,title\nrelationship,PR,commands,NOBODY,,Constitution\n"
+    citations = (
+        "record,from,type,to,start,title\n"
+        "relationship,PR,commands,NOBODY,,Constitution\n"
+        "relationship,PR,administers,FACA,,Constitution\n"
+        "relationship,PR,commands,FACA,2016-13,Constitution\n"
+    )
     archive = write_zip(
         {
             "actors.csv": actors.encode(),
@@ -202,6 +208,9 @@ def test_each_fault_of_a_relationship_row_is_told_once_at_its_cell(db: None) -> 
             "from",
             "This relationship is not imported because of the problems on relationships row 2.",
         ),
+        ("citations", 3, "from", "No relationship matches these from, type, to and start."),
+        ("citations", 4, "from", "No relationship matches these from, type, to and start."),
+        ("citations", 4, "start", "“2016-13” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD."),
         ("relationships", 2, "to", "No actor has the reference “NOBODY”."),
         ("relationships", 3, "end", "An ongoing relationship has no end date."),
         ("relationships", 4, "ongoing", "“perhaps” is not yes or no."),
