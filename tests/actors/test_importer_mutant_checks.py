@@ -13,6 +13,7 @@ from egide.actors.models import Actor, Relationship, Source
 from egide.actors.tabular import Tables, write_zip
 from egide.core.imports.limits import grouped
 from tests.actors.test_importer import _tables
+from tests.conftest import SmallMap
 
 LONGEST = 1000  # the longest link a source may have
 
@@ -237,3 +238,41 @@ def test_each_fault_of_a_citations_row_is_told_at_its_cell(db: None) -> None:
         ("citations", 3, "actor", "No actor has the reference “NOBODY”."),
         ("citations", 4, "url", "A link must start with http:// or https://."),
     ]
+
+
+def test_a_missing_value_is_told_once_and_a_control_character_at_its_cell(db: None) -> None:
+    rows = (
+        "reference,kind,name_en,name_fr,notes\n"
+        "PR,,Presidency,Présidence,\n"
+        'MOD,ministry_of_defence,Ministry\x07of Defence,Ministère de la Défense,"Created in 1960.\nReformed in 2017."\n'
+    )
+    problems = _problems(rows.encode(), "actors.csv")
+    assert problems[0] == ("actors", 2, "kind", "A value is required here.")
+    # A control character is refused in a name; a line break is allowed in notes.
+    assert [(table, column) for table, _row, column, _message in problems[1:]] == [("actors", "name_en")]
+    assert "U+0007" in problems[1][3]
+
+
+def test_a_document_s_unknown_and_missing_keys_are_told_once(db: None) -> None:
+    document = {"actors": [{"reference": "PR", "name_en": "Presidency", "colour": "red"}]}
+    problems = _problems(json.dumps(document).encode(), "map.json")
+    assert [problem[:3] for problem in problems] == [("actors", 1, "colour"), ("actors", 1, "kind")]
+    assert problems[1][3] == "actors[1]: missing “kind”."
+
+
+def test_a_reference_held_by_an_actor_the_importer_cannot_see_is_refused(
+    outsider: User, other_organisation: Organisation, small_map: SmallMap
+) -> None:
+    small_map.army.confidentiality = "restricted"
+    small_map.army.save(update_fields=["confidentiality"])
+    rows = "reference,kind,name_en,name_fr\nGUARD,police,Guard,Garde\nFACA,armed_forces,Army,Armée\n"
+    with pytest.raises(ImportRejected) as rejected:
+        country_map_import(
+            user=outsider,
+            country="CF",
+            tables=read_map_file(rows.encode(), filename="actors.csv"),
+            owner=other_organisation,
+        )
+    problems = [(p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems]
+    assert problems[0] == ("actors", 3, "reference", "This reference is already used by another actor of this country.")
+    assert {problem[:3] for problem in problems} == {("actors", 3, "reference")}
