@@ -229,6 +229,7 @@ def test_each_fault_of_a_citations_row_is_told_at_its_cell(db: None) -> None:
         "actor,SHIP,Constitution,\n"
         "actor,NOBODY,Constitution,\n"
         "actor,PR,Decree,ftp://example.org/decree\n"
+        "person,PR,Decree,\n"
     )
     archive = write_zip({"actors.csv": actors.encode(), "citations.csv": citations.encode()})
     problems = _problems(archive, "map.zip")
@@ -237,6 +238,7 @@ def test_each_fault_of_a_citations_row_is_told_at_its_cell(db: None) -> None:
         ("citations", 2, "actor", "The actor “SHIP” is not imported because of the problems on actors row 3."),
         ("citations", 3, "actor", "No actor has the reference “NOBODY”."),
         ("citations", 4, "url", "A link must start with http:// or https://."),
+        ("citations", 5, "record", "The record must be “actor” or “relationship”."),
     ]
 
 
