@@ -278,3 +278,21 @@ def test_a_reference_held_by_an_actor_the_importer_cannot_see_is_refused(
     problems = [(p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems]
     assert problems[0] == ("actors", 3, "reference", "This reference is already used by another actor of this country.")
     assert {problem[:3] for problem in problems} == {("actors", 3, "reference")}
+
+
+def test_records_not_shared_for_editing_may_not_be_changed(
+    outsider: User, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    country_map_import(user=None, country="CF", tables=_tables(), owner=organisation)
+    actors = "reference,kind,name_en,name_fr\nAN,parliament,Parliament,Parlement\n"
+    relationships = "from,type,to,start,strength\nMOD,administers,FACA,2016-05,strong\n"
+    archive = write_zip({"actors.csv": actors.encode(), "relationships.csv": relationships.encode()})
+    with pytest.raises(ImportRejected) as rejected:
+        country_map_import(
+            user=outsider, country="CF", tables=read_map_file(archive, filename="map.zip"), owner=other_organisation
+        )
+    refusal = "This record belongs to an organisation you may not edit for."
+    assert [(p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems] == [
+        ("actors", 2, "reference", refusal),
+        ("relationships", 2, "reference", refusal),
+    ]
