@@ -284,15 +284,36 @@ def test_records_not_shared_for_editing_may_not_be_changed(
     outsider: User, organisation: Organisation, other_organisation: Organisation
 ) -> None:
     country_map_import(user=None, country="CF", tables=_tables(), owner=organisation)
-    actors = "reference,kind,name_en,name_fr\nAN,parliament,Parliament,Parlement\n"
+    # The parliament renamed, the ministry taken from under the presidency, the army both; a relationship changed; a
+    # new source cited for the presidency.
+    actors = (
+        "reference,kind,name_en,name_fr,parent,confidence\n"
+        "AN,parliament,Parliament,Parlement,,high\n"
+        "MOD,ministry_of_defence,Ministry of Defence,Ministère de la Défense,,high\n"
+        "FACA,armed_forces,Army,Armée,PR,medium\n"
+    )
     relationships = "from,type,to,start,strength\nMOD,administers,FACA,2016-05,strong\n"
-    archive = write_zip({"actors.csv": actors.encode(), "relationships.csv": relationships.encode()})
+    citations = "record,actor,title\nactor,PR,Decree 2020-1\n"
+    archive = write_zip(
+        {
+            "actors.csv": actors.encode(),
+            "relationships.csv": relationships.encode(),
+            "citations.csv": citations.encode(),
+        }
+    )
     with pytest.raises(ImportRejected) as rejected:
         country_map_import(
             user=outsider, country="CF", tables=read_map_file(archive, filename="map.zip"), owner=other_organisation
         )
     refusal = "This record belongs to an organisation you may not edit for."
-    assert [(p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems] == [
+    # Each refused once, at its row.
+    problems = sorted((p.table, p.row, p.column, str(p.message)) for p in rejected.value.problems)
+    assert [problem for problem in problems if problem[1]] == [
         ("actors", 2, "reference", refusal),
+        ("actors", 3, "reference", refusal),
+        ("actors", 4, "reference", refusal),
         ("relationships", 2, "reference", refusal),
     ]
+    # The presidency's citation is refused too. No row of the file names the presidency: the refusal says row 0 of
+    # the actors (not the citation's own row), a gap noted in docs/mutation.md.
+    assert [problem for problem in problems if not problem[1]] == [("actors", 0, "reference", refusal)]
