@@ -285,15 +285,21 @@ def test_records_not_shared_for_editing_may_not_be_changed(
 ) -> None:
     country_map_import(user=None, country="CF", tables=_tables(), owner=organisation)
     # The parliament renamed, the ministry taken from under the presidency, the army both, the presidency left as it
-    # is but given a new source; a relationship changed, and another given a new source.
+    # is but given a new source (after a new actor citing one); a relationship changed, another left as it is but
+    # given a new source, and a third given one by the citations table.
     actors = (
         "reference,kind,name_en,name_fr,parent,confidence,source_title\n"
         "AN,parliament,Parliament,Parlement,,high,\n"
         "MOD,ministry_of_defence,Ministry of Defence,Ministère de la Défense,,high,\n"
         "FACA,armed_forces,Army,Armée,PR,medium,\n"
+        "GUARD,police,Guard,Garde,,medium,Decree 2020-3\n"
         "PR,head_of_state,Presidency,Présidence,,high,Decree 2020-2\n"
     )
-    relationships = "from,type,to,start,strength\nMOD,administers,FACA,2016-05,strong\n"
+    relationships = (
+        "from,type,to,start,strength,source_title\n"
+        "MOD,administers,FACA,2016-05,strong,\n"
+        "PR,commands,FACA,2016,strong,Decree 2020-4\n"
+    )
     citations = "record,from,type,to,start,title\nrelationship,AN,oversees,MOD,2016-03-30,Decree 2020-1\n"
     archive = write_zip(
         {
@@ -313,8 +319,9 @@ def test_records_not_shared_for_editing_may_not_be_changed(
         ("actors", 2, "reference", refusal),
         ("actors", 3, "reference", refusal),
         ("actors", 4, "reference", refusal),
-        ("actors", 5, "reference", refusal),
+        ("actors", 6, "reference", refusal),
         ("relationships", 2, "reference", refusal),
+        ("relationships", 3, "reference", refusal),
     ]
     # The oversight's citation is refused too. No row of the file names the oversight: the refusal says row 0 of the
     # relationships (not the citation's own row), a gap noted in docs/mutation.md.
