@@ -12,7 +12,7 @@ from egide.actors.importer import ImportRejected, country_map_import
 from egide.actors.models import Actor, Relationship, Source
 from egide.actors.tabular import Tables, write_zip
 from egide.core.imports.limits import grouped
-from tests.actors.test_importer import _tables
+from tests.actors.test_importer import ACTORS, _tables
 from tests.conftest import SmallMap
 
 LONGEST = 1000  # the longest link a source may have
@@ -283,10 +283,11 @@ def test_a_reference_held_by_an_actor_the_importer_cannot_see_is_refused(
 def test_records_not_shared_for_editing_may_not_be_changed(
     outsider: User, organisation: Organisation, other_organisation: Organisation
 ) -> None:
-    country_map_import(user=None, country="CF", tables=_tables(), owner=organisation)
+    police = "POL,police,National Police,Police nationale,,,yes,no,high,,,\n"
+    country_map_import(user=None, country="CF", tables=_tables(ACTORS + police), owner=organisation)
     # The parliament renamed, the ministry taken from under the presidency, the army both, the presidency left as it
     # is but given a new source (after a new actor citing one); a relationship changed, another left as it is but
-    # given a new source, and a third given one by the citations table.
+    # given a new source, and a third given one by the citations table, as is the police.
     actors = (
         "reference,kind,name_en,name_fr,parent,confidence,source_title\n"
         "AN,parliament,Parliament,Parlement,,high,\n"
@@ -300,7 +301,11 @@ def test_records_not_shared_for_editing_may_not_be_changed(
         "MOD,administers,FACA,2016-05,strong,\n"
         "PR,commands,FACA,2016,strong,Decree 2020-4\n"
     )
-    citations = "record,from,type,to,start,title\nrelationship,AN,oversees,MOD,2016-03-30,Decree 2020-1\n"
+    citations = (
+        "record,actor,from,type,to,start,title\n"
+        "relationship,,AN,oversees,MOD,2016-03-30,Decree 2020-1\n"
+        "actor,POL,,,,,Decree 2020-5\n"
+    )
     archive = write_zip(
         {
             "actors.csv": actors.encode(),
@@ -323,6 +328,9 @@ def test_records_not_shared_for_editing_may_not_be_changed(
         ("relationships", 2, "reference", refusal),
         ("relationships", 3, "reference", refusal),
     ]
-    # The oversight's citation is refused too. No row of the file names the oversight: the refusal says row 0 of the
-    # relationships (not the citation's own row), a gap noted in docs/mutation.md.
-    assert [problem for problem in problems if not problem[1]] == [("relationships", 0, "reference", refusal)]
+    # The citations of the oversight and the police are refused too. No row of the file names either: the refusal
+    # says row 0 of their table (not the citation's own row), a gap noted in docs/mutation.md.
+    assert [problem for problem in problems if not problem[1]] == [
+        ("actors", 0, "reference", refusal),
+        ("relationships", 0, "reference", refusal),
+    ]
