@@ -4,7 +4,6 @@ until its report shows; and the IATI pages at desktop and phone widths, in Engli
 With EGIDE_SCREENSHOTS set to a folder, the pages are also photographed there (for a person to look at).
 """
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from egide.iati.services import iati_import_run_execute
 from egide.programmes.models import Programme
 from tests.browser import test_map
 from tests.browser.test_map import Visit
+from tests.browser.test_programme_form import _shot as shot
 from tests.iati.test_pages import FILE
 
 browser = test_map.browser
@@ -21,10 +21,7 @@ visit = test_map.visit
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("EGIDE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"iati-{name}.png"), full_page=True)
+    shot(page, f"iati-{name}")
 
 
 def test_a_member_imports_a_file_and_sees_its_report_arrive(visit: Visit, tmp_path: Path) -> None:
