@@ -271,36 +271,66 @@ def _timed_requests(source: Path, size: SizeResult, args: argparse.Namespace, pr
     return [Timing(**item) for item in json.loads(line.removeprefix("RESULT "))]
 
 
-def _timed_command(source: Path, country: str, args: argparse.Namespace, profile: Path | None) -> list[Timing]:
-    """`egide governance check` as a user runs it, process start included: the table, then the JSON."""
-    timings = []
-    for label, extra in (("table", []), ("JSON", ["--format", "json"])):
+COMMAND_VARIANTS: tuple[tuple[str, list[str], bool], ...] = (
+    ("table, cold", [], True),
+    ("table", [], False),
+    ("JSON", ["--format", "json"], False),
+)
+"""The command's variants timed: cold (the shared cache emptied before each run: the graph read and the rules run,
+the entry written), then warm (the entry read from the shared cache), as a table and as JSON."""
+
+
+def _run_command(command: list[str], source: Path, *, cold: bool) -> tuple[float, float]:
+    """One run of the command: its wall time and its CPU time (user + system)."""
+    if cold:
+        from django.core.cache import cache
+
+        cache.clear()  # the child's own settings: the same cache as the command's
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, env=_source_environment(source), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-2000:]}")
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def _timed_commands(sources: Sequence[Path], country: str, args: argparse.Namespace) -> list[list[Timing]]:
+    """`egide governance check` as a user runs it, process start included, with each source's code: cold, then
+    warm as a table and as JSON. The sources take turns run after run, so that a change in the machine's load
+    falls on all of them alike."""
+    found: list[list[Timing]] = [[] for _ in sources]
+    for label, extra, cold in COMMAND_VARIANTS:
         command = [*egide_command(), "governance", "check", country, *extra]
-        seconds, cpu = [], []
+        seconds: list[list[float]] = [[] for _ in sources]
+        cpu: list[list[float]] = [[] for _ in sources]
         for run in range(args.command_runs + 1):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            done = subprocess.run(
-                command, env=_source_environment(source), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
-            )
-            elapsed = time.perf_counter() - started
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            if done.returncode not in (0, 1):
-                raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-2000:]}")
-            if run:  # the first run warms the operating system's caches
-                seconds.append(elapsed)
-                cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            for index, source in enumerate(sources):
+                elapsed, used = _run_command(command, source, cold=cold)
+                if run:  # the first run warms the operating system's caches
+                    seconds[index].append(elapsed)
+                    cpu[index].append(used)
         name = f"`egide governance check {country}` ({label})"
-        timings.append(Timing(name, " ".join(command), seconds, cpu=statistics.median(cpu)))
-    if profile is not None:
-        subprocess.run(
-            [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "egide.cli", "governance", "check", country],
-            env=_source_environment(source),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-    return timings
+        for index in range(len(sources)):
+            found[index].append(Timing(name, " ".join(command), seconds[index], cpu=statistics.median(cpu[index])))
+    return found
+
+
+def _profiled_command(source: Path, country: str, profile: Path) -> None:
+    """cProfile of one cold run of the command (table)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "egide.cli", "governance", "check", country],
+        env=_source_environment(source),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
 
 
 def _profile_text(path: Path) -> str:
@@ -331,11 +361,14 @@ def _measure(args: argparse.Namespace, result: DatabaseResult) -> None:
             result.sizes.append(size)
         largest = maps[-1]["country"]
         print(f"[{args.child}] the command at {maps[-1]['actors']} actors", flush=True)
-        result.command = _timed_command(here, largest, args, profiles / "command.prof" if args.profile else None)
+        timed = _timed_commands([here] if other is None else [here, other], largest, args)
+        result.command = timed[0]
         if other is not None:
-            result.command_before = _timed_command(
-                other, largest, args, profiles / "command-before.prof" if args.profile else None
-            )
+            result.command_before = timed[1]
+        if args.profile:
+            _profiled_command(here, largest, profiles / "command.prof")
+            if other is not None:
+                _profiled_command(other, largest, profiles / "command-before.prof")
         for path in sorted(profiles.glob("*.prof")):
             result.profiles[path.stem] = _profile_text(path)
     finally:
@@ -376,7 +409,10 @@ def render(results: list[DatabaseResult], argv: Sequence[str], args: argparse.Na
         "for a viewer of another organisation (the visibility filter: their findings are computed on the part they "
         "may see); with `--compare-src`, the same requests and the same command are timed again in a process "
         "running the other checkout's code on the same database (**before**). The command is timed as a user runs "
-        f"it, process start included, median of {args.command_runs} runs after one more (CPU: user + system).",
+        f"it, process start included, median of {args.command_runs} runs after one more (CPU: user + system): "
+        "**cold** with the shared cache emptied before each run (the graph read, the rules run and the entry "
+        "written), then warm (the entry read from the shared cache); with `--compare-src`, this checkout and the "
+        "other take turns run after run.",
         "",
         machine_line([result.version for result in results if result.version.startswith("PostgreSQL")]),
         "",
@@ -452,8 +488,8 @@ def render(results: list[DatabaseResult], argv: Sequence[str], args: argparse.Na
             lines.append("")
         for name, text in result.profiles.items():
             what = {
-                "command": "`egide governance check` (table), after",
-                "command-before": "`egide governance check` (table), before",
+                "command": "`egide governance check` (table, cold), after",
+                "command-before": "`egide governance check` (table, cold), before",
                 "request": "the findings request, platform staff, after",
                 "request-before": "the findings request, platform staff, before",
             }.get(name, name)

@@ -1,6 +1,8 @@
 """What an import writes besides the rows' values: who made and changed each record, its owner, its audit entries,
 its citations, the records' versions and the map's version (each checked whole, since every part is visible)."""
 
+import datetime
+
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 
@@ -9,6 +11,7 @@ from egide.actors.importer import country_map_import
 from egide.actors.models import Actor, Relationship, Source
 from egide.actors.versions import map_version
 from egide.audit.models import Action, AuditEvent
+from egide.core.imports.limits import BATCH
 from tests.actors.test_importer import ACTORS, RELATIONSHIPS, _tables
 
 
@@ -101,3 +104,20 @@ def test_changed_records_name_their_changer_get_one_version_more_and_are_audited
     assert changed["relationship", oversight.pk][1]["strength"] == "weak"
     assert changed["relationship", oversight.pk][2]["strength"] == "strong"
     assert map_version(country="CF") != before
+
+
+def test_the_report_counts_the_new_relationships_of_every_batch(db: None) -> None:
+    # More new relationships than one batch writes: the presidency's command of the army, once per start date.
+    first = datetime.date(2000, 1, 1)
+    count = BATCH + 7
+    rows = "".join(f"PR,commands,FACA,{first + datetime.timedelta(days=day)}\n" for day in range(count))
+    tables = _tables(ACTORS, "from,type,to,start\n" + rows)
+    report = country_map_import(user=None, country="CF", tables=tables)
+    assert (report.relationships_created, report.relationships_updated, report.relationships_unchanged) == (
+        count,
+        0,
+        0,
+    )
+    assert Relationship.objects.filter(type="commands").count() == count
+    report = country_map_import(user=None, country="CF", tables=tables)
+    assert (report.relationships_created, report.relationships_unchanged) == (0, count)

@@ -28,6 +28,7 @@ from egide.accounts.selectors import PLATFORM
 from egide.actors.models import Actor, Relationship
 from egide.demo.loader import demo_load
 from egide.governance.rules import RULES
+from egide.iati.models import IatiImportRun
 from egide.imports.models import ImportJob
 from egide.money.demo import money_demo_load
 from egide.money.models import ExchangeRate
@@ -143,7 +144,28 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     programme = Programme.objects.filter(country="CF").order_by("pk").first()
     assert programme is not None
     money = _money_programme(organisation)
+    run = IatiImportRun.objects.create(
+        user=staff,
+        owner=organisation,
+        filenames=["donor.xml"],
+        status="done",
+        files_done=1,
+        report=[
+            {
+                "file": "donor.xml",
+                "read": 3,
+                "created": 1,
+                "updated": 0,
+                "unchanged": 0,
+                "skipped_by_filter": 1,
+                "warnings": 2,
+                "errors": ["line 9: an activity without an identifier is left out"],
+                "refused": "",
+            }
+        ],
+    )
     return {
+        "iati": {"pk": run.pk},
         **framework,
         "actor": {"pk": actor.pk},
         "relationship": {"pk": relationship.pk},
@@ -250,6 +272,8 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
             return values[group]
     if keys == ["pk"] and name.startswith(("programme-money", "budget-", "transaction-", "rate-")):
         return values["rate" if name.startswith("rate-") else "money"]
+    if keys == ["pk"] and name.startswith("iati-import-run"):
+        return values["iati"]
     for group in ("rule", "invitation", "reset", "job"):
         if set(keys) == set(values[group]) and (group != "job" or name.startswith("import-job")):
             return values[group]

@@ -345,3 +345,15 @@ def may_review_results(*, user: Caller, record: Record) -> bool:
         grant.organisation_id == record.owner_id and grant.role in REVIEWING_ROLES and grant.covers(record.country)
         for grant in reach.grants
     )
+
+
+def importing_owners(*, user: Caller) -> QuerySet[Organisation]:
+    """The organisations in whose name the user may import records of several countries (IATI files): those they
+    edit for in at least one country (each record is then checked against its own country). Everything for
+    platform staff."""
+    reach = reach_of(user)
+    if reach.superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=[grant.organisation_id for grant in reach.grants if grant.role in EDITING_ROLES]
+    )

@@ -81,7 +81,7 @@ def sources_visible(*, user: User, country: str | None = None) -> QuerySet[Sourc
     country's sources only: a citation cites a record of its source's country (`services.citation_add`), so the
     records' shares are read for that country alone."""
     sources = Source.objects.all() if country is None else Source.objects.filter(country=country)
-    if visibility_filter(user=user, model=Actor) is None:
+    if reach_of(user).superuser:  # whom visibility_filter lets see everything
         return sources
     cited = Citation.objects.filter(source=OuterRef("pk")).order_by()
     by_actor = cited.filter(visibility_filter(user=user, model=Actor, prefix="actor__", country=country))
@@ -177,13 +177,15 @@ class CountryCounts:
     relationships: int
 
 
-def country_counts(*, user: User, country: str) -> CountryCounts:
+def country_counts(*, user: User, country: str, version: str | None = None) -> CountryCounts:
     """The actors and relationships of the country the user may see, counted once per map version and scope of
-    readers (a reader's count checks every record against the visibility rules)."""
+    readers (a reader's count checks every record against the visibility rules). `version`: the map version
+    just read, if the caller has read it (`versions.kept_for_version`)."""
     return kept_for_version(
         country=country,
         name="counts",
         scope=reach_of(user).scope,
+        version=version,
         compute=lambda: CountryCounts(
             actors=actors_visible(user=user, country=country).count(),
             relationships=relationships_visible(user=user, country=country).count(),
@@ -336,8 +338,26 @@ def relationship_get(*, user: User, pk: int) -> Relationship:
     )
 
 
-def country_sources(*, user: User, country: str) -> QuerySet[Source]:
-    return sources_visible(user=user, country=country).order_by("title")
+def country_sources(*, user: User, country: str, version: str | None = None) -> QuerySet[Source]:
+    """The country's sources the user may see, by title.
+
+    For a reader to whom the visibility rules apply, which sources those are is found once per map version and
+    scope of readers, as the counts are (`versions.kept_for_version`: a change to a source, a citation, a cited
+    record or a share gives the map a new version, and readers of another reach never share the list): a request
+    then reads the sources by their ids, as cheaply as platform staff read them all, rather than looking for a
+    visible citation of each source. `version`: the map version just read, if the caller has read it."""
+    sources = Source.objects.filter(country=country).order_by("title")
+    reach = reach_of(user)
+    if reach.superuser:
+        return sources
+    ids = kept_for_version(
+        country=country,
+        name="sources",
+        scope=reach.scope,
+        version=version,
+        compute=lambda: sorted(sources_visible(user=user, country=country).values_list("pk", flat=True)),
+    )
+    return sources.filter(pk__in=ids)
 
 
 def citation_get(*, user: User, pk: int) -> Citation:
@@ -349,8 +369,11 @@ def citation_get(*, user: User, pk: int) -> Citation:
     return citation
 
 
-MAP_BATCH = 2_000
-"""Rows of the map read, written and sent at a time: a large map never exists whole in memory."""
+MAP_BATCH = 10_000
+"""Rows of the map read, written and sent at a time: a large map never exists whole in memory. Each batch is a
+query, a round trip to the database server: at 2,000 rows, a map of 5,000 actors took 16 of them, and on
+PostgreSQL the request was 1.4 times the time of reading the same rows in two queries; a batch of 10,000 rows
+holds a few megabytes (benchmarks/RESULTS.md, perf-rest)."""
 
 _NODE_COLUMNS = (
     "id",

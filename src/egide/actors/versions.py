@@ -60,11 +60,18 @@ KEPT_SECONDS = 7 * 24 * 3600  # what was kept for an old version is never read a
 logger = logging.getLogger(__name__)
 
 
-def kept_for_version[T](*, country: str, name: str, scope: str, compute: Callable[[], T]) -> T:
+def kept_for_version[T](
+    *, country: str, name: str, scope: str, compute: Callable[[], T], version: str | None = None
+) -> T:
     """`compute()` kept in the shared cache under the country's map version: read again only once the map has
     changed. `name` says what it is and `scope` who it was computed for (`Reach.scope`), so that readers who see
-    different records never share a value. An unreachable cache costs a computation, never an error page."""
-    key = ":".join(("egide", name, country, map_version(country=country), scope))
+    different records never share a value. An unreachable cache costs a computation, never an error page.
+
+    `version` is the map version the caller has just read (`map_version`), so that a page keeping several values
+    reads it once; it must have been read before anything `compute` reads."""
+    if version is None:
+        version = map_version(country=country)
+    key = ":".join(("egide", name, country, version, scope))
     try:
         found: T | None = cache.get(key)
     except Exception:

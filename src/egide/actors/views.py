@@ -32,6 +32,7 @@ from egide.actors.importer import ImportRejected, map_file_import
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError, UnknownColumns
+from egide.actors.versions import map_version
 from egide.audit.history import record_history_for
 from egide.core import as_of, taxonomy
 from egide.core.reference import countries
@@ -185,7 +186,9 @@ def _country_page(request: HttpRequest, code: str, tab: str) -> HttpResponse:
     """One tab of a country's page: the heading and the tab bar, and only what that tab shows."""
     country = country_or_404(code)
     context = _country_context(request, country)
-    counts = selectors.country_counts(user=request.user, country=country)
+    # Read once for what the page keeps per map version (the counts, a reader's sources), before any of it.
+    version = map_version(country=country)
+    counts = selectors.country_counts(user=request.user, country=country, version=version)
     context.update({"tab": tab, "counts": counts})
     if tab == "map":
         context.update(map_context(request, country, as_of.request_day(request)))
@@ -194,7 +197,7 @@ def _country_page(request: HttpRequest, code: str, tab: str) -> HttpResponse:
     elif tab == "relationships":
         context.update(_relationships_table(request, country, count=counts.relationships))
     else:
-        context["sources"] = selectors.country_sources(user=request.user, country=country)
+        context["sources"] = selectors.country_sources(user=request.user, country=country, version=version)
     return render(request, "actors/country.html", context)
 
 

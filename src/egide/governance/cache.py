@@ -27,6 +27,7 @@ import hashlib
 import io
 import json
 import logging
+import operator
 import pickle
 import sys
 import threading
@@ -155,20 +156,24 @@ memory = _Memory()
 
 # The frozen dataclasses of an entry, pickled as their constructor's arguments: unpickled through their generated
 # `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
-_FIELDS = {
-    cls: tuple(field.name for field in dataclasses.fields(cls))
+# A dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the
+# table only for these types, and each entry reads its fields at once (`attrgetter`): a third less time to write
+# an entry of 100,000 objects, which a cold command line run pays in full.
+def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    fields = operator.attrgetter(*names)
+    return lambda obj: (cls, fields(obj))
+
+
+_REDUCERS: dict[type, Callable[[Any], Any]] = {
+    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls)))
     for cls in (Node, Edge, Step, Evidence, Finding, FuzzyDate)
 }
+# A graph's indexes are rebuilt on loading, and its memo starts empty.
+_REDUCERS[Graph] = lambda graph: (Graph, (graph.nodes, graph.edges))
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        names = _FIELDS.get(type(obj))
-        if names is not None:
-            return type(obj), tuple(getattr(obj, name) for name in names)
-        if type(obj) is Graph:
-            return Graph, (obj.nodes, obj.edges)  # its indexes are rebuilt on loading, a memo starts empty
-        return NotImplemented
+    dispatch_table = _REDUCERS
 
 
 def dumps(entry: CachedRun) -> bytes:

@@ -54,8 +54,20 @@ def run(
     dated = graph.on(as_of) if as_of is not None else graph
     findings: dict[str, Finding] = {}
     for rule in rules:
-        for found in rule.check(dated, parameters_for(rule, overrides)):
-            found = replace(found, severity=rule.severity, principle=rule.principle, area=rule.area)
+        for checked in rule.check(dated, parameters_for(rule, overrides)):
+            # Built whole rather than with dataclasses.replace, which reads every field's definition each time:
+            # tens of thousands of findings on a large map.
+            found = Finding(
+                rule=checked.rule,
+                key=checked.key,
+                subjects=checked.subjects,
+                evidence=checked.evidence,
+                confidence=checked.confidence,
+                severity=rule.severity,
+                principle=rule.principle,
+                area=rule.area,
+                references=checked.references,
+            )
             earlier = findings.get(found.key)
             if earlier is not None:
                 # The same finding twice (two records of one link, or a link recorded in both directions): one

@@ -144,27 +144,50 @@ class Graph:
         wanted = frozenset(types)
         return [edge for edge in self.incoming.get(node, ()) if edge.type in wanted]
 
+    def _links(self, key: str) -> dict[int, list[tuple[int, Edge | None]]]:
+        """For each node, the nodes one step below it ("down") or above it ("up") in a chain, with the edge of
+        that step (None for the hierarchy), in the order the searches take them: the commanding and
+        administering edges, then the reporting ones, then the hierarchy. Built once per graph, so that each
+        search reads only the links of a chain rather than every edge of every node it passes."""
+        found = self.memo.get(("links", key))
+        if found is None:
+            down: dict[int, list[tuple[int, Edge | None]]] = defaultdict(list)
+            up: dict[int, list[tuple[int, Edge | None]]] = defaultdict(list)
+            nodes = self.nodes
+            for node in nodes:
+                for edge in self.outgoing.get(node, ()):
+                    if edge.type in CHAIN_TYPES:
+                        down[node].append((edge.target, edge))
+                for edge in self.incoming.get(node, ()):
+                    if edge.type in REPORTING_TYPES:
+                        down[node].append((edge.source, edge))
+                down[node].extend((child, None) for child in self.children.get(node, ()))
+                for edge in self.incoming.get(node, ()):
+                    if edge.type in CHAIN_TYPES:
+                        up[node].append((edge.source, edge))
+                for edge in self.outgoing.get(node, ()):
+                    if edge.type in REPORTING_TYPES:
+                        up[node].append((edge.target, edge))
+                parent = nodes[node].parent
+                if parent is not None and parent in nodes:
+                    up[node].append((parent, None))
+            self.memo[("links", "down")] = dict(down)
+            self.memo[("links", "up")] = dict(up)
+            found = self.memo[("links", key)]
+        return found  # type: ignore[return-value]
+
     def reach_down(self, starts: Mapping[int, tuple[Step, ...]]) -> Reach:
         """Every node below the starting ones, breadth first (so each chain is the shortest). A starting node's
         own entry is the evidence that put it there (for instance the oversight edge). Linear in the size of
         the graph: a step object is made only for a node reached for the first time."""
         reach = Reach(starts)
         origin, above = reach.origin, reach.above
+        down = self._links("down")
         queue = list(starts)
         for current in queue:
-            for edge in self.outgoing.get(current, ()):
-                lower = edge.target
-                if edge.type in CHAIN_TYPES and lower not in origin and lower not in above:
-                    above[lower] = Step(upper=current, lower=lower, edge=edge)
-                    queue.append(lower)
-            for edge in self.incoming.get(current, ()):
-                lower = edge.source
-                if edge.type in REPORTING_TYPES and lower not in origin and lower not in above:
-                    above[lower] = Step(upper=current, lower=lower, edge=edge)
-                    queue.append(lower)
-            for lower in self.children.get(current, ()):
+            for lower, edge in down.get(current, ()):
                 if lower not in origin and lower not in above:
-                    above[lower] = Step(upper=current, lower=lower)
+                    above[lower] = Step(upper=current, lower=lower, edge=edge)
                     queue.append(lower)
         return reach
 
@@ -174,15 +197,9 @@ class Graph:
         steps: list[Step] = []
         seen = {node}
         queue = [node]
+        up = self._links("up")
         for current in queue:
-            uppers: list[tuple[int, Edge | None]] = [
-                (edge.source, edge) for edge in self.incoming.get(current, ()) if edge.type in CHAIN_TYPES
-            ]
-            uppers += [(edge.target, edge) for edge in self.outgoing.get(current, ()) if edge.type in REPORTING_TYPES]
-            parent = self.nodes[current].parent if current in self.nodes else None
-            if parent is not None and parent in self.nodes:
-                uppers.append((parent, None))
-            for upper, edge in uppers:
+            for upper, edge in up.get(current, ()):
                 if upper not in seen:
                     seen.add(upper)
                     steps.append(Step(upper=upper, lower=current, edge=edge))

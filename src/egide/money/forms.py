@@ -10,6 +10,7 @@ from egide.accounts.models import Organisation
 from egide.core import iati_codes, taxonomy
 from egide.money.data import BudgetData, RateData, TransactionData
 from egide.money.models import Budget, ExchangeRate, RatePeriod, Transaction
+from egide.money.services import TRANSACTION_FIELDS
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -104,28 +105,7 @@ class TransactionForm(forms.Form):
 
     @classmethod
     def of(cls, record: Transaction) -> "TransactionForm":
-        return cls(
-            initial={
-                name: getattr(record, name)
-                for name in (
-                    "type",
-                    "date",
-                    "value",
-                    "currency",
-                    "value_date",
-                    "provider",
-                    "provider_name",
-                    "provider_reference",
-                    "receiver",
-                    "receiver_name",
-                    "receiver_reference",
-                    "description",
-                    "sector_code",
-                    "recipient_country",
-                    "reference",
-                )
-            }
-        )
+        return cls(initial={name: getattr(record, name) for name in TRANSACTION_FIELDS})
 
     def data_class(self) -> TransactionData:
         data = self.cleaned_data

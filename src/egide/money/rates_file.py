@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from egide.core.imports.limits import FileRefused, too_many_rows
 from egide.core.imports.problems import Problems
 from egide.core.imports.tables import ReadLimits, Row, TableLayout, read_tables
 from egide.core.reference import countries
@@ -54,6 +55,12 @@ class RatesRead:
     """The rates of a file, one per currency and period, and what was left out or chosen on the way."""
 
     rows: list[RateRow] = field(default_factory=list)
+    skipped_rows: int = 0
+    """Rows of a wide table whose date could not be read (such a table's trailing "undefin" row)."""
+    skipped_cells: int = 0
+    """Cells of a wide table that hold no usable rate (not a positive number, or beyond what a rate may be)."""
+    unknown_currencies: list[str] = field(default_factory=list)
+    """Columns of a wide table that name no ISO 4217 currency: left out."""
     dollar_lines: int = 0
     """Lines labelled USD, left out."""
     merged_lines: int = 0
@@ -147,9 +154,88 @@ def _chosen(lines: list[_Line]) -> Decimal:
     return next(line.rate for line in lines if counts[line.rate] == most)
 
 
+WIDE_DATE_COLUMNS = frozenset({"date", "month", "year", "period"})
+
+
+def is_wide_table(data: bytes) -> bool:
+    """Whether the file is a wide CSV table: a date column first, then one column per currency."""
+    first = data[:4096].decode("utf-8-sig", errors="replace").splitlines()[:1]
+    if not first:
+        return False
+    header = [cell.strip().strip('"') for cell in first[0].split(",")]
+    return (
+        len(header) > 2
+        and header[0].lower() in WIDE_DATE_COLUMNS
+        and "rate" not in {cell.lower() for cell in header}
+        and sum(len(cell) == 3 and cell.isalpha() for cell in header[1:]) >= (len(header) - 1) // 2
+    )
+
+
+def _wide_period(text: str) -> tuple[str, date] | None:
+    """A wide table's date: YYYY (a year), YYYY-MM (a month) or YYYY-MM-DD (a day); None when it is none."""
+    text = text.strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return YEAR, date(int(text), 1, 1)
+        if len(text) == 7 and text[4] == "-":
+            return MONTH, date(int(text[:4]), int(text[5:]), 1)
+        return DAY, date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def wide_rates_read(data: bytes, *, filename: str, limits: ReadLimits | None = None) -> RatesRead:
+    """The rates of a wide table (one row per date, one column per currency, units per US dollar), read leniently,
+    as such tables come: rows shorter or longer than the header are read for the cells they have, a row whose
+    date cannot be read is left out and counted, an empty cell is no rate, a cell that is no usable rate is left
+    out and counted, columns that name no currency are left out and named."""
+    import csv
+    import io
+
+    limits = limits or ReadLimits.from_settings()
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    if len(header) > limits.columns * 8:  # a currency per column: about 180 in use
+        raise FileRefused(_("%(file)s: too many columns for a rate table.") % {"file": filename})
+    result = RatesRead()
+    columns: list[tuple[int, str]] = []
+    for index, name in enumerate(header[1:], start=1):
+        code = currencies.normalised(name)
+        if code == currencies.BASE:
+            continue
+        if currencies.is_currency(code):
+            columns.append((index, code))
+        elif code:
+            result.unknown_currencies.append(name.strip()[:16])
+    rows: dict[tuple[str, str, date], Decimal] = {}
+    for number, cells in enumerate(reader, start=2):
+        if number > limits.rows + 1:
+            raise FileRefused(too_many_rows(filename, TABLE, limits))
+        if not cells or not "".join(cells).strip():
+            continue
+        period = _wide_period(cells[0])
+        if period is None:
+            result.skipped_rows += 1
+            continue
+        for index, code in columns:
+            if index >= len(cells) or not cells[index].strip():
+                continue
+            rate = _rate(cells[index].strip())
+            if isinstance(rate, str):
+                result.skipped_cells += 1
+                continue
+            rows[(code, period[0], period[1])] = rate
+    result.rows = [RateRow(code, kind, starts_on, rate) for (code, kind, starts_on), rate in rows.items()]
+    return result
+
+
 def rates_read(data: bytes, *, filename: str, limits: ReadLimits | None = None) -> RatesRead:
     """The file's rates; ImportRejected with every faulty line (by line number and column) when any is wrong,
-    FileRefused when the file cannot be read as a table at all."""
+    FileRefused when the file cannot be read as a table at all. A wide table (a date column, then one column per
+    currency) is read by `wide_rates_read`."""
+    if is_wide_table(data):
+        return wide_rates_read(data, filename=filename, limits=limits)
     tables = read_tables(data, filename=filename, layout=layout(), limits=limits)
     problems = Problems()
     result = RatesRead()

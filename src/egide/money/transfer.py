@@ -28,30 +28,13 @@ from egide.money import rules, services
 from egide.money.data import BudgetData, TransactionData
 from egide.money.models import Budget, Transaction
 from egide.money.selectors import budgets_of_country, transactions_of_country
+from egide.money.services import TRANSACTION_FIELDS
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programmes_visible
 
 BUDGETS, TRANSACTIONS = "budgets", "transactions"
 BUDGET_COLUMNS = ("id", "programme", "type", "status", "period_start", "period_end", "value", "currency", "value_date")
-TRANSACTION_COLUMNS = (
-    "id",
-    "programme",
-    "type",
-    "date",
-    "value",
-    "currency",
-    "value_date",
-    "provider",
-    "provider_name",
-    "provider_reference",
-    "receiver",
-    "receiver_name",
-    "receiver_reference",
-    "description",
-    "sector_code",
-    "recipient_country",
-    "reference",
-)
+TRANSACTION_COLUMNS = ("id", "programme", *TRANSACTION_FIELDS)
 REQUIRED = {
     BUDGETS: ("programme", "period_start", "period_end", "value", "currency"),
     TRANSACTIONS: ("programme", "type", "date", "value", "currency"),

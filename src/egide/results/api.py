@@ -398,7 +398,7 @@ def replace_update(request: HttpRequest, pk: int, payload: UpdateIn) -> Any:
 
 @router.post(
     "/updates/{pk}/approve",
-    response=answers({200: UpdateOut}, 403, 404, 422),
+    response=answers({200: UpdateOut}, WRITE_ERRORS),
     summary="Approve a submitted value",
     auth=_reviews(_programme_of_update),
 )

@@ -29,7 +29,8 @@ class Command(BaseCommand):
         load = actions.add_parser(
             "load",
             help="load a CSV in the IMF's format (Date, Rate, Currency, Frequency, Source, Country code, Country), "
-            "in units of the currency per US dollar",
+            "or a wide table (a DATE column of years, months or days, then one column per currency), in units of "
+            "the currency per US dollar",
         )
         load.add_argument("file", type=Path)
 
@@ -55,3 +56,9 @@ class Command(BaseCommand):
             f"left out {read.dollar_lines} lines labelled USD and {read.merged_lines} repeated lines of shared "
             f"currencies ({read.disagreements} with a different rate)"
         )
+        if read.skipped_rows or read.skipped_cells or read.unknown_currencies:
+            self.stdout.write(
+                f"wide table: left out {read.skipped_rows} rows whose date could not be read, "
+                f"{read.skipped_cells} cells that hold no usable rate, and the columns that name no currency: "
+                f"{', '.join(read.unknown_currencies) or 'none'}"
+            )

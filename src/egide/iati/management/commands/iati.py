@@ -1,0 +1,189 @@
+import functools
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from egide.accounts.models import Organisation
+from egide.accounts.selectors import PLATFORM
+from egide.core.reference import countries
+from egide.iati.exporter import ExportChoice, iati_export
+from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
+from egide.iati.parser import MalformedFile
+from egide.iati.reading import activity_files, read_in_parallel
+from egide.iati.selectors import parser_codelists
+from egide.iati.services import codelists_load
+
+ERROR = 2
+
+
+def _codes(text: str) -> frozenset[str] | None:
+    values = frozenset(part.strip() for part in text.split(",") if part.strip())
+    return values or None
+
+
+class Command(BaseCommand):
+    help = "IATI: import activity files into programmes; load the official codelists."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        importing = actions.add_parser(
+            "import",
+            help="import IATI activity files (each file all or nothing; an unchanged activity is not written again)",
+        )
+        importing.add_argument("paths", nargs="+", type=Path, help="activity files, or folders of them")
+        importing.add_argument(
+            "--sectors",
+            default="ssr",
+            help='comma-separated DAC codes kept, at activity or transaction level; "ssr" (the default) for the SSR '
+            'set, "all" for every sector',
+        )
+        importing.add_argument("--countries", default="", help="comma-separated recipient countries kept (ISO 3166)")
+        importing.add_argument("--reporting-orgs", default="", help="comma-separated publishers kept (IATI ids)")
+        importing.add_argument("--owner", default="", help="acronym of the organisation that owns what is imported")
+        importing.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
+        importing.add_argument("--jobs", type=int, default=1, help="files read in parallel by N processes")
+        exporting = actions.add_parser(
+            "export", help="publish programmes as an IATI 2.03 activity file (public ones unless told otherwise)"
+        )
+        exporting.add_argument("--output", type=Path, required=True, help="the file to write")
+        exporting.add_argument("--organisation", default="", help="only the programmes this organisation owns")
+        exporting.add_argument("--country", default="", help="only the programmes led in this country")
+        exporting.add_argument("--status", default="", help="only the programmes of this IATI status (1-6)")
+        exporting.add_argument(
+            "--include-non-public",
+            action="store_true",
+            help="publish the programmes that are not public too (they are left out otherwise)",
+        )
+        codelists = actions.add_parser("codelists", help="the official IATI codelists")
+        codelist_actions = codelists.add_subparsers(dest="codelists_action", required=True)
+        load = codelist_actions.add_parser("load", help="load every codelist XML file of a folder (all or nothing)")
+        load.add_argument("folder", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "codelists":
+            self._codelists(options["folder"])
+        elif options["action"] == "export":
+            self._export(options)
+        else:
+            self._import(options)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        country = options["country"].upper()
+        if country and country not in countries():
+            raise CommandError(f"“{country}” is not a country code", returncode=ERROR)
+        choice = ExportChoice(
+            organisation=self._owner(options["organisation"]),
+            country=country,
+            status=options["status"],
+            include_non_public=options["include_non_public"],
+        )
+        output: Path = options["output"]
+        with output.open("wb") as handle:
+            count = iati_export(user=PLATFORM, choice=choice, output=handle)
+        self.stdout.write(f"{count} activities written to {output}")
+
+    def _codelists(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise CommandError(f"{folder}: no such folder", returncode=ERROR)
+        try:
+            report = codelists_load(user=PLATFORM, folder=folder)
+        except MalformedFile as error:
+            raise CommandError(f"{error} — nothing was loaded") from None
+        for name in sorted(report.created):
+            self.stdout.write(
+                f"{name}: {report.created[name]} created, {report.updated[name]} updated, "
+                f"{report.unchanged[name]} unchanged"
+            )
+        self.stdout.write(
+            f"{len(report.created)} codelists: {sum(report.created.values())} codes created, "
+            f"{sum(report.updated.values())} updated, {sum(report.unchanged.values())} unchanged"
+        )
+
+    def _filters(self, options: dict[str, Any]) -> Filters:
+        country_codes = _codes(options["countries"].upper())
+        if country_codes is not None and (unknown := sorted(country_codes - set(countries()))):
+            raise CommandError(f"not country codes: {', '.join(unknown)}", returncode=ERROR)
+        return Filters(
+            sectors=sector_list(options["sectors"]),
+            countries=country_codes,
+            reporting_orgs=_codes(options["reporting_orgs"]),
+        )
+
+    def _owner(self, acronym: str) -> Organisation | None:
+        if not acronym:
+            return None
+        owner = Organisation.objects.filter(acronym=acronym).first()
+        if owner is None:
+            raise CommandError(f"no organisation has the acronym {acronym}", returncode=ERROR)
+        return owner
+
+    def _import(self, options: dict[str, Any]) -> None:
+        filters = self._filters(options)
+        owner = self._owner(options["owner"])
+        missing = [str(path) for path in options["paths"] if not path.exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=ERROR)
+        paths = activity_files(options["paths"])
+        if not paths:
+            raise CommandError("no XML file found", returncode=ERROR)
+        codes = parser_codelists()
+        known = known_digests()
+        jobs = max(1, options["jobs"])
+        importing = functools.partial(
+            iati_file_import,
+            user=PLATFORM,
+            filters=filters,
+            owner=owner,
+            codes=codes,
+            known=known,
+            dry_run=options["dry_run"],
+        )
+        report = ImportReport()
+        if jobs == 1:  # each file read as a stream while it is written
+            for number, path in enumerate(paths, start=1):
+                file_report = importing(path=path)
+                report.files.append(file_report)
+                self._progress(number, len(paths), report, file_report)
+        else:
+            for number, reading in enumerate(read_in_parallel(paths, filters, codes, known, jobs), start=1):
+                if reading.refused:
+                    file_report = FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
+                else:
+                    file_report = importing(
+                        path=reading.path,
+                        activities=reading.activities,
+                        already_counted=(reading.read, reading.skipped),
+                    )
+                report.files.append(file_report)
+                self._progress(number, len(paths), report, file_report)
+        self._summary(report, dry_run=options["dry_run"])
+        if report.refused:
+            raise SystemExit(1)
+
+    def _progress(self, number: int, total: int, report: ImportReport, current: FileReport) -> None:
+        width = 30
+        done = width * number // total
+        bar = "#" * done + "-" * (width - done)
+        line = f"[{bar}] {number}/{total} files, {report.total('read'):,} activities read — {current.file}"
+        if sys.stderr.isatty():
+            self.stderr.write(f"\r{line[:150]:<150}", ending="")
+            if number == total:
+                self.stderr.write("")
+        else:
+            self.stderr.write(line)
+        if current.refused:
+            self.stderr.write(f"refused, nothing written: {current.refused}")
+        for error in current.errors[:20]:
+            self.stderr.write(f"{current.file}: {error}")
+
+    def _summary(self, report: ImportReport, *, dry_run: bool) -> None:
+        prefix = "dry run, nothing written: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{len(report.files)} files ({report.refused} refused): "
+            f"{report.total('read'):,} activities read, {report.total('created'):,} created, "
+            f"{report.total('updated'):,} updated, {report.total('unchanged'):,} unchanged, "
+            f"{report.total('skipped_by_filter'):,} skipped by the filters, {report.total('warnings'):,} warnings, "
+            f"{report.errors:,} errors"
+        )
