@@ -1,17 +1,22 @@
 """The IATI parser against a bare lxml pass over the same file, and its memory whatever the file's size.
 
-    python benchmarks/iati_parse.py [--activities 100000] [--runs 3] [--quick] [--output FILE]
+    python benchmarks/iati_parse.py [--activities 100000] [--runs 3] [--before SRC] [--profile N] [--quick]
+                                    [--output FILE]
 
 Generates a realistic 2.03 file (benchmarks/iati_data.py) of --activities activities and a small one of about 1 MB,
 then, in fresh child processes (so that each peak memory is its own), reads each file: `bare` is lxml's iterparse
 over every `iati-activity` element, clearing each as it goes, with nothing built; `parser` is
-egide.iati.parser.read_activities building every record. Runs alternate bare / parser; medians are reported, with
-the ratio of the rates measured in the same run. Writes its section of RESULTS.md.
+egide.iati.parser.read_activities building every record. With --before SRC (another checkout's `src` folder, say the
+main branch's), `parser before` is that checkout's parser, run in the same rounds, and both parsers' records of the
+large file are compared (a digest of every record's repr): they must be the same. Runs alternate bare / parser
+(/ parser before); medians of wall and CPU time are reported, with the ratio of the rates measured in the same run.
+--profile N keeps cProfile's top lines for N activities. Writes its section of RESULTS.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -37,7 +42,9 @@ def _rss_kib() -> int:
     return 0
 
 
-def child(mode: str, path: str) -> None:
+def child(mode: str, path: str, source: str = "") -> None:
+    if source:
+        sys.path.insert(0, source)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egide.settings")
     import django
 
@@ -46,8 +53,16 @@ def child(mode: str, path: str) -> None:
 
     from egide.iati.parser import read_activities
 
+    if mode == "records":
+        # Not timed: every record's repr, in the file's order, digested.
+        digest = hashlib.sha256()
+        for activity in read_activities(path):
+            digest.update(repr(activity).encode())
+        print(json.dumps({"records": digest.hexdigest()}))
+        return
     started_rss = _rss_kib()
     start = time.perf_counter()
+    started_cpu = time.process_time()
     count = 0
     if mode == "bare":
         for _event, element in etree.iterparse(
@@ -63,15 +78,40 @@ def child(mode: str, path: str) -> None:
         for _activity in read_activities(path):
             count += 1
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - started_cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": seconds, "activities": count, "peak_kib": peak, "start_kib": started_rss}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "activities": count, "peak_kib": peak, "start_kib": started_rss}))
 
 
-def run_child(mode: str, path: Path) -> dict:
+def run_child(mode: str, path: Path, source: Path | None = None) -> dict:
     output = subprocess.run(
-        [sys.executable, __file__, "--child", mode, str(path)], check=True, capture_output=True, text=True
+        [sys.executable, __file__, "--child", mode, str(path), str(source or "")],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
+
+
+def profile(path: Path, lines: int = 14) -> str:
+    """cProfile's top lines (by own time) for reading the file with this checkout's parser."""
+    import cProfile
+    import io
+    import pstats
+
+    from egide.iati.parser import read_activities
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _activity in read_activities(path):
+        pass
+    profiler.disable()
+    output = io.StringIO()
+    pstats.Stats(profiler, stream=output).sort_stats("tottime").print_stats(lines)
+    text = output.getvalue()
+    table = text[text.index("ncalls") :].rstrip().splitlines()
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    return "\n".join(line.replace(root, "") for line in table)
 
 
 def main(argv: list[str]) -> None:
@@ -80,7 +120,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="do not write RESULTS.md unless --output is given")
     parser.add_argument("--output", type=Path)
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--before", type=Path, help="another checkout's src folder, whose parser runs alongside")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile reading N activities")
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "FILE", "SRC"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child)
@@ -99,19 +141,34 @@ def main(argv: list[str]) -> None:
         generation = time.perf_counter() - started
         small_size = write_file(small, SMALL_ACTIVITIES)
         print(f"generated {args.activities:,} activities, {big_size / 2**20:.0f} MiB, in {generation:.0f} s")
+        sources = {"bare": None, "parser": None}
+        if args.before:
+            sources["parser before"] = args.before.resolve()
         load_before = load_average()
-        runs: dict[str, list[dict]] = {"bare": [], "parser": []}
+        runs: dict[str, list[dict]] = {mode: [] for mode in sources}
         for _ in range(args.runs):
-            for mode in runs:
-                runs[mode].append(run_child(mode, big))
+            for mode, source in sources.items():
+                runs[mode].append(run_child(mode.split()[0], big, source))
                 print(mode, runs[mode][-1])
-        small_runs = {mode: run_child(mode, small) for mode in runs}
+        small_runs = {mode: run_child(mode.split()[0], small, source) for mode, source in sources.items()}
         load_after = load_average()
+        same_records = None
+        if args.before:
+            digests = {run_child("records", big, source)["records"] for source in (None, sources["parser before"])}
+            same_records = len(digests) == 1
+            print("same records" if same_records else "DIFFERENT RECORDS", digests)
+        profiled = ""
+        if args.profile:
+            sample = Path(folder) / "profiled.xml"
+            write_file(sample, args.profile)
+            profiled = profile(sample)
+            print(profiled)
 
     def median(mode: str, key: str) -> float:
         return statistics.median(run[key] for run in runs[mode])
 
     rates = {mode: args.activities / median(mode, "seconds") for mode in runs}
+    cpu_rates = {mode: args.activities / median(mode, "cpu") for mode in runs}
     megabytes = big_size / 1e6
 
     def peak(run: dict) -> str:
@@ -135,22 +192,48 @@ def main(argv: list[str]) -> None:
             f"and a small file of {SMALL_ACTIVITIES} activities ({small_size / 2**20:.1f} MiB). Each read runs in a "
             f"fresh process; median of {args.runs} runs.",
             "",
-            "| read | activities/s | MB/s | median time | peak memory, large file | peak memory, ~1 MB file |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| read | activities/s (wall) | activities/s (CPU) | MB/s (wall) | median wall time | median CPU time "
+            "| peak memory, large file | peak memory, ~1 MB file |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for mode in runs:
             seconds = median(mode, "seconds")
             lines.append(
-                f"| {mode} | {rates[mode]:,.0f} | {megabytes / seconds:.1f} | {seconds:.1f} s | "
+                f"| {mode} | {rates[mode]:,.0f} | {cpu_rates[mode]:,.0f} | {megabytes / seconds:.1f} | "
+                f"{seconds:.1f} s | {median(mode, 'cpu'):.1f} s | "
                 f"{peak(max(runs[mode], key=lambda run: run['peak_kib']))} | {peak(small_runs[mode])} |"
             )
         lines += [
             "",
-            f"**The parser reads at {rates['parser'] / rates['bare']:.0%} of the bare pass's rate** (records built for "
-            "every element the platform keeps). Peak memory is the same for the large file as for the 1 MB one "
-            "within a few MiB: one activity is held at a time.",
-            END_MARKER,
+            f"**The parser reads at {rates['parser'] / rates['bare']:.0%} of the bare pass's rate** (wall; "
+            f"{cpu_rates['parser'] / cpu_rates['bare']:.0%} in CPU time; records built for every element the platform "
+            "keeps). Peak memory is the same for the large file as for the 1 MB one within a few MiB: one activity is "
+            "held at a time.",
         ]
+        if args.before:
+            lines += [
+                "",
+                f"`parser before` is the parser of `{args.before}`: this one reads at "
+                f"{rates['parser'] / rates['parser before']:.2f}× its rate (wall; "
+                f"{cpu_rates['parser'] / cpu_rates['parser before']:.2f}× in CPU time), at "
+                f"{rates['parser before'] / rates['bare']:.0%} of the bare pass before. "
+                + (
+                    "Both read the large file into the same records (a digest of every record's repr)."
+                    if same_records
+                    else "**The two parsers' records differ.**"
+                ),
+            ]
+        if profiled:
+            lines += [
+                "",
+                f"cProfile's top lines (own time) reading {args.profile:,} activities (under the profiler, which "
+                "inflates Python's calls; lxml's parsing and serialising count in the functions that call them):",
+                "",
+                "```",
+                profiled,
+                "```",
+            ]
+        lines.append(END_MARKER)
         return "\n".join(lines) + "\n"
 
     print(render())

@@ -79,6 +79,7 @@ POLICY_VOCABULARIES_1 = {"DAC": "1"}
 BUDGET_TYPES_1 = {"original": "1", "revised": "2"}
 RESULT_TYPES_1 = {"output": "1", "outcome": "2", "impact": "3", "other": "9"}
 TRUE_WORDS = frozenset({"1", "true"})
+DATE_CODES = frozenset(DATE_TYPES_1.values())
 
 
 class MalformedFile(ValueError):
@@ -129,7 +130,9 @@ class Unchanged:
 def digest_of(element: Element, context: bytes) -> str:
     """A digest of the activity element as written (and of the file's version, language and currency, which change
     how it reads): the same file read twice gives the same digests."""
-    return hashlib.blake2b(context + etree.tostring(element, with_tail=False), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(context, digest_size=16)
+    digest.update(etree.tostring(element, with_tail=False))
+    return digest.hexdigest()
 
 
 def _identifier(element: Element) -> str:
@@ -241,10 +244,18 @@ def _refuse_dtd(root: Element, filename: str) -> None:
         raise MalformedFile(filename, None, None, "the file declares a DTD or entities, which imports refuse")
 
 
+_DATES: dict[str, date | None] = {}
+_PERCENTAGES: dict[str, Decimal | None] = {}
+CACHE_SIZE = 10_000
+"""Dates and percentages repeat from one activity to the next: each distinct text is read once, up to this many
+(then the cache starts again, so that memory stays flat whatever the file)."""
+ZERO = Decimal(0)
+
+
 def _first(element: Element) -> dict[str, Element]:
     """The element's children by tag, the first of each (one pass: lxml's find() goes through ElementPath)."""
     found: dict[str, Element] = {}
-    for child in element:
+    for child in element[:]:
         found.setdefault(child.tag, child)  # type: ignore[arg-type]
     return found
 
@@ -257,9 +268,17 @@ def _date(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
+        return _DATES[value]
+    except KeyError:
+        pass
+    try:
+        day: date | None = date.fromisoformat(value.strip()[:10])
     except ValueError:
-        return None
+        day = None
+    if len(_DATES) >= CACHE_SIZE:
+        _DATES.clear()
+    _DATES[value] = day
+    return day
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -272,14 +291,34 @@ def _decimal(value: str | None) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def _percentage(raw: str) -> Decimal | None:
+    """The percentage written, if it is a number from 0 to 100."""
+    try:
+        return _PERCENTAGES[raw]
+    except KeyError:
+        pass
+    number = _decimal(raw)
+    if number is not None and not 0 <= number <= 100:
+        number = None
+    if len(_PERCENTAGES) >= CACHE_SIZE:
+        _PERCENTAGES.clear()
+    _PERCENTAGES[raw] = number
+    return number
+
+
 class _Reader:
-    """Turns one `iati-activity` element into an `Activity`, collecting the warnings as it goes."""
+    """Turns one `iati-activity` element into an `Activity`, collecting the warnings as it goes.
+
+    Each element is visited once, its children in one loop dispatched on their tag; an element's attributes are
+    read with one `items()` where several are needed (each lxml `get()` parses its name again)."""
 
     def __init__(self, codes: Codelists) -> None:
         self.codes = codes
         self.version = ""
         self.file_language = ""
         self.file_currency = ""
+        self.language = ""
+        self.currency = ""
         self.handlers: dict[str, Callable[[Activity, Element], None]] = {
             "iati-identifier": self._identifier,
             "reporting-org": self._reporting_org,
@@ -303,17 +342,33 @@ class _Reader:
     # The activity -------------------------------------------------------------------------------------------------
 
     def activity(self, element: Element) -> Activity:
+        version = self.version
+        language = self.file_language
+        currency = self.file_currency
+        hierarchy = ""
+        for key, value in element.items():
+            if key == XML_LANG:
+                language = value
+            elif key == "default-currency":
+                if value:
+                    currency = value
+            elif key == "hierarchy":
+                hierarchy = value.strip()
+            elif key == "version" and not version:
+                version = value.strip()
         activity = Activity(
             identifier="",
-            version=self.version or (element.get("version") or "").strip(),
+            version=version,
             line=element.sourceline,
-            default_language=element.get(XML_LANG, self.file_language),
-            default_currency=(element.get("default-currency") or self.file_currency).strip(),
-            hierarchy=(element.get("hierarchy") or "").strip(),
+            default_language=language,
+            default_currency=currency.strip(),
+            hierarchy=hierarchy,
         )
         self.current = activity
+        self.language = language
+        self.currency = activity.default_currency
         handlers = self.handlers
-        for child in element:
+        for child in element[:]:
             handler = handlers.get(child.tag)  # type: ignore[arg-type]
             if handler is not None:
                 handler(activity, child)
@@ -327,19 +382,33 @@ class _Reader:
             self.warn("no_title", element)
         if not activity.status:
             self.warn("no_status", element)
-        if "1" not in activity.dates and "2" not in activity.dates:
+        dates = activity.dates
+        if "1" not in dates and "2" not in dates:
             self.warn("no_start_date", element)
-        given = [share.percentage for share in activity.recipient_countries + activity.recipient_regions]
-        if any(percentage is not None for percentage in given) or len(given) > 1:
-            total = sum((percentage or Decimal(0) for percentage in given), Decimal(0))
+        shares = activity.recipient_countries + activity.recipient_regions if activity.recipient_regions else None
+        given = [share.percentage for share in (shares if shares is not None else activity.recipient_countries)]
+        if len(given) > 1 or (given and given[0] is not None):
+            total = ZERO
+            for percentage in given:
+                total = total + (percentage or ZERO)
             if abs(total - 100) > PERCENTAGE_TOLERANCE:
                 self.warn("recipient_percentages", element, f"{total}")
+        sectors = activity.sectors
+        if not sectors:
+            return
         by_vocabulary: dict[str, list[Decimal | None]] = {}
-        for share in activity.sectors:
-            by_vocabulary.setdefault(share.vocabulary, []).append(share.percentage)
-        for vocabulary, percentages in sorted(by_vocabulary.items()):
-            if len(percentages) > 1 or any(percentage is not None for percentage in percentages):
-                total = sum((percentage or Decimal(0) for percentage in percentages), Decimal(0))
+        for share in sectors:
+            found = by_vocabulary.get(share.vocabulary)
+            if found is None:
+                by_vocabulary[share.vocabulary] = [share.percentage]
+            else:
+                found.append(share.percentage)
+        vocabularies = sorted(by_vocabulary.items()) if len(by_vocabulary) > 1 else by_vocabulary.items()
+        for vocabulary, percentages in vocabularies:
+            if len(percentages) > 1 or percentages[0] is not None:
+                total = ZERO
+                for percentage in percentages:
+                    total = total + (percentage or ZERO)
                 if abs(total - 100) > PERCENTAGE_TOLERANCE:
                     self.warn("sector_percentages", element, f"{vocabulary}: {total}")
 
@@ -351,24 +420,30 @@ class _Reader:
     def narratives(self, element: Element, *, keep_lines: bool = False) -> Narratives:
         """The element's `narrative` children by language (2.0x), or its own text (1.0x)."""
         texts: Narratives = {}
-        language = self.current.default_language
-        children = [child for child in element if child.tag == "narrative"]
-        if not children:
-            raw = element.text
-            if raw:
-                text = raw.strip() if keep_lines else " ".join(raw.split())
-                if text:
-                    texts[element.get(XML_LANG, language)] = text
-            return texts
-        for narrative in children:
+        language = self.language
+        read = False
+        for narrative in element[:]:
+            if narrative.tag != "narrative":
+                continue
+            read = True
             raw = narrative.text
             text = (raw.strip() if keep_lines else " ".join(raw.split())) if raw else ""
             if not text:
                 self.warn("empty_narrative", element)
                 continue
-            found = narrative.get(XML_LANG, language)
+            found = language
+            for key, value in narrative.items():
+                if key == XML_LANG:
+                    found = value
+                    break
             if found not in texts:
                 texts[found] = text
+        if not read:
+            raw = element.text
+            if raw:
+                text = raw.strip() if keep_lines else " ".join(raw.split())
+                if text:
+                    texts[element.get(XML_LANG, language)] = text
         return texts
 
     def code(self, element: Element, known: frozenset[str] | None = None, words: dict[str, str] | None = None) -> str:
@@ -387,43 +462,52 @@ class _Reader:
             self.warn("bad_date", element, raw.strip()[:40])
         return day
 
-    def percentage(self, element: Element) -> Decimal | None:
-        raw = element.get("percentage")
+    def percentage(self, element: Element, raw: str | None) -> Decimal | None:
+        """The `percentage` attribute's value `raw` read (warned about unless it is a number from 0 to 100)."""
         if raw is None or not raw.strip():
             return None
-        number = _decimal(raw)
-        if number is None or not 0 <= number <= 100:
+        number = _percentage(raw)
+        if number is None:
             self.warn("bad_percentage", element, raw.strip()[:40])
-            return None
         return number
 
     def money(self, element: Element | None, fallback_date: date | None = None) -> Money:
         if element is None:
             return Money(None, "", fallback_date)
         raw = element.text or ""
-        value = _decimal(raw.replace(",", "") if raw.count(",") and "." in raw else raw)
+        value = _decimal(raw.replace(",", "") if "," in raw and "." in raw else raw)
         if value is None:
             self.warn("bad_value", element, raw.strip()[:40])
         elif abs(value) >= LARGEST_VALUE:
             self.warn("value_out_of_range", element, raw.strip()[:40])
             value = None
-        currency = (element.get("currency") or self.current.default_currency).strip().upper()
+        currency = ""
+        written_date = None
+        for key, attribute in element.items():
+            if key == "currency":
+                currency = attribute
+            elif key == "value-date":
+                written_date = attribute
+        currency = currency.strip().upper() if currency else self.currency.upper()
         if not currency:
             self.warn("no_currency", element)
-        value_date = _date(element.get("value-date"))
+        value_date = _date(written_date)
         if value_date is None:
-            if element.get("value-date"):
-                self.warn("bad_date", element, (element.get("value-date") or "")[:40])
+            if written_date:
+                self.warn("bad_date", element, written_date[:40])
             value_date = fallback_date
         return Money(value, currency, value_date)
 
     def organisation(self, element: Element, activity_attribute: str = "") -> Organisation:
-        return Organisation(
-            ref=(element.get("ref") or "").strip(),
-            type=(element.get("type") or "").strip(),
-            name=self.narratives(element),
-            activity_id=(element.get(activity_attribute) or "").strip() if activity_attribute else "",
-        )
+        ref = kind = activity_id = ""
+        for key, value in element.items():
+            if key == "ref":
+                ref = value.strip()
+            elif key == "type":
+                kind = value.strip()
+            elif key == activity_attribute:
+                activity_id = value.strip()
+        return Organisation(ref, kind, self.narratives(element), activity_id)
 
     # The elements -------------------------------------------------------------------------------------------------
 
@@ -434,18 +518,31 @@ class _Reader:
         activity.reporting_org = self.organisation(element)
 
     def _participating_org(self, activity: Activity, element: Element) -> None:
-        raw = (element.get("role") or "").strip()
+        raw = ref = kind = activity_id = ""
+        for key, value in element.items():
+            if key == "role":
+                raw = value.strip()
+            elif key == "ref":
+                ref = value.strip()
+            elif key == "type":
+                kind = value.strip()
+            elif key == "activity-id":
+                activity_id = value.strip()
         role = ROLES_1.get(raw.lower(), raw)
         if role not in self.codes.roles:
             self.warn("unknown_code", element, raw)
-        organisation = self.organisation(element, "activity-id")
-        if not organisation.ref and not organisation.name:
+        organisation = Organisation(ref, kind, self.narratives(element), activity_id)
+        if not ref and not organisation.name:
             self.warn("unnamed_organisation", element)
         activity.participants.append(Participant(role, organisation))
 
     def _title(self, activity: Activity, element: Element) -> None:
+        titles = activity.titles
+        if not titles:
+            activity.titles = self.narratives(element)
+            return
         for language, text in self.narratives(element).items():
-            activity.titles.setdefault(language, text)
+            titles.setdefault(language, text)
 
     def _description(self, activity: Activity, element: Element) -> None:
         texts = self.narratives(element, keep_lines=True)
@@ -456,21 +553,37 @@ class _Reader:
         activity.status = self.code(element, self.codes.statuses)
 
     def _activity_date(self, activity: Activity, element: Element) -> None:
-        raw = (element.get("type") or "").strip()
+        raw = iso_date = ""
+        for key, value in element.items():
+            if key == "type":
+                raw = value.strip()
+            elif key == "iso-date":
+                iso_date = value
         kind = DATE_TYPES_1.get(raw, raw)
-        if kind not in DATE_TYPES_1.values():
+        if kind not in DATE_CODES:
             self.warn("unknown_code", element, raw)
             return
-        day = self.date_of(element)
+        if iso_date:
+            day = _date(iso_date)
+            if day is None and iso_date.strip():
+                self.warn("bad_date", element, iso_date.strip()[:40])
+        else:
+            day = self.date_of(element)
         if day is not None:
             activity.dates.setdefault(kind, day)
 
     def _recipient_country(self, activity: Activity, element: Element) -> None:
-        code = (element.get("code") or "").strip().upper()
+        code = ""
+        percentage = None
+        for key, value in element.items():
+            if key == "code":
+                code = value.strip().upper()
+            elif key == "percentage":
+                percentage = value
         if code not in self.codes.countries:
             self.warn("unknown_code", element, code)
             return
-        activity.recipient_countries.append(Share(code, percentage=self.percentage(element)))
+        activity.recipient_countries.append(Share(code, "", self.percentage(element, percentage)))
 
     def _recipient_region(self, activity: Activity, element: Element) -> None:
         code = (element.get("code") or "").strip()
@@ -479,11 +592,19 @@ class _Reader:
             return
         raw = (element.get("vocabulary") or "1").strip()
         vocabulary = REGION_VOCABULARIES_1.get(raw, raw)
-        activity.recipient_regions.append(Share(code, vocabulary, self.percentage(element)))
+        activity.recipient_regions.append(Share(code, vocabulary, self.percentage(element, element.get("percentage"))))
 
     def sector(self, element: Element, *, with_percentage: bool) -> Share | None:
-        code = (element.get("code") or "").strip()
-        raw = (element.get("vocabulary") or "1").strip()
+        code = raw = ""
+        percentage = None
+        for key, value in element.items():
+            if key == "code":
+                code = value.strip()
+            elif key == "vocabulary":
+                raw = value
+            elif key == "percentage":
+                percentage = value
+        raw = raw.strip() if raw else "1"
         vocabulary = SECTOR_VOCABULARIES_1.get(raw, raw)
         if not code:
             self.warn("unknown_code", element)
@@ -492,7 +613,7 @@ class _Reader:
             not (len(code) == 5 and code.isdigit()) or (self.codes.sectors and code not in self.codes.sectors)
         ):
             self.warn("unknown_code", element, code)
-        return Share(code, vocabulary, self.percentage(element) if with_percentage else None)
+        return Share(code, vocabulary, self.percentage(element, percentage) if with_percentage else None)
 
     def _sector(self, activity: Activity, element: Element) -> None:
         share = self.sector(element, with_percentage=True)
@@ -500,16 +621,32 @@ class _Reader:
             activity.sectors.append(share)
 
     def _budget(self, activity: Activity, element: Element) -> None:
-        raw_type = (element.get("type") or "1").strip()
-        parts = _first(element)
-        start = self.date_of(parts.get("period-start"))
+        raw_type = status = ""
+        for key, value in element.items():
+            if key == "type":
+                raw_type = value
+            elif key == "status":
+                status = value
+        raw_type = raw_type.strip() if raw_type else "1"
+        start_element = end_element = value_element = None
+        for child in element[:]:
+            tag = child.tag
+            if tag == "period-start":
+                if start_element is None:
+                    start_element = child
+            elif tag == "period-end":
+                if end_element is None:
+                    end_element = child
+            elif tag == "value" and value_element is None:
+                value_element = child
+        start = self.date_of(start_element)
         activity.budgets.append(
             Budget(
-                type=BUDGET_TYPES_1.get(raw_type.lower(), raw_type),
-                status=(element.get("status") or "1").strip(),
-                period_start=start,
-                period_end=self.date_of(parts.get("period-end")),
-                money=self.money(parts.get("value"), start),
+                BUDGET_TYPES_1.get(raw_type.lower(), raw_type),
+                status.strip() if status else "1",
+                start,
+                self.date_of(end_element),
+                self.money(value_element, start),
             )
         )
 
@@ -521,7 +658,7 @@ class _Reader:
         provider = receiver = None
         sectors: list[Share] = []
         country = region = ""
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "transaction-type":
                 kind = self.code(child, self.codes.transaction_types, TRANSACTION_TYPES_1)
@@ -555,16 +692,16 @@ class _Reader:
             self.warn("bad_value", element)
         activity.transactions.append(
             Transaction(
-                type=kind,
-                date=day,
-                money=money,
-                ref=(element.get("ref") or "").strip(),
-                description=description,
-                provider=provider,
-                receiver=receiver,
-                sectors=tuple(sectors),
-                recipient_country=country,
-                recipient_region=region,
+                kind,
+                day,
+                money,
+                (element.get("ref") or "").strip(),
+                description,
+                provider,
+                receiver,
+                tuple(sectors),
+                country,
+                region,
             )
         )
 
@@ -573,7 +710,7 @@ class _Reader:
         description: Narratives = {}
         latitude = longitude = None
         administrative: list[tuple[str, str, str]] = []
-        for child in element:
+        for child in element[:]:
             tag = child.tag
             if tag == "name":
                 name = self.narratives(child)
@@ -609,55 +746,95 @@ class _Reader:
         )
 
     def _result(self, activity: Activity, element: Element) -> None:
-        raw = (element.get("type") or "").strip()
-        indicators = tuple(self.indicator(child) for child in element if child.tag == "indicator")
-        parts = _first(element)
-        title_element = parts.get("title")
-        description_element = parts.get("description")
+        raw = aggregation = ""
+        for key, value in element.items():
+            if key == "type":
+                raw = value.strip()
+            elif key == "aggregation-status":
+                aggregation = value
+        indicators = []
+        title_element = description_element = None
+        for child in element[:]:
+            tag = child.tag
+            if tag == "indicator":
+                indicators.append(self.indicator(child))
+            elif tag == "title":
+                if title_element is None:
+                    title_element = child
+            elif tag == "description" and description_element is None:
+                description_element = child
         activity.results.append(
             Result(
-                type=RESULT_TYPES_1.get(raw.lower(), raw),
-                title=self.narratives(title_element) if title_element is not None else {},
-                description=self.narratives(description_element, keep_lines=True)
-                if description_element is not None
-                else {},
-                aggregation_status=(element.get("aggregation-status") or "").strip().lower() in TRUE_WORDS,
-                indicators=indicators,
+                RESULT_TYPES_1.get(raw.lower(), raw),
+                self.narratives(title_element) if title_element is not None else {},
+                self.narratives(description_element, keep_lines=True) if description_element is not None else {},
+                aggregation.strip().lower() in TRUE_WORDS,
+                tuple(indicators),
             )
         )
 
     def indicator(self, element: Element) -> Indicator:
-        parts = _first(element)
-        title_element = parts.get("title")
-        description_element = parts.get("description")
-        baseline = parts.get("baseline")
-        year = (baseline.get("year") or "").strip() if baseline is not None else ""
+        title_element = description_element = baseline = None
         periods = []
-        for period in element:
-            if period.tag != "period":
-                continue
-            period_parts = _first(period)
-            target = period_parts.get("target")
-            actual = period_parts.get("actual")
-            periods.append(
-                Period(
-                    start=self.date_of(period_parts.get("period-start")),
-                    end=self.date_of(period_parts.get("period-end")),
-                    target=(target.get("value") or "").strip() if target is not None else "",
-                    actual=(actual.get("value") or "").strip() if actual is not None else "",
+        date_of = self.date_of
+        for child in element[:]:
+            tag = child.tag
+            if tag == "period":
+                start = end = target = actual = None
+                for part in child[:]:
+                    part_tag = part.tag
+                    if part_tag == "period-start":
+                        if start is None:
+                            start = part
+                    elif part_tag == "period-end":
+                        if end is None:
+                            end = part
+                    elif part_tag == "target":
+                        if target is None:
+                            target = part
+                    elif part_tag == "actual" and actual is None:
+                        actual = part
+                periods.append(
+                    Period(
+                        date_of(start),
+                        date_of(end),
+                        (target.get("value") or "").strip() if target is not None else "",
+                        (actual.get("value") or "").strip() if actual is not None else "",
+                    )
                 )
-            )
+            elif tag == "title":
+                if title_element is None:
+                    title_element = child
+            elif tag == "description":
+                if description_element is None:
+                    description_element = child
+            elif tag == "baseline" and baseline is None:
+                baseline = child
+        measure = ascending = None
+        for key, value in element.items():
+            if key == "measure":
+                measure = value
+            elif key == "ascending":
+                ascending = value
+        year = baseline_value = ""
+        baseline_date = None
+        if baseline is not None:
+            for key, value in baseline.items():
+                if key == "year":
+                    year = value.strip()
+                elif key == "iso-date":
+                    baseline_date = _date(value)
+                elif key == "value":
+                    baseline_value = value.strip()
         return Indicator(
-            measure=(element.get("measure") or "1").strip(),
-            ascending=(element.get("ascending") or "1").strip().lower() in TRUE_WORDS,
-            title=self.narratives(title_element) if title_element is not None else {},
-            description=self.narratives(description_element, keep_lines=True)
-            if description_element is not None
-            else {},
-            baseline_year=int(year) if year.isdigit() and len(year) == 4 else None,
-            baseline_date=_date(baseline.get("iso-date")) if baseline is not None else None,
-            baseline_value=(baseline.get("value") or "").strip() if baseline is not None else "",
-            periods=tuple(periods),
+            measure.strip() if measure else "1",
+            (ascending.strip() if ascending else "1").lower() in TRUE_WORDS,
+            self.narratives(title_element) if title_element is not None else {},
+            self.narratives(description_element, keep_lines=True) if description_element is not None else {},
+            int(year) if year.isdigit() and len(year) == 4 else None,
+            baseline_date,
+            baseline_value,
+            tuple(periods),
         )
 
     def _policy_marker(self, activity: Activity, element: Element) -> None:
