@@ -448,7 +448,7 @@ class _Reader:
 
     def code(self, element: Element, known: frozenset[str] | None = None, words: dict[str, str] | None = None) -> str:
         raw = (element.get("code") or "").strip()
-        code = words.get(raw, words.get(raw.lower(), raw)) if words else raw
+        code = (words.get(raw) or words.get(raw.lower(), raw)) if words else raw
         if known is not None and code and code not in known:
             self.warn("unknown_code", element, raw)
         return code
@@ -457,7 +457,9 @@ class _Reader:
         if element is None:
             return None
         raw = element.get("iso-date") or element.text
-        day = _date(raw)
+        day = _DATES.get(raw) if raw else None
+        if day is None:
+            day = _date(raw)
         if day is None and raw and raw.strip():
             self.warn("bad_date", element, raw.strip()[:40])
         return day
@@ -661,9 +663,15 @@ class _Reader:
         for child in element[:]:
             tag = child.tag
             if tag == "transaction-type":
-                kind = self.code(child, self.codes.transaction_types, TRANSACTION_TYPES_1)
+                raw = (child.get("code") or "").strip()
+                kind = TRANSACTION_TYPES_1.get(raw) or TRANSACTION_TYPES_1.get(raw.lower(), raw)
+                if kind and kind not in self.codes.transaction_types:
+                    self.warn("unknown_code", child, raw)
             elif tag == "transaction-date":
-                day = self.date_of(child)
+                written = child.get("iso-date")
+                day = _DATES.get(written) if written else None
+                if day is None:
+                    day = self.date_of(child)
             elif tag == "value":
                 value = child
             elif tag == "description":
