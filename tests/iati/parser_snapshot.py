@@ -1,5 +1,6 @@
-"""What the parser reads from each shared IATI file, as one digest per file of every record's repr (and the
-warnings), so that a change to the parser's internals is checked to give the very same records.
+"""What the parser reads from each shared IATI file and from the hand-made tests/iati/data/edge-cases.xml (1.0x words,
+repeated elements, faults of every kind), as one digest per file of every record's repr (warnings included), so that
+a change to the parser's internals is checked to give the very same records.
 
     PYTHONPATH=src python tests/iati/parser_snapshot.py [--write] [--show FILE]
 
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 SNAPSHOT = Path(__file__).with_name("parser_snapshot.json")
+OWN_FILES = Path(__file__).with_name("data")
 
 
 def reading(path: Path) -> list[str]:
@@ -45,9 +47,9 @@ def main(argv: list[str]) -> None:
 
     folder = SHARED_DATA / "iati" / "fixtures"
     if argv[:1] == ["--show"]:
-        print("\n".join(reading(folder / argv[1])))
+        print("\n".join(reading(folder / argv[1] if (folder / argv[1]).exists() else OWN_FILES / argv[1])))
         return
-    current = digests(folder)
+    current = digests(folder) | digests(OWN_FILES)
     if argv[:1] == ["--write"]:
         SNAPSHOT.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
         print(f"wrote {len(current)} files' digests to {SNAPSHOT}")
