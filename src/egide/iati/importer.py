@@ -5,7 +5,12 @@ For each file, activities are read one at a time (egide.iati.parser), the filter
 in batches: a programme per activity with its recipient countries, participants, sectors, locations, documents,
 budgets and transactions, and its provenance (file, reporting organisation, IATI version, import time, a checksum of
 the activity). An activity whose checksum has not changed since the last import is counted as unchanged and nothing
-is written for it; a changed one is updated in place, its parts replaced, and its history records the import.
+is written for it; a changed one is updated in place, its parts replaced, and its history records the import. A file
+imported clean is remembered (ImportedFile): imported again unchanged, with the same filters, while none of its
+activities has changed in the platform, it is counted as it was read, without being read or written.
+
+Writing is done a batch at a time, each table's new rows built as tuples in its columns' order and written at once
+(egide.core.inserts): a few statements per table for each batch, whatever the number of activities.
 
 The whole file is one transaction: malformed XML anywhere in it (MalformedFile) leaves nothing of it written. The
 faults publishers make are warnings kept on the programme's provenance and counted in the report.
