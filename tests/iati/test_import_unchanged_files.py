@@ -2,8 +2,11 @@
 digest): imported again unchanged, nothing is read nor written, and the report is the one reading it would give;
 anything that would make reading it give another answer makes the import read it."""
 
+import io
 from pathlib import Path
 
+import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -108,3 +111,24 @@ def test_the_audit_entry_of_a_new_programme_holds_its_snapshot(tmp_path: Path, d
     assert event.before is None
     assert event.after == snapshot(programme) | {"iati_file": "file.xml", "iati_reporting_organisation": "XM-DAC-7"}
     assert (event.object_repr, event.country) == ("Police reform", "CF")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_command_remembers_the_files_it_imported_with_one_or_two_jobs(tmp_path: Path, db: None, jobs: str) -> None:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    other_sector = activity("XM-DAC-7-9", sector='<sector vocabulary="1" code="11110"/>')
+    write(folder, activity("XM-DAC-7-1"), other_sector, name="1.xml")
+    write(folder, activity("XM-DAC-7-2"), name="2.xml")
+
+    def run() -> str:
+        out = io.StringIO()
+        call_command("iati", "import", str(folder), "--jobs", jobs, stdout=out, stderr=io.StringIO())
+        return out.getvalue()
+
+    assert "3 activities read, 2 created, 0 updated, 0 unchanged, 1 skipped by the filters" in run()
+    assert sorted(ImportedFile.objects.values_list("name", flat=True)) == ["1.xml", "2.xml"]
+    assert ImportedFile.objects.get(name="1.xml").activities["skipped"][0][0] == "XM-DAC-7-9"
+    with CaptureQueriesContext(connection) as queries:
+        assert "3 activities read, 0 created, 0 updated, 2 unchanged, 1 skipped by the filters" in run()
+    assert _writes(queries) == []

@@ -686,6 +686,8 @@ def iati_file_import(
     already_counted: tuple[int, int] | None = None,
     known: dict[str, str] | None = None,
     name: str = "",
+    read_digest: str = "",
+    left_out: Iterable[tuple[str, str]] = (),
 ) -> FileReport:
     """Import one IATI activity file, all or nothing (see the module's description).
 
@@ -693,13 +695,15 @@ def iati_file_import(
     of several files passes the same dictionary to each, which each import keeps up to date. `activities` are the
     file's activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
     activities read and skipped by the filters; without them the file is read here, as a stream. `name` is the
-    file's name as its user knows it (an upload is kept under another), in the report and its messages."""
+    file's name as its user knows it (an upload is kept under another), in the report and its messages.
+    `read_digest` and `left_out` are the reader's file digest (`file_digest`) and (identifier, digest) of each
+    activity its filters left out, with which a file read clean is remembered."""
     name = name or path.name
     report = FileReport(file=name)
     known = known_digests() if known is None else known
     codes = codes or built_in_codelists()
-    file_digest = _file_digest(path, filters, codes) if activities is None else ""
-    if file_digest and (counts := _unchanged_file(file_digest, known)) is not None:
+    digest = file_digest(path, filters, codes) if activities is None else read_digest
+    if activities is None and (counts := unchanged_file(digest, known)) is not None:
         # Nothing of it has changed since its last import, nor anything it left out been imported since: what
         # reading it would find, without reading it.
         kept, skipped = counts
@@ -723,8 +727,9 @@ def iati_file_import(
                 report.read, report.skipped_by_filter = already_counted
             if dry_run:
                 transaction.set_rollback(True)
-            elif file_digest and not report.errors:
-                _record_file(file_digest, name, importer)
+            elif digest and not report.errors:
+                importer.skipped.extend(left_out)
+                _record_file(digest, name, importer)
     except MalformedFile as error:
         importer.forget()
         return dataclasses.replace(FileReport(file=name, read=report.read), refused=str(error), errors=report.errors)
@@ -735,7 +740,7 @@ def iati_file_import(
     return report
 
 
-def _file_digest(path: Path, filters: Filters, codes: Codelists) -> str:
+def file_digest(path: Path, filters: Filters, codes: Codelists) -> str:
     """A digest of the file's content and of what decides how it is imported: the filters and the codelists."""
     digest = hashlib.blake2b(digest_size=32)
     settings = (
@@ -752,7 +757,7 @@ def _file_digest(path: Path, filters: Filters, codes: Codelists) -> str:
     return digest.hexdigest()
 
 
-def _unchanged_file(digest: str, known: dict[str, str]) -> tuple[int, int] | None:
+def unchanged_file(digest: str, known: dict[str, str]) -> tuple[int, int] | None:
     """(activities kept, activities left out by the filters) when the file of `digest` was imported clean before
     and importing it again would find every activity it kept unchanged (as in `known`) and every one it left out
     still not imported; else None."""
