@@ -4,22 +4,27 @@ An import writes tens of thousands of records, and as many audit entries: `bulk_
 each and prepares each value through its field, which took most of an import's time. Here the rows are plain
 tuples in the order of their columns, each column's values converted by one function chosen once per column (most
 need none), with their new ids in the rows' order: on SQLite by multi-row INSERT statements as large as its
-parameter limit allows, which return them; on PostgreSQL by COPY, the ids taken from the table's sequence first.
+parameter limit allows, which return them (rows whose ids are not needed by one prepared INSERT run for each, with
+`executemany`); on PostgreSQL by COPY, the ids taken from the table's sequence first.
 No signal is sent: the caller bumps the map version itself, as for `bulk_create`.
 """
 
 import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import orjson
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 _MOST_ROWS = 2_000
 """Rows per statement at most, whatever the parameter limit: beyond it a statement's text only grows."""
 _COPIED_ROWS = 5_000
 """Rows per COPY on PostgreSQL."""
+_MANY_ROWS = 5_000
+"""Rows per `executemany` on SQLite (rows without their ids)."""
 
 
 def _remembering_last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -53,17 +58,38 @@ def _json(field: models.JSONField[Any]) -> Callable[[Any], str]:
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a column's Python values become the database's, or None when the driver takes them as they are."""
+    postgresql = connection.vendor == "postgresql"  # psycopg writes dates, times and decimals itself
     if isinstance(field, models.DateTimeField):
-        return _remembering_last(connection.ops.adapt_datetimefield_value)
+        return None if postgresql else _remembering_last(connection.ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
+        if postgresql:
+            return None
+        adapt = connection.ops.adapt_datefield_value
+        # The usual adaptation is str() of a date not None (always the case here): called directly, as a builtin.
+        return (
+            str if type(connection.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value else adapt
+        )
     if isinstance(field, models.JSONField):
         return _json(field)
+    if isinstance(field, models.DecimalField):
+        return _decimal(field)
     if isinstance(
         field, models.CharField | models.TextField | models.IntegerField | models.BooleanField | models.ForeignKey
     ):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _decimal(field: models.DecimalField[Any, Any]) -> Callable[[Any], Any]:
+    """A decimal column's values: a finite Decimal as it is (what the field would make of it), anything else
+    through the field (which converts text and floats and refuses what is not a number)."""
+
+    def decimal(value: Any) -> Any:
+        if value.__class__ is Decimal and value.is_finite():
+            return value
+        return field.get_db_prep_save(value, connection)
+
+    return decimal
 
 
 def _most_parameters() -> int:
@@ -93,8 +119,17 @@ def insert_rows(
         return _copy(model, fields, rows, converters, ids=ids)
     quote = connection.ops.quote_name
     insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)})"
-    returning = f" RETURNING {quote(str(meta.pk.column))}" if ids and meta.pk is not None else ""
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if not ids or meta.pk is None:
+        # One prepared statement run for each row: no statement text to build and parse per batch.
+        with connection.cursor() as cursor:
+            for batch in itertools.batched(rows, _MANY_ROWS):
+                cursor.executemany(
+                    f"{insert} VALUES {placeholder}",
+                    _converted(batch, converters) if converters else batch,
+                )
+        return []
+    returning = f" RETURNING {quote(str(meta.pk.column))}"
     size = max(1, min(_MOST_ROWS, _most_parameters() // len(fields)))
     statements: dict[int, str] = {}
     made: list[int] = []
@@ -102,12 +137,11 @@ def insert_rows(
         for batch in itertools.batched(rows, size):
             prepared: Sequence[Sequence[Any]] = batch
             if converters:
-                prepared = [_converted(row, converters) for row in batch]
+                prepared = _converted(batch, converters)
             if len(batch) not in statements:
                 statements[len(batch)] = f"{insert} VALUES {', '.join([placeholder] * len(batch))}{returning}"
             cursor.execute(statements[len(batch)], list(itertools.chain.from_iterable(prepared)))
-            if returning:
-                made.extend(row[0] for row in cursor.fetchall())
+            made.extend(row[0] for row in cursor.fetchall())
     return made
 
 
@@ -134,7 +168,7 @@ def _copy(
         for batch in itertools.batched(rows, _COPIED_ROWS):
             prepared: Sequence[Sequence[Any]] = batch
             if converters:
-                prepared = [_converted(row, converters) for row in batch]
+                prepared = _converted(batch, converters)
             if ids:
                 assert meta.pk is not None
                 cursor.execute(numbers, [meta.db_table, meta.pk.column, len(batch)])
@@ -147,9 +181,11 @@ def _copy(
     return made
 
 
-def _converted(row: Sequence[Any], converters: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
-    values = list(row)
+def _converted(
+    batch: Sequence[Sequence[Any]], converters: list[tuple[int, Callable[[Any], Any]]]
+) -> list[tuple[Any, ...]]:
+    """The rows with the values of each column that needs it converted (None left as it is), column by column."""
+    columns: list[Sequence[Any]] = list(zip(*batch, strict=True))
     for index, convert in converters:
-        if values[index] is not None:
-            values[index] = convert(values[index])
-    return values
+        columns[index] = [value if value is None else convert(value) for value in columns[index]]
+    return list(zip(*columns, strict=True))

@@ -5,7 +5,12 @@ For each file, activities are read one at a time (egide.iati.parser), the filter
 in batches: a programme per activity with its recipient countries, participants, sectors, locations, documents,
 budgets and transactions, and its provenance (file, reporting organisation, IATI version, import time, a checksum of
 the activity). An activity whose checksum has not changed since the last import is counted as unchanged and nothing
-is written for it; a changed one is updated in place, its parts replaced, and its history records the import.
+is written for it; a changed one is updated in place, its parts replaced, and its history records the import. A file
+imported clean is remembered (ImportedFile): imported again unchanged, with the same filters, while none of its
+activities has changed in the platform, it is counted as it was read, without being read or written.
+
+Writing is done a batch at a time, each table's new rows built as tuples in its columns' order and written at once
+(egide.core.inserts): a few statements per table for each batch, whatever the number of activities.
 
 The whole file is one transaction: malformed XML anywhere in it (MalformedFile) leaves nothing of it written. The
 faults publishers make are warnings kept on the programme's provenance and counted in the report.
@@ -25,12 +30,19 @@ from django.utils import timezone
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit
 from egide.audit.models import Action
-from egide.audit.services import audit_rows_bulk, snapshot, snapshot_of_values
+from egide.audit.services import EXCLUDED_FIELDS, audit_rows_bulk, snapshot
 from egide.core import iati_codes
 from egide.core.inserts import insert_rows
 from egide.core.users import Caller, author
-from egide.iati.models import ImportedActivity
-from egide.iati.parser import Codelists, MalformedFile, Unchanged, read_activities_since, read_unchanged
+from egide.iati.models import ImportedActivity, ImportedFile
+from egide.iati.parser import (
+    Codelists,
+    MalformedFile,
+    Unchanged,
+    built_in_codelists,
+    read_activities_since,
+    read_unchanged,
+)
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
 from egide.money.models import Budget, Transaction
@@ -53,6 +65,9 @@ SSR_SECTORS = frozenset(
     }
 )  # fmt: skip
 BATCH = 500
+FILE_DIGEST_VERSION = 1
+"""Part of every file's digest (ImportedFile): a new version forgets every file recorded, for an import that would
+read or filter the same file differently."""
 IDENTIFIER_LENGTH = 150  # Programme.iati_identifier's
 CENT = Decimal("0.01")
 LANGUAGES = ("en", "fr")
@@ -147,11 +162,12 @@ class _Organisations:
                     self.by_name.setdefault(name.casefold(), organisation)
 
     def match(self, organisation: IatiOrganisation) -> Organisation | None:
-        if organisation.ref and (found := self.by_ref.get(organisation.ref.casefold())):
+        if organisation.ref and self.by_ref and (found := self.by_ref.get(organisation.ref.casefold())):
             return found
-        for name in organisation.name.values():
-            if found := self.by_name.get(name.casefold()):
-                return found
+        if self.by_name:
+            for name in organisation.name.values():
+                if found := self.by_name.get(name.casefold()):
+                    return found
         return None
 
 
@@ -171,9 +187,16 @@ class _FileImport:
         self.known, self.codes = known, codes
         self.organisations = _Organisations()
         self.seen: set[str] = set()
+        # The (identifier, digest) of each activity kept and of each left out by the filters, for ImportedFile.
+        self.kept: list[tuple[str, str]] = []
+        self.skipped: list[tuple[str, str]] = []
+        self.before: dict[str, str | None] = {}
+        """The digest `known` held before this import for each identifier it changed there (None: none)."""
         self.now = timezone.now()
         writer = author(user)
         self.author_id = writer.pk if writer is not None else None
+        self.owner_id = owner.pk if owner is not None else None
+        self.creatable: dict[str, bool] = {}
 
     # Checking -------------------------------------------------------------------------------------------------------
 
@@ -186,6 +209,7 @@ class _FileImport:
                     self.report.read += 1
                     self.report.unchanged += 1
                     self.seen.add(item.identifier)
+                    self.kept.append((item.identifier, item.digest))
                     continue
                 item = read_unchanged(item, self.codes)
             if self.keep(item):
@@ -195,6 +219,7 @@ class _FileImport:
         self.report.read += 1
         if not self.filters.accepts(activity):
             self.report.skipped_by_filter += 1
+            self.skipped.append((activity.identifier, checksum(activity)))
             return False
         where = f"line {activity.line}"
         if not activity.identifier:
@@ -207,32 +232,36 @@ class _FileImport:
             self.report.errors.append(f"{where}: the identifier is longer than 150 characters")
             return False
         self.seen.add(activity.identifier)
+        self.kept.append((activity.identifier, checksum(activity)))
         self.report.warnings += len(activity.warnings)
         return True
 
     # Writing --------------------------------------------------------------------------------------------------------
 
     def write(self, activities: list[Activity]) -> None:
+        """Write one batch: the new programmes and the changed ones, each with its parts, provenance and audit entry
+        (a few statements per table for the whole batch)."""
         existing = {
             programme.iati_identifier: programme
             for programme in Programme.objects.filter(
                 iati_identifier__in=[activity.identifier for activity in activities]
             ).select_related("iati")
         }
-        created: list[tuple[Activity, str, dict[str, Any]]] = []
+        created: list[tuple[Activity, str, tuple[Any, ...]]] = []
         updated: list[tuple[Activity, str, Programme, dict[str, Any]]] = []
         for activity in activities:
             digest = checksum(activity)
             programme = existing.get(activity.identifier)
             if programme is None:
-                values = self._programme_values(activity)
-                if not can_create(user=self.user, owner=self.owner, country=values["country"]):
+                row = self._programme_row(activity)
+                country = row[COUNTRY]
+                if not self._may_create(country):
                     self.report.errors.append(
                         f"line {activity.line}: {activity.identifier}: no right to create programmes in "
-                        f"{values['country'] or 'a region'}"
+                        f"{country or 'a region'}"
                     )
                     continue
-                created.append((activity, digest, values))
+                created.append((activity, digest, row))
                 continue
             provenance = getattr(programme, "iati", None)
             if provenance is None:
@@ -243,6 +272,7 @@ class _FileImport:
                 continue
             if provenance.checksum == digest:
                 self.report.unchanged += 1
+                self._remember([(activity.identifier, digest)])
                 continue
             if not can_edit(user=self.user, record=programme):
                 self.report.errors.append(f"line {activity.line}: {activity.identifier}: no right to change it")
@@ -253,60 +283,78 @@ class _FileImport:
         if updated:
             self._update(updated)
 
-    def _programme_values(self, activity: Activity) -> dict[str, Any]:
-        """The new programme's column values (by attribute name), every column present."""
+    def _remember(self, digests: Iterable[tuple[str, str]]) -> None:
+        """Keep `known` up to date with the digests written, and what it held before (see `forget`)."""
+        known, before = self.known, self.before
+        for identifier, digest in digests:
+            if identifier not in before:
+                before[identifier] = known.get(identifier)
+            known[identifier] = digest
+
+    def forget(self) -> None:
+        """Put `known` back as it was before this import (which, refused or a dry run, wrote nothing)."""
+        for identifier, digest in self.before.items():
+            if digest is None:
+                self.known.pop(identifier, None)
+            else:
+                self.known[identifier] = digest
+
+    def _may_create(self, country: str) -> bool:
+        """`can_create` for the import's user and owner, asked once per country."""
+        allowed = self.creatable.get(country)
+        if allowed is None:
+            allowed = self.creatable[country] = can_create(user=self.user, owner=self.owner, country=country)
+        return allowed
+
+    def _programme_row(self, activity: Activity) -> tuple[Any, ...]:
+        """The new programme's row: a value for each of PROGRAMMES's columns, in their order."""
         general = next((texts for kind, texts in activity.descriptions if kind == "1"), None) or next(
             (texts for _kind, texts in activity.descriptions), {}
         )
         status = activity.status if activity.status in STATUS_CODES else "2"
-        return PROGRAMMES.values(
-            created_at=self.now,
-            updated_at=self.now,
-            created_by_id=self.author_id,
-            updated_by_id=self.author_id,
-            owner_id=self.owner.pk if self.owner is not None else None,
-            confidentiality=Confidentiality.PUBLIC,
-            iati_identifier=activity.identifier,
-            country=_lead_country(activity),
-            title_en=_first_text(activity.titles, 500) or activity.identifier,
-            title_fr=_text(activity.titles, "fr", 500),
-            description_en=general.get("en") or ("" if "fr" in general else _first_text(general, 100_000)),
-            description_fr=general.get("fr", ""),
-            status=status,
-            planned_start=activity.dates.get("1"),
-            actual_start=activity.dates.get("2"),
-            planned_end=activity.dates.get("3"),
-            actual_end=activity.dates.get("4"),
-            default_currency=(activity.default_currency or "USD")[:3],
-            lifecycle_stage=LIFECYCLE_BY_STATUS.get(status, "implementation"),
+        dates = activity.dates
+        return (
+            self.now,
+            self.now,
+            self.author_id,
+            self.author_id,
+            self.owner_id,
+            PUBLIC,
+            activity.identifier,
+            _lead_country(activity),
+            _first_text(activity.titles, 500) or activity.identifier,
+            _text(activity.titles, "fr", 500),
+            general.get("en") or ("" if "fr" in general else _first_text(general, 100_000)),
+            general.get("fr", ""),
+            status,
+            dates.get("1"),
+            dates.get("2"),
+            dates.get("3"),
+            dates.get("4"),
+            (activity.default_currency or "USD")[:3],
+            LIFECYCLE_BY_STATUS.get(status, "implementation"),
+            *PROGRAMMES.tail,
         )
 
-    def _create(self, created: list[tuple[Activity, str, dict[str, Any]]]) -> None:
-        ids = insert_rows(Programme, PROGRAMMES.columns, (PROGRAMMES.row(values) for _, _, values in created))
+    def _create(self, created: list[tuple[Activity, str, tuple[Any, ...]]]) -> None:
+        ids = insert_rows(Programme, PROGRAMMES.columns, [row for _, _, row in created])
         self._write_parts([(activity, digest, pk) for (activity, digest, _), pk in zip(created, ids, strict=True)])
         audit_rows_bulk(
             user=self.user,
             action=Action.IMPORT,
             model=Programme,
-            rows=(
-                (
-                    pk,
-                    values["title_en"],
-                    values["country"],
-                    values["owner_id"],
-                    None,
-                    self._after(values | {"id": pk}, activity),
-                )
-                for (activity, _, values), pk in zip(created, ids, strict=True)
-            ),
+            rows=[
+                (pk, row[TITLE_EN], row[COUNTRY], row[OWNER], None, self._after(_snapshot_of_row(pk, row), activity))
+                for (activity, _, row), pk in zip(created, ids, strict=True)
+            ],
         )
         self.report.created += len(created)
-        self.known.update((activity.identifier, digest) for activity, digest, _ in created)
+        self._remember((activity.identifier, digest) for activity, digest, _ in created)
 
     def _update(self, updated: list[tuple[Activity, str, Programme, dict[str, Any]]]) -> None:
         programmes = []
         for activity, _, programme, _ in updated:
-            values = self._programme_values(activity)
+            values = dict(zip(PROGRAMMES.columns, self._programme_row(activity), strict=True))
             for name in UPDATED_FIELDS:
                 setattr(programme, name, values[name])
             programme.version += 1
@@ -334,60 +382,58 @@ class _FileImport:
             ),
         )
         self.report.updated += len(updated)
-        self.known.update((activity.identifier, digest) for activity, digest, _, _ in updated)
+        self._remember((activity.identifier, digest) for activity, digest, _, _ in updated)
 
     def _write_parts(self, items: list[tuple[Activity, str, int]]) -> None:
-        now, author_id = self.now, self.author_id
-        stamps = {"created_at": now, "updated_at": now, "created_by_id": author_id, "updated_by_id": author_id}
-        written: tuple[type[models.Model], ...] = (*PART_MODELS, ImportedActivity)
-        tables = {model: _Table(model) for model in written}
-        countries, participations, sectors = tables[ProgrammeCountry], tables[Participation], tables[ProgrammeSector]
-        locations, documents = tables[Location], tables[ProgrammeDocument]
-        budgets, transactions, provenance = tables[Budget], tables[Transaction], tables[ImportedActivity]
+        """The parts and provenance of the programmes `items` name (activity, its digest, the programme's id), all
+        new: one insert per table for the batch, each row a tuple in its table's column order."""
+        stamps = (self.now, self.now, self.author_id, self.author_id)
+        countries, participations, sectors = _Rows(COUNTRIES), _Rows(PARTICIPATIONS), _Rows(SECTORS)
+        locations, documents = _Rows(LOCATIONS), _Rows(DOCUMENTS, stamps)
+        budgets, transactions = _Rows(BUDGETS, stamps), _Rows(TRANSACTIONS, stamps)
+        provenance = _Rows(PROVENANCE, (self.source[:500], self.now))
+        match = self.organisations.match
         for activity, digest, programme_id in items:
             seen_countries: set[str] = set()
             for share in activity.recipient_countries:
                 if share.code not in seen_countries:
                     seen_countries.add(share.code)
-                    countries.add(programme_id=programme_id, country=share.code, percentage=share.percentage)
+                    countries.add(programme_id, share.code, share.percentage)
             for participant in activity.participants:
-                organisation = self.organisations.match(participant.organisation)
+                organisation = match(participant.organisation)
                 name = _first_text(participant.organisation.name, 300) or participant.organisation.ref
                 if organisation is None and not name:
                     continue
                 participations.add(
-                    programme_id=programme_id,
-                    role=participant.role if participant.role in ROLE_CODES else "4",
-                    organisation_id=organisation.pk if organisation is not None else None,
-                    name="" if organisation is not None else name,
-                    iati_reference=participant.organisation.ref[:100],
-                    organisation_type=participant.organisation.type
-                    if participant.organisation.type in ORGANISATION_TYPE_CODES
-                    else "",
+                    programme_id,
+                    participant.role if participant.role in ROLE_CODES else "4",
+                    organisation.pk if organisation is not None else None,
+                    "" if organisation is not None else name,
+                    participant.organisation.ref[:100],
+                    participant.organisation.type if participant.organisation.type in ORGANISATION_TYPE_CODES else "",
                 )
             seen_sectors: set[tuple[str, str]] = set()
             for share in activity.sectors:
                 key = (share.vocabulary[:4], share.code[:32])
                 if key not in seen_sectors:
                     seen_sectors.add(key)
-                    sectors.add(programme_id=programme_id, vocabulary=key[0], code=key[1], percentage=share.percentage)
+                    sectors.add(programme_id, key[0], key[1], share.percentage)
             for place in activity.locations:
                 locations.add(
-                    programme_id=programme_id,
-                    name=_first_text(place.name, 300) or place.ref[:300] or "—",
-                    latitude=place.latitude,
-                    longitude=place.longitude,
+                    programme_id,
+                    _first_text(place.name, 300) or place.ref[:300] or "—",
+                    place.latitude,
+                    place.longitude,
                 )
             for document in activity.documents:
                 documents.add(
-                    **stamps,
-                    programme_id=programme_id,
-                    title_en=_first_text(document.title, 500) or document.url[:500],
-                    title_fr=_text(document.title, "fr", 500),
-                    url=document.url[:1000],
-                    category=next((code for code in document.categories if code in DOCUMENT_CATEGORY_CODES), "A02"),
-                    language=next((code for code in document.languages if code in DOCUMENT_LANGUAGE_CODES), ""),
-                    document_date=document.date,
+                    programme_id,
+                    _first_text(document.title, 500) or document.url[:500],
+                    _text(document.title, "fr", 500),
+                    document.url[:1000],
+                    next((code for code in document.categories if code in DOCUMENT_CATEGORY_CODES), "A02"),
+                    next((code for code in document.languages if code in DOCUMENT_LANGUAGE_CODES), ""),
+                    document.date,
                 )
             for budget in activity.budgets:
                 money = budget.money
@@ -395,91 +441,87 @@ class _FileImport:
                 if money.value is None or not money.currency or start is None or end is None or end < start:
                     continue  # already a warning of the parser, or a period the table cannot hold
                 budgets.add(
-                    **stamps,
-                    programme_id=programme_id,
-                    type=budget.type if budget.type in ("1", "2") else "1",
-                    status=budget.status if budget.status in ("1", "2") else "1",
-                    period_start=start,
-                    period_end=end,
-                    value=_amount(money.value),
-                    currency=money.currency[:3],
-                    value_date=money.value_date or start,
+                    programme_id,
+                    budget.type if budget.type in ("1", "2") else "1",
+                    budget.status if budget.status in ("1", "2") else "1",
+                    start,
+                    end,
+                    _amount(money.value),
+                    money.currency[:3],
+                    money.value_date or start,
                 )
             for flow in activity.transactions:
                 money = flow.money
                 if money.value is None or not money.currency or flow.date is None or flow.type not in TRANSACTION_CODES:
                     continue
-                provider = self.organisations.match(flow.provider) if flow.provider else None
-                receiver = self.organisations.match(flow.receiver) if flow.receiver else None
+                provider = match(flow.provider) if flow.provider else None
+                receiver = match(flow.receiver) if flow.receiver else None
                 transactions.add(
-                    **stamps,
-                    programme_id=programme_id,
-                    type=flow.type,
-                    date=flow.date,
-                    value=_amount(money.value),
-                    currency=money.currency[:3],
-                    value_date=money.value_date or flow.date,
-                    provider_id=provider.pk if provider is not None else None,
-                    provider_name="" if provider or not flow.provider else _first_text(flow.provider.name, 300),
-                    provider_reference=flow.provider.ref[:100] if flow.provider else "",
-                    receiver_id=receiver.pk if receiver is not None else None,
-                    receiver_name="" if receiver or not flow.receiver else _first_text(flow.receiver.name, 300),
-                    receiver_reference=flow.receiver.ref[:100] if flow.receiver else "",
-                    description=_first_text(flow.description, 100_000),
-                    sector_code=next((share.code[:32] for share in flow.sectors), ""),
-                    recipient_country=flow.recipient_country,
-                    reference=flow.ref[:200],
+                    programme_id,
+                    flow.type,
+                    flow.date,
+                    _amount(money.value),
+                    money.currency[:3],
+                    money.value_date or flow.date,
+                    provider.pk if provider is not None else None,
+                    "" if provider or not flow.provider else _first_text(flow.provider.name, 300),
+                    flow.provider.ref[:100] if flow.provider else "",
+                    receiver.pk if receiver is not None else None,
+                    "" if receiver or not flow.receiver else _first_text(flow.receiver.name, 300),
+                    flow.receiver.ref[:100] if flow.receiver else "",
+                    _first_text(flow.description, 100_000),
+                    next((share.code[:32] for share in flow.sectors), ""),
+                    flow.recipient_country,
+                    flow.ref[:200],
                 )
             provenance.add(
-                programme_id=programme_id,
-                source_file=self.source[:500],
-                reporting_org_ref=activity.reporting_org.ref[:100],
-                reporting_org_name=_first_text(activity.reporting_org.name, 300),
-                version=activity.version[:8],
-                imported_at=now,
-                checksum=digest,
-                warnings=[
-                    {"code": w.code, "element": w.element, "line": w.line, "detail": w.detail}
-                    for w in activity.warnings
-                ],
+                programme_id,
+                activity.reporting_org.ref[:100],
+                _first_text(activity.reporting_org.name, 300),
+                activity.version[:8],
+                digest,
+                [{"code": w.code, "element": w.element, "line": w.line, "detail": w.detail} for w in activity.warnings],
             )
-        for table in tables.values():
-            table.write()
+        for rows in (countries, participations, sectors, locations, documents, budgets, transactions, provenance):
+            rows.write()
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
-        after = snapshot_of_values(Programme, values) if "owner_id" in values else dict(values)
-        after["iati_file"] = self.source
-        after["iati_reporting_organisation"] = activity.reporting_org.ref
-        return after
+        values["iati_file"] = self.source
+        values["iati_reporting_organisation"] = activity.reporting_org.ref
+        return values
 
 
-class _Table:
-    """New rows of one model, as tuples in the order of its columns (every column but the id), each value not
-    given taken from the field's default."""
+class _Columns:
+    """How the import writes one model's new rows: the columns it gives a value for each row (`given`), then those
+    given once per batch (`batch`), then every other column but the id, whose values are the fields' defaults
+    (`tail`)."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], given: tuple[str, ...], batch: tuple[str, ...] = ()) -> None:
         self.model = model
-        fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-        self.columns = tuple(field.attname for field in fields)
-        self.defaults = {field.attname: field.get_default() for field in fields}
+        fields = {field.attname: field for field in model._meta.concrete_fields if not field.primary_key}
+        unknown = [name for name in (*given, *batch) if name not in fields]
+        if unknown:
+            raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
+        rest = [name for name in fields if name not in given and name not in batch]
+        self.columns = (*given, *batch, *rest)
+        self.tail = tuple(fields[name].get_default() for name in rest)
+
+
+class _Rows:
+    """One batch's new rows of one model (see _Columns), as tuples in the order of its columns."""
+
+    def __init__(self, columns: _Columns, batch: tuple[Any, ...] = ()) -> None:
+        self.model, self.columns = columns.model, columns.columns
+        self.tail = (*batch, *columns.tail)
         self.rows: list[tuple[Any, ...]] = []
 
-    def values(self, **given: Any) -> dict[str, Any]:
-        unknown = given.keys() - self.defaults.keys()
-        if unknown:
-            raise ValueError(f"{self.model.__name__} has no column {', '.join(sorted(unknown))}")
-        return self.defaults | given
-
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(values[column] for column in self.columns)
-
-    def add(self, **given: Any) -> None:
-        self.rows.append(self.row(self.values(**given)))
+    def add(self, *given: Any) -> None:
+        self.rows.append(given + self.tail)
 
     def write(self) -> None:
         if self.rows:
             insert_rows(self.model, self.columns, self.rows, ids=False)
-            self.rows.clear()
+            self.rows = []
 
 
 STATUS_CODES = frozenset(iati_codes.STATUS_BY_CODE)
@@ -523,7 +565,92 @@ PART_MODELS: tuple[type[models.Model], ...] = (
     Budget,
     Transaction,
 )
-PROGRAMMES = _Table(Programme)
+PROGRAMMES = _Columns(
+    Programme,
+    (
+        "created_at",
+        "updated_at",
+        "created_by_id",
+        "updated_by_id",
+        "owner_id",
+        "confidentiality",
+        "iati_identifier",
+        "country",
+        "title_en",
+        "title_fr",
+        "description_en",
+        "description_fr",
+        "status",
+        "planned_start",
+        "actual_start",
+        "planned_end",
+        "actual_end",
+        "default_currency",
+        "lifecycle_stage",
+    ),
+)
+OWNER, COUNTRY, TITLE_EN = (PROGRAMMES.columns.index(name) for name in ("owner_id", "country", "title_en"))
+PUBLIC = Confidentiality.PUBLIC.value
+STAMPS = ("created_at", "updated_at", "created_by_id", "updated_by_id")
+COUNTRIES = _Columns(ProgrammeCountry, ("programme_id", "country", "percentage"))
+PARTICIPATIONS = _Columns(
+    Participation, ("programme_id", "role", "organisation_id", "name", "iati_reference", "organisation_type")
+)
+SECTORS = _Columns(ProgrammeSector, ("programme_id", "vocabulary", "code", "percentage"))
+LOCATIONS = _Columns(Location, ("programme_id", "name", "latitude", "longitude"))
+DOCUMENTS = _Columns(
+    ProgrammeDocument,
+    ("programme_id", "title_en", "title_fr", "url", "category", "language", "document_date"),
+    STAMPS,
+)
+BUDGETS = _Columns(
+    Budget,
+    ("programme_id", "type", "status", "period_start", "period_end", "value", "currency", "value_date"),
+    STAMPS,
+)
+TRANSACTIONS = _Columns(
+    Transaction,
+    (
+        "programme_id",
+        "type",
+        "date",
+        "value",
+        "currency",
+        "value_date",
+        "provider_id",
+        "provider_name",
+        "provider_reference",
+        "receiver_id",
+        "receiver_name",
+        "receiver_reference",
+        "description",
+        "sector_code",
+        "recipient_country",
+        "reference",
+    ),
+    STAMPS,
+)
+PROVENANCE = _Columns(
+    ImportedActivity,
+    ("programme_id", "reporting_org_ref", "reporting_org_name", "version", "checksum", "warnings"),
+    ("source_file", "imported_at"),
+)
+# The programme's snapshot in its audit entry (audit.services.snapshot_of_values), read from its row: each field's
+# name, the place of its value in the row, and whether it is a date (written as ISO text).
+_SNAPSHOT = tuple(
+    (field.name, PROGRAMMES.columns.index(field.attname), isinstance(field, models.DateField))
+    for field in Programme._meta.concrete_fields
+    if field.name not in EXCLUDED_FIELDS and not field.primary_key
+)
+
+
+def _snapshot_of_row(pk: int, row: tuple[Any, ...]) -> dict[str, Any]:
+    """`snapshot_of_values` of a new programme's row (with its id)."""
+    after: dict[str, Any] = {"id": pk}
+    for name, index, is_date in _SNAPSHOT:
+        value = row[index]
+        after[name] = value.isoformat() if is_date and value is not None else value
+    return after
 
 
 def _lead_country(activity: Activity) -> str:
@@ -559,6 +686,8 @@ def iati_file_import(
     already_counted: tuple[int, int] | None = None,
     known: dict[str, str] | None = None,
     name: str = "",
+    read_digest: str = "",
+    left_out: Iterable[tuple[str, str]] = (),
 ) -> FileReport:
     """Import one IATI activity file, all or nothing (see the module's description).
 
@@ -566,17 +695,28 @@ def iati_file_import(
     of several files passes the same dictionary to each, which each import keeps up to date. `activities` are the
     file's activities already read and filtered (a parallel reader's), with `already_counted` the reader's counts of
     activities read and skipped by the filters; without them the file is read here, as a stream. `name` is the
-    file's name as its user knows it (an upload is kept under another), in the report and its messages."""
+    file's name as its user knows it (an upload is kept under another), in the report and its messages.
+    `read_digest` and `left_out` are the reader's file digest (`file_digest`) and (identifier, digest) of each
+    activity its filters left out, with which a file read clean is remembered."""
     name = name or path.name
     report = FileReport(file=name)
     known = known_digests() if known is None else known
+    codes = codes or built_in_codelists()
+    digest = file_digest(path, filters, codes) if activities is None else read_digest
+    if activities is None and (counts := unchanged_file(digest, known)) is not None:
+        # Nothing of it has changed since its last import, nor anything it left out been imported since: what
+        # reading it would find, without reading it.
+        kept, skipped = counts
+        report.read, report.unchanged, report.skipped_by_filter = kept + skipped, kept, skipped
+        if progress is not None:
+            progress(report)
+        return report
     importer = _FileImport(
         user=user, owner=owner, filters=filters, source=name, report=report, known=known, codes=codes
     )
     source = (
         activities if activities is not None else read_activities_since(path, filename=name, codes=codes, known=known)
     )
-    written = dict(known)
     try:
         with transaction.atomic():
             for batch in _batches(importer.activities(source), BATCH):
@@ -587,25 +727,65 @@ def iati_file_import(
                 report.read, report.skipped_by_filter = already_counted
             if dry_run:
                 transaction.set_rollback(True)
+            elif digest and not report.errors:
+                importer.skipped.extend(left_out)
+                _record_file(digest, name, importer)
     except MalformedFile as error:
-        _restore(known, written)
+        importer.forget()
         return dataclasses.replace(FileReport(file=name, read=report.read), refused=str(error), errors=report.errors)
     if dry_run:
-        _restore(known, written)
+        importer.forget()
     if progress is not None:
         progress(report)
     return report
 
 
+def file_digest(path: Path, filters: Filters, codes: Codelists) -> str:
+    """A digest of the file's content and of what decides how it is imported: the filters and the codelists."""
+    digest = hashlib.blake2b(digest_size=32)
+    settings = (
+        FILE_DIGEST_VERSION,
+        *(
+            None if kept is None else sorted(kept)
+            for kept in (filters.sectors, filters.countries, filters.reporting_orgs)
+        ),
+        *(sorted(getattr(codes, field_.name)) for field_ in dataclasses.fields(codes)),
+    )
+    digest.update(repr(settings).encode())
+    with path.open("rb") as file:
+        hashlib.file_digest(file, lambda: digest)
+    return digest.hexdigest()
+
+
+def unchanged_file(digest: str, known: dict[str, str]) -> tuple[int, int] | None:
+    """(activities kept, activities left out by the filters) when the file of `digest` was imported clean before
+    and importing it again would find every activity it kept unchanged (as in `known`) and every one it left out
+    still not imported; else None."""
+    recorded = ImportedFile.objects.filter(digest=digest).values_list("activities", flat=True).first()
+    if recorded is None:
+        return None
+    kept, skipped = recorded["kept"], recorded["skipped"]
+    if any(known.get(identifier) != digest_ for identifier, digest_ in kept):
+        return None
+    if any(known.get(identifier) == digest_ for identifier, digest_ in skipped):
+        return None
+    return len(kept), len(skipped)
+
+
+def _record_file(digest: str, name: str, importer: "_FileImport") -> None:
+    """Remember a file imported clean (ImportedFile), in place of what was remembered of a file of that name."""
+    ImportedFile.objects.filter(models.Q(name=name[:500]) | models.Q(digest=digest)).delete()
+    ImportedFile.objects.create(
+        digest=digest,
+        name=name[:500],
+        activities={"kept": importer.kept, "skipped": importer.skipped},
+        imported_at=importer.now,
+    )
+
+
 def known_digests() -> dict[str, str]:
     """The digest of every activity imported before, by identifier."""
     return dict(ImportedActivity.objects.values_list("programme__iati_identifier", "checksum"))
-
-
-def _restore(known: dict[str, str], saved: dict[str, str]) -> None:
-    """Put back the digests as they were before a file that wrote nothing (refused, or a dry run)."""
-    known.clear()
-    known.update(saved)
 
 
 def sector_list(text: str) -> frozenset[str] | None:

@@ -49,6 +49,26 @@ class ImportedActivity(models.Model):
         return f"{self.source_file} → {self.programme_id}"
 
 
+class ImportedFile(models.Model):
+    """A file whose last import was clean (every activity written, unchanged or left out by the filters, none
+    refused): a digest of its content with the import's filters and codelists, and the digest of each of its
+    activities. The same file imported again with the same settings, while each of its activities is still as
+    recorded (and none it left out has been imported since), changes nothing: it is known without reading it."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("file"), max_length=500)
+    activities = models.JSONField(default=dict)
+    """{"kept": [[identifier, digest], ...], "skipped": [[identifier, digest], ...]}, in the file's order."""
+    imported_at = models.DateTimeField(_("imported"))
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("IATI file imported"), _("IATI files imported")
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class IatiExport(models.Model):
     """An IATI file published from the platform: what was chosen and how many activities it held."""
 

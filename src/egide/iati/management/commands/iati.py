@@ -9,7 +9,16 @@ from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
 from egide.iati.exporter import ExportChoice, iati_export
-from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
+from egide.iati.importer import (
+    FileReport,
+    Filters,
+    ImportReport,
+    file_digest,
+    iati_file_import,
+    known_digests,
+    sector_list,
+    unchanged_file,
+)
 from egide.iati.parser import MalformedFile
 from egide.iati.reading import activity_files, read_in_parallel
 from egide.iati.selectors import parser_codelists
@@ -147,14 +156,22 @@ class Command(BaseCommand):
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
         else:
-            for number, reading in enumerate(read_in_parallel(paths, filters, codes, known, jobs), start=1):
+            remembered = frozenset(
+                path for path in paths if unchanged_file(file_digest(path, filters, codes), known) is not None
+            )
+            readings = read_in_parallel(paths, filters, codes, known, jobs, remembered)
+            for number, reading in enumerate(readings, start=1):
                 if reading.refused:
                     file_report = FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
+                elif reading.remembered:  # checked again: an earlier file of the run may have changed it
+                    file_report = importing(path=reading.path)
                 else:
                     file_report = importing(
                         path=reading.path,
                         activities=reading.activities,
                         already_counted=(reading.read, reading.skipped),
+                        read_digest=reading.digest,
+                        left_out=reading.left_out,
                     )
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
