@@ -33,6 +33,7 @@ from egide.iati.models import ImportedActivity
 from egide.iati.parser import Codelists, MalformedFile, Unchanged, read_activities_since, read_unchanged
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
+from egide.iati.results_import import results_write
 from egide.money.models import Budget, Transaction
 from egide.programmes import codes
 from egide.programmes.models import (
@@ -445,6 +446,8 @@ class _FileImport:
             )
         for table in tables.values():
             table.write()
+        # The results framework: the programmes' results replaced by the activities' (egide.iati.results_import).
+        results_write(user=self.user, items=[(activity, pk) for activity, _, pk in items], now=now, author_id=author_id)
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
         after = snapshot_of_values(Programme, values) if "owner_id" in values else dict(values)
