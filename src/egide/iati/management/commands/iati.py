@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
+from egide.iati import progress
 from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
 from egide.iati.parser import MalformedFile
@@ -141,9 +142,13 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         report = ImportReport()
-        if jobs == 1:  # each file read as a stream while it is written
+        if jobs == 1:  # each file read as a stream while it is written, its progress drawn as it goes
+            every = progress.PROGRESS_EVERY if sys.stderr.isatty() else progress.LOG_EVERY
             for number, path in enumerate(paths, start=1):
-                file_report = importing(path=path)
+                tick = functools.partial(self._tick, number - 1, len(paths), report.total("read"), path.name)
+                file_report = importing(
+                    path=path, activities=progress.streamed(path, tick=tick, codes=codes, known=known, every=every)
+                )
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
         else:
@@ -161,6 +166,22 @@ class Command(BaseCommand):
         self._summary(report, dry_run=options["dry_run"])
         if report.refused:
             raise SystemExit(1)
+
+    def _tick(self, done: int, total: int, read_before: int, name: str, state: progress.FileProgress) -> None:
+        """The bar within a file: the files done and the share read of this one, the activities read so far."""
+        if state.read_bytes >= state.size:
+            return  # the file's own line follows
+        width = 30
+        filled = int(width * (done + state.fraction) / total)
+        bar = "#" * filled + "-" * (width - filled)
+        line = (
+            f"[{bar}] {done}/{total} files, {read_before + state.activities:,} activities read — {name} "
+            f"{int(100 * state.fraction)} %"
+        )
+        if sys.stderr.isatty():
+            self.stderr.write(f"\r{line[:150]:<150}", ending="")
+        else:
+            self.stderr.write(line)
 
     def _progress(self, number: int, total: int, report: ImportReport, current: FileReport) -> None:
         width = 30
