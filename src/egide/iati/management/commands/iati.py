@@ -1,5 +1,6 @@
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from egide.iati import progress
 from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.importer import FileReport, Filters, ImportReport, iati_file_import, known_digests, sector_list
 from egide.iati.parser import MalformedFile
-from egide.iati.reading import activity_files, read_in_parallel
+from egide.iati.reading import ReadFile, activity_files, counted_file, may_hold, read_in_parallel
 from egide.iati.selectors import parser_codelists
 from egide.iati.services import codelists_load
 
@@ -145,27 +146,32 @@ class Command(BaseCommand):
         if jobs == 1:  # each file read as a stream while it is written, its progress drawn as it goes
             every = progress.PROGRESS_EVERY if sys.stderr.isatty() else progress.LOG_EVERY
             for number, path in enumerate(paths, start=1):
-                tick = functools.partial(self._tick, number - 1, len(paths), report.total("read"), path.name)
-                file_report = importing(
-                    path=path, activities=progress.streamed(path, tick=tick, codes=codes, known=known, every=every)
-                )
+                if may_hold(path, filters):
+                    tick = functools.partial(self._tick, number - 1, len(paths), report.total("read"), path.name)
+                    file_report = importing(
+                        path=path, activities=progress.streamed(path, tick=tick, codes=codes, known=known, every=every)
+                    )
+                else:  # nothing the filters keep: only parsed and counted
+                    file_report = self._imported(counted_file(path), importing)
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
         else:
             for number, reading in enumerate(read_in_parallel(paths, filters, codes, known, jobs), start=1):
-                if reading.refused:
-                    file_report = FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
-                else:
-                    file_report = importing(
-                        path=reading.path,
-                        activities=reading.activities,
-                        already_counted=(reading.read, reading.skipped),
-                    )
+                file_report = self._imported(reading, importing)
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
         self._summary(report, dry_run=options["dry_run"])
         if report.refused:
             raise SystemExit(1)
+
+    @staticmethod
+    def _imported(reading: ReadFile, importing: Callable[..., FileReport]) -> FileReport:
+        """The import of a file a reader read and filtered."""
+        if reading.refused:
+            return FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
+        return importing(
+            path=reading.path, activities=reading.activities, already_counted=(reading.read, reading.skipped)
+        )
 
     def _tick(self, done: int, total: int, read_before: int, name: str, state: progress.FileProgress) -> None:
         """The bar within a file: the files done and the share read of this one, the activities read so far."""
