@@ -53,6 +53,8 @@ JUDGEMENT = """<indicator measure="5" ascending="1">
     <title><narrative>Share of detainees on remand</narrative></title>
     <period><period-start iso-date="2020-01-01"/><period-end iso-date="2020-12-31"/>
       <target value="150"/><actual value="n/a"/></period>
+    <period><period-start iso-date="2021-01-01"/><period-end iso-date="2021-12-31"/>
+      <target value="12,5"/><actual value="1e1"/></period>
     <period><period-start iso-date="2020-01-01"/></period>
   </indicator>"""
 
@@ -202,9 +204,12 @@ def test_what_the_results_app_may_not_hold_is_kept_as_a_comment_or_left_out(tmp_
     assert list(period.updates.values_list("value", "text")) == [(None, "A council was created")]
     # A percentage above 100 is no target value; an actual that is not a number is left out, as is a period
     # without its end.
-    period = remand.periods.get()
+    period, later = remand.periods.all()
     assert (period.target_value, period.target_comment) == (None, "150")
     assert not period.updates.exists()
+    # A comma may be a thousands separator or a decimal point: the text is kept, not guessed at.
+    assert (later.target_value, later.target_comment) == (None, "12,5")
+    assert later.updates.get().value == Decimal("10")
 
 
 def test_a_re_import_of_the_unchanged_file_writes_nothing(iati_fixtures: Path, db: None) -> None:

@@ -61,7 +61,7 @@ def number(text: str, measure: str) -> Decimal | None:
     if not text or measure == QUALITATIVE:
         return None
     try:
-        value = Decimal(text.strip().replace(",", ""))
+        value = Decimal(text.strip())  # "1,5" or "1,500": which one is it? Kept as a comment.
     except InvalidOperation:
         return None
     if not value.is_finite() or abs(value) >= LIMIT:
