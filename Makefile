@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -74,6 +74,13 @@ benchmark-map: install assets
 SIZES ?= 1000,5000,20000,50000
 benchmark-scaling: install
 	$(BIN)/python benchmarks/scaling.py --sizes "$(SIZES)"
+
+# The IATI import at registry scale: a generated folder of 1,000 publishers' files (2 GB; SIZE=300MB for a shorter
+# run), read by 1 and 2 processes beside a bare parallel lxml pass; DATABASES=sqlite to leave PostgreSQL out.
+SIZE ?= 2GB
+DATABASES ?= sqlite,postgresql
+benchmark-iati-registry: install
+	$(BIN)/python benchmarks/iati_registry.py --size "$(SIZE)" --databases "$(DATABASES)"
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

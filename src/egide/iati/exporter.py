@@ -6,8 +6,9 @@ that is not public leaves with it (the actors of the map it supports are never w
 activity at a time; the export is audited.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO
 
 from django.db.models import Prefetch, QuerySet
@@ -22,10 +23,13 @@ from egide.iati.records import (
     Activity,
     Budget,
     DocumentLink,
+    Indicator,
     Location,
     Money,
     Narratives,
     Participant,
+    Period,
+    Result,
     Share,
     Transaction,
 )
@@ -37,6 +41,12 @@ from egide.money.models import Budget as BudgetRow
 from egide.money.models import Transaction as TransactionRow
 from egide.programmes.models import Participation, Programme
 from egide.programmes.selectors import programmes_visible
+from egide.results import progress
+from egide.results.models import Disaggregation, UpdateStatus
+from egide.results.models import Indicator as IndicatorRow
+from egide.results.models import Period as PeriodRow
+from egide.results.models import Result as ResultRow
+from egide.results.models import Update as UpdateRow
 
 # The platform's organisation types, as IATI's (where the organisation has not recorded its own).
 ORGANISATION_TYPES = {
@@ -102,6 +112,61 @@ def _reporting(programme: Programme) -> IatiOrganisation:
     if provenance is not None:
         return _organisation(None, name=provenance.reporting_org_name, ref=provenance.reporting_org_ref)
     return IatiOrganisation()
+
+
+def _value(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _dimensions(parts: Iterable[Disaggregation], value: Decimal | None) -> tuple[tuple[str, str], ...]:
+    """The disaggregations IATI can say of a target or an actual: its dimensions, each category holding the whole
+    value (IATI gives one value to a target and its dimensions)."""
+    return tuple((part.dimension, part.category) for part in parts if value is not None and part.value == value)
+
+
+def _period(period: PeriodRow, measure: str) -> Period:
+    """The period, its actual the approved values' (the sum of a unit indicator's, the latest percentage, the latest
+    narrative of a qualitative indicator: egide.results.progress); values not approved are not published."""
+    approved: list[UpdateRow] = list(period.updates.all())  # prefetched: approved only
+    reported = [progress.Reported(update.value, update.value_date, update.text, update.pk) for update in approved]
+    actual_value = progress.period_actual(measure, reported)
+    actual = progress.narrative(reported) if measure == progress.QUALITATIVE else _value(actual_value)
+    only = approved[0] if len(approved) == 1 else None
+    return Period(
+        start=period.start,
+        end=period.end,
+        target=_value(period.target_value) or period.target_comment,
+        actual=actual,
+        target_dimensions=_dimensions(period.target_disaggregations.all(), period.target_value),
+        actual_dimensions=_dimensions(only.disaggregations.all(), actual_value) if only is not None else (),
+    )
+
+
+def _indicator(indicator: IndicatorRow) -> Indicator:
+    return Indicator(
+        measure=indicator.measure,
+        ascending=indicator.ascending,
+        title=_texts(indicator.title_en, indicator.title_fr),
+        description=_texts(indicator.description_en, indicator.description_fr),
+        baseline_year=indicator.baseline_date.year if indicator.baseline_date is not None else None,
+        baseline_date=indicator.baseline_date,
+        baseline_value=_value(indicator.baseline_value) or indicator.baseline_comment,
+        periods=tuple(_period(period, indicator.measure) for period in indicator.periods.all()),
+    )
+
+
+def _results(programme: Programme) -> list[Result]:
+    rows: list[ResultRow] = list(programme.results.all())
+    return [
+        Result(
+            type=result.type,
+            title=_texts(result.title_en, result.title_fr),
+            description=_texts(result.description_en, result.description_fr),
+            aggregation_status=result.aggregation_status,
+            indicators=tuple(_indicator(indicator) for indicator in result.indicators.all()),
+        )
+        for result in rows
+    ]
 
 
 def activity_of(programme: Programme) -> Activity:
@@ -188,6 +253,7 @@ def activity_of(programme: Programme) -> Activity:
             )
             for row in transactions
         ],
+        results=_results(programme),
     )
 
 
@@ -201,6 +267,11 @@ def _activities(programmes: QuerySet[Programme]) -> Iterator[Activity]:
         Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
         "budgets",
         Prefetch("transactions", queryset=TransactionRow.objects.select_related("provider", "receiver")),
+        "results__indicators__periods__target_disaggregations",
+        Prefetch(
+            "results__indicators__periods__updates",
+            queryset=UpdateRow.objects.filter(status=UpdateStatus.APPROVED).prefetch_related("disaggregations"),
+        ),
     )
     yield from (activity_of(programme) for programme in parts.iterator(chunk_size=BATCH))
 

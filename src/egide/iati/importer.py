@@ -45,6 +45,7 @@ from egide.iati.parser import (
 )
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
+from egide.iati.results_import import results_write
 from egide.money.models import Budget, Transaction
 from egide.programmes import codes
 from egide.programmes.models import (
@@ -65,7 +66,7 @@ SSR_SECTORS = frozenset(
     }
 )  # fmt: skip
 BATCH = 500
-FILE_DIGEST_VERSION = 1
+FILE_DIGEST_VERSION = 2
 """Part of every file's digest (ImportedFile): a new version forgets every file recorded, for an import that would
 read or filter the same file differently."""
 IDENTIFIER_LENGTH = 150  # Programme.iati_identifier's
@@ -484,6 +485,10 @@ class _FileImport:
             )
         for rows in (countries, participations, sectors, locations, documents, budgets, transactions, provenance):
             rows.write()
+        # The results framework: the programmes' results replaced by the activities' (egide.iati.results_import).
+        results_write(
+            user=self.user, items=[(activity, pk) for activity, _, pk in items], now=self.now, author_id=self.author_id
+        )
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
         values["iati_file"] = self.source

@@ -132,10 +132,6 @@ class IatiImportRun(models.Model):
     def finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
 
-    @property
-    def progress(self) -> int:
-        return round(100 * self.files_done / len(self.filenames)) if self.filenames else 0
-
     def total(self, name: str) -> int:
         return sum(int(item.get(name, 0)) for item in self.report)
 

@@ -94,6 +94,9 @@ class Period:
     end: dt.date | None
     target: str = ""
     actual: str = ""
+    target_dimensions: tuple[tuple[str, str], ...] = ()
+    """(name, value) of each dimension of the target: the target's value is that category's (sex: female)."""
+    actual_dimensions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)

@@ -155,7 +155,8 @@ def iati_import_run_execute(*, run_id: str) -> str:
     """Run a queued import once (a run already taken, by another worker or before, is left alone), file after
     file, each all or nothing, keeping the counts up to date for its page; the files are deleted at the end. A run
     that fails says why; it is never left running."""
-    from egide.iati.importer import FileReport, Filters, iati_file_import, known_digests, sector_list
+    from egide.iati.importer import Filters, file_digest, iati_file_import, known_digests, sector_list, unchanged_file
+    from egide.iati.progress import FileProgress, run_progress_clear, run_progress_write, streamed
     from egide.iati.selectors import parser_codelists
 
     taken = IatiImportRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
@@ -174,19 +175,26 @@ def iati_import_run_execute(*, run_id: str) -> str:
             read_before = 0
             for number, (name, stored) in enumerate(zip(run.filenames, run.stored, strict=True), start=1):
 
-                def progress(report: FileReport, before: int = read_before) -> None:
-                    IatiImportRun.objects.filter(pk=run.pk).update(activities_read=before + report.read)
+                def tick(state: FileProgress, done: int = number - 1, before: int = read_before) -> None:
+                    run_progress_write(
+                        run_id=run.pk, files_done=done, activities=before + state.activities, progress=state
+                    )
 
+                path = folder / stored
+                digest = file_digest(path, filters, codes)
+                # A file imported clean and unchanged since is not read at all; any other is read as a stream.
+                remembered = unchanged_file(digest, known) is not None
                 report = iati_file_import(
                     user=run.user,
-                    path=folder / stored,
+                    path=path,
                     filters=filters,
                     owner=run.owner,
                     codes=codes,
                     dry_run=run.dry_run,
-                    progress=progress,
                     known=known,
                     name=name,
+                    activities=None if remembered else streamed(path, tick=tick, name=name, codes=codes, known=known),
+                    read_digest="" if remembered else digest,
                 )
                 reports.append(dataclasses.asdict(report))
                 read_before += report.read
@@ -198,5 +206,6 @@ def iati_import_run_execute(*, run_id: str) -> str:
         outcome = {"status": RunStatus.FAILED, "error": f"{type(error).__name__}: {error}"[:2000]}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        run_progress_clear(run_id=run.pk)
     IatiImportRun.objects.filter(pk=run.pk).update(**outcome, report=reports, stored=[], finished_at=timezone.now())
     return str(outcome["status"])

@@ -14,6 +14,7 @@ from egide.accounts.selectors import importing_owners, reach_of
 from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.forms import ExportForm, ImportForm
 from egide.iati.models import IatiImportRun
+from egide.iati.progress import run_progress
 from egide.iati.selectors import import_runs_visible
 from egide.iati.services import iati_import_run_create
 
@@ -67,12 +68,15 @@ def iati_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def iati_import_run(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """An import's page: its status part refreshes itself until the import has ended."""
-    return render(request, "iati/run.html", {"run": _run_or_404(request, pk)})
+    run = _run_or_404(request, pk)
+    return render(request, "iati/run.html", {"run": run, "live": run_progress(run)})
 
 
 @login_required
 def iati_import_run_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    return render(request, "iati/_run_status.html", {"run": _run_or_404(request, pk)})
+    """The run's status, progress within the current file included (egide.iati.progress), polled by its page."""
+    run = _run_or_404(request, pk)
+    return render(request, "iati/_run_status.html", {"run": run, "live": run_progress(run)})
 
 
 def iati_export_page(request: HttpRequest) -> HttpResponse | FileResponse:

@@ -136,10 +136,14 @@ class _Builder:
             for tag, day in (("period-start", period.start), ("period-end", period.end)):
                 if day is not None:
                     etree.SubElement(period_element, tag, {"iso-date": day.isoformat()})
-            if period.target:
-                etree.SubElement(period_element, "target", {"value": period.target})
-            if period.actual:
-                etree.SubElement(period_element, "actual", {"value": period.actual})
+            for tag, value, dimensions in (
+                ("target", period.target, period.target_dimensions),
+                ("actual", period.actual, period.actual_dimensions),
+            ):
+                if value:
+                    figure = etree.SubElement(period_element, tag, {"value": value})
+                    for name, category in dimensions:
+                        etree.SubElement(figure, "dimension", {"name": name, "value": category})
 
 
 def activity_element(activity: Activity) -> Element:

@@ -65,6 +65,11 @@ class Result(TimestampedModel, Bilingual):
         default=iati_codes.RESULT_TYPES[0].code,
     )
     order = models.PositiveIntegerField(_("order"), default=1)
+    aggregation_status = models.BooleanField(
+        _("aggregation status"),
+        default=False,
+        help_text=_("The result's data may be added up with other activities' (IATI's aggregation status)."),
+    )
 
     class Meta:
         verbose_name, verbose_name_plural = _("result"), _("results")

@@ -1,5 +1,6 @@
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.core.reference import countries
+from egide.iati import progress
 from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.importer import (
     FileReport,
@@ -20,7 +22,7 @@ from egide.iati.importer import (
     unchanged_file,
 )
 from egide.iati.parser import MalformedFile
-from egide.iati.reading import activity_files, read_in_parallel
+from egide.iati.reading import ReadFile, activity_files, counted_file, may_hold, read_in_parallel
 from egide.iati.selectors import parser_codelists
 from egide.iati.services import codelists_load
 
@@ -150,9 +152,21 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         report = ImportReport()
-        if jobs == 1:  # each file read as a stream while it is written
+        if jobs == 1:  # each file read as a stream while it is written, its progress drawn as it goes
+            every = progress.PROGRESS_EVERY if sys.stderr.isatty() else progress.LOG_EVERY
             for number, path in enumerate(paths, start=1):
-                file_report = importing(path=path)
+                digest = file_digest(path, filters, codes)
+                if unchanged_file(digest, known) is not None:  # imported clean and unchanged since: nothing to read
+                    file_report = importing(path=path)
+                elif may_hold(path, filters):
+                    tick = functools.partial(self._tick, number - 1, len(paths), report.total("read"), path.name)
+                    file_report = importing(
+                        path=path,
+                        activities=progress.streamed(path, tick=tick, codes=codes, known=known, every=every),
+                        read_digest=digest,
+                    )
+                else:  # nothing the filters keep: only parsed and counted
+                    file_report = self._imported(counted_file(path), importing)
                 report.files.append(file_report)
                 self._progress(number, len(paths), report, file_report)
         else:
@@ -178,6 +192,31 @@ class Command(BaseCommand):
         self._summary(report, dry_run=options["dry_run"])
         if report.refused:
             raise SystemExit(1)
+
+    @staticmethod
+    def _imported(reading: ReadFile, importing: Callable[..., FileReport]) -> FileReport:
+        """The import of a file a reader read and filtered."""
+        if reading.refused:
+            return FileReport(file=reading.path.name, read=reading.read, refused=reading.refused)
+        return importing(
+            path=reading.path, activities=reading.activities, already_counted=(reading.read, reading.skipped)
+        )
+
+    def _tick(self, done: int, total: int, read_before: int, name: str, state: progress.FileProgress) -> None:
+        """The bar within a file: the files done and the share read of this one, the activities read so far."""
+        if state.read_bytes >= state.size:
+            return  # the file's own line follows
+        width = 30
+        filled = int(width * (done + state.fraction) / total)
+        bar = "#" * filled + "-" * (width - filled)
+        line = (
+            f"[{bar}] {done}/{total} files, {read_before + state.activities:,} activities read — {name} "
+            f"{int(100 * state.fraction)} %"
+        )
+        if sys.stderr.isatty():
+            self.stderr.write(f"\r{line[:150]:<150}", ending="")
+        else:
+            self.stderr.write(line)
 
     def _progress(self, number: int, total: int, report: ImportReport, current: FileReport) -> None:
         width = 30
