@@ -22,7 +22,7 @@ from egide.core.collection import paused_collection
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, refused
+from egide.core.web import FormTemplates, changed, country_or_404, form_view, is_htmx, refused
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
 from egide.results import exporter, importer, progress, selectors, services
@@ -30,6 +30,9 @@ from egide.results.forms import IndicatorForm, PeriodForm, ResultForm, ReturnFor
 from egide.results.models import Update, UpdateStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+FORMS = FormTemplates(dialog="results/_dialog_form.html", page="results/form_page.html")
 
 
 def _results_url(programme: Programme) -> str:
@@ -104,15 +107,7 @@ def _form_view(
 ) -> HttpResponse:
     """Show the form (GET), or save it through `save` (POST) and answer with the changed tab; a refusal of the
     service is shown on the form's fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            return changed(request, message, redirect_to=_results_url(programme))
     context = {
-        "form": form,
         "title": title,
         "action": request.get_full_path(),
         "cancel": _results_url(programme),
@@ -120,10 +115,17 @@ def _form_view(
         "multipart": multipart,
         "submit_label": submit_label or _("Save"),
         "draft_label": draft_label,
+        "partial": FORMS.dialog,
     }
-    if not is_htmx(request):
-        return render(request, "results/form_page.html", context | {"partial": "results/_dialog_form.html"})
-    return render(request, "results/_dialog_form.html", context)
+    return form_view(
+        request,
+        form=form,
+        save=save,
+        message=message,
+        redirect_to=_results_url(programme),
+        templates=FORMS,
+        context=context,
+    )
 
 
 def _posted(request: HttpRequest) -> dict[str, Any] | None:
