@@ -27,7 +27,7 @@ from egide.audit.history import record_history_for
 from egide.core import iati_codes, taxonomy
 from egide.core.imports.limits import FileRefused
 from egide.core.reference import countries, dac_sectors
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
+from egide.core.web import changed, country_or_404, form_saved, is_htmx, posted_version, refused
 from egide.programmes import exporter, importer, selectors, services
 from egide.programmes.forms import (
     DocumentForm,
@@ -174,23 +174,22 @@ def programme_documents(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_visible(user=request.user, pk=pk)
     can_edit = selectors.programme_editable(user=request.user, programme=programme)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("You may not change this programme."))
-        if form.is_valid():
-            try:
-                services.programme_document_add(
-                    user=request.user, programme=programme, data=form.to_data(), upload=form.cleaned_data.get("file")
-                )
-            except ValidationError as error:
-                apply_form_errors(form, error)
-            else:
-                return changed(
-                    request,
-                    _("Document added."),
-                    redirect_to=reverse("programme-documents", kwargs={"pk": programme.pk}),
-                    leave=True,
-                )
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied(_("You may not change this programme."))
+    added = form_saved(
+        request,
+        form,
+        lambda form: services.programme_document_add(
+            user=request.user, programme=programme, data=form.to_data(), upload=form.cleaned_data.get("file")
+        ),
+    )
+    if added is not None:
+        return changed(
+            request,
+            _("Document added."),
+            redirect_to=reverse("programme-documents", kwargs={"pk": programme.pk}),
+            leave=True,
+        )
     context = {
         "documents": selectors.documents_of(programme=programme),
         "form": form,
