@@ -28,6 +28,8 @@ from egide.core import iati_codes, taxonomy
 from egide.core.imports.limits import FileRefused
 from egide.core.reference import countries, dac_sectors
 from egide.core.web import changed, country_or_404, form_saved, is_htmx, posted_version, refused
+from egide.imports.models import ImportKind
+from egide.imports.services import import_job_create
 from egide.programmes import exporter, importer, selectors, services
 from egide.programmes.forms import (
     DocumentForm,
@@ -432,7 +434,8 @@ def programmes_import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Import a file of programmes into the country: every problem named by table, row and column, or all of it."""
+    """Import a file of programmes into the country: every problem named by table, row and column, or all of it.
+    A large file goes to the background worker and the page to the job's own page."""
     country = country_or_404(code)
     owners = access.editable_owners(user=request.user, country=country)
     if not owners.exists():
@@ -445,6 +448,20 @@ def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(
                 "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
             )
+        elif upload.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
+            # A large file is imported by the background worker, so that no request holds a web worker for long;
+            # its page shows the progress, then the same report.
+            job = import_job_create(
+                user=request.user,
+                country=country,
+                owner=form.cleaned_data["owner"],
+                confidentiality="",
+                filename=upload.name or "upload",
+                data=upload.read(),
+                kind=ImportKind.PROGRAMMES,
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
         else:
             try:
                 context["report"] = importer.programmes_import(
