@@ -23,6 +23,8 @@ class ImportKind(models.TextChoices):
 
     MAP = "map", _("security system map")
     PROGRAMMES = "programmes", _("programmes")
+    MONEY = "money", _("budgets and transactions")
+    RESULTS = "results", _("results frameworks")
 
 
 class ImportJob(models.Model):
@@ -36,7 +38,7 @@ class ImportJob(models.Model):
     owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # The level given to the map's new records; a programmes file gives each programme its own.
     confidentiality = models.CharField(max_length=12, choices=Confidentiality.choices, blank=True)
-    # Check the file and count what it would change, writing nothing (programmes files).
+    # Check the file and count what it would change, writing nothing (programmes and money files).
     dry_run = models.BooleanField(default=False)
     filename = models.CharField(_("file"), max_length=255)
     size = models.PositiveIntegerField(_("size"))

@@ -1,5 +1,7 @@
-"""Creating and running background import jobs; the imports themselves are egide.actors.importer.map_file_import
-(a map's file) and egide.programmes.importer.programmes_import (a programmes file)."""
+"""Creating and running background import jobs; the imports themselves are the pages' own services, by the kind of
+file: egide.actors.importer.map_file_import (a map), egide.programmes.importer.programmes_import (programmes),
+egide.money.transfer.money_file_import (budgets and transactions), egide.results.importer.results_import (results
+frameworks)."""
 
 import dataclasses
 import logging
@@ -22,7 +24,9 @@ from egide.core.imports.problems import ImportReport
 from egide.core.users import AnyUser, author
 from egide.imports.models import ColumnMapping, ImportJob, ImportKind, ImportStatus
 from egide.imports.selectors import column_mapping_of
+from egide.money.transfer import money_file_import
 from egide.programmes.importer import programmes_import
+from egide.results.importer import results_import
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +76,8 @@ def import_job_create(
     kind: ImportKind = ImportKind.MAP,
     dry_run: bool = False,
 ) -> ImportJob:
-    """Keep the file and queue its import; the job and its task are written together, or neither is. A programmes
-    file gives each programme its own confidentiality (`confidentiality` is left empty) and may be a dry run."""
+    """Keep the file and queue its import; the job and its task are written together, or neither is. Only a map's
+    file takes `confidentiality` (the other kinds leave it empty); a programmes or money file may be a dry run."""
     from egide.imports.tasks import import_job_task
 
     job = _kept_file(user, country, owner, confidentiality, filename, data, ImportStatus.QUEUED, kind, dry_run)
@@ -181,21 +185,24 @@ def import_job_run(*, job_id: str) -> str:
 
 def _imported(job: ImportJob, stage: Callable[[str], None]) -> ImportReport:
     """The job's file imported as its user, by the import of its kind (the same service as the page's)."""
-    if job.kind == ImportKind.PROGRAMMES:
+    data = bytes(job.data)
+    if job.kind != ImportKind.MAP:
         stage("importing")
+    if job.kind == ImportKind.PROGRAMMES:
         return programmes_import(
-            user=job.user,
-            country=job.country,
-            filename=job.filename,
-            data=bytes(job.data),
-            owner=job.owner,
-            dry_run=job.dry_run,
+            user=job.user, country=job.country, filename=job.filename, data=data, owner=job.owner, dry_run=job.dry_run
         )
+    if job.kind == ImportKind.MONEY:
+        return money_file_import(
+            user=job.user, country=job.country, filename=job.filename, data=data, apply=not job.dry_run
+        )
+    if job.kind == ImportKind.RESULTS:
+        return results_import(user=job.user, country=job.country, filename=job.filename, data=data)
     return map_file_import(
         user=job.user,
         country=job.country,
         filename=job.filename,
-        data=bytes(job.data),
+        data=data,
         owner=job.owner,
         confidentiality=job.confidentiality,
         on_stage=stage,

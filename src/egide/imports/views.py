@@ -21,8 +21,18 @@ def _job_or_404(request: HttpRequest, pk: uuid.UUID) -> ImportJob:
 
 
 # Each kind of import: the page that uploads its files, and the part of the job's page that shows its outcome.
-IMPORT_PAGES = {ImportKind.MAP: "country-import", ImportKind.PROGRAMMES: "country-programmes-import"}
-OUTCOMES = {ImportKind.MAP: "actors/_import_outcome.html", ImportKind.PROGRAMMES: "programmes/_import_job_outcome.html"}
+IMPORT_PAGES = {
+    ImportKind.MAP: "country-import",
+    ImportKind.PROGRAMMES: "country-programmes-import",
+    ImportKind.MONEY: "money-import",
+    ImportKind.RESULTS: "country-results-import",
+}
+OUTCOMES = {
+    ImportKind.MAP: "actors/_import_outcome.html",
+    ImportKind.PROGRAMMES: "programmes/_import_job_outcome.html",
+    ImportKind.MONEY: "money/_import_job_outcome.html",
+    ImportKind.RESULTS: "results/_import_job_outcome.html",
+}
 
 
 def _context(job: ImportJob) -> dict[str, Any]:
@@ -33,6 +43,7 @@ def _context(job: ImportJob) -> dict[str, Any]:
         "import_page": reverse(IMPORT_PAGES[kind], kwargs={"code": job.country}),
         "outcome": OUTCOMES[kind],
         "dry_run": job.dry_run,
+        "applied": not job.dry_run,
         "country": job.country,
         "country_name": country.label if country else job.country,
         "report": job.report,
