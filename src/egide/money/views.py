@@ -4,12 +4,11 @@ table's pages, and a country's money export and import. Thin: the selectors read
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +18,8 @@ from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
 from egide.core.web import FormTemplates, changed, country_or_404, form_view, is_htmx
+from egide.imports.background import import_in_background, is_large
 from egide.imports.models import ImportKind
-from egide.imports.services import import_job_create
 from egide.money import rates_file, selectors, services, transfer
 from egide.money.forms import BudgetForm, MoneyImportForm, RateForm, RatesUploadForm, TransactionForm
 from egide.money.models import RatePeriod
@@ -283,19 +282,9 @@ def money_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         apply = form.cleaned_data["apply"]
-        if upload.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
+        if is_large(upload):
             # A large file is imported by the background worker; its page shows the progress, then the report.
-            job = import_job_create(
-                user=request.user,
-                country=country,
-                owner=None,
-                confidentiality="",
-                filename=upload.name or "upload",
-                data=upload.read(),
-                kind=ImportKind.MONEY,
-                dry_run=not apply,
-            )
-            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
+            return import_in_background(request, upload, kind=ImportKind.MONEY, country=country, dry_run=not apply)
         try:
             context["report"] = transfer.money_file_import(
                 user=request.user, country=country, data=upload.read(), filename=upload.name, apply=apply

@@ -28,8 +28,8 @@ from egide.core import iati_codes, taxonomy
 from egide.core.imports.limits import FileRefused
 from egide.core.reference import countries, dac_sectors
 from egide.core.web import changed, country_or_404, form_saved, is_htmx, posted_version, refused
+from egide.imports.background import import_in_background, is_large
 from egide.imports.models import ImportKind
-from egide.imports.services import import_job_create
 from egide.programmes import exporter, importer, selectors, services
 from egide.programmes.forms import (
     DocumentForm,
@@ -448,20 +448,16 @@ def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(
                 "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
             )
-        elif upload.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
-            # A large file is imported by the background worker, so that no request holds a web worker for long;
-            # its page shows the progress, then the same report.
-            job = import_job_create(
-                user=request.user,
+        elif is_large(upload):
+            # A large file is imported by the background worker, so that no request holds a web worker for long.
+            return import_in_background(
+                request,
+                upload,
+                kind=ImportKind.PROGRAMMES,
                 country=country,
                 owner=form.cleaned_data["owner"],
-                confidentiality="",
-                filename=upload.name or "upload",
-                data=upload.read(),
-                kind=ImportKind.PROGRAMMES,
                 dry_run=form.cleaned_data["dry_run"],
             )
-            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
         else:
             try:
                 context["report"] = importer.programmes_import(

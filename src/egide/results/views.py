@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +23,8 @@ from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
 from egide.core.web import FormTemplates, changed, country_or_404, form_view, is_htmx, refused
+from egide.imports.background import import_in_background, is_large
 from egide.imports.models import ImportKind
-from egide.imports.services import import_job_create
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
 from egide.results import exporter, importer, progress, selectors, services
@@ -449,18 +449,9 @@ def country_results_import(request: HttpRequest, code: str) -> HttpResponse:
             context["error"] = _("The file is larger than %(size)s MB.") % {
                 "size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20
             }
-        elif (upload.size or 0) > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
+        elif is_large(upload):
             # A large file is imported by the background worker; its page shows the progress, then the report.
-            job = import_job_create(
-                user=request.user,
-                country=country,
-                owner=None,
-                confidentiality="",
-                filename=upload.name or "file",
-                data=upload.read(),
-                kind=ImportKind.RESULTS,
-            )
-            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
+            return import_in_background(request, upload, kind=ImportKind.RESULTS, country=country)
         else:
             try:
                 context["report"] = importer.results_import(
