@@ -14,9 +14,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egide.accounts.selectors import PLATFORM
+from egide.core.imports.command import country_code, import_errors
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
-from egide.core.reference import countries
 from egide.money import rates_file, services, transfer
 
 ERROR = 2
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror or error}", returncode=ERROR) from None
         if options["subject"] == "import":
-            self._import(path, data, country=options["country"].upper(), check=options["check"])
+            self._import(path, data, country=options["country"], check=options["check"])
             return
         try:
             read = rates_file.rates_read(data, filename=path.name)
@@ -79,20 +79,10 @@ class Command(BaseCommand):
             )
 
     def _import(self, path: Path, data: bytes, *, country: str, check: bool) -> None:
-        if country not in countries():
-            raise CommandError(f"“{country}” is not a country code (ISO 3166-1 alpha-2, or XK)", returncode=ERROR)
-        try:
+        with import_errors(self.stderr, path.name):
             report = transfer.money_file_import(
-                user=PLATFORM, country=country, data=data, filename=path.name, apply=not check
+                user=PLATFORM, country=country_code(country), data=data, filename=path.name, apply=not check
             )
-        except FileRefused as error:
-            raise CommandError(str(error), returncode=ERROR) from None
-        except ImportRejected as error:
-            for problem in error.problems[:SHOWN_PROBLEMS]:
-                self.stderr.write(f"{path.name}: {problem}")
-            if error.total > SHOWN_PROBLEMS:
-                self.stderr.write(f"… and {error.total - SHOWN_PROBLEMS} more")
-            raise CommandError(f"{error.total} problem(s); nothing was imported", returncode=1) from None
         done = "checked, nothing written" if check else "imported"
         self.stdout.write(
             f"{country}: {done}: budgets {report.budgets_created} new, {report.budgets_updated} changed, "

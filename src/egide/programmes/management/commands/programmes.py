@@ -12,12 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
-from egide.core.imports.limits import FileRefused
-from egide.core.imports.problems import ImportRejected
-from egide.core.reference import countries
+from egide.core.imports.command import ERROR, country_code, file_bytes, import_errors
 from egide.programmes.importer import programmes_import
-
-ERROR = 2
 
 
 class Command(BaseCommand):
@@ -32,30 +28,14 @@ class Command(BaseCommand):
         importing.add_argument("--dry-run", action="store_true", help="check the file and count, writing nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        country = options["country"].upper()
-        if country not in countries():
-            raise CommandError(f"“{country}” is not a country code (ISO 3166-1 alpha-2, or XK)", returncode=ERROR)
+        country = country_code(options["country"])
         owner = self._owner(options["owner"])
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error}", returncode=ERROR) from None
-        try:
+        data = file_bytes(path)
+        with import_errors(self.stderr, path.name):
             report = programmes_import(
-                user=PLATFORM,
-                country=country,
-                filename=path.name,
-                data=data,
-                owner=owner,
-                dry_run=options["dry_run"],
+                user=PLATFORM, country=country, filename=path.name, data=data, owner=owner, dry_run=options["dry_run"]
             )
-        except FileRefused as error:
-            raise CommandError(str(error), returncode=ERROR) from None
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                self.stderr.write(f"{path.name}: {problem}")
-            raise CommandError(f"{rejected.total} problem(s) found; nothing was imported") from None
         done = "checked, nothing written" if options["dry_run"] else "imported"
         self.stdout.write(
             f"{country}: {done}: programmes {report.programmes_created} created, {report.programmes_changed} changed, "

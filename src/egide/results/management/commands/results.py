@@ -8,15 +8,11 @@ found, the same file imported again changes nothing.
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from egide.accounts.selectors import PLATFORM
-from egide.core.imports.limits import FileRefused
-from egide.core.imports.problems import ImportRejected
-from egide.core.reference import countries
+from egide.core.imports.command import country_code, file_bytes, import_errors
 from egide.results.importer import results_import
-
-ERROR = 2
 
 
 class Command(BaseCommand):
@@ -29,22 +25,11 @@ class Command(BaseCommand):
         importing.add_argument("--country", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        country = options["country"].upper()
-        if country not in countries():
-            raise CommandError(f"“{country}” is not a country code (ISO 3166-1 alpha-2, or XK)", returncode=ERROR)
+        country = country_code(options["country"])
         path: Path = options["file"]
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error}", returncode=ERROR) from None
-        try:
+        data = file_bytes(path)
+        with import_errors(self.stderr, path.name):
             report = results_import(user=PLATFORM, country=country, data=data, filename=path.name)
-        except FileRefused as error:
-            raise CommandError(str(error), returncode=ERROR) from None
-        except ImportRejected as rejected:
-            for problem in rejected.problems:
-                self.stderr.write(f"{path.name}: {problem}")
-            raise CommandError(f"{rejected.total} problem(s) found; nothing was imported") from None
         self.stdout.write(
             f"{country}: results {report.results_created} created, {report.results_updated} changed, "
             f"{report.results_unchanged} unchanged; indicators {report.indicators_created} created, "
