@@ -60,17 +60,17 @@ def _editable(request: HttpRequest, pk: int) -> Programme:
     return programme
 
 
-def _money_form[F: (BudgetForm, TransactionForm)](
+def _dialog[F: (BudgetForm, TransactionForm, RateForm)](
     request: HttpRequest,
-    programme: Programme,
     *,
     form: F,
     save: Callable[[F], Model],
     title: str,
     action: str,
     message: str,
+    page: str,
 ) -> HttpResponse:
-    page = reverse("programme-money", args=[programme.pk])
+    """A money form, saved through `save`; `page`, where its dialog opens, is where a saved change and cancel lead."""
     return form_view(
         request,
         form=form,
@@ -92,9 +92,9 @@ def budget_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = (
         BudgetForm(request.POST) if _posted(request) else BudgetForm(initial={"currency": programme.default_currency})
     )
-    return _money_form(
+    return _dialog(
         request,
-        programme,
+        page=reverse("programme-money", args=[programme.pk]),
         form=form,
         save=lambda form: services.budget_create(user=request.user, programme=programme, data=form.data_class()),
         title=_("New budget"),
@@ -107,9 +107,9 @@ def budget_create(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_edit(request: HttpRequest, pk: int, budget: int) -> HttpResponse:
     programme = _editable(request, pk)
     record = selectors.budget_of(user=request.user, programme_pk=pk, pk=budget)
-    return _money_form(
+    return _dialog(
         request,
-        programme,
+        page=reverse("programme-money", args=[programme.pk]),
         form=BudgetForm(request.POST) if _posted(request) else BudgetForm.of(record),
         save=lambda form: services.budget_update(user=request.user, budget=record, data=form.data_class()),
         title=_("Edit the budget"),
@@ -131,9 +131,9 @@ def budget_delete(request: HttpRequest, pk: int, budget: int) -> HttpResponse:
 def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _editable(request, pk)
     initial = {"currency": programme.default_currency, "type": "3"}
-    return _money_form(
+    return _dialog(
         request,
-        programme,
+        page=reverse("programme-money", args=[programme.pk]),
         form=TransactionForm(request.POST) if _posted(request) else TransactionForm(initial=initial),
         save=lambda form: services.transaction_create(user=request.user, programme=programme, data=form.data_class()),
         title=_("New transaction"),
@@ -146,9 +146,9 @@ def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
 def transaction_edit(request: HttpRequest, pk: int, transaction: int) -> HttpResponse:
     programme = _editable(request, pk)
     record = selectors.transaction_of(user=request.user, programme_pk=pk, pk=transaction)
-    return _money_form(
+    return _dialog(
         request,
-        programme,
+        page=reverse("programme-money", args=[programme.pk]),
         form=TransactionForm(request.POST) if _posted(request) else TransactionForm.of(record),
         save=lambda form: services.transaction_update(user=request.user, record=record, data=form.data_class()),
         title=_("Edit the transaction"),
@@ -191,26 +191,12 @@ def _require_rates(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only platform staff may change the exchange rates."))
 
 
-def _rate_form(
-    request: HttpRequest, *, form: RateForm, save: Callable[[RateForm], Model], title: str, action: str, message: str
-) -> HttpResponse:
-    cancel = reverse("rate-list")
-    return form_view(
-        request,
-        form=form,
-        save=save,
-        message=message,
-        redirect_to=cancel,
-        templates=FORMS,
-        context={"title": title, "action": action, "cancel": cancel},
-    )
-
-
 @login_required
 def rate_create(request: HttpRequest) -> HttpResponse:
     _require_rates(request)
-    return _rate_form(
+    return _dialog(
         request,
+        page=reverse("rate-list"),
         form=RateForm(request.POST) if _posted(request) else RateForm(initial={"period": RatePeriod.YEAR}),
         save=lambda form: services.rate_create(user=request.user, data=form.data_class()),
         title=_("New exchange rate"),
@@ -223,8 +209,9 @@ def rate_create(request: HttpRequest) -> HttpResponse:
 def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_rates(request)
     rate = selectors.rate_get(pk=pk)
-    return _rate_form(
+    return _dialog(
         request,
+        page=reverse("rate-list"),
         form=RateForm(request.POST) if _posted(request) else RateForm.of(rate),
         save=lambda form: services.rate_update(user=request.user, rate=rate, data=form.data_class()),
         title=_("Edit the exchange rate"),
