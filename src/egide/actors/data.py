@@ -39,7 +39,7 @@ def _attribute(spec: fields.Field) -> tuple[str, Any, Any]:
     match spec.kind:
         case fields.Kind.REFERENCE:
             return spec.attribute, "Actor" if spec.required_value else "Actor | None", None
-        case fields.Kind.DATE:
+        case fields.Kind.FUZZY_DATE:
             return spec.attribute, FuzzyDate | None, None
         case fields.Kind.YES_NO:
             return spec.attribute, bool, bool(spec.default)

@@ -106,7 +106,7 @@ def _codes() -> list[tuple[str, str, str]]:
         notes.append(("strength", term.code, f"{term.label_en} / {term.label_fr}"))
     notes += [
         (_columns_of(fields.Kind.YES_NO), "yes / no", "also true/false, oui/non, 1/0"),
-        (_columns_of(fields.Kind.DATE), "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
+        (_columns_of(fields.Kind.FUZZY_DATE), "YYYY, YYYY-MM or YYYY-MM-DD", "imprecise dates are kept as given"),
         (
             _columns_of(fields.Kind.REFERENCE),
             "an actor's reference",

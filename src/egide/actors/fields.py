@@ -7,145 +7,16 @@ its text rule in the API, and its checks in the import.
 """
 
 import dataclasses
-from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.levels import Confidentiality
 from egide.core import taxonomy
-from egide.core.labels import Term
+from egide.core.fields import Field, Kind, Record
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise as Label
-else:
-    Label = str
+__all__ = ["Field", "Kind", "Record"]
 
 DATE_HELP = _("A year (2016), a month (2016-03) or a day (2016-03-30).")
-
-
-class Kind(StrEnum):
-    LINE = "line"
-    """One line of text."""
-    TEXT = "text"
-    """Free text: line breaks and tabs allowed."""
-    CODE = "code"
-    """One of a list of codes."""
-    YES_NO = "yes_no"
-    DATE = "date"
-    """YYYY, YYYY-MM or YYYY-MM-DD; imprecise dates are kept as given."""
-    URL = "url"
-    REFERENCE = "reference"
-    """An actor's reference, in the same file or already in the country's map."""
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    """The column in files, the form field and the API field."""
-    label: Label
-    kind: Kind
-    required: bool = False
-    """A file's table must have this column."""
-    max_length: int | None = None
-    """The longest text accepted (imports keep this much of a longer cell)."""
-    default: str | bool = ""
-    """What an empty cell means."""
-    terms: tuple[Term, ...] = ()
-    choices: Sequence[tuple[str, Label]] = ()
-    """The codes of a code field: taxonomy terms, or other choices."""
-    key: str = ""
-    """The key in the JSON document, when it is not the name."""
-    help_text: Label = ""
-    rows: int = 0
-    """The lines a form shows for free text without a length limit."""
-
-    @property
-    def document_key(self) -> str:
-        return self.key or self.name
-
-    @property
-    def attribute(self) -> str:
-        """The name in the data classes, the API and the model: the document's key (files say from and to where
-        the rest say source and target)."""
-        return self.document_key
-
-    @property
-    def required_value(self) -> bool:
-        """No record without it: a required code or actor. (A required reference is made when left empty.)"""
-        return self.required and self.kind in (Kind.CODE, Kind.REFERENCE)
-
-    def english_label(self) -> str:
-        with translation.override("en"):
-            return str(self.label)
-
-    def describe(self) -> str:
-        """What the API's documentation says of the field beside its label: its help, in English (the document is
-        translated when served; the codes are the schema's `enum`, see `codes()`)."""
-        with translation.override("en"):
-            return str(self.help_text) if self.help_text else ""
-
-    @property
-    def multiline(self) -> bool:
-        return self.kind is Kind.TEXT
-
-    @property
-    def is_text(self) -> bool:
-        """Stored as the text given (stripped), so that the same text rule applies to it everywhere."""
-        return self.kind in (Kind.LINE, Kind.TEXT)
-
-    def codes(self) -> list[str]:
-        return [term.code for term in self.terms] or [code for code, _label in self.choices]
-
-    def options(self) -> list[tuple[str, str]]:
-        """The codes with their labels in the active language, for a form's choices."""
-        if self.terms:
-            return [(term.code, term.label) for term in self.terms]
-        return [(code, str(label)) for code, label in self.choices]
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A record type's fields as one table of a file."""
-
-    table: str
-    fields: tuple[Field, ...]
-
-    def __getitem__(self, name: str) -> Field:
-        for field in self.fields:
-            if field.name == name:
-                return field
-        raise KeyError(name)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(field.name for field in self.fields)
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(field.name for field in self.fields if field.required)
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        return tuple(field.name for field in self.fields if field.is_text)
-
-    @property
-    def multiline(self) -> frozenset[str]:
-        return frozenset(field.name for field in self.fields if field.multiline)
-
-    def of_kind(self, *kinds: Kind) -> tuple[Field, ...]:
-        return tuple(field for field in self.fields if field.kind in kinds)
-
-    def prefixed(self, prefix: str, table: str) -> "Record":
-        """The same fields under other names, for a table that holds them beside its own."""
-        return Record(table, tuple(_renamed(field, prefix + field.name) for field in self.fields))
-
-
-def _renamed(field: Field, name: str) -> Field:
-    return dataclasses.replace(field, name=name, required=False, key="")
 
 
 CONFIDENCE = Field(
@@ -217,8 +88,8 @@ RELATIONSHIP = Record(
         # Free text in a one-line input: a law's title and article, at most the column's length.
         Field("legal_basis", _("Legal basis"), Kind.TEXT, max_length=500),
         Field("legal_basis_fr", _("Legal basis in French"), Kind.TEXT, max_length=500),
-        Field("start", _("Start"), Kind.DATE, max_length=10, help_text=DATE_HELP),
-        Field("end", _("End"), Kind.DATE, max_length=10, help_text=DATE_HELP),
+        Field("start", _("Start"), Kind.FUZZY_DATE, max_length=10, help_text=DATE_HELP),
+        Field("end", _("End"), Kind.FUZZY_DATE, max_length=10, help_text=DATE_HELP),
         Field("ongoing", _("Still ongoing"), Kind.YES_NO, default=True),
         Field("strength", _("Strength"), Kind.CODE, max_length=16, default="moderate", terms=taxonomy.STRENGTHS),
         CONFIDENCE,
@@ -233,7 +104,7 @@ SOURCE = Record(
     (
         Field("title", _("or a new source: title"), Kind.LINE, required=True, max_length=500),
         Field("author", _("Publisher or author"), Kind.LINE, max_length=300),
-        Field("date", _("Date of the source"), Kind.DATE, help_text=DATE_HELP),
+        Field("date", _("Date of the source"), Kind.FUZZY_DATE, help_text=DATE_HELP),
         Field("url", _("Link"), Kind.URL, max_length=1000),
         Field("locator", _("Page or passage relied on"), Kind.LINE, max_length=500),
         Field("locator_fr", _("Page or passage relied on, in French"), Kind.LINE, max_length=500),

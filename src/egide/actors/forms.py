@@ -73,7 +73,7 @@ def form_field(spec: fields.Field) -> forms.Field:
             return forms.ChoiceField(label=spec.label, initial=spec.default or None)
         case fields.Kind.YES_NO:
             return forms.BooleanField(initial=spec.default, **optional)
-        case fields.Kind.DATE:
+        case fields.Kind.FUZZY_DATE:
             return FuzzyDateField(**optional)
         case fields.Kind.URL:
             return forms.URLField(max_length=spec.max_length, assume_scheme="https", **optional)

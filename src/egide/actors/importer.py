@@ -172,7 +172,7 @@ def _read(plan: _Plan, table: str, row: Row, spec: fields.Field) -> Any:
     """A cell's value as its declaration says: text kept to its length, yes or no, a code or a date."""
     if spec.kind is fields.Kind.YES_NO:
         return _boolean(plan, table, row, spec.name, default=bool(spec.default))
-    if spec.kind is fields.Kind.DATE:
+    if spec.kind is fields.Kind.FUZZY_DATE:
         return _date(plan, table, row, spec.name)
     if spec.kind is fields.Kind.CODE:
         return row.get(spec.name).lower() or spec.default

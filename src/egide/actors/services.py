@@ -204,7 +204,7 @@ def _apply_declared(record: Actor | Relationship, declared: fields.Record, data:
     """Copy the data's declared fields to the record: texts stripped, dates as their first day and precision."""
     for spec in declared.fields:
         value = getattr(data, spec.attribute)
-        if spec.kind is fields.Kind.DATE:
+        if spec.kind is fields.Kind.FUZZY_DATE:
             setattr(record, f"{spec.attribute}_date", value.first_day if value else None)
             setattr(record, f"{spec.attribute}_precision", value.precision if value else DAY)
         else:

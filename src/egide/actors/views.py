@@ -38,10 +38,11 @@ from egide.core import as_of, taxonomy
 from egide.core.reference import countries
 from egide.core.users import AnyUser
 from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
+from egide.imports.background import import_in_background, is_large
+from egide.imports.models import ImportKind
 from egide.imports.selectors import column_mapping_of, import_job_waiting
 from egide.imports.services import (
     column_mapping_remember,
-    import_job_create,
     import_job_hold,
     import_job_release,
     import_job_requeue,
@@ -823,17 +824,11 @@ def country_import(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(
                 "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
             )
-        elif upload.size > settings.EGIDE_IMPORT_INLINE_MAX_BYTES:
+        elif is_large(upload):
             # A large file is imported by the background worker, so that no request holds a web worker for long.
-            job = import_job_create(
-                user=request.user,
-                country=country,
-                owner=owner,
-                confidentiality=confidentiality,
-                filename=upload.name or "upload",
-                data=upload.read(),
+            return import_in_background(
+                request, upload, kind=ImportKind.MAP, country=country, owner=owner, confidentiality=confidentiality
             )
-            return HttpResponseRedirect(reverse("import-job", kwargs={"pk": job.pk}))
         else:
             _import_now(
                 request,

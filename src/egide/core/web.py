@@ -1,12 +1,17 @@
 """What the pages of every app answer with: HTMX fragments or whole pages, the answer to a change, the errors of a
-refused change, and the country named by an address."""
+refused change, a form that writes through a service, and the country named by an address."""
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from egide.core.reference import countries
@@ -60,6 +65,47 @@ def apply_form_errors(form: BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+@dataclass(frozen=True, slots=True)
+class FormTemplates:
+    """Where an app shows its forms: in the page's dialog when HTMX asks (`dialog`), else on a page of its own
+    (`page`, which includes the dialog's part)."""
+
+    dialog: str
+    page: str
+
+    def render(self, request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+        return render(request, self.dialog if is_htmx(request) else self.page, context)
+
+
+def form_saved[F: BaseForm, R: Model](request: HttpRequest, form: F, save: Callable[[F], R]) -> R | None:
+    """The record that `save` (the call of the service that writes it) returned, when the form was posted, valid,
+    and accepted by the service; else None, with the service's refusal shown on the form's fields."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form)
+    except ValidationError as error:
+        apply_form_errors(form, error)
+        return None
+
+
+def form_view[F: BaseForm](
+    request: HttpRequest,
+    *,
+    form: F,
+    save: Callable[[F], Model],
+    message: str,
+    redirect_to: str,
+    templates: FormTemplates,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The answer of a form that writes through a service: once saved, the change (see `changed`); before that,
+    or refused, the form with `context`. The view has checked the permission and found the record first."""
+    if form_saved(request, form, save) is not None:
+        return changed(request, message, redirect_to=redirect_to)
+    return templates.render(request, {"form": form, **context})
 
 
 def country_or_404(code: str) -> str:

@@ -18,15 +18,28 @@ class ImportStatus(models.TextChoices):
     MAPPING = "mapping", _("waiting for its columns to be mapped")
 
 
+class ImportKind(models.TextChoices):
+    """What a job's file holds, and so which import reads it."""
+
+    MAP = "map", _("security system map")
+    PROGRAMMES = "programmes", _("programmes")
+    MONEY = "money", _("budgets and transactions")
+    RESULTS = "results", _("results frameworks")
+
+
 class ImportJob(models.Model):
     """One uploaded file waiting for, or done with, the worker; its bytes are kept only until the job ends."""
 
     # A random id: the job's page address reveals nothing about other people's imports.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices, default=ImportKind.MAP)
     country = models.CharField(_("country"), max_length=2)
     owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    confidentiality = models.CharField(max_length=12, choices=Confidentiality.choices)
+    # The level given to the map's new records; a programmes file gives each programme its own.
+    confidentiality = models.CharField(max_length=12, choices=Confidentiality.choices, blank=True)
+    # Check the file and count what it would change, writing nothing (programmes and money files).
+    dry_run = models.BooleanField(default=False)
     filename = models.CharField(_("file"), max_length=255)
     size = models.PositiveIntegerField(_("size"))
     data = models.BinaryField(blank=True)

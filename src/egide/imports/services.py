@@ -1,7 +1,11 @@
-"""Creating and running background import jobs; the import itself is egide.actors.importer.map_file_import."""
+"""Creating and running background import jobs; the imports themselves are the pages' own services, by the kind of
+file: egide.actors.importer.map_file_import (a map), egide.programmes.importer.programmes_import (programmes),
+egide.money.transfer.money_file_import (budgets and transactions), egide.results.importer.results_import (results
+frameworks)."""
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,9 +20,13 @@ from egide.actors.tabular import ColumnMapping as Mapping
 from egide.actors.tabular import TableError, UnknownColumns
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
+from egide.core.imports.problems import ImportReport
 from egide.core.users import AnyUser, author
-from egide.imports.models import ColumnMapping, ImportJob, ImportStatus
+from egide.imports.models import ColumnMapping, ImportJob, ImportKind, ImportStatus
 from egide.imports.selectors import column_mapping_of
+from egide.money.transfer import money_file_import
+from egide.programmes.importer import programmes_import
+from egide.results.importer import results_import
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +42,8 @@ def _kept_file(
     filename: str,
     data: bytes,
     status: str,
+    kind: str = ImportKind.MAP,
+    dry_run: bool = False,
 ) -> ImportJob:
     """A file kept in the database for its import, started by a logged-in user, in the language they read."""
     starter = author(user)
@@ -41,6 +51,8 @@ def _kept_file(
         raise PermissionDenied(_("Log in to import a file."))
     return ImportJob.objects.create(
         user=starter,
+        kind=kind,
+        dry_run=dry_run,
         country=country,
         owner=owner,
         confidentiality=confidentiality,
@@ -61,11 +73,14 @@ def import_job_create(
     confidentiality: str,
     filename: str,
     data: bytes,
+    kind: ImportKind = ImportKind.MAP,
+    dry_run: bool = False,
 ) -> ImportJob:
-    """Keep the file and queue its import; the job and its task are written together, or neither is."""
+    """Keep the file and queue its import; the job and its task are written together, or neither is. Only a map's
+    file takes `confidentiality` (the other kinds leave it empty); a programmes or money file may be a dry run."""
     from egide.imports.tasks import import_job_task
 
-    job = _kept_file(user, country, owner, confidentiality, filename, data, ImportStatus.QUEUED)
+    job = _kept_file(user, country, owner, confidentiality, filename, data, ImportStatus.QUEUED, kind, dry_run)
     import_job_task.enqueue(str(job.pk))
     return job
 
@@ -145,16 +160,7 @@ def import_job_run(*, job_id: str) -> str:
     # Messages are written in the language of the page that started the job.
     with translation.override(job.language):
         try:
-            report = map_file_import(
-                user=job.user,
-                country=job.country,
-                filename=job.filename,
-                data=bytes(job.data),
-                owner=job.owner,
-                confidentiality=job.confidentiality,
-                on_stage=stage,
-                mapping=column_mapping_of(organisation=job.owner),
-            )
+            report = _imported(job, stage)
         except UnknownColumns as unknown:
             # The file waits, kept, for its user to map its columns on the import page.
             outcome = {"status": ImportStatus.MAPPING, "error": str(unknown)}
@@ -175,6 +181,33 @@ def import_job_run(*, job_id: str) -> str:
     else:
         ImportJob.objects.filter(pk=job.pk).update(**outcome, data=b"", progress=100, finished_at=timezone.now())
     return str(outcome["status"])
+
+
+def _imported(job: ImportJob, stage: Callable[[str], None]) -> ImportReport:
+    """The job's file imported as its user, by the import of its kind (the same service as the page's)."""
+    data = bytes(job.data)
+    if job.kind != ImportKind.MAP:
+        stage("importing")
+    if job.kind == ImportKind.PROGRAMMES:
+        return programmes_import(
+            user=job.user, country=job.country, filename=job.filename, data=data, owner=job.owner, dry_run=job.dry_run
+        )
+    if job.kind == ImportKind.MONEY:
+        return money_file_import(
+            user=job.user, country=job.country, filename=job.filename, data=data, apply=not job.dry_run
+        )
+    if job.kind == ImportKind.RESULTS:
+        return results_import(user=job.user, country=job.country, filename=job.filename, data=data)
+    return map_file_import(
+        user=job.user,
+        country=job.country,
+        filename=job.filename,
+        data=data,
+        owner=job.owner,
+        confidentiality=job.confidentiality,
+        on_stage=stage,
+        mapping=column_mapping_of(organisation=job.owner),
+    )
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.forms import BaseForm
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx
+from egide.core.web import FormTemplates, changed, country_or_404, form_view, is_htmx
+from egide.imports.background import import_in_background, is_large
+from egide.imports.models import ImportKind
 from egide.money import rates_file, selectors, services, transfer
 from egide.money.forms import BudgetForm, MoneyImportForm, RateForm, RatesUploadForm, TransactionForm
 from egide.money.models import RatePeriod
@@ -28,13 +30,7 @@ from egide.programmes.selectors import programme_editable, programme_visible
 RATES_PAGE_SIZE = 100
 
 
-def _dialog(
-    request: HttpRequest, *, form: BaseForm, title: str, action: str, cancel: str, status: int = 200
-) -> HttpResponse:
-    context = {"form": form, "title": title, "action": action, "cancel": cancel}
-    if is_htmx(request):
-        return render(request, "money/_dialog_form.html", context, status=status)
-    return render(request, "money/form_page.html", context, status=status)
+FORMS = FormTemplates(dialog="money/_dialog_form.html", page="money/form_page.html")
 
 
 # --- the Money tab ------------------------------------------------------------------------------------------------
@@ -64,43 +60,46 @@ def _editable(request: HttpRequest, pk: int) -> Programme:
     return programme
 
 
-def _saved[F: (BudgetForm, TransactionForm)](
+def _dialog[F: (BudgetForm, TransactionForm, RateForm)](
     request: HttpRequest,
-    form: F,
-    save: Callable[[F], object],
     *,
+    form: F,
+    save: Callable[[F], Model],
     title: str,
     action: str,
-    done: str,
-    programme: Programme,
+    message: str,
+    page: str,
 ) -> HttpResponse:
-    page = reverse("programme-money", args=[programme.pk])
-    if form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            return changed(request, done, redirect_to=page)
-    return _dialog(request, form=form, title=title, action=action, cancel=page)
+    """A money form, saved through `save`; `page`, where its dialog opens, is where a saved change and cancel lead."""
+    return form_view(
+        request,
+        form=form,
+        save=save,
+        message=message,
+        redirect_to=page,
+        templates=FORMS,
+        context={"title": title, "action": action, "cancel": page},
+    )
+
+
+def _posted(request: HttpRequest) -> bool:
+    return request.method == "POST"
 
 
 @login_required
 def budget_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _editable(request, pk)
-    action = reverse("budget-create", args=[pk])
-    title = _("New budget")
-    if request.method != "POST":
-        form = BudgetForm(initial={"currency": programme.default_currency})
-        return _dialog(request, form=form, title=title, action=action, cancel=reverse("programme-money", args=[pk]))
-    return _saved(
+    form = (
+        BudgetForm(request.POST) if _posted(request) else BudgetForm(initial={"currency": programme.default_currency})
+    )
+    return _dialog(
         request,
-        BudgetForm(request.POST),
-        lambda form: services.budget_create(user=request.user, programme=programme, data=form.data_class()),
-        title=title,
-        action=action,
-        done=_("Budget added."),
-        programme=programme,
+        page=reverse("programme-money", args=[programme.pk]),
+        form=form,
+        save=lambda form: services.budget_create(user=request.user, programme=programme, data=form.data_class()),
+        title=_("New budget"),
+        action=reverse("budget-create", args=[pk]),
+        message=_("Budget added."),
     )
 
 
@@ -108,24 +107,14 @@ def budget_create(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_edit(request: HttpRequest, pk: int, budget: int) -> HttpResponse:
     programme = _editable(request, pk)
     record = selectors.budget_of(user=request.user, programme_pk=pk, pk=budget)
-    action = reverse("budget-edit", args=[pk, budget])
-    title = _("Edit the budget")
-    if request.method != "POST":
-        return _dialog(
-            request,
-            form=BudgetForm.of(record),
-            title=title,
-            action=action,
-            cancel=reverse("programme-money", args=[pk]),
-        )
-    return _saved(
+    return _dialog(
         request,
-        BudgetForm(request.POST),
-        lambda form: services.budget_update(user=request.user, budget=record, data=form.data_class()),
-        title=title,
-        action=action,
-        done=_("Budget saved."),
-        programme=programme,
+        page=reverse("programme-money", args=[programme.pk]),
+        form=BudgetForm(request.POST) if _posted(request) else BudgetForm.of(record),
+        save=lambda form: services.budget_update(user=request.user, budget=record, data=form.data_class()),
+        title=_("Edit the budget"),
+        action=reverse("budget-edit", args=[pk, budget]),
+        message=_("Budget saved."),
     )
 
 
@@ -141,19 +130,15 @@ def budget_delete(request: HttpRequest, pk: int, budget: int) -> HttpResponse:
 @login_required
 def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _editable(request, pk)
-    action = reverse("transaction-create", args=[pk])
-    title = _("New transaction")
-    if request.method != "POST":
-        form = TransactionForm(initial={"currency": programme.default_currency, "type": "3"})
-        return _dialog(request, form=form, title=title, action=action, cancel=reverse("programme-money", args=[pk]))
-    return _saved(
+    initial = {"currency": programme.default_currency, "type": "3"}
+    return _dialog(
         request,
-        TransactionForm(request.POST),
-        lambda form: services.transaction_create(user=request.user, programme=programme, data=form.data_class()),
-        title=title,
-        action=action,
-        done=_("Transaction added."),
-        programme=programme,
+        page=reverse("programme-money", args=[programme.pk]),
+        form=TransactionForm(request.POST) if _posted(request) else TransactionForm(initial=initial),
+        save=lambda form: services.transaction_create(user=request.user, programme=programme, data=form.data_class()),
+        title=_("New transaction"),
+        action=reverse("transaction-create", args=[pk]),
+        message=_("Transaction added."),
     )
 
 
@@ -161,24 +146,14 @@ def transaction_create(request: HttpRequest, pk: int) -> HttpResponse:
 def transaction_edit(request: HttpRequest, pk: int, transaction: int) -> HttpResponse:
     programme = _editable(request, pk)
     record = selectors.transaction_of(user=request.user, programme_pk=pk, pk=transaction)
-    action = reverse("transaction-edit", args=[pk, transaction])
-    title = _("Edit the transaction")
-    if request.method != "POST":
-        return _dialog(
-            request,
-            form=TransactionForm.of(record),
-            title=title,
-            action=action,
-            cancel=reverse("programme-money", args=[pk]),
-        )
-    return _saved(
+    return _dialog(
         request,
-        TransactionForm(request.POST),
-        lambda form: services.transaction_update(user=request.user, record=record, data=form.data_class()),
-        title=title,
-        action=action,
-        done=_("Transaction saved."),
-        programme=programme,
+        page=reverse("programme-money", args=[programme.pk]),
+        form=TransactionForm(request.POST) if _posted(request) else TransactionForm.of(record),
+        save=lambda form: services.transaction_update(user=request.user, record=record, data=form.data_class()),
+        title=_("Edit the transaction"),
+        action=reverse("transaction-edit", args=[pk, transaction]),
+        message=_("Transaction saved."),
     )
 
 
@@ -219,37 +194,30 @@ def _require_rates(request: HttpRequest) -> None:
 @login_required
 def rate_create(request: HttpRequest) -> HttpResponse:
     _require_rates(request)
-    action, cancel, title = reverse("rate-create"), reverse("rate-list"), _("New exchange rate")
-    if request.method != "POST":
-        form = RateForm(initial={"period": RatePeriod.YEAR})
-        return _dialog(request, form=form, title=title, action=action, cancel=cancel)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rate_create(user=request.user, data=form.data_class())
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            return changed(request, _("Rate added."), redirect_to=cancel)
-    return _dialog(request, form=form, title=title, action=action, cancel=cancel)
+    return _dialog(
+        request,
+        page=reverse("rate-list"),
+        form=RateForm(request.POST) if _posted(request) else RateForm(initial={"period": RatePeriod.YEAR}),
+        save=lambda form: services.rate_create(user=request.user, data=form.data_class()),
+        title=_("New exchange rate"),
+        action=reverse("rate-create"),
+        message=_("Rate added."),
+    )
 
 
 @login_required
 def rate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _require_rates(request)
     rate = selectors.rate_get(pk=pk)
-    action, cancel, title = reverse("rate-edit", args=[pk]), reverse("rate-list"), _("Edit the exchange rate")
-    if request.method != "POST":
-        return _dialog(request, form=RateForm.of(rate), title=title, action=action, cancel=cancel)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rate_update(user=request.user, rate=rate, data=form.data_class())
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            return changed(request, _("Rate saved."), redirect_to=cancel)
-    return _dialog(request, form=form, title=title, action=action, cancel=cancel)
+    return _dialog(
+        request,
+        page=reverse("rate-list"),
+        form=RateForm(request.POST) if _posted(request) else RateForm.of(rate),
+        save=lambda form: services.rate_update(user=request.user, rate=rate, data=form.data_class()),
+        title=_("Edit the exchange rate"),
+        action=reverse("rate-edit", args=[pk]),
+        message=_("Rate saved."),
+    )
 
 
 @login_required
@@ -301,6 +269,9 @@ def money_import(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         apply = form.cleaned_data["apply"]
+        if is_large(upload):
+            # A large file is imported by the background worker; its page shows the progress, then the report.
+            return import_in_background(request, upload, kind=ImportKind.MONEY, country=country, dry_run=not apply)
         try:
             context["report"] = transfer.money_file_import(
                 user=request.user, country=country, data=upload.read(), filename=upload.name, apply=apply

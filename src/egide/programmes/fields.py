@@ -6,114 +6,18 @@ organisations, sectors, areas, supported actors) are rows of tables of their own
 its IATI identifier in the `programme` column.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING
-
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.levels import Confidentiality
 from egide.core import iati_codes, taxonomy
-from egide.core.labels import Term
+from egide.core.fields import Field, Kind, Record
 from egide.programmes import codes
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrOrPromise as Label
-else:
-    Label = str
-
-
-class Kind(StrEnum):
-    LINE = "line"
-    """One line of text."""
-    TEXT = "text"
-    """Free text: line breaks allowed."""
-    CODE = "code"
-    """One of a list of codes."""
-    YES_NO = "yes_no"
-    DATE = "date"
-    """A day, written YYYY-MM-DD."""
-    NUMBER = "number"
-    """A decimal number (a percentage, a coordinate)."""
-    INTEGER = "integer"
-    COUNTRY = "country"
-    """An ISO 3166-1 alpha-2 code (or XK)."""
-    ACTOR = "actor"
-    """An actor of the map, by its reference in the files and by its id in the API."""
-    ORGANISATION = "organisation"
-    """An organisation of the platform, by its acronym in the files and by its id in the API."""
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    """The column in files, the form field, the API field and the model's attribute."""
-    label: Label
-    kind: Kind
-    required: bool = False
-    """No record without a value."""
-    max_length: int | None = None
-    default: str | bool | None = ""
-    """What an empty cell means."""
-    terms: tuple[Term, ...] = ()
-    """The codes of a code field, with their labels in both languages."""
-    help_text: Label = ""
-    choices: Sequence[tuple[str, Label]] = ()
-    """The codes of a code field whose labels are translated through the catalogue."""
-
-    def english_label(self) -> str:
-        with translation.override("en"):
-            return str(self.label)
-
-    def describe(self) -> str:
-        with translation.override("en"):
-            return str(self.help_text) if self.help_text else ""
-
-    def codes(self) -> list[str]:
-        return [term.code for term in self.terms] or [str(code) for code, _label in self.choices]
-
-    def options(self) -> list[tuple[str, str]]:
-        """The codes with their labels in the active language, for a form's choices."""
-        if self.terms:
-            return [(term.code, term.label) for term in self.terms]
-        return [(str(code), str(label)) for code, label in self.choices]
-
-    @property
-    def is_text(self) -> bool:
-        return self.kind in (Kind.LINE, Kind.TEXT)
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A record type's fields as one table of a file."""
-
-    table: str
-    label: Label
-    fields: tuple[Field, ...]
-
-    def __getitem__(self, name: str) -> Field:
-        for field in self.fields:
-            if field.name == name:
-                return field
-        raise KeyError(name)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(field.name for field in self.fields)
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(field.name for field in self.fields if field.required)
-
-    def of_kind(self, *kinds: Kind) -> tuple[Field, ...]:
-        return tuple(field for field in self.fields if field.kind in kinds)
+__all__ = ["Field", "Kind", "Record"]
 
 
 PROGRAMME = Record(
     "programmes",
-    _("Programmes"),
     (
         Field(
             "iati_identifier",
@@ -177,6 +81,7 @@ PROGRAMME = Record(
             choices=Confidentiality.choices,
         ),
     ),
+    label=_("Programmes"),
 )
 
 PROGRAMME_KEY = Field("programme", _("Programme (IATI identifier)"), Kind.LINE, required=True, max_length=150)
@@ -184,17 +89,16 @@ PROGRAMME_KEY = Field("programme", _("Programme (IATI identifier)"), Kind.LINE, 
 
 COUNTRY = Record(
     "countries",
-    _("Recipient countries"),
     (
         PROGRAMME_KEY,
         Field("country", _("Country"), Kind.COUNTRY, required=True, max_length=2),
         Field("percentage", _("Percentage"), Kind.NUMBER, default=None),
     ),
+    label=_("Recipient countries"),
 )
 
 PARTICIPATION = Record(
     "participations",
-    _("Participating organisations"),
     (
         PROGRAMME_KEY,
         Field("role", _("Role"), Kind.CODE, required=True, max_length=2, terms=iati_codes.ROLES),
@@ -217,11 +121,11 @@ PARTICIPATION = Record(
             terms=iati_codes.ORGANISATION_TYPES,
         ),
     ),
+    label=_("Participating organisations"),
 )
 
 SECTOR = Record(
     "sectors",
-    _("Sectors"),
     (
         PROGRAMME_KEY,
         Field(
@@ -234,20 +138,20 @@ SECTOR = Record(
         ),
         Field("percentage", _("Percentage"), Kind.NUMBER, default=None),
     ),
+    label=_("Sectors"),
 )
 
 AREA = Record(
     "areas",
-    _("Areas of action"),
     (
         PROGRAMME_KEY,
         Field("area", _("Area of action"), Kind.CODE, required=True, max_length=48, terms=taxonomy.AREAS_OF_ACTION),
     ),
+    label=_("Areas of action"),
 )
 
 SUPPORT = Record(
     "supported_actors",
-    _("Supported actors"),
     (
         PROGRAMME_KEY,
         Field(
@@ -261,11 +165,11 @@ SUPPORT = Record(
         Field("support_en", _("Support in English"), Kind.LINE, max_length=500),
         Field("support_fr", _("Support in French"), Kind.LINE, max_length=500),
     ),
+    label=_("Supported actors"),
 )
 
 LOCATION = Record(
     "locations",
-    _("Locations"),
     (
         Field("name", _("Place"), Kind.LINE, required=True, max_length=300),
         Field("country", _("Country"), Kind.COUNTRY, max_length=2),
@@ -273,12 +177,12 @@ LOCATION = Record(
         Field("latitude", _("Latitude"), Kind.NUMBER, default=None),
         Field("longitude", _("Longitude"), Kind.NUMBER, default=None),
     ),
+    label=_("Locations"),
 )
 """Locations are written in the form and the API; files leave them out."""
 
 DOCUMENT = Record(
     "documents",
-    _("Documents"),
     (
         Field("title_en", _("Title in English"), Kind.LINE, required=True, max_length=500),
         Field("title_fr", _("Title in French"), Kind.LINE, max_length=500),
@@ -287,6 +191,7 @@ DOCUMENT = Record(
         Field("language", _("Language"), Kind.CODE, max_length=2, terms=codes.DOCUMENT_LANGUAGES),
         Field("document_date", _("Date of the document"), Kind.DATE, default=None),
     ),
+    label=_("Documents"),
 )
 
 PARTS: tuple[Record, ...] = (COUNTRY, PARTICIPATION, SECTOR, AREA, SUPPORT)

@@ -27,7 +27,9 @@ from egide.audit.history import record_history_for
 from egide.core import iati_codes, taxonomy
 from egide.core.imports.limits import FileRefused
 from egide.core.reference import countries, dac_sectors
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, posted_version, refused
+from egide.core.web import changed, country_or_404, form_saved, is_htmx, posted_version, refused
+from egide.imports.background import import_in_background, is_large
+from egide.imports.models import ImportKind
 from egide.programmes import exporter, importer, selectors, services
 from egide.programmes.forms import (
     DocumentForm,
@@ -174,23 +176,22 @@ def programme_documents(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_visible(user=request.user, pk=pk)
     can_edit = selectors.programme_editable(user=request.user, programme=programme)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(_("You may not change this programme."))
-        if form.is_valid():
-            try:
-                services.programme_document_add(
-                    user=request.user, programme=programme, data=form.to_data(), upload=form.cleaned_data.get("file")
-                )
-            except ValidationError as error:
-                apply_form_errors(form, error)
-            else:
-                return changed(
-                    request,
-                    _("Document added."),
-                    redirect_to=reverse("programme-documents", kwargs={"pk": programme.pk}),
-                    leave=True,
-                )
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied(_("You may not change this programme."))
+    added = form_saved(
+        request,
+        form,
+        lambda form: services.programme_document_add(
+            user=request.user, programme=programme, data=form.to_data(), upload=form.cleaned_data.get("file")
+        ),
+    )
+    if added is not None:
+        return changed(
+            request,
+            _("Document added."),
+            redirect_to=reverse("programme-documents", kwargs={"pk": programme.pk}),
+            leave=True,
+        )
     context = {
         "documents": selectors.documents_of(programme=programme),
         "form": form,
@@ -433,7 +434,8 @@ def programmes_import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Import a file of programmes into the country: every problem named by table, row and column, or all of it."""
+    """Import a file of programmes into the country: every problem named by table, row and column, or all of it.
+    A large file goes to the background worker and the page to the job's own page."""
     country = country_or_404(code)
     owners = access.editable_owners(user=request.user, country=country)
     if not owners.exists():
@@ -445,6 +447,16 @@ def country_programmes_import(request: HttpRequest, code: str) -> HttpResponse:
         if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
             form.add_error(
                 "file", _("The file is larger than %(size)s MB.") % {"size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20}
+            )
+        elif is_large(upload):
+            # A large file is imported by the background worker, so that no request holds a web worker for long.
+            return import_in_background(
+                request,
+                upload,
+                kind=ImportKind.PROGRAMMES,
+                country=country,
+                owner=form.cleaned_data["owner"],
+                dry_run=form.cleaned_data["dry_run"],
             )
         else:
             try:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,7 +21,7 @@ from egide.accounts.models import EDITING_ROLES, Organisation
 from egide.audit.history import record_history_for
 from egide.core.reference import country_name
 from egide.core.users import AnyUser
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx
+from egide.core.web import FormTemplates, changed, country_or_404, form_saved
 from egide.programmes.selectors import programmes_visible
 from egide.references import selectors, services
 from egide.references.forms import DocumentForm, FrameworkForm, MissionForm, country_choices
@@ -227,6 +227,9 @@ DOCUMENTS = _Kind(
 )
 
 
+FORMS = FormTemplates(dialog="references/_form.html", page="references/form_page.html")
+
+
 def _form(kind: _Kind, request: HttpRequest, record: Any) -> Any:
     options: dict[str, Any] = {"owners": editing_owners(request.user), "record": record}
     if kind is MISSIONS:
@@ -236,7 +239,7 @@ def _form(kind: _Kind, request: HttpRequest, record: Any) -> Any:
     return kind.form(request.POST or None, request.FILES or None, **options)
 
 
-def _save(kind: _Kind, request: HttpRequest, form: Any, record: Any) -> Any:
+def _save(kind: _Kind, request: HttpRequest, form: Any, record: Any) -> Model:
     extra: dict[str, Any] = {}
     if kind is DOCUMENTS:
         extra["upload"] = form.cleaned_data.get("file")
@@ -249,26 +252,20 @@ def _save(kind: _Kind, request: HttpRequest, form: Any, record: Any) -> Any:
 
 def _form_page(kind: _Kind, request: HttpRequest, record: Any) -> HttpResponse:
     form = _form(kind, request, record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save(kind, request, form, record)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        except kind.model.DoesNotExist:  # type: ignore[attr-defined]
-            raise Http404(kind.missing) from None
-        else:
-            message = kind.saved % {"name": str(saved)}
-            return changed(request, message, redirect_to=reverse(kind.detail, kwargs={"pk": saved.pk}))
+    try:
+        saved = form_saved(request, form, lambda form: _save(kind, request, form, record))
+    except kind.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404(kind.missing) from None
+    if saved is not None:
+        message = kind.saved % {"name": str(saved)}
+        return changed(request, message, redirect_to=reverse(kind.detail, kwargs={"pk": saved.pk}))
     if record is None:
         title, action, cancel = kind.new_title, reverse(kind.create_url), reverse(kind.list_url)
     else:
         title = kind.edit_title % {"name": str(record)}
         action = reverse(kind.edit_url, kwargs={"pk": record.pk})
         cancel = reverse(kind.detail, kwargs={"pk": record.pk})
-    context = {"form": form, "title": title, "action": action, "cancel": cancel}
-    if is_htmx(request):
-        return render(request, "references/_form.html", context)
-    return render(request, "references/form_page.html", context)
+    return FORMS.render(request, {"form": form, "title": title, "action": action, "cancel": cancel})
 
 
 def _creator(kind: _Kind) -> Callable[[HttpRequest], HttpResponse]:

@@ -22,7 +22,9 @@ from egide.core.collection import paused_collection
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.reference import countries
-from egide.core.web import apply_form_errors, changed, country_or_404, is_htmx, refused
+from egide.core.web import FormTemplates, changed, country_or_404, form_view, is_htmx, refused
+from egide.imports.background import import_in_background, is_large
+from egide.imports.models import ImportKind
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
 from egide.results import exporter, importer, progress, selectors, services
@@ -30,6 +32,9 @@ from egide.results.forms import IndicatorForm, PeriodForm, ResultForm, ReturnFor
 from egide.results.models import Update, UpdateStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+FORMS = FormTemplates(dialog="results/_dialog_form.html", page="results/form_page.html")
 
 
 def _results_url(programme: Programme) -> str:
@@ -104,15 +109,7 @@ def _form_view(
 ) -> HttpResponse:
     """Show the form (GET), or save it through `save` (POST) and answer with the changed tab; a refusal of the
     service is shown on the form's fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form)
-        except ValidationError as error:
-            apply_form_errors(form, error)
-        else:
-            return changed(request, message, redirect_to=_results_url(programme))
     context = {
-        "form": form,
         "title": title,
         "action": request.get_full_path(),
         "cancel": _results_url(programme),
@@ -120,10 +117,17 @@ def _form_view(
         "multipart": multipart,
         "submit_label": submit_label or _("Save"),
         "draft_label": draft_label,
+        "partial": FORMS.dialog,
     }
-    if not is_htmx(request):
-        return render(request, "results/form_page.html", context | {"partial": "results/_dialog_form.html"})
-    return render(request, "results/_dialog_form.html", context)
+    return form_view(
+        request,
+        form=form,
+        save=save,
+        message=message,
+        redirect_to=_results_url(programme),
+        templates=FORMS,
+        context=context,
+    )
 
 
 def _posted(request: HttpRequest) -> dict[str, Any] | None:
@@ -445,6 +449,9 @@ def country_results_import(request: HttpRequest, code: str) -> HttpResponse:
             context["error"] = _("The file is larger than %(size)s MB.") % {
                 "size": settings.EGIDE_IMPORT_MAX_BYTES // 2**20
             }
+        elif is_large(upload):
+            # A large file is imported by the background worker; its page shows the progress, then the report.
+            return import_in_background(request, upload, kind=ImportKind.RESULTS, country=country)
         else:
             try:
                 context["report"] = importer.results_import(

@@ -2,6 +2,10 @@
 
 The same reading (egide.money.rates_file) and the same service (egide.money.services.rates_load) as the upload
 page: every faulty line named with its column, nothing loaded when one is found, a second load changes nothing.
+
+`egide money import FILE --country CODE [--check]`: import a country's budgets and transactions, directly whatever
+the file's size, through the same service as the import page and its background worker
+(egide.money.transfer.money_file_import).
 """
 
 from pathlib import Path
@@ -10,16 +14,20 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egide.accounts.selectors import PLATFORM
+from egide.core.imports.command import country_code, import_errors
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
-from egide.money import rates_file, services
+from egide.money import rates_file, services, transfer
 
 ERROR = 2
 SHOWN_PROBLEMS = 50
 
 
 class Command(BaseCommand):
-    help = "Manage money's shared data: `money rates load FILE` loads an IMF exchange-rate CSV."
+    help = (
+        "Manage money's data: `money rates load FILE` loads an IMF exchange-rate CSV; `money import FILE --country "
+        "CODE` imports a country's budgets and transactions."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,6 +41,10 @@ class Command(BaseCommand):
             "the currency per US dollar",
         )
         load.add_argument("file", type=Path)
+        importing = subjects.add_parser("import", help="import a country's budgets and transactions (XLSX, CSV, ZIP)")
+        importing.add_argument("file", type=Path)
+        importing.add_argument("--country", required=True)
+        importing.add_argument("--check", action="store_true", help="check the file and count, writing nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -40,6 +52,9 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror or error}", returncode=ERROR) from None
+        if options["subject"] == "import":
+            self._import(path, data, country=options["country"], check=options["check"])
+            return
         try:
             read = rates_file.rates_read(data, filename=path.name)
         except FileRefused as error:
@@ -62,3 +77,15 @@ class Command(BaseCommand):
                 f"{read.skipped_cells} cells that hold no usable rate, and the columns that name no currency: "
                 f"{', '.join(read.unknown_currencies) or 'none'}"
             )
+
+    def _import(self, path: Path, data: bytes, *, country: str, check: bool) -> None:
+        with import_errors(self.stderr, path.name):
+            report = transfer.money_file_import(
+                user=PLATFORM, country=country_code(country), data=data, filename=path.name, apply=not check
+            )
+        done = "checked, nothing written" if check else "imported"
+        self.stdout.write(
+            f"{country}: {done}: budgets {report.budgets_created} new, {report.budgets_updated} changed, "
+            f"{report.budgets_unchanged} unchanged; transactions {report.transactions_created} new, "
+            f"{report.transactions_updated} changed, {report.transactions_unchanged} unchanged"
+        )
