@@ -2,10 +2,12 @@
 
 For each database, a child process imports the generated map (benchmarks/generate.py) through the import service
 (`map_file_import`, as the import page and the worker call it): from its ZIP of CSVs into an empty country, then
-again (the re-import must change nothing), then from the same map as an XLSX workbook into another empty country,
-and again. Each figure is rows per second over every row of the file (actors, relationships and citations),
-reading included. Peak memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import
-from CSV, each size in a child process of its own (SQLite). With --profile, the first import and the re-import are
+again (the re-import must change nothing: it checks every row against the records), then once more (the file
+found unchanged in the same map is answered from egide.actors.import_memo), then from the same map as an XLSX
+workbook into another empty country, and again twice. Each figure is rows per second over every row of the file
+(actors, relationships and citations), reading included, with the child process's CPU time beside it. Peak
+memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import from CSV, each size in a
+child process of its own (SQLite). With --profile, the first import and the re-import are
 profiled once more (cProfile) into fresh countries, and their top lines kept in the results.
 
 The figures go between `<!-- import-speed:LABEL:start -->` and `<!-- import-speed:LABEL:end -->` inside the

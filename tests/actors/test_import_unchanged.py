@@ -47,6 +47,10 @@ def _file(*, army: str = "Armed Forces", confidentiality: str = "") -> bytes:
     return write_zip({"actors.csv": actors, "relationships.csv": relationships, "citations.csv": citations})
 
 
+MAP = _file()
+"""The file, made once: a ZIP records the time its members were written, so each `_file()` may differ."""
+
+
 def _import(user: User, owner: Organisation, data: bytes) -> ImportReport:
     return map_file_import(user=user, country="CF", filename="map.zip", data=data, owner=owner)
 
@@ -76,12 +80,12 @@ def _writes_to_the_map(queries: CaptureQueriesContext) -> list[str]:
 
 
 def test_importing_an_unchanged_file_again_writes_nothing(member: User, organisation: Organisation) -> None:
-    first = _import(member, organisation, _file())
+    first = _import(member, organisation, MAP)
     assert (first.actors_created, first.relationships_created, first.citations_created) == (3, 2, 1)
     records, events = _records(), _record_events()
     for _time in range(2):  # checked row by row, then answered from what that check found
         with CaptureQueriesContext(connection) as queries:
-            again = _import(member, organisation, _file())
+            again = _import(member, organisation, MAP)
         assert again == ImportReport(actors_unchanged=3, relationships_unchanged=2)
         assert _writes_to_the_map(queries) == []
         assert _records() == records
@@ -89,8 +93,8 @@ def test_importing_an_unchanged_file_again_writes_nothing(member: User, organisa
 
 
 def test_a_file_changing_one_row_changes_that_record_alone(member: User, organisation: Organisation) -> None:
-    _import(member, organisation, _file())
-    _import(member, organisation, _file())  # found unchanged, and remembered so
+    _import(member, organisation, MAP)
+    _import(member, organisation, MAP)  # found unchanged, and remembered so
     actors, relationships, sources, citations = _records()
     events = _record_events()
 
@@ -108,18 +112,18 @@ def test_a_file_changing_one_row_changes_that_record_alone(member: User, organis
 
 
 def test_the_same_file_again_is_answered_without_reading_the_map(member: User, organisation: Organisation) -> None:
-    _import(member, organisation, _file())
-    _import(member, organisation, _file())
+    _import(member, organisation, MAP)
+    _import(member, organisation, MAP)
     with CaptureQueriesContext(connection) as queries:
-        report = _import(member, organisation, _file())
+        report = _import(member, organisation, MAP)
     assert report == ImportReport(actors_unchanged=3, relationships_unchanged=2)
     read = [query["sql"] for query in queries.captured_queries if Actor._meta.db_table in query["sql"]]
     assert read == []
 
 
 def test_a_record_changed_since_is_checked_again(member: User, organisation: Organisation) -> None:
-    _import(member, organisation, _file())
-    _import(member, organisation, _file())
+    _import(member, organisation, MAP)
+    _import(member, organisation, MAP)
     army = Actor.objects.get(reference="FACA")
     data = ActorData(
         kind=army.kind,
@@ -132,7 +136,7 @@ def test_a_record_changed_since_is_checked_again(member: User, organisation: Org
     )
     services.actor_update(user=member, actor=army, data=data, expected_version=army.version)
 
-    report = _import(member, organisation, _file())
+    report = _import(member, organisation, MAP)
 
     assert report == ImportReport(actors_updated=1, actors_unchanged=2, relationships_unchanged=2)
     assert Actor.objects.get(reference="FACA").name_en == "Armed Forces"
@@ -154,8 +158,8 @@ def test_a_user_who_sees_other_records_is_not_given_the_answer(
 def test_the_right_to_import_for_the_owner_is_checked_every_time(
     member: User, organisation: Organisation, other_organisation: Organisation
 ) -> None:
-    _import(member, organisation, _file())
-    _import(member, organisation, _file())
+    _import(member, organisation, MAP)
+    _import(member, organisation, MAP)
     with pytest.raises(PermissionDenied):
-        _import(member, other_organisation, _file())
+        _import(member, other_organisation, MAP)
     assert MapTransfer.objects.order_by("pk").last().outcome == "refused"  # type: ignore[union-attr]

@@ -5,7 +5,8 @@ Actors are matched by their reference in the country, relationships by (from, ty
 
 The import runs in two steps on the generic machinery of egide.core.imports: `_plan` reads what the country
 holds, checks every row (values, references, loops, the user's right to change each record, with one query for
-all) and collects every problem, writing nothing; `_apply` writes the plan, in batches.
+all) and collects every problem, writing nothing; `_apply` writes the plan, in batches. A file found unchanged
+is remembered, and the same file imported again into the same map is answered at once (`import_memo`).
 """
 
 import collections
