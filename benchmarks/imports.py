@@ -2,10 +2,12 @@
 
 For each database, a child process imports the generated map (benchmarks/generate.py) through the import service
 (`map_file_import`, as the import page and the worker call it): from its ZIP of CSVs into an empty country, then
-again (the re-import must change nothing), then from the same map as an XLSX workbook into another empty country,
-and again. Each figure is rows per second over every row of the file (actors, relationships and citations),
-reading included. Peak memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import
-from CSV, each size in a child process of its own (SQLite). With --profile, the first import and the re-import are
+again (the re-import must change nothing: it checks every row against the records), then once more (the file
+found unchanged in the same map is answered from egide.actors.import_memo), then from the same map as an XLSX
+workbook into another empty country, and again twice. Each figure is rows per second over every row of the file
+(actors, relationships and citations), reading included, with the child process's CPU time beside it. Peak
+memory is the child's peak RSS (Linux's VmHWM, else `resource.getrusage`) for one import from CSV, each size in a
+child process of its own (SQLite). With --profile, the first import and the re-import are
 profiled once more (cProfile) into fresh countries, and their top lines kept in the results.
 
 The figures go between `<!-- import-speed:LABEL:start -->` and `<!-- import-speed:LABEL:end -->` inside the
@@ -25,6 +27,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +73,9 @@ class ImportRun:
     seconds: float
     rows: int
     report: dict[str, int]
+    cpu: float = 0.0
+    """The child process's CPU seconds (`time.process_time`): on SQLite nearly all of the import's work, on
+    PostgreSQL all but the server's."""
 
     @property
     def rate(self) -> float:
@@ -143,14 +149,15 @@ def child(args: argparse.Namespace) -> int:
         expected = json.loads(Path(args.expected).read_text(encoding="utf-8"))
         rows = expected["rows"]
 
-        def run(country: str, path: str) -> tuple[float, dict[str, int]]:
+        def run(country: str, path: str) -> tuple[float, float, dict[str, int]]:
             data = Path(path).read_bytes()
+            cpu = time.process_time()
             seconds, report = timed(
                 lambda: map_file_import(
                     user=user, country=country, filename=Path(path).name, data=data, owner=organisation
                 )
             )
-            return seconds, asdict(report)
+            return seconds, time.process_time() - cpu, asdict(report)
 
         if args.memory:
             data = Path(args.file).read_bytes()
@@ -164,15 +171,18 @@ def child(args: argparse.Namespace) -> int:
             return
         for country, path, kind in ((COUNTRIES[0], args.file, "CSV"), (COUNTRIES[1], args.xlsx, "XLSX")):
             print(f"[{args.child}] first import from {kind}", flush=True)
-            seconds, counts = run(country, path)
+            seconds, cpu, counts = run(country, path)
             assert counts["actors_created"] == expected["actors"], counts
             assert counts["relationships_created"] == expected["relationships"], counts
-            result.runs.append(ImportRun(f"{kind}, first import", seconds, rows, counts))
-            print(f"[{args.child}] re-import from {kind}", flush=True)
-            seconds, counts = run(country, path)
-            assert counts["actors_unchanged"] == expected["actors"], counts
-            assert not any(value for name, value in counts.items() if not name.endswith("_unchanged")), counts
-            result.runs.append(ImportRun(f"{kind}, re-import", seconds, rows, counts))
+            result.runs.append(ImportRun(f"{kind}, first import", seconds, rows, counts, cpu))
+            # The first re-import checks every row against the records; the next finds the file already found
+            # unchanged in the same map (egide.actors.import_memo).
+            for which in ("re-import", "re-import again"):
+                print(f"[{args.child}] {which} from {kind}", flush=True)
+                seconds, cpu, counts = run(country, path)
+                assert counts["actors_unchanged"] == expected["actors"], counts
+                assert not any(value for name, value in counts.items() if not name.endswith("_unchanged")), counts
+                result.runs.append(ImportRun(f"{kind}, {which}", seconds, rows, counts, cpu))
         if args.profile:
             data = Path(args.file).read_bytes()
 
@@ -272,15 +282,16 @@ def _render(
         f"citations.csv: **{sizes['rows']:,} rows**; rows/s over all of them, reading the file included."
     )
     lines.append("")
-    lines.append("| database | import | seconds | rows/s | load (1 min) before, after |")
-    lines.append("| --- | --- | ---: | ---: | --- |")
+    lines.append("| database | import | seconds | CPU seconds (this process) | rows/s | load (1 min) before, after |")
+    lines.append("| --- | --- | ---: | ---: | ---: | --- |")
     for result in speed:
         if result.skipped or result.failed:
-            lines.append(f"| {database_title(result.database)} | {result.skipped or result.failed} | | | |")
+            lines.append(f"| {database_title(result.database)} | {result.skipped or result.failed} | | | | |")
             continue
         for run in result.runs:
             lines.append(
-                f"| {database_title(result.database)} | {run.name} | {run.seconds:.2f} | {run.rate:,.0f} "
+                f"| {database_title(result.database)} | {run.name} | {run.seconds:.2f} | {run.cpu:.2f} "
+                f"| {run.rate:,.0f} "
                 f"| {result.load[0]:.1f}, {result.load[1]:.1f} |"
             )
     lines.append("")
@@ -289,11 +300,15 @@ def _render(
             csv = result.run("CSV, first import")
             xlsx = result.run("XLSX, first import")
             again = result.run("CSV, re-import")
+            twice = result.run("CSV, re-import again")
             lines.append(
                 f"- {database_title(result.database)} ({result.version}): CSV {csv.rate:,.0f} rows/s "
                 f"(aim ≥ {SPEED_AIM:,}: {'met' if csv.rate >= SPEED_AIM else 'missed'}); XLSX takes "
                 f"{xlsx.seconds / csv.seconds:.2f}× CSV's time (aim ≤ {XLSX_AIM}×); the re-import is "
-                f"{csv.seconds / again.seconds:.1f}× faster than the first import (aim ≥ {REIMPORT_AIM}×)."
+                f"{csv.seconds / again.seconds:.1f}× faster than the first import by wall time "
+                f"({csv.cpu / max(again.cpu, 1e-6):.1f}× by CPU time), the re-import again "
+                f"{csv.seconds / twice.seconds:.0f}× ({csv.cpu / max(twice.cpu, 1e-6):.0f}× by CPU time; "
+                f"aim ≥ {REIMPORT_AIM}×)."
             )
     if memory:
         lines += ["", "| peak memory, import from CSV (SQLite) | rows | before the import | peak RSS | load |"]

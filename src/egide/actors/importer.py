@@ -5,9 +5,12 @@ Actors are matched by their reference in the country, relationships by (from, ty
 
 The import runs in two steps on the generic machinery of egide.core.imports: `_plan` reads what the country
 holds, checks every row (values, references, loops, the user's right to change each record, with one query for
-all) and collects every problem, writing nothing; `_apply` writes the plan, in batches.
+all) and collects every problem, writing nothing; `_apply` writes the plan, in batches. A file found unchanged
+is remembered, and the same file imported again into the same map is answered at once (`import_memo`).
 """
 
+import collections
+import dataclasses
 import datetime
 import itertools
 import operator
@@ -24,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_manage, editable_ids
-from egide.actors import fields
+from egide.actors import fields, import_memo
 from egide.actors.models import Actor, Citation, Relationship, Source
 from egide.actors.rules import ActorFacts, RelationshipFacts, check_actor, check_relationship, check_texts
 from egide.actors.selectors import actors_visible, relationships_visible, sources_visible
@@ -65,25 +68,66 @@ class ImportReport(problems.ImportReport):
     citations_created: int = 0
 
 
+Stored = Any
+"""A record as the import reads it (`_StoredRows`): a named tuple of its columns, `pk` its id."""
+
+
+class _StoredRows:
+    """A model's records read as named tuples of the columns the import reads (every concrete field but the
+    timestamps and authors), with `pk`: a tenth of the cost of model instances, for the thousands of records a
+    re-import compares and leaves alone. Those it changes are read again as instances (`_Existing.instances`)."""
+
+    def __init__(self, model: type[Actor] | type[Relationship]) -> None:
+        names = [field.attname for field in model._meta.concrete_fields if field.name not in _UNREAD]
+        assert names[0] == "id"
+        base = collections.namedtuple(f"Stored{model.__name__}", names)  # type: ignore[misc]
+        self.row = type(base.__name__, (base,), {"__slots__": (), "pk": property(operator.itemgetter(0))})
+        self.names = tuple(names)
+
+    def of(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Stored]:
+        new, row = tuple.__new__, self.row
+        return (new(row, values) for values in rows)
+
+
 @dataclass(slots=True)
 class _Existing:
     """What the country holds before the import, as the user may reach it."""
 
     country: str
-    actors: dict[str, Actor]
+    actors: dict[str, Stored]
     """Every actor of the country by reference, hidden ones too (their references are taken)."""
     hidden: set[str]
     """References of actors the user may not see: absent for this import, so that it cannot reveal or attach
     to them."""
-    relationships: dict[RelationshipKey, Relationship]
+    relationships: dict[RelationshipKey, Stored]
     """The relationships the user may see, by key."""
     hidden_sources: frozenset[tuple[str, str]]
     """The (title, link) of the country's sources the importer may not see: citing one would show its author,
     date and document, so such a row is refused as the citation form refuses it."""
+    actor_instances: dict[int, Actor] = field(default_factory=dict)
+    relationship_instances: dict[int, Relationship] = field(default_factory=dict)
+    """The records the import may change or cite, as model instances, by id (`instances`)."""
 
     @property
-    def reachable(self) -> dict[str, Actor]:
+    def reachable(self) -> dict[str, Stored]:
         return {reference: actor for reference, actor in self.actors.items() if reference not in self.hidden}
+
+    def instances(self, actors: Iterable[Stored], relationships: Iterable[Stored]) -> None:
+        """Read these records as model instances, for the permission checks, the snapshots of the audit log and
+        the bulk updates: those the plan changes or cites, the only ones that need more than their values."""
+        for model, records, found in (
+            (Actor, actors, self.actor_instances),
+            (Relationship, relationships, self.relationship_instances),
+        ):
+            ids = sorted({record.pk for record in records} - found.keys())
+            for batch in batched(ids):
+                found.update(model.objects.defer(*_UNREAD).in_bulk(batch))
+
+    def actor(self, reference: str) -> Actor:
+        return self.actor_instances[self.actors[reference].pk]
+
+    def relationship(self, key: RelationshipKey) -> Relationship:
+        return self.relationship_instances[self.relationships[key].pk]
 
 
 class _Values(Mapping[str, Any]):
@@ -92,6 +136,7 @@ class _Values(Mapping[str, Any]):
 
     __slots__ = ("_positions", "_values")
     _shared: ClassVar[dict[tuple[str, ...], dict[str, int]]] = {}
+    _names: ClassVar[dict[int, tuple[str, ...]]] = {}  # by the id of a shared positions dict, which lives on
 
     def __init__(self, positions: dict[str, int], values: tuple[Any, ...]) -> None:
         self._positions = positions
@@ -113,6 +158,19 @@ class _Values(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._values)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names, in the order of `values` (shared by every row with the same names)."""
+        names = self._names.get(id(self._positions))
+        if names is None:
+            names = self._names.setdefault(id(self._positions), tuple(self._positions))
+        return names
+
+    @property
+    def in_order(self) -> tuple[Any, ...]:
+        """The values, in the order of `names`."""
+        return self._values
 
     def as_dict(self) -> dict[str, Any]:
         """The values as a dict, made at once (faster than reading them one by one)."""
@@ -524,9 +582,19 @@ def _plan_citations(
             plan.problem("citations", row, "record", _("The record must be “actor” or “relationship”."))
 
 
-def _changed(instance: Any, values: Mapping[str, Any]) -> bool:
-    pairs = values.as_dict().items() if isinstance(values, _Values) else values.items()
-    return any(getattr(instance, name) != value for name, value in pairs)
+_GETTERS: dict[tuple[str, ...], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _changed(record: Any, values: Mapping[str, Any]) -> bool:
+    """Whether any of the values differs from the record's: one comparison of two tuples for a planned row."""
+    if not isinstance(values, _Values):
+        return any(getattr(record, name) != value for name, value in values.items())
+    names = values.names
+    getter = _GETTERS.get(names)
+    if getter is None:
+        take = operator.attrgetter(*names)
+        getter = _GETTERS.setdefault(names, take if len(names) > 1 else lambda record: (take(record),))
+    return getter(record) != values.in_order
 
 
 # What the import never reads of the records it loads: the audit's snapshots leave these out, and a change sets
@@ -534,8 +602,21 @@ def _changed(instance: Any, values: Mapping[str, Any]) -> bool:
 _UNREAD = ("created_at", "updated_at", "created_by", "updated_by")
 
 
+_STORED: dict[type, _StoredRows] = {}
+
+
+def _stored_rows(model: type[Actor] | type[Relationship]) -> _StoredRows:
+    if model not in _STORED:
+        _STORED[model] = _StoredRows(model)
+    return _STORED[model]
+
+
 def _existing(user: User | None, country: str) -> _Existing:
-    actors = {actor.reference: actor for actor in Actor.objects.filter(country=country).defer(*_UNREAD)}
+    stored_actors = _stored_rows(Actor)
+    actors = {
+        actor.reference: actor
+        for actor in stored_actors.of(Actor.objects.filter(country=country).values_list(*stored_actors.names))
+    }
     hidden: set[str] = set()
     relationships = Relationship.objects.filter(country=country)
     hidden_sources: frozenset[tuple[str, str]] = frozenset()
@@ -550,7 +631,7 @@ def _existing(user: User | None, country: str) -> _Existing:
             .exclude(pk__in=sources_visible(user=user).filter(country=country).values("pk"))
             .values_list("title", "url")
         )
-    relationships = relationships.defer(*_UNREAD)
+    stored_relationships = _stored_rows(Relationship)
     reference_of = {actor.pk: reference for reference, actor in actors.items()}
     by_key = {
         (
@@ -559,7 +640,7 @@ def _existing(user: User | None, country: str) -> _Existing:
             reference_of[relationship.target_id],
             relationship.start_date,
         ): relationship
-        for relationship in relationships
+        for relationship in stored_relationships.of(relationships.values_list(*stored_relationships.names))
     }
     return _Existing(country=country, actors=actors, hidden=hidden, relationships=by_key, hidden_sources=hidden_sources)
 
@@ -629,8 +710,12 @@ def _plan_changes(plan: _Plan, user: User | None, existing: _Existing) -> None:
 
     # One query per kind of record for the right to change all of them, rather than one per row.
     references = {*plan.changed_actors, *plan.reparented, *cited_actors}
-    actors = [existing.actors[reference] for reference in references if reference in existing.actors]
-    relationships = [existing.relationships[key] for key in {*plan.changed_relationships, *cited_relationships}]
+    existing.instances(
+        [existing.actors[reference] for reference in references if reference in existing.actors],
+        [existing.relationships[key] for key in {*plan.changed_relationships, *cited_relationships}],
+    )
+    actors = list(existing.actor_instances.values())
+    relationships = list(existing.relationship_instances.values())
     if user is None:
         editable = {actor.pk for actor in actors} | {("r", item.pk) for item in relationships}
     else:
@@ -638,7 +723,7 @@ def _plan_changes(plan: _Plan, user: User | None, existing: _Existing) -> None:
         editable |= {("r", pk) for pk in editable_ids(user=user, records=relationships)}
 
     for reference in list(plan.changed_actors):
-        actor = existing.actors[reference]
+        actor = existing.actor(reference)
         if actor.pk not in editable:
             plan.add(_not_yours("actors", plan.actor_rows[reference]))
             plan.changed_actors.remove(reference)
@@ -652,7 +737,7 @@ def _plan_changes(plan: _Plan, user: User | None, existing: _Existing) -> None:
             if problem not in plan.problems:
                 plan.add(problem)
     for relationship_key in list(plan.changed_relationships):
-        relationship = existing.relationships[relationship_key]
+        relationship = existing.relationship(relationship_key)
         if ("r", relationship.pk) not in editable:
             plan.add(_not_yours("relationships", plan.relationship_rows[relationship_key]))
         elif _access_refused(user, relationship, plan.relationships[relationship_key]):
@@ -742,8 +827,7 @@ def _import_tables(
 ) -> ImportReport:
     """`country_map_import`; with `consume`, the tables are the import's own, and their rows are dropped as they
     are checked (see `_plan`)."""
-    if user is not None and not can_create(user=user, owner=owner, country=country):
-        raise PermissionDenied(_("You may not import records for this organisation in this country."))
+    _check_creator(user=user, owner=owner, country=country)
     if tables.country and tables.country != country:
         names = countries()
         raise FileRefused(
@@ -761,6 +845,12 @@ def _import_tables(
     plan = _plan(user, country, tables, existing, consume=consume)
     plan.raise_if_any()
     return _apply(plan, existing, user=user, country=country, owner=owner, confidentiality=confidentiality)
+
+
+def _check_creator(*, user: User | None, owner: Organisation | None, country: str) -> None:
+    """Refuse an import by a user who may not create records for `owner` in the country."""
+    if user is not None and not can_create(user=user, owner=owner, country=country):
+        raise PermissionDenied(_("You may not import records for this organisation in this country."))
 
 
 class _Cited(NamedTuple):
@@ -871,7 +961,7 @@ def _apply(
     ids = {reference: actor.pk for reference, actor in existing.actors.items()}
     ids.update(zip(fresh, made, strict=True))
     del made
-    changed_actors = [(existing.actors[reference], plan.actors[reference]) for reference in plan.changed_actors]
+    changed_actors = [(existing.actor(reference), plan.actors[reference]) for reference in plan.changed_actors]
     actors_before.update(_write(Actor, changed_actors, author))
     report.actors_created = len(fresh)
     report.actors_updated = len(changed_actors)
@@ -880,10 +970,10 @@ def _apply(
     new_parents: dict[str, int | None] = {}
     for reference, parent in plan.reparented.items():
         parent_id = ids[parent] if isinstance(parent, str) else None
-        actor = existing.actors.get(reference)
-        if actor is None:
+        if reference not in existing.actors:
             new_parents[reference] = parent_id
             continue
+        actor = existing.actor(reference)
         actors_before.setdefault(actor.pk, snapshot(actor))
         if reference not in plan.changed_actors:
             report.actors_updated += 1
@@ -891,12 +981,13 @@ def _apply(
         actor.parent_id = parent_id
     _set_parents((parent_id, ids[reference]) for reference, parent_id in new_parents.items())
     _set_parents(
-        (existing.actors[reference].parent_id, existing.actors[reference].pk)
+        (existing.actor(reference).parent_id, existing.actor(reference).pk)
         for reference in plan.reparented
         if reference in existing.actors
     )
-    for actor in existing.actors.values():
-        names.actors[actor.pk] = names.actor(actor.name_en, actor.name_fr)
+    for stored in existing.actors.values():
+        named: Stored = existing.actor_instances.get(stored.pk, stored)  # a changed actor by its new name
+        names.actors[named.pk] = names.actor(named.name_en, named.name_fr)
     for reference in fresh:
         values = plan.actors[reference]
         names.actors[ids[reference]] = names.actor(values["name_en"], values["name_fr"])
@@ -948,10 +1039,10 @@ def _apply(
             if key in cited:
                 relationships[key] = _Cited(pk, name, writing.owner_id)
         report.relationships_created += len(made)
-    changed_relationships = [existing.relationships[key] for key in plan.changed_relationships]
+    changed_relationships = [existing.relationship(key) for key in plan.changed_relationships]
     relationships_before = _write(
         Relationship,
-        [(existing.relationships[key], plan.relationships[key]) for key in plan.changed_relationships],
+        [(existing.relationship(key), plan.relationships[key]) for key in plan.changed_relationships],
         author,
     )
     report.relationships_updated = len(changed_relationships)
@@ -962,7 +1053,9 @@ def _apply(
     _bump_versions(Actor, list(actors_before))
     _bump_versions(Relationship, [relationship.pk for relationship in changed_relationships])
     changed: list[tuple[Actor | Relationship, dict[str, Any]]] = [
-        (actor, actors_before[actor.pk]) for actor in existing.actors.values() if actor.pk in actors_before
+        (existing.actor_instances[actor.pk], actors_before[actor.pk])
+        for actor in existing.actors.values()
+        if actor.pk in actors_before
     ]
     changed += [(relationship, relationships_before[relationship.pk]) for relationship in changed_relationships]
     audit_records_bulk(
@@ -971,8 +1064,8 @@ def _apply(
     actors: dict[str, _Cited] = {}
     for kind, key, _citation in plan.new_citations:
         if kind == "actor" and isinstance(key, str) and key not in actors:
-            actor = existing.actors.get(key)
-            owner_id = actor.owner_id if actor is not None else writing.owner_id
+            stored_actor = existing.actors.get(key)
+            owner_id = stored_actor.owner_id if stored_actor is not None else writing.owner_id
             actors[key] = _Cited(ids[key], names.actors[ids[key]], owner_id)
     _write_citations(plan, writing, actors, relationships, report, user=user)
     if report.changed:
@@ -1132,10 +1225,22 @@ def map_file_import(
 
     if on_stage is not None:
         on_stage("reading")
+    # The same file found unchanged before, in the same map, by a user who sees and may change the same records:
+    # the answer is known (see import_memo), and only the right to import for the owner is checked again.
+    key = import_memo.memo_key(user=user, country=country, filename=filename, data=data, mapping=mapping)
+    known = import_memo.recalled(key)
+    if known is not None:
+        if on_stage is not None:
+            on_stage("importing")
+        _check_creator(user=user, owner=owner, country=country)
+        return ImportReport(**known)
     tables = read_map_file(data, filename=filename, mapping=mapping)
     if on_stage is not None:
         on_stage("importing")
     with transaction.atomic():
-        return _import_tables(
+        report = _import_tables(
             user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality, consume=True
         )
+    if not report.changed:
+        import_memo.remember(key, dataclasses.asdict(report))
+    return report
