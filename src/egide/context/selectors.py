@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from egide.accounts.selectors import global_visibility_filter, reach_of
+from egide.accounts.models import Organisation
+from egide.accounts.selectors import can_edit, global_visibility_filter, importing_owners, reach_of
 from egide.context.analytics import Summary, summarise
 from egide.context.codes import region_of, tables
 from egide.context.models import Indicator, Observation, SourceLoad
@@ -20,6 +21,18 @@ from egide.core.users import Caller
 def may_load_sources(*, user: Caller) -> bool:
     """Platform staff (and the command line): a public source's values are shown to every organisation."""
     return reach_of(user).superuser
+
+
+def series_owners(*, user: Caller) -> QuerySet[Organisation]:
+    """The organisations in whose name the user may add a series: those they edit for, in every country (a series
+    belongs to no country: egide.accounts.selectors.can_edit on such a record)."""
+    return Organisation.objects.filter(
+        pk__in=[
+            organisation.pk
+            for organisation in importing_owners(user=user)
+            if can_edit(user=user, record=Indicator(owner=organisation, country=""))
+        ]
+    ).order_by("acronym")
 
 
 def indicators_visible(*, user: Caller) -> QuerySet[Indicator]:

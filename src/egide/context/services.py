@@ -10,15 +10,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from egide.accounts.models import Confidentiality
+from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.selectors import can_edit
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
-from egide.context.models import Indicator, Observation, SourceLoad
+from egide.context.models import UPLOADED, Indicator, Observation, SourceLoad
 from egide.context.selectors import may_load_sources
+from egide.context.series_file import SeriesRow
 from egide.context.sources import Reading, SourceSpec
 from egide.core.imports.limits import BATCH, batched
+from egide.core.imports.problems import Problems
 from egide.core.users import Caller, author
 
 
@@ -120,3 +124,91 @@ def source_load(*, user: Caller, source: SourceSpec, reading: Reading) -> Source
     )
     audit_record(user=user, action=Action.IMPORT, instance=load, before=None, after=snapshot(load))
     return SourceLoaded(load, created_indicators)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesData:
+    name_en: str
+    name_fr: str
+    higher_is_better: bool
+    minimum: float | None
+    maximum: float | None
+    confidentiality: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesUploaded:
+    indicator: Indicator
+    created: int
+    updated: int
+    deleted: int
+    unchanged: int
+
+
+def series_code(organisation: Organisation, name_en: str) -> str:
+    return f"{UPLOADED}.{organisation.pk}.{slugify(name_en)[:50] or 'series'}"
+
+
+@transaction.atomic
+def series_upload(
+    *, user: Caller, organisation: Organisation, data: SeriesData, rows: list[SeriesRow]
+) -> SeriesUploaded:
+    """An organisation's own series (egide.context.series_file): created, or replaced whole when the organisation
+    already has a series of that English name; values outside the scale given are refused. Editors of the
+    organisation covering every country (a series belongs to no country), and platform staff."""
+    probe = Indicator(owner=organisation, country="", confidentiality=data.confidentiality)
+    if not can_edit(user=user, record=probe):
+        raise PermissionDenied(_("Only an editor of the organisation, for every country, may add its series."))
+    problems = Problems()
+    for position, row in enumerate(rows, start=2):
+        if (data.minimum is not None and row.value < data.minimum) or (
+            data.maximum is not None and row.value > data.maximum
+        ):
+            problems.at("series", position, "value", _("%(value)s is outside the scale given") % {"value": row.value})
+    problems.raise_if_any()
+    code = series_code(organisation, data.name_en)
+    values = {
+        "name_en": data.name_en,
+        "name_fr": data.name_fr,
+        "higher_is_better": data.higher_is_better,
+        "minimum": data.minimum,
+        "maximum": data.maximum,
+        "confidentiality": data.confidentiality,
+    }
+    recorded = author(user)
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        indicator = Indicator.objects.create(
+            code=code, source=UPLOADED, owner=organisation, created_by=recorded, updated_by=recorded, **values
+        )
+        audit_record(user=user, action=Action.CREATE, instance=indicator, before=None, after=snapshot(indicator))
+    elif any(getattr(indicator, name) != value for name, value in values.items()):
+        before = snapshot(indicator)
+        for name, value in values.items():
+            setattr(indicator, name, value)
+        indicator.updated_by = recorded
+        indicator.save()
+        audit_record(user=user, action=Action.UPDATE, instance=indicator, before=before, after=snapshot(indicator))
+    stored = _stored([indicator.pk])
+    new, changed, unchanged = [], [], 0
+    for row in rows:
+        found = stored.pop((indicator.pk, row.country, row.year), None)
+        if found is None:
+            new.append(Observation(indicator=indicator, country=row.country, year=row.year, value=row.value))
+        elif found[1] != row.value:
+            changed.append(Observation(pk=found[0], value=row.value))
+        else:
+            unchanged += 1
+    gone = [pk for pk, _value in stored.values()]
+    Observation.objects.bulk_create(new, batch_size=BATCH)
+    Observation.objects.bulk_update(changed, ["value"], batch_size=BATCH)
+    for batch in batched(gone):
+        Observation.objects.filter(pk__in=batch).delete()
+    if new or changed or gone:
+        after = snapshot(indicator) | {
+            "values_added": len(new),
+            "values_changed": len(changed),
+            "values_removed": len(gone),
+        }
+        audit_record(user=user, action=Action.IMPORT, instance=indicator, before=None, after=after)
+    return SeriesUploaded(indicator, len(new), len(changed), len(gone), unchanged)
