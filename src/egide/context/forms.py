@@ -27,6 +27,8 @@ class SeriesUploadForm(forms.Form):
     def __init__(self, *args: object, organisations: QuerySet[Organisation], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
 
     def clean(self) -> dict:
         data = super().clean() or {}
