@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "egide.results",
     "egide.money",
     "egide.context",
+    "egide.coordination",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 import datetime
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from egide.coordination.analytics import ACTOR, AREA, Gap, Need, Support, covers, gaps, overlaps, periods_meet
@@ -62,7 +62,7 @@ supports = st.lists(
         end=dates,
         active=st.booleans(),
     ),
-    max_size=8,
+    max_size=6,
     unique_by=lambda support: support.programme,
 )
 needs = st.lists(
@@ -76,6 +76,7 @@ needs = st.lists(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(supports, st.randoms())
 def test_overlaps_do_not_depend_on_the_order_and_pairs_are_symmetric(found: list[Support], random) -> None:
     shuffled = list(found)
@@ -91,6 +92,7 @@ def test_overlaps_do_not_depend_on_the_order_and_pairs_are_symmetric(found: list
             assert periods_meet(b, a)
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(needs, supports, st.integers(1, 8))
 def test_supporting_an_uncovered_actor_removes_exactly_its_gaps(
     found_needs: list[Need], found: list[Support], actor: int
@@ -104,6 +106,7 @@ def test_supporting_an_uncovered_actor_removes_exactly_its_gaps(
     assert [gap for gap in before if not (gap.kind == ACTOR and gap.target == str(actor))] == after
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(needs, supports)
 def test_every_gap_is_uncovered(found_needs: list[Need], found: list[Support]) -> None:
     on = D(2024, 6, 1)
