@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "egide.iati",
     "egide.results",
     "egide.money",
+    "egide.context",
+    "egide.coordination",
 ]
 
 MIDDLEWARE = [

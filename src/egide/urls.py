@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("egide.programmes.urls")),
     path("", include("egide.money.urls")),
     path("", include("egide.iati.urls")),
+    path("", include("egide.context.urls")),
+    path("", include("egide.coordination.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),

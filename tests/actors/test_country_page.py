@@ -145,6 +145,8 @@ def test_each_tab_has_its_address_and_is_marked_open(
         ("Programmes", "/countries/CF/programmes/"),
         ("Timeline", "/countries/CF/timeline/"),
         ("Governance", "/countries/CF/governance/"),
+        ("Coordination", "/countries/CF/coordination/"),
+        ("Context", "/countries/CF/context/"),
         ("Latest developments", "/countries/CF/latest/"),
     ]
     (current,) = elements(html, 'nav.country-tabs a[aria-current="page"]')

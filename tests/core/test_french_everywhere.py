@@ -26,6 +26,9 @@ from egide.accounts import services as account_services
 from egide.accounts.models import Organisation, Role
 from egide.accounts.selectors import PLATFORM
 from egide.actors.models import Actor, Relationship
+from egide.context import services as context_services
+from egide.context.models import Indicator
+from egide.context.sources import SOURCE_BY_CODE, Observation, Reading
 from egide.demo.loader import demo_load
 from egide.governance.rules import RULES
 from egide.iati.models import IatiImportRun
@@ -164,7 +167,9 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
             }
         ],
     )
+    indicator = _context_indicator()
     return {
+        "context_indicator": {"code": indicator.code},
         "iati": {"pk": run.pk},
         **framework,
         "actor": {"pk": actor.pk},
@@ -262,9 +267,23 @@ def _money_programme(organisation: Organisation) -> Programme:
     return programme
 
 
+def _context_indicator() -> Indicator:
+    """A public source's indicator with values for the demo country and its region, as `egide context load` makes
+    them (the demo ships no public source's data)."""
+    source = SOURCE_BY_CODE["fsi"]
+    reading = Reading("fsi", [Observation("fsi.total", country, 2023, value) for country, value in FSI_VALUES])
+    context_services.source_load(user=PLATFORM, source=source, reading=reading)
+    return Indicator.objects.get(code="fsi.total")
+
+
+FSI_VALUES = (("CF", 105.7), ("TD", 106.1), ("CM", 97.0), ("CD", 106.7))
+
+
 def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
     if not keys:
         return {}
+    if name == "context-indicator-map":
+        return values["context_indicator"]
     if name in RESULTS_ADDRESSES:
         return values[RESULTS_ADDRESSES[name]]
     for group in ("budget", "transaction"):

@@ -150,6 +150,27 @@ def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "", cou
     return condition
 
 
+GLOBAL = ""
+"""The `country` of a record that belongs to no country (a framework, an indicator series)."""
+
+
+def global_visibility_filter(*, user: Caller, model: type[Model]) -> Q | None:
+    """`visibility_filter` for a model whose records may belong to no country (None: everything). No
+    membership's countries can cover such a record, so it is read as follows: anybody reads it when it is public;
+    a member of any organisation when it is for partners; a member of its owner organisation, whatever countries
+    the membership covers, when it is for the organisation or restricted (and those it is shared with, when
+    their membership covers every country)."""
+    condition = visibility_filter(user=user, model=model)
+    if condition is None:
+        return None
+    reach = reach_of(user)
+    if reach.authenticated and reach.grants:
+        organisations = sorted(reach.organisation_ids)
+        condition |= Q(country=GLOBAL, confidentiality=Confidentiality.PARTNERS)
+        condition |= Q(country=GLOBAL, confidentiality__in=OWNED_LEVELS, owner_id__in=organisations)
+    return condition
+
+
 def owned_by_reader_filter(*, user: Caller) -> Q:
     """Records (such as sources) whose `owner` is one of the user's organisations, in the countries their
     memberships cover; nothing for anonymous visitors and users of no organisation."""

@@ -15,9 +15,16 @@ def _read(name: str) -> list[dict[str, str]]:
 
 
 @cache
+def country_rows() -> tuple[dict[str, str], ...]:
+    """The country table: alpha-2 code, names, alpha-3 code, Gleditsch-Ward number(s) separated by `|`, and the
+    region in the UN's geographic scheme."""
+    return tuple(_read("countries.csv"))
+
+
+@cache
 def countries() -> dict[str, Term]:
     """ISO 3166-1 alpha-2 countries plus XK (Kosovo), keyed by code."""
-    return {row["code"]: Term(row["code"], row["name_en"], row["name_fr"]) for row in _read("countries.csv")}
+    return {row["code"]: Term(row["code"], row["name_en"], row["name_fr"]) for row in country_rows()}
 
 
 @cache

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Confidentiality
-from egide.accounts.selectors import OWNED_LEVELS, reach_of, visibility_filter
+from egide.accounts.selectors import global_visibility_filter
 from egide.core.users import Caller
 from egide.programmes.selectors import programmes_visible
 from egide.references import search as full_text
@@ -23,21 +23,11 @@ from egide.references.models import Framework, Mission, ReferenceDocument, Refer
 
 type Confidential = Framework | Mission | ReferenceDocument
 
-GLOBAL = ""
-
 
 def reference_visibility(*, user: Caller, model: type[Confidential]) -> Q | None:
     """The condition a record of `model` must meet to be visible to the user (None: everything): the map's rule,
     and the rule for global records written at the top of this module."""
-    condition = visibility_filter(user=user, model=model)
-    if condition is None:
-        return None
-    reach = reach_of(user)
-    if reach.authenticated and reach.grants:
-        organisations = sorted(reach.organisation_ids)
-        condition |= Q(country=GLOBAL, confidentiality=Confidentiality.PARTNERS)
-        condition |= Q(country=GLOBAL, confidentiality__in=OWNED_LEVELS, owner_id__in=organisations)
-    return condition
+    return global_visibility_filter(user=user, model=model)
 
 
 def _visible[M: (Framework, Mission, ReferenceDocument)](queryset: QuerySet[M], user: Caller) -> QuerySet[M]:

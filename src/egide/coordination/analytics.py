@@ -1,0 +1,115 @@
+"""Who supports what, where they overlap, and what nobody covers: pure functions over plain records (no database),
+fed by the coordination selectors.
+
+A **support** is a programme as coordination sees it: its partners, the areas of action and the actors of the
+map it supports, its period. Two supports **overlap** on an actor or an area when both support it, their periods
+meet, and their partners differ (one programme with two partners is a joint programme, not an overlap). A
+**need** is a governance finding or a weak assessment section: the actors and the area it concerns. A **gap** is
+one actor, or the area, of a need that no active support covers.
+"""
+
+import datetime
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ACTOR = "actor"
+AREA = "area"
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    programme: int
+    partners: frozenset[str]
+    """Keys of the participating organisations (an organisation's id, or a name when it has none)."""
+    areas: frozenset[str]
+    actors: frozenset[int]
+    start: datetime.date | None
+    """None: not known, taken as open towards the past."""
+    end: datetime.date | None
+    """None: not known or not ended, taken as open towards the future."""
+    active: bool = True
+    """In implementation (or about to be): only active supports cover a need."""
+
+
+def periods_meet(first: Support, second: Support) -> bool:
+    """Whether the two periods share at least a day; an unknown bound is open."""
+    if first.start is not None and second.end is not None and second.end < first.start:
+        return False
+    return not (second.start is not None and first.end is not None and first.end < second.start)
+
+
+def covers(support: Support, on: datetime.date) -> bool:
+    return (support.start is None or support.start <= on) and (support.end is None or on <= support.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    kind: str
+    """ACTOR or AREA."""
+    target: str
+    """The area's code, or the actor's id as text."""
+    partners: frozenset[str]
+    programmes: tuple[int, ...]
+    """Every programme on the target that overlaps another one of different partners, in increasing order."""
+    pairs: tuple[tuple[int, int], ...]
+    """The overlapping pairs of programmes (lower id first)."""
+
+
+def _overlapping(first: Support, second: Support) -> bool:
+    return first.partners != second.partners and periods_meet(first, second)
+
+
+def overlaps(supports: Iterable[Support]) -> list[Overlap]:
+    """Every actor and area that two or more partners support at once, with the programmes concerned; sorted by
+    kind and target."""
+    on_target: dict[tuple[str, str], list[Support]] = defaultdict(list)
+    for support in supports:
+        for actor in support.actors:
+            on_target[(ACTOR, str(actor))].append(support)
+        for area in support.areas:
+            on_target[(AREA, area)].append(support)
+    found: list[Overlap] = []
+    for (kind, target), group in sorted(on_target.items()):
+        pairs = sorted(
+            (min(a.programme, b.programme), max(a.programme, b.programme))
+            for a, b in itertools.combinations(group, 2)
+            if _overlapping(a, b)
+        )
+        if not pairs:
+            continue
+        involved = sorted({programme for pair in pairs for programme in pair})
+        partners = frozenset().union(*(s.partners for s in group if s.programme in involved))
+        found.append(Overlap(kind, target, partners, tuple(involved), tuple(pairs)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    key: str
+    """What the need is, for a link: a finding's key, or an assessment and section."""
+    area: str | None
+    actors: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    need: Need
+    kind: str
+    """ACTOR: one actor of the need that no active programme supports; AREA: the need's area, that none does."""
+    target: str
+
+
+def gaps(needs: Iterable[Need], supports: Iterable[Support], *, on: datetime.date) -> list[Gap]:
+    """Each actor and area of each need that no active support covering `on` supports."""
+    active = [support for support in supports if support.active and covers(support, on)]
+    covered_actors = frozenset().union(*(support.actors for support in active))
+    covered_areas = frozenset().union(*(support.areas for support in active))
+    found: list[Gap] = []
+    for need in needs:
+        for actor in sorted(need.actors - covered_actors):
+            found.append(Gap(need, ACTOR, str(actor)))
+        if need.area and need.area not in covered_areas:
+            found.append(Gap(need, AREA, need.area))
+    return found

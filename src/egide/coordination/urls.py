@@ -1,0 +1,7 @@
+from django.urls import path
+
+from egide.coordination import views
+
+urlpatterns = [
+    path("countries/<str:code>/coordination/", views.country_coordination_page, name="country-coordination"),
+]
