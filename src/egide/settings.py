@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "egide.iati",
     "egide.results",
     "egide.money",
+    "egide.assessments",
 ]
 
 MIDDLEWARE = [

@@ -156,9 +156,8 @@ CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 def _check_nesting(text: str) -> None:
     """Refuse a document nested too deeply from its stream of events, before the composer (which recurses, and
     takes seconds to fail on thousands of levels) builds its tree."""
-    depth = events = 0
-    for event in yaml.parse(text, Loader=LOADER):
-        events += 1
+    depth = 0
+    for events, event in enumerate(yaml.parse(text, Loader=LOADER)):
         if isinstance(event, OPENING):
             depth += 1
             if depth > MAX_DEPTH:
