@@ -406,3 +406,12 @@ def assessment_correct(*, user: Caller, assessment: Assessment) -> Assessment:
         user=user, action=Action.CREATE, instance=correction, before=None, after=_assessment_snapshot(correction)
     )
     return correction
+
+
+SHIPPED = Path(__file__).parent / "data" / "frameworks"
+
+
+def frameworks_load_shipped(*, user: Caller) -> list[Loaded]:
+    """Load the frameworks that ship with the product (those of data/frameworks present); loading them again
+    changes nothing."""
+    return [framework_load_path(user=user, path=path) for path in sorted(SHIPPED.glob("*.yaml"))]
