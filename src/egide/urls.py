@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("egide.imports.urls")),
     path("", include("egide.programmes.urls")),
     path("", include("egide.money.urls")),
+    path("", include("egide.assessments.urls")),
     path("", include("egide.iati.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
