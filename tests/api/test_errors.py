@@ -348,8 +348,9 @@ def test_every_operation_declares_its_error_answers() -> None:
     assert components["FieldErrorsOut"]["properties"]["detail"]["type"] == "object"
     assert components["MessageOut"]["properties"]["detail"]["type"] == "string"
     operations = _operations()
-    # 52 of the map, its analysis, programmes, results and money; 15 of references; the country timeline.
-    assert len(operations) == 68
+    # 52 of the map, its analysis, programmes, results and money; 15 of references; the country timeline;
+    # 4 of assessments.
+    assert len(operations) == 72
     for method, path, operation in operations:
         responses = {str(code): answer for code, answer in operation["responses"].items()}
         assert "401" in responses, (method, path)
