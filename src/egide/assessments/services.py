@@ -334,6 +334,11 @@ def _require_review(user: Caller, assessment: Assessment) -> None:
         raise _wrong_status(assessment)
 
 
+def _check_comment(comment: str) -> None:
+    if len(comment) > 20_000:
+        raise ValidationError({"comment": [_("Longer than %(count)d characters.") % {"count": 20_000}]})
+
+
 @transaction.atomic
 def assessment_return(*, user: Caller, assessment: Assessment, comment: str) -> Assessment:
     """In review → draft, by a reviewer, with a comment saying what to change."""
@@ -341,6 +346,7 @@ def assessment_return(*, user: Caller, assessment: Assessment, comment: str) -> 
     _require_review(user, assessment)
     if not comment.strip():
         raise ValidationError({"comment": [_("Say what must change before the assessment is approved.")]})
+    _check_comment(comment)
     before = snapshot(assessment)
     assessment.status = Status.DRAFT
     assessment.review_comment = comment.strip()
@@ -355,6 +361,7 @@ def assessment_approve(*, user: Caller, assessment: Assessment, comment: str = "
     """In review → published, by a reviewer: the answers are frozen from then on."""
     assessment = _locked(assessment)
     _require_review(user, assessment)
+    _check_comment(comment)
     before = snapshot(assessment)
     assessment.status = Status.PUBLISHED
     assessment.review_comment = comment.strip()
