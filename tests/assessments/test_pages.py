@@ -1,5 +1,6 @@
 """Every assessment page, in English and French, with owner / member / outsider and each role."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -278,3 +279,35 @@ def test_the_lists_in_french(name: str, small_version: FrameworkVersion) -> None
     response = client_of(None).get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
     assert page(response).html["lang"] == "fr"
+
+
+def test_a_numeric_scale_is_answered_with_a_value(organisation: Organisation, member: User) -> None:
+    document = small_document()
+    document["identifier"] = "numeric-review"
+    document["scale"] = {"kind": "numeric", "minimum": 0, "maximum": 10}
+    version = services.framework_load(user=None, content=as_yaml(document)).version
+    assessment = services.assessment_create(
+        user=None,
+        data=services.AssessmentData(
+            country="CF", framework_version=version, as_of=date(2024, 1, 1), owner=organisation
+        ),
+    )
+    j1 = version.questions.get(code="J1")
+    client = client_of(member)
+    url = reverse("assessment-answer", args=[assessment.pk, j1.pk])
+    refused = client.post(
+        url,
+        {f"q{j1.pk}-answer": "answered", f"q{j1.pk}-value": "11", f"q{j1.pk}-confidence": "low"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    assert "from 0 to 10" in page(refused).text
+    saved = client.post(
+        url,
+        {f"q{j1.pk}-answer": "answered", f"q{j1.pk}-value": "7.5", f"q{j1.pk}-confidence": "low"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert saved.status_code == 200
+    assert Answer.objects.get(assessment=assessment).value == Decimal("7.5")
+    html = page(client.get(reverse("assessment-detail", args=[assessment.pk])))
+    assert "75.0" in html.select_one(".overall-score").text

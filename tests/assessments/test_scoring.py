@@ -168,3 +168,35 @@ def test_coverage_counts_answered_over_applicable(case: tuple[Framework, dict[st
 def test_a_value_outside_the_scale_is_refused() -> None:
     with pytest.raises(ValueError, match="not a value of the scale"):
         score(framework((1, (1,))), {"S0Q0": 5})
+
+
+def test_the_radar_groups_sections_by_principle_and_needs_three_axes() -> None:
+    from egide.assessments.presentation import radar_document
+
+    principled = Framework(
+        identifier="f",
+        version="1",
+        title=LABEL,
+        scale=LEVELS,
+        bands=BANDS,
+        sections=tuple(
+            Section(
+                code=f"S{index}",
+                title=LABEL,
+                principle=principle,
+                weight=weight,
+                questions=(Question(code=f"Q{index}", text=LABEL),),
+            )
+            for index, (principle, weight) in enumerate(
+                [("rule_of_law", 1), ("rule_of_law", 3), ("accountable_forces", 1), ("democratic_oversight", 1)]
+            )
+        ),
+    )
+    card = score(principled, {"Q0": 4, "Q1": 0, "Q2": 2, "Q3": 1})
+    document = radar_document(principled, card, by="principle")
+    assert document is not None
+    assert [indicator["max"] for indicator in document["indicators"]] == [100, 100, 100]
+    # Rule of law: (1 × 100 + 3 × 0) / 4; the others one section each.
+    assert document["values"] == [25.0, 50.0, 25.0]
+    assert radar_document(principled, score(principled, {"Q0": 4, "Q2": 2}), by="principle") is None
+    assert radar_document(principled, card, by="area") is None
