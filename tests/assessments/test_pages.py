@@ -13,7 +13,9 @@ from django.urls import reverse
 from egide.accounts.models import Confidentiality, Organisation
 from egide.assessments import services
 from egide.assessments.models import Answer, AnswerState, Assessment, FrameworkVersion, Question, Status
+from egide.governance.selectors import country_findings
 from tests.assessments.helpers import SMALL, as_yaml, small_document
+from tests.conftest import SmallMap
 
 
 def client_of(user: User | None) -> Client:
@@ -311,3 +313,29 @@ def test_a_numeric_scale_is_answered_with_a_value(organisation: Organisation, me
     assert Answer.objects.get(assessment=assessment).value == Decimal("7.5")
     html = page(client.get(reverse("assessment-detail", args=[assessment.pk])))
     assert "75.0" in html.select_one(".overall-score").text
+
+
+def test_governance_findings_are_suggested_beside_their_questions(
+    small_map: SmallMap, organisation: Organisation, member: User, outsider: User
+) -> None:
+    found = country_findings(user=None, country="CF")
+    assert found.findings
+    rule = found.findings[0].rule
+    document = small_document()
+    document["identifier"] = "evidence-review"
+    document["sections"][0]["questions"][0]["rules"] = [rule]
+    version = services.framework_load(user=None, content=as_yaml(document)).version
+    assessment = services.assessment_create(
+        user=None,
+        data=services.AssessmentData(country="CF", framework_version=version, as_of=date.today(), owner=organisation),
+    )
+    j1 = version.questions.get(code="J1")
+    html = page(client_of(member).get(reverse("assessment-detail", args=[assessment.pk])))
+    suggested = html.select_one(f"#question-{j1.pk} .suggested-evidence")
+    assert suggested is not None
+    expected = sum(1 for finding in found.findings if finding.rule == rule)
+    assert len(suggested.select("li")) == expected
+    button = suggested.select_one("button.cite-finding")
+    assert button["data-cite-target"] == f"id_q{j1.pk}-source"
+    assert html.select_one(f"#{button['data-cite-target']}") is not None
+    assert html.select_one(f"#question-{version.questions.get(code='O1').pk} .suggested-evidence") is None

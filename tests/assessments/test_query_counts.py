@@ -28,6 +28,7 @@ def test_the_page_reads_a_constant_number_of_queries(assessment: Assessment, mem
     services.answer_save(
         user=None, assessment=assessment, question=questions[0], data=services.AnswerData(value=Decimal(1))
     )
+    queries(client, url)  # the country's governance findings (suggested evidence) computed once, then kept
     few = queries(client, url)
     for question in questions[1:]:
         services.answer_save(

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from egide.assessments.frameworks import Band, Framework, Question, Scale, Section, Text
@@ -59,6 +59,9 @@ def test_nothing_answered_has_no_score() -> None:
     assert scored.sections[0].score is None
 
 
+# Timing is not what these tests check: on a loaded machine the draws may be slow.
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 weights = st.sampled_from([0, 0.5, 1, 1, 2, 3.25])
 shapes = st.lists(
     st.tuples(st.sampled_from([0.5, 1, 1, 2]), st.lists(weights, min_size=1, max_size=5)), min_size=1, max_size=4
@@ -78,6 +81,7 @@ def assessments(draw: st.DrawFn) -> tuple[Framework, dict[str, AnswerValue]]:
     return shaped, answers
 
 
+@PROPERTY
 @given(assessments(), st.data())
 def test_excluded_answers_never_change_the_others_contribution(
     case: tuple[Framework, dict[str, AnswerValue]], data: st.DataObject
@@ -96,6 +100,7 @@ def test_excluded_answers_never_change_the_others_contribution(
     assert score(shaped, {**unanswered, code: INSUFFICIENT_EVIDENCE}).applicable == score(shaped, unanswered).applicable
 
 
+@PROPERTY
 @given(assessments(), st.data())
 def test_raising_an_answer_never_lowers_its_section_or_the_whole(
     case: tuple[Framework, dict[str, AnswerValue]], data: st.DataObject
@@ -117,6 +122,7 @@ def test_raising_an_answer_never_lowers_its_section_or_the_whole(
         assert after.score >= before.score
 
 
+@PROPERTY
 @given(assessments(), st.data())
 def test_a_weight_of_zero_removes_a_question(
     case: tuple[Framework, dict[str, AnswerValue]], data: st.DataObject
@@ -140,6 +146,7 @@ def test_a_weight_of_zero_removes_a_question(
     ), section.code
 
 
+@PROPERTY
 @given(shapes)
 def test_a_fully_answered_assessment_at_the_top_scores_100(shape: list[tuple[float, list[float]]]) -> None:
     shaped = framework(*[(weight, tuple(question_weights)) for weight, question_weights in shape])
@@ -153,6 +160,7 @@ def test_a_fully_answered_assessment_at_the_top_scores_100(shape: list[tuple[flo
     assert lowest.score in (0, None)
 
 
+@PROPERTY
 @given(assessments())
 def test_coverage_counts_answered_over_applicable(case: tuple[Framework, dict[str, AnswerValue]]) -> None:
     shaped, answers = case

@@ -1,7 +1,7 @@
 """What the assessment page shows, assembled from the selectors' reads: sections with their questions, each with
 its answer and form, the scores with band and coverage, and the radar chart's document."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from egide.assessments.forms import AnswerForm
@@ -11,6 +11,9 @@ from egide.assessments.scoring import Score, Scorecard
 from egide.assessments.selectors import answers_of, framework_sections, scorecard
 from egide.core import taxonomy
 from egide.core.labels import active_language
+from egide.core.users import Caller
+from egide.governance.presentation import FindingRow, Presenter
+from egide.governance.selectors import country_findings
 
 PRINCIPLES = {term.code: term for term in taxonomy.PRINCIPLES}
 AREAS = {term.code: term for term in taxonomy.AREAS_OF_ACTION}
@@ -22,6 +25,7 @@ class QuestionRow:
     answer: Answer | None
     form: AnswerForm | None
     level: Level | None
+    findings: list[FindingRow] = field(default_factory=list)
 
     @property
     def value_shown(self) -> str:
@@ -53,13 +57,37 @@ def level_of(scale: Scale, answer: Answer | None) -> Level | None:
     return next((level for level in scale.levels if level.value == float(answer.value)), None)
 
 
-def question_row(question: Question, answer: Answer | None, definition: Framework, *, editable: bool) -> QuestionRow:
+def suggested_evidence(*, user: Caller, assessment: Assessment, rules: set[str]) -> dict[str, list[FindingRow]]:
+    """The governance findings of the assessment's country at its date that the reader may see, by rule, for the
+    rules the questions name: suggested evidence beside each question."""
+    if not rules:
+        return {}
+    found = country_findings(user=user, country=assessment.country, as_of=assessment.as_of)
+    presenter = Presenter(found.graph)
+    by_rule: dict[str, list[FindingRow]] = {}
+    for finding in found.in_page_order():
+        if finding.rule in rules:
+            by_rule.setdefault(finding.rule, []).append(presenter.row(finding, found.decisions))
+    return by_rule
+
+
+def question_row(
+    question: Question,
+    answer: Answer | None,
+    definition: Framework,
+    *,
+    editable: bool,
+    evidence: dict[str, list[FindingRow]] | None = None,
+) -> QuestionRow:
     form = AnswerForm.of(answer, question=question, scale=definition.scale) if editable else None
-    return QuestionRow(question, answer, form, level_of(definition.scale, answer))
+    findings = [row for rule in question.rules for row in (evidence or {}).get(rule, [])]
+    return QuestionRow(question, answer, form, level_of(definition.scale, answer), findings)
 
 
-def assessment_sections(assessment: Assessment, *, editable: bool) -> tuple[list[SectionRow], Scorecard]:
+def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller) -> tuple[list[SectionRow], Scorecard]:
     definition = assessment.framework_version.definition
+    rules = {rule for question in definition.questions for rule in question.rules}
+    evidence = suggested_evidence(user=user, assessment=assessment, rules=rules)
     answers = answers_of(assessment)
     card = scorecard(assessment, answers)
     rows = []
@@ -69,7 +97,7 @@ def assessment_sections(assessment: Assessment, *, editable: bool) -> tuple[list
                 section,
                 score,
                 [
-                    question_row(question, answers.get(question.pk), definition, editable=editable)
+                    question_row(question, answers.get(question.pk), definition, editable=editable, evidence=evidence)
                     for question in section.questions.all()
                 ],
             )

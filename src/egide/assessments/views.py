@@ -25,7 +25,7 @@ from egide.assessments.forms import (
 )
 from egide.assessments.frameworks import MAX_BYTES, FrameworkFaults
 from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
-from egide.assessments.presentation import assessment_sections, question_row, radar_document
+from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
 from egide.assessments.schema import schema_text
 from egide.core.web import apply_form_errors, changed, is_htmx
 
@@ -153,7 +153,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
 
 def _page_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
     editable = services.may_answer(user=request.user, assessment=assessment)
-    sections, card = assessment_sections(assessment, editable=editable)
+    sections, card = assessment_sections(assessment, editable=editable, user=request.user)
     definition = assessment.framework_version.definition
     radars = {}
     for by in ("principle", "area"):
@@ -209,7 +209,8 @@ def answer_save(request: HttpRequest, pk: int, question: int) -> HttpResponse:
             apply_form_errors(form, error)
     if saved is not None and not is_htmx(request):
         return changed(request, _("Answer saved."), redirect_to=f"{page}#question-{record.pk}")
-    row = question_row(record, saved, definition, editable=True)
+    evidence = suggested_evidence(user=request.user, assessment=assessment, rules=set(record.rules))
+    row = question_row(record, saved, definition, editable=True, evidence=evidence)
     if saved is None:
         row.form = form
         row.answer = assessment.answers.filter(question=record).first()
