@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "egide.money",
     "egide.context",
     "egide.coordination",
+    "egide.assessments",
 ]
 
 MIDDLEWARE = [

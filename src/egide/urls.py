@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("egide.imports.urls")),
     path("", include("egide.programmes.urls")),
     path("", include("egide.money.urls")),
+    path("", include("egide.assessments.urls")),
     path("", include("egide.iati.urls")),
     path("", include("egide.context.urls")),
     path("", include("egide.coordination.urls")),

@@ -170,6 +170,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     indicator = _context_indicator()
     return {
         "context_indicator": {"code": indicator.code},
+        **_assessment(organisation),
         "iati": {"pk": run.pk},
         **framework,
         "actor": {"pk": actor.pk},
@@ -249,6 +250,42 @@ def _results_framework(owner: Organisation) -> dict[str, dict[str, object]]:
     }
 
 
+def _assessment(owner: Organisation) -> dict[str, dict[str, object]]:
+    """The shipped frameworks loaded, and a public assessment of the demo country with one answer, so that the
+    assessment pages have records to show."""
+    import datetime
+    from decimal import Decimal
+
+    from egide.accounts.models import Confidentiality
+    from egide.assessments import services as assessments
+
+    version = assessments.frameworks_load_shipped(user=PLATFORM)[0].version
+    assessment = assessments.assessment_create(
+        user=PLATFORM,
+        data=assessments.AssessmentData(
+            country="CF",
+            framework_version=version,
+            as_of=datetime.date(2024, 6, 30),
+            owner=owner,
+            confidentiality=Confidentiality.PUBLIC,
+        ),
+    )
+    question = version.questions.order_by("order").first()
+    assert question is not None
+    level = version.definition.scale.levels[-1].value if version.definition.scale.levels else 0
+    assessments.answer_save(
+        user=PLATFORM,
+        assessment=assessment,
+        question=question,
+        data=assessments.AnswerData(value=Decimal(str(level)), justification="Walked"),
+    )
+    return {
+        "assessment": {"pk": assessment.pk},
+        "assessment_framework": {"identifier": version.framework.identifier},
+        "assessment_answer": {"pk": assessment.pk, "question": question.pk},
+    }
+
+
 def _money_programme(organisation: Organisation) -> Programme:
     """A demo programme with its money: the programmes' demo makes it; without it, one is made here and the money
     demo loaded again for it."""
@@ -286,6 +323,10 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:
         return values[RESULTS_ADDRESSES[name]]
+    if name.startswith("assessment-"):
+        for group in ("assessment", "assessment_framework", "assessment_answer"):
+            if set(keys) == set(values[group]):
+                return values[group]
     for group in ("budget", "transaction"):
         if set(keys) == set(values[group]) and name.startswith(group):
             return values[group]

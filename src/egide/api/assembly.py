@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 from egide.actors.api import router as actors_router
 from egide.api import errors
 from egide.api.auth import SAFE_METHODS, writers
+from egide.assessments.api import router as assessments_router
 from egide.context.api import router as context_router
 from egide.governance.api import router as governance_router
 from egide.money.api import router as money_router
@@ -98,4 +99,5 @@ api.add_router("/v1", programmes_router)
 api.add_router("/v1", money_router)
 api.add_router("/v1", timeline_router)
 api.add_router("/v1", context_router)
+api.add_router("/v1", assessments_router)
 errors.install(api)

@@ -284,4 +284,22 @@ TEXTS = (
     gettext_noop("The year (the latest with values when absent or without values)"),
     gettext_noop("Every year with values"),
     gettext_noop("Each country's value that year, by ISO 3166-1 alpha-2 code"),
+    # Assessments (egide.assessments.api and schemas).
+    gettext_noop("Assessment frameworks, every version loaded"),
+    gettext_noop("Assessments, filtered"),
+    gettext_noop("How many questions the version has"),
+    gettext_noop("How many sections the version has"),
+    gettext_noop("On 0-100; null when no applicable question is answered"),
+    gettext_noop("One assessment framework, as loaded"),
+    gettext_noop("One assessment, with its scores and answers"),
+    gettext_noop(
+        "The assessments you may see, newest first. Filter by `country` (code), `framework` (identifier) and\n`status` (draft, in_review or published)."
+    ),
+    gettext_noop("The code of the band the score reaches"),
+    gettext_noop("The framework file as it was loaded, in the published format"),
+    gettext_noop("The latest version loaded, or the one named by `version`."),
+    gettext_noop("The owner organisation's acronym"),
+    gettext_noop("The published assessment this one corrects"),
+    gettext_noop("The share of applicable questions answered, in percent"),
+    gettext_noop("answered, not_applicable or insufficient_evidence"),
 )

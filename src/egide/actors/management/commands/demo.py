@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from egide.accounts.selectors import PLATFORM
+from egide.assessments.services import frameworks_load_shipped
 from egide.demo.access import USERS, demo_passwords_reset
 from egide.demo.loader import demo_load
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             )
         for note in result.notes:
             self.stdout.write(note)
+        loaded = frameworks_load_shipped(user=PLATFORM)
+        self.stdout.write(f"Assessment frameworks: {sum(item.created for item in loaded)} of {len(loaded)} loaded.")
         if result.money is not None:
             self.stdout.write(f"Money: {result.money.message}")
         if result.passwords:

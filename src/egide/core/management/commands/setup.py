@@ -9,6 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from egide.accounts.selectors import PLATFORM
+from egide.assessments.services import frameworks_load_shipped
+
 ADDRESS = re.compile(r"^(?:(?P<host>\[[^\]]+\]|[^:\[\]]+):)?(?P<port>\d+)$")
 
 
@@ -36,6 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
+        loaded = frameworks_load_shipped(user=PLATFORM)
+        self.stdout.write(f"Assessment frameworks: {sum(item.created for item in loaded)} of {len(loaded)} loaded.")
         if not settings.DEBUG:
             # Debug off: the static files under names that change with their content, with the manifest that makes
             # the settings serve them so from then on (this process, started before it existed, does not).

@@ -1,0 +1,130 @@
+"""What the assessment page shows, assembled from the selectors' reads: sections with their questions, each with
+its answer and form, the scores with band and coverage, and the radar chart's document."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from egide.assessments.forms import AnswerForm
+from egide.assessments.frameworks import Framework, Level, Scale
+from egide.assessments.models import Answer, Assessment, Question, Section
+from egide.assessments.scoring import Score, Scorecard
+from egide.assessments.selectors import answers_of, framework_sections, scorecard
+from egide.core import taxonomy
+from egide.core.labels import active_language
+from egide.core.users import Caller
+from egide.governance.presentation import FindingRow, Presenter
+from egide.governance.selectors import country_findings
+
+PRINCIPLES = {term.code: term for term in taxonomy.PRINCIPLES}
+AREAS = {term.code: term for term in taxonomy.AREAS_OF_ACTION}
+
+
+@dataclass
+class QuestionRow:
+    question: Question
+    answer: Answer | None
+    form: AnswerForm | None
+    level: Level | None
+    findings: list[FindingRow] = field(default_factory=list)
+
+    @property
+    def value_shown(self) -> str:
+        if self.answer is None or self.answer.value is None:
+            return ""
+        return f"{float(self.answer.value):g}"
+
+
+@dataclass
+class SectionRow:
+    section: Section
+    score: Score
+    questions: list[QuestionRow]
+
+    @property
+    def principle(self) -> str:
+        term = PRINCIPLES.get(self.section.principle)
+        return term.label if term else ""
+
+    @property
+    def area(self) -> str:
+        term = AREAS.get(self.section.area)
+        return term.label if term else ""
+
+
+def level_of(scale: Scale, answer: Answer | None) -> Level | None:
+    if answer is None or answer.value is None or scale.kind != "levels":
+        return None
+    return next((level for level in scale.levels if level.value == float(answer.value)), None)
+
+
+def suggested_evidence(*, user: Caller, assessment: Assessment, rules: set[str]) -> dict[str, list[FindingRow]]:
+    """The governance findings of the assessment's country at its date that the reader may see, by rule, for the
+    rules the questions name: suggested evidence beside each question."""
+    if not rules:
+        return {}
+    found = country_findings(user=user, country=assessment.country, as_of=assessment.as_of)
+    presenter = Presenter(found.graph)
+    by_rule: dict[str, list[FindingRow]] = {}
+    for finding in found.in_page_order():
+        if finding.rule in rules:
+            by_rule.setdefault(finding.rule, []).append(presenter.row(finding, found.decisions))
+    return by_rule
+
+
+def question_row(
+    question: Question,
+    answer: Answer | None,
+    definition: Framework,
+    *,
+    editable: bool,
+    evidence: dict[str, list[FindingRow]] | None = None,
+) -> QuestionRow:
+    form = AnswerForm.of(answer, question=question, scale=definition.scale) if editable else None
+    findings = [row for rule in question.rules for row in (evidence or {}).get(rule, [])]
+    return QuestionRow(question, answer, form, level_of(definition.scale, answer), findings)
+
+
+def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller) -> tuple[list[SectionRow], Scorecard]:
+    definition = assessment.framework_version.definition
+    rules = {rule for question in definition.questions for rule in question.rules}
+    evidence = suggested_evidence(user=user, assessment=assessment, rules=rules)
+    answers = answers_of(assessment)
+    card = scorecard(assessment, answers)
+    rows = []
+    for section, score in zip(framework_sections(assessment.framework_version), card.sections, strict=True):
+        rows.append(
+            SectionRow(
+                section,
+                score,
+                [
+                    question_row(question, answers.get(question.pk), definition, editable=editable, evidence=evidence)
+                    for question in section.questions.all()
+                ],
+            )
+        )
+    return rows, card
+
+
+def radar_document(definition: Framework, card: Scorecard, *, by: str) -> dict[str, Any] | None:
+    """The scores grouped by principle or by area of action (a weighted mean of the section scores of each), as
+    the radar chart draws them; None when fewer than three groups have a score (a radar needs three axes)."""
+    terms = PRINCIPLES if by == "principle" else AREAS
+    totals: dict[str, list[float]] = {}
+    for section, score in zip(definition.sections, card.sections, strict=True):
+        code = section.principle if by == "principle" else section.area
+        if not code or score.score is None or section.weight == 0:
+            continue
+        weighted = totals.setdefault(code, [0.0, 0.0])
+        weighted[0] += section.weight * score.score
+        weighted[1] += section.weight
+    groups = [(code, totals[code]) for code in terms if code in totals]
+    if len(groups) < 3:
+        return None
+    language = active_language()
+    return {
+        "indicators": [
+            {"name": terms[code].label_fr if language == "fr" else terms[code].label_en, "max": 100}
+            for code, _ in groups
+        ],
+        "values": [round(total / weight, 1) for _, (total, weight) in groups],
+    }

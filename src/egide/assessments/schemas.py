@@ -1,0 +1,66 @@
+"""The API's shapes of frameworks and assessments."""
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class FrameworkVersionOut(Schema):
+    identifier: str
+    version: str
+    title_en: str
+    title_fr: str
+    loaded_at: datetime
+    sections: int = Field(description="How many sections the version has")
+    questions: int = Field(description="How many questions the version has")
+
+
+class FrameworkDetailOut(Schema):
+    identifier: str
+    version: str
+    loaded_at: datetime
+    document: dict[str, Any] = Field(description="The framework file as it was loaded, in the published format")
+
+
+class ScoreOut(Schema):
+    score: float | None = Field(description="On 0-100; null when no applicable question is answered")
+    band: str | None = Field(description="The code of the band the score reaches")
+    coverage: float | None = Field(description="The share of applicable questions answered, in percent")
+    answered: int
+    applicable: int
+
+
+class SectionScoreOut(ScoreOut):
+    code: str
+    weight: float
+
+
+class AssessmentSummary(Schema):
+    id: int
+    title: str
+    country: str
+    as_of: date
+    status: str
+    framework: str
+    framework_version: str
+    owner: str | None = Field(description="The owner organisation's acronym")
+    confidentiality: str
+    previous: int | None = Field(description="The published assessment this one corrects")
+
+
+class AnswerOut(Schema):
+    question: str
+    answer: str = Field(description="answered, not_applicable or insufficient_evidence")
+    value: float | None
+    justification: str
+    source: str
+    confidence: str
+    updated_at: datetime
+
+
+class AssessmentOut(AssessmentSummary):
+    overall: ScoreOut
+    sections: list[SectionScoreOut]
+    answers: list[AnswerOut]

@@ -1,0 +1,102 @@
+"""Every read of frameworks and assessments. Frameworks are published to all; assessments go through the one
+visibility rule of accounts.selectors, as the map's records do."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from egide.accounts.selectors import visibility_filter
+from egide.assessments import scoring
+from egide.assessments.models import Answer, AnswerState, Assessment, Framework, FrameworkVersion, Question, Section
+from egide.core.users import Caller
+
+
+def framework_versions() -> QuerySet[FrameworkVersion]:
+    """Every version loaded, newest first within each framework, with their counts of questions."""
+    return FrameworkVersion.objects.select_related("framework", "loaded_by").annotate(
+        question_count=Count("questions", distinct=True), section_count=Count("sections", distinct=True)
+    )
+
+
+def frameworks_with_versions() -> QuerySet[Framework]:
+    return Framework.objects.prefetch_related(
+        Prefetch("versions", queryset=FrameworkVersion.objects.order_by("-loaded_at", "-id"))
+    )
+
+
+def framework_version(*, identifier: str, version: str | None = None) -> FrameworkVersion:
+    """One version of a framework (the latest loaded when none is named), or 404."""
+    versions = FrameworkVersion.objects.select_related("framework").filter(framework__identifier=identifier)
+    if version is not None:
+        versions = versions.filter(version=version)
+    found = versions.order_by("-loaded_at", "-id").first()
+    if found is None:
+        raise Http404("No such framework.")
+    return found
+
+
+def framework_sections(version: FrameworkVersion) -> list[Section]:
+    """The version's sections with their questions, in their order, in two queries."""
+    return list(version.sections.prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("order"))))
+
+
+def assessments_visible(*, user: Caller, country: str | None = None) -> QuerySet[Assessment]:
+    assessments = Assessment.objects.all()
+    if country is not None:
+        assessments = assessments.filter(country=country)
+    condition = visibility_filter(user=user, model=Assessment, country=country)
+    return assessments if condition is None else assessments.filter(condition)
+
+
+def assessment_visible(*, user: Caller, pk: int) -> Assessment:
+    """One assessment the user may see, or 404 (never 403: a hidden assessment does not show that it exists)."""
+    try:
+        return assessments_visible(user=user).select_related("framework_version__framework", "owner").get(pk=pk)
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFilters:
+    country: str = ""
+    framework: str = ""
+    """A framework's identifier."""
+    status: str = ""
+
+
+def assessment_list(*, user: Caller, filters: AssessmentFilters) -> QuerySet[Assessment]:
+    assessments = assessments_visible(user=user).select_related("framework_version__framework", "owner")
+    if filters.country:
+        assessments = assessments.filter(country=filters.country)
+    if filters.framework:
+        assessments = assessments.filter(framework_version__framework__identifier=filters.framework)
+    if filters.status:
+        assessments = assessments.filter(status=filters.status)
+    return assessments.order_by("-as_of", "-id")
+
+
+def answers_of(assessment: Assessment) -> dict[int, Answer]:
+    """The assessment's answers by question id, in one query."""
+    return {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(assessment=assessment).select_related("answered_by")
+    }
+
+
+def _scoring_value(answer: Answer) -> scoring.AnswerValue:
+    if answer.state == AnswerState.NOT_APPLICABLE:
+        return scoring.NOT_APPLICABLE
+    if answer.state == AnswerState.INSUFFICIENT_EVIDENCE:
+        return scoring.INSUFFICIENT_EVIDENCE
+    value = answer.value if answer.value is not None else Decimal(0)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def scorecard(assessment: Assessment, answers: dict[int, Answer] | None = None) -> scoring.Scorecard:
+    """The assessment's scores by the framework's rule, from its answers (read here when not given)."""
+    answers = answers if answers is not None else answers_of(assessment)
+    codes = dict(Question.objects.filter(version_id=assessment.framework_version_id).values_list("id", "code"))
+    by_code = {codes[question_id]: _scoring_value(answer) for question_id, answer in answers.items()}
+    return scoring.score(assessment.framework_version.definition, by_code)

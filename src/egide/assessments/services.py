@@ -1,0 +1,424 @@
+"""Every write to frameworks and assessments: one call, one transaction, one audited event.
+
+Loading a framework stores a new version (its document and its sections and questions as rows), or refuses the
+file with every fault found and writes nothing. Assessments go through draft → in review → published: editors of
+the owner organisation answer and submit; its reviewers (and administrators) return the assessment with a comment
+or approve it, which publishes and freezes it; a correction of a published assessment is a new draft that links to
+it, with its answers copied.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.selectors import can_create, can_edit, may_edit_somewhere, may_review_results
+from egide.actors.models import Actor
+from egide.actors.selectors import actors_visible
+from egide.assessments import frameworks
+from egide.assessments.frameworks import Fault, FrameworkFaults, parse_framework
+from egide.assessments.models import (
+    Answer,
+    AnswerState,
+    Assessment,
+    Confidence,
+    Framework,
+    FrameworkVersion,
+    Question,
+    Section,
+    Status,
+)
+from egide.audit.models import Action
+from egide.audit.services import audit_record, snapshot
+from egide.core.reference import countries
+from egide.core.users import AnyUser, Caller, author
+
+# --- Frameworks -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    version: FrameworkVersion
+    created: bool
+    """False when the same version was already loaded with the same document (loading again changes nothing)."""
+
+
+def framework_load(*, user: Caller, content: bytes | str) -> Loaded:
+    """Load a framework file (YAML or JSON): a new version, or the one already loaded from the same document.
+
+    Raises FrameworkFaults with every fault (nothing written), among them a version already loaded with another
+    document: a loaded version is never changed. PermissionDenied for those who may edit nowhere."""
+    if user is not None and not may_edit_somewhere(user=user):
+        raise PermissionDenied(_("Loading a framework needs an editing role."))
+    definition, document = parse_framework(content)
+    with transaction.atomic():
+        framework, _created = Framework.objects.select_for_update().get_or_create(
+            identifier=definition.identifier,
+            defaults={"title_en": definition.title.en, "title_fr": definition.title.fr},
+        )
+        existing = FrameworkVersion.objects.filter(framework=framework, version=definition.version).first()
+        if existing is not None:
+            if existing.document == document:
+                return Loaded(existing, created=False)
+            raise FrameworkFaults(
+                [
+                    Fault(
+                        "version",
+                        _(
+                            "Version %(version)s of “%(identifier)s” is already loaded with other content: a loaded "
+                            "version never changes, give this file a new version."
+                        )
+                        % {"version": definition.version, "identifier": definition.identifier},
+                    )
+                ]
+            )
+        framework.title_en, framework.title_fr = definition.title.en, definition.title.fr
+        framework.save()
+        version = FrameworkVersion.objects.create(
+            framework=framework,
+            version=definition.version,
+            title_en=definition.title.en,
+            title_fr=definition.title.fr,
+            document=document,
+            loaded_by=author(user),
+        )
+        _store_rows(version, definition)
+        audit_record(
+            user=user,
+            action=Action.IMPORT,
+            instance=version,
+            before=None,
+            after={"identifier": definition.identifier, "version": definition.version},
+        )
+    return Loaded(version, created=True)
+
+
+def framework_load_path(*, user: Caller, path: Path) -> Loaded:
+    """`framework_load` of a file, refused when it is larger than the format allows before it is read."""
+    if path.stat().st_size > frameworks.MAX_BYTES:
+        raise FrameworkFaults(
+            [Fault("", _("The file is larger than %(size)d MB.") % {"size": frameworks.MAX_BYTES // (1024 * 1024)})]
+        )
+    return framework_load(user=user, content=path.read_bytes())
+
+
+def _store_rows(version: FrameworkVersion, definition: frameworks.Framework) -> None:
+    order = 0
+    for section_order, section in enumerate(definition.sections, start=1):
+        row = Section.objects.create(
+            version=version,
+            code=section.code,
+            order=section_order,
+            title_en=section.title.en,
+            title_fr=section.title.fr,
+            principle=section.principle,
+            area=section.area,
+            weight=section.weight,
+        )
+        questions = []
+        for question in section.questions:
+            order += 1
+            applies = question.applies_to
+            questions.append(
+                Question(
+                    version=version,
+                    section=row,
+                    code=question.code,
+                    order=order,
+                    text_en=question.text.en,
+                    text_fr=question.text.fr,
+                    guidance_en=question.guidance.en if question.guidance else "",
+                    guidance_fr=question.guidance.fr if question.guidance else "",
+                    weight=question.weight,
+                    not_applicable_allowed=question.not_applicable,
+                    families=list(applies.families) if applies else [],
+                    kinds=list(applies.kinds) if applies else [],
+                    rules=list(question.rules),
+                )
+            )
+        Question.objects.bulk_create(questions)
+
+
+# --- Assessments ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentData:
+    country: str
+    framework_version: FrameworkVersion
+    as_of: date
+    owner: Organisation | None
+    confidentiality: str = Confidentiality.ORGANISATION
+    title: str = ""
+    actors: tuple[Actor, ...] = ()
+    team: tuple[AnyUser, ...] = field(default=())
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _assessment_snapshot(assessment: Assessment) -> dict[str, object]:
+    values = snapshot(assessment)
+    values["scope_actor_count"] = assessment.actors.count()
+    values["team"] = sorted(assessment.team.values_list("username", flat=True))
+    return values
+
+
+@transaction.atomic
+def assessment_create(*, user: Caller, data: AssessmentData) -> Assessment:
+    if not can_create(user=user, owner=data.owner, country=data.country):
+        raise PermissionDenied(_("You may not create assessments for this organisation in this country."))
+    errors: dict[str, list[str]] = {}
+    if data.country not in countries():
+        errors.setdefault("country", []).append(_("Unknown country."))
+    if data.confidentiality not in Confidentiality.values:
+        errors.setdefault("confidentiality", []).append(_("Unknown confidentiality level."))
+    if len(data.title) > 300:
+        errors.setdefault("title", []).append(_("Longer than %(count)d characters.") % {"count": 300})
+    seen = set(
+        actors_visible(user=user).filter(pk__in=[actor.pk for actor in data.actors]).values_list("pk", flat=True)
+    )
+    for actor in data.actors:
+        if actor.pk not in seen or actor.country != data.country:
+            errors.setdefault("actors", []).append(_("“%(actor)s” is not an actor of the country.") % {"actor": actor})
+    _raise(errors)
+    assessment = Assessment.objects.create(
+        country=data.country,
+        title=data.title.strip(),
+        framework_version=data.framework_version,
+        as_of=data.as_of,
+        owner=data.owner,
+        confidentiality=data.confidentiality,
+        created_by=author(user),
+        updated_by=author(user),
+    )
+    assessment.actors.set(data.actors)
+    assessment.team.set([member for member in data.team if member.pk is not None])
+    audit_record(
+        user=user, action=Action.CREATE, instance=assessment, before=None, after=_assessment_snapshot(assessment)
+    )
+    return assessment
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerData:
+    state: str = AnswerState.ANSWERED
+    value: Decimal | None = None
+    justification: str = ""
+    source: str = ""
+    confidence: str = Confidence.MEDIUM
+
+
+def _answer_snapshot(answer: Answer | None) -> dict[str, object] | None:
+    if answer is None:
+        return None
+    return {
+        "question": answer.question.code,
+        "answer": answer.state,
+        "value": answer.value,
+        "justification": answer.justification,
+        "source": answer.source,
+        "confidence": answer.confidence,
+    }
+
+
+def may_answer(*, user: Caller, assessment: Assessment) -> bool:
+    """Editors of the owner organisation (or of one it shares editing with) answer a draft."""
+    return assessment.status == Status.DRAFT and can_edit(user=user, record=assessment)
+
+
+def may_review(*, user: Caller, assessment: Assessment) -> bool:
+    """Reviewers and administrators of the owner organisation return or approve an assessment in review."""
+    return assessment.status == Status.IN_REVIEW and may_review_results(user=user, record=assessment)
+
+
+def _check_answer(question: Question, data: AnswerData, scale: frameworks.Scale) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.state not in AnswerState.values:
+        errors["state"] = [_("Unknown kind of answer.")]
+    elif data.state == AnswerState.ANSWERED:
+        try:
+            allowed = data.value is not None and data.value.is_finite() and scale.allows(float(data.value))
+        except InvalidOperation:
+            allowed = False
+        if not allowed:
+            if scale.kind == "levels":
+                message = _("Choose one of the scale's levels.")
+            else:
+                message = _("Give a number from %(minimum)s to %(maximum)s.") % {
+                    "minimum": f"{scale.minimum:g}",
+                    "maximum": f"{scale.maximum:g}",
+                }
+            errors["value"] = [message]
+    elif data.state == AnswerState.NOT_APPLICABLE:
+        if not question.not_applicable_allowed:
+            errors["state"] = [_("This question may not be answered “not applicable”.")]
+        elif not data.justification.strip():
+            errors["justification"] = [_("Say why the question does not apply.")]
+    if data.confidence not in Confidence.values:
+        errors["confidence"] = [_("Unknown confidence.")]
+    for name in ("justification", "source"):
+        if len(getattr(data, name)) > 20_000:
+            errors[name] = [_("Longer than %(count)d characters.") % {"count": 20_000}]
+    return errors
+
+
+@transaction.atomic
+def answer_save(*, user: Caller, assessment: Assessment, question: Question, data: AnswerData) -> Answer:
+    """Answer a question of a draft assessment, or change its answer."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not can_edit(user=user, record=assessment):
+        raise PermissionDenied(_("You may not answer this assessment."))
+    if assessment.status != Status.DRAFT:
+        raise ValidationError(
+            _("Only a draft is answered: this assessment is %(status)s.") % {"status": assessment.get_status_display()}
+        )
+    if question.version_id != assessment.framework_version_id:
+        raise ValidationError({"question": [_("This question is not of the assessment's framework.")]})
+    _raise(_check_answer(question, data, assessment.framework_version.definition.scale))
+    answer = Answer.objects.filter(assessment=assessment, question=question).select_related("question").first()
+    before = _answer_snapshot(answer)
+    if answer is None:
+        answer = Answer(assessment=assessment, question=question)
+    answer.state = data.state
+    answer.value = data.value if data.state == AnswerState.ANSWERED else None
+    answer.justification = data.justification.strip()
+    answer.source = data.source.strip()
+    answer.confidence = data.confidence
+    answer.answered_by = author(user)
+    answer.save()
+    assessment.updated_by = author(user)
+    assessment.save(update_fields=["updated_by", "updated_at"])
+    audit_record(user=user, action=Action.UPDATE, instance=assessment, before=before, after=_answer_snapshot(answer))
+    return answer
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _wrong_status(assessment: Assessment) -> ValidationError:
+    return ValidationError(
+        _("This step does not apply: the assessment is %(status)s.") % {"status": assessment.get_status_display()}
+    )
+
+
+@transaction.atomic
+def assessment_submit(*, user: Caller, assessment: Assessment) -> Assessment:
+    """Draft → in review, by an editor."""
+    assessment = _locked(assessment)
+    if not can_edit(user=user, record=assessment):
+        raise PermissionDenied(_("You may not submit this assessment."))
+    if assessment.status != Status.DRAFT:
+        raise _wrong_status(assessment)
+    before = snapshot(assessment)
+    assessment.status = Status.IN_REVIEW
+    assessment.submitted_by, assessment.submitted_at = author(user), timezone.now()
+    assessment.save()
+    audit_record(user=user, action=Action.SUBMIT, instance=assessment, before=before, after=snapshot(assessment))
+    return assessment
+
+
+def _require_review(user: Caller, assessment: Assessment) -> None:
+    if not may_review_results(user=user, record=assessment):
+        raise PermissionDenied(_("Only a reviewer of the owner organisation reviews this assessment."))
+    if assessment.status != Status.IN_REVIEW:
+        raise _wrong_status(assessment)
+
+
+def _check_comment(comment: str) -> None:
+    if len(comment) > 20_000:
+        raise ValidationError({"comment": [_("Longer than %(count)d characters.") % {"count": 20_000}]})
+
+
+@transaction.atomic
+def assessment_return(*, user: Caller, assessment: Assessment, comment: str) -> Assessment:
+    """In review → draft, by a reviewer, with a comment saying what to change."""
+    assessment = _locked(assessment)
+    _require_review(user, assessment)
+    if not comment.strip():
+        raise ValidationError({"comment": [_("Say what must change before the assessment is approved.")]})
+    _check_comment(comment)
+    before = snapshot(assessment)
+    assessment.status = Status.DRAFT
+    assessment.review_comment = comment.strip()
+    assessment.reviewed_by, assessment.reviewed_at = author(user), timezone.now()
+    assessment.save()
+    audit_record(user=user, action=Action.RETURN, instance=assessment, before=before, after=snapshot(assessment))
+    return assessment
+
+
+@transaction.atomic
+def assessment_approve(*, user: Caller, assessment: Assessment, comment: str = "") -> Assessment:
+    """In review → published, by a reviewer: the answers are frozen from then on."""
+    assessment = _locked(assessment)
+    _require_review(user, assessment)
+    _check_comment(comment)
+    before = snapshot(assessment)
+    assessment.status = Status.PUBLISHED
+    assessment.review_comment = comment.strip()
+    now = timezone.now()
+    assessment.reviewed_by, assessment.reviewed_at, assessment.published_at = author(user), now, now
+    assessment.save()
+    audit_record(user=user, action=Action.APPROVE, instance=assessment, before=before, after=snapshot(assessment))
+    return assessment
+
+
+@transaction.atomic
+def assessment_correct(*, user: Caller, assessment: Assessment) -> Assessment:
+    """A new draft correcting a published assessment: the same country, framework version, date, scope, team,
+    owner and confidentiality, with its answers copied; the published one stays as it was."""
+    assessment = _locked(assessment)
+    if not can_edit(user=user, record=assessment):
+        raise PermissionDenied(_("You may not correct this assessment."))
+    if assessment.status != Status.PUBLISHED:
+        raise _wrong_status(assessment)
+    if Assessment.objects.filter(previous=assessment).exists():
+        raise ValidationError(_("This assessment already has a correction."))
+    correction = Assessment.objects.create(
+        country=assessment.country,
+        title=assessment.title,
+        framework_version=assessment.framework_version,
+        as_of=assessment.as_of,
+        owner=assessment.owner,
+        confidentiality=assessment.confidentiality,
+        previous=assessment,
+        created_by=author(user),
+        updated_by=author(user),
+    )
+    correction.actors.set(assessment.actors.all())
+    correction.team.set(assessment.team.all())
+    Answer.objects.bulk_create(
+        Answer(
+            assessment=correction,
+            question_id=answer.question_id,
+            state=answer.state,
+            value=answer.value,
+            justification=answer.justification,
+            source=answer.source,
+            confidence=answer.confidence,
+            answered_by_id=answer.answered_by_id,
+        )
+        for answer in assessment.answers.all()
+    )
+    audit_record(
+        user=user, action=Action.CREATE, instance=correction, before=None, after=_assessment_snapshot(correction)
+    )
+    return correction
+
+
+SHIPPED = Path(__file__).parent / "data" / "frameworks"
+
+
+def frameworks_load_shipped(*, user: Caller) -> list[Loaded]:
+    """Load the frameworks that ship with the product (those of data/frameworks present); loading them again
+    changes nothing."""
+    return [framework_load_path(user=user, path=path) for path in sorted(SHIPPED.glob("*.yaml"))]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from egide.assessments import views
+
+urlpatterns = [
+    path("assessments/", views.assessment_list, name="assessment-list"),
+    path("assessments/new/", views.assessment_create, name="assessment-create"),
+    path("assessments/frameworks/", views.framework_list, name="assessment-framework-list"),
+    path("assessments/frameworks/schema.json", views.framework_schema, name="assessment-framework-schema"),
+    path("assessments/frameworks/upload/", views.framework_upload, name="assessment-framework-upload"),
+    path("assessments/frameworks/<slug:identifier>/", views.framework_detail, name="assessment-framework"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:pk>/questions/<int:question>/answer/", views.answer_save, name="assessment-answer"),
+    path("assessments/<int:pk>/submit/", views.assessment_submit, name="assessment-submit"),
+    path("assessments/<int:pk>/return/", views.assessment_return, name="assessment-return"),
+    path("assessments/<int:pk>/approve/", views.assessment_approve, name="assessment-approve"),
+    path("assessments/<int:pk>/correct/", views.assessment_correct, name="assessment-correct"),
+]

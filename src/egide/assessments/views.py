@@ -1,0 +1,282 @@
+"""The assessment pages: frameworks (list, page, upload, schema), the list of assessments, the creation form, and
+the assessment page where questions are answered and the review goes on. Thin: selectors read, services write."""
+
+import json
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from egide.accounts.selectors import can_edit, editable_owners, may_edit_somewhere, user_organisations
+from egide.assessments import selectors, services
+from egide.assessments.forms import (
+    AnswerForm,
+    ApproveForm,
+    AssessmentForm,
+    FrameworkUploadForm,
+    ReturnForm,
+    country_choices,
+)
+from egide.assessments.frameworks import MAX_BYTES, FrameworkFaults
+from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
+from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
+from egide.assessments.schema import schema_text
+from egide.core.web import apply_form_errors, changed, is_htmx
+
+PAGE_SIZE = 50
+
+
+# --- Frameworks -------------------------------------------------------------------------------------------------------
+
+
+def framework_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "frameworks": selectors.frameworks_with_versions(),
+        "can_load": may_edit_somewhere(user=request.user),
+    }
+    return render(request, "assessments/framework_list.html", context)
+
+
+def framework_schema(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(schema_text(), content_type="application/schema+json; charset=utf-8")
+
+
+def framework_detail(request: HttpRequest, identifier: str) -> HttpResponse:
+    version = selectors.framework_version(identifier=identifier, version=request.GET.get("version") or None)
+    definition = version.definition
+    context = {
+        "version": version,
+        "definition": definition,
+        "sections": selectors.framework_sections(version),
+        "versions": version.framework.versions.order_by("-loaded_at", "-id"),
+        "levels": definition.scale.levels,
+        "bands": definition.bands,
+        "language": request.LANGUAGE_CODE,
+        "description": definition.description.read(request.LANGUAGE_CODE) if definition.description else "",
+    }
+    return render(request, "assessments/framework_detail.html", context)
+
+
+@login_required
+def framework_upload(request: HttpRequest) -> HttpResponse:
+    if not may_edit_somewhere(user=request.user):
+        raise PermissionDenied(_("Loading a framework needs an editing role."))
+    faults = []
+    form = FrameworkUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error("file", _("The file is larger than %(size)d MB.") % {"size": MAX_BYTES // (1024 * 1024)})
+        else:
+            try:
+                loaded = services.framework_load(user=request.user, content=upload.read())
+            except FrameworkFaults as refused:
+                faults = refused.faults
+            else:
+                version = loaded.version
+                message = (
+                    _("Version %(version)s of “%(title)s” loaded.")
+                    if loaded.created
+                    else _("Version %(version)s of “%(title)s” was already loaded: nothing changed.")
+                ) % {"version": version.version, "title": version.title}
+                target = reverse("assessment-framework", args=[version.framework.identifier])
+                return changed(request, message, redirect_to=f"{target}?version={version.version}", leave=True)
+    status = 400 if faults or form.errors else 200
+    return render(request, "assessments/framework_upload.html", {"form": form, "faults": faults}, status=status)
+
+
+# --- Assessments ------------------------------------------------------------------------------------------------------
+
+
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.AssessmentFilters(
+        country=request.GET.get("country", "").upper()[:2],
+        framework=request.GET.get("framework", "")[:100],
+        status=request.GET.get("status", "")[:20],
+    )
+    assessments = selectors.assessment_list(user=request.user, filters=filters)
+    page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "countries": country_choices(),
+        "frameworks": selectors.frameworks_with_versions(),
+        "statuses": Status.choices,
+        "can_create": may_edit_somewhere(user=request.user),
+    }
+    return render(request, "assessments/assessment_list.html", context)
+
+
+def _versions() -> Any:
+    return FrameworkVersion.objects.select_related("framework").order_by("framework__identifier", "-loaded_at")
+
+
+@login_required
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    if not may_edit_somewhere(user=request.user):
+        raise PermissionDenied(_("Creating an assessment needs an editing role."))
+    country = request.POST.get("country", "") if request.method == "POST" else ""
+    owners = editable_owners(user=request.user, country=country) if country else user_organisations(user=request.user)
+    form = AssessmentForm(request.POST or None, owners=owners, versions=_versions())
+    if request.method == "POST" and form.is_valid():
+        data = services.AssessmentData(
+            country=form.cleaned_data["country"],
+            framework_version=form.cleaned_data["framework_version"],
+            as_of=form.cleaned_data["as_of"],
+            owner=form.cleaned_data["owner"],
+            confidentiality=form.cleaned_data["confidentiality"],
+            title=form.cleaned_data["title"],
+            team=(request.user,),
+        )
+        try:
+            assessment = services.assessment_create(user=request.user, data=data)
+        except PermissionDenied:
+            form.add_error("owner", _("You may not create assessments for this organisation in this country."))
+        except ValidationError as error:
+            apply_form_errors(form, error)
+        else:
+            return changed(
+                request,
+                _("Assessment created."),
+                redirect_to=reverse("assessment-detail", args=[assessment.pk]),
+                leave=True,
+            )
+    status = 400 if form.errors else 200
+    return render(request, "assessments/assessment_form.html", {"form": form}, status=status)
+
+
+def _page_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+    editable = services.may_answer(user=request.user, assessment=assessment)
+    sections, card = assessment_sections(assessment, editable=editable, user=request.user)
+    definition = assessment.framework_version.definition
+    radars = {}
+    for by in ("principle", "area"):
+        document = radar_document(definition, card, by=by)
+        if document is not None:
+            radars[by] = json.dumps(document, ensure_ascii=False)
+    correction = Assessment.objects.filter(previous=assessment).only("pk").first()
+    return {
+        "assessment": assessment,
+        "definition": definition,
+        "sections": sections,
+        "card": card,
+        "radars": radars,
+        "editable": editable,
+        "may_submit": editable,
+        "may_review": services.may_review(user=request.user, assessment=assessment),
+        "may_correct": assessment.status == Status.PUBLISHED
+        and correction is None
+        and can_edit(user=request.user, record=assessment),
+        "correction": correction,
+        "return_form": ReturnForm(),
+        "approve_form": ApproveForm(),
+    }
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    context = _page_context(request, assessment)
+    if is_htmx(request) and request.GET.get("part") == "scores":
+        return render(request, "assessments/_scores.html", context)
+    return render(request, "assessments/assessment_detail.html", context)
+
+
+@login_required
+@require_POST
+def answer_save(request: HttpRequest, pk: int, question: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    if not services.may_answer(user=request.user, assessment=assessment):
+        raise PermissionDenied(_("You may not answer this assessment."))
+    record = Question.objects.filter(version_id=assessment.framework_version_id, pk=question).first()
+    if record is None:
+        raise PermissionDenied(_("This question is not of the assessment's framework."))
+    definition = assessment.framework_version.definition
+    form = AnswerForm(request.POST, question=record, scale=definition.scale)
+    page = reverse("assessment-detail", args=[pk])
+    saved = None
+    if form.is_valid():
+        try:
+            saved = services.answer_save(
+                user=request.user, assessment=assessment, question=record, data=form.data_class()
+            )
+        except ValidationError as error:
+            apply_form_errors(form, error)
+    if saved is not None and not is_htmx(request):
+        return changed(request, _("Answer saved."), redirect_to=f"{page}#question-{record.pk}")
+    evidence = suggested_evidence(user=request.user, assessment=assessment, rules=set(record.rules))
+    row = question_row(record, saved, definition, editable=True, evidence=evidence)
+    if saved is None:
+        row.form = form
+        row.answer = assessment.answers.filter(question=record).first()
+    if not is_htmx(request):
+        context = _page_context(request, assessment)
+        return render(request, "assessments/assessment_detail.html", context, status=400)
+    response = render(
+        request,
+        "assessments/_question.html",
+        {"row": row, "assessment": assessment, "editable": True, "definition": definition},
+        status=200 if saved is not None else 422,
+    )
+    if saved is not None:
+        response["HX-Trigger"] = json.dumps({"egide:changed": {"message": _("Answer saved.")}})
+    return response
+
+
+def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    page = reverse("assessment-detail", args=[pk])
+    try:
+        if step == "submit":
+            services.assessment_submit(user=request.user, assessment=assessment)
+            message = _("Submitted for review.")
+        elif step == "return":
+            comment = request.POST.get("comment", "")
+            services.assessment_return(user=request.user, assessment=assessment, comment=comment)
+            message = _("Returned to its editors.")
+        elif step == "approve":
+            comment = request.POST.get("comment", "")
+            services.assessment_approve(user=request.user, assessment=assessment, comment=comment)
+            message = _("Approved and published.")
+        else:
+            correction = services.assessment_correct(user=request.user, assessment=assessment)
+            return changed(
+                request,
+                _("A correction was started as a new draft."),
+                redirect_to=reverse("assessment-detail", args=[correction.pk]),
+                leave=True,
+            )
+    except ValidationError as error:
+        context = _page_context(request, assessment)
+        context["step_errors"] = error.messages
+        return render(request, "assessments/assessment_detail.html", context, status=400)
+    return changed(request, message, redirect_to=page, leave=True)
+
+
+@login_required
+@require_POST
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "submit")
+
+
+@login_required
+@require_POST
+def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "return")
+
+
+@login_required
+@require_POST
+def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "approve")
+
+
+@login_required
+@require_POST
+def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "correct")

@@ -1,0 +1,68 @@
+/*
+ * Égide: the radar charts of an assessment page (scores by principle and by area of action).  No inline code
+ * (strict CSP), no build step.  Each chart's figures come from its element's data-radar-chart attribute (a JSON
+ * document: indicators with their names, and the values on 0-100), drawn with Apache ECharts (vendor/echarts).
+ * The scores panel is swapped in again by HTMX after each answer saved, so the charts are drawn again then.
+ */
+(function () {
+  "use strict";
+
+  function cssColor(name, fallback) {
+    var value = window.getComputedStyle(document.documentElement).getPropertyValue(name);
+    return (value || "").trim() || fallback;
+  }
+
+  function draw(element) {
+    if (!window.echarts) return;
+    var data;
+    try {
+      data = JSON.parse(element.getAttribute("data-radar-chart"));
+    } catch (error) {
+      return;
+    }
+    if (!data || !Array.isArray(data.indicators)) return;
+    var existing = window.echarts.getInstanceByDom(element);
+    if (existing) existing.dispose();
+    var chart = window.echarts.init(element, null, { renderer: "canvas" });
+    var text = cssColor("--pico-color", "#373c44");
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: window.getComputedStyle(element).fontFamily },
+      color: [cssColor("--pico-primary", "#1d4ed8")],
+      tooltip: { confine: true },
+      radar: {
+        indicator: data.indicators,
+        radius: "62%",
+        axisName: { color: text, overflow: "break", width: 140 }
+      },
+      series: [{ type: "radar", data: [{ value: data.values, areaStyle: { opacity: 0.15 } }] }]
+    });
+    element.setAttribute("data-drawn", "true");
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-radar-chart]").forEach(draw);
+  }
+
+  // "Cite": a governance finding suggested beside a question is added to the answer's sources, on a line of its own.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".cite-finding");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-cite-target"));
+    var text = button.getAttribute("data-cite");
+    if (!field || !text) return;
+    var details = field.closest("details");
+    if (details) details.open = true;
+    if (field.value.indexOf(text) === -1) field.value = field.value ? field.value.replace(/\s*$/, "") + "\n" + text : text;
+    field.focus();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-radar-chart]").forEach(function (element) {
+      var chart = window.echarts && window.echarts.getInstanceByDom(element);
+      if (chart) chart.resize();
+    });
+  });
+})();
