@@ -11,6 +11,7 @@ from egide.actors.importer import ImportReport, country_map_import
 from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
+from egide.demo.assessments import assessments_demo_load
 from egide.demo.references import references_load
 from egide.demo.results import results_load
 from egide.money.demo import MoneyDemoResult, money_demo_load
@@ -67,6 +68,8 @@ def demo_load(*, user: User | None) -> DemoResult:
     results, notes = results_load(user=user)
     # After the programmes too: their budgets and transactions, and the rates.
     money = money_demo_load(user=user)
+    # After the maps and users: the assessments are answered and approved by the demo's own editor and reviewer.
+    assessments_demo_load(user=user, organisations=organisations)
     return DemoResult(
         reports=reports, passwords=passwords, results=results, notes=notes, programmes=programmes, money=money
     )
