@@ -33,6 +33,7 @@ from egide.iati.models import ImportedActivity
 from egide.iati.parser import Codelists, MalformedFile, Unchanged, read_activities_since, read_unchanged
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
+from egide.money import services as money_services
 from egide.money.models import Budget, Transaction
 from egide.programmes import codes
 from egide.programmes.models import (
@@ -445,6 +446,7 @@ class _FileImport:
             )
         for table in tables.values():
             table.write()
+        money_services.programme_sums_refresh(programme_ids=[programme_id for _, _, programme_id in items])
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
         after = snapshot_of_values(Programme, values) if "owner_id" in values else dict(values)

@@ -168,3 +168,31 @@ class Transaction(TimestampedModel):
     @property
     def recipient_country_name(self) -> str:
         return country_name(self.recipient_country) if self.recipient_country else ""
+
+
+class MoneySum(models.Model):
+    """The sum of a programme's transactions of one type (or of its budgets: `flow` BUDGET) in one currency whose
+    value dates fall in one month, or on one day when a daily rate converts that day's amounts (`grain`). A
+    country's totals add these up for the programmes the reader sees instead of every transaction
+    (egide.money.selectors.country_money). Kept by the money services (egide.money.sums), never edited; the
+    `egide money sums rebuild` command writes them all again from the records."""
+
+    BUDGET = "budget"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    flow = models.CharField(max_length=6)
+    currency = currency_field()
+    bucket = models.DateField()
+    grain = models.CharField(max_length=5)
+    amount = models.DecimalField(max_digits=VALUE_DIGITS + 8, decimal_places=VALUE_PLACES)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("money sum"), _("money sums")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "flow", "currency", "bucket", "grain"], name="money_sum_once")
+        ]
+        indexes = [models.Index(fields=["bucket"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.flow} {self.currency} {self.bucket} ({self.grain}): {self.amount}"

@@ -18,7 +18,7 @@ from egide.core import iati_codes
 from egide.core.users import Caller
 from egide.money import conversion
 from egide.money.conversion import EURO, Converted, RateRow, RateTable, Totals
-from egide.money.models import Budget, ExchangeRate, RatePeriod, Transaction
+from egide.money.models import Budget, ExchangeRate, MoneySum, RatePeriod, Transaction
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_visible, programmes_visible
 
@@ -250,7 +250,28 @@ def _buckets(field: str) -> tuple[Any, Any]:
 
 def country_money(*, user: Caller, country: str) -> CountryTotals:
     """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
-    in US dollars and euros. The database sums the amounts by currency and by the period whose rates convert them
+    in US dollars and euros. The database adds up the programmes' sums by type, currency and month (or day of a
+    daily rate: egide.money.sums), which the money services keep, so that the work does not grow with the number
+    of transactions; each sum is converted and rounded once, so a total may differ by a few cents from the sum of
+    its rows converted one by one (the same totals as `country_money_from_records`). Two queries whatever the
+    number of programmes and transactions, after the reader's reach."""
+    programmes = programmes_visible(user=user, country=country).values("pk")
+    rows = list(
+        MoneySum.objects.filter(programme__in=programmes)
+        .values_list("flow", "currency", "bucket", "grain")
+        .annotate(amount=Sum("amount"), count=Sum("count"))
+        .order_by()
+    )
+    table = rate_table(currencies={row[1] for row in rows}, years={row[2].year for row in rows})
+    by_type = _group_totals(rows, table)
+    budget_totals = by_type.pop(MoneySum.BUDGET, Totals())
+    return CountryTotals(country=country, by_type=by_type, budgets=budget_totals)
+
+
+def country_money_from_records(*, user: Caller, country: str) -> CountryTotals:
+    """`country_money` computed from the budgets and transactions themselves rather than from their sums: the
+    reference the sums are checked against (tests/money/test_money_sums.py) and what the benchmark compares them
+    with. The database sums the amounts by currency and by the period whose rates convert them
     (`_buckets`); each sum is converted and rounded once, so a total may differ by a few cents from the sum of its
     rows converted one by one. Five queries whatever the number of programmes."""
     programmes = programmes_visible(user=user, country=country).values("pk")
