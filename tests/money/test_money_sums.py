@@ -12,17 +12,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.models import Confidentiality, Organisation, Role
 from egide.accounts.selectors import PLATFORM
 from egide.accounts.services import record_share
 from egide.iati.importer import iati_file_import
 from egide.money import services
 from egide.money.data import BudgetData, RateData, TransactionData
-from egide.money.models import ExchangeRate, MoneySum, RatePeriod, Transaction
+from egide.money.models import ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
 from egide.money.selectors import country_money, country_money_from_records
 from egide.money.transfer import money_file_import
 from egide.programmes.models import Programme
 from egide.programmes.services import programme_delete
+from tests.conftest import make_user
 from tests.iati.test_importer import activity, write
 
 CURRENCIES = ("EUR", "USD", "XAF", "GBP")  # GBP has no rate: its amounts are excluded, never counted as zero
@@ -34,18 +35,20 @@ def _same_totals(user: User | None, country: str = "CF") -> None:
 
 
 def _programmes(organisation: Organisation, other_organisation: Organisation) -> list[Programme]:
-    """A public programme, one of its owner's members only, and a restricted one shared with the other
-    organisation."""
-    public, internal, restricted = (
+    """A public programme, one of partners, one of its owner's members only, and two restricted ones, one shared
+    with the other organisation."""
+    public, partners, internal, restricted, unshared = (
         Programme.objects.create(country="CF", title_en=title, owner=organisation, confidentiality=level)
         for title, level in (
             ("Public", Confidentiality.PUBLIC),
+            ("Partners", Confidentiality.PARTNERS),
             ("Internal", Confidentiality.ORGANISATION),
             ("Restricted", Confidentiality.RESTRICTED),
+            ("Restricted, not shared", Confidentiality.RESTRICTED),
         )
     )
     record_share(user=PLATFORM, record=restricted, organisation=other_organisation, can_edit_too=False)
-    return [public, internal, restricted]
+    return [public, partners, internal, restricted, unshared]
 
 
 def _random_rates(generator: random.Random) -> None:
@@ -120,19 +123,33 @@ def test_the_totals_from_the_sums_are_those_of_the_records_on_random_data(
     )
     assert MoneySum.objects.filter(grain="day").exists()
     assert MoneySum.objects.filter(grain="month").exists()
-    seen = {}
-    for user in (None, owner, member, outsider, nobody):
-        _same_totals(user)
-        seen[user] = country_money(user=user, country="CF")
-    # The readers see different programmes, hence different totals (the data is random: compare counts).
-    counted = {
-        user: sum(totals.usd.counted + totals.usd.excluded for totals in result.by_type.values())
-        for user, result in seen.items()
-    }
-    everything = Transaction.objects.count()
-    assert counted[None] == counted[owner] == counted[member] == everything
-    assert counted[nobody] == Transaction.objects.filter(programme=programmes[0]).count()
-    assert counted[outsider] == Transaction.objects.filter(programme__in=[programmes[0], programmes[2]]).count()
+    limited = make_user("limited", organisation, Role.VIEWER, countries=["ML"])  # sees the public programme only
+    public, partners, _internal, restricted, _unshared = programmes
+
+    def check(seen_by: dict[User | None, list[Programme]]) -> None:
+        for user, visible in seen_by.items():
+            _same_totals(user)
+            totals = country_money(user=user, country="CF")
+            # The readers see different programmes, hence different totals (random data: compare the counts).
+            counted = sum(total.usd.counted + total.usd.excluded for total in totals.by_type.values())
+            assert counted == Transaction.objects.filter(programme__in=visible).count()
+
+    check(
+        {
+            None: programmes,
+            owner: programmes,
+            member: programmes,
+            outsider: [public, partners, restricted],
+            limited: [public],
+            nobody: [public],  # a user of no organisation sees public records only
+        }
+    )
+    # A programme that changes class (the partners' becomes its owner's) and one deleted take their sums along.
+    partners.confidentiality = Confidentiality.ORGANISATION
+    partners.save()
+    programme_delete(user=PLATFORM, programme=restricted)
+    check({owner: programmes[:3] + programmes[4:], outsider: [public], nobody: [public], limited: [public]})
+    assert MoneyClassSum.objects.exists()
 
 
 def test_the_sums_follow_every_write_of_a_transaction_and_a_budget(
@@ -167,6 +184,7 @@ def test_the_sums_follow_every_write_of_a_transaction_and_a_budget(
     assert totals.by_type == {}
     assert totals.budgets.usd.counted == 0
     assert not MoneySum.objects.exists()
+    assert not MoneyClassSum.objects.exists()  # taken away to zero, then deleted
 
 
 def test_a_daily_rate_moved_by_hand_moves_its_days_amounts(
@@ -226,6 +244,7 @@ def test_a_deleted_programme_takes_its_sums_with_it(
     assert MoneySum.objects.filter(programme=programme).count() == 1
     programme_delete(user=PLATFORM, programme=programme)
     assert not MoneySum.objects.exists()
+    assert not MoneyClassSum.objects.exists()
     assert country_money(user=outsider, country="CF").by_type == {}
 
 

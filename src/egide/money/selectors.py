@@ -13,12 +13,13 @@ from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value,
 from django.db.models.functions import TruncMonth, TruncYear
 from django.http import Http404
 
-from egide.accounts.selectors import reach_of
+from egide.accounts.models import Confidentiality
+from egide.accounts.selectors import reach_of, visibility_filter
 from egide.core import iati_codes
 from egide.core.users import Caller
 from egide.money import conversion
 from egide.money.conversion import EURO, Converted, RateRow, RateTable, Totals
-from egide.money.models import Budget, ExchangeRate, MoneySum, RatePeriod, Transaction
+from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_visible, programmes_visible
 
@@ -250,18 +251,28 @@ def _buckets(field: str) -> tuple[Any, Any]:
 
 def country_money(*, user: Caller, country: str) -> CountryTotals:
     """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
-    in US dollars and euros. The database adds up the programmes' sums by type, currency and month (or day of a
-    daily rate: egide.money.sums), which the money services keep, so that the work does not grow with the number
-    of transactions; each sum is converted and rounded once, so a total may differ by a few cents from the sum of
-    its rows converted one by one (the same totals as `country_money_from_records`). Two queries whatever the
-    number of programmes and transactions, after the reader's reach."""
-    programmes = programmes_visible(user=user, country=country).values("pk")
-    rows = list(
-        MoneySum.objects.filter(programme__in=programmes)
+    in US dollars and euros, from the sums that egide.money.sums keeps by type, currency and month (or day of a
+    daily rate): those of the classes of programmes (owner, confidentiality) that the visibility rules let the
+    user see, and those of each restricted programme the user sees (its shares make it a case of its own), so that
+    the work grows neither with the number of transactions nor with that of programmes. Each sum of the same rates
+    is converted and rounded once, so a total may differ by a few cents from the sum of its rows converted one by
+    one: the same totals as `country_money_from_records`. Three queries, after the reader's reach."""
+    classes = MoneyClassSum.objects.filter(country=country)
+    # The rules read a programme's country, owner and confidentiality only (the class's columns, named as the
+    # programme's), but for the shares of restricted programmes, which no class holds: they are read below.
+    condition = visibility_filter(user=user, model=Programme, country=country)
+    if condition is not None:
+        classes = classes.filter(condition)
+    restricted = programmes_visible(user=user, country=country).filter(confidentiality=Confidentiality.RESTRICTED)
+    rows = [
+        *classes.values_list("flow", "currency", "bucket", "grain")
+        .annotate(amount=Sum("amount"), count=Sum("count"))
+        .order_by(),
+        *MoneySum.objects.filter(programme__in=restricted.values("pk"))
         .values_list("flow", "currency", "bucket", "grain")
         .annotate(amount=Sum("amount"), count=Sum("count"))
-        .order_by()
-    )
+        .order_by(),
+    ]
     table = rate_table(currencies={row[1] for row in rows}, years={row[2].year for row in rows})
     by_type = _group_totals(rows, table)
     budget_totals = by_type.pop(MoneySum.BUDGET, Totals())

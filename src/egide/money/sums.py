@@ -9,6 +9,12 @@ egide.money.conversion.RateTable.rate with `finest` MONTH), so converting the su
 grouping depends on which daily rates exist, not on their values: the rate services rebuild the months of the
 days whose daily rates appear or disappear (`sums_of_days_rebuild`).
 
+The programmes' sums are added up again per class of programmes (egide.money.models.MoneyClassSum: country,
+owner, confidentiality, restricted programmes left out), by difference: before a programme's sums are written
+again, those it had are taken away from their class's (the class they were counted under, which each sum keeps),
+and the new ones are added to the programme's class as it is now. A programme whose class changes has its sums
+written again (`egide.money.signals`), and a deleted programme's sums are taken away first.
+
 Callers are the money services and the importers, inside their transaction; nothing here checks permissions.
 """
 
@@ -19,8 +25,10 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
+from egide.accounts.models import Confidentiality
 from egide.money.conversion import DAY, EURO, MONTH
-from egide.money.models import Budget, ExchangeRate, MoneySum, RatePeriod, Transaction
+from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
+from egide.programmes.models import Programme
 
 BATCH = 500
 """Programmes per statement: SQLite accepts 999 parameters at most in old versions."""
@@ -48,21 +56,42 @@ def _insert_sql(model: type[Transaction] | type[Budget], where: str, database: B
         f"AND rate.starts_on = record.value_date AND (rate.currency = record.currency OR rate.currency = '{EURO}'))"
     )
     records = (
-        f"SELECT record.programme_id, {flow} AS flow, record.currency, record.value, record.value_date, "
+        "SELECT record.programme_id, programme.country, COALESCE(programme.owner_id, 0) AS owner_id, "
+        f"programme.confidentiality, {flow} AS flow, record.currency, record.value, record.value_date, "
         f"CASE WHEN {day_rate} THEN 1 ELSE 0 END AS on_rate_day "
-        f"FROM {_table(model, database)} record WHERE {where}"
+        f"FROM {_table(model, database)} record "
+        f"JOIN {_table(Programme, database)} programme ON programme.id = record.programme_id WHERE {where}"
     )
     bucketed = (
-        "SELECT programme_id, flow, currency, value, "
+        "SELECT programme_id, country, owner_id, confidentiality, flow, currency, value, "
         f"CASE WHEN on_rate_day = 1 THEN value_date ELSE {_month_start('value_date', database)} END AS bucket, "
         f"CASE WHEN on_rate_day = 1 THEN '{DAY}' ELSE '{MONTH}' END AS grain "
         f"FROM ({records}) dated"
     )
+    columns = "programme_id, country, owner_id, confidentiality, flow, currency, bucket, grain"
     return (
-        f"INSERT INTO {_table(MoneySum, database)} (programme_id, flow, currency, bucket, grain, amount, count) "
-        "SELECT programme_id, flow, currency, bucket, grain, SUM(value), COUNT(*) "
-        f"FROM ({bucketed}) bucketed GROUP BY programme_id, flow, currency, bucket, grain"
+        f"INSERT INTO {_table(MoneySum, database)} ({columns}, amount, count) "
+        f"SELECT {columns}, SUM(value), COUNT(*) FROM ({bucketed}) bucketed GROUP BY {columns}"
     )
+
+
+CLASS_KEY = "country, owner_id, confidentiality, flow, currency, bucket, grain"
+
+
+def _classes_change(where: str, params: Sequence[date | int], sign: int, database: BaseDatabaseWrapper) -> None:
+    """Add to the class sums (sign 1), or take away from them (sign -1), the programme sums that meet `where`."""
+    table = _table(MoneyClassSum, database)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({CLASS_KEY}, amount, count) "
+            f"SELECT {CLASS_KEY}, {sign} * SUM(amount), {sign} * SUM(count) FROM {_table(MoneySum, database)} "
+            f"WHERE confidentiality <> '{Confidentiality.RESTRICTED}' AND {where} GROUP BY {CLASS_KEY} "
+            f"ON CONFLICT ({CLASS_KEY}) DO UPDATE SET amount = {table}.amount + excluded.amount, "
+            f"count = {table}.count + excluded.count",
+            params,
+        )
+        if sign < 0:
+            cursor.execute(f"DELETE FROM {table} WHERE count = 0")
 
 
 def _write(where: str, params: Sequence[date | int], database: BaseDatabaseWrapper) -> None:
@@ -77,9 +106,22 @@ def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDa
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         placeholders = ", ".join(["%s"] * len(batch))
+        _classes_change(f"programme_id IN ({placeholders})", batch, -1, database)
         with database.cursor() as cursor:
             cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE programme_id IN ({placeholders})", batch)
-        _write(f"record.programme_id IN ({placeholders})", list(batch), database)
+        _write(f"record.programme_id IN ({placeholders})", batch, database)
+        _classes_change(f"programme_id IN ({placeholders})", batch, 1, database)
+
+
+def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
+    """Take these programmes' sums away from their classes and delete them: the programmes are being deleted."""
+    ids = sorted(set(programme_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        placeholders = ", ".join(["%s"] * len(batch))
+        _classes_change(f"programme_id IN ({placeholders})", batch, -1, database)
+        with database.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE programme_id IN ({placeholders})", batch)
 
 
 def _months(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -98,16 +140,20 @@ def sums_of_days_rebuild(days: Iterable[date], *, database: BaseDatabaseWrapper 
     """Write again the sums of every programme for the months of these days: a daily rate of one of them appeared
     or disappeared, which moves that day's amounts out of their month's sum or back into it."""
     for start, end in _months(days):
+        _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
         with database.cursor() as cursor:
             cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE bucket >= %s AND bucket < %s", [start, end])
         _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
+        _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
 
 
 def sums_rebuild(*, database: BaseDatabaseWrapper = connection) -> int:
     """Write every sum again from the records; returns the number of sums."""
     with database.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_table(MoneyClassSum, database)}")
         cursor.execute(f"DELETE FROM {_table(MoneySum, database)}")
     _write("1 = 1", [], database)
+    _classes_change("1 = 1", [], 1, database)
     with database.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {_table(MoneySum, database)}")
         (count,) = cursor.fetchone()
