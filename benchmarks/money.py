@@ -202,11 +202,11 @@ def generate(run: MoneyRun, programmes: int, transactions: int, seed: int) -> tu
     run.transactions = Transaction.objects.count()
     run.country_programmes = Programme.objects.filter(country=busiest).count()
     run.country_transactions = Transaction.objects.filter(programme__country=busiest).count()
-    from egide.money.models import MoneySum
+    from egide.money.models import MoneyClassSum
     from egide.money.services import money_sums_rebuild
 
     run.sums_seconds, run.sums = timed(money_sums_rebuild)
-    run.country_sums = MoneySum.objects.filter(programme__country=busiest).count()
+    run.country_sums = MoneyClassSum.objects.filter(country=busiest).count()
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -320,7 +320,8 @@ def render(results: list[MoneyRun], argv: list[str]) -> str:
             f"{run.country_programmes:,} programmes with {run.country_transactions:,} transactions "
             f"({run.excluded:,} amounts without a rate, excluded from its totals). The {run.sums:,} sums of "
             f"every programme's budgets and transactions by type, currency and month (or day of a daily rate) were "
-            f"written in {run.sums_seconds:.1f} s; the country's programmes have {run.country_sums:,} of them. "
+            f"written in {run.sums_seconds:.1f} s, with their sums by class of programmes (country, owner, "
+            f"confidentiality), of which the country's totals read {run.country_sums:,}. "
             f"{run.version}. {load_sentence(run.load)}.",
             "",
             "| what | median | p95 | CPU (this process) | SQL queries | aim |",
