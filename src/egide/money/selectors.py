@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DateField, Exists, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth, TruncYear
 from django.http import Http404
 
@@ -179,6 +179,11 @@ class CountryTotals:
         return sum(totals.excluded for totals in [*self.by_type.values(), self.budgets])
 
 
+def _day(bucket: date) -> date:
+    # PostgreSQL truncates dates to timestamps.
+    return bucket.date() if isinstance(bucket, datetime.datetime) else bucket
+
+
 def _group_totals(groups: Iterable[tuple[str, str, date, str, Decimal, int]], table: RateTable) -> dict[str, Totals]:
     """Totals per key from sums grouped by key, currency and bucket (a day, a month or a year: `_buckets`). The sums
     that the same rates convert are added first and converted once, and rounded once. A group without a rate
@@ -249,6 +254,31 @@ def _buckets(field: str) -> tuple[Any, Any]:
     return bucket, grain
 
 
+def _by_rate_period(sums: QuerySet[Any]) -> list[tuple[str, str, date, str, Decimal, int]]:
+    """The sums added up by type, currency and the period whose rates convert them: a month's sums of a currency
+    that has no monthly rate, while the euro has none either, are converted by the year's rates, and are added up
+    by year in the database (twelve times fewer rows to convert, the same totals)."""
+    monthly = ExchangeRate.objects.filter(period=RatePeriod.MONTH)
+    by_year = (
+        Q(grain=conversion.MONTH)
+        & ~Q(currency__in=monthly.values("currency"))
+        & ~Q(Exists(monthly.filter(currency=EURO)))
+    )
+    return list(
+        sums.annotate(
+            rate_bucket=Case(
+                When(by_year, then=TruncYear("bucket", output_field=DateField())),
+                default=F("bucket"),
+                output_field=DateField(),
+            ),
+            rate_grain=Case(When(by_year, then=Value(conversion.YEAR)), default=F("grain")),
+        )
+        .values_list("flow", "currency", "rate_bucket", "rate_grain")
+        .annotate(amount=Sum("amount"), count=Sum("count"))
+        .order_by()
+    )
+
+
 def country_money(*, user: Caller, country: str) -> CountryTotals:
     """The totals of the programmes led in a country that the user sees, by transaction type, and their budgets,
     in US dollars and euros, from the sums that egide.money.sums keeps by type, currency and month (or day of a
@@ -265,15 +295,10 @@ def country_money(*, user: Caller, country: str) -> CountryTotals:
         classes = classes.filter(condition)
     restricted = programmes_visible(user=user, country=country).filter(confidentiality=Confidentiality.RESTRICTED)
     rows = [
-        *classes.values_list("flow", "currency", "bucket", "grain")
-        .annotate(amount=Sum("amount"), count=Sum("count"))
-        .order_by(),
-        *MoneySum.objects.filter(programme__in=restricted.values("pk"))
-        .values_list("flow", "currency", "bucket", "grain")
-        .annotate(amount=Sum("amount"), count=Sum("count"))
-        .order_by(),
+        *_by_rate_period(classes),
+        *_by_rate_period(MoneySum.objects.filter(programme__in=restricted.values("pk"))),
     ]
-    table = rate_table(currencies={row[1] for row in rows}, years={row[2].year for row in rows})
+    table = rate_table(currencies={row[1] for row in rows}, years={_day(row[2]).year for row in rows})
     by_type = _group_totals(rows, table)
     budget_totals = by_type.pop(MoneySum.BUDGET, Totals())
     return CountryTotals(country=country, by_type=by_type, budgets=budget_totals)
