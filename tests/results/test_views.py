@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +12,8 @@ from django.urls import reverse
 from egide.accounts.models import Confidentiality
 from egide.programmes.models import Programme
 from egide.results import services
-from egide.results.data import IndicatorData, PeriodData, ResultData
+from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
+from egide.results.disaggregations import Part
 from egide.results.models import Indicator, Period, Result, Update, UpdateStatus
 from tests.results.conftest import submit
 
@@ -289,3 +291,56 @@ def test_an_actor_page_names_the_indicators_that_measure_it(
     assert "Measured by results indicators" in html
     assert "Detainees held" in html
     assert "Detainees held" not in client_of(outsider).get(url).content.decode()
+
+
+def test_each_period_row_prints_its_figures_in_the_readers_language_and_its_own_addresses(
+    indicator: Indicator, member: User, reviewer: User
+) -> None:
+    """The rows are written as text before the template (egide.results.presentation): the numbers as the
+    template would localise them, and each period's buttons pointing at that period."""
+    first, second = (
+        services.period_create(
+            user=None,
+            indicator=indicator,
+            data=PeriodData(
+                start=datetime.date(year, 1, 1),
+                end=datetime.date(year, 12, 31),
+                target_value=Decimal(target),
+                target_comment=f"Comment {year}",
+                target_disaggregations=(Part("sex", "female", Decimal("6.50")),),
+            ),
+        )
+        for year, target in ((2020, "12.50"), (2021, "30"))
+    )
+    services.update_approve(
+        user=reviewer,
+        update=services.update_create(
+            user=member,
+            period=first,
+            data=UpdateData(
+                value=Decimal("11.25"),
+                value_date=datetime.date(2020, 6, 1),
+                disaggregations=(Part("sex", "female", Decimal("4.25")),),
+            ),
+        ),
+    )
+    client = client_of(member)
+    html = client.get(reverse("programme-results", kwargs={"pk": indicator.result.programme.pk})).content.decode()
+    assert '<td data-label="Target">12.5<br><small>Comment 2020</small>' in html
+    assert "<li>sex / female: 6.5</li>" in html
+    assert "<li>sex / female: 4.25</li>" in html
+    assert '<td data-label="Actual">11.25' in html
+    for period in (first, second):
+        assert f'<tr id="period-{period.pk}">' in html
+        assert f'hx-get="{reverse("period-edit", kwargs={"pk": period.pk})}"' in html
+        assert f'hx-post="{reverse("period-delete", kwargs={"pk": period.pk})}"' in html
+        assert f'hx-get="{reverse("update-create", kwargs={"pk": period.pk})}"' in html
+    assert f'hx-get="{reverse("period-values", kwargs={"pk": first.pk})}"' in html
+    assert f'hx-get="{reverse("period-values", kwargs={"pk": second.pk})}"' not in html  # no value yet
+    # (11.25 − 10) ÷ (12.5 − 10), the baseline being 10
+    assert '<progress value="50" max="100" aria-label="Judges trained">50 %</progress>' in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(reverse("programme-results", kwargs={"pk": indicator.result.programme.pk})).content.decode()
+    assert "12,5<br>" in french
+    assert "<li>sex / female: 6,5</li>" in french
+    assert "11,25" in french

@@ -46,6 +46,7 @@ from egide.iati.parser import (
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
 from egide.iati.results_import import results_write
+from egide.money import services as money_services
 from egide.money.models import Budget, Transaction
 from egide.programmes import codes
 from egide.programmes.models import (
@@ -489,6 +490,7 @@ class _FileImport:
         results_write(
             user=self.user, items=[(activity, pk) for activity, _, pk in items], now=self.now, author_id=self.author_id
         )
+        money_services.programme_sums_refresh(programme_ids=[programme_id for _, _, programme_id in items])
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
         values["iati_file"] = self.source

@@ -5,3 +5,8 @@ class MoneyConfig(AppConfig):
     name = "egide.money"
     label = "money"
     verbose_name = "Money"
+
+    def ready(self) -> None:
+        from egide.money import signals
+
+        signals.connect()

@@ -168,3 +168,65 @@ class Transaction(TimestampedModel):
     @property
     def recipient_country_name(self) -> str:
         return country_name(self.recipient_country) if self.recipient_country else ""
+
+
+class MoneySum(models.Model):
+    """The sum of a programme's transactions of one type (or of its budgets: `flow` BUDGET) in one currency whose
+    value dates fall in one month, or on one day when a daily rate converts that day's amounts (`grain`), with the
+    programme's country, owner and confidentiality when it was counted (its *class*, which the visibility rules
+    read). Kept by egide.money.sums, never edited; `egide money sums rebuild` writes them all again."""
+
+    BUDGET = "budget"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    country = models.CharField(max_length=2)
+    owner_id = models.BigIntegerField()  # 0 for a programme without owner
+    confidentiality = models.CharField(max_length=12)
+    flow = models.CharField(max_length=6)
+    currency = currency_field()
+    bucket = models.DateField()
+    grain = models.CharField(max_length=5)
+    amount = models.DecimalField(max_digits=VALUE_DIGITS + 8, decimal_places=VALUE_PLACES)
+    count = models.IntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("money sum"), _("money sums")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "flow", "currency", "bucket", "grain"], name="money_sum_once")
+        ]
+        indexes = [models.Index(fields=["bucket"])]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.flow} {self.currency} {self.bucket} ({self.grain}): {self.amount}"
+
+
+class MoneyClassSum(models.Model):
+    """The programme sums (MoneySum) added up per class of programmes that the visibility rules cannot tell apart
+    (country, owner, confidentiality), restricted programmes left out (their shares make each one a case of its
+    own): what a country's totals read, a few thousand rows whatever the number of programmes and transactions.
+    Kept by egide.money.sums with every change of the programme sums."""
+
+    country = models.CharField(max_length=2)
+    owner_id = models.BigIntegerField()  # 0 for programmes without owner
+    confidentiality = models.CharField(max_length=12)
+    flow = models.CharField(max_length=6)
+    currency = currency_field()
+    bucket = models.DateField()
+    grain = models.CharField(max_length=5)
+    amount = models.DecimalField(max_digits=VALUE_DIGITS + 8, decimal_places=VALUE_PLACES)
+    count = models.IntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = (
+            _("money sum of a class of programmes"),
+            _("money sums of classes of programmes"),
+        )
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "owner_id", "confidentiality", "flow", "currency", "bucket", "grain"],
+                name="money_class_sum_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.owner_id} {self.confidentiality} {self.flow} {self.currency} {self.bucket}"

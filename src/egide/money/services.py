@@ -5,6 +5,7 @@ Budgets and transactions are changed by whoever may change their programme (`pro
 is shared by every organisation: only platform staff (and the command line) change it (`may_edit_rates`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,10 +16,10 @@ from django.utils.translation import gettext as _
 from egide.audit.models import Action
 from egide.audit.services import audit_record, audit_records_bulk, snapshot
 from egide.core.users import Caller, author
-from egide.money import currencies, rules
+from egide.money import currencies, rules, sums
 from egide.money.conversion import RateRow
 from egide.money.data import BudgetData, RateData, TransactionData
-from egide.money.models import Budget, ExchangeRate, RateSource, Transaction
+from egide.money.models import Budget, ExchangeRate, RatePeriod, RateSource, Transaction
 from egide.money.selectors import may_edit_rates
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable
@@ -82,6 +83,7 @@ def budget_create(*, user: Caller, programme: Programme, data: BudgetData) -> Bu
     budget = Budget(programme=programme, created_by=author(user), updated_by=author(user))
     _budget_apply(budget, data)
     budget.save()
+    programme_sums_refresh(programme_ids=[programme.pk])
     audit_record(user=user, action=Action.CREATE, instance=budget, before=None, after=snapshot(budget))
     return budget
 
@@ -96,6 +98,7 @@ def budget_update(*, user: Caller, budget: Budget, data: BudgetData) -> Budget:
         return budget
     budget.updated_by = author(user)
     budget.save()
+    programme_sums_refresh(programme_ids=[budget.programme_id])
     audit_record(user=user, action=Action.UPDATE, instance=budget, before=before, after=snapshot(budget))
     return budget
 
@@ -105,6 +108,7 @@ def budget_delete(*, user: Caller, budget: Budget) -> None:
     _require_programme(user, budget.programme)
     audit_record(user=user, action=Action.DELETE, instance=budget, before=snapshot(budget), after=None)
     budget.delete()
+    programme_sums_refresh(programme_ids=[budget.programme_id])
 
 
 # --- transactions -------------------------------------------------------------------------------------------------
@@ -176,6 +180,7 @@ def transaction_create(*, user: Caller, programme: Programme, data: TransactionD
     record = Transaction(programme=programme, created_by=author(user), updated_by=author(user))
     _transaction_apply(record, data)
     record.save()
+    programme_sums_refresh(programme_ids=[programme.pk])
     audit_record(user=user, action=Action.CREATE, instance=record, before=None, after=snapshot(record))
     return record
 
@@ -190,6 +195,7 @@ def transaction_update(*, user: Caller, record: Transaction, data: TransactionDa
         return record
     record.updated_by = author(user)
     record.save()
+    programme_sums_refresh(programme_ids=[record.programme_id])
     audit_record(user=user, action=Action.UPDATE, instance=record, before=before, after=snapshot(record))
     return record
 
@@ -199,6 +205,32 @@ def transaction_delete(*, user: Caller, record: Transaction) -> None:
     _require_programme(user, record.programme)
     audit_record(user=user, action=Action.DELETE, instance=record, before=snapshot(record), after=None)
     record.delete()
+    programme_sums_refresh(programme_ids=[record.programme_id])
+
+
+# --- the sums of a country's totals -------------------------------------------------------------------------------
+
+
+def programme_sums_refresh(*, programme_ids: Iterable[int]) -> None:
+    """Write again the sums that a country's totals read (egide.money.models.MoneySum) for these programmes, from
+    their budgets and transactions: after every write of them, here and in bulk (the IATI importer). The
+    platform's own bookkeeping, in the caller's transaction: no permission of its own, no audit entry."""
+    sums.sums_of_programmes_rebuild(programme_ids)
+
+
+def money_sums_rebuild() -> int:
+    """Write every sum again from the records (the `egide money sums rebuild` command, after records were
+    written without the services); returns how many sums there are."""
+    with transaction.atomic():
+        return sums.sums_rebuild()
+
+
+def _day_rates_moved(*rates: tuple[str, date]) -> None:
+    """A daily rate appeared or disappeared (period, starts_on of before and after): its day's amounts move out
+    of their month's sum or back into it."""
+    days = [starts_on for period, starts_on in rates if period == RatePeriod.DAY]
+    if days:
+        sums.sums_of_days_rebuild(days)
 
 
 # --- exchange rates -----------------------------------------------------------------------------------------------
@@ -235,6 +267,7 @@ def rate_create(*, user: Caller, data: RateData) -> ExchangeRate:
         updated_by=author(user),
     )
     rate.save()
+    _day_rates_moved((rate.period, rate.starts_on))
     audit_record(user=user, action=Action.CREATE, instance=rate, before=None, after=snapshot(rate))
     return rate
 
@@ -245,6 +278,7 @@ def rate_update(*, user: Caller, rate: ExchangeRate, data: RateData) -> Exchange
     data = _rate_check(data)
     _rate_unique(data, exclude=rate.pk)
     before = snapshot(rate)
+    was = (rate.currency, rate.period, rate.starts_on)
     rate.currency, rate.period, rate.starts_on, rate.rate = data.currency, data.period, data.starts_on, data.rate
     if snapshot(rate) == before:
         return rate
@@ -252,6 +286,8 @@ def rate_update(*, user: Caller, rate: ExchangeRate, data: RateData) -> Exchange
     rate.source = RateSource.MANUAL
     rate.updated_by = author(user)
     rate.save()
+    if was != (rate.currency, rate.period, rate.starts_on):
+        _day_rates_moved(was[1:], (rate.period, rate.starts_on))
     audit_record(user=user, action=Action.UPDATE, instance=rate, before=before, after=snapshot(rate))
     return rate
 
@@ -261,6 +297,7 @@ def rate_delete(*, user: Caller, rate: ExchangeRate) -> None:
     _require_rates(user)
     audit_record(user=user, action=Action.DELETE, instance=rate, before=snapshot(rate), after=None)
     rate.delete()
+    _day_rates_moved((rate.period, rate.starts_on))
 
 
 @dataclass(slots=True)
@@ -312,6 +349,7 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
         else:
             result.unchanged += 1
     ExchangeRate.objects.bulk_create(created, batch_size=BATCH)
+    _day_rates_moved(*((rate.period, rate.starts_on) for rate in created))
     if created and created[0].pk is None:
         # Databases that return no ids from a bulk insert (none that Égide supports today): read them back.
         keys = {(rate.currency, rate.period, rate.starts_on) for rate in created}

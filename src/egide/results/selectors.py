@@ -3,6 +3,7 @@ an indicator, a period or a value is visible when its programme is. The results 
 fixed number of queries, whatever its size, and hands plain facts to egide.results.progress."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,10 @@ def update_get(*, user: Caller, pk: int) -> Update:
     return _one(updates_visible(user=user), pk)
 
 
+UPDATE_PARTS = Prefetch("disaggregations", to_attr="parts")
+"""A value's disaggregations as `update.parts`, which the value's template prints (results/_value.html)."""
+
+
 # --- the results tab ----------------------------------------------------------------------------------------------
 
 
@@ -111,6 +116,7 @@ class IndicatorView:
     actor: Actor | None  # None when there is none or the reader may not see it
     periods: list[PeriodView]
     overall: rules.Progress
+    rows: list[Any] = field(default_factory=list)  # the periods as the tab prints them (egide.results.presentation)
 
 
 @dataclass(slots=True)
@@ -137,8 +143,9 @@ def _reported(update: Update) -> rules.Reported:
     return rules.Reported(value=update.value, value_date=update.value_date, text=update.text, order=update.pk)
 
 
-def indicator_facts(indicator: Indicator, periods: list[Period]) -> rules.IndicatorFacts:
-    """The plain facts of an indicator for egide.results.progress, from records whose updates are prefetched."""
+def indicator_facts(indicator: Indicator, periods: Sequence[Period]) -> rules.IndicatorFacts:
+    """The plain facts of an indicator for egide.results.progress, from periods whose updates are prefetched into
+    `fetched_updates` (as `programme_framework` reads them)."""
     return rules.IndicatorFacts(
         measure=indicator.measure,
         ascending=indicator.ascending,
@@ -149,7 +156,9 @@ def indicator_facts(indicator: Indicator, periods: list[Period]) -> rules.Indica
                 end=period.end,
                 target=period.target_value,
                 approved=tuple(
-                    _reported(update) for update in period.updates.all() if update.status == UpdateStatus.APPROVED
+                    _reported(update)
+                    for update in period.fetched_updates  # type: ignore[attr-defined]
+                    if update.status == UpdateStatus.APPROVED
                 ),
             )
             for period in periods
@@ -162,7 +171,7 @@ def _approved_parts(approved: list[Update]) -> list[tuple[str, str, Any]]:
     value's (percentages: their parts are levels too)."""
     totals: dict[tuple[str, str], Any] = {}
     for update in approved:
-        for part in update.disaggregations.all():
+        for part in update.parts:  # type: ignore[attr-defined]
             key = (part.dimension, part.category)
             totals[key] = totals.get(key, 0) + part.value
     return [(dimension, category, value) for (dimension, category), value in sorted(totals.items())]
@@ -170,16 +179,25 @@ def _approved_parts(approved: list[Update]) -> list[tuple[str, str, Any]]:
 
 def programme_framework(*, user: Caller, programme: Programme, today: datetime.date | None = None) -> Framework:
     """The programme's results, indicators and periods with their values and progress, and the review queue: seven
-    queries whatever the framework's size (tests/results/test_query_counts.py)."""
+    queries whatever the framework's size (tests/results/test_query_counts.py). Each level is prefetched into a
+    list (`to_attr`): a prefetch into the related managers builds a queryset for every record, which cost more
+    than the queries themselves on a framework of a hundred periods (benchmarks/RESULTS.md, results)."""
     today = today or timezone.localdate()
-    updates = Update.objects.select_related("submitted_by", "reviewed_by").prefetch_related("disaggregations")
-    periods = Period.objects.prefetch_related("target_disaggregations", Prefetch("updates", queryset=updates))
-    indicators = Indicator.objects.select_related("actor").prefetch_related(Prefetch("periods", queryset=periods))
+    updates = Update.objects.select_related("submitted_by", "reviewed_by").prefetch_related(UPDATE_PARTS)
+    periods = Period.objects.prefetch_related(
+        Prefetch("target_disaggregations", to_attr="target_parts"),
+        Prefetch("updates", queryset=updates, to_attr="fetched_updates"),
+    )
+    indicators = Indicator.objects.select_related("actor").prefetch_related(
+        Prefetch("periods", queryset=periods, to_attr="fetched_periods")
+    )
     results = list(
-        Result.objects.filter(programme=programme).prefetch_related(Prefetch("indicators", queryset=indicators))
+        Result.objects.filter(programme=programme).prefetch_related(
+            Prefetch("indicators", queryset=indicators, to_attr="fetched_indicators")
+        )
     )
     actor_ids = {
-        indicator.actor_id for result in results for indicator in result.indicators.all() if indicator.actor_id
+        indicator.actor_id for result in results for indicator in result.fetched_indicators if indicator.actor_id
     }
     seen_actors = (
         set(actors_visible(user=user).filter(pk__in=sorted(actor_ids)).values_list("pk", flat=True))
@@ -190,12 +208,12 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
     queue: list[Update] = []
     for result in results:
         indicator_views = []
-        for indicator in result.indicators.all():
-            period_list = list(indicator.periods.all())
+        for indicator in result.fetched_indicators:
+            period_list = indicator.fetched_periods
             facts = indicator_facts(indicator, period_list)
             period_views = []
             for period, period_facts in zip(period_list, facts.periods, strict=True):
-                all_updates = list(period.updates.all())
+                all_updates: Sequence[Update] = period.fetched_updates
                 approved = [update for update in all_updates if update.status == UpdateStatus.APPROVED]
                 waiting = [update for update in all_updates if update.status == UpdateStatus.SUBMITTED]
                 for update in waiting:
@@ -206,7 +224,7 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
                     PeriodView(
                         period=period,
                         progress=rules.period_progress(facts, period_facts, today=today),
-                        targets=list(period.target_disaggregations.all()),
+                        targets=period.target_parts,
                         approved=approved,
                         waiting=waiting,
                         others=[

@@ -27,7 +27,7 @@ from egide.imports.background import import_in_background, is_large
 from egide.imports.models import ImportKind
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
-from egide.results import exporter, importer, progress, selectors, services
+from egide.results import exporter, importer, presentation, progress, selectors, services
 from egide.results.forms import IndicatorForm, PeriodForm, ResultForm, ReturnForm, UpdateForm
 from egide.results.models import Update, UpdateStatus
 
@@ -46,6 +46,7 @@ def programme_results(request: HttpRequest, pk: int) -> HttpResponse:
     programme = programme_visible(user=request.user, pk=pk)
     with paused_collection():  # many small records, no reference cycles to free (egide.core.collection)
         framework = selectors.programme_framework(user=request.user, programme=programme)
+        presentation.framework_rows(framework)
     context = {
         "programme": programme,
         "tab": "results",
@@ -82,7 +83,7 @@ def period_values(request: HttpRequest, pk: int) -> HttpResponse:
     """The values reported for one period, with the buttons each one's status allows to the reader."""
     period = selectors.period_get(user=request.user, pk=pk)
     programme = period.indicator.result.programme
-    updates = period.updates.select_related("submitted_by").prefetch_related("disaggregations")
+    updates = period.updates.select_related("submitted_by").prefetch_related(selectors.UPDATE_PARTS)
     framework = {
         "can_edit": programme_editable(user=request.user, programme=programme),
         "can_review": may_review_results(user=request.user, record=programme),

@@ -1,4 +1,6 @@
 """`egide money rates load FILE`: load an exchange-rate file in the IMF's format into the rate table.
+`egide money sums rebuild`: write again, from the budgets and transactions, the sums that a country's totals read
+(after records were written without the money services, by hand in the database or by an older version).
 
 The same reading (egide.money.rates_file) and the same service (egide.money.services.rates_load) as the upload
 page: every faulty line named with its column, nothing loaded when one is found, a second load changes nothing.
@@ -26,7 +28,8 @@ SHOWN_PROBLEMS = 50
 class Command(BaseCommand):
     help = (
         "Manage money's data: `money rates load FILE` loads an IMF exchange-rate CSV; `money import FILE --country "
-        "CODE` imports a country's budgets and transactions."
+        "CODE` imports a country's budgets and transactions; `money sums rebuild` writes again the sums of a "
+        "country's totals."
     )
     requires_system_checks: list[str] = []
 
@@ -45,8 +48,15 @@ class Command(BaseCommand):
         importing.add_argument("file", type=Path)
         importing.add_argument("--country", required=True)
         importing.add_argument("--check", action="store_true", help="check the file and count, writing nothing")
+        sums = subjects.add_parser("sums", help="the sums of budgets and transactions that a country's totals read")
+        sums_actions = sums.add_subparsers(dest="action", required=True)
+        sums_actions.add_parser("rebuild", help="write every sum again from the budgets and transactions")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subject"] == "sums":
+            count = services.money_sums_rebuild()
+            self.stdout.write(f"{count} sums written from the budgets and transactions")
+            return
         path: Path = options["file"]
         try:
             data = path.read_bytes()

@@ -1,0 +1,160 @@
+"""The sums a country's totals read (egide.money.models.MoneySum), written again from the records in SQL: one
+INSERT … SELECT … GROUP BY per source (transactions, budgets) for a set of programmes, a range of value dates, or
+everything.
+
+A programme's amounts are summed by type, currency and month of their value date, except that the amounts of a
+day with a daily rate (of their currency, or of the euro for the euro column) get a row of that day: the rates
+that convert a month's sum are then the same for every amount in it (its month's or year's,
+egide.money.conversion.RateTable.rate with `finest` MONTH), so converting the sum converts each amount in it. The
+grouping depends on which daily rates exist, not on their values: the rate services rebuild the months of the
+days whose daily rates appear or disappear (`sums_of_days_rebuild`).
+
+The programmes' sums are added up again per class of programmes (egide.money.models.MoneyClassSum: country,
+owner, confidentiality, restricted programmes left out), by difference: before a programme's sums are written
+again, those it had are taken away from their class's (the class they were counted under, which each sum keeps),
+and the new ones are added to the programme's class as it is now. A programme whose class changes has its sums
+written again (`egide.money.signals`), and a deleted programme's sums are taken away first.
+
+Callers are the money services and the importers, inside their transaction; nothing here checks permissions.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+
+from egide.accounts.models import Confidentiality
+from egide.money.conversion import DAY, EURO, MONTH
+from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
+from egide.programmes.models import Programme
+
+BATCH = 500
+"""Programmes per statement: SQLite accepts 999 parameters at most in old versions."""
+
+
+def _table(model: type[Model], database: BaseDatabaseWrapper) -> str:
+    return database.ops.quote_name(model._meta.db_table)
+
+
+def _month_start(column: str, database: BaseDatabaseWrapper) -> str:
+    if database.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    if database.vendor == "sqlite":
+        return f"date({column}, 'start of month')"
+    raise NotImplementedError(f"Money sums are written for SQLite and PostgreSQL, not {database.vendor}")
+
+
+def _insert_sql(model: type[Transaction] | type[Budget], where: str, database: BaseDatabaseWrapper) -> str:
+    """INSERT … SELECT of the sums of one source's records that meet `where` (on the alias "record"). The inner
+    selects tell once per record whether a daily rate applies, then name its bucket and grain, so that the outer
+    one groups by plain columns."""
+    flow = "record.type" if model is Transaction else f"'{MoneySum.BUDGET}'"
+    day_rate = (
+        f"EXISTS (SELECT 1 FROM {_table(ExchangeRate, database)} rate WHERE rate.period = '{RatePeriod.DAY}' "
+        f"AND rate.starts_on = record.value_date AND (rate.currency = record.currency OR rate.currency = '{EURO}'))"
+    )
+    records = (
+        "SELECT record.programme_id, programme.country, COALESCE(programme.owner_id, 0) AS owner_id, "
+        f"programme.confidentiality, {flow} AS flow, record.currency, record.value, record.value_date, "
+        f"CASE WHEN {day_rate} THEN 1 ELSE 0 END AS on_rate_day "
+        f"FROM {_table(model, database)} record "
+        f"JOIN {_table(Programme, database)} programme ON programme.id = record.programme_id WHERE {where}"
+    )
+    bucketed = (
+        "SELECT programme_id, country, owner_id, confidentiality, flow, currency, value, "
+        f"CASE WHEN on_rate_day = 1 THEN value_date ELSE {_month_start('value_date', database)} END AS bucket, "
+        f"CASE WHEN on_rate_day = 1 THEN '{DAY}' ELSE '{MONTH}' END AS grain "
+        f"FROM ({records}) dated"
+    )
+    columns = "programme_id, country, owner_id, confidentiality, flow, currency, bucket, grain"
+    return (
+        f"INSERT INTO {_table(MoneySum, database)} ({columns}, amount, count) "
+        f"SELECT {columns}, SUM(value), COUNT(*) FROM ({bucketed}) bucketed GROUP BY {columns}"
+    )
+
+
+CLASS_KEY = "country, owner_id, confidentiality, flow, currency, bucket, grain"
+
+
+def _classes_change(where: str, params: Sequence[date | int], sign: int, database: BaseDatabaseWrapper) -> None:
+    """Add to the class sums (sign 1), or take away from them (sign -1), the programme sums that meet `where`."""
+    table = _table(MoneyClassSum, database)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({CLASS_KEY}, amount, count) "
+            f"SELECT {CLASS_KEY}, {sign} * SUM(amount), {sign} * SUM(count) FROM {_table(MoneySum, database)} "
+            f"WHERE confidentiality <> '{Confidentiality.RESTRICTED}' AND {where} GROUP BY {CLASS_KEY} "
+            f"ON CONFLICT ({CLASS_KEY}) DO UPDATE SET amount = {table}.amount + excluded.amount, "
+            f"count = {table}.count + excluded.count",
+            params,
+        )
+        if sign < 0:
+            cursor.execute(f"DELETE FROM {table} WHERE count = 0")
+
+
+def _write(where: str, params: Sequence[date | int], database: BaseDatabaseWrapper) -> None:
+    with database.cursor() as cursor:
+        for model in (Transaction, Budget):
+            cursor.execute(_insert_sql(model, where, database), params)
+
+
+def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
+    """Write the sums of these programmes again from their budgets and transactions."""
+    ids = sorted(set(programme_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        placeholders = ", ".join(["%s"] * len(batch))
+        _classes_change(f"programme_id IN ({placeholders})", batch, -1, database)
+        with database.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE programme_id IN ({placeholders})", batch)
+        _write(f"record.programme_id IN ({placeholders})", batch, database)
+        _classes_change(f"programme_id IN ({placeholders})", batch, 1, database)
+
+
+def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
+    """Take these programmes' sums away from their classes and delete them: the programmes are being deleted."""
+    ids = sorted(set(programme_ids))
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        placeholders = ", ".join(["%s"] * len(batch))
+        _classes_change(f"programme_id IN ({placeholders})", batch, -1, database)
+        with database.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE programme_id IN ({placeholders})", batch)
+
+
+def _months(days: Iterable[date]) -> list[tuple[date, date]]:
+    """The months of these days as ranges [first day, first day of the next month), consecutive months merged."""
+    ranges: list[tuple[date, date]] = []
+    for month in sorted({day.replace(day=1) for day in days}):
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        if ranges and ranges[-1][1] == month:
+            ranges[-1] = (ranges[-1][0], following)
+        else:
+            ranges.append((month, following))
+    return ranges
+
+
+def sums_of_days_rebuild(days: Iterable[date], *, database: BaseDatabaseWrapper = connection) -> None:
+    """Write again the sums of every programme for the months of these days: a daily rate of one of them appeared
+    or disappeared, which moves that day's amounts out of their month's sum or back into it."""
+    for start, end in _months(days):
+        _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
+        with database.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE bucket >= %s AND bucket < %s", [start, end])
+        _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
+        _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
+
+
+def sums_rebuild(*, database: BaseDatabaseWrapper = connection) -> int:
+    """Write every sum again from the records; returns the number of sums."""
+    with database.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {_table(MoneyClassSum, database)}")
+        cursor.execute(f"DELETE FROM {_table(MoneySum, database)}")
+    _write("1 = 1", [], database)
+    _classes_change("1 = 1", [], 1, database)
+    with database.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {_table(MoneySum, database)}")
+        (count,) = cursor.fetchone()
+    return int(count)
