@@ -83,24 +83,31 @@ def _stored(indicator_ids: Iterable[int]) -> dict[tuple[int, str, int], tuple[in
     return stored
 
 
-@transaction.atomic
-def source_load(*, user: Caller, source: SourceSpec, reading: Reading) -> SourceLoaded:
-    """Write what `source.read` gave (egide.context.sources), replacing the source's values."""
-    if not may_load_sources(user=user):
-        raise PermissionDenied(_("Only platform staff may load a public source."))
-    indicators, created_indicators = _indicators_upsert(source, user)
-    ids = {code: indicator.pk for code, indicator in indicators.items()}
-    stored = _stored(ids.values())
+@dataclass(frozen=True, slots=True)
+class Replaced:
+    created: int
+    updated: int
+    deleted: int
+    unchanged: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+
+def _values_replace(indicator_ids: Iterable[int], wanted: Iterable[tuple[int, str, int, float]]) -> Replaced:
+    """Make the indicators' values those `wanted` (indicator id, country, year, value): a value the table lacks
+    is added, one that differs replaced, one no longer wanted removed, one that is the same left alone."""
+    stored = _stored(indicator_ids)
     new: list[Observation] = []
     changed: list[Observation] = []
     unchanged = 0
-    for observation in reading.observations:
-        key = (ids[observation.indicator], observation.country, observation.year)
-        found = stored.pop(key, None)
+    for indicator_id, country, year, value in wanted:
+        found = stored.pop((indicator_id, country, year), None)
         if found is None:
-            new.append(Observation(indicator_id=key[0], country=key[1], year=key[2], value=observation.value))
-        elif found[1] != observation.value:
-            changed.append(Observation(pk=found[0], value=observation.value))
+            new.append(Observation(indicator_id=indicator_id, country=country, year=year, value=value))
+        elif found[1] != value:
+            changed.append(Observation(pk=found[0], value=value))
         else:
             unchanged += 1
     gone = [pk for pk, _value in stored.values()]
@@ -108,14 +115,28 @@ def source_load(*, user: Caller, source: SourceSpec, reading: Reading) -> Source
     Observation.objects.bulk_update(changed, ["value"], batch_size=BATCH)
     for batch in batched(gone):
         Observation.objects.filter(pk__in=batch).delete()
+    return Replaced(len(new), len(changed), len(gone), unchanged)
+
+
+@transaction.atomic
+def source_load(*, user: Caller, source: SourceSpec, reading: Reading) -> SourceLoaded:
+    """Write what `source.read` gave (egide.context.sources), replacing the source's values."""
+    if not may_load_sources(user=user):
+        raise PermissionDenied(_("Only platform staff may load a public source."))
+    indicators, created_indicators = _indicators_upsert(source, user)
+    ids = {code: indicator.pk for code, indicator in indicators.items()}
+    replaced = _values_replace(
+        ids.values(),
+        ((ids[item.indicator], item.country, item.year, item.value) for item in reading.observations),
+    )
     load = SourceLoad.objects.create(
         source=source.code,
         loaded_by=author(user),
         files=reading.files,
-        created=len(new),
-        updated=len(changed),
-        deleted=len(gone),
-        unchanged=unchanged,
+        created=replaced.created,
+        updated=replaced.updated,
+        deleted=replaced.deleted,
+        unchanged=replaced.unchanged,
         missing=reading.missing,
         unmapped=[
             {"code": entry.code, "name": entry.name, "rows": entry.rows}
@@ -189,26 +210,14 @@ def series_upload(
         indicator.updated_by = recorded
         indicator.save()
         audit_record(user=user, action=Action.UPDATE, instance=indicator, before=before, after=snapshot(indicator))
-    stored = _stored([indicator.pk])
-    new, changed, unchanged = [], [], 0
-    for row in rows:
-        found = stored.pop((indicator.pk, row.country, row.year), None)
-        if found is None:
-            new.append(Observation(indicator=indicator, country=row.country, year=row.year, value=row.value))
-        elif found[1] != row.value:
-            changed.append(Observation(pk=found[0], value=row.value))
-        else:
-            unchanged += 1
-    gone = [pk for pk, _value in stored.values()]
-    Observation.objects.bulk_create(new, batch_size=BATCH)
-    Observation.objects.bulk_update(changed, ["value"], batch_size=BATCH)
-    for batch in batched(gone):
-        Observation.objects.filter(pk__in=batch).delete()
-    if new or changed or gone:
-        after = snapshot(indicator) | {
-            "values_added": len(new),
-            "values_changed": len(changed),
-            "values_removed": len(gone),
+    replaced = _values_replace([indicator.pk], ((indicator.pk, row.country, row.year, row.value) for row in rows))
+    if replaced.changed:
+        counts = {
+            "values_added": replaced.created,
+            "values_changed": replaced.updated,
+            "values_removed": replaced.deleted,
         }
-        audit_record(user=user, action=Action.IMPORT, instance=indicator, before=None, after=after)
-    return SeriesUploaded(indicator, len(new), len(changed), len(gone), unchanged)
+        audit_record(
+            user=user, action=Action.IMPORT, instance=indicator, before=None, after=snapshot(indicator) | counts
+        )
+    return SeriesUploaded(indicator, replaced.created, replaced.updated, replaced.deleted, replaced.unchanged)
