@@ -84,12 +84,40 @@ def run(
 def visible_findings(findings: Iterable[Finding], *, nodes: set[int], edges: set[int]) -> list[Finding]:
     """The findings that rest only on records the reader may see: a finding or a piece of evidence that involves
     a hidden actor or relationship is left out whole, the chain searched for a missing link included."""
+    return visible_and_named(findings, nodes=nodes, edges=edges)[0]
+
+
+def visible_and_named(
+    findings: Iterable[Finding], *, nodes: set[int], edges: set[int]
+) -> tuple[list[Finding], set[int], set[int]]:
+    """`visible_findings`, with the actors and relationships the kept findings name (see
+    egide.governance.cache.named_part): each finding's records gathered once for both."""
     kept = []
+    named_nodes: set[int] = set()
+    named_edges: set[int] = set()
     for item in findings:
-        searched_nodes, searched_edges = item.searched_ids
-        if item.node_ids | searched_nodes <= nodes and item.edge_ids | searched_edges <= edges:
+        item_nodes = set(item.subjects)
+        item_edges: set[int] = set()
+        lower: set[int] = set()  # the searched chains' lower ends, named but not read for visibility (as before)
+        for evidence in item.evidence:
+            item_nodes.update(evidence.subjects)
+            item_edges.update(evidence.edges)
+            for step in evidence.steps:
+                item_nodes.add(step.upper)
+                item_nodes.add(step.lower)
+                if step.edge is not None:
+                    item_edges.add(step.edge.id)
+            for step in evidence.searched:
+                item_nodes.add(step.upper)
+                lower.add(step.lower)
+                if step.edge is not None:
+                    item_edges.add(step.edge.id)
+        if item_nodes <= nodes and item_edges <= edges:
             kept.append(item)
-    return kept
+            named_nodes |= item_nodes
+            named_nodes |= lower
+            named_edges |= item_edges
+    return kept, named_nodes, named_edges
 
 
 @dataclass(frozen=True, slots=True)
