@@ -16,7 +16,7 @@ from django.conf import settings
 from egide.core import taxonomy
 from egide.core.json_output import dumps
 from egide.core.labels import active_language
-from egide.governance.engine import Comparison, describe, evidence_sources
+from egide.governance.engine import Comparison, describe, evidence_sources, words_for
 from egide.governance.findings import Evidence, Finding
 from egide.governance.graph import Graph
 from egide.governance.models import FindingDecision
@@ -58,6 +58,7 @@ class _Writer:
         self.titles = {code: rule.title_fr if french else rule.title_en for code, rule in RULE_BY_CODE.items()}
         self.kinds = {code: kind.label_fr if french else kind.label_en for code, kind in taxonomy.KIND_BY_CODE.items()}
         self.actors: dict[int, Document] = {}
+        self.words = words_for(graph, language=language)
 
     def actor(self, node: int) -> Document:
         found = self.actors.get(node)
@@ -80,7 +81,7 @@ class _Writer:
                 detail=self.kinds[item.detail],
                 searched=item.searched,
             )
-        return describe(words, self.graph, language=self.language)
+        return describe(words, self.graph, language=self.language, words=self.words)
 
     def evidence(self, item: Evidence) -> Document:
         searched_nodes, _searched_edges = item.searched_ids
