@@ -74,7 +74,7 @@ def read_secret_key(*, debug: bool, data_dir: Path) -> str:
 CACHE_BACKENDS = {
     "redis": "django.core.cache.backends.redis.RedisCache",
     "rediss": "django.core.cache.backends.redis.RedisCache",
-    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "file": "egide.core.file_cache.FileCache",  # Django's, compressed at the fastest level
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
 }

@@ -55,7 +55,7 @@ def test_the_cache_is_a_folder_of_the_data_folder_by_default(tmp_path: Path, mon
     monkeypatch.delenv("CACHE_URL", raising=False)
     caches = read_cache_url("CACHE_URL", default=f"file://{tmp_path / 'cache'}")
     backend = caches["default"]
-    assert import_string(str(backend["BACKEND"])) is FileBasedCache
+    assert issubclass(import_string(str(backend["BACKEND"])), FileBasedCache)
     assert backend["LOCATION"] == str(tmp_path / "cache")
 
 
@@ -63,7 +63,7 @@ def test_the_cache_is_a_folder_of_the_data_folder_by_default(tmp_path: Path, mon
     ("url", "backend", "location"),
     [
         ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"),
-        ("file:///var/cache/egide", "django.core.cache.backends.filebased.FileBasedCache", "/var/cache/egide"),
+        ("file:///var/cache/egide", "egide.core.file_cache.FileCache", "/var/cache/egide"),
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "egide"),
         ("dummy://", "django.core.cache.backends.dummy.DummyCache", None),
     ],
@@ -86,3 +86,18 @@ def test_a_cache_url_not_understood_fails_loudly(monkeypatch: pytest.MonkeyPatch
 def test_an_empty_cache_url_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CACHE_URL", " ")
     assert import_string(str(read_cache_url("CACHE_URL", default="locmem://x")["default"]["BACKEND"])) is LocMemCache
+
+
+def test_the_file_cache_reads_what_it_writes_and_what_django_wrote(tmp_path: Path) -> None:
+    """Egide's file cache compresses at zlib's fastest level; entries written by Django's own are still read."""
+    from egide.core.file_cache import FileCache
+
+    ours = FileCache(str(tmp_path), {})
+    django = FileBasedCache(str(tmp_path), {})
+    value = {"findings": ["the same words"] * 1_000, "bytes": bytes(range(256)) * 100}
+    ours.set("ours", value)
+    django.set("django", value)
+    assert ours.get("ours") == value
+    assert ours.get("django") == value
+    assert django.get("ours") == value
+    assert ours.get("missing") is None

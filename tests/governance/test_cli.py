@@ -189,3 +189,38 @@ def test_the_egide_command_keeps_the_exit_status_and_leaves_the_collector_out_of
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "status 2 frozen True"
     assert "not a country code" in done.stderr
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_table_rows_say_what_the_findings_document_says(small_map: SmallMap, member: User, language: str) -> None:
+    """The table builds only the columns it prints (documents.finding_rows): they must be the document's own."""
+    import datetime
+
+    from django.utils import translation
+
+    from egide.accounts.selectors import PLATFORM
+    from egide.governance.documents import finding_rows, findings_document
+    from egide.governance.selectors import country_findings
+
+    services.finding_decide(
+        user=member, country="CF", key=HIGH, rule="parliamentary-oversight", status="acknowledged", comment=""
+    )
+    day = datetime.date.today()
+    with translation.override(language):
+        result = country_findings(user=PLATFORM, country="CF", as_of=day)
+        document = findings_document(result, country="CF", as_of=day)
+        rows = finding_rows(result)
+    expected = [
+        (
+            item["severity"],
+            item["rule"],
+            ", ".join(actor["reference"] for actor in item["actors"]) or "-",
+            item["confidence"],
+            item["decision"]["status"] if item["decision"] is not None else "open",
+            [piece["text"] for piece in item["evidence"]] or [""],
+        )
+        for item in document["findings"]
+    ]
+    assert rows == expected
+    assert any(row[4] == "acknowledged" for row in rows)
+    assert len(rows) == 15

@@ -105,19 +105,23 @@ def concerned_by_rule(graph: Graph, findings: Iterable[Finding]) -> dict[str, tu
     return {rule: tuple(sorted(actors.items(), key=lambda item: item[1])) for rule, actors in named.items()}
 
 
-def named_part(graph: Graph, findings: Iterable[Finding]) -> Graph:
+def named_part(graph: Graph, findings: Iterable[Finding], *, ids: tuple[set[int], set[int]] | None = None) -> Graph:
     """The actors and relationships the findings name, with everything their words and sources read: the actors
-    concerned, those of every chain found or searched, and the relationships of those chains."""
-    nodes: set[int] = set()
-    edges: set[int] = set()
-    for finding in findings:
-        nodes |= finding.node_ids
-        edges |= finding.edge_ids
-        for evidence in finding.evidence:
-            for step in evidence.searched:
-                nodes.update((step.upper, step.lower))
-                if step.edge is not None:
-                    edges.add(step.edge.id)
+    concerned, those of every chain found or searched, and the relationships of those chains. `ids`, when given,
+    are those actors and relationships, already gathered (egide.governance.engine.visible_and_named)."""
+    if ids is None:
+        nodes: set[int] = set()
+        edges: set[int] = set()
+        for finding in findings:
+            nodes |= finding.node_ids
+            edges |= finding.edge_ids
+            for evidence in finding.evidence:
+                for step in evidence.searched:
+                    nodes.update((step.upper, step.lower))
+                    if step.edge is not None:
+                        edges.add(step.edge.id)
+    else:
+        nodes, edges = ids
     return Graph(
         nodes={node: graph.nodes[node] for node in nodes if node in graph.nodes},
         edges=[edge for edge in graph.edges if edge.id in edges],

@@ -16,7 +16,7 @@ from django.conf import settings
 from egide.core import taxonomy
 from egide.core.json_output import dumps
 from egide.core.labels import active_language
-from egide.governance.engine import Comparison, describe, evidence_sources
+from egide.governance.engine import Comparison, describe, evidence_sources, words_for
 from egide.governance.findings import Evidence, Finding
 from egide.governance.graph import Graph
 from egide.governance.models import FindingDecision
@@ -58,6 +58,7 @@ class _Writer:
         self.titles = {code: rule.title_fr if french else rule.title_en for code, rule in RULE_BY_CODE.items()}
         self.kinds = {code: kind.label_fr if french else kind.label_en for code, kind in taxonomy.KIND_BY_CODE.items()}
         self.actors: dict[int, Document] = {}
+        self.words = words_for(graph, language=language)
 
     def actor(self, node: int) -> Document:
         found = self.actors.get(node)
@@ -66,8 +67,8 @@ class _Writer:
             found = self.actors[node] = {"id": node, "reference": record.reference, "name": record.name}
         return found
 
-    def evidence(self, item: Evidence) -> Document:
-        searched_nodes, _searched_edges = item.searched_ids
+    def text(self, item: Evidence) -> str:
+        """The evidence in words."""
         words = item
         if item.detail in self.kinds:
             # A kind named in the words ("no border guard on the map"): its label, not its code.
@@ -80,9 +81,13 @@ class _Writer:
                 detail=self.kinds[item.detail],
                 searched=item.searched,
             )
+        return describe(words, self.graph, language=self.language, words=self.words)
+
+    def evidence(self, item: Evidence) -> Document:
+        searched_nodes, _searched_edges = item.searched_ids
         return {
             "kind": item.kind,
-            "text": describe(words, self.graph, language=self.language),
+            "text": self.text(item),
             "actors": sorted(item.node_ids),
             "relationships": sorted(item.edge_ids),
             "searched": sorted(searched_nodes),
@@ -115,6 +120,33 @@ def finding_documents(
     """Findings in the shape of FindingOut, each with the decision taken on it (found in decisions by its key)."""
     writer = _Writer(graph, language=language or _language())
     return [writer.finding(item, decisions.get(item.key)) for item in items]
+
+
+Row = tuple[str, str, str, str, str, list[str]]
+
+
+def finding_rows(result: CountryFindings) -> list[Row]:
+    """The findings as the command's table shows them: (severity, rule, the actors' references, confidence, the
+    decision's status or "open", the texts of the evidence), the same words as `findings_document` gives, without
+    what the table does not print (the sources, the ids, the titles)."""
+    writer = _Writer(result.graph, language=_language())
+    nodes = result.graph.nodes
+    decisions = result.decisions
+    text = writer.text
+    rows = []
+    for item in result.findings:
+        decision = decisions.get(item.key)
+        rows.append(
+            (
+                item.severity,
+                item.rule,
+                ", ".join(nodes[node].reference for node in item.subjects if node in nodes) or "-",
+                item.confidence,
+                decision.status if decision is not None else "open",
+                [text(piece) for piece in item.evidence] or [""],
+            )
+        )
+    return rows
 
 
 def findings_document(

@@ -1,6 +1,7 @@
 """Running the rules over a country's graph, on a date, and comparing two dates."""
 
 import datetime
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -84,12 +85,40 @@ def run(
 def visible_findings(findings: Iterable[Finding], *, nodes: set[int], edges: set[int]) -> list[Finding]:
     """The findings that rest only on records the reader may see: a finding or a piece of evidence that involves
     a hidden actor or relationship is left out whole, the chain searched for a missing link included."""
+    return visible_and_named(findings, nodes=nodes, edges=edges)[0]
+
+
+def visible_and_named(
+    findings: Iterable[Finding], *, nodes: set[int], edges: set[int]
+) -> tuple[list[Finding], set[int], set[int]]:
+    """`visible_findings`, with the actors and relationships the kept findings name (see
+    egide.governance.cache.named_part): each finding's records gathered once for both."""
     kept = []
+    named_nodes: set[int] = set()
+    named_edges: set[int] = set()
     for item in findings:
-        searched_nodes, searched_edges = item.searched_ids
-        if item.node_ids | searched_nodes <= nodes and item.edge_ids | searched_edges <= edges:
+        item_nodes = set(item.subjects)
+        item_edges: set[int] = set()
+        lower: set[int] = set()  # the searched chains' lower ends, named but not read for visibility (as before)
+        for evidence in item.evidence:
+            item_nodes.update(evidence.subjects)
+            item_edges.update(evidence.edges)
+            for step in evidence.steps:
+                item_nodes.add(step.upper)
+                item_nodes.add(step.lower)
+                if step.edge is not None:
+                    item_edges.add(step.edge.id)
+            for step in evidence.searched:
+                item_nodes.add(step.upper)
+                lower.add(step.lower)
+                if step.edge is not None:
+                    item_edges.add(step.edge.id)
+        if item_nodes <= nodes and item_edges <= edges:
             kept.append(item)
-    return kept
+            named_nodes |= item_nodes
+            named_nodes |= lower
+            named_edges |= item_edges
+    return kept, named_nodes, named_edges
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +140,21 @@ def compare(before: Iterable[Finding], after: Iterable[Finding]) -> Comparison:
 
 
 class _Words:
-    """Actors' names as a sentence in one language uses them (French with the article each record gives)."""
+    """Actors' names as a sentence in one language uses them (French with the article each record gives), each
+    made once."""
 
     def __init__(self, graph: Graph, *, french: bool) -> None:
         self.graph = graph
         self.french = french
+        self._phrases: dict[tuple[int, str], str] = {}
 
     def actor(self, node: int, case: str = "") -> str:
+        found = self._phrases.get((node, case))
+        if found is None:
+            found = self._phrases[(node, case)] = self._phrase(node, case)
+        return found
+
+    def _phrase(self, node: int, case: str) -> str:
         found = self.graph.nodes.get(node)
         if found is None:
             return "?"
@@ -142,28 +179,55 @@ class _Words:
         return f"{self.actor(first)} {verb} {self.actor(second, case if self.french else '')}"
 
 
-def describe(evidence: Evidence, graph: Graph, *, language: str) -> str:
+_FIELDS: dict[str, frozenset[str]] = {}
+
+
+def _fields(text: str) -> frozenset[str]:
+    """The names a text's placeholders read."""
+    found = _FIELDS.get(text)
+    if found is None:
+        found = _FIELDS[text] = frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    return found
+
+
+def words_for(graph: Graph, *, language: str) -> _Words:
+    """What `describe` reads actors' names with; one for many descriptions of the same graph saves making each
+    name again."""
+    return _Words(graph, french=language == "fr")
+
+
+def describe(evidence: Evidence, graph: Graph, *, language: str, words: _Words | None = None) -> str:
     """The evidence in words, in English or French, naming the actors and relationships it rests on, and, for a
-    missing link, every body above the subject that was searched."""
-    words = _Words(graph, french=language == "fr")
+    missing link, every body above the subject that was searched. `words`, from `words_for` on the same graph and
+    language, may be given."""
+    if words is None:
+        words = words_for(graph, language=language)
     above = list(dict.fromkeys(step.upper for step in evidence.searched))
     message = f"{evidence.message}+above" if above and f"{evidence.message}+above" in MESSAGES else evidence.message
     english_text, french_text = MESSAGES[message]
+    text = french_text if words.french else english_text
     subjects = evidence.subjects
-    plural = words.plural(subjects[0] if subjects else None)
-    return sentence(
-        (french_text if words.french else english_text).format(
-            subject=words.actor(subjects[0]) if subjects else "",
-            de_subject=words.actor(subjects[0], "de") if subjects else "",
-            other=words.actor(subjects[1]) if len(subjects) > 1 else "",
-            above=", ".join(words.actor(node) for node in above),
-            path="; ".join(words.link(step) for step in evidence.steps),
-            detail=evidence.detail,
-            it="them" if plural else "it",
-            ses="leurs" if plural else "ses",
-            lui="leur" if plural else "lui",
-        )
-    )
+    # Only what the text names is made: the chain's words cost most, and many texts do not name it.
+    values: dict[str, str] = {}
+    for name in _fields(text):
+        if name == "subject":
+            values[name] = words.actor(subjects[0]) if subjects else ""
+        elif name == "de_subject":
+            values[name] = words.actor(subjects[0], "de") if subjects else ""
+        elif name == "other":
+            values[name] = words.actor(subjects[1]) if len(subjects) > 1 else ""
+        elif name == "above":
+            values[name] = ", ".join(words.actor(node) for node in above)
+        elif name == "path":
+            values[name] = "; ".join(words.link(step) for step in evidence.steps)
+        elif name == "detail":
+            values[name] = evidence.detail
+        else:
+            plural = words.plural(subjects[0] if subjects else None)
+            values["it"] = "them" if plural else "it"
+            values["ses"] = "leurs" if plural else "ses"
+            values["lui"] = "leur" if plural else "lui"
+    return sentence(text.format_map(values))
 
 
 def evidence_sources(evidence: Evidence, graph: Graph) -> list[str]:

@@ -84,20 +84,27 @@ class Finding:
 def finding(graph: Graph, rule: str, subjects: list[int], evidence: list[Evidence], *, extra_key: str = "") -> Finding:
     """A finding whose confidence is that of the weakest fact it rests on: the actors concerned and every
     relationship and actor in its evidence."""
+    # Written out rather than through the evidence's `node_ids` and `edge_ids`: a rule may make tens of thousands.
+    nodes, edges = graph.nodes, graph.edge_by_id
     node_ids = set(subjects)
     edge_ids: set[int] = set()
     for item in evidence:
-        node_ids |= item.node_ids
-        edge_ids |= item.edge_ids
-    confidences = [graph.nodes[node].confidence for node in node_ids if node in graph.nodes]
-    confidences += [graph.edge_by_id[edge].confidence for edge in edge_ids if edge in graph.edge_by_id]
-    references = tuple(sorted(graph.nodes[node].reference for node in subjects))
-    key = f"{rule}:{'+'.join(references)}" + (f":{extra_key}" if extra_key else "")
+        node_ids.update(item.subjects)
+        edge_ids.update(item.edges)
+        for step in item.steps:
+            node_ids.add(step.upper)
+            node_ids.add(step.lower)
+            if step.edge is not None:
+                edge_ids.add(step.edge.id)
+    levels = {nodes[node].confidence for node in node_ids if node in nodes}
+    levels.update(edges[edge].confidence for edge in edge_ids if edge in edges)
+    references = tuple(sorted([nodes[node].reference for node in subjects]))
+    key = f"{rule}:{'+'.join(references)}:{extra_key}" if extra_key else f"{rule}:{'+'.join(references)}"
     return Finding(
         rule=rule,
         key=key,
         subjects=tuple(subjects),
         evidence=tuple(evidence),
-        confidence=weakest(confidences),
+        confidence=weakest(levels),
         references=references,
     )

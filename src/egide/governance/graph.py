@@ -220,4 +220,11 @@ def weakest(confidences: Iterable[str]) -> str:
     levels = list(confidences)
     if not levels:
         return "medium"
-    return min(levels, key=lambda level: CONFIDENCE_ORDER.get(level, 1))
+    # The first of the lowest in CONFIDENCE_ORDER (a level it does not name counts as "medium"), without a key
+    # function called for each: "low" if any, else the first that is not "high", else "high".
+    if "low" in levels:
+        return "low"
+    for level in levels:
+        if level != "high":
+            return level
+    return levels[0]

@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 
 from egide.core import taxonomy
 from egide.core.labels import Term, active_language
-from egide.governance.engine import Comparison, describe, evidence_sources, page_order, parameters_for, rule_of
+from egide.governance.engine import (
+    Comparison,
+    describe,
+    evidence_sources,
+    page_order,
+    parameters_for,
+    rule_of,
+    words_for,
+)
 from egide.governance.findings import Evidence, Finding
 from egide.governance.forms import (
     OPEN,
@@ -110,12 +118,13 @@ class Presenter:
         self.french = active_language() == "fr"
         self.kind_labels = {term.code: term.label for term in taxonomy.KINDS}
         self.confidence_labels = {term.code: term.label for term in taxonomy.CONFIDENCE_LEVELS}
+        self.words = words_for(graph, language="fr" if self.french else "en")
 
     def _evidence(self, item: Evidence) -> EvidenceRow:
         if item.detail in self.kind_labels:
             # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
             item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
-        text = describe(item, self.graph, language="fr" if self.french else "en")
+        text = describe(item, self.graph, language="fr" if self.french else "en", words=self.words)
         sources = evidence_sources(item, self.graph)
         return EvidenceRow(text=text, sources=sources, rests_on_records=bool(item.node_ids or item.edge_ids))
 

@@ -24,7 +24,7 @@ from egide.core.fuzzy_dates import DAY, FuzzyDate
 from egide.core.labels import active_language
 from egide.core.users import Caller
 from egide.governance import cache
-from egide.governance.engine import Comparison, compare, page_order, run, visible_findings
+from egide.governance.engine import Comparison, compare, page_order, run, visible_and_named, visible_findings
 from egide.governance.findings import Finding
 from egide.governance.graph import Edge, Graph, Node
 from egide.governance.models import FindingDecision, RuleSetting
@@ -216,8 +216,8 @@ def _computed_run(
     graph = reader_graph(user=user, country=country)
     findings = run(graph, as_of=as_of, overrides=overrides)
     # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
-    findings = visible_findings(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
-    named = cache.named_part(graph, findings)
+    findings, *ids = visible_and_named(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
+    named = cache.named_part(graph, findings, ids=(ids[0], ids[1]))
     return cache.CachedRun(
         graph=named,
         findings=tuple(findings),

@@ -10,8 +10,8 @@ from egide.accounts.selectors import PLATFORM
 from egide.core.collection import paused_collection
 from egide.core.json_output import dumps
 from egide.core.reference import countries
-from egide.governance.documents import Document, findings_document
-from egide.governance.selectors import country_findings
+from egide.governance.documents import Row, finding_rows, findings_document
+from egide.governance.selectors import CountryFindings, country_findings
 
 ERROR = 2  # a usage error (as argparse's); 1 means the check found open high-severity findings
 
@@ -39,14 +39,15 @@ class Command(BaseCommand):
         day = self._day(options["as_of"])
         with paused_collection(), translation.override(options["language"]):
             result = country_findings(user=PLATFORM, country=country, as_of=day)
-            document = findings_document(result, country=country, as_of=day)
             if options["format"] == "json":
+                document = findings_document(result, country=country, as_of=day)
                 self.stdout.write(dumps(document, indent=True).decode())
-                self.stderr.write(self._summary(document))
+                self.stderr.write(self._summary(result, country=country, day=day))
             else:
-                self._table(document)
-                self.stdout.write(self._summary(document))
-        if self._open_high(document):
+                # The table prints a few of the document's members: only those are made.
+                self._table(finding_rows(result))
+                self.stdout.write(self._summary(result, country=country, day=day))
+        if self._open_high(result):
             raise SystemExit(1)
 
     def _country(self, code: str) -> str:
@@ -64,39 +65,30 @@ class Command(BaseCommand):
             raise CommandError(f"“{text}” is not a date: write YYYY-MM-DD", returncode=ERROR) from None
 
     @staticmethod
-    def _open_high(document: Document) -> int:
-        return sum(1 for item in document["findings"] if item["severity"] == "high" and item["decision"] is None)
+    def _open_high(result: CountryFindings) -> int:
+        decisions = result.decisions
+        return sum(1 for item in result.findings if item.severity == "high" and item.key not in decisions)
 
-    def _summary(self, document: Document) -> str:
-        counts = Counter(item["severity"] for item in document["findings"])
+    def _summary(self, result: CountryFindings, *, country: str, day: datetime.date) -> str:
+        counts = Counter(item.severity for item in result.findings)
         return (
-            f"{document['country']} on {document['as_of']}: {len(document['findings'])} findings "
+            f"{country} on {day.isoformat()}: {len(result.findings)} findings "
             f"({counts['high']} high, {counts['medium']} medium, {counts['low']} low); "
-            f"{self._open_high(document)} high-severity open"
+            f"{self._open_high(result)} high-severity open"
         )
 
-    def _table(self, document: Document) -> None:
+    def _table(self, rows: list[Row]) -> None:
         """One line per finding, and one more for each further piece of evidence, under the first: a finding
         that rests on two facts (a budget neither voted nor audited) shows both."""
-        header = ("SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", "EVIDENCE")
-        rows = [
-            (
-                item["severity"],
-                item["rule"],
-                ", ".join(actor["reference"] for actor in item["actors"]) or "-",
-                item["confidence"],
-                item["decision"]["status"] if item["decision"] is not None else "open",
-                [piece["text"] for piece in item["evidence"]] or [""],
-            )
-            for item in document["findings"]
-        ]
+        header: Row = ("SEVERITY", "RULE", "ACTORS", "CONFIDENCE", "STATUS", ["EVIDENCE"])
         widths = [max(len(row[column]) for row in (header, *rows)) for column in range(len(header) - 1)]
-        blank = ["".ljust(width) for width in widths]
+        # Each cell padded to its column's width (as str.ljust), then the first text; the others under it.
+        line = "  ".join(f"{{{column}:<{width}}}" for column, width in enumerate(widths)) + "  {5}"
+        under = "  ".join("".ljust(width) for width in widths) + "  "
         lines = []
         for row in (header, *rows):
-            cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths, strict=True)]
-            texts = [row[-1]] if isinstance(row[-1], str) else row[-1]
-            lines.append("  ".join((*cells, texts[0])).rstrip())
-            lines.extend("  ".join((*blank, text)).rstrip() for text in texts[1:])
+            texts = row[5]
+            lines.append(line.format(*row[:5], texts[0]).rstrip())
+            lines.extend((under + text).rstrip() for text in texts[1:])
         # One write: tens of thousands of lines written one by one cost more than making them.
         self.stdout.write("\n".join(lines))
