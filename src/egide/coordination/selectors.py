@@ -221,7 +221,10 @@ def country_coordination(*, user: Caller, country: str, year: int, origin: str =
         actor_money=_spread(actor_cells, actors_of, money),
         imported=frozenset(programme.pk for programme in programmes if programme.imported),
         origin=origin,
-        excluded=sum(excluded.get(pk, 0) for pk in areas_of),
+        excluded=sum(
+            excluded.get(pk, 0)
+            for pk in {programme.pk for group in (*cells.values(), *actor_cells.values()) for programme in group}
+        ),
         overlaps=overlaps(supports),
         gaps=gaps(needs, supports, on=on),
         programmes={programme.pk: programme for programme in programmes},
