@@ -13,9 +13,11 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 ACTOR = "actor"
 AREA = "area"
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +115,13 @@ def gaps(needs: Iterable[Need], supports: Iterable[Support], *, on: datetime.dat
         if need.area and need.area not in covered_areas:
             found.append(Gap(need, AREA, need.area))
     return found
+
+
+def shares(amount: Decimal, parts: int) -> list[Decimal]:
+    """An amount split equally into `parts` shares to the cent that add up to it: the cents left over by rounding go
+    to the first shares, one each (a programme's money split across its areas of action)."""
+    if parts <= 0:
+        return []
+    cents = int((amount / CENT).to_integral_value())
+    base, extra = divmod(cents, parts)
+    return [(base + (1 if index < extra else 0)) * CENT for index in range(parts)]

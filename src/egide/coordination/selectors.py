@@ -3,16 +3,23 @@ findings ask for (egide.governance), then overlaps and gaps (egide.coordination.
 may not see counts nowhere: not in a cell, an overlap or a coverage."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from egide.actors.selectors import actors_visible
-from egide.coordination.analytics import Gap, Need, Overlap, Support, gaps, overlaps, periods_meet
+from egide.coordination.analytics import Gap, Need, Overlap, Support, gaps, overlaps, periods_meet, shares
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
 from egide.governance.selectors import country_findings
+from egide.iati.models import ImportedActivity
+from egide.money import conversion
+from egide.money.models import MoneySum
+from egide.money.selectors import COMMITMENT, DISBURSEMENT, EXPENDITURE, rate_table
 from egide.programmes.models import Participation, Programme
 from egide.programmes.selectors import programmes_visible
 
@@ -20,6 +27,15 @@ PARTNER_ROLES = frozenset({"1", "3", "4"})
 """Funding, extending and implementing organisations: the partners a coordination meeting speaks of."""
 ACTIVE_STATUSES = frozenset({"2", "3"})
 """Implementation and finalisation: the programmes that cover a need."""
+COMMITTED, SPENT = "committed", "spent"
+FLOW_GROUPS = {COMMITMENT: COMMITTED, DISBURSEMENT: SPENT, EXPENDITURE: SPENT}
+"""The IATI transaction types a cell adds up: commitments (2); disbursements and expenditure (3 and 4)."""
+OWN, IATI, BOTH = "own", "iati", "both"
+ORIGINS = (OWN, IATI, BOTH)
+CURRENCIES = conversion.TARGETS
+
+Money = dict[tuple[str, str], Decimal]
+"""(COMMITTED or SPENT, "USD" or "EUR") → amount."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +58,25 @@ class Coordination:
     actor_names: dict[int, str]
     finding_titles: dict[str, str] = field(default_factory=dict)
     """Each open finding's key → its rule's code."""
+    actors: list[int] = field(default_factory=list)
+    """The visible actors of the map that the year's programmes support, by name."""
+    actor_cells: dict[tuple[str, int], list[Programme]] = field(default_factory=dict)
+    """(partner key, actor id) → the programmes of that partner supporting that actor."""
+    money: dict[tuple[str, str], Money] = field(default_factory=dict)
+    """(partner key, area) → the cell's money in the year: each programme's amounts split equally across its areas."""
+    actor_money: dict[tuple[str, int], Money] = field(default_factory=dict)
+    """(partner key, actor id) → the same, each programme's amounts split equally across its visible actors."""
+    imported: frozenset[int] = frozenset()
+    """The programmes imported from IATI (the others are Égide's own)."""
+    origin: str = BOTH
+    excluded: int = 0
+    """Amounts of the matrix's programmes in the year left out of its sums for want of a rate."""
 
     def cell(self, partner: str, area: str) -> list[Programme]:
         return self.cells.get((partner, area), [])
+
+    def actor_cell(self, partner: str, actor: int) -> list[Programme]:
+        return self.actor_cells.get((partner, actor), [])
 
 
 def _partner(participation: Participation) -> Partner:
@@ -61,16 +93,70 @@ def _end(programme: Programme) -> datetime.date | None:
     return programme.actual_end or programme.planned_end
 
 
-def country_coordination(*, user: Caller, country: str, year: int) -> Coordination:
-    """Partners × areas for the programmes whose periods meet `year`, the overlaps among them, and the gaps
-    the open findings of the map leave on the year's last day (or today in the current year)."""
+def _programme_money(programmes: QuerySet[Any], year: int) -> tuple[dict[int, Money], dict[int, int]]:
+    """Each programme's commitments and spending in the year, in dollars and euros, from the money sums
+    (egide.money.models.MoneySum: by programme, type, currency and month) converted as a country's totals are,
+    and how many of its amounts no rate converts. Two queries, whatever the number of programmes."""
+    rows = list(
+        MoneySum.objects.filter(
+            programme__in=programmes,
+            flow__in=sorted(FLOW_GROUPS),
+            bucket__gte=datetime.date(year, 1, 1),
+            bucket__lte=datetime.date(year, 12, 31),
+        ).values_list("programme_id", "flow", "currency", "bucket", "grain", "amount", "count")
+    )
+    table = rate_table(currencies={row[2] for row in rows}, years={year})
+    money: dict[int, Money] = defaultdict(lambda: defaultdict(Decimal))
+    excluded: dict[int, int] = defaultdict(int)
+    for programme, flow, currency, bucket, grain, amount, count in rows:
+        if isinstance(bucket, datetime.datetime):
+            bucket = bucket.date()  # PostgreSQL truncates dates to timestamps
+        converted = conversion.convert(amount, currency, bucket, table, finest=grain)
+        if not converted.complete:
+            excluded[programme] += count
+            continue
+        for target in CURRENCIES:
+            value = converted.in_currency(target)
+            assert value is not None
+            money[programme][(FLOW_GROUPS[flow], target)] += value
+    return money, excluded
+
+
+def _spread[C](
+    cells: dict[tuple[str, C], list[Programme]], columns_of: dict[int, list[C]], money: dict[int, Money]
+) -> dict[tuple[str, C], Money]:
+    """Each cell's money: every programme of the cell gives its equal share (to the cent) of each amount."""
+    result: dict[tuple[str, C], Money] = {}
+    for key, programmes in cells.items():
+        total: Money = defaultdict(Decimal)
+        for programme in programmes:
+            columns = columns_of[programme.pk]
+            index = columns.index(key[1])
+            for money_key, amount in money.get(programme.pk, {}).items():
+                total[money_key] += shares(amount, len(columns))[index]
+        result[key] = dict(total)
+    return result
+
+
+def country_coordination(*, user: Caller, country: str, year: int, origin: str = BOTH) -> Coordination:
+    """Partners × areas (and partners × actors) for the programmes whose periods meet `year`, with their money in
+    the year, the overlaps among them, and the gaps the open findings of the map leave on the year's last day (or
+    today in the current year). `origin`: OWN programmes only, those imported from IATI, or BOTH."""
     french = active_language() == "fr"
     visible_actors = {
         pk: (name_fr if french and name_fr else name_en)
         for pk, name_en, name_fr in actors_visible(user=user, country=country).values_list("id", "name_en", "name_fr")
     }
+    visible = programmes_visible(user=user, country=country)
+    if origin not in ORIGINS:
+        origin = BOTH
+    provenance = ImportedActivity.objects.filter(programme=OuterRef("pk"))
+    if origin == OWN:
+        visible = visible.exclude(Exists(provenance))
+    elif origin == IATI:
+        visible = visible.filter(Exists(provenance))
     programmes = list(
-        programmes_visible(user=user, country=country)
+        visible.annotate(imported=Exists(provenance))
         .prefetch_related(
             Prefetch(
                 "participations",
@@ -86,6 +172,9 @@ def country_coordination(*, user: Caller, country: str, year: int) -> Coordinati
     partners: dict[str, Partner] = {}
     supports: list[Support] = []
     cells: dict[tuple[str, str], list[Programme]] = {}
+    actor_cells: dict[tuple[str, int], list[Programme]] = {}
+    areas_of: dict[int, list[str]] = {}
+    actors_of: dict[int, list[int]] = {}
     for programme in programmes:
         own = {_partner(participation) for participation in programme.participations.all()}
         areas = frozenset(area.area for area in programme.areas.all())
@@ -101,10 +190,15 @@ def country_coordination(*, user: Caller, country: str, year: int) -> Coordinati
         if not periods_meet(support, window):
             continue
         supports.append(support)
+        areas_of[programme.pk] = sorted(areas)
+        actors_of[programme.pk] = sorted(support.actors)
         for partner in own:
             partners.setdefault(partner.key, partner)
             for area in areas:
                 cells.setdefault((partner.key, area), []).append(programme)
+            for actor in support.actors:
+                actor_cells.setdefault((partner.key, actor), []).append(programme)
+    money, excluded = _programme_money(visible.values("pk"), year)
     today = datetime.date.today()
     on = today if first <= today <= last else last
     findings = country_findings(user=user, country=country)
@@ -114,12 +208,23 @@ def country_coordination(*, user: Caller, country: str, year: int) -> Coordinati
     ]
     titles = {finding.key: finding.rule for finding in findings.open()}
     used_areas = {area for _partner_key, area in cells}
+    used_actors = {actor for _partner_key, actor in actor_cells}
     return Coordination(
         country=country,
         year=year,
         partners=sorted(partners.values(), key=lambda partner: partner.name.casefold()),
         areas=[term.code for term in taxonomy.AREAS_OF_ACTION if term.code in used_areas],
         cells=cells,
+        actors=sorted(used_actors, key=lambda pk: visible_actors[pk].casefold()),
+        actor_cells=actor_cells,
+        money=_spread(cells, areas_of, money),
+        actor_money=_spread(actor_cells, actors_of, money),
+        imported=frozenset(programme.pk for programme in programmes if programme.imported),
+        origin=origin,
+        excluded=sum(
+            excluded.get(pk, 0)
+            for pk in {programme.pk for group in (*cells.values(), *actor_cells.values()) for programme in group}
+        ),
         overlaps=overlaps(supports),
         gaps=gaps(needs, supports, on=on),
         programmes={programme.pk: programme for programme in programmes},

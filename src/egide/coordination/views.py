@@ -2,18 +2,29 @@
 through the access rules, the analytics compute."""
 
 import datetime
+import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from egide.coordination.analytics import ACTOR
-from egide.coordination.selectors import Coordination, country_coordination
+from egide.coordination.export import brief_xlsx
+from egide.coordination.selectors import (
+    BOTH,
+    COMMITTED,
+    ORIGINS,
+    SPENT,
+    Coordination,
+    Money,
+    country_coordination,
+)
 from egide.core import taxonomy
 from egide.core.reference import countries
 from egide.core.web import country_or_404
 from egide.governance.forms import rule_title
 from egide.governance.rules import RULE_BY_CODE
+from egide.programmes.models import Programme
 
 FIRST_YEAR = 1990
 
@@ -32,17 +43,45 @@ def _area(code: str) -> str:
     return term.label if term else code
 
 
-def _matrix(found: Coordination) -> list[dict[str, Any]]:
-    return [
-        {
-            "partner": partner,
-            "cells": [
-                {"count": len(programmes), "titles": "; ".join(p.title for p in programmes)}
-                for programmes in (found.cell(partner.key, area) for area in found.areas)
-            ],
-        }
-        for partner in found.partners
-    ]
+BY_AREA, BY_ACTOR = "area", "actor"
+
+
+def _cell(found: Coordination, programmes: list[Programme], money: Money) -> dict[str, Any]:
+    imported = sum(1 for programme in programmes if programme.pk in found.imported)
+    return {
+        "count": len(programmes),
+        "imported": imported,
+        "own": len(programmes) - imported,
+        "titles": "; ".join(p.title for p in programmes),
+        "committed_usd": money.get((COMMITTED, "USD")),
+        "committed_eur": money.get((COMMITTED, "EUR")),
+        "spent_usd": money.get((SPENT, "USD")),
+        "spent_eur": money.get((SPENT, "EUR")),
+    }
+
+
+def _matrix(found: Coordination, by: str) -> list[dict[str, Any]]:
+    """One row per partner, one cell per area (or per actor when `by` is BY_ACTOR)."""
+    rows = []
+    for partner in found.partners:
+        if by == BY_ACTOR:
+            cells = [
+                _cell(found, found.actor_cell(partner.key, actor), found.actor_money.get((partner.key, actor), {}))
+                for actor in found.actors
+            ]
+        else:
+            cells = [
+                _cell(found, found.cell(partner.key, area), found.money.get((partner.key, area), {}))
+                for area in found.areas
+            ]
+        rows.append({"partner": partner, "cells": cells})
+    return rows
+
+
+def _columns(found: Coordination, by: str) -> list[str]:
+    if by == BY_ACTOR:
+        return [found.actor_names[actor] for actor in found.actors]
+    return [_area(area) for area in found.areas]
 
 
 def _overlaps(found: Coordination) -> list[dict[str, Any]]:
@@ -86,19 +125,51 @@ def _gaps(found: Coordination) -> list[dict[str, Any]]:
     ]
 
 
-def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
+def _brief(request: HttpRequest, code: str) -> tuple[str, int, str, str, Coordination]:
     country = country_or_404(code)
     year = _year(request)
-    found = country_coordination(user=request.user, country=country, year=year)
+    origin = request.GET.get("origin", BOTH)
+    origin = origin if origin in ORIGINS else BOTH
+    by = BY_ACTOR if request.GET.get("by") == BY_ACTOR else BY_AREA
+    return country, year, origin, by, country_coordination(user=request.user, country=country, year=year, origin=origin)
+
+
+def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
+    country, year, origin, by, found = _brief(request, code)
     context = {
         "country": country,
         "country_name": countries()[country].label,
         "tab": "coordination",
         "year": year,
         "years": list(range(datetime.date.today().year + 5, FIRST_YEAR - 1, -1)),
-        "areas": [_area(area) for area in found.areas],
-        "matrix": _matrix(found),
+        "origin": origin,
+        "by": by,
+        "areas": _columns(found, by),
+        "matrix": _matrix(found, by),
+        "excluded": found.excluded,
         "overlaps": _overlaps(found),
         "gaps": _gaps(found),
     }
     return render(request, "coordination/country_coordination.html", context)
+
+
+def country_coordination_export(request: HttpRequest, code: str) -> FileResponse:
+    """The brief (matrix by area and by actor, overlaps, gaps) as an XLSX download in the reader's language."""
+    country, year, _origin, _by, found = _brief(request, code)
+    name = countries()[country].label
+    content = brief_xlsx(
+        title=f"{name} · {year}",
+        columns=_columns(found, BY_AREA) + _columns(found, BY_ACTOR),
+        matrix=[
+            {"partner": area_row["partner"], "cells": area_row["cells"] + actor_row["cells"]}
+            for area_row, actor_row in zip(_matrix(found, BY_AREA), _matrix(found, BY_ACTOR), strict=True)
+        ],
+        overlaps=_overlaps(found),
+        gaps=_gaps(found),
+    )
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"coordination-{country}-{year}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
