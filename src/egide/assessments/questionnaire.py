@@ -215,6 +215,7 @@ def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> None:
         "framework": version.framework.identifier,
         "version": version.version,
     }
+    names = {"assessment": _("assessment"), "framework": _("framework"), "version": _("version")}
     for key, wanted in expected.items():
         number, found = values.get(key, (0, ""))
         if key == "assessment" and found.endswith(".0"):
@@ -224,8 +225,11 @@ def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> None:
                 ABOUT,
                 number,
                 "value",
-                _("The file is the questionnaire of %(key)s “%(found)s”, not “%(wanted)s”: export this assessment's.")
-                % {"key": key, "found": found or "—", "wanted": wanted},
+                _(
+                    "This file is for the %(what)s “%(found)s”, not “%(wanted)s”: export this assessment's "
+                    "questionnaire."
+                )
+                % {"what": names[key], "found": found or "—", "wanted": wanted},
             )
 
 
