@@ -29,6 +29,14 @@ class FrameworkUploadForm(forms.Form):
     )
 
 
+class AnswersImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled questionnaire"),
+        help_text=_("The XLSX workbook downloaded from this assessment's page, with its answers filled in."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+
 class AssessmentForm(forms.Form):
     framework_version = forms.ModelChoiceField(queryset=FrameworkVersion.objects.none(), label=_("Framework"))
     country = forms.ChoiceField(label=_("Country"))

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, may_edit_somewhere, may_review_results
 from egide.actors.models import Actor
 from egide.actors.selectors import actors_visible
-from egide.assessments import frameworks
+from egide.assessments import frameworks, questionnaire
 from egide.assessments.frameworks import Fault, FrameworkFaults, parse_framework
 from egide.assessments.models import (
     Answer,
@@ -36,6 +37,8 @@ from egide.assessments.models import (
 )
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
+from egide.core.imports.limits import ReadLimits
+from egide.core.imports.problems import ImportReport, Problems
 from egide.core.reference import countries
 from egide.core.users import AnyUser, Caller, author
 
@@ -240,7 +243,7 @@ def may_review(*, user: Caller, assessment: Assessment) -> bool:
     return assessment.status == Status.IN_REVIEW and may_review_results(user=user, record=assessment)
 
 
-def _check_answer(question: Question, data: AnswerData, scale: frameworks.Scale) -> dict[str, list[str]]:
+def answer_faults(question: Question, data: AnswerData, scale: frameworks.Scale) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.state not in AnswerState.values:
         errors["state"] = [_("Unknown kind of answer.")]
@@ -283,7 +286,7 @@ def answer_save(*, user: Caller, assessment: Assessment, question: Question, dat
         )
     if question.version_id != assessment.framework_version_id:
         raise ValidationError({"question": [_("This question is not of the assessment's framework.")]})
-    _raise(_check_answer(question, data, assessment.framework_version.definition.scale))
+    _raise(answer_faults(question, data, assessment.framework_version.definition.scale))
     answer = Answer.objects.filter(assessment=assessment, question=question).select_related("question").first()
     before = _answer_snapshot(answer)
     if answer is None:
@@ -299,6 +302,71 @@ def answer_save(*, user: Caller, assessment: Assessment, question: Question, dat
     assessment.save(update_fields=["updated_by", "updated_at"])
     audit_record(user=user, action=Action.UPDATE, instance=assessment, before=before, after=_answer_snapshot(answer))
     return answer
+
+
+@dataclass(slots=True)
+class AnswersImported(ImportReport):
+    answers_created: int = 0
+    answers_updated: int = 0
+    answers_unchanged: int = 0
+
+
+_COLUMN_OF_FIELD = {"state": "answer", "value": "answer"}
+
+
+def _same(answer: Answer, data: AnswerData) -> bool:
+    value = data.value if data.state == AnswerState.ANSWERED else None
+    return (
+        answer.state == data.state
+        and answer.value == value
+        and answer.justification == data.justification.strip()
+        and answer.source == data.source.strip()
+        and answer.confidence == data.confidence
+    )
+
+
+@transaction.atomic
+def answers_import(
+    *, user: Caller, assessment: Assessment, data: bytes, filename: str, limits: ReadLimits | None = None
+) -> AnswersImported:
+    """Answer a draft from its questionnaire filled offline (`questionnaire.export_questionnaire`).
+
+    Every faulty row is named (ImportRejected) and nothing is written; a file of another assessment or framework
+    version is refused the same way. Each changed answer goes through `answer_save` (permissions, audit); an
+    answer the file gives unchanged is not saved again. FileRefused for a file that cannot be read."""
+    assessment = _locked(assessment)
+    if not can_edit(user=user, record=assessment):
+        raise PermissionDenied(_("You may not answer this assessment."))
+    if assessment.status != Status.DRAFT:
+        raise ValidationError(
+            _("Only a draft is answered: this assessment is %(status)s.") % {"status": assessment.get_status_display()}
+        )
+    problems = Problems(limit=settings.EGIDE_IMPORT_MAX_PROBLEMS)
+    rows = questionnaire.read_questionnaire(
+        data, filename=filename, assessment=assessment, problems=problems, limits=limits
+    )
+    scale = assessment.framework_version.definition.scale
+    existing = {answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)}
+    report = AnswersImported()
+    to_save = []
+    for row in rows:
+        answer = AnswerData(row.state, row.value, row.justification, row.source, row.confidence)
+        for name, messages in answer_faults(row.question, answer, scale).items():
+            for message in messages:
+                problems.at(questionnaire.QUESTIONS, row.row, _COLUMN_OF_FIELD.get(name, name), message)
+        before = existing.get(row.question.pk)
+        if before is not None and _same(before, answer):
+            report.answers_unchanged += 1
+        else:
+            to_save.append((row.question, answer, before is None))
+    problems.raise_if_any()
+    for question, answer, new in to_save:
+        answer_save(user=user, assessment=assessment, question=question, data=answer)
+        if new:
+            report.answers_created += 1
+        else:
+            report.answers_updated += 1
+    return report
 
 
 def _locked(assessment: Assessment) -> Assessment:

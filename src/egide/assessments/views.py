@@ -4,6 +4,7 @@ the assessment page where questions are answered and the review goes on. Thin: s
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import can_edit, editable_owners, may_edit_somewhere, user_organisations
-from egide.assessments import selectors, services
+from egide.assessments import questionnaire, selectors, services
 from egide.assessments.forms import (
     AnswerForm,
+    AnswersImportForm,
     ApproveForm,
     AssessmentForm,
     FrameworkUploadForm,
@@ -27,6 +29,8 @@ from egide.assessments.frameworks import MAX_BYTES, FrameworkFaults
 from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
 from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
 from egide.assessments.schema import schema_text
+from egide.core.imports.limits import FileRefused
+from egide.core.imports.problems import ImportRejected
 from egide.core.web import apply_form_errors, changed, is_htmx
 
 PAGE_SIZE = 50
@@ -226,6 +230,55 @@ def answer_save(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     if saved is not None:
         response["HX-Trigger"] = json.dumps({"egide:changed": {"message": _("Answer saved.")}})
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The questionnaire with the current answers, to whoever sees the assessment."""
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    content = questionnaire.export_questionnaire(assessment, language=request.LANGUAGE_CODE)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-questionnaire.xlsx"'
+    return response
+
+
+@login_required
+def answers_import(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    if not services.may_answer(user=request.user, assessment=assessment):
+        raise PermissionDenied(_("You may not answer this assessment."))
+    form = AnswersImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"assessment": assessment, "form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.EGIDE_IMPORT_MAX_BYTES:
+            context["refused"] = _("The file is larger than %(size)d MB.") % {
+                "size": settings.EGIDE_IMPORT_MAX_BYTES // (1024 * 1024)
+            }
+        else:
+            try:
+                report = services.answers_import(
+                    user=request.user, assessment=assessment, data=upload.read(), filename=upload.name
+                )
+            except FileRefused as error:
+                context["refused"] = str(error)
+            except ImportRejected as error:
+                context["rejected"] = error
+            except ValidationError as error:
+                context["refused"] = " ".join(error.messages)
+            else:
+                message = _("Answers imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.") % {
+                    "created": report.answers_created,
+                    "updated": report.answers_updated,
+                    "unchanged": report.answers_unchanged,
+                }
+                return changed(
+                    request, message, redirect_to=reverse("assessment-detail", args=[assessment.pk]), leave=True
+                )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "assessments/answers_import.html", context, status=status)
 
 
 def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:

@@ -3,26 +3,36 @@
 egide assessments frameworks load FILE      every fault printed with its path and line; exit 1, nothing loaded
 egide assessments frameworks list
 egide assessments score ID [--format table|json]
+egide assessments export ID -o FILE        the questionnaire with its current answers, as XLSX
+egide assessments import ID FILE           a filled questionnaire's answers; every faulty row printed, exit 1,
+                                            nothing written
 """
 
 import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import override
 
 from egide.accounts.selectors import PLATFORM
 from egide.assessments import services
 from egide.assessments.frameworks import FrameworkFaults
+from egide.assessments.questionnaire import export_questionnaire
 from egide.assessments.report import score_document
 from egide.assessments.selectors import assessment_visible, framework_versions
+from egide.core.imports.command import file_bytes, import_errors
 
 ERROR = 2
 
 
 class Command(BaseCommand):
-    help = "Assessment frameworks and scores: `frameworks load FILE`, `frameworks list`, `score ID`."
+    help = (
+        "Assessment frameworks, scores and questionnaires: `frameworks load FILE`, `frameworks list`, `score ID`, "
+        "`export ID -o FILE`, `import ID FILE`."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,10 +45,21 @@ class Command(BaseCommand):
         score = subjects.add_parser("score", help="an assessment's section and overall scores")
         score.add_argument("id", type=int)
         score.add_argument("--format", choices=("table", "json"), default="table")
+        export = subjects.add_parser("export", help="an assessment's questionnaire as XLSX, to answer offline")
+        export.add_argument("id", type=int)
+        export.add_argument("-o", "--output", type=Path, required=True)
+        export.add_argument("--language", choices=("en", "fr"), default="en")
+        answers = subjects.add_parser("import", help="the answers of a filled questionnaire, into its draft")
+        answers.add_argument("id", type=int)
+        answers.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subject"] == "score":
             self._score(options["id"], options["format"])
+        elif options["subject"] == "export":
+            self._export(options["id"], options["output"], options["language"])
+        elif options["subject"] == "import":
+            self._import(options["id"], options["file"])
         elif options["action"] == "load":
             self._load(options["file"])
         else:
@@ -70,11 +91,31 @@ class Command(BaseCommand):
                 f"{version.question_count:4} questions  {version.title_en}"  # type: ignore[attr-defined]
             )
 
-    def _score(self, pk: int, output: str) -> None:
+    def _export(self, pk: int, output: Path, language: str) -> None:
+        assessment = _assessment(pk)
+        with override(language):
+            content = export_questionnaire(assessment, language=language)
         try:
-            assessment = assessment_visible(user=PLATFORM, pk=pk)
-        except Http404:
-            raise CommandError(f"No assessment {pk}", returncode=ERROR) from None
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"{output}: {error.strerror or error}", returncode=ERROR) from None
+        self.stdout.write(f"{output}: questionnaire of assessment {pk} written")
+
+    def _import(self, pk: int, path: Path) -> None:
+        assessment = _assessment(pk)
+        data = file_bytes(path)
+        with import_errors(self.stderr, path.name):
+            try:
+                report = services.answers_import(user=PLATFORM, assessment=assessment, data=data, filename=path.name)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages), returncode=1) from None
+        self.stdout.write(
+            f"{path.name}: {report.answers_created} answers added, {report.answers_updated} changed, "
+            f"{report.answers_unchanged} unchanged"
+        )
+
+    def _score(self, pk: int, output: str) -> None:
+        assessment = _assessment(pk)
         document = score_document(assessment)
         if output == "json":
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
@@ -84,6 +125,13 @@ class Command(BaseCommand):
         for section in document["sections"]:
             self.stdout.write(_row(section["code"], section["weight"], section))
         self.stdout.write(_row("overall", None, document["overall"]))
+
+
+def _assessment(pk: int) -> Any:
+    try:
+        return assessment_visible(user=PLATFORM, pk=pk)
+    except Http404:
+        raise CommandError(f"No assessment {pk}", returncode=ERROR) from None
 
 
 def _row(name: str, weight: float | None, score: dict[str, Any]) -> str:

@@ -1,0 +1,329 @@
+"""An assessment's questionnaire as an XLSX workbook, to answer offline, and reading it back.
+
+The workbook has a `questions` sheet (one row per question: its section, code, text and guidance in the reader's
+language, then the answer, justification, source and confidence, with drop-down lists of the scale's levels or a
+number range, and the current answers filled in), an `about` sheet naming the assessment and its framework version,
+and a hidden `lists` sheet the drop-downs read. Only the answer columns are unlocked: the code column says which
+question a row answers.
+
+Reading is the shared import machinery's (`read_tables`: every cap of a hostile file), then each row is turned into
+an answer here, every fault named by row and column; checking the answers against the services' rules and writing
+them is `services.answers_import`.
+"""
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from egide.assessments.frameworks import Scale
+from egide.assessments.models import Answer, AnswerState, Assessment, Confidence, Question
+from egide.core.imports.limits import ReadLimits
+from egide.core.imports.problems import Problems
+from egide.core.imports.tables import Row, TableLayout, escape_formula, read_tables, unescape_formula
+
+QUESTIONS = "questions"
+ABOUT = "about"
+LISTS = "lists"
+COLUMNS = ("section", "code", "question", "guidance", "answer", "justification", "source", "confidence")
+EDITABLE = ("answer", "justification", "source", "confidence")
+WIDTHS = {"section": 22, "code": 10, "question": 60, "guidance": 40, "answer": 24, "justification": 50}
+
+
+def layout() -> TableLayout:
+    return TableLayout(
+        columns={QUESTIONS: COLUMNS, ABOUT: ("key", "value")},
+        required={QUESTIONS: ("code", "answer"), ABOUT: ("key", "value")},
+        recognise=lambda columns: QUESTIONS if "code" in columns else ABOUT if "key" in columns else None,
+        unrecognised=lambda: _("a questions sheet with a “code” and an “answer” column"),
+    )
+
+
+def _number(value: float | Decimal) -> str:
+    return f"{float(value):g}"
+
+
+def _both_languages(label: str) -> list[str]:
+    with override("en"):
+        english = _(label)
+    with override("fr"):
+        french = _(label)
+    return [english, french]
+
+
+def _state_labels() -> dict[str, list[str]]:
+    """Each kind of answer that is not a value, by the labels the sheet may give it (both languages)."""
+    return {
+        AnswerState.NOT_APPLICABLE: _both_languages("Not applicable"),
+        AnswerState.INSUFFICIENT_EVIDENCE: _both_languages("Insufficient evidence"),
+    }
+
+
+def _confidence_labels() -> dict[str, list[str]]:
+    return {
+        Confidence.LOW: _both_languages("Low"),
+        Confidence.MEDIUM: _both_languages("Medium"),
+        Confidence.HIGH: _both_languages("High"),
+    }
+
+
+def _answer_text(answer: Answer | None, scale: Scale, language: str) -> str | float:
+    if answer is None:
+        return ""
+    if answer.state == AnswerState.NOT_APPLICABLE:
+        return str(AnswerState.NOT_APPLICABLE.label)
+    if answer.state == AnswerState.INSUFFICIENT_EVIDENCE:
+        return str(AnswerState.INSUFFICIENT_EVIDENCE.label)
+    if answer.value is None:
+        return ""
+    if scale.kind == "levels":
+        for level in scale.levels:
+            if Decimal(str(level.value)) == answer.value:
+                return level.label.read(language)
+    return float(answer.value)
+
+
+def export_questionnaire(assessment: Assessment, *, language: str) -> bytes:
+    """The questionnaire of the assessment, with its current answers, as an XLSX workbook in `language`."""
+    with override(language):
+        return _export(assessment, language)
+
+
+def _export(assessment: Assessment, language: str) -> bytes:
+    version = assessment.framework_version
+    scale = version.definition.scale
+    questions = list(Question.objects.filter(version=version).select_related("section").order_by("order"))
+    answers = {answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)}
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = QUESTIONS
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    not_applicable = str(AnswerState.NOT_APPLICABLE.label)
+    insufficient = str(AnswerState.INSUFFICIENT_EVIDENCE.label)
+    confidence_labels = [str(label) for label in Confidence.labels]
+    for question in questions:
+        answer = answers.get(question.pk)
+        sheet.append(
+            [
+                escape_formula(question.section.title),
+                question.code,
+                escape_formula(question.text),
+                escape_formula(question.guidance),
+                _answer_text(answer, scale, language),
+                escape_formula(answer.justification) if answer else "",
+                escape_formula(answer.source) if answer else "",
+                str(Confidence(answer.confidence).label) if answer else "",
+            ]
+        )
+    last = len(questions) + 1
+    for row in sheet.iter_rows(min_row=2, max_row=last):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if COLUMNS[int(cell.column or 1) - 1] in EDITABLE:
+                cell.protection = Protection(locked=False)
+    for index, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = WIDTHS.get(name, 16)
+    sheet.freeze_panes = "C2"
+
+    # The drop-downs read their choices from a hidden sheet: a list written in the formula is limited to 255
+    # characters, which a scale's labels may pass.
+    lists = book.create_sheet(LISTS)
+    choices = [level.label.read(language) for level in scale.levels] if scale.kind == "levels" else []
+    choices += [insufficient, not_applicable]
+    for row_number, choice in enumerate(choices, start=1):
+        lists.cell(row=row_number, column=1, value=escape_formula(choice))
+    for row_number, choice in enumerate(confidence_labels, start=1):
+        lists.cell(row=row_number, column=2, value=choice)
+    lists.sheet_state = "hidden"
+    error = _("Choose from the list.")
+    confidence = DataValidation(type="list", formula1=f"{LISTS}!$B$1:$B${len(confidence_labels)}", allow_blank=True)
+    confidence.error, confidence.showErrorMessage = error, True
+    sheet.add_data_validation(confidence)
+    if last > 1:
+        confidence.add(f"H2:H{last}")
+    with_na: list[str] = []
+    without_na: list[str] = []
+    for row_number, question in enumerate(questions, start=2):
+        (with_na if question.not_applicable_allowed else without_na).append(f"E{row_number}")
+    if scale.kind == "levels":
+        for cells, count in ((with_na, len(choices)), (without_na, len(choices) - 1)):
+            if cells:
+                validation = DataValidation(type="list", formula1=f"{LISTS}!$A$1:$A${count}", allow_blank=True)
+                validation.error, validation.showErrorMessage = error, True
+                sheet.add_data_validation(validation)
+                for reference in cells:
+                    validation.add(reference)
+    else:
+        for cells, allow_na in ((with_na, True), (without_na, False)):
+            for reference in cells:
+                low, high = _number(scale.minimum), _number(scale.maximum)
+                condition = f"AND(ISNUMBER({reference}),{reference}>={low},{reference}<={high})"
+                words = [insufficient] + ([not_applicable] if allow_na else [])
+                others = ",".join(f'{reference}="{word}"' for word in words)
+                validation = DataValidation(type="custom", formula1=f"OR({condition},{others})", allow_blank=True)
+                validation.error = _("Give a number from %(minimum)s to %(maximum)s, or choose from the list.") % {
+                    "minimum": _number(scale.minimum),
+                    "maximum": _number(scale.maximum),
+                }
+                validation.showErrorMessage = True
+                sheet.add_data_validation(validation)
+                validation.add(reference)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+    about = book.create_sheet(ABOUT)
+    about.append(["key", "value"])
+    about.append(["assessment", assessment.pk])
+    about.append(["framework", version.framework.identifier])
+    about.append(["version", version.version])
+    about.append(["title", escape_formula(str(assessment))])
+    about.append(["country", assessment.country])
+    about.column_dimensions["B"].width = 50
+    about.protection.sheet = True
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class SheetAnswer:
+    """One row of the questions sheet read as an answer: its row number, its question and what it says."""
+
+    row: int
+    question: Question
+    state: str
+    value: Decimal | None
+    justification: str
+    source: str
+    confidence: str
+
+
+def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> None:
+    values = {row.get("key").lower(): (row.number, row.get("value")) for row in rows}
+    version = assessment.framework_version
+    expected = {
+        "assessment": str(assessment.pk),
+        "framework": version.framework.identifier,
+        "version": version.version,
+    }
+    names = {"assessment": _("assessment"), "framework": _("framework"), "version": _("version")}
+    for key, wanted in expected.items():
+        number, found = values.get(key, (0, ""))
+        if key == "assessment" and found.endswith(".0"):
+            found = found[:-2]
+        if found != wanted:
+            problems.at(
+                ABOUT,
+                number,
+                "value",
+                _(
+                    "This file is for the %(what)s “%(found)s”, not “%(wanted)s”: export this assessment's "
+                    "questionnaire."
+                )
+                % {"what": names[key], "found": found or "—", "wanted": wanted},
+            )
+
+
+def _value(text: str, scale: Scale) -> tuple[str, Decimal | None] | None:
+    """The kind of answer and value a cell of the answer column says, or None when it says none the scale has."""
+    lowered = text.strip().lower()
+    for state, labels in _state_labels().items():
+        if lowered in (label.lower() for label in labels):
+            return state, None
+    if scale.kind == "levels":
+        for level in scale.levels:
+            if lowered in (level.label.en.lower(), level.label.fr.lower()):
+                return AnswerState.ANSWERED, Decimal(str(level.value))
+    try:
+        number = Decimal(lowered.replace(",", "."))
+    except InvalidOperation:
+        return None
+    return AnswerState.ANSWERED, number if number.is_finite() else None
+
+
+def _confidence(text: str) -> str | None:
+    lowered = text.strip().lower()
+    if not lowered:
+        return Confidence.MEDIUM
+    for code, labels in _confidence_labels().items():
+        if lowered == code or lowered in (label.lower() for label in labels):
+            return code
+    return None
+
+
+def read_questionnaire(
+    data: bytes, *, filename: str, assessment: Assessment, problems: Problems, limits: ReadLimits | None = None
+) -> list[SheetAnswer]:
+    """The answers a filled questionnaire gives, row by row; faults are added to `problems` (the caller refuses
+    the file when there are any). Rows without an answer are left out. FileRefused for a file that cannot be
+    read or passes the caps."""
+    tables = read_tables(data, filename=filename, layout=layout(), limits=limits)
+    _about(tables[ABOUT], assessment, problems)
+    scale = assessment.framework_version.definition.scale
+    questions = {question.code: question for question in Question.objects.filter(version=assessment.framework_version)}
+    answered = {answer.question_id for answer in Answer.objects.filter(assessment=assessment)}
+    seen: dict[str, int] = {}
+    found = []
+    for row in tables[QUESTIONS]:
+        code = row.get("code")
+        question = questions.get(code)
+        if question is None:
+            problems.at(
+                QUESTIONS, row.number, "code", _("“%(code)s” is no question of this framework.") % {"code": code}
+            )
+            continue
+        if code in seen:
+            problems.at(
+                QUESTIONS,
+                row.number,
+                "code",
+                _("Question %(code)s is already answered on row %(row)d.") % {"code": code, "row": seen[code]},
+            )
+            continue
+        seen[code] = row.number
+        text = unescape_formula(row.get("answer"))
+        justification = unescape_formula(row.get("justification"))
+        source = unescape_formula(row.get("source"))
+        if not text:
+            if question.pk in answered:
+                problems.at(
+                    QUESTIONS,
+                    row.number,
+                    "answer",
+                    _("An answer cannot be removed: give it again, or change it."),
+                )
+            elif justification or source:
+                problems.at(QUESTIONS, row.number, "answer", _("Give an answer with this justification or source."))
+            continue
+        parsed = _value(text, scale)
+        if parsed is None:
+            problems.at(
+                QUESTIONS,
+                row.number,
+                "answer",
+                _("“%(value)s” is not a level of the scale.") % {"value": text}
+                if scale.kind == "levels"
+                else _("“%(value)s” is not a number.") % {"value": text},
+            )
+            continue
+        confidence = _confidence(row.get("confidence"))
+        if confidence is None:
+            problems.at(
+                QUESTIONS,
+                row.number,
+                "confidence",
+                _("“%(value)s” is not a confidence (low, medium or high).") % {"value": row.get("confidence")},
+            )
+            continue
+        state, value = parsed
+        found.append(SheetAnswer(row.number, question, state, value, justification, source, confidence))
+    return found
