@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/frameworks/<slug:identifier>/", views.framework_detail, name="assessment-framework"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/questions/<int:question>/answer/", views.answer_save, name="assessment-answer"),
+    path("assessments/<int:pk>/compare/", views.assessment_compare, name="assessment-compare"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="assessment-submit"),
     path("assessments/<int:pk>/return/", views.assessment_return, name="assessment-return"),
     path("assessments/<int:pk>/approve/", views.assessment_approve, name="assessment-approve"),

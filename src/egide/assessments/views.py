@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import can_edit, editable_owners, may_edit_somewhere, user_organisations
 from egide.assessments import selectors, services
+from egide.assessments.comparison import Change
 from egide.assessments.forms import (
     AnswerForm,
     ApproveForm,
@@ -280,3 +281,53 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "correct")
+
+
+# --- Comparison -------------------------------------------------------------------------------------------------------
+
+
+def _titles(comparison: selectors.AssessmentComparison, language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Section titles and question texts by code, the later framework's first."""
+    sections: dict[str, str] = {}
+    questions: dict[str, str] = {}
+    for assessment in (comparison.after, comparison.before):
+        for section in assessment.framework_version.definition.sections:
+            sections.setdefault(section.code, section.title.read(language))
+            for question in section.questions:
+                questions.setdefault(question.code, question.text.read(language))
+    return sections, questions
+
+
+def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    others = list(selectors.comparable_assessments(user=request.user, assessment=assessment))
+    context: dict[str, Any] = {"assessment": assessment, "others": others, "comparison": None}
+    other = request.GET.get("with", "")
+    if other:
+        if not other.isdigit():
+            raise Http404("No such assessment to compare with.")
+        comparison = selectors.comparison_of(user=request.user, assessment=assessment, other_pk=int(other))
+        sections, questions = _titles(comparison, request.LANGUAGE_CODE)
+        result = comparison.result
+        context.update(
+            comparison=comparison,
+            result=result,
+            chosen=int(other),
+            section_titles=sections,
+            sections=[(sections.get(section.code, section.code), section) for section in result.sections],
+            lists=[
+                (
+                    change,
+                    label,
+                    [(questions.get(row.code, row.code), row) for row in result.of(change)],
+                )
+                for change, label in (
+                    (Change.IMPROVED, _("Improved")),
+                    (Change.WORSENED, _("Worsened")),
+                    (Change.NEWLY_ANSWERED, _("Newly answered")),
+                    (Change.NO_LONGER_ANSWERED, _("No longer answered")),
+                    (Change.UNCHANGED, _("Unchanged")),
+                )
+            ],
+        )
+    return render(request, "assessments/assessment_compare.html", context)
