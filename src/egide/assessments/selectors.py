@@ -11,7 +11,16 @@ from egide.accounts.selectors import visibility_filter
 from egide.assessments import scoring
 from egide.assessments.comparison import Comparison as ComparisonResult
 from egide.assessments.comparison import compare
-from egide.assessments.models import Answer, AnswerState, Assessment, Framework, FrameworkVersion, Question, Section
+from egide.assessments.models import (
+    Answer,
+    AnswerState,
+    Assessment,
+    Framework,
+    FrameworkVersion,
+    Question,
+    Section,
+    Status,
+)
 from egide.core.users import Caller
 
 
@@ -147,3 +156,46 @@ class AssessmentComparison:
     before: Assessment
     after: Assessment
     result: ComparisonResult
+
+
+def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]:
+    """The scores of many assessments (their framework versions read with them), from one query of answers."""
+    answers: dict[int, dict[str, scoring.AnswerValue]] = {assessment.pk: {} for assessment in assessments}
+    rows = Answer.objects.filter(assessment__in=[assessment.pk for assessment in assessments]).select_related(
+        "question"
+    )
+    for answer in rows.only("assessment_id", "state", "value", "question__code"):
+        answers[answer.assessment_id][answer.question.code] = _scoring_value(answer)
+    return {
+        assessment.pk: scoring.score(assessment.framework_version.definition, answers[assessment.pk])
+        for assessment in assessments
+    }
+
+
+def latest_published_by_country(*, user: Caller, framework: Framework) -> list[Assessment]:
+    """For each country, the latest published assessment of the framework (any version) the user may see, by
+    country code, in one query."""
+    assessments = (
+        assessments_visible(user=user)
+        .filter(framework_version__framework=framework, status=Status.PUBLISHED)
+        .select_related("framework_version")
+        .order_by("country", "-as_of", "-id")
+    )
+    latest: dict[str, Assessment] = {}
+    for assessment in assessments:
+        latest.setdefault(assessment.country, assessment)
+    return list(latest.values())
+
+
+def country_assessments_by_framework(*, user: Caller, country: str) -> list[tuple[Framework, list[Assessment]]]:
+    """The assessments of a country the user may see, grouped by framework, each group in as_of order."""
+    assessments = (
+        assessments_visible(user=user, country=country)
+        .select_related("framework_version__framework")
+        .order_by("framework_version__framework__identifier", "as_of", "id")
+    )
+    groups: dict[int, tuple[Framework, list[Assessment]]] = {}
+    for assessment in assessments:
+        framework = assessment.framework_version.framework
+        groups.setdefault(framework.pk, (framework, []))[1].append(assessment)
+    return list(groups.values())

@@ -8,6 +8,12 @@ urlpatterns = [
     path("assessments/frameworks/", views.framework_list, name="assessment-framework-list"),
     path("assessments/frameworks/schema.json", views.framework_schema, name="assessment-framework-schema"),
     path("assessments/frameworks/upload/", views.framework_upload, name="assessment-framework-upload"),
+    path(
+        "assessments/frameworks/<slug:identifier>/heatmap/",
+        views.framework_heatmap,
+        name="assessment-framework-heatmap",
+    ),
+    path("countries/<str:code>/assessments/", views.country_trend, name="country-assessments"),
     path("assessments/frameworks/<slug:identifier>/", views.framework_detail, name="assessment-framework"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/questions/<int:question>/answer/", views.answer_save, name="assessment-answer"),

@@ -24,10 +24,11 @@ from egide.assessments.forms import (
     ReturnForm,
     country_choices,
 )
-from egide.assessments.frameworks import MAX_BYTES, FrameworkFaults
+from egide.assessments.frameworks import MAX_BYTES, Band, FrameworkFaults
 from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
 from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
 from egide.assessments.schema import schema_text
+from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, changed, is_htmx
 
 PAGE_SIZE = 50
@@ -331,3 +332,78 @@ def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         )
     return render(request, "assessments/assessment_compare.html", context)
+
+
+# --- A country's trend and a framework's heatmap ----------------------------------------------------------------------
+
+
+def _rank_of(bands: tuple[Band, ...], band: Band | None) -> int | None:
+    return None if band is None else next(index for index, found in enumerate(bands) if found.code == band.code)
+
+
+def country_trend(request: HttpRequest, code: str) -> HttpResponse:
+    country = code.upper()
+    if len(country) != 2 or not country.isalpha():
+        raise Http404("No such country.")
+    language = request.LANGUAGE_CODE
+    groups = selectors.country_assessments_by_framework(user=request.user, country=country)
+    cards = selectors.scorecards_of([assessment for _framework, assessments in groups for assessment in assessments])
+    frameworks = []
+    for framework, assessments in groups:
+        latest = assessments[-1].framework_version.definition
+        sections = [(section.code, section.title.read(language)) for section in latest.sections]
+        rows = []
+        for assessment in assessments:
+            card = cards[assessment.pk]
+            by_code = {section.code: section for section in card.sections}
+            rows.append((assessment, card, [by_code.get(section_code) for section_code, _title in sections]))
+        chart = {
+            "dates": [assessment.as_of.isoformat() for assessment in assessments],
+            "series": [
+                {"name": _("Overall"), "values": [_rounded(cards[assessment.pk].score) for assessment in assessments]}
+            ]
+            + [
+                {"name": title, "values": [_rounded(row[2][index].score if row[2][index] else None) for row in rows]}
+                for index, (_section_code, title) in enumerate(sections)
+            ],
+        }
+        frameworks.append(
+            {
+                "framework": framework,
+                "sections": sections,
+                "rows": rows,
+                "chart": chart,
+                "chart_id": f"trend-{framework.identifier}",
+            }
+        )
+    context = {"country": country, "country_name": country_name(country), "frameworks": frameworks}
+    return render(request, "assessments/country_trend.html", context)
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 1)
+
+
+def framework_heatmap(request: HttpRequest, identifier: str) -> HttpResponse:
+    version = selectors.framework_version(identifier=identifier)
+    definition = version.definition
+    language = request.LANGUAGE_CODE
+    latest = selectors.latest_published_by_country(user=request.user, framework=version.framework)
+    cards = selectors.scorecards_of(latest)
+    rows = []
+    for assessment in sorted(latest, key=lambda found: country_name(found.country)):
+        by_code = {section.code: section for section in cards[assessment.pk].sections}
+        cells = []
+        for section in definition.sections:
+            score = by_code.get(section.code)
+            band = score.band if score else None
+            cells.append((score, _rank_of(definition.bands, band)))
+        rows.append((assessment, cards[assessment.pk], _rank_of(definition.bands, cards[assessment.pk].band), cells))
+    context = {
+        "version": version,
+        "sections": [(section.code, section.title.read(language)) for section in definition.sections],
+        "bands": [(index, band.code, band.label.read(language)) for index, band in enumerate(definition.bands)],
+        "rows": rows,
+        "language": language,
+    }
+    return render(request, "assessments/framework_heatmap.html", context)
