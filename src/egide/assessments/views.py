@@ -28,6 +28,7 @@ from egide.assessments.frameworks import MAX_BYTES, Band, FrameworkFaults
 from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
 from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
 from egide.assessments.schema import schema_text
+from egide.assessments.scoring import SectionScore
 from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, changed, is_htmx
 
@@ -363,7 +364,7 @@ def country_trend(request: HttpRequest, code: str) -> HttpResponse:
                 {"name": _("Overall"), "values": [_rounded(cards[assessment.pk].score) for assessment in assessments]}
             ]
             + [
-                {"name": title, "values": [_rounded(row[2][index].score if row[2][index] else None) for row in rows]}
+                {"name": title, "values": [_section_score(cells[index]) for _assessment, _card, cells in rows]}
                 for index, (_section_code, title) in enumerate(sections)
             ],
         }
@@ -382,6 +383,10 @@ def country_trend(request: HttpRequest, code: str) -> HttpResponse:
 
 def _rounded(score: float | None) -> float | None:
     return None if score is None else round(score, 1)
+
+
+def _section_score(score: SectionScore | None) -> float | None:
+    return None if score is None else _rounded(score.score)
 
 
 def framework_heatmap(request: HttpRequest, identifier: str) -> HttpResponse:
