@@ -301,5 +301,15 @@ TEXTS = (
     gettext_noop("The owner organisation's acronym"),
     gettext_noop("The published assessment this one corrects"),
     gettext_noop("The share of applicable questions answered, in percent"),
+    gettext_noop("Two assessments compared"),
+    gettext_noop(
+        "Per question, per section and overall, the scores of the earlier and the later of two assessments of the\nsame country and framework (`with` names the other) and their difference."
+    ),
+    gettext_noop("The score before, on 0-100; null when there is none"),
+    gettext_noop("The score after, on 0-100; null when there is none"),
+    gettext_noop("After minus before; null unless both exist"),
+    gettext_noop("improved, worsened, unchanged, newly_answered, no_longer_answered or unanswered"),
+    gettext_noop("The earlier assessment's id (by as of date)"),
+    gettext_noop("The later assessment's id"),
     gettext_noop("answered, not_applicable or insufficient_evidence"),
 )

@@ -5,18 +5,20 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from egide.api.common import LazyPage, Pagination
 from egide.api.errors import answers
 from egide.assessments import selectors
+from egide.assessments.comparison import Delta
 from egide.assessments.models import Assessment, FrameworkVersion
 from egide.assessments.report import score_document
 from egide.assessments.schemas import (
     AssessmentOut,
     AssessmentSummary,
+    ComparisonOut,
     FrameworkDetailOut,
     FrameworkVersionOut,
 )
@@ -123,5 +125,35 @@ def read_assessment(request: HttpRequest, pk: int) -> Any:
                 "updated_at": answer.updated_at,
             }
             for question_id, answer in answers_by_question.items()
+        ],
+    }
+
+
+def _delta(delta: Delta) -> dict[str, Any]:
+    return {"before": delta.before, "after": delta.after, "delta": delta.delta, "change": delta.change.value}
+
+
+@router.get(
+    "/assessments/{pk}/compare",
+    response=answers({200: ComparisonOut}, 404, 422),
+    summary="Two assessments compared",
+)
+def compare_assessments(request: HttpRequest, pk: int, other: int = Query(..., alias="with")) -> Any:
+    """Per question, per section and overall, the scores of the earlier and the later of two assessments of the
+    same country and framework (`with` names the other) and their difference."""
+    try:
+        assessment = selectors.assessment_visible(user=request.user, pk=pk)
+        comparison = selectors.comparison_of(user=request.user, assessment=assessment, other_pk=other)
+    except Http404:
+        raise HttpError(404, _("No such assessment.")) from None
+    result = comparison.result
+    return {
+        "before": comparison.before.pk,
+        "after": comparison.after.pk,
+        "overall": _delta(result),
+        "sections": [{"section": section.code, **_delta(section)} for section in result.sections],
+        "questions": [
+            {"question": question.code, "section": question.section, **_delta(question)}
+            for question in result.questions
         ],
     }

@@ -64,3 +64,27 @@ class AssessmentOut(AssessmentSummary):
     overall: ScoreOut
     sections: list[SectionScoreOut]
     answers: list[AnswerOut]
+
+
+class DeltaOut(Schema):
+    before: float | None = Field(description="The score before, on 0-100; null when there is none")
+    after: float | None = Field(description="The score after, on 0-100; null when there is none")
+    delta: float | None = Field(description="After minus before; null unless both exist")
+    change: str = Field(description="improved, worsened, unchanged, newly_answered, no_longer_answered or unanswered")
+
+
+class SectionDeltaOut(DeltaOut):
+    section: str
+
+
+class QuestionDeltaOut(DeltaOut):
+    question: str
+    section: str
+
+
+class ComparisonOut(Schema):
+    before: int = Field(description="The earlier assessment's id (by as of date)")
+    after: int = Field(description="The later assessment's id")
+    overall: DeltaOut
+    sections: list[SectionDeltaOut]
+    questions: list[QuestionDeltaOut]

@@ -9,7 +9,18 @@ from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
 from egide.assessments import scoring
-from egide.assessments.models import Answer, AnswerState, Assessment, Framework, FrameworkVersion, Question, Section
+from egide.assessments.comparison import Comparison as ComparisonResult
+from egide.assessments.comparison import compare
+from egide.assessments.models import (
+    Answer,
+    AnswerState,
+    Assessment,
+    Framework,
+    FrameworkVersion,
+    Question,
+    Section,
+    Status,
+)
 from egide.core.users import Caller
 
 
@@ -100,3 +111,91 @@ def scorecard(assessment: Assessment, answers: dict[int, Answer] | None = None) 
     codes = dict(Question.objects.filter(version_id=assessment.framework_version_id).values_list("id", "code"))
     by_code = {codes[question_id]: _scoring_value(answer) for question_id, answer in answers.items()}
     return scoring.score(assessment.framework_version.definition, by_code)
+
+
+def scoring_answers(assessment: Assessment) -> dict[str, scoring.AnswerValue]:
+    """The assessment's answers as the scoring reads them, by question code, in one query."""
+    return {
+        code: _scoring_value(answer)
+        for answer in Answer.objects.filter(assessment=assessment)
+        .select_related("question")
+        .only("state", "value", "question__code")
+        if (code := answer.question.code)
+    }
+
+
+def comparable_assessments(*, user: Caller, assessment: Assessment) -> QuerySet[Assessment]:
+    """The other assessments of the same country and framework (any version) the user may see, by date."""
+    return (
+        assessments_visible(user=user, country=assessment.country)
+        .filter(framework_version__framework_id=assessment.framework_version.framework_id)
+        .exclude(pk=assessment.pk)
+        .select_related("framework_version__framework")
+        .order_by("as_of", "id")
+    )
+
+
+def comparison_of(*, user: Caller, assessment: Assessment, other_pk: int) -> "AssessmentComparison":
+    """The comparison of `assessment` with another of the same country and framework the user may see (404
+    otherwise), the earlier as `before` (by as_of, then id)."""
+    other = comparable_assessments(user=user, assessment=assessment).filter(pk=other_pk).first()
+    if other is None:
+        raise Http404("No such assessment to compare with.")
+    before, after = sorted((assessment, other), key=lambda item: (item.as_of, item.pk))
+    result = compare(
+        before.framework_version.definition,
+        scoring_answers(before),
+        after.framework_version.definition,
+        scoring_answers(after),
+    )
+    return AssessmentComparison(before=before, after=after, result=result)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentComparison:
+    before: Assessment
+    after: Assessment
+    result: ComparisonResult
+
+
+def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]:
+    """The scores of many assessments (their framework versions read with them), from one query of answers."""
+    answers: dict[int, dict[str, scoring.AnswerValue]] = {assessment.pk: {} for assessment in assessments}
+    rows = Answer.objects.filter(assessment__in=[assessment.pk for assessment in assessments]).select_related(
+        "question"
+    )
+    for answer in rows.only("assessment_id", "state", "value", "question__code"):
+        answers[answer.assessment_id][answer.question.code] = _scoring_value(answer)
+    return {
+        assessment.pk: scoring.score(assessment.framework_version.definition, answers[assessment.pk])
+        for assessment in assessments
+    }
+
+
+def latest_published_by_country(*, user: Caller, framework: Framework) -> list[Assessment]:
+    """For each country, the latest published assessment of the framework (any version) the user may see, by
+    country code, in one query."""
+    assessments = (
+        assessments_visible(user=user)
+        .filter(framework_version__framework=framework, status=Status.PUBLISHED)
+        .select_related("framework_version")
+        .order_by("country", "-as_of", "-id")
+    )
+    latest: dict[str, Assessment] = {}
+    for assessment in assessments:
+        latest.setdefault(assessment.country, assessment)
+    return list(latest.values())
+
+
+def country_assessments_by_framework(*, user: Caller, country: str) -> list[tuple[Framework, list[Assessment]]]:
+    """The assessments of a country the user may see, grouped by framework, each group in as_of order."""
+    assessments = (
+        assessments_visible(user=user, country=country)
+        .select_related("framework_version__framework")
+        .order_by("framework_version__framework__identifier", "as_of", "id")
+    )
+    groups: dict[int, tuple[Framework, list[Assessment]]] = {}
+    for assessment in assessments:
+        framework = assessment.framework_version.framework
+        groups.setdefault(framework.pk, (framework, []))[1].append(assessment)
+    return list(groups.values())

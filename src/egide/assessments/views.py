@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import can_edit, editable_owners, may_edit_somewhere, user_organisations
 from egide.assessments import questionnaire, selectors, services
+from egide.assessments.comparison import Change
 from egide.assessments.forms import (
     AnswerForm,
     AnswersImportForm,
@@ -25,12 +26,14 @@ from egide.assessments.forms import (
     ReturnForm,
     country_choices,
 )
-from egide.assessments.frameworks import MAX_BYTES, FrameworkFaults
+from egide.assessments.frameworks import MAX_BYTES, Band, FrameworkFaults
 from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
 from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
 from egide.assessments.schema import schema_text
+from egide.assessments.scoring import SectionScore
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
+from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, changed, is_htmx
 
 PAGE_SIZE = 50
@@ -333,3 +336,132 @@ def assessment_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "correct")
+
+
+# --- Comparison -------------------------------------------------------------------------------------------------------
+
+
+def _titles(comparison: selectors.AssessmentComparison, language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Section titles and question texts by code, the later framework's first."""
+    sections: dict[str, str] = {}
+    questions: dict[str, str] = {}
+    for assessment in (comparison.after, comparison.before):
+        for section in assessment.framework_version.definition.sections:
+            sections.setdefault(section.code, section.title.read(language))
+            for question in section.questions:
+                questions.setdefault(question.code, question.text.read(language))
+    return sections, questions
+
+
+def assessment_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    others = list(selectors.comparable_assessments(user=request.user, assessment=assessment))
+    context: dict[str, Any] = {"assessment": assessment, "others": others, "comparison": None}
+    other = request.GET.get("with", "")
+    if other:
+        if not other.isdigit():
+            raise Http404("No such assessment to compare with.")
+        comparison = selectors.comparison_of(user=request.user, assessment=assessment, other_pk=int(other))
+        sections, questions = _titles(comparison, request.LANGUAGE_CODE)
+        result = comparison.result
+        context.update(
+            comparison=comparison,
+            result=result,
+            chosen=int(other),
+            section_titles=sections,
+            sections=[(sections.get(section.code, section.code), section) for section in result.sections],
+            lists=[
+                (
+                    change,
+                    label,
+                    [(questions.get(row.code, row.code), row) for row in result.of(change)],
+                )
+                for change, label in (
+                    (Change.IMPROVED, _("Improved")),
+                    (Change.WORSENED, _("Worsened")),
+                    (Change.NEWLY_ANSWERED, _("Newly answered")),
+                    (Change.NO_LONGER_ANSWERED, _("No longer answered")),
+                    (Change.UNCHANGED, _("Unchanged")),
+                )
+            ],
+        )
+    return render(request, "assessments/assessment_compare.html", context)
+
+
+# --- A country's trend and a framework's heatmap ----------------------------------------------------------------------
+
+
+def _rank_of(bands: tuple[Band, ...], band: Band | None) -> int | None:
+    return None if band is None else next(index for index, found in enumerate(bands) if found.code == band.code)
+
+
+def country_trend(request: HttpRequest, code: str) -> HttpResponse:
+    country = code.upper()
+    if len(country) != 2 or not country.isalpha():
+        raise Http404("No such country.")
+    language = request.LANGUAGE_CODE
+    groups = selectors.country_assessments_by_framework(user=request.user, country=country)
+    cards = selectors.scorecards_of([assessment for _framework, assessments in groups for assessment in assessments])
+    frameworks = []
+    for framework, assessments in groups:
+        latest = assessments[-1].framework_version.definition
+        sections = [(section.code, section.title.read(language)) for section in latest.sections]
+        rows = []
+        for assessment in assessments:
+            card = cards[assessment.pk]
+            by_code = {section.code: section for section in card.sections}
+            rows.append((assessment, card, [by_code.get(section_code) for section_code, _title in sections]))
+        chart = {
+            "dates": [assessment.as_of.isoformat() for assessment in assessments],
+            "series": [
+                {"name": _("Overall"), "values": [_rounded(cards[assessment.pk].score) for assessment in assessments]}
+            ]
+            + [
+                {"name": title, "values": [_section_score(cells[index]) for _assessment, _card, cells in rows]}
+                for index, (_section_code, title) in enumerate(sections)
+            ],
+        }
+        frameworks.append(
+            {
+                "framework": framework,
+                "sections": sections,
+                "rows": rows,
+                "chart": chart,
+                "chart_id": f"trend-{framework.identifier}",
+            }
+        )
+    context = {"country": country, "country_name": country_name(country), "frameworks": frameworks}
+    return render(request, "assessments/country_trend.html", context)
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 1)
+
+
+def _section_score(score: SectionScore | None) -> float | None:
+    return None if score is None else _rounded(score.score)
+
+
+def framework_heatmap(request: HttpRequest, identifier: str) -> HttpResponse:
+    version = selectors.framework_version(identifier=identifier)
+    definition = version.definition
+    language = request.LANGUAGE_CODE
+    latest = selectors.latest_published_by_country(user=request.user, framework=version.framework)
+    cards = selectors.scorecards_of(latest)
+    rows = []
+    for assessment in sorted(latest, key=lambda found: country_name(found.country)):
+        by_code = {section.code: section for section in cards[assessment.pk].sections}
+        cells = []
+        for section in definition.sections:
+            score = by_code.get(section.code)
+            band = score.band if score else None
+            cells.append((score, _rank_of(definition.bands, band)))
+        rows.append((assessment, cards[assessment.pk], _rank_of(definition.bands, cards[assessment.pk].band), cells))
+    context = {
+        "version": version,
+        "sections": [(section.code, section.title.read(language)) for section in definition.sections],
+        "bands": [(index, band.code, band.label.read(language)) for index, band in enumerate(definition.bands)],
+        "rows": rows,
+        "language": language,
+    }
+    return render(request, "assessments/framework_heatmap.html", context)
