@@ -16,9 +16,9 @@ from egide.assessments.comparison import Delta
 from egide.assessments.models import Assessment, FrameworkVersion
 from egide.assessments.report import score_document
 from egide.assessments.schemas import (
+    AssessmentComparisonOut,
     AssessmentOut,
     AssessmentSummary,
-    ComparisonOut,
     FrameworkDetailOut,
     FrameworkVersionOut,
 )
@@ -135,7 +135,7 @@ def _delta(delta: Delta) -> dict[str, Any]:
 
 @router.get(
     "/assessments/{pk}/compare",
-    response=answers({200: ComparisonOut}, 404, 422),
+    response=answers({200: AssessmentComparisonOut}, 404, 422),
     summary="Two assessments compared",
 )
 def compare_assessments(request: HttpRequest, pk: int, other: int = Query(..., alias="with")) -> Any:

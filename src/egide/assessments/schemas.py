@@ -82,7 +82,7 @@ class QuestionDeltaOut(DeltaOut):
     section: str
 
 
-class ComparisonOut(Schema):
+class AssessmentComparisonOut(Schema):
     before: int = Field(description="The earlier assessment's id (by as of date)")
     after: int = Field(description="The later assessment's id")
     overall: DeltaOut

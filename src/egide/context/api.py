@@ -17,7 +17,7 @@ from egide.core.labels import active_language
 router = Router(tags=["country context"])
 
 
-class IndicatorOut(Schema):
+class ContextIndicatorOut(Schema):
     code: str
     source: str = Field(description="The public source's code (wgi, fsi, vdem, ucdp, gpi), or upload")
     name_en: str
@@ -41,7 +41,7 @@ class RankOut(Schema):
 
 
 class IndicatorContextOut(Schema):
-    indicator: IndicatorOut
+    indicator: ContextIndicatorOut
     series: list[PointOut]
     region_series: list[PointOut] = Field(description="The median of the other countries of the region, per year")
     latest: PointOut | None
@@ -61,18 +61,18 @@ class MapQuery(Schema):
 
 
 class IndicatorMapOut(Schema):
-    indicator: IndicatorOut
+    indicator: ContextIndicatorOut
     years: list[int] = Field(description="Every year with values")
     year: int | None
     values: dict[str, float] = Field(description="Each country's value that year, by ISO 3166-1 alpha-2 code")
 
 
-def _indicator(indicator: Indicator) -> IndicatorOut:
+def _indicator(indicator: Indicator) -> ContextIndicatorOut:
     spec = indicator_spec(indicator.code)
     terms = ""
     if spec is not None:
         terms = spec[0].terms_fr if active_language() == "fr" else spec[0].terms_en
-    return IndicatorOut(
+    return ContextIndicatorOut(
         code=indicator.code,
         source=indicator.source,
         name_en=indicator.name_en,
@@ -88,10 +88,10 @@ def _indicator(indicator: Indicator) -> IndicatorOut:
 
 @router.get(
     "/context/indicators",
-    response=answers({200: list[IndicatorOut]}),
+    response=answers({200: list[ContextIndicatorOut]}),
     summary="The indicators of country context the reader may see",
 )
-def list_indicators(request: HttpRequest) -> list[IndicatorOut]:
+def list_indicators(request: HttpRequest) -> list[ContextIndicatorOut]:
     return [_indicator(indicator) for indicator in selectors.indicators_visible(user=request.user)]
 
 

@@ -54,8 +54,8 @@ ParticipationIn = _schema("ParticipationIn", fields.PARTICIPATION, skip=("progra
 SectorIn = _schema("SectorIn", fields.SECTOR, skip=("programme",))
 SupportIn = _schema("SupportIn", fields.SUPPORT, skip=("programme",))
 LocationIn = _schema("LocationIn", fields.LOCATION)
-DocumentOut = create_model(
-    "DocumentOut",
+ProgrammeDocumentOut = create_model(
+    "ProgrammeDocumentOut",
     __base__=_schema("DocumentFields", fields.DOCUMENT, output=True),
     id=(int, Field(..., description="The document's id")),
     file=(bool, Field(..., description="Whether a file was uploaded")),
@@ -89,7 +89,7 @@ ProgrammeOut: type[Schema] = create_model(
     country=(str, Field(..., description="The lead country (ISO 3166-1 alpha-2)")),
     owner=(int | None, Field(None, description="The owner organisation's id (default: your only editing one)")),
     version=(int, Field(..., description="The programme's version, counted by its saved changes")),
-    documents=(list[DocumentOut], Field([], description="Documents of the programme")),  # type: ignore[valid-type]
+    documents=(list[ProgrammeDocumentOut], Field([], description="Documents of the programme")),  # type: ignore[valid-type]
     **PARTS_IN,
 )
 
