@@ -9,6 +9,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from egide.actors.schemas import Line24, Line300
 from egide.api.common import LazyPage, Pagination
 from egide.api.errors import answers
 from egide.assessments import selectors
@@ -90,7 +91,7 @@ def read_framework(request: HttpRequest, identifier: str, version: str = "") -> 
     summary="Assessments, filtered",
 )
 @paginate(Pagination)
-def list_assessments(request: HttpRequest, country: str = "", framework: str = "", status: str = "") -> Any:
+def list_assessments(request: HttpRequest, country: Line24 = "", framework: Line300 = "", status: Line24 = "") -> Any:
     """The assessments you may see, newest first. Filter by `country` (code), `framework` (identifier) and
     `status` (draft, in_review or published)."""
     filters = selectors.AssessmentFilters(country=country.upper()[:2], framework=framework[:100], status=status[:20])
