@@ -178,7 +178,7 @@ def _citation(item: CitedItem) -> dict[str, Any]:
         "kind": "source" if item.is_source else "finding",
         "visible": shown,
         "reference": citation.reference if shown else None,
-        "title": (source.title if source is not None else citation.finding_title) if shown else None,
+        "title": item.title if shown else None,
         "url": (source.url or None) if shown and source is not None else None,
         "locator": citation.locator if shown else "",
     }

@@ -25,6 +25,7 @@ from egide.assessments.models import (
     Status,
 )
 from egide.core.users import Caller
+from egide.governance.presentation import Presenter
 from egide.governance.presentation import anchor as finding_anchor
 from egide.governance.selectors import country_findings
 
@@ -226,6 +227,14 @@ class CitedItem:
 
     citation: AnswerCitation
     visible: bool
+    finding_title: str = ""
+    """A finding the reader sees, as it reads now in the reader's language (else as it read when cited)."""
+
+    @property
+    def title(self) -> str:
+        if self.citation.source is not None:
+            return self.citation.source.title
+        return self.finding_title or self.citation.finding_title
 
     @property
     def is_source(self) -> bool:
@@ -237,11 +246,9 @@ class CitedItem:
         return finding_anchor(self.citation.finding_key)
 
 
-def citations_of(
-    *, user: Caller, assessment: Assessment, finding_keys: set[str] | None = None
-) -> dict[int, list[CitedItem]]:
-    """The citations of the assessment's answers by question id, in two queries (and the reader's findings when
-    `finding_keys`, the keys of those the reader may see, is not given)."""
+def citations_of(*, user: Caller, assessment: Assessment) -> dict[int, list[CitedItem]]:
+    """The citations of the assessment's answers by question id, in two queries, and the reader's findings at the
+    assessment's date when a finding is cited (kept per map version, egide.governance.selectors)."""
     citations = list(
         AnswerCitation.objects.filter(answer__assessment=assessment)
         .select_related("source", "answer")
@@ -255,16 +262,23 @@ def citations_of(
             .filter(pk__in=sorted(source_ids))
             .values_list("pk", flat=True)
         )
-    if finding_keys is None and any(citation.finding_key for citation in citations):
+    titles: dict[str, str] = {}
+    cited_keys = {citation.finding_key for citation in citations if citation.finding_key}
+    if cited_keys:
         found = country_findings(user=user, country=assessment.country, as_of=assessment.as_of)
-        finding_keys = {finding.key for finding in found.findings}
+        presenter = Presenter(found.graph)
+        for finding in found.findings:
+            if finding.key in cited_keys:
+                row = presenter.row(finding, {})
+                titles[finding.key] = f"{row.title} — {row.heading}"
     by_question: dict[int, list[CitedItem]] = {}
     for citation in citations:
         if citation.source_id is not None:
-            visible = citation.source_id in visible_sources
+            item = CitedItem(citation, citation.source_id in visible_sources)
         else:
-            visible = citation.finding_key in (finding_keys or set())
-        by_question.setdefault(citation.answer.question_id, []).append(CitedItem(citation, visible))
+            title = titles.get(citation.finding_key, "")
+            item = CitedItem(citation, bool(title), title)
+        by_question.setdefault(citation.answer.question_id, []).append(item)
     return by_question
 
 
