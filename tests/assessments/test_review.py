@@ -347,6 +347,8 @@ def test_one_click_cites_a_finding_with_its_sources_and_the_page_and_api_show_th
     assert sources
     assert sources <= {("Constitution", "art. 23"), ("Defence law", "§4")}
     row = page(response).select_one(f"#question-{j1.pk}")
+    # Cited once: the suggestion says so rather than offering it again.
+    assert row.select_one(".suggested-evidence .cited-already") is not None
     assert [item["data-cites"] for item in row.select(".answer-citations li")] == [c.reference for c in cited]
     assert client_of(member).post(form["action"], {"key": "no-such:finding"}).status_code == 400
     assert client_of(viewer).post(form["action"], {"key": key}).status_code == 403

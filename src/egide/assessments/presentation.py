@@ -35,6 +35,10 @@ class QuestionRow:
         return sum(1 for comment in self.comments if not comment.resolved)
 
     @property
+    def cited_findings(self) -> set[str]:
+        return {item.citation.finding_key for item in self.citations if item.citation.finding_key}
+
+    @property
     def value_shown(self) -> str:
         if self.answer is None or self.answer.value is None:
             return ""
