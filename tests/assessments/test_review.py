@@ -313,6 +313,15 @@ def test_an_answer_cites_sources_the_editor_may_see_with_a_locator(
         with pytest.raises(ValidationError) as refused:
             services.answer_citation_add(user=member, assessment=assessment, question=j1, reference=reference)
         assert reference in refused.value.message_dict["source"][0]
+    # The whole list through answer_save (as the questionnaire gives it) meets the same rule.
+    with pytest.raises(ValidationError) as listed:
+        services.answer_save(
+            user=member,
+            assessment=assessment,
+            question=j1,
+            data=services.AnswerData(value=Decimal(2), citations=(services.CitationData(source=hidden),)),
+        )
+    assert f"S{hidden.pk}" in listed.value.message_dict["citations"][0]
     for user in (viewer, outsider):
         with pytest.raises(PermissionDenied):
             services.answer_citation_add(user=user, assessment=assessment, question=j1, reference=f"S{constitution.pk}")

@@ -341,9 +341,10 @@ def answer_save(*, user: Caller, assessment: Assessment, question: Question, dat
     if question.version_id != assessment.framework_version_id:
         raise ValidationError({"question": [_("This question is not of the assessment's framework.")]})
     _raise(answer_faults(question, data, assessment.framework_version.definition.scale))
+    answer = Answer.objects.filter(assessment=assessment, question=question).select_related("question").first()
     if data.citations is not None:
         _raise(_citations_faults(data.citations))
-    answer = Answer.objects.filter(assessment=assessment, question=question).select_related("question").first()
+        _raise(_citations_not_allowed(user, assessment, answer, data.citations))
     before = _answer_snapshot(answer)
     if answer is None:
         answer = Answer(assessment=assessment, question=question)
@@ -671,11 +672,29 @@ def _cited(answer: Answer | None) -> dict[str, AnswerCitation]:
     }
 
 
+def _citations_not_allowed(
+    user: Caller, assessment: Assessment, answer: Answer | None, citations: tuple[CitationData, ...]
+) -> dict[str, list[str]]:
+    """What a person may not cite among `citations`: a source or a finding they may not see (what the answer
+    already cites may stay whoever saves it)."""
+    cited = _cited(answer)
+    resolver = CitationResolver(user=user, assessment=assessment)
+    messages = []
+    for citation in citations:
+        if citation.reference in cited:
+            continue
+        found = resolver.resolve(citation.reference, citation.locator, cited={})
+        if isinstance(found, str):
+            messages.append(found)
+    return {"citations": messages} if messages else {}
+
+
 def _citations_replace(*, user: Caller, answer: Answer, citations: tuple[CitationData, ...]) -> None:
-    """The answer's citations become `citations`, in their order; those already there are kept as they are."""
+    """The answer's citations become `citations`, in their order; who cited one already there is kept."""
     existing = list(AnswerCitation.objects.filter(answer=answer).order_by("id"))
     if [_citation_identity(citation) for citation in existing] == [citation.identity for citation in citations]:
         return
+    cited_by = {_citation_identity(citation): citation.cited_by_id for citation in existing}
     AnswerCitation.objects.filter(answer=answer).delete()
     AnswerCitation.objects.bulk_create(
         AnswerCitation(
@@ -685,10 +704,15 @@ def _citations_replace(*, user: Caller, answer: Answer, citations: tuple[Citatio
             finding_rule=citation.finding_rule,
             finding_title=citation.finding_title,
             locator=citation.locator.strip(),
-            cited_by=author(user),
+            cited_by_id=cited_by[citation.identity] if citation.identity in cited_by else _author_id(user),
         )
         for citation in dict.fromkeys(citations)
     )
+
+
+def _author_id(user: Caller) -> int | None:
+    person = author(user)
+    return person.pk if person is not None else None
 
 
 def _answer_for_citing(user: Caller, assessment: Assessment, question: Question) -> Answer:
