@@ -22,7 +22,7 @@ from egide.actors.data import SourceCitation
 from egide.actors.models import Source
 from egide.assessments import services
 from egide.assessments.models import AnswerCitation, Assessment, Question, ReviewComment, Status
-from egide.assessments.questionnaire import export_questionnaire
+from egide.assessments.questionnaire import export_questionnaire, parse_citations
 from egide.audit.models import Action, AuditEvent
 from egide.core.imports.problems import ImportRejected
 from egide.governance.selectors import country_findings
@@ -473,3 +473,12 @@ def test_the_questionnaire_carries_citations_both_ways(
     # An emptied cell removes them.
     run(with_cells({"J1": (None, None)}))
     assert AnswerCitation.objects.filter(answer__question=j1).count() == 0
+
+
+def test_a_citations_cell_is_read_line_by_line() -> None:
+    pairs, faults = parse_citations(
+        "S12 | p. 4, §2\n\n  s7\nfinding:judicial-independence:COURT+MOJ | the chain\nConstitution"
+    )
+    assert pairs == [("S12", "p. 4, §2"), ("s7", ""), ("finding:judicial-independence:COURT+MOJ", "the chain")]
+    assert faults == ["Line 5: “Constitution” does not start with a reference (S12, or finding:key)."]
+    assert parse_citations("S1 | " + "x" * 501)[1] == ["Line 1: the passage is longer than 500 characters."]

@@ -134,7 +134,8 @@ def parse_citations(text: str) -> tuple[list[tuple[str, str]], list[str]]:
             continue
         reference, _separator, locator = line.partition(LOCATOR_SEPARATOR)
         reference, locator = reference.strip(), locator.strip()
-        if not reference or " " in reference:
+        names_source = reference[:1] in ("S", "s") and reference[1:].isdigit()
+        if not (names_source or (reference.startswith("finding:") and len(reference) > len("finding:"))):
             faults.append(
                 _("Line %(line)d: “%(text)s” does not start with a reference (S12, or finding:key).")
                 % {"line": number, "text": line.strip()}

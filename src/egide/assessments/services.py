@@ -632,6 +632,8 @@ class CitationResolver:
     def resolve(self, reference: str, locator: str, *, cited: dict[str, AnswerCitation]) -> CitationData | str:
         """The citation a reference names, or the message saying why it names none."""
         reference = reference.strip()
+        if reference[:1] == "s" and reference[1:].isdigit():
+            reference = "S" + reference[1:]
         existing = cited.get(reference)
         if reference[:1] in ("S", "s") and reference[1:].isdigit():
             if existing is not None and existing.source is not None:
