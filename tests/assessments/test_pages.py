@@ -335,7 +335,16 @@ def test_governance_findings_are_suggested_beside_their_questions(
     assert suggested is not None
     expected = sum(1 for finding in found.findings if finding.rule == rule)
     assert len(suggested.select("li")) == expected
+    # Unanswered: the finding is cited once the question is answered.
+    assert suggested.select_one("button.cite-finding") is None
+    assert "Answer the question to cite it." in suggested.text
+    services.answer_save(user=member, assessment=assessment, question=j1, data=services.AnswerData(value=Decimal(1)))
+    html = page(client_of(member).get(reverse("assessment-detail", args=[assessment.pk])))
+    suggested = html.select_one(f"#question-{j1.pk} .suggested-evidence")
     button = suggested.select_one("button.cite-finding")
-    assert button["data-cite-target"] == f"id_q{j1.pk}-source"
-    assert html.select_one(f"#{button['data-cite-target']}") is not None
+    form = button.find_parent("form")
+    assert form["action"] == reverse("assessment-cite-finding", args=[assessment.pk, j1.pk])
+    assert form.select_one("input[name=key]")["value"] in {
+        finding.key for finding in found.findings if finding.rule == rule
+    }
     assert html.select_one(f"#question-{version.questions.get(code='O1').pk} .suggested-evidence") is None

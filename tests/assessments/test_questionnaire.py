@@ -71,10 +71,21 @@ def test_the_export_has_one_row_per_question_with_drop_downs_and_the_assessment(
     book = load_workbook(io.BytesIO(export_questionnaire(assessment, language="fr")))
     sheet = book["questions"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("section", "code", "question", "guidance", "answer", "justification", "source", "confidence")
+    assert rows[0] == (
+        "section",
+        "code",
+        "question",
+        "guidance",
+        "answer",
+        "justification",
+        "source",
+        "confidence",
+        "citations",
+    )
     assert [row[1] for row in rows[1:]] == ["J1", "J2", "O1", "O2"]
     assert rows[1][2] == "Les juges sont-ils nommés de façon indépendante ?"
-    assert rows[3][4:] == ("Partiel", "Some", None, "Élevée")
+    assert rows[3][4:8] == ("Partiel", "Some", None, "Élevée")
+    assert not sheet["I2"].protection.locked
     assert sheet.protection.sheet
     assert not sheet["E2"].protection.locked
     assert sheet["B2"].protection.locked
@@ -95,7 +106,7 @@ def test_the_export_has_one_row_per_question_with_drop_downs_and_the_assessment(
     assert validations["H2:H5"] == "lists!$B$1:$B$3"
     about = dict(book["about"].iter_rows(min_row=2, max_col=2, values_only=True))
     assert about["assessment"] == assessment.pk
-    assert (about["framework"], about["version"]) == ("small-review", "1.0")
+    assert (about["framework"], about["version"], about["format"]) == ("small-review", "1.0", "2")
 
 
 def test_a_numeric_scale_gets_a_range_check(small_version: FrameworkVersion, assessment: Assessment) -> None:

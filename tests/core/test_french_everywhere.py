@@ -283,6 +283,9 @@ def _assessment(owner: Organisation) -> dict[str, dict[str, object]]:
         "assessment": {"pk": assessment.pk},
         "assessment_framework": {"identifier": version.framework.identifier},
         "assessment_answer": {"pk": assessment.pk, "question": question.pk},
+        # Addresses that only take posts (405 to a walk): any number places them.
+        "assessment_comment": {"pk": assessment.pk, "comment": 1},
+        "assessment_citation": {"pk": assessment.pk, "citation": 1},
     }
 
 
@@ -324,7 +327,13 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
     if name in RESULTS_ADDRESSES:
         return values[RESULTS_ADDRESSES[name]]
     if name.startswith("assessment-"):
-        for group in ("assessment", "assessment_framework", "assessment_answer"):
+        for group in (
+            "assessment",
+            "assessment_framework",
+            "assessment_answer",
+            "assessment_comment",
+            "assessment_citation",
+        ):
             if set(keys) == set(values[group]):
                 return values[group]
     for group in ("budget", "transaction"):

@@ -73,10 +73,13 @@ class AnswerForm(forms.Form):
         help_text=_("Why this answer; for “not applicable”, why the question does not apply."),
     )
     source = forms.CharField(
-        label=_("Sources and evidence"),
+        label=_("Other evidence"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Documents, laws, reports or interviews, with where in them."),
+        help_text=_(
+            "Interviews, visits or documents that are not sources of the map, with where in them; cite the map's "
+            "sources below the answer."
+        ),
     )
     confidence = forms.ChoiceField(label=_("Confidence"), choices=Confidence.choices, initial=Confidence.MEDIUM)
 

@@ -6,6 +6,10 @@ never changed once loaded: a new file makes a new version, and assessments keep 
 
 An assessment is a confidential record (owner organisation, confidentiality level) of a country, reviewed through
 draft → in review → published; a published assessment is frozen, and a correction is a new draft linked to it.
+
+An answer cites the map's sources and the governance findings it rests on (AnswerCitation), each with the passage
+relied on; reviewers comment on each question (ReviewComment), editors reply and resolve, and the conversation stays
+with the assessment across returns.
 """
 
 from functools import cached_property
@@ -15,7 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import ConfidentialRecord
-from egide.actors.models import Actor
+from egide.actors.models import Actor, Source
 from egide.assessments import frameworks
 from egide.core.labels import active_language
 from egide.core.models import TimestampedModel
@@ -234,3 +238,85 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.value if self.state == AnswerState.ANSWERED else self.state}"
+
+
+class AnswerCitation(models.Model):
+    """A source of the country's map, or a governance finding, cited for an answer, with the passage relied on.
+
+    A finding is known by its stable key (egide.governance.findings.Finding.key); its rule and its title as the
+    citing person read it are kept, so that the citation still reads when the map has changed since."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("source"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answer_citations",
+    )
+    finding_key = models.CharField(_("governance finding"), max_length=500, blank=True)
+    finding_rule = models.CharField(_("governance rule"), max_length=64, blank=True)
+    finding_title = models.CharField(_("finding as cited"), max_length=500, blank=True)
+    locator = models.CharField(_("page, paragraph or passage"), max_length=500, blank=True)
+    cited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cited_at = models.DateTimeField(_("cited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("citation of an answer"), _("citations of answers")
+        ordering = ["answer", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__isnull=False, finding_key="")
+                | (models.Q(source__isnull=True) & ~models.Q(finding_key="")),
+                name="answer_citation_cites_one_thing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        cited = str(self.source) if self.source_id is not None else self.finding_title or self.finding_key
+        return f"{cited}, {self.locator}" if self.locator else cited
+
+    @property
+    def reference(self) -> str:
+        """How the questionnaire names what is cited: S<id> for a source, finding:<key> for a finding."""
+        return source_reference(self.source_id) if self.source_id is not None else f"finding:{self.finding_key}"
+
+
+def source_reference(source_id: int) -> str:
+    return f"S{source_id}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's comment on one question of an assessment (on its answer, or on the question left unanswered),
+    or a reply to one (`parent`). Comments are written while the assessment is in review, replied to and resolved
+    while it is in draft or in review, and read, frozen, once it is published."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_comments")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to")
+    )
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("review comment"), _("review comments")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["assessment", "question"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None

@@ -6,9 +6,9 @@ from typing import Any
 
 from egide.assessments.forms import AnswerForm
 from egide.assessments.frameworks import Framework, Level, Scale
-from egide.assessments.models import Answer, Assessment, Question, Section
+from egide.assessments.models import Answer, Assessment, Question, ReviewComment, Section
 from egide.assessments.scoring import Score, Scorecard
-from egide.assessments.selectors import answers_of, framework_sections, scorecard
+from egide.assessments.selectors import CitedItem, answers_of, citations_of, comments_of, framework_sections, scorecard
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -26,6 +26,17 @@ class QuestionRow:
     form: AnswerForm | None
     level: Level | None
     findings: list[FindingRow] = field(default_factory=list)
+    citations: list[CitedItem] = field(default_factory=list)
+    comments: list[ReviewComment] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def open_comments(self) -> int:
+        return sum(1 for comment in self.comments if not comment.resolved)
+
+    @property
+    def cited_findings(self) -> set[str]:
+        return {item.citation.finding_key for item in self.citations if item.citation.finding_key}
 
     @property
     def value_shown(self) -> str:
@@ -39,6 +50,10 @@ class SectionRow:
     section: Section
     score: Score
     questions: list[QuestionRow]
+
+    @property
+    def open_comments(self) -> int:
+        return sum(row.open_comments for row in self.questions)
 
     @property
     def principle(self) -> str:
@@ -78,10 +93,36 @@ def question_row(
     *,
     editable: bool,
     evidence: dict[str, list[FindingRow]] | None = None,
+    citations: list[CitedItem] | None = None,
+    comments: list[ReviewComment] | None = None,
 ) -> QuestionRow:
     form = AnswerForm.of(answer, question=question, scale=definition.scale) if editable else None
     findings = [row for rule in question.rules for row in (evidence or {}).get(rule, [])]
-    return QuestionRow(question, answer, form, level_of(definition.scale, answer), findings)
+    return QuestionRow(
+        question,
+        answer,
+        form,
+        level_of(definition.scale, answer),
+        findings,
+        citations or [],
+        comments or [],
+    )
+
+
+def question_row_of(*, user: Caller, assessment: Assessment, question: Question, editable: bool) -> QuestionRow:
+    """One question's row as the page shows it, to swap in after a change to it."""
+    definition = assessment.framework_version.definition
+    evidence = suggested_evidence(user=user, assessment=assessment, rules=set(question.rules))
+    answer = Answer.objects.filter(assessment=assessment, question=question).select_related("answered_by").first()
+    return question_row(
+        question,
+        answer,
+        definition,
+        editable=editable,
+        evidence=evidence,
+        citations=citations_of(user=user, assessment=assessment).get(question.pk, []),
+        comments=comments_of(assessment).get(question.pk, []),
+    )
 
 
 def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller) -> tuple[list[SectionRow], Scorecard]:
@@ -90,6 +131,8 @@ def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller)
     evidence = suggested_evidence(user=user, assessment=assessment, rules=rules)
     answers = answers_of(assessment)
     card = scorecard(assessment, answers)
+    citations = citations_of(user=user, assessment=assessment)
+    comments = comments_of(assessment)
     rows = []
     for section, score in zip(framework_sections(assessment.framework_version), card.sections, strict=True):
         rows.append(
@@ -97,7 +140,15 @@ def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller)
                 section,
                 score,
                 [
-                    question_row(question, answers.get(question.pk), definition, editable=editable, evidence=evidence)
+                    question_row(
+                        question,
+                        answers.get(question.pk),
+                        definition,
+                        editable=editable,
+                        evidence=evidence,
+                        citations=citations.get(question.pk),
+                        comments=comments.get(question.pk),
+                    )
                     for question in section.questions.all()
                 ],
             )

@@ -1,9 +1,15 @@
 """An assessment's questionnaire as an XLSX workbook, to answer offline, and reading it back.
 
 The workbook has a `questions` sheet (one row per question: its section, code, text and guidance in the reader's
-language, then the answer, justification, source and confidence, with drop-down lists of the scale's levels or a
-number range, and the current answers filled in), an `about` sheet naming the assessment and its framework version,
-and a hidden `lists` sheet the drop-downs read. Only the answer columns are unlocked: the code column says which
+language, then the answer, justification, other evidence (`source`), confidence and citations, with drop-down lists
+of the scale's levels or a number range, and the current answers filled in), an `about` sheet naming the assessment
+and its framework version, a `sources` sheet listing the map's sources the reader may cite, and a hidden `lists`
+sheet the drop-downs read.
+
+The `citations` cell holds one citation a line: `S12` (a source of the map, by its identifier) or `finding:KEY` (a
+governance finding), then, optionally, ` | ` and the page, paragraph or passage relied on. A file whose `about`
+sheet says `format` 2 (every file exported since citations exist) gives each answer's citations whole, an empty
+cell none; an older file leaves them as they are. Only the answer columns are unlocked: the code column says which
 question a row answers.
 
 Reading is the shared import machinery's (`read_tables`: every cap of a hostile file), then each row is turned into
@@ -21,18 +27,42 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from egide.actors.selectors import country_sources
 from egide.assessments.frameworks import Scale
-from egide.assessments.models import Answer, AnswerState, Assessment, Confidence, Question
+from egide.assessments.models import Answer, AnswerCitation, AnswerState, Assessment, Confidence, Question
 from egide.core.imports.limits import ReadLimits
 from egide.core.imports.problems import Problems
 from egide.core.imports.tables import Row, TableLayout, escape_formula, read_tables, unescape_formula
+from egide.core.users import Caller
 
 QUESTIONS = "questions"
 ABOUT = "about"
 LISTS = "lists"
-COLUMNS = ("section", "code", "question", "guidance", "answer", "justification", "source", "confidence")
-EDITABLE = ("answer", "justification", "source", "confidence")
-WIDTHS = {"section": 22, "code": 10, "question": 60, "guidance": 40, "answer": 24, "justification": 50}
+SOURCES = "sources"
+COLUMNS = (
+    "section",
+    "code",
+    "question",
+    "guidance",
+    "answer",
+    "justification",
+    "source",
+    "confidence",
+    "citations",
+)
+EDITABLE = ("answer", "justification", "source", "confidence", "citations")
+WIDTHS = {
+    "section": 22,
+    "code": 10,
+    "question": 60,
+    "guidance": 40,
+    "answer": 24,
+    "justification": 50,
+    "citations": 40,
+}
+FORMAT = "2"
+"""The `format` the `about` sheet gives: 2 since the citations column exists."""
+LOCATOR_SEPARATOR = "|"
 
 
 def layout() -> TableLayout:
@@ -88,17 +118,53 @@ def _answer_text(answer: Answer | None, scale: Scale, language: str) -> str | fl
     return float(answer.value)
 
 
-def export_questionnaire(assessment: Assessment, *, language: str) -> bytes:
-    """The questionnaire of the assessment, with its current answers, as an XLSX workbook in `language`."""
+def citation_line(citation: AnswerCitation) -> str:
+    """One citation as the citations cell writes it: its reference, then the passage after " | "."""
+    if citation.locator:
+        return f"{citation.reference} {LOCATOR_SEPARATOR} {citation.locator}"
+    return citation.reference
+
+
+def parse_citations(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (reference, passage) pairs of a citations cell, one a line, and the faults of its lines."""
+    found: list[tuple[str, str]] = []
+    faults: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        reference, _separator, locator = line.partition(LOCATOR_SEPARATOR)
+        reference, locator = reference.strip(), locator.strip()
+        names_source = reference[:1] in ("S", "s") and reference[1:].isdigit()
+        if not (names_source or (reference.startswith("finding:") and len(reference) > len("finding:"))):
+            faults.append(
+                _("Line %(line)d: “%(text)s” does not start with a reference (S12, or finding:key).")
+                % {"line": number, "text": line.strip()}
+            )
+        elif len(locator) > 500:
+            faults.append(
+                _("Line %(line)d: the passage is longer than %(count)d characters.") % {"line": number, "count": 500}
+            )
+        else:
+            found.append((reference, locator))
+    return found, faults
+
+
+def export_questionnaire(assessment: Assessment, *, language: str, user: Caller = None) -> bytes:
+    """The questionnaire of the assessment, with its current answers and citations, as an XLSX workbook in
+    `language`; its sources sheet lists the sources of the country's map that `user` may see (all of them for the
+    command line)."""
     with override(language):
-        return _export(assessment, language)
+        return _export(assessment, language, user)
 
 
-def _export(assessment: Assessment, language: str) -> bytes:
+def _export(assessment: Assessment, language: str, user: Caller) -> bytes:
     version = assessment.framework_version
     scale = version.definition.scale
     questions = list(Question.objects.filter(version=version).select_related("section").order_by("order"))
     answers = {answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)}
+    citations: dict[int, list[str]] = {}
+    for citation in AnswerCitation.objects.filter(answer__assessment=assessment).select_related("answer"):
+        citations.setdefault(citation.answer.question_id, []).append(citation_line(citation))
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -121,6 +187,7 @@ def _export(assessment: Assessment, language: str) -> bytes:
                 escape_formula(answer.justification) if answer else "",
                 escape_formula(answer.source) if answer else "",
                 str(Confidence(answer.confidence).label) if answer else "",
+                escape_formula("\n".join(citations.get(question.pk, []))),
             ]
         )
     last = len(questions) + 1
@@ -187,8 +254,27 @@ def _export(assessment: Assessment, language: str) -> bytes:
     about.append(["version", version.version])
     about.append(["title", escape_formula(str(assessment))])
     about.append(["country", assessment.country])
+    about.append(["format", FORMAT])
     about.column_dimensions["B"].width = 50
     about.protection.sheet = True
+
+    sources = book.create_sheet(SOURCES)
+    sources.append(["identifier", "title", "author", "date", "link"])
+    for cell in sources[1]:
+        cell.font = Font(bold=True)
+    for source in country_sources(user=user, country=assessment.country):
+        sources.append(
+            [
+                f"S{source.pk}",
+                escape_formula(source.title),
+                escape_formula(source.author),
+                source.published,
+                escape_formula(source.url),
+            ]
+        )
+    sources.column_dimensions["B"].width = 60
+    sources.column_dimensions["E"].width = 40
+    sources.protection.sheet = True
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -205,9 +291,12 @@ class SheetAnswer:
     justification: str
     source: str
     confidence: str
+    citations: tuple[tuple[str, str], ...] | None = None
+    """(reference, passage) pairs; None when the file does not give citations (a file older than them)."""
 
 
-def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> None:
+def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> bool:
+    """Check the file is this assessment's; True when it gives citations (format 2)."""
     values = {row.get("key").lower(): (row.number, row.get("value")) for row in rows}
     version = assessment.framework_version
     expected = {
@@ -231,6 +320,7 @@ def _about(rows: list[Row], assessment: Assessment, problems: Problems) -> None:
                 )
                 % {"what": names[key], "found": found or "—", "wanted": wanted},
             )
+    return values.get("format", (0, ""))[1] in (FORMAT, FORMAT + ".0")
 
 
 def _value(text: str, scale: Scale) -> tuple[str, Decimal | None] | None:
@@ -267,7 +357,7 @@ def read_questionnaire(
     the file when there are any). Rows without an answer are left out. FileRefused for a file that cannot be
     read or passes the caps."""
     tables = read_tables(data, filename=filename, layout=layout(), limits=limits)
-    _about(tables[ABOUT], assessment, problems)
+    with_citations = _about(tables[ABOUT], assessment, problems)
     scale = assessment.framework_version.definition.scale
     questions = {question.code: question for question in Question.objects.filter(version=assessment.framework_version)}
     answered = {answer.question_id for answer in Answer.objects.filter(assessment=assessment)}
@@ -293,6 +383,12 @@ def read_questionnaire(
         text = unescape_formula(row.get("answer"))
         justification = unescape_formula(row.get("justification"))
         source = unescape_formula(row.get("source"))
+        cited: tuple[tuple[str, str], ...] | None = None
+        if with_citations:
+            pairs, faults = parse_citations(unescape_formula(row.get("citations")))
+            for fault in faults:
+                problems.at(QUESTIONS, row.number, "citations", fault)
+            cited = tuple(pairs)
         if not text:
             if question.pk in answered:
                 problems.at(
@@ -303,6 +399,8 @@ def read_questionnaire(
                 )
             elif justification or source:
                 problems.at(QUESTIONS, row.number, "answer", _("Give an answer with this justification or source."))
+            elif cited:
+                problems.at(QUESTIONS, row.number, "answer", _("Give an answer with these citations."))
             continue
         parsed = _value(text, scale)
         if parsed is None:
@@ -325,5 +423,5 @@ def read_questionnaire(
             )
             continue
         state, value = parsed
-        found.append(SheetAnswer(row.number, question, state, value, justification, source, confidence))
+        found.append(SheetAnswer(row.number, question, state, value, justification, source, confidence, cited))
     return found

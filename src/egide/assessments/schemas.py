@@ -1,10 +1,14 @@
 """The API's shapes of frameworks and assessments."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import Field
+
+from egide.actors.schemas import Text, TextRule
+
+Line64 = Annotated[str, TextRule(64)]
 
 
 class FrameworkVersionOut(Schema):
@@ -50,14 +54,24 @@ class AssessmentSummary(Schema):
     previous: int | None = Field(description="The published assessment this one corrects")
 
 
+class AnswerCitationOut(Schema):
+    kind: str = Field(description="source (a source of the country's map) or finding (a governance finding)")
+    visible: bool = Field(description="Whether you may see what is cited; when not, only its kind is given")
+    reference: str | None = Field(description="S and the source's id, or finding: and the finding's key")
+    title: str | None = Field(description="The source's title, or the finding as it read when cited")
+    url: str | None = Field(description="The source's link")
+    locator: str = Field(description="The page, paragraph or passage relied on")
+
+
 class AnswerOut(Schema):
     question: str
     answer: str = Field(description="answered, not_applicable or insufficient_evidence")
     value: float | None
     justification: str
-    source: str
+    source: str = Field(description="Other evidence, in words: what is not a source of the map")
     confidence: str
     updated_at: datetime
+    citations: list[AnswerCitationOut]
 
 
 class AssessmentOut(AssessmentSummary):
@@ -88,3 +102,32 @@ class AssessmentComparisonOut(Schema):
     overall: DeltaOut
     sections: list[SectionDeltaOut]
     questions: list[QuestionDeltaOut]
+
+
+class ReviewReplyOut(Schema):
+    id: int
+    text: str
+    author: str | None = Field(description="The username of who wrote it")
+    created_at: datetime
+
+
+class ReviewCommentOut(ReviewReplyOut):
+    question: str = Field(description="The code of the question commented on")
+    resolved: bool
+    resolved_by: str | None
+    resolved_at: datetime | None
+    replies: list[ReviewReplyOut]
+
+
+class ReviewCommentsOut(Schema):
+    open: int = Field(description="How many comments are still open")
+    comments: list[ReviewCommentOut]
+
+
+class ReviewCommentIn(Schema):
+    question: Line64 = Field(description="The code of the question to comment on")
+    text: Text
+
+
+class ReviewReplyIn(Schema):
+    text: Text

@@ -4,24 +4,30 @@ visibility rule of accounts.selectors, as the map's records do."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
+from egide.actors.selectors import country_sources
 from egide.assessments import scoring
 from egide.assessments.comparison import Comparison as ComparisonResult
 from egide.assessments.comparison import compare
 from egide.assessments.models import (
     Answer,
+    AnswerCitation,
     AnswerState,
     Assessment,
     Framework,
     FrameworkVersion,
     Question,
+    ReviewComment,
     Section,
     Status,
 )
 from egide.core.users import Caller
+from egide.governance.presentation import Presenter
+from egide.governance.presentation import anchor as finding_anchor
+from egide.governance.selectors import country_findings
 
 
 def framework_versions() -> QuerySet[FrameworkVersion]:
@@ -78,7 +84,17 @@ class AssessmentFilters:
 
 
 def assessment_list(*, user: Caller, filters: AssessmentFilters) -> QuerySet[Assessment]:
-    assessments = assessments_visible(user=user).select_related("framework_version__framework", "owner")
+    """With `open_comments`: how many review comments of each are still open."""
+    assessments = (
+        assessments_visible(user=user)
+        .select_related("framework_version__framework", "owner")
+        .annotate(
+            open_comments=Count(
+                "review_comments",
+                filter=Q(review_comments__parent=None, review_comments__resolved_at=None),
+            )
+        )
+    )
     if filters.country:
         assessments = assessments.filter(country=filters.country)
     if filters.framework:
@@ -199,3 +215,100 @@ def country_assessments_by_framework(*, user: Caller, country: str) -> list[tupl
         framework = assessment.framework_version.framework
         groups.setdefault(framework.pk, (framework, []))[1].append(assessment)
     return list(groups.values())
+
+
+# --- Citations and review comments ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CitedItem:
+    """A citation of an answer as a reader sees it: what it cites is named only when the reader may see it (a
+    source of the map through the map's rules, a finding among the reader's findings at the assessment's date)."""
+
+    citation: AnswerCitation
+    visible: bool
+    finding_title: str = ""
+    """A finding the reader sees, as it reads now in the reader's language (else as it read when cited)."""
+
+    @property
+    def title(self) -> str:
+        if self.citation.source is not None:
+            return self.citation.source.title
+        return self.finding_title or self.citation.finding_title
+
+    @property
+    def is_source(self) -> bool:
+        return self.citation.source_id is not None
+
+    @property
+    def anchor(self) -> str:
+        """The finding's place on the country's Governance tab."""
+        return finding_anchor(self.citation.finding_key)
+
+
+def citations_of(*, user: Caller, assessment: Assessment) -> dict[int, list[CitedItem]]:
+    """The citations of the assessment's answers by question id, in two queries, and the reader's findings at the
+    assessment's date when a finding is cited (kept per map version, egide.governance.selectors)."""
+    citations = list(
+        AnswerCitation.objects.filter(answer__assessment=assessment)
+        .select_related("source", "answer")
+        .order_by("answer__question__order", "id")
+    )
+    source_ids = {citation.source_id for citation in citations if citation.source_id is not None}
+    visible_sources: set[int] = set()
+    if source_ids:
+        visible_sources = set(
+            country_sources(user=user, country=assessment.country)
+            .filter(pk__in=sorted(source_ids))
+            .values_list("pk", flat=True)
+        )
+    titles: dict[str, str] = {}
+    cited_keys = {citation.finding_key for citation in citations if citation.finding_key}
+    if cited_keys:
+        found = country_findings(user=user, country=assessment.country, as_of=assessment.as_of)
+        presenter = Presenter(found.graph)
+        for finding in found.findings:
+            if finding.key in cited_keys:
+                row = presenter.row(finding, {})
+                titles[finding.key] = f"{row.title} — {row.heading}"
+    by_question: dict[int, list[CitedItem]] = {}
+    for citation in citations:
+        if citation.source_id is not None:
+            item = CitedItem(citation, citation.source_id in visible_sources)
+        else:
+            title = titles.get(citation.finding_key, "")
+            item = CitedItem(citation, bool(title), title)
+        by_question.setdefault(citation.answer.question_id, []).append(item)
+    return by_question
+
+
+def comments_of(assessment: Assessment) -> dict[int, list[ReviewComment]]:
+    """The review comments of the assessment by question id, each with its replies (`replies.all()`), oldest
+    first, in two queries. Whoever may see the assessment may read them."""
+    comments = (
+        ReviewComment.objects.filter(assessment=assessment, parent=None)
+        .select_related("author", "resolved_by", "question")
+        .prefetch_related(
+            Prefetch("replies", queryset=ReviewComment.objects.select_related("author").order_by("created_at", "id"))
+        )
+        .order_by("created_at", "id")
+    )
+    by_question: dict[int, list[ReviewComment]] = {}
+    for comment in comments:
+        by_question.setdefault(comment.question_id, []).append(comment)
+    return by_question
+
+
+def comment_of(*, user: Caller, assessment_pk: int, pk: int) -> ReviewComment:
+    """One comment of an assessment the user may see, or 404."""
+    assessment = assessment_visible(user=user, pk=assessment_pk)
+    try:
+        return ReviewComment.objects.select_related("assessment", "question", "parent").get(
+            assessment=assessment, pk=pk
+        )
+    except ReviewComment.DoesNotExist:
+        raise Http404("No such comment.") from None
+
+
+def open_comment_count(assessment: Assessment) -> int:
+    return ReviewComment.objects.filter(assessment=assessment, parent=None, resolved_at=None).count()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egide.accounts.selectors import can_edit, editable_owners, may_edit_somewhere, user_organisations
+from egide.actors.selectors import country_sources
 from egide.assessments import questionnaire, selectors, services
 from egide.assessments.comparison import Change
 from egide.assessments.forms import (
@@ -27,8 +28,12 @@ from egide.assessments.forms import (
     country_choices,
 )
 from egide.assessments.frameworks import MAX_BYTES, Band, FrameworkFaults
-from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
-from egide.assessments.presentation import assessment_sections, question_row, radar_document, suggested_evidence
+from egide.assessments.models import AnswerCitation, Assessment, FrameworkVersion, Question, Status
+from egide.assessments.presentation import (
+    assessment_sections,
+    question_row_of,
+    radar_document,
+)
 from egide.assessments.schema import schema_text
 from egide.assessments.scoring import SectionScore
 from egide.core.imports.limits import FileRefused
@@ -168,6 +173,7 @@ def _page_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         if document is not None:
             radars[by] = json.dumps(document, ensure_ascii=False)
     correction = Assessment.objects.filter(previous=assessment).only("pk").first()
+    open_comments = sum(row.open_comments for row in sections)
     return {
         "assessment": assessment,
         "definition": definition,
@@ -183,7 +189,18 @@ def _page_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "correction": correction,
         "return_form": ReturnForm(),
         "approve_form": ApproveForm(),
+        "open_comments": open_comments,
+        "may_comment": services.may_comment(user=request.user, assessment=assessment),
+        "may_discuss": services.may_discuss(user=request.user, assessment=assessment),
+        "map_sources": _map_sources(request, assessment) if editable else [],
     }
+
+
+def _map_sources(request: HttpRequest, assessment: Assessment) -> Any:
+    """The country's sources the reader may cite, offered once on the page for every question's citing form."""
+    return country_sources(user=request.user, country=assessment.country).only(
+        "pk", "title", "published_on", "published_precision"
+    )
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -216,23 +233,156 @@ def answer_save(request: HttpRequest, pk: int, question: int) -> HttpResponse:
             apply_form_errors(form, error)
     if saved is not None and not is_htmx(request):
         return changed(request, _("Answer saved."), redirect_to=f"{page}#question-{record.pk}")
-    evidence = suggested_evidence(user=request.user, assessment=assessment, rules=set(record.rules))
-    row = question_row(record, saved, definition, editable=True, evidence=evidence)
+    row = question_row_of(user=request.user, assessment=assessment, question=record, editable=True)
     if saved is None:
         row.form = form
-        row.answer = assessment.answers.filter(question=record).first()
     if not is_htmx(request):
         context = _page_context(request, assessment)
         return render(request, "assessments/assessment_detail.html", context, status=400)
     response = render(
         request,
         "assessments/_question.html",
-        {"row": row, "assessment": assessment, "editable": True, "definition": definition},
+        {
+            "row": row,
+            "assessment": assessment,
+            "editable": True,
+            "definition": definition,
+            "may_comment": False,
+            "may_discuss": services.may_discuss(user=request.user, assessment=assessment),
+        },
         status=200 if saved is not None else 422,
     )
     if saved is not None:
         response["HX-Trigger"] = json.dumps({"egide:changed": {"message": _("Answer saved.")}})
     return response
+
+
+# --- Citations and review comments, beside each question ------------------------------------------------------------
+
+
+def _question_changed(
+    request: HttpRequest, assessment: Assessment, question: Question, message: str, errors: list[str] | None = None
+) -> HttpResponse:
+    """After a change to one question (a citation, a comment): its row again (HTMX), or the page."""
+    page = reverse("assessment-detail", args=[assessment.pk])
+    if not is_htmx(request):
+        if errors:
+            context = _page_context(request, assessment)
+            context["step_errors"] = errors
+            return render(request, "assessments/assessment_detail.html", context, status=400)
+        return changed(request, message, redirect_to=f"{page}#question-{question.pk}")
+    assessment.refresh_from_db()
+    editable = services.may_answer(user=request.user, assessment=assessment)
+    row = question_row_of(user=request.user, assessment=assessment, question=question, editable=editable)
+    row.errors = errors or []
+    context = {
+        "row": row,
+        "assessment": assessment,
+        "editable": editable,
+        "may_comment": services.may_comment(user=request.user, assessment=assessment),
+        "may_discuss": services.may_discuss(user=request.user, assessment=assessment),
+    }
+    response = render(request, "assessments/_question.html", context, status=422 if errors else 200)
+    if not errors:
+        response["HX-Trigger"] = json.dumps({"egide:changed": {"message": message}})
+    return response
+
+
+def _question_of(assessment: Assessment, pk: int) -> Question:
+    record = Question.objects.filter(version_id=assessment.framework_version_id, pk=pk).first()
+    if record is None:
+        raise Http404("No such question.")
+    return record
+
+
+def _errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+@login_required
+@require_POST
+def citation_add(request: HttpRequest, pk: int, question: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    record = _question_of(assessment, question)
+    try:
+        services.answer_citation_add(
+            user=request.user,
+            assessment=assessment,
+            question=record,
+            reference=request.POST.get("reference", "")[:100],
+            locator=request.POST.get("locator", ""),
+        )
+    except ValidationError as error:
+        return _question_changed(request, assessment, record, "", _errors(error))
+    return _question_changed(request, assessment, record, _("Source cited."))
+
+
+@login_required
+@require_POST
+def finding_cite(request: HttpRequest, pk: int, question: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    record = _question_of(assessment, question)
+    try:
+        services.answer_finding_cite(
+            user=request.user, assessment=assessment, question=record, key=request.POST.get("key", "")[:500]
+        )
+    except ValidationError as error:
+        return _question_changed(request, assessment, record, "", _errors(error))
+    return _question_changed(request, assessment, record, _("Finding cited, with its sources."))
+
+
+@login_required
+@require_POST
+def citation_remove(request: HttpRequest, pk: int, citation: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    found = (
+        AnswerCitation.objects.filter(answer__assessment=assessment, pk=citation)
+        .select_related("answer__question", "answer__assessment", "source")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such citation.")
+    try:
+        services.answer_citation_remove(user=request.user, citation=found)
+    except ValidationError as error:
+        return _question_changed(request, assessment, found.answer.question, "", _errors(error))
+    return _question_changed(request, assessment, found.answer.question, _("Citation removed."))
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int, question: int) -> HttpResponse:
+    assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    record = _question_of(assessment, question)
+    try:
+        services.review_comment_add(
+            user=request.user, assessment=assessment, question=record, text=request.POST.get("text", "")
+        )
+    except ValidationError as error:
+        return _question_changed(request, assessment, record, "", _errors(error))
+    return _question_changed(request, assessment, record, _("Comment added."))
+
+
+@login_required
+@require_POST
+def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+    found = selectors.comment_of(user=request.user, assessment_pk=pk, pk=comment)
+    try:
+        services.review_comment_reply(user=request.user, comment=found, text=request.POST.get("text", ""))
+    except ValidationError as error:
+        return _question_changed(request, found.assessment, found.question, "", _errors(error))
+    return _question_changed(request, found.assessment, found.question, _("Reply added."))
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
+    found = selectors.comment_of(user=request.user, assessment_pk=pk, pk=comment)
+    try:
+        services.review_comment_resolve(user=request.user, comment=found)
+    except ValidationError as error:
+        return _question_changed(request, found.assessment, found.question, "", _errors(error))
+    return _question_changed(request, found.assessment, found.question, _("Comment resolved."))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -241,7 +391,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def questionnaire_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The questionnaire with the current answers, to whoever sees the assessment."""
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
-    content = questionnaire.export_questionnaire(assessment, language=request.LANGUAGE_CODE)
+    content = questionnaire.export_questionnaire(assessment, language=request.LANGUAGE_CODE, user=request.user)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="assessment-{assessment.pk}-questionnaire.xlsx"'
     return response

@@ -49,6 +49,10 @@ class Action(models.TextChoices):
     SUBMIT = "submit", pgettext_lazy("audit action", "Submitted for review")
     APPROVE = "approve", pgettext_lazy("audit action", "Approved")
     RETURN = "return", pgettext_lazy("audit action", "Returned for correction")
+    # The review of an assessment, question by question (egide.assessments.services).
+    COMMENT = "comment", pgettext_lazy("audit action", "Comment written")
+    REPLY = "reply", pgettext_lazy("audit action", "Reply written")
+    RESOLVE = "resolve", pgettext_lazy("audit action", "Comment resolved")
 
 
 ACTION_LABELS: dict[str, Promise] = {str(value): label for value, label in Action.choices}

@@ -230,26 +230,32 @@ def describe(evidence: Evidence, graph: Graph, *, language: str, words: _Words |
     return sentence(text.format_map(values))
 
 
-def evidence_sources(evidence: Evidence, graph: Graph) -> list[str]:
-    """The sources of the facts a piece of evidence rests on, not every source of every actor it names: a link
-    rests on the citations of its relationship (a place in the hierarchy on those of the child, whose record
-    holds it); a fact about an actor, or a link missing for it, on the citations of that actor, with those of the
-    links above it that were searched."""
-    sources: list[str] = []
-    steps = (*evidence.steps, *evidence.searched)
-    for step in steps:
+def evidence_records(evidence: Evidence) -> tuple[set[int], set[int]]:
+    """The actors and relationships whose citations back a piece of evidence, not every record it names: a link
+    rests on its relationship (a place in the hierarchy on the child, whose record holds it); a fact about an
+    actor, or a link missing for it, on that actor, with the links above it that were searched."""
+    nodes: set[int] = set()
+    edges: set[int] = set(evidence.edges)
+    for step in (*evidence.steps, *evidence.searched):
         if step.edge is not None:
-            found = graph.edge_by_id.get(step.edge.id)
-            sources.extend(found.sources if found is not None else ())
-        elif step.lower in graph.nodes:
-            sources.extend(graph.nodes[step.lower].sources)
-    for edge in evidence.edges:
-        if edge in graph.edge_by_id:
-            sources.extend(graph.edge_by_id[edge].sources)
+            edges.add(step.edge.id)
+        else:
+            nodes.add(step.lower)
     if evidence.kind in ("fact", "missing"):
-        for node in evidence.subjects:
-            if node in graph.nodes:
-                sources.extend(graph.nodes[node].sources)
+        nodes.update(evidence.subjects)
+    return nodes, edges
+
+
+def evidence_sources(evidence: Evidence, graph: Graph) -> list[str]:
+    """The sources of the facts a piece of evidence rests on (`evidence_records`), as the graph names them."""
+    nodes, edges = evidence_records(evidence)
+    sources: list[str] = []
+    for edge in edges:
+        found = graph.edge_by_id.get(edge)
+        sources.extend(found.sources if found is not None else ())
+    for node in nodes:
+        if node in graph.nodes:
+            sources.extend(graph.nodes[node].sources)
     return sorted(set(sources))
 
 

@@ -48,6 +48,15 @@
     toast(event.detail && event.detail.message, "success");
   });
 
+  // 422: the part sent back holds the refused form with its messages (an answer, a citation, a comment beside an
+  // assessment's question): it is swapped in like a success, so that the messages show where they belong.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     const status = event.detail.xhr ? event.detail.xhr.status : 0;
     const messages = document.body.dataset;

@@ -82,19 +82,6 @@
     (root || document).querySelectorAll("[data-trend-chart]").forEach(drawTrend);
   }
 
-  // "Cite": a governance finding suggested beside a question is added to the answer's sources, on a line of its own.
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest(".cite-finding");
-    if (!button) return;
-    var field = document.getElementById(button.getAttribute("data-cite-target"));
-    var text = button.getAttribute("data-cite");
-    if (!field || !text) return;
-    var details = field.closest("details");
-    if (details) details.open = true;
-    if (field.value.indexOf(text) === -1) field.value = field.value ? field.value.replace(/\s*$/, "") + "\n" + text : text;
-    field.focus();
-  });
-
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
   window.addEventListener("resize", function () {
