@@ -34,6 +34,7 @@ from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError, UnknownColumns
 from egide.actors.versions import map_version
 from egide.audit.history import record_history_for
+from egide.coordination.dashboard_views import dashboard_page
 from egide.core import as_of, taxonomy
 from egide.core.reference import countries
 from egide.core.users import AnyUser
@@ -56,6 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.get("country", "").upper()
     if chosen in countries():
         return HttpResponseRedirect(reverse("country-detail", kwargs={"code": chosen}))
+    if request.user.is_authenticated:
+        return dashboard_page(request)  # signed-in readers start from the cross-country dashboard
     summaries = selectors.country_summaries(user=request.user)
     mapped = {summary.code for summary in summaries}
     other_countries = sorted(
