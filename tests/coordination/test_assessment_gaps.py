@@ -138,6 +138,6 @@ def test_the_spreadsheet_has_a_sheet_of_weak_sections(
 def test_the_gaps_in_french(member: User, weak_review: Assessment) -> None:
     page = BeautifulSoup(_get(member, language="fr"), "html.parser")
     text = " ".join(page.select_one("#coordination-gaps").get_text(" ").split())
-    assert "niveau C" in text
+    assert "classe C" in text
     assert "Système judiciaire" in text
     assert page.select_one("label[for=below]").get_text().startswith("Lacunes")

@@ -120,7 +120,15 @@ def test_sorting_by_any_column_through_the_address(member: User, two_countries: 
     assert "sort=score" in score.a["href"]
     assert all(header.a["href"].startswith("?") for header in headers)
     # Every column sorts without an error, and an unknown one sorts by name.
-    for key in ["name", "region", "severity:high", "severity:medium", "severity:low", "findings", "indicator:gpi.overall"]:
+    for key in [
+        "name",
+        "region",
+        "severity:high",
+        "severity:medium",
+        "severity:low",
+        "findings",
+        "indicator:gpi.overall",
+    ]:
         for direction in ("", "-"):
             assert len(_rows(_page(member, f"sort={direction}{key}"))) == 2
     assert list(_rows(_page(member, "sort=nonsense%00"))) == ["CF", "TD"]

@@ -194,7 +194,7 @@ def dashboard(
         {(code, REGION_BY_CODE[code].label) for code in regions.values() if code in REGION_BY_CODE},
         key=lambda item: item[1].casefold(),
     )
-    region = region if region in {code for code, _name in region_choices} else ""
+    region = region if region in REGION_BY_CODE else ""
     chosen = [code for code in visible if not region or regions[code] == region]
 
     framework_rows = list(

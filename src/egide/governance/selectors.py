@@ -307,8 +307,8 @@ def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[
         graphs = country_graphs(countries=missing)
         if not reach_of(user).superuser:
             nodes: dict[str, set[int]] = defaultdict(set)
-            for country, pk in map_selectors.actors_visible(user=user).filter(country__in=missing).values_list(
-                "country", "id"
+            for country, pk in (
+                map_selectors.actors_visible(user=user).filter(country__in=missing).values_list("country", "id")
             ):
                 nodes[country].add(pk)
             edges: dict[str, set[int]] = defaultdict(set)
