@@ -1,8 +1,6 @@
 """The cross-country dashboard: the home page of signed-in readers, its sums and bands as owner, member and outsider
 may see them, its sorting and filters through the address, in English and French, and its query count."""
 
-import datetime
-
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -12,11 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.models import Organisation
 from egide.context.models import Observation
 from egide.governance import cache as findings_cache
 from tests.coordination import dashboard_data
-from tests.coordination.helpers import published_assessment
 
 
 def _client(user: User | None, language: str = "en") -> Client:
@@ -38,25 +35,6 @@ def _rows(page: BeautifulSoup) -> dict[str, list[str]]:
         row["id"].removeprefix("country-"): [" ".join(cell.get_text(" ").split()) for cell in row.select("th, td")]
         for row in page.select("#dashboard tbody tr")
     }
-
-
-@pytest.fixture
-def two_countries(organisation: Organisation) -> None:
-    """Chad (a weak assessment) and the Central African Republic (a strong public one, and a confidential
-    programme and a confidential later assessment that only the owner's organisation may see)."""
-    dashboard_data.country("TD", organisation, score=0)
-    dashboard_data.country("CF", organisation, score=3)
-    dashboard_data.funded_programme(
-        "CF", organisation, area="prisons", value="5000", level=Confidentiality.ORGANISATION
-    )
-    published_assessment(
-        country="CF",
-        owner=organisation,
-        confidentiality=Confidentiality.ORGANISATION,
-        answers={"J1": 1, "O1": 1},
-        as_of=datetime.date(2025, 1, 1),
-        title="Confidential review",
-    )
 
 
 COLUMNS = ["country", "region", "high", "medium", "low", "findings", "assessment", "money", "peace"]

@@ -7,8 +7,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from tests.coordination.test_dashboard import two_countries  # noqa: F401  (the fixture)
-
 URL = "/api/v1/dashboard"
 
 

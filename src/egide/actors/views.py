@@ -54,11 +54,17 @@ PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in readers start from the cross-country dashboard; visitors from the list of mapped countries."""
+    if request.user.is_authenticated and "country" not in request.GET:
+        return dashboard_page(request)
+    return country_list(request)
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    """The countries with a map, with their counts; or the page of the country chosen (`?country=`)."""
     chosen = request.GET.get("country", "").upper()
     if chosen in countries():
         return HttpResponseRedirect(reverse("country-detail", kwargs={"code": chosen}))
-    if request.user.is_authenticated:
-        return dashboard_page(request)  # signed-in readers start from the cross-country dashboard
     summaries = selectors.country_summaries(user=request.user)
     mapped = {summary.code for summary in summaries}
     other_countries = sorted(
