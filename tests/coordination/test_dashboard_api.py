@@ -7,6 +7,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from egide.accounts.models import Confidentiality, Organisation
+from egide.programmes.models import ProgrammeArea
+from tests.coordination import dashboard_data
+
 URL = "/api/v1/dashboard"
 
 
@@ -68,3 +72,18 @@ def test_bad_choices_are_refused_with_422(member: User, query: str) -> None:
     client = Client()
     client.force_login(member)
     assert client.get(f"{URL}?{query}").status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_programme_of_several_areas_counts_an_equal_share_in_each(member: User, organisation: Organisation) -> None:
+    dashboard_data.euro_rate()
+    programme = dashboard_data.funded_programme(
+        "SN", organisation, area="justice", value="1000", level=Confidentiality.PUBLIC
+    )
+    ProgrammeArea.objects.create(programme=programme, area="prisons")
+    ProgrammeArea.objects.create(programme=programme, area="borders")
+    dashboard_data.funded_programme("SN", organisation, area="prisons", value="500", level=Confidentiality.PUBLIC)
+    [senegal] = _get(member)["countries"]
+    assert Decimal(senegal["money"]) == Decimal("1500")
+    shares = {area: Decimal(amount) for area, amount in senegal["money_by_area"].items()}
+    assert shares == {"justice": Decimal("333.33"), "prisons": Decimal("833.33"), "borders": Decimal("333.33")}

@@ -331,7 +331,7 @@ TEXTS = (
     gettext_noop("The open governance findings by severity (high, medium, low)"),
     gettext_noop("The overall score on 0-100 (none when nothing is answered)"),
     gettext_noop("The programmes' money in the currency, all years"),
-    gettext_noop("The same by area of action (a programme in several areas counts whole in each)"),
+    gettext_noop("The same by area of action (a programme in several areas counts an equal share in each)"),
     gettext_noop("Who publishes the values"),
     gettext_noop("coordination"),
 )

@@ -68,7 +68,7 @@ class DashboardCountryOut(Schema):
     )
     money: Decimal | None = Field(description="The programmes' money in the currency, all years")
     money_by_area: dict[str, Decimal] = Field(
-        description="The same by area of action (a programme in several areas counts whole in each)"
+        description="The same by area of action (a programme in several areas counts an equal share in each)"
     )
     excluded: int = Field(description="Amounts left out of the sums for want of an exchange rate")
     indicators: dict[str, DashboardValueOut] = Field(description="Each chosen indicator's latest value, by code")

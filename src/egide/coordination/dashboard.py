@@ -46,7 +46,7 @@ class DashboardRow:
     money: Decimal | None = None
     """The programmes' money in the chosen currency; None when none of them has any."""
     money_by_area: dict[str, Decimal] = field(default_factory=dict)
-    """The same by area of action: a programme in several areas counts whole in each."""
+    """The same by area of action: a programme in several areas counts an equal share in each."""
     excluded: int = 0
     """Amounts left out of the sums for want of an exchange rate."""
     indicators: dict[str, IndicatorValue] = field(default_factory=dict)

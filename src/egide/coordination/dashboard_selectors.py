@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 
 from egide.actors.selectors import actors_visible
 from egide.assessments.models import Framework, Status
@@ -32,9 +32,11 @@ from egide.governance.selectors import open_findings_by_country
 from egide.money import conversion
 from egide.money.models import MoneySum
 from egide.money.selectors import rate_table
+from egide.programmes.models import ProgrammeArea
 from egide.programmes.selectors import programmes_visible
 
 CURRENCIES = conversion.TARGETS
+CENT = Decimal("0.01")
 MAX_INDICATORS = 4
 DEFAULT_INDICATORS = 3
 
@@ -105,8 +107,9 @@ class _Money:
 
 def _money(*, user: Caller, countries: Sequence[str], currency: str, flow: str) -> _Money:
     """The money of the programmes the user may see, led in these countries, of the flow (COMMITTED or SPENT of
-    egide.coordination.selectors) over all years, in `currency`: in total and by area of action, each summed in
-    the database by country, currency and the period whose rates convert it. Two queries and the rates'."""
+    egide.coordination.selectors) over all years, in `currency`: in total and by area of action (a programme in
+    several areas counts an equal share in each), each summed in the database by country, currency and the
+    period whose rates convert it. Two queries and the rates'."""
     sums = MoneySum.objects.filter(
         programme__in=programmes_visible(user=user).filter(country__in=list(countries)).values("pk"),
         flow__in=sorted(code for code, group in FLOW_GROUPS.items() if group == flow),
@@ -116,9 +119,20 @@ def _money(*, user: Caller, countries: Sequence[str], currency: str, flow: str) 
         .annotate(amount=Sum("amount"), count=Sum("count"))
         .order_by()
     )
+    # Each programme's sums go to each of its areas, grouped with the programmes of as many areas: the share of
+    # each area is then an exact division of the group's sum (as the Coordination tab splits a programme's money).
+    parts = Subquery(
+        ProgrammeArea.objects.filter(programme_id=OuterRef("programme_id"))
+        .order_by()
+        .values("programme_id")
+        .annotate(parts=Count("pk"))
+        .values("parts")[:1],
+        output_field=IntegerField(),
+    )
     by_area = list(
         sums.filter(programme__areas__isnull=False)
-        .values_list("country", "programme__areas__area", "currency", "bucket", "grain")
+        .annotate(parts=parts)
+        .values_list("country", "programme__areas__area", "parts", "currency", "bucket", "grain")
         .annotate(amount=Sum("amount"), count=Sum("count"))
         .order_by()
     )
@@ -134,10 +148,13 @@ def _money(*, user: Caller, countries: Sequence[str], currency: str, flow: str) 
             excluded[country] += count
         else:
             result.total[country] += value
-    for country, area, money_currency, bucket, grain, amount, _count in by_area:
+    for country, area, shared_by, money_currency, bucket, grain, amount, _count in by_area:
         value = conversion.convert(amount, money_currency, _day(bucket), table, finest=grain).in_currency(currency)
         if value is not None:
-            result.by_area[country][area] += value
+            result.by_area[country][area] += value / shared_by
+    for areas in result.by_area.values():
+        for area, amount in areas.items():
+            areas[area] = amount.quantize(CENT)
     result.excluded = dict(excluded)
     return result
 
