@@ -55,7 +55,7 @@ def test_french_actor_page_shows_the_french_name(french_client: Client, french_n
 
 
 def test_french_home_lists_countries_in_french(french_client: Client, french_names: SmallMap) -> None:
-    rows = table_rows(french_client.get(reverse("home")).content.decode(), "countries")
+    rows = table_rows(french_client.get(reverse("country-list")).content.decode(), "countries")
     assert rows[0][0] == "République centrafricaine CF"
     assert rows[0][3].startswith("Forces de sécurité : 2 ")
 

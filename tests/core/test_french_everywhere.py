@@ -110,12 +110,16 @@ def _visible_texts(html: str) -> Iterator[str]:
                     yield " ".join(value.split())
 
 
-def _routes(resolvers: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+def _routes(
+    resolvers: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, URLPattern, str]]:
+    """Each address's route, pattern and name (with its namespace, as `reverse` takes it)."""
     for item in resolvers:
         if isinstance(item, URLResolver):
-            yield from _routes(item.url_patterns, prefix + str(item.pattern))
+            inner = f"{namespace}{item.namespace}:" if item.namespace else namespace
+            yield from _routes(item.url_patterns, prefix + str(item.pattern), inner)
         else:
-            yield prefix + str(item.pattern), item
+            yield prefix + str(item.pattern), item, f"{namespace}{item.name}" if item.name else ""
 
 
 @pytest.fixture
@@ -365,17 +369,17 @@ def test_no_page_shows_an_english_sentence_of_the_catalogue_in_french(demo: None
     assert len(sentences) > 500
 
     walked, unplaced, english = [], [], []
-    for route, pattern in _routes(get_resolver().url_patterns):
-        if route.startswith(ROUTE_PREFIXES_SKIPPED) or pattern.name is None or pattern.name in SKIPPED:
+    for route, pattern, name in _routes(get_resolver().url_patterns):
+        if route.startswith(ROUTE_PREFIXES_SKIPPED) or not name or name in SKIPPED:
             continue
         keys = list(pattern.pattern.regex.groupindex)
-        kwargs = _kwargs_for(pattern.name, keys, values)
+        kwargs = _kwargs_for(name, keys, values)
         if kwargs is None:
-            unplaced.append(pattern.name)
+            unplaced.append(name)
             continue
-        address = reverse(pattern.name, kwargs=kwargs)
+        address = reverse(name, kwargs=kwargs)
         # Pages for people without an account are read as a visitor; the rest as platform staff.
-        client = visitor if pattern.name.startswith(("password-reset", "invitation-accept", "login")) else reader
+        client = visitor if name.startswith(("password-reset", "invitation-accept", "login")) else reader
         response = client.get(address, follow=True)
         if response.status_code == 405:
             continue  # an address that only takes posts: no page to read

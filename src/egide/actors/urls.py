@@ -4,6 +4,7 @@ from egide.actors import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("countries/", views.country_list, name="country-list"),
     path("countries/<str:code>/", views.country_detail, name="country-detail"),
     path("countries/<str:code>/actors/", views.country_actors, name="country-actors"),
     path("countries/<str:code>/relationships/", views.country_relationships, name="country-relationships"),

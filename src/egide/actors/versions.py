@@ -55,6 +55,18 @@ def map_version(*, country: str) -> str:
     return token
 
 
+def map_versions(*, countries: list[str]) -> dict[str, str]:
+    """`map_version` of several countries, in one query (two more the first time some are read)."""
+    tokens = dict(MapVersion.objects.filter(country__in=countries).values_list("country", "token"))
+    if len(tokens) < len(set(countries)):
+        MapVersion.objects.bulk_create(
+            [MapVersion(country=country, token=_new_token()) for country in countries if country not in tokens],
+            ignore_conflicts=True,
+        )
+        tokens = dict(MapVersion.objects.filter(country__in=countries).values_list("country", "token"))
+    return tokens
+
+
 KEPT_SECONDS = 7 * 24 * 3600  # what was kept for an old version is never read again: it only waits to be dropped
 
 logger = logging.getLogger(__name__)

@@ -34,6 +34,7 @@ from egide.actors.rules import control_character, text_message
 from egide.actors.tabular import TableError, UnknownColumns
 from egide.actors.versions import map_version
 from egide.audit.history import record_history_for
+from egide.coordination.dashboard_views import dashboard_page
 from egide.core import as_of, taxonomy
 from egide.core.reference import countries
 from egide.core.users import AnyUser
@@ -53,6 +54,14 @@ PAGE_SIZE = 50
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Signed-in readers start from the cross-country dashboard; visitors from the list of mapped countries."""
+    if request.user.is_authenticated and "country" not in request.GET:
+        return dashboard_page(request)
+    return country_list(request)
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    """The countries with a map, with their counts; or the page of the country chosen (`?country=`)."""
     chosen = request.GET.get("country", "").upper()
     if chosen in countries():
         return HttpResponseRedirect(reverse("country-detail", kwargs={"code": chosen}))

@@ -327,4 +327,26 @@ TEXTS = (
     gettext_noop("The code of the question commented on"),
     gettext_noop("How many comments are still open"),
     gettext_noop("The code of the question to comment on"),
+    # The cross-country dashboard (egide.coordination.api).
+    gettext_noop("A framework's identifier (default: the first one with a band)"),
+    gettext_noop("A region's code of the UN's geographic scheme (default: all)"),
+    gettext_noop("Amounts left out of the sums for want of an exchange rate"),
+    gettext_noop("Commitments (IATI type 2), or disbursements and expenditure (types 3 and 4)"),
+    gettext_noop("Context indicators' codes, repeated (at most 4; default: the first three the reader may see)"),
+    gettext_noop("Each chosen indicator's latest value, by code"),
+    gettext_noop("Every country the reader may see, side by side"),
+    gettext_noop(
+        "Open findings by severity, the latest published assessment's band, the programmes' money by area of action\nand the latest values of context indicators, one entry per country the reader may see, as on the dashboard."
+    ),
+    gettext_noop(
+        "The column to sort by, '-' first to reverse: name, region, severity:high, severity:medium, severity:low, findings, score, money or indicator:CODE"
+    ),
+    gettext_noop("The currency of the sums"),
+    gettext_noop("The latest published assessment of the framework the reader may see"),
+    gettext_noop("The open governance findings by severity (high, medium, low)"),
+    gettext_noop("The overall score on 0-100 (none when nothing is answered)"),
+    gettext_noop("The programmes' money in the currency, all years"),
+    gettext_noop("The same by area of action (a programme in several areas counts an equal share in each)"),
+    gettext_noop("Who publishes the values"),
+    gettext_noop("coordination"),
 )

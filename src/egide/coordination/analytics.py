@@ -87,12 +87,18 @@ def overlaps(supports: Iterable[Support]) -> list[Overlap]:
     return found
 
 
+FINDING = "finding"
+SECTION = "section"
+
+
 @dataclass(frozen=True, slots=True)
 class Need:
     key: str
-    """What the need is, for a link: a finding's key, or an assessment and section."""
+    """What the need is, for a link: a finding's key, or an assessment and section (`section_key`)."""
     area: str | None
     actors: frozenset[int]
+    origin: str = FINDING
+    """FINDING: an open governance finding; SECTION: a weak section of an assessment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,45 @@ def gaps(needs: Iterable[Need], supports: Iterable[Support], *, on: datetime.dat
         if need.area and need.area not in covered_areas:
             found.append(Gap(need, AREA, need.area))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class SectionResult:
+    """One section of an assessment as coordination reads it: its band, among the framework's bands."""
+
+    assessment: int
+    section: str
+    """The section's code."""
+    area: str | None
+    actors: frozenset[int]
+    """The assessment's scope (the actors it was made of), those the reader may see; empty: the whole country."""
+    band: str | None
+    """The section's band; None when nothing in it is answered (no score: not a weakness, a lack of evidence)."""
+    bands: tuple[str, ...]
+    """The band codes the threshold is compared in, from best to worst: the same for every section of a page (the
+    bands of all the frameworks read, in one order), so that a higher threshold never makes a section strong."""
+
+
+def section_key(assessment: int, section: str) -> str:
+    return f"section:{assessment}:{section}"
+
+
+def below(band: str | None, bands: tuple[str, ...], threshold: str) -> bool:
+    """Whether `band` ranks after the `threshold` band in `bands` (best first). A band or a threshold that `bands`
+    does not hold, or a section without a band, is never below: there is nothing to compare."""
+    if band is None or band not in bands or threshold not in bands:
+        return False
+    return bands.index(band) > bands.index(threshold)
+
+
+def weak_sections(sections: Iterable[SectionResult], *, threshold: str) -> list[Need]:
+    """The needs that the sections below the threshold band make: the section's area of action and the actors of
+    its assessment's scope, in the order given."""
+    return [
+        Need(section_key(result.assessment, result.section), result.area or None, result.actors, SECTION)
+        for result in sections
+        if below(result.band, result.bands, threshold)
+    ]
 
 
 def shares(amount: Decimal, parts: int) -> list[Decimal]:

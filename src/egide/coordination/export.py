@@ -56,8 +56,38 @@ def brief_xlsx(
     sheet = workbook.create_sheet(_("Gaps"))
     sheet.append([_("Finding"), _("Area of action"), _("Actors without support")])
     for gap in gaps:
+        if gap.get("kind") == "section":
+            continue
         area = gap["area"] + (f" ({_('no programme')})" if gap["area_uncovered"] else "")
         sheet.append([gap["title"], area, ", ".join(actor["name"] for actor in gap["actors"])])
+    sheet = workbook.create_sheet(_("Weak sections"))
+    sheet.append(
+        [
+            _("Assessment"),
+            _("As of"),
+            _("Framework"),
+            _("Section"),
+            _("Band"),
+            _("Area of action"),
+            _("Actors without support"),
+        ]
+    )
+    for gap in gaps:
+        if gap.get("kind") != "section":
+            continue
+        section = gap["section"]
+        area = gap["area"] + (f" ({_('no programme')})" if gap["area_uncovered"] else "")
+        sheet.append(
+            [
+                section.assessment_label,
+                section.as_of,
+                section.framework,
+                gap["title"],
+                f"{section.band} · {section.band_label}",
+                area,
+                ", ".join(actor["name"] for actor in gap["actors"]),
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

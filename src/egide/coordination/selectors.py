@@ -11,7 +11,21 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from egide.actors.selectors import actors_visible
-from egide.coordination.analytics import Gap, Need, Overlap, Support, gaps, overlaps, periods_meet, shares
+from egide.assessments.models import Status
+from egide.assessments.selectors import assessments_visible, scorecards_of
+from egide.coordination.analytics import (
+    Gap,
+    Need,
+    Overlap,
+    SectionResult,
+    Support,
+    gaps,
+    overlaps,
+    periods_meet,
+    section_key,
+    shares,
+    weak_sections,
+)
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -34,6 +48,9 @@ OWN, IATI, BOTH = "own", "iati", "both"
 ORIGINS = (OWN, IATI, BOTH)
 CURRENCIES = conversion.TARGETS
 
+DEFAULT_THRESHOLD = "C"
+"""Sections below this band (in the shipped frameworks: D, E and F, scores under 50) are gaps unless supported."""
+
 Money = dict[tuple[str, str], Decimal]
 """(COMMITTED or SPENT, "USD" or "EUR") → amount."""
 
@@ -42,6 +59,100 @@ Money = dict[tuple[str, str], Decimal]
 class Partner:
     key: str
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WeakSection:
+    """What a page says of a weak section: the assessment and framework it belongs to, its title and its band."""
+
+    assessment: int
+    assessment_label: str
+    as_of: datetime.date
+    framework: str
+    section: str
+    title: str
+    band: str
+    band_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentNeeds:
+    needs: list[Need]
+    sections: dict[str, WeakSection]
+    """Each weak section's need key → what to say of it."""
+    bands: list[tuple[str, str]]
+    """The band codes of the frameworks read, best first, with a label (to choose the threshold from)."""
+    threshold: str = DEFAULT_THRESHOLD
+    """The threshold applied: the one asked for, or the default when no framework read has that band."""
+
+
+def weak_assessment_sections(
+    *, user: Caller, country: str, threshold: str, visible_actors: frozenset[int] | None = None
+) -> AssessmentNeeds:
+    """The needs that the latest published assessment of each framework the user may see of the country makes:
+    its sections below the `threshold` band, each with the section's area of action and the actors of the
+    assessment's scope that the user may see (`visible_actors`; None: all of them). An assessment the user may not
+    see makes none. Three queries."""
+    language = active_language()
+    latest: dict[int, Any] = {}
+    for assessment in (
+        assessments_visible(user=user, country=country)
+        .filter(status=Status.PUBLISHED)
+        .select_related("framework_version__framework")
+        .prefetch_related("actors")
+        .order_by("framework_version__framework_id", "-as_of", "-id")
+    ):
+        latest.setdefault(assessment.framework_version.framework_id, assessment)
+    assessments = sorted(latest.values(), key=lambda item: item.framework_version.framework.identifier)
+    cards = scorecards_of(assessments)
+    results: list[SectionResult] = []
+    described: dict[str, WeakSection] = {}
+    band_labels: dict[str, str] = {}
+    for assessment in assessments:
+        for band in assessment.framework_version.definition.bands:
+            band_labels.setdefault(band.code, band.label.read(language))
+    # One order of the bands for every framework, so that a higher threshold never makes a section strong.
+    codes = tuple(sorted(band_labels, key=lambda code: _band_rank(code, assessments)))
+    for assessment in assessments:
+        definition = assessment.framework_version.definition
+        scope = frozenset(
+            actor.pk for actor in assessment.actors.all() if visible_actors is None or actor.pk in visible_actors
+        )
+        card = cards[assessment.pk]
+        for section in definition.sections:
+            score = card.section(section.code)
+            band = score.band.code if score.band is not None else None
+            results.append(SectionResult(assessment.pk, section.code, section.area or None, scope, band, codes))
+            if score.band is not None:
+                described[section_key(assessment.pk, section.code)] = WeakSection(
+                    assessment=assessment.pk,
+                    assessment_label=assessment.title or assessment.framework_version.title,
+                    as_of=assessment.as_of,
+                    framework=assessment.framework_version.framework.title,
+                    section=section.code,
+                    title=section.title.read(language),
+                    band=score.band.code,
+                    band_label=score.band.label.read(language),
+                )
+    if threshold not in band_labels:
+        threshold = DEFAULT_THRESHOLD  # a band no framework of the country has: the default rather than nothing
+    needs = weak_sections(results, threshold=threshold)
+    return AssessmentNeeds(
+        needs=needs,
+        sections={need.key: described[need.key] for need in needs},
+        bands=[(code, band_labels[code]) for code in codes],
+        threshold=threshold,
+    )
+
+
+def _band_rank(code: str, assessments: list[Any]) -> tuple[int, str]:
+    """A band's place among the frameworks' bands: its best rank in any of them, then its code."""
+    ranks = [
+        [band.code for band in assessment.framework_version.definition.bands].index(code)
+        for assessment in assessments
+        if code in [band.code for band in assessment.framework_version.definition.bands]
+    ]
+    return (min(ranks) if ranks else 0, code)
 
 
 @dataclass(slots=True)
@@ -71,6 +182,12 @@ class Coordination:
     origin: str = BOTH
     excluded: int = 0
     """Amounts of the matrix's programmes in the year left out of its sums for want of a rate."""
+    threshold: str = DEFAULT_THRESHOLD
+    """Assessment sections below this band are needs."""
+    weak_sections: dict[str, WeakSection] = field(default_factory=dict)
+    """Each weak section's need key → what to say of it."""
+    bands: list[tuple[str, str]] = field(default_factory=list)
+    """The bands of the frameworks of the country's assessments, best first, with their labels."""
 
     def cell(self, partner: str, area: str) -> list[Programme]:
         return self.cells.get((partner, area), [])
@@ -138,10 +255,13 @@ def _spread[C](
     return result
 
 
-def country_coordination(*, user: Caller, country: str, year: int, origin: str = BOTH) -> Coordination:
+def country_coordination(
+    *, user: Caller, country: str, year: int, origin: str = BOTH, threshold: str = DEFAULT_THRESHOLD
+) -> Coordination:
     """Partners × areas (and partners × actors) for the programmes whose periods meet `year`, with their money in
-    the year, the overlaps among them, and the gaps the open findings of the map leave on the year's last day (or
-    today in the current year). `origin`: OWN programmes only, those imported from IATI, or BOTH."""
+    the year, the overlaps among them, and the gaps the open findings of the map and the sections of the latest
+    published assessments below the `threshold` band leave on the year's last day (or today in the current year).
+    `origin`: OWN programmes only, those imported from IATI, or BOTH."""
     french = active_language() == "fr"
     visible_actors = {
         pk: (name_fr if french and name_fr else name_en)
@@ -207,6 +327,10 @@ def country_coordination(*, user: Caller, country: str, year: int, origin: str =
         for finding in findings.open()
     ]
     titles = {finding.key: finding.rule for finding in findings.open()}
+    assessed = weak_assessment_sections(
+        user=user, country=country, threshold=threshold, visible_actors=frozenset(visible_actors)
+    )
+    needs += assessed.needs
     used_areas = {area for _partner_key, area in cells}
     used_actors = {actor for _partner_key, actor in actor_cells}
     return Coordination(
@@ -230,4 +354,7 @@ def country_coordination(*, user: Caller, country: str, year: int, origin: str =
         programmes={programme.pk: programme for programme in programmes},
         actor_names=visible_actors,
         finding_titles=titles,
+        threshold=assessed.threshold,
+        weak_sections=assessed.sections,
+        bands=assessed.bands,
     )

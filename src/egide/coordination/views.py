@@ -8,11 +8,12 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from egide.coordination.analytics import ACTOR
+from egide.coordination.analytics import ACTOR, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
     BOTH,
     COMMITTED,
+    DEFAULT_THRESHOLD,
     ORIGINS,
     SPENT,
     Coordination,
@@ -99,21 +100,37 @@ def _overlaps(found: Coordination) -> list[dict[str, Any]]:
 
 
 def _gaps(found: Coordination) -> list[dict[str, Any]]:
-    """The gaps grouped by rule: each rule's area (when no programme covers it) and every actor its open
-    findings name that no programme supports."""
+    """The gaps grouped by rule (each rule's area when no programme covers it, and every actor its open findings
+    name that no programme supports), then by weak assessment section (its area and the actors of its scope)."""
     grouped: dict[str, dict[str, Any]] = {}
     for gap in found.gaps:
-        code = found.finding_titles.get(gap.need.key, gap.need.key)
-        rule = RULE_BY_CODE.get(code)
-        entry = grouped.setdefault(
-            code,
-            {
-                "title": rule_title(rule) if rule else code,
-                "area": _area(gap.need.area) if gap.need.area else "",
-                "area_uncovered": False,
-                "actors": {},
-            },
-        )
+        if gap.need.origin == SECTION:
+            weak = found.weak_sections[gap.need.key]
+            entry = grouped.setdefault(
+                gap.need.key,
+                {
+                    "kind": SECTION,
+                    "title": weak.title,
+                    "section": weak,
+                    "scoped": bool(gap.need.actors),
+                    "area": _area(gap.need.area) if gap.need.area else "",
+                    "area_uncovered": False,
+                    "actors": {},
+                },
+            )
+        else:
+            code = found.finding_titles.get(gap.need.key, gap.need.key)
+            rule = RULE_BY_CODE.get(code)
+            entry = grouped.setdefault(
+                code,
+                {
+                    "kind": "finding",
+                    "title": rule_title(rule) if rule else code,
+                    "area": _area(gap.need.area) if gap.need.area else "",
+                    "area_uncovered": False,
+                    "actors": {},
+                },
+            )
         if gap.kind == ACTOR:
             entry["actors"][int(gap.target)] = found.actor_names.get(int(gap.target), "")
         else:
@@ -125,13 +142,23 @@ def _gaps(found: Coordination) -> list[dict[str, Any]]:
     ]
 
 
+def _threshold(request: HttpRequest) -> str:
+    """The band below which an assessment's section is a need: a band's code (short letters or digits), else the
+    default; a code that no framework of the country has falls back to the default in the selector."""
+    chosen = request.GET.get("below", DEFAULT_THRESHOLD).strip()
+    return chosen if 0 < len(chosen) <= 32 and chosen.replace("-", "").replace("_", "").isalnum() else DEFAULT_THRESHOLD
+
+
 def _brief(request: HttpRequest, code: str) -> tuple[str, int, str, str, Coordination]:
     country = country_or_404(code)
     year = _year(request)
     origin = request.GET.get("origin", BOTH)
     origin = origin if origin in ORIGINS else BOTH
     by = BY_ACTOR if request.GET.get("by") == BY_ACTOR else BY_AREA
-    return country, year, origin, by, country_coordination(user=request.user, country=country, year=year, origin=origin)
+    found = country_coordination(
+        user=request.user, country=country, year=year, origin=origin, threshold=_threshold(request)
+    )
+    return country, year, origin, by, found
 
 
 def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -149,6 +176,8 @@ def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
         "excluded": found.excluded,
         "overlaps": _overlaps(found),
         "gaps": _gaps(found),
+        "threshold": found.threshold,
+        "bands": found.bands,
     }
     return render(request, "coordination/country_coordination.html", context)
 

@@ -209,6 +209,16 @@ def _shared_set(key: str, value: CachedRun) -> None:
         logger.warning("governance findings: the cache could not be written", exc_info=True)
 
 
+def kept(key: str) -> CachedRun | None:
+    """The entry of that key if this process or the shared cache holds it, else None (nothing is computed)."""
+    found = memory.get(key)
+    if found is None:
+        found = _shared_get(key)
+        if found is not None:
+            memory.put(key, found)
+    return found
+
+
 def cached_run(key: str, compute: Callable[[], CachedRun]) -> CachedRun:
     """The entry of that key: from this process's memory, else from the shared cache, else computed and kept."""
     found = memory.get(key)

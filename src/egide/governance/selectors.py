@@ -14,12 +14,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from egide.accounts.selectors import reach_of
 from egide.actors import selectors as map_selectors
 from egide.actors.models import Actor, Citation, Relationship
-from egide.actors.versions import map_version
+from egide.actors.versions import map_version, map_versions
 from egide.core.fuzzy_dates import DAY, FuzzyDate
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -35,12 +36,17 @@ def country_graph(*, country: str) -> Graph:
 
     Three queries of plain rows (no model instances: at 10,000 actors and 50,000 relationships, making them
     cost more than the rules themselves)."""
+    return country_graphs(countries=[country])[country]
+
+
+def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
+    """`country_graph` of several countries at once, in the same three queries whatever their number."""
     french = active_language() == "fr"
     actor_sources: dict[int, list[str]] = defaultdict(list)
     relationship_sources: dict[int, list[str]] = defaultdict(list)
-    for actor_id, relationship_id, title, locator in Citation.objects.filter(source__country=country).values_list(
-        "actor_id", "relationship_id", "source__title", "locator"
-    ):
+    for actor_id, relationship_id, title, locator in Citation.objects.filter(
+        source__country__in=list(countries)
+    ).values_list("actor_id", "relationship_id", "source__title", "locator"):
         # The passage relied on goes with the title: "Constitution, art. 23" says which fact it backs.
         passage = locator.strip()
         title = f"{title}, {passage}" if passage else title
@@ -49,91 +55,97 @@ def country_graph(*, country: str) -> Graph:
         else:
             relationship_sources[relationship_id].append(title)
     no_sources: tuple[str, ...] = ()
-    nodes = [
-        Node(
-            id=id,
-            reference=reference,
-            name=(name_fr if french and name_fr else name_en),
-            family=family,
-            kind=kind,
-            statutory=statutory,
-            legitimacy_disputed=legitimacy_disputed,
-            has_mandate=bool(mandate_text.strip() or mandate_reference.strip()),
-            parent=parent,
-            confidence=confidence,
-            sources=tuple(actor_sources[id]) if id in actor_sources else no_sources,
-            article_fr=article_fr,
+    nodes: dict[str, list[Node]] = {country: [] for country in countries}
+    for (
+        country,
+        id,
+        reference,
+        name_en,
+        name_fr,
+        family,
+        kind,
+        statutory,
+        legitimacy_disputed,
+        mandate_text,
+        mandate_reference,
+        parent,
+        confidence,
+        article_fr,
+    ) in Actor.objects.filter(country__in=list(countries)).values_list(
+        "country",
+        "id",
+        "reference",
+        "name_en",
+        "name_fr",
+        "family",
+        "kind",
+        "statutory",
+        "legitimacy_disputed",
+        "mandate_text",
+        "mandate_reference",
+        "parent_id",
+        "confidence",
+        "article_fr",
+    ):
+        nodes[country].append(
+            Node(
+                id=id,
+                reference=reference,
+                name=(name_fr if french and name_fr else name_en),
+                family=family,
+                kind=kind,
+                statutory=statutory,
+                legitimacy_disputed=legitimacy_disputed,
+                has_mandate=bool(mandate_text.strip() or mandate_reference.strip()),
+                parent=parent,
+                confidence=confidence,
+                sources=tuple(actor_sources[id]) if id in actor_sources else no_sources,
+                article_fr=article_fr,
+            )
         )
-        for (
-            id,
-            reference,
-            name_en,
-            name_fr,
-            family,
-            kind,
-            statutory,
-            legitimacy_disputed,
-            mandate_text,
-            mandate_reference,
-            parent,
-            confidence,
-            article_fr,
-        ) in Actor.objects.filter(country=country).values_list(
-            "id",
-            "reference",
-            "name_en",
-            "name_fr",
-            "family",
-            "kind",
-            "statutory",
-            "legitimacy_disputed",
-            "mandate_text",
-            "mandate_reference",
-            "parent_id",
-            "confidence",
-            "article_fr",
+    edges: dict[str, list[Edge]] = {country: [] for country in countries}
+    for (
+        country,
+        id,
+        source,
+        target,
+        type,
+        legal_basis,
+        start,
+        start_precision,
+        end,
+        end_precision,
+        ongoing,
+        confidence,
+    ) in Relationship.objects.filter(country__in=list(countries)).values_list(
+        "country",
+        "id",
+        "source_id",
+        "target_id",
+        "type",
+        "legal_basis",
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "ongoing",
+        "confidence",
+    ):
+        edges[country].append(
+            Edge(
+                id=id,
+                source=source,
+                target=target,
+                type=type,
+                legal_basis=legal_basis,
+                start=FuzzyDate(start, start_precision or DAY) if start is not None else None,
+                end=FuzzyDate(end, end_precision or DAY) if end is not None else None,
+                ongoing=ongoing,
+                confidence=confidence,
+                sources=tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
+            )
         )
-    ]
-    edges = [
-        Edge(
-            id=id,
-            source=source,
-            target=target,
-            type=type,
-            legal_basis=legal_basis,
-            start=FuzzyDate(start, start_precision or DAY) if start is not None else None,
-            end=FuzzyDate(end, end_precision or DAY) if end is not None else None,
-            ongoing=ongoing,
-            confidence=confidence,
-            sources=tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
-        )
-        for (
-            id,
-            source,
-            target,
-            type,
-            legal_basis,
-            start,
-            start_precision,
-            end,
-            end_precision,
-            ongoing,
-            confidence,
-        ) in Relationship.objects.filter(country=country).values_list(
-            "id",
-            "source_id",
-            "target_id",
-            "type",
-            "legal_basis",
-            "start_date",
-            "start_precision",
-            "end_date",
-            "end_precision",
-            "ongoing",
-            "confidence",
-        )
-    ]
-    return Graph.build(nodes, edges)
+    return {country: Graph.build(nodes[country], edges[country]) for country in countries}
 
 
 def rule_overrides(*, country: str) -> dict[str, dict[str, Any]]:
@@ -213,18 +225,7 @@ def _decisions(country: str, keys: frozenset[str]) -> dict[str, FindingDecision]
 def _computed_run(
     user: Caller, country: str, as_of: datetime.date | None, overrides: dict[str, dict[str, Any]]
 ) -> cache.CachedRun:
-    graph = reader_graph(user=user, country=country)
-    findings = run(graph, as_of=as_of, overrides=overrides)
-    # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
-    findings, *ids = visible_and_named(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
-    named = cache.named_part(graph, findings, ids=(ids[0], ids[1]))
-    return cache.CachedRun(
-        graph=named,
-        findings=tuple(findings),
-        keys=frozenset(item.key for item in findings),
-        ordered=tuple(sorted(findings, key=page_order)),
-        concerned=cache.concerned_by_rule(named, findings),
-    )
+    return _run_on(reader_graph(user=user, country=country), overrides, as_of=as_of)
 
 
 def country_findings(
@@ -266,3 +267,83 @@ def country_comparison(
     before = _findings_on(graph, country=country, as_of=earlier)
     after = _findings_on(graph, country=country, as_of=later)
     return before, after, compare(before.findings, after.findings)
+
+
+def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[str, list[Finding]]:
+    """The open findings (no decision taken on them) of each country's map as the user may see it, as
+    `country_findings(...).open()` gives them one country at a time, in a number of queries that does not grow
+    with the number of countries: the versions, the rules' parameters and the decisions of all the countries at
+    once, and, for the countries whose answer is not kept yet, their graphs and the records the user may see."""
+    countries = sorted(set(countries))
+    if not countries:
+        return {}
+    versions = map_versions(countries=countries)
+    overrides: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for country, rule, parameters in RuleSetting.objects.filter(country__in=countries).values_list(
+        "country", "rule", "parameters"
+    ):
+        overrides[country][rule] = parameters
+    language, scope = active_language(), reader_scope(user)
+    keys = {
+        country: cache.run_key(
+            country=country,
+            version=versions[country],
+            as_of=None,
+            language=language,
+            overrides=overrides[country],
+            reader=scope,
+        )
+        for country in countries
+    }
+    runs: dict[str, cache.CachedRun] = {}
+    missing = []
+    for country in countries:
+        found = cache.kept(keys[country])
+        if found is None:
+            missing.append(country)
+        else:
+            runs[country] = found
+    if missing:
+        graphs = country_graphs(countries=missing)
+        if not reach_of(user).superuser:
+            nodes: dict[str, set[int]] = defaultdict(set)
+            for country, pk in (
+                map_selectors.actors_visible(user=user).filter(country__in=missing).values_list("country", "id")
+            ):
+                nodes[country].add(pk)
+            edges: dict[str, set[int]] = defaultdict(set)
+            for country, pk in (
+                map_selectors.relationships_visible(user=user).filter(country__in=missing).values_list("country", "id")
+            ):
+                edges[country].add(pk)
+            graphs = {
+                country: graph
+                if graph.nodes.keys() <= nodes[country] and graph.edge_by_id.keys() <= edges[country]
+                else graph.restricted_to(nodes=nodes[country], edges=edges[country])
+                for country, graph in graphs.items()
+            }
+        for country in missing:
+            runs[country] = cache.cached_run(keys[country], partial(_run_on, graphs[country], overrides[country]))
+    decided: dict[str, set[str]] = defaultdict(set)
+    for country, key in FindingDecision.objects.filter(country__in=countries).values_list("country", "key"):
+        decided[country].add(key)
+    return {
+        country: [item for item in runs[country].findings if item.key not in decided[country]] for country in countries
+    }
+
+
+def _run_on(
+    graph: Graph, overrides: dict[str, dict[str, Any]], *, as_of: datetime.date | None = None
+) -> cache.CachedRun:
+    """The cache entry of a run of the rules on a reader's graph."""
+    findings = run(graph, as_of=as_of, overrides=overrides)
+    # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
+    findings, *ids = visible_and_named(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
+    named = cache.named_part(graph, findings, ids=(ids[0], ids[1]))
+    return cache.CachedRun(
+        graph=named,
+        findings=tuple(findings),
+        keys=frozenset(item.key for item in findings),
+        ordered=tuple(sorted(findings, key=page_order)),
+        concerned=cache.concerned_by_rule(named, findings),
+    )
