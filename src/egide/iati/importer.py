@@ -36,6 +36,7 @@ from egide.core.inserts import insert_rows
 from egide.core.users import Caller, author
 from egide.iati.models import ImportedActivity, ImportedFile
 from egide.iati.parser import (
+    READING_VERSION,
     Codelists,
     MalformedFile,
     Unchanged,
@@ -67,9 +68,10 @@ SSR_SECTORS = frozenset(
     }
 )  # fmt: skip
 BATCH = 500
-FILE_DIGEST_VERSION = 2
-"""Part of every file's digest (ImportedFile): a new version forgets every file recorded, for an import that would
-read or filter the same file differently."""
+FILE_DIGEST_VERSION = 3
+"""Part of every file's digest (ImportedFile), with the parser's READING_VERSION: a new version forgets every file
+recorded, for an import that would read or filter the same file differently. An activity read differently must also
+have a new digest (egide.iati.parser.READING_VERSION), or the next import would still find it unchanged."""
 IDENTIFIER_LENGTH = 150  # Programme.iati_identifier's
 CENT = Decimal("0.01")
 LANGUAGES = ("en", "fr")
@@ -752,6 +754,7 @@ def file_digest(path: Path, filters: Filters, codes: Codelists) -> str:
     digest = hashlib.blake2b(digest_size=32)
     settings = (
         FILE_DIGEST_VERSION,
+        READING_VERSION,
         *(
             None if kept is None else sorted(kept)
             for kept in (filters.sectors, filters.countries, filters.reporting_orgs)
