@@ -269,3 +269,66 @@ def test_activities_are_dropped_from_memory_as_they_are_read() -> None:
     first = next(reader)
     identifiers = [first.identifier] + [activity.identifier for activity in reader]
     assert identifiers == [f"XM-{number}" for number in range(200)]
+
+
+DIMENSIONS = """
+<result type="1">
+  <title><narrative>Police trained</narrative></title>
+  <indicator measure="1" ascending="1">
+    <title><narrative>Officers trained</narrative></title>
+    <period>
+      <period-start iso-date="2020-01-01"/><period-end iso-date="2020-12-31"/>
+      <target value="40">
+        <location ref="AF-KAB"/>
+        <dimension name=" sex " value="female"/>
+        <dimension name="age" value="  18 to   25 "/>
+        <dimension name="sex"/>
+        <comment><narrative>Half of the intake</narrative></comment>
+      </target>
+      <actual value="35"><dimension name="sex" value="female"/><dimension value="urban"/></actual>
+    </period>
+    <period>
+      <period-start iso-date="2021-01-01"/><period-end iso-date="2021-12-31"/>
+      <target value="50"/>
+    </period>
+  </indicator>
+</result>
+"""
+
+
+def test_the_dimensions_of_targets_and_actuals_are_read() -> None:
+    (activity,) = parse(activity_xml(COMPLETE + DIMENSIONS))
+    first, second = activity.results[0].indicators[0].periods
+    assert first.target_dimensions == (("sex", "female"), ("age", "18 to 25"))
+    assert first.actual_dimensions == (("sex", "female"),)
+    assert (first.target, first.actual) == ("40", "35")
+    assert (second.target_dimensions, second.actual_dimensions) == ((), ())
+    # A dimension without its name or its value is left out, with a warning naming what it had.
+    assert [(w.code, w.element, w.detail) for w in activity.warnings] == [
+        ("incomplete_dimension", "dimension", "sex"),
+        ("incomplete_dimension", "dimension", "urban"),
+    ]
+
+
+def test_the_dimensions_of_the_shared_files(iati_fixtures: Path) -> None:
+    # D-Portal's synthetic activities fill every element, each target and actual with two dimensions.
+    reading = read_activities(iati_fixtures / "synthetic-every-element.xml")
+    activities = [next(reading), next(reading)]
+    with pytest.raises(MalformedFile):  # its third activity uses an undeclared namespace prefix
+        next(reading)
+    periods = [period for result in activities[0].results for i in result.indicators for period in i.periods]
+    assert len(periods) == 8
+    assert {period.target_dimensions for period in periods} == {(("text", "text"), ("text", "text"))}
+    assert {period.actual_dimensions for period in periods} == {(("text", "text"), ("text", "text"))}
+    # UNICEF's Liberia activity writes an empty dimension in its target and its actual: two warnings, nothing read.
+    (unicef,) = [
+        activity
+        for activity in read_activities(iati_fixtures / "dportal-liberia-sierraleone-2.0x.xml")
+        if activity.identifier == "XM-DAC-41122-Liberia-2550/A0/08/802/004"
+    ]
+    (period,) = unicef.results[0].indicators[0].periods
+    assert (period.target_dimensions, period.actual_dimensions) == ((), ())
+    assert [(w.code, w.line) for w in unicef.warnings if w.element == "dimension"] == [
+        ("incomplete_dimension", 157),
+        ("incomplete_dimension", 157),
+    ]

@@ -7,18 +7,19 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
 from lxml import etree
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
+from egide.iati import importer, parser
 from egide.iati.exporter import ExportChoice, iati_export
 from egide.iati.importer import Filters, iati_file_import
 from egide.iati.models import ImportedActivity
-from egide.iati.records import Activity, Indicator, Period
-from egide.iati.records import Result as IatiResult
-from egide.iati.results_import import results_write
 from egide.programmes.models import Programme
 from egide.results.models import Disaggregation, Result, Update, UpdateStatus
 from egide.results.models import Indicator as IndicatorRow
@@ -261,49 +262,70 @@ def test_an_editor_s_import_leaves_the_values_for_review(
     assert (update.status, update.submitted_by, update.reviewed_by) == (UpdateStatus.APPROVED, owner, owner)
 
 
-def test_dimensions_become_disaggregations(tmp_path: Path, db: None) -> None:
-    """The parser does not read dimensions yet: the records carry them from anywhere else (a parser that does)."""
-    iati_file_import(user=PLATFORM, path=write(tmp_path, activity("XM-1")))
-    programme = Programme.objects.get()
-    record = Activity(
-        identifier="XM-1",
-        version="2.03",
-        results=[
-            IatiResult(
-                type="1",
-                title={"en": "Police trained"},
-                indicators=(
-                    Indicator(
-                        measure="1",
-                        ascending=True,
-                        title={"en": "Officers trained"},
-                        periods=(
-                            Period(
-                                dt.date(2020, 1, 1),
-                                dt.date(2020, 12, 31),
-                                target="40",
-                                actual="35",
-                                target_dimensions=(("sex", "female"), ("sex", "female"), ("", "male")),
-                                actual_dimensions=(("sex", "female"),),
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        ],
-    )
-    assert results_write(user=PLATFORM, items=[(record, programme.pk)], now=timezone.now(), author_id=None) == 1
+DIMENSIONS = """<result type="1" aggregation-status="0">
+  <title><narrative>Police trained</narrative></title>
+  <indicator measure="1" ascending="1">
+    <title><narrative>Officers trained</narrative></title>
+    <period><period-start iso-date="2020-01-01"/><period-end iso-date="2020-12-31"/>
+      <target value="40"><dimension name="sex" value="female"/><dimension name="sex" value="Female"/>
+        <dimension name="age" value="18-25"/><dimension value="male"/></target>
+      <actual value="35"><dimension name="sex" value="female"/></actual></period>
+  </indicator>
+</result>"""
+
+
+def test_dimensions_become_disaggregations_shown_and_exported(tmp_path: Path, db: None) -> None:
+    """A file's dimensions of a target and of an actual, read by the parser, imported as disaggregations (each
+    category holding the whole value, a repeated one once, an incomplete one warned about and left out), shown on
+    the Results tab and written back by the export."""
+    path = write(tmp_path, activity("XM-1").replace("</iati-activity>", DIMENSIONS + "\n</iati-activity>"))
+    report = iati_file_import(user=PLATFORM, path=path)
+    assert (report.created, report.errors, report.warnings) == (1, [], 1)
+    assert ImportedActivity.objects.get().warnings == [
+        {"code": "incomplete_dimension", "element": "dimension", "line": 28, "detail": "male"}
+    ]
     period = PeriodRow.objects.get()
-    assert [str(part) for part in period.target_disaggregations.all()] == ["sex / female: 40"]
+    assert [str(part) for part in period.target_disaggregations.order_by("id")] == [
+        "sex / female: 40",
+        "age / 18-25: 40",
+    ]
     assert [str(part) for part in Update.objects.get().disaggregations.all()] == ["sex / female: 35"]
+    # The Results tab of the (public) programme lists them under the target and the actual.
+    programme = Programme.objects.get()
+    page = Client().get(reverse("programme-results", kwargs={"pk": programme.pk}))
+    assert page.status_code == 200
+    cells = [
+        " ".join(cell.get_text(" ", strip=True).split())
+        for cell in BeautifulSoup(page.content, "html.parser").select(f"#period-{period.pk} td")[:2]
+    ]
+    assert cells == ["40 age / 18-25: 40 sex / female: 40", "35 sex / female: 35"]
     # The export says them as the dimensions of the target and of the actual.
     data = io.BytesIO()
     iati_export(user=PLATFORM, choice=ExportChoice(), output=data)
     text = data.getvalue().decode()
     valid(data.getvalue())
-    assert '<target value="40">\n' in text
     assert text.count('<dimension name="sex" value="female"/>') == 2
-    assert Disaggregation.objects.count() == 2
+    assert text.count('<dimension name="age" value="18-25"/>') == 1
+    assert Disaggregation.objects.count() == 3
+
+
+def test_an_activity_imported_by_an_older_parser_is_read_again(
+    tmp_path: Path, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser's version is part of each activity's digest and of the file's: once the parser reads more (the
+    dimensions, here), importing the same file again reads and writes its activities again."""
+    path = write(tmp_path, activity("XM-1").replace("</iati-activity>", DIMENSIONS + "\n</iati-activity>"))
+    monkeypatch.setattr(parser, "READING_VERSION", parser.READING_VERSION - 1)
+    monkeypatch.setattr(importer, "READING_VERSION", parser.READING_VERSION)
+    monkeypatch.setattr(parser._Reader, "dimensions", lambda self, element: ())  # a parser without dimensions
+    assert iati_file_import(user=PLATFORM, path=path).created == 1
+    assert iati_file_import(user=PLATFORM, path=path).unchanged == 1
+    assert not Disaggregation.objects.exists()
+    monkeypatch.undo()
+    report = iati_file_import(user=PLATFORM, path=path)
+    assert (report.updated, report.unchanged) == (1, 0)
+    assert Disaggregation.objects.count() == 3
+    assert iati_file_import(user=PLATFORM, path=path).unchanged == 1
 
 
 def test_the_round_trip_gives_the_same_results(iati_fixtures: Path, tmp_path: Path, db: None) -> None:

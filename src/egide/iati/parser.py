@@ -48,6 +48,10 @@ LARGEST_VALUE = Decimal(10) ** 18
 """Amounts at or above this are refused (with a warning): no aid activity holds a quintillion of any currency, and
 the database keeps 20 digits."""
 PERCENTAGE_TOLERANCE = Decimal("0.5")
+READING_VERSION = 2
+"""Part of every activity's digest: bump it when the records read from the same text change (the parser reads more
+or differently, or the importer writes them differently), so that the next import of an activity imported before
+reads and writes it again instead of finding it unchanged. Version 2: the dimensions of targets and actuals."""
 
 # IATI 1.0x wrote some codes as words or letters; 2.0x uses numbers. Read both, store 2.0x's.
 TRANSACTION_TYPES_1 = {
@@ -186,7 +190,9 @@ def read_activities_since(
                     reader.version = (element.get("version") or "").strip()
                     reader.file_language = element.get(XML_LANG, "")
                     reader.file_currency = (element.get("default-currency") or "").strip()
-                    context_bytes = f"{reader.version}|{reader.file_language}|{reader.file_currency}|".encode()
+                    context_bytes = (
+                        f"{READING_VERSION}|{reader.version}|{reader.file_language}|{reader.file_currency}|".encode()
+                    )
                     seen_root = True
                 elif not seen_root:
                     raise _not_an_activity_file(name, element)
@@ -250,6 +256,7 @@ CACHE_SIZE = 10_000
 """Dates and percentages repeat from one activity to the next: each distinct text is read once, up to this many
 (then the cache starts again, so that memory stays flat whatever the file)."""
 ZERO = Decimal(0)
+NO_DIMENSIONS: tuple[tuple[str, str], ...] = ()
 
 
 def _first(element: Element) -> dict[str, Element]:
@@ -802,12 +809,24 @@ class _Reader:
                             target = part
                     elif part_tag == "actual" and actual is None:
                         actual = part
+                target_value = actual_value = ""
+                target_dimensions = actual_dimensions = NO_DIMENSIONS
+                if target is not None:
+                    target_value = (target.get("value") or "").strip()
+                    if len(target):
+                        target_dimensions = self.dimensions(target)
+                if actual is not None:
+                    actual_value = (actual.get("value") or "").strip()
+                    if len(actual):
+                        actual_dimensions = self.dimensions(actual)
                 periods.append(
                     Period(
                         date_of(start),
                         date_of(end),
-                        (target.get("value") or "").strip() if target is not None else "",
-                        (actual.get("value") or "").strip() if actual is not None else "",
+                        target_value,
+                        actual_value,
+                        target_dimensions,
+                        actual_dimensions,
                     )
                 )
             elif tag == "title":
@@ -844,6 +863,25 @@ class _Reader:
             baseline_value,
             tuple(periods),
         )
+
+    def dimensions(self, element: Element) -> tuple[tuple[str, str], ...]:
+        """The (name, value) of each `dimension` of a target or an actual (2.0x; 1.0x has none): sex: female. A
+        dimension without its name or its value says nothing: left out, with a warning."""
+        found = []
+        for child in element:
+            if child.tag != "dimension":
+                continue
+            name = value = ""
+            for key, attribute in child.items():
+                if key == "name":
+                    name = " ".join(attribute.split())
+                elif key == "value":
+                    value = " ".join(attribute.split())
+            if not name or not value:
+                self.warn("incomplete_dimension", child, (name or value)[:40])
+                continue
+            found.append((name, value))
+        return tuple(found)
 
     def _policy_marker(self, activity: Activity, element: Element) -> None:
         raw = (element.get("vocabulary") or "1").strip()

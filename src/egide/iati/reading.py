@@ -22,6 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from egide.core.collection import paused_collection
 from egide.iati.importer import Filters, file_digest
 from egide.iati.parser import Codelists, MalformedFile, Unchanged, built_in_codelists, read_activities_since
 from egide.iati.records import Activity
@@ -65,16 +66,18 @@ def read_file(path: Path, filters: Filters, codes: Codelists | None, known: dict
     codes = codes or built_in_codelists()
     result = ReadFile(path, digest=file_digest(path, filters, codes))
     try:
-        for activity in read_activities_since(path, filename=path.name, codes=codes, known=known):
-            result.read += 1
-            if isinstance(activity, Unchanged):
-                result.activities.append(activity)
-                continue
-            if filters.accepts(activity):
-                result.activities.append(activity)
-            else:
-                result.skipped += 1
-                result.left_out.append((activity.identifier, activity.digest))
+        # The file's activities, kept in memory, hold no reference cycles: see egide.iati.importer.
+        with paused_collection():
+            for activity in read_activities_since(path, filename=path.name, codes=codes, known=known):
+                result.read += 1
+                if isinstance(activity, Unchanged):
+                    result.activities.append(activity)
+                    continue
+                if filters.accepts(activity):
+                    result.activities.append(activity)
+                else:
+                    result.skipped += 1
+                    result.left_out.append((activity.identifier, activity.digest))
     except MalformedFile as error:
         return ReadFile(path, refused=str(error), read=result.read)
     return result

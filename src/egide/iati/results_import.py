@@ -17,7 +17,8 @@ of the platform (another publisher's published figures, which nobody here review
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -55,11 +56,29 @@ type _Actual = tuple[int, Decimal | None, str, dt.date, str, list[_Part]]
 """An actual to write: its period's place among the periods, value, narrative, date, status and parts."""
 
 
+_NUMBERS: dict[tuple[str, str], Decimal | None] = {}
+NUMBERS_CACHED = 10_000
+"""Targets and actuals repeat (100, 50, 0): each distinct text is read once per measure, up to this many."""
+
+
 def number(text: str, measure: str) -> Decimal | None:
     """The value as the results app keeps it, or None when it may not hold it (not a number, too large, a
     qualitative indicator's, a percentage outside 0 to 100)."""
     if not text or measure == QUALITATIVE:
         return None
+    key = (text, measure)
+    try:
+        return _NUMBERS[key]
+    except KeyError:
+        pass
+    value = _number(text, measure)
+    if len(_NUMBERS) >= NUMBERS_CACHED:
+        _NUMBERS.clear()
+    _NUMBERS[key] = value
+    return value
+
+
+def _number(text: str, measure: str) -> Decimal | None:
     try:
         value = Decimal(text.strip())  # "1,5" or "1,500": which one is it? Kept as a comment.
     except InvalidOperation:
@@ -144,14 +163,20 @@ def _replaced(programme_ids: list[int]) -> None:
 
 
 def results_write(
-    *, user: Caller, items: Sequence[tuple[Activity, int]], now: dt.datetime, author_id: int | None
+    *,
+    user: Caller,
+    items: Sequence[tuple[Activity, int]],
+    now: dt.datetime,
+    author_id: int | None,
+    owners: Mapping[int, tuple[int | None, str]] | None = None,
 ) -> int:
-    """Replace the results of each programme (by id) by its activity's; returns how many results were written."""
+    """Replace the results of each programme (by id) by its activity's; returns how many results were written.
+    `owners` gives each programme's (owner's id, country) where the caller has them (else they are read)."""
     programme_ids = [programme_id for _, programme_id in items]
     _replaced(programme_ids)
     if not any(activity.results for activity, _ in items):
         return 0
-    reviewed = _approved_programmes(user, [pk for activity, pk in items if activity.results])
+    reviewed = _approved_programmes(user, [pk for activity, pk in items if activity.results], owners)
     stamps = (now, now, author_id, author_id)
     results = _Rows(Result, (*STAMPS, *TEXTS, "programme_id", "type", "order", "aggregation_status"))
     indicators = _Rows(
@@ -279,10 +304,38 @@ def _add_period(
     return True
 
 
-def _approved_programmes(user: Caller, programme_ids: list[int]) -> set[int]:
-    """The programmes whose imported values arrive approved (see the module's description)."""
-    return {
-        programme.pk
-        for programme in Programme.objects.filter(pk__in=programme_ids).only("id", "owner_id", "country")
-        if programme.owner_id is None or may_review_results(user=user, record=programme)
-    }
+@dataclass(slots=True)
+class _Owned:
+    """A programme as the review's rule sees it (accounts.selectors.Record)."""
+
+    pk: int
+    owner_id: int | None
+    country: str
+    confidentiality: str = ""
+
+
+def _approved_programmes(
+    user: Caller, programme_ids: list[int], owners: Mapping[int, tuple[int | None, str]] | None
+) -> set[int]:
+    """The programmes whose imported values arrive approved (see the module's description), the rule asked once per
+    owner and country."""
+    if owners is None or any(pk not in owners for pk in programme_ids):
+        owners = {
+            pk: (owner_id, country)
+            for pk, owner_id, country in Programme.objects.filter(pk__in=programme_ids).values_list(
+                "id", "owner_id", "country"
+            )
+        }
+    decided: dict[tuple[int | None, str], bool] = {}
+    approved = set()
+    for pk in programme_ids:
+        key = owners[pk]
+        allowed = decided.get(key)
+        if allowed is None:
+            owner_id, country = key
+            allowed = decided[key] = owner_id is None or may_review_results(
+                user=user, record=_Owned(pk, owner_id, country)
+            )
+        if allowed:
+            approved.add(pk)
+    return approved
