@@ -91,6 +91,10 @@ class Flows:
         return sum((value for (source, _target), value in self.links.items() if source[0] == FUNDER), Decimal(0))
 
 
+def equal_parts(amount: Decimal, count: int) -> list[Decimal]:
+    return split(amount, [Decimal(1)] * count)
+
+
 def build_flows(records: Iterable[FlowRecord], parties: Mapping[int, Parties]) -> Flows:
     """The Sankey's links: each record's amount from its funders to its implementers (equal parts to the cent),
     then from each implementer to the programme's columns in their weights (the transaction's own column when it
@@ -99,7 +103,6 @@ def build_flows(records: Iterable[FlowRecord], parties: Mapping[int, Parties]) -
     for record in records:
         programme = parties.get(record.programme, Parties(frozenset(), frozenset()))
         funders, implementers = funders_and_implementers(record, programme)
-        pairs = [(funder, implementer) for funder in funders for implementer in implementers]
         if record.column is not None:
             columns: tuple[str, ...] = (record.column,)
             weights: tuple[Decimal, ...] = (Decimal(1),)
@@ -107,9 +110,15 @@ def build_flows(records: Iterable[FlowRecord], parties: Mapping[int, Parties]) -
             columns, weights = programme.columns, programme.weights
         else:
             columns, weights = (NOT_GIVEN,), (Decimal(1),)
-        for (funder, implementer), part in zip(pairs, split(record.amount, [Decimal(1)] * len(pairs)), strict=True):
-            sums[((FUNDER, funder), (IMPLEMENTER, implementer))] += part
-            for column, piece in zip(columns, split(part, weights), strict=True):
-                sums[((IMPLEMENTER, implementer), (COLUMN, column))] += piece
+        # Funders first, then each funder's part among implementers: a funder's outflow is then exactly its share
+        # of the amount, as the timeline counts it.
+        for funder, funded in zip(funders, equal_parts(record.amount, len(funders)), strict=True):
+            for implementer, part in zip(implementers, equal_parts(funded, len(implementers)), strict=True):
+                if not part:
+                    continue  # a cent divided among more than a cent's worth of parties: nothing to draw
+                sums[((FUNDER, funder), (IMPLEMENTER, implementer))] += part
+                for column, piece in zip(columns, split(part, weights), strict=True):
+                    if piece:
+                        sums[((IMPLEMENTER, implementer), (COLUMN, column))] += piece
     kept = {link: value for link, value in sums.items() if value > 0}
     return Flows(links=kept, left_out=len(sums) - len(kept))

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from egide.coordination.flows import COMMITMENT, FlowRecord, Parties, funders_and_implementers
-from egide.coordination.shares import split
+from egide.coordination.flows import COMMITMENT, FlowRecord, Parties, equal_parts, funders_and_implementers
 
 YEAR, QUARTER = "year", "quarter"
 STEPS = (YEAR, QUARTER)
@@ -75,7 +74,7 @@ def timeline(
             continue
         funders, _implementers = funders_and_implementers(record, parties.get(record.programme, _NOBODY))
         group = COMMITTED if record.kind == COMMITMENT else SPENT
-        for funder, part in zip(funders, split(record.amount, [Decimal(1)] * len(funders)), strict=True):
+        for funder, part in zip(funders, equal_parts(record.amount, len(funders)), strict=True):
             sums[funder][group][position] += part
     series = [Series(partner, tuple(values[COMMITTED]), tuple(values[SPENT])) for partner, values in sums.items()]
     series.sort(key=lambda item: (-(item.total_committed + item.total_spent), item.partner))
