@@ -197,7 +197,6 @@ def chart_labels() -> dict[str, str]:
     return {
         "committed": _("committed"),
         "spent": _("disbursed and spent"),
-        "empty": _("No money in this period."),
     }
 
 
