@@ -111,7 +111,8 @@ def test_flows_hold_only_what_the_reader_may_see(
 ) -> None:
     data = _json(request.getfixturevalue(who) if who else None)
     links = _links(data)
-    assert data["currency"] == "USD" and data["flow"] == "spent"
+    assert data["currency"] == "USD"
+    assert data["flow"] == "spent"
     # The public programme: 1,000 disbursed (no parties: France to Expertise France) and 200 spent by Expertise
     # France, divided 75/25 between justice and prisons by its sectors' percentages.
     assert links[("France", "Expertise France")] == Decimal("1200.00")
@@ -157,7 +158,8 @@ def test_the_selector_sums_leave_out_what_the_reader_may_not_see(
 @pytest.mark.django_db
 def test_choices_currency_commitments_period_and_origin(member: User, funded: tuple[Programme, Programme]) -> None:
     euros = _json(member, "&currency=EUR&flow=committed")
-    assert euros["currency"] == "EUR" and euros["flow"] == "committed"
+    assert euros["currency"] == "EUR"
+    assert euros["flow"] == "committed"
     assert _links(euros)[("France", "Expertise France")] == Decimal("3600.00")
     assert Decimal(euros["total"]) == Decimal("3600.00")
     longer = _json(member, "&since=2024")
