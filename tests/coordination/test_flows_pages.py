@@ -219,6 +219,8 @@ def test_page_tables_and_charts_data(
     assert page.select_one("#coordination-sankey.no-print") is not None
     assert page.select_one('script[src$="build/coordination.js"]') is not None
     assert not page.select("script:not([src]):not([type='application/json'])")  # no inline script
+    assert not page.select("[onclick]")  # nor inline handler: the print button is wired by the bundle
+    assert page.select_one("button#coordination-print[hidden]") is not None
     assert "1 amount of the period has no exchange rate" in page.select_one("#coordination-flow-excluded").get_text()
     rule = " ".join(page.select_one("#coordination-area-rule").get_text().split())
     assert "1 programme in several areas divides its money by its sectors' percentages" in rule

@@ -193,13 +193,6 @@ def flows_context(*, request: HttpRequest, country: str, year: int, origin: str,
     }
 
 
-def chart_labels() -> dict[str, str]:
-    return {
-        "committed": _("committed"),
-        "spent": _("disbursed and spent"),
-    }
-
-
 def flows_json(context: dict[str, Any], *, country: str, year: int) -> dict[str, Any]:
     """The flows and the timeline as the JSON endpoint gives them: what the charts draw."""
     return {

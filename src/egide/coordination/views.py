@@ -158,7 +158,6 @@ def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": _gaps(found),
         "area_rules": found.area_rules,
         "money": flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by),
-        "chart_labels": flow_views.chart_labels(),
         "currencies": CURRENCIES,
     }
     return render(request, "coordination/country_coordination.html", context)

@@ -14,6 +14,11 @@ function json(id) {
   return element ? JSON.parse(element.textContent) : null;
 }
 
+// Names come from imported data: escaped before they reach the tooltip's HTML.
+function escape(text) {
+  return String(text).replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
 function formatter(currency) {
   const number = new Intl.NumberFormat(document.documentElement.lang || "en", { maximumFractionDigits: 0 });
   return (value) => `${number.format(value)} ${currency}`;
@@ -34,8 +39,8 @@ function drawSankey(data, format) {
       trigger: "item",
       formatter: (item) =>
         item.dataType === "edge"
-          ? `${labels[item.data.source]} → ${labels[item.data.target]}<br>${format(item.data.value)}`
-          : `${labels[item.name]}<br>${format(item.value)}`,
+          ? `${escape(labels[item.data.source])} → ${escape(labels[item.data.target])}<br>${format(item.data.value)}`
+          : `${escape(labels[item.name])}<br>${format(item.value)}`,
     },
     series: [
       {
@@ -64,7 +69,7 @@ function drawSankey(data, format) {
   return chart;
 }
 
-function drawTimeline(data, labels, format) {
+function drawTimeline(data, format) {
   const element = document.getElementById("coordination-timeline");
   if (!element || !data.series.length) return null;
   const narrow = element.clientWidth < 600;
@@ -96,10 +101,6 @@ function drawTimeline(data, labels, format) {
       type: "category",
       data: data.periods,
       axisLabel: { fontSize: narrow ? 9 : 11, rotate: narrow && data.periods.length > 6 ? 45 : 0 },
-      name: `${labels.committed} | ${labels.spent}`,
-      nameLocation: "end",
-      nameGap: 4,
-      nameTextStyle: { fontSize: 10, align: "right", verticalAlign: "top", padding: [-22, 0, 0, 0] },
     },
     yAxis: { type: "value", axisLabel: { fontSize: 10, formatter: (value) => new Intl.NumberFormat(document.documentElement.lang || "en", { notation: "compact" }).format(value) } },
     series,
@@ -108,11 +109,16 @@ function drawTimeline(data, labels, format) {
 }
 
 function start() {
+  // The print button works with JavaScript only (no inline handler under the page's CSP): shown once wired.
+  const print = document.getElementById("coordination-print");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", () => window.print());
+  }
   const data = json("coordination-charts");
-  const labels = json("coordination-chart-labels");
-  if (!data || !labels) return;
+  if (!data) return;
   const format = formatter(data.currency);
-  const charts = [drawSankey(data.sankey, format), drawTimeline(data.timeline, labels, format)].filter(Boolean);
+  const charts = [drawSankey(data.sankey, format), drawTimeline(data.timeline, format)].filter(Boolean);
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 }
 
