@@ -62,8 +62,8 @@ def country_flows(
     by: str = BY_AREA,
 ) -> CountryFlows:
     """The records of the visible programmes of `country` (of `origin`) with a value date in the years, their
-    parties with columns by area of action or by supported actor (`by`), in dollars and in euros. Five queries
-    whatever the number of programmes, plus one for the names of organisations that only transactions name."""
+    parties with columns by area of action or by supported actor (`by`), in dollars and in euros. The same number of
+    queries whatever the number of programmes and transactions (the transactions summed in the database)."""
     visible = programmes_visible(user=user, country=country)
     provenance = ImportedActivity.objects.filter(programme=OuterRef("pk"))
     if origin == OWN:
