@@ -5,7 +5,7 @@ cent, and the timeline agrees with the diagram."""
 import datetime
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from egide.coordination.analytics import shares
@@ -27,6 +27,8 @@ from egide.coordination.timeline import QUARTER, YEAR, periods, timeline
 
 PARTNERS = st.sampled_from(["org:1", "org:2", "name:ngo", "name:ministry"])
 COLUMNS = st.sampled_from(["justice", "prisons", "borders"])
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+"""No deadline: the tests check behaviour, and the machine they run on may be loaded."""
 AMOUNTS = st.integers(min_value=0, max_value=10**9).map(lambda cents: Decimal(cents) / 100)
 
 
@@ -64,6 +66,7 @@ def cases(
     return records, parties
 
 
+@PROPERTY
 @given(cases())
 def test_money_is_conserved_at_every_implementer(case: tuple[list[FlowRecord], dict[int, Parties]]) -> None:
     records, parties = case
@@ -78,6 +81,7 @@ def test_money_is_conserved_at_every_implementer(case: tuple[list[FlowRecord], d
     assert flows.left_out == 0
 
 
+@PROPERTY
 @given(cases())
 def test_links_go_forward_one_layer_so_there_is_no_cycle(case: tuple[list[FlowRecord], dict[int, Parties]]) -> None:
     records, parties = case
@@ -87,6 +91,7 @@ def test_links_go_forward_one_layer_so_there_is_no_cycle(case: tuple[list[FlowRe
         assert value > 0
 
 
+@PROPERTY
 @given(cases(amounts=st.integers(min_value=-(10**6), max_value=10**6).map(lambda cents: Decimal(cents) / 100)))
 def test_negative_amounts_never_draw_a_negative_link(case: tuple[list[FlowRecord], dict[int, Parties]]) -> None:
     records, parties = case
@@ -152,6 +157,7 @@ def test_links_that_net_to_nothing_are_left_out_and_counted() -> None:
     assert flows.left_out == 2
 
 
+@PROPERTY
 @given(
     st.integers(min_value=-(10**9), max_value=10**9).map(lambda cents: Decimal(cents) / 100),
     st.lists(st.integers(min_value=0, max_value=1000).map(Decimal), min_size=1, max_size=8).filter(any),
@@ -166,6 +172,7 @@ def test_split_adds_up_to_the_cent_and_follows_the_weights(amount: Decimal, weig
             assert part == 0
 
 
+@PROPERTY
 @given(st.integers(min_value=0, max_value=10**9).map(lambda cents: Decimal(cents) / 100), st.integers(1, 9))
 def test_equal_weights_split_as_the_matrix_always_did(amount: Decimal, parts: int) -> None:
     assert split(amount, [Decimal(1)] * parts) == shares(amount, parts)
@@ -194,6 +201,7 @@ def test_periods_by_year_and_quarter() -> None:
     assert periods(2025, 2025, QUARTER) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
 
 
+@PROPERTY
 @given(cases(), st.lists(st.dates(datetime.date(2023, 1, 1), datetime.date(2026, 12, 31)), min_size=25, max_size=25))
 def test_the_timeline_agrees_with_the_diagram(
     case: tuple[list[FlowRecord], dict[int, Parties]], days: list[datetime.date]

@@ -50,6 +50,7 @@ def choices(request: HttpRequest, year: int) -> dict[str, Any]:
     flow = request.GET.get("flow", SPENT)
     step = request.GET.get("step", "")
     return {
+        "since_years": list(range(year, max(FIRST_YEAR, year - LONGEST_PERIOD + 1) - 1, -1)),
         "since": since,
         "currency": currency if currency in conversion.TARGETS else conversion.BASE,
         "flow": flow if flow in FLOW_CHOICES else SPENT,
