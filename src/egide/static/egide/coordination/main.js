@@ -66,6 +66,7 @@ function drawSankey(data, format) {
       },
     ],
   });
+  element.dataset.links = String(data.links.length); // drawn: for the browser tests
   return chart;
 }
 
@@ -105,6 +106,7 @@ function drawTimeline(data, format) {
     yAxis: { type: "value", axisLabel: { fontSize: 10, formatter: (value) => new Intl.NumberFormat(document.documentElement.lang || "en", { notation: "compact" }).format(value) } },
     series,
   });
+  element.dataset.series = String(data.series.length); // drawn: for the browser tests
   return chart;
 }
 
