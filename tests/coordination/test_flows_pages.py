@@ -293,3 +293,9 @@ def test_flow_queries_do_not_grow_with_the_programmes(
         Participation.objects.create(programme=programme, role="4", name=f"Agency {index}")
         _pay(programme, "3", "10", "2025-04-04", provider_name=f"Other {index}")
     assert count() == before
+
+
+@pytest.mark.django_db
+def test_an_unknown_country_is_not_found(member: User) -> None:
+    assert _client(member).get("/countries/ZZ/coordination/flows.json").status_code == 404
+    assert _client(member).get("/countries/%00/coordination/flows.json").status_code == 404
