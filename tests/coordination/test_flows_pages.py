@@ -19,8 +19,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.coordination.flow_selectors import country_flows
-from egide.coordination.flows import FUNDER, IMPLEMENTER, build_flows
+from egide.coordination import flow_views
+from egide.coordination.flow_selectors import CountryFlows, country_flows
+from egide.coordination.flows import FUNDER, IMPLEMENTER, FlowRecord, build_flows
+from egide.coordination.timeline import timeline
 from egide.iati.models import ImportedActivity
 from egide.money import sums
 from egide.money.models import ExchangeRate, Transaction
@@ -299,3 +301,18 @@ def test_flow_queries_do_not_grow_with_the_programmes(
 def test_an_unknown_country_is_not_found(member: User) -> None:
     assert _client(member).get("/countries/ZZ/coordination/flows.json").status_code == 404
     assert _client(member).get("/countries/%00/coordination/flows.json").status_code == 404
+
+
+def test_the_chart_sums_the_partners_after_the_tenth_and_the_table_keeps_them() -> None:
+    records = [
+        (datetime.date(2025, 1, 1), FlowRecord(1, "disbursement", Decimal(100 + index), provider=f"name:p{index}"))
+        for index in range(12)
+    ]
+    found = CountryFlows(records={"USD": records}, parties={}, partner_names={}, column_names={})
+    line = timeline(records, {}, first_year=2025, last_year=2025, step="year")
+    series = flow_views._grouped(found, line)
+    assert len(series) == 11
+    assert series[0]["key"] == "name:p11"
+    assert series[-1]["name"] == "Other partners (2)"
+    assert series[-1]["spent"] == [Decimal("201")]  # p1 and p0: 101 + 100
+    assert len(flow_views.timeline_rows(line, series)) == 11
