@@ -315,4 +315,4 @@ def test_the_chart_sums_the_partners_after_the_tenth_and_the_table_keeps_them() 
     assert series[0]["key"] == "name:p11"
     assert series[-1]["name"] == "Other partners (2)"
     assert series[-1]["spent"] == [Decimal("201")]  # p1 and p0: 101 + 100
-    assert len(flow_views.timeline_rows(line, series)) == 11
+    assert len(flow_views.timeline_rows(line, flow_views._grouped(found, line, limit=None))) == 12

@@ -117,8 +117,9 @@ def flow_rows(found: CountryFlows, flows: Flows, by: str) -> list[dict[str, Any]
     return rows
 
 
-def _grouped(found: CountryFlows, line: Timeline) -> list[dict[str, Any]]:
-    """The timeline's series named, the partners after the first TIMELINE_PARTNERS summed as "other partners"."""
+def _grouped(found: CountryFlows, line: Timeline, limit: int | None = TIMELINE_PARTNERS) -> list[dict[str, Any]]:
+    """The timeline's series named; the partners after the first `limit` summed as "other partners" (the chart's
+    legend stays readable; the table names every partner: no limit)."""
     series = [
         {
             "key": item.partner,
@@ -126,9 +127,9 @@ def _grouped(found: CountryFlows, line: Timeline) -> list[dict[str, Any]]:
             "committed": list(item.committed),
             "spent": list(item.spent),
         }
-        for item in line.series[:TIMELINE_PARTNERS]
+        for item in line.series[:limit]
     ]
-    rest = line.series[TIMELINE_PARTNERS:]
+    rest = line.series[limit:] if limit is not None else ()
     if rest:
         series.append(
             {
@@ -178,7 +179,7 @@ def flows_context(*, request: HttpRequest, country: str, year: int, origin: str,
         "flow_left_out": flows.left_out,
         "flow_excluded": found.excluded,
         "rules": rule_note(found),
-        "timeline_rows": timeline_rows(line, series),
+        "timeline_rows": timeline_rows(line, _grouped(found, line, limit=None)),
         "chart": {
             "currency": chosen["currency"],
             "sankey": sankey(found, flows, by),
