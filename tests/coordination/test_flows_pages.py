@@ -264,7 +264,7 @@ def test_export_has_flows_and_timeline_sheets(
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["Matrice", "Recoupements", "Lacunes", "Flux", "Calendrier par partenaire"]
     flows = list(workbook["Flux"].iter_rows(values_only=True))
-    assert flows[0][0] == "Financements"
+    assert flows[0] == ("Financements", "De", "Nom", "Vers", "Nom", "USD", "EUR")
     france = [row for row in flows[1:] if row[2] == "France" and row[4] == "Expertise France"]
     assert {(row[0], Decimal(str(row[5])), Decimal(str(row[6]))) for row in france} == {
         ("engagé", Decimal("4000"), Decimal("3600")),

@@ -73,7 +73,7 @@ def brief_xlsx(
 def _flows_sheet(workbook: Workbook, flows: list[dict[str, Any]]) -> None:
     """The Sankey diagram's links: commitments, then disbursements and expenditure, each in dollars and euros."""
     sheet = workbook.create_sheet(_("Flows"))
-    sheet.append([_("Money"), _("From"), "", _("To"), "", "USD", "EUR"])
+    sheet.append([_("Money"), _("From"), _("Name"), _("To"), _("Name"), "USD", "EUR"])
     for row in flows:
         sheet.append(
             [
