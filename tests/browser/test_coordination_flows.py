@@ -45,6 +45,16 @@ def test_the_sankey_and_the_timeline_draw(
     assert page.locator("#coordination-sankey svg path").count() >= 5
     assert page.get_attribute("#coordination-timeline", "data-series") == "2"
     assert page.locator("#coordination-print").is_visible()
+    # The tooltip (HTML, built from imported names, escaped) shows without a CSP refusal.
+    page.locator("#coordination-sankey").scroll_into_view_if_needed()
+    box = page.locator("#coordination-sankey").bounding_box()
+    tooltip = page.locator("#coordination-sankey div").filter(has_text="USD")
+    for offset in range(12, int(box["height"]), 12):  # down the funders' column until a node is under the pointer
+        page.mouse.move(box["x"] + 10, box["y"] + offset)
+        page.wait_for_timeout(100)
+        if tooltip.count() and tooltip.first.is_visible():
+            break
+    assert tooltip.first.is_visible()
     for size in (LAPTOP, PHONE):
         page.set_viewport_size(size)
         page.reload()
