@@ -21,6 +21,7 @@ from egide.coordination.flows import (
     FlowRecord,
     Parties,
     build_flows,
+    grouped,
 )
 from egide.coordination.shares import EQUAL, SECTORS, area_shares, split, transaction_area
 from egide.coordination.timeline import QUARTER, YEAR, periods, timeline
@@ -221,3 +222,29 @@ def test_the_timeline_agrees_with_the_diagram(
     assert [item.total_committed + item.total_spent for item in line.series] == sorted(
         (item.total_committed + item.total_spent for item in line.series), reverse=True
     )
+
+
+@PROPERTY
+@given(cases(), st.integers(min_value=0, max_value=4))
+def test_grouping_small_partners_keeps_the_money_where_it_goes(
+    case: tuple[list[FlowRecord], dict[int, Parties]], keep: int
+) -> None:
+    records, parties = case
+    flows = build_flows(records, parties)
+    fewer = grouped(flows, keep=keep)
+    assert fewer.total() == flows.total()
+    for layer in (FUNDER, IMPLEMENTER):
+        nodes = [node for node in fewer.nodes() if node[0] == layer]
+        assert len(nodes) <= keep + 1
+        for node in nodes:
+            assert fewer.outflow(node) > 0
+    for node in fewer.nodes():
+        if node[0] == IMPLEMENTER:
+            assert fewer.inflow(node) == fewer.outflow(node)
+        if node[0] == COLUMN:
+            assert fewer.inflow(node) == flows.inflow(node)
+    per_layer = [len([node for node in flows.nodes() if node[0] == layer]) for layer in (FUNDER, IMPLEMENTER)]
+    if max(per_layer) <= keep + 1:
+        assert fewer.links == flows.links
+    else:
+        assert len(fewer.nodes()) < len(flows.nodes())

@@ -316,3 +316,26 @@ def test_the_chart_sums_the_partners_after_the_tenth_and_the_table_keeps_them() 
     assert series[-1]["name"] == "Other partners (2)"
     assert series[-1]["spent"] == [Decimal("201")]  # p1 and p0: 101 + 100
     assert len(flow_views.timeline_rows(line, flow_views._grouped(found, line, limit=None))) == 12
+
+
+@pytest.mark.django_db
+def test_the_diagram_sums_small_implementers_and_the_table_keeps_them(
+    member: User, funded: tuple[Programme, Programme]
+) -> None:
+    public, _private = funded
+    for index in range(20):
+        _pay(public, "3", str(10 + index), "2025-06-06", receiver_name=f"Contractor {index:02}")
+    data = _json(member)
+    implementers = [node["label"] for node in data["sankey"]["nodes"] if node["depth"] == 1]
+    assert len(implementers) == 16
+    assert "Other implementers" in implementers
+    assert "Contractor 19" in implementers  # the largest kept by name
+    assert "Contractor 00" not in implementers
+    links = _links(data)
+    # Fifteen kept (France, Expertise France and the thirteen largest contractors); the seven smallest (10 to 16)
+    # summed into one node, money unchanged.
+    assert links[("France", "Other implementers")] == Decimal("91.00")
+    assert Decimal(data["total"]) == Decimal("6200.00") + sum(Decimal(10 + index) for index in range(20))
+    page = BeautifulSoup(_client(member).get("/countries/CF/coordination/?year=2025").content, "html.parser")
+    rows = page.select("#coordination-flow-table tbody tr")
+    assert any("Contractor 00" in row.get_text() for row in rows)

@@ -21,13 +21,18 @@ from egide.coordination.flows import (
     Flows,
     Node,
     build_flows,
+    grouped,
 )
+from egide.coordination.flows import OTHERS as OTHERS_NODE
 from egide.coordination.shares import EQUAL, SECTORS, TRANSACTION
 from egide.coordination.timeline import QUARTER, STEPS, YEAR, Timeline, timeline
 from egide.money import conversion
 
 COMMITTED, SPENT = "committed", "spent"
 FLOW_CHOICES = (COMMITTED, SPENT)
+SANKEY_PARTNERS = 15
+"""The diagram's funders and implementers drawn one by one, the largest first; the others are summed as one node
+per layer (the table lists every link)."""
 TIMELINE_PARTNERS = 10
 """The timeline's partners drawn one by one, the largest first; the others are summed as one."""
 OTHERS = "others"
@@ -70,6 +75,8 @@ def _node_name(found: CountryFlows, node: Node, by: str) -> str:
         return found.column_names.get(key, key)
     if key == NOT_GIVEN:
         return _("Funder not given") if layer == FUNDER else _("Implementer not given")
+    if key == OTHERS_NODE:
+        return _("Other funders") if layer == FUNDER else _("Other implementers")
     return found.partner_names.get(key, key)
 
 
@@ -182,7 +189,7 @@ def flows_context(*, request: HttpRequest, country: str, year: int, origin: str,
         "timeline_rows": timeline_rows(line, _grouped(found, line, limit=None)),
         "chart": {
             "currency": chosen["currency"],
-            "sankey": sankey(found, flows, by),
+            "sankey": sankey(found, grouped(flows, keep=SANKEY_PARTNERS), by),
             "timeline": {
                 "periods": list(line.periods),
                 "series": [

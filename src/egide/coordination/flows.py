@@ -28,6 +28,8 @@ COMMITMENT, DISBURSEMENT, EXPENDITURE = "commitment", "disbursement", "expenditu
 FUNDER, IMPLEMENTER, COLUMN = "funder", "implementer", "column"
 LAYERS = (FUNDER, IMPLEMENTER, COLUMN)
 NOT_GIVEN = ""
+OTHERS = "*"
+"""The key of the node that `grouped` sums a layer's smaller nodes into."""
 
 Node = tuple[str, str]
 """(layer, key): a funder's or an implementer's partner key, a column's code or actor id as text; NOT_GIVEN for none."""
@@ -122,3 +124,24 @@ def build_flows(records: Iterable[FlowRecord], parties: Mapping[int, Parties]) -
                         sums[((IMPLEMENTER, implementer), (COLUMN, column))] += piece
     kept = {link: value for link, value in sums.items() if value > 0}
     return Flows(links=kept, left_out=len(sums) - len(kept))
+
+
+def grouped(flows: Flows, *, keep: int) -> Flows:
+    """The same flows with at most `keep` funders and `keep` implementers: the largest by the money through them
+    (then by key), the others summed into one OTHERS node of their layer, so that a diagram of a country with
+    hundreds of partners stays readable. Money through each kept node, and the total, are unchanged."""
+    through: dict[Node, Decimal] = defaultdict(Decimal)
+    for (source, target), value in flows.links.items():
+        through[source] += value  # what flows out of a funder or an implementer
+        if target[0] != COLUMN:
+            through.setdefault(target, Decimal(0))
+    renamed: dict[Node, Node] = {}
+    for layer in (FUNDER, IMPLEMENTER):
+        ranked = sorted((node for node in through if node[0] == layer), key=lambda node: (-through[node], node[1]))
+        if len(ranked) > keep + 1:  # one node summed alone would only lose its name
+            for node in ranked[keep:]:
+                renamed[node] = (layer, OTHERS)
+    links: dict[tuple[Node, Node], Decimal] = defaultdict(Decimal)
+    for (source, target), value in flows.links.items():
+        links[(renamed.get(source, source), renamed.get(target, target))] += value
+    return Flows(links=dict(links), left_out=flows.left_out)
