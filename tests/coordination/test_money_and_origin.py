@@ -184,7 +184,7 @@ def test_export_in_the_readers_language(
 ) -> None:
     content = _get(request.getfixturevalue(who), language="fr", path="export.xlsx")
     workbook = load_workbook(io.BytesIO(content))
-    assert workbook.sheetnames == ["Matrice", "Recoupements", "Lacunes", "Sections faibles"]
+    assert workbook.sheetnames[:4] == ["Matrice", "Recoupements", "Lacunes", "Sections faibles"]
     rows = list(workbook["Matrice"].iter_rows(values_only=True))
     assert rows[1][0] == "Partenaire"
     france_justice = [row for row in rows[2:] if row[0] == "France" and row[1] == "Système judiciaire"]

@@ -1,5 +1,6 @@
-"""The coordination brief as a spreadsheet (XLSX, openpyxl): the matrix with its money, the overlaps and the gaps,
-one sheet each, in the reader's language. Pure presentation of what the views computed; no database."""
+"""The coordination brief as a spreadsheet (XLSX, openpyxl): the matrix with its money, the overlaps, the gaps, the
+money flows (the Sankey diagram's links) and the timeline by partner, one sheet each, in the reader's language. Pure
+presentation of what the views computed; no database."""
 
 import io
 from typing import Any
@@ -15,6 +16,8 @@ def brief_xlsx(
     matrix: list[dict[str, Any]],
     overlaps: list[dict[str, Any]],
     gaps: list[dict[str, Any]],
+    flows: list[dict[str, Any]] | None = None,
+    timeline: list[dict[str, Any]] | None = None,
 ) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Matrix"))
@@ -88,6 +91,54 @@ def brief_xlsx(
                 ", ".join(actor["name"] for actor in gap["actors"]),
             ]
         )
+    if flows is not None:
+        _flows_sheet(workbook, flows)
+    if timeline is not None:
+        _timeline_sheet(workbook, timeline)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _flows_sheet(workbook: Workbook, flows: list[dict[str, Any]]) -> None:
+    """The Sankey diagram's links: commitments, then disbursements and expenditure, each in dollars and euros."""
+    sheet = workbook.create_sheet(_("Flows"))
+    sheet.append([_("Money"), _("From"), _("Name"), _("To"), _("Name"), "USD", "EUR"])
+    for row in flows:
+        sheet.append(
+            [
+                row["flow"],
+                row["source_layer"],
+                row["source"],
+                row["target_layer"],
+                row["target"],
+                row["usd"],
+                row["eur"],
+            ]
+        )
+
+
+def _timeline_sheet(workbook: Workbook, timeline: list[dict[str, Any]]) -> None:
+    """Each funding partner's commitments and disbursements (with expenditure) per period."""
+    sheet = workbook.create_sheet(_("Timeline by partner"))
+    sheet.append(
+        [
+            _("Partner"),
+            _("Period"),
+            _("committed") + " (USD)",
+            _("committed") + " (EUR)",
+            _("disbursed and spent") + " (USD)",
+            _("disbursed and spent") + " (EUR)",
+        ]
+    )
+    for row in timeline:
+        sheet.append(
+            [
+                row["partner"],
+                row["period"],
+                row["committed_usd"],
+                row["committed_eur"],
+                row["spent_usd"],
+                row["spent_eur"],
+            ]
+        )

@@ -23,9 +23,9 @@ from egide.coordination.analytics import (
     overlaps,
     periods_meet,
     section_key,
-    shares,
     weak_sections,
 )
+from egide.coordination.shares import EQUAL, SECTORS, area_shares, split
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -174,7 +174,8 @@ class Coordination:
     actor_cells: dict[tuple[str, int], list[Programme]] = field(default_factory=dict)
     """(partner key, actor id) → the programmes of that partner supporting that actor."""
     money: dict[tuple[str, str], Money] = field(default_factory=dict)
-    """(partner key, area) → the cell's money in the year: each programme's amounts split equally across its areas."""
+    """(partner key, area) → the cell's money in the year: each programme's amounts divided among its areas in the
+    shares its sectors' percentages give every area, equally otherwise (egide.coordination.shares)."""
     actor_money: dict[tuple[str, int], Money] = field(default_factory=dict)
     """(partner key, actor id) → the same, each programme's amounts split equally across its visible actors."""
     imported: frozenset[int] = frozenset()
@@ -188,6 +189,9 @@ class Coordination:
     """Each weak section's need key → what to say of it."""
     bands: list[tuple[str, str]] = field(default_factory=list)
     """The bands of the frameworks of the country's assessments, best first, with their labels."""
+    area_rules: dict[str, int] = field(default_factory=dict)
+    """How many of the matrix's programmes in several areas divide their money by sector percentages (SECTORS) and
+    how many equally (EQUAL)."""
 
     def cell(self, partner: str, area: str) -> list[Programme]:
         return self.cells.get((partner, area), [])
@@ -240,17 +244,22 @@ def _programme_money(programmes: QuerySet[Any], year: int) -> tuple[dict[int, Mo
 
 
 def _spread[C](
-    cells: dict[tuple[str, C], list[Programme]], columns_of: dict[int, list[C]], money: dict[int, Money]
+    cells: dict[tuple[str, C], list[Programme]],
+    columns_of: dict[int, list[C]],
+    money: dict[int, Money],
+    weights_of: dict[int, list[Decimal]] | None = None,
 ) -> dict[tuple[str, C], Money]:
-    """Each cell's money: every programme of the cell gives its equal share (to the cent) of each amount."""
+    """Each cell's money: every programme of the cell gives its share (to the cent) of each amount, in the
+    programme's weights (`weights_of`), or equal when it has none."""
     result: dict[tuple[str, C], Money] = {}
     for key, programmes in cells.items():
         total: Money = defaultdict(Decimal)
         for programme in programmes:
             columns = columns_of[programme.pk]
+            weights = (weights_of or {}).get(programme.pk) or [Decimal(1)] * len(columns)
             index = columns.index(key[1])
             for money_key, amount in money.get(programme.pk, {}).items():
-                total[money_key] += shares(amount, len(columns))[index]
+                total[money_key] += split(amount, weights)[index]
         result[key] = dict(total)
     return result
 
@@ -283,6 +292,7 @@ def country_coordination(
                 queryset=Participation.objects.filter(role__in=PARTNER_ROLES).select_related("organisation"),
             ),
             "areas",
+            "sectors",
             "supports",
         )
         .order_by("pk")
@@ -294,6 +304,8 @@ def country_coordination(
     cells: dict[tuple[str, str], list[Programme]] = {}
     actor_cells: dict[tuple[str, int], list[Programme]] = {}
     areas_of: dict[int, list[str]] = {}
+    area_weights: dict[int, list[Decimal]] = {}
+    area_rules = {SECTORS: 0, EQUAL: 0}
     actors_of: dict[int, list[int]] = {}
     for programme in programmes:
         own = {_partner(participation) for participation in programme.participations.all()}
@@ -310,7 +322,11 @@ def country_coordination(
         if not periods_meet(support, window):
             continue
         supports.append(support)
-        areas_of[programme.pk] = sorted(areas)
+        divided = area_shares(areas, ((s.vocabulary, s.code, s.percentage) for s in programme.sectors.all()))
+        areas_of[programme.pk] = list(divided.areas)
+        area_weights[programme.pk] = list(divided.weights)
+        if len(divided.areas) > 1:
+            area_rules[divided.rule] += 1
         actors_of[programme.pk] = sorted(support.actors)
         for partner in own:
             partners.setdefault(partner.key, partner)
@@ -341,10 +357,11 @@ def country_coordination(
         cells=cells,
         actors=sorted(used_actors, key=lambda pk: visible_actors[pk].casefold()),
         actor_cells=actor_cells,
-        money=_spread(cells, areas_of, money),
+        money=_spread(cells, areas_of, money, area_weights),
         actor_money=_spread(actor_cells, actors_of, money),
         imported=frozenset(programme.pk for programme in programmes if programme.imported),
         origin=origin,
+        area_rules=area_rules,
         excluded=sum(
             excluded.get(pk, 0)
             for pk in {programme.pk for group in (*cells.values(), *actor_cells.values()) for programme in group}

@@ -9,4 +9,9 @@ urlpatterns = [
         views.country_coordination_export,
         name="country-coordination-export",
     ),
+    path(
+        "countries/<str:code>/coordination/flows.json",
+        views.country_coordination_flows,
+        name="country-coordination-flows",
+    ),
 ]

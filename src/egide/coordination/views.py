@@ -5,14 +5,16 @@ import datetime
 import io
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from egide.coordination import flow_views
 from egide.coordination.analytics import ACTOR, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
     BOTH,
     COMMITTED,
+    CURRENCIES,
     DEFAULT_THRESHOLD,
     ORIGINS,
     SPENT,
@@ -149,12 +151,17 @@ def _threshold(request: HttpRequest) -> str:
     return chosen if 0 < len(chosen) <= 32 and chosen.replace("-", "").replace("_", "").isalnum() else DEFAULT_THRESHOLD
 
 
-def _brief(request: HttpRequest, code: str) -> tuple[str, int, str, str, Coordination]:
+def _choices(request: HttpRequest, code: str) -> tuple[str, int, str, str]:
     country = country_or_404(code)
     year = _year(request)
     origin = request.GET.get("origin", BOTH)
     origin = origin if origin in ORIGINS else BOTH
     by = BY_ACTOR if request.GET.get("by") == BY_ACTOR else BY_AREA
+    return country, year, origin, by
+
+
+def _brief(request: HttpRequest, code: str) -> tuple[str, int, str, str, Coordination]:
+    country, year, origin, by = _choices(request, code)
     found = country_coordination(
         user=request.user, country=country, year=year, origin=origin, threshold=_threshold(request)
     )
@@ -178,14 +185,27 @@ def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
         "gaps": _gaps(found),
         "threshold": found.threshold,
         "bands": found.bands,
+        "area_rules": found.area_rules,
+        "money": flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by),
+        "currencies": CURRENCIES,
     }
     return render(request, "coordination/country_coordination.html", context)
 
 
+def country_coordination_flows(request: HttpRequest, code: str) -> JsonResponse:
+    """The money flows (Sankey diagram) and the timeline per partner as JSON, for the page's choices (year, since,
+    origin, by, currency, flow, step): every amount the reader may see and none other."""
+    country, year, origin, by = _choices(request, code)
+    context = flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by)
+    return JsonResponse(flow_views.flows_json(context, country=country, year=year))
+
+
 def country_coordination_export(request: HttpRequest, code: str) -> FileResponse:
-    """The brief (matrix by area and by actor, overlaps, gaps) as an XLSX download in the reader's language."""
-    country, year, _origin, _by, found = _brief(request, code)
+    """The brief (matrix by area and by actor, overlaps, gaps, money flows and timeline by partner) as an XLSX download
+    in the reader's language."""
+    country, year, origin, by, found = _brief(request, code)
     name = countries()[country].label
+    money = flow_views.export_rows(request=request, country=country, year=year, origin=origin, by=by)
     content = brief_xlsx(
         title=f"{name} · {year}",
         columns=_columns(found, BY_AREA) + _columns(found, BY_ACTOR),
@@ -195,6 +215,8 @@ def country_coordination_export(request: HttpRequest, code: str) -> FileResponse
         ],
         overlaps=_overlaps(found),
         gaps=_gaps(found),
+        flows=money["flows"],
+        timeline=money["timeline"],
     )
     return FileResponse(
         io.BytesIO(content),
