@@ -19,6 +19,7 @@ from egide.core.users import AnyUser
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible, programmes_visible
 from egide.results import selectors, services
+from egide.results.assessment_sources import Derived, source_of
 from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
 from egide.results.disaggregations import Part
 from egide.results.models import Indicator, Period, Result, Update
@@ -32,6 +33,8 @@ from egide.results.schemas import (
     ProgressOut,
     ResultIn,
     ResultOut,
+    ResultsAssessmentSourceOut,
+    ResultsAssessmentValueOut,
     ReturnIn,
     UpdateIn,
     UpdateOut,
@@ -168,6 +171,27 @@ def _result_fields(result: Result) -> dict[str, Any]:
     return {name: getattr(result, name) for name in names} | {"id": result.pk, "programme": result.programme_id}
 
 
+def _assessment_value(derived: Derived | None) -> ResultsAssessmentValueOut | None:
+    if derived is None:
+        return None
+    measured = derived.measured
+    return ResultsAssessmentValueOut(
+        assessment=measured.assessment, as_of=measured.as_of, score=measured.score, coverage=measured.coverage
+    )
+
+
+def _assessment_source(view: selectors.IndicatorView) -> ResultsAssessmentSourceOut | None:
+    source = source_of(view.indicator)
+    if source is None or view.source is None:
+        return None
+    return ResultsAssessmentSourceOut(
+        framework=source.framework.identifier,
+        section=source.section_code or None,
+        baseline_assessment=None if view.source.chosen_hidden else source.baseline_assessment_id,
+        baseline=_assessment_value(view.source.baseline),
+    )
+
+
 def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut]:
     framework = selectors.programme_framework(user=request.user, programme=programme)
     answer = []
@@ -184,6 +208,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
                     target_disaggregations=_parts(view.targets),  # type: ignore[arg-type]
                     progress=_progress(view.progress),
                     updates=[_update_out(update) for update in (*view.approved, *view.waiting, *view.others)],
+                    assessment_value=_assessment_value(view.derived),
                 )
                 for view in indicator_view.periods
             ]
@@ -193,6 +218,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
                     **_indicator_fields(indicator_view.indicator, actor),
                     progress=_progress(indicator_view.overall),
                     periods=periods,
+                    assessment_source=_assessment_source(indicator_view),
                 )
             )
         answer.append(ResultOut(**_result_fields(result_view.result), indicators=indicators))
@@ -317,6 +343,7 @@ def _period_out(period: Period) -> PeriodOut:
         target_disaggregations=_parts(period.target_disaggregations.all()),  # type: ignore[arg-type]
         progress=None,
         updates=[],
+        assessment_value=None,
     )
 
 
