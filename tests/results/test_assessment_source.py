@@ -148,15 +148,18 @@ def test_a_linked_indicator_takes_its_baseline_and_actual_from_the_published_sco
     linked: Indicator, owner: User
 ) -> None:
     linked.refresh_from_db()
-    assert linked.measure == PERCENTAGE and linked.baseline_value is None
+    assert linked.measure == PERCENTAGE
+    assert linked.baseline_value is None
     view = view_of(owner, linked)
-    assert view.source is not None and view.source.baseline is not None
+    assert view.source is not None
+    assert view.source.baseline is not None
     assert view.source.section_title == "Justice"
     assert view.source.baseline.measured.score == Decimal("100.0")
     assert view.source.baseline.measured.coverage == Decimal(50)
     assert view.source.baseline.assessment.as_of == day(2020, 6, 30)
     period = view.periods[0]
-    assert period.derived is not None and period.derived.assessment.as_of == day(2022, 6, 30)
+    assert period.derived is not None
+    assert period.derived.assessment.as_of == day(2022, 6, 30)
     assert period.progress.actual == Decimal("33.3")
     assert period.derived.measured.coverage == Decimal(100)
     # (33.3 − 100) / (80 − 100): the score went down, away from a target below the baseline.
@@ -171,8 +174,10 @@ def test_the_overall_score_and_a_chosen_baseline_assessment(
         user=owner, indicator=linked, data=SourceData(framework=version.framework, baseline_assessment=later)
     )
     view = view_of(owner, linked)
-    assert view.source is not None and view.source.section_title == ""
-    assert view.source.baseline is not None and view.source.baseline.assessment == later
+    assert view.source is not None
+    assert view.source.section_title == ""
+    assert view.source.baseline is not None
+    assert view.source.baseline.assessment == later
     # Overall: justice 33.3 (weight 2), oversight unanswered (no score) → 33.3.
     assert view.periods[0].progress.actual == Decimal("33.3")
 
@@ -224,7 +229,9 @@ def test_an_indicator_with_values_is_not_linked_and_a_linked_one_takes_no_typed_
 ) -> None:
     period = Period.objects.get(indicator=linked)
     with pytest.raises(ValidationError, match="not reported by hand"):
-        services.update_create(user=member, period=period, data=UpdateData(value=Decimal(5), value_date=day(2022, 3, 1)))
+        services.update_create(
+            user=member, period=period, data=UpdateData(value=Decimal(5), value_date=day(2022, 3, 1))
+        )
     with pytest.raises(ValidationError) as refused:
         services.indicator_update(
             user=member,
@@ -238,7 +245,8 @@ def test_an_indicator_with_values_is_not_linked_and_a_linked_one_takes_no_typed_
     )
     with pytest.raises(ValidationError, match="Values were reported"):
         services.indicator_source_set(user=member, indicator=linked, data=SourceData(framework=version.framework))
-    assert update.pk and not AssessmentSource.objects.exists()
+    assert update.pk
+    assert not AssessmentSource.objects.exists()
 
 
 # --- who sees what ------------------------------------------------------------------------------------------------
@@ -249,12 +257,14 @@ def test_owner_and_member_see_the_scores_the_outsider_sees_none(
 ) -> None:
     for reader in (owner, member):
         view = view_of(reader, linked)
-        assert view.source is not None and view.source.baseline is not None
+        assert view.source is not None
+        assert view.source.baseline is not None
         assert view.periods[0].progress.actual == Decimal("33.3")
     view = view_of(outsider, linked)
     assert view.source is not None
     assert view.source.baseline is None
-    assert view.periods[0].derived is None and view.periods[0].progress.actual is None
+    assert view.periods[0].derived is None
+    assert view.periods[0].progress.actual is None
 
 
 def test_the_outsider_sees_a_public_assessments_score_only(
@@ -262,7 +272,8 @@ def test_the_outsider_sees_a_public_assessments_score_only(
 ) -> None:
     public = published(version, organisation, day(2022, 3, 31), {"J1": 3, "J2": 3}, Confidentiality.PUBLIC)
     view = view_of(outsider, linked)
-    assert view.periods[0].derived is not None and view.periods[0].derived.assessment == public
+    assert view.periods[0].derived is not None
+    assert view.periods[0].derived.assessment == public
     assert view.periods[0].progress.actual == Decimal("100.0")
 
 
@@ -284,12 +295,15 @@ def test_the_tab_marks_the_values_as_from_the_assessment_for_those_who_may_see_i
         html = page(reader, programme)
         assert "from assessment Review 2022 (2022-06-30)" in html
         assert reverse("assessment-detail", kwargs={"pk": later.pk}) in html
-        assert "33.3" in html and "coverage 100 %" in html
+        assert "33.3" in html
+        assert "coverage 100 %" in html
         assert "Values taken from the score of section “Justice”" in html
     for reader in (outsider, None):
         html = page(reader, programme)
         assert "Values taken from the score of section “Justice”" in html
-        assert "Review 2022" not in html and "Review 2020" not in html and "33.3" not in html
+        assert "Review 2022" not in html
+        assert "Review 2020" not in html
+        assert "33.3" not in html
         assert reverse("assessment-detail", kwargs={"pk": later.pk}) not in html
         assert "No published assessment gives a baseline yet." in html
 
@@ -323,7 +337,8 @@ def test_the_link_form_links_changes_and_unlinks(
     source = AssessmentSource.objects.get(indicator=indicator)
     assert (source.framework, source.section_code, source.baseline_assessment) == (version.framework, "oversight", None)
     refused = client.post(url, {"score": "999999:oversight"}, **HTMX)
-    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
     outsider_client = Client()
     outsider_client.force_login(outsider)
     assert outsider_client.get(url, **HTMX).status_code == 403

@@ -8,7 +8,7 @@ from egide.assessments.forms import AnswerForm
 from egide.assessments.frameworks import Framework, Level, Scale
 from egide.assessments.models import Answer, Assessment, Question, Section
 from egide.assessments.scoring import Score, Scorecard
-from egide.assessments.selectors import answers_of, framework_sections, scorecard
+from egide.assessments.selectors import answers_of, framework_sections, questions_outside_scope, scorecard
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -26,6 +26,7 @@ class QuestionRow:
     form: AnswerForm | None
     level: Level | None
     findings: list[FindingRow] = field(default_factory=list)
+    outside: bool = False  # outside the assessment's scope: shown greyed, not answered, not counted
 
     @property
     def value_shown(self) -> str:
@@ -84,12 +85,19 @@ def question_row(
     return QuestionRow(question, answer, form, level_of(definition.scale, answer), findings)
 
 
+def _scoped(row: QuestionRow, outside: frozenset[str]) -> QuestionRow:
+    if row.question.code in outside:
+        row.outside, row.form = True, None
+    return row
+
+
 def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller) -> tuple[list[SectionRow], Scorecard]:
     definition = assessment.framework_version.definition
     rules = {rule for question in definition.questions for rule in question.rules}
     evidence = suggested_evidence(user=user, assessment=assessment, rules=rules)
     answers = answers_of(assessment)
-    card = scorecard(assessment, answers)
+    outside = questions_outside_scope(assessment)
+    card = scorecard(assessment, answers, outside)
     rows = []
     for section, score in zip(framework_sections(assessment.framework_version), card.sections, strict=True):
         rows.append(
@@ -97,7 +105,12 @@ def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller)
                 section,
                 score,
                 [
-                    question_row(question, answers.get(question.pk), definition, editable=editable, evidence=evidence)
+                    _scoped(
+                        question_row(
+                            question, answers.get(question.pk), definition, editable=editable, evidence=evidence
+                        ),
+                        outside,
+                    )
                     for question in section.questions.all()
                 ],
             )

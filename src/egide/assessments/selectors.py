@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
-from egide.assessments import scoring
+from egide.assessments import scope, scoring
 from egide.assessments.comparison import Comparison as ComparisonResult
 from egide.assessments.comparison import compare
 from egide.assessments.models import (
@@ -105,23 +105,56 @@ def _scoring_value(answer: Answer) -> scoring.AnswerValue:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def scorecard(assessment: Assessment, answers: dict[int, Answer] | None = None) -> scoring.Scorecard:
-    """The assessment's scores by the framework's rule, from its answers (read here when not given)."""
+def scorecard(
+    assessment: Assessment, answers: dict[int, Answer] | None = None, outside: frozenset[str] | None = None
+) -> scoring.Scorecard:
+    """The assessment's scores by the framework's rule, from its answers (read here when not given), the questions
+    outside its scope (read here when not given) left out."""
     answers = answers if answers is not None else answers_of(assessment)
     codes = dict(Question.objects.filter(version_id=assessment.framework_version_id).values_list("id", "code"))
     by_code = {codes[question_id]: _scoring_value(answer) for question_id, answer in answers.items()}
-    return scoring.score(assessment.framework_version.definition, by_code)
+    definition = assessment.framework_version.definition
+    if outside is None:
+        outside = scope.outside_scope(definition, scope_of(assessment))
+    return scoring.score(definition, scope.within_scope(by_code, outside))
 
 
 def scoring_answers(assessment: Assessment) -> dict[str, scoring.AnswerValue]:
-    """The assessment's answers as the scoring reads them, by question code, in one query."""
-    return {
+    """The assessment's answers as the scoring reads them, by question code, in two queries (the answers, the
+    scope); a question outside the scope reads as not applicable."""
+    answers = {
         code: _scoring_value(answer)
         for answer in Answer.objects.filter(assessment=assessment)
         .select_related("question")
         .only("state", "value", "question__code")
         if (code := answer.question.code)
     }
+    return scope.within_scope(answers, questions_outside_scope(assessment))
+
+
+def scope_of(assessment: Assessment) -> tuple[scope.ScopeActor, ...]:
+    """The family and kind of each actor of the assessment's scope (none: the whole security system), in one
+    query."""
+    return tuple(
+        scope.ScopeActor(family, kind)
+        for family, kind in assessment.actors.order_by("pk").values_list("family", "kind")
+    )
+
+
+def scopes_of(assessment_ids: list[int]) -> dict[int, tuple[scope.ScopeActor, ...]]:
+    """The scopes of many assessments, by assessment id, in one query."""
+    found: dict[int, list[scope.ScopeActor]] = {pk: [] for pk in assessment_ids}
+    rows = Assessment.actors.through.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "actor__family", "actor__kind"
+    )
+    for assessment_id, family, kind in rows.order_by("assessment_id", "actor_id"):
+        found[assessment_id].append(scope.ScopeActor(family, kind))
+    return {pk: tuple(actors) for pk, actors in found.items()}
+
+
+def questions_outside_scope(assessment: Assessment) -> frozenset[str]:
+    """The codes of the questions the assessment's scope leaves out, in one query."""
+    return scope.outside_scope(assessment.framework_version.definition, scope_of(assessment))
 
 
 def comparable_assessments(*, user: Caller, assessment: Assessment) -> QuerySet[Assessment]:
@@ -159,17 +192,21 @@ class AssessmentComparison:
 
 
 def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]:
-    """The scores of many assessments (their framework versions read with them), from one query of answers."""
+    """The scores of many assessments (their framework versions read with them), from one query of answers and one
+    of their scopes."""
     answers: dict[int, dict[str, scoring.AnswerValue]] = {assessment.pk: {} for assessment in assessments}
     rows = Answer.objects.filter(assessment__in=[assessment.pk for assessment in assessments]).select_related(
         "question"
     )
     for answer in rows.only("assessment_id", "state", "value", "question__code"):
         answers[answer.assessment_id][answer.question.code] = _scoring_value(answer)
-    return {
-        assessment.pk: scoring.score(assessment.framework_version.definition, answers[assessment.pk])
-        for assessment in assessments
-    }
+    scopes = scopes_of([assessment.pk for assessment in assessments])
+    cards = {}
+    for assessment in assessments:
+        definition = assessment.framework_version.definition
+        outside = scope.outside_scope(definition, scopes[assessment.pk])
+        cards[assessment.pk] = scoring.score(definition, scope.within_scope(answers[assessment.pk], outside))
+    return cards
 
 
 def latest_published_by_country(*, user: Caller, framework: Framework) -> list[Assessment]:
