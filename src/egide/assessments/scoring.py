@@ -77,8 +77,13 @@ def score(framework: Framework, answers: Mapping[str, AnswerValue]) -> Scorecard
     sections = []
     section_pairs: list[tuple[Fraction, Fraction]] = []
     answered_total = applicable_total = 0
+    # Answers are counted by (weight, value) before any fraction is made: a section's sum has as many terms as
+    # distinct pairs (a handful on a scale of levels) rather than questions, and exact sums do not depend on the
+    # order or grouping of their terms, so the scores are the same (benchmarks/assessments.py: the heatmap scores
+    # thousands of answers on every request).
+    values: dict[float, Fraction] = {}
     for section in framework.sections:
-        pairs: list[tuple[Fraction, Fraction]] = []
+        counts: dict[tuple[float, float], int] = {}
         answered = applicable = 0
         for question in section.questions:
             answer = answers.get(question.code)
@@ -90,7 +95,13 @@ def score(framework: Framework, answers: Mapping[str, AnswerValue]) -> Scorecard
             if isinstance(answer, str) or not framework.scale.allows(answer):
                 raise ValueError(f"{answer!r} is not a value of the scale (question {question.code})")
             answered += 1
-            pairs.append((Fraction(question.weight), question_score(framework.scale, answer)))
+            key = (question.weight, answer)
+            counts[key] = counts.get(key, 0) + 1
+        pairs: list[tuple[Fraction, Fraction]] = []
+        for (weight, value), count in counts.items():
+            if value not in values:
+                values[value] = question_score(framework.scale, value)
+            pairs.append((Fraction(weight) * count, values[value]))
         mean = _weighted_mean(pairs)
         if mean is not None:
             section_pairs.append((Fraction(section.weight), mean))

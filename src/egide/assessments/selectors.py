@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
-from egide.assessments import scope, scoring
+from egide.assessments import frameworks, scope, scoring
 from egide.assessments.comparison import Comparison as ComparisonResult
 from egide.assessments.comparison import compare
 from egide.assessments.models import (
@@ -96,13 +96,17 @@ def answers_of(assessment: Assessment) -> dict[int, Answer]:
     }
 
 
-def _scoring_value(answer: Answer) -> scoring.AnswerValue:
-    if answer.state == AnswerState.NOT_APPLICABLE:
+def _value_of(state: str, value: Decimal | None) -> scoring.AnswerValue:
+    if state == AnswerState.NOT_APPLICABLE:
         return scoring.NOT_APPLICABLE
-    if answer.state == AnswerState.INSUFFICIENT_EVIDENCE:
+    if state == AnswerState.INSUFFICIENT_EVIDENCE:
         return scoring.INSUFFICIENT_EVIDENCE
-    value = answer.value if answer.value is not None else Decimal(0)
+    value = value if value is not None else Decimal(0)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _scoring_value(answer: Answer) -> scoring.AnswerValue:
+    return _value_of(answer.state, answer.value)
 
 
 def scorecard(
@@ -192,18 +196,22 @@ class AssessmentComparison:
 
 
 def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]:
-    """The scores of many assessments (their framework versions read with them), from one query of answers and one
-    of their scopes."""
-    answers: dict[int, dict[str, scoring.AnswerValue]] = {assessment.pk: {} for assessment in assessments}
-    rows = Answer.objects.filter(assessment__in=[assessment.pk for assessment in assessments]).select_related(
-        "question"
-    )
-    for answer in rows.only("assessment_id", "state", "value", "question__code"):
-        answers[answer.assessment_id][answer.question.code] = _scoring_value(answer)
-    scopes = scopes_of([assessment.pk for assessment in assessments])
+    """The scores of many assessments, in three queries whatever their number: their answers (as plain rows, not
+    records: a heatmap reads tens of thousands), their scopes, and the documents of their framework versions, each
+    read and checked once (not once per assessment)."""
+    ids = [assessment.pk for assessment in assessments]
+    answers: dict[int, dict[str, scoring.AnswerValue]] = {pk: {} for pk in ids}
+    rows = Answer.objects.filter(assessment__in=ids).values_list("assessment_id", "state", "value", "question__code")
+    for assessment_id, state, value, code in rows:
+        answers[assessment_id][code] = _value_of(state, value)
+    scopes = scopes_of(ids)
+    documents = FrameworkVersion.objects.filter(
+        pk__in={assessment.framework_version_id for assessment in assessments}
+    ).values_list("pk", "document")
+    definitions = {pk: frameworks.framework_from_data(document) for pk, document in documents}
     cards = {}
     for assessment in assessments:
-        definition = assessment.framework_version.definition
+        definition = definitions[assessment.framework_version_id]
         outside = scope.outside_scope(definition, scopes[assessment.pk])
         cards[assessment.pk] = scoring.score(definition, scope.within_scope(answers[assessment.pk], outside))
     return cards
@@ -211,17 +219,20 @@ def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]
 
 def latest_published_by_country(*, user: Caller, framework: Framework) -> list[Assessment]:
     """For each country, the latest published assessment of the framework (any version) the user may see, by
-    country code, in one query."""
-    assessments = (
+    country code, in two queries."""
+    rows = (
         assessments_visible(user=user)
         .filter(framework_version__framework=framework, status=Status.PUBLISHED)
-        .select_related("framework_version")
         .order_by("country", "-as_of", "-id")
+        .values_list("pk", "country")
     )
-    latest: dict[str, Assessment] = {}
-    for assessment in assessments:
-        latest.setdefault(assessment.country, assessment)
-    return list(latest.values())
+    latest: dict[str, int] = {}
+    for pk, country in rows:
+        latest.setdefault(country, pk)
+    # The chosen ones only, read as records; their versions' documents are left to whoever needs them
+    # (scorecards_of reads each once), not read again with every assessment.
+    chosen = Assessment.objects.filter(pk__in=latest.values()).select_related("framework_version")
+    return sorted(chosen.defer("framework_version__document"), key=lambda assessment: assessment.country)
 
 
 def country_assessments_by_framework(*, user: Caller, country: str) -> list[tuple[Framework, list[Assessment]]]:
