@@ -18,8 +18,11 @@ For each database, a child process (clean settings, its own data folder and data
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
+import io
 import json
+import pstats
 import random
 import statistics
 import sys
@@ -175,6 +178,15 @@ def cpu_seconds(call: Any) -> float:
     return time.process_time() - started
 
 
+def profile_lines(call: Any, count: int = 25) -> str:
+    """The top lines of a cProfile of one call, by own time."""
+    profile = cProfile.Profile()
+    profile.runcall(call)
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(count)
+    return text.getvalue()
+
+
 def analyse_tables() -> None:
     from django.db import connection
 
@@ -222,6 +234,8 @@ def measure(args: argparse.Namespace, result: AssessmentsRun) -> None:
     result.countries = done
     for page, url in (("heatmap", heatmap), ("comparison", comparison)):
         ask = partial(client.get, url)
+        if args.profile:
+            print(f"[{args.child}] profile of one request ({page}):\n{profile_lines(ask)}", flush=True)
         runs = repeat(ask, args.runs, 2)
         cpu = statistics.median(cpu_seconds(ask) for _ in range(max(3, args.runs // 3)))
         result.measures.append(
@@ -278,6 +292,7 @@ def main(argv: list[str]) -> int:
     )
     add_child_options(parser)
     parser.add_argument("--runs", type=int, default=None, help="timed runs per page (default 15)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one request per page")
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = QUICK["runs"] if args.quick else 15
@@ -290,6 +305,8 @@ def main(argv: list[str]) -> int:
     options = ["--seed", str(args.seed), "--runs", str(args.runs)]
     if args.quick:
         options.append("--quick")
+    if args.profile:
+        options.append("--profile")
 
     def run(database: str) -> AssessmentsRun:
         return run_child(

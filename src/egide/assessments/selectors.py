@@ -4,7 +4,8 @@ visibility rule of accounts.selectors, as the map's records do."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, FloatField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
@@ -105,6 +106,15 @@ def _value_of(state: str, value: Decimal | None) -> scoring.AnswerValue:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _number_of(state: str, number: float | None) -> scoring.AnswerValue:
+    if state == AnswerState.NOT_APPLICABLE:
+        return scoring.NOT_APPLICABLE
+    if state == AnswerState.INSUFFICIENT_EVIDENCE:
+        return scoring.INSUFFICIENT_EVIDENCE
+    number = float(number) if number is not None else 0.0
+    return int(number) if number.is_integer() else number
+
+
 def _scoring_value(answer: Answer) -> scoring.AnswerValue:
     return _value_of(answer.state, answer.value)
 
@@ -201,9 +211,15 @@ def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]
     read and checked once (not once per assessment)."""
     ids = [assessment.pk for assessment in assessments]
     answers: dict[int, dict[str, scoring.AnswerValue]] = {pk: {} for pk in ids}
-    rows = Answer.objects.filter(assessment__in=ids).values_list("assessment_id", "state", "value", "question__code")
-    for assessment_id, state, value, code in rows:
-        answers[assessment_id][code] = _value_of(state, value)
+    # The values as floats straight from the database: the scoring reads them so, and a decimal made of each first
+    # (the field's own conversion) was a tenth of the heatmap's time.
+    rows = (
+        Answer.objects.filter(assessment__in=ids)
+        .annotate(number=Cast("value", FloatField()))
+        .values_list("assessment_id", "state", "number", "question__code")
+    )
+    for assessment_id, state, number, code in rows:
+        answers[assessment_id][code] = _number_of(state, number)
     scopes = scopes_of(ids)
     documents = FrameworkVersion.objects.filter(
         pk__in={assessment.framework_version_id for assessment in assessments}

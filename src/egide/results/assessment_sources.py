@@ -2,11 +2,12 @@
 assessments a reader may see, for every linked indicator of a programme at once.
 
 Computed when read, not stored: an assessment is published, corrected or shared at any time, and each reader sees
-only the assessments they may see, so a stored value would be stale or say too much. The cost is bounded: three
+only the assessments they may see, so a stored value would be stale or say too much. The cost is bounded: five
 queries for the whole framework, whatever the number of linked indicators or assessments (the published
-assessments of the linked frameworks in the programme's country, their answers, and the linked sections' titles),
-and none when no indicator is linked. A reader who may see the programme but not an assessment gets nothing from
-it, neither its score nor its date: the period shows no value, as if the assessment did not exist.
+assessments of the linked frameworks in the programme's country; their answers, scopes and framework documents, as
+assessments.selectors.scorecards_of reads them; the linked sections' titles), and none when no indicator is linked.
+A reader who may see the programme but not an assessment gets nothing from it, neither its score nor its date: the
+period shows no value, as if the assessment did not exist.
 """
 
 from collections.abc import Iterable
@@ -82,6 +83,7 @@ def scores_for(*, user: Caller, country: str, sources: Iterable[AssessmentSource
         assessments_visible(user=user, country=country)
         .filter(status=Status.PUBLISHED, framework_version__framework_id__in=framework_ids)
         .select_related("framework_version")
+        .defer("framework_version__document")  # read once per version by scorecards_of
         .order_by("as_of", "id")
     )
     cards = scorecards_of(assessments) if assessments else {}
