@@ -306,6 +306,7 @@ def test_the_tab_marks_the_values_as_from_the_assessment_for_those_who_may_see_i
         assert "33.3" not in html
         assert reverse("assessment-detail", kwargs={"pk": later.pk}) not in html
         assert "No published assessment gives a baseline yet." in html
+        assert html.count("No published assessment in this period") == 1
 
 
 def test_the_tab_in_french(linked: Indicator, member: User) -> None:

@@ -74,6 +74,7 @@ def _row_labels() -> dict[str, str]:
         "progress": _("Progress"),
         "values": _("Values"),
         "no_value": _("No approved value yet"),
+        "no_assessment": _("No published assessment in this period"),
         "show_values": _("Show the values"),
         "report": _("Report a value"),
     }
