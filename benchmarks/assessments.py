@@ -78,6 +78,9 @@ class Measure:
     p95: float
     cpu: float
     queries: int
+    sql: float = 0.0
+    """The seconds the database took over the queries of one request (as the connection timed them)."""
+    slowest: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +190,18 @@ def profile_lines(call: Any, count: int = 25) -> str:
     return text.getvalue()
 
 
+def query_times(call: Any, count: int = 2) -> tuple[float, list[str]]:
+    """The seconds the SQL queries of one call took in all, and the slowest of them with their time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    times = [(float(query["time"]), query["sql"]) for query in captured.captured_queries]
+    slowest = sorted(times, reverse=True)[:count]
+    return sum(time for time, _sql in times), [f"{time * 1000:.0f} ms: {sql[:80]}" for time, sql in slowest]
+
+
 def analyse_tables() -> None:
     from django.db import connection
 
@@ -238,8 +253,9 @@ def measure(args: argparse.Namespace, result: AssessmentsRun) -> None:
             print(f"[{args.child}] profile of one request ({page}):\n{profile_lines(ask)}", flush=True)
         runs = repeat(ask, args.runs, 2)
         cpu = statistics.median(cpu_seconds(ask) for _ in range(max(3, args.runs // 3)))
+        sql, slowest = query_times(ask)
         result.measures.append(
-            Measure(page, statistics.median(runs), nearest_rank_p95(runs), cpu, result.queries[page][-1])
+            Measure(page, statistics.median(runs), nearest_rank_p95(runs), cpu, result.queries[page][-1], sql, slowest)
         )
 
 
@@ -253,28 +269,30 @@ def render(results: list[AssessmentsRun], argv: list[str]) -> str:
         f"{SECTIONS * QUESTIONS_PER_SECTION} questions ({SECTIONS} sections); {ASSESSMENTS_PER_COUNTRY} published "
         'assessments a country, each with an answer to every question (5 % "insufficient evidence"). Pages '
         "requested through Django's test client as an editor of the owner organisation (DEBUG off): median and p95 "
-        "of the wall time, and the median CPU time of the process (on SQLite it includes the database's work, on "
-        f"PostgreSQL it does not). Aim: under {AIM_MS:.0f} ms, and SQL queries that do not grow with the data "
-        f"(counted at {steps} countries).",
+        "of the wall time, the median CPU time of the process (on SQLite it includes the database's work, on "
+        "PostgreSQL it does not) and the time the SQL queries of one request took (SQL). "
+        f"Aim: under {AIM_MS:.0f} ms, and SQL queries that do not grow with the data (counted at {steps} countries).",
         "",
-        "| database | countries | assessments | answers | page | median | p95 | CPU | queries at " + steps + " |",
-        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+        "| database | countries | assessments | answers | page | median | p95 | CPU | SQL | queries at " + steps + " |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |",
     ]
     for run in results:
         if run.skipped or run.failed:
-            lines.append(f"| {database_title(run.database)} | skipped: {run.skipped or run.failed} | | | | | | | |")
+            lines.append(f"| {database_title(run.database)} | skipped: {run.skipped or run.failed} | | | | | | | | |")
             continue
         for item in run.measures:
             counts = " / ".join(str(count) for count in run.queries[item.page])
             lines.append(
                 f"| {run.version} | {run.countries} | {run.assessments:,} | {run.answers:,} | {item.page} | "
-                f"{ms(item.median)} | {ms(item.p95)} | {ms(item.cpu)} | {counts} |"
+                f"{ms(item.median)} | {ms(item.p95)} | {ms(item.cpu)} | {ms(item.sql)} | {counts} |"
             )
     lines.append("")
     for run in results:
         if not (run.skipped or run.failed):
+            slowest = "; ".join(f"{item.page} `{line}…`" for item in run.measures for line in item.slowest)
             lines.append(
-                f"- {run.version}: data generated and counted in {ms(run.generated_in)}; {load_sentence(run.load)}."
+                f"- {run.version}: data generated and counted in {ms(run.generated_in)}; {load_sentence(run.load)}; "
+                f"slowest queries of one request: {slowest}."
             )
     lines += ["", END_MARKER]
     return "\n".join(lines)
@@ -298,10 +316,10 @@ def main(argv: list[str]) -> int:
         args.runs = QUICK["runs"] if args.quick else 15
     if args.child:
 
-        def measured(args: argparse.Namespace, result: AssessmentsRun) -> None:
+        def measure_under_load(args: argparse.Namespace, result: AssessmentsRun) -> None:
             _, result.load = under_load(lambda: measure(args, result))
 
-        return migrated_child(args, "egide-assessments-bench-", AssessmentsRun(database=args.child), measured)
+        return migrated_child(args, "egide-assessments-bench-", AssessmentsRun(database=args.child), measure_under_load)
     options = ["--seed", str(args.seed), "--runs", str(args.runs)]
     if args.quick:
         options.append("--quick")
@@ -325,7 +343,7 @@ def main(argv: list[str]) -> int:
         for measured in item.measures:
             print(
                 f"{item.database} {measured.page}: median {ms(measured.median)}, p95 {ms(measured.p95)}, "
-                f"CPU {ms(measured.cpu)}, queries {item.queries.get(measured.page)}"
+                f"CPU {ms(measured.cpu)}, SQL {ms(measured.sql)}, queries {item.queries.get(measured.page)}"
             )
     if refuse_failed(results):
         return 1
