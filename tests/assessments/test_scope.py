@@ -128,14 +128,20 @@ def test_the_questionnaire_leaves_the_outside_question_out_and_refuses_a_row_for
     assert not scoped.answers.exists()
 
 
-def test_the_page_shows_the_outside_question_greyed_without_a_form(scoped: Assessment, member: User) -> None:
+def test_the_page_shows_the_outside_question_greyed_without_a_form(
+    scoped: Assessment, assessment: Assessment, member: User
+) -> None:
     client = Client()
     client.force_login(member)
+    unscoped = client.get(reverse("assessment-detail", args=[assessment.pk])).content.decode()
+    assert "question-outside" not in unscoped
+    assert "outside-scope-note" not in unscoped
     html = client.get(reverse("assessment-detail", args=[scoped.pk])).content.decode()
     j1 = Question.objects.get(version=scoped.framework_version, code="J1")
     j2 = Question.objects.get(version=scoped.framework_version, code="J2")
     assert f'<details class="assessment-question question-outside" id="question-{j1.pk}">' in html
     assert "Outside this assessment’s scope" in html
+    assert "1 question concerns none of the actors of this assessment’s scope" in html
     assert reverse("assessment-answer", args=[scoped.pk, j1.pk]) not in html
     assert reverse("assessment-answer", args=[scoped.pk, j2.pk]) in html
     refused = client.post(
@@ -148,3 +154,4 @@ def test_the_page_shows_the_outside_question_greyed_without_a_form(scoped: Asses
     client.cookies["django_language"] = "fr"
     html = client.get(reverse("assessment-detail", args=[scoped.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Hors du périmètre de cette évaluation" in html
+    assert "1 question ne concerne aucun des acteurs du périmètre" in html

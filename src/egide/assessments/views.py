@@ -179,6 +179,7 @@ def _page_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any
         "assessment": assessment,
         "definition": definition,
         "sections": sections,
+        "outside_count": sum(row.outside for section in sections for row in section.questions),
         "card": card,
         "radars": radars,
         "editable": editable,
