@@ -396,3 +396,40 @@ def test_the_framework_of_an_assessment_in_use_is_kept(linked: Indicator) -> Non
     with pytest.raises(ProtectedError):
         Framework.objects.all().delete()
     assert isinstance(linked.result, Result)
+
+
+def test_the_api_links_and_unlinks_for_editors_only(
+    public_programme: Programme, version: FrameworkVersion, organisation: Organisation, member: User, outsider: User
+) -> None:
+    result = services.result_create(
+        user=None, programme=public_programme, data=services.ResultData(title_en="Oversight", type="2")
+    )
+    indicator = services.indicator_create(
+        user=None, result=result, data=IndicatorData(title_en="Oversight score", baseline_date=day(2021, 1, 1))
+    )
+    baseline = published(version, organisation, day(2020, 6, 30), {"O1": 3})
+    url = f"/api/v1/indicators/{indicator.pk}/assessment-source"
+    client = Client()
+    client.force_login(outsider)
+    body = {"framework": "small-review", "section": "oversight"}
+    assert client.put(url, body, content_type="application/json").status_code == 403
+    client.force_login(member)
+    response = client.put(url, body | {"baseline_assessment": baseline.pk}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert answer["framework"] == "small-review"
+    assert answer["section"] == "oversight"
+    assert answer["baseline_assessment"] == baseline.pk
+    assert answer["baseline"]["score"] == "100.0"
+    refused = client.put(url, {"framework": "nowhere"}, content_type="application/json")
+    assert refused.status_code == 422
+    assert "No such framework" in refused.content.decode()
+    refused = client.put(url, body | {"baseline_assessment": 2**31 - 1}, content_type="application/json")
+    assert refused.status_code == 422
+    assert client.put(url, {"framework": "small\x00"}, content_type="application/json").status_code == 422
+    assert AssessmentSource.objects.get(indicator=indicator).baseline_assessment == baseline
+    client.force_login(outsider)
+    assert client.delete(url).status_code == 403
+    client.force_login(member)
+    assert client.delete(url).status_code == 204
+    assert not AssessmentSource.objects.exists()

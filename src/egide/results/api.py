@@ -7,7 +7,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 from ninja.errors import AuthorizationError, HttpError
@@ -15,6 +17,8 @@ from ninja.errors import AuthorizationError, HttpError
 from egide.accounts.selectors import may_review_results
 from egide.api.auth import anywhere, writers
 from egide.api.errors import WRITE_ERRORS, answers
+from egide.assessments.models import Framework as AssessmentFramework
+from egide.assessments.selectors import assessments_visible
 from egide.core.users import AnyUser
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible, programmes_visible
@@ -33,6 +37,7 @@ from egide.results.schemas import (
     ProgressOut,
     ResultIn,
     ResultOut,
+    ResultsAssessmentSourceIn,
     ResultsAssessmentSourceOut,
     ResultsAssessmentValueOut,
     ReturnIn,
@@ -456,4 +461,61 @@ def return_update(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
 )
 def delete_update(request: HttpRequest, pk: int) -> Any:
     services.update_delete(user=request.user, update=selectors.update_get(user=request.user, pk=pk))
+    return Status(204, None)
+
+
+# --- indicators measured by assessments ----------------------------------------------------------------------------
+
+
+@router.put(
+    "/indicators/{pk}/assessment-source",
+    response=answers({200: ResultsAssessmentSourceOut}, WRITE_ERRORS),
+    summary="Take an indicator's baseline and actuals from assessment scores",
+    auth=_edits(_programme_of_indicator),
+)
+def set_assessment_source(request: HttpRequest, pk: int, payload: ResultsAssessmentSourceIn) -> Any:
+    """The indicator's baseline and its periods' actuals become the scores of a framework's section (or its overall
+    score) in the published assessments of the programme's country: derived when read, never typed. The answer
+    gives the baseline from an assessment you may see."""
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    framework = AssessmentFramework.objects.filter(identifier=payload.framework).first()
+    if framework is None:
+        raise ValidationError({"framework": [_("No such framework.")]})
+    baseline = None
+    if payload.baseline_assessment is not None:
+        programme = indicator.result.programme
+        baseline = (
+            assessments_visible(user=request.user, country=programme.country)
+            .filter(pk=payload.baseline_assessment)
+            .first()
+        )
+        if baseline is None:
+            raise ValidationError(
+                {
+                    "baseline_assessment": [
+                        _("Choose a published assessment of this framework in %(country)s that you may see.")
+                        % {"country": programme.country_name}
+                    ]
+                }
+            )
+    services.indicator_source_set(
+        user=request.user,
+        indicator=indicator,
+        data=services.SourceData(framework=framework, section_code=payload.section or "", baseline_assessment=baseline),
+    )
+    framework_read = selectors.programme_framework(user=request.user, programme=indicator.result.programme)
+    view = next(
+        found for result in framework_read.results for found in result.indicators if found.indicator == indicator
+    )
+    return _assessment_source(view)
+
+
+@router.delete(
+    "/indicators/{pk}/assessment-source",
+    response=answers({204: None}, 403, 404, 422),
+    summary="Stop taking an indicator's values from assessments",
+    auth=_edits(_programme_of_indicator),
+)
+def delete_assessment_source(request: HttpRequest, pk: int) -> Any:
+    services.indicator_source_remove(user=request.user, indicator=selectors.indicator_get(user=request.user, pk=pk))
     return Status(204, None)

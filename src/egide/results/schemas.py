@@ -6,6 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from egide.actors.schemas import Line300
+
 
 class ResultIn(Schema):
     title_en: str = Field(max_length=500, description="The result's title in English")
@@ -96,6 +98,17 @@ class ResultsAssessmentValueOut(Schema):
     as_of: datetime.date
     score: Decimal | None = Field(description="The section's (or overall) score on 0-100")
     coverage: Decimal | None = Field(description="The share of the applicable questions answered, in percent")
+
+
+class ResultsAssessmentSourceIn(Schema):
+    framework: Line300 = Field(description="The framework's identifier")
+    section: Line300 | None = Field(None, description="A section's code; null or absent for the overall score")
+    baseline_assessment: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The published assessment that gives the baseline; null: the latest on or before the baseline date",
+    )
 
 
 class ResultsAssessmentSourceOut(Schema):
