@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -81,6 +81,11 @@ SIZE ?= 2GB
 DATABASES ?= sqlite,postgresql
 benchmark-iati-registry: install
 	$(BIN)/python benchmarks/iati_registry.py --size "$(SIZE)" --databases "$(DATABASES)"
+
+# The assessments' heatmap and comparison at 190 countries × 5 published assessments × 100 answers, and their query
+# counts at 19, 95 and 190 countries; DATABASES=sqlite to leave PostgreSQL out.
+benchmark-assessments: install
+	$(BIN)/python benchmarks/assessments.py --databases "$(DATABASES)"
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

@@ -208,6 +208,8 @@ RESULTS_ADDRESSES = {
     "indicator-create": "result",
     "indicator-edit": "indicator",
     "indicator-delete": "indicator",
+    "indicator-source": "indicator",
+    "indicator-source-remove": "indicator",
     "period-create": "indicator",
     "period-edit": "period",
     "period-delete": "period",

@@ -172,6 +172,23 @@ TEXTS = (
     gettext_noop("draft, submitted, approved or returned"),
     gettext_noop("green, amber, red, or none"),
     gettext_noop("results frameworks"),
+    # Results indicators measured by assessments (egide.results.api and schemas).
+    gettext_noop("A section's code; null or absent for the overall score"),
+    gettext_noop("For an indicator linked to assessments: the assessment the actual comes from"),
+    gettext_noop("Stop taking an indicator's values from assessments"),
+    gettext_noop("Take an indicator's baseline and actuals from assessment scores"),
+    gettext_noop("The assessment chosen for the baseline, when one is and you may see it"),
+    gettext_noop("The baseline, from an assessment you may see; null otherwise"),
+    gettext_noop("The framework's identifier"),
+    gettext_noop("The id of the published assessment the value comes from"),
+    gettext_noop(
+        "The indicator's baseline and its periods' actuals become the scores of a framework's section (or its overall\nscore) in the published assessments of the programme's country: derived when read, never typed. The answer\ngives the baseline from an assessment you may see."
+    ),
+    gettext_noop("The published assessment that gives the baseline; null: the latest on or before the baseline date"),
+    gettext_noop("The section's (or overall) score on 0-100"),
+    gettext_noop("The section's code; null for the overall score"),
+    gettext_noop("The share of the applicable questions answered, in percent"),
+    gettext_noop("When the baseline and actuals are taken from assessment scores (not typed)"),
     # Programmes (egide.programmes.api and schemas).
     gettext_noop("Actors of the map that the programme supports"),
     gettext_noop("Areas of action (codes)"),

@@ -8,7 +8,15 @@ from egide.assessments.forms import AnswerForm
 from egide.assessments.frameworks import Framework, Level, Scale
 from egide.assessments.models import Answer, Assessment, Question, ReviewComment, Section
 from egide.assessments.scoring import Score, Scorecard
-from egide.assessments.selectors import CitedItem, answers_of, citations_of, comments_of, framework_sections, scorecard
+from egide.assessments.selectors import (
+    CitedItem,
+    answers_of,
+    citations_of,
+    comments_of,
+    framework_sections,
+    questions_outside_scope,
+    scorecard,
+)
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.users import Caller
@@ -37,6 +45,8 @@ class QuestionRow:
     @property
     def cited_findings(self) -> set[str]:
         return {item.citation.finding_key for item in self.citations if item.citation.finding_key}
+
+    outside: bool = False  # outside the assessment's scope: shown greyed, not answered, not counted
 
     @property
     def value_shown(self) -> str:
@@ -114,7 +124,7 @@ def question_row_of(*, user: Caller, assessment: Assessment, question: Question,
     definition = assessment.framework_version.definition
     evidence = suggested_evidence(user=user, assessment=assessment, rules=set(question.rules))
     answer = Answer.objects.filter(assessment=assessment, question=question).select_related("answered_by").first()
-    return question_row(
+    row = question_row(
         question,
         answer,
         definition,
@@ -123,6 +133,13 @@ def question_row_of(*, user: Caller, assessment: Assessment, question: Question,
         citations=citations_of(user=user, assessment=assessment).get(question.pk, []),
         comments=comments_of(assessment).get(question.pk, []),
     )
+    return _scoped(row, questions_outside_scope(assessment))
+
+
+def _scoped(row: QuestionRow, outside: frozenset[str]) -> QuestionRow:
+    if row.question.code in outside:
+        row.outside, row.form = True, None
+    return row
 
 
 def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller) -> tuple[list[SectionRow], Scorecard]:
@@ -130,7 +147,8 @@ def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller)
     rules = {rule for question in definition.questions for rule in question.rules}
     evidence = suggested_evidence(user=user, assessment=assessment, rules=rules)
     answers = answers_of(assessment)
-    card = scorecard(assessment, answers)
+    outside = questions_outside_scope(assessment)
+    card = scorecard(assessment, answers, outside)
     citations = citations_of(user=user, assessment=assessment)
     comments = comments_of(assessment)
     rows = []
@@ -140,14 +158,17 @@ def assessment_sections(assessment: Assessment, *, editable: bool, user: Caller)
                 section,
                 score,
                 [
-                    question_row(
-                        question,
-                        answers.get(question.pk),
-                        definition,
-                        editable=editable,
-                        evidence=evidence,
-                        citations=citations.get(question.pk),
-                        comments=comments.get(question.pk),
+                    _scoped(
+                        question_row(
+                            question,
+                            answers.get(question.pk),
+                            definition,
+                            editable=editable,
+                            evidence=evidence,
+                            citations=citations.get(question.pk),
+                            comments=comments.get(question.pk),
+                        ),
+                        outside,
                     )
                     for question in section.questions.all()
                 ],

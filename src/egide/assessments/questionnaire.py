@@ -28,8 +28,10 @@ from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from egide.actors.selectors import country_sources
+from egide.assessments import scope
 from egide.assessments.frameworks import Scale
 from egide.assessments.models import Answer, AnswerCitation, AnswerState, Assessment, Confidence, Question
+from egide.assessments.selectors import questions_outside_scope
 from egide.core.imports.limits import ReadLimits
 from egide.core.imports.problems import Problems
 from egide.core.imports.tables import Row, TableLayout, escape_formula, read_tables, unescape_formula
@@ -160,7 +162,12 @@ def export_questionnaire(assessment: Assessment, *, language: str, user: Caller 
 def _export(assessment: Assessment, language: str, user: Caller) -> bytes:
     version = assessment.framework_version
     scale = version.definition.scale
-    questions = list(Question.objects.filter(version=version).select_related("section").order_by("order"))
+    outside = questions_outside_scope(assessment)
+    questions = [
+        question
+        for question in Question.objects.filter(version=version).select_related("section").order_by("order")
+        if question.code not in outside
+    ]
     answers = {answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)}
     citations: dict[int, list[str]] = {}
     for citation in AnswerCitation.objects.filter(answer__assessment=assessment).select_related("answer"):
@@ -361,6 +368,7 @@ def read_questionnaire(
     scale = assessment.framework_version.definition.scale
     questions = {question.code: question for question in Question.objects.filter(version=assessment.framework_version)}
     answered = {answer.question_id for answer in Answer.objects.filter(assessment=assessment)}
+    outside = questions_outside_scope(assessment)
     seen: dict[str, int] = {}
     found = []
     for row in tables[QUESTIONS]:
@@ -370,6 +378,9 @@ def read_questionnaire(
             problems.at(
                 QUESTIONS, row.number, "code", _("“%(code)s” is no question of this framework.") % {"code": code}
             )
+            continue
+        if code in outside:
+            problems.at(QUESTIONS, row.number, "code", scope.outside_scope_message(code))
             continue
         if code in seen:
             problems.at(

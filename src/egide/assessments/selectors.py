@@ -4,12 +4,13 @@ visibility rule of accounts.selectors, as the map's records do."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FloatField, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from egide.accounts.selectors import visibility_filter
 from egide.actors.selectors import country_sources
-from egide.assessments import scoring
+from egide.assessments import frameworks, scope, scoring
 from egide.assessments.comparison import Comparison as ComparisonResult
 from egide.assessments.comparison import compare
 from egide.assessments.models import (
@@ -112,32 +113,78 @@ def answers_of(assessment: Assessment) -> dict[int, Answer]:
     }
 
 
-def _scoring_value(answer: Answer) -> scoring.AnswerValue:
-    if answer.state == AnswerState.NOT_APPLICABLE:
+def _value_of(state: str, value: Decimal | None) -> scoring.AnswerValue:
+    if state == AnswerState.NOT_APPLICABLE:
         return scoring.NOT_APPLICABLE
-    if answer.state == AnswerState.INSUFFICIENT_EVIDENCE:
+    if state == AnswerState.INSUFFICIENT_EVIDENCE:
         return scoring.INSUFFICIENT_EVIDENCE
-    value = answer.value if answer.value is not None else Decimal(0)
+    value = value if value is not None else Decimal(0)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def scorecard(assessment: Assessment, answers: dict[int, Answer] | None = None) -> scoring.Scorecard:
-    """The assessment's scores by the framework's rule, from its answers (read here when not given)."""
+def _number_of(state: str, number: float | None) -> scoring.AnswerValue:
+    if state == AnswerState.NOT_APPLICABLE:
+        return scoring.NOT_APPLICABLE
+    if state == AnswerState.INSUFFICIENT_EVIDENCE:
+        return scoring.INSUFFICIENT_EVIDENCE
+    number = float(number) if number is not None else 0.0
+    return int(number) if number.is_integer() else number
+
+
+def _scoring_value(answer: Answer) -> scoring.AnswerValue:
+    return _value_of(answer.state, answer.value)
+
+
+def scorecard(
+    assessment: Assessment, answers: dict[int, Answer] | None = None, outside: frozenset[str] | None = None
+) -> scoring.Scorecard:
+    """The assessment's scores by the framework's rule, from its answers (read here when not given), the questions
+    outside its scope (read here when not given) left out."""
     answers = answers if answers is not None else answers_of(assessment)
     codes = dict(Question.objects.filter(version_id=assessment.framework_version_id).values_list("id", "code"))
     by_code = {codes[question_id]: _scoring_value(answer) for question_id, answer in answers.items()}
-    return scoring.score(assessment.framework_version.definition, by_code)
+    definition = assessment.framework_version.definition
+    if outside is None:
+        outside = scope.outside_scope(definition, scope_of(assessment))
+    return scoring.score(definition, scope.within_scope(by_code, outside))
 
 
 def scoring_answers(assessment: Assessment) -> dict[str, scoring.AnswerValue]:
-    """The assessment's answers as the scoring reads them, by question code, in one query."""
-    return {
+    """The assessment's answers as the scoring reads them, by question code, in two queries (the answers, the
+    scope); a question outside the scope reads as not applicable."""
+    answers = {
         code: _scoring_value(answer)
         for answer in Answer.objects.filter(assessment=assessment)
         .select_related("question")
         .only("state", "value", "question__code")
         if (code := answer.question.code)
     }
+    return scope.within_scope(answers, questions_outside_scope(assessment))
+
+
+def scope_of(assessment: Assessment) -> tuple[scope.ScopeActor, ...]:
+    """The family and kind of each actor of the assessment's scope (none: the whole security system), in one
+    query."""
+    return tuple(
+        scope.ScopeActor(family, kind)
+        for family, kind in assessment.actors.order_by("pk").values_list("family", "kind")
+    )
+
+
+def scopes_of(assessment_ids: list[int]) -> dict[int, tuple[scope.ScopeActor, ...]]:
+    """The scopes of many assessments, by assessment id, in one query."""
+    found: dict[int, list[scope.ScopeActor]] = {pk: [] for pk in assessment_ids}
+    rows = Assessment.actors.through.objects.filter(assessment_id__in=assessment_ids).values_list(
+        "assessment_id", "actor__family", "actor__kind"
+    )
+    for assessment_id, family, kind in rows.order_by("assessment_id", "actor_id"):
+        found[assessment_id].append(scope.ScopeActor(family, kind))
+    return {pk: tuple(actors) for pk, actors in found.items()}
+
+
+def questions_outside_scope(assessment: Assessment) -> frozenset[str]:
+    """The codes of the questions the assessment's scope leaves out, in one query."""
+    return scope.outside_scope(assessment.framework_version.definition, scope_of(assessment))
 
 
 def comparable_assessments(*, user: Caller, assessment: Assessment) -> QuerySet[Assessment]:
@@ -175,32 +222,49 @@ class AssessmentComparison:
 
 
 def scorecards_of(assessments: list[Assessment]) -> dict[int, scoring.Scorecard]:
-    """The scores of many assessments (their framework versions read with them), from one query of answers."""
-    answers: dict[int, dict[str, scoring.AnswerValue]] = {assessment.pk: {} for assessment in assessments}
-    rows = Answer.objects.filter(assessment__in=[assessment.pk for assessment in assessments]).select_related(
-        "question"
+    """The scores of many assessments, in three queries whatever their number: their answers (as plain rows, not
+    records: a heatmap reads tens of thousands), their scopes, and the documents of their framework versions, each
+    read and checked once (not once per assessment)."""
+    ids = [assessment.pk for assessment in assessments]
+    answers: dict[int, dict[str, scoring.AnswerValue]] = {pk: {} for pk in ids}
+    # The values as floats straight from the database: the scoring reads them so, and a decimal made of each first
+    # (the field's own conversion) was a tenth of the heatmap's time.
+    rows = (
+        Answer.objects.filter(assessment__in=ids)
+        .annotate(number=Cast("value", FloatField()))
+        .values_list("assessment_id", "state", "number", "question__code")
     )
-    for answer in rows.only("assessment_id", "state", "value", "question__code"):
-        answers[answer.assessment_id][answer.question.code] = _scoring_value(answer)
-    return {
-        assessment.pk: scoring.score(assessment.framework_version.definition, answers[assessment.pk])
-        for assessment in assessments
-    }
+    for assessment_id, state, number, code in rows:
+        answers[assessment_id][code] = _number_of(state, number)
+    scopes = scopes_of(ids)
+    documents = FrameworkVersion.objects.filter(
+        pk__in={assessment.framework_version_id for assessment in assessments}
+    ).values_list("pk", "document")
+    definitions = {pk: frameworks.framework_from_data(document) for pk, document in documents}
+    cards = {}
+    for assessment in assessments:
+        definition = definitions[assessment.framework_version_id]
+        outside = scope.outside_scope(definition, scopes[assessment.pk])
+        cards[assessment.pk] = scoring.score(definition, scope.within_scope(answers[assessment.pk], outside))
+    return cards
 
 
 def latest_published_by_country(*, user: Caller, framework: Framework) -> list[Assessment]:
     """For each country, the latest published assessment of the framework (any version) the user may see, by
-    country code, in one query."""
-    assessments = (
+    country code, in two queries."""
+    rows = (
         assessments_visible(user=user)
         .filter(framework_version__framework=framework, status=Status.PUBLISHED)
-        .select_related("framework_version")
         .order_by("country", "-as_of", "-id")
+        .values_list("pk", "country")
     )
-    latest: dict[str, Assessment] = {}
-    for assessment in assessments:
-        latest.setdefault(assessment.country, assessment)
-    return list(latest.values())
+    latest: dict[str, int] = {}
+    for pk, country in rows:
+        latest.setdefault(country, pk)
+    # The chosen ones only, read as records; their versions' documents are left to whoever needs them
+    # (scorecards_of reads each once), not read again with every assessment.
+    chosen = Assessment.objects.filter(pk__in=latest.values()).select_related("framework_version")
+    return sorted(chosen.defer("framework_version__document"), key=lambda assessment: assessment.country)
 
 
 def country_assessments_by_framework(*, user: Caller, country: str) -> list[tuple[Framework, list[Assessment]]]:

@@ -29,7 +29,7 @@ from egide.accounts.models import Confidentiality, Organisation
 from egide.accounts.selectors import can_create, can_edit, may_edit_somewhere, may_review_results
 from egide.actors.models import Actor, Citation, Source
 from egide.actors.selectors import actors_visible, country_sources
-from egide.assessments import frameworks, questionnaire
+from egide.assessments import frameworks, questionnaire, scope
 from egide.assessments.frameworks import Fault, FrameworkFaults, parse_framework
 from egide.assessments.models import (
     Answer,
@@ -44,6 +44,7 @@ from egide.assessments.models import (
     Section,
     Status,
 )
+from egide.assessments.selectors import questions_outside_scope
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.imports.limits import ReadLimits
@@ -340,6 +341,8 @@ def answer_save(*, user: Caller, assessment: Assessment, question: Question, dat
         )
     if question.version_id != assessment.framework_version_id:
         raise ValidationError({"question": [_("This question is not of the assessment's framework.")]})
+    if question.code in questions_outside_scope(assessment):
+        raise ValidationError({"question": [scope.outside_scope_message(question.code)]})
     _raise(answer_faults(question, data, assessment.framework_version.definition.scale))
     answer = Answer.objects.filter(assessment=assessment, question=question).select_related("question").first()
     if data.citations is not None:

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Status
 from ninja.errors import AuthorizationError, HttpError
@@ -15,10 +17,13 @@ from ninja.errors import AuthorizationError, HttpError
 from egide.accounts.selectors import may_review_results
 from egide.api.auth import anywhere, writers
 from egide.api.errors import WRITE_ERRORS, answers
+from egide.assessments.models import Framework as AssessmentFramework
+from egide.assessments.selectors import assessments_visible
 from egide.core.users import AnyUser
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible, programmes_visible
 from egide.results import selectors, services
+from egide.results.assessment_sources import Derived, source_of
 from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
 from egide.results.disaggregations import Part
 from egide.results.models import Indicator, Period, Result, Update
@@ -32,6 +37,9 @@ from egide.results.schemas import (
     ProgressOut,
     ResultIn,
     ResultOut,
+    ResultsAssessmentSourceIn,
+    ResultsAssessmentSourceOut,
+    ResultsAssessmentValueOut,
     ReturnIn,
     UpdateIn,
     UpdateOut,
@@ -168,6 +176,27 @@ def _result_fields(result: Result) -> dict[str, Any]:
     return {name: getattr(result, name) for name in names} | {"id": result.pk, "programme": result.programme_id}
 
 
+def _assessment_value(derived: Derived | None) -> ResultsAssessmentValueOut | None:
+    if derived is None:
+        return None
+    measured = derived.measured
+    return ResultsAssessmentValueOut(
+        assessment=measured.assessment, as_of=measured.as_of, score=measured.score, coverage=measured.coverage
+    )
+
+
+def _assessment_source(view: selectors.IndicatorView) -> ResultsAssessmentSourceOut | None:
+    source = source_of(view.indicator)
+    if source is None or view.source is None:
+        return None
+    return ResultsAssessmentSourceOut(
+        framework=source.framework.identifier,
+        section=source.section_code or None,
+        baseline_assessment=None if view.source.chosen_hidden else source.baseline_assessment_id,
+        baseline=_assessment_value(view.source.baseline),
+    )
+
+
 def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut]:
     framework = selectors.programme_framework(user=request.user, programme=programme)
     answer = []
@@ -184,6 +213,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
                     target_disaggregations=_parts(view.targets),  # type: ignore[arg-type]
                     progress=_progress(view.progress),
                     updates=[_update_out(update) for update in (*view.approved, *view.waiting, *view.others)],
+                    assessment_value=_assessment_value(view.derived),
                 )
                 for view in indicator_view.periods
             ]
@@ -193,6 +223,7 @@ def _framework_out(request: HttpRequest, programme: Programme) -> list[ResultOut
                     **_indicator_fields(indicator_view.indicator, actor),
                     progress=_progress(indicator_view.overall),
                     periods=periods,
+                    assessment_source=_assessment_source(indicator_view),
                 )
             )
         answer.append(ResultOut(**_result_fields(result_view.result), indicators=indicators))
@@ -317,6 +348,7 @@ def _period_out(period: Period) -> PeriodOut:
         target_disaggregations=_parts(period.target_disaggregations.all()),  # type: ignore[arg-type]
         progress=None,
         updates=[],
+        assessment_value=None,
     )
 
 
@@ -429,4 +461,61 @@ def return_update(request: HttpRequest, pk: int, payload: ReturnIn) -> Any:
 )
 def delete_update(request: HttpRequest, pk: int) -> Any:
     services.update_delete(user=request.user, update=selectors.update_get(user=request.user, pk=pk))
+    return Status(204, None)
+
+
+# --- indicators measured by assessments ----------------------------------------------------------------------------
+
+
+@router.put(
+    "/indicators/{pk}/assessment-source",
+    response=answers({200: ResultsAssessmentSourceOut}, WRITE_ERRORS),
+    summary="Take an indicator's baseline and actuals from assessment scores",
+    auth=_edits(_programme_of_indicator),
+)
+def set_assessment_source(request: HttpRequest, pk: int, payload: ResultsAssessmentSourceIn) -> Any:
+    """The indicator's baseline and its periods' actuals become the scores of a framework's section (or its overall
+    score) in the published assessments of the programme's country: derived when read, never typed. The answer
+    gives the baseline from an assessment you may see."""
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    framework = AssessmentFramework.objects.filter(identifier=payload.framework).first()
+    if framework is None:
+        raise ValidationError({"framework": [_("No such framework.")]})
+    baseline = None
+    if payload.baseline_assessment is not None:
+        programme = indicator.result.programme
+        baseline = (
+            assessments_visible(user=request.user, country=programme.country)
+            .filter(pk=payload.baseline_assessment)
+            .first()
+        )
+        if baseline is None:
+            raise ValidationError(
+                {
+                    "baseline_assessment": [
+                        _("Choose a published assessment of this framework in %(country)s that you may see.")
+                        % {"country": programme.country_name}
+                    ]
+                }
+            )
+    services.indicator_source_set(
+        user=request.user,
+        indicator=indicator,
+        data=services.SourceData(framework=framework, section_code=payload.section or "", baseline_assessment=baseline),
+    )
+    framework_read = selectors.programme_framework(user=request.user, programme=indicator.result.programme)
+    view = next(
+        found for result in framework_read.results for found in result.indicators if found.indicator == indicator
+    )
+    return _assessment_source(view)
+
+
+@router.delete(
+    "/indicators/{pk}/assessment-source",
+    response=answers({204: None}, 403, 404, 422),
+    summary="Stop taking an indicator's values from assessments",
+    auth=_edits(_programme_of_indicator),
+)
+def delete_assessment_source(request: HttpRequest, pk: int) -> Any:
+    services.indicator_source_remove(user=request.user, indicator=selectors.indicator_get(user=request.user, pk=pk))
     return Status(204, None)

@@ -9,11 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from egide.actors.models import Actor
+from egide.assessments.models import Assessment, Section
+from egide.assessments.models import Framework as AssessmentFramework
 from egide.core import iati_codes
 from egide.core.labels import Term
 from egide.results.data import IndicatorData, PeriodData, ResultData, UpdateData
 from egide.results.disaggregations import DisaggregationError, Part, parse, write
-from egide.results.models import Disaggregation, Indicator, Period, Result, Update
+from egide.results.models import AssessmentSource, Disaggregation, Indicator, Period, Result, Update
+from egide.results.services import SourceData
 
 DISAGGREGATION_HELP = _("One a line: dimension / category = value, for example “sex / female = 12”.")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -176,3 +179,58 @@ class UpdateForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = _text(_("Why is it returned?"), required=True, rows=3)
+
+
+class AssessmentSourceForm(forms.Form):
+    """Which assessment score an indicator takes its baseline and actuals from: a framework's section, or its
+    overall score, in the programme's country; and the assessment that gives the baseline, when not the latest on
+    or before the baseline date."""
+
+    score = forms.ChoiceField(
+        label=_("Score"),
+        help_text=_("A section's score, or the framework's overall score, in the programme's lead country."),
+    )
+    baseline_assessment = forms.ModelChoiceField(
+        label=_("Baseline assessment"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("The latest published on or before the baseline date"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        frameworks: list[tuple[AssessmentFramework, list[Section]]],
+        assessments: QuerySet[Assessment],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.frameworks = {framework.pk: framework for framework, _sections in frameworks}
+        choices: list[tuple[str, Any]] = []
+        for framework, sections in frameworks:
+            options: list[tuple[str, Any]] = [(f"{framework.pk}:", _("Overall score"))]
+            options += [(f"{framework.pk}:{section.code}", str(section)) for section in sections]
+            choices.append((framework.title, options))
+        score = self.fields["score"]
+        assert isinstance(score, forms.ChoiceField)
+        score.choices = choices
+        baseline = self.fields["baseline_assessment"]
+        assert isinstance(baseline, forms.ModelChoiceField)
+        baseline.queryset = assessments
+
+    @classmethod
+    def of(cls, source: AssessmentSource | None) -> dict[str, Any]:
+        if source is None:
+            return {}
+        return {
+            "score": f"{source.framework_id}:{source.section_code}",
+            "baseline_assessment": source.baseline_assessment_id,
+        }
+
+    def data_object(self) -> SourceData:
+        framework_id, _colon, code = self.cleaned_data["score"].partition(":")
+        return SourceData(
+            framework=self.frameworks[int(framework_id)],
+            section_code=code,
+            baseline_assessment=self.cleaned_data["baseline_assessment"],
+        )

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from egide.actors.models import Actor
+from egide.assessments.models import Assessment
+from egide.assessments.models import Framework as AssessmentFramework
 from egide.core import iati_codes, taxonomy
 from egide.core.labels import active_language
 from egide.core.models import TimestampedModel
@@ -202,3 +204,30 @@ class Disaggregation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} / {self.category}: {self.value.normalize():f}"
+
+
+class AssessmentSource(TimestampedModel):
+    """An indicator that takes its baseline and its periods' actuals from the published assessments of a framework
+    in the programme's lead country: the score of one of its sections (by code, across the framework's versions),
+    or the overall score when no section is named. The values are derived when the framework is read
+    (egide.results.assessment_values), never typed."""
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="assessment_source")
+    framework = models.ForeignKey(
+        AssessmentFramework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="+"
+    )
+    section_code = models.CharField(_("section"), max_length=64, blank=True)
+    baseline_assessment = models.ForeignKey(
+        Assessment,
+        verbose_name=_("baseline assessment"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("assessment source"), _("assessment sources")
+
+    def __str__(self) -> str:
+        return f"{self.framework_id}:{self.section_code or '*'}"

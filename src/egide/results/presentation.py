@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.formats import date_format, localize
+from django.utils.translation import gettext as _
 
 from egide.results.progress import Progress
 from egide.results.selectors import Framework, PeriodView
@@ -39,17 +40,33 @@ class PeriodRow:
     delete_url: str
     values_url: str
     report_url: str
+    source: str = ""  # for a linked indicator: "from assessment X", the assessment it links to, its coverage
+    source_url: str = ""
+    coverage: str = ""
 
 
 class _Addresses:
     def __init__(self) -> None:
         self.patterns = {
             name: reverse(name, kwargs={"pk": PLACEHOLDER})
-            for name in ("period-edit", "period-delete", "period-values", "update-create")
+            for name in ("period-edit", "period-delete", "period-values", "update-create", "assessment-detail")
         }
 
     def of(self, name: str, pk: int) -> str:
         return self.patterns[name].replace(str(PLACEHOLDER), str(pk))
+
+
+def _source(view: PeriodView, addresses: _Addresses) -> dict[str, str]:
+    """What a linked indicator's period shows of the assessment its actual comes from."""
+    derived = view.derived
+    if derived is None:
+        return {}
+    coverage = derived.measured.coverage
+    return {
+        "source": _("from assessment %(assessment)s") % {"assessment": derived.assessment},
+        "source_url": addresses.of("assessment-detail", derived.assessment.pk),
+        "coverage": "" if coverage is None else _("coverage %(percent)s %%") % {"percent": number(coverage)},
+    }
 
 
 def _row(view: PeriodView, addresses: _Addresses) -> PeriodRow:
@@ -57,6 +74,7 @@ def _row(view: PeriodView, addresses: _Addresses) -> PeriodRow:
     pk = period.pk
     percent = view.progress.percent
     return PeriodRow(
+        **_source(view, addresses),
         pk=pk,
         dates=f"{date_format(period.start, 'SHORT_DATE_FORMAT')} – {date_format(period.end, 'SHORT_DATE_FORMAT')}",
         target=number(period.target_value),

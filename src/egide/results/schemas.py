@@ -6,6 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from egide.actors.schemas import Line300
+
 
 class ResultIn(Schema):
     title_en: str = Field(max_length=500, description="The result's title in English")
@@ -91,6 +93,35 @@ class ProgressOut(Schema):
     status: str = Field(description="green, amber, red, or none")
 
 
+class ResultsAssessmentValueOut(Schema):
+    assessment: int = Field(description="The id of the published assessment the value comes from")
+    as_of: datetime.date
+    score: Decimal | None = Field(description="The section's (or overall) score on 0-100")
+    coverage: Decimal | None = Field(description="The share of the applicable questions answered, in percent")
+
+
+class ResultsAssessmentSourceIn(Schema):
+    framework: Line300 = Field(description="The framework's identifier")
+    section: Line300 | None = Field(None, description="A section's code; null or absent for the overall score")
+    baseline_assessment: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The published assessment that gives the baseline; null: the latest on or before the baseline date",
+    )
+
+
+class ResultsAssessmentSourceOut(Schema):
+    framework: str = Field(description="The framework's identifier")
+    section: str | None = Field(description="The section's code; null for the overall score")
+    baseline_assessment: int | None = Field(
+        description="The assessment chosen for the baseline, when one is and you may see it"
+    )
+    baseline: ResultsAssessmentValueOut | None = Field(
+        description="The baseline, from an assessment you may see; null otherwise"
+    )
+
+
 class PeriodOut(Schema):
     id: int
     start: datetime.date
@@ -100,6 +131,9 @@ class PeriodOut(Schema):
     target_disaggregations: list[PartOut]
     progress: ProgressOut | None = Field(None, description="Given when the whole framework is read")
     updates: list[UpdateOut] = Field(default_factory=list)
+    assessment_value: ResultsAssessmentValueOut | None = Field(
+        None, description="For an indicator linked to assessments: the assessment the actual comes from"
+    )
 
 
 class IndicatorOut(Schema):
@@ -117,6 +151,9 @@ class IndicatorOut(Schema):
     order: int
     progress: ProgressOut | None = None
     periods: list[PeriodOut] = Field(default_factory=list)
+    assessment_source: ResultsAssessmentSourceOut | None = Field(
+        None, description="When the baseline and actuals are taken from assessment scores (not typed)"
+    )
 
 
 class ResultOut(Schema):

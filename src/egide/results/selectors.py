@@ -19,7 +19,9 @@ from egide.actors.selectors import actors_visible
 from egide.core.users import Caller
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable
+from egide.results import assessment_values
 from egide.results import progress as rules
+from egide.results.assessment_sources import Derived, Scores, scores_for, source_of
 from egide.results.models import Disaggregation, Indicator, Period, Result, Update, UpdateStatus
 
 
@@ -93,6 +95,7 @@ class PeriodView:
     waiting: list[Update]  # submitted, awaiting review
     others: list[Update]  # drafts and returned values, for their reporters to finish
     actual_parts: list[tuple[str, str, Any]] = field(default_factory=list)
+    derived: Derived | None = None  # the assessment the actual comes from, for a linked indicator
 
     @property
     def counts(self) -> str:
@@ -111,12 +114,23 @@ class PeriodView:
 
 
 @dataclass(slots=True)
+class SourceView:
+    """An indicator's link to assessments as the reader may see it."""
+
+    framework_title: str
+    section_title: str  # "" for the overall score
+    baseline: Derived | None
+    chosen_hidden: bool  # a baseline assessment was chosen that the reader may not see
+
+
+@dataclass(slots=True)
 class IndicatorView:
     indicator: Indicator
     actor: Actor | None  # None when there is none or the reader may not see it
     periods: list[PeriodView]
     overall: rules.Progress
     rows: list[Any] = field(default_factory=list)  # the periods as the tab prints them (egide.results.presentation)
+    source: SourceView | None = None
 
 
 @dataclass(slots=True)
@@ -166,6 +180,52 @@ def indicator_facts(indicator: Indicator, periods: Sequence[Period]) -> rules.In
     )
 
 
+def _linked(indicator: Indicator, periods: Sequence[Period], scores: Scores) -> tuple[SourceView, list[Derived | None]]:
+    """The link of an indicator to assessments: the baseline and each period's value as the reader may see them."""
+    source = source_of(indicator)
+    assert source is not None
+    measured = scores.measured.get((source.framework_id, source.section_code), [])
+    baseline = assessment_values.baseline_of(
+        measured,
+        chosen=source.baseline_assessment_id,
+        baseline_date=indicator.baseline_date,
+        first_start=min((period.start for period in periods), default=None),
+    )
+    view = SourceView(
+        framework_title=source.framework.title,
+        section_title=scores.section_titles.get((source.framework_id, source.section_code), source.section_code),
+        baseline=scores.derived(baseline),
+        chosen_hidden=source.baseline_assessment_id is not None and baseline is None,
+    )
+    values = [
+        scores.derived(assessment_values.period_value(measured, start=period.start, end=period.end))
+        for period in periods
+    ]
+    return view, values
+
+
+def linked_facts(
+    indicator: Indicator, periods: Sequence[Period], baseline: Derived | None, values: Sequence[Derived | None]
+) -> rules.IndicatorFacts:
+    """The facts of a linked indicator: its scores are levels on 0-100, read as a percentage indicator's values."""
+    return rules.IndicatorFacts(
+        measure=rules.PERCENTAGE,
+        ascending=indicator.ascending,
+        baseline=baseline.measured.score if baseline is not None else None,
+        periods=tuple(
+            rules.PeriodFacts(
+                start=period.start,
+                end=period.end,
+                target=period.target_value,
+                approved=()
+                if value is None or value.measured.score is None
+                else (rules.Reported(value=value.measured.score, value_date=value.measured.as_of),),
+            )
+            for period, value in zip(periods, values, strict=True)
+        ),
+    )
+
+
 def _approved_parts(approved: list[Update]) -> list[tuple[str, str, Any]]:
     """The disaggregations of the approved values, added up by dimension and category (units), or the latest
     value's (percentages: their parts are levels too)."""
@@ -188,7 +248,7 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
         Prefetch("target_disaggregations", to_attr="target_parts"),
         Prefetch("updates", queryset=updates, to_attr="fetched_updates"),
     )
-    indicators = Indicator.objects.select_related("actor").prefetch_related(
+    indicators = Indicator.objects.select_related("actor", "assessment_source__framework").prefetch_related(
         Prefetch("periods", queryset=periods, to_attr="fetched_periods")
     )
     results = list(
@@ -204,15 +264,31 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
         if actor_ids
         else set()
     )
+    scores = scores_for(
+        user=user,
+        country=programme.country,
+        sources=[
+            source
+            for result in results
+            for indicator in result.fetched_indicators
+            if (source := source_of(indicator)) is not None
+        ],
+    )
     views: list[ResultView] = []
     queue: list[Update] = []
     for result in results:
         indicator_views = []
         for indicator in result.fetched_indicators:
             period_list = indicator.fetched_periods
-            facts = indicator_facts(indicator, period_list)
+            source_view: SourceView | None = None
+            derived: list[Derived | None] = [None] * len(period_list)
+            if source_of(indicator) is not None:
+                source_view, derived = _linked(indicator, period_list, scores)
+                facts = linked_facts(indicator, period_list, source_view.baseline, derived)
+            else:
+                facts = indicator_facts(indicator, period_list)
             period_views = []
-            for period, period_facts in zip(period_list, facts.periods, strict=True):
+            for period, period_facts, value in zip(period_list, facts.periods, derived, strict=True):
                 all_updates: Sequence[Update] = period.fetched_updates
                 approved = [update for update in all_updates if update.status == UpdateStatus.APPROVED]
                 waiting = [update for update in all_updates if update.status == UpdateStatus.SUBMITTED]
@@ -233,6 +309,7 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
                             if update.status in (UpdateStatus.DRAFT, UpdateStatus.RETURNED)
                         ],
                         actual_parts=_approved_parts(approved),
+                        derived=value,
                     )
                 )
             indicator_views.append(
@@ -241,6 +318,7 @@ def programme_framework(*, user: Caller, programme: Programme, today: datetime.d
                     actor=indicator.actor if indicator.actor_id in seen_actors else None,
                     periods=period_views,
                     overall=rules.overall_progress(facts, today=today),
+                    source=source_view,
                 )
             )
         views.append(ResultView(result=result, indicators=indicator_views))

@@ -23,6 +23,10 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.selectors import may_review_results
 from egide.actors.selectors import actors_visible
+from egide.assessments.models import Assessment, Section
+from egide.assessments.models import Framework as AssessmentFramework
+from egide.assessments.models import Status as AssessmentStatus
+from egide.assessments.selectors import assessments_visible
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core import iati_codes
@@ -35,6 +39,7 @@ from egide.results.disaggregations import Part
 from egide.results.models import (
     PERCENTAGE,
     QUALITATIVE,
+    AssessmentSource,
     Disaggregation,
     Indicator,
     Period,
@@ -181,6 +186,7 @@ def indicator_update(*, user: Caller, indicator: Indicator, data: IndicatorData)
     # is not checked again; a new one must be one the user sees.
     if data.actor_id is None and indicator.actor_id is not None and not _sees_actor(user, indicator.actor_id):
         data = dataclasses.replace(data, actor_id=indicator.actor_id)
+    _raise(_linked_faults(indicator, data))
     _apply_indicator(user, indicator, data, check_actor=data.actor_id != indicator.actor_id)
     indicator.updated_by = author(user)
     indicator.save()
@@ -368,6 +374,8 @@ def update_create(
 ) -> Update:
     """Report a value for the period: submitted for review at once, or kept as a draft with `submit=False`."""
     _require_edit(user, period.indicator.result.programme)
+    if AssessmentSource.objects.filter(indicator_id=period.indicator_id).exists():
+        raise ValidationError(_("This indicator takes its values from assessments: they are not reported by hand."))
     update = Update(period=period, created_by=author(user), updated_by=author(user))
     _apply_update(update, data, document)
     if submit:
@@ -491,3 +499,102 @@ def approved_record(
     update.save()
     _replace_parts(update=update, parts=data.disaggregations)
     return update
+
+
+# --- indicators linked to assessments ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SourceData:
+    framework: AssessmentFramework
+    section_code: str = ""
+    """Empty for the overall score."""
+    baseline_assessment: Assessment | None = None
+    """None: the latest published assessment on or before the baseline date."""
+
+
+def _source_snapshot(source: AssessmentSource | None) -> dict[str, object] | None:
+    if source is None:
+        return None
+    return {
+        "framework": source.framework.identifier,
+        "section": source.section_code,
+        "baseline_assessment": source.baseline_assessment_id,
+    }
+
+
+@transaction.atomic
+def indicator_source_set(*, user: Caller, indicator: Indicator, data: SourceData) -> AssessmentSource:
+    """Link an indicator to an assessment framework's section score (or overall score) in the programme's country:
+    its baseline and actuals are then the scores of the published assessments, and nobody types them. The indicator
+    becomes a percentage indicator with no typed baseline value; one with values reported is refused."""
+    indicator = Indicator.objects.select_for_update().select_related("result__programme").get(pk=indicator.pk)
+    programme = indicator.result.programme
+    _require_edit(user, programme)
+    errors: dict[str, list[str]] = {}
+    code = data.section_code.strip()
+    if code and not Section.objects.filter(version__framework=data.framework, code=code).exists():
+        errors["section"] = [_("The framework has no section “%(code)s”.") % {"code": code[:64]}]
+    chosen = data.baseline_assessment
+    if chosen is not None and not (
+        assessments_visible(user=user, country=programme.country)
+        .filter(
+            pk=chosen.pk,
+            status=AssessmentStatus.PUBLISHED,
+            framework_version__framework=data.framework,
+        )
+        .exists()
+    ):
+        errors["baseline_assessment"] = [
+            _("Choose a published assessment of this framework in %(country)s that you may see.")
+            % {"country": programme.country_name}
+        ]
+    if Update.objects.filter(period__indicator=indicator).exists():
+        errors.setdefault("__all__", []).append(
+            _("Values were reported on this indicator: only an indicator without values takes them from assessments.")
+        )
+    _raise(errors)
+    source = AssessmentSource.objects.filter(indicator=indicator).select_related("framework").first()
+    before = _source_snapshot(source)
+    if source is None:
+        source = AssessmentSource(indicator=indicator, created_by=author(user))
+    source.framework = data.framework
+    source.section_code = code
+    source.baseline_assessment = chosen
+    source.updated_by = author(user)
+    source.save()
+    if indicator.measure != PERCENTAGE or indicator.baseline_value is not None:
+        indicator.measure, indicator.baseline_value = PERCENTAGE, None
+        indicator.updated_by = author(user)
+        indicator.save(update_fields=["measure", "baseline_value", "updated_by", "updated_at"])
+    audit_record(
+        user=user,
+        action=Action.UPDATE if before is not None else Action.CREATE,
+        instance=source,
+        before=before,
+        after=_source_snapshot(source),
+    )
+    return source
+
+
+@transaction.atomic
+def indicator_source_remove(*, user: Caller, indicator: Indicator) -> None:
+    """Unlink an indicator from assessments: it keeps its periods and targets, and takes typed values again."""
+    _require_edit(user, indicator.result.programme)
+    source = AssessmentSource.objects.filter(indicator=indicator).select_related("framework").first()
+    if source is None:
+        return
+    audit_record(user=user, action=Action.DELETE, instance=source, before=_source_snapshot(source), after=None)
+    source.delete()
+
+
+def _linked_faults(indicator: Indicator, data: IndicatorData) -> dict[str, list[str]]:
+    """What an indicator linked to assessments may not be given: another measure, a typed baseline value."""
+    if not AssessmentSource.objects.filter(indicator=indicator).exists():
+        return {}
+    errors: dict[str, list[str]] = {}
+    if data.measure != PERCENTAGE:
+        errors["measure"] = [_("This indicator takes its values from assessments: its scores are percentages.")]
+    if data.baseline_value is not None:
+        errors["baseline_value"] = [_("This indicator takes its baseline from an assessment: leave the value empty.")]
+    return errors

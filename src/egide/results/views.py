@@ -27,8 +27,8 @@ from egide.imports.background import import_in_background, is_large
 from egide.imports.models import ImportKind
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_editable, programme_visible
-from egide.results import exporter, importer, presentation, progress, selectors, services
-from egide.results.forms import IndicatorForm, PeriodForm, ResultForm, ReturnForm, UpdateForm
+from egide.results import assessment_sources, exporter, importer, presentation, progress, selectors, services
+from egide.results.forms import AssessmentSourceForm, IndicatorForm, PeriodForm, ResultForm, ReturnForm, UpdateForm
 from egide.results.models import Update, UpdateStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,6 +74,7 @@ def _row_labels() -> dict[str, str]:
         "progress": _("Progress"),
         "values": _("Values"),
         "no_value": _("No approved value yet"),
+        "no_assessment": _("No published assessment in this period"),
         "show_values": _("Show the values"),
         "report": _("Report a value"),
     }
@@ -463,3 +464,43 @@ def country_results_import(request: HttpRequest, code: str) -> HttpResponse:
             except ImportRejected as rejected:
                 context["rejected"] = rejected
     return render(request, "results/import.html", context)
+
+
+# --- indicators linked to assessments ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """Link an indicator to an assessment score, or change the link."""
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    programme = indicator.result.programme
+    _require_edit(request, programme)
+    form = AssessmentSourceForm(
+        _posted(request),
+        initial=AssessmentSourceForm.of(assessment_sources.source_of(indicator)),
+        frameworks=assessment_sources.link_choices(),
+        assessments=assessment_sources.baseline_choices(user=request.user, country=programme.country),
+    )
+    return _form_view(
+        request,
+        programme=programme,
+        form=form,
+        title=_("Take the values from assessments"),
+        save=lambda form: services.indicator_source_set(
+            user=request.user, indicator=indicator, data=form.data_object()
+        ),
+        message=_("The indicator now takes its baseline and actuals from assessments."),
+    )
+
+
+@login_required
+@require_POST
+def indicator_source_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = selectors.indicator_get(user=request.user, pk=pk)
+    services.indicator_source_remove(user=request.user, indicator=indicator)
+    return changed(
+        request,
+        _("The indicator no longer takes its values from assessments."),
+        redirect_to=_results_url(indicator.result.programme),
+    )
