@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from egide.accounts.models import Organisation
@@ -255,11 +255,14 @@ def test_a_file_updating_records_leaves_the_answer_for_the_map_it_wrote(
 def test_an_import_rolled_back_leaves_no_answer(member: User, organisation: Organisation) -> None:
     """The answer is kept under the version the import gave the map: rolled back with the import, that version is
     never the map's, and the file is checked (and written) again."""
-    from django.db import transaction
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        map_file_import(user=member, country="CF", filename="map.zip", data=RICHER, owner=organisation)
-        raise RuntimeError("rolled back")
+    def rolled_back() -> None:
+        with transaction.atomic():
+            map_file_import(user=member, country="CF", filename="map.zip", data=RICHER, owner=organisation)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
     assert not Actor.objects.filter(country="CF", reference="GEND").exists()
     report = map_file_import(user=member, country="CF", filename="map.zip", data=RICHER, owner=organisation)
     assert (report.actors_created, report.relationships_created, report.citations_created) == (4, 4, 3)
