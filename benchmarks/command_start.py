@@ -246,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = render(results, argv, args, [name for name, _source, _pycache in sources])
     print(section)
     intro = (
-        f"{START_MARKER}\n## `egide governance check` at 10,000 actors, process start included (command_start.py)\n\n"
+        "\n## `egide governance check` at 10,000 actors, process start included (command_start.py)\n\n"
         "See the docstring of `benchmarks/command_start.py`: each command in a process of its own, wall time and "
         "CPU time (user + system) of the child process, with bytecode cached as an installed Égide's.\n"
     )
