@@ -249,8 +249,23 @@ print("RESULT " + json.dumps(answers))
 """
 
 
+_BYTECODE: dict[Path, str] = {}
+
+
 def _source_environment(source: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(source), "DJANGO_SETTINGS_MODULE": "egide.settings"}
+    """The environment of a process running `source`'s code, with its bytecode cached (a folder of the run's own per
+    source, written by the first run, which is not timed), as an installed Égide's is: with
+    PYTHONDONTWRITEBYTECODE, every start would compile Égide's modules again."""
+    if source not in _BYTECODE:
+        _BYTECODE[source] = tempfile.mkdtemp(prefix="egide-findings-bytecode-")
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(source),
+        "DJANGO_SETTINGS_MODULE": "egide.settings",
+        "PYTHONPYCACHEPREFIX": _BYTECODE[source],
+    }
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 def _timed_requests(source: Path, size: SizeResult, args: argparse.Namespace, profile: Path | None) -> list[Timing]:

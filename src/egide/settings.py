@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
     "egide.imports",
     "django.contrib.staticfiles",
-    "django.contrib.postgres",  # the reference documents' full-text search field (harmless on SQLite)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks_db",
@@ -120,6 +119,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# PostgreSQL's own features (the reference documents' full-text search): on PostgreSQL only, so that a process on
+# SQLite (the command line's start) does not import psycopg for them (egide.references.fields).
+if DATABASES["default"]["ENGINE"] in ("django.db.backends.postgresql", "django.db.backends.postgresql_psycopg2"):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_otp"), "django.contrib.postgres")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,6 +16,12 @@ never given for other inputs:
   change others, is never given another's answer;
 - what reading and checking depend on besides: the limits in the settings and the version of Égide.
 
+An import that wrote records primes the answer for the map it leaves (`primed_key`): every row of the file is
+then a record as the file says it, which the user sees (the new records belong to the owner the user may create
+records for, an existing record changed by the file was one the user sees and may change, and only its owner's
+editors may change who reads it), so that importing the same file again finds every row unchanged. That answer
+is kept under the version the import gave the map: a write since, of any record, makes the file be checked again.
+
 The right to create records for the chosen owner does not depend on the map: it is checked again by every import.
 The answer is kept in the configured cache, shared by the web processes and the worker; a cache that cannot be
 read or written costs a full import, never an error.
@@ -39,10 +45,20 @@ logger = logging.getLogger(__name__)
 Counts = dict[str, int]
 
 
-def memo_key(*, user: User | None, country: str, filename: str, data: bytes, mapping: ColumnMapping | None) -> str:
+def memo_key(
+    *,
+    user: User | None,
+    country: str,
+    filename: str,
+    data: bytes,
+    mapping: ColumnMapping | None,
+    version: str | None = None,
+) -> str:
     """The key of the answer to importing `data` now; to be made before the import reads any record (the map
-    version first, as every reader of a version does)."""
-    version = map_version(country=country)
+    version first, as every reader of a version does). `version`, when given, is the map version to key it under
+    instead of the current one (see `primed_key`)."""
+    if version is None:
+        version = map_version(country=country)
     inputs = {
         "scope": reach_of(user).scope,
         "file": hashlib.sha256(data).hexdigest(),
@@ -59,6 +75,21 @@ def memo_key(*, user: User | None, country: str, filename: str, data: bytes, map
     }
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
     return ":".join(("egide", "import-unchanged", country, version, digest))
+
+
+def primed_key(*, user: User | None, country: str, filename: str, data: bytes, mapping: ColumnMapping | None) -> str:
+    """The key of the answer to importing `data` again into the map that an import of it has just written, before
+    that import's transaction ends: under the version the import gave the map (`map_changed`), read in the same
+    transaction, so that no other write can come in between (PostgreSQL's row lock on the version, SQLite's single
+    writer). An import rolled back takes its version with it, and the key is then never asked for."""
+    return memo_key(
+        user=user,
+        country=country,
+        filename=filename,
+        data=data,
+        mapping=mapping,
+        version=map_version(country=country),
+    )
 
 
 def recalled(key: str) -> Counts | None:

@@ -67,6 +67,15 @@ class ImportReport(problems.ImportReport):
     sources_created: int = 0
     citations_created: int = 0
 
+    def again(self) -> "ImportReport":
+        """The report of importing the same file again into the map this import has left: every row unchanged."""
+        return ImportReport(
+            actors_unchanged=self.actors_created + self.actors_updated + self.actors_unchanged,
+            relationships_unchanged=self.relationships_created
+            + self.relationships_updated
+            + self.relationships_unchanged,
+        )
+
 
 Stored = Any
 """A record as the import reads it (`_StoredRows`): a named tuple of its columns, `pk` its id."""
@@ -1241,6 +1250,8 @@ def map_file_import(
         report = _import_tables(
             user=user, country=country, tables=tables, owner=owner, confidentiality=confidentiality, consume=True
         )
-    if not report.changed:
-        import_memo.remember(key, dataclasses.asdict(report))
+        if report.changed:
+            # The map now holds every row as the file gives it: the same file imported again changes nothing.
+            key = import_memo.primed_key(user=user, country=country, filename=filename, data=data, mapping=mapping)
+    import_memo.remember(key, dataclasses.asdict(report.again() if report.changed else report))
     return report

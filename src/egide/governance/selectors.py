@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
+
 from egide.accounts.selectors import reach_of
 from egide.actors import selectors as map_selectors
 from egide.actors.models import Actor, Citation, Relationship
@@ -103,6 +107,21 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
                 article_fr=article_fr,
             )
         )
+    # A map's relationships share few dates (years, months): each distinct date and precision is made once, and
+    # SQLite gives the dates as text, read once each rather than through the driver's converter on every row.
+    dates: dict[tuple[Any, str], FuzzyDate] = {}
+
+    def fuzzy(value: Any, precision: str) -> FuzzyDate:
+        key = (value, precision)
+        found = dates.get(key)
+        if found is None:
+            day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+            found = dates[key] = FuzzyDate(day, precision or DAY)
+        return found
+
+    as_text = connection.vendor == "sqlite"
+    start_date: str | Cast = Cast("start_date", CharField()) if as_text else "start_date"
+    end_date: str | Cast = Cast("end_date", CharField()) if as_text else "end_date"
     edges: dict[str, list[Edge]] = {country: [] for country in countries}
     for (
         country,
@@ -124,25 +143,25 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         "target_id",
         "type",
         "legal_basis",
-        "start_date",
+        start_date,
         "start_precision",
-        "end_date",
+        end_date,
         "end_precision",
         "ongoing",
         "confidence",
     ):
         edges[country].append(
             Edge(
-                id=id,
-                source=source,
-                target=target,
-                type=type,
-                legal_basis=legal_basis,
-                start=FuzzyDate(start, start_precision or DAY) if start is not None else None,
-                end=FuzzyDate(end, end_precision or DAY) if end is not None else None,
-                ongoing=ongoing,
-                confidence=confidence,
-                sources=tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
+                id,
+                source,
+                target,
+                type,
+                legal_basis,
+                fuzzy(start, start_precision) if start is not None else None,
+                fuzzy(end, end_precision) if end is not None else None,
+                ongoing,
+                confidence,
+                tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
             )
         )
     return {country: Graph.build(nodes[country], edges[country]) for country in countries}

@@ -6,7 +6,6 @@ resolution on security sector reform in general), which egide.references.selecto
 there.
 """
 
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ from egide.core.fuzzy_dates import DAY, PRECISIONS, format_fuzzy
 from egide.core.labels import active_language
 from egide.core.models import TimestampedModel
 from egide.core.reference import country_name
+from egide.references.fields import SearchVectorField
 
 PRECISION_CHOICES = [(precision, precision) for precision in PRECISIONS]
 

@@ -14,13 +14,19 @@ with the `unicode61` tokenizer that folds accents, ranked by `bm25` with the sam
 """
 
 import re
+from typing import TYPE_CHECKING
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, FloatField, Func, QuerySet, TextField, Value
 from django.db.models.expressions import CombinedExpression
 
 from egide.references.models import ReferenceDocument
+
+if TYPE_CHECKING:
+    from django.contrib.postgres.search import SearchQuery
+
+# django.contrib.postgres's expressions are imported by the functions that build PostgreSQL's queries: on SQLite,
+# importing them would import psycopg (the command line's start, egide.references.fields).
 
 FTS_TABLE = "references_document_fts"
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -38,6 +44,8 @@ def _words_of(name: str) -> Func:
 
 
 def _vector() -> CombinedExpression:
+    from django.contrib.postgres.search import SearchVector
+
     return (
         SearchVector("title_en", config="english", weight="A")
         + SearchVector("title_fr", config="french", weight="A")
@@ -49,6 +57,8 @@ def _vector() -> CombinedExpression:
 
 
 def _search_vector() -> CombinedExpression:
+    from django.contrib.postgres.search import SearchVector
+
     return _vector() + SearchVector(_words_of("file_text"), config="simple", weight="D")
 
 
@@ -102,7 +112,9 @@ def _fts5_query(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def _any_reading(word: str) -> SearchQuery:
+def _any_reading(word: str) -> "SearchQuery":
+    from django.contrib.postgres.search import SearchQuery
+
     return (
         SearchQuery(word, config="english", search_type="plain")
         | SearchQuery(word, config="french", search_type="plain")
@@ -116,6 +128,8 @@ def ranked(queryset: QuerySet[ReferenceDocument], text: str) -> QuerySet[Referen
     if not words:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     if on_postgresql():
+        from django.contrib.postgres.search import SearchRank
+
         # Each word in any of the three readings, and every word: "lighthouse keepers" finds a title's
         # "Lighthouse" (English) with a file's "keepers" (simple).
         query = _any_reading(words[0])
