@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from egide.accounts.models import Confidentiality, Organisation, OrganisationType, Share
+from egide.coordination import selectors
 from egide.iati.models import ImportedActivity
 from egide.money import sums
 from egide.money.models import ExchangeRate, Transaction
@@ -126,3 +128,25 @@ def test_the_export_makes_as_many_queries_whatever_the_programmes(growing: Growi
     growing.grow(36)
     large, _content = _queries(client, path)
     assert large == small, f"{small} queries for 4 programmes, {large} for 40"
+
+
+@pytest.mark.django_db
+def test_the_year_read_by_ids_or_by_subquery_shows_the_same(
+    growing: Growing, member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past IDS_IN_QUERY programmes in the year, their partners, areas, actors and money are read through a
+    subquery instead of a list of ids: the same tab either way."""
+    client = Client()
+    client.force_login(member)
+    growing.grow(12)
+    pages = []
+    for limit in (selectors.IDS_IN_QUERY, 5):
+        monkeypatch.setattr(selectors, "IDS_IN_QUERY", limit)
+        response = client.get(f"/countries/CF/coordination/?year={YEAR}&by=actor")
+        assert response.status_code == 200
+        page = BeautifulSoup(response.content, "html.parser")
+        pages.append([str(page.select_one(f"#coordination-{part}")) for part in ("matrix", "overlaps", "gaps")])
+    assert "Implementer 12<" in pages[0][0]
+    assert "committed:" in pages[0][0]
+    assert "Programme 12<" in pages[0][1]
+    assert pages[0] == pages[1]

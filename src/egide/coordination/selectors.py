@@ -48,6 +48,7 @@ FLOW_GROUPS = {COMMITMENT: COMMITTED, DISBURSEMENT: SPENT, EXPENDITURE: SPENT}
 OWN, IATI, BOTH = "own", "iati", "both"
 ORIGINS = (OWN, IATI, BOTH)
 CURRENCIES = conversion.TARGETS
+IDS_IN_QUERY = 5000
 
 DEFAULT_THRESHOLD = "C"
 """Sections below this band (in the shipped frameworks: D, E and F, scores under 50) are gaps unless supported."""
@@ -213,7 +214,7 @@ def _meeting(programmes: QuerySet[Programme], first: datetime.date, last: dateti
     )
 
 
-def _partners_of(programme_ids: QuerySet[Any], *, french: bool) -> dict[int, list[Partner]]:
+def _partners_of(programme_ids: list[int] | QuerySet[Any], *, french: bool) -> dict[int, list[Partner]]:
     """Each programme's partners (funding, extending, implementing) in one query of plain values: an organisation
     of the platform by its id, else the name as written (trimmed, compared without case)."""
     rows = (
@@ -238,7 +239,7 @@ def _end(programme: Programme) -> datetime.date | None:
     return programme.actual_end or programme.planned_end
 
 
-def _programme_money(programmes: QuerySet[Any], year: int) -> tuple[dict[int, Money], dict[int, int]]:
+def _programme_money(programmes: list[int] | QuerySet[Any], year: int) -> tuple[dict[int, Money], dict[int, int]]:
     """Each programme's commitments and spending in the year, in dollars and euros, from the money sums
     (egide.money.models.MoneySum: by programme, type, currency and month) converted as a country's totals are,
     and how many of its amounts no rate converts. Two queries, whatever the number of programmes."""
@@ -318,8 +319,12 @@ def country_coordination(
     # country's tab would otherwise build a model instance for each of its thousands of programmes and their
     # partners, areas and actors (benchmarks/coordination.py).
     in_year = _meeting(visible, first, last)
-    in_year_ids = in_year.values("pk")
     programmes = list(in_year.annotate(imported=Exists(provenance)).order_by("pk"))
+    # The ids in the queries that follow cost the database less than the year's filter run again in each as a
+    # subquery; past a few thousand, the subquery keeps the statement small (and within SQLite's parameters).
+    in_year_ids: list[int] | QuerySet[Any] = (
+        [programme.pk for programme in programmes] if len(programmes) <= IDS_IN_QUERY else in_year.values("pk")
+    )
     partners_of = _partners_of(in_year_ids, french=french)
     areas_in: dict[int, set[str]] = defaultdict(set)
     for programme_id, area in (
