@@ -85,6 +85,7 @@ META_TABLE = "egide_coordination_bench"
 
 sys.path.insert(0, str(BENCHMARKS_DIR))
 from common import (  # noqa: E402
+    RESULTS,
     DatabaseRun,
     benchmark_organisations,
     benchmark_user,
@@ -105,7 +106,7 @@ from common import (  # noqa: E402
     signed_in,
     sizes_asked,
     under_load,
-    write_section,
+    write_labelled,
 )
 
 
@@ -182,7 +183,7 @@ class Size:
 def size_of(countries: int, args: argparse.Namespace, database: str) -> Size:
     """The programmes and transactions of a size: in proportion to its countries, --programmes and
     --transactions at the largest size (a tenth on SQLite)."""
-    share = 1 if database == "postgresql" else SQLITE_SHARE
+    share = 1 if database == "postgresql" else args.sqlite_share
     largest = max(sizes_asked(args.sizes))
     programmes = round(args.programmes * countries / largest) // share
     transactions = round(args.transactions * countries / largest) // share
@@ -198,9 +199,10 @@ def postgres_url_for(base: str, countries: int, largest: int) -> str:
     return urlunsplit(parts._replace(path=f"{parts.path}_{countries}"))
 
 
-def sqlite_url_for(countries: int, quick: bool) -> str:
+def sqlite_url_for(countries: int, args: argparse.Namespace) -> str:
     SQLITE_FOLDER.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{SQLITE_FOLDER / f'coordination-{"quick-" if quick else ""}{countries}.sqlite3'}"
+    name = f"coordination-{'quick-' if args.quick else ''}{countries}-share-{args.sqlite_share}.sqlite3"
+    return f"sqlite:///{SQLITE_FOLDER / name}"
 
 
 # ------------------------------------------------------------------------------------------------- generation
@@ -718,7 +720,7 @@ def run_size(database: str, countries: int, args: argparse.Namespace, options: l
     url = (
         postgres_url_for(args.postgres_url, countries, max(sizes))
         if database == "postgresql"
-        else sqlite_url_for(countries, args.quick)
+        else sqlite_url_for(countries, args)
     )
     try:
         _prepare(database, url, args.regenerate)
@@ -756,27 +758,19 @@ def merged(database: str, runs: list[CoordinationRun]) -> CoordinationRun:
 
 def render(results: Sequence[CoordinationRun], args: argparse.Namespace, argv: Sequence[str]) -> str:
     lines = [
-        START_MARKER,
-        "## Coordination at scale: a large country's Coordination tab, and the dashboard (benchmarks/coordination.py)",
+        f"### {args.label}",
         "",
-        f"Measured {now_utc()} by `{command_line(__file__, argv)}`.",
+        f"Measured {now_utc()} by `{command_line(__file__, argv)}`"
+        + (f" with the code of {args.code}" if args.code else "")
+        + ".",
         "",
         machine_line([result.version for result in results if result.version.startswith("PostgreSQL")]),
         "",
-        f"Medians (p95) of {args.runs} warm runs after {args.warmup} warm-up runs ({args.cold_runs} cold runs: the"
-        " findings' cache emptied before each), through Django's test client as a viewer of one organisation"
-        " (DEBUG off): the wall time is the server's whole time, database included, and on a shared machine (2"
-        " cores, the load given below) mostly time spent waiting for a core; the CPU times are load-independent:"
-        " Django's (this process, the test client included) and, on PostgreSQL, the server process's that answered"
-        " the queries (`/proc/PID/schedstat`; parallel workers, where a plan uses them, not counted). Their sum is"
-        " what a request costs on an idle machine, the data being in memory."
-        f" Aim: under {AIM_SECONDS * 1000:.0f} ms of server time, and the same number of queries at every size."
-        " The measured country (CF) holds the same programmes at every size; the others"
-        " grow with the number of countries.",
+        f"Medians (p95) of {args.runs} warm runs after {args.warmup} warm-up runs ({args.cold_runs} cold runs).",
         "",
     ]
     for result in results:
-        lines += [f"### {database_title(result.database)}", ""]
+        lines += [f"#### {database_title(result.database)}", ""]
         if result.skipped or result.failed:
             lines += [f"Not measured: {result.skipped or result.failed}", ""]
             continue
@@ -824,8 +818,34 @@ def render(results: Sequence[CoordinationRun], args: argparse.Namespace, argv: S
             lines += ["```", ""]
         for name, plan in result.plans.items():
             lines += [f"Plan of {name}", "", "```", plan, "```", ""]
-    lines.append(END_MARKER)
     return "\n".join(lines) + "\n"
+
+
+INTRO = f"""
+## Coordination at scale: a large country's Coordination tab, and the dashboard (`benchmarks/coordination.py`)
+
+Through Django's test client as a viewer of one organisation (DEBUG off), the measured country (CF) holding the
+same programmes at every size, the others growing with the number of countries. The wall time is the server's whole
+time, database included, and on this shared machine (2 cores, the load given) mostly time spent waiting for a core;
+the CPU times are load-independent: Django's (this process, the test client included) and, on PostgreSQL, the
+server process's that answered the queries (`/proc/PID/schedstat`; parallel workers, where a plan uses them, not
+counted). Their sum is what a request costs on an idle machine, the data being in memory. Cold: the governance
+findings' cache emptied before each run, as after a change to the map. Aim: under {AIM_SECONDS * 1000:.0f} ms of
+server time, and the same number of queries at every size. One subsection per `--label`.
+"""
+
+
+def write(results: Sequence[CoordinationRun], args: argparse.Namespace, argv: Sequence[str]) -> None:
+    """The label's subsection inside the script's section of the results file, the other labels kept."""
+    output = args.output or (None if args.quick else RESULTS)
+    section = render(results, args, argv)
+    if output is None:
+        print(section)
+        return
+    label = (f"<!-- coordination:{args.label}:start -->", f"<!-- coordination:{args.label}:end -->")
+    inner = f"{label[0]}\n{section.rstrip()}\n{label[1]}"
+    write_labelled(inner, output, label=label, start=START_MARKER, end=END_MARKER, intro=INTRO)
+    print(f"\nwritten to {output}")
 
 
 def main(argv: Sequence[str]) -> int:
@@ -845,6 +865,12 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--transactions", type=int, help=f"transactions at the largest size (default {FULL_TRANSACTIONS:,})"
     )
+    parser.add_argument(
+        "--sqlite-share",
+        type=int,
+        default=SQLITE_SHARE,
+        help="SQLite gets this fraction of the programmes and transactions: 1 for the full scale (default %(default)s)",
+    )
     parser.add_argument("--measured", type=int, default=MEASURED_PROGRAMMES, help="the measured country's programmes")
     parser.add_argument("--runs", type=int, help=f"warm runs of each measure (default {FULL['runs']})")
     parser.add_argument("--cold-runs", type=int, help=f"cold runs (default {FULL['cold_runs']})")
@@ -853,6 +879,10 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if it is kept")
     parser.add_argument("--quick", action="store_true", help="a smoke run (5 and 10 countries); nothing written")
     parser.add_argument("--output", type=Path, help="the results file (default benchmarks/RESULTS.md)")
+    parser.add_argument("--label", default="after", help="the subsection of the results (default %(default)s)")
+    parser.add_argument(
+        "--code", default="", help="what code is measured, said in the results (such as `main at abc1234`)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", help=argparse.SUPPRESS)
@@ -871,7 +901,7 @@ def main(argv: Sequence[str]) -> int:
 
     options = ["--sizes", args.sizes, "--programmes", str(args.programmes), "--transactions", str(args.transactions)]
     options += ["--measured", str(args.measured), "--runs", str(args.runs), "--cold-runs", str(args.cold_runs)]
-    options += ["--warmup", str(args.warmup), "--seed", str(args.seed)]
+    options += ["--warmup", str(args.warmup), "--seed", str(args.seed), "--sqlite-share", str(args.sqlite_share)]
     if args.regenerate:
         options.append("--regenerate")
     if args.quick:
@@ -883,7 +913,7 @@ def main(argv: Sequence[str]) -> int:
     if any(result.failed for result in results):
         print("\nnot written: a run failed (see its output above)", file=sys.stderr)
         return 1
-    write_section(args, lambda: render(results, args, argv), start=START_MARKER, end=END_MARKER)
+    write(results, args, argv)
     return 0
 
 
