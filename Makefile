@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -86,6 +86,12 @@ benchmark-iati-registry: install
 # counts at 19, 95 and 190 countries; DATABASES=sqlite to leave PostgreSQL out.
 benchmark-assessments: install
 	$(BIN)/python benchmarks/assessments.py --databases "$(DATABASES)"
+
+# A large country's Coordination tab (and the dashboard) with 190 countries, 100,000 programmes and 1,000,000
+# transactions on PostgreSQL (a tenth on SQLite), at 19, 95 and 190 countries; the generated data is kept in
+# $(DATABASE_URL)'s database (else egide_coordbench) and reused: REGENERATE=1 to generate it again.
+benchmark-coordination: install
+	$(BIN)/python benchmarks/coordination.py --databases "$(or $(DATABASES),sqlite,postgresql)" $(if $(REGENERATE),--regenerate)
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

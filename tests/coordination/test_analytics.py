@@ -51,20 +51,29 @@ def test_gaps_are_the_actors_and_areas_nobody_supports() -> None:
 
 
 dates = st.one_of(st.none(), st.dates(min_value=D(2000, 1, 1), max_value=D(2030, 12, 31)))
-supports = st.lists(
-    st.builds(
-        _support,
-        programme=st.integers(1, 10_000),
-        partners=st.sets(st.sampled_from(["FR", "EU", "UN", "DE"]), min_size=1, max_size=2),
-        areas=st.sets(st.sampled_from(["justice", "prisons", "borders"]), max_size=2),
-        actors=st.sets(st.integers(1, 6), max_size=3),
-        start=dates,
-        end=dates,
-        active=st.booleans(),
-    ),
-    max_size=6,
-    unique_by=lambda support: support.programme,
-)
+# A few dates only, so that periods often end on the day another starts.
+close_dates = st.one_of(st.none(), st.sampled_from([D(2020, 1, 1), D(2020, 6, 30), D(2021, 1, 1)]))
+
+
+def _supports(dates: st.SearchStrategy[datetime.date | None]) -> st.SearchStrategy[list[Support]]:
+    return st.lists(
+        st.builds(
+            _support,
+            programme=st.integers(1, 10_000),
+            partners=st.sets(st.sampled_from(["FR", "EU", "UN", "DE"]), min_size=1, max_size=2),
+            areas=st.sets(st.sampled_from(["justice", "prisons", "borders"]), max_size=2),
+            actors=st.sets(st.integers(1, 6), max_size=3),
+            start=dates,
+            end=dates,
+            active=st.booleans(),
+        ),
+        max_size=6,
+        unique_by=lambda support: support.programme,
+    )
+
+
+supports = _supports(dates)
+close_supports = _supports(close_dates)
 needs = st.lists(
     st.builds(
         Need,
@@ -74,6 +83,30 @@ needs = st.lists(
     ),
     max_size=5,
 )
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.one_of(supports, close_supports))
+def test_overlaps_are_every_pair_of_different_partners_whose_periods_meet(found: list[Support]) -> None:
+    """The definition, read pair by pair: on each target, every two supports of different partners whose periods
+    meet, and nothing else."""
+    expected: dict[tuple[str, str], set[tuple[int, int]]] = {}
+    for index, first in enumerate(found):
+        for second in found[index + 1 :]:
+            if first.partners == second.partners or not periods_meet(first, second):
+                continue
+            pair = (min(first.programme, second.programme), max(first.programme, second.programme))
+            for actor in first.actors & second.actors:
+                expected.setdefault((ACTOR, str(actor)), set()).add(pair)
+            for area in first.areas & second.areas:
+                expected.setdefault((AREA, area), set()).add(pair)
+    got = {(overlap.kind, overlap.target): overlap for overlap in overlaps(found)}
+    assert {target: set(overlap.pairs) for target, overlap in got.items()} == expected
+    for (kind, target), overlap in got.items():
+        assert list(overlap.pairs) == sorted(expected[(kind, target)])
+        assert overlap.programmes == tuple(sorted({programme for pair in overlap.pairs for programme in pair}))
+        involved = [support for support in found if support.programme in overlap.programmes]
+        assert overlap.partners == frozenset().union(*(support.partners for support in involved))
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -24,7 +24,8 @@ def weak_review(small_map: SmallMap, organisation: Organisation) -> Assessment:
         country="CF",
         owner=organisation,
         confidentiality=Confidentiality.ORGANISATION,
-        answers={"J1": 0, "O1": 3},
+        # J1 concerns courts, outside a scope of the police: J2 (for every actor) makes justice's score.
+        answers={"J2": 0, "O1": 3},
         actors=(small_map.police,),
     )
 

@@ -10,13 +10,17 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.coordination.analytics import shares
+from egide.coordination.views import money_format
 from egide.iati.models import ImportedActivity
 from egide.money import sums
 from egide.money.models import ExchangeRate, Transaction
@@ -201,3 +205,10 @@ def test_print_layout_and_controls(member: User, funded: tuple[Programme, Progra
     assert page.select_one("#coordination-export")["href"].startswith("/countries/CF/coordination/export.xlsx")
     assert page.select_one("form.coordination-year.no-print select#origin") is not None
     assert "@media print" in (settings.PACKAGE_DIR / "static" / "egide" / "coordination.css").read_text()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@given(value=st.decimals(min_value=-(10**15), max_value=10**15, places=3, allow_nan=False, allow_infinity=False))
+def test_the_cells_amounts_are_written_as_floatformat_writes_them(language: str, value: Decimal) -> None:
+    with translation.override(language):
+        assert money_format()(value) == floatformat(value, "2g")

@@ -9,7 +9,6 @@ one actor, or the area, of a need that no active support covers.
 """
 
 import datetime
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,10 +58,6 @@ class Overlap:
     """The overlapping pairs of programmes (lower id first)."""
 
 
-def _overlapping(first: Support, second: Support) -> bool:
-    return first.partners != second.partners and periods_meet(first, second)
-
-
 def overlaps(supports: Iterable[Support]) -> list[Overlap]:
     """Every actor and area that two or more partners support at once, with the programmes concerned; sorted by
     kind and target."""
@@ -74,15 +69,23 @@ def overlaps(supports: Iterable[Support]) -> list[Overlap]:
             on_target[(AREA, area)].append(support)
     found: list[Overlap] = []
     for (kind, target), group in sorted(on_target.items()):
-        pairs = sorted(
-            (min(a.programme, b.programme), max(a.programme, b.programme))
-            for a, b in itertools.combinations(group, 2)
-            if _overlapping(a, b)
-        )
+        # Every pair is compared (a large country's area holds hundreds of programmes a year): in order of
+        # programme, so that each pair comes lower id first, with the periods' unknown bounds made open once.
+        ordered = [
+            (s.programme, s.partners, s.start or datetime.date.min, s.end or datetime.date.max)
+            for s in sorted(group, key=lambda support: support.programme)
+        ]
+        pairs = []
+        for index, (first, first_partners, first_start, first_end) in enumerate(ordered):
+            for second, second_partners, second_start, second_end in ordered[index + 1 :]:
+                if first_partners != second_partners and second_start <= first_end and first_start <= second_end:
+                    pairs.append((first, second))
         if not pairs:
             continue
+        pairs.sort()
         involved = sorted({programme for pair in pairs for programme in pair})
-        partners = frozenset().union(*(s.partners for s in group if s.programme in involved))
+        concerned = set(involved)
+        partners = frozenset().union(*(s.partners for s in group if s.programme in concerned))
         found.append(Overlap(kind, target, partners, tuple(involved), tuple(pairs)))
     return found
 

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models import Exists, OuterRef, Sum
 
 from egide.accounts.models import Organisation
 from egide.actors.selectors import actors_visible
@@ -21,7 +21,7 @@ from egide.iati.models import ImportedActivity
 from egide.money import conversion
 from egide.money.models import Transaction
 from egide.money.selectors import rate_table
-from egide.programmes.models import Participation, ProgrammeSector
+from egide.programmes.models import Participation, ProgrammeArea, ProgrammeSector, SupportedActor
 from egide.programmes.selectors import programmes_visible
 
 KINDS = {"2": COMMITMENT, "3": DISBURSEMENT, "4": EXPENDITURE}
@@ -90,52 +90,65 @@ def country_flows(
         .order_by("programme_id", "value_date", "type", "currency", "provider_id", "receiver_id")
     )
     with_money = {row[0] for row in rows}
-    programmes = (
-        visible.filter(pk__in=with_money)
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.filter(role__in=(FUNDING, EXTENDING, IMPLEMENTING)).select_related(
-                    "organisation"
-                ),
-            ),
-            "areas",
-            Prefetch(
-                "sectors", queryset=ProgrammeSector.objects.only("programme_id", "vocabulary", "code", "percentage")
-            ),
-            "supports",
-        )
-        .order_by("pk")
-    )
+    # What the programmes with money hold, read as plain values (no model instances), by the programmes' ids: a
+    # large country's period holds hundreds of them (benchmarks/coordination.py).
+    ids = sorted(with_money)
     french = active_language() == "fr"
     actor_names = {
         str(pk): (name_fr if french and name_fr else name_en)
         for pk, name_en, name_fr in actors_visible(user=user, country=country).values_list("id", "name_en", "name_fr")
     }
+    by_role_of: dict[int, dict[str, set[str]]] = {
+        pk: {FUNDING: set(), EXTENDING: set(), IMPLEMENTING: set()} for pk in ids
+    }
     partner_names: dict[str, str] = {}
+    for programme_id, role, organisation_id, name_en, name_fr, name in (
+        Participation.objects.filter(programme__in=ids, role__in=(FUNDING, EXTENDING, IMPLEMENTING))
+        .order_by("programme_id", "role", "id")
+        .values_list(
+            "programme_id", "role", "organisation_id", "organisation__name_en", "organisation__name_fr", "name"
+        )
+    ):
+        key = partner_key(organisation_id, name)
+        if not key:
+            continue
+        shown = (name_fr if french and name_fr else name_en) if organisation_id is not None else name
+        partner_names.setdefault(key, shown.strip())
+        by_role_of[programme_id][role].add(key)
+    areas_of: dict[int, list[str]] = {pk: [] for pk in ids}
+    for programme_id, area in (
+        ProgrammeArea.objects.filter(programme__in=ids)
+        .order_by("programme_id", "area")
+        .values_list("programme_id", "area")
+    ):
+        areas_of[programme_id].append(area)
+    sectors_of: dict[int, list[tuple[str, str, Decimal | None]]] = {pk: [] for pk in ids}
+    actors_of: dict[int, list[str]] = {pk: [] for pk in ids}
+    if by == BY_ACTOR:
+        for programme_id, actor_id in (
+            SupportedActor.objects.filter(programme__in=ids).order_by().values_list("programme_id", "actor_id")
+        ):
+            actors_of[programme_id].append(str(actor_id))
+    else:
+        for programme_id, vocabulary, code, percentage in (
+            ProgrammeSector.objects.filter(programme__in=ids)
+            .order_by()
+            .values_list("programme_id", "vocabulary", "code", "percentage")
+        ):
+            sectors_of[programme_id].append((vocabulary, code, percentage))
     parties: dict[int, Parties] = {}
-    areas_of: dict[int, list[str]] = {}
     rules: dict[str, int] = {EQUAL: 0, SECTORS: 0}
-    for programme in programmes:
-        by_role: dict[str, set[str]] = {FUNDING: set(), EXTENDING: set(), IMPLEMENTING: set()}
-        for participation in programme.participations.all():
-            key = partner_key(participation.organisation_id, participation.name)
-            if not key:
-                continue
-            name = participation.organisation.name if participation.organisation is not None else participation.name
-            partner_names.setdefault(key, name.strip())
-            by_role[participation.role].add(key)
-        areas = [area.area for area in programme.areas.all()]
-        areas_of[programme.pk] = areas
+    for pk in ids:
+        by_role = by_role_of[pk]
         if by == BY_ACTOR:
-            actors = sorted(str(s.actor_id) for s in programme.supports.all() if str(s.actor_id) in actor_names)
+            actors = sorted(actor for actor in actors_of[pk] if actor in actor_names)
             columns, weights = tuple(actors), tuple(Decimal(1) for _actor in actors)
         else:
-            shares = area_shares(areas, ((s.vocabulary, s.code, s.percentage) for s in programme.sectors.all()))
+            shares = area_shares(areas_of[pk], sectors_of[pk])
             columns, weights = shares.areas, shares.weights
             if shares.areas:
                 rules[shares.rule] += 1
-        parties[programme.pk] = Parties(
+        parties[pk] = Parties(
             funders=frozenset(by_role[FUNDING]),
             implementers=frozenset(by_role[IMPLEMENTING] or by_role[EXTENDING]),
             columns=columns,

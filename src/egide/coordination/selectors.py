@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from egide.actors.selectors import actors_visible
 from egide.assessments.models import Status
@@ -34,7 +35,7 @@ from egide.iati.models import ImportedActivity
 from egide.money import conversion
 from egide.money.models import MoneySum
 from egide.money.selectors import COMMITMENT, DISBURSEMENT, EXPENDITURE, rate_table
-from egide.programmes.models import Participation, Programme
+from egide.programmes.models import Participation, Programme, ProgrammeArea, ProgrammeSector, SupportedActor
 from egide.programmes.selectors import programmes_visible
 
 PARTNER_ROLES = frozenset({"1", "3", "4"})
@@ -47,6 +48,7 @@ FLOW_GROUPS = {COMMITMENT: COMMITTED, DISBURSEMENT: SPENT, EXPENDITURE: SPENT}
 OWN, IATI, BOTH = "own", "iati", "both"
 ORIGINS = (OWN, IATI, BOTH)
 CURRENCIES = conversion.TARGETS
+IDS_IN_QUERY = 5000
 
 DEFAULT_THRESHOLD = "C"
 """Sections below this band (in the shipped frameworks: D, E and F, scores under 50) are gaps unless supported."""
@@ -200,10 +202,33 @@ class Coordination:
         return self.actor_cells.get((partner, actor), [])
 
 
-def _partner(participation: Participation) -> Partner:
-    if participation.organisation_id is not None and participation.organisation is not None:
-        return Partner(f"org:{participation.organisation_id}", participation.organisation.name)
-    return Partner(f"name:{participation.name.strip().casefold()}", participation.name.strip())
+def _meeting(programmes: QuerySet[Programme], first: datetime.date, last: datetime.date) -> QuerySet[Programme]:
+    """The programmes whose periods (actual dates, else planned; an unknown bound open) meet first..last, as
+    `analytics.periods_meet` reads them."""
+    return programmes.annotate(
+        coordination_start=Coalesce("actual_start", "planned_start"),
+        coordination_end=Coalesce("actual_end", "planned_end"),
+    ).filter(
+        Q(coordination_start__isnull=True) | Q(coordination_start__lte=last),
+        Q(coordination_end__isnull=True) | Q(coordination_end__gte=first),
+    )
+
+
+def _partners_of(programme_ids: list[int] | QuerySet[Any], *, french: bool) -> dict[int, list[Partner]]:
+    """Each programme's partners (funding, extending, implementing) in one query of plain values: an organisation
+    of the platform by its id, else the name as written (trimmed, compared without case)."""
+    rows = (
+        Participation.objects.filter(programme__in=programme_ids, role__in=PARTNER_ROLES)
+        .order_by("programme_id", "role", "id")
+        .values_list("programme_id", "organisation_id", "organisation__name_en", "organisation__name_fr", "name")
+    )
+    found: dict[int, list[Partner]] = defaultdict(list)
+    for programme_id, organisation_id, name_en, name_fr, name in rows:
+        if organisation_id is not None:
+            found[programme_id].append(Partner(f"org:{organisation_id}", name_fr if french and name_fr else name_en))
+        else:
+            found[programme_id].append(Partner(f"name:{name.strip().casefold()}", name.strip()))
+    return found
 
 
 def _start(programme: Programme) -> datetime.date | None:
@@ -214,7 +239,7 @@ def _end(programme: Programme) -> datetime.date | None:
     return programme.actual_end or programme.planned_end
 
 
-def _programme_money(programmes: QuerySet[Any], year: int) -> tuple[dict[int, Money], dict[int, int]]:
+def _programme_money(programmes: list[int] | QuerySet[Any], year: int) -> tuple[dict[int, Money], dict[int, int]]:
     """Each programme's commitments and spending in the year, in dollars and euros, from the money sums
     (egide.money.models.MoneySum: by programme, type, currency and month) converted as a country's totals are,
     and how many of its amounts no rate converts. Two queries, whatever the number of programmes."""
@@ -251,6 +276,7 @@ def _spread[C](
 ) -> dict[tuple[str, C], Money]:
     """Each cell's money: every programme of the cell gives its share (to the cent) of each amount, in the
     programme's weights (`weights_of`), or equal when it has none."""
+    divided: dict[int, dict[tuple[str, str], list[Decimal]]] = {}  # a programme's shares, the same in every row
     result: dict[tuple[str, C], Money] = {}
     for key, programmes in cells.items():
         total: Money = defaultdict(Decimal)
@@ -258,8 +284,12 @@ def _spread[C](
             columns = columns_of[programme.pk]
             weights = (weights_of or {}).get(programme.pk) or [Decimal(1)] * len(columns)
             index = columns.index(key[1])
-            for money_key, amount in money.get(programme.pk, {}).items():
-                total[money_key] += split(amount, weights)[index]
+            if programme.pk not in divided:
+                divided[programme.pk] = {
+                    money_key: split(amount, weights) for money_key, amount in money.get(programme.pk, {}).items()
+                }
+            for money_key, parts in divided[programme.pk].items():
+                total[money_key] += parts[index]
         result[key] = dict(total)
     return result
 
@@ -284,20 +314,35 @@ def country_coordination(
         visible = visible.exclude(Exists(provenance))
     elif origin == IATI:
         visible = visible.filter(Exists(provenance))
-    programmes = list(
-        visible.annotate(imported=Exists(provenance))
-        .prefetch_related(
-            Prefetch(
-                "participations",
-                queryset=Participation.objects.filter(role__in=PARTNER_ROLES).select_related("organisation"),
-            ),
-            "areas",
-            "sectors",
-            "supports",
-        )
-        .order_by("pk")
-    )
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    # Only the programmes whose periods meet the year are read, and what they hold as plain values: a large
+    # country's tab would otherwise build a model instance for each of its thousands of programmes and their
+    # partners, areas and actors (benchmarks/coordination.py).
+    in_year = _meeting(visible, first, last)
+    programmes = list(in_year.annotate(imported=Exists(provenance)).order_by("pk"))
+    # The ids in the queries that follow cost the database less than the year's filter run again in each as a
+    # subquery; past a few thousand, the subquery keeps the statement small (and within SQLite's parameters).
+    in_year_ids: list[int] | QuerySet[Any] = (
+        [programme.pk for programme in programmes] if len(programmes) <= IDS_IN_QUERY else in_year.values("pk")
+    )
+    partners_of = _partners_of(in_year_ids, french=french)
+    areas_in: dict[int, set[str]] = defaultdict(set)
+    for programme_id, area in (
+        ProgrammeArea.objects.filter(programme__in=in_year_ids).order_by().values_list("programme_id", "area")
+    ):
+        areas_in[programme_id].add(area)
+    supported: dict[int, set[int]] = defaultdict(set)
+    for programme_id, actor_id in (
+        SupportedActor.objects.filter(programme__in=in_year_ids).order_by().values_list("programme_id", "actor_id")
+    ):
+        supported[programme_id].add(actor_id)
+    sectors_of: dict[int, list[tuple[str, str, Decimal | None]]] = defaultdict(list)
+    for programme_id, vocabulary, code, percentage in (
+        ProgrammeSector.objects.filter(programme__in=in_year_ids)
+        .order_by("programme_id", "-percentage", "code")
+        .values_list("programme_id", "vocabulary", "code", "percentage")
+    ):
+        sectors_of[programme_id].append((vocabulary, code, percentage))
     window = Support(0, frozenset(), frozenset(), frozenset(), first, last)
     partners: dict[str, Partner] = {}
     supports: list[Support] = []
@@ -308,13 +353,13 @@ def country_coordination(
     area_rules = {SECTORS: 0, EQUAL: 0}
     actors_of: dict[int, list[int]] = {}
     for programme in programmes:
-        own = {_partner(participation) for participation in programme.participations.all()}
-        areas = frozenset(area.area for area in programme.areas.all())
+        own = set(partners_of.get(programme.pk, ()))
+        areas = frozenset(areas_in.get(programme.pk, ()))
         support = Support(
             programme=programme.pk,
             partners=frozenset(partner.key for partner in own),
             areas=areas,
-            actors=frozenset(s.actor_id for s in programme.supports.all() if s.actor_id in visible_actors),
+            actors=frozenset(actor for actor in supported.get(programme.pk, ()) if actor in visible_actors),
             start=_start(programme),
             end=_end(programme),
             active=programme.status in ACTIVE_STATUSES,
@@ -322,7 +367,7 @@ def country_coordination(
         if not periods_meet(support, window):
             continue
         supports.append(support)
-        divided = area_shares(areas, ((s.vocabulary, s.code, s.percentage) for s in programme.sectors.all()))
+        divided = area_shares(areas, sectors_of.get(programme.pk, ()))
         areas_of[programme.pk] = list(divided.areas)
         area_weights[programme.pk] = list(divided.weights)
         if len(divided.areas) > 1:
@@ -334,7 +379,7 @@ def country_coordination(
                 cells.setdefault((partner.key, area), []).append(programme)
             for actor in support.actors:
                 actor_cells.setdefault((partner.key, actor), []).append(programme)
-    money, excluded = _programme_money(visible.values("pk"), year)
+    money, excluded = _programme_money(in_year_ids, year)
     today = datetime.date.today()
     on = today if first <= today <= last else last
     findings = country_findings(user=user, country=country)

@@ -3,13 +3,18 @@ through the access rules, the analytics compute."""
 
 import datetime
 import io
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
+from django.utils.translation import gettext, ngettext
 
 from egide.coordination import flow_views
-from egide.coordination.analytics import ACTOR, SECTION
+from egide.coordination.analytics import ACTOR, CENT, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
     BOTH,
@@ -49,32 +54,91 @@ def _area(code: str) -> str:
 BY_AREA, BY_ACTOR = "area", "actor"
 
 
-def _cell(found: Coordination, programmes: list[Programme], money: Money) -> dict[str, Any]:
+def money_format() -> Callable[[Decimal], str]:
+    """What `floatformat:"2g"` writes for an amount in the active language (two decimals, grouped thousands), eight
+    times faster: the separators are read once, not for each of the thousands of amounts of a large matrix
+    (benchmarks/coordination.py). Languages that group digits otherwise than by three get floatformat itself."""
+    decimal_separator = str(get_format("DECIMAL_SEPARATOR"))
+    thousand_separator = str(get_format("THOUSAND_SEPARATOR"))
+    if get_format("NUMBER_GROUPING") != 3:
+        return lambda value: floatformat(value, "2g")
+
+    def formatted(value: Decimal) -> str:
+        rounded = value.quantize(CENT, ROUND_HALF_UP)
+        if not rounded:
+            rounded = abs(rounded)  # no sign on zero, as floatformat
+        grouped = f"{rounded:,.2f}"
+        return grouped.replace(",", "\0").replace(".", decimal_separator).replace("\0", thousand_separator)
+
+    return formatted
+
+
+EMPTY_CELL: dict[str, Any] = {
+    "count": 0,
+    "imported": 0,
+    "imported_title": "",
+    "own": 0,
+    "titles": "",
+    "committed_usd": None,
+    "committed_eur": None,
+    "spent_usd": None,
+    "spent_eur": None,
+    "committed": "",
+    "spent": "",
+}
+"""A cell without programmes: shared by every empty cell of a matrix, read only."""
+
+
+def _cell(
+    found: Coordination, programmes: list[Programme], money: Money, formatted: Callable[[Decimal], str]
+) -> dict[str, Any]:
+    if not programmes:
+        return EMPTY_CELL
+
+    def amounts(text: str, usd: Decimal | None, eur: Decimal | None) -> str:
+        return "" if usd is None or eur is None else text % {"usd": formatted(usd), "eur": formatted(eur)}
+
     imported = sum(1 for programme in programmes if programme.pk in found.imported)
+    committed_usd, committed_eur = money.get((COMMITTED, "USD")), money.get((COMMITTED, "EUR"))
+    spent_usd, spent_eur = money.get((SPENT, "USD")), money.get((SPENT, "EUR"))
     return {
         "count": len(programmes),
         "imported": imported,
+        "imported_title": (
+            ngettext("%(counter)s imported from IATI", "%(counter)s imported from IATI", imported)
+            % {"counter": imported}
+            if imported
+            else ""
+        ),
         "own": len(programmes) - imported,
         "titles": "; ".join(p.title for p in programmes),
-        "committed_usd": money.get((COMMITTED, "USD")),
-        "committed_eur": money.get((COMMITTED, "EUR")),
-        "spent_usd": money.get((SPENT, "USD")),
-        "spent_eur": money.get((SPENT, "EUR")),
+        "committed_usd": committed_usd,
+        "committed_eur": committed_eur,
+        "spent_usd": spent_usd,
+        "spent_eur": spent_eur,
+        "committed": amounts(gettext("committed: %(usd)s USD · %(eur)s EUR"), committed_usd, committed_eur),
+        "spent": amounts(gettext("disbursed and spent: %(usd)s USD · %(eur)s EUR"), spent_usd, spent_eur),
     }
 
 
 def _matrix(found: Coordination, by: str) -> list[dict[str, Any]]:
     """One row per partner, one cell per area (or per actor when `by` is BY_ACTOR)."""
     rows = []
+    formatted = money_format()
     for partner in found.partners:
         if by == BY_ACTOR:
             cells = [
-                _cell(found, found.actor_cell(partner.key, actor), found.actor_money.get((partner.key, actor), {}))
+                _cell(
+                    found,
+                    found.actor_cell(partner.key, actor),
+                    found.actor_money.get((partner.key, actor), {}),
+                    formatted,
+                )
                 for actor in found.actors
             ]
         else:
             cells = [
-                _cell(found, found.cell(partner.key, area), found.money.get((partner.key, area), {}))
+                _cell(found, found.cell(partner.key, area), found.money.get((partner.key, area), {}), formatted)
                 for area in found.areas
             ]
         rows.append({"partner": partner, "cells": cells})
