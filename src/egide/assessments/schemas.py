@@ -82,7 +82,7 @@ class AssessmentOut(AssessmentSummary):
     sections: list[SectionScoreOut]
     answers: list[AnswerOut]
     questions_outside_scope: list[str] = Field(
-        description="The codes of the questions the assessment's scope leaves out, in the framework's order (empty without a scope)"
+        description="The codes of the questions its scope leaves out, in the framework's order (none without a scope)"
     )
 
 
