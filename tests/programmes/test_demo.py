@@ -1,4 +1,5 @@
-"""The seed's six programmes and an illustrative one measured by the demo assessments, loaded with the demo through the programmes import; loading twice changes nothing."""
+"""The seed's six programmes and an illustrative one measured by the demo assessments, loaded with the demo through
+the programmes import; loading twice changes nothing."""
 
 from egide.demo.loader import demo_load
 from egide.programmes.models import Programme, SupportedActor
