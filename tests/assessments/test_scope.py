@@ -155,3 +155,23 @@ def test_the_page_shows_the_outside_question_greyed_without_a_form(
     html = client.get(reverse("assessment-detail", args=[scoped.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Hors du périmètre de cette évaluation" in html
     assert "1 question ne concerne aucun des acteurs du périmètre" in html
+
+
+def test_the_api_names_the_questions_outside_the_scope(
+    scoped: Assessment, assessment: Assessment, member: User, make_actor: ActorFactory
+) -> None:
+    client = Client()
+    client.force_login(member)
+    # The scope also held a court when J1 was answered; the court left the scope afterwards.
+    court = make_actor(kind="court", name="Court of Appeal")
+    scoped.actors.add(court)
+    answer(scoped, "J1", 3)
+    scoped.actors.remove(court)
+    answer(scoped, "J2", 2)
+    detail = client.get(f"/api/v1/assessments/{scoped.pk}").json()
+    assert detail["questions_outside_scope"] == ["J1"]
+    assert {entry["question"]: entry["outside_scope"] for entry in detail["answers"]} == {"J1": True, "J2": False}
+    justice = next(section for section in detail["sections"] if section["code"] == "justice")
+    assert (justice["answered"], justice["applicable"]) == (1, 1)
+    unscoped = client.get(f"/api/v1/assessments/{assessment.pk}").json()
+    assert unscoped["questions_outside_scope"] == []

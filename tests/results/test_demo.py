@@ -15,6 +15,7 @@ DEMO_PROGRAMMES = {
     "FR-DEMO-AFGHANISTAN": "AF",
     "FR-DEMO-JUSSEC": "ML",
     "FR-DEMO-CAR-ROL": "CF",
+    "FR-DEMO-CAR-GOV": "CF",
     "FR-DEMO-DRC-ROL": "CD",
     "FR-DEMO-HAITI": "HT",
 }
@@ -30,7 +31,7 @@ def test_without_the_programmes_the_results_are_skipped_with_a_note() -> None:
     _results, notes = results_load(user=None)
     assert not Result.objects.exists()
     assert "CF: results of FR-DEMO-CAR-ROL skipped: the programme is not loaded yet" in "\n".join(notes)
-    assert len(notes) == 6
+    assert len(notes) == 7
 
 
 def test_the_demo_frameworks_load_once_with_a_review_queue() -> None:

@@ -344,6 +344,8 @@ TEXTS = (
     gettext_noop("The code of the question commented on"),
     gettext_noop("How many comments are still open"),
     gettext_noop("The code of the question to comment on"),
+    gettext_noop("Whether the question is outside the assessment's scope: then neither answered nor counted"),
+    gettext_noop("The codes of the questions its scope leaves out, in the framework's order (none without a scope)"),
     # The cross-country dashboard (egide.coordination.api).
     gettext_noop("A framework's identifier (default: the first one with a band)"),
     gettext_noop("A region's code of the UN's geographic scheme (default: all)"),

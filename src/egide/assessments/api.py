@@ -120,6 +120,7 @@ def read_assessment(request: HttpRequest, pk: int) -> Any:
     answers_by_question = selectors.answers_of(assessment)
     codes = dict(assessment.framework_version.questions.values_list("id", "code"))
     citations = selectors.citations_of(user=request.user, assessment=assessment)
+    outside = selectors.questions_outside_scope(assessment)
     return {
         **_summary(assessment),
         "overall": scores["overall"],
@@ -134,8 +135,12 @@ def read_assessment(request: HttpRequest, pk: int) -> Any:
                 "confidence": answer.confidence,
                 "updated_at": answer.updated_at,
                 "citations": [_citation(item) for item in citations.get(question_id, [])],
+                "outside_scope": codes[question_id] in outside,
             }
             for question_id, answer in answers_by_question.items()
+        ],
+        "questions_outside_scope": [
+            question.code for question in assessment.framework_version.definition.questions if question.code in outside
         ],
     }
 

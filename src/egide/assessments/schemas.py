@@ -72,12 +72,18 @@ class AnswerOut(Schema):
     confidence: str
     updated_at: datetime
     citations: list[AnswerCitationOut]
+    outside_scope: bool = Field(
+        description="Whether the question is outside the assessment's scope: then neither answered nor counted"
+    )
 
 
 class AssessmentOut(AssessmentSummary):
     overall: ScoreOut
     sections: list[SectionScoreOut]
     answers: list[AnswerOut]
+    questions_outside_scope: list[str] = Field(
+        description="The codes of the questions its scope leaves out, in the framework's order (none without a scope)"
+    )
 
 
 class DeltaOut(Schema):
