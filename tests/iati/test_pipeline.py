@@ -4,19 +4,24 @@ in this process, all or nothing, the same error for malformed XML, and no proces
 import dataclasses
 import io
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import models, transaction
 
+from egide.accounts.models import Organisation
 from egide.accounts.selectors import PLATFORM
 from egide.audit.models import AuditEvent
 from egide.iati.importer import FileReport, Filters, iati_file_import, known_digests
 from egide.iati.models import ImportedActivity, ImportedFile
 from egide.iati.parser import MalformedFile
-from egide.iati.pipeline import pipelined
+from egide.iati.pipeline import pipelined, process_context
+from egide.iati.services import iati_import_run_create, iati_import_run_execute
 from egide.money.models import Budget, Transaction
 from egide.programmes.models import (
     Location,
@@ -27,6 +32,7 @@ from egide.programmes.models import (
     ProgrammeSector,
 )
 from tests.iati.test_importer import activity, write
+from tests.iati.test_pages import FILE
 
 PARTS: tuple[type[models.Model], ...] = (
     ProgrammeCountry,
@@ -81,7 +87,9 @@ def _run(paths: list[Path], jobs: int) -> tuple[list[FileReport], dict[str, Any]
         known = known_digests()
         for _ in range(2):
             for path in paths:
-                report = iati_file_import(user=PLATFORM, path=path, filters=Filters(sectors=None), known=known, jobs=jobs)
+                report = iati_file_import(
+                    user=PLATFORM, path=path, filters=Filters(sectors=None), known=known, jobs=jobs
+                )
                 reports.append(report)
         content = _content()
         transaction.set_rollback(True)
@@ -94,9 +102,7 @@ def _edge_file(tmp_path: Path) -> Path:
     return write(tmp_path, *many[:600], activity("XM-DAC-7-3", title="Again"), activity(""), *many[600:])
 
 
-def test_one_or_two_jobs_give_the_same_database_and_reports(
-    tmp_path: Path, iati_fixtures: Path, db: None
-) -> None:
+def test_one_or_two_jobs_give_the_same_database_and_reports(tmp_path: Path, iati_fixtures: Path, db: None) -> None:
     paths = [_edge_file(tmp_path), *sorted(iati_fixtures.glob("*.xml"))]
     alone, content_alone = _run(paths, jobs=1)
     before = _children()
@@ -157,7 +163,45 @@ def test_the_child_is_stopped_when_the_writer_fails_or_stops_early(tmp_path: Pat
         if report.created:
             raise RuntimeError("the writer failed")
 
-    with pytest.raises(RuntimeError, match="the writer failed"):
+    with pytest.raises(RuntimeError, match="the writer failed") as raised:
         iati_file_import(user=PLATFORM, path=path, jobs=2, progress=fail)
+    assert raised.traceback  # the import's frames kept alive: the child was stopped all the same
     assert _children() == before
     assert not Programme.objects.exists()
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["fork", "forkserver"])
+def test_the_background_import_reads_each_file_in_a_child_with_two_jobs(
+    member: User, organisation: Organisation, settings: Any, threaded: bool
+) -> None:
+    """With EGIDE_IATI_JOBS = 2 the worker's runs give the same reports; in a process running other threads the
+    child is started by a fork server (fork is unsafe there)."""
+    files = [("broken.xml", FILE[:-30]), ("donor.xml", FILE)]
+
+    def run(jobs: int, *, dry_run: bool) -> list[dict[str, Any]]:
+        settings.EGIDE_IATI_JOBS = jobs
+        uploads = [SimpleUploadedFile(name, data, content_type="application/xml") for name, data in files]
+        created = iati_import_run_create(user=member, owner=organisation, uploads=uploads, dry_run=dry_run)
+        assert iati_import_run_execute(run_id=str(created.pk)) == "done"
+        created.refresh_from_db()
+        return created.report
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if threaded:
+        other.start()
+    try:
+        assert process_context().get_start_method() == ("forkserver" if threaded else "fork")
+        before = _children()
+        alone = run(1, dry_run=True)
+        piped = run(2, dry_run=True)
+        assert piped == alone
+        assert alone[0]["refused"].startswith("broken.xml, line ")
+        assert not Programme.objects.exists()
+        assert run(2, dry_run=False) == alone
+        assert Programme.objects.get().iati_identifier == "XM-DAC-7-1"
+        assert _children() == before or threaded  # the fork server stays, a child of this process
+    finally:
+        stop.set()
+        if threaded:
+            other.join()

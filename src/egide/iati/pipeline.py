@@ -22,7 +22,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +40,14 @@ WAIT = 1.0
 type Item = Activity | Unchanged
 
 
-def _context() -> BaseContext:
+def process_context() -> ForkContext | ForkServerContext | SpawnContext:
+    """Fork when this process runs a single thread (cheap: nothing to send), else a fork server."""
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
 
 
 def _read(
@@ -100,7 +103,7 @@ def pipelined(
     """The file's activities (`read_activities_since`, with `known` as it is now), read by a child process.
     `tick` is called with the progress at most every `every` seconds and once at the end (as
     egide.iati.progress.streamed). Close the iterator (or read it to its end) to stop the child."""
-    context = _context()
+    context = process_context()
     channel = context.Queue(maxsize=QUEUE_BATCHES)
     size = path.stat().st_size
     child = context.Process(

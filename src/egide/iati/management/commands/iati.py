@@ -55,7 +55,12 @@ class Command(BaseCommand):
         importing.add_argument("--reporting-orgs", default="", help="comma-separated publishers kept (IATI ids)")
         importing.add_argument("--owner", default="", help="acronym of the organisation that owns what is imported")
         importing.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
-        importing.add_argument("--jobs", type=int, default=1, help="files read in parallel by N processes; a single file is read by a child process while this one writes",
+        importing.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="files read in parallel by N processes; a single file is read by a child process while this one "
+            "writes",
         )
         exporting = actions.add_parser(
             "export", help="publish programmes as an IATI 2.03 activity file (public ones unless told otherwise)"
