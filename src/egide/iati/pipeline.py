@@ -26,6 +26,7 @@ from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from pathlib import Path
 from typing import Any
 
+from egide.core.collection import paused_collection
 from egide.iati.parser import Codelists, Unchanged, read_activities_since
 from egide.iati.progress import PROGRESS_EVERY, FileProgress
 from egide.iati.records import Activity
@@ -67,7 +68,8 @@ def _read(
     batch: list[Item] = []
     count = position = 0
     try:
-        with open(path, "rb") as handle:
+        # The records hold no reference cycles (see egide.iati.importer): the collector paused, as in the writer.
+        with paused_collection(), open(path, "rb") as handle:
             for item in read_activities_since(handle, filename=name, codes=codes, known=known):
                 batch.append(item)
                 if len(batch) >= batch_size:
