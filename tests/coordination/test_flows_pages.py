@@ -262,14 +262,7 @@ def test_export_has_flows_and_timeline_sheets(
 ) -> None:
     response = _client(request.getfixturevalue(who), "fr").get("/countries/CF/coordination/export.xlsx?year=2025")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == [
-        "Matrice",
-        "Recoupements",
-        "Lacunes",
-        "Sections faibles",
-        "Flux",
-        "Calendrier par partenaire",
-    ]
+    assert workbook.sheetnames == ["Matrice", "Recoupements", "Lacunes", "Sections faibles", "Flux", "Calendrier par partenaire"]
     flows = list(workbook["Flux"].iter_rows(values_only=True))
     assert flows[0] == ("Financements", "De", "Nom", "Vers", "Nom", "USD", "EUR")
     france = [row for row in flows[1:] if row[2] == "France" and row[4] == "Expertise France"]
