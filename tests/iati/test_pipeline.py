@@ -4,6 +4,7 @@ in this process, all or nothing, the same error for malformed XML, and no proces
 import dataclasses
 import io
 import os
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,15 @@ def test_the_background_import_reads_each_file_in_a_child_with_two_jobs(
         stop.set()
         if threaded:
             other.join()
+
+
+def test_a_reader_that_dies_stops_the_import_with_a_clear_error(tmp_path: Path, db: None) -> None:
+    path = write(tmp_path, *[activity(f"XM-DAC-7-{number}") for number in range(3_000)])
+    before = _children()
+    reading = pipelined(path, known={})
+    next(reading)
+    (child,) = _children() - before
+    os.kill(child, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match=r"the process reading file\.xml stopped \(exit code -9\)"):
+        list(reading)
+    assert _children() == before
