@@ -207,6 +207,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 EGIDE_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 # The largest IATI activity file an upload may hold (they are read as a stream, in bounded memory).
 EGIDE_IATI_MAX_BYTES = read_int("EGIDE_IATI_MAX_MB", default=1024, minimum=1) * 2**20
+# 2: the background import reads each uploaded file in a child process while it writes (two cores at work at once).
+EGIDE_IATI_JOBS = read_int("EGIDE_IATI_JOBS", default=1, minimum=1)
 # Caps on what an import file may hold, so that a small hostile file (a ZIP bomb, a sheet with a cell in its last
 # row and column) is refused in seconds: rows per table, columns per sheet, megabytes unpacked from a ZIP or XLSX.
 EGIDE_IMPORT_MAX_ROWS = read_int("EGIDE_IMPORT_MAX_ROWS", default=50_000, minimum=1)

@@ -93,6 +93,10 @@ class MalformedFile(ValueError):
         self.filename, self.line, self.column, self.message = filename, line, column, message
         super().__init__(f"{filename}, line {line}, column {column}: {message}")
 
+    def __reduce__(self) -> tuple[type["MalformedFile"], tuple[str, int | None, int | None, str]]:
+        """Pickled as what it was made of (it comes back from the process that read the file)."""
+        return (MalformedFile, (self.filename, self.line, self.column, self.message))
+
 
 @dataclass(frozen=True, slots=True)
 class Codelists:

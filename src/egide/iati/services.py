@@ -156,6 +156,7 @@ def iati_import_run_execute(*, run_id: str) -> str:
     file, each all or nothing, keeping the counts up to date for its page; the files are deleted at the end. A run
     that fails says why; it is never left running."""
     from egide.iati.importer import Filters, file_digest, iati_file_import, known_digests, sector_list, unchanged_file
+    from egide.iati.pipeline import pipelined
     from egide.iati.progress import FileProgress, run_progress_clear, run_progress_write, streamed
     from egide.iati.selectors import parser_codelists
 
@@ -172,6 +173,8 @@ def iati_import_run_execute(*, run_id: str) -> str:
             countries_ = frozenset(code.strip().upper() for code in run.countries.split(",") if code.strip())
             filters = Filters(sectors=sector_list(run.sectors), countries=countries_ or None)
             codes, known = parser_codelists(), known_digests()
+            # Each file read as a stream in this process, or by a child process while this one writes.
+            reader = streamed if settings.EGIDE_IATI_JOBS == 1 else pipelined
             read_before = 0
             for number, (name, stored) in enumerate(zip(run.filenames, run.stored, strict=True), start=1):
 
@@ -193,7 +196,7 @@ def iati_import_run_execute(*, run_id: str) -> str:
                     dry_run=run.dry_run,
                     known=known,
                     name=name,
-                    activities=None if remembered else streamed(path, tick=tick, name=name, codes=codes, known=known),
+                    activities=None if remembered else reader(path, tick=tick, name=name, codes=codes, known=known),
                     read_digest="" if remembered else digest,
                 )
                 reports.append(dataclasses.asdict(report))

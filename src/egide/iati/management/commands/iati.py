@@ -22,6 +22,7 @@ from egide.iati.importer import (
     unchanged_file,
 )
 from egide.iati.parser import MalformedFile
+from egide.iati.pipeline import pipelined
 from egide.iati.reading import ReadFile, activity_files, counted_file, may_hold, read_in_parallel
 from egide.iati.selectors import parser_codelists
 from egide.iati.services import codelists_load
@@ -54,7 +55,13 @@ class Command(BaseCommand):
         importing.add_argument("--reporting-orgs", default="", help="comma-separated publishers kept (IATI ids)")
         importing.add_argument("--owner", default="", help="acronym of the organisation that owns what is imported")
         importing.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
-        importing.add_argument("--jobs", type=int, default=1, help="files read in parallel by N processes")
+        importing.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="files read in parallel by N processes; a single file is read by a child process while this one "
+            "writes",
+        )
         exporting = actions.add_parser(
             "export", help="publish programmes as an IATI 2.03 activity file (public ones unless told otherwise)"
         )
@@ -152,7 +159,10 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
         )
         report = ImportReport()
-        if jobs == 1:  # each file read as a stream while it is written, its progress drawn as it goes
+        if jobs == 1 or len(paths) == 1:
+            # Each file read as a stream while it is written, its progress drawn as it goes; a single file with
+            # --jobs 2 or more is read by a child process while this one writes (egide.iati.pipeline).
+            reader = progress.streamed if jobs == 1 else pipelined
             every = progress.PROGRESS_EVERY if sys.stderr.isatty() else progress.LOG_EVERY
             for number, path in enumerate(paths, start=1):
                 digest = file_digest(path, filters, codes)
@@ -162,7 +172,7 @@ class Command(BaseCommand):
                     tick = functools.partial(self._tick, number - 1, len(paths), report.total("read"), path.name)
                     file_report = importing(
                         path=path,
-                        activities=progress.streamed(path, tick=tick, codes=codes, known=known, every=every),
+                        activities=reader(path, tick=tick, codes=codes, known=known, every=every),
                         read_digest=digest,
                     )
                 else:  # nothing the filters keep: only parsed and counted
