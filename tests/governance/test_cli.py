@@ -164,7 +164,8 @@ def test_the_command_starts_without_the_web_side() -> None:
         "command = load_command_class('egide.governance', 'governance')\n"
         "assert command.requires_system_checks == [], command.requires_system_checks\n"
         "print(sorted(name for name in ('egide.urls', 'egide.api.assembly', 'egide.actors.views', 'openpyxl',"
-        " 'networkx', 'egide.governance.schemas', 'ninja', 'pydantic') if name in sys.modules))\n"
+        " 'networkx', 'egide.governance.schemas', 'ninja', 'pydantic', 'egide.assessments.frameworks')"
+        " if name in sys.modules))\n"
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "egide.settings"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False)
