@@ -2,14 +2,19 @@
 depend on (an actor, a relationship, a citation, a source, a share, a rule's parameters, an import, the reader's
 reach) is seen at once by every reader, while two readers of different reach never get each other's findings."""
 
+import contextlib
 import datetime
+import io
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import LazySettings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -24,6 +29,7 @@ from egide.actors.tabular import ACTOR_COLUMNS, Row, Tables
 from egide.actors.versions import map_version
 from egide.core import json_output
 from egide.core.users import Caller
+from egide.environment import read_cache_url
 from egide.governance import cache as findings_cache
 from egide.governance import documents, services
 from egide.governance.documents import findings_document
@@ -94,6 +100,50 @@ def test_the_answer_is_shared_through_the_cache_between_processes(
     assert list(entry.findings) == first.findings
     assert entry.graph.nodes == first.graph.nodes
     assert entry.graph.edge_by_id == first.graph.edge_by_id
+
+
+def check(*args: str) -> str:
+    out = io.StringIO()
+    with contextlib.suppress(SystemExit):  # an open high-severity finding
+        call_command("governance", "check", "CF", "--as-of", DAY.isoformat(), *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_the_command_line_writes_nothing_to_a_cache_only_its_process_reads(
+    oversight_known_to_the_owner: Relationship, rule_runs: list[Any], verified_superuser_client: Client
+) -> None:
+    assert not findings_cache.shared()  # the tests' cache: this process's memory
+    table = check()
+    assert "CF on 2026-01-15: 7 findings" in table
+    assert rule_runs == [DAY]
+    assert not list(cache._cache.keys())  # type: ignore[attr-defined]  # nothing pickled, nothing written
+    # The process's own memory keeps it, without the page's extras, which the page then computes.
+    assert check() == table
+    assert rule_runs == [DAY]
+    response = verified_superuser_client.get(PAGE)  # who reads the whole map, as the command line
+    assert response.status_code == 200
+    assert rule_runs == [DAY]
+
+
+@pytest.mark.parametrize("backend", ["file", "dummy"])
+def test_the_command_line_keeps_its_answer_in_a_shared_cache_only(
+    oversight_known_to_the_owner: Relationship,
+    rule_runs: list[Any],
+    settings: LazySettings,
+    tmp_path: Path,
+    backend: str,
+) -> None:
+    settings.CACHES = read_cache_url("EGIDE_TEST_UNSET_CACHE_URL", default=f"{backend}://{tmp_path}")
+    assert findings_cache.shared() is (backend == "file")
+    table = check()
+    findings_cache.memory.clear()  # the command's process has ended
+    assert check() == table
+    assert rule_runs == ([DAY] if backend == "file" else [DAY, DAY])
+    if backend == "file":  # the entry written holds the page's extras, as the web would have written it
+        entry = findings_cache.kept(country_findings(user=None, country="CF", as_of=DAY).key)
+        assert entry is not None
+        assert entry.ordered
+        assert entry.concerned
 
 
 def test_the_graph_kept_holds_what_the_findings_name(

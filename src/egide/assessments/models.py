@@ -13,6 +13,7 @@ with the assessment across returns.
 """
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,10 +21,12 @@ from django.utils.translation import gettext_lazy as _
 
 from egide.accounts.models import ConfidentialRecord
 from egide.actors.models import Actor, Source
-from egide.assessments import frameworks
 from egide.core.labels import active_language
 from egide.core.models import TimestampedModel
 from egide.core.reference import country_name
+
+if TYPE_CHECKING:
+    from egide.assessments import frameworks
 
 
 def _in_language(english: str, french: str) -> str:
@@ -76,8 +79,11 @@ class FrameworkVersion(models.Model):
         return _in_language(self.title_en, self.title_fr)
 
     @cached_property
-    def definition(self) -> frameworks.Framework:
+    def definition(self) -> "frameworks.Framework":
         """The framework as the scoring reads it, from the stored document (checked when it was loaded)."""
+        # Imported here: its dataclasses and the rules it reads are not made at every command's start (Django's setup).
+        from egide.assessments import frameworks
+
         return frameworks.framework_from_data(self.document)
 
 

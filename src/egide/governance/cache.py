@@ -38,7 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 
 import egide
 from egide.core.fuzzy_dates import FuzzyDate
@@ -67,13 +69,15 @@ CODE_VERSION = _code_version()
 class CachedRun:
     """What is kept: the findings, most severe first, and the actors and relationships they name; and what every
     page would otherwise compute again from them: the findings in the Governance tab's order, and for each rule the
-    actors its findings concern, by name (as (id, name) pairs)."""
+    actors its findings concern, by name (as (id, name) pairs). Those two are left out (`()` and None) from an
+    entry that only the process computing it reads (see `shared`): whoever needs them computes them from the
+    findings."""
 
     graph: Graph
     findings: tuple[Finding, ...]
     keys: frozenset[str]
     ordered: tuple[Finding, ...] = ()
-    concerned: dict[str, tuple[tuple[int, str], ...]] = dataclasses.field(default_factory=dict)
+    concerned: dict[str, tuple[tuple[int, str], ...]] | None = None
 
 
 def _digest(value: object) -> str:
@@ -209,6 +213,13 @@ def _shared_set(key: str, value: CachedRun) -> None:
         logger.warning("governance findings: the cache could not be written", exc_info=True)
 
 
+def shared() -> bool:
+    """Whether Django's cache is read by other processes (Redis, files), rather than by this process alone
+    (`locmem://`) or by nobody (`dummy://`). A process about to end, such as the command line, keeps nothing in
+    the latter: writing a large map's entry is a fifth of its work, and nobody would read it."""
+    return not isinstance(caches["default"], (LocMemCache, DummyCache))
+
+
 def kept(key: str) -> CachedRun | None:
     """The entry of that key if this process or the shared cache holds it, else None (nothing is computed)."""
     found = memory.get(key)
@@ -219,14 +230,16 @@ def kept(key: str) -> CachedRun | None:
     return found
 
 
-def cached_run(key: str, compute: Callable[[], CachedRun]) -> CachedRun:
-    """The entry of that key: from this process's memory, else from the shared cache, else computed and kept."""
+def cached_run(key: str, compute: Callable[[], CachedRun], *, share: bool = True) -> CachedRun:
+    """The entry of that key: from this process's memory, else from the shared cache, else computed and kept
+    (in the shared cache only when `share`; in this process's memory always)."""
     found = memory.get(key)
     if found is not None:
         return found
     found = _shared_get(key)
     if found is None:
         found = compute()
-        _shared_set(key, found)
+        if share:
+            _shared_set(key, found)
     memory.put(key, found)
     return found

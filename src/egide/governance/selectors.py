@@ -242,17 +242,24 @@ def _decisions(country: str, keys: frozenset[str]) -> dict[str, FindingDecision]
 
 
 def _computed_run(
-    user: Caller, country: str, as_of: datetime.date | None, overrides: dict[str, dict[str, Any]]
+    user: Caller, country: str, as_of: datetime.date | None, overrides: dict[str, dict[str, Any]], *, extras: bool
 ) -> cache.CachedRun:
-    return _run_on(reader_graph(user=user, country=country), overrides, as_of=as_of)
+    return _run_on(reader_graph(user=user, country=country), overrides, as_of=as_of, extras=extras)
 
 
 def country_findings(
-    *, user: Caller, country: str, as_of: datetime.date | None = None, graph: Graph | None = None
+    *,
+    user: Caller,
+    country: str,
+    as_of: datetime.date | None = None,
+    graph: Graph | None = None,
+    once: bool = False,
 ) -> CountryFindings:
     """The findings of the map the user may see, with the team's decisions on them. `user` None means the
     platform (the command line): the whole map. `graph`, when given, is the country's whole graph (then nothing
-    is cached)."""
+    is cached). `once`: the answer is read once, by a process about to end (the command line); with a cache that
+    no other process reads (`cache.shared`), a computed answer is then not written to it, nor is what only later
+    readers of the entry use (the page's order, the actors concerned by rule) made in advance."""
     if graph is not None:
         return _findings_on(reader_graph(user=user, country=country, graph=graph), country=country, as_of=as_of)
     # The version is read before the records: an answer is never kept under a version older than its map.
@@ -266,7 +273,8 @@ def country_findings(
         overrides=overrides,
         reader=reader_scope(user),
     )
-    found = cache.cached_run(key, lambda: _computed_run(user, country, as_of, overrides))
+    share = not once or cache.shared()
+    found = cache.cached_run(key, lambda: _computed_run(user, country, as_of, overrides, extras=share), share=share)
     return CountryFindings(
         graph=found.graph,
         findings=list(found.findings),
@@ -352,9 +360,10 @@ def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[
 
 
 def _run_on(
-    graph: Graph, overrides: dict[str, dict[str, Any]], *, as_of: datetime.date | None = None
+    graph: Graph, overrides: dict[str, dict[str, Any]], *, as_of: datetime.date | None = None, extras: bool = True
 ) -> cache.CachedRun:
-    """The cache entry of a run of the rules on a reader's graph."""
+    """The cache entry of a run of the rules on a reader's graph; without `extras`, neither the findings in the
+    page's order nor the actors concerned by rule (computed when asked: see `CountryFindings`)."""
     findings = run(graph, as_of=as_of, overrides=overrides)
     # Every record of a reader's graph is one the reader may see; checked again all the same, as a safety net.
     findings, *ids = visible_and_named(findings, nodes=set(graph.nodes), edges=set(graph.edge_by_id))
@@ -363,6 +372,6 @@ def _run_on(
         graph=named,
         findings=tuple(findings),
         keys=frozenset(item.key for item in findings),
-        ordered=tuple(sorted(findings, key=page_order)),
-        concerned=cache.concerned_by_rule(named, findings),
+        ordered=tuple(sorted(findings, key=page_order)) if extras else (),
+        concerned=cache.concerned_by_rule(named, findings) if extras else None,
     )

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         country = self._country(options["country"])
         day = self._day(options["as_of"])
         with paused_collection(), translation.override(options["language"]):
-            result = country_findings(user=PLATFORM, country=country, as_of=day)
+            # Read once, by a process about to end: nothing is written to a cache that only this process reads.
+            result = country_findings(user=PLATFORM, country=country, as_of=day, once=True)
             if options["format"] == "json":
                 document = findings_document(result, country=country, as_of=day)
                 self.stdout.write(dumps(document, indent=True).decode())
