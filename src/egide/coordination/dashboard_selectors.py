@@ -9,7 +9,7 @@ reader may not see counts nowhere: not in a count, a band or a sum.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -130,7 +130,8 @@ def _rate_join(alias: str, currency: str) -> str:
         f"LEFT JOIN {table} {alias}_d ON g.grain = '{conversion.DAY}' AND {alias}_d.currency = {currency} "
         f"AND {alias}_d.period = '{RatePeriod.DAY}' AND {alias}_d.starts_on = g.bucket "
         f"LEFT JOIN {table} {alias}_m ON g.grain <> '{conversion.YEAR}' AND {alias}_m.currency = {currency} "
-        f"AND {alias}_m.period = '{RatePeriod.MONTH}' AND {alias}_m.starts_on = CAST(date_trunc('month', g.bucket) AS date) "
+        f"AND {alias}_m.period = '{RatePeriod.MONTH}' "
+        f"AND {alias}_m.starts_on = CAST(date_trunc('month', g.bucket) AS date) "
         f"LEFT JOIN {table} {alias}_y ON {alias}_y.currency = {currency} AND {alias}_y.period = '{RatePeriod.YEAR}' "
         f"AND {alias}_y.starts_on = CAST(date_trunc('year', g.bucket) AS date) "
     )
@@ -167,6 +168,9 @@ def _converted_sql(groups: str, keys: Sequence[str], currency: str) -> str:
 def _money_in_sql(*, user: Caller, countries: Sequence[str], currency: str, flow: str) -> _Money:
     """`_money_in_python`'s sums, each group converted and rounded in the database and the converted amounts
     added up there by country (and area): two queries whatever the number of countries, programmes and rates."""
+    result = _Money(total={}, by_area=defaultdict(dict), excluded={})
+    if not countries:  # no query: Django cannot write the SQL of an empty IN
+        return result
     sums = _money_sums(user=user, countries=countries, flow=flow)
     grouped = (
         sums.values_list("country", "currency", "bucket", "grain")
@@ -175,7 +179,6 @@ def _money_in_sql(*, user: Caller, countries: Sequence[str], currency: str, flow
     )
     groups, params = grouped.query.sql_with_params()
     converted = _converted_sql(groups, ["country"], currency)
-    result = _Money(total={}, by_area=defaultdict(dict), excluded={})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT country, SUM(value), SUM(CASE WHEN value IS NULL THEN count ELSE 0 END) "
@@ -205,13 +208,23 @@ def _money_in_sql(*, user: Caller, countries: Sequence[str], currency: str, flow
     converted = _converted_sql(area_groups, ["country", "area", "parts"], currency)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT country, area, SUM(value / parts) FROM ({converted}) converted WHERE value IS NOT NULL "
-            "GROUP BY country, area",
+            f"SELECT country, area, parts, SUM(value) FROM ({converted}) converted WHERE value IS NOT NULL "
+            "GROUP BY country, area, parts",
             records_params,
         )
-        for country, area, amount in cursor.fetchall():
-            result.by_area[country][area] = Decimal(amount).quantize(CENT)
+        result.by_area = _shares(cursor.fetchall())
     return result
+
+
+def _shares(sums: Iterable[tuple[str, str, int, Decimal]]) -> dict[str, dict[str, Decimal]]:
+    """Each country's money by area from the converted sums of its programmes of `parts` areas in each area:
+    each sum divided once by its number of areas, the shares added up and rounded to the cent, half to even."""
+    found: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for country, area, parts, amount in sorted(sums):
+        found[country][area] += amount / parts
+    return {
+        country: {area: amount.quantize(CENT) for area, amount in areas.items()} for country, areas in found.items()
+    }
 
 
 def _money_in_python(*, user: Caller, countries: Sequence[str], currency: str, flow: str) -> _Money:
@@ -254,13 +267,12 @@ def _money_in_python(*, user: Caller, countries: Sequence[str], currency: str, f
             excluded[country] += count
         else:
             result.total[country] += value
+    area_sums: dict[tuple[str, str, int], Decimal] = defaultdict(Decimal)
     for country, area, shared_by, money_currency, bucket, grain, amount, _count in by_area:
         value = conversion.convert(amount, money_currency, _day(bucket), table, finest=grain).in_currency(currency)
         if value is not None:
-            result.by_area[country][area] += value / shared_by
-    for areas in result.by_area.values():
-        for area, amount in areas.items():
-            areas[area] = amount.quantize(CENT)
+            area_sums[(country, area, shared_by)] += value
+    result.by_area = _shares((*key, amount) for key, amount in area_sums.items())
     result.excluded = dict(excluded)
     return result
 
