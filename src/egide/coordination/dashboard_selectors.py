@@ -137,31 +137,37 @@ def _rate_join(alias: str, currency: str) -> str:
     )
 
 
-def _half_even(value: str) -> str:
-    """SQL rounding `value` to the cent, half to even (as `conversion.rounded`; PostgreSQL's round() rounds half
-    away from zero)."""
-    cents = f"trunc({value} * 100)"
+def _half_even(hundredths: str) -> str:
+    """SQL rounding an amount given in hundredths of its unit (a column: it is read several times) to the cent,
+    half to even, as `conversion.rounded` does (PostgreSQL's round() rounds half away from zero)."""
+    cents = f"trunc({hundredths})"
     return (
-        f"(CASE WHEN abs({value} * 100 - {cents}) = 0.5 THEN ({cents} + abs(mod({cents}, 2)) * sign({value})) / 100"
-        f" ELSE round({value}, 2) END)"
+        f"(CASE WHEN abs({hundredths} - {cents}) = 0.5 THEN {cents} + abs(mod({cents}, 2)) * sign({hundredths})"
+        f" ELSE round({hundredths}) END) / 100"
     )
 
 
 def _converted_sql(groups: str, keys: Sequence[str], currency: str) -> str:
     """SELECT over `groups` (a relation with `keys`, currency, bucket, grain, amount, count) of each group's
     amount in `currency` rounded to the cent as `conversion.convert` does (NULL when a rate is missing) as
-    "value", with the keys and count."""
+    "value", with the keys and count. The rates are looked up once per currency and period, not per group."""
     rate = f"CASE WHEN g.currency = '{conversion.BASE}' THEN 1 ELSE COALESCE(own_d.rate, own_m.rate, own_y.rate) END"
     euro = "COALESCE(eur_d.rate, eur_m.rate, eur_y.rate)"
     if currency == conversion.BASE:
-        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount / {euro} ELSE g.amount / ({rate}) END"
+        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount / r.euro ELSE g.amount / r.rate END"
     else:
-        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount ELSE g.amount / ({rate}) * {euro} END"
-    columns = ", ".join(f"g.{key}" for key in keys)
+        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount ELSE g.amount / r.rate * r.euro END"
+    columns = ", ".join(keys)
     return (
-        f"SELECT {columns}, g.count, {_half_even('c.exact')} AS value FROM ({groups}) g "
-        f"{_rate_join('own', 'g.currency')}{_rate_join('eur', f"'{conversion.EURO}'")}"
-        f"CROSS JOIN LATERAL (SELECT {exact} AS exact) c"
+        f"WITH groups AS MATERIALIZED ({groups}), "
+        f"rates AS MATERIALIZED (SELECT g.currency, g.bucket, g.grain, {rate} AS rate, {euro} AS euro "
+        "FROM (SELECT DISTINCT currency, bucket, grain FROM groups) g "
+        f"{_rate_join('own', 'g.currency')}{_rate_join('eur', f"'{conversion.EURO}'")}) "
+        f"SELECT {columns}, count, {_half_even('hundredths')} AS value FROM ("
+        f"SELECT {columns}, g.count, ({exact}) * 100 AS hundredths FROM groups g "
+        "JOIN rates r ON r.currency = g.currency AND r.bucket = g.bucket AND r.grain = g.grain "
+        # OFFSET 0: the division is made once per group, not once for each time the rounding reads it.
+        "OFFSET 0) exact"
     )
 
 
