@@ -78,7 +78,9 @@ CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
 }
-FILE_CACHE_MAX_ENTRIES = 100  # a large country's findings take a few MB each
+# Every country's findings for a few readers and both languages (the dashboard reads them all at once): most
+# countries' answers take a few kB, a large country's a few MB.
+FILE_CACHE_MAX_ENTRIES = 1000
 
 
 def read_cache_url(name: str, *, default: str) -> dict[str, dict[str, object]]:
