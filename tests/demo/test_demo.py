@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.apps import apps
 from django.db.models import Count
 
 from egide.actors.models import Actor, Citation, Relationship
@@ -35,14 +36,28 @@ def test_demo_loads_rich_maps_through_the_importer(db: None) -> None:
     assert Citation.objects.exists()
 
 
+def _row_counts() -> dict[str, int]:
+    """The number of rows of every table of the product, the audit log and the import history included."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
 def test_loading_the_demo_twice_changes_nothing(db: None) -> None:
     demo_load(user=None)
-    counts = (Actor.objects.count(), Relationship.objects.count(), Citation.objects.count())
+    counts = _row_counts()
+    assert counts["audit.AuditEvent"]
+    assert counts["imports.MapTransfer"]
     result = demo_load(user=None)
     assert not result.passwords
     reports = result.reports
     assert not any(report.changed for report in reports.values())
-    assert (Actor.objects.count(), Relationship.objects.count(), Citation.objects.count()) == counts
+    assert not any(report.changed for report in result.programmes.values())
+    assert not any(report.changed for report in result.results.values())
+    after = _row_counts()
+    assert {label: (counts[label], after[label]) for label in counts if after[label] != counts[label]} == {}
 
 
 def test_demo_records_cover_every_confidentiality_level_and_users_see_accordingly(db: None) -> None:

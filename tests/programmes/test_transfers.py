@@ -75,6 +75,26 @@ def test_import_into_an_empty_country_then_again(
     assert not again.changed or again.programmes_created == 0
 
 
+def test_an_unchanged_import_is_recorded_unless_told_not_to(
+    programme: Programme, member: User, organisation: Organisation
+) -> None:
+    """A user's import is recorded even when it changes nothing; the demo loader asks for no trace of such a one."""
+    content = exporter.programmes_export(user=member, country="CF", fmt="xlsx")
+    imports = AuditEvent.objects.filter(action="import")
+    importer.programmes_import(user=member, country="CF", filename="p.xlsx", data=content, owner=organisation)
+    assert imports.count() == 1
+    quiet = importer.programmes_import(
+        user=member, country="CF", filename="p.xlsx", data=content, owner=organisation, record_unchanged=False
+    )
+    assert quiet.programmes_unchanged == 1
+    assert imports.count() == 1
+    programme.delete()
+    importer.programmes_import(
+        user=member, country="CF", filename="p.xlsx", data=content, owner=organisation, record_unchanged=False
+    )
+    assert imports.count() == 2
+
+
 def zip_of(**tables: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from egide.audit.models import AuditEvent
 from egide.core.imports.limits import FileRefused
 from egide.core.imports.problems import ImportRejected
 from egide.core.imports.tables import write_csv, write_zip
@@ -70,6 +71,22 @@ def test_a_reviewer_imports_a_framework_with_approved_values_and_again_changes_n
         1,
         1,
     )
+
+
+def test_an_unchanged_import_is_recorded_unless_told_not_to(programme: Programme, owner: User) -> None:
+    """A user's import is recorded even when it changes nothing; the demo loader asks for no trace of such a one."""
+    imports = AuditEvent.objects.filter(action="import")
+    importer.results_import(
+        user=owner, country="CF", data=framework_file(), filename="results.zip", record_unchanged=False
+    )
+    assert imports.count() == 1
+    importer.results_import(user=owner, country="CF", data=framework_file(), filename="results.zip")
+    assert imports.count() == 2
+    quiet = importer.results_import(
+        user=owner, country="CF", data=framework_file(), filename="results.zip", record_unchanged=False
+    )
+    assert not quiet.changed
+    assert imports.count() == 2
 
 
 def test_an_editors_imported_values_wait_for_review(programme: Programme, member: User) -> None:

@@ -38,12 +38,18 @@ class DemoResult:
 
 
 def demo_programmes_load(*, user: User | None, owner: Organisation) -> dict[str, ProgrammesReport]:
-    """The seed's programmes, by lead country, through the programmes import: loading twice changes nothing."""
+    """The seed's programmes, by lead country, through the programmes import: loading twice changes nothing, not
+    even the import history and the audit log (a load that changed nothing is not recorded)."""
     reports = {}
     for folder in sorted(path for path in PROGRAMMES_DIR.iterdir() if path.is_dir()):
         tables = {f"{path.stem}.csv": path.read_bytes() for path in sorted(folder.glob("*.csv"))}
         reports[folder.name] = programmes_import(
-            user=user, country=folder.name, filename=f"{folder.name}.zip", data=write_zip(tables), owner=owner
+            user=user,
+            country=folder.name,
+            filename=f"{folder.name}.zip",
+            data=write_zip(tables),
+            owner=owner,
+            record_unchanged=False,
         )
     return reports
 

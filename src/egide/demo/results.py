@@ -25,7 +25,12 @@ def results_load(*, user: Caller) -> tuple[dict[str, ResultsImportReport], list[
         country = folder.name.upper()
         files = {path.name: path.read_bytes() for path in sorted(folder.glob("*.csv"))}
         report = results_import(
-            user=user, country=country, data=write_zip(files), filename=f"results-{country}.zip", skip_missing=True
+            user=user,
+            country=country,
+            data=write_zip(files),
+            filename=f"results-{country}.zip",
+            skip_missing=True,
+            record_unchanged=False,
         )
         reports[country] = report
         notes.extend(

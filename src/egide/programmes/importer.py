@@ -270,9 +270,14 @@ def programmes_import(
     data: bytes,
     owner: Organisation | None,
     dry_run: bool = False,
+    record_unchanged: bool = True,
 ) -> ProgrammesReport:
     """Import the file's programmes into the country, all or nothing. With `dry_run`, check and count only.
-    Raises ImportRejected with every problem, or FileRefused when the file cannot be read as tables."""
+    Raises ImportRejected with every problem, or FileRefused when the file cannot be read as tables.
+
+    Every attempt is recorded (a map transfer and its audit event), that of a file that changed nothing included,
+    unless `record_unchanged` is False: then an import that changed nothing leaves no trace (the demo loader, which
+    loads the same files at every run). A refused or rejected file is recorded all the same."""
     problems = Problems()
     fmt = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
@@ -307,6 +312,8 @@ def programmes_import(
     except ImportRejected as rejected:
         record(TransferOutcome.REJECTED, problems=rejected.total)
         raise
+    if not record_unchanged and not report.changed:
+        return report
     record(
         TransferOutcome.DONE,
         records=report.programmes_created + report.programmes_changed,

@@ -517,9 +517,14 @@ def results_import(
     filename: str,
     limits: ReadLimits | None = None,
     skip_missing: bool = False,
+    record_unchanged: bool = True,
 ) -> ResultsImportReport:
     """Import the file's results frameworks into the country's programmes; ImportRejected (nothing written) with
-    every problem, or FileRefused when the file cannot be read as these tables at all."""
+    every problem, or FileRefused when the file cannot be read as these tables at all.
+
+    Every attempt is recorded (a map transfer and its audit event), that of a file that changed nothing included,
+    unless `record_unchanged` is False: then an import that changed nothing leaves no trace (the demo loader, which
+    loads the same files at every run). A refused or rejected file is recorded all the same."""
     fmt = PurePath(filename).suffix.lstrip(".").lower()
 
     def record(outcome: TransferOutcome, **facts: Any) -> None:
@@ -548,6 +553,8 @@ def results_import(
     except ImportRejected as rejected:
         record(TransferOutcome.REJECTED, problems=rejected.total, details={"tables": "results"})
         raise
+    if not record_unchanged and not report.changed:
+        return report
     counts = _counts(report)
     record(TransferOutcome.DONE, records=sum(counts.values()), details={"tables": "results"} | counts)
     return report
