@@ -86,6 +86,15 @@ def test_the_home_page_is_the_dashboard_for_signed_in_readers_only(member: User,
 
 
 @pytest.mark.django_db
+def test_another_country_opens_from_the_dashboard(member: User, two_countries: None) -> None:
+    chooser = _page(member).select_one("form#country-chooser")
+    assert chooser["action"] == "/"  # the home page opens the chosen country's map
+    offered = {option["value"] for option in chooser.select("option") if option["value"]}
+    assert "FR" in offered
+    assert chooser.find_parent("details").select_one("summary").get_text() == "Open another country"
+
+
+@pytest.mark.django_db
 def test_sorting_by_any_column_through_the_address(member: User, two_countries: None) -> None:
     page = _page(member, "sort=-score")
     assert list(_rows(page)) == ["CF", "TD"]
