@@ -45,7 +45,7 @@ from django.core.cache.backends.locmem import LocMemCache
 import egide
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.governance.findings import Evidence, Finding
-from egide.governance.graph import Edge, Graph, Node, Step
+from egide.governance.graph import Graph, Node
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +162,8 @@ class _Memory:
 memory = _Memory()
 
 
-# The frozen dataclasses of an entry, pickled as their constructor's arguments: unpickled through their generated
+# The named tuples of an entry (`Edge`, `Step`) are pickled as tuples are, the most compact form. The frozen
+# dataclasses, pickled as their constructor's arguments: unpickled through their generated
 # `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
 # A dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the
 # table only for these types, and each entry reads its fields at once (`attrgetter`): a third less time to write
@@ -174,7 +175,7 @@ def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, t
 
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
     cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls)))
-    for cls in (Node, Edge, Step, Evidence, Finding, FuzzyDate)
+    for cls in (Node, Evidence, Finding, FuzzyDate)
 }
 # A graph's indexes are rebuilt on loading, and its memo starts empty.
 _REDUCERS[Graph] = lambda graph: (Graph, (graph.nodes, graph.edges))
