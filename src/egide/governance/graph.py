@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import NamedTuple
 
 from egide.core.fuzzy_dates import FuzzyDate, held_on
@@ -19,6 +20,7 @@ CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 # A named tuple made from its fields in order without its generated `__new__` (a Python function): where a loop
 # makes one per actor or relationship.
 new = tuple.__new__
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,14 +112,18 @@ class Graph:
     memo: dict[object, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for edge in self.edges:
-            self.edge_by_id[edge.id] = edge
-            if edge.source in self.nodes and edge.target in self.nodes:
-                self.incoming[edge.target].append(edge)
-                self.outgoing[edge.source].append(edge)
-        for node in self.nodes.values():
-            if node.parent is not None and node.parent in self.nodes:
-                self.children[node.parent].append(node.id)
+        # Written with local names: a large map's graph is indexed three times by a run (whole, dated, named).
+        nodes, edges, incoming, outgoing, children = self.nodes, self.edges, self.incoming, self.outgoing, self.children
+        self.edge_by_id.update(zip(map(_ID, edges), edges, strict=True))
+        for edge in edges:
+            source, target = edge.source, edge.target
+            if source in nodes and target in nodes:
+                incoming[target].append(edge)
+                outgoing[source].append(edge)
+        for node in nodes.values():
+            parent = node.parent
+            if parent is not None and parent in nodes:
+                children[parent].append(node.id)
 
     @classmethod
     def build(cls, nodes: Iterable[Node], edges: Iterable[Edge]) -> "Graph":
@@ -138,7 +144,16 @@ class Graph:
 
     def on(self, day: datetime.date) -> "Graph":
         """The graph as it stood on a day: only the relationships valid then."""
-        return Graph(nodes=self.nodes, edges=[edge for edge in self.edges if edge.valid_on(day)])
+        # `Edge.valid_on` (egide.core.fuzzy_dates.held_on) without a call for each of a large map's edges that have
+        # no dates: those hold while they are ongoing.
+        return Graph(
+            nodes=self.nodes,
+            edges=[
+                edge
+                for edge in self.edges
+                if (edge.ongoing if edge.start is None and edge.end is None else edge.valid_on(day))
+            ],
+        )
 
     def of_kinds(self, kinds: Iterable[str]) -> list[Node]:
         wanted = frozenset(kinds)
