@@ -44,7 +44,7 @@ from django.core.cache.backends.locmem import LocMemCache
 
 import egide
 from egide.core.fuzzy_dates import FuzzyDate
-from egide.governance.findings import Evidence, Finding
+from egide.governance.findings import Finding
 from egide.governance.graph import Graph, Node
 
 logger = logging.getLogger(__name__)
@@ -162,7 +162,7 @@ class _Memory:
 memory = _Memory()
 
 
-# The named tuples of an entry (`Edge`, `Step`) are pickled as tuples are, the most compact form. The frozen
+# The named tuples of an entry (`Edge`, `Step`, `Evidence`) are pickled as tuples are, the most compact form. The frozen
 # dataclasses, pickled as their constructor's arguments: unpickled through their generated
 # `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
 # A dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the
@@ -174,8 +174,7 @@ def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, t
 
 
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
-    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls)))
-    for cls in (Node, Evidence, Finding, FuzzyDate)
+    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls))) for cls in (Node, Finding, FuzzyDate)
 }
 # A graph's indexes are rebuilt on loading, and its memo starts empty.
 _REDUCERS[Graph] = lambda graph: (Graph, (graph.nodes, graph.edges))

@@ -1,13 +1,15 @@
 """What the rules return: findings and the evidence they rest on, as plain data."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from egide.governance.graph import Graph, Step, weakest
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record.
+class Evidence(NamedTuple):
+    """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record. A named
+    tuple, immutable (`_replace` makes a changed copy), for the same reason as `Step`: a rule may make tens of
+    thousands, and the shared cache writes each.
 
     `message` names a text in egide.governance.texts; `subjects` are the actors it speaks of, `steps` the chain
     (top down) and `edges` the relationships it relies on. `searched` is, for a missing link, the chain above the
