@@ -1,6 +1,5 @@
 """What the rules return: findings and the evidence they rest on, as plain data."""
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from egide.governance.graph import Graph, Step, weakest
@@ -46,8 +45,9 @@ class Evidence(NamedTuple):
         return ids
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """A rule's conclusion. A named tuple, immutable (`_replace` makes a changed copy), as `Evidence` is."""
+
     rule: str
     key: str  # stable across dates and recomputations: the rule and the references of the actors concerned
     subjects: tuple[int, ...]
@@ -56,7 +56,7 @@ class Finding:
     severity: str = ""
     principle: str = ""
     area: str = ""
-    references: tuple[str, ...] = field(default=())
+    references: tuple[str, ...] = ()
 
     @property
     def node_ids(self) -> set[int]:
