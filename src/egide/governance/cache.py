@@ -45,7 +45,7 @@ from django.core.cache.backends.locmem import LocMemCache
 import egide
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.governance.findings import Finding
-from egide.governance.graph import Graph, Node
+from egide.governance.graph import Graph
 
 logger = logging.getLogger(__name__)
 
@@ -162,18 +162,18 @@ class _Memory:
 memory = _Memory()
 
 
-# The named tuples of an entry (`Edge`, `Step`, `Evidence`, `Finding`) are pickled as tuples are, the most compact
-# form. The frozen dataclasses (`Node`, `FuzzyDate`), as their constructor's arguments: unpickled through their
-# generated `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every
-# object). A dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets,
-# the table only for these types, and each entry reads its fields at once (`attrgetter`).
+# The named tuples of an entry (`Node`, `Edge`, `Step`, `Evidence`, `Finding`) are pickled as tuples are, the most
+# compact form. The frozen dataclass `FuzzyDate`, as its constructor's arguments: unpickled through its generated
+# `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object). A
+# dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the table
+# only for these types, and each entry reads its fields at once (`attrgetter`).
 def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     fields = operator.attrgetter(*names)
     return lambda obj: (cls, fields(obj))
 
 
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
-    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls))) for cls in (Node, FuzzyDate)
+    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls))) for cls in (FuzzyDate,)
 }
 # A graph's indexes are rebuilt on loading, and its memo starts empty.
 _REDUCERS[Graph] = lambda graph: (Graph, (graph.nodes, graph.edges))

@@ -7,7 +7,7 @@ Edges point from the actor that acts to the actor acted upon (the ministry *admi
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -23,8 +23,9 @@ new = tuple.__new__
 _ID = attrgetter("id")
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
+    """An actor. A named tuple, immutable (`_replace` makes a changed copy), as `Edge` is."""
+
     id: int
     reference: str
     name: str
@@ -133,7 +134,7 @@ class Graph:
         """The part of the graph made of these nodes and edges: an edge goes with either end, a parent outside is
         forgotten. What a reader may see, to compute their findings on."""
         kept = {
-            node.id: node if node.parent is None or node.parent in nodes else replace(node, parent=None)
+            node.id: node if node.parent is None or node.parent in nodes else node._replace(parent=None)
             for node in self.nodes.values()
             if node.id in nodes
         }

@@ -96,19 +96,22 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         "article_fr",
     ):
         nodes[country].append(
-            Node(
-                id=id,
-                reference=reference,
-                name=(name_fr if french and name_fr else name_en),
-                family=intern(family),
-                kind=intern(kind),
-                statutory=statutory,
-                legitimacy_disputed=legitimacy_disputed,
-                has_mandate=bool(mandate_text.strip() or mandate_reference.strip()),
-                parent=parent,
-                confidence=intern(confidence),
-                sources=tuple(actor_sources[id]) if id in actor_sources else no_sources,
-                article_fr=intern(article_fr),
+            new_tuple(
+                Node,
+                (
+                    id,
+                    reference,
+                    (name_fr if french and name_fr else name_en),
+                    intern(family),
+                    intern(kind),
+                    statutory,
+                    legitimacy_disputed,
+                    bool(mandate_text.strip() or mandate_reference.strip()),
+                    parent,
+                    intern(confidence),
+                    tuple(actor_sources[id]) if id in actor_sources else no_sources,
+                    intern(article_fr),
+                ),
             )
         )
     # A map's relationships share few dates (years, months): each distinct date and precision is made once, and
