@@ -2,7 +2,6 @@
 what each user can list, count and export equals what an independent reading of the rules says."""
 
 import json
-from dataclasses import replace
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -342,7 +341,7 @@ class FindingProperties(TestCase):
         whole = country_graph(country="CF")
         own = Graph.build(
             [
-                node if node.parent in readable_actors or node.parent is None else replace(node, parent=None)
+                node if node.parent in readable_actors or node.parent is None else node._replace(parent=None)
                 for node in whole.nodes.values()
                 if node.id in readable_actors
             ],

@@ -2,7 +2,7 @@
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from egide.core import taxonomy
@@ -64,7 +64,7 @@ class Builder:
         return self
 
     def change(self, reference: str, **fields: Any) -> "Builder":
-        self.nodes[reference] = replace(self.nodes[reference], **fields)
+        self.nodes[reference] = self.nodes[reference]._replace(**fields)
         return self
 
     def id(self, reference: str) -> int:

@@ -230,7 +230,8 @@ def _cited(graph: Graph) -> Graph:
 
 
 def _fields(record: object) -> dict[str, object]:
-    return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
+    names = getattr(type(record), "_fields", None) or record.__slots__  # type: ignore[attr-defined]
+    return {name: getattr(record, name) for name in names}
 
 
 def test_the_sources_are_those_of_the_facts_the_evidence_rests_on() -> None:

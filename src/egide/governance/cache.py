@@ -44,8 +44,8 @@ from django.core.cache.backends.locmem import LocMemCache
 
 import egide
 from egide.core.fuzzy_dates import FuzzyDate
-from egide.governance.findings import Evidence, Finding
-from egide.governance.graph import Edge, Graph, Node, Step
+from egide.governance.findings import Finding
+from egide.governance.graph import Graph
 
 logger = logging.getLogger(__name__)
 
@@ -162,19 +162,18 @@ class _Memory:
 memory = _Memory()
 
 
-# The frozen dataclasses of an entry, pickled as their constructor's arguments: unpickled through their generated
-# `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object).
-# A dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the
-# table only for these types, and each entry reads its fields at once (`attrgetter`): a third less time to write
-# an entry of 100,000 objects, which a cold command line run pays in full.
+# The named tuples of an entry (`Node`, `Edge`, `Step`, `Evidence`, `Finding`) are pickled as tuples are, the most
+# compact form. The frozen dataclass `FuzzyDate`, as its constructor's arguments: unpickled through its generated
+# `__init__`, twice as fast as the dataclasses' own `__setstate__` (which looks their fields up for every object). A
+# dispatch table rather than `reducer_override`: the pickler calls the latter for every object it meets, the table
+# only for these types, and each entry reads its fields at once (`attrgetter`).
 def _reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     fields = operator.attrgetter(*names)
     return lambda obj: (cls, fields(obj))
 
 
 _REDUCERS: dict[type, Callable[[Any], Any]] = {
-    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls)))
-    for cls in (Node, Edge, Step, Evidence, Finding, FuzzyDate)
+    cls: _reducer(cls, tuple(field.name for field in dataclasses.fields(cls))) for cls in (FuzzyDate,)
 }
 # A graph's indexes are rebuilt on loading, and its memo starts empty.
 _REDUCERS[Graph] = lambda graph: (Graph, (graph.nodes, graph.edges))

@@ -1,13 +1,14 @@
 """What the rules return: findings and the evidence they rest on, as plain data."""
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from egide.governance.graph import Graph, Step, weakest
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record.
+class Evidence(NamedTuple):
+    """One piece of evidence: a chain that was found, a link that is missing, or a fact about a record. A named
+    tuple, immutable (`_replace` makes a changed copy), for the same reason as `Step`: a rule may make tens of
+    thousands, and the shared cache writes each.
 
     `message` names a text in egide.governance.texts; `subjects` are the actors it speaks of, `steps` the chain
     (top down) and `edges` the relationships it relies on. `searched` is, for a missing link, the chain above the
@@ -44,8 +45,9 @@ class Evidence:
         return ids
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
+    """A rule's conclusion. A named tuple, immutable (`_replace` makes a changed copy), as `Evidence` is."""
+
     rule: str
     key: str  # stable across dates and recomputations: the rule and the references of the actors concerned
     subjects: tuple[int, ...]
@@ -54,7 +56,7 @@ class Finding:
     severity: str = ""
     principle: str = ""
     area: str = ""
-    references: tuple[str, ...] = field(default=())
+    references: tuple[str, ...] = ()
 
     @property
     def node_ids(self) -> set[int]:

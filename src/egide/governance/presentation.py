@@ -123,7 +123,7 @@ class Presenter:
     def _evidence(self, item: Evidence) -> EvidenceRow:
         if item.detail in self.kind_labels:
             # A kind named in the words of the evidence ("no border guard on the map"): its label, not its code.
-            item = dataclasses.replace(item, detail=self.kind_labels[item.detail])
+            item = item._replace(detail=self.kind_labels[item.detail])
         text = describe(item, self.graph, language="fr" if self.french else "en", words=self.words)
         sources = evidence_sources(item, self.graph)
         return EvidenceRow(text=text, sources=sources, rests_on_records=bool(item.node_ids or item.edge_ids))

@@ -11,7 +11,7 @@ from typing import Any
 
 from egide.core import taxonomy
 from egide.governance.findings import Evidence, Finding, finding
-from egide.governance.graph import Edge, Graph, Reach, Step
+from egide.governance.graph import Edge, Graph, Reach, Step, new
 
 Parameters = Mapping[str, Any]
 SECURITY = taxonomy.SECURITY_PROVIDERS
@@ -44,7 +44,7 @@ class Rule:
 
 
 def _edge_step(edge: Edge) -> Step:
-    return Step(upper=edge.source, lower=edge.target, edge=edge)
+    return new(Step, (edge.source, edge.target, edge))
 
 
 def _reach_from_edges(graph: Graph, edges: list[Edge]) -> Reach:

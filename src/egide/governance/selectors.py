@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from sys import intern
 from typing import Any
 
 from django.db import connection
@@ -32,6 +33,7 @@ from egide.governance import cache
 from egide.governance.engine import Comparison, compare, page_order, run, visible_and_named, visible_findings
 from egide.governance.findings import Finding
 from egide.governance.graph import Edge, Graph, Node
+from egide.governance.graph import new as new_tuple
 from egide.governance.models import FindingDecision, RuleSetting
 
 
@@ -59,6 +61,8 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         else:
             relationship_sources[relationship_id].append(title)
     no_sources: tuple[str, ...] = ()
+    # The few values of the families, kinds, types and levels (`intern`): one string each rather than one per row,
+    # which the shared cache's entry then writes once and refers back to.
     nodes: dict[str, list[Node]] = {country: [] for country in countries}
     for (
         country,
@@ -92,19 +96,22 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         "article_fr",
     ):
         nodes[country].append(
-            Node(
-                id=id,
-                reference=reference,
-                name=(name_fr if french and name_fr else name_en),
-                family=family,
-                kind=kind,
-                statutory=statutory,
-                legitimacy_disputed=legitimacy_disputed,
-                has_mandate=bool(mandate_text.strip() or mandate_reference.strip()),
-                parent=parent,
-                confidence=confidence,
-                sources=tuple(actor_sources[id]) if id in actor_sources else no_sources,
-                article_fr=article_fr,
+            new_tuple(
+                Node,
+                (
+                    id,
+                    reference,
+                    (name_fr if french and name_fr else name_en),
+                    intern(family),
+                    intern(kind),
+                    statutory,
+                    legitimacy_disputed,
+                    bool(mandate_text.strip() or mandate_reference.strip()),
+                    parent,
+                    intern(confidence),
+                    tuple(actor_sources[id]) if id in actor_sources else no_sources,
+                    intern(article_fr),
+                ),
             )
         )
     # A map's relationships share few dates (years, months): each distinct date and precision is made once, and
@@ -116,7 +123,7 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         found = dates.get(key)
         if found is None:
             day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
-            found = dates[key] = FuzzyDate(day, precision or DAY)
+            found = dates[key] = FuzzyDate(day, intern(precision) if precision else DAY)
         return found
 
     as_text = connection.vendor == "sqlite"
@@ -151,17 +158,20 @@ def country_graphs(*, countries: Sequence[str]) -> dict[str, Graph]:
         "confidence",
     ):
         edges[country].append(
-            Edge(
-                id,
-                source,
-                target,
-                type,
-                legal_basis,
-                fuzzy(start, start_precision) if start is not None else None,
-                fuzzy(end, end_precision) if end is not None else None,
-                ongoing,
-                confidence,
-                tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
+            new_tuple(
+                Edge,
+                (
+                    id,
+                    source,
+                    target,
+                    intern(type),
+                    legal_basis,
+                    fuzzy(start, start_precision) if start is not None else None,
+                    fuzzy(end, end_precision) if end is not None else None,
+                    ongoing,
+                    intern(confidence),
+                    tuple(relationship_sources[id]) if id in relationship_sources else no_sources,
+                ),
             )
         )
     return {country: Graph.build(nodes[country], edges[country]) for country in countries}
