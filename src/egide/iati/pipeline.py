@@ -122,7 +122,7 @@ def pipelined(
                 if not receiving.poll(WAIT):
                     continue
                 kind, value = pickle.loads(receiving.recv_bytes())
-            except EOFError:  # its end closed without a last word: it died
+            except (EOFError, OSError):  # its end closed without a last word, or in the middle of one: it died
                 child.join()
                 raise RuntimeError(
                     f"the process reading {name or path.name} stopped (exit code {child.exitcode})"
