@@ -173,82 +173,90 @@ and the parent's CPU per activity is the throughput's bound on two free cores.
 """
 
 
+def _rates(result: Result, count: int) -> tuple[float, float, float, float]:
+    """The bare pass's rate and the import's, each by wall clock and by CPU time."""
+    return (
+        count / result.bare_seconds,
+        count / max(result.bare_cpu, 1e-9),
+        count / result.import_seconds,
+        count / max(result.import_cpu, 1e-9),
+    )
+
+
+def _one_process_row(result: Result, count: int) -> str:
+    bare, bare_cpu, rate, rate_cpu = _rates(result, count)
+    return (
+        f"{bare:,.0f}/s ({bare_cpu:,.0f}/s) | {rate:,.0f}/s ({rate_cpu:,.0f}/s; "
+        f"{result.import_seconds:.1f} s, {result.import_cpu:.1f} s) | "
+        f"{rate / bare:.0%} ({rate_cpu / bare_cpu:.0%}) | "
+        f"{result.reimport_seconds:.2f} s ({result.reimport_cpu:.2f} s) | "
+        f"×{result.import_seconds / result.reimport_seconds:.1f} | {result.changed_seconds:.1f} s "
+        f"({result.changed_cpu:.1f} s; {result.changed_updated} updated) | "
+        f"{result.peak_rss / 2**20:.0f} MiB | {result.load[0]:.1f} → {result.load[1]:.1f} |"
+    )
+
+
+def _pipelined_row(result: Result, count: int) -> str:
+    bare, bare_cpu, rate, rate_cpu = _rates(result, count)
+    return (
+        f"{bare:,.0f}/s ({bare_cpu:,.0f}/s) | {rate:,.0f}/s ({result.import_seconds:.1f} s) | "
+        f"{rate_cpu:,.0f}/s ({result.import_cpu:.1f} s; {1e6 * result.import_cpu / count:,.0f} µs/activity) | "
+        f"{result.import_child_cpu:.1f} s ({count / max(result.import_child_cpu, 1e-9):,.0f}/s) | "
+        f"{rate_cpu / bare_cpu:.0%} | {result.reimport_seconds:.2f} s ({result.reimport_cpu:.2f} s) | "
+        f"{result.changed_seconds:.1f} s ({result.changed_cpu:.1f} s, {result.changed_child_cpu:.1f} s; "
+        f"{result.changed_updated} updated) | {result.peak_rss / 2**20:.0f} MiB | "
+        f"{result.load[0]:.1f} → {result.load[1]:.1f} |"
+    )
+
+
+ONE_PROCESS_COLUMNS = (
+    "bare pass: wall (CPU)",
+    "import: wall (CPU)",
+    "ratio to bare: wall (CPU)",
+    "re-import, unchanged: wall (CPU)",
+    "re-import speed-up",
+    "re-import, 1 activity changed: wall (CPU)",
+    "peak memory",
+    "load before → after",
+)
+PIPELINED_COLUMNS = (
+    "bare pass: wall (CPU)",
+    "import: wall rate (wall)",
+    "parent's CPU: rate (time)",
+    "reading child's CPU",
+    "parent's CPU to bare pass's",
+    "re-import, unchanged: wall (CPU)",
+    "re-import, 1 activity changed: wall (parent's CPU, child's)",
+    "peak memory (parent)",
+    "load before → after",
+)
+
+
 def render(results: list[Result], args: argparse.Namespace, argv: list[str], size: int) -> str:
-    if args.jobs > 1:
-        return render_pipelined(results, args, argv, size)
+    """The label's subsection: one process's import, or the pipelined one's (`--jobs 2`: wall time, the writing
+    parent's CPU and the reading child's)."""
+    pipelined = args.jobs > 1
+    columns, row = (PIPELINED_COLUMNS, _pipelined_row) if pipelined else (ONE_PROCESS_COLUMNS, _one_process_row)
+    how = (
+        f"; the file read by a child process while the measured one writes (`--jobs {args.jobs}`)" if pipelined else ""
+    )
     lines = [
         f"### {args.label}",
         "",
         f"Measured on {now_utc()} with `{command_line(__file__, argv)}` (from the project folder); "
-        f"{args.activities:,} activities ({size / 2**20:.0f} MiB).",
+        f"{args.activities:,} activities ({size / 2**20:.0f} MiB){how}.",
         "",
         machine_line([result.version for result in results if result.database == "postgresql" and result.version]),
         "",
-        "| database | bare pass: wall (CPU) | import: wall (CPU) | ratio to bare: wall (CPU) "
-        "| re-import, unchanged: wall (CPU) | re-import speed-up | re-import, 1 activity changed: wall (CPU) "
-        "| peak memory | load before → after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| database | " + " | ".join(columns) + " |",
+        "| --- |" + " ---: |" * len(columns),
     ]
     for result in results:
         title = database_title(result.database) + (f" ({result.version})" if result.version else "")
         if result.skipped or result.failed:
-            lines.append(f"| {title} | not measured: {result.skipped or result.failed} | | | | | | | |")
+            lines.append(f"| {title} | not measured: {result.skipped or result.failed} |" + " |" * (len(columns) - 1))
             continue
-        count = args.activities
-        bare, bare_cpu = count / result.bare_seconds, count / max(result.bare_cpu, 1e-9)
-        rate, rate_cpu = count / result.import_seconds, count / max(result.import_cpu, 1e-9)
-        lines.append(
-            f"| {title} | {bare:,.0f}/s ({bare_cpu:,.0f}/s) | {rate:,.0f}/s ({rate_cpu:,.0f}/s; "
-            f"{result.import_seconds:.1f} s, {result.import_cpu:.1f} s) | "
-            f"{rate / bare:.0%} ({rate_cpu / bare_cpu:.0%}) | "
-            f"{result.reimport_seconds:.2f} s ({result.reimport_cpu:.2f} s) | "
-            f"×{result.import_seconds / result.reimport_seconds:.1f} | {result.changed_seconds:.1f} s "
-            f"({result.changed_cpu:.1f} s; {result.changed_updated} updated) | "
-            f"{result.peak_rss / 2**20:.0f} MiB | {result.load[0]:.1f} → {result.load[1]:.1f} |"
-        )
-    lines += [
-        "",
-        "Rows written: "
-        + "; ".join(f"{database_title(result.database)} {result.rows}" for result in results if result.rows)
-        + ".",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def render_pipelined(results: list[Result], args: argparse.Namespace, argv: list[str], size: int) -> str:
-    """The pipelined import's subsection: wall time, the writing parent's CPU and the reading child's."""
-    lines = [
-        f"### {args.label}",
-        "",
-        f"Measured on {now_utc()} with `{command_line(__file__, argv)}` (from the project folder); "
-        f"{args.activities:,} activities ({size / 2**20:.0f} MiB); the file read by a child process while the "
-        f"measured one writes (`--jobs {args.jobs}`).",
-        "",
-        machine_line([result.version for result in results if result.database == "postgresql" and result.version]),
-        "",
-        "| database | bare pass: wall (CPU) | import: wall rate (wall) | parent's CPU: rate (time) "
-        "| reading child's CPU | parent's CPU to bare pass's | re-import, unchanged: wall (CPU) "
-        "| re-import, 1 activity changed: wall (parent's CPU, child's) | peak memory (parent) "
-        "| load before → after |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for result in results:
-        title = database_title(result.database) + (f" ({result.version})" if result.version else "")
-        if result.skipped or result.failed:
-            lines.append(f"| {title} | not measured: {result.skipped or result.failed} | | | | | | | | |")
-            continue
-        count = args.activities
-        bare, bare_cpu = count / result.bare_seconds, count / max(result.bare_cpu, 1e-9)
-        rate, rate_cpu = count / result.import_seconds, count / max(result.import_cpu, 1e-9)
-        lines.append(
-            f"| {title} | {bare:,.0f}/s ({bare_cpu:,.0f}/s) | {rate:,.0f}/s ({result.import_seconds:.1f} s) | "
-            f"{rate_cpu:,.0f}/s ({result.import_cpu:.1f} s; {1e6 * result.import_cpu / count:,.0f} µs/activity) | "
-            f"{result.import_child_cpu:.1f} s ({count / max(result.import_child_cpu, 1e-9):,.0f}/s) | "
-            f"{rate_cpu / bare_cpu:.0%} | {result.reimport_seconds:.2f} s ({result.reimport_cpu:.2f} s) | "
-            f"{result.changed_seconds:.1f} s ({result.changed_cpu:.1f} s, {result.changed_child_cpu:.1f} s; "
-            f"{result.changed_updated} updated) | {result.peak_rss / 2**20:.0f} MiB | "
-            f"{result.load[0]:.1f} → {result.load[1]:.1f} |"
-        )
+        lines.append(f"| {title} | {row(result, args.activities)}")
     lines += [
         "",
         "Rows written: "
