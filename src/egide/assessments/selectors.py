@@ -374,5 +374,18 @@ def comment_of(*, user: Caller, assessment_pk: int, pk: int) -> ReviewComment:
         raise Http404("No such comment.") from None
 
 
+def citation_of(*, user: Caller, assessment_pk: int, pk: int) -> AnswerCitation:
+    """One citation of an answer of an assessment the user may see, or 404."""
+    assessment = assessment_visible(user=user, pk=assessment_pk)
+    found = (
+        AnswerCitation.objects.filter(answer__assessment=assessment, pk=pk)
+        .select_related("answer__question", "answer__assessment", "source")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such citation.")
+    return found
+
+
 def open_comment_count(assessment: Assessment) -> int:
     return ReviewComment.objects.filter(assessment=assessment, parent=None, resolved_at=None).count()

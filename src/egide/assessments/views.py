@@ -2,6 +2,7 @@
 the assessment page where questions are answered and the review goes on. Thin: selectors read, services write."""
 
 import json
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -32,7 +33,7 @@ from egide.assessments.forms import (
     country_choices,
 )
 from egide.assessments.frameworks import MAX_BYTES, Band, FrameworkFaults
-from egide.assessments.models import AnswerCitation, Assessment, FrameworkVersion, Question, Status
+from egide.assessments.models import Assessment, FrameworkVersion, Question, Status
 from egide.assessments.presentation import (
     assessment_sections,
     question_row_of,
@@ -303,8 +304,16 @@ def _question_of(assessment: Assessment, pk: int) -> Question:
     return record
 
 
-def _errors(error: ValidationError) -> list[str]:
-    return list(error.messages)
+def _question_step(
+    request: HttpRequest, assessment: Assessment, question: Question, done: str, step: Callable[[], object]
+) -> HttpResponse:
+    """Take one step on a question (cite, comment, reply, resolve) through its service, then show the question
+    again with `done`, or with what the service refused."""
+    try:
+        step()
+    except ValidationError as error:
+        return _question_changed(request, assessment, question, "", list(error.messages))
+    return _question_changed(request, assessment, question, done)
 
 
 @login_required
@@ -312,17 +321,19 @@ def _errors(error: ValidationError) -> list[str]:
 def citation_add(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
     record = _question_of(assessment, question)
-    try:
-        services.answer_citation_add(
+    return _question_step(
+        request,
+        assessment,
+        record,
+        _("Source cited."),
+        lambda: services.answer_citation_add(
             user=request.user,
             assessment=assessment,
             question=record,
             reference=request.POST.get("reference", "")[:100],
             locator=request.POST.get("locator", ""),
-        )
-    except ValidationError as error:
-        return _question_changed(request, assessment, record, "", _errors(error))
-    return _question_changed(request, assessment, record, _("Source cited."))
+        ),
+    )
 
 
 @login_required
@@ -330,31 +341,28 @@ def citation_add(request: HttpRequest, pk: int, question: int) -> HttpResponse:
 def finding_cite(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
     record = _question_of(assessment, question)
-    try:
-        services.answer_finding_cite(
+    return _question_step(
+        request,
+        assessment,
+        record,
+        _("Finding cited, with its sources."),
+        lambda: services.answer_finding_cite(
             user=request.user, assessment=assessment, question=record, key=request.POST.get("key", "")[:500]
-        )
-    except ValidationError as error:
-        return _question_changed(request, assessment, record, "", _errors(error))
-    return _question_changed(request, assessment, record, _("Finding cited, with its sources."))
+        ),
+    )
 
 
 @login_required
 @require_POST
 def citation_remove(request: HttpRequest, pk: int, citation: int) -> HttpResponse:
-    assessment = selectors.assessment_visible(user=request.user, pk=pk)
-    found = (
-        AnswerCitation.objects.filter(answer__assessment=assessment, pk=citation)
-        .select_related("answer__question", "answer__assessment", "source")
-        .first()
+    found = selectors.citation_of(user=request.user, assessment_pk=pk, pk=citation)
+    return _question_step(
+        request,
+        found.answer.assessment,
+        found.answer.question,
+        _("Citation removed."),
+        lambda: services.answer_citation_remove(user=request.user, citation=found),
     )
-    if found is None:
-        raise Http404("No such citation.")
-    try:
-        services.answer_citation_remove(user=request.user, citation=found)
-    except ValidationError as error:
-        return _question_changed(request, assessment, found.answer.question, "", _errors(error))
-    return _question_changed(request, assessment, found.answer.question, _("Citation removed."))
 
 
 @login_required
@@ -362,35 +370,41 @@ def citation_remove(request: HttpRequest, pk: int, citation: int) -> HttpRespons
 def comment_add(request: HttpRequest, pk: int, question: int) -> HttpResponse:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
     record = _question_of(assessment, question)
-    try:
-        services.review_comment_add(
+    return _question_step(
+        request,
+        assessment,
+        record,
+        _("Comment added."),
+        lambda: services.review_comment_add(
             user=request.user, assessment=assessment, question=record, text=request.POST.get("text", "")
-        )
-    except ValidationError as error:
-        return _question_changed(request, assessment, record, "", _errors(error))
-    return _question_changed(request, assessment, record, _("Comment added."))
+        ),
+    )
 
 
 @login_required
 @require_POST
 def comment_reply(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
     found = selectors.comment_of(user=request.user, assessment_pk=pk, pk=comment)
-    try:
-        services.review_comment_reply(user=request.user, comment=found, text=request.POST.get("text", ""))
-    except ValidationError as error:
-        return _question_changed(request, found.assessment, found.question, "", _errors(error))
-    return _question_changed(request, found.assessment, found.question, _("Reply added."))
+    return _question_step(
+        request,
+        found.assessment,
+        found.question,
+        _("Reply added."),
+        lambda: services.review_comment_reply(user=request.user, comment=found, text=request.POST.get("text", "")),
+    )
 
 
 @login_required
 @require_POST
 def comment_resolve(request: HttpRequest, pk: int, comment: int) -> HttpResponse:
     found = selectors.comment_of(user=request.user, assessment_pk=pk, pk=comment)
-    try:
-        services.review_comment_resolve(user=request.user, comment=found)
-    except ValidationError as error:
-        return _question_changed(request, found.assessment, found.question, "", _errors(error))
-    return _question_changed(request, found.assessment, found.question, _("Comment resolved."))
+    return _question_step(
+        request,
+        found.assessment,
+        found.question,
+        _("Comment resolved."),
+        lambda: services.review_comment_resolve(user=request.user, comment=found),
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
