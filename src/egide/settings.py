@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "egide.context",
     "egide.coordination",
     "egide.assessments",
+    "egide.duediligence",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,10 @@ EGIDE_REFERENCE_MAX_BYTES = read_int("EGIDE_REFERENCE_MAX_MB", default=20, minim
 EGIDE_REFERENCE_TEXT_MAX_PAGES = read_int("EGIDE_REFERENCE_TEXT_MAX_PAGES", default=300, minimum=1)
 EGIDE_REFERENCE_TEXT_MAX_CHARACTERS = read_int("EGIDE_REFERENCE_TEXT_MAX_CHARACTERS", default=1_000_000, minimum=1000)
 EGIDE_REFERENCE_TEXT_MAX_SECONDS = read_int("EGIDE_REFERENCE_TEXT_MAX_SECONDS", default=10, minimum=1)
+
+# Human-rights due diligence: people and the allegations against them are never public, whatever level an editor
+# chose, unless a deployment allows publishing them at all (egide.duediligence.access).
+EGIDE_PUBLISH_PEOPLE = read_bool("EGIDE_PUBLISH_PEOPLE", default=False)
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

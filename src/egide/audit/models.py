@@ -53,6 +53,10 @@ class Action(models.TextChoices):
     COMMENT = "comment", pgettext_lazy("audit action", "Comment written")
     REPLY = "reply", pgettext_lazy("audit action", "Reply written")
     RESOLVE = "resolve", pgettext_lazy("audit action", "Comment resolved")
+    # Human-rights due diligence (egide.duediligence): a person's record or an incident read by a user (every
+    # read of such a record is logged, not only changes), and a person's record erased with a reason.
+    READ = "read", pgettext_lazy("audit action", "Consulted")
+    ERASE = "erase", pgettext_lazy("audit action", "Erased")
 
 
 ACTION_LABELS: dict[str, Promise] = {str(value): label for value, label in Action.choices}
