@@ -1,0 +1,92 @@
+"""Finding people by any of their names, whatever the spelling, accents or script (egide.duediligence.names).
+
+On PostgreSQL with pg_trgm, its `word_similarity` between the query (folded, and its consonant skeleton) and a person's
+`search_names`, through a GIN trigram index (migration 0002). On SQLite, a bounded fallback: the people whose
+names hold a three-letter piece of a query's word are read (at most `CANDIDATES` of them) and ranked in Python by
+the same trigram measure. Both keep only the people of the queryset given: the caller passes the readable ones.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from egide.duediligence import names
+from egide.duediligence.models import Person
+
+QUERY_MAX_LENGTH = 100
+MAX_RESULTS = 100
+CANDIDATES = 5000
+# pg_trgm's default threshold for `%>` (word_similarity), and the same bar on SQLite.
+THRESHOLD = 0.6
+# A query found whole inside a name ("test" in "testperson") matches on both databases, ranked below close
+# spellings.
+CONTAINED_SCORE = 0.6
+PIECE_LENGTH = 3
+
+
+def trigrams_available() -> bool:
+    """PostgreSQL with pg_trgm (migration 0002 creates it where it may); otherwise the fallback serves."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+def search_forms(text: str) -> list[str]:
+    return names.search_forms(text[:QUERY_MAX_LENGTH])
+
+
+def ranked_ids(queryset: QuerySet[Person], text: str, *, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
+    """The ids of the people of `queryset` whose names match `text`, best first, with a score from 0 to 1; at
+    most `limit` of them. A query without letters or digits matches nobody."""
+    forms = search_forms(text)
+    limit = max(1, min(limit, MAX_RESULTS))
+    if not forms:
+        return []
+    if trigrams_available():
+        return _ranked_on_postgresql(queryset, forms, limit)
+    return _ranked_on_sqlite(queryset, forms, limit)
+
+
+def _ranked_on_postgresql(queryset: QuerySet[Person], forms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models.functions import Greatest
+
+    condition = Q(search_names__contains=forms[0])
+    for form in forms:
+        condition |= Q(search_names__trigram_word_similar=form)
+    similarities = [TrigramWordSimilarity(form, "search_names") for form in forms]
+    score = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
+    rows = queryset.filter(condition).annotate(score=score).order_by("-score", "id").values_list("id", "score")[:limit]
+    return [(pk, float(value)) for pk, value in rows]
+
+
+def _pieces(forms: Sequence[str]) -> list[str]:
+    """The three-letter beginnings of the query's words in each form: a person whose names hold none of them is
+    not close enough to be read."""
+    pieces: list[str] = []
+    for form in forms:
+        for word in form.split():
+            piece = word[:PIECE_LENGTH]
+            if len(piece) >= 2 and piece not in pieces:
+                pieces.append(piece)
+    return pieces
+
+
+def _ranked_on_sqlite(queryset: QuerySet[Person], forms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    condition = Q(pk__in=[])
+    for piece in _pieces(forms):
+        condition |= Q(search_names__contains=piece)
+    candidates = queryset.filter(condition).order_by("id").values_list("id", "search_names")[:CANDIDATES]
+    query = forms[0]
+    scored = []
+    for pk, text in candidates:
+        score = names.best_similarity(query, text)
+        if query in text:
+            score = max(score, CONTAINED_SCORE)
+        if score >= THRESHOLD:
+            scored.append((pk, score))
+    scored.sort(key=lambda item: (-item[1], item[0]))
+    return scored[:limit]
