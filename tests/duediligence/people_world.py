@@ -59,8 +59,8 @@ def make_person(organisation: Organisation, *names: str, **changes: object) -> P
     )
 
 
-@pytest.fixture
-def world(organisation: Organisation, other_organisation: Organisation, make_actor: ActorFactory) -> World:
+@pytest.fixture(name="world")
+def world_fixture(organisation: Organisation, other_organisation: Organisation, make_actor: ActorFactory) -> World:
     partner = Organisation.objects.create(
         name_en="Sharing partner", name_fr="Partenaire associé", acronym="SHARED", type=OrganisationType.AGENCY
     )

@@ -5,7 +5,6 @@ import datetime
 import json
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
@@ -29,7 +28,7 @@ from egide.duediligence.models import (
 )
 from egide.programmes.models import Programme
 from tests.conftest import ActorFactory
-from tests.duediligence.people_world import COUNTRY, World, make_person, person_data, world  # noqa: F401
+from tests.duediligence.people_world import COUNTRY, World, make_person, person_data, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +208,8 @@ def test_evidence_for_a_fact_or_a_post(world: World) -> None:
     services.evidence_remove(user=world.member, evidence=evidence)
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     cite = AuditEvent.objects.filter(action=Action.CITE, object_id=world.person.pk).order_by("id").first()
-    assert cite is not None and cite.after == {"source": world.source.pk, "fact": "birth", "post": None}
+    assert cite is not None
+    assert cite.after == {"source": world.source.pk, "fact": "birth", "post": None}
 
 
 def _linked_incident(world: World, person: Person) -> tuple[Incident, Responsibility]:
@@ -276,7 +276,7 @@ def test_erasure_removes_everything_and_leaves_no_personal_data_in_the_log(world
 
 
 def test_the_owner_may_erase_a_person_shared_for_editing_but_the_partner_may_not(
-    world: World, member: User | None = None
+    world: World,
 ) -> None:
     from egide.accounts.services import record_share
 

@@ -91,6 +91,27 @@ def _windows(line: str, size: int) -> list[str]:
     return [line] + [" ".join(words[start : start + size]) for start in range(max(len(words) - size + 1, 0))]
 
 
+def _word_average(form: str, lines: list[str]) -> float:
+    """How close each word of the query comes to some word of the names, on average: "Mohammed Testperson" is
+    close to "Mohamed Exemplar Testperson" although another word stands between the two."""
+    query_words = form.split()
+    name_words = {word for line in lines for word in line.split()}
+    if not query_words or not name_words:
+        return 0.0
+    return sum(max(similarity(word, other) for other in name_words) for word in query_words) / len(query_words)
+
+
+def rank(query: str, names: str) -> float:
+    """The search's score of a person for a query, from 0 to 1: the best of `best_similarity` and the average
+    closeness of the query's words, in either form. Both databases rank by it (PostgreSQL after its index has
+    found the candidates)."""
+    lines = [line for line in names.split(SEPARATOR) if line]
+    forms = search_forms(query)
+    if not lines or not forms:
+        return 0.0
+    return max(best_similarity(query, names), *(_word_average(form, lines) for form in forms))
+
+
 def best_similarity(query: str, names: str) -> float:
     """How close the query, in each of its forms, comes to a person's folded names and skeletons (`search_names`,
     one per line), compared with each whole name and each run of as many words as the query has (so that

@@ -1,12 +1,14 @@
 """Finding people by any of their names, whatever the spelling, accents or script (egide.duediligence.names).
 
-On PostgreSQL with pg_trgm, its `word_similarity` between the query (folded, and its consonant skeleton) and a person's
-`search_names`, through a GIN trigram index (migration 0002). On SQLite, a bounded fallback: the people whose
-names hold a three-letter piece of a query's word are read (at most `CANDIDATES` of them) and ranked in Python by
-the same trigram measure. Both keep only the people of the queryset given: the caller passes the readable ones.
+On PostgreSQL with pg_trgm, the candidates are the people whose `search_names` are close to the query (folded,
+and its consonant skeleton) by `word_similarity`, found through a GIN trigram index (migration 0002), the
+`PG_CANDIDATES` closest of them read. On SQLite (or PostgreSQL without the extension), a bounded fallback: the
+people whose names hold a three-letter piece of a query's word (at most `CANDIDATES` of them). Both then rank the
+candidates by the same measure in Python (names.rank), so that the two databases agree on the order. Both keep
+only the people of the queryset given: the caller passes the readable ones.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -17,6 +19,7 @@ from egide.duediligence.models import Person
 QUERY_MAX_LENGTH = 100
 MAX_RESULTS = 100
 CANDIDATES = 5000
+PG_CANDIDATES = 500
 # pg_trgm's default threshold for `%>` (word_similarity), and the same bar on SQLite.
 THRESHOLD = 0.6
 # A query found whole inside a name ("test" in "testperson") matches on both databases, ranked below close
@@ -59,8 +62,13 @@ def _ranked_on_postgresql(queryset: QuerySet[Person], forms: Sequence[str], limi
         condition |= Q(search_names__trigram_word_similar=form)
     similarities = [TrigramWordSimilarity(form, "search_names") for form in forms]
     score = similarities[0] if len(similarities) == 1 else Greatest(*similarities)
-    rows = queryset.filter(condition).annotate(score=score).order_by("-score", "id").values_list("id", "score")[:limit]
-    return [(pk, float(value)) for pk, value in rows]
+    candidates = (
+        queryset.filter(condition)
+        .annotate(score=score)
+        .order_by("-score", "id")
+        .values_list("id", "search_names")[:PG_CANDIDATES]
+    )
+    return _ranked(forms[0], candidates, limit)
 
 
 def _pieces(forms: Sequence[str]) -> list[str]:
@@ -80,10 +88,13 @@ def _ranked_on_sqlite(queryset: QuerySet[Person], forms: Sequence[str], limit: i
     for piece in _pieces(forms):
         condition |= Q(search_names__contains=piece)
     candidates = queryset.filter(condition).order_by("id").values_list("id", "search_names")[:CANDIDATES]
-    query = forms[0]
+    return _ranked(forms[0], candidates, limit)
+
+
+def _ranked(query: str, candidates: Iterable[tuple[int, str]], limit: int) -> list[tuple[int, float]]:
     scored = []
     for pk, text in candidates:
-        score = names.best_similarity(query, text)
+        score = names.rank(query, text)
         if query in text:
             score = max(score, CONTAINED_SCORE)
         if score >= THRESHOLD:
