@@ -29,7 +29,7 @@ def _send(client: Client, method: str, url: str, payload: Any = None) -> HttpRes
 
 def _names(response: HttpResponse) -> list[str]:
     assert response.status_code == 200, response.content
-    return [person["name"] for person in json.loads(response.content)]
+    return [person["name"] for person in json.loads(response.content)["items"]]
 
 
 @pytest.mark.parametrize(
@@ -43,6 +43,7 @@ def test_list_and_search(world: World, who: str, listed: bool) -> None:
         assert ("Colonel Exemplar Testperson" in names) is listed, (who, query)
     expected = {"member": 2, "sharing": 1, "outsider": 0, "anonymous": 0}[who]
     assert len(_names(client.get("/api/v1/people"))) == expected
+    assert json.loads(client.get("/api/v1/people?limit=1").content)["count"] == expected
 
 
 @pytest.mark.parametrize(("who", "status"), [("member", 200), ("sharing", 200), ("outsider", 404), ("anonymous", 404)])

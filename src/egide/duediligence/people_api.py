@@ -9,12 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import default_owner
 from egide.actors.schemas import Line24, Line48, Line300, Text
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import record, writers
+from egide.api.common import LazyPage, Pagination
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -142,13 +144,16 @@ def _found(request: HttpRequest, pk: int) -> Person:
 
 
 @router.get("/people", response=answers({200: list[PersonOut]}, 422), summary="People, or a search by name")
+@paginate(Pagination)
 def list_people(
     request: HttpRequest, search: Line300 = "", country: Line24 = "", role: Line24 = "", actor: int | None = None
-) -> list[PersonOut]:
+) -> Any:
     """The people you may read (none without credentials); with `search`, the closest names first, tolerating
     spelling variants, accents and other scripts (at most 100)."""
     found = selectors.people_list(user=request.user, country=country.upper(), text=search, role=role, actor=actor)
-    return [PersonOut.of(person) for person in found.people]
+    if isinstance(found.people, list):
+        return [PersonOut.of(person) for person in found.people]
+    return LazyPage(found.people, PersonOut.of)
 
 
 @router.get("/people/{pk}", response=answers({200: PersonOut}, 404), summary="A person's record (the read is audited)")

@@ -19,8 +19,6 @@ from egide.duediligence import search
 from egide.duediligence.access import readable_filter
 from egide.duediligence.models import Evidence, Incident, Person, PersonFact, PersonName, Post, Responsibility
 
-LIST_LIMIT = 500
-
 
 def people_readable(*, user: Caller, country: str | None = None) -> QuerySet[Person]:
     condition = readable_filter(user=user, model=Person, country=country)
@@ -39,7 +37,10 @@ def person_get(*, user: Caller, pk: int) -> Person:
 
 @dataclass(frozen=True, slots=True)
 class PeopleFound:
-    people: list[Person]
+    """The people a list shows: a query to page through, or the search's ranked list (at most
+    search.MAX_RESULTS) with each person's score."""
+
+    people: QuerySet[Person] | list[Person]
     scores: dict[int, float]
     searched: bool
 
@@ -47,8 +48,8 @@ class PeopleFound:
 def people_list(
     *, user: Caller, country: str = "", text: str = "", role: str = "", actor: int | None = None
 ) -> PeopleFound:
-    """The people the user may read, filtered; with a search text, the closest names first (at most
-    search.MAX_RESULTS), else in the order they were recorded (at most LIST_LIMIT)."""
+    """The people the user may read, filtered; with a search text, the closest names first, else in the order
+    they were recorded."""
     people = people_readable(user=user, country=country or None)
     if role or actor is not None:
         posts = Post.objects.all()
@@ -62,7 +63,7 @@ def people_list(
         ranked = search.ranked_ids(people, text)
         found = {person.pk: person for person in _with_names(Person.objects.filter(pk__in=[pk for pk, _ in ranked]))}
         return PeopleFound(people=[found[pk] for pk, _ in ranked if pk in found], scores=dict(ranked), searched=True)
-    return PeopleFound(people=list(_with_names(people.order_by("id"))[:LIST_LIMIT]), scores={}, searched=False)
+    return PeopleFound(people=_with_names(people.order_by("id")), scores={}, searched=False)
 
 
 def _actors_readable(user: Caller) -> QuerySet[Actor]:

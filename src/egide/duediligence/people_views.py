@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -211,8 +212,6 @@ def name_remove(request: HttpRequest, pk: int, name: int) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, person: Person, error: ValidationError) -> HttpResponse:
-    from django.contrib import messages
-
     for message in error.messages:
         messages.error(request, message)
     return HttpResponseRedirect(_detail_url(person))
@@ -390,8 +389,6 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: services.person_erase(user=request.user, person=person, reason=form.cleaned_data["reason"]),
     ):
-        from django.contrib import messages
-
         messages.success(request, _("The person's record was erased."))
         return HttpResponseRedirect(reverse("people:list"))
     detail = selectors.person_detail(user=request.user, person=person)
