@@ -294,3 +294,33 @@ def test_user_without_organisation_sees_nobody(world: World) -> None:
     alone: User = make_user("alone")
     assert "0 people" in _text(client_of(alone).get(reverse("people:list")))
     assert client_of(alone).get(reverse("people:create")).status_code == 403
+
+
+def _queries(client: Client, address: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(address)  # the caches of content types and the like, filled once per process
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(address).status_code == 200
+    return len(captured)
+
+
+def test_pages_make_as_many_queries_for_many_people_as_for_few(world: World) -> None:
+    def grow(count: int) -> None:
+        for number in range(count):
+            person = make_person(world.organisation, f"Invented Testperson {number}", f"Other Spelling {number}")
+            services.post_create(user=None, person=person, data=services.PostData(actor=world.unit, role="officer"))
+            services.post_create(user=None, person=world.person, data=services.PostData(actor=world.unit, role="head"))
+
+    client = client_of(world.member)
+    addresses = [
+        reverse("people:list"),
+        reverse("people:list") + "?q=Testperson",
+        reverse("people:detail", kwargs={"pk": world.person.pk}),
+        reverse("actor-detail", kwargs={"pk": world.unit.pk}),
+    ]
+    grow(3)
+    few = [_queries(client, address) for address in addresses]
+    grow(20)
+    assert [_queries(client, address) for address in addresses] == few
