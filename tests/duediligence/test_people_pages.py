@@ -99,6 +99,12 @@ def test_person_page_is_read_by_whom_it_may_be_and_every_read_is_audited(
         assert shown in page
     assert _reads(world.person) == [who]
     assert ("Export (JSON)" in page) is (who == "member")
+    assert "Mali" in page  # the nationality, named
+    # Who consulted the record is for administrators: not in the history every reader sees.
+    history = BeautifulSoup(response.content.decode(), "html.parser").find(id="history-section")
+    assert history is not None
+    assert "Consulted" not in history.get_text()
+    assert "Created" in history.get_text()
 
 
 def test_person_page_lists_readable_incidents_only(world: World, other_organisation: object) -> None:

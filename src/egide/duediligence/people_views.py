@@ -27,9 +27,11 @@ from egide.accounts.models import Organisation
 from egide.actors.models import Actor
 from egide.actors.selectors import actors_visible, sources_visible
 from egide.actors.views import _query_text
-from egide.audit.history import record_history_for
+from egide.audit.history import HISTORY_LENGTH, history_entries
 from egide.audit.models import Action
+from egide.audit.selectors import record_history
 from egide.audit.services import audit_record
+from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, posted_version
 from egide.duediligence import people_selectors as selectors
 from egide.duediligence import people_services as services
@@ -117,7 +119,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit(user=request.user, record=person),
             "can_manage": can_manage,
             "shares": access.record_shares(record=person) if can_manage else [],
-            "history": record_history_for(user=request.user, instance=person),
+            # Who consulted the record is for the organisation's administrators (`consultations`), not every reader.
+            "history": history_entries(
+                user=request.user,
+                events=record_history(instance=person).exclude(action=Action.READ)[:HISTORY_LENGTH],
+                record=person,
+            ),
+            "nationality": country_name(person.nationality) if person.nationality else "",
         },
     )
 
