@@ -330,3 +330,10 @@ def test_pages_make_as_many_queries_for_many_people_as_for_few(world: World) -> 
     few = [_queries(client, address) for address in addresses]
     grow(20)
     assert [_queries(client, address) for address in addresses] == few
+
+
+def test_signed_in_readers_find_the_people_in_the_menu(world: World) -> None:
+    links = BeautifulSoup(client_of(world.member).get(reverse("organisation-list")).content.decode(), "html.parser")
+    assert links.select_one(f'nav a[href="{reverse("people:list")}"]') is not None
+    anonymous = BeautifulSoup(client_of(None).get(reverse("country-list")).content.decode(), "html.parser")
+    assert anonymous.select_one(f'nav a[href="{reverse("people:list")}"]') is None

@@ -18,8 +18,8 @@ from egide.duediligence.models import Person
 
 QUERY_MAX_LENGTH = 100
 MAX_RESULTS = 100
-CANDIDATES = 5000
-PG_CANDIDATES = 500
+CANDIDATES = 2000
+PG_CANDIDATES = 200
 # pg_trgm's default threshold for `%>` (word_similarity), and the same bar on SQLite.
 THRESHOLD = 0.6
 # A query found whole inside a name ("test" in "testperson") matches on both databases, ranked below close
