@@ -86,3 +86,13 @@ def test_trigram_index_is_used_on_postgresql(people: World) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'duediligence_person'")
         assert "duediligence_person_names_trigrams" in {row[0] for row in cursor.fetchall()}
+
+
+def test_the_bound_keeps_the_closest_candidates(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(6):
+        make_person(world.organisation, f"Tessa Invented{number}")
+    make_person(world.organisation, "Testperson Mohamed")  # recorded last, closest to the query
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(search, "PG_CANDIDATES", 3)
+    found = _found(world.member, "Testperson Mohamed")
+    assert found[0] == "Testperson Mohamed"

@@ -3,22 +3,25 @@
 On PostgreSQL with pg_trgm, the candidates are the people whose `search_names` are close to the query (folded,
 and its consonant skeleton) by `word_similarity`, found through a GIN trigram index (migration 0002), the
 `PG_CANDIDATES` closest of them read. On SQLite (or PostgreSQL without the extension), a bounded fallback: the
-people whose names hold a three-letter piece of a query's word (at most `CANDIDATES` of them). Both then rank the
-candidates by the same measure in Python (names.rank), so that the two databases agree on the order. Both keep
-only the people of the queryset given: the caller passes the readable ones.
+people whose names hold a three-letter piece of a query's word (at most `CANDIDATES` of them, those holding the
+most of the query first). Both then rank the candidates by the same measure in Python (names.rank), so that the
+two databases agree on the order. Both keep only the people of the queryset given: the caller passes the
+readable ones.
 """
 
+import functools
+import operator
 from collections.abc import Iterable, Sequence
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from egide.duediligence import names
 from egide.duediligence.models import Person
 
 QUERY_MAX_LENGTH = 100
 MAX_RESULTS = 100
-CANDIDATES = 2000
+CANDIDATES = 500
 PG_CANDIDATES = 200
 # pg_trgm's default threshold for `%>` (word_similarity), and the same bar on SQLite.
 THRESHOLD = 0.6
@@ -72,22 +75,32 @@ def _ranked_on_postgresql(queryset: QuerySet[Person], forms: Sequence[str], limi
 
 
 def _pieces(forms: Sequence[str]) -> list[str]:
-    """The three-letter beginnings of the query's words in each form: a person whose names hold none of them is
-    not close enough to be read."""
+    """What a close name holds: the three-letter beginnings of the query's words in each form, and the words
+    themselves. A person whose names hold none of them is not close enough to be read."""
     pieces: list[str] = []
     for form in forms:
         for word in form.split():
-            piece = word[:PIECE_LENGTH]
-            if len(piece) >= 2 and piece not in pieces:
-                pieces.append(piece)
+            for piece in (word[:PIECE_LENGTH], word):
+                if len(piece) >= 2 and piece not in pieces:
+                    pieces.append(piece)
     return pieces
 
 
 def _ranked_on_sqlite(queryset: QuerySet[Person], forms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    pieces = _pieces(forms)
     condition = Q(pk__in=[])
-    for piece in _pieces(forms):
+    for piece in pieces:
         condition |= Q(search_names__contains=piece)
-    candidates = queryset.filter(condition).order_by("id").values_list("id", "search_names")[:CANDIDATES]
+    # The candidates holding the most (and the longest) pieces of the query first, so that the bound keeps the
+    # closest names rather than the first recorded.
+    weights = [Case(When(search_names__contains=piece, then=Value(len(piece))), default=Value(0)) for piece in pieces]
+    held = functools.reduce(operator.add, weights)
+    candidates = (
+        queryset.filter(condition)
+        .annotate(held=held)
+        .order_by("-held", "id")
+        .values_list("id", "search_names")[:CANDIDATES]
+    )
     return _ranked(forms[0], candidates, limit)
 
 
