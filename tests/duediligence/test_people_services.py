@@ -285,3 +285,13 @@ def test_the_owner_may_erase_a_person_shared_for_editing_but_the_partner_may_not
     with pytest.raises(PermissionDenied):
         services.person_erase(user=world.sharing, person=world.person, reason="Asked")
     assert Person.objects.filter(pk=world.person.pk).exists()
+
+
+def test_a_person_moved_to_another_country_keeps_their_shares(world: World) -> None:
+    from egide.accounts.selectors import record_shares
+    from egide.duediligence.people_selectors import people_readable
+
+    services.person_update(user=world.member, person=world.person, data=person_data(world.organisation, country="SN"))
+    assert list(record_shares(record=world.person).values_list("country", flat=True)) == ["SN"]
+    assert people_readable(user=world.sharing, country="SN").filter(pk=world.person.pk).exists()
+    assert not people_readable(user=world.outsider, country="SN").exists()

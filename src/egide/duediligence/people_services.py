@@ -265,6 +265,8 @@ def person_update(*, user: Caller, person: Person, data: PersonData, expected_ve
         current.version += 1
         current.updated_by = author(user)
         current.save()
+        # A share carries its record's country (the access rule reads a country's shares only).
+        record_shares(record=current).update(country=current.country)
         audit_record(
             user=user,
             action=Action.UPDATE,
