@@ -59,6 +59,8 @@ SKIPPED = {
     "invitation-revoke": "post only",
     "invitation-create": "post only",
     "token-revoke": "post only",
+    "people:export-json": "a file download",
+    "people:export-xlsx": "a file download",
     # Django's own pages and the API's JSON, outside the product's catalogue.
     "login-code": "needs a session between the two log-in steps",
 }
@@ -173,6 +175,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     )
     indicator = _context_indicator()
     return {
+        **_people(organisation, actor),
         "context_indicator": {"code": indicator.code},
         **_assessment(organisation),
         "iati": {"pk": run.pk},
@@ -325,9 +328,40 @@ def _context_indicator() -> Indicator:
 FSI_VALUES = (("CF", 105.7), ("TD", 106.1), ("CM", 97.0), ("CD", 106.7))
 
 
+def _people(owner: Organisation, actor: Actor) -> dict[str, dict[str, object]]:
+    """An invented person of the demo country with a post in one of its units and a source for it, so that every
+    page of the people has a record to show."""
+    from egide.actors.data import CitationData
+    from egide.duediligence import people_services as people
+
+    person = people.person_create(
+        user=PLATFORM,
+        data=people.PersonData(country="CF", owner=owner, confidentiality="restricted", notes="Invented"),
+        names=[people.NameData("Colonel Exemplar Testperson"), people.NameData("Exemplaire Testpersonne", "spelling")],
+    )
+    post = people.post_create(user=PLATFORM, person=person, data=people.PostData(actor=actor, role="commander"))
+    evidence = people.evidence_add(
+        user=PLATFORM, person=person, post=post, new_source=CitationData(title="Invented report"), locator="p. 1"
+    )
+    name = person.names.order_by("id").values_list("pk", flat=True)[1]
+    return {
+        "person": {"pk": person.pk},
+        "person_name": {"pk": person.pk, "name": name},
+        "person_post": {"pk": person.pk, "post": post.pk},
+        "person_evidence": {"pk": person.pk, "evidence": evidence.pk},
+        "person_organisation": {"pk": owner.pk},
+    }
+
+
 def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
     if not keys:
         return {}
+    if name.startswith("people:"):
+        if name == "people:consultations":
+            return values["person_organisation"]
+        for group in ("person_name", "person_post", "person_evidence", "person"):
+            if set(keys) == set(values[group]):
+                return values[group]
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:

@@ -98,6 +98,11 @@ def _object_repr(instance: models.Model) -> str:
 
 
 def _repr_in_active_language(instance: models.Model) -> str:
+    # A record that names a person (egide.duediligence) is logged under a name that says nothing of the person:
+    # the log outlives an erasure and cannot be changed.
+    audit_name = getattr(instance, "audit_name", None)
+    if isinstance(audit_name, str):
+        return audit_name[:REPR_MAX_LENGTH]
     try:
         text = str(instance)
     except ObjectDoesNotExist:

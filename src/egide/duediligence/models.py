@@ -38,6 +38,11 @@ def _in_language(english: str, french: str) -> str:
     return french if active_language() == "fr" and french else english
 
 
+def _audit_name(record: models.Model) -> str:
+    """A record about a person as the audit log names it: its type and id, nothing a person could be found by."""
+    return f"{record._meta.verbose_name} #{record.pk}"
+
+
 class DueDiligenceRecord(TimestampedModel, ConfidentialRecord):
     """What a person and an incident both carry: restricted by default, how sure the editors are, and a version
     that refuses a change made from an older copy."""
@@ -92,6 +97,11 @@ class Person(DueDiligenceRecord):
     def born(self) -> str:
         return format_fuzzy(self.birth_date, self.birth_precision)
 
+    @property
+    def audit_name(self) -> str:
+        """How the audit log names the record: never by the person's name (egide.audit.services)."""
+        return _audit_name(self)
+
 
 class NameKind(models.TextChoices):
     PRIMARY = "primary", _("Primary name")
@@ -118,6 +128,10 @@ class PersonName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_name(self) -> str:
+        return _audit_name(self)
 
 
 class PostRole(models.TextChoices):
@@ -178,6 +192,10 @@ class Post(TimestampedModel):
     @property
     def commands(self) -> bool:
         return self.role in COMMAND_ROLES
+
+    @property
+    def audit_name(self) -> str:
+        return _audit_name(self)
 
 
 class Violation(models.TextChoices):
@@ -292,6 +310,11 @@ class Responsibility(TimestampedModel):
     @property
     def credible(self) -> bool:
         return self.status not in CLEARED_STATUSES
+
+    @property
+    def audit_name(self) -> str:
+        """A link to a person is logged without the person's name (`str` holds it)."""
+        return _audit_name(self)
 
 
 class PersonFact(models.TextChoices):
