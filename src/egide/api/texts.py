@@ -368,4 +368,13 @@ TEXTS = (
     gettext_noop("The same by area of action (a programme in several areas counts an equal share in each)"),
     gettext_noop("Who publishes the values"),
     gettext_noop("coordination"),
+    # People (egide.duediligence.people_api).
+    gettext_noop("People, or a search by name"),
+    gettext_noop(
+        "The people you may read (none without credentials); with `search`, the closest names first, tolerating\nspelling variants, accents and other scripts (at most 100)."
+    ),
+    gettext_noop("A person's record (the read is audited)"),
+    gettext_noop("A person's posts"),
+    gettext_noop("Record a person"),
+    gettext_noop("Change a person's facts"),
 )

@@ -156,14 +156,16 @@ def list_people(
     return LazyPage(found.people, PersonOut.of)
 
 
-@router.get("/people/{pk}", response=answers({200: PersonOut}, 404), summary="A person's record (the read is audited)")
+@router.get(
+    "/people/{pk}", response=answers({200: PersonOut}, 404, 422), summary="A person's record (the read is audited)"
+)
 def get_person(request: HttpRequest, pk: int) -> PersonOut:
     person = _found(request, pk)
     audit_record(user=request.user, action=Action.READ, instance=person, before=None, after=None)
     return PersonOut.of(person)
 
 
-@router.get("/people/{pk}/posts", response=answers({200: list[PersonPostOut]}, 404), summary="A person's posts")
+@router.get("/people/{pk}/posts", response=answers({200: list[PersonPostOut]}, 404, 422), summary="A person's posts")
 def person_posts(request: HttpRequest, pk: int) -> list[PersonPostOut]:
     person = _found(request, pk)
     return [PersonPostOut.of(post) for post in selectors.person_posts(user=request.user, person=person)]
