@@ -356,7 +356,7 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
     if not keys:
         return {}
     if name.startswith("incidents:") and keys == ["pk"]:
-        if name.startswith("incidents:responsibility-"):
+        if name.startswith("incidents:responsibility-") and name != "incidents:responsibility-create":
             return values["incident_responsibility"]
         if name.startswith("incidents:evidence-delete"):
             return values["incident_evidence"]

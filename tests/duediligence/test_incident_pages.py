@@ -303,3 +303,12 @@ def test_a_person_of_another_organisation_is_not_offered(
     form = page(client_of(member), f"/incidents/{scene.incident.pk}/responsibilities/new/")
     assert "Colonel Exemplar Testperson" in form
     assert "Major Hidden Example" not in form
+
+
+def test_a_delete_asked_by_the_page_script_leaves_for_the_list(scene: Scene, member: User) -> None:
+    response = client_of(member).post(
+        f"/incidents/{scene.incident.pk}/delete/", {"version": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/incidents/?country=CF"
+    assert not Incident.objects.exists()

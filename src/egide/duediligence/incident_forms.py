@@ -173,7 +173,9 @@ class IncidentFilterForm(forms.Form):
     violation = forms.ChoiceField(label=_("Type of violation"), required=False)
     year_from = forms.IntegerField(label=_("From the year"), required=False, min_value=1900, max_value=2100)
     year_to = forms.IntegerField(label=_("To the year"), required=False, min_value=1900, max_value=2100)
-    unit = UnitChoiceField(queryset=Actor.objects.none(), label=_("Unit alleged responsible"), required=False)
+    unit = UnitChoiceField(
+        queryset=Actor.objects.none(), label=_("Unit alleged responsible"), required=False, empty_label=_("All")
+    )
     status = forms.ChoiceField(label=_("Status of an allegation"), required=False)
     confidence = forms.ChoiceField(label=_("Confidence"), required=False)
 

@@ -23,7 +23,7 @@ from egide.actors.selectors import actors_visible, sources_visible
 from egide.audit.models import Action
 from egide.audit.services import audit_record
 from egide.core.reference import countries
-from egide.core.web import apply_form_errors, country_or_404, posted_version
+from egide.core.web import apply_form_errors, changed, country_or_404, posted_version
 from egide.duediligence import incident_selectors as selectors
 from egide.duediligence import incident_services as services
 from egide.duediligence.access import readable_filter
@@ -215,8 +215,12 @@ def incident_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StaleIncident:
         messages.error(request, _("Someone saved this incident since you opened it: read it again before deleting."))
         return HttpResponseRedirect(reverse("incidents:detail", kwargs={"pk": incident.pk}))
-    messages.success(request, _("Incident “%(title)s” deleted.") % {"title": incident.title})
-    return HttpResponseRedirect(f"{reverse('incidents:list')}?country={incident.country}")
+    return changed(
+        request,
+        _("Incident “%(title)s” deleted.") % {"title": incident.title},
+        redirect_to=f"{reverse('incidents:list')}?country={incident.country}",
+        leave=True,
+    )
 
 
 @login_required
@@ -309,8 +313,8 @@ def responsibility_delete(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility = _responsibility_or_404(request, pk)
     _require_edit(request, responsibility.incident)
     services.responsibility_delete(user=request.user, responsibility=responsibility)
-    messages.success(request, _("Alleged responsibility removed."))
-    return HttpResponseRedirect(reverse("incidents:detail", kwargs={"pk": responsibility.incident_id}))
+    page = reverse("incidents:detail", kwargs={"pk": responsibility.incident_id})
+    return changed(request, _("Alleged responsibility removed."), redirect_to=page, leave=True)
 
 
 def _evidence_page(request: HttpRequest, incident: Incident, responsibility: Responsibility | None) -> HttpResponse:
@@ -358,5 +362,5 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     incident = evidence.incident or evidence.responsibility.incident  # type: ignore[union-attr]
     _require_edit(request, incident)
     services.evidence_remove(user=request.user, evidence=evidence)
-    messages.success(request, _("Evidence removed."))
-    return HttpResponseRedirect(reverse("incidents:detail", kwargs={"pk": incident.pk}))
+    page = reverse("incidents:detail", kwargs={"pk": incident.pk})
+    return changed(request, _("Evidence removed."), redirect_to=page, leave=True)
