@@ -206,3 +206,16 @@ def _logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_a_person_recorded_in_another_country_is_read_through_its_own_shares(
+    organisation: Organisation, other_organisation: Organisation, outsider: User, battalion: Actor
+) -> None:
+    from egide.accounts.models import Share
+
+    foreigner = Person.objects.create(country="TD", owner=organisation)
+    PersonName.objects.create(person=foreigner, name="Colonel Visiting Example", kind=NameKind.PRIMARY)
+    post(foreigner, battalion)
+    assert names(outsider) == {}
+    Share.objects.create(record=foreigner, organisation=other_organisation, country="TD")
+    assert names(outsider) == {"First battalion": ["Colonel Visiting Example"]}

@@ -50,7 +50,8 @@ def commanders_on(*, user: Caller, country: str, day: datetime.date) -> dict[int
     if not reach.superuser and not reach.authenticated and not publishing_allowed():
         return {}
     posts = Post.objects.filter(country=country, role__in=sorted(COMMAND_ROLES))
-    person_rule = readable_filter(user=user, model=Person, prefix="person__", country=country)
+    # Not narrowed to the country: a person's record may belong to another country than the unit they command.
+    person_rule = readable_filter(user=user, model=Person, prefix="person__")
     actor_rule = visibility_filter(user=user, model=Actor, prefix="actor__", country=country)
     for rule in (person_rule, actor_rule):
         if rule is not None:
