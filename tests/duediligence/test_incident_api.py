@@ -13,7 +13,7 @@ from django.test import Client
 
 from egide.accounts.models import Organisation, Share
 from egide.audit.models import Action, AuditEvent
-from egide.duediligence.models import Incident, Post, PostRole, Responsibility
+from egide.duediligence.models import Evidence, Incident, Post, PostRole, Responsibility
 from tests.duediligence.incident_fixtures import (  # noqa: F401 (fixtures)
     Scene,
     client_of,
@@ -196,3 +196,34 @@ def test_the_commanders_of_a_country_on_a_day(scene: Scene, member: User, partne
     assert len(client_of(partner_user).get(url).json()) == 1
     assert Client().get(url).json() == []
     assert client_of(member).get("/api/v1/countries/CF/commanders?as_of=yesterday").status_code == 422
+
+
+def test_evidence_through_the_api(scene: Scene, member: User, partner_user: User, outsider: User) -> None:
+    url = f"/api/v1/incidents/{scene.incident.pk}/evidence"
+    client = client_of(member)
+    assert send(client, "post", url, {"locator": "p. 1"}).json()["detail"]["source"] == [
+        "Choose a recorded source or describe a new one."
+    ]
+    wrong = send(client, "post", url, {"source": scene.source.pk, "responsibility": 999_999})
+    assert wrong.json()["detail"] == {"responsibility": ["This incident has no alleged responsibility 999999."]}
+    created = send(
+        client,
+        "post",
+        url,
+        {
+            "source_title": "Field notes 7",
+            "responsibility": scene.person_link.pk,
+            "locator": "§ 4",
+            "confidence": "low",
+        },
+    )
+    assert created.status_code == 201
+    evidence = created.json()
+    assert (evidence["source_title"], evidence["locator"], evidence["confidence"]) == ("Field notes 7", "§ 4", "low")
+    assert send(client_of(partner_user), "post", url, {"source": scene.source.pk}).status_code == 403
+    assert send(client_of(outsider), "post", url, {"source": scene.source.pk}).status_code == 404
+    assert client_of(outsider).delete(f"/api/v1/evidence/{evidence['id']}").status_code == 404
+    assert client_of(partner_user).delete(f"/api/v1/evidence/{evidence['id']}").status_code == 403
+    assert Client().delete(f"/api/v1/evidence/{evidence['id']}").status_code == 401
+    assert client.delete(f"/api/v1/evidence/{evidence['id']}").status_code == 204
+    assert not Evidence.objects.filter(pk=evidence["id"]).exists()

@@ -389,4 +389,9 @@ TEXTS = (
     gettext_noop("Who commanded each unit of a country on a day (only people you may read)"),
     gettext_noop("Who commanded each unit on that day: only people you may read (nobody for anonymous readers)"),
     gettext_noop("YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown"),
+    gettext_noop("Cite evidence for an incident or one of its alleged responsibilities"),
+    gettext_noop("Remove a piece of evidence of an incident"),
+    gettext_noop("A source of the incident's country that you may read"),
+    gettext_noop("Or a new source: its title (recorded for the incident's owner)"),
+    gettext_noop("The alleged responsibility it backs; none: the incident"),
 )

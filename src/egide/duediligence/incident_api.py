@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
+from egide.actors.data import CitationData
 from egide.actors.models import Actor, Source
 from egide.actors.schemas import Line24, Line300, Line500, Text
 from egide.actors.selectors import actors_visible
@@ -461,3 +462,58 @@ def list_commanders(request: HttpRequest, code: str, as_of: Line24 = "") -> list
         for commanders in commanders_on(user=request.user, country=country, day=day).values()
         for commander in commanders
     ]
+
+
+class IncidentEvidenceIn(Schema):
+    source: int | None = Field(None, description="A source of the incident's country that you may read")
+    source_title: Line500 = Field("", description="Or a new source: its title (recorded for the incident's owner)")
+    source_url: Line500 = ""
+    responsibility: int | None = Field(None, description="The alleged responsibility it backs; none: the incident")
+    locator: Line500 = ""
+    confidence: Line24 = "medium"
+
+
+@router.post(
+    "/incidents/{pk}/evidence",
+    response=answers({201: IncidentEvidenceOut}, WRITE_ERRORS),
+    summary="Cite evidence for an incident or one of its alleged responsibilities",
+    auth=EDIT_INCIDENT,
+)
+def create_evidence(request: HttpRequest, pk: int, payload: IncidentEvidenceIn) -> Any:
+    incident = selectors.incidents_readable(user=request.user).filter(pk=pk).first()
+    if incident is None:
+        raise HttpError(404, _("No such incident."))
+    responsibility = None
+    if payload.responsibility is not None:
+        responsibility = incident.responsibilities.filter(pk=payload.responsibility).first()
+        if responsibility is None:
+            message = _("This incident has no alleged responsibility %(id)s.") % {"id": payload.responsibility}
+            raise ValidationError({"responsibility": [message]})
+    source = None
+    if payload.source is not None:
+        source = Source.objects.filter(pk=payload.source).first()
+        if source is None:
+            raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": payload.source}]})
+    new = CitationData(title=payload.source_title, url=payload.source_url) if payload.source_title.strip() else None
+    data = services.EvidenceData(source=source, new=new, locator=payload.locator, confidence=payload.confidence)
+    evidence = services.evidence_add(
+        user=request.user,
+        data=data,
+        incident=incident if responsibility is None else None,
+        responsibility=responsibility,
+    )
+    return Status(201, IncidentEvidenceOut.of(evidence))
+
+
+@router.delete(
+    "/evidence/{pk}",
+    response=answers({204: None}, 403, 404, 422),
+    summary="Remove a piece of evidence of an incident",
+)
+def delete_evidence(request: HttpRequest, pk: int) -> Any:
+    try:
+        evidence = selectors.evidence_get(user=request.user, pk=pk)
+    except Evidence.DoesNotExist:
+        raise HttpError(404, _("No such evidence.")) from None
+    services.evidence_remove(user=request.user, evidence=evidence)
+    return Status(204, None)
