@@ -312,3 +312,14 @@ def test_a_delete_asked_by_the_page_script_leaves_for_the_list(scene: Scene, mem
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/incidents/?country=CF"
     assert not Incident.objects.exists()
+
+
+def test_the_owner_administrator_sees_who_consulted_and_changed_an_incident(
+    scene: Scene, owner: User, member: User, partner_user: User
+) -> None:
+    page(client_of(partner_user), f"/incidents/{scene.incident.pk}/")
+    client_of(member).post(f"/incidents/responsibilities/{scene.person_link.pk}/delete/")
+    log = page(client_of(owner), f"/organisations/{scene.incident.owner_id}/audit/")
+    assert "Consulted" in log
+    assert "partner" in log
+    assert "Night raid on the market" in log
