@@ -323,3 +323,25 @@ def test_the_owner_administrator_sees_who_consulted_and_changed_an_incident(
     assert "Consulted" in log
     assert "partner" in log
     assert "Night raid on the market" in log
+
+
+def test_a_partner_that_may_edit_changes_the_content_but_is_not_offered_who_owns_or_reads(
+    scene: Scene, partner_user: User
+) -> None:
+    Share.objects.filter(organisation=scene.partner).update(can_edit=True)
+    client = client_of(partner_user)
+    form = page(client, f"/incidents/{scene.incident.pk}/edit/")
+    assert "SHARED" not in form
+    assert 'value="partners"' not in form
+    fields = {
+        "title_en": "Night raid, corrected",
+        "violation": "attack_on_civilians",
+        "confidence": "medium",
+        "owner": scene.incident.owner_id,
+        "confidentiality": "restricted",
+    }
+    assert client.post(f"/incidents/{scene.incident.pk}/edit/", fields).status_code == 302
+    taken = client.post(f"/incidents/{scene.incident.pk}/edit/", fields | {"confidentiality": "partners"})
+    assert "Select a valid choice." in taken.content.decode()
+    incident = Incident.objects.get()
+    assert (incident.title_en, incident.confidentiality) == ("Night raid, corrected", "restricted")

@@ -173,7 +173,16 @@ def incident_create(request: HttpRequest, code: str) -> HttpResponse:
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident_or_404(request, pk)
     _require_edit(request, incident)
-    form = IncidentForm(request.POST or None, owners=_owners(request, incident.country, incident), incident=incident)
+    if access.can_manage(user=request.user, record=incident):
+        owners = _owners(request, incident.country, incident)
+    else:
+        # An organisation the incident is shared with for editing changes its content, never who owns or reads it.
+        owners = Organisation.objects.filter(pk=incident.owner_id)
+    form = IncidentForm(request.POST or None, owners=owners, incident=incident)
+    if not access.can_manage(user=request.user, record=incident):
+        form.fields["confidentiality"].choices = [  # type: ignore[attr-defined]
+            (incident.confidentiality, incident.get_confidentiality_display())
+        ]
     page = reverse("incidents:detail", kwargs={"pk": incident.pk})
     try:
         saved = _saved(
