@@ -177,7 +177,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         owners = _owners(request, incident.country, incident)
     else:
         # An organisation the incident is shared with for editing changes its content, never who owns or reads it.
-        owners = Organisation.objects.filter(pk=incident.owner_id)
+        owners = Organisation.objects.filter(pk__in=[incident.owner_id] if incident.owner_id else [])
     form = IncidentForm(request.POST or None, owners=owners, incident=incident)
     if not access.can_manage(user=request.user, record=incident):
         form.fields["confidentiality"].choices = [  # type: ignore[attr-defined]
