@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 
 from egide.actors import services
 from egide.actors.data import RelationshipData
@@ -196,7 +197,7 @@ def test_the_map_holds_every_actor_and_relationship(member_client: Client, small
     response = member_client.get("/api/v1/countries/CF/map")
     assert response.status_code == 200
     data = body(response)
-    assert set(data) == {"country", "as_of", "nodes", "edges"}
+    assert set(data) == {"country", "as_of", "commanders_on", "commanders", "nodes", "edges"}
     assert data["as_of"] is None  # every relationship, whatever its dates
     assert data["country"] == "CF"
     assert sorted(node["reference"] for node in data["nodes"]) == ["AN", "CIT", "FACA", "MOD", "MOI", "POL", "PR"]
@@ -272,6 +273,8 @@ def test_the_map_of_a_country_without_actors_is_empty(member_client: Client, db:
     assert body(member_client.get("/api/v1/countries/fr/map")) == {
         "country": "FR",
         "as_of": None,
+        "commanders_on": timezone.localdate().isoformat(),
+        "commanders": [],
         "nodes": [],
         "edges": [],
     }

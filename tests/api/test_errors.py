@@ -350,7 +350,7 @@ def test_every_operation_declares_its_error_answers() -> None:
     operations = _operations()
     # 52 of the map, its analysis, programmes, results and money; 15 of references; the country timeline; 3 of
     # country context; 4 of assessments (their review comments; indicators' assessment source); the dashboard.
-    assert len(operations) == 88
+    assert len(operations) == 99
     for method, path, operation in operations:
         responses = {str(code): answer for code, answer in operation["responses"].items()}
         assert "401" in responses, (method, path)

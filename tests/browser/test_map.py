@@ -156,6 +156,32 @@ def test_selecting_an_actor_opens_its_card(visit: Visit, small_map: SmallMap) ->
     assert visit.errors == []
 
 
+def test_the_card_names_who_commanded_the_unit_on_the_maps_day(visit: Visit, small_map: SmallMap) -> None:
+    import datetime
+
+    from egide.duediligence.models import NameKind, Person, PersonName, Post, PostRole
+
+    person = Person.objects.create(country="CF", owner=small_map.army.owner)
+    PersonName.objects.create(person=person, name="General Exemplar Testperson", kind=NameKind.PRIMARY)
+    Post.objects.create(
+        person=person,
+        actor=small_map.army,
+        country="CF",
+        role=PostRole.COMMANDER,
+        start_date=datetime.date(2015, 1, 1),
+        start_precision="year",
+    )
+    visit.log_in("/countries/CF/?as_of=2020-06-30")
+    visit.wait_for_map()
+    _select_and_read_card(visit, small_map.army.pk)
+    card = visit.page.inner_text("#map-card")
+    assert "Commanded on June 30, 2020 by" in card
+    assert "General Exemplar Testperson (Commander)" in card
+    _select_and_read_card(visit, small_map.police.pk)
+    assert "General Exemplar Testperson" not in visit.page.inner_text("#map-card")
+    assert visit.errors == []
+
+
 def test_clicking_an_actor_on_the_map_opens_its_card(visit: Visit, small_map: SmallMap) -> None:
     visit.log_in("/countries/CF/")
     visit.wait_for_map()

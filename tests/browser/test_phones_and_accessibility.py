@@ -21,9 +21,33 @@ LAPTOP = {"width": 1280, "height": 900}
 AXE = "/static/vendor/axe-core/axe.min.js"
 
 
+def _incident(small_map: SmallMap) -> int:
+    """An incident of the map's country with its unit alleged responsible (made the first time it is asked for)."""
+    from egide.duediligence import incident_services
+    from egide.duediligence.models import Incident
+
+    found = Incident.objects.values_list("pk", flat=True).first()
+    if found is not None:
+        return found
+    incident = incident_services.incident_create(
+        user=None,
+        country="CF",
+        data=incident_services.IncidentData(
+            title_en="Night raid on the market", violation="attack_on_civilians", owner=small_map.army.owner
+        ),
+    )
+    incident_services.responsibility_create(
+        user=None, incident=incident, data=incident_services.ResponsibilityData(actor=small_map.army)
+    )
+    return incident.pk
+
+
 def _pages(small_map: SmallMap) -> dict[str, str]:
     return {
         "home": reverse("home"),
+        "incidents": reverse("incidents:list") + "?country=CF",
+        "incident": reverse("incidents:detail", kwargs={"pk": _incident(small_map)}),
+        "new incident": reverse("incidents:create", kwargs={"code": "CF"}),
         "country": reverse("country-detail", kwargs={"code": "CF"}),
         "actor": reverse("actor-detail", kwargs={"pk": small_map.army.pk}),
         "findings": reverse("country-governance", kwargs={"code": "CF"}),

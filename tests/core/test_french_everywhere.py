@@ -176,6 +176,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     indicator = _context_indicator()
     return {
         **_people(organisation, actor),
+        **_incident(organisation),
         "context_indicator": {"code": indicator.code},
         **_assessment(organisation),
         "iati": {"pk": run.pk},
@@ -298,6 +299,32 @@ def _assessment(owner: Organisation) -> dict[str, dict[str, object]]:
     }
 
 
+def _incident(owner: Organisation) -> dict[str, dict[str, object]]:
+    """An incident of the demo country with a unit alleged responsible and evidence, so that the incidents' pages
+    have records to show."""
+    from egide.actors.data import CitationData
+    from egide.duediligence import incident_services as incidents
+
+    unit = Actor.objects.filter(country="CF").order_by("pk").first()
+    assert unit is not None
+    incident = incidents.incident_create(
+        user=PLATFORM,
+        country="CF",
+        data=incidents.IncidentData(title_en="Walked incident", violation="torture", owner=owner, victims=2),
+    )
+    responsibility = incidents.responsibility_create(
+        user=PLATFORM, incident=incident, data=incidents.ResponsibilityData(actor=unit)
+    )
+    evidence = incidents.evidence_add(
+        user=PLATFORM, incident=incident, data=incidents.EvidenceData(new=CitationData(title="Walked report"))
+    )
+    return {
+        "incident": {"pk": incident.pk},
+        "incident_responsibility": {"pk": responsibility.pk},
+        "incident_evidence": {"pk": evidence.pk},
+    }
+
+
 def _money_programme(organisation: Organisation) -> Programme:
     """A demo programme with its money: the programmes' demo makes it; without it, one is made here and the money
     demo loaded again for it."""
@@ -362,6 +389,12 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         for group in ("person_name", "person_post", "person_evidence", "person"):
             if set(keys) == set(values[group]):
                 return values[group]
+    if name.startswith("incidents:") and keys == ["pk"]:
+        if name.startswith("incidents:responsibility-") and name != "incidents:responsibility-create":
+            return values["incident_responsibility"]
+        if name.startswith("incidents:evidence-delete"):
+            return values["incident_evidence"]
+        return values["incident"]
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:

@@ -286,8 +286,24 @@ class MapEdge(Schema):
     confidence: str
 
 
+class MapCommander(Schema):
+    actor: int
+    person: int
+    name: str
+    role: str
+    role_label: str
+    start: str
+    end: str
+
+
 class MapOut(Schema):
     country: str
     as_of: datetime.date | None = Field(None, description="The day the map stands on; none: every relationship")
+    commanders_on: str = Field(
+        description="The day (YYYY-MM-DD) the commanders are given for: `as_of`, or today when the map has no day"
+    )
+    commanders: list[MapCommander] = Field(
+        description="Who commanded each unit on that day: only people you may read (nobody for anonymous readers)"
+    )
     nodes: list[MapNode]
     edges: list[MapEdge]

@@ -34,6 +34,7 @@ from egide.core.fuzzy_dates import FuzzyDate, format_fuzzy, held_on
 from egide.core.labels import Term, active_language
 from egide.core.reference import countries
 from egide.core.users import Caller
+from egide.duediligence.commanders import commanders_head
 
 User = Caller
 
@@ -423,12 +424,15 @@ def country_map_parts(
     relationships, are read in order of id, `batch` rows at a time, each batch a query of its own that starts after
     the previous batch's last id (`WHERE id > last ORDER BY id LIMIT batch`): no cursor stays open on the server
     between batches, and a map of any size takes one query per batch, plus one for the parents that come later
-    than their children in a batch where some do."""
+    than their children in a batch where some do. The head also names who commanded each unit on the map's day
+    (today when it has none), for a reader allowed to read those people: one more query, none for a visitor
+    (egide.duediligence.commanders)."""
     actors = actors_visible(user=user).filter(country=country)
     relationships = visible(Relationship.objects.filter(country=country), user=user)
     nodes = _MapNodes(actors, french=active_language() == "fr", batch=batch)
     return MapParts(
-        head={"country": country, "as_of": as_of.isoformat() if as_of else None},
+        head={"country": country, "as_of": as_of.isoformat() if as_of else None}
+        | commanders_head(user=user, country=country, day=as_of),
         nodes=iter(nodes),
         edges=_map_edges(relationships, nodes, as_of=as_of, batch=batch),
     )

@@ -3,12 +3,14 @@
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egide.core import as_of
 from egide.core.reference import countries
 from egide.core.web import country_or_404
+from egide.duediligence.commanders import commanders_on
 from egide.maps import selectors, services
 from egide.maps.context import SESSION_LAYOUT, map_context
 from egide.maps.models import Layout
@@ -52,10 +54,14 @@ def command_tree(request: HttpRequest, code: str) -> HttpResponse:
     country = country_or_404(code)
     day = as_of.request_day(request)
     tree = selectors.country_command_tree(user=request.user, country=country, as_of=day)
+    # Who commanded each unit on the tree's day (today without one), for a reader who may read those people.
+    commanders_day = day or timezone.localdate()
     context = map_context(request, country, day) | {
         "country": country,
         "country_name": countries()[country].label,
         "tree": tree,
         "day": day,
+        "commanders": commanders_on(user=request.user, country=country, day=commanders_day),
+        "commanders_day": commanders_day,
     }
     return render(request, "maps/command_tree.html", context)

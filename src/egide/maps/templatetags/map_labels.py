@@ -1,5 +1,7 @@
 """Labels of the command tree's codes, in the reader's language."""
 
+from typing import Any
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -22,3 +24,9 @@ def link_label(code: str) -> str:
         return _("part of")
     kind = taxonomy.RELATIONSHIP_TYPE_BY_CODE.get(code)
     return kind.label if kind else code
+
+
+@register.filter
+def commanders_of(actor_id: int, commanders: dict[int, list[Any]] | None) -> list[Any]:
+    """Who commanded the actor on the tree's day (egide.duediligence.commanders), for readers who may read them."""
+    return (commanders or {}).get(actor_id, [])

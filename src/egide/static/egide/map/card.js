@@ -85,6 +85,12 @@ export function cardContent(node, { data, text, actorUrlTemplate }) {
   row(text('statutory'), node.statutory === false ? text('no') : text('yes'));
   row(text('legitimacy'), node.legitimacy_disputed ? text('legitimacy-disputed') : text('legitimacy-undisputed'));
   row(text('confidence'), text(`confidence-${node.confidence}`) || node.confidence);
+  const commanders = (data.commandersByActor && data.commandersByActor.get(id)) || [];
+  if (commanders.length) {
+    const date = new Date(`${data.commandersOn}T12:00:00`).toLocaleDateString(document.documentElement.lang || undefined, { dateStyle: 'long' });
+    row(text('commanders-on', { date }), el('ul', { className: 'map-commanders' }, commanders.map((commander) =>
+      el('li', { text: `${commander.name} (${commander.role_label})` }))));
+  }
   const parent = node.parent != null ? data.nodesById.get(String(node.parent)) : null;
   if (parent) row(text('part-of'), actorButton(parent, text));
   const out = data.outgoing.get(id) || [];

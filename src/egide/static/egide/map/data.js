@@ -39,9 +39,22 @@ export function indexMap(payload) {
     outgoing,
     incoming,
     degree,
+    // Who commanded each unit on the map's day, for readers allowed to read those people (none for visitors).
+    commandersOn: payload.commanders_on || '',
+    commandersByActor: commandersByActor(payload.commanders),
     // Same actors and same relationships (ends) as another load: the positions can be kept as they are.
     shape: payload.nodes.map((n) => n.id).join(',') + '|' + edges.map((e) => `${e.source}>${e.target}`).join(','),
   };
+}
+
+function commandersByActor(commanders) {
+  const found = new Map();
+  for (const commander of Array.isArray(commanders) ? commanders : []) {
+    const id = String(commander.actor);
+    if (!found.has(id)) found.set(id, []);
+    found.get(id).push(commander);
+  }
+  return found;
 }
 
 /* The name shown under an actor: its acronym, else its name, shortened. */
