@@ -15,6 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from egide.accounts.models import Membership
 from egide.duediligence.diligence_selectors import readable_incident_ids
@@ -105,7 +106,11 @@ def digest_send() -> DigestReport:
         for user, listed in _recipients(alerts).items():
             readable = readable_incident_ids(user=user, incident_ids=incident_ids)
             with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
-                subject = _("Égide: %(count)s new due-diligence alert(s)") % {"count": len(listed)}
+                subject = ngettext(
+                    "Égide: %(count)s new due-diligence alert",
+                    "Égide: %(count)s new due-diligence alerts",
+                    len(listed),
+                ) % {"count": len(listed)}
                 body = "\n\n".join(
                     [
                         _("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()},

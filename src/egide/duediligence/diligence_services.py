@@ -93,11 +93,13 @@ def _save(user: Caller, assessment: DiligenceAssessment, current: DiligenceAsses
 
 @transaction.atomic
 def diligence_create(*, user: Caller, support: SupportedActor, data: DiligenceData) -> DiligenceAssessment:
-    """A new assessment of a programme's support to one unit, owned by `data.owner` (the programme's owner when
-    none is given), for the unit's country."""
+    """A new assessment of a programme's support to one unit, by an editor of the programme, owned by
+    `data.owner` (the programme's owner when none is given), for the unit's country."""
     owner = data.owner or support.programme.owner
     country = support.actor.country
-    if not can_create(user=user, owner=owner, country=country):
+    # The programme's team assesses its support: an editor of the programme, in the name of one of their own
+    # organisations.
+    if not can_edit(user=user, record=support.programme) or not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not create assessments for this organisation in this country."))
     _check(data)
     assessment = DiligenceAssessment(

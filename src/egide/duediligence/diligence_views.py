@@ -91,7 +91,7 @@ def assessment_create(request: HttpRequest, pk: int, support: int) -> HttpRespon
         SupportedActor.objects.select_related("actor", "programme"), pk=support, programme=programme
     )
     owners = editable_owners(user=request.user, country=supported.actor.country)
-    if not owners.exists():
+    if not can_edit(user=request.user, record=programme) or not owners.exists():
         raise PermissionDenied(_("You may not create assessments in this country."))
     initial = {
         "owner": programme.owner
