@@ -4,6 +4,7 @@ acknowledged by them; the daily digest's e-mails, their language and the marking
 import datetime
 
 import pytest
+from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
@@ -200,8 +201,9 @@ def test_the_digest_sends_one_email_per_owner_member_in_their_language_and_marks
 
 
 def test_the_digest_command_and_task_send_only_what_was_not_sent(
-    alert: Alert, member: User, organisation: Organisation, world: World
+    alert: Alert, member: User, organisation: Organisation, world: World, settings: LazySettings
 ) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     member.email = "member@example.org"
     member.save()
     call_command("duediligence", "digest")
