@@ -117,7 +117,8 @@ def risk_records(
         Post.objects.filter(actor_id__in=units, role__in=sorted(COMMAND_ROLES)),
         readable_filter(user=user, model=Person, prefix="person__", country=country),
     )
-    rows = posts_query.values_list(
+    # Unordered: the pure listing orders what it finds; a sort here would only cost the database.
+    rows = posts_query.order_by().values_list(
         "pk", "person_id", "actor_id", "role", "start_date", "start_precision", "end_date", "end_precision", "ongoing"
     )
     posts = [
@@ -134,12 +135,18 @@ def risk_records(
     ]
     people = sorted({post.person_id for post in posts})
     alleged = Q(actor_id__in=units) | Q(person_id__in=people) if people else Q(actor_id__in=units)
-    responsibilities = _filtered(
-        Responsibility.objects.filter(alleged),
-        # Incidents of every country: a commander's allegation may come from a post abroad; the country hint of
-        # the share subquery would then hide incidents shared from elsewhere.
-        readable_filter(user=user, model=Incident, prefix="incident__"),
-    ).values_list("pk", "incident_id", "actor_id", "person_id", "incident__occurred_on", "incident__occurred_precision")
+    responsibilities = (
+        _filtered(
+            Responsibility.objects.filter(alleged),
+            # Incidents of every country: a commander's allegation may come from a post abroad; the country hint of
+            # the share subquery would then hide incidents shared from elsewhere.
+            readable_filter(user=user, model=Incident, prefix="incident__"),
+        )
+        .order_by()
+        .values_list(
+            "pk", "incident_id", "actor_id", "person_id", "incident__occurred_on", "incident__occurred_precision"
+        )
+    )
     allegations = [
         Allegation(
             id=pk,
