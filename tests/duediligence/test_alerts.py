@@ -156,10 +156,15 @@ def test_an_alert_names_its_incident_only_to_those_who_may_read_it(
     assert "an incident you may not read" in html
 
 
-def test_owners_acknowledge_alerts_and_others_may_not(alert: Alert, member: User, outsider: User) -> None:
+def test_owners_acknowledge_alerts_and_others_may_not(
+    alert: Alert, member: User, outsider: User, sharing: User, partner: Organisation
+) -> None:
     client = Client()
     client.force_login(outsider)
     assert client.post(reverse("diligence:alert-acknowledge", kwargs={"pk": alert.pk})).status_code == 404
+    Share.objects.create(record=alert.assessment, organisation=partner, country="CF")
+    client.force_login(sharing)
+    assert client.post(reverse("diligence:alert-acknowledge", kwargs={"pk": alert.pk})).status_code == 403
     client.force_login(member)
     response = client.post(
         reverse("diligence:alert-acknowledge", kwargs={"pk": alert.pk}), {"next": reverse("coordination:dashboard")}

@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from egide.accounts.models import Organisation, Share
+from egide.accounts.models import Organisation, Role, Share
 from egide.duediligence.models import Decision, DiligenceAssessment
+from tests.conftest import make_user
 from tests.duediligence.diligence_world import World, assessment, partner, sharing, world
 
 __all__ = ["assessment", "partner", "sharing", "world"]
@@ -101,9 +102,12 @@ def test_the_decision_form(
     assert assessment.conditions == "Vetting"
 
 
-def test_the_create_and_edit_forms(world: World, member: User, outsider: User) -> None:
+def test_the_create_and_edit_forms(
+    world: World, member: User, outsider: User, sharing: User, partner: Organisation
+) -> None:
     create = reverse("diligence:assessment-create", kwargs={"pk": world.programme.pk, "support": world.support.pk})
     assert client_of(outsider).get(create).status_code == 403
+    assert client_of(sharing).get(create).status_code == 403
     assert Client().get(create).status_code == 302
     client = client_of(member)
     assert client.get(create).status_code == 200
@@ -131,6 +135,12 @@ def test_the_create_and_edit_forms(world: World, member: User, outsider: User) -
     assert response["Location"] == reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk})
     edit = reverse("diligence:assessment-edit", kwargs={"pk": assessment.pk})
     assert client_of(outsider).get(edit).status_code == 404
+    assert Client().get(edit).status_code == 302
+    Share.objects.create(record=assessment, organisation=partner, country="CF")
+    assert client_of(sharing).get(edit).status_code == 403
+    Share.objects.filter(organisation=partner).update(can_edit=True)
+    partner_editor = make_user("partner-editor", partner, Role.EDITOR)
+    assert client_of(partner_editor).get(edit).status_code == 200
     assert client.get(edit).status_code == 200
     client.post(
         edit,
@@ -185,6 +195,8 @@ def test_the_reports_and_their_workbooks(
         assert "Support with conditions" not in clients["outsider"].get(address).content.decode()
     export = reverse("diligence:country-report-export", kwargs={"code": "CF"})
     assert clients["anonymous"].get(export).status_code == 302
+    sharing_rows = list(load_workbook(io.BytesIO(clients["sharing"].get(export).content)).active.values)
+    assert sharing_rows[1][2] == "Support with conditions"
     rows = list(load_workbook(io.BytesIO(clients["member"].get(export).content)).active.values)
     assert rows[1][1:4] == ("First Test Battalion", "Support with conditions", "High")
     assert rows[1][6] == "yes"
