@@ -218,3 +218,18 @@ def test_the_digest_command_and_task_send_only_what_was_not_sent(
     assert result.return_value == 1
     assert "Third" in mail.outbox[1].body
     assert "Night arrests" not in mail.outbox[1].body
+
+
+def test_the_digest_language_follows_the_pages_the_owner_reads(alert: Alert, member: User) -> None:
+    from django.conf import settings
+
+    from egide.duediligence.models import ReaderLanguage
+
+    client = Client()
+    client.force_login(member)
+    address = reverse("diligence:assessment-detail", kwargs={"pk": alert.assessment_id})
+    client.get(address)
+    assert ReaderLanguage.objects.get(user=member).language == "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    client.get(address)
+    assert ReaderLanguage.objects.get(user=member).language == "fr"

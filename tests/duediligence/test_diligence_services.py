@@ -201,3 +201,22 @@ def test_overdue_reviews(assessment: DiligenceAssessment) -> None:
     assessment.next_review = datetime.date.today()
     assert not selectors.is_overdue(assessment)
     assert not selectors.is_overdue(None)
+
+
+def test_the_parent_chain_is_read_whatever_its_depth(make_actor: object) -> None:
+    units = [make_actor(kind="armed_forces", name="Level 0")]  # type: ignore[operator]
+    for level in range(1, 15):
+        units.append(make_actor(kind="armed_forces", name=f"Level {level}", parent=units[-1]))  # type: ignore[operator]
+    deepest = units[-1]
+    assert selectors.ancestors_of(actor_id=deepest.pk) == [unit.pk for unit in reversed(units[:-1])]
+    with CaptureQueriesContext(connection) as queries:
+        selectors.ancestors_of(actor_id=units[4].pk)
+    assert len(queries) == 1
+    assert selectors.ancestors_of(actor_id=units[0].pk) == []
+
+
+def test_a_cycle_of_parents_ends_the_chain(make_actor: object) -> None:
+    first = make_actor(kind="armed_forces", name="First")  # type: ignore[operator]
+    second = make_actor(kind="armed_forces", name="Second", parent=first)  # type: ignore[operator]
+    type(first).objects.filter(pk=first.pk).update(parent=second)  # written past the services, which refuse it
+    assert selectors.ancestors_of(actor_id=second.pk) == [first.pk]

@@ -33,7 +33,11 @@ def reader_language_remember(*, user: User, language: str) -> None:
     """Keep the language the user reads the pages in, for their digest (written only when it changed)."""
     if language not in dict(settings.LANGUAGES):
         return
-    ReaderLanguage.objects.update_or_create(user=user, defaults={"language": language})
+    kept = ReaderLanguage.objects.filter(user=user).values_list("language", flat=True).first()
+    if kept is None:
+        ReaderLanguage.objects.create(user=user, language=language)
+    elif kept != language:
+        ReaderLanguage.objects.filter(user=user).update(language=language)
 
 
 def evidence_link(alert: Alert) -> str:

@@ -52,14 +52,26 @@ def assessment_visible(*, user: Caller, pk: int) -> DiligenceAssessment:
         raise Http404("No such assessment.") from None
 
 
+LEVELS_PER_QUERY = 6
+"""How many parents one query reads (one join each): every real hierarchy in one query."""
+
+
 def ancestors_of(*, actor_id: int) -> list[int]:
-    """The unit's parents, nearest first: one query per level, a few for any real hierarchy."""
+    """The unit's parents, nearest first, `LEVELS_PER_QUERY` levels per query."""
+    lookups = ["__".join(["parent"] * level) + "_id" for level in range(1, LEVELS_PER_QUERY + 1)]
     chain: list[int] = []
-    parent_id = Actor.objects.filter(pk=actor_id).values_list("parent_id", flat=True).first()
-    while parent_id is not None and parent_id != actor_id and parent_id not in chain and len(chain) < MAX_DEPTH:
-        chain.append(parent_id)
-        parent_id = Actor.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-    return chain
+    current = actor_id
+    while len(chain) < MAX_DEPTH:
+        found = Actor.objects.filter(pk=current).values_list(*lookups).first()
+        parents = [parent for parent in (found or ()) if parent is not None]
+        for parent in parents:
+            if parent == actor_id or parent in chain:  # a cycle: the chain stops where it comes back
+                return chain
+            chain.append(parent)
+        if len(parents) < LEVELS_PER_QUERY:
+            return chain
+        current = parents[-1]
+    return chain[:MAX_DEPTH]
 
 
 @dataclass
