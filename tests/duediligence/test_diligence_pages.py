@@ -234,3 +234,21 @@ def test_the_api_by_reader(
         assert [row["assessment_id"] for row in clients["member"].get(address).json()] == [shared.pk]
         assert [row["assessment_id"] for row in clients["sharing"].get(address).json()] == [shared.pk]
         assert all(row["assessment_id"] is None for row in clients["outsider"].get(address).json())
+
+
+def test_the_country_brief_holds_the_due_diligence_sheet_for_its_readers_only(
+    shared: DiligenceAssessment, member: User, sharing: User, outsider: User
+) -> None:
+    DiligenceAssessment.objects.filter(pk=shared.pk).update(decision=Decision.SUPPORT, risk_level="low")
+    address = reverse("country-coordination-export", kwargs={"code": "CF"})
+
+    def sheets(client: Client) -> dict[str, list[tuple[object, ...]]]:
+        workbook = load_workbook(io.BytesIO(b"".join(client.get(address).streaming_content)))  # type: ignore[attr-defined]
+        return {sheet.title: list(sheet.values) for sheet in workbook.worksheets}
+
+    clients = readers(member, sharing, outsider)
+    for name in ("member", "sharing"):
+        rows = sheets(clients[name])["Due diligence"]
+        assert rows[1][1:4] == ("First Test Battalion", "Support", "Low"), name
+    for name in ("outsider", "anonymous"):
+        assert "Due diligence" not in sheets(clients[name]), name

@@ -70,8 +70,8 @@ def country_report(*, user: Caller, country: str) -> list[ReportRow]:
     return sorted(rows, key=lambda row: (not row.overdue, row.next_review or datetime.date.max, row.unit.casefold()))
 
 
-def report_xlsx(rows: Iterable[ReportRow]) -> bytes:
-    columns = [
+def _columns() -> list[str]:
+    return [
         _("Programme"),
         _("Supported unit"),
         _("Decision"),
@@ -80,7 +80,10 @@ def report_xlsx(rows: Iterable[ReportRow]) -> bytes:
         _("Next review"),
         _("Review overdue"),
     ]
-    cells = [
+
+
+def _cells(rows: Iterable[ReportRow]) -> list[list[str]]:
+    return [
         [
             row.programme,
             row.unit,
@@ -92,4 +95,14 @@ def report_xlsx(rows: Iterable[ReportRow]) -> bytes:
         ]
         for row in rows
     ]
-    return write_xlsx({_("Due diligence")[:31]: (columns, cells)})
+
+
+def report_xlsx(rows: Iterable[ReportRow]) -> bytes:
+    return write_xlsx({_("Due diligence")[:31]: (_columns(), _cells(rows))})
+
+
+def brief_sheet(*, user: Caller, country: str) -> tuple[list[str], list[list[str]]] | None:
+    """The due-diligence sheet of the country's coordination brief (its XLSX): the country report, for a reader
+    who may read at least one of its assessments; None (no sheet) for the others."""
+    rows = country_report(user=user, country=country)
+    return (_columns(), _cells(rows)) if rows else None
