@@ -233,3 +233,25 @@ def test_the_digest_language_follows_the_pages_the_owner_reads(alert: Alert, mem
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     client.get(address)
     assert ReaderLanguage.objects.get(user=member).language == "fr"
+
+
+def test_an_alleged_commanders_alert_names_them_to_readers_of_the_person_only(
+    assessment: DiligenceAssessment, world: World, member: User, organisation: Organisation
+) -> None:
+    narrow = make_user("narrow", organisation, Role.VIEWER, countries=["CF"])
+    narrow.email, member.email = "narrow@example.org", "member@example.org"
+    narrow.save()
+    member.save()
+    current_command(world, world.commander)
+    world.commander.owner = Organisation.objects.create(name_en="Else", name_fr="Autre", acronym="ELSE", type="agency")
+    world.commander.save()
+    client = Client()
+    client.force_login(narrow)
+    html = client.get(reverse("coordination:dashboard")).content.decode()
+    assert 'id="diligence-alerts"' in html
+    assert "Colonel Exemplar Testperson" not in html
+    world.commander.owner = organisation
+    world.commander.save()
+    assert "Colonel Exemplar Testperson, Commander" in client.get(reverse("coordination:dashboard")).content.decode()
+    digest_send()
+    assert all("Colonel Exemplar Testperson" in message.body for message in mail.outbox)

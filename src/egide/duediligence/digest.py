@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from egide.accounts.models import Membership
-from egide.duediligence.diligence_selectors import readable_incident_ids
+from egide.duediligence.diligence_selectors import readable_incident_ids, readable_person_ids
 from egide.duediligence.models import Alert, ReaderLanguage
 
 
@@ -50,7 +50,7 @@ def evidence_link(alert: Alert) -> str:
     return f"{settings.EGIDE_SITE_URL}{address}"
 
 
-def _line(alert: Alert, readable: set[int]) -> str:
+def _line(alert: Alert, readable: set[int], people: set[int]) -> str:
     assessment = alert.assessment
     unit = assessment.actor.name
     if alert.responsibility is not None:
@@ -61,6 +61,8 @@ def _line(alert: Alert, readable: set[int]) -> str:
             "incident": title,
             "date": incident.occurred or "?",
         }
+    elif alert.post is not None and alert.post.person_id in people:
+        what = _("%(kind)s: %(person)s") % {"kind": alert.get_kind_display(), "person": alert.post.person.display_name}
     else:
         what = str(alert.get_kind_display())
     return _("- %(unit)s, programme %(programme)s. %(what)s\n  %(link)s") % {
@@ -100,15 +102,20 @@ def digest_send() -> DigestReport:
         alerts = list(
             Alert.objects.select_for_update(of=("self",))
             .filter(emailed_at__isnull=True)
-            .select_related("assessment__actor", "assessment__programme", "responsibility__incident", "post__actor")
+            .select_related(
+                "assessment__actor", "assessment__programme", "responsibility__incident", "post__actor", "post__person"
+            )
+            .prefetch_related("post__person__names")
             .order_by("created_at", "pk")
         )
         if not alerts:
             return report
         languages = dict(ReaderLanguage.objects.values_list("user_id", "language"))
         incident_ids = sorted({alert.responsibility.incident_id for alert in alerts if alert.responsibility})
+        person_ids = sorted({alert.post.person_id for alert in alerts if alert.post})
         for user, listed in _recipients(alerts).items():
             readable = readable_incident_ids(user=user, incident_ids=incident_ids)
+            people = readable_person_ids(user=user, person_ids=person_ids)
             with translation.override(languages.get(user.pk, settings.LANGUAGE_CODE)):
                 subject = ngettext(
                     "Égide: %(count)s new due-diligence alert",
@@ -119,7 +126,7 @@ def digest_send() -> DigestReport:
                     [
                         _("Hello %(name)s,") % {"name": user.get_full_name() or user.get_username()},
                         _("These alerts were raised on due-diligence assessments of your organisation:"),
-                        "\n".join(_line(alert, readable) for alert in listed),
+                        "\n".join(_line(alert, readable, people) for alert in listed),
                         _("Acknowledge them on your dashboard once you have looked at them."),
                     ]
                 )

@@ -283,15 +283,20 @@ def alerts_for(*, user: Caller) -> QuerySet[Alert]:
     if not reach.authenticated or not reach.grants:
         return Alert.objects.none()
     owned = Q(assessment__owner_id__in=sorted(reach.organisation_ids))
-    return _filtered(
-        Alert.objects.filter(owned, acknowledged_at__isnull=True),
-        readable_filter(user=user, model=DiligenceAssessment, prefix="assessment__"),
-    ).select_related(
-        "assessment__actor",
-        "assessment__programme",
-        "responsibility__incident",
-        "responsibility__actor",
-        "post__actor",
+    return (
+        _filtered(
+            Alert.objects.filter(owned, acknowledged_at__isnull=True),
+            readable_filter(user=user, model=DiligenceAssessment, prefix="assessment__"),
+        )
+        .select_related(
+            "assessment__actor",
+            "assessment__programme",
+            "responsibility__incident",
+            "responsibility__actor",
+            "post__actor",
+            "post__person",
+        )
+        .prefetch_related("post__person__names")
     )
 
 
@@ -301,6 +306,25 @@ def readable_incident_ids(*, user: Caller, incident_ids: list[int]) -> set[int]:
         return set()
     queryset = _filtered(Incident.objects.filter(pk__in=incident_ids), readable_filter(user=user, model=Incident))
     return set(queryset.values_list("pk", flat=True))
+
+
+@dataclass
+class AlertsShown:
+    """Alerts with what their reader may see of their causes: the incidents and the people they may read."""
+
+    alerts: list[Alert]
+    incidents: set[int]
+    people: set[int]
+
+
+def alerts_shown(*, user: Caller, alerts: list[Alert]) -> AlertsShown:
+    incident_ids = [alert.responsibility.incident_id for alert in alerts if alert.responsibility is not None]
+    person_ids = [alert.post.person_id for alert in alerts if alert.post is not None]
+    return AlertsShown(
+        alerts=alerts,
+        incidents=readable_incident_ids(user=user, incident_ids=incident_ids),
+        people=readable_person_ids(user=user, person_ids=person_ids),
+    )
 
 
 def readable_person_ids(*, user: Caller, person_ids: list[int]) -> set[int]:

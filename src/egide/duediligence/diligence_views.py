@@ -176,15 +176,15 @@ def _detail_context(
                 "version": assessment.version,
             }
         )
-    alerts = list(selectors.alerts_for(user=request.user).filter(assessment=assessment))
-    readable = selectors.readable_incident_ids(
-        user=request.user, incident_ids=[alert.responsibility.incident_id for alert in alerts if alert.responsibility]
+    shown = selectors.alerts_shown(
+        user=request.user, alerts=list(selectors.alerts_for(user=request.user).filter(assessment=assessment))
     )
     return {
         "assessment": assessment,
         "risk": selectors.risk_for(user=request.user, assessment=assessment),
-        "alerts": alerts,
-        "readable_incidents": readable,
+        "alerts": shown.alerts,
+        "readable_incidents": shown.incidents,
+        "readable_people": shown.people,
         "can_edit": editable,
         "decision_form": decision_form,
         "overdue": selectors.is_overdue(assessment),

@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 from django.template.context import Context
 
-from egide.duediligence.diligence_selectors import alerts_for, readable_incident_ids
+from egide.duediligence.diligence_selectors import alerts_for, alerts_shown
 
 register = template.Library()
 
@@ -19,12 +19,12 @@ def diligence_alerts(context: Context) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"alerts": []}
     queryset = alerts_for(user=request.user)
-    alerts = list(queryset[:SHOWN])
-    incident_ids = [alert.responsibility.incident_id for alert in alerts if alert.responsibility]
+    shown = alerts_shown(user=request.user, alerts=list(queryset[:SHOWN]))
     return {
-        "alerts": alerts,
-        "total": queryset.count() if len(alerts) == SHOWN else len(alerts),
-        "readable_incidents": readable_incident_ids(user=request.user, incident_ids=incident_ids),
+        "alerts": shown.alerts,
+        "total": queryset.count() if len(shown.alerts) == SHOWN else len(shown.alerts),
+        "readable_incidents": shown.incidents,
+        "readable_people": shown.people,
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
