@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from egide.accounts.models import Organisation, Role, Share
+from egide.audit.models import Action, AuditEvent
 from egide.duediligence.models import Decision, DiligenceAssessment
 from tests.conftest import make_user
 from tests.duediligence.diligence_world import World, assessment, partner, sharing, world
@@ -252,3 +253,10 @@ def test_the_country_brief_holds_the_due_diligence_sheet_for_its_readers_only(
         assert rows[1][1:4] == ("First Test Battalion", "Support", "Low"), name
     for name in ("outsider", "anonymous"):
         assert "Due diligence" not in sheets(clients[name]), name
+
+
+def test_reading_an_assessment_is_recorded(assessment: DiligenceAssessment, member: User) -> None:
+    client_of(member).get(reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk}))
+    client_of(member).get(f"/api/v1/due-diligence/{assessment.pk}")
+    reads = AuditEvent.objects.filter(action=Action.READ, object_id=assessment.pk, user=member)
+    assert reads.count() == 2

@@ -12,6 +12,7 @@ from egide.api.auth import BearerToken, SessionCookie
 from egide.api.common import country_or_404
 from egide.api.errors import answers
 from egide.duediligence import diligence_selectors as selectors
+from egide.duediligence import diligence_services as services
 from egide.duediligence.reports import ReportRow, country_report, programme_report
 from egide.programmes.selectors import programme_visible
 
@@ -118,6 +119,7 @@ def get_country_diligence(request: HttpRequest, code: str) -> list[DiligenceRepo
 )
 def get_diligence_assessment(request: HttpRequest, pk: int) -> DiligenceAssessmentOut:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
+    services.diligence_consulted(user=request.user, assessment=assessment)
     risk = selectors.risk_for(user=request.user, assessment=assessment)
     incidents = [
         DiligenceIncidentOut(

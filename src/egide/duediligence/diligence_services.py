@@ -189,6 +189,12 @@ def diligence_decide(
     return assessment
 
 
+def diligence_consulted(*, user: Caller, assessment: DiligenceAssessment) -> None:
+    """Record that the user read the assessment with its risk listing (the incidents and commanders it shows): one
+    "Consulted" event on the assessment, for its organisation's administrators to see who read what and when."""
+    audit_record(user=user, action=Action.READ, instance=assessment, before=None, after=None)
+
+
 def may_acknowledge(*, user: Caller, alert: Alert) -> bool:
     """The owner organisation's members whose membership covers the assessment's country (and platform staff)."""
     reach = reach_of(user)
