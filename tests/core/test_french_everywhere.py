@@ -348,6 +348,7 @@ DILIGENCE_ADDRESSES = {
     "diligence:assessment-detail": "assessment",
     "diligence:assessment-edit": "assessment",
     "diligence:assessment-decide": "assessment",
+    "diligence:assessment-share": "assessment",
     "diligence:alert-acknowledge": "alert",
     "diligence:assessment-create": "create",
     "diligence:programme-report": "programme",

@@ -260,3 +260,20 @@ def test_reading_an_assessment_is_recorded(assessment: DiligenceAssessment, memb
     client_of(member).get(f"/api/v1/due-diligence/{assessment.pk}")
     reads = AuditEvent.objects.filter(action=Action.READ, object_id=assessment.pk, user=member)
     assert reads.count() == 2
+
+
+def test_the_owners_editors_share_an_assessment(
+    assessment: DiligenceAssessment, member: User, sharing: User, outsider: User, partner: Organisation
+) -> None:
+    address = reverse("diligence:assessment-share", kwargs={"pk": assessment.pk})
+    detail = reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk})
+    assert client_of(sharing).get(detail).status_code == 404
+    assert client_of(outsider).post(address, {"organisation": "SHARED"}).status_code == 404
+    assert Client().post(address, {"organisation": "SHARED"}).status_code == 302
+    unknown = client_of(member).post(address, {"organisation": "NOPE"}, follow=True)
+    assert "No organisation has the acronym" in unknown.content.decode()
+    client_of(member).post(address, {"organisation": "shared"})
+    assert client_of(sharing).get(detail).status_code == 200
+    assert 'id="sharing"' not in client_of(sharing).get(detail).content.decode()
+    assert "SHARED" in client_of(member).get(detail).content.decode()
+    assert client_of(sharing).post(address, {"organisation": "AGENCY"}).status_code == 403

@@ -8,6 +8,7 @@ urlpatterns = [
     path("due-diligence/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("due-diligence/<int:pk>/edit/", views.assessment_edit, name="assessment-edit"),
     path("due-diligence/<int:pk>/decide/", views.assessment_decide, name="assessment-decide"),
+    path("due-diligence/<int:pk>/share/", views.assessment_share, name="assessment-share"),
     path("due-diligence/alerts/<int:pk>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
     path(
         "due-diligence/programmes/<int:pk>/supports/<int:support>/new/",
