@@ -277,3 +277,19 @@ def test_the_owners_editors_share_an_assessment(
     assert 'id="sharing"' not in client_of(sharing).get(detail).content.decode()
     assert "SHARED" in client_of(member).get(detail).content.decode()
     assert client_of(sharing).post(address, {"organisation": "AGENCY"}).status_code == 403
+
+
+def test_a_parent_unit_hidden_from_the_reader_is_not_named(
+    assessment: DiligenceAssessment, world: World, member: User, outsider: User
+) -> None:
+    Actor = type(world.ministry)
+    Actor.objects.filter(pk=world.ministry.pk).update(
+        confidentiality="restricted", owner=Organisation.objects.get(acronym="AGENCY")
+    )
+    page = client_of(member).get(reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk})).content.decode()
+    assert "Ministry raid" in page
+    assert "Ministry of Exercises" not in page
+    assert "a unit you may not see" in page
+    body = client_of(member).get(f"/api/v1/due-diligence/{assessment.pk}").json()
+    raid = next(incident for incident in body["incidents"] if incident["title"] == "Ministry raid")
+    assert raid["links"][0]["unit"] == ""

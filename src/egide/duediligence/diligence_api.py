@@ -46,7 +46,7 @@ class DiligenceEvidenceOut(Schema):
 class DiligenceLinkOut(Schema):
     path: str = Field(description="unit, parent, or commander")
     actor_id: int
-    unit: str
+    unit: str = Field(description="The unit's name; empty for a unit you may not see on the map")
     status: str
     confidence: str
     person_id: int | None = Field(description="The commander, for a link through a commanding post")
@@ -132,7 +132,7 @@ def get_diligence_assessment(request: HttpRequest, pk: int) -> DiligenceAssessme
                 DiligenceLinkOut(
                     path=str(link.path),
                     actor_id=link.actor.pk,
-                    unit=link.actor.name,
+                    unit=link.actor.name if link.actor_visible else "",
                     status=link.responsibility.status,
                     confidence=link.responsibility.confidence,
                     person_id=link.post.person_id if link.post else None,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from egide.accounts.selectors import reach_of
 from egide.actors.models import Actor
+from egide.actors.selectors import actors_visible
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.users import Caller
 from egide.duediligence.access import readable_filter
@@ -91,6 +92,7 @@ class LinkRow:
     responsibility: Responsibility
     post: Post | None = None
     evidence: list[EvidenceRow] = field(default_factory=list)
+    actor_visible: bool = True
 
 
 @dataclass
@@ -198,6 +200,8 @@ def risk_for(*, user: Caller, assessment: DiligenceAssessment) -> RiskListing:
         period=Period(assessment.period_start, assessment.period_end),
     )
     actors = Actor.objects.in_bulk(units)
+    # A parent the reader may not see on the map is named to them as such (its incidents may still be theirs).
+    visible_units = set(actors_visible(user=user).filter(pk__in=units).values_list("pk", flat=True))
     incident_ids = [item.incident_id for item in listed]
     responsibility_ids = {link.responsibility_id for item in listed for link in item.links}
     post_ids = {link.post.id for item in listed for link in item.links if link.post is not None}
@@ -215,7 +219,10 @@ def risk_for(*, user: Caller, assessment: DiligenceAssessment) -> RiskListing:
             evidence_by_responsibility.setdefault(evidence.responsibility_id, []).append(evidence)
     rows = []
     for item in listed:
-        links = [_link_row(link, actors, responsibilities, posts, evidence_by_responsibility) for link in item.links]
+        links = [
+            _link_row(link, actors, responsibilities, posts, evidence_by_responsibility, visible_units)
+            for link in item.links
+        ]
         rows.append(
             RiskRow(
                 incident=incidents[item.incident_id],
@@ -232,6 +239,7 @@ def _link_row(
     responsibilities: dict[int, Responsibility],
     posts: dict[int, Post],
     evidence: dict[int, list[Evidence]],
+    visible_units: set[int],
 ) -> LinkRow:
     return LinkRow(
         path=link.path,
@@ -239,6 +247,7 @@ def _link_row(
         responsibility=responsibilities[link.responsibility_id],
         post=posts[link.post.id] if link.post is not None else None,
         evidence=_evidence_rows(evidence.get(link.responsibility_id, [])),
+        actor_visible=link.actor_id in visible_units,
     )
 
 
