@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination benchmark-due-diligence clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -92,6 +92,11 @@ benchmark-assessments: install
 # $(DATABASE_URL)'s database (else egide_coordbench) and reused: REGENERATE=1 to generate it again.
 benchmark-coordination: install
 	$(BIN)/python benchmarks/coordination.py --databases "$(or $(DATABASES),sqlite,postgresql)" $(if $(REGENERATE),--regenerate)
+
+# A unit's due-diligence risk listing with 100,000 persons, 500,000 posts and 50,000 incidents on PostgreSQL (its
+# own database, egide_ddbench unless DDBENCH_URL names another; REGENERATE=1 to generate the data again).
+benchmark-due-diligence: install
+	$(BIN)/python benchmarks/due_diligence.py $(if $(REGENERATE),--regenerate)
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

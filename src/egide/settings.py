@@ -292,3 +292,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True}},
 }
+# The address of the site as its users reach it: the links of e-mails sent outside a request (the daily digest of
+# due-diligence alerts) start with it.
+EGIDE_SITE_URL = read_string("EGIDE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

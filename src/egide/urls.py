@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("egide.coordination.dashboard_urls")),
     path("", include("egide.duediligence.people_urls")),
     path("", include("egide.duediligence.incident_urls")),
+    path("", include("egide.duediligence.diligence_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),

@@ -52,6 +52,8 @@ SKIPPED = {
     "programme-document-file": "a file download",
     "programmes-import-template": "a file download",
     "money-export": "a file download",
+    "diligence:programme-report-export": "a file download",
+    "diligence:country-report-export": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
     "membership-remove": "post only",
@@ -177,6 +179,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
     return {
         **_people(organisation, actor),
         **_incident(organisation),
+        "diligence": _diligence(),
         "context_indicator": {"code": indicator.code},
         **_assessment(organisation),
         "iati": {"pk": run.pk},
@@ -395,6 +398,40 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         if name.startswith("incidents:evidence-delete"):
             return values["incident_evidence"]
         return values["incident"]
+
+
+def _diligence() -> dict[str, object]:
+    """The demo's due-diligence assessment of the fictional training country, its programme, support and alert."""
+    from egide.duediligence.models import Alert, DiligenceAssessment
+    from egide.programmes.models import SupportedActor
+
+    assessment = DiligenceAssessment.objects.get(country="XT")
+    support = SupportedActor.objects.get(programme_id=assessment.programme_id, actor_id=assessment.actor_id)
+    return {
+        "assessment": {"pk": assessment.pk},
+        "programme": {"pk": assessment.programme_id},
+        "create": {"pk": assessment.programme_id, "support": support.pk},
+        "alert": {"pk": Alert.objects.filter(assessment=assessment).values_list("pk", flat=True)[0]},
+    }
+
+
+# The due-diligence addresses (egide.duediligence.diligence_urls), by the record whose id they take.
+DILIGENCE_ADDRESSES = {
+    "diligence:assessment-detail": "assessment",
+    "diligence:assessment-edit": "assessment",
+    "diligence:assessment-decide": "assessment",
+    "diligence:assessment-share": "assessment",
+    "diligence:alert-acknowledge": "alert",
+    "diligence:assessment-create": "create",
+    "diligence:programme-report": "programme",
+}
+
+
+def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
+    if not keys:
+        return {}
+    if name in DILIGENCE_ADDRESSES:
+        return values["diligence"][DILIGENCE_ADDRESSES[name]]  # type: ignore[index, no-any-return]
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:

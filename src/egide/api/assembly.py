@@ -18,6 +18,7 @@ from egide.api.auth import SAFE_METHODS, writers
 from egide.assessments.api import router as assessments_router
 from egide.context.api import router as context_router
 from egide.coordination.api import router as coordination_router
+from egide.duediligence.diligence_api import router as diligence_router
 from egide.duediligence.incident_api import router as incidents_router
 from egide.duediligence.people_api import router as people_router
 from egide.governance.api import router as governance_router
@@ -106,4 +107,5 @@ api.add_router("/v1", assessments_router)
 api.add_router("/v1", coordination_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1", incidents_router)
+api.add_router("/v1", diligence_router)
 errors.install(api)

@@ -18,7 +18,10 @@ def brief_xlsx(
     gaps: list[dict[str, Any]],
     flows: list[dict[str, Any]] | None = None,
     timeline: list[dict[str, Any]] | None = None,
+    due_diligence: tuple[list[str], list[list[Any]]] | None = None,
 ) -> bytes:
+    """`due_diligence`: the header and rows of the due-diligence sheet (egide.duediligence.reports), given only
+    when the reader may read some assessment of the country."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Matrix"))
     sheet.append([title])
@@ -95,6 +98,12 @@ def brief_xlsx(
         _flows_sheet(workbook, flows)
     if timeline is not None:
         _timeline_sheet(workbook, timeline)
+    if due_diligence is not None:
+        sheet = workbook.create_sheet(_("Due diligence"))
+        header, rows = due_diligence
+        sheet.append(header)
+        for cells in rows:
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -30,6 +30,7 @@ from egide.coordination.selectors import (
 from egide.core import taxonomy
 from egide.core.reference import countries
 from egide.core.web import country_or_404
+from egide.duediligence.reports import brief_sheet
 from egide.governance.forms import rule_title
 from egide.governance.rules import RULE_BY_CODE
 from egide.programmes.models import Programme
@@ -281,6 +282,7 @@ def country_coordination_export(request: HttpRequest, code: str) -> FileResponse
         gaps=_gaps(found),
         flows=money["flows"],
         timeline=money["timeline"],
+        due_diligence=brief_sheet(user=request.user, country=country),
     )
     return FileResponse(
         io.BytesIO(content),

@@ -12,6 +12,7 @@ from egide.actors.services import User
 from egide.core.imports.tables import write_zip
 from egide.demo.access import COUNTRY_OWNERS, DEFAULT_LEVEL, levels_for, organisations_load, shares_apply, users_load
 from egide.demo.assessments import assessments_demo_load
+from egide.demo.due_diligence import DueDiligenceDemo, due_diligence_demo_load
 from egide.demo.references import references_load
 from egide.demo.results import results_load
 from egide.money.demo import MoneyDemoResult, money_demo_load
@@ -35,6 +36,7 @@ class DemoResult:
     notes: list[str] = field(default_factory=list)
     programmes: dict[str, ProgrammesReport] = field(default_factory=dict)
     money: MoneyDemoResult | None = field(default=None)
+    due_diligence: DueDiligenceDemo | None = field(default=None)
 
 
 def demo_programmes_load(*, user: User | None, owner: Organisation) -> dict[str, ProgrammesReport]:
@@ -76,6 +78,14 @@ def demo_load(*, user: User | None) -> DemoResult:
     money = money_demo_load(user=user)
     # After the maps and users: the assessments are answered and approved by the demo's own editor and reviewer.
     assessments_demo_load(user=user, organisations=organisations)
+    # After the users: the fictional training country's due diligence is decided by the demo's administrator.
+    due_diligence = due_diligence_demo_load(user=user, organisations=organisations)
     return DemoResult(
-        reports=reports, passwords=passwords, results=results, notes=notes, programmes=programmes, money=money
+        reports=reports,
+        passwords=passwords,
+        results=results,
+        notes=notes,
+        programmes=programmes,
+        money=money,
+        due_diligence=due_diligence,
     )

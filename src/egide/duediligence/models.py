@@ -469,3 +469,17 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.assessment}"
+
+
+class ReaderLanguage(models.Model):
+    """The language a user last read the due-diligence pages in: their alert digest is written in it (an account
+    holds no language of its own; the pages follow the browser or the language chosen in the menu)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("reader's language"), _("readers' languages")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.language}"

@@ -50,6 +50,11 @@ DOCUMENT_SECTIONS: list[Callable[[HttpRequest, Programme], SafeString]] = []
 documents): each callable returns the HTML of its section for the reader, shown under the programme's own
 documents. An app registers its callable here from its AppConfig.ready()."""
 
+OVERVIEW_SECTIONS: list[Callable[[HttpRequest, Programme], SafeString]] = []
+"""The include point of the Overview tab for what other apps keep about a programme (its due-diligence
+assessments): each callable returns the HTML of its section for the reader, shown under the programme's own parts.
+An app registers its callable here from its AppConfig.ready()."""
+
 
 def _filters(request: HttpRequest, *, country: str = "") -> selectors.ProgrammeFilters:
     values = {name: _query_text(request, name) for name in FILTERS}
@@ -161,6 +166,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requested_by": requested_by,
             "sector_labels": {code: term.label for code, term in dac_sectors().items()},
             "can_manage": access.can_manage(user=request.user, record=programme),
+            "sections": [section(request, programme) for section in OVERVIEW_SECTIONS],
         },
     )
 
