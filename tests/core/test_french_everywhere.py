@@ -383,23 +383,6 @@ def _people(owner: Organisation, actor: Actor) -> dict[str, dict[str, object]]:
     }
 
 
-def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]) -> dict[str, object] | None:
-    if not keys:
-        return {}
-    if name.startswith("people:"):
-        if name == "people:consultations":
-            return values["person_organisation"]
-        for group in ("person_name", "person_post", "person_evidence", "person"):
-            if set(keys) == set(values[group]):
-                return values[group]
-    if name.startswith("incidents:") and keys == ["pk"]:
-        if name.startswith("incidents:responsibility-") and name != "incidents:responsibility-create":
-            return values["incident_responsibility"]
-        if name.startswith("incidents:evidence-delete"):
-            return values["incident_evidence"]
-        return values["incident"]
-
-
 def _diligence() -> dict[str, object]:
     """The demo's due-diligence assessment of the fictional training country, its programme, support and alert."""
     from egide.duediligence.models import Alert, DiligenceAssessment
@@ -432,6 +415,18 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         return {}
     if name in DILIGENCE_ADDRESSES:
         return values["diligence"][DILIGENCE_ADDRESSES[name]]  # type: ignore[index, no-any-return]
+    if name.startswith("people:"):
+        if name == "people:consultations":
+            return values["person_organisation"]
+        for group in ("person_name", "person_post", "person_evidence", "person"):
+            if set(keys) == set(values[group]):
+                return values[group]
+    if name.startswith("incidents:") and keys == ["pk"]:
+        if name.startswith("incidents:responsibility-") and name != "incidents:responsibility-create":
+            return values["incident_responsibility"]
+        if name.startswith("incidents:evidence-delete"):
+            return values["incident_evidence"]
+        return values["incident"]
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:
