@@ -13,7 +13,7 @@ INDEXES = {
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_organisation_iati_type"),
-        ("audit", "0005_assessment_review_verbs"),
+        ("audit", "0006_due_diligence_verbs"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
