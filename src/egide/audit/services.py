@@ -15,7 +15,7 @@ import decimal
 import itertools
 import operator
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,11 @@ class RowSnapshots:
     def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
         fields = _snapshot_fields(model)
         self._names = tuple(name for name, _attname in fields)
-        self._take = operator.itemgetter(*(columns.index(attname) for _name, attname in fields))
+        positions = [columns.index(attname) for _name, attname in fields]
+        take = operator.itemgetter(*positions)
+        self._take: Callable[[Sequence[Any]], tuple[Any, ...]] = (
+            take if len(positions) > 1 else lambda row: (take(row),)  # one position: itemgetter gives no tuple
+        )
 
     def __call__(self, row: Sequence[Any]) -> dict[str, Any]:
         values = self._take(row)
