@@ -983,7 +983,6 @@ def _apply(
     ids = {reference: actor.pk for reference, actor in existing.actors.items()}
     # The new actors' parents, by id once every new actor has one: on PostgreSQL the ids are taken first and each
     # actor is written with its parent (a parent may come later in the file); on SQLite, set once all are written.
-    new_parents: dict[str, int | None] = {}
     reserved = new_ids(Actor, len(fresh))
     if reserved is not None:
         ids.update(zip(fresh, reserved, strict=True))
