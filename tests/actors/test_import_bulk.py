@@ -21,7 +21,7 @@ from egide.actors.tabular import Tables, write_zip
 from egide.actors.versions import map_version
 from egide.audit.models import Action, AuditEvent
 from egide.audit.services import snapshot
-from egide.core.inserts import insert_rows
+from egide.core.inserts import insert_rows, new_ids
 
 KINDS = ("ministry_of_defence", "armed_forces", "police", "parliament", "head_of_state")
 TYPES = ("coordinates_with", "reports_to")
@@ -223,3 +223,44 @@ def test_json_that_is_not_plain_is_written_by_the_fields_encoder(db: None) -> No
     stored = list(AuditEvent.objects.order_by("id").values_list("after", flat=True))
     assert stored[0] == values[0]
     assert stored[1] == stored[2] == {"when": "2026-01-02T03:04:05.678Z", "amount": "1.10"}
+
+
+def test_an_actor_may_come_before_its_parent_in_the_file(owner: User, organisation: Organisation) -> None:
+    archive = write_zip(
+        {
+            "actors.csv": (
+                "reference,kind,name_en,name_fr,parent\n"
+                "UNIT,police,Unit,Unité,HQ\n"
+                "HQ,police,Headquarters,Direction,MOI\n"
+                "MOI,ministry_of_interior,Ministry,Ministère,\n"
+            ).encode()
+        }
+    )
+    country_map_import(user=owner, country="CF", tables=read_map_file(archive, filename="map.zip"), owner=organisation)
+    connection.check_constraints()  # the foreign keys, checked at once rather than at the end of the test
+    actors = {actor.reference: actor for actor in Actor.objects.filter(country="CF")}
+    assert actors["UNIT"].parent_id == actors["HQ"].pk
+    assert actors["HQ"].parent_id == actors["MOI"].pk
+    assert actors["MOI"].parent_id is None
+    created = _events(Action.CREATE, Actor)
+    for actor in actors.values():
+        assert created[actor.pk].after == snapshot(actor)
+    assert not AuditEvent.objects.filter(action=Action.UPDATE).exists(), "each actor is written with its parent"
+
+
+def test_new_ids_are_taken_in_order_where_the_database_gives_them(db: None) -> None:
+    taken = new_ids(Source, 3)
+    if connection.vendor == "sqlite":
+        assert taken is None  # SQLite gives each row its id as it writes it
+        return
+    assert taken is not None
+    assert len(taken) == 3
+    assert taken == sorted(set(taken))
+    assert new_ids(Source, 0) == []
+    columns = ("id", "country", "title", "author", "published_precision", "url", "document", "created_at", "updated_at")
+    now = datetime.datetime.now(datetime.UTC)
+    insert_rows(Source, columns, [(pk, "CF", f"Source {pk}", "", "day", "", "", now, now) for pk in taken], ids=False)
+    assert dict(Source.objects.values_list("pk", "title")) == {pk: f"Source {pk}" for pk in taken}
+    later = new_ids(Source, 1)
+    assert later is not None
+    assert later[0] > taken[-1]

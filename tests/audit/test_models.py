@@ -1,6 +1,7 @@
 """The log cannot be changed or deleted through the product: not one event, not in bulk."""
 
 import pytest
+from django.db import connection
 from django.db.models import Model
 
 from egide.actors.models import Actor
@@ -83,3 +84,20 @@ def test_new_events_can_still_be_written(event: AuditEvent, owned_actor: Actor) 
 )
 def test_actions_have_readable_labels(action: str, label: str) -> None:
     assert action_label(action) == label
+
+
+def test_no_index_of_the_log_is_the_start_of_another(db: None) -> None:
+    """Each event written updates every index of the log: an index whose columns begin another's serves no lookup
+    the other does not, and only costs writing (an import writes tens of thousands of events)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEvent._meta.db_table)
+    indexes = {
+        name: tuple(found["columns"])
+        for name, found in constraints.items()
+        if found["index"] and not found["primary_key"]
+    }
+    assert "audit_record_history" in indexes
+    assert "audit_organisation_log" in indexes
+    for name, columns in indexes.items():
+        covered = [other for other, longer in indexes.items() if other != name and longer[: len(columns)] == columns]
+        assert not covered, f"{name} {columns} is the start of {covered}"

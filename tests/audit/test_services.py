@@ -1,5 +1,6 @@
 """Writing the audit log: snapshots, one event, many events at once."""
 
+import datetime
 import json
 
 import pytest
@@ -13,10 +14,10 @@ from pytest_django import DjangoAssertNumQueries
 from egide.accounts.models import Membership, Organisation, OrganisationType
 from egide.actors import services as actor_services
 from egide.actors.data import CitationData, RelationshipData
-from egide.actors.models import Actor
+from egide.actors.models import Actor, Relationship
 from egide.audit.context import audit_context
 from egide.audit.models import AuditEvent
-from egide.audit.services import audit_record, audit_records_bulk, snapshot
+from egide.audit.services import RowSnapshots, audit_record, audit_records_bulk, snapshot
 from egide.core.fuzzy_dates import FuzzyDate
 from tests.audit.conftest import People, RecordFactory
 from tests.conftest import SmallMap
@@ -208,3 +209,19 @@ def test_bulk_accepts_a_plain_user(make_record: RecordFactory) -> None:
     actor = make_record("Gendarmerie")
     assert audit_records_bulk(user=user, action="create", items=[(actor, None, snapshot(actor))]) == 1
     assert AuditEvent.objects.get().user == user
+
+
+def test_snapshots_of_rows_are_those_of_the_records(small_map: SmallMap) -> None:
+    """`RowSnapshots` gives what `snapshot` gives for the record written from the row, dates and all, in whichever
+    order the row's columns come."""
+    relationship = small_map.oversees
+    relationship.start_date = datetime.date(2016, 3, 30)
+    relationship.save()
+    columns = [field.attname for field in Relationship._meta.concrete_fields][::-1]
+    row = [getattr(relationship, name) for name in columns]
+    assert RowSnapshots(Relationship, columns)(row) == snapshot(relationship)
+    plain = Actor._meta.concrete_fields
+    actor_columns = [field.attname for field in plain]
+    assert RowSnapshots(Actor, actor_columns)([getattr(small_map.army, name) for name in actor_columns]) == snapshot(
+        small_map.army
+    )

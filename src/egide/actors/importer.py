@@ -34,13 +34,13 @@ from egide.actors.selectors import actors_visible, relationships_visible, source
 from egide.actors.tabular import ColumnMapping, Row, Tables
 from egide.actors.versions import map_changed
 from egide.audit.models import Action
-from egide.audit.services import AuditRow, audit_records_bulk, audit_rows_bulk, snapshot, snapshot_of_values
+from egide.audit.services import AuditRow, RowSnapshots, audit_records_bulk, audit_rows_bulk, snapshot
 from egide.core import taxonomy
 from egide.core.fuzzy_dates import DAY, FuzzyDate, FuzzyDateError
 from egide.core.imports import problems
 from egide.core.imports.limits import BATCH, FileRefused, batched, grouped
 from egide.core.imports.problems import ImportProblem, ImportRejected, Problems
-from egide.core.inserts import insert_rows
+from egide.core.inserts import insert_rows, new_ids
 from egide.core.labels import active_language
 from egide.core.reference import countries
 from egide.core.users import AnyUser as User
@@ -51,6 +51,10 @@ __all__ = ["ImportProblem", "ImportRejected", "ImportReport", "country_map_impor
 
 TRUE_WORDS = {"true", "yes", "y", "1", "oui", "vrai", "x"}
 FALSE_WORDS = {"false", "no", "n", "0", "non", "faux"}
+
+WRITTEN = 5_000
+"""New records written, with their audit entries, per batch: a statement each on PostgreSQL (a COPY, after one
+query for their ids), so that few round trips wait on the server, and a batch's rows stay a few megabytes."""
 
 RelationshipKey = tuple[str, str, str, datetime.date | None]
 CitationKey = tuple[str, RelationshipKey | str, Mapping[str, Any]]
@@ -271,9 +275,20 @@ def _fields_as_read(record: fields.Record, skip: frozenset[str]) -> tuple[fields
     )
 
 
+_TEXTS = (fields.Kind.LINE, fields.Kind.TEXT)
+
+
 def _stored(plan: _Plan, table: str, row: Row, record: fields.Record, *, skip: frozenset[str]) -> dict[str, Any]:
     """The row's values for the fields stored as they are read: text, yes or no, and codes with a default."""
-    return {spec.name: _read(plan, table, row, spec) for spec in _stored_fields(record, skip)}
+    cells = row.values
+    values = {}
+    for spec in _stored_fields(record, skip):
+        if spec.kind in _TEXTS:  # most of them: read here, as `_read` reads them, without two calls per cell
+            text = cells.get(spec.name, "").strip()
+            values[spec.name] = text[: spec.max_length] if spec.max_length else text
+        else:
+            values[spec.name] = _read(plan, table, row, spec)
+    return values
 
 
 def _boolean(plan: _Plan, table: str, row: Row, column: str, *, default: bool) -> bool:
@@ -333,7 +348,7 @@ def _citation_fields(plan: _Plan, table: str, row: Row, prefix: str) -> Mapping[
     def text(name: str) -> str:
         return row.get(prefix + name)[: fields.SOURCE[name].max_length]
 
-    if not any(column in row.values for column in _citation_columns(prefix)):
+    if row.values.keys().isdisjoint(_citation_columns(prefix)):
         return None  # no cell of a citation: most rows
     title = text("title")
     others = [row.get(f"{prefix}{name}") for name in ("author", "date", "url", *fields.PASSAGE)]
@@ -879,15 +894,16 @@ class _Columns:
         self.names = tuple(field.attname for field in written)
         self.defaults = {field.attname: field.get_default() for field in written}
         self._take = operator.itemgetter(*self.names)
+        self._snapshots = RowSnapshots(model, ("id", *self.names))
 
     def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
         """The row of a record with `values`, the others at their defaults."""
         row: tuple[Any, ...] = self._take(self.defaults | values)
         return row
 
-    def snapshot(self, pk: int, row: tuple[Any, ...], **changed: Any) -> dict[str, Any]:
+    def snapshot(self, pk: int, row: tuple[Any, ...]) -> dict[str, Any]:
         """What `snapshot` gives for the record written from `row` with id `pk`."""
-        return snapshot_of_values(self.model, {"id": pk, **dict(zip(self.names, row, strict=True)), **changed})
+        return self._snapshots((pk, *row))
 
 
 class _Names:
@@ -930,15 +946,15 @@ class _Writing:
         self.citations = _Columns(Citation)
         self.names = _Names()
 
-    def actor(self, reference: str, values: _Values) -> tuple[Any, ...]:
-        return self.actors.row({**self.common, "reference": reference, "parent_id": None, **values.as_dict()})
+    def actor(self, reference: str, values: _Values, parent_id: int | None = None) -> tuple[Any, ...]:
+        return self.actors.row({**self.common, "reference": reference, "parent_id": parent_id, **values.as_dict()})
 
     def relationship(self, key: RelationshipKey, values: _Values, ids: dict[str, int]) -> tuple[Any, ...]:
         ends = {"source_id": ids[key[0]], "type": key[1], "target_id": ids[key[2]]}
         return self.relationships.row({**self.common, **ends, **values.as_dict()})
 
-    def created(self, pk: int, row: tuple[Any, ...], columns: _Columns, name: str, **changed: Any) -> AuditRow:
-        return (pk, name, self.country, self.owner_id, None, columns.snapshot(pk, row, **changed))
+    def created(self, pk: int, row: tuple[Any, ...], columns: _Columns, name: str) -> AuditRow:
+        return (pk, name, self.country, self.owner_id, None, columns.snapshot(pk, row))
 
 
 def _apply(
@@ -964,31 +980,45 @@ def _apply(
     # Snapshots of existing records before this import changes them, for the audit log.
     actors_before: dict[int, dict[str, Any]] = {}
     fresh = [reference for reference in plan.actors if reference not in existing.actors]
-    made = insert_rows(
-        Actor, writing.actors.names, (writing.actor(reference, plan.actors[reference]) for reference in fresh)
-    )
     ids = {reference: actor.pk for reference, actor in existing.actors.items()}
-    ids.update(zip(fresh, made, strict=True))
-    del made
+    # The new actors' parents, by id once every new actor has one: on PostgreSQL the ids are taken first and each
+    # actor is written with its parent (a parent may come later in the file); on SQLite, set once all are written.
+    reserved = new_ids(Actor, len(fresh))
+    if reserved is not None:
+        ids.update(zip(fresh, reserved, strict=True))
+        new_parents = _new_parents(plan, existing, ids)
+        insert_rows(
+            Actor,
+            ("id", *writing.actors.names),
+            (
+                (ids[reference], *writing.actor(reference, plan.actors[reference], new_parents.get(reference)))
+                for reference in fresh
+            ),
+            ids=False,
+        )
+    else:
+        made = insert_rows(
+            Actor, writing.actors.names, (writing.actor(reference, plan.actors[reference]) for reference in fresh)
+        )
+        ids.update(zip(fresh, made, strict=True))
+        del made
+        new_parents = _new_parents(plan, existing, ids)
+        _set_parents((parent_id, ids[reference]) for reference, parent_id in new_parents.items())
     changed_actors = [(existing.actor(reference), plan.actors[reference]) for reference in plan.changed_actors]
     actors_before.update(_write(Actor, changed_actors, author))
     report.actors_created = len(fresh)
     report.actors_updated = len(changed_actors)
     report.actors_unchanged = len(plan.actors) - len(fresh) - len(changed_actors)
 
-    new_parents: dict[str, int | None] = {}
     for reference, parent in plan.reparented.items():
-        parent_id = ids[parent] if isinstance(parent, str) else None
         if reference not in existing.actors:
-            new_parents[reference] = parent_id
             continue
         actor = existing.actor(reference)
         actors_before.setdefault(actor.pk, snapshot(actor))
         if reference not in plan.changed_actors:
             report.actors_updated += 1
             report.actors_unchanged -= 1
-        actor.parent_id = parent_id
-    _set_parents((parent_id, ids[reference]) for reference, parent_id in new_parents.items())
+        actor.parent_id = ids[parent] if isinstance(parent, str) else None
     _set_parents(
         (existing.actor(reference).parent_id, existing.actor(reference).pk)
         for reference in plan.reparented
@@ -1007,10 +1037,9 @@ def _apply(
         rows=(
             writing.created(
                 ids[reference],
-                writing.actor(reference, plan.actors[reference]),
+                writing.actor(reference, plan.actors[reference], new_parents.get(reference)),
                 writing.actors,
                 names.actors[ids[reference]],
-                parent_id=new_parents.get(reference),
             )
             for reference in fresh
         ),
@@ -1030,7 +1059,7 @@ def _apply(
     planned = len(plan.relationships)
     plan.relationship_rows.clear()
     new_relationships = [key for key in plan.relationships if key not in existing.relationships]
-    for keys in itertools.batched(new_relationships, 4 * BATCH):
+    for keys in itertools.batched(new_relationships, WRITTEN):
         batch = [(key, plan.relationships.pop(key)) for key in keys]
         rows = [writing.relationship(key, values, ids) for key, values in batch]
         made = insert_rows(Relationship, writing.relationships.names, rows)
@@ -1080,6 +1109,15 @@ def _apply(
     if report.changed:
         map_changed(country=country)  # bulk writes send no signals: one new map version, in the import's transaction
     return report
+
+
+def _new_parents(plan: _Plan, existing: _Existing, ids: Mapping[str, int]) -> dict[str, int | None]:
+    """The parent of each new actor that has one, by id."""
+    return {
+        reference: ids[parent] if isinstance(parent, str) else None
+        for reference, parent in plan.reparented.items()
+        if reference not in existing.actors
+    }
 
 
 def _set_parents(pairs: Iterable[tuple[int | None, int]]) -> None:
@@ -1186,7 +1224,7 @@ def _write_citations(
     report.sources_created = len(new_sources)
 
     # The citations, written and audited a batch at a time.
-    for batch in itertools.batched(plan.new_citations, 4 * BATCH):
+    for batch in itertools.batched(plan.new_citations, WRITTEN):
         actor_events: list[AuditRow] = []
         relationship_events: list[AuditRow] = []
         rows = []

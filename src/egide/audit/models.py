@@ -104,13 +104,15 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.CLI)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    # No index of its own: audit_record_history below starts with it (one index fewer to write per event).
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+        ContentType, verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     object_id = models.PositiveBigIntegerField(_("record id"))
     record = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("record"), max_length=300)
     country = models.CharField(_("country"), max_length=2, blank=True)
+    # No index of its own either: audit_organisation_log starts with it.
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("owner organisation"),
@@ -118,6 +120,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="audit_events",
+        db_index=False,
     )
     before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)

@@ -13,8 +13,9 @@ import base64
 import datetime
 import decimal
 import itertools
+import operator
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,29 @@ def snapshot_of_values(model: type[models.Model], values: dict[str, Any]) -> dic
 
 
 _SAFE = frozenset({str, int, bool, float, type(None)})
+
+
+class RowSnapshots:
+    """`snapshot_of_values` for many rows with the same columns (by the fields' attribute names, the id among
+    them), such as an import's new records: where each field of the snapshot is in a row is worked out once."""
+
+    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+        fields = _snapshot_fields(model)
+        self._names = tuple(name for name, _attname in fields)
+        positions = [columns.index(attname) for _name, attname in fields]
+        take = operator.itemgetter(*positions)
+        self._take: Callable[[Sequence[Any]], tuple[Any, ...]] = (
+            take if len(positions) > 1 else lambda row: (take(row),)  # one position: itemgetter gives no tuple
+        )
+
+    def __call__(self, row: Sequence[Any]) -> dict[str, Any]:
+        values = self._take(row)
+        if set(map(type, values)) <= _SAFE:  # checked in C: no value needs making JSON-safe
+            return dict(zip(self._names, values, strict=True))
+        return {
+            name: value if type(value) in _SAFE else json_safe(value)
+            for name, value in zip(self._names, values, strict=True)
+        }
 
 
 _SNAPSHOT_FIELDS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}

@@ -169,6 +169,28 @@ def insert_rows(
     return made
 
 
+# The sequence is looked up once, in its own step: written inside nextval(), its lookup (a scan of the catalogue's
+# dependencies) ran for every id, and took 15 times as long as taking the ids themselves.
+_NEW_IDS = (
+    "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS id) "
+    "SELECT nextval(sequence.id) FROM sequence, generate_series(1, %s) ORDER BY 1"
+)
+
+
+def new_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """`count` new ids for the model's table, in order, taken from its sequence before the rows are written, on
+    PostgreSQL; None on SQLite, which gives a row its id as it writes it. Rows given their ids so (`insert_rows`
+    with the primary key among the columns) may name each other: an actor its parent written in the same COPY."""
+    if connection.vendor != "postgresql":
+        return None
+    assert model._meta.pk is not None
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_NEW_IDS, [model._meta.db_table, model._meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _copy(
     model: type[models.Model],
     fields: list[models.Field[Any, Any]],
@@ -186,7 +208,6 @@ def _copy(
         assert meta.pk is not None
         columns.insert(0, str(meta.pk.column))
     copy = f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
-    numbers = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1"
     made: list[int] = []
     with connection.cursor() as cursor:
         for batch in itertools.batched(rows, _COPIED_ROWS):
@@ -195,7 +216,7 @@ def _copy(
                 prepared = _converted(batch, converters)
             if ids:
                 assert meta.pk is not None
-                cursor.execute(numbers, [meta.db_table, meta.pk.column, len(batch)])
+                cursor.execute(_NEW_IDS, [meta.db_table, meta.pk.column, len(batch)])
                 new = [row[0] for row in cursor.fetchall()]
                 made.extend(new)
                 prepared = [(pk, *row) for pk, row in zip(new, prepared, strict=True)]
