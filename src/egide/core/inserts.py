@@ -11,8 +11,11 @@ No signal is sent: the caller bumps the map version itself, as for `bulk_create`
 
 import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import orjson
@@ -169,6 +172,94 @@ def insert_rows(
     return made
 
 
+# PostgreSQL's binary COPY: each column's type, and the Python types of the values its binary form is written
+# from. A batch whose values are all of those types is copied in binary (the client writes it in less than half the
+# time, and the server reads it faster than text); any other, as text, which takes any value psycopg can write.
+def _values(kind: type) -> frozenset[type]:
+    return frozenset({kind, type(None)})
+
+
+_BIGINT = ("int8", _values(int))
+_TEXT = ("text", _values(str))
+_BINARY_TYPES: dict[str, tuple[str, frozenset[type]]] = {
+    "bigint": _BIGINT,
+    "bigserial": _BIGINT,
+    "integer": ("int4", _values(int)),
+    "serial": ("int4", _values(int)),
+    "smallint": ("int2", _values(int)),
+    "smallserial": ("int2", _values(int)),
+    "varchar": ("varchar", _values(str)),
+    "text": _TEXT,
+    "date": ("date", _values(date)),
+    "timestamp with time zone": ("timestamptz", _values(datetime)),
+    "numeric": ("numeric", _values(Decimal)),
+    "boolean": ("bool", _values(bool)),
+    "double precision": ("float8", _values(float)),
+    "uuid": ("uuid", _values(uuid.UUID)),
+    "jsonb": ("jsonb", _values(str)),  # the JSON's text (see _json), written by _jsonb_text
+    "inet": ("inet", frozenset({type(None)})),  # an address given as text is copied as text
+}
+
+
+@cache
+def _jsonb_text() -> type[Any]:
+    """psycopg's dumper of a jsonb value in binary from the JSON's text (its own would encode the text as a JSON
+    string): the format's version, then the text. Imported here: a process on SQLite never loads psycopg."""
+    from psycopg.adapt import Dumper
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    class JsonbText(Dumper):
+        format = Format.BINARY
+        oid = types["jsonb"].oid
+
+        def dump(self, obj: Any) -> bytes:
+            return b"\x01" + obj.encode()
+
+    return JsonbText
+
+
+def _binary_types(fields: Sequence[models.Field[Any, Any]]) -> list[tuple[str, frozenset[type]]] | None:
+    """Each column's binary type and the Python types of its values, or None if a column's type is not one of
+    those copied in binary."""
+    found = []
+    for field in fields:
+        db_type = field.db_type(connection) or ""
+        known = _BINARY_TYPES.get(db_type.split("(")[0].strip().lower())
+        if known is None:
+            return None
+        found.append(known)
+    return found
+
+
+def _binary_fits(rows: Sequence[Sequence[Any]], types: list[tuple[str, frozenset[type]]]) -> bool:
+    """Whether every value of the rows is of its column's Python type, and every timestamp aware (a naive one is
+    read in the connection's time zone when written as text: kept so). Checked column by column, in C but for
+    the timestamps."""
+    if not rows:
+        return False
+    for (name, allowed), values in zip(types, zip(*rows, strict=True), strict=True):
+        if not set(map(type, values)) <= allowed:
+            return False
+        if name == "timestamptz" and any(value is not None and value.utcoffset() is None for value in set(values)):
+            return False
+    return True
+
+
+_SEQUENCES: dict[tuple[str, str, str], str] = {}
+
+
+def _sequence(cursor: Any, table: str, column: str) -> str:
+    """The name of the sequence of the table's id column, read once per database and table: named by
+    pg_get_serial_sequence() in the statement that takes the numbers, it was looked up again for every number (six
+    times the statement's time)."""
+    key = (str(connection.settings_dict["NAME"]), table, column)
+    if key not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        _SEQUENCES[key] = cursor.fetchone()[0]
+    return _SEQUENCES[key]
+
+
 def _copy(
     model: type[models.Model],
     fields: list[models.Field[Any, Any]],
@@ -177,29 +268,39 @@ def _copy(
     *,
     ids: bool,
 ) -> list[int]:
-    """`insert_rows` on PostgreSQL: COPY, each batch's ids taken from the table's sequence first (in order) when
-    they are asked for, and written with the rows."""
+    """`insert_rows` on PostgreSQL: COPY, in binary when the values allow it (else as text), each batch's ids
+    taken from the table's sequence first (in order) when they are asked for, and written with the rows."""
     meta = model._meta
     quote = connection.ops.quote_name
     columns = [str(field.column) for field in fields]
+    types = _binary_types(fields)
     if ids:
         assert meta.pk is not None
         columns.insert(0, str(meta.pk.column))
+        if types is not None:
+            types.insert(0, _BIGINT)
     copy = f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
-    numbers = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1"
+    numbers = "SELECT nextval(%s::regclass) FROM generate_series(1, %s) ORDER BY 1"
     made: list[int] = []
     with connection.cursor() as cursor:
+        sequence = _sequence(cursor, meta.db_table, str(meta.pk.column)) if ids and meta.pk is not None else None
         for batch in itertools.batched(rows, _COPIED_ROWS):
             prepared: Sequence[Sequence[Any]] = batch
             if converters:
                 prepared = _converted(batch, converters)
             if ids:
                 assert meta.pk is not None
-                cursor.execute(numbers, [meta.db_table, meta.pk.column, len(batch)])
+                cursor.execute(numbers, [sequence, len(batch)])
                 new = [row[0] for row in cursor.fetchall()]
                 made.extend(new)
                 prepared = [(pk, *row) for pk, row in zip(new, prepared, strict=True)]
-            with cursor.copy(copy) as writer:
+            binary = types is not None and _binary_fits(prepared, types)
+            if binary:
+                cursor.cursor.adapters.register_dumper(None, _jsonb_text())
+            with cursor.copy(f"{copy} (FORMAT BINARY)" if binary else copy) as writer:
+                if binary:
+                    assert types is not None
+                    writer.set_types([name for name, _ in types])
                 for row in prepared:
                     writer.write_row(row)
     return made
