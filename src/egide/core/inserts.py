@@ -55,6 +55,20 @@ def _shared(convert: Callable[[Any], Any]) -> _ColumnConverter:
     return column
 
 
+def _iso_dates(values: _Column) -> _Column:
+    """A date column's dates as the text SQLite's driver writes them (isoformat, through the adapter Django
+    registers), each distinct date converted once and the column by looking them up, in C (map). A column holding
+    anything else (a datetime, text) is left to the driver, as it always was."""
+    distinct = set(values)
+    if not set(map(type, distinct)) <= _DATE_TYPES:
+        return values
+    text = {value: None if value is None else value.isoformat() for value in distinct}
+    return list(map(text.__getitem__, values))
+
+
+_DATE_TYPES = frozenset({date, type(None)})
+
+
 # orjson writes JSON's own types, and refuses the rest (dates, subclasses such as enumerations, decimals, keys
 # that are not text), which the field's encoder then writes as it always does.
 _PLAIN_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -78,10 +92,13 @@ def _converter(field: models.Field[Any, Any]) -> _ColumnConverter | None:
     if isinstance(field, models.DateTimeField):
         return None if postgresql else _shared(connection.ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        # psycopg writes dates itself; so does SQLite's driver, through the adapter Django registers for dates
-        # (isoformat), which gives what the usual adaptation gives (str).
-        if postgresql or type(connection.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value:
+        # psycopg writes dates itself. SQLite's driver does too, through the adapter Django registers for dates
+        # (isoformat), which gives what the usual adaptation gives (str): a call from the driver for each value,
+        # where a column holds few distinct dates; each is written once here (_iso_dates).
+        if postgresql:
             return None
+        if type(connection.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value:
+            return _iso_dates
         return _each(connection.ops.adapt_datefield_value)
     if isinstance(field, models.JSONField):
         return _each(_json(field))
