@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -124,6 +125,18 @@ def _server_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _changed_copy(path: Path, target: Path) -> None:
+    """The file with its first narrative changed, copied a mebibyte at a time: read whole and replaced, it took
+    twice the file's size in memory, which the peak memory measured (1.4 GiB at 100,000 activities)."""
+    with path.open("rb") as source, target.open("wb") as out:
+        head = source.read(2**20)
+        changed = head.replace(b"<narrative>", b"<narrative>Changed: ", 1)
+        if changed == head:
+            raise ValueError(f"{path}: no narrative in its first mebibyte")
+        out.write(changed)
+        shutil.copyfileobj(source, out, 2**20)
+
+
 def _children_cpu() -> float:
     """CPU time of this process's children waited for (the reader of a pipelined import once it has ended)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -158,7 +171,7 @@ def measure(args: argparse.Namespace, result: Result) -> None:
     # The same file with one activity changed (its first narrative): every other activity is read only as far as
     # its digest, and the changed one written again.
     changed_path = path.with_name("changed-" + path.name)
-    changed_path.write_bytes(path.read_bytes().replace(b"<narrative>", b"<narrative>Changed: ", 1))
+    _changed_copy(path, changed_path)
     started, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     changed = iati_file_import(
         user=PLATFORM, path=changed_path, filters=Filters(sectors=None), name=path.name, jobs=jobs
