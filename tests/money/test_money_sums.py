@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from egide.accounts.models import Confidentiality, Organisation, Role
 from egide.accounts.selectors import PLATFORM
 from egide.accounts.services import record_share
+from egide.iati import importer
 from egide.iati.importer import iati_file_import
 from egide.money import services
 from egide.money.data import BudgetData, RateData, TransactionData
@@ -236,6 +239,20 @@ def test_a_money_file_import_and_an_iati_import_keep_the_sums(
     changed = activity("XM-DAC-7-2").replace(">250000<", ">50000<")
     iati_file_import(user=PLATFORM, path=write(tmp_path, activity("XM-DAC-7-1"), changed))
     assert country_money(user=outsider, country="CF").by_type["3"].usd.amount == Decimal("800000.00")
+    _same_totals(outsider)
+
+
+def test_an_iati_file_in_several_batches_writes_its_sums_once_at_its_end(
+    rates: list[ExchangeRate], outsider: User, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH", 1)  # three batches of one activity
+    path = write(tmp_path, activity("XM-DAC-7-1"), activity("XM-DAC-7-2"), activity("XM-DAC-7-3"))
+    with CaptureQueriesContext(connection) as queries:
+        assert iati_file_import(user=PLATFORM, path=path).created == 3
+    sums_written = [query for query in queries if query["sql"].startswith('INSERT INTO "money_moneysum"')]
+    assert len(sums_written) == 2  # once from the transactions, once from the budgets, for the whole file
+    assert country_money(user=outsider, country="CF").by_type["3"].usd.amount == Decimal("750000.00")
+    assert MoneySum.objects.filter(programme__iati_identifier__startswith="XM-DAC-7-").count() == 6
     _same_totals(outsider)
 
 

@@ -11,8 +11,11 @@ No signal is sent: the caller bumps the map version itself, as for `bulk_create`
 
 import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import orjson
@@ -52,6 +55,20 @@ def _shared(convert: Callable[[Any], Any]) -> _ColumnConverter:
     return column
 
 
+def _iso_dates(values: _Column) -> _Column:
+    """A date column's dates as the text SQLite's driver writes them (isoformat, through the adapter Django
+    registers), each distinct date converted once and the column by looking them up, in C (map). A column holding
+    anything else (a datetime, text) is left to the driver, as it always was."""
+    distinct = set(values)
+    if not set(map(type, distinct)) <= _DATE_TYPES:
+        return values
+    text = {value: None if value is None else value.isoformat() for value in distinct}
+    return list(map(text.__getitem__, values))
+
+
+_DATE_TYPES = frozenset({date, type(None)})
+
+
 # orjson writes JSON's own types, and refuses the rest (dates, subclasses such as enumerations, decimals, keys
 # that are not text), which the field's encoder then writes as it always does.
 _PLAIN_JSON = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -75,10 +92,13 @@ def _converter(field: models.Field[Any, Any]) -> _ColumnConverter | None:
     if isinstance(field, models.DateTimeField):
         return None if postgresql else _shared(connection.ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
-        # psycopg writes dates itself; so does SQLite's driver, through the adapter Django registers for dates
-        # (isoformat), which gives what the usual adaptation gives (str).
-        if postgresql or type(connection.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value:
+        # psycopg writes dates itself. SQLite's driver does too, through the adapter Django registers for dates
+        # (isoformat), which gives what the usual adaptation gives (str): a call from the driver for each value,
+        # where a column holds few distinct dates; each is written once here (_iso_dates).
+        if postgresql:
             return None
+        if type(connection.ops).adapt_datefield_value is BaseDatabaseOperations.adapt_datefield_value:
+            return _iso_dates
         return _each(connection.ops.adapt_datefield_value)
     if isinstance(field, models.JSONField):
         return _each(_json(field))
@@ -169,12 +189,9 @@ def insert_rows(
     return made
 
 
-# The sequence is looked up once, in its own step: written inside nextval(), its lookup (a scan of the catalogue's
-# dependencies) ran for every id, and took 15 times as long as taking the ids themselves.
-_NEW_IDS = (
-    "WITH sequence AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS id) "
-    "SELECT nextval(sequence.id) FROM sequence, generate_series(1, %s) ORDER BY 1"
-)
+# `count` numbers of a sequence, in order; the sequence named (see _sequence) rather than looked up in the
+# statement, where its lookup ran for every number.
+_NUMBERS = "SELECT nextval(%s::regclass) FROM generate_series(1, %s) ORDER BY 1"
 
 
 def new_ids(model: type[models.Model], count: int) -> list[int] | None:
@@ -187,8 +204,96 @@ def new_ids(model: type[models.Model], count: int) -> list[int] | None:
     if not count:
         return []
     with connection.cursor() as cursor:
-        cursor.execute(_NEW_IDS, [model._meta.db_table, model._meta.pk.column, count])
+        cursor.execute(_NUMBERS, [_sequence(cursor, model._meta.db_table, str(model._meta.pk.column)), count])
         return [row[0] for row in cursor.fetchall()]
+
+
+# PostgreSQL's binary COPY: each column's type, and the Python types of the values its binary form is written
+# from. A batch whose values are all of those types is copied in binary (the client writes it in less than half the
+# time, and the server reads it faster than text); any other, as text, which takes any value psycopg can write.
+def _values(kind: type) -> frozenset[type]:
+    return frozenset({kind, type(None)})
+
+
+_BIGINT = ("int8", _values(int))
+_TEXT = ("text", _values(str))
+_BINARY_TYPES: dict[str, tuple[str, frozenset[type]]] = {
+    "bigint": _BIGINT,
+    "bigserial": _BIGINT,
+    "integer": ("int4", _values(int)),
+    "serial": ("int4", _values(int)),
+    "smallint": ("int2", _values(int)),
+    "smallserial": ("int2", _values(int)),
+    "varchar": ("varchar", _values(str)),
+    "text": _TEXT,
+    "date": ("date", _values(date)),
+    "timestamp with time zone": ("timestamptz", _values(datetime)),
+    "numeric": ("numeric", _values(Decimal)),
+    "boolean": ("bool", _values(bool)),
+    "double precision": ("float8", _values(float)),
+    "uuid": ("uuid", _values(uuid.UUID)),
+    "jsonb": ("jsonb", _values(str)),  # the JSON's text (see _json), written by _jsonb_text
+    "inet": ("inet", frozenset({type(None)})),  # an address given as text is copied as text
+}
+
+
+@cache
+def _jsonb_text() -> type[Any]:
+    """psycopg's dumper of a jsonb value in binary from the JSON's text (its own would encode the text as a JSON
+    string): the format's version, then the text. Imported here: a process on SQLite never loads psycopg."""
+    from psycopg.adapt import Dumper
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    class JsonbText(Dumper):
+        format = Format.BINARY
+        oid = types["jsonb"].oid
+
+        def dump(self, obj: Any) -> bytes:
+            return b"\x01" + obj.encode()
+
+    return JsonbText
+
+
+def _binary_types(fields: Sequence[models.Field[Any, Any]]) -> list[tuple[str, frozenset[type]]] | None:
+    """Each column's binary type and the Python types of its values, or None if a column's type is not one of
+    those copied in binary."""
+    found = []
+    for field in fields:
+        db_type = field.db_type(connection) or ""
+        known = _BINARY_TYPES.get(db_type.split("(")[0].strip().lower())
+        if known is None:
+            return None
+        found.append(known)
+    return found
+
+
+def _binary_fits(rows: Sequence[Sequence[Any]], types: list[tuple[str, frozenset[type]]]) -> bool:
+    """Whether every value of the rows is of its column's Python type, and every timestamp aware (a naive one is
+    read in the connection's time zone when written as text: kept so). Checked column by column, in C but for
+    the timestamps."""
+    if not rows:
+        return False
+    for (name, allowed), values in zip(types, zip(*rows, strict=True), strict=True):
+        if not set(map(type, values)) <= allowed:
+            return False
+        if name == "timestamptz" and any(value is not None and value.utcoffset() is None for value in set(values)):
+            return False
+    return True
+
+
+_SEQUENCES: dict[tuple[str, str, str], str] = {}
+
+
+def _sequence(cursor: Any, table: str, column: str) -> str:
+    """The name of the sequence of the table's id column, read once per database and table: named by
+    pg_get_serial_sequence() in the statement that takes the numbers, it was looked up again for every number (six
+    times the statement's time)."""
+    key = (str(connection.settings_dict["NAME"]), table, column)
+    if key not in _SEQUENCES:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        _SEQUENCES[key] = cursor.fetchone()[0]
+    return _SEQUENCES[key]
 
 
 def _copy(
@@ -199,28 +304,38 @@ def _copy(
     *,
     ids: bool,
 ) -> list[int]:
-    """`insert_rows` on PostgreSQL: COPY, each batch's ids taken from the table's sequence first (in order) when
-    they are asked for, and written with the rows."""
+    """`insert_rows` on PostgreSQL: COPY, in binary when the values allow it (else as text), each batch's ids
+    taken from the table's sequence first (in order) when they are asked for, and written with the rows."""
     meta = model._meta
     quote = connection.ops.quote_name
     columns = [str(field.column) for field in fields]
+    types = _binary_types(fields)
     if ids:
         assert meta.pk is not None
         columns.insert(0, str(meta.pk.column))
+        if types is not None:
+            types.insert(0, _BIGINT)
     copy = f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) FROM STDIN"
     made: list[int] = []
     with connection.cursor() as cursor:
+        sequence = _sequence(cursor, meta.db_table, str(meta.pk.column)) if ids and meta.pk is not None else None
         for batch in itertools.batched(rows, _COPIED_ROWS):
             prepared: Sequence[Sequence[Any]] = batch
             if converters:
                 prepared = _converted(batch, converters)
             if ids:
                 assert meta.pk is not None
-                cursor.execute(_NEW_IDS, [meta.db_table, meta.pk.column, len(batch)])
+                cursor.execute(_NUMBERS, [sequence, len(batch)])
                 new = [row[0] for row in cursor.fetchall()]
                 made.extend(new)
                 prepared = [(pk, *row) for pk, row in zip(new, prepared, strict=True)]
-            with cursor.copy(copy) as writer:
+            binary = types is not None and _binary_fits(prepared, types)
+            if binary:
+                cursor.cursor.adapters.register_dumper(None, _jsonb_text())
+            with cursor.copy(f"{copy} (FORMAT BINARY)" if binary else copy) as writer:
+                if binary:
+                    assert types is not None
+                    writer.set_types([name for name, _ in types])
                 for row in prepared:
                     writer.write_row(row)
     return made

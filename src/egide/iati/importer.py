@@ -202,6 +202,8 @@ class _FileImport:
         self.author_id = writer.pk if writer is not None else None
         self.owner_id = owner.pk if owner is not None else None
         self.creatable: dict[str, bool] = {}
+        self.summed: list[int] = []
+        """The programmes written whose money sums are to be written again (`sums_refresh`)."""
 
     # Checking -------------------------------------------------------------------------------------------------------
 
@@ -509,7 +511,15 @@ class _FileImport:
             author_id=self.author_id,
             owners=owners,
         )
-        money_services.programme_sums_refresh(programme_ids=[programme_id for _, _, programme_id in items])
+        self.summed.extend(programme_id for _, _, programme_id in items)
+
+    def sums_refresh(self) -> None:
+        """Write again the money sums of every programme written from the file, once at its end (in its
+        transaction): refreshed after each batch, they cost a pass over the sums table per batch, which grew with
+        the file."""
+        if self.summed:
+            money_services.programme_sums_refresh(programme_ids=self.summed)
+            self.summed = []
 
     def _after(self, values: dict[str, Any], activity: Activity) -> dict[str, Any]:
         values["iati_file"] = self.source
@@ -760,6 +770,7 @@ def iati_file_import(
                 importer.write(batch)
                 if progress is not None:
                     progress(report)
+            importer.sums_refresh()
             if already_counted is not None:
                 report.read, report.skipped_by_filter = already_counted
             if dry_run:

@@ -267,14 +267,17 @@ def results_write(
             now if approved else None,
             "",
         )
-    update_ids = updates.write()
+    # The values' ids only name their disaggregations: not taken when there are none (most files).
+    disaggregated = any(actual_parts for *_, actual_parts in actuals)
+    update_ids = updates.write(ids=disaggregated)
     parts = _Rows(Disaggregation, ("period_id", "update_id", "dimension", "category", "value"))
     for period_id, target_parts in zip(period_ids, period_parts, strict=True):
         for dimension, category, value in target_parts:
             parts.add(period_id, None, dimension, category, value)
-    for update_id, (*_, actual_parts) in zip(update_ids, actuals, strict=True):
-        for dimension, category, value in actual_parts:
-            parts.add(None, update_id, dimension, category, value)
+    if disaggregated:
+        for update_id, (*_, actual_parts) in zip(update_ids, actuals, strict=True):
+            for dimension, category, value in actual_parts:
+                parts.add(None, update_id, dimension, category, value)
     parts.write(ids=False)
     return len(result_ids)
 

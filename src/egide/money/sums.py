@@ -32,7 +32,8 @@ from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, Ra
 from egide.programmes.models import Programme
 
 BATCH = 500
-"""Programmes per statement: SQLite accepts 999 parameters at most in old versions."""
+"""Programmes per statement on SQLite, which accepts 999 parameters at most in old versions. PostgreSQL gets them
+all at once, as one array: a statement per batch would read the sums table once per batch."""
 
 
 def _table(model: type[Model], database: BaseDatabaseWrapper) -> str:
@@ -110,11 +111,15 @@ def _programmes_in(column: str, batch: list[int], database: BaseDatabaseWrapper)
     return f"{column} IN ({', '.join(['%s'] * len(batch))})", list(batch)
 
 
+def _batches(ids: list[int], database: BaseDatabaseWrapper) -> list[list[int]]:
+    if database.vendor == "postgresql":
+        return [ids] if ids else []
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
 def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
     """Write the sums of these programmes again from their budgets and transactions."""
-    ids = sorted(set(programme_ids))
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
+    for batch in _batches(sorted(set(programme_ids)), database):
         condition, params = _programmes_in("programme_id", batch, database)
         _classes_change(condition, params, -1, database)
         with database.cursor() as cursor:
@@ -125,9 +130,7 @@ def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDa
 
 def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
     """Take these programmes' sums away from their classes and delete them: the programmes are being deleted."""
-    ids = sorted(set(programme_ids))
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
+    for batch in _batches(sorted(set(programme_ids)), database):
         condition, params = _programmes_in("programme_id", batch, database)
         _classes_change(condition, params, -1, database)
         with database.cursor() as cursor:
