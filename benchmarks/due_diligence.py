@@ -118,7 +118,9 @@ def invented_names(rng: random.Random) -> tuple[str, str]:
     """An invented name and another spelling of it (vowels swapped, a letter doubled), as sources write names."""
     family = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
     given = rng.choice(GIVEN)
-    spelling = family.replace("ou", "u").replace("k", "c").replace("i", "y") if rng.random() < 0.5 else family + "e"
+    spelling = family.replace("ou", "u").replace("k", "c").replace("i", "y") if rng.random() < 0.5 else family
+    if spelling == family:
+        spelling = family + "e"
     return f"{given} {family}", f"{given} {spelling}"
 
 
