@@ -98,6 +98,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "found": found,
             "filters": filters,
+            # The fictional-country notice (core.templatetags.training) reads the page's country from here.
+            "country": filters["country"],
             "roles": PostRole.choices,
             "can_create": access.may_edit_somewhere(user=request.user),
         },
