@@ -181,3 +181,22 @@ def test_the_command_tree_links_its_commanders_for_signed_in_readers(
     assert person_link(world) in html
     assert person_link(world) not in page(outsider, address, as_of="2016-03-01")
     assert person_link(world) not in page(None, address, as_of="2016-03-01")
+
+
+def test_a_person_and_an_incident_list_the_assessments_of_their_units_for_readers_of_them(
+    assessment: DiligenceAssessment, world: World, member: User, sharing: User, partner: Organisation
+) -> None:
+    link = f'href="{reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk})}"'
+    person_page = reverse("people:detail", kwargs={"pk": world.commander.pk})
+    unit_incident = reverse("incidents:detail", kwargs={"pk": world.against_unit.pk})
+    parent_incident = reverse("incidents:detail", kwargs={"pk": world.against_parent.pk})
+    assert link in page(member, person_page)
+    assert link in page(member, unit_incident)
+    assert 'id="linked-assessments"' not in page(member, parent_incident)  # the ministry has no assessment
+    for record in (world.commander, world.against_unit):
+        Share.objects.create(record=record, organisation=partner, country="CF")
+    for address in (person_page, unit_incident):
+        assert 'id="linked-assessments"' not in page(sharing, address)  # the assessment is not shared with them
+    Share.objects.create(record=assessment, organisation=partner, country="CF")
+    for address in (person_page, unit_incident):
+        assert link in page(sharing, address)
