@@ -192,7 +192,7 @@ def test_the_command_tree_names_the_commanders_of_its_day(
     battalion = make_actor(kind="armed_forces", name="First battalion", parent=ministry, confidentiality="public")
     post(person(organisation, "Colonel Exemplar Testperson"), battalion, start=(datetime.date(2020, 1, 1), YEAR))
     page = member_client.get("/countries/CF/command-tree/", {"as_of": "2021-03-01"}).content.decode()
-    assert "Colonel Exemplar Testperson (Commander)" in page
+    assert "Colonel Exemplar Testperson</a> (Commander)" in page
     assert 'id="command-tree-commanders"' in page
     before = member_client.get("/countries/CF/command-tree/", {"as_of": "2019-03-01"}).content.decode()
     assert "Colonel Exemplar Testperson" not in before

@@ -3,7 +3,7 @@ database."""
 
 import datetime
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from egide.core.fuzzy_dates import DAY, MONTH, YEAR, FuzzyDate
@@ -178,6 +178,8 @@ def test_a_commanders_incident_is_listed_exactly_when_some_day_of_it_falls_withi
     actor: int,
     include_parents: bool,
 ) -> None:
+    # people_services refuses a post that ends before it starts: not a post the rule ever meets.
+    assume(start is None or end is None or end.last_day >= start.first_day)
     held = CommandPost(
         id=1, person_id=COMMANDER, actor_id=actor, role="commander", start=start, end=end, ongoing=ongoing
     )

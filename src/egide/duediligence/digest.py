@@ -50,6 +50,11 @@ def evidence_link(alert: Alert) -> str:
     return f"{settings.EGIDE_SITE_URL}{address}"
 
 
+def incident_link(incident_id: int) -> str:
+    """The incident's own page, for a reader who may read it."""
+    return f"{settings.EGIDE_SITE_URL}{reverse('incidents:detail', kwargs={'pk': incident_id})}"
+
+
 def _line(alert: Alert, readable: set[int], people: set[int]) -> str:
     assessment = alert.assessment
     unit = assessment.actor.name
@@ -70,7 +75,13 @@ def _line(alert: Alert, readable: set[int], people: set[int]) -> str:
         "programme": assessment.programme.title,
         "what": what,
         "link": evidence_link(alert),
-    }
+    } + _incident_line(alert, readable)
+
+
+def _incident_line(alert: Alert, readable: set[int]) -> str:
+    if alert.responsibility is None or alert.responsibility.incident_id not in readable:
+        return ""
+    return "\n  " + _("The incident's page: %(link)s") % {"link": incident_link(alert.responsibility.incident_id)}
 
 
 def _recipients(alerts: list[Alert]) -> dict[User, list[Alert]]:

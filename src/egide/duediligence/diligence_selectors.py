@@ -53,6 +53,15 @@ def assessment_visible(*, user: Caller, pk: int) -> DiligenceAssessment:
         raise Http404("No such assessment.") from None
 
 
+def assessments_of_units(*, user: Caller, actor_ids: list[int]) -> list[DiligenceAssessment]:
+    """The assessments the user may read of supports to these units (a person's or an incident's page lists those
+    of the units it names), the latest period first. One query."""
+    if not actor_ids:
+        return []
+    found = assessments_visible(user=user).filter(actor_id__in=sorted(set(actor_ids)))
+    return list(found.order_by("-period_start", "-pk"))
+
+
 LEVELS_PER_QUERY = 6
 """How many parents one query reads (one join each): every real hierarchy in one query."""
 

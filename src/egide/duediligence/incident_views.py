@@ -27,6 +27,7 @@ from egide.core.web import apply_form_errors, changed, country_or_404, posted_ve
 from egide.duediligence import incident_selectors as selectors
 from egide.duediligence import incident_services as services
 from egide.duediligence.access import readable_filter
+from egide.duediligence.diligence_selectors import assessments_of_units
 from egide.duediligence.incident_forms import EvidenceForm, IncidentFilterForm, IncidentForm, ResponsibilityForm
 from egide.duediligence.models import Evidence, Incident, Person, Responsibility
 
@@ -116,6 +117,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "incident": incident,
             "responsibilities": [(item, named.shows(item)) for item in responsibilities],
+            "assessments": assessments_of_units(
+                user=request.user,
+                actor_ids=[item.actor_id for item in responsibilities if item.actor_id in named.actors],
+            ),
             "can_edit": access.can_edit(user=request.user, record=incident),
             "can_manage": can_manage,
             "shares": access.record_shares(record=incident) if can_manage else [],

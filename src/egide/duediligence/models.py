@@ -429,6 +429,10 @@ class DiligenceAssessment(TimestampedModel, ConfidentialRecord):
     def __str__(self) -> str:
         return f"{self.programme} → {self.actor}"
 
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
 
 class AlertKind(models.TextChoices):
     UNIT_INCIDENT = "unit_incident", _("New incident alleged against a supported unit")

@@ -35,6 +35,7 @@ from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, posted_version
 from egide.duediligence import people_selectors as selectors
 from egide.duediligence import people_services as services
+from egide.duediligence.diligence_selectors import assessments_of_units
 from egide.duediligence.models import Evidence, Person, PersonName, Post, PostRole
 from egide.duediligence.people_forms import (
     ConsultationFilterForm,
@@ -98,6 +99,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "found": found,
             "filters": filters,
+            # The fictional-country notice (core.templatetags.training) reads the page's country from here.
+            "country": filters["country"],
             "roles": PostRole.choices,
             "can_create": access.may_edit_somewhere(user=request.user),
         },
@@ -110,12 +113,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     audit_record(user=request.user, action=Action.READ, instance=person, before=None, after=None)
     can_manage = access.can_manage(user=request.user, record=person)
+    detail = selectors.person_detail(user=request.user, person=person)
+    commanded = [entry.post.actor_id for entry in detail.career if entry.actor_visible and entry.post.commands]
     return render(
         request,
         "duediligence/people/detail.html",
         {
             "person": person,
-            "detail": selectors.person_detail(user=request.user, person=person),
+            "detail": detail,
+            "assessments": assessments_of_units(user=request.user, actor_ids=commanded),
             "can_edit": access.can_edit(user=request.user, record=person),
             "can_manage": can_manage,
             "shares": access.record_shares(record=person) if can_manage else [],
