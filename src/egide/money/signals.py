@@ -1,29 +1,28 @@
-"""The programme sums' classes follow their programmes (egide.money.sums): a programme saved with another country,
-owner or confidentiality has its sums counted again under its new class, and a deleted programme's sums are taken
-away from their class before the database deletes them. Signals, so that every save and delete of a programme
-counts (its services, the admin, the importers' saves); the bulk writes that send none (the IATI importer's) write
-the programmes' sums again themselves."""
+"""The programme sums follow their programmes and the rates (egide.money.sums, egide.money.layers): a programme
+saved with another country, owner or confidentiality, or whose areas of action changed, has its sums counted again
+under its new class and areas; a deleted programme's sums are taken away before the database deletes them; a rate
+saved or deleted has the dashboard's totals converted again. Signals, so that every save and delete counts (the
+services, the admin, the importers' saves); the bulk writes that send none (the IATI importer's, the rate files')
+write the sums again themselves."""
 
 from typing import Any
 
 from django.db import connections
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 
-from egide.money import sums
-from egide.money.models import MoneySum
-from egide.programmes.models import Programme
+from egide.money import layers, sums
+from egide.money.models import ExchangeRate, MoneySum
+from egide.programmes.models import Programme, ProgrammeArea
 
 
 def _programme_saved(sender: type[Programme], instance: Programme, created: bool, using: str, **kwargs: Any) -> None:
     if created or kwargs.get("raw"):
         return
-    moved = (
-        MoneySum.objects.using(using)
-        .filter(programme_id=instance.pk)
-        .exclude(country=instance.country, owner_id=instance.owner_id or 0, confidentiality=instance.confidentiality)
-        .exists()
-    )
-    if moved:
+    counted = MoneySum.objects.using(using).filter(programme_id=instance.pk)
+    moved = counted.exclude(
+        country=instance.country, owner_id=instance.owner_id or 0, confidentiality=instance.confidentiality
+    ).exists()
+    if moved or (counted.exists() and layers.areas_moved(instance.pk, database=connections[using])):
         sums.sums_of_programmes_rebuild([instance.pk], database=connections[using])
 
 
@@ -31,6 +30,28 @@ def _programme_deleted(sender: type[Programme], instance: Programme, using: str,
     sums.sums_of_programmes_forget([instance.pk], database=connections[using])
 
 
+def _area_changed(sender: type[ProgrammeArea], instance: ProgrammeArea, using: str, **kwargs: Any) -> None:
+    """An area of action added or removed one by one (the admin, a test): the programme's sums are counted under
+    its areas as they are now. A programme without sums has nothing counted (nor has one being deleted, whose
+    sums went first), and the services' bulk writes of areas are followed by the programme's save."""
+    if kwargs.get("raw"):
+        return
+    database = connections[using]
+    counted = MoneySum.objects.using(using).filter(programme_id=instance.programme_id).exists()
+    if counted and layers.areas_moved(instance.programme_id, database=database):
+        sums.sums_of_programmes_rebuild([instance.programme_id], database=database)
+
+
+def _rate_changed(sender: type[ExchangeRate], instance: ExchangeRate, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    layers.totals_rebuild(database=connections[using])
+
+
 def connect() -> None:
     post_save.connect(_programme_saved, sender=Programme, dispatch_uid="money-sums-programme-saved")
     pre_delete.connect(_programme_deleted, sender=Programme, dispatch_uid="money-sums-programme-deleted")
+    post_save.connect(_area_changed, sender=ProgrammeArea, dispatch_uid="money-sums-area-saved")
+    post_delete.connect(_area_changed, sender=ProgrammeArea, dispatch_uid="money-sums-area-deleted")
+    post_save.connect(_rate_changed, sender=ExchangeRate, dispatch_uid="money-totals-rate-saved")
+    post_delete.connect(_rate_changed, sender=ExchangeRate, dispatch_uid="money-totals-rate-deleted")
