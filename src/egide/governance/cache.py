@@ -269,7 +269,6 @@ def cached_run(key: str, compute: Callable[[], CachedRun], *, share: bool = True
         found = compute()
         if share:
             _shared_set(key, found)
-            _shared_severities_set(key, severities_of(found))
     memory.put(key, found)
     return found
 
@@ -295,6 +294,13 @@ def _shared_severities_set(key: str, value: Severities) -> None:
         logger.warning("governance findings: the cache could not be written", exc_info=True)
 
 
+def severities_keep(key: str, value: Severities) -> None:
+    """Keep the findings' keys and severities of a run just computed beside its entry."""
+    if shared():
+        _shared_severities_set(key, value)
+    memory.severities_put(key, value)
+
+
 def severities_kept(key: str) -> Severities | None:
     """The findings' keys and severities of the entry of that key, if this process or the shared cache holds them
     or the entry itself (they are then kept beside it), else None (nothing is computed)."""
@@ -306,7 +312,7 @@ def severities_kept(key: str) -> Severities | None:
             if run is None:
                 return None
             found = severities_of(run)
-            if shared():
-                _shared_severities_set(key, found)
+            severities_keep(key, found)
+            return found
         memory.severities_put(key, found)
     return found

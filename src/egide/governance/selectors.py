@@ -409,7 +409,9 @@ def open_severities_by_country(*, user: Caller, countries: Sequence[str]) -> dic
             severities[country] = found
     if missing:
         computed = _runs_computed(user=user, countries=missing, keys=keys, overrides=overrides)
-        severities.update({country: cache.severities_of(run) for country, run in computed.items()})
+        for country, run in computed.items():
+            severities[country] = cache.severities_of(run)
+            cache.severities_keep(keys[country], severities[country])
     decided = _decided(chosen)
     counts: dict[str, dict[str, int]] = {}
     for country in chosen:
