@@ -82,8 +82,8 @@ class CachedRun:
 
 Severities = tuple[tuple[str, str], ...]
 """An entry's findings as (key, severity) pairs: all that the cross-country dashboard's counts of open findings
-read, kept beside the entry (`severities_kept`) so that it loads a few bytes per finding, not the findings."""
-SEVERITIES_SUFFIX = ":severities"
+read, kept in the process's memory beside the entries (`severities_kept`) so that a warm dashboard reads a few
+bytes per finding rather than loading every country's findings."""
 SEVERITIES_IN_MEMORY = 4096
 """Every country's, for a few readers' scopes: a few kilobytes each."""
 
@@ -273,46 +273,21 @@ def cached_run(key: str, compute: Callable[[], CachedRun], *, share: bool = True
     return found
 
 
-def _shared_severities_get(key: str) -> Severities | None:
-    try:
-        found = cache.get(key + SEVERITIES_SUFFIX)
-        if found is None:
-            return None
-        severities = pickle.loads(found)
-        if not isinstance(severities, tuple):
-            raise TypeError(f"not the severities of governance findings: {type(severities)!r}")
-        return severities
-    except Exception:  # as `_shared_get`: a recomputation, never an error page
-        logger.warning("governance findings: the cache could not be read", exc_info=True)
-        return None
-
-
-def _shared_severities_set(key: str, value: Severities) -> None:
-    try:
-        cache.set(key + SEVERITIES_SUFFIX, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), TIMEOUT_SECONDS)
-    except Exception:
-        logger.warning("governance findings: the cache could not be written", exc_info=True)
-
-
 def severities_keep(key: str, value: Severities) -> None:
-    """Keep the findings' keys and severities of a run just computed beside its entry."""
-    if shared():
-        _shared_severities_set(key, value)
+    """Keep the findings' keys and severities of a run just computed beside its entry, in this process's memory
+    only: they are a few bytes per finding, derived from the entry in any other process (`severities_kept`), and a
+    second shared entry per answer would double the cache's files and writes."""
     memory.severities_put(key, value)
 
 
 def severities_kept(key: str) -> Severities | None:
-    """The findings' keys and severities of the entry of that key, if this process or the shared cache holds them
-    or the entry itself (they are then kept beside it), else None (nothing is computed)."""
+    """The findings' keys and severities of the entry of that key, if this process holds them, or else holds or
+    finds in the shared cache the entry itself (they are then kept), else None (nothing is computed)."""
     found = memory.severities_get(key)
     if found is None:
-        found = _shared_severities_get(key)
-        if found is None:
-            run = kept(key)
-            if run is None:
-                return None
-            found = severities_of(run)
-            severities_keep(key, found)
-            return found
-        memory.severities_put(key, found)
+        run = kept(key)
+        if run is None:
+            return None
+        found = severities_of(run)
+        severities_keep(key, found)
     return found
