@@ -23,7 +23,7 @@ checks permissions.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Context, Decimal
 from typing import Any
@@ -164,6 +164,43 @@ def rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
                 cursor.execute(f"ANALYZE {_table(model, database)}")
 
 
+RATES_BY_DIFFERENCE = 12
+"""Up to this many currencies and years whose rates change, their sums' totals are converted again by difference;
+beyond (a rate file), all of them."""
+
+
+def _rated_keys(rates: Iterable[tuple[str, int]], database: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """A SELECT of the keys of the level sums whose conversion reads the rates of these currencies in these years:
+    those of the currency in the year, and for the euro (the cross rate), those of every currency in the year."""
+    conditions, params = [], []
+    for currency, year in sorted(set(rates)):
+        conditions.append(
+            "(bucket >= %s AND bucket < %s" + (")" if currency == conversion.EURO else " AND currency = %s)")
+        )
+        params += [date(year, 1, 1), date(year + 1, 1, 1)] + ([] if currency == conversion.EURO else [currency])
+    return (
+        f"SELECT DISTINCT {KEY} FROM {_table(MoneyLevelSum, database)} WHERE {' OR '.join(conditions)}",
+        params,
+    )
+
+
+def rates_changing(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
+    """Before rates of these (currency, year) change: take their sums' converted totals away, at the old rates."""
+    wanted = set(rates)
+    if wanted and len(wanted) <= RATES_BY_DIFFERENCE:
+        _totals_change(_rated_keys(wanted, database), -1, database)
+
+
+def rates_changed(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
+    """After rates of these (currency, year) changed (the same as `rates_changing` was told): add their sums'
+    converted totals again, at the new rates; all the totals again when there were too many to take away."""
+    wanted = set(rates)
+    if len(wanted) > RATES_BY_DIFFERENCE:
+        totals_rebuild(database=database)
+    elif wanted:
+        _totals_change(_rated_keys(wanted, database), 1, database)
+
+
 def totals_rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
     """Convert every level sum again: the rates changed."""
     with database.cursor() as cursor:
@@ -204,20 +241,33 @@ def _totals_change(keys: tuple[str, list[Any]] | None, sign: int, database: Base
         _totals_add(found, sign, database)
 
 
+SUMS_TABLE = "egide_layer_sums"
+
+
 def _converted_in_sql(sums: str, params: list[Any], database: BaseDatabaseWrapper) -> dict[Key, list[Any]]:
-    found: dict[Key, list[Any]] = {}
+    """The sums gathered once into a temporary table, analysed, then converted to each target in one statement.
+    Analysed, because from a subquery the planner expected one sum where there were thousands, and matched each
+    with each rate period in a nested loop: seconds for an import's batch (benchmarks/RESULTS.md, dashagg)."""
     columns = ", ".join(TOTAL_KEY)
-    for target in conversion.TARGETS:
-        with database.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, COALESCE(SUM(value), 0), COUNT(value), "
-                "SUM(CASE WHEN value IS NULL THEN count ELSE 0 END) "
-                f"FROM ({converted_sql(sums, TOTAL_KEY, target)}) converted GROUP BY {columns}",
-                params,
-            )
-            for layer, country, flow, area, parts, value, converted, excluded in cursor.fetchall():
-                found[(layer, country, flow, area, parts, target)] = [Decimal(value), int(converted), int(excluded)]
-    return found
+    per_target = " UNION ALL ".join(
+        f"SELECT {columns}, '{target}' AS target, COALESCE(SUM(value), 0) AS value, COUNT(value) AS converted, "
+        "SUM(CASE WHEN value IS NULL THEN count ELSE 0 END) AS excluded "
+        f"FROM ({converted_sql(f'SELECT * FROM {SUMS_TABLE}', TOTAL_KEY, target)}) converted GROUP BY {columns}"
+        for target in conversion.TARGETS
+    )
+    with database.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {SUMS_TABLE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {SUMS_TABLE} AS {sums}", params)
+        rows = []
+        if cursor.rowcount:  # none for the programmes of no layer, the most common change
+            cursor.execute(f"ANALYZE {SUMS_TABLE}")
+            cursor.execute(per_target)
+            rows = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {SUMS_TABLE}")
+    return {
+        (layer, country, flow, area, parts, target): [Decimal(value), int(converted), int(excluded)]
+        for layer, country, flow, area, parts, target, value, converted, excluded in rows
+    }
 
 
 FIFTEEN_DIGITS = Context(prec=15)

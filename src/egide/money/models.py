@@ -280,6 +280,8 @@ class MoneyLevelSum(models.Model):
                 name="money_level_sum_once",
             )
         ]
+        # The sums whose programmes were all taken away, deleted after each change: found without a scan.
+        indexes = [models.Index(fields=["count"], condition=Q(count=0), name="money_level_sum_emptied")]
 
     def __str__(self) -> str:
         return f"{self.level} {self.country} {self.flow} {self.area or '*'} {self.currency} {self.bucket}"

@@ -1,14 +1,15 @@
 """The programme sums follow their programmes and the rates (egide.money.sums, egide.money.layers): a programme
 saved with another country, owner or confidentiality, or whose areas of action changed, has its sums counted again
 under its new class and areas; a deleted programme's sums are taken away before the database deletes them; a rate
-saved or deleted has the dashboard's totals converted again. Signals, so that every save and delete counts (the
+saved or deleted has the dashboard's totals of its currency and year converted again (by difference: taken away
+at the old rates before, added at the new ones after). Signals, so that every save and delete counts (the
 services, the admin, the importers' saves); the bulk writes that send none (the IATI importer's, the rate files')
 write the sums again themselves."""
 
 from typing import Any
 
 from django.db import connections
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from egide.money import layers, sums
 from egide.money.models import ExchangeRate, MoneySum
@@ -42,10 +43,32 @@ def _area_changed(sender: type[ProgrammeArea], instance: ProgrammeArea, using: s
         sums.sums_of_programmes_rebuild([instance.programme_id], database=database)
 
 
+RATES_ATTRIBUTE = "_egide_rates_changing"
+
+
+def _rates_of(instance: ExchangeRate, using: str) -> set[tuple[str, int]]:
+    """The (currency, year) of a rate as it is stored and as it is about to be."""
+    rates = {(instance.currency, instance.starts_on.year)}
+    if instance.pk is not None:
+        stored = ExchangeRate.objects.using(using).filter(pk=instance.pk).values_list("currency", "starts_on").first()
+        if stored is not None:
+            rates.add((stored[0], stored[1].year))
+    return rates
+
+
+def _rate_changing(sender: type[ExchangeRate], instance: ExchangeRate, using: str, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    rates = _rates_of(instance, using)
+    setattr(instance, RATES_ATTRIBUTE, rates)
+    layers.rates_changing(rates, database=connections[using])
+
+
 def _rate_changed(sender: type[ExchangeRate], instance: ExchangeRate, using: str, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    layers.totals_rebuild(database=connections[using])
+    layers.rates_changed(getattr(instance, RATES_ATTRIBUTE), database=connections[using])
+    delattr(instance, RATES_ATTRIBUTE)
 
 
 def connect() -> None:
@@ -53,5 +76,7 @@ def connect() -> None:
     pre_delete.connect(_programme_deleted, sender=Programme, dispatch_uid="money-sums-programme-deleted")
     post_save.connect(_area_changed, sender=ProgrammeArea, dispatch_uid="money-sums-area-saved")
     post_delete.connect(_area_changed, sender=ProgrammeArea, dispatch_uid="money-sums-area-deleted")
+    pre_save.connect(_rate_changing, sender=ExchangeRate, dispatch_uid="money-totals-rate-saving")
     post_save.connect(_rate_changed, sender=ExchangeRate, dispatch_uid="money-totals-rate-saved")
+    pre_delete.connect(_rate_changing, sender=ExchangeRate, dispatch_uid="money-totals-rate-deleting")
     post_delete.connect(_rate_changed, sender=ExchangeRate, dispatch_uid="money-totals-rate-deleted")
