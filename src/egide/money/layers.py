@@ -53,6 +53,20 @@ Key = tuple[str, str, str, str, int, str]
 """A converted total's key: layer, country, flow, area, parts, target."""
 
 
+LOCK = 7_202_611_514
+"""The transaction-level advisory lock that serialises the changes of the layers on PostgreSQL (`serialise`)."""
+
+
+def serialise(database: BaseDatabaseWrapper = connection) -> None:
+    """Wait until no other transaction is changing the layers, then hold them until this one ends. A total is kept
+    by difference of rounded values, which are not additive: two transactions changing the same sums at once would
+    each take away a rounding the other has just changed. On PostgreSQL, whose writers run concurrently; SQLite lets
+    one writer at a time. Callers are in a transaction (egide.money.sums opens one)."""
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
 def _table(model: type[Model], database: BaseDatabaseWrapper) -> str:
     return database.ops.quote_name(model._meta.db_table)
 
@@ -103,7 +117,8 @@ def _levels_change(where: str, params: Sequence[Any], sign: int, database: BaseD
 
 def levels_take_away(where: str, params: Sequence[Any], *, database: BaseDatabaseWrapper = connection) -> None:
     """Take the programme sums that meet `where` (on the alias "s") away from the level sums, and the totals
-    from their layers' converted totals: before these sums are deleted or written again."""
+    from their layers' converted totals: before these sums are deleted or written again. The caller has
+    serialised (`serialise`), for as long as until these sums are added again."""
     keys = (f"SELECT DISTINCT {KEY} FROM ({_contributions(where, database)}) c", [*params, *params])
     _totals_change(keys, -1, database)
     _levels_change(where, params, -1, database)
@@ -150,6 +165,7 @@ def areas_moved(programme_id: int, *, database: BaseDatabaseWrapper = connection
 
 def rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
     """Write the areas, level sums and converted totals again from the programme sums and areas."""
+    serialise(database)
     with database.cursor() as cursor:
         for model in (MoneyLayerTotal, MoneyLevelSum, MoneyArea):
             cursor.execute(f"DELETE FROM {_table(model, database)}")
@@ -186,6 +202,7 @@ def _rated_keys(rates: Iterable[tuple[str, int]], database: BaseDatabaseWrapper)
 
 def rates_changing(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
     """Before rates of these (currency, year) change: take their sums' converted totals away, at the old rates."""
+    serialise(database)
     wanted = set(rates)
     if wanted and len(wanted) <= RATES_BY_DIFFERENCE:
         _totals_change(_rated_keys(wanted, database), -1, database)
@@ -194,6 +211,7 @@ def rates_changing(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWr
 def rates_changed(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
     """After rates of these (currency, year) changed (the same as `rates_changing` was told): add their sums'
     converted totals again, at the new rates; all the totals again when there were too many to take away."""
+    serialise(database)
     wanted = set(rates)
     if len(wanted) > RATES_BY_DIFFERENCE:
         totals_rebuild(database=database)
@@ -203,6 +221,7 @@ def rates_changed(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWra
 
 def totals_rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
     """Convert every level sum again: the rates changed."""
+    serialise(database)
     with database.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(MoneyLayerTotal, database)}")
     _totals_change(None, 1, database)

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
@@ -115,32 +115,36 @@ def _programmes_in(column: str, batch: list[int], database: BaseDatabaseWrapper)
 def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
     """Write the sums of these programmes again from their budgets and transactions (and the areas they are
     counted under from their areas of action)."""
-    ids = sorted(set(programme_ids))
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        condition, params = _programmes_in("programme_id", batch, database)
-        summed = _programmes_in("s.programme_id", batch, database)[0]
-        layers.levels_take_away(summed, params, database=database)
-        _classes_change(condition, params, -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
-        _write(_programmes_in("record.programme_id", batch, database)[0], params, database)
-        layers.areas_write(condition, params, database=database)
-        _classes_change(condition, params, 1, database)
-        layers.levels_add(summed, params, database=database)
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        ids = sorted(set(programme_ids))
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            condition, params = _programmes_in("programme_id", batch, database)
+            summed = _programmes_in("s.programme_id", batch, database)[0]
+            layers.levels_take_away(summed, params, database=database)
+            _classes_change(condition, params, -1, database)
+            with database.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
+            _write(_programmes_in("record.programme_id", batch, database)[0], params, database)
+            layers.areas_write(condition, params, database=database)
+            _classes_change(condition, params, 1, database)
+            layers.levels_add(summed, params, database=database)
 
 
 def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
     """Take these programmes' sums away from their classes and delete them: the programmes are being deleted."""
-    ids = sorted(set(programme_ids))
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        condition, params = _programmes_in("programme_id", batch, database)
-        layers.levels_take_away(_programmes_in("s.programme_id", batch, database)[0], params, database=database)
-        _classes_change(condition, params, -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
-        layers.areas_forget(condition, params, database=database)
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        ids = sorted(set(programme_ids))
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            condition, params = _programmes_in("programme_id", batch, database)
+            layers.levels_take_away(_programmes_in("s.programme_id", batch, database)[0], params, database=database)
+            _classes_change(condition, params, -1, database)
+            with database.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
+            layers.areas_forget(condition, params, database=database)
 
 
 def _months(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -158,14 +162,17 @@ def _months(days: Iterable[date]) -> list[tuple[date, date]]:
 def sums_of_days_rebuild(days: Iterable[date], *, database: BaseDatabaseWrapper = connection) -> None:
     """Write again the sums of every programme for the months of these days: a daily rate of one of them appeared
     or disappeared, which moves that day's amounts out of their month's sum or back into it."""
-    for start, end in _months(days):
-        layers.levels_take_away("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
-        _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE bucket >= %s AND bucket < %s", [start, end])
-        _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
-        _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
-        layers.levels_add("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        for start, end in _months(days):
+            layers.levels_take_away("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
+            _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
+            with database.cursor() as cursor:
+                table = _table(MoneySum, database)
+                cursor.execute(f"DELETE FROM {table} WHERE bucket >= %s AND bucket < %s", [start, end])
+            _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
+            _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
+            layers.levels_add("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
 
 
 def sums_rebuild(*, database: BaseDatabaseWrapper = connection, with_layers: bool = True) -> int:
