@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 
 from egide.accounts.models import Confidentiality, Organisation, Role, Share
 from egide.accounts.selectors import PLATFORM
@@ -222,3 +223,25 @@ def test_superusers_and_readers_of_nothing_get_what_the_direct_computation_gives
         assert _plain(dashboard_money(**arguments)) == _plain(money_direct(**arguments))
     empty = dashboard_money(user=verified_superuser, countries=[], currency="USD", flow="committed")
     assert _plain(empty) == ({}, {}, {})
+
+
+@pytest.mark.django_db(transaction=True)  # each write commits: the lock is released at the end of each
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time")
+def test_the_layers_are_changed_one_transaction_at_a_time(organisation: Organisation) -> None:
+    """Writing a programme's sums holds the layers' lock until the transaction ends: another writer waits."""
+    programme = _world(random.Random(3), [organisation])[0]
+
+    def held() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() "
+                "AND objid = %s AND granted",
+                [layers.LOCK % 2**32],
+            )
+            return bool(cursor.fetchone()[0])
+
+    with transaction.atomic():
+        assert not held()
+        services.programme_sums_refresh(programme_ids=[programme.pk])
+        assert held()
+    assert not held()
