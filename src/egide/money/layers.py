@@ -13,9 +13,10 @@ programmes, those shared with it), adds round(convert(B + E)) − round(convert(
 all it sees (egide.coordination.dashboard_money).
 
 Everything is kept by difference. A programme's sums are counted in MoneyLevelSum under its level, country and the
-areas it had then (MoneyArea), taken away before they are written again and added after; around each of these
-steps, the converted totals of the sums it touches are taken away and added again (`_totals_change`), so that
-they always hold the rounded values of the level sums as they are. A change of rates changes every conversion:
+areas it had then (MoneyArea): what they counted is noted before they are written again (taken away), what they
+count after (added), and the level sums are changed once by the net difference (`levels_settle`); around that
+step, the converted totals of the level sums that change are taken away and added again (`_totals_change`), so
+that they always hold the rounded values of the level sums as they are. A change of rates changes every conversion:
 the totals are then converted again whole (`totals_rebuild`).
 
 Callers are egide.money.sums, the rate services and the money signals, inside their transaction; nothing here
@@ -99,39 +100,83 @@ def _contributions(where: str, database: BaseDatabaseWrapper) -> str:
     )
 
 
-def _levels_change(where: str, params: Sequence[Any], sign: int, database: BaseDatabaseWrapper) -> None:
-    table = _table(MoneyLevelSum, database)
+CHANGES = "egide_layer_changes"
+"""The temporary table of what a change of programme sums takes away from the level sums and adds to them (level,
+KEY, amount, count; negative when taken away), from `levels_take_away` and `levels_add` to `levels_settle`."""
+
+SETTLED = "egide_layer_settled"
+
+
+def _changes_record(where: str, params: Sequence[Any], sign: int, database: BaseDatabaseWrapper) -> None:
     columns = f"level, {KEY}"
     with database.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}, amount, count) "
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHANGES} (level varchar(12), country varchar(2), "
+            "flow varchar(9), area varchar(48), parts integer, currency varchar(3), bucket date, grain varchar(5), "
+            "amount numeric, count bigint)"
+        )
+        cursor.execute(
+            f"INSERT INTO {CHANGES} ({columns}, amount, count) "
             f"SELECT {columns}, {sign} * SUM(amount), {sign} * SUM(count) "
-            f"FROM ({_contributions(where, database)}) c GROUP BY {columns} "
-            f"ON CONFLICT ({KEY}, level) DO UPDATE SET amount = {table}.amount + excluded.amount, "
-            f"count = {table}.count + excluded.count",
+            f"FROM ({_contributions(where, database)}) c GROUP BY {columns}",
             [*params, *params],
         )
-        if sign < 0:
-            cursor.execute(f"DELETE FROM {table} WHERE count = 0")
 
 
 def levels_take_away(where: str, params: Sequence[Any], *, database: BaseDatabaseWrapper = connection) -> None:
-    """Take the programme sums that meet `where` (on the alias "s") away from the level sums, and the totals
-    from their layers' converted totals: before these sums are deleted or written again. The caller has
-    serialised (`serialise`), for as long as until these sums are added again."""
-    keys = (f"SELECT DISTINCT {KEY} FROM ({_contributions(where, database)}) c", [*params, *params])
-    _totals_change(keys, -1, database)
-    _levels_change(where, params, -1, database)
-    _totals_change(keys, 1, database)
+    """Note what the programme sums that meet `where` (on the alias "s") count in the level sums, to be taken away
+    by `levels_settle`: before these sums are deleted or written again (and before the areas they are counted
+    under are). The caller has serialised (`serialise`) until `levels_settle`."""
+    _changes_record(where, params, -1, database)
 
 
 def levels_add(where: str, params: Sequence[Any], *, database: BaseDatabaseWrapper = connection) -> None:
-    """Add the programme sums that meet `where` (on the alias "s") to the level sums, and the totals to their
-    layers' converted totals: after these sums are written."""
-    keys = (f"SELECT DISTINCT {KEY} FROM ({_contributions(where, database)}) c", [*params, *params])
-    _totals_change(keys, -1, database)
-    _levels_change(where, params, 1, database)
-    _totals_change(keys, 1, database)
+    """Note what the programme sums that meet `where` (on the alias "s") count in the level sums, to be added by
+    `levels_settle`: after these sums are written."""
+    _changes_record(where, params, 1, database)
+
+
+def levels_settle(*, database: BaseDatabaseWrapper = connection) -> None:
+    """Change the level sums by what `levels_take_away` and `levels_add` noted, and their layers' converted totals
+    with them: the totals of the level sums that change are taken away, the level sums changed, their totals added
+    again. Only the level sums whose amount or count changes are touched: the sums that a programme had and has
+    again (a re-import, an edit of its title) net to nothing, and a new programme has nothing to take away.
+
+    Everything is done once over the net changes, gathered in a table of their own and analysed: a join of the
+    programme sums just written (whose statistics still say the table is nearly empty) made the planner loop over
+    all of them for each programme, 22 s for an IATI file of 10,000 activities (benchmarks/RESULTS.md, dashfix)."""
+    columns = f"level, {KEY}"
+    table = _table(MoneyLevelSum, database)
+    with database.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHANGES} (level varchar(12), country varchar(2), "
+            "flow varchar(9), area varchar(48), parts integer, currency varchar(3), bucket date, grain varchar(5), "
+            "amount numeric, count bigint)"
+        )
+        cursor.execute(f"DROP TABLE IF EXISTS {SETTLED}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {SETTLED} AS SELECT {columns}, SUM(amount) AS amount, SUM(count) AS count "
+            f"FROM {CHANGES} GROUP BY {columns} HAVING SUM(amount) <> 0 OR SUM(count) <> 0"
+        )
+        cursor.execute(f"DROP TABLE {CHANGES}")
+        cursor.execute(f"SELECT COUNT(*) FROM {SETTLED}")
+        (changed,) = cursor.fetchone()
+    if changed:
+        if database.vendor == "postgresql":
+            with database.cursor() as cursor:
+                cursor.execute(f"ANALYZE {SETTLED}")
+        keys: tuple[str, list[Any]] = (f"SELECT DISTINCT {KEY} FROM {SETTLED}", [])
+        _totals_change(keys, -1, database)
+        with database.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, amount, count) SELECT {columns}, amount, count FROM {SETTLED} "
+                f"WHERE true ON CONFLICT ({KEY}, level) DO UPDATE SET amount = {table}.amount + excluded.amount, "
+                f"count = {table}.count + excluded.count"
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE count = 0")
+        _totals_change(keys, 1, database)
+    with database.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {SETTLED}")
 
 
 def areas_write(condition: str, params: Sequence[Any], *, database: BaseDatabaseWrapper = connection) -> None:
@@ -170,8 +215,8 @@ def rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
         for model in (MoneyLayerTotal, MoneyLevelSum, MoneyArea):
             cursor.execute(f"DELETE FROM {_table(model, database)}")
     areas_write("1 = 1", [], database=database)
-    _levels_change("1 = 1", [], 1, database)
-    totals_rebuild(database=database)
+    levels_add("1 = 1", [], database=database)
+    levels_settle(database=database)  # the totals too: with no level sum left, none was taken away
     if database.vendor == "postgresql":
         # Statistics for the new rows at once: without them the planner expects a few level sums and scans them all
         # where the dashboard looks up a few thousand (benchmarks/RESULTS.md, dashagg).

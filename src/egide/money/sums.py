@@ -113,6 +113,16 @@ def _programmes_in(column: str, batch: list[int], database: BaseDatabaseWrapper)
     return f"{column} IN ({', '.join(['%s'] * len(batch))})", list(batch)
 
 
+def _summed_in(batch: list[int], database: BaseDatabaseWrapper) -> str:
+    """The condition that a programme sum (alias "s") is of one of these programmes, for egide.money.layers, whose
+    statements join the sums to other relations: on PostgreSQL a plain `= ANY` of the array, read through the
+    index or as a hashed filter. As a semi-join on the unnested array, the planner, which thinks sums just written
+    are a handful, compared each of them with each programme (230 million comparisons for a file of 10,000)."""
+    if database.vendor == "postgresql":
+        return "s.programme_id = ANY(%s::bigint[])"
+    return _programmes_in("s.programme_id", batch, database)[0]
+
+
 def _batches(ids: list[int], database: BaseDatabaseWrapper) -> list[list[int]]:
     if database.vendor == "postgresql":
         return [ids] if ids else []
@@ -126,7 +136,7 @@ def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDa
         layers.serialise(database)
         for batch in _batches(sorted(set(programme_ids)), database):
             condition, params = _programmes_in("programme_id", batch, database)
-            summed = _programmes_in("s.programme_id", batch, database)[0]
+            summed = _summed_in(batch, database)
             layers.levels_take_away(summed, params, database=database)
             _classes_change(condition, params, -1, database)
             with database.cursor() as cursor:
@@ -135,6 +145,7 @@ def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDa
             layers.areas_write(condition, params, database=database)
             _classes_change(condition, params, 1, database)
             layers.levels_add(summed, params, database=database)
+            layers.levels_settle(database=database)
 
 
 def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
@@ -143,11 +154,12 @@ def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDat
         layers.serialise(database)
         for batch in _batches(sorted(set(programme_ids)), database):
             condition, params = _programmes_in("programme_id", batch, database)
-            layers.levels_take_away(_programmes_in("s.programme_id", batch, database)[0], params, database=database)
+            layers.levels_take_away(_summed_in(batch, database), params, database=database)
             _classes_change(condition, params, -1, database)
             with database.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
             layers.areas_forget(condition, params, database=database)
+            layers.levels_settle(database=database)
 
 
 def _months(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -176,6 +188,7 @@ def sums_of_days_rebuild(days: Iterable[date], *, database: BaseDatabaseWrapper 
             _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
             _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
             layers.levels_add("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
+            layers.levels_settle(database=database)
 
 
 def sums_rebuild(*, database: BaseDatabaseWrapper = connection, with_layers: bool = True) -> int:
