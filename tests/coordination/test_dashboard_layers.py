@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from egide.accounts.models import Confidentiality, Organisation, Role, Share
 from egide.accounts.selectors import PLATFORM
@@ -245,3 +246,32 @@ def test_the_layers_are_changed_one_transaction_at_a_time(organisation: Organisa
         services.programme_sums_refresh(programme_ids=[programme.pk])
         assert held()
     assert not held()
+
+
+@pytest.mark.django_db
+def test_sums_written_again_unchanged_leave_the_layers_untouched(organisation: Organisation) -> None:
+    """The level sums and totals are changed by the net difference only: a programme's sums written again as they
+    were (an unchanged re-import) write neither, and a changed one still gives the rebuild's values."""
+    programmes = _world(random.Random(5), [organisation])
+    kept = _kept()
+    with CaptureQueriesContext(connection) as queries:
+        sums.sums_of_programmes_rebuild([programme.pk for programme in programmes])
+    written = [
+        query["sql"]
+        for query in queries.captured_queries
+        if any(table in query["sql"] for table in ("money_moneylevelsum", "money_moneylayertotal"))
+    ]
+    assert written == []
+    assert _kept() == kept
+    counted = next(
+        programme
+        for programme in programmes
+        if programme.confidentiality in (Confidentiality.PUBLIC, Confidentiality.PARTNERS)
+        and Transaction.objects.filter(programme=programme, type__in=["2", "3", "4"]).exists()
+    )
+    Transaction.objects.filter(programme=counted, type__in=["2", "3", "4"]).update(value=Decimal("12345.67"))
+    sums.sums_of_programmes_rebuild([counted.pk])
+    changed = _kept()
+    assert changed != kept
+    layers.rebuild()
+    assert _kept() == changed
