@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 
 from egide.accounts.models import Confidentiality, Organisation
-from egide.coordination import dashboard_selectors
+from egide.coordination import dashboard_money
 from egide.money import sums
 from egide.money.models import ExchangeRate, Transaction
 from egide.programmes.models import Programme, ProgrammeArea
@@ -74,7 +74,7 @@ def _programmes(organisation: Organisation) -> None:
     sums.sums_of_programmes_rebuild(list(Programme.objects.values_list("pk", flat=True)))
 
 
-def _plain(money: dashboard_selectors._Money) -> tuple[object, ...]:
+def _plain(money: dashboard_money.Money) -> tuple[object, ...]:
     return (
         dict(money.total),
         dict(money.excluded),
@@ -92,8 +92,8 @@ def test_the_sql_conversion_gives_the_same_totals_to_the_cent(
     _programmes(organisation)
     user: User = request.getfixturevalue(who)
     arguments = {"user": user, "countries": ["CF", "TD"], "currency": currency, "flow": flow}
-    in_sql = dashboard_selectors._money_in_sql(**arguments)
-    in_python = dashboard_selectors._money_in_python(**arguments)
+    in_sql = dashboard_money.money_in_sql(**arguments)
+    in_python = dashboard_money.money_in_python(**arguments)
     assert _plain(in_sql) == _plain(in_python)
     assert in_sql.total  # something was counted
     if currency == "EUR" or flow == "spent":

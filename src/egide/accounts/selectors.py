@@ -150,6 +150,19 @@ def visibility_filter(*, user: Caller, model: type[Model], prefix: str = "", cou
     return condition
 
 
+def partners_countries(*, user: Caller) -> frozenset[str] | None:
+    """The countries in which the user reads every record for partners, as `visibility_filter` grants them: None
+    for all countries (a membership that covers every country), none for anonymous visitors and users of no
+    organisation. Superusers, who read every record, are the caller's to tell apart (`reach_of`)."""
+    reach = reach_of(user)
+    if not reach.authenticated or not reach.grants:
+        return frozenset()
+    groups = _group_by_countries(reach.grants)
+    if frozenset() in groups:
+        return None
+    return frozenset().union(*groups)
+
+
 GLOBAL = ""
 """The `country` of a record that belongs to no country (a framework, an indicator series)."""
 

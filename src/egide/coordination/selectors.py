@@ -33,8 +33,9 @@ from egide.core.users import Caller
 from egide.governance.selectors import country_findings
 from egide.iati.models import ImportedActivity
 from egide.money import conversion
+from egide.money.flows import FLOW_GROUPS
 from egide.money.models import MoneySum
-from egide.money.selectors import COMMITMENT, DISBURSEMENT, EXPENDITURE, rate_table
+from egide.money.selectors import rate_table
 from egide.programmes.models import Participation, Programme, ProgrammeArea, ProgrammeSector, SupportedActor
 from egide.programmes.selectors import programmes_visible
 
@@ -42,9 +43,6 @@ PARTNER_ROLES = frozenset({"1", "3", "4"})
 """Funding, extending and implementing organisations: the partners a coordination meeting speaks of."""
 ACTIVE_STATUSES = frozenset({"2", "3"})
 """Implementation and finalisation: the programmes that cover a need."""
-COMMITTED, SPENT = "committed", "spent"
-FLOW_GROUPS = {COMMITMENT: COMMITTED, DISBURSEMENT: SPENT, EXPENDITURE: SPENT}
-"""The IATI transaction types a cell adds up: commitments (2); disbursements and expenditure (3 and 4)."""
 OWN, IATI, BOTH = "own", "iati", "both"
 ORIGINS = (OWN, IATI, BOTH)
 CURRENCIES = conversion.TARGETS

@@ -18,11 +18,9 @@ from egide.coordination.analytics import ACTOR, CENT, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
     BOTH,
-    COMMITTED,
     CURRENCIES,
     DEFAULT_THRESHOLD,
     ORIGINS,
-    SPENT,
     Coordination,
     Money,
     country_coordination,
@@ -33,6 +31,7 @@ from egide.core.web import country_or_404
 from egide.duediligence.reports import brief_sheet
 from egide.governance.forms import rule_title
 from egide.governance.rules import RULE_BY_CODE
+from egide.money.flows import COMMITTED, SPENT
 from egide.programmes.models import Programme
 
 FIRST_YEAR = 1990

@@ -80,6 +80,18 @@ class CachedRun:
     concerned: dict[str, tuple[tuple[int, str], ...]] | None = None
 
 
+Severities = tuple[tuple[str, str], ...]
+"""An entry's findings as (key, severity) pairs: all that the cross-country dashboard's counts of open findings
+read, kept in the process's memory beside the entries (`severities_kept`) so that a warm dashboard reads a few
+bytes per finding rather than loading every country's findings."""
+SEVERITIES_IN_MEMORY = 4096
+"""Every country's, for a few readers' scopes: a few kilobytes each."""
+
+
+def severities_of(run: CachedRun) -> Severities:
+    return tuple((item.key, item.severity) for item in run.findings)
+
+
 def _digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
@@ -133,10 +145,12 @@ def named_part(graph: Graph, findings: Iterable[Finding], *, ids: tuple[set[int]
 
 
 class _Memory:
-    """The last entries used by this process, most recent last."""
+    """The last entries used by this process, most recent last; and, beside them, many more entries' findings by
+    key and severity (`Severities`: a few bytes a finding), what a count of open findings reads."""
 
     def __init__(self) -> None:
         self._entries: OrderedDict[str, CachedRun] = OrderedDict()
+        self._severities: OrderedDict[str, Severities] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedRun | None:
@@ -154,9 +168,24 @@ class _Memory:
             while len(self._entries) > capacity:
                 self._entries.popitem(last=False)
 
+    def severities_get(self, key: str) -> Severities | None:
+        with self._lock:
+            found = self._severities.get(key)
+            if found is not None:
+                self._severities.move_to_end(key)
+            return found
+
+    def severities_put(self, key: str, value: Severities) -> None:
+        with self._lock:
+            self._severities[key] = value
+            self._severities.move_to_end(key)
+            while len(self._severities) > SEVERITIES_IN_MEMORY:
+                self._severities.popitem(last=False)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._severities.clear()
 
 
 memory = _Memory()
@@ -241,4 +270,24 @@ def cached_run(key: str, compute: Callable[[], CachedRun], *, share: bool = True
         if share:
             _shared_set(key, found)
     memory.put(key, found)
+    return found
+
+
+def severities_keep(key: str, value: Severities) -> None:
+    """Keep the findings' keys and severities of a run just computed beside its entry, in this process's memory
+    only: they are a few bytes per finding, derived from the entry in any other process (`severities_kept`), and a
+    second shared entry per answer would double the cache's files and writes."""
+    memory.severities_put(key, value)
+
+
+def severities_kept(key: str) -> Severities | None:
+    """The findings' keys and severities of the entry of that key, if this process holds them, or else holds or
+    finds in the shared cache the entry itself (they are then kept), else None (nothing is computed)."""
+    found = memory.severities_get(key)
+    if found is None:
+        run = kept(key)
+        if run is None:
+            return None
+        found = severities_of(run)
+        severities_keep(key, found)
     return found

@@ -11,7 +11,7 @@ rules; the decisions are read on every request.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -306,14 +306,8 @@ def country_comparison(
     return before, after, compare(before.findings, after.findings)
 
 
-def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[str, list[Finding]]:
-    """The open findings (no decision taken on them) of each country's map as the user may see it, as
-    `country_findings(...).open()` gives them one country at a time, in a number of queries that does not grow
-    with the number of countries: the versions, the rules' parameters and the decisions of all the countries at
-    once, and, for the countries whose answer is not kept yet, their graphs and the records the user may see."""
-    countries = sorted(set(countries))
-    if not countries:
-        return {}
+def _keys_by_country(*, user: Caller, countries: list[str]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Each country's cache key for the reader's run of the rules today, and its team's rule parameters."""
     versions = map_versions(countries=countries)
     overrides: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for country, rule, parameters in RuleSetting.objects.filter(country__in=countries).values_list(
@@ -332,41 +326,99 @@ def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[
         )
         for country in countries
     }
+    return keys, overrides
+
+
+def _runs_computed(
+    *, user: Caller, countries: list[str], keys: dict[str, str], overrides: dict[str, dict[str, Any]]
+) -> dict[str, cache.CachedRun]:
+    """The runs of these countries, whose answer is not kept: their graphs and the records the user may see read
+    for all of them at once, each run computed and kept."""
+    graphs = country_graphs(countries=countries)
+    if not reach_of(user).superuser:
+        nodes: dict[str, set[int]] = defaultdict(set)
+        for country, pk in (
+            map_selectors.actors_visible(user=user).filter(country__in=countries).values_list("country", "id")
+        ):
+            nodes[country].add(pk)
+        edges: dict[str, set[int]] = defaultdict(set)
+        for country, pk in (
+            map_selectors.relationships_visible(user=user).filter(country__in=countries).values_list("country", "id")
+        ):
+            edges[country].add(pk)
+        graphs = {
+            country: graph
+            if graph.nodes.keys() <= nodes[country] and graph.edge_by_id.keys() <= edges[country]
+            else graph.restricted_to(nodes=nodes[country], edges=edges[country])
+            for country, graph in graphs.items()
+        }
+    return {
+        country: cache.cached_run(keys[country], partial(_run_on, graphs[country], overrides[country]))
+        for country in countries
+    }
+
+
+def _decided(countries: list[str]) -> dict[str, set[str]]:
+    decided: dict[str, set[str]] = defaultdict(set)
+    for country, key in FindingDecision.objects.filter(country__in=countries).values_list("country", "key"):
+        decided[country].add(key)
+    return decided
+
+
+def open_findings_by_country(*, user: Caller, countries: Sequence[str]) -> dict[str, list[Finding]]:
+    """The open findings (no decision taken on them) of each country's map as the user may see it, as
+    `country_findings(...).open()` gives them one country at a time, in a number of queries that does not grow
+    with the number of countries: the versions, the rules' parameters and the decisions of all the countries at
+    once, and, for the countries whose answer is not kept yet, their graphs and the records the user may see."""
+    chosen = sorted(set(countries))
+    if not chosen:
+        return {}
+    keys, overrides = _keys_by_country(user=user, countries=chosen)
     runs: dict[str, cache.CachedRun] = {}
     missing = []
-    for country in countries:
+    for country in chosen:
         found = cache.kept(keys[country])
         if found is None:
             missing.append(country)
         else:
             runs[country] = found
     if missing:
-        graphs = country_graphs(countries=missing)
-        if not reach_of(user).superuser:
-            nodes: dict[str, set[int]] = defaultdict(set)
-            for country, pk in (
-                map_selectors.actors_visible(user=user).filter(country__in=missing).values_list("country", "id")
-            ):
-                nodes[country].add(pk)
-            edges: dict[str, set[int]] = defaultdict(set)
-            for country, pk in (
-                map_selectors.relationships_visible(user=user).filter(country__in=missing).values_list("country", "id")
-            ):
-                edges[country].add(pk)
-            graphs = {
-                country: graph
-                if graph.nodes.keys() <= nodes[country] and graph.edge_by_id.keys() <= edges[country]
-                else graph.restricted_to(nodes=nodes[country], edges=edges[country])
-                for country, graph in graphs.items()
-            }
-        for country in missing:
-            runs[country] = cache.cached_run(keys[country], partial(_run_on, graphs[country], overrides[country]))
-    decided: dict[str, set[str]] = defaultdict(set)
-    for country, key in FindingDecision.objects.filter(country__in=countries).values_list("country", "key"):
-        decided[country].add(key)
+        runs.update(_runs_computed(user=user, countries=missing, keys=keys, overrides=overrides))
+    decided = _decided(chosen)
     return {
-        country: [item for item in runs[country].findings if item.key not in decided[country]] for country in countries
+        country: [item for item in runs[country].findings if item.key not in decided[country]] for country in chosen
     }
+
+
+def open_severities_by_country(*, user: Caller, countries: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The number of open findings of each severity in each country (countries without any left out), as
+    `open_findings_by_country` counts them, in as many queries; from the findings' keys and severities kept beside
+    each answer (egide.governance.cache.severities_kept), so that a page of every country does not load every
+    country's findings."""
+    chosen = sorted(set(countries))
+    if not chosen:
+        return {}
+    keys, overrides = _keys_by_country(user=user, countries=chosen)
+    severities: dict[str, cache.Severities] = {}
+    missing = []
+    for country in chosen:
+        found = cache.severities_kept(keys[country])
+        if found is None:
+            missing.append(country)
+        else:
+            severities[country] = found
+    if missing:
+        computed = _runs_computed(user=user, countries=missing, keys=keys, overrides=overrides)
+        for country, run in computed.items():
+            severities[country] = cache.severities_of(run)
+            cache.severities_keep(keys[country], severities[country])
+    decided = _decided(chosen)
+    counts: dict[str, dict[str, int]] = {}
+    for country in chosen:
+        tally = Counter(severity for key, severity in severities[country] if key not in decided[country])
+        if tally:
+            counts[country] = dict(tally)
+    return counts
 
 
 def _run_on(

@@ -48,6 +48,7 @@ from egide.iati.parser import (
 from egide.iati.records import Activity, Narratives
 from egide.iati.records import Organisation as IatiOrganisation
 from egide.iati.results_import import results_write
+from egide.money import layers as money_layers
 from egide.money import services as money_services
 from egide.money.models import Budget, Transaction
 from egide.programmes import codes
@@ -766,6 +767,10 @@ def iati_file_import(
         # file of 10,000 activities): the cycle collector, which would walk every object each batch keeps alive
         # again and again, is paused while the file is imported (an eighth of the import's time).
         with paused_collection(), transaction.atomic():
+            # The money layers' lock first, before any row is written: taken at the end (by sums_refresh), it
+            # would be awaited while this file's programmes are locked, and an edit holding it and touching one of
+            # them would deadlock with the import (egide.money.layers.serialise).
+            money_layers.serialise()
             for batch in _batches(importer.activities(source), BATCH):
                 importer.write(batch)
                 if progress is not None:

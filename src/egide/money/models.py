@@ -230,3 +230,88 @@ class MoneyClassSum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.owner_id} {self.confidentiality} {self.flow} {self.currency} {self.bucket}"
+
+
+class MoneyArea(models.Model):
+    """An area of action under which a programme's sums are counted in MoneyLevelSum, with the number of the
+    programme's areas (`parts`: each area counts an equal share of its money): what was counted, so that it can be
+    taken away again after the programme's areas change. Kept by egide.money.layers."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(max_length=48)
+    parts = models.IntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("counted area of action"), _("counted areas of action")
+        constraints = [models.UniqueConstraint(fields=["programme", "area"], name="money_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.area} (1/{self.parts})"
+
+
+class MoneyLevelSum(models.Model):
+    """The programme sums (MoneySum) of the programmes of one confidentiality level that every reader of a country
+    sees alike (public, or for partners), added up per country, group of flows (egide.money.flows), currency and
+    period of rates: for the country's total (`area` empty, `parts` 0) and for each area of action with the number
+    of areas of its programmes. What the cross-country dashboard's totals are made of. Kept by egide.money.layers
+    with every change of the programme sums."""
+
+    TOTAL = ""
+
+    level = models.CharField(max_length=12)
+    country = models.CharField(max_length=2)
+    flow = models.CharField(max_length=9)
+    area = models.CharField(max_length=48)
+    parts = models.IntegerField()
+    currency = currency_field()
+    bucket = models.DateField()
+    grain = models.CharField(max_length=5)
+    amount = models.DecimalField(max_digits=VALUE_DIGITS + 8, decimal_places=VALUE_PLACES)
+    count = models.IntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = (
+            _("money sum of a level of confidentiality"),
+            _("money sums of levels of confidentiality"),
+        )
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "flow", "area", "parts", "currency", "bucket", "grain", "level"],
+                name="money_level_sum_once",
+            )
+        ]
+        # The sums whose programmes were all taken away, deleted after each change: found without a scan.
+        indexes = [models.Index(fields=["count"], condition=Q(count=0), name="money_level_sum_emptied")]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.country} {self.flow} {self.area or '*'} {self.currency} {self.bucket}"
+
+
+class MoneyLayerTotal(models.Model):
+    """A country's converted total of one group of flows in US dollars or euros (`target`), for its total or one
+    area of action and number of areas, over the programmes of a *layer* (public: the public programmes; partners:
+    the public programmes and those for partners): each sum of MoneyLevelSum of the same rates converted and
+    rounded to the cent, then added up (`value`), with how many sums were converted and how many amounts were left
+    out for want of a rate. A reader's dashboard starts from its layer's totals and adds what it sees besides.
+    Kept by egide.money.layers with every change of MoneyLevelSum and of the rates."""
+
+    layer = models.CharField(max_length=12)
+    country = models.CharField(max_length=2)
+    flow = models.CharField(max_length=9)
+    area = models.CharField(max_length=48)
+    parts = models.IntegerField()
+    target = currency_field()
+    value = models.DecimalField(max_digits=VALUE_DIGITS + 8, decimal_places=VALUE_PLACES)
+    converted = models.IntegerField()
+    excluded = models.IntegerField()
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("converted total of a layer"), _("converted totals of layers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "country", "flow", "area", "parts", "target"], name="money_layer_total_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} {self.country} {self.flow} {self.area or '*'} {self.target}: {self.value}"

@@ -19,13 +19,13 @@ from egide.core import iati_codes
 from egide.core.users import Caller
 from egide.money import conversion
 from egide.money.conversion import EURO, Converted, RateRow, RateTable, Totals
+from egide.money.flows import COMMITMENT, DISBURSEMENT, EXPENDITURE
 from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
 from egide.programmes.models import Programme
 from egide.programmes.selectors import programme_visible, programmes_visible
 
 # The groups of transactions a programme's totals show: what was committed, disbursed and spent (IATI types 2,
 # 3 and 4), then the other types that the programme has.
-COMMITMENT, DISBURSEMENT, EXPENDITURE = "2", "3", "4"
 HEADLINE_TYPES = (COMMITMENT, DISBURSEMENT, EXPENDITURE)
 
 

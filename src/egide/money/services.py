@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from egide.audit.models import Action
 from egide.audit.services import audit_record, audit_records_bulk, snapshot
 from egide.core.users import Caller, author
-from egide.money import currencies, rules, sums
+from egide.money import currencies, layers, rules, sums
 from egide.money.conversion import RateRow
 from egide.money.data import BudgetData, RateData, TransactionData
 from egide.money.models import Budget, ExchangeRate, RatePeriod, RateSource, Transaction
@@ -367,6 +367,9 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
         user=user, action=Action.UPDATE, items=((rate, before, snapshot(rate)) for rate, before, _after in updated)
     )
     result.created, result.updated = len(created), len(updated)
+    if result.changed:
+        # The bulk writes send no signal (egide.money.signals converts the totals again after a single rate's).
+        layers.totals_rebuild()
     return result
 
 

@@ -13,7 +13,8 @@ The programmes' sums are added up again per class of programmes (egide.money.mod
 owner, confidentiality, restricted programmes left out), by difference: before a programme's sums are written
 again, those it had are taken away from their class's (the class they were counted under, which each sum keeps),
 and the new ones are added to the programme's class as it is now. A programme whose class changes has its sums
-written again (`egide.money.signals`), and a deleted programme's sums are taken away first.
+written again (`egide.money.signals`), and a deleted programme's sums are taken away first. The same steps keep
+the cross-country dashboard's sums and converted totals (egide.money.layers).
 
 Callers are the money services and the importers, inside their transaction; nothing here checks permissions.
 """
@@ -22,11 +23,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
 
 from egide.accounts.models import Confidentiality
+from egide.money import layers
 from egide.money.conversion import DAY, EURO, MONTH
 from egide.money.models import Budget, ExchangeRate, MoneyClassSum, MoneySum, RatePeriod, Transaction
 from egide.programmes.models import Programme
@@ -111,6 +113,16 @@ def _programmes_in(column: str, batch: list[int], database: BaseDatabaseWrapper)
     return f"{column} IN ({', '.join(['%s'] * len(batch))})", list(batch)
 
 
+def _summed_in(batch: list[int], database: BaseDatabaseWrapper) -> str:
+    """The condition that a programme sum (alias "s") is of one of these programmes, for egide.money.layers, whose
+    statements join the sums to other relations: on PostgreSQL a plain `= ANY` of the array, read through the
+    index or as a hashed filter. As a semi-join on the unnested array, the planner, which thinks sums just written
+    are a handful, compared each of them with each programme (230 million comparisons for a file of 10,000)."""
+    if database.vendor == "postgresql":
+        return "s.programme_id = ANY(%s::bigint[])"
+    return _programmes_in("s.programme_id", batch, database)[0]
+
+
 def _batches(ids: list[int], database: BaseDatabaseWrapper) -> list[list[int]]:
     if database.vendor == "postgresql":
         return [ids] if ids else []
@@ -118,23 +130,36 @@ def _batches(ids: list[int], database: BaseDatabaseWrapper) -> list[list[int]]:
 
 
 def sums_of_programmes_rebuild(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
-    """Write the sums of these programmes again from their budgets and transactions."""
-    for batch in _batches(sorted(set(programme_ids)), database):
-        condition, params = _programmes_in("programme_id", batch, database)
-        _classes_change(condition, params, -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
-        _write(_programmes_in("record.programme_id", batch, database)[0], params, database)
-        _classes_change(condition, params, 1, database)
+    """Write the sums of these programmes again from their budgets and transactions (and the areas they are
+    counted under from their areas of action)."""
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        for batch in _batches(sorted(set(programme_ids)), database):
+            condition, params = _programmes_in("programme_id", batch, database)
+            summed = _summed_in(batch, database)
+            layers.levels_take_away(summed, params, database=database)
+            _classes_change(condition, params, -1, database)
+            with database.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
+            _write(_programmes_in("record.programme_id", batch, database)[0], params, database)
+            layers.areas_write(condition, params, database=database)
+            _classes_change(condition, params, 1, database)
+            layers.levels_add(summed, params, database=database)
+            layers.levels_settle(database=database)
 
 
 def sums_of_programmes_forget(programme_ids: Iterable[int], *, database: BaseDatabaseWrapper = connection) -> None:
     """Take these programmes' sums away from their classes and delete them: the programmes are being deleted."""
-    for batch in _batches(sorted(set(programme_ids)), database):
-        condition, params = _programmes_in("programme_id", batch, database)
-        _classes_change(condition, params, -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        for batch in _batches(sorted(set(programme_ids)), database):
+            condition, params = _programmes_in("programme_id", batch, database)
+            layers.levels_take_away(_summed_in(batch, database), params, database=database)
+            _classes_change(condition, params, -1, database)
+            with database.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE {condition}", params)
+            layers.areas_forget(condition, params, database=database)
+            layers.levels_settle(database=database)
 
 
 def _months(days: Iterable[date]) -> list[tuple[date, date]]:
@@ -152,21 +177,30 @@ def _months(days: Iterable[date]) -> list[tuple[date, date]]:
 def sums_of_days_rebuild(days: Iterable[date], *, database: BaseDatabaseWrapper = connection) -> None:
     """Write again the sums of every programme for the months of these days: a daily rate of one of them appeared
     or disappeared, which moves that day's amounts out of their month's sum or back into it."""
-    for start, end in _months(days):
-        _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
-        with database.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {_table(MoneySum, database)} WHERE bucket >= %s AND bucket < %s", [start, end])
-        _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
-        _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
+    with transaction.atomic(using=database.alias):
+        layers.serialise(database)
+        for start, end in _months(days):
+            layers.levels_take_away("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
+            _classes_change("bucket >= %s AND bucket < %s", [start, end], -1, database)
+            with database.cursor() as cursor:
+                table = _table(MoneySum, database)
+                cursor.execute(f"DELETE FROM {table} WHERE bucket >= %s AND bucket < %s", [start, end])
+            _write("record.value_date >= %s AND record.value_date < %s", [start, end], database)
+            _classes_change("bucket >= %s AND bucket < %s", [start, end], 1, database)
+            layers.levels_add("s.bucket >= %s AND s.bucket < %s", [start, end], database=database)
+            layers.levels_settle(database=database)
 
 
-def sums_rebuild(*, database: BaseDatabaseWrapper = connection) -> int:
-    """Write every sum again from the records; returns the number of sums."""
+def sums_rebuild(*, database: BaseDatabaseWrapper = connection, with_layers: bool = True) -> int:
+    """Write every sum again from the records; returns the number of sums. `with_layers` False leaves out the
+    dashboard's (egide.money.layers): for the migration that came before their tables."""
     with database.cursor() as cursor:
         cursor.execute(f"DELETE FROM {_table(MoneyClassSum, database)}")
         cursor.execute(f"DELETE FROM {_table(MoneySum, database)}")
     _write("1 = 1", [], database)
     _classes_change("1 = 1", [], 1, database)
+    if with_layers:
+        layers.rebuild(database=database)
     with database.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {_table(MoneySum, database)}")
         (count,) = cursor.fetchone()

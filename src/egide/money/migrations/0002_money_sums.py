@@ -6,10 +6,10 @@ from django.db import migrations, models
 
 def sums_write(apps, schema_editor):
     """The sums of the budgets and transactions already there (egide.money.sums writes them in SQL, reading only
-    the tables this migration knows)."""
+    the tables this migration knows: the dashboard's, egide.money.layers, come with 0003)."""
     from egide.money.sums import sums_rebuild
 
-    sums_rebuild(database=schema_editor.connection)
+    sums_rebuild(database=schema_editor.connection, with_layers=False)
 
 
 class Migration(migrations.Migration):
