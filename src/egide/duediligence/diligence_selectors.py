@@ -9,13 +9,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from egide.accounts.selectors import reach_of
+from egide.accounts.selectors import reach_of, visibility_filter
 from egide.actors.models import Actor
 from egide.actors.selectors import actors_visible
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.users import Caller
 from egide.duediligence.access import readable_filter
 from egide.duediligence.models import (
+    CLEARED_STATUSES,
     COMMAND_ROLES,
     Alert,
     DiligenceAssessment,
@@ -39,10 +40,20 @@ def _filtered[M: Incident | Person | DiligenceAssessment | Post | Responsibility
 
 
 def assessments_visible(*, user: Caller, country: str | None = None) -> QuerySet[DiligenceAssessment]:
+    """The assessments the user may read, of a programme and a unit they may see too: an assessment names both
+    (its pages, the reports, the brief's sheet, the digest), so one shared with a partner that may not see its
+    programme or its unit is not theirs to read."""
     queryset = DiligenceAssessment.objects.select_related("programme", "actor", "owner", "decided_by")
     if country is not None:
         queryset = queryset.filter(country=country)
-    return _filtered(queryset, readable_filter(user=user, model=DiligenceAssessment, country=country))
+    queryset = _filtered(queryset, readable_filter(user=user, model=DiligenceAssessment, country=country))
+    # The programme's lead country may differ from the unit's: no country hint for it.
+    programme = visibility_filter(user=user, model=Programme, prefix="programme__")
+    unit = visibility_filter(user=user, model=Actor, prefix="actor__", country=country)
+    for condition in (programme, unit):
+        if condition is not None:
+            queryset = queryset.filter(condition)
+    return queryset
 
 
 def assessment_visible(*, user: Caller, pk: int) -> DiligenceAssessment:
@@ -294,18 +305,49 @@ def current_assessments(*, today: datetime.date | None = None) -> QuerySet[Dilig
     return DiligenceAssessment.objects.filter(Q(period_end__isnull=True) | Q(period_end__gte=today))
 
 
-def alerts_for(*, user: Caller) -> QuerySet[Alert]:
-    """The unacknowledged alerts of the assessments the user's organisations own and the user may read: what their
-    dashboard shows. Nothing for the platform (it owns nothing) and anonymous visitors."""
+def _all(*conditions: Q | None) -> Q:
+    combined = Q()
+    for condition in conditions:
+        if condition is not None:
+            combined &= condition
+    return combined
+
+
+def alert_causes_readable(*, user: Caller) -> Q:
+    """The alerts whose cause the user may read (docs/due-diligence-assessments.md, "Who is alerted"): an incident
+    alleged of the unit, the incident and the commander it is alleged of, or the new commander and at least one
+    incident with a credible allegation against them. An alert that would name or hint at anything else is not
+    shown or sent to the user at all: "something changed" alone would tell them that an allegation exists."""
+    incident = readable_filter(user=user, model=Incident, prefix="responsibility__incident__")
+    commander = readable_filter(user=user, model=Person, prefix="responsibility__person__")
+    holder = readable_filter(user=user, model=Person, prefix="post__person__")
+    credible = _filtered(
+        Responsibility.objects.exclude(status__in=sorted(CLEARED_STATUSES)),
+        readable_filter(user=user, model=Incident, prefix="incident__"),
+    ).values("person_id")
+    return (
+        _all(Q(responsibility__isnull=False, responsibility__actor__isnull=False), incident)
+        | _all(Q(responsibility__isnull=False, responsibility__person__isnull=False), incident, commander)
+        | _all(Q(post__isnull=False, post__person_id__in=credible), holder)
+    )
+
+
+def alerts_readable(*, user: Caller) -> QuerySet[Alert]:
+    """The alerts of the assessments the user's organisations own, that the user may read with their cause.
+    Nothing for the platform (it owns nothing) and anonymous visitors."""
     reach = reach_of(user)
     if not reach.authenticated or not reach.grants:
         return Alert.objects.none()
     owned = Q(assessment__owner_id__in=sorted(reach.organisation_ids))
+    assessments = assessments_visible(user=user).values("pk")
+    return Alert.objects.filter(owned, alert_causes_readable(user=user), assessment__in=assessments)
+
+
+def alerts_for(*, user: Caller) -> QuerySet[Alert]:
+    """The unacknowledged alerts the user may read (`alerts_readable`): what their dashboard shows."""
     return (
-        _filtered(
-            Alert.objects.filter(owned, acknowledged_at__isnull=True),
-            readable_filter(user=user, model=DiligenceAssessment, prefix="assessment__"),
-        )
+        alerts_readable(user=user)
+        .filter(acknowledged_at__isnull=True)
         .select_related(
             "assessment__actor",
             "assessment__programme",

@@ -79,7 +79,9 @@ class ResponsibilityOut(Schema):
     unit: int | None = Field(description="The actor alleged responsible; null when it is a person, or hidden from you")
     person: int | None = Field(description="The person alleged responsible; null when it is a unit, or hidden from you")
     name: str = Field(description="The unit's or the person's name; empty when you may not see it")
-    status: str
+    status: str = Field(
+        description="Empty, as are the other fields and the evidence, for a person whose record you may not read"
+    )
     status_since: str
     confidence: str
     notes: str
@@ -139,6 +141,20 @@ def _responsibility_out(responsibility: Responsibility, shown: bool) -> Responsi
     name = ""
     if shown:
         name = responsibility.actor.name if responsibility.actor is not None else responsibility.person.display_name  # type: ignore[union-attr]
+    elif responsibility.person_id is not None:
+        # What is said of a person the reader may not read is theirs no more than the name: only the link shows.
+        return ResponsibilityOut(
+            id=responsibility.pk,
+            incident=responsibility.incident_id,
+            unit=None,
+            person=None,
+            name="",
+            status="",
+            status_since="",
+            confidence="",
+            notes="",
+            evidence=[],
+        )
     return ResponsibilityOut(
         id=responsibility.pk,
         incident=responsibility.incident_id,
@@ -395,6 +411,8 @@ def update_responsibility(request: HttpRequest, pk: int, payload: Responsibility
         current = selectors.responsibility_get(user=request.user, pk=pk)
     except Responsibility.DoesNotExist:
         raise HttpError(404, _("No such alleged responsibility.")) from None
+    if selectors.person_hidden(user=request.user, responsibility=current):
+        raise HttpError(403, _("You may not read the person named in this allegation."))
     changes = payload.dict(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
@@ -489,6 +507,8 @@ def create_evidence(request: HttpRequest, pk: int, payload: IncidentEvidenceIn) 
         if responsibility is None:
             message = _("This incident has no alleged responsibility %(id)s.") % {"id": payload.responsibility}
             raise ValidationError({"responsibility": [message]})
+        if selectors.person_hidden(user=request.user, responsibility=responsibility):
+            raise HttpError(403, _("You may not read the person named in this allegation."))
     source = None
     if payload.source is not None:
         source = Source.objects.filter(pk=payload.source).first()

@@ -51,7 +51,9 @@ def country_incidents(*, user: Caller, country: str, filters: IncidentFilters | 
         incidents = incidents.filter(confidence=filters.confidence)
     links = Responsibility.objects.all()
     if filters.unit is not None:
-        links = links.filter(actor_id=filters.unit)
+        # Only a unit the user may see filters: another's would tell which readable incidents name it (and an
+        # unseen unit finds nothing, as a unit that does not exist).
+        links = links.filter(actor_id=filters.unit, actor__in=actors_visible(user=user, country=country))
     if filters.status:
         links = links.filter(status=filters.status)
     if filters.unit is not None or filters.status:
@@ -107,6 +109,14 @@ def named_for(*, user: Caller, responsibilities: list[Responsibility]) -> Named:
         condition = readable_filter(user=user, model=Person)
         people = set((found if condition is None else found.filter(condition)).values_list("pk", flat=True))
     return Named(frozenset(actors), frozenset(people))
+
+
+def person_hidden(*, user: Caller, responsibility: Responsibility) -> bool:
+    """Whether the responsibility names a person the user may not read: its status, notes and evidence are then
+    neither shown nor changed by them (an incident's editor may still remove it)."""
+    if responsibility.person_id is None:
+        return False
+    return not named_for(user=user, responsibilities=[responsibility]).shows(responsibility)
 
 
 def responsibility_get(*, user: Caller, pk: int) -> Responsibility:

@@ -271,6 +271,11 @@ def _responsibility_or_404(request: HttpRequest, pk: int) -> Responsibility:
         raise Http404(_("No such alleged responsibility.")) from None
 
 
+def _require_person_readable(request: HttpRequest, responsibility: Responsibility) -> None:
+    if selectors.person_hidden(user=request.user, responsibility=responsibility):
+        raise PermissionDenied(_("You may not read the person named in this allegation."))
+
+
 def _responsibility_form(
     request: HttpRequest, incident: Incident, responsibility: Responsibility | None
 ) -> ResponsibilityForm:
@@ -307,6 +312,7 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility = _responsibility_or_404(request, pk)
     incident = responsibility.incident
     _require_edit(request, incident)
+    _require_person_readable(request, responsibility)
     form = _responsibility_form(request, incident, responsibility)
     page = reverse("incidents:detail", kwargs={"pk": incident.pk})
     if _saved(
@@ -363,6 +369,8 @@ def evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def responsibility_evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility = _responsibility_or_404(request, pk)
+    _require_edit(request, responsibility.incident)
+    _require_person_readable(request, responsibility)
     return _evidence_page(request, responsibility.incident, responsibility)
 
 

@@ -475,6 +475,22 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} · {self.assessment}"
 
 
+class AlertMailing(models.Model):
+    """That an alert was e-mailed to one of its readers: the digest mails each reader apart and records it right
+    after their mail left, so that a failed mail is tried again the next day without mailing the others twice."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="mailings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("alert e-mailed"), _("alerts e-mailed")
+        constraints = [models.UniqueConstraint(fields=["alert", "user"], name="alert_mailed_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} → {self.user_id}"
+
+
 class ReaderLanguage(models.Model):
     """The language a user last read the due-diligence pages in: their alert digest is written in it (an account
     holds no language of its own; the pages follow the browser or the language chosen in the menu)."""

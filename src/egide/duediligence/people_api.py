@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -43,8 +43,8 @@ class PersonNameOut(Schema):
 
 class PersonPostOut(Schema):
     id: int
-    actor: int
-    actor_name: str
+    actor: int | None = Field(description="The unit; null when you may not see it")
+    actor_name: str = Field(description="The unit's name; empty when you may not see it")
     role: str
     title: str
     start: str
@@ -53,11 +53,11 @@ class PersonPostOut(Schema):
     confidence: str
 
     @staticmethod
-    def of(post: Post) -> "PersonPostOut":
+    def of(post: Post, actor_visible: bool = True) -> "PersonPostOut":
         return PersonPostOut(
             id=post.pk,
-            actor=post.actor_id,
-            actor_name=post.actor.name,
+            actor=post.actor_id if actor_visible else None,
+            actor_name=post.actor.name if actor_visible else "",
             role=post.role,
             title=post.title,
             start=post.start,
@@ -168,7 +168,10 @@ def get_person(request: HttpRequest, pk: int) -> PersonOut:
 @router.get("/people/{pk}/posts", response=answers({200: list[PersonPostOut]}, 404, 422), summary="A person's posts")
 def person_posts(request: HttpRequest, pk: int) -> list[PersonPostOut]:
     person = _found(request, pk)
-    return [PersonPostOut.of(post) for post in selectors.person_posts(user=request.user, person=person)]
+    return [
+        PersonPostOut.of(entry.post, entry.actor_visible)
+        for entry in selectors.person_posts(user=request.user, person=person)
+    ]
 
 
 @router.post("/people", response=answers({201: PersonOut}, WRITE_ERRORS), summary="Record a person")

@@ -131,9 +131,12 @@ def actor_holders(*, user: Caller, actor: Actor) -> list[Post]:
     )
 
 
-def person_posts(*, user: Caller, person: Person) -> list[Post]:
-    """A readable person's posts (the caller found the person through `person_get`)."""
-    return list(Post.objects.filter(person=person).select_related("actor").order_by("start_date", "id"))
+def person_posts(*, user: Caller, person: Person) -> list[CareerPost]:
+    """A readable person's posts (the caller found the person through `person_get`), each saying whether the user
+    may see its unit (a unit they may not see is not named to them, as on the person's page)."""
+    posts = list(Post.objects.filter(person=person).select_related("actor").order_by("start_date", "id"))
+    visible = set(_actors_readable(user).filter(pk__in=[post.actor_id for post in posts]).values_list("pk", flat=True))
+    return [CareerPost(post, post.actor_id in visible) for post in posts]
 
 
 def _source(evidence: Evidence) -> dict[str, Any]:

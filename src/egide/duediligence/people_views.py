@@ -270,8 +270,17 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     _require_edit(request, person)
     posts = [
-        (post.pk, f"{post.get_role_display()} · {post.actor.name} {post.start}".strip())
-        for post in selectors.person_posts(user=request.user, person=person)
+        (
+            entry.post.pk,
+            " ".join(
+                [
+                    f"{entry.post.get_role_display()} ·",
+                    entry.post.actor.name if entry.actor_visible else _("a unit you cannot see"),
+                    entry.post.start,
+                ]
+            ).strip(),
+        )
+        for entry in selectors.person_posts(user=request.user, person=person)
     ]
     form = EvidenceForm(
         request.POST or None,
