@@ -197,7 +197,7 @@ def test_the_digest_sends_one_email_per_owner_member_in_their_language_and_marks
     assert "Second case" in english.body
     link = f"/due-diligence/{alert.assessment_id}/#incident-{alert.responsibility.incident_id}"
     assert link in english.body
-    assert french.subject == "Égide : 2 nouvelles alertes de diligence raisonnable"
+    assert french.subject == "Égide : 2 nouvelles alertes de diligence voulue"
     assert "Night arrests (fr)" in french.body
     assert not Alert.objects.filter(emailed_at__isnull=True).exists()
     mail.outbox.clear()
