@@ -1,6 +1,7 @@
 """What the API operations of every app share: a country from the path, and bounded, lazy pagination."""
 
 from collections.abc import Callable, Sequence
+from typing import Annotated
 
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
@@ -11,6 +12,15 @@ from pydantic import Field
 from egide.core.reference import countries
 
 MAX_PAGE = 1000
+MAX_ID = 2**63 - 1
+"""The largest id a record can have (a 64-bit column): a larger one is refused naming its parameter, rather than
+overflowing the database driver."""
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A record's id in a query parameter: a whole number from 1 to MAX_ID."""
+
+Year = Annotated[int, Field(ge=1900, le=2100)]
+"""A year in a query parameter, within the range of the pages' year filters."""
 
 
 def country_or_404(code: str) -> str:

@@ -418,4 +418,8 @@ TEXTS = (
     gettext_noop("low, medium, high, or empty"),
     gettext_noop("support, conditional, no_support, or empty when not decided"),
     gettext_noop("unit, parent, or commander"),
+    # Due diligence: what a reader may not see (egide.duediligence.incident_api, people_api).
+    gettext_noop("Empty, as are the other fields and the evidence, for a person whose record you may not read"),
+    gettext_noop("The unit's name; empty when you may not see it"),
+    gettext_noop("The unit; null when you may not see it"),
 )

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from egide.core.imports.tables import append_text
+
 
 def brief_xlsx(
     *,
@@ -24,8 +26,9 @@ def brief_xlsx(
     when the reader may read some assessment of the country."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Matrix"))
-    sheet.append([title])
-    sheet.append(
+    append_text(sheet, [title])
+    append_text(
+        sheet,
         [
             _("Partner"),
             _("Column"),
@@ -35,13 +38,14 @@ def brief_xlsx(
             _("committed") + " (EUR)",
             _("disbursed and spent") + " (USD)",
             _("disbursed and spent") + " (EUR)",
-        ]
+        ],
     )
     for row in matrix:
         for column, cell in zip(columns, row["cells"], strict=True):
             if not cell["count"]:
                 continue
-            sheet.append(
+            append_text(
+                sheet,
                 [
                     row["partner"].name,
                     column,
@@ -51,23 +55,24 @@ def brief_xlsx(
                     cell["committed_eur"],
                     cell["spent_usd"],
                     cell["spent_eur"],
-                ]
+                ],
             )
     sheet = workbook.create_sheet(_("Overlaps"))
-    sheet.append([_("Actor or area of action"), _("Partners"), _("Programmes")])
+    append_text(sheet, [_("Actor or area of action"), _("Partners"), _("Programmes")])
     for overlap in overlaps:
-        sheet.append(
-            [overlap["label"], ", ".join(overlap["partners"]), "; ".join(p.title for p in overlap["programmes"])]
+        append_text(
+            sheet, [overlap["label"], ", ".join(overlap["partners"]), "; ".join(p.title for p in overlap["programmes"])]
         )
     sheet = workbook.create_sheet(_("Gaps"))
-    sheet.append([_("Finding"), _("Area of action"), _("Actors without support")])
+    append_text(sheet, [_("Finding"), _("Area of action"), _("Actors without support")])
     for gap in gaps:
         if gap.get("kind") == "section":
             continue
         area = gap["area"] + (f" ({_('no programme')})" if gap["area_uncovered"] else "")
-        sheet.append([gap["title"], area, ", ".join(actor["name"] for actor in gap["actors"])])
+        append_text(sheet, [gap["title"], area, ", ".join(actor["name"] for actor in gap["actors"])])
     sheet = workbook.create_sheet(_("Weak sections"))
-    sheet.append(
+    append_text(
+        sheet,
         [
             _("Assessment"),
             _("As of"),
@@ -76,14 +81,15 @@ def brief_xlsx(
             _("Band"),
             _("Area of action"),
             _("Actors without support"),
-        ]
+        ],
     )
     for gap in gaps:
         if gap.get("kind") != "section":
             continue
         section = gap["section"]
         area = gap["area"] + (f" ({_('no programme')})" if gap["area_uncovered"] else "")
-        sheet.append(
+        append_text(
+            sheet,
             [
                 section.assessment_label,
                 section.as_of,
@@ -92,7 +98,7 @@ def brief_xlsx(
                 f"{section.band} · {section.band_label}",
                 area,
                 ", ".join(actor["name"] for actor in gap["actors"]),
-            ]
+            ],
         )
     if flows is not None:
         _flows_sheet(workbook, flows)
@@ -101,9 +107,9 @@ def brief_xlsx(
     if due_diligence is not None:
         sheet = workbook.create_sheet(_("Due diligence"))
         header, rows = due_diligence
-        sheet.append(header)
+        append_text(sheet, header)
         for cells in rows:
-            sheet.append(cells)
+            append_text(sheet, cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -112,9 +118,10 @@ def brief_xlsx(
 def _flows_sheet(workbook: Workbook, flows: list[dict[str, Any]]) -> None:
     """The Sankey diagram's links: commitments, then disbursements and expenditure, each in dollars and euros."""
     sheet = workbook.create_sheet(_("Flows"))
-    sheet.append([_("Money"), _("From"), _("Name"), _("To"), _("Name"), "USD", "EUR"])
+    append_text(sheet, [_("Money"), _("From"), _("Name"), _("To"), _("Name"), "USD", "EUR"])
     for row in flows:
-        sheet.append(
+        append_text(
+            sheet,
             [
                 row["flow"],
                 row["source_layer"],
@@ -123,14 +130,15 @@ def _flows_sheet(workbook: Workbook, flows: list[dict[str, Any]]) -> None:
                 row["target"],
                 row["usd"],
                 row["eur"],
-            ]
+            ],
         )
 
 
 def _timeline_sheet(workbook: Workbook, timeline: list[dict[str, Any]]) -> None:
     """Each funding partner's commitments and disbursements (with expenditure) per period."""
     sheet = workbook.create_sheet(_("Timeline by partner"))
-    sheet.append(
+    append_text(
+        sheet,
         [
             _("Partner"),
             _("Period"),
@@ -138,10 +146,11 @@ def _timeline_sheet(workbook: Workbook, timeline: list[dict[str, Any]]) -> None:
             _("committed") + " (EUR)",
             _("disbursed and spent") + " (USD)",
             _("disbursed and spent") + " (EUR)",
-        ]
+        ],
     )
     for row in timeline:
-        sheet.append(
+        append_text(
+            sheet,
             [
                 row["partner"],
                 row["period"],
@@ -149,5 +158,5 @@ def _timeline_sheet(workbook: Workbook, timeline: list[dict[str, Any]]) -> None:
                 row["committed_eur"],
                 row["spent_usd"],
                 row["spent_eur"],
-            ]
+            ],
         )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from egide.accounts.models import Membership
+from egide.core.templatetags.training import is_training
 from egide.duediligence.diligence_selectors import alerts_readable
 from egide.duediligence.models import Alert, AlertMailing, ReaderLanguage
 
@@ -73,12 +74,16 @@ def _line(alert: Alert) -> str:
         what = _("%(kind)s: %(person)s") % {"kind": alert.get_kind_display(), "person": alert.post.person.display_name}
     else:
         what = str(alert.get_kind_display())
-    return _("- %(unit)s, programme %(programme)s. %(what)s\n  %(link)s") % {
+    line = _("- %(unit)s, programme %(programme)s. %(what)s\n  %(link)s") % {
         "unit": assessment.actor.name,
         "programme": assessment.programme.title,
         "what": what,
         "link": evidence_link(alert),
     } + _incident_line(alert)
+    if is_training(assessment.country):
+        # Invented units and incidents must never be read, out of the site, as facts about a real country.
+        line += "\n  " + _("(Fictional training country: this assessment, its unit and its incidents are invented.)")
+    return line
 
 
 def _incident_line(alert: Alert) -> str:

@@ -92,7 +92,7 @@ def _rows(rows: list[ReportRow]) -> list[DiligenceReportRowOut]:
 
 @router.get(
     "/programmes/{pk}/due-diligence",
-    response=answers({200: list[DiligenceReportRowOut]}, 404),
+    response=answers({200: list[DiligenceReportRowOut]}, 404, 422),
     auth=SIGNED_IN,
     summary="A programme's supported units with their due-diligence decision and next review",
 )
@@ -113,7 +113,7 @@ def get_country_diligence(request: HttpRequest, code: str) -> list[DiligenceRepo
 
 @router.get(
     "/due-diligence/{pk}",
-    response=answers({200: DiligenceAssessmentOut}, 404),
+    response=answers({200: DiligenceAssessmentOut}, 404, 422),
     auth=SIGNED_IN,
     summary="A due-diligence assessment with its risk listing and evidence",
 )

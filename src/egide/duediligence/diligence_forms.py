@@ -7,9 +7,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from egide.accounts.models import Confidentiality, Organisation
+from egide.accounts.models import Organisation
 from egide.duediligence.access import allowed_levels
 from egide.duediligence.diligence_services import DecisionData, DiligenceData
+from egide.duediligence.levels import DEFAULT_LEVEL, LEVELS_HELP
 from egide.duediligence.models import Decision, RiskLevel
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,7 +27,7 @@ class DiligenceForm(forms.Form):
         help_text=_("List the incidents alleged against the units above the supported one and their commanders too."),
     )
     owner = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organisation.objects.none())
-    confidentiality = forms.ChoiceField(label=_("Who may read it"), initial=Confidentiality.RESTRICTED)
+    confidentiality = forms.ChoiceField(label=_("Who may read it"), initial=DEFAULT_LEVEL, help_text=LEVELS_HELP)
     risk_level = forms.ChoiceField(label=_("Risk level"), required=False)
     factors = forms.CharField(label=_("Risk factors"), widget=TEXT, required=False, max_length=20_000)
     mitigation = forms.CharField(label=_("Mitigating measures"), widget=TEXT, required=False, max_length=20_000)

@@ -23,7 +23,7 @@ from egide.actors.schemas import Line24, Line300, Line500, Text
 from egide.actors.selectors import actors_visible
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import in_country, record, writers
-from egide.api.common import LazyPage, Pagination, country_or_404
+from egide.api.common import LazyPage, Pagination, RecordId, Year, country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -244,9 +244,9 @@ def list_incidents(
     request: HttpRequest,
     code: str,
     violation: Line24 = "",
-    year_from: int | None = None,
-    year_to: int | None = None,
-    unit: int | None = None,
+    year_from: Year | None = None,
+    year_to: Year | None = None,
+    unit: RecordId | None = None,
     status: Line24 = "",
     confidence: Line24 = "",
 ) -> Any:

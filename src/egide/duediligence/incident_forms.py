@@ -15,6 +15,7 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import format_fuzzy
 from egide.duediligence.access import allowed_levels
 from egide.duediligence.incident_services import EvidenceData, IncidentData, ResponsibilityData
+from egide.duediligence.levels import DEFAULT_LEVEL, LEVELS_HELP
 from egide.duediligence.models import Incident, Person, Responsibility, ResponsibilityStatus, Violation
 
 
@@ -46,7 +47,7 @@ class IncidentForm(forms.Form):
     )
     confidence = forms.ChoiceField(label=_("Confidence"), initial="medium")
     owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner organisation"))
-    confidentiality = forms.ChoiceField(label=_("Who may read it"))
+    confidentiality = forms.ChoiceField(label=_("Who may read it"), initial=DEFAULT_LEVEL, help_text=LEVELS_HELP)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, owners: QuerySet[Organisation], incident: Incident | None = None, **kwargs: Any):

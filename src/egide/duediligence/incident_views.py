@@ -216,7 +216,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("Incident “%(title)s” saved.") % {"title": incident.title})
         return HttpResponseRedirect(page)
-    return _form_page(request, form, title=_("Edit the incident"), back=page)
+    return _form_page(request, form, title=_("Edit the incident"), back=page, country=incident.country)
 
 
 @login_required

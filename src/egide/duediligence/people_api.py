@@ -16,7 +16,7 @@ from egide.accounts.selectors import default_owner
 from egide.actors.schemas import Line24, Line48, Line300, Text
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import record, writers
-from egide.api.common import LazyPage, Pagination
+from egide.api.common import LazyPage, Pagination, RecordId
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -146,7 +146,7 @@ def _found(request: HttpRequest, pk: int) -> Person:
 @router.get("/people", response=answers({200: list[PersonOut]}, 422), summary="People, or a search by name")
 @paginate(Pagination)
 def list_people(
-    request: HttpRequest, search: Line300 = "", country: Line24 = "", role: Line24 = "", actor: int | None = None
+    request: HttpRequest, search: Line300 = "", country: Line24 = "", role: Line24 = "", actor: RecordId | None = None
 ) -> Any:
     """The people you may read (none without credentials); with `search`, the closest names first, tolerating
     spelling variants, accents and other scripts (at most 100)."""

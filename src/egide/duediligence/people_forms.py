@@ -15,6 +15,7 @@ from egide.core import taxonomy
 from egide.core.fuzzy_dates import FuzzyDate
 from egide.core.reference import countries
 from egide.duediligence.access import allowed_levels
+from egide.duediligence.levels import DEFAULT_LEVEL, LEVELS_HELP
 from egide.duediligence.models import NameKind, Person, PersonFact, PostRole
 from egide.duediligence.people_services import NameData, PersonData, PostData
 
@@ -45,7 +46,7 @@ class PersonForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     confidence = forms.ChoiceField(label=_("Confidence"))
     owner = forms.ModelChoiceField(label=_("Owner organisation"), queryset=Organisation.objects.none())
-    confidentiality = forms.ChoiceField(label=_("Who may read it"))
+    confidentiality = forms.ChoiceField(label=_("Who may read it"), initial=DEFAULT_LEVEL, help_text=LEVELS_HELP)
 
     def __init__(self, *args: Any, owners: QuerySet[Organisation], creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

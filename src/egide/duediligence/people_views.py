@@ -27,10 +27,12 @@ from egide.accounts.models import Organisation
 from egide.actors.models import Actor
 from egide.actors.selectors import actors_visible, sources_visible
 from egide.actors.views import _query_text
+from egide.api.common import MAX_ID
 from egide.audit.history import HISTORY_LENGTH, history_entries
 from egide.audit.models import Action
 from egide.audit.selectors import record_history
 from egide.audit.services import audit_record
+from egide.core.imports.tables import append_text
 from egide.core.reference import country_name
 from egide.core.web import apply_form_errors, posted_version
 from egide.duediligence import people_selectors as selectors
@@ -70,8 +72,13 @@ def _detail_url(person: Person) -> str:
     return reverse("people:detail", kwargs={"pk": person.pk})
 
 
-def _int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+def _id_or_none(text: str) -> int | None:
+    """An id typed in the address, or none when it is not one: only ASCII digits ("²" is a digit to Python but not
+    to int()), and no larger than the database holds."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
 
 
 @require_safe
@@ -89,7 +96,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         country=filters["country"],
         text=filters["q"],
         role=role,
-        actor=_int_or_none(filters["actor"]),
+        actor=_id_or_none(filters["actor"]),
     )
     page = Paginator(found.people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -390,8 +397,9 @@ def person_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     for title, rows in _sheet_rows(record).items():
         sheet = workbook.create_sheet(title[:31])
         for row in rows:
-            sheet.append(
-                [value if isinstance(value, int | float | bool) or value is None else str(value) for value in row]
+            append_text(
+                sheet,
+                [value if isinstance(value, int | float | bool) or value is None else str(value) for value in row],
             )
     buffer = io.BytesIO()
     workbook.save(buffer)

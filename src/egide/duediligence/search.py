@@ -87,7 +87,8 @@ def _pieces(forms: Sequence[str]) -> list[str]:
 
 
 def _ranked_on_sqlite(queryset: QuerySet[Person], forms: Sequence[str], limit: int) -> list[tuple[int, float]]:
-    pieces = _pieces(forms)
+    # A one-character query has no piece of two: the names holding it whole, as PostgreSQL's `contains` finds.
+    pieces = _pieces(forms) or [form for form in forms if form]
     condition = Q(pk__in=[])
     for piece in pieces:
         condition |= Q(search_names__contains=piece)

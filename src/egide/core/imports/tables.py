@@ -19,8 +19,10 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook as WorkbookWriter
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -483,15 +485,28 @@ def write_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _append_text(sheet: Worksheet, values: list[str]) -> None:
-    """Append a row of text. openpyxl stores a value starting with "=" as a formula: such a cell, and any other
-    that a spreadsheet would read as one, is forced back to a string and marked with Excel's quote prefix, so that
-    it stays text when edited; the text itself is kept as it is, and imports back unchanged."""
-    sheet.append(values)
+def append_text(sheet: Worksheet | WriteOnlyWorksheet, values: Sequence[object]) -> None:
+    """Append a row (text, numbers, dates) to a sheet of any XLSX export. openpyxl stores a value starting with "="
+    as a formula: such a cell, and any other that a spreadsheet would read as one, is forced back to a string and
+    marked with Excel's quote prefix, so that it stays text when edited; the text itself is kept as it is, and
+    imports back unchanged."""
+    if isinstance(sheet, WriteOnlyWorksheet):  # no cell to mark once appended: marked before
+        sheet.append([_write_only_text(sheet, value) for value in values])
+        return
+    sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str) and escape_formula(cell.value) != cell.value:
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def _write_only_text(sheet: WriteOnlyWorksheet, value: object) -> object:
+    if isinstance(value, str) and escape_formula(value) != value:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
 
 
 LISTS_SHEET = "lists"
@@ -554,7 +569,7 @@ def write_xlsx(
             cell.fill = fill
         sheet.freeze_panes = "A2"
         for row in rows:
-            _append_text(sheet, [cell_text(cell) for cell in row])
+            append_text(sheet, [cell_text(cell) for cell in row])
         for index, column in enumerate(columns, start=1):
             width = max(12, min(40, len(column) + 4))
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
@@ -564,7 +579,7 @@ def write_xlsx(
         for cell in sheet[1]:
             cell.font = bold
         for note in notes:
-            _append_text(sheet, list(note))
+            append_text(sheet, list(note))
         sheet.column_dimensions["A"].width = 20
         sheet.column_dimensions["B"].width = 28
         sheet.column_dimensions["C"].width = 60
