@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from egide.accounts.models import Organisation, Role, Share
 from egide.audit.models import Action, AuditEvent
+from egide.duediligence.diligence_selectors import risk_for
 from egide.duediligence.models import Decision, DiligenceAssessment
 from tests.conftest import make_user
 from tests.duediligence.diligence_world import World, assessment, partner, sharing, world
@@ -255,11 +256,23 @@ def test_the_country_brief_holds_the_due_diligence_sheet_for_its_readers_only(
         assert "Due diligence" not in sheets(clients[name]), name
 
 
-def test_reading_an_assessment_is_recorded(assessment: DiligenceAssessment, member: User) -> None:
+def test_reading_an_assessment_is_recorded(assessment: DiligenceAssessment, world: World, member: User) -> None:
+    """On the assessment for its owners, and on each incident and commander its risk listing shows, for theirs."""
     client_of(member).get(reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk}))
     client_of(member).get(f"/api/v1/due-diligence/{assessment.pk}")
-    reads = AuditEvent.objects.filter(action=Action.READ, object_id=assessment.pk, user=member)
-    assert reads.count() == 2
+    reads = AuditEvent.objects.filter(action=Action.READ, user=member)
+    assert reads.filter(content_type__model="diligenceassessment", object_id=assessment.pk).count() == 2
+    listing = risk_for(user=member, assessment=assessment)
+    shown = {("incident", row.incident.pk) for row in listing.rows} | {
+        ("person", link.post.person_id) for row in listing.rows for link in row.links if link.post is not None
+    }
+    assert ("person", world.commander.pk) in shown
+    assert len(shown) > 2
+    listed = reads.exclude(content_type__model="diligenceassessment")
+    # Each shown once per read (the page, then the API), never twice in one read.
+    assert sorted((event.content_type.model, event.object_id) for event in listed) == sorted([*shown, *shown])
+    assert {event.organisation_id for event in listed} == {assessment.owner_id}
+    assert all(event.after == {"via": "assessment", "assessment": assessment.pk} for event in listed)
 
 
 def test_the_owners_editors_share_an_assessment(

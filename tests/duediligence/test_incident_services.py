@@ -309,10 +309,38 @@ def test_evidence_may_describe_a_new_source(scene: Scene, member: User) -> None:
     assert evidence.source.country == "CF"
     assert evidence.source.owner_id == scene.incident.owner_id
     assert evidence.responsibility_id == scene.person_link.pk
-    cited = AuditEvent.objects.get(action=Action.CITE, object_id=scene.person_link.pk, after__locator="§ 2")
-    assert cited.after["source_title"] == "Witness statement 3"
+    # Evidence on a link to a person: the log keeps the source's id, never its title or the passage, and the new
+    # source is one about a person, named in the log by its id.
+    assert evidence.source.about_person
+    cited = AuditEvent.objects.get(
+        action=Action.CITE, content_type__model="responsibility", object_id=scene.person_link.pk
+    )
+    assert cited.after == {
+        "evidence": evidence.pk,
+        "source": evidence.source_id,
+        "confidence": "low",
+        "personal_data": ["locator"],
+    }
+    created = AuditEvent.objects.get(action=Action.CREATE, object_id=evidence.source_id, content_type__model="source")
+    assert created.object_repr == f"source #{evidence.source_id}"
+    assert "Witness" not in str(created.after)
     services.evidence_remove(user=member, evidence=evidence)
-    assert AuditEvent.objects.filter(action=Action.UNCITE).count() == 1
+    assert AuditEvent.objects.get(action=Action.UNCITE).before == cited.after
+
+
+def test_evidence_on_an_incident_or_a_units_link_is_logged_whole(scene: Scene, member: User) -> None:
+    evidence = services.evidence_add(
+        user=member,
+        incident=scene.incident,
+        data=services.EvidenceData(new=CitationData(title="Monitoring report 9"), locator="p. 3"),
+    )
+    assert not evidence.source.about_person
+    cited = AuditEvent.objects.filter(
+        action=Action.CITE, content_type__model="incident", object_id=scene.incident.pk
+    ).latest("id")
+    assert (cited.after["source_title"], cited.after["locator"]) == ("Monitoring report 9", "p. 3")
+    created = AuditEvent.objects.get(action=Action.CREATE, content_type__model="source", object_id=evidence.source_id)
+    assert created.object_repr == "Monitoring report 9"
 
 
 def test_an_editor_limited_to_another_country_may_not_record_here(organisation: Organisation) -> None:

@@ -66,8 +66,11 @@ def test_get_person_and_posts_audited(world: World, who: str, status: int) -> No
     assert [(post["role"], post["actor_name"]) for post in json.loads(posts.content)] == [
         ("commander", "Exercise Brigade")
     ]
-    event = reads.get()
-    assert (event.username, event.channel) == (who, "api")
+    # The record read whole, then its posts: each read recorded, the second saying how.
+    assert [(event.username, event.channel, event.after) for event in reads.order_by("id")] == [
+        (who, "api", None),
+        (who, "api", {"via": "posts"}),
+    ]
 
 
 @pytest.mark.parametrize(("who", "status"), [("member", 201), ("sharing", 403), ("outsider", 403), ("anonymous", 401)])

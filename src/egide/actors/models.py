@@ -28,6 +28,9 @@ class Source(TimestampedModel):
         Organisation, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     document = models.FileField(_("document"), upload_to="sources/%Y/", blank=True)
+    # Described as evidence about a person (egide.duediligence): its title or link may name them, so the audit log
+    # names it by its id only, and erasing the last person whose evidence cites it erases it too.
+    about_person = models.BooleanField(_("about a person"), default=False, editable=False)
 
     class Meta:
         verbose_name, verbose_name_plural = _("source"), _("sources")
@@ -42,6 +45,11 @@ class Source(TimestampedModel):
     @property
     def published(self) -> str:
         return format_fuzzy(self.published_on, self.published_precision)
+
+    @property
+    def audit_name(self) -> str | None:
+        """How the audit log names a source about a person: its type and id (None: by its title, as usual)."""
+        return f"{self._meta.verbose_name} #{self.pk}" if self.about_person else None
 
 
 class MapRecord(TimestampedModel, ConfidentialRecord):

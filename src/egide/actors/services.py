@@ -346,6 +346,21 @@ def _may_change_source(user: User, source: Source) -> bool:
     return can_create(user=user, owner=source.owner, country=source.country)
 
 
+SOURCE_DESCRIPTION = ("title", "author", "published_on", "published_precision", "url", "document")
+
+
+def source_audit_values(source: Source, *, changed: list[str] | None = None) -> dict[str, object]:
+    """What the audit log keeps of a source: all of it, or for a source about a person (whose title or link may
+    name them, and which an erasure removes) who recorded it and where, and which parts of its description were
+    given (`changed`: which changed), never their values."""
+    if not source.about_person:
+        return snapshot(source)
+    kept: dict[str, object] = {"country": source.country, "owner": source.owner_id, "about_person": True}
+    if changed is None:
+        return kept | {"described": [name for name in SOURCE_DESCRIPTION if getattr(source, name)]}
+    return kept | {"changed": changed}
+
+
 @transaction.atomic
 def source_get_or_create(
     *,
@@ -354,12 +369,16 @@ def source_get_or_create(
     citation: CitationData,
     document: UploadedFile | None = None,
     owner: Organisation | None = None,
+    about_person: bool = False,
 ) -> Source:
     """The country's source with this title and link, created (or completed) when needed.
 
     An existing source's document is attached or replaced only by its own organisation's editors, so that nobody
     can swap the document behind someone else's citations; others are refused. Its missing author is completed
     by them too, and silently left as it is for others. Every creation and change is in the audit log.
+
+    A source created `about_person` (evidence about a person, egide.duediligence) stays so: the audit log names it
+    by its id and keeps no part of its description (`source_audit_values`).
     """
     title = citation.title.strip()
     if not title:
@@ -374,13 +393,14 @@ def source_get_or_create(
             "published_precision": citation.published.precision if citation.published else DAY,
             "created_by": _author(user),
             "owner": owner,
+            "about_person": about_person,
         },
     )
     if created:
         if document is not None:
             source.document = document
             source.save()
-        audit_record(user=user, action=Action.CREATE, instance=source, before=None, after=snapshot(source))
+        audit_record(user=user, action=Action.CREATE, instance=source, before=None, after=source_audit_values(source))
         return source
     if user is not None and not sources_visible(user=user).filter(pk=source.pk).exists():
         # Citing it would show its author, date and document to whoever guessed its title and link.
@@ -407,7 +427,14 @@ def source_get_or_create(
     if after != before:
         source.updated_by = _author(user)
         source.save()
-        audit_record(user=user, action=Action.UPDATE, instance=source, before=before, after=snapshot(source))
+        changed = [name for name in SOURCE_DESCRIPTION if before.get(name) != after.get(name)]
+        audit_record(
+            user=user,
+            action=Action.UPDATE,
+            instance=source,
+            before=source_audit_values(source, changed=[]) if source.about_person else before,
+            after=source_audit_values(source, changed=changed),
+        )
     return source
 
 

@@ -371,10 +371,10 @@ TEXTS = (
     # People (egide.duediligence.people_api).
     gettext_noop("People, or a search by name"),
     gettext_noop(
-        "The people you may read (none without credentials); with `search`, the closest names first, tolerating\nspelling variants, accents and other scripts (at most 100)."
+        "The people you may read (none without credentials); with `search`, the closest names first, tolerating\nspelling variants, accents and other scripts (at most 100). Each person returned is recorded as consulted."
     ),
     gettext_noop("A person's record (the read is audited)"),
-    gettext_noop("A person's posts"),
+    gettext_noop("A person's posts (the read is audited)"),
     gettext_noop("Record a person"),
     gettext_noop("Change a person's facts"),
     # Incidents and commanders (egide.duediligence.incident_api, the map's commanders).

@@ -119,8 +119,8 @@ def get_country_diligence(request: HttpRequest, code: str) -> list[DiligenceRepo
 )
 def get_diligence_assessment(request: HttpRequest, pk: int) -> DiligenceAssessmentOut:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
-    services.diligence_consulted(user=request.user, assessment=assessment)
     risk = selectors.risk_for(user=request.user, assessment=assessment)
+    services.diligence_consulted(user=request.user, assessment=assessment, risk=risk)
     incidents = [
         DiligenceIncidentOut(
             incident_id=row.incident.pk,

@@ -17,7 +17,9 @@ from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
 from egide.duediligence.access import allowed_levels
-from egide.duediligence.models import Alert, Decision, DiligenceAssessment, RiskLevel
+from egide.duediligence.diligence_selectors import RiskListing
+from egide.duediligence.models import Alert, Decision, DiligenceAssessment, Incident, Person, RiskLevel
+from egide.duediligence.reads import VIA_ASSESSMENT, records_consulted
 from egide.programmes.models import SupportedActor
 
 
@@ -199,10 +201,15 @@ def diligence_share(
     return record_share(user=user, record=assessment, organisation=organisation, can_edit_too=can_edit_too)
 
 
-def diligence_consulted(*, user: Caller, assessment: DiligenceAssessment) -> None:
-    """Record that the user read the assessment with its risk listing (the incidents and commanders it shows): one
-    "Consulted" event on the assessment, for its organisation's administrators to see who read what and when."""
+@transaction.atomic
+def diligence_consulted(*, user: Caller, assessment: DiligenceAssessment, risk: RiskListing) -> None:
+    """Record that the user read the assessment with its risk listing: a "Consulted" event on the assessment, for
+    its organisation's administrators, and one on each incident and each commander the listing shows, for theirs
+    (they may be another organisation's), naming the assessment."""
     audit_record(user=user, action=Action.READ, instance=assessment, before=None, after=None)
+    shown: list[Incident | Person] = [row.incident for row in risk.rows]
+    shown += [link.post.person for row in risk.rows for link in row.links if link.post is not None]
+    records_consulted(user=user, records=shown, via=VIA_ASSESSMENT, assessment=assessment.pk)
 
 
 def may_acknowledge(*, user: Caller, alert: Alert) -> bool:

@@ -198,8 +198,9 @@ def _detail_context(
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
     _remember_language(request)
-    services.diligence_consulted(user=request.user, assessment=assessment)
-    return render(request, "duediligence/diligence/detail.html", _detail_context(request, assessment))
+    context = _detail_context(request, assessment)
+    services.diligence_consulted(user=request.user, assessment=assessment, risk=context["risk"])
+    return render(request, "duediligence/diligence/detail.html", context)
 
 
 @login_required

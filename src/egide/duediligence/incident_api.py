@@ -1,5 +1,6 @@
 """The incidents' API: the same selectors and services as the pages, under the same read rule (nothing for
-anonymous readers), every read of one incident audited; and who commanded each unit of a country on a day."""
+anonymous readers), every read of one incident audited (one in a list too: egide.duediligence.reads); and who
+commanded each unit of a country on a day."""
 
 import datetime
 from decimal import Decimal
@@ -23,7 +24,7 @@ from egide.actors.schemas import Line24, Line300, Line500, Text
 from egide.actors.selectors import actors_visible
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import in_country, record, writers
-from egide.api.common import LazyPage, Pagination, RecordId, Year, country_or_404
+from egide.api.common import Pagination, RecordId, Year, country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -32,6 +33,7 @@ from egide.duediligence import incident_selectors as selectors
 from egide.duediligence import incident_services as services
 from egide.duediligence.commanders import commanders_on
 from egide.duediligence.models import Evidence, Incident, Person, Responsibility
+from egide.duediligence.reads import ConsultedPage
 
 router = Router(tags=["incidents"])
 
@@ -254,7 +256,7 @@ def list_incidents(
         violation=violation, year_from=year_from, year_to=year_to, unit=unit, status=status, confidence=confidence
     )
     found = selectors.country_incidents(user=request.user, country=country_or_404(code), filters=filters)
-    return LazyPage(found, lambda incident: IncidentOut(**_incident_values(incident)))
+    return ConsultedPage(request.user, found, lambda incident: IncidentOut(**_incident_values(incident)))
 
 
 @router.post(

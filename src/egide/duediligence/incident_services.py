@@ -4,6 +4,11 @@ Each service checks the right to write, validates, then writes atomically with i
 changed under a row lock and, given the version the caller started from, refused when someone saved it since
 (`StaleIncident`), as the map's records are. Responsibilities and evidence are written with their incident's rights:
 whoever may edit the incident may link units and people to it and cite sources for it.
+
+The audit log keeps no personal data of a person (it cannot be changed, and outlives an erasure): a link to a
+person is logged by its ids, confidence and the names of its facts that were given or changed (status, its date,
+notes), never their values; evidence on such a link by its source's id and confidence, never the source's title
+or the passage. A source described anew for it is recorded `about_person` (see egide.actors.services).
 """
 
 from dataclasses import dataclass
@@ -279,7 +284,7 @@ def incident_delete(*, user: Caller, incident: Incident, expected_version: int |
             user=user,
             action=Action.DELETE,
             instance=_audited(responsibility, current),
-            before=snapshot(responsibility),
+            before=_responsibility_facts(responsibility),
             after=None,
         )
     audit_record(user=user, action=Action.DELETE, instance=current, before=snapshot(current), after=None)
@@ -292,6 +297,23 @@ def _audited(responsibility: Responsibility, incident: Incident) -> Responsibili
     responsibility.country = incident.country  # type: ignore[attr-defined]
     responsibility.owner_id = incident.owner_id  # type: ignore[attr-defined]
     return responsibility
+
+
+PERSONAL_LINK_FIELDS = ("status", "status_date", "status_precision", "notes")
+"""What a link to a person says of them: the audit log keeps which of these were given or changed, not their
+values."""
+
+
+def _responsibility_facts(responsibility: Responsibility, *, changed: list[str] | None = None) -> dict[str, object]:
+    """What the audit log keeps of a responsibility: all of it for a unit; for a person, its ids and confidence and
+    which of its personal facts were given (`changed`: which changed)."""
+    values = snapshot(responsibility)
+    if responsibility.person_id is None:
+        return values
+    kept = {name: value for name, value in values.items() if name not in PERSONAL_LINK_FIELDS}
+    if changed is None:
+        changed = [name for name in PERSONAL_LINK_FIELDS if values[name] not in (None, "", DAY)]
+    return kept | {"personal_data": changed}
 
 
 def _check_responsibility(
@@ -365,7 +387,7 @@ def responsibility_create(*, user: Caller, incident: Incident, data: Responsibil
         action=Action.CREATE,
         instance=_audited(responsibility, current),
         before=None,
-        after=snapshot(responsibility),
+        after=_responsibility_facts(responsibility),
     )
     return responsibility
 
@@ -378,11 +400,19 @@ def responsibility_update(*, user: Caller, responsibility: Responsibility, data:
     _require_edit(user, incident)
     _check_responsibility(user, incident, data, current)
     before = snapshot(current)
+    before_logged = _responsibility_facts(current, changed=[])
     _apply_responsibility(current, data)
     after = snapshot(current)
     if after != before:
         current.save()
-        audit_record(user=user, action=Action.UPDATE, instance=_audited(current, incident), before=before, after=after)
+        changed = [name for name in PERSONAL_LINK_FIELDS if before[name] != after[name]]
+        audit_record(
+            user=user,
+            action=Action.UPDATE,
+            instance=_audited(current, incident),
+            before=before_logged,
+            after=_responsibility_facts(current, changed=changed),
+        )
     return current
 
 
@@ -394,13 +424,22 @@ def responsibility_delete(*, user: Caller, responsibility: Responsibility) -> No
         user=user,
         action=Action.DELETE,
         instance=_audited(responsibility, incident),
-        before=snapshot(responsibility),
+        before=_responsibility_facts(responsibility),
         after=None,
     )
     responsibility.delete()
 
 
-def _evidence_snapshot(evidence: Evidence) -> dict[str, object]:
+def _evidence_snapshot(evidence: Evidence, responsibility: Responsibility | None) -> dict[str, object]:
+    """What the log keeps of a piece of evidence; on a link to a person, neither the source's title (it may name
+    them) nor the passage relied on, only whether one was given."""
+    if responsibility is not None and responsibility.person_id is not None:
+        return {
+            "evidence": evidence.pk,
+            "source": evidence.source_id,
+            "confidence": evidence.confidence,
+            "personal_data": ["locator"] if evidence.locator else [],
+        }
     return {
         "evidence": evidence.pk,
         "source": evidence.source_id,
@@ -437,8 +476,11 @@ def evidence_add(
             problems.append(Problem("source", _("No source has the id %(id)s.") % {"id": data.source.pk}))
     _raise(problems)
     source = data.source
+    about_person = responsibility is not None and responsibility.person_id is not None
     if data.new is not None:
-        source = source_get_or_create(user=user, country=current.country, citation=data.new, owner=current.owner)
+        source = source_get_or_create(
+            user=user, country=current.country, citation=data.new, owner=current.owner, about_person=about_person
+        )
     assert source is not None
     evidence = Evidence.objects.create(
         source=source,
@@ -449,7 +491,9 @@ def evidence_add(
         created_by=author(user),
     )
     record = current if responsibility is None else _audited(responsibility, current)
-    audit_record(user=user, action=Action.CITE, instance=record, before=None, after=_evidence_snapshot(evidence))
+    audit_record(
+        user=user, action=Action.CITE, instance=record, before=None, after=_evidence_snapshot(evidence, responsibility)
+    )
     return evidence
 
 
@@ -461,5 +505,11 @@ def evidence_remove(*, user: Caller, evidence: Evidence) -> None:
     current = incident_lock(incident=backed)
     _require_edit(user, current)
     record = current if responsibility is None else _audited(responsibility, current)
-    audit_record(user=user, action=Action.UNCITE, instance=record, before=_evidence_snapshot(evidence), after=None)
+    audit_record(
+        user=user,
+        action=Action.UNCITE,
+        instance=record,
+        before=_evidence_snapshot(evidence, responsibility),
+        after=None,
+    )
     evidence.delete()

@@ -30,6 +30,7 @@ from egide.duediligence.access import readable_filter
 from egide.duediligence.diligence_selectors import assessments_of_units
 from egide.duediligence.incident_forms import EvidenceForm, IncidentFilterForm, IncidentForm, ResponsibilityForm
 from egide.duediligence.models import Evidence, Incident, Person, Responsibility
+from egide.duediligence.reads import VIA_FORM, records_consulted
 
 PAGE_SIZE = 50
 FORM_TEMPLATE = "duediligence/incidents/form.html"
@@ -183,6 +184,8 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         # An organisation the incident is shared with for editing changes its content, never who owns or reads it.
         owners = Organisation.objects.filter(pk__in=[incident.owner_id] if incident.owner_id else [])
+    if request.method == "GET":
+        records_consulted(user=request.user, records=[incident], via=VIA_FORM)  # the form shows the whole incident
     form = IncidentForm(request.POST or None, owners=owners, incident=incident)
     if not access.can_manage(user=request.user, record=incident):
         form.fields["confidentiality"].choices = [  # type: ignore[attr-defined]
@@ -313,6 +316,8 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = responsibility.incident
     _require_edit(request, incident)
     _require_person_readable(request, responsibility)
+    if request.method == "GET":
+        records_consulted(user=request.user, records=[incident], via=VIA_FORM)  # a link is read with its incident
     form = _responsibility_form(request, incident, responsibility)
     page = reverse("incidents:detail", kwargs={"pk": incident.pk})
     if _saved(

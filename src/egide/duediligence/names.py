@@ -16,8 +16,18 @@ import unicodedata
 from anyascii import anyascii
 
 SEPARATOR = "\n"
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""The characters that change how a text is shown without being seen: zero-width spaces and joiners, direction
+marks, embeddings, overrides and isolates, the byte-order mark."""
 NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
 APOSTROPHES = re.compile(r"['’ʼʻ`´]")
+
+
+def invisible_character(name: str) -> str | None:
+    """The first invisible character of the name (`INVISIBLE`), or None: such a character can reverse how a name
+    reads, or make two spellings that look the same differ."""
+    found = INVISIBLE.search(name)
+    return found.group() if found else None
 
 
 def fold(name: str) -> str:

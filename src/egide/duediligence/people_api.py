@@ -1,5 +1,6 @@
 """The people's API: the same selectors, services and read rule as the pages. Anonymous callers read nobody; a
-person's record read through `GET /people/{pk}` is audited like a visit to the person's page."""
+person's record read through `GET /people/{pk}` is audited like a visit to the person's page, and so is each
+person a list or a search returns, and a person whose posts are read (egide.duediligence.reads)."""
 
 from typing import Any
 
@@ -16,7 +17,7 @@ from egide.accounts.selectors import default_owner
 from egide.actors.schemas import Line24, Line48, Line300, Text
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import record, writers
-from egide.api.common import LazyPage, Pagination, RecordId
+from egide.api.common import Pagination, RecordId
 from egide.api.errors import WRITE_ERRORS, answers
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -24,6 +25,7 @@ from egide.core.fuzzy_dates import FuzzyDate
 from egide.duediligence import people_selectors as selectors
 from egide.duediligence import people_services as services
 from egide.duediligence.models import Person, Post
+from egide.duediligence.reads import VIA_POSTS, ConsultedPage, records_consulted
 
 router = Router(tags=["people"])
 
@@ -149,11 +151,9 @@ def list_people(
     request: HttpRequest, search: Line300 = "", country: Line24 = "", role: Line24 = "", actor: RecordId | None = None
 ) -> Any:
     """The people you may read (none without credentials); with `search`, the closest names first, tolerating
-    spelling variants, accents and other scripts (at most 100)."""
+    spelling variants, accents and other scripts (at most 100). Each person returned is recorded as consulted."""
     found = selectors.people_list(user=request.user, country=country.upper(), text=search, role=role, actor=actor)
-    if isinstance(found.people, list):
-        return [PersonOut.of(person) for person in found.people]
-    return LazyPage(found.people, PersonOut.of)
+    return ConsultedPage(request.user, found.people, PersonOut.of)
 
 
 @router.get(
@@ -165,9 +165,14 @@ def get_person(request: HttpRequest, pk: int) -> PersonOut:
     return PersonOut.of(person)
 
 
-@router.get("/people/{pk}/posts", response=answers({200: list[PersonPostOut]}, 404, 422), summary="A person's posts")
+@router.get(
+    "/people/{pk}/posts",
+    response=answers({200: list[PersonPostOut]}, 404, 422),
+    summary="A person's posts (the read is audited)",
+)
 def person_posts(request: HttpRequest, pk: int) -> list[PersonPostOut]:
     person = _found(request, pk)
+    records_consulted(user=request.user, records=[person], via=VIA_POSTS)
     return [
         PersonPostOut.of(entry.post, entry.actor_visible)
         for entry in selectors.person_posts(user=request.user, person=person)

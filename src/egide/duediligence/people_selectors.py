@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import administered_countries, visibility_filter
@@ -18,6 +19,7 @@ from egide.core.users import Caller
 from egide.duediligence import search
 from egide.duediligence.access import readable_filter
 from egide.duediligence.models import Evidence, Incident, Person, PersonFact, PersonName, Post, Responsibility
+from egide.duediligence.reads import VIA_ASSESSMENT, VIA_FORM, VIA_LIST, VIA_POSTS
 
 
 def people_readable(*, user: Caller, country: str | None = None) -> QuerySet[Person]:
@@ -212,6 +214,23 @@ class Consultation:
     event: AuditEvent
     kind: str  # "person" or "incident"
     name: str  # the record's present name when it still exists and the reader may read it, else empty
+    how: str = ""  # how the record was read: its page, a list, a form, an assessment's risk listing, an export
+
+
+CONSULTING_ACTIONS = (Action.READ, Action.EXPORT)
+"""What "who consulted what" lists: every read (egide.duediligence.reads) and every export of a record."""
+
+
+def _how(event: AuditEvent) -> str:
+    """How the event's reader read the record, in the reader's language (the event keeps codes, not text)."""
+    after = event.after if isinstance(event.after, dict) else {}
+    if event.action == Action.EXPORT:
+        return _("Exported (%(format)s)") % {"format": str(after.get("format", "")).upper()}
+    via = after.get("via")
+    if via == VIA_ASSESSMENT:
+        return _("Risk listing of due-diligence assessment #%(id)s") % {"id": after.get("assessment", "?")}
+    labels = {VIA_LIST: _("In a list or search results"), VIA_FORM: _("Edit form"), VIA_POSTS: _("Posts")}
+    return str(labels.get(str(via), _("The record itself")))
 
 
 def consultations(
@@ -224,8 +243,8 @@ def consultations(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Who read which person or incident of the organisation, newest first: for its administrators (limited to the
-    countries their membership covers) and platform staff; PermissionDenied for anyone else."""
+    """Who read or exported which person or incident of the organisation, newest first: for its administrators
+    (limited to the countries their membership covers) and platform staff; PermissionDenied for anyone else."""
     countries = administered_countries(user=user, organisation=organisation)
     if countries is None:
         raise PermissionDenied("Only the organisation's administrators may see who consulted its records.")
@@ -234,7 +253,9 @@ def consultations(
         "incident": ContentType.objects.get_for_model(Incident).pk,
     }
     wanted = [types[record_type]] if record_type in types else list(types.values())
-    events = AuditEvent.objects.filter(action=Action.READ, organisation=organisation, content_type_id__in=wanted)
+    events = AuditEvent.objects.filter(
+        action__in=CONSULTING_ACTIONS, organisation=organisation, content_type_id__in=wanted
+    )
     if countries:
         events = events.filter(country__in=sorted(countries))
     if record_id is not None:
@@ -265,7 +286,7 @@ def consultation_rows(*, user: Caller, events: list[AuditEvent]) -> list[Consult
     rows = []
     for event in events:
         if event.content_type_id == person_type:
-            rows.append(Consultation(event, "person", people.get(event.object_id, "")))
+            rows.append(Consultation(event, "person", people.get(event.object_id, ""), _how(event)))
         else:
-            rows.append(Consultation(event, "incident", titles.get(event.object_id, "")))
+            rows.append(Consultation(event, "incident", titles.get(event.object_id, ""), _how(event)))
     return rows

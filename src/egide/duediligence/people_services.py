@@ -10,10 +10,12 @@ records the reason (refused when it names the person) and how many records went.
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ForeignObjectRel, Q
 from django.utils.translation import gettext as _
 
 from egide.accounts.models import Organisation
@@ -22,7 +24,7 @@ from egide.actors.data import CitationData
 from egide.actors.models import Actor, Source
 from egide.actors.rules import check_texts
 from egide.actors.selectors import actors_visible, sources_visible
-from egide.actors.services import source_get_or_create
+from egide.actors.services import source_audit_values, source_get_or_create
 from egide.audit.models import Action
 from egide.audit.services import audit_record
 from egide.core import taxonomy
@@ -30,6 +32,7 @@ from egide.core.fuzzy_dates import DAY, FuzzyDate
 from egide.core.reference import countries
 from egide.core.users import Caller, author
 from egide.duediligence import names as folding
+from egide.duediligence import reasons
 from egide.duediligence.access import allowed_levels
 from egide.duediligence.models import (
     Alert,
@@ -139,7 +142,16 @@ def _check_person(data: PersonData) -> None:
 def _check_name(data: NameData, *, field: str = "name") -> str:
     name = " ".join(data.name.split())
     errors: dict[str, list[str]] = {}
-    if not name:
+    hidden = folding.invisible_character(data.name)
+    if hidden is not None:
+        errors[field] = [
+            _(
+                "The name holds the invisible character %(code)s (a direction mark or a zero-width character), "
+                "which can disguise a name or make one name look like two: remove it."
+            )
+            % {"code": f"U+{ord(hidden):04X}"}
+        ]
+    elif not name:
         errors[field] = [_("A name cannot be empty.")]
     elif len(name) > NAME_MAX_LENGTH:
         errors[field] = [_("A name has at most %(count)s characters.") % {"count": NAME_MAX_LENGTH}]
@@ -414,7 +426,7 @@ def _evidence_source(
     if (source is None) == (new_source is None):
         raise ValidationError({"source": [_("Choose a recorded source or describe a new one (one of the two).")]})
     if new_source is not None:
-        return source_get_or_create(user=user, country=country, citation=new_source, owner=owner)
+        return source_get_or_create(user=user, country=country, citation=new_source, owner=owner, about_person=True)
     assert source is not None
     if source.country != country or not sources_visible(user=user, country=country).filter(pk=source.pk).exists():
         raise ValidationError({"source": [_("No such source among those of this country you may read.")]})
@@ -491,21 +503,6 @@ def evidence_remove(*, user: Caller, evidence: Evidence) -> None:
     evidence.delete()
 
 
-NAME_WORD_MIN_LENGTH = 4
-
-
-def _names_in(reason: str, person: Person) -> bool:
-    """Whether the reason spells a word of one of the person's names (folded; words of fewer than four letters,
-    such as "al" or "de", do not count)."""
-    said = set(folding.words(reason))
-    return any(
-        word in said
-        for name in person.names.all()
-        for word in folding.words(name.name)
-        if len(word) >= NAME_WORD_MIN_LENGTH
-    )
-
-
 @transaction.atomic
 def person_erase(*, user: Caller, person: Person, reason: str) -> None:
     """Erase a person's whole record, as data-protection law may require: their names, posts, evidence, the
@@ -520,35 +517,32 @@ def person_erase(*, user: Caller, person: Person, reason: str) -> None:
         errors["reason"] = [_("Say why the record is erased (for example the request it answers).")]
     elif len(reason) > REASON_MAX_LENGTH:
         errors["reason"] = [_("The reason has at most %(count)s characters.") % {"count": REASON_MAX_LENGTH}]
-    elif _names_in(reason, current):
+    elif reasons.names_in(reason, [name.name for name in current.names.all()]):
         errors["reason"] = [
             _(
                 "The reason holds a word of the person's names: the audit log keeps it for ever, "
                 "so say why without naming them."
             )
         ]
+    elif reasons.birth_in(reason, current.birth_date, current.birth_precision):
+        errors["reason"] = [
+            _("The reason holds the person's date of birth: the audit log keeps it for ever, so say why without it.")
+        ]
     for problem in check_texts({"reason": reason}, multiline={"reason"}):
         errors.setdefault(problem.field, []).append(problem.message)
     _raise(errors)
     posts = Post.objects.filter(person=current)
     responsibilities = Responsibility.objects.filter(person=current)
+    evidence = Evidence.objects.filter(Q(person=current) | Q(post__person=current) | Q(responsibility__person=current))
+    described = set(evidence.filter(source__about_person=True).values_list("source_id", flat=True))
     counts = {
         "names": current.names.count(),
         "posts": posts.count(),
-        "evidence": Evidence.objects.filter(person=current).count()
-        + Evidence.objects.filter(post__person=current).count()
-        + Evidence.objects.filter(responsibility__person=current).count(),
+        "evidence": evidence.count(),
         "responsibilities": responsibilities.count(),
         "alerts": Alert.objects.filter(post__person=current).count()
         + Alert.objects.filter(responsibility__person=current).count(),
     }
-    audit_record(
-        user=user,
-        action=Action.ERASE,
-        instance=current,
-        before=_record_facts(current),
-        after={"reason": reason, **counts},
-    )
     # Explicitly, rather than trusting the cascades alone: what is erased does not depend on how the foreign keys
     # are declared elsewhere.
     Alert.objects.filter(post__person=current).delete()
@@ -557,7 +551,41 @@ def person_erase(*, user: Caller, person: Person, reason: str) -> None:
     responsibilities.delete()
     Evidence.objects.filter(post__person=current).delete()
     Evidence.objects.filter(person=current).delete()
+    counts["sources"] = _erase_sources(user, described - _cited(described))
     posts.delete()
+    audit_record(
+        user=user,
+        action=Action.ERASE,
+        instance=current,
+        before=_record_facts(current),
+        after={"reason": reason, **counts},
+    )
     current.names.all().delete()
     record_shares(record=current).delete()
     current.delete()
+
+
+def _cited(sources: set[int]) -> set[int]:
+    """Which of these sources something still cites: evidence, a citation of the map, anything that refers to a
+    source (every relation to it is read, so that one added later is not forgotten)."""
+    cited: set[int] = set()
+    if not sources:
+        return cited
+    for relation in Source._meta.get_fields(include_hidden=True):
+        if isinstance(relation, ForeignObjectRel) and (relation.one_to_many or relation.one_to_one):
+            column = relation.field.attname
+            referring = relation.related_model._base_manager.filter(**{f"{column}__in": sorted(sources)})
+            cited.update(referring.values_list(column, flat=True).distinct())
+    return cited
+
+
+def _erase_sources(user: Caller, sources: set[int]) -> int:
+    """Erase the sources described only as evidence about the erased person, each deletion logged by the source's
+    id (`Source.audit_name`); a document's file goes once the erasure is committed."""
+    erased = list(Source.objects.filter(pk__in=sorted(sources), about_person=True))
+    for source in erased:
+        audit_record(user=user, action=Action.DELETE, instance=source, before=source_audit_values(source), after=None)
+        if source.document.name:
+            transaction.on_commit(partial(source.document.storage.delete, source.document.name))
+    Source.objects.filter(pk__in=[source.pk for source in erased]).delete()
+    return len(erased)

@@ -47,6 +47,7 @@ from egide.duediligence.people_forms import (
     PersonForm,
     PostForm,
 )
+from egide.duediligence.reads import VIA_FORM, records_consulted
 
 PAGE_SIZE = 50
 
@@ -189,6 +190,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     _require_edit(request, person)
+    if request.method == "GET":
+        records_consulted(user=request.user, records=[person], via=VIA_FORM)  # the form shows every fact
     form = PersonForm(
         request.POST or None, initial=PersonForm.initial_for(person), owners=_owners(request, person), creating=False
     )
@@ -257,6 +260,8 @@ def post_edit(request: HttpRequest, pk: int, post: int) -> HttpResponse:
     person = _person_or_404(request, pk)
     _require_edit(request, person)
     record = get_object_or_404(Post, pk=post, person=person)
+    if request.method == "GET":
+        records_consulted(user=request.user, records=[person], via=VIA_FORM)  # the post's dates and notes
     form = PostForm(request.POST or None, initial=PostForm.initial_for(record), actors=_actors_of(request, person))
     if _saved(request, form, lambda: services.post_update(user=request.user, post=record, data=form.post_data())):
         return HttpResponseRedirect(_detail_url(person))
