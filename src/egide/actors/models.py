@@ -30,7 +30,7 @@ class Source(TimestampedModel):
     document = models.FileField(_("document"), upload_to="sources/%Y/", blank=True)
     # Described as evidence about a person (egide.duediligence): its title or link may name them, so the audit log
     # names it by its id only, and erasing the last person whose evidence cites it erases it too.
-    about_person = models.BooleanField(_("about a person"), default=False, editable=False)
+    about_person = models.BooleanField(_("about a person"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name, verbose_name_plural = _("source"), _("sources")

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='about_person',
-            field=models.BooleanField(default=False, editable=False, verbose_name='about a person'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='about a person'),
         ),
     ]
