@@ -8,9 +8,8 @@ class DueDiligenceConfig(AppConfig):
 
     def ready(self) -> None:
         # Alerts follow every save of a responsibility or a post, whoever writes it (egide.duediligence.alerts).
-        from egide.duediligence import alerts, diligence_views
-        from egide.programmes.views import OVERVIEW_SECTIONS
+        from egide.duediligence import alerts
+        from egide.programmes.sections import overview_section_register
 
         alerts.connect()
-        if diligence_views.programme_section not in OVERVIEW_SECTIONS:
-            OVERVIEW_SECTIONS.append(diligence_views.programme_section)
+        overview_section_register("egide.duediligence.diligence_views.programme_section")

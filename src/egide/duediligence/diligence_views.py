@@ -41,7 +41,7 @@ def _remember_language(request: HttpRequest) -> None:
 
 
 def programme_section(request: HttpRequest, programme: Programme) -> SafeString:
-    """The programme page's "Due diligence" section (egide.programmes.views.OVERVIEW_SECTIONS): its supported units
+    """The programme page's "Due diligence" section (egide.programmes.sections): its supported units
     with their decision and next review, for a signed-in reader."""
     if not request.user.is_authenticated:
         return mark_safe("")

@@ -41,6 +41,7 @@ from egide.programmes.forms import (
 )
 from egide.programmes.models import Programme
 from egide.programmes.rules import ProgrammeFacts, lifecycle_warnings
+from egide.programmes.sections import overview_sections
 
 PAGE_SIZE = 25
 FILTERS = ("country", "partner", "role", "area", "sector", "status", "year", "q")
@@ -49,11 +50,6 @@ DOCUMENT_SECTIONS: list[Callable[[HttpRequest, Programme], SafeString]] = []
 """The include point of the Documents tab for documents that other apps keep and link to a programme (reference
 documents): each callable returns the HTML of its section for the reader, shown under the programme's own
 documents. An app registers its callable here from its AppConfig.ready()."""
-
-OVERVIEW_SECTIONS: list[Callable[[HttpRequest, Programme], SafeString]] = []
-"""The include point of the Overview tab for what other apps keep about a programme (its due-diligence
-assessments): each callable returns the HTML of its section for the reader, shown under the programme's own parts.
-An app registers its callable here from its AppConfig.ready()."""
 
 
 def _filters(request: HttpRequest, *, country: str = "") -> selectors.ProgrammeFilters:
@@ -166,7 +162,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requested_by": requested_by,
             "sector_labels": {code: term.label for code, term in dac_sectors().items()},
             "can_manage": access.can_manage(user=request.user, record=programme),
-            "sections": [section(request, programme) for section in OVERVIEW_SECTIONS],
+            "sections": [section(request, programme) for section in overview_sections()],
         },
     )
 
