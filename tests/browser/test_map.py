@@ -295,6 +295,17 @@ def _element(visit: Visit, element_id: str, mark: str = "selected") -> dict[str,
     return dict(state)
 
 
+def _shown_becomes(visit: Visit, element_id: str, shown: bool) -> None:
+    """Cytoscape applies a filter's style on a later frame than the one that updates the counts: wait (at most 5 s)
+    for the element to be shown or hidden, rather than read its state at once."""
+    expected = "true" if shown else "false"
+    visit.page.wait_for_function(
+        f"(args) => {{ const state = ({ELEMENT_STATE})(args); return state !== null && state.shown === {expected}; }}",
+        arg=[element_id, "selected"],
+        timeout=5000,
+    )
+
+
 def test_filters_hide_actors_and_their_relationships(visit: Visit, small_map: SmallMap) -> None:
     visit.log_in("/countries/CF/")
     visit.wait_for_map()
@@ -306,8 +317,8 @@ def test_filters_hide_actors_and_their_relationships(visit: Visit, small_map: Sm
     visit.page.uncheck('#map-filter-families input[value="security_providers"]')
     visit.page.wait_for_selector('#map[data-node-count="5"]', state="attached")
     assert visit.map_attribute("data-edge-count") == "1"  # only parliament oversees defence is left
-    assert not _element(visit, army)["shown"]
-    assert not _element(visit, commands)["shown"]
+    _shown_becomes(visit, army, False)
+    _shown_becomes(visit, commands, False)
     assert _element(visit, str(small_map.parliament.pk))["shown"]
     assert "Actors shown: 5 of 7" in visit.page.inner_text("#map-counts")
 
@@ -316,8 +327,8 @@ def test_filters_hide_actors_and_their_relationships(visit: Visit, small_map: Sm
     visit.page.uncheck('#map-filter-types input[value="commands"]')
     visit.page.wait_for_selector('#map[data-edge-count="2"]', state="attached")
     assert visit.map_attribute("data-node-count") == "7"
-    assert _element(visit, army)["shown"]
-    assert not _element(visit, commands)["shown"]
+    _shown_becomes(visit, army, True)
+    _shown_becomes(visit, commands, False)
     assert visit.errors == []
 
 
