@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
-from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
+from egide.accounts.sharing import share_posted, sharing_section
 from egide.actors import exporter, fields, selectors, services
 from egide.actors.conflicts import changes_since
 from egide.actors.data import ActorData, RelationshipData, SourceCitation
@@ -293,7 +293,6 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
     outgoing, incoming = selectors.actor_relationships(user=request.user, actor=actor)
     children = selectors.actors_visible(user=request.user).filter(parent=actor).order_by("name_en")
     editable = access.editable_ids(user=request.user, records=[actor])
-    can_manage = access.can_manage(user=request.user, record=actor)
     return render(
         request,
         "actors/actor.html",
@@ -303,10 +302,11 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "incoming": incoming,
             "children": children,
             "can_edit": actor.pk in editable,
-            "can_manage": can_manage,
             "editable_relationships": access.editable_ids(user=request.user, records=[*outgoing, *incoming]),
             "can_create": access.editable_owners(user=request.user, country=actor.country).exists(),
-            "shares": access.record_shares(record=actor) if can_manage else [],
+            "sharing": sharing_section(
+                user=request.user, record=actor, share_url=reverse("actor-share", kwargs={"pk": actor.pk})
+            ),
             "history": record_history_for(user=request.user, instance=actor),
             # How the governance findings' French sentences name it ("de la Police"), once an editor has said.
             "article_fr": dict(fields.ACTOR["article_fr"].options()).get(actor.article_fr)
@@ -889,21 +889,4 @@ def source_document(request: HttpRequest, pk: int) -> FileResponse:
 def actor_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a restricted actor with another organisation, named by its acronym."""
     actor = _actor_or_404(request, pk)
-    if not access.can_manage(user=request.user, record=actor):
-        raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
-    destination = reverse("actor-detail", kwargs={"pk": actor.pk})
-    acronym = request.POST.get("organisation", "").strip()
-    try:
-        organisation = Organisation.objects.get(acronym__iexact=acronym)
-    except Organisation.DoesNotExist:
-        messages.error(request, _("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym})
-        return HttpResponseRedirect(destination + "#sharing")
-    try:
-        account_services.record_share(
-            user=request.user, record=actor, organisation=organisation, can_edit_too=bool(request.POST.get("can_edit"))
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Shared with %(organisation)s.") % {"organisation": organisation.acronym})
-    return HttpResponseRedirect(destination + "#sharing")
+    return share_posted(request, actor, page=reverse("actor-detail", kwargs={"pk": actor.pk}))

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egide.accounts.models import Organisation, Share
+from egide.accounts.models import Organisation
 from egide.accounts.selectors import can_create, can_edit, reach_of
-from egide.accounts.services import record_share
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
@@ -190,15 +189,6 @@ def diligence_decide(
     current.decided_on = today
     _save(user, assessment, current, before)
     return assessment
-
-
-@transaction.atomic
-def diligence_share(
-    *, user: Caller, assessment: DiligenceAssessment, organisation: Organisation, can_edit_too: bool
-) -> Share:
-    """Let another organisation read the assessment (and, with `can_edit_too`, change it): the owner's editors
-    only (egide.accounts.services.record_share checks and audits)."""
-    return record_share(user=user, record=assessment, organisation=organisation, can_edit_too=can_edit_too)
 
 
 @transaction.atomic

@@ -5,10 +5,9 @@ not found."""
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egide.accounts.models import Organisation
-from egide.accounts.selectors import can_edit, can_manage, editable_owners, record_shares
+from egide.accounts.selectors import can_edit, editable_owners
 from egide.accounts.selectors import default_owner as default_owner_of
+from egide.accounts.sharing import share_posted, sharing_section
 from egide.core.reference import countries
 from egide.core.web import changed, country_or_404, form_saved, posted_version, refused
 from egide.duediligence import diligence_selectors as selectors
@@ -189,8 +189,11 @@ def _detail_context(
         "can_edit": editable,
         "decision_form": decision_form,
         "overdue": selectors.is_overdue(assessment),
-        "can_manage": can_manage(user=request.user, record=assessment),
-        "shares": record_shares(record=assessment) if can_manage(user=request.user, record=assessment) else [],
+        "sharing": sharing_section(
+            user=request.user,
+            record=assessment,
+            share_url=reverse("diligence:assessment-share", kwargs={"pk": assessment.pk}),
+        ),
     }
 
 
@@ -255,21 +258,4 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share the assessment with another organisation, named by its acronym."""
     assessment = selectors.assessment_visible(user=request.user, pk=pk)
-    destination = reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk}) + "#sharing"
-    acronym = request.POST.get("organisation", "").strip()[:32]
-    organisation = Organisation.objects.filter(acronym__iexact=acronym).first()
-    if organisation is None:
-        messages.error(request, _("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym})
-        return HttpResponseRedirect(destination)
-    try:
-        services.diligence_share(
-            user=request.user,
-            assessment=assessment,
-            organisation=organisation,
-            can_edit_too=bool(request.POST.get("can_edit")),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Shared with %(organisation)s.") % {"organisation": organisation.acronym})
-    return HttpResponseRedirect(destination)
+    return share_posted(request, assessment, page=reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk}))

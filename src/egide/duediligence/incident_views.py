@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
-from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
+from egide.accounts.sharing import share_posted, sharing_section
 from egide.actors.selectors import actors_visible, sources_visible
 from egide.audit.models import Action
 from egide.audit.services import audit_record
@@ -111,7 +111,6 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(user=request.user, action=Action.READ, instance=incident, before=None, after=None)
     responsibilities = list(incident.responsibilities.all())
     named = selectors.named_for(user=request.user, responsibilities=responsibilities)
-    can_manage = access.can_manage(user=request.user, record=incident)
     return render(
         request,
         "duediligence/incidents/detail.html",
@@ -123,8 +122,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor_ids=[item.actor_id for item in responsibilities if item.actor_id in named.actors],
             ),
             "can_edit": access.can_edit(user=request.user, record=incident),
-            "can_manage": can_manage,
-            "shares": access.record_shares(record=incident) if can_manage else [],
+            "sharing": sharing_section(
+                user=request.user, record=incident, share_url=reverse("incidents:share", kwargs={"pk": incident.pk})
+            ),
         },
     )
 
@@ -245,26 +245,7 @@ def incident_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a restricted incident with another organisation, named by its acronym (egide.accounts' sharing)."""
     incident = _incident_or_404(request, pk)
-    if not access.can_manage(user=request.user, record=incident):
-        raise PermissionDenied(_("Only the owner organisation's editors may change whom this record is shared with."))
-    destination = reverse("incidents:detail", kwargs={"pk": incident.pk}) + "#sharing"
-    acronym = request.POST.get("organisation", "").strip()
-    organisation = Organisation.objects.filter(acronym__iexact=acronym).first()
-    if organisation is None:
-        messages.error(request, _("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym[:40]})
-        return HttpResponseRedirect(destination)
-    try:
-        account_services.record_share(
-            user=request.user,
-            record=incident,
-            organisation=organisation,
-            can_edit_too=bool(request.POST.get("can_edit")),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Shared with %(organisation)s.") % {"organisation": organisation.acronym})
-    return HttpResponseRedirect(destination)
+    return share_posted(request, incident, page=reverse("incidents:detail", kwargs={"pk": incident.pk}))
 
 
 def _responsibility_or_404(request: HttpRequest, pk: int) -> Responsibility:

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 
 from egide.accounts import selectors as access
-from egide.accounts import services as account_services
 from egide.accounts.models import Organisation
+from egide.accounts.sharing import share_posted, sharing_section
 from egide.actors.models import Actor
 from egide.actors.selectors import actors_visible, sources_visible
 from egide.actors.views import _query_text
@@ -132,7 +132,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": assessments_of_units(user=request.user, actor_ids=commanded),
             "can_edit": access.can_edit(user=request.user, record=person),
             "can_manage": can_manage,
-            "shares": access.record_shares(record=person) if can_manage else [],
+            "sharing": sharing_section(
+                user=request.user, record=person, share_url=reverse("people:share", kwargs={"pk": person.pk})
+            ),
             # Who consulted the record is for the organisation's administrators (`consultations`), not every reader.
             "history": history_entries(
                 user=request.user,
@@ -336,20 +338,7 @@ def evidence_remove(request: HttpRequest, pk: int, evidence: int) -> HttpRespons
 def person_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a restricted record with another organisation, named by its acronym (the map's sharing)."""
     person = _person_or_404(request, pk)
-    _require_manage(request, person)
-    acronym = request.POST.get("organisation", "").strip()[:32]
-    organisation = Organisation.objects.filter(acronym__iexact=acronym).first() if acronym else None
-    if organisation is None:
-        return _refused(
-            request, person, ValidationError(_("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym})
-        )
-    try:
-        account_services.record_share(
-            user=request.user, record=person, organisation=organisation, can_edit_too=bool(request.POST.get("can_edit"))
-        )
-    except ValidationError as error:
-        return _refused(request, person, error)
-    return HttpResponseRedirect(_detail_url(person))
+    return share_posted(request, person, page=_detail_url(person))
 
 
 def _exported(request: HttpRequest, person: Person, fmt: str) -> dict[str, Any]:

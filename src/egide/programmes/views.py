@@ -5,13 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
+from egide.accounts.sharing import share_posted, sharing_section
 from egide.actors import selectors as actor_selectors
 from egide.actors.selectors import actors_visible
 from egide.actors.views import _query_text
@@ -161,7 +161,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": lifecycle_warnings(facts),
             "requested_by": requested_by,
             "sector_labels": {code: term.label for code, term in dac_sectors().items()},
-            "can_manage": access.can_manage(user=request.user, record=programme),
+            "sharing": sharing_section(
+                user=request.user, record=programme, share_url=reverse("programme-share", kwargs={"pk": programme.pk})
+            ),
             "sections": [section(request, programme) for section in overview_sections()],
         },
     )
@@ -391,25 +393,7 @@ def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_share(request: HttpRequest, pk: int) -> HttpResponse:
     """Share a programme with another organisation, named by its acronym."""
     programme = selectors.programme_visible(user=request.user, pk=pk)
-    destination = reverse("programme-detail", kwargs={"pk": programme.pk}) + "#sharing"
-    acronym = request.POST.get("organisation", "").strip()
-    try:
-        organisation = Organisation.objects.get(acronym__iexact=acronym)
-    except Organisation.DoesNotExist:
-        messages.error(request, _("No organisation has the acronym “%(acronym)s”.") % {"acronym": acronym})
-        return HttpResponseRedirect(destination)
-    try:
-        services.programme_share(
-            user=request.user,
-            programme=programme,
-            organisation=organisation,
-            can_edit_too=bool(request.POST.get("can_edit")),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Shared with %(organisation)s.") % {"organisation": organisation.acronym})
-    return HttpResponseRedirect(destination)
+    return share_posted(request, programme, page=reverse("programme-detail", kwargs={"pk": programme.pk}))
 
 
 # --- Import and export ------------------------------------------------------------------------------------------
