@@ -9,17 +9,19 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
-from egide.accounts.models import Confidentiality, Organisation, OrganisationType, Role, Share
+from egide.accounts.models import Confidentiality, Organisation, Role, Share
 from egide.accounts.selectors import Record, record_shares
 from egide.accounts.services import record_share
 from egide.duediligence import diligence_services
 from egide.duediligence.models import Incident, Violation
 from egide.programmes.models import Programme, SupportedActor
 from tests.conftest import ActorFactory, make_user
-from tests.duediligence.people_world import make_person
+from tests.duediligence.diligence_world import partner
+from tests.duediligence.people_world import client_of, make_person
+
+__all__ = ["partner"]
 
 KINDS = ("actor", "person", "incident", "assessment", "programme")
 
@@ -51,24 +53,10 @@ class Page:
 
 
 @pytest.fixture
-def partner(db: None) -> Organisation:
-    return Organisation.objects.create(
-        name_en="Sharing partner", name_fr="Partenaire associé", acronym="SHARED", type=OrganisationType.AGENCY
-    )
-
-
-@pytest.fixture
 def partner_editor(partner: Organisation) -> User:
     """An editor of an organisation a record is shared with for editing: changes the record, not whom it is
     shared with."""
     return make_user("partner-editor", partner, Role.EDITOR)
-
-
-def _client(user: User | None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -123,7 +111,7 @@ def _section(html: str) -> str | None:
 
 
 def _page_section(user: User | None, page: Page) -> str | None:
-    response = _client(user).get(page.path)
+    response = client_of(user).get(page.path)
     assert response.status_code == 200
     return _section(response.content.decode())
 
@@ -178,9 +166,7 @@ def test_no_section_for_those_who_may_not_change_the_shares(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_no_section_on_a_record_that_is_not_restricted(
-    make_page: Callable[..., Page], member: User, kind: str
-) -> None:
+def test_no_section_on_a_record_that_is_not_restricted(make_page: Callable[..., Page], member: User, kind: str) -> None:
     """A share lets another organisation read a restricted record only: a record of its organisation's is not
     offered for sharing (the due-diligence assessment's page offered it at every level)."""
     assert _page_section(member, make_page(kind, Confidentiality.ORGANISATION)) is None
@@ -191,7 +177,7 @@ def test_the_owners_editor_shares_and_withdraws_through_the_section(
     make_page: Callable[..., Page], member: User, partner: Organisation, kind: str
 ) -> None:
     page = make_page(kind)
-    client = _client(member)
+    client = client_of(member)
     response = client.post(page.share_path, {"organisation": " shared ", "can_edit": "on"})
     assert response["Location"] == page.path + "#sharing"
     assert page.shares() == [("SHARED", True)]
@@ -208,7 +194,7 @@ def test_what_cannot_be_shared_is_said_in_the_section(
     make_page: Callable[..., Page], member: User, organisation: Organisation, kind: str
 ) -> None:
     page = make_page(kind)
-    client = _client(member)
+    client = client_of(member)
     for typed, said in (
         ("NOPE", "No organisation has the acronym “NOPE”."),
         ("X" * 40, f"No organisation has the acronym “{'X' * 32}”."),
@@ -234,6 +220,6 @@ def test_only_the_owners_editors_may_share(
     for user, status in ((viewer, 403), (partner_editor, 403), (outsider, 404)):
         # Refused before the acronym is read: an unknown one gets the same answer.
         for typed in ("AGENCY", "NOPE"):
-            assert _client(user).post(page.share_path, {"organisation": typed}).status_code == status, user
-    assert _client(None).post(page.share_path, {"organisation": "AGENCY"})["Location"].startswith("/login/")
+            assert client_of(user).post(page.share_path, {"organisation": typed}).status_code == status, user
+    assert client_of(None).post(page.share_path, {"organisation": "AGENCY"})["Location"].startswith("/login/")
     assert page.shares() == [("SHARED", True)]
