@@ -173,6 +173,23 @@ def test_no_section_on_a_record_that_is_not_restricted(make_page: Callable[..., 
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_shares_kept_by_a_record_that_left_restricted_are_listed_to_be_withdrawn(
+    make_page: Callable[..., Page], member: User, partner: Organisation, kind: str
+) -> None:
+    """A share that allows editing still does after the record left "restricted": its owner sees it and can
+    withdraw it, but is not offered to add more."""
+    page = make_page(kind)
+    share = record_share(user=None, record=page.record, organisation=partner, can_edit_too=True)
+    type(page.record).objects.filter(pk=page.record.pk).update(confidentiality=Confidentiality.ORGANISATION)
+    section = _page_section(member, page)
+    assert section is not None
+    assert 'SHARED — Sharing partner <span class="flag">may edit</span>' in section
+    assert f'action="{reverse("share-remove", kwargs={"pk": share.pk})}"' in section
+    assert "This record is no longer restricted" in section
+    assert f'action="{page.share_path}"' not in section
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_the_owners_editor_shares_and_withdraws_through_the_section(
     make_page: Callable[..., Page], member: User, partner: Organisation, kind: str
 ) -> None:

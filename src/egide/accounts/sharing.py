@@ -30,16 +30,23 @@ class Sharing:
 
     shares: list[Share]
     share_url: str
+    restricted: bool = True
     acronym_length: ClassVar[int | None] = ACRONYM_LENGTH
 
 
 def sharing_section(*, user: Caller, record: Record, share_url: str) -> Sharing | None:
-    """The record's sharing section for this reader, or None where the page has none: the record is not restricted
-    (a share lets another organisation read a restricted record only), or the reader may not change whom it is
-    shared with (`can_manage`: the owner organisation's editors)."""
-    if record.confidentiality != Confidentiality.RESTRICTED or not can_manage(user=user, record=record):
+    """The record's sharing section for this reader, or None where the page has none: the reader may not change whom
+    it is shared with (`can_manage`: the owner organisation's editors), or the record is not restricted and has no
+    share (a share lets another organisation read a restricted record only). A record that left "restricted" keeps
+    its shares, and one that allows editing still does: the section then lists them, so that the owner can see and
+    withdraw them, without the form that adds more."""
+    if not can_manage(user=user, record=record):
         return None
-    return Sharing(shares=list(record_shares(record=record)), share_url=share_url)
+    restricted = record.confidentiality == Confidentiality.RESTRICTED
+    shares = list(record_shares(record=record))
+    if not restricted and not shares:
+        return None
+    return Sharing(shares=shares, share_url=share_url, restricted=restricted)
 
 
 def share_posted(request: HttpRequest, record: Record, *, page: str) -> HttpResponse:
