@@ -199,7 +199,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files: in the data folder by default; a container image keeps them in a folder of its own.
+STATIC_ROOT = Path(read_string("EGIDE_STATIC_ROOT", default=str(DATA_DIR / "static"))).resolve()
 STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
