@@ -50,7 +50,8 @@ def test_the_image_runs_as_a_user_without_privileges_and_serves_by_default() -> 
     assert "\nUSER egide\n" in final
     assert "useradd --system --uid 10001" in final
     assert 'CMD ["egide", "serve"]' in final
-    assert "npm ci" in DOCKERFILE and "requirements-runtime.lock" in DOCKERFILE
+    assert "npm ci" in DOCKERFILE
+    assert "requirements-runtime.lock" in DOCKERFILE
 
 
 def test_compose_runs_postgresql_the_web_server_the_worker_and_redis_on_request() -> None:
