@@ -83,7 +83,7 @@ def read_options(
         address=bind_address(address or environ.get("EGIDE_SERVE_ADDRESS", "").strip() or DEFAULT_ADDRESS),
         workers=_int(environ, "EGIDE_SERVE_WORKERS", default_workers(os.cpu_count()), 1),
         threads=_int(environ, "EGIDE_SERVE_THREADS", 4, 1),
-        # A request still running after this many seconds has its worker restarted (its answer is lost).
+        # A worker silent for this many seconds (hung: its threads' requests do not count) is restarted.
         timeout=_int(environ, "EGIDE_SERVE_TIMEOUT", 120, 1),
         # On SIGTERM or SIGHUP, how long the requests under way have to finish.
         graceful_timeout=_int(environ, "EGIDE_SERVE_GRACEFUL_TIMEOUT", 30, 1),
