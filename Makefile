@@ -1,5 +1,6 @@
-# Égide: `make start` sets everything up and serves the platform as its users get it (debug off); `make dev` serves
-# it for developers (debug on, reloaded on every change); `make test` runs the whole test suite.
+# Égide: `make start` sets everything up and serves the platform as its users get it (debug off, under gunicorn with
+# the background worker beside it: `egide serve --task-worker`); `make dev` serves it for developers (debug on,
+# reloaded on every change); `make test` runs the whole test suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ LOCAL := DEBUG=false EGIDE_LOCAL=true
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
-	$(LOCAL) $(BIN)/egide runserver --noreload $(HOST)
+	$(LOCAL) $(BIN)/egide serve --task-worker $(HOST)
 
 dev: setup
 	$(BIN)/egide runserver $(HOST)

@@ -36,9 +36,14 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egide.settings")
     from django.core.management import execute_from_command_line
 
+    from egide.environment import SettingError
+
     try:
         _setup(sys.argv)
         execute_from_command_line(sys.argv)
+    except SettingError as error:
+        # A setting read from the environment that cannot be used: its name and what is expected, not a traceback.
+        sys.exit(f"Setting refused: {error} (.env.example lists the settings).")
     finally:
         # The process ends here. Left to itself, the interpreter's exit runs the cycle collector over every object
         # still alive, and a command that has just held a large map (`egide governance check` at 10,000 actors:

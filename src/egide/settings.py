@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/live and /health/ready for a load balancer, before the host name is checked (egide.core.health).
+    "egide.core.health_middleware.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "egide.audit.middleware.AuditContextMiddleware",
@@ -197,7 +199,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Collected static files: in the data folder by default; a container image keeps them in a folder of its own.
+STATIC_ROOT = Path(read_string("EGIDE_STATIC_ROOT", default=str(DATA_DIR / "static"))).resolve()
 STATICFILES_DIRS = [PACKAGE_DIR / "static", NINJA_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
@@ -226,11 +229,17 @@ EGIDE_RUNSERVER_WORKER = read_bool("EGIDE_RUNSERVER_WORKER", default=True)
 # The default, a folder of the data folder, is shared by every process of this machine with no other service;
 # servers with several machines use Redis: CACHE_URL=redis://HOST:6379/0.
 CACHES = read_cache_url("CACHE_URL", default=f"file://{DATA_DIR / 'cache'}")
+# Several platforms (or their tests) sharing one Redis keep apart by a prefix of their keys.
+CACHES["default"]["KEY_PREFIX"] = read_string("EGIDE_CACHE_KEY_PREFIX", default="")
 # How many of those answers each process also keeps in its memory, ready to use (a large map's take tens of MB).
 EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
 
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Readiness (/health/ready, egide.core.health): not ready while more tasks than this wait for a worker, or one has
+# waited longer than this many minutes (a worker stopped or far behind); 0 leaves either check out.
+EGIDE_HEALTH_MAX_QUEUED_TASKS = read_int("EGIDE_HEALTH_MAX_QUEUED_TASKS", default=100)
+EGIDE_HEALTH_MAX_TASK_WAIT_MINUTES = read_int("EGIDE_HEALTH_MAX_TASK_WAIT_MINUTES", default=30)
 EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # A reference document's uploaded PDF: its size, and how much of it is read for the full-text search (pages,
 # characters and seconds), so that a large or crafted file never holds a request for long.

@@ -35,19 +35,28 @@ class Command(BaseCommand):
             default="127.0.0.1:8000",
             help="the address the platform will be served at (HOST:PORT or PORT), for the log-in hint",
         )
+        steps = parser.add_mutually_exclusive_group()
+        steps.add_argument(
+            "--static-only",
+            action="store_true",
+            help="only collect the static files, without a database (building a container image)",
+        )
+        steps.add_argument(
+            "--no-static",
+            action="store_true",
+            help="leave the static files as they are (a container image holds them, collected when it was built)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["static_only"]:
+            self._collect_static()
+            return
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
         loaded = frameworks_load_shipped(user=PLATFORM)
         self.stdout.write(f"Assessment frameworks: {sum(item.created for item in loaded)} of {len(loaded)} loaded.")
-        if not settings.DEBUG:
-            # Debug off: the static files under names that change with their content, with the manifest that makes
-            # the settings serve them so from then on (this process, started before it existed, does not).
-            collect = CollectStatic()
-            collect.storage = CompressedManifestStaticFilesStorage()
-            call_command(collect, interactive=False, verbosity=0)
-            self.stdout.write("Static files collected.")
+        if not settings.DEBUG and not options["no_static"]:
+            self._collect_static()
         if not options["no_demo"]:
             call_command("demo", stdout=self.stdout)
         user_model = get_user_model()
@@ -66,3 +75,11 @@ class Command(BaseCommand):
                 "(shown once; keep it)."
             )
         )
+
+    def _collect_static(self) -> None:
+        """The static files under names that change with their content, with the manifest that makes the settings
+        serve them so from then on (this process, started before it existed, does not)."""
+        collect = CollectStatic()
+        collect.storage = CompressedManifestStaticFilesStorage()
+        call_command(collect, interactive=False, verbosity=0)
+        self.stdout.write("Static files collected.")

@@ -6,10 +6,8 @@ every code change), and stopped with it. `--no-worker`, or EGIDE_RUNSERVER_WORKE
 """
 
 import atexit
-import ctypes
 import os
 import signal
-import subprocess
 import sys
 from types import FrameType
 from typing import Any
@@ -19,10 +17,9 @@ from django.contrib.staticfiles.management.commands.runserver import Command as 
 from django.core.management.base import CommandParser
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
+from egide.core.task_worker import start_worker, stop_worker, worker_command
 
-def worker_command() -> list[str]:
-    """The worker's command line: this Python, Égide's command, db_worker, without a reloader of its own."""
-    return [sys.executable, "-m", "egide.cli", "db_worker", "--no-reload", "--interval", "1", "--verbosity", "0"]
+__all__ = ["Command", "worker_command", "worker_wanted"]
 
 
 def worker_wanted(*, option: bool) -> bool:
@@ -44,10 +41,9 @@ class Command(StaticFilesRunserver):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if worker_wanted(option=options.get("worker", True)):
-            guard = _die_with_parent if sys.platform == "linux" else None
-            worker = subprocess.Popen(worker_command(), env=os.environ.copy(), preexec_fn=guard)
+            worker = start_worker()
             self.stdout.write(f"Background worker started (process {worker.pid}) for large imports.")
-            atexit.register(_stop, worker)
+            atexit.register(stop_worker, worker)
             # A plain SIGTERM would end this process without running atexit, and leave the worker behind.
             signal.signal(signal.SIGTERM, _exit)
         super().handle(*args, **options)
@@ -55,18 +51,3 @@ class Command(StaticFilesRunserver):
 
 def _exit(signum: int, frame: FrameType | None) -> None:
     sys.exit(0)
-
-
-def _die_with_parent() -> None:
-    """In the worker, before it starts (Linux): be ended by the kernel if the server's process dies uncleanly."""
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
