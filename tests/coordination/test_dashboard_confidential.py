@@ -59,7 +59,8 @@ def _import(tmp_path: Path, user: User, organisation: Organisation, spent: str) 
     path = tmp_path / f"activity-{spent}.xml"
     path.write_text(ACTIVITY.format(spent=spent), encoding="utf-8")
     report = iati_file_import(user=user, path=path, owner=organisation)
-    assert report.errors == [] and report.created + report.updated == 1
+    assert report.errors == []
+    assert report.created + report.updated == 1
 
 
 @pytest.mark.django_db
