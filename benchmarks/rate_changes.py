@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS_DIR))
@@ -90,7 +90,15 @@ def _changes() -> dict[str, Callable[[], None]]:
     }
 
 
-def measure(name: str, change: Callable[[], None], runs: int, verify: bool) -> dict[str, Any]:
+class Measured(TypedDict):
+    name: str
+    wall: float
+    cpu: float
+    server: float
+    equal: bool | None
+
+
+def measure(name: str, change: Callable[[], None], runs: int, verify: bool) -> Measured:
     from django.db import transaction
 
     pid = backend_pid()
@@ -113,7 +121,7 @@ def measure(name: str, change: Callable[[], None], runs: int, verify: bool) -> d
                 raise Rollback
         except Rollback:
             pass
-    result = {
+    result: Measured = {
         "name": name,
         "wall": statistics.median(walls),
         "cpu": statistics.median(cpus),

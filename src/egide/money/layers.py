@@ -258,8 +258,10 @@ def _rated(periods: Iterable[tuple[str, str, date]], alias: str = "l") -> tuple[
     the sums of its year. The euro's are read by the sums of every currency (the cross rate, and the euro's own
     dollars). A superset: a year's sum that a finer rate converts does not read the year's rate, and is counted in
     the difference for nothing."""
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[Any] = []
     for currency, period, starts_on in sorted(set(periods)):
+        bounds: list[Any]
         if period == conversion.DAY:
             condition, bounds = f"{alias}.bucket = %s AND {alias}.grain = '{conversion.DAY}'", [starts_on]
         elif period == conversion.MONTH:
