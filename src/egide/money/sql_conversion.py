@@ -58,3 +58,49 @@ def converted_sql(groups: str, keys: Sequence[str], currency: str, rates: str = 
         # OFFSET 0: the division is made once per group, not once for each time the rounding reads it.
         "OFFSET 0) exact"
     )
+
+
+def _exact_hundredths(currency: str, rate: str, euro: str) -> str:
+    """The exact amount of a group "g" in `currency` times 100, from the rates `rate` and `euro` (columns)."""
+    if currency == conversion.BASE:
+        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount / {euro} ELSE g.amount / {rate} END"
+    else:
+        exact = f"CASE WHEN g.currency = '{conversion.EURO}' THEN g.amount ELSE g.amount / {rate} * {euro} END"
+    return f"({exact}) * 100"
+
+
+def rate_differences_sql(groups: str, keys: Sequence[str], before: str) -> str:
+    """SELECT over `groups` (as `converted_sql`'s) of each group's keys and count with its amount in dollars and
+    in euros rounded to the cent at the rates as they are ("usd", "eur") and at those of `before` (a relation of
+    the rate table's columns currency, period, starts_on and rate: "usd_before", "eur_before"), NULL where a rate
+    is missing: in one pass over the groups, the rates looked up once per currency and period in each table."""
+    columns = ", ".join(keys)
+    found = [
+        f"CASE WHEN g.currency = '{conversion.BASE}' THEN 1 "
+        f"ELSE COALESCE({own}_d.rate, {own}_m.rate, {own}_y.rate) END AS {own}, "
+        f"COALESCE({eur}_d.rate, {eur}_m.rate, {eur}_y.rate) AS {eur}"
+        for own, eur in (("own", "eur"), ("own0", "eur0"))
+    ]
+    joins = "".join(
+        rate_join(own, "g.currency", table) + rate_join(eur, f"'{conversion.EURO}'", table)
+        for own, eur, table in (("own", "eur", ""), ("own0", "eur0", before))
+    )
+    exact = ", ".join(
+        f"{_exact_hundredths(target, f'r.{own}', f'r.{eur}')} AS {name}"
+        for target, own, eur, name in (
+            (conversion.BASE, "own", "eur", "usd"),
+            (conversion.BASE, "own0", "eur0", "usd_before"),
+            (conversion.EURO, "own", "eur", "eur"),
+            (conversion.EURO, "own0", "eur0", "eur_before"),
+        )
+    )
+    rounded = ", ".join(f"{half_even(name)} AS {name}" for name in ("usd", "usd_before", "eur", "eur_before"))
+    return (
+        f"WITH groups AS MATERIALIZED ({groups}), "
+        f"rates AS MATERIALIZED (SELECT g.currency, g.bucket, g.grain, {', '.join(found)} "
+        f"FROM (SELECT DISTINCT currency, bucket, grain FROM groups) g {joins}) "
+        f"SELECT {columns}, count, {rounded} FROM ("
+        f"SELECT {columns}, g.count, {exact} FROM groups g "
+        "JOIN rates r ON r.currency = g.currency AND r.bucket = g.bucket AND r.grain = g.grain "
+        "OFFSET 0) exact"
+    )
