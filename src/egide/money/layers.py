@@ -228,7 +228,7 @@ def rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
                 cursor.execute(f"ANALYZE {_table(model, database)}")
 
 
-RATES_BY_DIFFERENCE = 400
+RATES_BY_DIFFERENCE = 60
 """Up to this many rates changed at once (currency, period and start), the totals of the sums that read them are
 changed by difference; beyond (a whole file revised), they are all converted again (`totals_rebuild`), which
 converts each sum once where the difference converts the sums it touches twice."""
