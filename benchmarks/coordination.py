@@ -627,8 +627,38 @@ def _measure_size(args: argparse.Namespace, result: CoordinationRun, size: Size,
                 map_changed(country=code)
             memory.clear()
 
+        def one_country_cold() -> None:
+            map_changed(country=MEASURED_COUNTRY)
+
+        first_rate: list[Any] = []
+
+        def rates_changed(back: bool = False) -> None:
+            """A yearly rate changed through its service (the totals follow by difference, in its transaction),
+            1 % up and back in turn: the next request finds the totals written, as warm."""
+            from decimal import Decimal
+
+            from egide.accounts.selectors import PLATFORM
+            from egide.money import services
+            from egide.money.data import RateData
+            from egide.money.models import ExchangeRate
+
+            rate = ExchangeRate.objects.get(currency="XOF", period="year", starts_on=datetime.date(year, 1, 1))
+            if not first_rate:
+                first_rate.append(rate.rate)
+            value = first_rate[0] if back or rate.rate != first_rate[0] else first_rate[0] * Decimal("1.01")
+            data = RateData(currency="XOF", period="year", starts_on=rate.starts_on, rate=value)
+            services.rate_update(user=PLATFORM, rate=rate, data=data)
+
         measured("Dashboard, warm", dashboard, args.dashboard_runs)
-        measured("Dashboard, cold", dashboard, max(1, args.dashboard_runs // 2), every_country_cold)
+        measured(
+            "Dashboard, cold (every country's map changed)",
+            dashboard,
+            max(1, args.dashboard_runs // 2),
+            every_country_cold,
+        )
+        measured("Dashboard, after one country's map changed", dashboard, args.dashboard_runs, one_country_cold)
+        measured("Dashboard, after a yearly rate changed", dashboard, args.dashboard_runs, rates_changed)
+        rates_changed(back=True)  # the kept data as generated
 
     if size.countries == max(sizes_asked(args.sizes)):
         with CaptureQueriesContext(connection) as captured:

@@ -16,8 +16,10 @@ Everything is kept by difference. A programme's sums are counted in MoneyLevelSu
 areas it had then (MoneyArea): what they counted is noted before they are written again (taken away), what they
 count after (added), and the level sums are changed once by the net difference (`levels_settle`); around that
 step, the converted totals of the level sums that change are taken away and added again (`_totals_change`), so
-that they always hold the rounded values of the level sums as they are. A change of rates changes every conversion:
-the totals are then converted again whole (`totals_rebuild`).
+that they always hold the rounded values of the level sums as they are. A change of rates changes the conversion of
+the sums that read those rates only: each total is changed by the difference between those sums converted at the
+new rates and at the old ones, kept from before the change (`rates_changing`, `rates_changed`); a whole file of
+changed rates has the totals converted again (`totals_rebuild`).
 
 Callers are egide.money.sums, the rate services and the money signals, inside their transaction; nothing here
 checks permissions.
@@ -25,6 +27,7 @@ checks permissions.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Context, Decimal
 from typing import Any
@@ -37,7 +40,7 @@ from egide.accounts.models import Confidentiality
 from egide.money import conversion
 from egide.money.flows import FLOW_GROUPS
 from egide.money.models import ExchangeRate, MoneyArea, MoneyLayerTotal, MoneyLevelSum, MoneySum
-from egide.money.sql_conversion import converted_sql
+from egide.money.sql_conversion import converted_sql, rate_differences_sql
 from egide.programmes.models import ProgrammeArea
 
 PUBLIC, PARTNERS = Confidentiality.PUBLIC.value, Confidentiality.PARTNERS.value
@@ -225,43 +228,108 @@ def rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
                 cursor.execute(f"ANALYZE {_table(model, database)}")
 
 
-RATES_BY_DIFFERENCE = 12
-"""Up to this many currencies and years whose rates change, their sums' totals are converted again by difference;
-beyond (a rate file), all of them."""
+RATES_BY_DIFFERENCE = 60
+"""Up to this many rates changed at once (currency, period and start), the totals of the sums that read them are
+changed by difference; beyond (a whole file revised), they are all converted again (`totals_rebuild`), which
+converts each sum once where the difference converts the sums it touches twice."""
+
+RATES_BEFORE = "egide_rates_before"
+"""The temporary table of the rates as they were before a change (PostgreSQL), from `rates_changing` to
+`rates_changed`: what the sums they read were converted at."""
+
+WORK_MEMORY = "64MB"
+"""PostgreSQL's memory for each sort and grouping while the totals change by difference (`_differences_in_sql`)."""
 
 
-def _rated_keys(rates: Iterable[tuple[str, int]], database: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-    """A SELECT of the keys of the level sums whose conversion reads the rates of these currencies in these years:
-    those of the currency in the year, and for the euro (the cross rate), those of every currency in the year."""
-    conditions, params = [], []
-    for currency, year in sorted(set(rates)):
-        conditions.append(
-            "(bucket >= %s AND bucket < %s" + (")" if currency == conversion.EURO else " AND currency = %s)")
-        )
-        params += [date(year, 1, 1), date(year + 1, 1, 1)] + ([] if currency == conversion.EURO else [currency])
-    return (
-        f"SELECT DISTINCT {KEY} FROM {_table(MoneyLevelSum, database)} WHERE {' OR '.join(conditions)}",
-        params,
-    )
+@dataclass(frozen=True, slots=True)
+class RatesChange:
+    """Rates about to change (`rates_changing`), told again when they have (`rates_changed`): their currency,
+    period and start as they were and as they will be; on SQLite the whole rate table as it was (`before`);
+    `whole` when there are too many to change the totals by difference."""
+
+    periods: frozenset[tuple[str, str, date]]
+    before: conversion.RateTable | None = None
+    whole: bool = False
 
 
-def rates_changing(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
-    """Before rates of these (currency, year) change: take their sums' converted totals away, at the old rates."""
+def _rated(periods: Iterable[tuple[str, str, date]], alias: str = "l") -> tuple[str, list[Any]]:
+    """The condition that a level sum (`alias`) reads one of these rates (currency, period, start) when it is
+    converted (egide.money.conversion.RateTable.rate): a daily rate, the sums of its day (grain day); a monthly one,
+    the sums of its month but those of a whole year (grain year, which read the year's rate only); a yearly one,
+    the sums of its year. The euro's are read by the sums of every currency (the cross rate, and the euro's own
+    dollars). A superset: a year's sum that a finer rate converts does not read the year's rate, and is counted in
+    the difference for nothing."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    for currency, period, starts_on in sorted(set(periods)):
+        bounds: list[Any]
+        if period == conversion.DAY:
+            condition, bounds = f"{alias}.bucket = %s AND {alias}.grain = '{conversion.DAY}'", [starts_on]
+        elif period == conversion.MONTH:
+            following = date(starts_on.year + starts_on.month // 12, starts_on.month % 12 + 1, 1)
+            condition = f"{alias}.bucket >= %s AND {alias}.bucket < %s AND {alias}.grain <> '{conversion.YEAR}'"
+            bounds = [starts_on.replace(day=1), following]
+        else:
+            condition = f"{alias}.bucket >= %s AND {alias}.bucket < %s"
+            bounds = [date(starts_on.year, 1, 1), date(starts_on.year + 1, 1, 1)]
+        if currency != conversion.EURO:
+            condition += f" AND {alias}.currency = %s"
+            bounds.append(currency)
+        conditions.append(f"({condition})")
+        params += bounds
+    return " OR ".join(conditions) or "1 = 0", params
+
+
+def rates_changing(
+    periods: Iterable[tuple[str, str, date]], *, database: BaseDatabaseWrapper = connection
+) -> RatesChange:
+    """Before rates of these (currency, period, start) are written, created or deleted: keep the rates as they are,
+    at which the sums that read them were converted. Pass what this returns to `rates_changed` once they are."""
     serialise(database)
-    wanted = set(rates)
-    if wanted and len(wanted) <= RATES_BY_DIFFERENCE:
-        _totals_change(_rated_keys(wanted, database), -1, database)
-
-
-def rates_changed(rates: Iterable[tuple[str, int]], *, database: BaseDatabaseWrapper = connection) -> None:
-    """After rates of these (currency, year) changed (the same as `rates_changing` was told): add their sums'
-    converted totals again, at the new rates; all the totals again when there were too many to take away."""
-    serialise(database)
-    wanted = set(rates)
+    wanted = frozenset(periods)
+    if not wanted:
+        return RatesChange(wanted)
     if len(wanted) > RATES_BY_DIFFERENCE:
+        return RatesChange(wanted, whole=True)
+    if database.vendor != "postgresql":
+        return RatesChange(wanted, before=rates(database=database))
+    currencies = sorted({currency for currency, _period, _starts_on in wanted} | {conversion.EURO})
+    with database.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {RATES_BEFORE}")
+        # Every currency's when the euro's change: the sums of every currency read them.
+        where = (
+            ""
+            if conversion.EURO in {period[0] for period in wanted}
+            else (f" WHERE currency IN ({', '.join(['%s'] * len(currencies))})")
+        )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {RATES_BEFORE} AS SELECT currency, period, starts_on, rate "
+            f"FROM {_table(ExchangeRate, database)}{where}",
+            [] if not where else currencies,
+        )
+        cursor.execute(f"ANALYZE {RATES_BEFORE}")
+    return RatesChange(wanted)
+
+
+def rates_changed(change: RatesChange, *, database: BaseDatabaseWrapper = connection) -> None:
+    """After the rates `rates_changing` was told of were written: change each converted total by the difference
+    between its sums converted at the new rates and at the old ones, for the sums that read a changed rate only
+    (`_rated`); all the totals converted again when there were too many rates."""
+    serialise(database)
+    if not change.periods:
+        return
+    if change.whole:
         totals_rebuild(database=database)
-    elif wanted:
-        _totals_change(_rated_keys(wanted, database), 1, database)
+        return
+    where, params = _rated(change.periods)
+    sums_sql, sums_params = _layer_sums_where(where, params, database)
+    if database.vendor == "postgresql":
+        _differences_in_sql(sums_sql, sums_params, database)
+        return
+    assert change.before is not None
+    found = _differences_in_python(sums_sql, sums_params, change.before, database)
+    if found:
+        _totals_add(found, 1, database)
 
 
 def totals_rebuild(*, database: BaseDatabaseWrapper = connection) -> None:
@@ -306,6 +374,88 @@ def _totals_change(keys: tuple[str, list[Any]] | None, sign: int, database: Base
 
 
 SUMS_TABLE = "egide_layer_sums"
+
+
+def _layer_sums_where(where: str, params: list[Any], database: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    """SELECT of the sums B of each layer (as `_layer_sums`) of the level sums (alias "l") that meet `where`, a
+    condition on KEY's columns: each key's levels all meet it or none does."""
+    columns = ", ".join(f"l.{column}" for column in KEY.split(", "))
+    return (
+        f"SELECT lay.layer, {columns}, SUM(l.amount) AS amount, SUM(l.count) AS count "
+        f"FROM {_table(MoneyLevelSum, database)} l JOIN ({_levels_of_layers()}) lay ON lay.level = l.level "
+        f"WHERE {where} GROUP BY lay.layer, {columns}",
+        params,
+    )
+
+
+def _differences_in_sql(sums: str, params: list[Any], database: BaseDatabaseWrapper) -> None:
+    """Change the converted totals by the difference, for each of these layer sums and target, between its value
+    at the rates as they are and at those of RATES_BEFORE (each rounded to the cent), in three statements: the
+    sums gathered and analysed (as in `_converted_in_sql`), the differences added to the totals in one upsert
+    (each sum converted at both rates in one pass, egide.money.sql_conversion.rate_differences_sql), the totals
+    that no longer count anything deleted. NUMERIC: exact, to the cent."""
+    columns = ", ".join(TOTAL_KEY)
+    values = []
+    for target, now, was in ((conversion.BASE, "usd", "usd_before"), (conversion.EURO, "eur", "eur_before")):
+        values.append(
+            f"('{target}', COALESCE({now}, 0) - COALESCE({was}, 0), "
+            f"(CASE WHEN {now} IS NULL THEN 0 ELSE 1 END) - (CASE WHEN {was} IS NULL THEN 0 ELSE 1 END), "
+            f"(CASE WHEN {now} IS NULL THEN count ELSE 0 END) - (CASE WHEN {was} IS NULL THEN count ELSE 0 END))"
+        )
+    converted = rate_differences_sql(f"SELECT * FROM {SUMS_TABLE}", TOTAL_KEY, RATES_BEFORE)
+    differences = (
+        f"SELECT {columns}, t.target, SUM(t.value) AS value, SUM(t.converted) AS converted, "
+        f"SUM(t.excluded) AS excluded FROM ({converted}) c "
+        f"CROSS JOIN LATERAL (VALUES {', '.join(values)}) t (target, value, converted, excluded) "
+        "WHERE t.value <> 0 OR t.converted <> 0 OR t.excluded <> 0 "
+        f"GROUP BY {columns}, t.target"
+    )
+    table = _table(MoneyLayerTotal, database)
+    with database.cursor() as cursor:
+        # Sorts and groupings of tens of thousands of sums in memory (the default 4 MB spilt them to disk, a third
+        # of the time of a euro's yearly rate), for these statements only.
+        cursor.execute("SELECT current_setting('work_mem'), set_config('work_mem', %s, true)", [WORK_MEMORY])
+        (memory, _set) = cursor.fetchone()
+        cursor.execute(f"DROP TABLE IF EXISTS {SUMS_TABLE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {SUMS_TABLE} AS {sums}", params)
+        if cursor.rowcount:
+            cursor.execute(f"ANALYZE {SUMS_TABLE}")
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, target, value, converted, excluded) {differences} "
+                f"ON CONFLICT ({columns}, target) DO UPDATE SET value = {table}.value + excluded.value, "
+                f"converted = {table}.converted + excluded.converted, excluded = {table}.excluded + excluded.excluded"
+            )
+            cursor.execute(f"DELETE FROM {table} WHERE converted = 0 AND excluded = 0")
+        cursor.execute(f"DROP TABLE {SUMS_TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {RATES_BEFORE}")
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [memory])
+
+
+def _differences_in_python(
+    sums: str, params: list[Any], before: conversion.RateTable, database: BaseDatabaseWrapper
+) -> dict[Key, list[Any]]:
+    """What `_differences_in_sql` adds to each total, in Python's decimals (SQLite)."""
+    with database.cursor() as cursor:
+        cursor.execute(sums, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    after = rates(database=database)
+    found: dict[Key, list[Any]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    for layer, country, flow, area, parts, currency, bucket, grain, amount, count in rows:
+        value, day = sqlite_decimal(amount), day_of(bucket)
+        now = conversion.convert(value, currency, day, after, finest=grain)
+        was = conversion.convert(value, currency, day, before, finest=grain)
+        for target in conversion.TARGETS:
+            entry = found[(layer, country, flow, area, int(parts), target)]
+            for sign, converted in ((1, now), (-1, was)):
+                amount_in_target = converted.in_currency(target)
+                if amount_in_target is None:
+                    entry[2] += sign * int(count)
+                else:
+                    entry[0] += sign * amount_in_target
+                    entry[1] += sign
+    return {key: entry for key, entry in found.items() if any(entry)}
 
 
 def _converted_in_sql(sums: str, params: list[Any], database: BaseDatabaseWrapper) -> dict[Key, list[Any]]:

@@ -281,7 +281,11 @@ class MoneyLevelSum(models.Model):
             )
         ]
         # The sums whose programmes were all taken away, deleted after each change: found without a scan.
-        indexes = [models.Index(fields=["count"], condition=Q(count=0), name="money_level_sum_emptied")]
+        indexes = [
+            models.Index(fields=["count"], condition=Q(count=0), name="money_level_sum_emptied"),
+            # The sums that read the rates of a period and currency, found without a scan when they change.
+            models.Index(fields=["bucket", "currency"], name="money_level_sum_rated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.level} {self.country} {self.flow} {self.area or '*'} {self.currency} {self.bucket}"

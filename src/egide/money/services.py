@@ -348,8 +348,13 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
             updated.append((found, before, {}))
         else:
             result.unchanged += 1
+    # The dashboard's totals change by the difference of the sums that read these rates, taken at the rates as
+    # they are and as they will be (the bulk writes send no signal): a file that changes a few rates costs those.
+    change = layers.rates_changing(
+        {(rate.currency, rate.period, rate.starts_on) for rate in created}
+        | {(rate.currency, rate.period, rate.starts_on) for rate, _before, _after in updated}
+    )
     ExchangeRate.objects.bulk_create(created, batch_size=BATCH)
-    _day_rates_moved(*((rate.period, rate.starts_on) for rate in created))
     if created and created[0].pk is None:
         # Databases that return no ids from a bulk insert (none that Égide supports today): read them back.
         keys = {(rate.currency, rate.period, rate.starts_on) for rate in created}
@@ -367,9 +372,9 @@ def rates_load(*, user: Caller, rows: list[RateRow], source: str = RateSource.IM
         user=user, action=Action.UPDATE, items=((rate, before, snapshot(rate)) for rate, before, _after in updated)
     )
     result.created, result.updated = len(created), len(updated)
-    if result.changed:
-        # The bulk writes send no signal (egide.money.signals converts the totals again after a single rate's).
-        layers.totals_rebuild()
+    layers.rates_changed(change)
+    # Then the days whose daily rates appeared, their amounts taken out of their months' sums (at the new rates).
+    _day_rates_moved(*((rate.period, rate.starts_on) for rate in created))
     return result
 
 

@@ -1,11 +1,12 @@
 """The programme sums follow their programmes and the rates (egide.money.sums, egide.money.layers): a programme
 saved with another country, owner or confidentiality, or whose areas of action changed, has its sums counted again
 under its new class and areas; a deleted programme's sums are taken away before the database deletes them; a rate
-saved or deleted has the dashboard's totals of its currency and year converted again (by difference: taken away
-at the old rates before, added at the new ones after). Signals, so that every save and delete counts (the
+saved or deleted changes the dashboard's totals by the difference between the sums that read it converted at the
+new rates and at the old ones (egide.money.layers.rates_changed). Signals, so that every save and delete counts (the
 services, the admin, the importers' saves); the bulk writes that send none (the IATI importer's, the rate files')
 write the sums again themselves."""
 
+from datetime import date
 from typing import Any
 
 from django.db import connections
@@ -46,22 +47,25 @@ def _area_changed(sender: type[ProgrammeArea], instance: ProgrammeArea, using: s
 RATES_ATTRIBUTE = "_egide_rates_changing"
 
 
-def _rates_of(instance: ExchangeRate, using: str) -> set[tuple[str, int]]:
-    """The (currency, year) of a rate as it is stored and as it is about to be."""
-    rates = {(instance.currency, instance.starts_on.year)}
+def _rates_of(instance: ExchangeRate, using: str) -> set[tuple[str, str, date]]:
+    """The (currency, period, start) of a rate as it is stored and as it is about to be."""
+    rates = {(instance.currency, instance.period, instance.starts_on)}
     if instance.pk is not None:
-        stored = ExchangeRate.objects.using(using).filter(pk=instance.pk).values_list("currency", "starts_on").first()
+        stored = (
+            ExchangeRate.objects.using(using)
+            .filter(pk=instance.pk)
+            .values_list("currency", "period", "starts_on")
+            .first()
+        )
         if stored is not None:
-            rates.add((stored[0], stored[1].year))
+            rates.add(stored)
     return rates
 
 
 def _rate_changing(sender: type[ExchangeRate], instance: ExchangeRate, using: str, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return
-    rates = _rates_of(instance, using)
-    setattr(instance, RATES_ATTRIBUTE, rates)
-    layers.rates_changing(rates, database=connections[using])
+    setattr(instance, RATES_ATTRIBUTE, layers.rates_changing(_rates_of(instance, using), database=connections[using]))
 
 
 def _rate_changed(sender: type[ExchangeRate], instance: ExchangeRate, using: str, **kwargs: Any) -> None:
