@@ -13,12 +13,14 @@ the files done and their reports.
 
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
+from egide.core.read_ahead import read_ahead
 from egide.iati.parser import Codelists, Unchanged, read_activities_since
 from egide.iati.records import Activity
 
@@ -61,13 +63,18 @@ def streamed(
     count = 0
     with path.open("rb") as handle:
         last = time.monotonic()
-        for item in read_activities_since(handle, filename=name or path.name, codes=codes, known=known or {}):
-            count += 1
-            now = time.monotonic()
-            if now - last >= interval:
-                last = now
-                tick(FileProgress(handle.tell(), size, count))
-            yield item
+        # Read by a thread of this process ahead of the writing (egide.core.read_ahead), stopped before the file is
+        # closed; each activity comes with the position in the file where its reading ended.
+        items = read_activities_since(handle, filename=name or path.name, codes=codes, known=known or {})
+        tell = handle.tell
+        with closing(read_ahead((item, tell()) for item in items)) as ahead:
+            for item, position in ahead:
+                count += 1
+                now = time.monotonic()
+                if now - last >= interval:
+                    last = now
+                    tick(FileProgress(position, size, count))
+                yield item
     tick(FileProgress(size, size, count))
 
 
