@@ -121,8 +121,8 @@ def read_cache_settings(*, default: str) -> dict[str, dict[str, object]]:
 STORAGE_KINDS = ("local", "s3")
 
 
-def read_file_storage(*, media_root: Path) -> dict[str, object]:
-    """STORAGES["default"], where uploaded documents are kept: EGIDE_STORAGE=local (a folder, MEDIA_ROOT) or s3 (an
+def read_file_storage() -> dict[str, object]:
+    """STORAGES["default"], where uploaded documents are kept: EGIDE_STORAGE=local (the folder MEDIA_ROOT) or s3 (an
     S3-compatible bucket through django-storages: EGIDE_S3_BUCKET, and EGIDE_S3_ENDPOINT_URL for a service other
     than Amazon's, EGIDE_S3_REGION, EGIDE_S3_PREFIX; the keys EGIDE_S3_ACCESS_KEY_ID and EGIDE_S3_SECRET_ACCESS_KEY,
     or boto3's own (the AWS_* variables, an instance role) when they are empty). Files are private: read through
@@ -131,7 +131,8 @@ def read_file_storage(*, media_root: Path) -> dict[str, object]:
     if kind not in STORAGE_KINDS:
         raise SettingError(f"EGIDE_STORAGE={kind!r}: expected one of {list(STORAGE_KINDS)}")
     if kind == "local":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media_root)}}
+        # Its folder is MEDIA_ROOT, read when a file is stored (a test's temporary folder replaces it).
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     bucket = os.environ.get("EGIDE_S3_BUCKET", "").strip()
     if not bucket:
         raise SettingError("EGIDE_S3_BUCKET must be set when EGIDE_STORAGE=s3")

@@ -298,7 +298,7 @@ if HTTPS:
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
     # Uploaded documents: the data folder's `media` by default, an S3-compatible bucket with EGIDE_STORAGE=s3.
-    "default": read_file_storage(media_root=MEDIA_ROOT),
+    "default": read_file_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and STATIC_COLLECTED

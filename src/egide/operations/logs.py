@@ -13,16 +13,31 @@ from typing import Any
 
 from egide.operations import request_id
 
-# The attributes every LogRecord has: whatever else a record holds came from `extra=` and is written as a field.
-_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "request_id"}
+# The attributes every LogRecord has: whatever else a record holds came from `extra=` and is written as a field,
+# except Django's `request` (its text holds the query string, which is never logged) and `server_time`.
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "request",
+    "server_time",
+}
 
 
 class RequestIdFilter(logging.Filter):
     """Gives every record the current request id (empty outside a request or a task)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
         if not getattr(record, "request_id", ""):
-            record.request_id = request_id.current()
+            # Django logs a request's error status after the middleware returned: the request holds its id.
+            record.request_id = request_id.current() or str(getattr(request, "request_id", "") or "")
+        if request is not None and isinstance(record.args, tuple):
+            # Django's "Not Found: /path" lines: the path with its secrets (an invitation's) replaced.
+            from egide.operations.middleware import logged_path
+
+            path = getattr(request, "path", None)
+            record.args = tuple(logged_path(request) if arg == path else arg for arg in record.args)
         return True
 
 
