@@ -95,12 +95,14 @@ def _uploads_folder(run: IatiImportRun) -> str:
 @contextmanager
 def _local_copy(name: str) -> Iterator[Path]:
     """A stored file as a path on this machine, which the streaming reader and its child process need: the file
-    itself in a local folder, else a temporary copy, deleted afterwards."""
+    itself when the storage is a folder of this machine, else a temporary copy, deleted afterwards."""
     try:
-        yield Path(default_storage.path(name))
+        local: Path | None = Path(default_storage.path(name))
+    except NotImplementedError:  # a bucket: no path
+        local = None
+    if local is not None and local.is_file():
+        yield local
         return
-    except NotImplementedError:
-        pass
     with tempfile.TemporaryDirectory(prefix="egide-iati-") as folder:
         path = Path(folder) / Path(name).name
         with default_storage.open(name, "rb") as source, path.open("wb") as target:
