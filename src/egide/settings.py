@@ -7,7 +7,6 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from egide.operations.logs import logging_config
 from egide.environment import (
     SettingError,
     read_bool,
@@ -20,6 +19,7 @@ from egide.environment import (
     read_secret_key,
     read_string,
 )
+from egide.operations.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # django-ninja's folder, found without importing it: its templates and static files serve the API's documentation

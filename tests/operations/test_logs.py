@@ -41,7 +41,12 @@ def test_a_json_line_holds_the_message_the_request_id_and_the_extra_fields() -> 
     with request_id.bound("req-1"):
         line = json.loads(JsonFormatter().format(record("a %s", status=200)))
     assert line["message"] == "a %s"
-    assert (line["level"], line["logger"], line["request_id"], line["status"]) == ("WARNING", "egide.test", "req-1", 200)
+    assert (line["level"], line["logger"], line["request_id"], line["status"]) == (
+        "WARNING",
+        "egide.test",
+        "req-1",
+        200,
+    )
     assert line["time"].endswith("+00:00")
 
 
@@ -102,9 +107,17 @@ def test_the_access_line_names_the_request_without_query_or_secret(access_log: N
     access = [line for line in lines if line["logger"] == "egide.access"]
     assert len(access) == 3
     first = access[0]
-    assert (first["method"], first["path"], first["request_id"], first["user_id"]) == ("GET", "/login/", "req-1", member.pk)
-    assert first["status"] in (200, 302) and first["duration_ms"] >= 0 and first["view"] == "login"
-    assert access[1]["path"] == "/password-reset/…/…/" and access[1]["user_id"] is None
+    assert (first["method"], first["path"], first["request_id"], first["user_id"]) == (
+        "GET",
+        "/login/",
+        "req-1",
+        member.pk,
+    )
+    assert first["status"] in (200, 302)
+    assert first["duration_ms"] >= 0
+    assert first["view"] == "login"
+    assert access[1]["path"] == "/password-reset/…/…/"
+    assert access[1]["user_id"] is None
     assert access[2]["path"] == "/invitation/…/"
     written = json.dumps(lines)
     for secret in ("secret-search", "token=abc", "set-abcdef0123456789", "invitation-secret-value", "MQ/"):
@@ -158,4 +171,5 @@ def test_a_task_queued_outside_a_request_gets_an_id_of_its_own(
     with json_lines() as lines:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0")
     identifiers = {line["request_id"] for line in lines if line["logger"] == "egide.tasks"}
-    assert len(identifiers) == 1 and GENERATED.fullmatch(identifiers.pop())
+    assert len(identifiers) == 1
+    assert GENERATED.fullmatch(identifiers.pop())

@@ -106,7 +106,9 @@ def test_tasks_and_import_rows_are_counted(
     task = "egide.imports.tasks.import_job_task"
     runs = sample("egide_task_duration_seconds_count", task=task)
     rows = sample("egide_import_rows_total", importer="map")
-    data = b"reference,kind,name_en,name_fr\n" + b"".join(b"U%d,police,Unit %d,Unite %d\n" % (n, n, n) for n in range(7))
+    data = b"reference,kind,name_en,name_fr\n" + b"".join(
+        b"U%d,police,Unit %d,Unite %d\n" % (n, n, n) for n in range(7)
+    )
     services.import_job_create(
         user=member, country="CD", owner=organisation, confidentiality="partners", filename="a.csv", data=data
     )

@@ -53,7 +53,9 @@ def test_the_s3_settings_make_a_private_bucket_storage_without_reaching_it(monke
     assert (storage.access_key, storage.secret_key) == ("an-access-key", "a-secret-key")
 
 
-def test_the_s3_storage_is_the_default_storage_when_configured(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_s3_storage_is_the_default_storage_when_configured(
+    settings: LazySettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name, value in S3_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     settings.STORAGES = {**settings.STORAGES, "default": read_file_storage()}

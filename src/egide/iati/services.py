@@ -4,7 +4,7 @@ import dataclasses
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,18 +112,14 @@ def _local_copy(name: str) -> Iterator[Path]:
 
 def _local_folder_delete(folder: str) -> None:
     """The run's emptied folder, when the storage is a local folder (a bucket has no folders to delete)."""
-    try:
+    with suppress(NotImplementedError):
         shutil.rmtree(default_storage.path(folder), ignore_errors=True)
-    except NotImplementedError:
-        pass
 
 
 def _uploads_delete(names: list[str]) -> None:
     for name in names:
-        try:
+        with suppress(OSError):  # already gone: nothing to keep
             default_storage.delete(name)
-        except OSError:  # already gone: nothing to keep
-            pass
 
 
 def _check_upload(upload: UploadedFile) -> None:
@@ -239,9 +235,7 @@ def iati_import_run_execute(*, run_id: str) -> str:
                         dry_run=run.dry_run,
                         known=known,
                         name=name,
-                        activities=None
-                        if remembered
-                        else reader(path, tick=tick, name=name, codes=codes, known=known),
+                        activities=None if remembered else reader(path, tick=tick, name=name, codes=codes, known=known),
                         read_digest="" if remembered else digest,
                     )
                 reports.append(dataclasses.asdict(report))

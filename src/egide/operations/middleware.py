@@ -91,6 +91,7 @@ class RequestMiddleware:
                 metrics.request_observed(
                     view=view_name(request),
                     method=request.method if request.method in METHODS else "other",
-                    status=response.status_code, seconds=seconds
+                    status=response.status_code,
+                    seconds=seconds,
                 )
         return response

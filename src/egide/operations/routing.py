@@ -108,9 +108,12 @@ class ReplicaMiddleware:
             return
         match = request.resolver_match
         user = getattr(request, "user", None)
-        routing.replica = reads_from_replica(
-            method=str(request.method),
-            anonymous=user is None or not user.is_authenticated,
-            view_name=match.view_name if match is not None else "",
-            pinned=PIN_COOKIE in request.COOKIES,
-        ) and not routing.wrote
+        routing.replica = (
+            reads_from_replica(
+                method=str(request.method),
+                anonymous=user is None or not user.is_authenticated,
+                view_name=match.view_name if match is not None else "",
+                pinned=PIN_COOKIE in request.COOKIES,
+            )
+            and not routing.wrote
+        )

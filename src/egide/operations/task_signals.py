@@ -11,9 +11,9 @@ import time
 from contextvars import Token
 from typing import Any
 
+from django.dispatch import receiver
 from django.tasks.base import TaskResultStatus
 from django.tasks.signals import task_finished, task_started
-from django.dispatch import receiver
 
 from egide.operations import instruments, request_id
 from egide.operations.task_backend import stored_request_id
