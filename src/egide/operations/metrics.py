@@ -56,7 +56,7 @@ def import_rows_observed(*, importer: str, rows: int) -> None:
 
 def exposition() -> tuple[bytes, str]:
     """The text the endpoint answers: this process's values, or every process's in multiprocess mode."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:  # as prometheus_client decides where values are kept
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST
