@@ -103,3 +103,78 @@ def read_cache_url(name: str, *, default: str) -> dict[str, dict[str, object]]:
     elif scheme == "locmem":
         backend["LOCATION"] = rest or "egide"
     return {"default": backend}
+
+
+def read_cache_settings(*, default: str) -> dict[str, dict[str, object]]:
+    """CACHES from CACHE_URL, or from REDIS_URL when CACHE_URL is empty (a shortcut for a deployment that runs Redis:
+    the findings cache and everything else the cache keeps then live there); else the default address."""
+    if os.environ.get("CACHE_URL", "").strip():
+        return read_cache_url("CACHE_URL", default=default)
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url:
+        if not redis_url.startswith(("redis://", "rediss://")):
+            raise SettingError(f"REDIS_URL={redis_url!r}: expected redis://HOST:PORT/DB or rediss://…")
+        return read_cache_url("REDIS_URL", default=default)
+    return read_cache_url("CACHE_URL", default=default)
+
+
+STORAGE_KINDS = ("local", "s3")
+
+
+def read_file_storage() -> dict[str, object]:
+    """STORAGES["default"], where uploaded documents are kept: EGIDE_STORAGE=local (the folder MEDIA_ROOT) or s3 (an
+    S3-compatible bucket through django-storages: EGIDE_S3_BUCKET, and EGIDE_S3_ENDPOINT_URL for a service other
+    than Amazon's, EGIDE_S3_REGION, EGIDE_S3_PREFIX; the keys EGIDE_S3_ACCESS_KEY_ID and EGIDE_S3_SECRET_ACCESS_KEY,
+    or boto3's own (the AWS_* variables, an instance role) when they are empty). Files are private: read through
+    Égide, which checks who may read them, never from a public address of the bucket."""
+    kind = os.environ.get("EGIDE_STORAGE", "").strip().lower() or "local"
+    if kind not in STORAGE_KINDS:
+        raise SettingError(f"EGIDE_STORAGE={kind!r}: expected one of {list(STORAGE_KINDS)}")
+    if kind == "local":
+        # Its folder is MEDIA_ROOT, read when a file is stored (a test's temporary folder replaces it).
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = os.environ.get("EGIDE_S3_BUCKET", "").strip()
+    if not bucket:
+        raise SettingError("EGIDE_S3_BUCKET must be set when EGIDE_STORAGE=s3")
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "location": os.environ.get("EGIDE_S3_PREFIX", "").strip().strip("/"),
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,
+        "file_overwrite": False,  # a new upload under a name already used gets a name of its own
+        "signature_version": "s3v4",
+        "addressing_style": read_string("EGIDE_S3_ADDRESSING_STYLE", default="") or None,
+    }
+    for option, name in (
+        ("endpoint_url", "EGIDE_S3_ENDPOINT_URL"),
+        ("region_name", "EGIDE_S3_REGION"),
+        ("access_key", "EGIDE_S3_ACCESS_KEY_ID"),
+        ("secret_key", "EGIDE_S3_SECRET_ACCESS_KEY"),
+    ):
+        value = os.environ.get(name, "").strip()
+        if value:
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+LOG_FORMATS = ("text", "json")
+
+
+def read_log_format() -> str:
+    value = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
+    if value not in LOG_FORMATS:
+        raise SettingError(f"LOG_FORMAT={value!r}: expected one of {list(LOG_FORMATS)}")
+    return value
+
+
+def read_networks(name: str, *, default: list[str]) -> list[str]:
+    """A comma-separated list of networks (10.0.0.0/8) or addresses, each checked."""
+    import ipaddress
+
+    entries = read_list(name, default=default)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            raise SettingError(f"{name}: {entry!r} is not a network or an address") from error
+    return entries

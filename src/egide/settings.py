@@ -10,12 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from egide.environment import (
     SettingError,
     read_bool,
-    read_cache_url,
+    read_cache_settings,
+    read_file_storage,
     read_int,
     read_list,
+    read_log_format,
+    read_networks,
     read_secret_key,
     read_string,
 )
+from egide.operations.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # django-ninja's folder, found without importing it: its templates and static files serve the API's documentation
@@ -64,11 +68,14 @@ INSTALLED_APPS = [
     "egide.coordination",
     "egide.assessments",
     "egide.duediligence",
+    "egide.operations",
 ]
 
 MIDDLEWARE = [
     # /health/live and /health/ready for a load balancer, before the host name is checked (egide.core.health).
     "egide.core.health_middleware.HealthMiddleware",
+    # Then the request id, the access log and the metrics: they see every other request, static files included.
+    "egide.operations.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "egide.audit.middleware.AuditContextMiddleware",
@@ -122,6 +129,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# An optional read replica of the PostgreSQL primary: the public pages and the exports read from it, every write
+# and every read after a write from the primary (egide.operations.routing; docs/operations.md).
+_replica_url = read_string("DATABASE_REPLICA_URL", default="")
+# How long a client that wrote keeps reading from the primary, while the replica catches up.
+EGIDE_REPLICA_PIN_SECONDS = read_int("EGIDE_REPLICA_PIN_SECONDS", default=10, minimum=1)
+if _replica_url:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    except ValueError as error:
+        raise SettingError(f"DATABASE_REPLICA_URL={_replica_url!r}: {error}") from error
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["egide.operations.routing.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "egide.operations.routing.ReplicaMiddleware",
+    )
 
 # PostgreSQL's own features (the reference documents' full-text search): on PostgreSQL only, so that a process on
 # SQLite (the command line's start) does not import psycopg for them (egide.references.fields).
@@ -228,14 +252,16 @@ EGIDE_RUNSERVER_WORKER = read_bool("EGIDE_RUNSERVER_WORKER", default=True)
 # What is computed and kept between requests (the governance findings of each map version, docs/caching.md).
 # The default, a folder of the data folder, is shared by every process of this machine with no other service;
 # servers with several machines use Redis: CACHE_URL=redis://HOST:6379/0.
-CACHES = read_cache_url("CACHE_URL", default=f"file://{DATA_DIR / 'cache'}")
+# REDIS_URL, when CACHE_URL is empty, is a shortcut for the same: the cache in Redis.
+CACHES = read_cache_settings(default=f"file://{DATA_DIR / 'cache'}")
 # Several platforms (or their tests) sharing one Redis keep apart by a prefix of their keys.
 CACHES["default"]["KEY_PREFIX"] = read_string("EGIDE_CACHE_KEY_PREFIX", default="")
 # How many of those answers each process also keeps in its memory, ready to use (a large map's take tens of MB).
 EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
 
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The backend is django-tasks-db's, which also keeps the id of the request that queued each task, for its logs.
+TASKS = {"default": {"BACKEND": "egide.operations.task_backend.DatabaseBackend", "QUEUES": ["default"]}}
 # Readiness (/health/ready, egide.core.health): not ready while more tasks than this wait for a worker, or one has
 # waited longer than this many minutes (a worker stopped or far behind); 0 leaves either check out.
 EGIDE_HEALTH_MAX_QUEUED_TASKS = read_int("EGIDE_HEALTH_MAX_QUEUED_TASKS", default=100)
@@ -280,7 +306,8 @@ if HTTPS:
 # served under their own names from the package by WhiteNoise, so that no page fails for want of a manifest.
 STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded documents: the data folder's `media` by default, an S3-compatible bucket with EGIDE_STORAGE=s3.
+    "default": read_file_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and STATIC_COLLECTED
@@ -292,15 +319,22 @@ WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
 CSRF_FAILURE_VIEW = "egide.core.errors.csrf_failure"
 
 LOG_LEVEL = read_string("LOG_LEVEL", default="WARNING")
-# One handler: Django's own loggers write through the root's, once, rather than through theirs and then again
-# through the root's.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True}},
-}
+# text (the default, for a laptop) or json (one object per line, for a server's log collector); every line holds the
+# request id of its request or task (egide.operations; docs/operations.md).
+LOG_FORMAT = read_log_format()
+# One line per request (method, path without query, status, duration, user id, request id) on the logger
+# egide.access; on by default with JSON logs.
+EGIDE_ACCESS_LOG = read_bool("EGIDE_ACCESS_LOG", default=LOG_FORMAT == "json")
+# The header a trusted reverse proxy sets with its own request id (kept when well formed); empty: always a new one.
+EGIDE_REQUEST_ID_HEADER = read_string("EGIDE_REQUEST_ID_HEADER", default="X-Request-ID")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL, debug=DEBUG)
+
+# Metrics in Prometheus's format at /metrics, off by default; readable from the networks listed (loopback by
+# default; the client's address as EGIDE_CLIENT_IP_HEADER reads it) or with the bearer token, when one is set.
+EGIDE_METRICS = read_bool("EGIDE_METRICS", default=False)
+EGIDE_METRICS_NETWORKS = read_networks("EGIDE_METRICS_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+EGIDE_METRICS_TOKEN = read_string("EGIDE_METRICS_TOKEN", default="")
+
 # The address of the site as its users reach it: the links of e-mails sent outside a request (the daily digest of
 # due-diligence alerts) start with it.
 EGIDE_SITE_URL = read_string("EGIDE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

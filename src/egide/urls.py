@@ -27,4 +27,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),
     path("admin/", admin.site.urls),
+    path("", include("egide.operations.urls")),
 ]

@@ -65,6 +65,7 @@ SKIPPED = {
     "people:export-xlsx": "a file download",
     # Django's own pages and the API's JSON, outside the product's catalogue.
     "login-code": "needs a session between the two log-in steps",
+    "metrics": "Prometheus's text for a scraper, off by default (tests/operations/test_metrics.py)",
 }
 ROUTE_PREFIXES_SKIPPED = ("admin/", "api/")
 

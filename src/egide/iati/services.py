@@ -2,12 +2,16 @@
 
 import dataclasses
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -20,6 +24,7 @@ from egide.audit.services import audit_records_bulk, snapshot
 from egide.core.users import Caller
 from egide.iati.codelists import Codelist, codelist_files, read_codelist
 from egide.iati.models import CodelistEntry, IatiImportRun, RunStatus
+from egide.operations import instruments
 
 FIELDS = ("name_en", "name_fr", "category", "active")
 
@@ -81,8 +86,40 @@ XML_STARTS = (b"<", b"\xef\xbb\xbf<")
 """What an XML file starts with, after any leading white space (with or without a UTF-8 byte order mark)."""
 
 
-def _uploads_folder(run: IatiImportRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / "iati-imports" / str(run.pk)
+def _uploads_folder(run: IatiImportRun) -> str:
+    """Where a run's files wait for the worker, in the storage of uploaded documents (a folder of the data folder,
+    or a bucket that every machine reaches: the worker may run on another machine than the page that took them)."""
+    return f"iati-imports/{run.pk}"
+
+
+@contextmanager
+def _local_copy(name: str) -> Iterator[Path]:
+    """A stored file as a path on this machine, which the streaming reader and its child process need: the file
+    itself when the storage is a folder of this machine, else a temporary copy, deleted afterwards."""
+    try:
+        local: Path | None = Path(default_storage.path(name))
+    except NotImplementedError:  # a bucket: no path
+        local = None
+    if local is not None and local.is_file():
+        yield local
+        return
+    with tempfile.TemporaryDirectory(prefix="egide-iati-") as folder:
+        path = Path(folder) / Path(name).name
+        with default_storage.open(name, "rb") as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+        yield path
+
+
+def _local_folder_delete(folder: str) -> None:
+    """The run's emptied folder, when the storage is a local folder (a bucket has no folders to delete)."""
+    with suppress(NotImplementedError):
+        shutil.rmtree(default_storage.path(folder), ignore_errors=True)
+
+
+def _uploads_delete(names: list[str]) -> None:
+    for name in names:
+        with suppress(OSError):  # already gone: nothing to keep
+            default_storage.delete(name)
 
 
 def _check_upload(upload: UploadedFile) -> None:
@@ -131,14 +168,14 @@ def iati_import_run_create(
             language=translation.get_language() or "en",
         )
         folder = _uploads_folder(run)
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = []
-        for number, upload in enumerate(uploads, start=1):
-            path = folder / f"{number:04d}.xml"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            stored.append(path.name)
+        stored: list[str] = []
+        try:
+            for number, upload in enumerate(uploads, start=1):
+                upload.seek(0)
+                stored.append(default_storage.save(f"{folder}/{number:04d}.xml", upload))
+        except Exception:
+            _uploads_delete(stored)
+            raise
         run.stored = stored
         run.save(update_fields=["stored"])
 
@@ -167,6 +204,8 @@ def iati_import_run_execute(*, run_id: str) -> str:
         return "skipped"
     run = IatiImportRun.objects.select_related("user", "owner").get(pk=run_id)
     folder = _uploads_folder(run)
+    # Runs queued before the files went to the storage of uploads kept bare names within the run's folder.
+    names = [stored if "/" in stored else f"{folder}/{stored}" for stored in run.stored]
     reports: list[dict[str, object]] = []
     try:
         with translation.override(run.language):
@@ -176,31 +215,32 @@ def iati_import_run_execute(*, run_id: str) -> str:
             # Each file read as a stream in this process, or by a child process while this one writes.
             reader = streamed if settings.EGIDE_IATI_JOBS == 1 else pipelined
             read_before = 0
-            for number, (name, stored) in enumerate(zip(run.filenames, run.stored, strict=True), start=1):
+            for number, (name, stored) in enumerate(zip(run.filenames, names, strict=True), start=1):
 
                 def tick(state: FileProgress, done: int = number - 1, before: int = read_before) -> None:
                     run_progress_write(
                         run_id=run.pk, files_done=done, activities=before + state.activities, progress=state
                     )
 
-                path = folder / stored
-                digest = file_digest(path, filters, codes)
-                # A file imported clean and unchanged since is not read at all; any other is read as a stream.
-                remembered = unchanged_file(digest, known) is not None
-                report = iati_file_import(
-                    user=run.user,
-                    path=path,
-                    filters=filters,
-                    owner=run.owner,
-                    codes=codes,
-                    dry_run=run.dry_run,
-                    known=known,
-                    name=name,
-                    activities=None if remembered else reader(path, tick=tick, name=name, codes=codes, known=known),
-                    read_digest="" if remembered else digest,
-                )
+                with _local_copy(stored) as path:
+                    digest = file_digest(path, filters, codes)
+                    # A file imported clean and unchanged since is not read at all; any other is read as a stream.
+                    remembered = unchanged_file(digest, known) is not None
+                    report = iati_file_import(
+                        user=run.user,
+                        path=path,
+                        filters=filters,
+                        owner=run.owner,
+                        codes=codes,
+                        dry_run=run.dry_run,
+                        known=known,
+                        name=name,
+                        activities=None if remembered else reader(path, tick=tick, name=name, codes=codes, known=known),
+                        read_digest="" if remembered else digest,
+                    )
                 reports.append(dataclasses.asdict(report))
                 read_before += report.read
+                instruments.import_rows(importer="iati", rows=report.read)
                 IatiImportRun.objects.filter(pk=run.pk).update(
                     files_done=number, activities_read=read_before, report=reports
                 )
@@ -208,7 +248,8 @@ def iati_import_run_execute(*, run_id: str) -> str:
     except Exception as error:  # the run must end, and say why
         outcome = {"status": RunStatus.FAILED, "error": f"{type(error).__name__}: {error}"[:2000]}
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        _uploads_delete(names)
+        _local_folder_delete(folder)
         run_progress_clear(run_id=run.pk)
     IatiImportRun.objects.filter(pk=run.pk).update(**outcome, report=reports, stored=[], finished_at=timezone.now())
     return str(outcome["status"])

@@ -22,6 +22,7 @@ from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller
 from egide.imports.models import MapTransfer, TransferKind, TransferOutcome
+from egide.operations import instruments
 
 KIND_ACTIONS = {TransferKind.IMPORT: Action.IMPORT, TransferKind.EXPORT: Action.EXPORT}
 
@@ -91,11 +92,9 @@ def audited_import[**P, R](function: Callable[P, R]) -> Callable[P, R]:
             record(TransferOutcome.REFUSED, details={"error": str(error)})
             raise
         counts = dataclasses.asdict(report)  # type: ignore[call-overload]
-        record(
-            TransferOutcome.DONE,
-            records=sum(value for name, value in counts.items() if name.startswith(("actors_", "relationships_"))),
-            details=counts,
-        )
+        records = sum(value for name, value in counts.items() if name.startswith(("actors_", "relationships_")))
+        record(TransferOutcome.DONE, records=records, details=counts)
+        instruments.import_rows(importer="map", rows=records)
         return report
 
     return wrapper
