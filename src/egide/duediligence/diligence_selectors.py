@@ -343,6 +343,17 @@ def alerts_readable(*, user: Caller) -> QuerySet[Alert]:
     return Alert.objects.filter(owned, alert_causes_readable(user=user), assessment__in=assessments)
 
 
+def alert_readable(*, user: Caller, pk: int) -> Alert:
+    """One alert the user may read with its cause (`alerts_readable`; platform staff: any), acknowledged or not; 404
+    otherwise, the same whether the alert does not exist or is hidden: that an alert exists on an assessment is
+    already "something changed"."""
+    found = Alert.objects.all() if reach_of(user).superuser else alerts_readable(user=user)
+    alert = found.select_related("assessment").filter(pk=pk).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    return alert
+
+
 def alerts_for(*, user: Caller) -> QuerySet[Alert]:
     """The unacknowledged alerts the user may read (`alerts_readable`): what their dashboard shows."""
     return (

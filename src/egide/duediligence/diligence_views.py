@@ -26,7 +26,7 @@ from egide.duediligence import diligence_selectors as selectors
 from egide.duediligence import diligence_services as services
 from egide.duediligence.digest import reader_language_remember
 from egide.duediligence.diligence_forms import DecisionForm, DiligenceForm
-from egide.duediligence.models import Alert, DiligenceAssessment
+from egide.duediligence.models import DiligenceAssessment
 from egide.duediligence.reports import country_report, programme_report, report_xlsx
 from egide.programmes.models import Programme, SupportedActor
 from egide.programmes.selectors import programme_visible
@@ -231,14 +231,7 @@ def assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = selectors.alerts_for(user=request.user).filter(pk=pk).first()
-    if alert is None:
-        alert = get_object_or_404(
-            Alert.objects.select_related("assessment").filter(
-                assessment__in=selectors.assessments_visible(user=request.user)
-            ),
-            pk=pk,
-        )
+    alert = selectors.alert_readable(user=request.user, pk=pk)
     services.alert_acknowledge(user=request.user, alert=alert)
     _remember_language(request)
     back = request.POST.get("next", "")

@@ -21,7 +21,7 @@ from egide.accounts.models import Organisation
 from egide.actors.data import CitationData
 from egide.actors.models import Actor, Source
 from egide.actors.schemas import Line24, Line300, Line500, Text
-from egide.actors.selectors import actors_visible
+from egide.actors.selectors import actors_visible, sources_visible
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import in_country, record, writers
 from egide.api.common import Pagination, RecordId, Year, country_or_404
@@ -33,6 +33,7 @@ from egide.duediligence import incident_selectors as selectors
 from egide.duediligence import incident_services as services
 from egide.duediligence.commanders import commanders_on
 from egide.duediligence.models import Evidence, Incident, Person, Responsibility
+from egide.duediligence.people_selectors import people_readable
 from egide.duediligence.reads import ConsultedPage
 
 router = Router(tags=["incidents"])
@@ -353,6 +354,9 @@ class ResponsibilityPatch(Schema):
 
 
 def _named(request: HttpRequest, unit: int | None, person: int | None) -> tuple[Actor | None, Person | None]:
+    """The unit and the person a new allegation names, among those the caller may see and read: an id that exists
+    but is hidden from the caller is refused exactly as one that does not exist (same status, same message), so that
+    probing ids tells nothing."""
     actor = None
     if unit is not None:
         actor = actors_visible(user=request.user).filter(pk=unit).first()
@@ -360,10 +364,23 @@ def _named(request: HttpRequest, unit: int | None, person: int | None) -> tuple[
             raise ValidationError({"unit": [_("No actor has the id %(id)s.") % {"id": unit}]})
     found = None
     if person is not None:
-        found = Person.objects.filter(pk=person).first()
+        found = people_readable(user=request.user).filter(pk=person).first()
         if found is None:
             raise ValidationError({"person": [_("No person has the id %(id)s.") % {"id": person}]})
     return actor, found
+
+
+def _source(request: HttpRequest, source_id: int | None, country: str) -> Source | None:
+    """A recorded source the caller may read, of the incident's country: one that does not exist and one hidden
+    from the caller are refused alike (a hidden source's country is not told either)."""
+    if source_id is None:
+        return None
+    source = sources_visible(user=request.user).filter(pk=source_id).first()
+    if source is None:
+        raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": source_id}]})
+    if source.country != country:
+        raise ValidationError({"source": [_("The source belongs to another country than the incident.")]})
+    return source
 
 
 @router.post(
@@ -377,11 +394,7 @@ def create_responsibility(request: HttpRequest, pk: int, payload: Responsibility
     if incident is None:
         raise HttpError(404, _("No such incident."))
     actor, person = _named(request, payload.unit, payload.person)
-    source = None
-    if payload.source is not None:
-        source = Source.objects.filter(pk=payload.source).first()
-        if source is None:
-            raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": payload.source}]})
+    source = _source(request, payload.source, incident.country)
     data = services.ResponsibilityData(
         actor=actor,
         person=person,
@@ -511,11 +524,7 @@ def create_evidence(request: HttpRequest, pk: int, payload: IncidentEvidenceIn) 
             raise ValidationError({"responsibility": [message]})
         if selectors.person_hidden(user=request.user, responsibility=responsibility):
             raise HttpError(403, _("You may not read the person named in this allegation."))
-    source = None
-    if payload.source is not None:
-        source = Source.objects.filter(pk=payload.source).first()
-        if source is None:
-            raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": payload.source}]})
+    source = _source(request, payload.source, incident.country)
     new = CitationData(title=payload.source_title, url=payload.source_url) if payload.source_title.strip() else None
     data = services.EvidenceData(source=source, new=new, locator=payload.locator, confidence=payload.confidence)
     evidence = services.evidence_add(
