@@ -137,4 +137,3 @@ def test_the_services_tell_nothing_of_a_hidden_unit_or_source(
     text = str(excinfo.value)
     assert "Hidden abroad" not in text and "TD" not in text
     assert f"No actor has the id {abroad.pk}." in text
-

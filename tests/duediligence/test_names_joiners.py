@@ -79,7 +79,9 @@ def test_a_misplaced_joiner_is_refused_naming_the_field_and_the_character(world:
 
 def test_the_api_and_the_form_accept_a_persian_name_and_refuse_a_misplaced_joiner(world: World) -> None:
     created = client_of(world.member).post(
-        "/api/v1/people", json.dumps({"country": COUNTRY, "names": [{"name": PERSIAN}]}), content_type="application/json"
+        "/api/v1/people",
+        json.dumps({"country": COUNTRY, "names": [{"name": PERSIAN}]}),
+        content_type="application/json",
     )
     assert created.status_code == 201, created.content
     refused = client_of(world.member).post(

@@ -114,6 +114,13 @@ class LinkRow:
     evidence: list[EvidenceRow] = field(default_factory=list)
     actor_visible: bool = True
 
+    @property
+    def allegation_shown(self) -> bool:
+        """Whether the reader may read what the responsibility says (status, confidence, evidence): not when it
+        names a unit they may not see (a parent hidden from them), which is then only "a unit you cannot see", as on
+        the incident's page. A commander's allegation is the person's, whom the reader reads."""
+        return self.responsibility.actor_id is None or self.actor_visible
+
 
 @dataclass
 class RiskRow:
@@ -123,7 +130,7 @@ class RiskRow:
 
     @property
     def credible(self) -> bool:
-        return any(link.responsibility.credible for link in self.links)
+        return any(link.responsibility.credible for link in self.links if link.allegation_shown)
 
 
 @dataclass

@@ -83,7 +83,10 @@ class ResponsibilityOut(Schema):
     person: int | None = Field(description="The person alleged responsible; null when it is a unit, or hidden from you")
     name: str = Field(description="The unit's or the person's name; empty when you may not see it")
     status: str = Field(
-        description="Empty, as are the other fields and the evidence, for a person whose record you may not read"
+        description=(
+            "Empty, as are the other fields and the evidence, for a unit you may not see or a person whose record "
+            "you may not read"
+        )
     )
     status_since: str
     confidence: str
@@ -141,11 +144,9 @@ def _incident_values(incident: Incident) -> dict[str, Any]:
 
 
 def _responsibility_out(responsibility: Responsibility, shown: bool) -> ResponsibilityOut:
-    name = ""
-    if shown:
-        name = responsibility.actor.name if responsibility.actor is not None else responsibility.person.display_name  # type: ignore[union-attr]
-    elif responsibility.person_id is not None:
-        # What is said of a person the reader may not read is theirs no more than the name: only the link shows.
+    if not shown:
+        # What is said of a unit the reader may not see, or a person they may not read, is theirs no more than the
+        # name: only the link shows (docs/due-diligence-incidents.md, "A reader of an incident").
         return ResponsibilityOut(
             id=responsibility.pk,
             incident=responsibility.incident_id,
@@ -158,11 +159,12 @@ def _responsibility_out(responsibility: Responsibility, shown: bool) -> Responsi
             notes="",
             evidence=[],
         )
+    name = responsibility.actor.name if responsibility.actor is not None else responsibility.person.display_name  # type: ignore[union-attr]
     return ResponsibilityOut(
         id=responsibility.pk,
         incident=responsibility.incident_id,
-        unit=responsibility.actor_id if shown else None,
-        person=responsibility.person_id if shown else None,
+        unit=responsibility.actor_id,
+        person=responsibility.person_id,
         name=name,
         status=responsibility.status,
         status_since=responsibility.status_since,
@@ -426,8 +428,8 @@ def update_responsibility(request: HttpRequest, pk: int, payload: Responsibility
         current = selectors.responsibility_get(user=request.user, pk=pk)
     except Responsibility.DoesNotExist:
         raise HttpError(404, _("No such alleged responsibility.")) from None
-    if selectors.person_hidden(user=request.user, responsibility=current):
-        raise HttpError(403, _("You may not read the person named in this allegation."))
+    if selectors.named_hidden(user=request.user, responsibility=current):
+        raise HttpError(403, selectors.hidden_message(current))
     changes = payload.dict(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
@@ -522,8 +524,8 @@ def create_evidence(request: HttpRequest, pk: int, payload: IncidentEvidenceIn) 
         if responsibility is None:
             message = _("This incident has no alleged responsibility %(id)s.") % {"id": payload.responsibility}
             raise ValidationError({"responsibility": [message]})
-        if selectors.person_hidden(user=request.user, responsibility=responsibility):
-            raise HttpError(403, _("You may not read the person named in this allegation."))
+        if selectors.named_hidden(user=request.user, responsibility=responsibility):
+            raise HttpError(403, selectors.hidden_message(responsibility))
     source = _source(request, payload.source, incident.country)
     new = CitationData(title=payload.source_title, url=payload.source_url) if payload.source_title.strip() else None
     data = services.EvidenceData(source=source, new=new, locator=payload.locator, confidence=payload.confidence)
