@@ -50,6 +50,19 @@ def programme_section(request: HttpRequest, programme: Programme) -> SafeString:
     return mark_safe(render_to_string("duediligence/diligence/_programme_section.html", context, request=request))
 
 
+def brief_section(request: HttpRequest, country: str) -> SafeString:
+    """The due-diligence section of the country's coordination brief (egide.coordination.views): the country report,
+    for a reader who may read at least one of the country's assessments (`assessments_visible`, the report page's
+    rule); nothing at all, not even a heading, for anyone else or an anonymous visitor."""
+    if not request.user.is_authenticated:
+        return mark_safe("")
+    rows = country_report(user=request.user, country=country)
+    if not rows:
+        return mark_safe("")
+    context = {"country": country, "rows": rows}
+    return mark_safe(render_to_string("duediligence/diligence/_brief_section.html", context, request=request))
+
+
 @login_required
 def programme_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     programme = programme_visible(user=request.user, pk=pk)
