@@ -54,7 +54,8 @@ def test_the_brief_shows_the_due_diligence_report_to_readers_of_the_assessments(
 ) -> None:
     user = request.getfixturevalue(reader)
     section = _section(_page(user))
-    assert "<h2" in section and "Due diligence" in section
+    assert "<h2" in section
+    assert "Due diligence" in section
     assert "First Test Battalion" in section
     assert "Training the battalion" in section
     assert "Support with conditions" in section

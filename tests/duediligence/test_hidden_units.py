@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (the fixtures imported from incident_fixtures are parameters of the tests)
 """An allegation against a unit the reader may not see shows nothing but "a unit you cannot see": not its name, id,
 status, confidence, notes or evidence, on the incident's page and in the API, in an assessment's risk listing (page
 and API), and on a person's career; its forms are refused. For the owner's member, a partner the incident is shared
@@ -43,7 +42,8 @@ def test_the_incident_page_shows_a_hidden_unit_as_such_and_nothing_of_its_allega
         assert text in owner_page, text
     partner_page = client_of(partner_user).get(address).content.decode()
     assert "a unit you cannot see" in partner_page
-    assert "Night raid on the market" in partner_page and "p. 4" in partner_page  # the incident itself is theirs
+    assert "Night raid on the market" in partner_page
+    assert "p. 4" in partner_page
     for text in SECRETS:
         assert text not in partner_page, text
     assert f"/actors/{hidden_unit.battalion.pk}/" not in partner_page

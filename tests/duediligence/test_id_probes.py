@@ -135,5 +135,6 @@ def test_the_services_tell_nothing_of_a_hidden_unit_or_source(
             user=partner_user, incident=editing_share.incident, data=services.ResponsibilityData(actor=abroad)
         )
     text = str(excinfo.value)
-    assert "Hidden abroad" not in text and "TD" not in text
+    assert "Hidden abroad" not in text
+    assert "TD" not in text
     assert f"No actor has the id {abroad.pk}." in text
