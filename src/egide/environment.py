@@ -32,6 +32,23 @@ def read_string(name: str, *, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def read_hour(name: str, *, default: int | None) -> int | None:
+    """An hour of the day, 0 to 23; "off" (or empty) for none."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in ("", "off", "none"):
+        return None
+    try:
+        hour = int(word)
+    except ValueError as error:
+        raise SettingError(f"{name}={raw!r}: expected an hour from 0 to 23, or off") from error
+    if not 0 <= hour <= 23:
+        raise SettingError(f"{name}={raw!r}: expected an hour from 0 to 23, or off")
+    return hour
+
+
 def read_list(name: str, *, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -12,6 +12,7 @@ from egide.environment import (
     read_bool,
     read_cache_settings,
     read_file_storage,
+    read_hour,
     read_int,
     read_list,
     read_log_format,
@@ -338,3 +339,6 @@ EGIDE_METRICS_TOKEN = read_string("EGIDE_METRICS_TOKEN", default="")
 # The address of the site as its users reach it: the links of e-mails sent outside a request (the daily digest of
 # due-diligence alerts) start with it.
 EGIDE_SITE_URL = read_string("EGIDE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The hour (UTC, 0-23) at which the background worker sends the daily digest of due-diligence alerts, or "off" to
+# leave it to `egide duediligence digest` run from cron (egide.duediligence.digest_schedule).
+EGIDE_DIGEST_HOUR = read_hour("EGIDE_DIGEST_HOUR", default=7)

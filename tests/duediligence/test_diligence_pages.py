@@ -302,7 +302,7 @@ def test_a_parent_unit_hidden_from_the_reader_is_not_named(
     page = client_of(member).get(reverse("diligence:assessment-detail", kwargs={"pk": assessment.pk})).content.decode()
     assert "Ministry raid" in page
     assert "Ministry of Exercises" not in page
-    assert "a unit you may not see" in page
+    assert "a unit you cannot see" in page
     body = client_of(member).get(f"/api/v1/due-diligence/{assessment.pk}").json()
     raid = next(incident for incident in body["incidents"] if incident["title"] == "Ministry raid")
     assert raid["links"][0]["unit"] == ""

@@ -285,16 +285,20 @@ def test_outsiders_may_not_touch_responsibilities_or_evidence(scene: Scene, outs
 def test_evidence_is_a_readable_source_of_the_incident_country(
     scene: Scene, member: User, other_organisation: Organisation
 ) -> None:
-    elsewhere = source_get_or_create(user=None, country="TD", citation=CitationData(title="Chad report"))
+    elsewhere = source_get_or_create(
+        user=None, country="TD", citation=CitationData(title="Chad report"), owner=scene.incident.owner
+    )
     hidden = source_get_or_create(
         user=None, country="CF", citation=CitationData(title="Another team's notes"), owner=other_organisation
     )
+    hidden_elsewhere = source_get_or_create(user=None, country="TD", citation=CitationData(title="Chad notes"))
     with pytest.raises(ValidationError) as error:
         services.evidence_add(user=member, incident=scene.incident, data=services.EvidenceData(source=elsewhere))
     assert refused(error)["source"] == ["The source belongs to another country than the incident."]
-    with pytest.raises(ValidationError) as error:
-        services.evidence_add(user=member, incident=scene.incident, data=services.EvidenceData(source=hidden))
-    assert refused(error)["source"] == [f"No source has the id {hidden.pk}."]
+    for source in (hidden, hidden_elsewhere):  # a source hidden from the user: not even its country is told
+        with pytest.raises(ValidationError) as error:
+            services.evidence_add(user=member, incident=scene.incident, data=services.EvidenceData(source=source))
+        assert refused(error)["source"] == [f"No source has the id {source.pk}."]
     with pytest.raises(ValidationError) as error:
         services.evidence_add(user=member, incident=scene.incident, data=services.EvidenceData())
     assert "Choose a recorded source" in refused(error)["source"][0]

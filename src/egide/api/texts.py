@@ -414,12 +414,16 @@ TEXTS = (
     gettext_noop("The post's start, an imprecise date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     gettext_noop("The risk listing: only what you may read"),
     gettext_noop("The unit's name; empty for a unit you may not see on the map"),
+    gettext_noop("The unit; null for a unit you may not see on the map"),
+    gettext_noop("Empty, as are the confidence and the evidence, for a unit you may not see"),
     gettext_noop("due diligence"),
     gettext_noop("low, medium, high, or empty"),
     gettext_noop("support, conditional, no_support, or empty when not decided"),
     gettext_noop("unit, parent, or commander"),
     # Due diligence: what a reader may not see (egide.duediligence.incident_api, people_api).
-    gettext_noop("Empty, as are the other fields and the evidence, for a person whose record you may not read"),
+    gettext_noop(
+        "Empty, as are the other fields and the evidence, for a unit you may not see or a person whose record you may not read"
+    ),
     gettext_noop("The unit's name; empty when you may not see it"),
     gettext_noop("The unit; null when you may not see it"),
 )

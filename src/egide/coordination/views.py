@@ -28,6 +28,7 @@ from egide.coordination.selectors import (
 from egide.core import taxonomy
 from egide.core.reference import countries
 from egide.core.web import country_or_404
+from egide.duediligence.diligence_views import brief_section
 from egide.duediligence.reports import brief_sheet
 from egide.governance.forms import rule_title
 from egide.governance.rules import RULE_BY_CODE
@@ -252,6 +253,8 @@ def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
         "area_rules": found.area_rules,
         "money": flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by),
         "currencies": CURRENCIES,
+        # Only for readers of the country's due-diligence assessments; empty (no heading, no count) for the others.
+        "due_diligence": brief_section(request, country),
     }
     return render(request, "coordination/country_coordination.html", context)
 

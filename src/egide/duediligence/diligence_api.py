@@ -45,9 +45,9 @@ class DiligenceEvidenceOut(Schema):
 
 class DiligenceLinkOut(Schema):
     path: str = Field(description="unit, parent, or commander")
-    actor_id: int
+    actor_id: int | None = Field(description="The unit; null for a unit you may not see on the map")
     unit: str = Field(description="The unit's name; empty for a unit you may not see on the map")
-    status: str
+    status: str = Field(description="Empty, as are the confidence and the evidence, for a unit you may not see")
     confidence: str
     person_id: int | None = Field(description="The commander, for a link through a commanding post")
     role: str = ""
@@ -131,16 +131,17 @@ def get_diligence_assessment(request: HttpRequest, pk: int) -> DiligenceAssessme
             links=[
                 DiligenceLinkOut(
                     path=str(link.path),
-                    actor_id=link.actor.pk,
+                    actor_id=link.actor.pk if link.actor_visible else None,
                     unit=link.actor.name if link.actor_visible else "",
-                    status=link.responsibility.status,
-                    confidence=link.responsibility.confidence,
+                    status=link.responsibility.status if link.allegation_shown else "",
+                    confidence=link.responsibility.confidence if link.allegation_shown else "",
                     person_id=link.post.person_id if link.post else None,
                     role=link.post.role if link.post else "",
                     post_start=link.post.start if link.post else "",
                     post_end=link.post.end if link.post else "",
                     evidence=[
-                        DiligenceEvidenceOut.model_validate(item, from_attributes=True) for item in link.evidence
+                        DiligenceEvidenceOut.model_validate(item, from_attributes=True)
+                        for item in (link.evidence if link.allegation_shown else [])
                     ],
                 )
                 for link in row.links

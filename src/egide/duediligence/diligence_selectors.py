@@ -114,6 +114,13 @@ class LinkRow:
     evidence: list[EvidenceRow] = field(default_factory=list)
     actor_visible: bool = True
 
+    @property
+    def allegation_shown(self) -> bool:
+        """Whether the reader may read what the responsibility says (status, confidence, evidence): not when it
+        names a unit they may not see (a parent hidden from them), which is then only "a unit you cannot see", as on
+        the incident's page. A commander's allegation is the person's, whom the reader reads."""
+        return self.responsibility.actor_id is None or self.actor_visible
+
 
 @dataclass
 class RiskRow:
@@ -123,7 +130,7 @@ class RiskRow:
 
     @property
     def credible(self) -> bool:
-        return any(link.responsibility.credible for link in self.links)
+        return any(link.responsibility.credible for link in self.links if link.allegation_shown)
 
 
 @dataclass
@@ -341,6 +348,17 @@ def alerts_readable(*, user: Caller) -> QuerySet[Alert]:
     owned = Q(assessment__owner_id__in=sorted(reach.organisation_ids))
     assessments = assessments_visible(user=user).values("pk")
     return Alert.objects.filter(owned, alert_causes_readable(user=user), assessment__in=assessments)
+
+
+def alert_readable(*, user: Caller, pk: int) -> Alert:
+    """One alert the user may read with its cause (`alerts_readable`; platform staff: any), acknowledged or not; 404
+    otherwise, the same whether the alert does not exist or is hidden: that an alert exists on an assessment is
+    already "something changed"."""
+    found = Alert.objects.all() if reach_of(user).superuser else alerts_readable(user=user)
+    alert = found.select_related("assessment").filter(pk=pk).first()
+    if alert is None:
+        raise Http404("No such alert.")
+    return alert
 
 
 def alerts_for(*, user: Caller) -> QuerySet[Alert]:

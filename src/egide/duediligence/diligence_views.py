@@ -26,7 +26,7 @@ from egide.duediligence import diligence_selectors as selectors
 from egide.duediligence import diligence_services as services
 from egide.duediligence.digest import reader_language_remember
 from egide.duediligence.diligence_forms import DecisionForm, DiligenceForm
-from egide.duediligence.models import Alert, DiligenceAssessment
+from egide.duediligence.models import DiligenceAssessment
 from egide.duediligence.reports import country_report, programme_report, report_xlsx
 from egide.programmes.models import Programme, SupportedActor
 from egide.programmes.selectors import programme_visible
@@ -48,6 +48,19 @@ def programme_section(request: HttpRequest, programme: Programme) -> SafeString:
     units = selectors.programme_units(user=request.user, programme=programme)
     context = {"programme": programme, "units": units, "can_assess": can_edit(user=request.user, record=programme)}
     return mark_safe(render_to_string("duediligence/diligence/_programme_section.html", context, request=request))
+
+
+def brief_section(request: HttpRequest, country: str) -> SafeString:
+    """The due-diligence section of the country's coordination brief (egide.coordination.views): the country report,
+    for a reader who may read at least one of the country's assessments (`assessments_visible`, the report page's
+    rule); nothing at all, not even a heading, for anyone else or an anonymous visitor."""
+    if not request.user.is_authenticated:
+        return mark_safe("")
+    rows = country_report(user=request.user, country=country)
+    if not rows:
+        return mark_safe("")
+    context = {"country": country, "rows": rows}
+    return mark_safe(render_to_string("duediligence/diligence/_brief_section.html", context, request=request))
 
 
 @login_required
@@ -234,14 +247,7 @@ def assessment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = selectors.alerts_for(user=request.user).filter(pk=pk).first()
-    if alert is None:
-        alert = get_object_or_404(
-            Alert.objects.select_related("assessment").filter(
-                assessment__in=selectors.assessments_visible(user=request.user)
-            ),
-            pk=pk,
-        )
+    alert = selectors.alert_readable(user=request.user, pk=pk)
     services.alert_acknowledge(user=request.user, alert=alert)
     _remember_language(request)
     back = request.POST.get("next", "")

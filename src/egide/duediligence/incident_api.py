@@ -21,7 +21,7 @@ from egide.accounts.models import Organisation
 from egide.actors.data import CitationData
 from egide.actors.models import Actor, Source
 from egide.actors.schemas import Line24, Line300, Line500, Text
-from egide.actors.selectors import actors_visible
+from egide.actors.selectors import actors_visible, sources_visible
 from egide.actors.services import fuzzy_or_none
 from egide.api.auth import in_country, record, writers
 from egide.api.common import Pagination, RecordId, Year, country_or_404
@@ -33,6 +33,7 @@ from egide.duediligence import incident_selectors as selectors
 from egide.duediligence import incident_services as services
 from egide.duediligence.commanders import commanders_on
 from egide.duediligence.models import Evidence, Incident, Person, Responsibility
+from egide.duediligence.people_selectors import people_readable
 from egide.duediligence.reads import ConsultedPage
 
 router = Router(tags=["incidents"])
@@ -82,7 +83,10 @@ class ResponsibilityOut(Schema):
     person: int | None = Field(description="The person alleged responsible; null when it is a unit, or hidden from you")
     name: str = Field(description="The unit's or the person's name; empty when you may not see it")
     status: str = Field(
-        description="Empty, as are the other fields and the evidence, for a person whose record you may not read"
+        description=(
+            "Empty, as are the other fields and the evidence, for a unit you may not see or a person whose record "
+            "you may not read"
+        )
     )
     status_since: str
     confidence: str
@@ -140,11 +144,9 @@ def _incident_values(incident: Incident) -> dict[str, Any]:
 
 
 def _responsibility_out(responsibility: Responsibility, shown: bool) -> ResponsibilityOut:
-    name = ""
-    if shown:
-        name = responsibility.actor.name if responsibility.actor is not None else responsibility.person.display_name  # type: ignore[union-attr]
-    elif responsibility.person_id is not None:
-        # What is said of a person the reader may not read is theirs no more than the name: only the link shows.
+    if not shown:
+        # What is said of a unit the reader may not see, or a person they may not read, is theirs no more than the
+        # name: only the link shows (docs/due-diligence-incidents.md, "A reader of an incident").
         return ResponsibilityOut(
             id=responsibility.pk,
             incident=responsibility.incident_id,
@@ -157,11 +159,12 @@ def _responsibility_out(responsibility: Responsibility, shown: bool) -> Responsi
             notes="",
             evidence=[],
         )
+    name = responsibility.actor.name if responsibility.actor is not None else responsibility.person.display_name  # type: ignore[union-attr]
     return ResponsibilityOut(
         id=responsibility.pk,
         incident=responsibility.incident_id,
-        unit=responsibility.actor_id if shown else None,
-        person=responsibility.person_id if shown else None,
+        unit=responsibility.actor_id,
+        person=responsibility.person_id,
         name=name,
         status=responsibility.status,
         status_since=responsibility.status_since,
@@ -353,6 +356,9 @@ class ResponsibilityPatch(Schema):
 
 
 def _named(request: HttpRequest, unit: int | None, person: int | None) -> tuple[Actor | None, Person | None]:
+    """The unit and the person a new allegation names, among those the caller may see and read: an id that exists
+    but is hidden from the caller is refused exactly as one that does not exist (same status, same message), so that
+    probing ids tells nothing."""
     actor = None
     if unit is not None:
         actor = actors_visible(user=request.user).filter(pk=unit).first()
@@ -360,10 +366,23 @@ def _named(request: HttpRequest, unit: int | None, person: int | None) -> tuple[
             raise ValidationError({"unit": [_("No actor has the id %(id)s.") % {"id": unit}]})
     found = None
     if person is not None:
-        found = Person.objects.filter(pk=person).first()
+        found = people_readable(user=request.user).filter(pk=person).first()
         if found is None:
             raise ValidationError({"person": [_("No person has the id %(id)s.") % {"id": person}]})
     return actor, found
+
+
+def _source(request: HttpRequest, source_id: int | None, country: str) -> Source | None:
+    """A recorded source the caller may read, of the incident's country: one that does not exist and one hidden
+    from the caller are refused alike (a hidden source's country is not told either)."""
+    if source_id is None:
+        return None
+    source = sources_visible(user=request.user).filter(pk=source_id).first()
+    if source is None:
+        raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": source_id}]})
+    if source.country != country:
+        raise ValidationError({"source": [_("The source belongs to another country than the incident.")]})
+    return source
 
 
 @router.post(
@@ -377,11 +396,7 @@ def create_responsibility(request: HttpRequest, pk: int, payload: Responsibility
     if incident is None:
         raise HttpError(404, _("No such incident."))
     actor, person = _named(request, payload.unit, payload.person)
-    source = None
-    if payload.source is not None:
-        source = Source.objects.filter(pk=payload.source).first()
-        if source is None:
-            raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": payload.source}]})
+    source = _source(request, payload.source, incident.country)
     data = services.ResponsibilityData(
         actor=actor,
         person=person,
@@ -413,8 +428,8 @@ def update_responsibility(request: HttpRequest, pk: int, payload: Responsibility
         current = selectors.responsibility_get(user=request.user, pk=pk)
     except Responsibility.DoesNotExist:
         raise HttpError(404, _("No such alleged responsibility.")) from None
-    if selectors.person_hidden(user=request.user, responsibility=current):
-        raise HttpError(403, _("You may not read the person named in this allegation."))
+    if selectors.named_hidden(user=request.user, responsibility=current):
+        raise HttpError(403, selectors.hidden_message(current))
     changes = payload.dict(exclude_unset=True)
     nulls = sorted(name for name, value in changes.items() if value is None)
     if nulls:
@@ -509,13 +524,9 @@ def create_evidence(request: HttpRequest, pk: int, payload: IncidentEvidenceIn) 
         if responsibility is None:
             message = _("This incident has no alleged responsibility %(id)s.") % {"id": payload.responsibility}
             raise ValidationError({"responsibility": [message]})
-        if selectors.person_hidden(user=request.user, responsibility=responsibility):
-            raise HttpError(403, _("You may not read the person named in this allegation."))
-    source = None
-    if payload.source is not None:
-        source = Source.objects.filter(pk=payload.source).first()
-        if source is None:
-            raise ValidationError({"source": [_("No source has the id %(id)s.") % {"id": payload.source}]})
+        if selectors.named_hidden(user=request.user, responsibility=responsibility):
+            raise HttpError(403, selectors.hidden_message(responsibility))
+    source = _source(request, payload.source, incident.country)
     new = CitationData(title=payload.source_title, url=payload.source_url) if payload.source_title.strip() else None
     data = services.EvidenceData(source=source, new=new, locator=payload.locator, confidence=payload.confidence)
     evidence = services.evidence_add(

@@ -2,13 +2,16 @@
 (egide.duediligence.access.readable_filter): pages, the API and counts alike.
 
 A reader of an incident reads its responsibilities and evidence with it; but a unit or a person named in a
-responsibility is shown only to a reader allowed to see that actor or read that person (`named_for`).
+responsibility is shown only to a reader allowed to see that actor or read that person (`named_for`), and what the
+responsibility says of them (status, its date, confidence, notes, evidence) only with them: to any other reader the
+link is "a unit you cannot see" or "a person whose record you may not read", and nothing more.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from egide.actors.selectors import actors_visible
 from egide.core.users import Caller
@@ -111,12 +114,17 @@ def named_for(*, user: Caller, responsibilities: list[Responsibility]) -> Named:
     return Named(frozenset(actors), frozenset(people))
 
 
-def person_hidden(*, user: Caller, responsibility: Responsibility) -> bool:
-    """Whether the responsibility names a person the user may not read: its status, notes and evidence are then
-    neither shown nor changed by them (an incident's editor may still remove it)."""
-    if responsibility.person_id is None:
-        return False
+def named_hidden(*, user: Caller, responsibility: Responsibility) -> bool:
+    """Whether the responsibility names a unit the user may not see or a person the user may not read: its status,
+    notes and evidence are then neither shown nor changed by them (an incident's editor may still remove it)."""
     return not named_for(user=user, responsibilities=[responsibility]).shows(responsibility)
+
+
+def hidden_message(responsibility: Responsibility) -> str:
+    """Why a user for whom `named_hidden` holds may not change the allegation or cite evidence for it."""
+    if responsibility.actor_id is not None:
+        return _("You may not see the unit named in this allegation.")
+    return _("You may not read the person named in this allegation.")
 
 
 def responsibility_get(*, user: Caller, pk: int) -> Responsibility:

@@ -320,10 +320,15 @@ def _check_responsibility(
     user: Caller, incident: Incident, data: ResponsibilityData, responsibility: Responsibility | None
 ) -> None:
     problems: list[Problem] = []
+    hidden = False  # a unit or a person the user may not see: nothing more is told of it (not even a duplicate)
     if (data.actor is None) == (data.person is None):
         problems.append(Problem("actor", _("Name either a unit or a person alleged responsible, not both.")))
     if data.actor is not None:
-        if data.actor.country != incident.country:
+        # Whether the user sees the unit first: a hidden unit's name or country is never told.
+        if not actors_visible(user=user).filter(pk=data.actor.pk).exists():
+            problems.append(Problem("actor", _("No actor has the id %(id)s.") % {"id": data.actor.pk}))
+            hidden = True
+        elif data.actor.country != incident.country:
             problems.append(
                 Problem(
                     "actor",
@@ -331,13 +336,12 @@ def _check_responsibility(
                     % {"unit": data.actor.name, "country": data.actor.country},
                 )
             )
-        elif not actors_visible(user=user, country=incident.country).filter(pk=data.actor.pk).exists():
-            problems.append(Problem("actor", _("No actor has the id %(id)s.") % {"id": data.actor.pk}))
     if data.person is not None:
         condition = readable_filter(user=user, model=Person)
         people = Person.objects.filter(pk=data.person.pk)
         if not (people if condition is None else people.filter(condition)).exists():
             problems.append(Problem("person", _("No person has the id %(id)s.") % {"id": data.person.pk}))
+            hidden = True
     if data.status not in ResponsibilityStatus.values:
         names = ", ".join(str(label) for label in ResponsibilityStatus.labels)
         problems.append(Problem("status", _("Choose the status among: %(statuses)s.") % {"statuses": names}))
@@ -356,9 +360,9 @@ def _check_responsibility(
     others = incident.responsibilities.all()
     if responsibility is not None:
         others = others.exclude(pk=responsibility.pk)
-    if data.actor is not None and others.filter(actor=data.actor).exists():
+    if not hidden and data.actor is not None and others.filter(actor=data.actor).exists():
         problems.append(Problem("actor", _("This unit is already named for this incident.")))
-    if data.person is not None and others.filter(person=data.person).exists():
+    if not hidden and data.person is not None and others.filter(person=data.person).exists():
         problems.append(Problem("person", _("This person is already named for this incident.")))
     _raise(problems)
 
@@ -470,10 +474,11 @@ def evidence_add(
     if (data.source is None) == (data.new is None):
         problems.append(Problem("source", _("Choose a recorded source or describe a new one.")))
     elif data.source is not None:
-        if data.source.country != current.country:
-            problems.append(Problem("source", _("The source belongs to another country than the incident.")))
-        elif not sources_visible(user=user, country=current.country).filter(pk=data.source.pk).exists():
+        # Whether the user may read the source first: a hidden source's country is never told.
+        if not sources_visible(user=user).filter(pk=data.source.pk).exists():
             problems.append(Problem("source", _("No source has the id %(id)s.") % {"id": data.source.pk}))
+        elif data.source.country != current.country:
+            problems.append(Problem("source", _("The source belongs to another country than the incident.")))
     _raise(problems)
     source = data.source
     about_person = responsibility is not None and responsibility.person_id is not None

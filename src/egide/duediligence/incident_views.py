@@ -255,9 +255,9 @@ def _responsibility_or_404(request: HttpRequest, pk: int) -> Responsibility:
         raise Http404(_("No such alleged responsibility.")) from None
 
 
-def _require_person_readable(request: HttpRequest, responsibility: Responsibility) -> None:
-    if selectors.person_hidden(user=request.user, responsibility=responsibility):
-        raise PermissionDenied(_("You may not read the person named in this allegation."))
+def _require_named_readable(request: HttpRequest, responsibility: Responsibility) -> None:
+    if selectors.named_hidden(user=request.user, responsibility=responsibility):
+        raise PermissionDenied(selectors.hidden_message(responsibility))
 
 
 def _responsibility_form(
@@ -296,7 +296,7 @@ def responsibility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility = _responsibility_or_404(request, pk)
     incident = responsibility.incident
     _require_edit(request, incident)
-    _require_person_readable(request, responsibility)
+    _require_named_readable(request, responsibility)
     if request.method == "GET":
         records_consulted(user=request.user, records=[incident], via=VIA_FORM)  # a link is read with its incident
     form = _responsibility_form(request, incident, responsibility)
@@ -356,7 +356,7 @@ def evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
 def responsibility_evidence_create(request: HttpRequest, pk: int) -> HttpResponse:
     responsibility = _responsibility_or_404(request, pk)
     _require_edit(request, responsibility.incident)
-    _require_person_readable(request, responsibility)
+    _require_named_readable(request, responsibility)
     return _evidence_page(request, responsibility.incident, responsibility)
 
 

@@ -491,6 +491,24 @@ class AlertMailing(models.Model):
         return f"{self.alert_id} → {self.user_id}"
 
 
+class DigestRun(models.Model):
+    """A daily digest sent by the background worker, one per time slot (the day's EGIDE_DIGEST_HOUR): the first task
+    to record its slot sends the digest and schedules the next one; any other task for the same slot (two workers,
+    a task enqueued twice) finds it recorded and does nothing (egide.duediligence.digest_schedule)."""
+
+    slot = models.DateTimeField(_("time slot"), unique=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    sent = models.PositiveIntegerField(_("e-mails sent"), default=0)
+
+    class Meta:
+        verbose_name, verbose_name_plural = _("digest sent"), _("digests sent")
+        ordering = ["-slot"]
+
+    def __str__(self) -> str:
+        return self.slot.isoformat()
+
+
 class ReaderLanguage(models.Model):
     """The language a user last read the due-diligence pages in: their alert digest is written in it (an account
     holds no language of its own; the pages follow the browser or the language chosen in the menu)."""

@@ -19,20 +19,48 @@ SEPARATOR = "\n"
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 """The characters that change how a text is shown without being seen: zero-width spaces and joiners, direction
 marks, embeddings, overrides and isolates, the byte-order mark."""
+JOINERS = frozenset("\u200c\u200d")
+"""The zero-width non-joiner and joiner, which Persian, Kurdish and the Indic scripts write between two letters of
+a word (نمونه‌زاده: the non-joiner keeps the two parts of the word apart without a space): allowed there only."""
 NOT_LETTER_OR_DIGIT = re.compile(r"[^0-9a-z]+")
 APOSTROPHES = re.compile(r"['’ʼʻ`´]")
 
 
+def _letter(character: str) -> bool:
+    return unicodedata.category(character).startswith("L")
+
+
+def _mark(character: str) -> bool:
+    return unicodedata.category(character).startswith("M")
+
+
+def _joining(name: str, index: int) -> bool:
+    """Whether the joiner at `index` stands between two letters: a letter (or a letter's combining mark, such as
+    the virama before a joiner in Devanagari) before it, a letter after it."""
+    if name[index] not in JOINERS or index == 0 or index == len(name) - 1:
+        return False
+    before, after = name[index - 1], name[index + 1]
+    return (_letter(before) or _mark(before)) and _letter(after)
+
+
 def invisible_character(name: str) -> str | None:
-    """The first invisible character of the name (`INVISIBLE`), or None: such a character can reverse how a name
-    reads, or make two spellings that look the same differ."""
-    found = INVISIBLE.search(name)
-    return found.group() if found else None
+    """The first invisible character of the name (`INVISIBLE`) that has no place there, or None: such a character
+    can reverse how a name reads, or make two spellings that look the same differ. A zero-width non-joiner or joiner
+    between two letters is part of the spelling (`JOINERS`); anywhere else (at an end, doubled, beside a space or a
+    digit) it is refused like the others."""
+    for found in INVISIBLE.finditer(name):
+        if not _joining(name, found.start()):
+            return found.group()
+    return None
+
+
+JOINERS_REMOVED = str.maketrans(dict.fromkeys(map(ord, JOINERS)))
 
 
 def fold(name: str) -> str:
-    """The name as the search compares it: Latin letters and digits, lower case, words separated by one space."""
-    latin = anyascii(unicodedata.normalize("NFKC", name))
+    """The name as the search compares it: Latin letters and digits, lower case, words separated by one space. The
+    joiners are dropped first: a name typed with or without them is one name."""
+    latin = anyascii(unicodedata.normalize("NFKC", name.translate(JOINERS_REMOVED)))
     # An apostrophe joins ("O'Brien" is "obrien"), other punctuation separates ("Ould-Testperson").
     joined = APOSTROPHES.sub("", latin.lower())
     return NOT_LETTER_OR_DIGIT.sub(" ", joined).strip()

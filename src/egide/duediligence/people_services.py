@@ -143,7 +143,16 @@ def _check_name(data: NameData, *, field: str = "name") -> str:
     name = " ".join(data.name.split())
     errors: dict[str, list[str]] = {}
     hidden = folding.invisible_character(data.name)
-    if hidden is not None:
+    if hidden is not None and hidden in folding.JOINERS:
+        errors[field] = [
+            _(
+                "The name holds the invisible character %(code)s (a zero-width joiner or non-joiner) where it joins "
+                "no two letters: it is allowed only inside a word, between two letters, as Persian and Indic names "
+                "write it; remove it there."
+            )
+            % {"code": f"U+{ord(hidden):04X}"}
+        ]
+    elif hidden is not None:
         errors[field] = [
             _(
                 "The name holds the invisible character %(code)s (a direction mark or a zero-width character), "

@@ -11,6 +11,7 @@ from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from egide.accounts.selectors import PLATFORM
 from egide.assessments.services import frameworks_load_shipped
+from egide.core.schedules import schedules_ensure
 
 ADDRESS = re.compile(r"^(?:(?P<host>\[[^\]]+\]|[^:\[\]]+):)?(?P<port>\d+)$")
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             return
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
+        schedules_ensure()  # the daily digest, sent by the background worker without cron
         loaded = frameworks_load_shipped(user=PLATFORM)
         self.stdout.write(f"Assessment frameworks: {sum(item.created for item in loaded)} of {len(loaded)} loaded.")
         if not settings.DEBUG and not options["no_static"]:
