@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "egide.coordination",
     "egide.assessments",
     "egide.duediligence",
+    "egide.backup",
 ]
 
 MIDDLEWARE = [
