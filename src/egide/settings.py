@@ -232,6 +232,13 @@ EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
 
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker tells it is alive this often; a task whose worker stopped (its process is gone, or, on another machine,
+# it has not been heard of for EGIDE_WORKER_LOST_SECONDS) or that has run longer than EGIDE_TASK_TIME_LIMIT_MINUTES is
+# marked failed with the reason by the workers' reaper, run at each worker's start and every EGIDE_WORKER_REAP_SECONDS.
+EGIDE_WORKER_HEARTBEAT_SECONDS = read_int("EGIDE_WORKER_HEARTBEAT_SECONDS", default=15, minimum=1)
+EGIDE_WORKER_LOST_SECONDS = read_int("EGIDE_WORKER_LOST_SECONDS", default=120, minimum=2)
+EGIDE_WORKER_REAP_SECONDS = read_int("EGIDE_WORKER_REAP_SECONDS", default=60, minimum=1)
+EGIDE_TASK_TIME_LIMIT_MINUTES = read_int("EGIDE_TASK_TIME_LIMIT_MINUTES", default=240, minimum=1)
 EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # A reference document's uploaded PDF: its size, and how much of it is read for the full-text search (pages,
 # characters and seconds), so that a large or crafted file never holds a request for long.

@@ -46,7 +46,7 @@ def _primary_key(database: sqlite3.Connection, table: str) -> list[str]:
 def _rows(database: sqlite3.Connection, table: str) -> Iterator[tuple[Any, ...]]:
     # Without a declared primary key (full-text tables and their own tables), the row id orders the rows.
     order = ", ".join(_quote(column) for column in _primary_key(database, table)) or "rowid"
-    yield from database.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")  # noqa: S608 (names quoted)
+    yield from database.execute(f"SELECT * FROM {_quote(table)} ORDER BY {order}")
 
 
 def tables_state(path: Path) -> dict[str, TableState]:
