@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 from egide.backup import postgres
@@ -52,6 +53,8 @@ def environment(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
         DATABASE_URL=database_url,
         EGIDE_DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="egide.settings",
+        # The test's own key: the sessions it made are the server's too.
+        SECRET_KEY=settings.SECRET_KEY,
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]),
         **extra,
     )

@@ -39,7 +39,9 @@ def dead_pid() -> int:
     return process.pid
 
 
-def running_job(user: User, owner: Organisation, worker_id: str, language: str = "en") -> tuple[ImportJob, DBTaskResult]:
+def running_job(
+    user: User, owner: Organisation, worker_id: str, language: str = "en"
+) -> tuple[ImportJob, DBTaskResult]:
     """A queued import whose task a worker has claimed, and whose job it has started."""
     job = import_job_create(
         user=user, country="CD", owner=owner, confidentiality="public", filename="actors.csv", data=ACTORS
@@ -112,7 +114,7 @@ def test_a_worker_on_another_machine_is_judged_by_when_it_was_last_heard_of(
     settings.EGIDE_WORKER_LOST_SECONDS = 120
     elsewhere = workers.WorkerIdentity(host="other-machine", pid=4242, start=99, nonce="abc123")
     WorkerBeat.objects.create(worker_id=elsewhere.id, host="other-machine", pid=4242, beat_at=timezone.now())
-    job, result = running_job(member, organisation, elsewhere.id)
+    job, _result = running_job(member, organisation, elsewhere.id)
     assert tasks_reap() == []
     WorkerBeat.objects.update(beat_at=timezone.now() - datetime.timedelta(seconds=121))
     assert [item.loss.worker for item in tasks_reap()] == ["process 4242 on other-machine"]
@@ -124,7 +126,7 @@ def test_a_task_running_past_the_time_limit_fails_even_with_its_worker_alive(
     member: User, organisation: Organisation, settings: LazySettings
 ) -> None:
     settings.EGIDE_TASK_TIME_LIMIT_MINUTES = 30
-    job, result = running_job(member, organisation, workers.this_worker().id)
+    job, _result = running_job(member, organisation, workers.this_worker().id)
     DBTaskResult.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=29))
     assert tasks_reap() == []
     DBTaskResult.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=31))
@@ -134,7 +136,7 @@ def test_a_task_running_past_the_time_limit_fails_even_with_its_worker_alive(
 
 
 def test_a_worker_named_otherwise_is_judged_by_the_time_limit_only(member: User, organisation: Organisation) -> None:
-    _job, result = running_job(member, organisation, "a-name-given-by-hand")
+    _job, _result = running_job(member, organisation, "a-name-given-by-hand")
     assert tasks_reap() == []
 
 
