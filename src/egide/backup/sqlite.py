@@ -11,15 +11,18 @@ from egide.backup.errors import BackupError
 from egide.backup.manifest import TableState
 
 FILE_NAME = "database.sqlite3"
-# Pages copied per step: the platform's own writes get the database between steps.
-PAGES_PER_STEP = 4096
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
-    """Copy a live database (the platform's own connection, or a file's) into a new file, consistently."""
+    """Copy a live database (the platform's own connection, or a file's) into a new file, consistently.
+
+    In one step: the copy reads one instant of the database while other processes go on writing (write-ahead
+    logging); copied in several steps, it would start again after each of their writes, and might never end."""
+    if source.in_transaction:
+        raise BackupError("a backup is not taken from inside a transaction of the database it copies")
     destination = sqlite3.connect(target)
     try:
-        source.backup(destination, pages=PAGES_PER_STEP)
+        source.backup(destination)
         # The copy is one file of its own, whatever the live database's journal.
         destination.execute("PRAGMA journal_mode=DELETE")
     finally:
