@@ -17,7 +17,6 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.utils import load_backend
 
 from egide.backup.errors import BackupError
 from egide.backup.manifest import FileState, Manifest, TableState, document_differences, table_differences
@@ -66,7 +65,9 @@ def fresh_database(tmp_path: Path) -> Iterator[tuple[str, BaseDatabaseWrapper]]:
         name = f"egide_restore_{secrets.token_hex(4)}"
         _server(f'CREATE DATABASE "{name}"')
         url, settings_dict = postgres_url(connection.settings_dict, name), connection.settings_dict | {"NAME": name}
-    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias="restored")
+    # A second connection of the same kind, to the fresh database.
+    wrapper = connection.copy()
+    wrapper.settings_dict = settings_dict
     try:
         yield url, wrapper
     finally:
