@@ -22,7 +22,7 @@ from tests.processes import SharedDatabase, egide, environment, free_port, runni
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ACTORS = 4000
+ACTORS = 2500
 # Written while a job runs, whatever becomes of the import: the job, its task, the workers' heartbeats.
 JOB_TABLES = {"imports_importjob", "django_tasks_database_dbtaskresult", "imports_workerbeat"}
 WORKER = ["db_worker", "--no-reload", "--interval", "0.1", "--no-startup-delay", "--verbosity", "1"]

@@ -45,13 +45,13 @@ RETRY_SAFE: set[str] = set()
 ON_LOST: dict[str, Callable[[list[Any], dict[str, Any], Loss], None]] = {}
 
 
-def retry_safe(task: Task) -> Task:  # type: ignore[type-arg]
+def retry_safe(task: Task) -> Task:
     """Declare a task safe to run again after its worker died: the reaper queues it once more, once."""
     RETRY_SAFE.add(task.module_path)
     return task
 
 
-def on_lost(task: Task) -> Callable[[Callable[[list[Any], dict[str, Any], Loss], None]], Any]:  # type: ignore[type-arg]
+def on_lost(task: Task) -> Callable[[Callable[[list[Any], dict[str, Any], Loss], None]], Any]:
     """Register what to do when a run of `task` is given up on (called with its arguments and the reason)."""
 
     def register(handler: Callable[[list[Any], dict[str, Any], Loss], None]) -> Any:
