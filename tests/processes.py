@@ -106,7 +106,9 @@ class SharedDatabase:
             with connection.cursor() as cursor:
                 cursor.execute(sql.replace("?", "%s"), params)
                 return list(cursor.fetchall())
-        database = sqlite3.connect(self.path, timeout=5)
+        # A process killed in the middle of a write leaves its log to be recovered by the next connection, which
+        # holds the database meanwhile: the query waits for it, as the platform's own connections do.
+        database = sqlite3.connect(self.path, timeout=30)
         try:
             return list(database.execute(sql, params))
         finally:

@@ -5,8 +5,11 @@ task is left "running" for ever by a worker that was killed."""
 
 import logging
 import os
+import signal
+import sys
 import threading
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +65,10 @@ class Watch(threading.Thread):
             connection.close()
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)
+
+
 class Command(DatabaseWorker):
     help = "Run the background worker (large imports), which also fails the tasks of workers that died."
 
@@ -78,14 +85,17 @@ class Command(DatabaseWorker):
             return
         identity = workers.this_worker()
         options["worker_id"] = options.get("worker_id") or identity.id
+        # Stopped while it starts (before the tasks' own handlers are set): it still signs off.
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
         WorkerBeat.objects.update_or_create(
             worker_id=options["worker_id"],
             defaults={"host": identity.host, "pid": identity.pid, "beat_at": timezone.now()},
         )
-        reap()
         watch = Watch(options["worker_id"])
-        watch.start()
         try:
+            reap()
+            watch.start()
             super().handle(*args, **options)
         finally:
             watch.stopped.set()
