@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "egide.assessments",
     "egide.duediligence",
     "egide.operations",
+    "egide.backup",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,13 @@ TASKS = {"default": {"BACKEND": "egide.operations.task_backend.DatabaseBackend",
 # waited longer than this many minutes (a worker stopped or far behind); 0 leaves either check out.
 EGIDE_HEALTH_MAX_QUEUED_TASKS = read_int("EGIDE_HEALTH_MAX_QUEUED_TASKS", default=100)
 EGIDE_HEALTH_MAX_TASK_WAIT_MINUTES = read_int("EGIDE_HEALTH_MAX_TASK_WAIT_MINUTES", default=30)
+# A worker tells it is alive this often; a task whose worker stopped (its process is gone, or, on another machine,
+# it has not been heard of for EGIDE_WORKER_LOST_SECONDS) or that has run longer than EGIDE_TASK_TIME_LIMIT_MINUTES is
+# marked failed with the reason by the workers' reaper, run at each worker's start and every EGIDE_WORKER_REAP_SECONDS.
+EGIDE_WORKER_HEARTBEAT_SECONDS = read_int("EGIDE_WORKER_HEARTBEAT_SECONDS", default=15, minimum=1)
+EGIDE_WORKER_LOST_SECONDS = read_int("EGIDE_WORKER_LOST_SECONDS", default=120, minimum=2)
+EGIDE_WORKER_REAP_SECONDS = read_int("EGIDE_WORKER_REAP_SECONDS", default=60, minimum=1)
+EGIDE_TASK_TIME_LIMIT_MINUTES = read_int("EGIDE_TASK_TIME_LIMIT_MINUTES", default=240, minimum=1)
 EGIDE_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # A reference document's uploaded PDF: its size, and how much of it is read for the full-text search (pages,
 # characters and seconds), so that a large or crafted file never holds a request for long.

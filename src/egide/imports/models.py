@@ -126,3 +126,17 @@ class ColumnMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}: {self.header} → {self.column or '-'}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker that is running, as it last told: the reaper judges by it whether a worker on another
+    machine is still alive (one on the same machine is judged by its process)."""
+
+    worker_id = models.CharField(primary_key=True, max_length=64)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

@@ -219,3 +219,26 @@ def import_job_requeue(*, job: ImportJob) -> None:
         status=ImportStatus.QUEUED, error="", progress=0
     ):
         import_job_task.enqueue(str(job.pk))
+
+
+def import_job_lost(*, job_id: str, worker: str = "", minutes: int = 0) -> bool:
+    """End a job whose task was given up on (its worker stopped while it ran, or it ran too long): failed, with the
+    reason in the language of the page that started it, its file forgotten. The import being atomic, nothing of it
+    was written. Whether a job still waiting or running was so ended."""
+    job = ImportJob.objects.filter(pk=job_id).only("language").first()
+    if job is None:
+        return False
+    with translation.override(job.language):
+        if minutes:
+            reason = _(
+                "The import ran longer than the limit of %(minutes)d minutes and was stopped; nothing was imported."
+            ) % {"minutes": minutes}
+        else:
+            reason = _(
+                "The background worker stopped while it ran this import (%(worker)s); nothing was imported. "
+                "Upload the file again."
+            ) % {"worker": worker}
+    ended = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]).update(
+        status=ImportStatus.FAILED, error=reason, data=b"", progress=100, finished_at=timezone.now()
+    )
+    return bool(ended)
