@@ -80,6 +80,19 @@ def test_a_zip_whose_declared_size_lies_is_refused(declared: int) -> None:
     )
 
 
+def test_a_zip_whose_directory_places_its_members_before_its_start_is_refused() -> None:
+    message = refused(hostile_files.zip_with_members_before_its_start(), "forged.zip")
+    assert message == (
+        "forged.zip:actors.csv: the archive is damaged: this file's content does not match the size or checksum "
+        "the archive declares."
+    )
+
+
+def test_a_workbook_whose_directory_places_its_parts_before_its_start_is_refused() -> None:
+    workbook = hostile_files.zip_with_members_before_its_start(b"<workbook/>", name="xl/workbook.xml")
+    assert "forged.xlsx:xl/workbook.xml: the archive is damaged" in refused(workbook, "forged.xlsx")
+
+
 def test_a_csv_with_too_many_columns_is_refused(settings: LazySettings) -> None:
     settings.EGIDE_IMPORT_MAX_COLUMNS = 40
     header = b"reference,kind" + b"," * 100 + b"\n"
