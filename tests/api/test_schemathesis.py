@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from egide.security.tokens import token_create
 from tests.conftest import SmallMap
 
-EXAMPLES_PER_OPERATION = 12
+EXAMPLES_PER_OPERATION = 6  # the whole test in about a minute of CPU on two cores
 CHECKS: list[CheckFunction] = [
     schemathesis.checks.not_a_server_error,
     status_code_conformance,
@@ -80,6 +80,9 @@ def _fuzz(
     schema: OpenApiSchema, headers: dict[str, str], mode: GenerationMode, existing: dict[str, list[Any]]
 ) -> list[str]:
     """Every operation of the schema with generated requests; the failures found, one line each."""
+    # Uncompressed answers: the WSGI transport does not undo the gzip of large answers (the map's), as HTTP
+    # clients do, and schemathesis would read the compressed bytes as the body.
+    headers = {"Accept-Encoding": "identity", **headers}
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
