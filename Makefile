@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination benchmark-due-diligence clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination benchmark-due-diligence load fuzz clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -98,6 +98,19 @@ benchmark-coordination: install
 # own database, egide_ddbench unless DDBENCH_URL names another; REGENERATE=1 to generate the data again).
 benchmark-due-diligence: install
 	$(BIN)/python benchmarks/due_diligence.py $(if $(REGENERATE),--regenerate)
+
+# The platform under load through its production server (benchmarks/load.py): 1, 10, 50 and 100 concurrent users for
+# STEP_SECONDS each, then SOAK_SECONDS at 50 users with every process's memory sampled, on DATABASES; not part of CI.
+STEP_SECONDS ?= 120
+SOAK_SECONDS ?= 600
+load: install
+	$(BIN)/python benchmarks/load.py --databases "$(DATABASES)" --step-seconds $(STEP_SECONDS) --soak-seconds $(SOAK_SECONDS)
+
+# The importers' fuzzing (tests/core/test_import_fuzzing.py) with many more files than the test suite draws, new
+# ones at every run (EXAMPLES per importer).
+EXAMPLES ?= 500
+fuzz: install
+	EGIDE_FUZZ_EXAMPLES=$(EXAMPLES) EGIDE_FUZZ_RANDOM=1 $(BIN)/pytest tests/core/test_import_fuzzing.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) node_modules src/egide/static/vendor src/egide/static/build mutants

@@ -54,6 +54,19 @@ def zip_with_false_size(*, declared: int) -> bytes:
     return _patch_sizes(buffer.getvalue(), declared)
 
 
+def zip_with_members_before_its_start(content: bytes | None = None, *, name: str = "actors.csv") -> bytes:
+    """A ZIP whose end record places its directory 16 MiB further than it is: zipfile then reads every member's
+    header at a negative position (a damaged or forged archive)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, ACTOR_HEADER + ACTOR_ROW if content is None else content)
+    patched = bytearray(buffer.getvalue())
+    end = patched.rfind(b"PK\x05\x06")
+    (directory,) = struct.unpack_from("<I", patched, end + 16)
+    struct.pack_into("<I", patched, end + 16, directory + 2**24)
+    return bytes(patched)
+
+
 def _workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)

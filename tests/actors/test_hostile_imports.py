@@ -18,9 +18,10 @@ from django.test import Client
 from django.urls import reverse
 
 from egide.actors.documents import read_map_file
-from egide.actors.importer import ImportRejected, country_map_import
+from egide.actors.importer import ImportRejected, country_map_import, map_file_import
 from egide.actors.models import Actor
 from egide.actors.tabular import TableError
+from egide.imports.models import MapTransfer, TransferOutcome
 from tests.actors import hostile_files
 
 MB = 2**20
@@ -78,6 +79,29 @@ def test_a_zip_whose_declared_size_lies_is_refused(declared: int) -> None:
         "lies.zip:actors.csv: the archive is damaged: this file's content does not match the size or checksum "
         "the archive declares."
     )
+
+
+def test_a_zip_whose_directory_places_its_members_before_its_start_is_refused() -> None:
+    message = refused(hostile_files.zip_with_members_before_its_start(), "forged.zip")
+    assert message == (
+        "forged.zip:actors.csv: the archive is damaged: this file's content does not match the size or checksum "
+        "the archive declares."
+    )
+
+
+def test_a_workbook_whose_directory_places_its_parts_before_its_start_is_refused() -> None:
+    workbook = hostile_files.zip_with_members_before_its_start(b"<workbook/>", name="xl/workbook.xml")
+    assert "forged.xlsx:xl/workbook.xml: the archive is damaged" in refused(workbook, "forged.xlsx")
+
+
+@pytest.mark.django_db
+def test_a_header_with_a_nul_character_is_refused_and_the_refusal_recorded() -> None:
+    """PostgreSQL stores no NUL character: the record of the refusal, which repeats its message, writes it \\x00."""
+    with pytest.raises(TableError, match="unknown column"):
+        map_file_import(user=None, country="CF", filename="actors.csv", data=b"reference,kind,\x00\nPOL,police,x\n")
+    transfer = MapTransfer.objects.get()
+    assert transfer.outcome == TransferOutcome.UNREADABLE
+    assert "unknown column(s) \\x00;" in transfer.details["error"]
 
 
 def test_a_csv_with_too_many_columns_is_refused(settings: LazySettings) -> None:

@@ -27,6 +27,18 @@ from egide.operations import instruments
 KIND_ACTIONS = {TransferKind.IMPORT: Action.IMPORT, TransferKind.EXPORT: Action.EXPORT}
 
 
+def _storable(value: Any) -> Any:
+    """value with every NUL character written as the four characters \\x00: PostgreSQL stores none, in text or in
+    JSON, and a hostile file's header cell or name may hold one, which the refusal's message repeats."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 @transaction.atomic
 def map_transfer_record(
     *,
@@ -46,12 +58,12 @@ def map_transfer_record(
         kind=kind,
         country=country,
         format=fmt[:16],
-        filename=filename[:255],
+        filename=_storable(filename)[:255],
         owner=owner,
         outcome=outcome,
         records=records,
         problems=problems,
-        details=details or {},
+        details=_storable(details or {}),
     )
     audit_record(user=user, action=KIND_ACTIONS[kind], instance=transfer, before=None, after=snapshot(transfer))
     return transfer

@@ -4,6 +4,7 @@ that declares a DTD or entities."""
 import io
 import zipfile
 import zlib
+from typing import IO
 
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,16 @@ def check_declared_sizes(archive: zipfile.ZipFile, filename: str, limits: ReadLi
         raise _too_big(filename, limits)
 
 
+def open_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, where: str) -> IO[bytes]:
+    """archive.open(member), refused as damaged when the archive's directory places the member before the archive's
+    start (its offsets forged or corrupted): zipfile then seeks to a negative position, a ValueError that the
+    reading around it must not take for one of its own refusals (FileRefused is a ValueError too)."""
+    try:
+        return archive.open(member)
+    except ValueError as error:
+        raise damaged(where) from error
+
+
 def open_archive(data: bytes, filename: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
@@ -88,7 +99,7 @@ def scan_parts(archive: zipfile.ZipFile, filename: str, limits: ReadLimits) -> d
         size = 0
         tail = b""
         try:
-            with archive.open(member) as stream:
+            with open_member(archive, member, where) as stream:
                 while chunk := stream.read(_SCAN_CHUNK):
                     budget.spend(len(chunk), filename)
                     size += len(chunk)

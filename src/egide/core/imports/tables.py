@@ -32,6 +32,7 @@ from egide.core.imports.archives import (
     check_declared_sizes,
     damaged,
     open_archive,
+    open_member,
     scan_parts,
 )
 from egide.core.imports.limits import FileRefused, ReadLimits, too_many_rows
@@ -320,7 +321,8 @@ def _read_zip(data: bytes, filename: str, layout: TableLayout, headers: _Headers
             left = budget.left
             try:
                 # Buffered: zipfile's own readline is written in Python, a buffered reader's in C.
-                with archive.open(member) as member_stream, io.BufferedReader(member_stream, 2**16) as stream:  # type: ignore[type-var]
+                member_stream = open_member(archive, member, where)
+                with member_stream, io.BufferedReader(member_stream, 2**16) as stream:  # type: ignore[type-var]
                     _table, rows = _read_csv_stream(
                         stream, layout=layout, headers=headers, name=stem, where=where, limits=limits, budget=budget
                     )
