@@ -297,9 +297,11 @@ def is_overdue(assessment: DiligenceAssessment | None, *, today: datetime.date |
 
 
 def programme_units(*, user: Caller, programme: Programme) -> list[SupportedUnit]:
-    """The programme's supported units, each with the latest assessment of its support that the user may read.
-    Two queries."""
-    supports = list(SupportedActor.objects.filter(programme=programme).select_related("actor"))
+    """The programme's supported units that the user may see (as on the programme's page), each with the latest
+    assessment of its support that the user may read. Two queries."""
+    supports = list(
+        SupportedActor.objects.filter(programme=programme, actor__in=actors_visible(user=user)).select_related("actor")
+    )
     latest: dict[int, DiligenceAssessment] = {}
     for assessment in assessments_visible(user=user).filter(programme=programme).order_by("period_start", "pk"):
         latest[assessment.actor_id] = assessment

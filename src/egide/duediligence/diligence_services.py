@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from egide.accounts.models import Organisation
 from egide.accounts.selectors import can_create, can_edit, reach_of
+from egide.actors.selectors import actors_visible
 from egide.audit.models import Action
 from egide.audit.services import audit_record, snapshot
 from egide.core.users import Caller, author
@@ -103,6 +104,8 @@ def diligence_create(*, user: Caller, support: SupportedActor, data: DiligenceDa
     # organisations.
     if not can_edit(user=user, record=support.programme) or not can_create(user=user, owner=owner, country=country):
         raise PermissionDenied(_("You may not create assessments for this organisation in this country."))
+    if user is not None and not actors_visible(user=user).filter(pk=support.actor_id).exists():
+        raise PermissionDenied(_("You may not assess the support to a unit you cannot see."))
     _check(data)
     assessment = DiligenceAssessment(
         programme_id=support.programme_id,

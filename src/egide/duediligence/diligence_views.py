@@ -20,6 +20,7 @@ from egide.accounts.models import Organisation
 from egide.accounts.selectors import can_edit, editable_owners
 from egide.accounts.selectors import default_owner as default_owner_of
 from egide.accounts.sharing import share_posted, sharing_section
+from egide.actors.selectors import actors_visible
 from egide.core.reference import countries
 from egide.core.web import changed, country_or_404, form_saved, posted_version, refused
 from egide.duediligence import diligence_selectors as selectors
@@ -101,8 +102,12 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 @login_required
 def assessment_create(request: HttpRequest, pk: int, support: int) -> HttpResponse:
     programme = programme_visible(user=request.user, pk=pk)
+    # A unit the reader may not see is not offered, as one the programme does not support.
     supported = get_object_or_404(
-        SupportedActor.objects.select_related("actor", "programme"), pk=support, programme=programme
+        SupportedActor.objects.select_related("actor", "programme"),
+        pk=support,
+        programme=programme,
+        actor__in=actors_visible(user=request.user),
     )
     owners = editable_owners(user=request.user, country=supported.actor.country)
     if not can_edit(user=request.user, record=programme) or not owners.exists():
