@@ -155,16 +155,18 @@ def test_a_small_file_is_still_imported_in_the_request(member_client: Client, db
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("command", ["db_worker", "worker"])
 def test_the_database_worker_runs_a_queued_import(
-    member: User, organisation: Organisation, settings: LazySettings
+    member: User, organisation: Organisation, settings: LazySettings, command: str
 ) -> None:
+    """`egide worker` is `egide db_worker` under the name service files use."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     job = services.import_job_create(
         user=member, country="CD", owner=organisation, confidentiality="partners", filename="a.csv", data=ACTORS
     )
     job.refresh_from_db()
     assert job.status == ImportStatus.QUEUED
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0")
+    call_command(command, "--batch", "--no-startup-delay", "--no-reload", "--verbosity", "0")
     job.refresh_from_db()
     assert (job.status, bytes(job.data)) == (ImportStatus.DONE, b"")
     assert Actor.objects.filter(country="CD").count() == 40
