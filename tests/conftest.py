@@ -1,14 +1,17 @@
 """Shared fixtures: users, clients, and a small map built through the services."""
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.conf import settings as django_settings
 from django.contrib.auth.models import User
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
 from django.test import Client
 from django.test.testcases import LiveServerThread
 from django.utils import translation
@@ -28,12 +31,70 @@ hypothesis_settings.register_profile(
 )
 
 
-class _SerialWSGIServer(WSGIServer):
-    """The browser tests' server, one request at a time, over the suite's connection."""
+class _Answering:
+    """Counts the requests a browser test's server is answering, so that the test's end waits for the last one.
+
+    The browser may still be fetching (an HTMX refresh after a click) when a test's last assertion passes; the
+    suite then empties the database, and a request still reading a table makes that fail ("database table is
+    locked" on SQLite, whose test database is one connection shared with the server's thread).
+    """
+
+    def _answering_init(self) -> None:
+        self._answering = 0
+        self._answering_changed = threading.Condition()
+
+    def _answering_add(self, step: int) -> None:
+        with self._answering_changed:
+            self._answering += step
+            self._answering_changed.notify_all()
+
+    def wait_until_idle(self, quiet: float = 0.05, timeout: float = 10.0) -> None:
+        """Return once no request has been answered for `quiet` seconds (or after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        with self._answering_changed:
+            while time.monotonic() < deadline:
+                if self._answering == 0 and not self._answering_changed.wait(quiet):
+                    return
+                if self._answering:
+                    self._answering_changed.wait(max(0.0, deadline - time.monotonic()))
+
+
+class _SerialWSGIServer(_Answering, WSGIServer):
+    """The browser tests' server on SQLite, one request at a time, over the suite's connection."""
 
     def __init__(self, *args: object, connections_override: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.connections_override = connections_override
+        self._answering_init()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._answering_add(1)
+        try:
+            super().process_request(request, client_address)
+        finally:
+            self._answering_add(-1)
+
+
+class _ThreadedWSGIServer(_Answering, ThreadedWSGIServer):
+    """The browser tests' server on PostgreSQL: a thread and a connection per request, counted."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answering_init()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._answering_add(1)
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._answering_add(-1)
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._answering_add(-1)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,6 +103,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # after the other instead (PostgreSQL gives each thread its own connection and keeps the threads).
     if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         LiveServerThread.server_class = _SerialWSGIServer
+    else:
+        LiveServerThread.server_class = _ThreadedWSGIServer
+
+
+@pytest.fixture
+def live_server(live_server: Any, transactional_db: None) -> Iterator[Any]:
+    """pytest-django's server, and at the test's end a wait for the requests it is still answering (the browser's
+    page is closed by then), before the database is emptied."""
+    yield live_server
+    live_server.thread.httpd.wait_until_idle()
 
 
 @pytest.fixture(autouse=True)
