@@ -42,8 +42,10 @@ messages:
 		../../$(BIN)/egide makemessages -d djangojs -l fr --no-obsolete --ignore 'static/vendor/*' && \
 		../../$(BIN)/egide compilemessages
 
+# One test process per core (pytest-xdist), each with its own test database; a test waiting on a process or a
+# browser leaves its core to the others.
 test: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint:
 	$(BIN)/ruff check src tests benchmarks

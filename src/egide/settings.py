@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from egide.environment import (
     SettingError,
@@ -324,6 +325,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
+# Collecting writes a gzip and a Brotli copy of each file; the bundles' source maps (three quarters of the bytes,
+# fetched only by a developer's browser tools) are kept as they are, which makes `egide setup` a minute faster.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 CSRF_FAILURE_VIEW = "egide.core.errors.csrf_failure"
 

@@ -68,12 +68,12 @@ def test_score_as_a_table_and_as_json(assessment: Assessment) -> None:
 
 
 def test_setup_loads_the_shipped_frameworks_once(db: None) -> None:
-    out, _ = run("setup", "--no-demo")
+    out, _ = run("setup", "--no-demo", "--no-static")
     assert "Assessment frameworks: 2 of 2 loaded." in out
     assert set(FrameworkVersion.objects.values_list("framework__identifier", flat=True)) == {
         "ssr-governance-baseline",
         "sector-review",
     }
-    out, _ = run("setup", "--no-demo")
+    out, _ = run("setup", "--no-demo", "--no-static")
     assert "Assessment frameworks: 0 of 2 loaded." in out
     assert FrameworkVersion.objects.count() == 2

@@ -4,6 +4,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
+import pytest
 from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.utils import translation
@@ -169,6 +170,7 @@ def test_what_people_typed_is_escaped(owned_actor: Actor) -> None:
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
 
+@pytest.mark.django_db
 def test_no_events_say_so() -> None:
     assert text(_render([])) == "No change has been recorded."
 

@@ -19,19 +19,19 @@ def _run(*args: str) -> str:
 
 
 def test_setup_creates_an_administrator_with_a_printed_random_password(db: None) -> None:
-    output = _run("setup", "--no-demo")
+    output = _run("setup", "--no-demo", "--no-static")
     password = output.split("with the password ")[1].split(" ")[0]
     user = User.objects.get(username="admin")
     assert user.is_superuser
     assert user.check_password(password)
     assert len(password) >= 12
-    again = _run("setup", "--no-demo")
+    again = _run("setup", "--no-demo", "--no-static")
     assert "already exists" in again
     assert User.objects.count() == 1
 
 
 def test_setup_and_demo_load_the_demo_once(db: None) -> None:
-    _run("setup")
+    _run("setup", "--no-static")
     counts = (Actor.objects.count(), Relationship.objects.count())
     assert counts[0] >= 50
     output = _run("demo")

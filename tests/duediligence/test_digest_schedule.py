@@ -71,9 +71,9 @@ def test_no_task_when_the_digest_hour_is_off_or_tasks_are_not_kept(settings: Laz
 
 @pytest.mark.django_db
 def test_setup_queues_the_digest() -> None:
-    call_command("setup", "--no-demo", stdout=io.StringIO())
+    call_command("setup", "--no-demo", "--no-static", stdout=io.StringIO())
     assert len(_queued()) == 1
-    call_command("setup", "--no-demo", stdout=io.StringIO())
+    call_command("setup", "--no-demo", "--no-static", stdout=io.StringIO())
     assert len(_queued()) == 1
 
 
