@@ -66,9 +66,7 @@ def _programme(organisation: Organisation, title: str, partner: str, level: str,
     Participation.objects.create(programme=programme, role="1", name=partner)
     ProgrammeArea.objects.create(programme=programme, area="democratic_forces")
     day = datetime.date(2025, 3, 10)
-    Transaction.objects.create(
-        programme=programme, type="2", date=day, value_date=day, value=amount, currency="USD"
-    )
+    Transaction.objects.create(programme=programme, type="2", date=day, value_date=day, value=amount, currency="USD")
     return programme
 
 
@@ -79,10 +77,20 @@ def country(organisation: Organisation) -> Country:
     defence = _actor(organisation, "ministry_of_defence", "Ministry of Defence", PUBLIC)
     secret = _actor(organisation, "civilian_intelligence", SECRET_ACTOR, Confidentiality.ORGANISATION)
     actor_services.relationship_create(
-        user=None, data=RelationshipData(source=defence, target=army, type="administers", owner=organisation, confidentiality=PUBLIC)
+        user=None,
+        data=RelationshipData(
+            source=defence, target=army, type="administers", owner=organisation, confidentiality=PUBLIC
+        ),
     )
     actor_services.relationship_create(
-        user=None, data=RelationshipData(source=secret, target=police, type="coordinates_with", owner=organisation, confidentiality=Confidentiality.ORGANISATION)
+        user=None,
+        data=RelationshipData(
+            source=secret,
+            target=police,
+            type="coordinates_with",
+            owner=organisation,
+            confidentiality=Confidentiality.ORGANISATION,
+        ),
     )
     source = Source.objects.create(country="CF", title="Constitution of 2016", author="Parliament", owner=organisation)
     actor_services.citation_add(user=None, source=source, actor=army)
@@ -105,12 +113,22 @@ def country(organisation: Organisation) -> Country:
     hidden = _programme(organisation, SECRET_PROGRAMME, SECRET_PARTNER, Confidentiality.ORGANISATION, SECRET_AMOUNT)
     sums.sums_of_programmes_rebuild([programme.pk, hidden.pk])
     visible = Indicator.objects.create(
-        code="test-rule-of-law", source="upload", name_en="Rule of law score", name_fr="Score d’État de droit",
-        minimum=0, maximum=100, owner=organisation, confidentiality=PUBLIC,
+        code="test-rule-of-law",
+        source="upload",
+        name_en="Rule of law score",
+        name_fr="Score d’État de droit",
+        minimum=0,
+        maximum=100,
+        owner=organisation,
+        confidentiality=PUBLIC,
     )
     hidden_indicator = Indicator.objects.create(
-        code="test-hidden", source="upload", name_en=SECRET_INDICATOR, name_fr=SECRET_INDICATOR,
-        owner=organisation, confidentiality=Confidentiality.ORGANISATION,
+        code="test-hidden",
+        source="upload",
+        name_en=SECRET_INDICATOR,
+        name_fr=SECRET_INDICATOR,
+        owner=organisation,
+        confidentiality=Confidentiality.ORGANISATION,
     )
     for year, value in ((2021, 40.0), (2022, 42.0), (2023, 45.5)):
         Observation.objects.create(indicator=visible, country="CF", year=year, value=value)
@@ -135,4 +153,4 @@ def quick_pdf(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return b"%PDF-1.4 stand-in"
 
     monkeypatch.setattr(rendering, "brief_pdf", stand_in)
-    yield printed
+    return printed

@@ -47,17 +47,21 @@ def test_a_member_makes_a_brief_reads_it_and_downloads_it(
     client = _client(member)
     assert "Make a brief" in client.get(LIST).content.decode()
     brief = _made(client, django_capture_on_commit_callbacks)
-    assert brief.status == BriefStatus.DONE and brief.sections == ["system", "summary"]
+    assert brief.status == BriefStatus.DONE
+    assert brief.sections == ["system", "summary"]
     page = client.get(reverse("brief-detail", kwargs={"pk": brief.pk})).content.decode()
     assert page.index('id="brief-system"') < page.index('id="brief-summary"')
     assert SECRETS[0] in page  # the member's own organisation's actor
     assert "Download the PDF" in page
     pdf = client.get(reverse("brief-pdf", kwargs={"pk": brief.pk}))
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     html = client.get(reverse("brief-html", kwargs={"pk": brief.pk}))
-    assert html.status_code == 200 and "attachment" in html["Content-Disposition"]
-    assert "<style>" in html.content.decode() and SECRETS[0] in html.content.decode()
+    assert html.status_code == 200
+    assert "attachment" in html["Content-Disposition"]
+    assert "<style>" in html.content.decode()
+    assert SECRETS[0] in html.content.decode()
     assert AuditEvent.objects.filter(action="export", object_id=brief.pk).count() == 2
     # On the list of the country's briefs, for its maker; nobody else opens it, not even the organisation's
     # administrator: it holds what its maker saw.
@@ -88,7 +92,8 @@ def test_a_public_brief_is_open_to_everyone_and_holds_nothing_else(
 def test_an_anonymous_visitor_sees_the_list_but_no_form_and_cannot_ask(country: Country) -> None:
     client = _client(None)
     page = client.get(LIST).content.decode()
-    assert "Sign in to make a brief." in page and 'id="brief-request"' not in page
+    assert "Sign in to make a brief." in page
+    assert 'id="brief-request"' not in page
     assert client.post(LIST, FORM).status_code == 403
     assert not Brief.objects.exists()
 
@@ -102,10 +107,12 @@ def test_any_signed_in_reader_may_ask(who: str, country: Country, request: pytes
     brief = Brief.objects.get()
     assert brief.status == BriefStatus.QUEUED
     page = client.get(reverse("brief-detail", kwargs={"pk": brief.pk})).content.decode()
-    assert "Waiting for the background worker" in page and 'hx-trigger="every 2s"' in page
+    assert "Waiting for the background worker" in page
+    assert 'hx-trigger="every 2s"' in page
     assert client.get(reverse("brief-pdf", kwargs={"pk": brief.pk})).status_code == 404  # not ready
     status = client.get(reverse("brief-status", kwargs={"pk": brief.pk}))
-    assert status.status_code == 200 and "HX-Refresh" not in status
+    assert status.status_code == 200
+    assert "HX-Refresh" not in status
 
 
 def test_bad_input_is_answered_with_its_message(country: Country, member: User) -> None:
@@ -122,8 +129,14 @@ def test_bad_input_is_answered_with_its_message(country: Country, member: User) 
 
 def test_a_failed_brief_says_why(country: Country, member: User) -> None:
     brief = Brief.objects.create(
-        country="CF", as_of=AS_OF, language="en", level="public", requested_by=member,
-        status=BriefStatus.FAILED, error="The worker stopped.",
+        country="CF",
+        as_of=AS_OF,
+        language="en",
+        level="public",
+        requested_by=member,
+        status=BriefStatus.FAILED,
+        error="The worker stopped.",
     )
     page = _client(member).get(reverse("brief-status", kwargs={"pk": brief.pk}))
-    assert "The worker stopped." in page.content.decode() and page["HX-Refresh"] == "true"
+    assert "The worker stopped." in page.content.decode()
+    assert page["HX-Refresh"] == "true"

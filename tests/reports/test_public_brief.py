@@ -26,7 +26,7 @@ def test_no_record_count_or_sum_that_is_not_public_reaches_the_public_brief(coun
     for secret in (SECRET_ACTOR := SECRETS[0], SECRETS[1], SECRETS[3], SECRETS[4], SECRETS[5]):
         assert secret in mine.html, secret
     assert "7,654,321" in mine.html
-    assert "records 4 actors and 2 relationships" in mine.html
+    assert "the map records 4 actors and 2 relationships" in mine.html
 
     _absent(public.html)
     assert SECRET_ACTOR not in public.document()
@@ -36,7 +36,7 @@ def test_no_record_count_or_sum_that_is_not_public_reaches_the_public_brief(coun
     assert "Public baseline" in public.html
     assert "Rule of law score" in public.html
     assert "120,000" in public.html
-    assert "records 3 actors and 1 relationship." in public.html
+    assert "the map records 3 actors and 1 relationship." in public.html
     assert "1 programme is under way with 1 partner." in public.html
     assert "Confidentiality: Public" in public.html
 

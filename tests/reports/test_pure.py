@@ -61,7 +61,9 @@ def test_long_names_are_wrapped_on_two_lines_and_cut() -> None:
 
 def test_charts_are_svg_with_their_values() -> None:
     radar = charts.radar([("Justice", 80.0), ("Oversight", None), ("Budget", 20.0)], label="Scores")
-    assert radar.startswith("<svg") and "Justice (80)" in radar and "Oversight (–)" in radar
+    assert radar.startswith("<svg")
+    assert "Justice (80)" in radar
+    assert "Oversight (–)" in radar
     # Two sections: bars, not a flat radar.
     assert "<polygon" not in charts.radar([("Justice", 80.0), ("Oversight", 40.0)], label="Scores")
     line = charts.line_chart([("2021", 1.0), ("2022", None), ("2023", 3.0)], label="x", minimum=0, maximum=4)

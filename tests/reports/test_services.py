@@ -34,17 +34,21 @@ def test_a_request_is_kept_audited_and_built_in_the_background(
             user=member, country="CF", as_of=AS_OF, language="fr", chosen=["context", "summary", "bogus"]
         )
     brief.refresh_from_db()
-    assert brief.status == BriefStatus.DONE and brief.progress == 100
+    assert brief.status == BriefStatus.DONE
+    assert brief.progress == 100
     assert brief.sections == ["context", "summary"]
     assert brief.level == "restricted"
-    assert brief.organisation is not None and brief.organisation.acronym == "MEAE"
+    assert brief.organisation is not None
+    assert brief.organisation.acronym == "MEAE"
     html = brief.html.read().decode()
     assert html.index('id="brief-context"') < html.index('id="brief-summary"')
     assert 'id="brief-governance"' not in html
     assert brief.pdf.read().startswith(b"%PDF")
-    assert len(quick_pdf) == 1 and 'lang="fr"' in quick_pdf[0]
+    assert len(quick_pdf) == 1
+    assert 'lang="fr"' in quick_pdf[0]
     event = AuditEvent.objects.get(object_id=brief.pk, action="create", content_type__model="brief")
-    assert event.after is not None and event.after["sections"] == ["context", "summary"]
+    assert event.after is not None
+    assert event.after["sections"] == ["context", "summary"]
     assert event.country == "CF"
 
 
@@ -64,7 +68,8 @@ def test_a_brief_whose_requester_is_gone_fails_and_says_why(country: Country, me
     brief = Brief.objects.create(country="CF", as_of=AS_OF, language="en", audience=READER, level="public")
     assert brief_run(brief_id=brief.pk) == "failed"
     brief.refresh_from_db()
-    assert brief.status == BriefStatus.FAILED and "no longer exists" in brief.error
+    assert brief.status == BriefStatus.FAILED
+    assert "no longer exists" in brief.error
     assert brief_run(brief_id=brief.pk) == "skipped"  # never taken twice
 
 
@@ -89,7 +94,8 @@ def test_an_administrator_sets_the_logo_and_footer_used_on_members_briefs(
 ) -> None:
     brief_style_set(user=owner, organisation=organisation, footer="  For official use  ", logo=png())
     style = BriefStyle.objects.get(organisation=organisation)
-    assert style.footer == "For official use" and style.logo.name.endswith(".png")
+    assert style.footer == "For official use"
+    assert style.logo.name.endswith(".png")
     built = brief_build(
         country="CF", as_of=AS_OF, language="en", audience=READER, user=member, organisation=organisation
     )
@@ -121,7 +127,9 @@ def test_a_logo_that_is_not_an_image_or_too_large_is_refused(owner: User, organi
     assert not BriefStyle.objects.exists()
 
 
-def test_the_style_page_answers_for_an_administrator_only(owner: User, member: User, organisation: Organisation) -> None:
+def test_the_style_page_answers_for_an_administrator_only(
+    owner: User, member: User, organisation: Organisation
+) -> None:
     address = f"/organisations/{organisation.pk}/brief-style/"
     client = Client()
     assert client.get(address).status_code == 302  # to the log-in page
@@ -130,7 +138,8 @@ def test_the_style_page_answers_for_an_administrator_only(owner: User, member: U
     client.force_login(owner)
     assert client.get(address).status_code == 200
     response = client.post(address, {"footer": "Draft", "logo": png()})
-    assert response.status_code == 200 and "Saved." in response.content.decode()
+    assert response.status_code == 200
+    assert "Saved." in response.content.decode()
     refused = client.post(address, {"footer": "", "logo": SimpleUploadedFile("a.png", b"nope")})
     assert refused.status_code == 400
     assert "not a PNG or JPEG" in refused.content.decode()

@@ -48,7 +48,8 @@ def radar(axes: Sequence[tuple[str, float | None]], *, label: str, maximum: floa
     shape = " ".join(
         f"{number(x)},{number(y)}"
         for x, y in (
-            point(index, max(0.0, min(1.0, (value or 0) / maximum)) if maximum else 0) for index, (_n, value) in enumerate(axes)
+            point(index, max(0.0, min(1.0, (value or 0) / maximum)) if maximum else 0)
+            for index, (_n, value) in enumerate(axes)
         )
     )
     if axes:
@@ -117,7 +118,9 @@ def line_chart(
         for run in runs:
             if len(run) > 1:
                 coordinates = " ".join(f"{number(x)},{number(y)}" for x, y in run)
-                body.append(f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="1.6"{dash}/>')
+                body.append(
+                    f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="1.6"{dash}/>'
+                )
             for x, y in run:
                 body.append(f'<circle cx="{number(x)}" cy="{number(y)}" r="2.2" fill="{colour}"/>')
 

@@ -166,16 +166,20 @@ class _Sources:
     def map(self) -> int:
         return self.bibliography.cite(
             "map",
-            _("Égide, security system map of %(country)s (actors, relationships and their legal bases), read on "
-              "%(date)s.")
+            _(
+                "Égide, security system map of %(country)s (actors, relationships and their legal bases), read on "
+                "%(date)s."
+            )
             % {"country": self.country_name, "date": self.as_of.isoformat()},
         )
 
     def rules(self) -> int:
         return self.bibliography.cite(
             "rules",
-            _("Égide, governance rules applied to the map against the three principles of security system reform, "
-              "as of %(date)s.")
+            _(
+                "Égide, governance rules applied to the map against the three principles of security system reform, "
+                "as of %(date)s."
+            )
             % {"date": self.as_of.isoformat()},
         )
 
@@ -193,8 +197,10 @@ class _Sources:
     def programmes(self, year: int) -> int:
         return self.bibliography.cite(
             "programmes",
-            _("Égide, programmes recorded for %(country)s and imported from IATI activity files, with their "
-              "transactions, for %(year)s.")
+            _(
+                "Égide, programmes recorded for %(country)s and imported from IATI activity files, with their "
+                "transactions, for %(year)s."
+            )
             % {"country": self.country_name, "year": year},
             "https://iatistandard.org/",
         )
@@ -501,7 +507,7 @@ def logo_address(style: BriefStyle | None) -> str:
     """The organisation's logo as a data: address (the brief's files hold it), empty without one."""
     if style is None or not style.logo:
         return ""
-    name = style.logo.name.lower()
+    name = (style.logo.name or "").lower()
     kind = "image/png" if name.endswith(".png") else "image/jpeg"
     try:
         with style.logo.open("rb") as file:

@@ -56,7 +56,9 @@ class BuiltBrief:
         return rendering.brief_pdf(self.document())
 
 
-def _checked(*, country: str, as_of: datetime.date, language: str, audience: str, chosen: list[str] | None) -> list[str]:
+def _checked(
+    *, country: str, as_of: datetime.date, language: str, audience: str, chosen: list[str] | None
+) -> list[str]:
     if country not in countries():
         raise ValidationError(_("Unknown country: %(code)s.") % {"code": country})
     if language not in dict(settings.LANGUAGES):
@@ -152,9 +154,7 @@ def _progress(brief_id: int, value: int) -> None:
 def brief_run(*, brief_id: int) -> str:
     """Build a queued brief once (one already taken is left alone) and keep its HTML and PDF; a brief that fails
     says why and is never left running."""
-    taken = Brief.objects.filter(pk=brief_id, status=BriefStatus.QUEUED).update(
-        status=BriefStatus.RUNNING, progress=5
-    )
+    taken = Brief.objects.filter(pk=brief_id, status=BriefStatus.QUEUED).update(status=BriefStatus.RUNNING, progress=5)
     if not taken:
         return "skipped"
     brief = Brief.objects.select_related("requested_by", "organisation").get(pk=brief_id)
@@ -180,7 +180,9 @@ def brief_run(*, brief_id: int) -> str:
         brief.status, brief.progress, brief.finished_at = BriefStatus.DONE, 100, timezone.now()
         brief.save(update_fields=["html", "pdf", "status", "progress", "finished_at"])
     except Exception as error:  # the brief must end, and say why
-        message = "; ".join(error.messages) if isinstance(error, ValidationError) else f"{type(error).__name__}: {error}"
+        message = (
+            "; ".join(error.messages) if isinstance(error, ValidationError) else f"{type(error).__name__}: {error}"
+        )
         Brief.objects.filter(pk=brief_id).update(
             status=BriefStatus.FAILED, error=message[:2000], finished_at=timezone.now()
         )
@@ -250,9 +252,7 @@ def brief_style_set(
     require_style_permission(user=user, organisation=organisation)
     footer = " ".join(footer.split())
     if len(footer) > FOOTER_MAX_LENGTH:
-        raise ValidationError(
-            _("Footer: at most %(count)s characters.") % {"count": FOOTER_MAX_LENGTH}, code="footer"
-        )
+        raise ValidationError(_("Footer: at most %(count)s characters.") % {"count": FOOTER_MAX_LENGTH}, code="footer")
     checked = _logo_checked(logo) if logo is not None else None
     with transaction.atomic():
         style, _created = BriefStyle.objects.select_for_update().get_or_create(organisation=organisation)
@@ -263,7 +263,7 @@ def brief_style_set(
             data, extension = checked
             style.logo.save(f"logo-{organisation.pk}{extension}", ContentFile(data), save=False)
         elif remove_logo:
-            style.logo = ""  # type: ignore[assignment]
+            style.logo = ""
         style.save()
         if old_logo and old_logo != style.logo.name:
             name = old_logo

@@ -17,8 +17,8 @@ def summary_of(content: BriefContent) -> list[Statement]:
         statements.append(
             Statement(
                 ngettext(
-                    "The map of %(country)s records %(actors)s actor",
-                    "The map of %(country)s records %(actors)s actors",
+                    "%(country)s: the map records %(actors)s actor",
+                    "%(country)s: the map records %(actors)s actors",
                     system.actors,
                 )
                 % {"country": content.country_name, "actors": system.actors}
@@ -35,13 +35,16 @@ def summary_of(content: BriefContent) -> list[Statement]:
         if not refs and content.system is not None:
             refs = content.system.note.refs
         if findings:
-            text = ngettext(
-                "The governance rules find %(count)s weakness in it,",
-                "The governance rules find %(count)s weaknesses in it,",
-                len(findings),
-            ) % {"count": len(findings)} + " " + ngettext(
-                "%(high)s of high severity.", "%(high)s of high severity.", high
-            ) % {"high": high}
+            text = (
+                ngettext(
+                    "The governance rules find %(count)s weakness in it,",
+                    "The governance rules find %(count)s weaknesses in it,",
+                    len(findings),
+                )
+                % {"count": len(findings)}
+                + " "
+                + ngettext("%(high)s of high severity.", "%(high)s of high severity.", high) % {"high": high}
+            )
         else:
             text = _("The governance rules find no weakness in what the map records.")
         statements.append(Statement(text, refs))
@@ -89,15 +92,23 @@ def summary_of(content: BriefContent) -> list[Statement]:
         )
     if content.coordination is not None:
         coordination = content.coordination
-        text = ngettext(
-            "Coordination finds %(count)s overlap", "Coordination finds %(count)s overlaps", len(coordination.overlaps)
-        ) % {"count": len(coordination.overlaps)} + " " + ngettext(
-            "and %(count)s need that no programme addresses.",
-            "and %(count)s needs that no programme addresses.",
-            len(coordination.gaps),
-        ) % {"count": len(coordination.gaps)}
+        text = (
+            ngettext(
+                "Coordination finds %(count)s overlap",
+                "Coordination finds %(count)s overlaps",
+                len(coordination.overlaps),
+            )
+            % {"count": len(coordination.overlaps)}
+            + " "
+            + ngettext(
+                "and %(count)s need that no programme addresses.",
+                "and %(count)s needs that no programme addresses.",
+                len(coordination.gaps),
+            )
+            % {"count": len(coordination.gaps)}
+        )
         if coordination.gaps:
-            named = "; ".join(gap.title for gap in coordination.gaps[:KEY_GAPS])
+            named = " · ".join(gap.title for gap in coordination.gaps[:KEY_GAPS])
             text += " " + _("Key gaps: %(gaps)s.") % {"gaps": named}
         statements.append(Statement(text, coordination.refs))
     if content.diligence is not None:

@@ -47,7 +47,7 @@ def country_briefs_page(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid():
             try:
                 brief = brief_request(
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     country=country,
                     as_of=form.cleaned_data["as_of"],
                     language=form.cleaned_data["language"],
