@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "egide.coordination",
     "egide.assessments",
     "egide.duediligence",
+    "egide.reports",
     "egide.operations",
     "egide.backup",
 ]

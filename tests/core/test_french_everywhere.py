@@ -6,6 +6,7 @@ A new page must be walked: each named address is either given its parameters bel
 (addresses that only take posts answer 405 and are passed over).
 """
 
+import datetime
 import gettext
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from bs4 import BeautifulSoup, NavigableString
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
@@ -37,6 +39,8 @@ from egide.money.demo import money_demo_load
 from egide.money.models import ExchangeRate
 from egide.programmes.models import Programme
 from egide.references.models import Framework, Mission, ReferenceDocument
+from egide.reports.models import Brief, BriefStatus
+from egide.reports.services import PUBLIC, brief_build
 from tests.security.helpers import verified_client
 
 SKIPPED = {
@@ -54,6 +58,8 @@ SKIPPED = {
     "money-export": "a file download",
     "diligence:programme-report-export": "a file download",
     "diligence:country-report-export": "a file download",
+    "brief-pdf": "a file download",
+    "brief-html": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).
     "citation-delete": "post only",
     "membership-remove": "post only",
@@ -200,6 +206,7 @@ def _parameters(staff: User) -> dict[str, dict[str, object]]:
         "budget": {"pk": money.pk, "budget": money.budgets.values_list("pk", flat=True)[0]},
         "transaction": {"pk": money.pk, "transaction": money.transactions.values_list("pk", flat=True)[0]},
         "rate": {"pk": ExchangeRate.objects.values_list("pk", flat=True)[0]},
+        "brief": {"pk": _brief(staff)},
         "reset": {
             "uidb64": urlsafe_base64_encode(force_bytes(reset_user.pk)),
             "token": default_token_generator.make_token(reset_user),
@@ -229,6 +236,23 @@ RESULTS_ADDRESSES = {
     "update-return": "value",
     "update-delete": "value",
 }
+
+
+def _brief(staff: User) -> int:
+    """A public brief of the Central African Republic in French, built from the demo and kept as it would be."""
+    built = brief_build(country="CF", as_of=datetime.date(2025, 6, 30), language="fr", audience=PUBLIC)
+    brief = Brief.objects.create(
+        country="CF",
+        as_of=datetime.date(2025, 6, 30),
+        language="fr",
+        audience=PUBLIC,
+        level="public",
+        sections=built.content.sections,
+        requested_by=staff,
+        status=BriefStatus.DONE,
+    )
+    brief.html.save("brief.html", ContentFile(built.html.encode()))
+    return brief.pk
 
 
 def _results_framework(owner: Organisation) -> dict[str, dict[str, object]]:
@@ -428,6 +452,10 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         if name.startswith("incidents:evidence-delete"):
             return values["incident_evidence"]
         return values["incident"]
+    if name == "brief-style":
+        return values["organisation"]
+    if name.startswith("brief-"):
+        return values["brief"]
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:

@@ -28,7 +28,7 @@ from egide.duediligence import diligence_services as services
 from egide.duediligence.digest import reader_language_remember
 from egide.duediligence.diligence_forms import DecisionForm, DiligenceForm
 from egide.duediligence.models import DiligenceAssessment
-from egide.duediligence.reports import country_report, programme_report, report_xlsx
+from egide.duediligence.reports import brief_rows, country_report, programme_report, report_xlsx
 from egide.programmes.models import Programme, SupportedActor
 from egide.programmes.selectors import programme_visible
 
@@ -55,9 +55,7 @@ def brief_section(request: HttpRequest, country: str) -> SafeString:
     """The due-diligence section of the country's coordination brief (egide.coordination.views): the country report,
     for a reader who may read at least one of the country's assessments (`assessments_visible`, the report page's
     rule); nothing at all, not even a heading, for anyone else or an anonymous visitor."""
-    if not request.user.is_authenticated:
-        return mark_safe("")
-    rows = country_report(user=request.user, country=country)
+    rows = brief_rows(user=request.user, country=country)
     if not rows:
         return mark_safe("")
     context = {"country": country, "rows": rows}

@@ -101,8 +101,18 @@ def report_xlsx(rows: Iterable[ReportRow]) -> bytes:
     return write_xlsx({_("Due diligence")[:31]: (_columns(), _cells(rows))})
 
 
+def brief_rows(*, user: Caller, country: str) -> list[ReportRow]:
+    """The due-diligence part of a country's briefs (the coordination brief's page and workbook, the country
+    brief of egide.reports): the country report for a signed-in reader who may read at least one of the country's
+    assessments; nothing, so no section at all, for anyone else and for an anonymous visitor. The platform
+    itself (None, the command line) reads it all, as everywhere."""
+    if user is not None and not user.is_authenticated:
+        return []
+    return country_report(user=user, country=country)
+
+
 def brief_sheet(*, user: Caller, country: str) -> tuple[list[str], list[list[str]]] | None:
     """The due-diligence sheet of the country's coordination brief (its XLSX): the country report, for a reader
     who may read at least one of its assessments; None (no sheet) for the others."""
-    rows = country_report(user=user, country=country)
+    rows = brief_rows(user=user, country=country)
     return (_columns(), _cells(rows)) if rows else None
