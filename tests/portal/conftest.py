@@ -71,11 +71,15 @@ def published(make_actor: ActorFactory, make_programme: ProgrammeFactory, organi
     public = Confidentiality.PUBLIC
     police = make_actor(kind="police", name="Gendarmerie nationale", reference="GN", confidentiality=public)
     army = make_actor(kind="armed_forces", name="Forces armées", reference="FACA", confidentiality=public)
-    hidden = make_actor(kind="civilian_intelligence", name="ZETASECRET Unit", reference="ZS", confidentiality="partners")
+    hidden = make_actor(
+        kind="civilian_intelligence", name="ZETASECRET Unit", reference="ZS", confidentiality="partners"
+    )
     make_actor(kind="presidential_guard", name="OMEGAHIDDEN Guard", reference="OG", confidentiality="organisation")
     map_services.relationship_create(
         user=None,
-        data=RelationshipData(source=army, target=police, type="coordinates_with", owner=organisation, confidentiality=public),
+        data=RelationshipData(
+            source=army, target=police, type="coordinates_with", owner=organisation, confidentiality=public
+        ),
     )
     map_services.relationship_create(
         user=None, data=RelationshipData(source=hidden, target=police, type="commands", owner=organisation)
@@ -97,6 +101,8 @@ def published(make_actor: ActorFactory, make_programme: ProgrammeFactory, organi
         programme=programme,
         secret_programme=secret_programme,
         assessment=_assessment(version, organisation, "Open baseline review", public, publish=True),
-        covert_assessment=_assessment(version, organisation, "COVERTREVIEW", Confidentiality.ORGANISATION, publish=True),
+        covert_assessment=_assessment(
+            version, organisation, "COVERTREVIEW", Confidentiality.ORGANISATION, publish=True
+        ),
         draft_assessment=_assessment(version, organisation, "DRAFTYREVIEW", public, publish=False),
     )

@@ -28,14 +28,16 @@ def test_root_sends_to_the_home_in_the_readers_language(client: Client) -> None:
 
 def test_home_lists_the_countries_with_published_data(client: Client, published: Published) -> None:
     english = soup(client.get("/public/en/"))
-    assert english.title is not None and english.title.string == "Public portal: security system reform by country · Égide"
+    assert english.title is not None
+    assert english.title.string == "Public portal: security system reform by country · Égide"
     assert "security system reform" in description(english)
     assert english.find("a", href="/public/en/countries/CF/").get_text() == "Central African Republic"
     assert english.find(id="context-map-data") is not None  # the map's data, drawn by the context bundle
     assert english.html["lang"] == "en"
     french = soup(client.get("/public/fr/"))
     assert french.html["lang"] == "fr"
-    assert french.title is not None and french.title.string.startswith("Portail public")
+    assert french.title is not None
+    assert french.title.string.startswith("Portail public")
     assert "réforme des systèmes de sécurité" in description(french)
     assert french.find("a", href="/public/fr/countries/CF/").get_text() == "République centrafricaine"
     assert french.find("a", hreflang="en")["href"] == "/public/en/"
@@ -51,7 +53,8 @@ def test_country_page_shows_the_public_records(client: Client, published: Publis
     response = client.get("/public/en/countries/cf/")
     page = soup(response)
     text = page.get_text()
-    assert page.title is not None and page.title.string == "Central African Republic: security system reform · Égide"
+    assert page.title is not None
+    assert page.title.string == "Central African Republic: security system reform · Égide"
     assert "2 public institutions" in description(page)
     assert page.find("a", href=f"/programmes/{published.programme.pk}/").get_text() == "Open justice support"
     assert page.find("a", href=f"/assessments/{published.assessment.pk}/") is not None
@@ -65,7 +68,8 @@ def test_country_page_shows_the_public_records(client: Client, published: Publis
 
 def test_country_page_in_french(client: Client, published: Published) -> None:
     page = soup(client.get("/public/fr/countries/CF/"))
-    assert page.title is not None and page.title.string.startswith("République centrafricaine")
+    assert page.title is not None
+    assert page.title.string.startswith("République centrafricaine")
     assert "institutions publiques" in description(page)
     assert page.find("a", href=f"/programmes/{published.programme.pk}/").get_text() == "Appui ouvert à la justice"
     assert "Données ouvertes" in page.get_text()
@@ -75,19 +79,22 @@ def test_country_page_in_french(client: Client, published: Published) -> None:
 def test_country_page_lists_the_findings_of_the_public_map(client: Client, published: Published) -> None:
     page = soup(client.get("/public/en/countries/CF/"))
     findings = page.find(id="findings")
-    assert findings is not None and findings.find("table") is not None
+    assert findings is not None
+    assert findings.find("table") is not None
     assert "finding" in findings.get_text()
 
 
 def test_latest_developments(client: Client, published: Published) -> None:
     page = soup(client.get("/public/en/latest/"))
-    assert page.title is not None and page.title.string == "Latest developments · Égide"
+    assert page.title is not None
+    assert page.title.string == "Latest developments · Égide"
     assert page.find("a", href=f"/programmes/{published.programme.pk}/") is not None
     assert page.find("a", href=f"/assessments/{published.assessment.pk}/") is not None
     assert page.find("a", href=f"/actors/{published.police.pk}/") is not None
     assert page.find("a", href=f"/programmes/{published.secret_programme.pk}/") is None
     french = soup(client.get("/public/fr/latest/"))
-    assert french.title is not None and french.title.string == "Dernières évolutions · Égide"
+    assert french.title is not None
+    assert french.title.string == "Dernières évolutions · Égide"
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,9 @@ def _programmes(country: str) -> Table:
     # only when it is public), in the same order as the owners read here.
     columns, rows = programmes_tables(user=VISITOR, country=country)[programme_fields.PROGRAMME.table]
     owners = list(
-        selectors.public_programmes(country=country).order_by("iati_identifier", "pk").values_list("owner_id", flat=True)
+        selectors.public_programmes(country=country)
+        .order_by("iati_identifier", "pk")
+        .values_list("owner_id", flat=True)
     )
     licences = selectors.licences_of(owners)
     kept = _without_level(columns)
@@ -165,6 +167,9 @@ def iati_file(*, country: str) -> bytes:
     )
     output = io.BytesIO()
     activities_write(
-        user=VISITOR, choice=ExportChoice(country=country), output=output, comment=f"Licences: {comment}" if comment else ""
+        user=VISITOR,
+        choice=ExportChoice(country=country),
+        output=output,
+        comment=f"Licences: {comment}" if comment else "",
     )
     return output.getvalue()

@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
@@ -48,7 +49,7 @@ class PublishedCountry:
         return self.actors + self.programmes + self.assessments
 
 
-def _counts_by_country(queryset: QuerySet) -> dict[str, int]:  # type: ignore[type-arg]
+def _counts_by_country(queryset: QuerySet[Any]) -> dict[str, int]:
     return dict(queryset.values("country").annotate(count=Count("pk")).order_by().values_list("country", "count"))
 
 

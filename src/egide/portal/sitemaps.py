@@ -41,6 +41,3 @@ class PortalSitemap(Sitemap[Page]):
         if not hasattr(self, "_modified"):
             self._modified = last_change().modified
         return self._modified
-
-
-SITEMAPS = {"portal": PortalSitemap}

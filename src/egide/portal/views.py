@@ -21,7 +21,7 @@ from egide.core.web import apply_form_errors
 from egide.portal import licences, opendata, selectors, services
 from egide.portal.caching import languages, public_page
 from egide.portal.forms import LicenceForm
-from egide.portal.sitemaps import SITEMAPS
+from egide.portal.sitemaps import PortalSitemap
 
 LIST_LIMIT = 50
 """A country page lists this many programmes and findings; the rest are a link (and a download) away."""
@@ -36,7 +36,7 @@ def root(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("portal:home", kwargs={"language": language}))
 
 
-def _alternates(request: HttpRequest, language: str) -> list[dict[str, str]]:
+def _alternates(request: HttpRequest, language: str) -> list[dict[str, Any]]:
     """The same page in each language, for the language links and the search engines' `hreflang`."""
     prefix = f"/{language}/"
     path = request.path
@@ -134,7 +134,7 @@ def iati(request: HttpRequest, *, language: str, country: str, change: Any) -> H
 
 
 def public_sitemap(request: HttpRequest) -> HttpResponse:
-    return sitemap(request, sitemaps=SITEMAPS)
+    return sitemap(request, sitemaps={"portal": PortalSitemap})
 
 
 @login_required
