@@ -82,3 +82,14 @@ def test_the_licence_page_for_others(member: User, outsider: User, organisation:
     assert "/login" in anonymous.url
     assert Client().get("/organisations/999999/licence/").status_code == 302
     assert not OpenDataLicence.objects.exists()
+
+
+def test_the_organisation_page_links_to_it_for_administrators(
+    owner: User, member: User, organisation: Organisation
+) -> None:
+    link = f'href="/organisations/{organisation.pk}/licence/"'
+    for user, shown in ((owner, True), (member, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(f"/organisations/{organisation.pk}/").content.decode()
+        assert (link in page) is shown
