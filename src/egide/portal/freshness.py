@@ -9,9 +9,11 @@ conditional request that is answered 304 reads nothing else.
 """
 
 import datetime
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db.models import Count, Max, Model, Q
 
@@ -25,8 +27,19 @@ from egide.portal.models import OpenDataLicence
 from egide.programmes.models import Programme
 from egide.references.models import Mission, ReferenceDocument
 
-GENERATION = "1"
-"""Raised when the pages' markup changes in a way the platform's version does not tell."""
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the portal's own code, templates and translations, read once per process: a platform upgraded
+    (or a template changed) under the same version number never serves a page kept by the code before it."""
+    digest = hashlib.sha256(egide.__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".html", ".mo"):
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +73,7 @@ def _latest(model: type[Model], field: str, condition: Q) -> tuple[datetime.date
 
 
 def _change(parts: Iterable[object], times: Iterable[datetime.datetime | None]) -> Change:
-    digest = hashlib.sha256(repr((egide.__version__, GENERATION, *parts)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((code_fingerprint(), *parts)).encode()).hexdigest()[:32]
     known = [moment for moment in times if moment is not None]
     return Change(digest=digest, modified=max(known) if known else None)
 

@@ -27,7 +27,7 @@ LIST_LIMIT = 50
 """A country page lists this many programmes and findings; the rest are a link (and a download) away."""
 LATEST_ON_COUNTRY_PAGE = 8
 
-MAP_COLOURS = ["#cfe0f3", "#7fa9d6", "#1f5fa8", "#0d2f57"]
+MAP_COLOURS = ["#a9c6e8", "#6d9bd1", "#1f5fa8", "#0d2f57"]
 
 
 def root(request: HttpRequest) -> HttpResponse:
