@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     # Before staticfiles, whose `runserver` it extends: egide's starts the background worker beside the server.
     "egide.imports",
     "django.contrib.staticfiles",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "egide.reports",
     "egide.operations",
     "egide.backup",
+    "egide.portal",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +264,10 @@ CACHES = read_cache_settings(default=f"file://{DATA_DIR / 'cache'}")
 CACHES["default"]["KEY_PREFIX"] = read_string("EGIDE_CACHE_KEY_PREFIX", default="")
 # How many of those answers each process also keeps in its memory, ready to use (a large map's take tens of MB).
 EGIDE_FINDINGS_IN_MEMORY = read_int("EGIDE_FINDINGS_IN_MEMORY", default=4)
+
+# How long browsers and shared caches may keep a page of the public portal without asking again; after that they
+# ask with its ETag and get a 304 while nothing it shows has changed (egide.portal.caching, docs/portal.md).
+EGIDE_PORTAL_MAX_AGE = read_int("EGIDE_PORTAL_MAX_AGE_SECONDS", default=60, minimum=0)
 
 # Background tasks (imports of large files) are kept in the database and run by `egide db_worker`.
 # The backend is django-tasks-db's, which also keeps the id of the request that queued each task, for its logs.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("egide.duediligence.incident_urls")),
     path("", include("egide.duediligence.diligence_urls")),
     path("", include("egide.reports.urls")),
+    path("", include("egide.portal.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egide.security.urls")),

@@ -456,6 +456,10 @@ def _kwargs_for(name: str, keys: list[str], values: dict[str, dict[str, object]]
         return values["organisation"]
     if name.startswith("brief-"):
         return values["brief"]
+    if name.startswith("portal:"):
+        # The public portal's addresses carry their language: the walk reads them in French.
+        portal = {"language": "fr", "code": "CF", "name": "actors", "fmt": "csv", **values["organisation"]}
+        return {key: portal[key] for key in keys}
     if name == "context-indicator-map":
         return values["context_indicator"]
     if name in RESULTS_ADDRESSES:

@@ -276,11 +276,17 @@ def _activities(programmes: QuerySet[Programme]) -> Iterator[Activity]:
     yield from (activity_of(programme) for programme in parts.iterator(chunk_size=BATCH))
 
 
+def activities_write(*, user: Caller, choice: ExportChoice, output: IO[bytes], comment: str = "") -> int:
+    """Write the chosen programmes as one IATI 2.03 file to `output`, without a record of it (the public portal's
+    open-data files, which anyone fetches at any time; `comment` carries their licences). Returns how many."""
+    return write_activities(
+        _activities(programmes_to_publish(user=user, choice=choice)), output, generated=timezone.now(), comment=comment
+    )
+
+
 def iati_export(*, user: Caller, choice: ExportChoice, output: IO[bytes]) -> int:
     """Write the chosen programmes as one IATI 2.03 file to `output`; audited. Returns how many."""
-    count = write_activities(
-        _activities(programmes_to_publish(user=user, choice=choice)), output, generated=timezone.now()
-    )
+    count = activities_write(user=user, choice=choice, output=output)
     record = IatiExport.objects.create(
         organisation=choice.organisation,
         country=choice.country,

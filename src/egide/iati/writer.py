@@ -18,11 +18,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 
 
-def write_activities(activities: Iterable[Activity], output: IO[bytes], *, generated: dt.datetime) -> int:
-    """Write the activities to `output` as one 2.03 file; returns how many were written."""
+def write_activities(
+    activities: Iterable[Activity], output: IO[bytes], *, generated: dt.datetime, comment: str = ""
+) -> int:
+    """Write the activities to `output` as one 2.03 file; returns how many were written. `comment`, when given, is
+    written as an XML comment before the root element (the standard has no element for it: a licence, say)."""
     written = 0
     with etree.xmlfile(output, encoding="utf-8") as document:
         document.write_declaration()
+        if comment:
+            # "--" may not appear inside an XML comment.
+            document.write(etree.Comment(f" {comment.replace('--', '- -')} "), pretty_print=True)
         with document.element(
             "iati-activities", {"version": VERSION, "generated-datetime": generated.isoformat(timespec="seconds")}
         ):

@@ -99,7 +99,8 @@ function drawMap(data) {
       left: "center",
       bottom: 0,
       text: data.higherIsBetter ? [data.labels.highest, data.labels.lowest] : [data.labels.highest, data.labels.lowest],
-      inRange: { color: data.higherIsBetter ? [...colours].reverse() : colours },
+      // A map that does not rank (the public portal's countries with published data) brings its own colours.
+      inRange: { color: data.colours || (data.higherIsBetter ? [...colours].reverse() : colours) },
     },
     series: [
       {
