@@ -139,16 +139,23 @@ def test_programmes_with_a_filter(
     assert column(searched, "IATI identifier") == ["FR-TEST-PUBLIC"]
 
 
+def transactions_address(programme: Programme, fmt: str) -> str:
+    return reverse("export-programme-list", kwargs={"pk": programme.pk, "name": "transactions", "fmt": fmt})
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_transactions_amounts_and_dates(programmes: dict[str, Programme], member: User, fmt: str) -> None:
     add_transactions(programmes["public"], 3)
     add_transactions(programmes["partners"], 2)
-    address = reverse("export-programme-list", kwargs={"pk": programmes["public"].pk, "name": "transactions", "fmt": fmt})
+    address = reverse(
+        "export-programme-list", kwargs={"pk": programmes["public"].pk, "name": "transactions", "fmt": fmt}
+    )
     rows = exported(client_of(member).get(address), fmt)
     assert len(rows) == 3
     assert set(column(rows, "Programme")) == {"FR-TEST-PUBLIC"}
     if fmt == "xlsx":
-        assert rows[0]["Value"] == 1000.5 and isinstance(rows[0]["Value"], float)
+        assert rows[0]["Value"] == 1000.5
+        assert isinstance(rows[0]["Value"], float)
         assert rows[0]["Date"].date() == date(2021, 1, 1)  # type: ignore[union-attr]
     else:
         assert (rows[0]["Value"], rows[0]["Date"], rows[0]["Type"]) == ("1000.50", "2021-01-01", "Disbursement")
@@ -159,7 +166,9 @@ def test_a_hidden_programmes_transactions(
     programmes: dict[str, Programme], request: pytest.FixtureRequest, who: str, status: int
 ) -> None:
     add_transactions(programmes["secret"], 2)
-    address = reverse("export-programme-list", kwargs={"pk": programmes["secret"].pk, "name": "transactions", "fmt": "csv"})
+    address = reverse(
+        "export-programme-list", kwargs={"pk": programmes["secret"].pk, "name": "transactions", "fmt": "csv"}
+    )
     response = client_of(reader(request, who)).get(address)
     assert response.status_code == status
     if status == 200:
