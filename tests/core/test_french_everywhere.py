@@ -52,6 +52,12 @@ SKIPPED = {
     "programme-document-file": "a file download",
     "programmes-import-template": "a file download",
     "money-export": "a file download",
+    "export-list": "a file download",
+    "export-country-list": "a file download",
+    "export-programme-list": "a file download",
+    "export-download": "a file download",
+    "export-job": "a background export's page, its requester's alone: walked in French by tests/exports",
+    "export-job-status": "a background export's page, its requester's alone: walked in French by tests/exports",
     "diligence:programme-report-export": "a file download",
     "diligence:country-report-export": "a file download",
     # Posts only, on records the walk does not make (the other post-only addresses answer 405 and are passed over).

@@ -140,3 +140,14 @@ def test_every_export_is_audited_with_its_list_filters_and_rows(programmes: dict
     event = AuditEvent.objects.get(action=Action.EXPORT, object_id=export.pk)
     assert event.user == member
     assert (event.after["list_name"], event.after["query"], event.after["rows"]) == ("programmes", "country=CF", 3)
+
+
+def test_the_job_page_in_french(low_threshold: None, programme: Programme, member: User) -> None:
+    client = client_of(member)
+    job_page = client.get(address(programme, "xlsx"), HTTP_ACCEPT_LANGUAGE="fr")["Location"]
+    html = client.get(job_page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Export de la liste « Transactions »" in html
+    assert "Le fichier est prêt : 130 lignes." in html
+    assert "Télécharger le fichier XLSX" in html
+    content = body(client.get(reverse("export-download", kwargs={"key": Export.objects.get().key})))
+    assert read_xlsx(content)[0]["Type"] == "Décaissement"
