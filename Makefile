@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # The platform on this machine for its own user: debug off, static files collected and served by WhiteNoise.
 LOCAL := DEBUG=false EGIDE_LOCAL=true
 
-.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination benchmark-due-diligence load fuzz clean
+.PHONY: start dev setup install assets messages test lint typecheck check mutation benchmark benchmark-hostile benchmark-map benchmark-scaling benchmark-iati-registry benchmark-assessments benchmark-coordination benchmark-due-diligence benchmark-exports load fuzz clean
 
 start: install assets
 	$(LOCAL) $(BIN)/egide setup --address $(HOST)
@@ -100,6 +100,11 @@ benchmark-coordination: install
 # own database, egide_ddbench unless DDBENCH_URL names another; REGENERATE=1 to generate the data again).
 benchmark-due-diligence: install
 	$(BIN)/python benchmarks/due_diligence.py $(if $(REGENERATE),--regenerate)
+
+# List exports at scale (benchmarks/exports.py): 100,000 transactions to XLSX and CSV, time and peak memory, and the
+# same at 10,000 rows; e.g. `make benchmark-exports DATABASES=sqlite RUNS=1`.
+benchmark-exports: install
+	$(BIN)/python benchmarks/exports.py --databases "$(or $(DATABASES),sqlite,postgresql)" --runs $(or $(RUNS),3)
 
 # The platform under load through its production server (benchmarks/load.py): 1, 10, 50 and 100 concurrent users for
 # STEP_SECONDS each, then SOAK_SECONDS at 50 users with every process's memory sampled, on DATABASES; not part of CI.

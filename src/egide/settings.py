@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "egide.operations",
     "egide.backup",
     "egide.portal",
+    "egide.exports",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,12 @@ EGIDE_IMPORT_MAX_UNPACKED_BYTES = read_int("EGIDE_IMPORT_MAX_UNPACKED_MB", defau
 EGIDE_IMPORT_MAX_PROBLEMS = read_int("EGIDE_IMPORT_MAX_PROBLEMS", default=1_000, minimum=1)
 # Files larger than this are imported by a background worker (`egide db_worker`), not in the web request.
 EGIDE_IMPORT_INLINE_MAX_BYTES = read_int("EGIDE_IMPORT_INLINE_MAX_KB", default=256, minimum=0) * 1024
+# List exports (egide.exports, docs/exports.md): a list of more rows than this is written by the background worker
+# and downloaded from its page; its file is kept this many hours for its requester only, then deleted. Rows are
+# read from the database this many at a time.
+EGIDE_EXPORT_INLINE_MAX_ROWS = read_int("EGIDE_EXPORT_INLINE_MAX_ROWS", default=20_000, minimum=0)
+EGIDE_EXPORT_KEEP_HOURS = read_int("EGIDE_EXPORT_KEEP_HOURS", default=24, minimum=1)
+EGIDE_EXPORT_CHUNK_ROWS = read_int("EGIDE_EXPORT_CHUNK_ROWS", default=2_000, minimum=1)
 # `egide runserver` starts a background worker beside the server unless this is off (run `egide db_worker` then).
 EGIDE_RUNSERVER_WORKER = read_bool("EGIDE_RUNSERVER_WORKER", default=True)
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("egide.accounts.urls")),
     path("", include("egide.audit.urls")),
     path("", include("egide.imports.urls")),
+    path("", include("egide.exports.urls")),
     path("", include("egide.programmes.urls")),
     path("", include("egide.money.urls")),
     path("", include("egide.assessments.urls")),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -78,9 +78,13 @@ def country_list(request: HttpRequest) -> HttpResponse:
 
 
 def _query_text(request: HttpRequest, name: str) -> str:
+    return query_text(request.GET, name)
+
+
+def query_text(query: QueryDict, name: str) -> str:
     """A filter or search of the address, refused (400, naming it) when it holds a control character: PostgreSQL
     cannot even compare text with a NUL in it."""
-    value = request.GET.get(name, "").strip()
+    value = query.get(name, "").strip()
     character = control_character(value)
     if character is not None:
         raise BadRequest(
@@ -131,10 +135,10 @@ def _table(
     for each argument of the selector `rows`, the parameter of the address that holds it; the table's parameters
     start with `prefix`, so that two tables on one page keep apart. `unfiltered_count`, when the page has already
     counted the table's rows, serves as the number of rows when no filter is chosen."""
-    sort = request.GET.get(f"{prefix}sort", default)
-    chosen = {name: _query_text(request, key) for name, key in filters.items()}
-    found = rows(user=request.user, sort=sort, **chosen)
-    if unfiltered_count is not None and not any(chosen.values()):
+    chosen = table_choices(request.GET, prefix=prefix, default=default, filters=filters)
+    sort = chosen["sort"]
+    found = rows(user=request.user, **chosen)
+    if unfiltered_count is not None and not any(chosen[name] for name in filters):
         paginator: Paginator[Any] = _CountedPaginator(found, PAGE_SIZE, count=unfiltered_count)
     else:
         paginator = Paginator(found, PAGE_SIZE)
@@ -142,15 +146,30 @@ def _table(
     return page, _table_links(request, prefix, columns, sort)
 
 
+def table_choices(query: QueryDict, *, prefix: str, default: str, filters: dict[str, str]) -> dict[str, str]:
+    """The arguments of a table's selector that its address chooses: the sort and each filter (a list's export
+    reads the same rows as the table shows)."""
+    chosen = {name: query_text(query, key) for name, key in filters.items()}
+    return {"sort": query.get(f"{prefix}sort", default)} | chosen
+
+
+ACTOR_TABLE: dict[str, Any] = {
+    "prefix": "",
+    "default": "name",
+    "filters": {"family": "family", "kind": "kind", "search": "q"},
+}
+RELATIONSHIP_TABLE: dict[str, Any] = {"prefix": "r", "default": "source", "filters": {"type": "rtype", "search": "rq"}}
+"""What addresses the actors' and the relationships' tables: the prefix of their parameters, their default sort, and
+for each argument of their selector the parameter that holds it."""
+
+
 def _actors_table(request: HttpRequest, country: str, *, count: int | None = None) -> dict[str, Any]:
     page, sorts = _table(
         request,
         partial(selectors.country_actors, country=country),
-        prefix="",
-        default="name",
         columns=["name", "kind", "family", "reference", "confidence"],
-        filters={"family": "family", "kind": "kind", "search": "q"},
         unfiltered_count=count,
+        **ACTOR_TABLE,
     )
     return {
         "actors_page": page,
@@ -163,11 +182,9 @@ def _relationships_table(request: HttpRequest, country: str, *, count: int | Non
     page, sorts = _table(
         request,
         partial(selectors.country_relationships, country=country),
-        prefix="r",
-        default="source",
         columns=["source", "type", "target", "start", "confidence"],
-        filters={"type": "rtype", "search": "rq"},
         unfiltered_count=count,
+        **RELATIONSHIP_TABLE,
     )
     return {
         "relationships_page": page,

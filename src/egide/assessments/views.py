@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format, get_format
@@ -114,12 +114,17 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
 # --- Assessments ------------------------------------------------------------------------------------------------------
 
 
-def assessment_list(request: HttpRequest) -> HttpResponse:
-    filters = selectors.AssessmentFilters(
-        country=request.GET.get("country", "").upper()[:2],
-        framework=request.GET.get("framework", "")[:100],
-        status=request.GET.get("status", "")[:20],
+def assessment_filters(query: QueryDict) -> selectors.AssessmentFilters:
+    """The filters the list's address chooses (its export reads the same)."""
+    return selectors.AssessmentFilters(
+        country=query.get("country", "").upper()[:2],
+        framework=query.get("framework", "")[:100],
+        status=query.get("status", "")[:20],
     )
+
+
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    filters = assessment_filters(request.GET)
     assessments = selectors.assessment_list(user=request.user, filters=filters)
     page = Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

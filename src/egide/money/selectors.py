@@ -334,6 +334,12 @@ def country_money_from_records(*, user: Caller, country: str) -> CountryTotals:
     return CountryTotals(country=country, by_type=by_type, budgets=budget_totals)
 
 
+def programme_transactions(*, programme: Programme) -> QuerySet[Transaction]:
+    """A programme's transactions in the order of its Money tab; the caller has checked that the reader sees the
+    programme (egide.programmes.selectors.programme_visible), as for `programme_money`."""
+    return Transaction.objects.filter(programme=programme).order_by("date", "id")
+
+
 def transactions_of_country(*, user: Caller, country: str) -> QuerySet[Transaction]:
     return (
         Transaction.objects.filter(programme__in=programmes_visible(user=user, country=country).values("pk"))

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.forms.utils import ErrorDict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -22,7 +22,7 @@ from egide.accounts.models import Organisation
 from egide.accounts.sharing import share_posted, sharing_section
 from egide.actors import selectors as actor_selectors
 from egide.actors.selectors import actors_visible
-from egide.actors.views import _query_text
+from egide.actors.views import query_text
 from egide.audit.history import record_history_for
 from egide.core import iati_codes, taxonomy
 from egide.core.imports.limits import FileRefused
@@ -53,13 +53,23 @@ documents. An app registers its callable here from its AppConfig.ready()."""
 
 
 def _filters(request: HttpRequest, *, country: str = "") -> selectors.ProgrammeFilters:
-    values = {name: _query_text(request, name) for name in FILTERS}
+    return programme_filters(request.GET, country=country)
+
+
+def programme_filters(query: QueryDict, *, country: str = "") -> selectors.ProgrammeFilters:
+    """The filters a programme list's address chooses; `country` fixed for a country's tab."""
+    values = {name: query_text(query, name) for name in FILTERS}
     values["search"] = values.pop("q")
     if country:
         values["country"] = country
     else:
         values["country"] = values["country"].upper()
     return selectors.ProgrammeFilters(**values)
+
+
+def programme_sort(query: QueryDict) -> str:
+    sort = query.get("sort", "title")
+    return sort if sort.removeprefix("-") in selectors.SORTS else "title"
 
 
 def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]:
@@ -78,9 +88,7 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, dict[str, str]]
 def _table_context(request: HttpRequest, *, address: str, country: str = "") -> dict[str, Any]:
     """One page of the programmes table at `address`, with its filters, sort links and pager."""
     filters = _filters(request, country=country)
-    sort = request.GET.get("sort", "title")
-    if sort.removeprefix("-") not in selectors.SORTS:
-        sort = "title"
+    sort = programme_sort(request.GET)
     programmes = selectors.programme_list(user=request.user, filters=filters, sort=sort)
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
