@@ -147,6 +147,7 @@ def test_each_tab_has_its_address_and_is_marked_open(
         ("Governance", "/countries/CF/governance/"),
         ("Coordination", "/countries/CF/coordination/"),
         ("Context", "/countries/CF/context/"),
+        ("Briefs", "/countries/CF/briefs/"),
         ("Latest developments", "/countries/CF/latest/"),
     ]
     (current,) = elements(html, 'nav.country-tabs a[aria-current="page"]')
