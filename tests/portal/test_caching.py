@@ -1,10 +1,16 @@
 """HTTP caching of the portal's pages: validators and 304s, short public caching, and the page kept in the cache
 until a change to what it shows, made through a service, gives it a new last change."""
 
+import datetime
+import io
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.http import parse_http_date
+from pypdf import PdfReader
 
+from egide.portal import freshness
 from egide.portal import services as portal_services
 from egide.portal.freshness import last_change
 from egide.portal.licences import Licence
@@ -88,3 +94,23 @@ def test_last_modified_is_the_latest_change(client: Client, published: Published
     modified = last_change(country="CF").modified
     assert modified is not None
     assert parse_http_date(response["Last-Modified"]) == int(modified.timestamp())
+
+
+def test_the_public_brief_is_a_pdf_of_public_records_kept_for_the_day(
+    client: Client, published: Published, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    response = client.get("/public/fr/countries/CF/brief.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="egide-cf-brief-fr.pdf"'
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "République centrafricaine" in text
+    assert "Confidentialité : Public" in text
+    assert "Gendarmerie nationale" in text
+    etag = response["ETag"]
+    # Held by the client: a 304 the same day, a new brief the next (it is as of today).
+    assert client.get("/public/fr/countries/CF/brief.pdf", headers={"if-none-match": etag}).status_code == 304
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(freshness.timezone, "localdate", lambda: tomorrow)
+    assert client.get("/public/fr/countries/CF/brief.pdf", headers={"if-none-match": etag}).status_code == 200
+    assert client.get("/public/fr/countries/CD/brief.pdf").status_code == 404  # nothing published there

@@ -2,6 +2,7 @@
 record it shows or links to is public (an assessment also published), and no name or amount of a record that is
 not public appears in any page or file."""
 
+import io
 import re
 from collections import deque
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 from lxml import etree
+from pypdf import PdfReader
 
 from egide.actors.models import Actor
 from egide.assessments.models import Assessment, Status
@@ -25,6 +27,13 @@ MODELS = {"programmes": Programme, "assessments": Assessment, "actors": Actor}
 def _sitemap(client: Client) -> list[str]:
     root = etree.fromstring(client.get("/public/sitemap.xml").content)
     return [urlsplit(element.text).path for element in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+
+
+def _text(content: bytes) -> str:
+    """A page's or a file's text; a PDF's as its pages read."""
+    if content.startswith(b"%PDF"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8")
 
 
 def crawl(client: Client) -> tuple[dict[str, bytes], set[tuple[str, int]]]:
@@ -56,13 +65,13 @@ def test_every_portal_address_shows_public_records_only(client: Client, publishe
     pages, records = crawl(client)
     # The walk reached every kind of address: both homes, latest developments, the country page and its files.
     for language in ("en", "fr"):
-        for path in ("", "latest/", "countries/CF/", "countries/CF/data/programmes-iati.xml"):
+        for path in ("", "latest/", "countries/CF/", "countries/CF/data/programmes-iati.xml", "countries/CF/brief.pdf"):
             assert f"/public/{language}/{path}" in pages
         for name in ("actors", "relationships", "programmes", "findings"):
             for fmt in ("csv", "json"):
                 assert f"/public/{language}/countries/CF/data/{name}.{fmt}" in pages
     for path, content in pages.items():
-        text = content.decode("utf-8")
+        text = _text(content)
         leaked = [word for word in (*NON_PUBLIC_WORDS, *NON_PUBLIC_AMOUNT_SPELLINGS) if word in text]
         assert not leaked, (path, leaked)
     # The records linked to: the public ones, and each of them is public.
@@ -75,6 +84,6 @@ def test_every_portal_address_shows_public_records_only(client: Client, publishe
         if isinstance(record, Assessment):
             assert record.status == Status.PUBLISHED
     # And the public records' names do reach the pages: the walk read real content.
-    every_page = b"".join(pages.values()).decode()
+    every_page = "\n".join(_text(content) for content in pages.values())
     for name in ("Open justice support", "Appui ouvert à la justice", "Gendarmerie nationale", "Open baseline review"):
         assert name in every_page

@@ -56,9 +56,12 @@ def _keep(key: str, response: HttpResponse) -> None:
         logger.warning("portal page cache unreachable", exc_info=True)
 
 
-def public_page(view: View) -> View:
+def public_page(view: View | None = None, *, also: Callable[[str], object] | None = None) -> Any:
     """`view(request, language=…, country=…, change=…, **address)`, served as described above. The address gives
-    the language (`language`) and, for a country's page, its code (`code`: 404 for an unknown one)."""
+    the language (`language`) and, for a country's page, its code (`code`: 404 for an unknown one). `also(country)`:
+    what else the answer is made of beyond the records `freshness.last_change` follows (its repr joins the ETag)."""
+    if view is None:
+        return lambda inner: public_page(inner, also=also)
 
     @require_safe
     @wraps(view)
@@ -68,7 +71,8 @@ def public_page(view: View) -> View:
         country = country_or_404(address.pop("code")) if "code" in address else ""
         with translation.override(language):
             change = last_change(country=country)
-            etag = hashlib.sha256(f"{change.digest}|{language}|{request.path}".encode()).hexdigest()[:32]
+            extra = repr(also(country)) if also is not None else ""
+            etag = hashlib.sha256(f"{change.digest}|{extra}|{language}|{request.path}".encode()).hexdigest()[:32]
 
             @condition(etag_func=lambda request: etag, last_modified_func=lambda request: change.modified)
             def answer(request: HttpRequest) -> HttpResponse:

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db.models import Count, Max, Model, Q
+from django.utils import timezone
 
 import egide
 from egide.actors.models import Actor, MapVersion, Relationship
 from egide.actors.versions import map_version
 from egide.assessments.models import Assessment
+from egide.context.models import Indicator, Observation, SourceLoad
 from egide.governance.models import FindingDecision, RuleSetting
 from egide.money.models import Budget, Transaction
 from egide.portal.models import OpenDataLicence
@@ -96,3 +98,14 @@ def last_change(*, country: str = "") -> Change:
     else:
         parts.append(tuple(MapVersion.objects.order_by("country").values_list("country", "token")))
     return _change(parts, times)
+
+
+def brief_inputs(country: str) -> tuple[object, ...]:
+    """What a country's public brief holds beyond the records `last_change` follows: its day (the brief is as of
+    today), the context indicators' loads and series, and the country's observations."""
+    return (
+        timezone.localdate().isoformat(),
+        _latest(SourceLoad, "loaded_at", Q()),
+        _latest(Indicator, "updated_at", Q()),
+        Observation.objects.filter(country=country).count(),
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("public/<str:language>/latest/", views.latest, name="latest"),
     path("public/<str:language>/countries/<str:code>/", views.country_page, name="country"),
     path("public/<str:language>/countries/<str:code>/data/programmes-iati.xml", views.iati, name="iati"),
+    path("public/<str:language>/countries/<str:code>/brief.pdf", views.brief, name="brief"),
     path(
         "public/<str:language>/countries/<str:code>/data/<str:name>.<str:fmt>",
         views.dataset,

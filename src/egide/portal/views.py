@@ -18,10 +18,11 @@ from egide.accounts.models import Organisation
 from egide.accounts.selectors import is_administrator
 from egide.core.reference import country_rows
 from egide.core.web import apply_form_errors
-from egide.portal import licences, opendata, selectors, services
+from egide.portal import freshness, licences, opendata, selectors, services
 from egide.portal.caching import languages, public_page
 from egide.portal.forms import LicenceForm
 from egide.portal.sitemaps import PortalSitemap
+from egide.reports.services import public_brief_pdf
 
 LIST_LIMIT = 50
 """A country page lists this many programmes and findings; the rest are a link (and a download) away."""
@@ -159,3 +160,14 @@ def organisation_licence(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/licence.html",
         {"organisation": organisation, "form": form, "current": current, "urls": licences.URLS},
     )
+
+
+@public_page(also=freshness.brief_inputs)
+def brief(request: HttpRequest, *, language: str, country: str, change: Any) -> HttpResponse:
+    """The country's public brief as of today, as PDF: what an anonymous visitor may see, drawn once per day and
+    per change of its records, then served from the page cache."""
+    if selectors.published_country(country=country) is None:
+        raise Http404(_("This country has published nothing yet."))
+    response = HttpResponse(public_brief_pdf(country=country, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="egide-{country.lower()}-brief-{language}.pdf"'
+    return response

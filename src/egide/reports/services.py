@@ -100,6 +100,13 @@ def brief_build(
         return BuiltBrief(content=content, html=rendering.brief_html(content))
 
 
+def public_brief_pdf(*, country: str, language: str) -> bytes:
+    """The country's public brief as of today, as PDF: every section, what an anonymous visitor may see, no
+    organisation's logo (the public portal serves it; writes nothing)."""
+    built = brief_build(country=country, as_of=timezone.localdate(), language=language, audience=PUBLIC)
+    return built.pdf()
+
+
 def brief_request(
     *,
     user: User,
