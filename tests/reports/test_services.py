@@ -9,12 +9,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from egide.accounts.models import Organisation
 from egide.audit.models import AuditEvent
+from egide.imports.reaper import tasks_reap
 from egide.reports.models import Brief, BriefStatus, BriefStyle
 from egide.reports.services import PUBLIC, READER, brief_build, brief_request, brief_run, brief_style_set
+from tests.imports.test_reaper import dead_worker
 from tests.reports.conftest import AS_OF, Country
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +147,21 @@ def test_the_style_page_answers_for_an_administrator_only(
     assert refused.status_code == 400
     assert "not a PNG or JPEG" in refused.content.decode()
     assert BriefStyle.objects.get().footer == "Draft"
+
+
+def test_a_brief_whose_worker_stopped_fails_with_the_reason_in_its_language(
+    country: Country, member: User, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        brief = brief_request(user=member, country="CF", as_of=AS_OF, language="fr")
+    # A worker took its task and started it, then its process ended.
+    Brief.objects.filter(pk=brief.pk).update(status=BriefStatus.RUNNING, progress=60)
+    task = DBTaskResult.objects.get(task_path="egide.reports.tasks.brief_task")
+    task.claim(dead_worker())
+    assert [item.task_id for item in tasks_reap()] == [str(task.pk)]
+    brief.refresh_from_db()
+    assert (brief.status, brief.error) == (
+        BriefStatus.FAILED,
+        "Le processus d’arrière-plan s’est arrêté pendant la préparation de cette note.",
+    )
+    assert brief.finished_at is not None
