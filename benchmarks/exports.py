@@ -26,6 +26,10 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 BENCHMARKS_DIR = Path(__file__).resolve().parent
 START_MARKER = "<!-- exports:start -->"
@@ -97,7 +101,7 @@ def _reset_peak() -> bool:
     return True
 
 
-def generate(sizes: tuple[int, ...]) -> tuple[object, dict[int, int]]:
+def generate(sizes: tuple[int, ...]) -> tuple[User, dict[int, int]]:
     """The editor, and for each size the id of a programme with that many transactions."""
     from datetime import date, timedelta
     from decimal import Decimal
@@ -206,7 +210,7 @@ def measure(args: argparse.Namespace, result: ExportsRun) -> None:
             )
             begun = time.perf_counter()
             response = client.get(address)
-            chunks = iter(response.streaming_content)
+            chunks = iter(cast(Any, response).streaming_content)
             next(chunks)
             first = time.perf_counter() - begun
             for _chunk in chunks:
