@@ -134,12 +134,16 @@ def test_the_style_page_answers_for_an_administrator_only(
     owner: User, member: User, organisation: Organisation
 ) -> None:
     address = f"/organisations/{organisation.pk}/brief-style/"
+    link = f'href="{address}"'
     client = Client()
     assert client.get(address).status_code == 302  # to the log-in page
     client.force_login(member)
     assert client.get(address).status_code == 403
+    assert link not in client.get(f"/organisations/{organisation.pk}/").content.decode()
     client.force_login(owner)
     assert client.get(address).status_code == 200
+    # The organisation's page leads its administrators there.
+    assert link in client.get(f"/organisations/{organisation.pk}/").content.decode()
     response = client.post(address, {"footer": "Draft", "logo": png()})
     assert response.status_code == 200
     assert "Saved." in response.content.decode()
