@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from egide.audit.models import AuditEvent
 from egide.reports.models import Audience, Brief, BriefStatus
@@ -140,3 +141,9 @@ def test_a_failed_brief_says_why(country: Country, member: User) -> None:
     page = _client(member).get(reverse("brief-status", kwargs={"pk": brief.pk}))
     assert "The worker stopped." in page.content.decode()
     assert page["HX-Refresh"] == "true"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_form_offers_today_in_the_date_fields_own_format(country: Country, member: User, language: str) -> None:
+    page = _client(member).get(LIST, headers={"accept-language": language}).content.decode()
+    assert f'type="date" name="as_of" value="{timezone.localdate().isoformat()}"' in page

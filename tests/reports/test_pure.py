@@ -33,6 +33,7 @@ def test_the_bibliography_numbers_sources_by_first_citation() -> None:
     assert bibliography.cite("a", "First again") == 1
     assert [entry.text for entry in bibliography.entries] == ["First", "Second"]
     assert markers([3, 1, 3]) == "[1, 3]"
+    assert markers([7, 1, 2, 3, 4, 9, 10]) == "[1\u20134, 7, 9, 10]"
     assert markers([]) == ""
 
 

@@ -169,3 +169,8 @@ def test_a_brief_whose_worker_stopped_fails_with_the_reason_in_its_language(
         "Le processus d’arrière-plan s’est arrêté pendant la préparation de cette note.",
     )
     assert brief.finished_at is not None
+
+
+def test_a_country_without_programmes_says_so_in_its_summary(country: Country) -> None:
+    built = brief_build(country="CD", as_of=AS_OF, language="fr", audience=PUBLIC)
+    assert f"Aucun programme visible par le lecteur n’est en cours en {AS_OF.year}." in built.html

@@ -29,6 +29,18 @@ class Bibliography:
 
 
 def markers(numbers: list[int] | tuple[int, ...]) -> str:
-    """The references of a statement as its readers see them: "[1, 3]"; nothing when it cites nothing."""
-    unique = sorted(set(numbers))
-    return f"[{', '.join(str(number) for number in unique)}]" if unique else ""
+    """The references of a statement as its readers see them: "[1, 3]", three or more numbers in a row as a range
+    ("[1–4, 7]"); nothing when it cites nothing."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            parts.extend(str(number) for number in run)
+    return f"[{', '.join(parts)}]" if parts else ""

@@ -15,7 +15,9 @@ from egide.reports.models import Audience
 
 
 class BriefRequestForm(forms.Form):
-    as_of = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
     audience = forms.ChoiceField(label=gettext_lazy("For"), choices=Audience.choices, initial=Audience.READER)
 

@@ -74,7 +74,14 @@ def summary_of(content: BriefContent) -> list[Statement]:
                 "score": f"{weakest[0].score:.0f}",
             }
         statements.append(Statement(text, assessment.refs))
-    if content.programmes is not None:
+    if content.programmes is not None and not content.programmes.programmes:
+        statements.append(
+            Statement(
+                _("No programme the reader may see is under way in %(year)s.") % {"year": content.programmes.year},
+                content.programmes.refs,
+            )
+        )
+    elif content.programmes is not None:
         programmes = content.programmes
         statements.append(
             Statement(
