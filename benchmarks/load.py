@@ -3,10 +3,10 @@
 For each database: a data folder of its own (and a throwaway PostgreSQL database), `egide setup` (migrations, the
 static files, the demo), a generated country of 5,000 actors and 25,000 relationships (benchmarks/generate.py,
 imported as the platform and made public, so that anonymous readers get the whole large map), and the sessions of
-several demo users; then the production server (`egide serve`, or gunicorn with threaded workers where that
-command does not exist: see `_server_command`) on the loopback interface, and locust (headless, bounded in users
-and time) with the mix of `load_users.py`: country pages, the map API, governance pages, actor pages, searches, the
-findings API and exports, half the users anonymous and half signed in.
+several demo users; then the production server (`egide serve`: gunicorn with threaded workers) on the loopback
+interface, and locust (headless, bounded in users and time) with the mix of `load_users.py`: country pages, the map
+API, governance pages, actor pages, searches, the findings API and exports, half the users anonymous and half signed
+in.
 
 - **Steps**: 1, 10, 50 and 100 concurrent users (`--steps`), each for `--step-seconds`, every user sending its next
   request as soon as the last is answered: requests per second, p50/p95/p99, errors, and the CPU time of the
@@ -152,44 +152,9 @@ def _has_command(name: str, env: dict[str, str]) -> bool:
     return found.returncode == 0
 
 
-def _option(help_text: str, *names: str) -> str | None:
-    return next((name for name in names if name in help_text), None)
-
-
-def _server_command(port: int, env: dict[str, str], *, workers: int, threads: int) -> list[str]:
-    """The production server's command line, listening on 127.0.0.1:port: `egide serve` where the command exists
-    (its options read from its help), otherwise gunicorn with Égide's WSGI application and threaded workers."""
-    serve = subprocess.run([*_egide(), "serve", "--help"], env=env, capture_output=True, text=True, check=False)
-    if serve.returncode == 0:
-        command = [*_egide(), "serve"]
-        bind = _option(serve.stdout, "--bind", "--address", "--listen")
-        if bind:
-            command += [bind, f"{HOST}:{port}"]
-        else:
-            command += ["--host", HOST, "--port", str(port)]
-        if "--workers" in serve.stdout:
-            command += ["--workers", str(workers)]
-        if "--threads" in serve.stdout:
-            command += ["--threads", str(threads)]
-        return command
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "egide.wsgi:application",
-        "--bind",
-        f"{HOST}:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--graceful-timeout",
-        "10",
-        "--log-level",
-        "warning",
-    ]
+def _server_command(port: int, *, workers: int, threads: int) -> list[str]:
+    """The production server's command line, listening on 127.0.0.1:port."""
+    return [*_egide(), "serve", "--workers", str(workers), "--threads", str(threads), f"{HOST}:{port}"]
 
 
 def _worker_command(env: dict[str, str]) -> list[str]:
@@ -479,7 +444,7 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
         result.version = plan["version"]
         port = _free_port()
         url = f"http://{HOST}:{port}"
-        command = _server_command(port, env, workers=args.workers, threads=args.threads)
+        command = _server_command(port, workers=args.workers, threads=args.threads)
         result.server = " ".join(command[2:] if command[:2] == [sys.executable, "-m"] else command)
         worker_command = _worker_command(env)
         result.worker = " ".join(worker_command[2:])
