@@ -189,53 +189,66 @@ def _when(moment: datetime.datetime) -> str:
     return formats.date_format(moment, "DATE_FORMAT")
 
 
+def _record_development(
+    kind: str, moment: datetime.datetime, title: str, address: str, pk: int, label: str, country: str
+) -> Development:
+    return Development(
+        kind=kind,
+        day=moment.date(),
+        when=_when(moment),
+        title=title,
+        summary="",
+        url=reverse(address, kwargs={"pk": pk}),
+        label=label,
+        countries=[country],
+        key=f"{kind}-{pk}",
+    )
+
+
 def _recent_records(country: str, limit: int) -> list[Development]:
-    items: list[Development] = []
     scope = country or None
-    for programme in programmes_visible(user=VISITOR, country=scope).order_by("-updated_at", "-pk")[:limit]:
-        items.append(
-            Development(
-                kind="programme",
-                day=programme.updated_at.date(),
-                when=_when(programme.updated_at),
-                title=programme.title,
-                summary="",
-                url=reverse("programme-detail", kwargs={"pk": programme.pk}),
-                label=_("Programme published or updated"),
-                countries=[programme.country],
-                key=f"programme-{programme.pk}",
+    programmes = programmes_visible(user=VISITOR, country=scope).order_by("-updated_at", "-pk")[:limit]
+    assessments = public_assessments(country=scope).exclude(published_at=None).order_by("-published_at")[:limit]
+    actors = actors_visible(user=VISITOR, country=scope).order_by("-updated_at", "-pk")[:limit]
+    return [
+        *(
+            _record_development(
+                "programme",
+                item.updated_at,
+                item.title,
+                "programme-detail",
+                item.pk,
+                _("Programme published or updated"),
+                item.country,
             )
-        )
-    for assessment in public_assessments(country=scope).exclude(published_at=None).order_by("-published_at")[:limit]:
-        assert assessment.published_at is not None
-        items.append(
-            Development(
-                kind="assessment",
-                day=assessment.published_at.date(),
-                when=_when(assessment.published_at),
-                title=str(assessment),
-                summary="",
-                url=reverse("assessment-detail", kwargs={"pk": assessment.pk}),
-                label=_("Assessment published"),
-                countries=[assessment.country],
-                key=f"assessment-{assessment.pk}",
+            for item in programmes
+        ),
+        *(
+            _record_development(
+                "assessment",
+                item.published_at,
+                str(item),
+                "assessment-detail",
+                item.pk,
+                _("Assessment published"),
+                item.country,
             )
-        )
-    for actor in actors_visible(user=VISITOR, country=scope).order_by("-updated_at", "-pk")[:limit]:
-        items.append(
-            Development(
-                kind="actor",
-                day=actor.updated_at.date(),
-                when=_when(actor.updated_at),
-                title=actor.name,
-                summary="",
-                url=reverse("actor-detail", kwargs={"pk": actor.pk}),
-                label=_("Institution added to the map or updated"),
-                countries=[actor.country],
-                key=f"actor-{actor.pk}",
+            for item in assessments
+            if item.published_at is not None
+        ),
+        *(
+            _record_development(
+                "actor",
+                item.updated_at,
+                item.name,
+                "actor-detail",
+                item.pk,
+                _("Institution added to the map or updated"),
+                item.country,
             )
-        )
-    return items
+            for item in actors
+        ),
+    ]
 
 
 def latest_developments(*, country: str = "", limit: int = 40) -> list[LatestItem]:
