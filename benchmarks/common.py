@@ -566,15 +566,21 @@ def migrate() -> None:
     subprocess.run([*egide_command(), "migrate", "--noinput", "-v", "0"], check=True, env=os.environ)
 
 
-def setup_django() -> str:
+def setup_django(*, server: bool = False) -> str:
     """In a child process, after migrate: django.setup() with the plain static storage; returns the database's
-    version."""
+    version. `server`: the process measures requests, and is settled as a server process is (egide.wsgi)."""
     import django
 
     django.setup()
     # The real static storage needs `collectstatic` (and every file it names); the plain one serves the same
     # pages with the same template work, which is what is measured here.
     plain_static_storage()
+    if server:
+        # As each server process does after making the application (egide.wsgi): the objects of the start frozen
+        # out of the cycle collector's walks, so that the collector's work measured is a server's.
+        from egide.core.settled import settle
+
+        settle()
     return database_version()
 
 

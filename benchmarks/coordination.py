@@ -719,7 +719,7 @@ def child(args: argparse.Namespace) -> int:
     try:
         print(f"[{args.child} {args.size}] egide migrate", flush=True)
         migrate()
-        result.version = setup_django()
+        result.version = setup_django(server=True)
         size = size_of(args.size, args, args.child)
         run = SizeRun(args.size, database_name=args.database_url.rsplit("/", 1)[-1])
         result.sizes.append(run)

@@ -21,7 +21,6 @@ def test_two_partners_on_one_actor_at_once_overlap() -> None:
     [overlap] = overlaps([france, eu, later])
     assert (overlap.kind, overlap.target, overlap.programmes) == (ACTOR, "10", (1, 2))
     assert overlap.partners == frozenset({"FR", "EU"})
-    assert overlap.pairs == ((1, 2),)
 
 
 def test_a_joint_programme_or_the_same_partner_twice_is_no_overlap() -> None:
@@ -85,11 +84,9 @@ needs = st.lists(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.one_of(supports, close_supports))
-def test_overlaps_are_every_pair_of_different_partners_whose_periods_meet(found: list[Support]) -> None:
+def _pairs(found: list[Support]) -> dict[tuple[str, str], set[tuple[int, int]]]:
     """The definition, read pair by pair: on each target, every two supports of different partners whose periods
-    meet, and nothing else."""
+    meet."""
     expected: dict[tuple[str, str], set[tuple[int, int]]] = {}
     for index, first in enumerate(found):
         for second in found[index + 1 :]:
@@ -100,29 +97,67 @@ def test_overlaps_are_every_pair_of_different_partners_whose_periods_meet(found:
                 expected.setdefault((ACTOR, str(actor)), set()).add(pair)
             for area in first.areas & second.areas:
                 expected.setdefault((AREA, area), set()).add(pair)
+    return expected
+
+
+many_supports = st.lists(
+    st.builds(
+        _support,
+        programme=st.integers(1, 10_000),
+        partners=st.sets(st.sampled_from(["FR", "EU", "UN"]), min_size=1, max_size=2),
+        areas=st.sets(st.sampled_from(["justice", "prisons"]), max_size=1),
+        start=close_dates,
+        end=close_dates,
+    ),
+    max_size=40,
+    unique_by=lambda support: support.programme,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.one_of(supports, close_supports, many_supports))
+def test_overlaps_are_the_programmes_of_every_pair_of_different_partners_whose_periods_meet(
+    found: list[Support],
+) -> None:
+    """Each target's programmes are exactly those of the pairs the definition finds, and its partners theirs."""
+    expected = _pairs(found)
     got = {(overlap.kind, overlap.target): overlap for overlap in overlaps(found)}
-    assert {target: set(overlap.pairs) for target, overlap in got.items()} == expected
-    for (kind, target), overlap in got.items():
-        assert list(overlap.pairs) == sorted(expected[(kind, target)])
-        assert overlap.programmes == tuple(sorted({programme for pair in overlap.pairs for programme in pair}))
+    assert set(got) == set(expected)
+    for target, overlap in got.items():
+        assert overlap.programmes == tuple(sorted({programme for pair in expected[target] for programme in pair}))
         involved = [support for support in found if support.programme in overlap.programmes]
         assert overlap.partners == frozenset().union(*(support.partners for support in involved))
 
 
+def test_a_programme_meeting_only_its_own_partners_is_left_out() -> None:
+    """Of three programmes on one area, the one whose period meets only that of its own partner's is not listed:
+    the latest-ending programme before it is its own partner's, the other partner's ends before it starts."""
+    early_eu = _support(1, {"EU"}, areas={"justice"}, start=D(2020, 1, 1), end=D(2020, 3, 31))
+    france = _support(2, {"FR"}, areas={"justice"}, start=D(2020, 3, 1), end=D(2022, 12, 31))
+    late_france = _support(3, {"FR"}, areas={"justice"}, start=D(2021, 1, 1), end=D(2021, 6, 30))
+    [overlap] = overlaps([early_eu, france, late_france])
+    assert overlap.programmes == (1, 2)
+    assert overlap.partners == frozenset({"EU", "FR"})
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(supports, st.randoms())
-def test_overlaps_do_not_depend_on_the_order_and_pairs_are_symmetric(found: list[Support], random) -> None:
+def test_overlaps_do_not_depend_on_the_order_and_are_symmetric(found: list[Support], random) -> None:
     shuffled = list(found)
     random.shuffle(shuffled)
     assert overlaps(found) == overlaps(shuffled)
     by_id = {support.programme: support for support in found}
     for overlap in overlaps(found):
-        for first, second in overlap.pairs:
-            assert first < second
-            a, b = by_id[first], by_id[second]
-            assert a.partners != b.partners
-            assert periods_meet(a, b)
-            assert periods_meet(b, a)
+        # Every programme listed meets another listed one of other partners, whichever is read first.
+        for programme in overlap.programmes:
+            first = by_id[programme]
+            assert any(
+                by_id[other].partners != first.partners
+                and periods_meet(first, by_id[other])
+                and periods_meet(by_id[other], first)
+                for other in overlap.programmes
+                if other != programme
+            )
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

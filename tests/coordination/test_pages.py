@@ -1,6 +1,7 @@
 """The Coordination tab: the matrix, overlaps and gaps as a reader may see them (owner, member, outsider)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,6 +10,7 @@ from django.test import Client
 
 from egide.accounts.models import Confidentiality, Organisation
 from egide.actors.models import Actor
+from egide.money.models import ExchangeRate, Transaction
 from egide.programmes.models import Participation, Programme, ProgrammeArea, SupportedActor
 from tests.conftest import SmallMap
 
@@ -106,3 +108,36 @@ def test_gaps_name_the_unsupported_actors_of_open_findings(member: User, small_m
     # The small map has findings (the tests of governance name them); with no programme, their actors are gaps.
     assert "no programme" in text
     assert any(link["href"].startswith("/actors/") for link in table.select("a"))
+
+
+@pytest.mark.django_db
+def test_names_and_titles_in_the_written_rows_are_escaped(small_map: SmallMap, organisation: Organisation) -> None:
+    """The matrix, the overlaps' links and the flows' and timeline's rows are written in Python
+    (egide.coordination.tab_html): a partner's name and a programme's title are text there, never markup."""
+    hostile = '<b class="x">Fr&nce</b>'
+    first = _programme(
+        '"Quote" & <i>title</i>', organisation, hostile, actor=small_map.army, area="justice", level="public"
+    )
+    _programme("Second", organisation, "Other", actor=small_map.army, area="justice", level="public")
+    ExchangeRate.objects.create(currency="EUR", period="year", starts_on=datetime.date(2025, 1, 1), rate=Decimal("0.9"))
+    on = datetime.date(2025, 3, 1)
+    Transaction.objects.create(programme=first, type="3", value=Decimal("1000"), currency="USD", date=on, value_date=on)
+    response = Client().get("/countries/CF/coordination/?year=2025")
+    html = response.content.decode()
+    assert "<b class" not in html
+    assert "<i>title</i>" not in html
+    page = BeautifulSoup(response.content, "html.parser")
+    rows = {row.select_one("th").get_text(): row for row in page.select("#coordination-matrix tbody tr")}
+    assert hostile in rows
+    cell = rows[hostile].select_one("td.filled")
+    assert cell["title"] == '"Quote" & <i>title</i>'
+    links = page.select("#coordination-overlaps li li a")
+    assert [link.get_text() for link in links] == ['"Quote" & <i>title</i>', "Second"]
+    assert links[0]["href"] == f"/programmes/{first.pk}/"
+    flow_text = page.select_one("#coordination-flow-table tbody").get_text(" ")
+    assert hostile in flow_text
+    assert "1,000.00" in flow_text
+    timeline = [
+        [cell.get_text() for cell in row.select("td")] for row in page.select("#coordination-timeline-table tbody tr")
+    ]
+    assert timeline == [[hostile, "2025-Q1", "0.00", "1,000.00"]]

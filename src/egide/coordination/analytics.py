@@ -9,6 +9,7 @@ one actor, or the area, of a need that no active support covers.
 """
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,8 +55,6 @@ class Overlap:
     partners: frozenset[str]
     programmes: tuple[int, ...]
     """Every programme on the target that overlaps another one of different partners, in increasing order."""
-    pairs: tuple[tuple[int, int], ...]
-    """The overlapping pairs of programmes (lower id first)."""
 
 
 def overlaps(supports: Iterable[Support]) -> list[Overlap]:
@@ -69,25 +68,53 @@ def overlaps(supports: Iterable[Support]) -> list[Overlap]:
             on_target[(AREA, area)].append(support)
     found: list[Overlap] = []
     for (kind, target), group in sorted(on_target.items()):
-        # Every pair is compared (a large country's area holds hundreds of programmes a year): in order of
-        # programme, so that each pair comes lower id first, with the periods' unknown bounds made open once.
-        ordered = [
-            (s.programme, s.partners, s.start or datetime.date.min, s.end or datetime.date.max)
-            for s in sorted(group, key=lambda support: support.programme)
-        ]
-        pairs = []
-        for index, (first, first_partners, first_start, first_end) in enumerate(ordered):
-            for second, second_partners, second_start, second_end in ordered[index + 1 :]:
-                if first_partners != second_partners and second_start <= first_end and first_start <= second_end:
-                    pairs.append((first, second))
-        if not pairs:
+        involved = _overlapping(group)
+        if not involved:
             continue
-        pairs.sort()
-        involved = sorted({programme for pair in pairs for programme in pair})
-        concerned = set(involved)
-        partners = frozenset().union(*(s.partners for s in group if s.programme in concerned))
-        found.append(Overlap(kind, target, partners, tuple(involved), tuple(pairs)))
+        partners = frozenset().union(*(support.partners for support in group if support.programme in involved))
+        found.append(Overlap(kind, target, partners, tuple(sorted(involved))))
     return found
+
+
+def _overlapping(group: list[Support]) -> set[int]:
+    """The programmes of `group` whose period meets that of another of different partners.
+
+    Not pair by pair (a large country's area holds hundreds of programmes a year, most of whose periods meet): in
+    order of start, each prefix keeps the latest end of its programmes and the latest end among those of other
+    partners than that one's. A programme meets one of other partners if, among the programmes starting by its end,
+    the latest-ending one of other partners than its own ends on or after its start."""
+    ordered = sorted(
+        (
+            (support.start or datetime.date.min, support.end or datetime.date.max, support.partners, support.programme)
+            for support in group
+        ),
+        key=lambda item: (item[0], item[1], item[3]),
+    )
+    starts = [start for start, _end, _partners, _programme in ordered]
+    # latest[i]: over ordered[:i + 1], (the latest end, its partners, the latest end of other partners or None).
+    latest: list[tuple[datetime.date, frozenset[str], datetime.date | None]] = []
+    best: tuple[datetime.date, frozenset[str]] | None = None
+    other: datetime.date | None = None
+    for _start, end, partners, _programme in ordered:
+        if best is None:
+            best = (end, partners)
+        elif end > best[0]:
+            if partners != best[1]:
+                other = best[0]
+            best = (end, partners)
+        elif partners != best[1] and (other is None or end > other):
+            other = end
+        latest.append((best[0], best[1], other))
+    involved: set[int] = set()
+    for start, end, partners, programme in ordered:
+        reach = bisect_right(starts, end)  # the programmes starting on or before this one's end
+        if not reach:
+            continue
+        best_end, best_partners, other_end = latest[reach - 1]
+        candidate = best_end if best_partners != partners else other_end
+        if candidate is not None and candidate >= start:
+            involved.add(programme)
+    return involved
 
 
 FINDING = "finding"

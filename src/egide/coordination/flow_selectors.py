@@ -103,7 +103,7 @@ def country_flows(
     }
     partner_names: dict[str, str] = {}
     for programme_id, role, organisation_id, name_en, name_fr, name in (
-        Participation.objects.filter(programme__in=ids, role__in=(FUNDING, EXTENDING, IMPLEMENTING))
+        Participation.objects.filter(programme_id__any_of=ids, role__in=(FUNDING, EXTENDING, IMPLEMENTING))
         .order_by("programme_id", "role", "id")
         .values_list(
             "programme_id", "role", "organisation_id", "organisation__name_en", "organisation__name_fr", "name"
@@ -117,7 +117,7 @@ def country_flows(
         by_role_of[programme_id][role].add(key)
     areas_of: dict[int, list[str]] = {pk: [] for pk in ids}
     for programme_id, area in (
-        ProgrammeArea.objects.filter(programme__in=ids)
+        ProgrammeArea.objects.filter(programme_id__any_of=ids)
         .order_by("programme_id", "area")
         .values_list("programme_id", "area")
     ):
@@ -126,12 +126,12 @@ def country_flows(
     actors_of: dict[int, list[str]] = {pk: [] for pk in ids}
     if by == BY_ACTOR:
         for programme_id, actor_id in (
-            SupportedActor.objects.filter(programme__in=ids).order_by().values_list("programme_id", "actor_id")
+            SupportedActor.objects.filter(programme_id__any_of=ids).order_by().values_list("programme_id", "actor_id")
         ):
             actors_of[programme_id].append(str(actor_id))
     else:
         for programme_id, vocabulary, code, percentage in (
-            ProgrammeSector.objects.filter(programme__in=ids)
+            ProgrammeSector.objects.filter(programme_id__any_of=ids)
             .order_by()
             .values_list("programme_id", "vocabulary", "code", "percentage")
         ):

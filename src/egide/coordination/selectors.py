@@ -47,6 +47,8 @@ OWN, IATI, BOTH = "own", "iati", "both"
 ORIGINS = (OWN, IATI, BOTH)
 CURRENCIES = conversion.TARGETS
 IDS_IN_QUERY = 5000
+PROGRAMME_FIELDS = ("title_en", "title_fr", "status", "planned_start", "actual_start", "planned_end", "actual_end")
+"""What the tab, its brief and the country brief read of a programme (and its id): the rest is never loaded."""
 
 DEFAULT_THRESHOLD = "C"
 """Sections below this band (in the shipped frameworks: D, E and F, scores under 50) are gaps unless supported."""
@@ -212,11 +214,16 @@ def _meeting(programmes: QuerySet[Programme], first: datetime.date, last: dateti
     )
 
 
+def _of_programmes(ids: list[int] | QuerySet[Any]) -> Q:
+    """Rows of these programmes: a list of ids as one parameter (egide.core.lookups), a query as a subquery."""
+    return Q(programme_id__any_of=ids) if isinstance(ids, list) else Q(programme__in=ids)
+
+
 def _partners_of(programme_ids: list[int] | QuerySet[Any], *, french: bool) -> dict[int, list[Partner]]:
     """Each programme's partners (funding, extending, implementing) in one query of plain values: an organisation
     of the platform by its id, else the name as written (trimmed, compared without case)."""
     rows = (
-        Participation.objects.filter(programme__in=programme_ids, role__in=PARTNER_ROLES)
+        Participation.objects.filter(_of_programmes(programme_ids), role__in=PARTNER_ROLES)
         .order_by("programme_id", "role", "id")
         .values_list("programme_id", "organisation_id", "organisation__name_en", "organisation__name_fr", "name")
     )
@@ -243,7 +250,7 @@ def _programme_money(programmes: list[int] | QuerySet[Any], year: int) -> tuple[
     and how many of its amounts no rate converts. Two queries, whatever the number of programmes."""
     rows = list(
         MoneySum.objects.filter(
-            programme__in=programmes,
+            _of_programmes(programmes),
             flow__in=sorted(FLOW_GROUPS),
             bucket__gte=datetime.date(year, 1, 1),
             bucket__lte=datetime.date(year, 12, 31),
@@ -317,7 +324,7 @@ def country_coordination(
     # country's tab would otherwise build a model instance for each of its thousands of programmes and their
     # partners, areas and actors (benchmarks/coordination.py).
     in_year = _meeting(visible, first, last)
-    programmes = list(in_year.annotate(imported=Exists(provenance)).order_by("pk"))
+    programmes = list(in_year.only(*PROGRAMME_FIELDS).annotate(imported=Exists(provenance)).order_by("pk"))
     # The ids in the queries that follow cost the database less than the year's filter run again in each as a
     # subquery; past a few thousand, the subquery keeps the statement small (and within SQLite's parameters).
     in_year_ids: list[int] | QuerySet[Any] = (
@@ -326,17 +333,17 @@ def country_coordination(
     partners_of = _partners_of(in_year_ids, french=french)
     areas_in: dict[int, set[str]] = defaultdict(set)
     for programme_id, area in (
-        ProgrammeArea.objects.filter(programme__in=in_year_ids).order_by().values_list("programme_id", "area")
+        ProgrammeArea.objects.filter(_of_programmes(in_year_ids)).order_by().values_list("programme_id", "area")
     ):
         areas_in[programme_id].add(area)
     supported: dict[int, set[int]] = defaultdict(set)
     for programme_id, actor_id in (
-        SupportedActor.objects.filter(programme__in=in_year_ids).order_by().values_list("programme_id", "actor_id")
+        SupportedActor.objects.filter(_of_programmes(in_year_ids)).order_by().values_list("programme_id", "actor_id")
     ):
         supported[programme_id].add(actor_id)
     sectors_of: dict[int, list[tuple[str, str, Decimal | None]]] = defaultdict(list)
     for programme_id, vocabulary, code, percentage in (
-        ProgrammeSector.objects.filter(programme__in=in_year_ids)
+        ProgrammeSector.objects.filter(_of_programmes(in_year_ids))
         .order_by("programme_id", "-percentage", "code")
         .values_list("programme_id", "vocabulary", "code", "percentage")
     ):

@@ -41,6 +41,14 @@ def split(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     Equal weights give `analytics.shares`'s split."""
     if not weights:
         return []
+    first = weights[0]
+    if first > 0 and all(weight == first for weight in weights):
+        # Equal weights (one area, one actor, a funder's implementers...: nearly every split): the same cents,
+        # without the Decimal arithmetic.
+        cents = int((amount / CENT).to_integral_value())
+        base, extra = divmod(abs(cents), len(weights))
+        sign = -1 if cents < 0 else 1
+        return [sign * (base + (1 if index < extra else 0)) * CENT for index in range(len(weights))]
     total_weight = sum(weights, Decimal(0))
     if total_weight <= 0 or any(weight < 0 for weight in weights):
         raise ValueError("Weights must be non-negative and not all zero")

@@ -13,7 +13,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
 
-from egide.coordination import flow_views
+from egide.coordination import flow_views, tab_html
 from egide.coordination.analytics import ACTOR, CENT, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
@@ -166,6 +166,11 @@ def _overlaps(found: Coordination) -> list[dict[str, Any]]:
     ]
 
 
+def _overlaps_shown(found: Coordination) -> list[dict[str, Any]]:
+    """The overlaps as the page lists them: each with its programmes' links written once."""
+    return [overlap | {"links": tab_html.programme_links(overlap["programmes"])} for overlap in _overlaps(found)]
+
+
 def _gaps(found: Coordination) -> list[dict[str, Any]]:
     """The gaps grouped by rule (each rule's area when no programme covers it, and every actor its open findings
     name that no programme supports), then by weak assessment section (its area and the actors of its scope)."""
@@ -235,6 +240,11 @@ def _brief(request: HttpRequest, code: str) -> tuple[str, int, str, str, Coordin
 
 def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
     country, year, origin, by, found = _brief(request, code)
+    formatted = money_format()
+    money = flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by)
+    money["flow_rows_html"] = tab_html.flow_rows(money["flow_rows"], formatted)
+    money["timeline_rows_html"] = tab_html.timeline_rows(money["timeline_rows"], formatted)
+    matrix = _matrix(found, by)
     context = {
         "country": country,
         "country_name": countries()[country].label,
@@ -244,14 +254,15 @@ def country_coordination_page(request: HttpRequest, code: str) -> HttpResponse:
         "origin": origin,
         "by": by,
         "areas": _columns(found, by),
-        "matrix": _matrix(found, by),
+        "matrix": matrix,
+        "matrix_rows": tab_html.matrix_rows(matrix),
         "excluded": found.excluded,
-        "overlaps": _overlaps(found),
+        "overlaps": _overlaps_shown(found),
         "gaps": _gaps(found),
         "threshold": found.threshold,
         "bands": found.bands,
         "area_rules": found.area_rules,
-        "money": flow_views.flows_context(request=request, country=country, year=year, origin=origin, by=by),
+        "money": money,
         "currencies": CURRENCIES,
         # Only for readers of the country's due-diligence assessments; empty (no heading, no count) for the others.
         "due_diligence": brief_section(request, country),
