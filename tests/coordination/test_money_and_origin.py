@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from egide.accounts.models import Confidentiality, Organisation
+from egide.coordination.amounts import money_format
 from egide.coordination.analytics import shares
-from egide.coordination.views import money_format
 from egide.iati.models import ImportedActivity
 from egide.money import sums
 from egide.money.models import ExchangeRate, Transaction
@@ -212,3 +212,4 @@ def test_print_layout_and_controls(member: User, funded: tuple[Programme, Progra
 def test_the_cells_amounts_are_written_as_floatformat_writes_them(language: str, value: Decimal) -> None:
     with translation.override(language):
         assert money_format()(value) == floatformat(value, "2g")
+        assert money_format(0)(value) == floatformat(value, "0g")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from egide.accounts.models import Organisation
-from egide.core.links import pk_address
+from egide.core.links import code_address, pk_address
 from egide.programmes.models import Participation, Programme
 
 SOURCE = Path(__file__).resolve().parents[2] / "src"
@@ -25,6 +25,13 @@ def test_an_address_reversed_once_is_reverses_own(name: str) -> None:
         assert address(pk) == reverse(name, args=[pk])
     with translation.override("fr"):
         assert pk_address(name)(7) == reverse(name, args=[7])
+
+
+@pytest.mark.parametrize("name", ["country-detail", "country-coordination", "country-governance"])
+def test_an_address_by_country_code_is_reverses_own(name: str) -> None:
+    address = code_address(name)
+    for code in ("CF", "cd", "XK", "A B", "é"):
+        assert address(code) == reverse(name, args=[code])
 
 
 def _organisations() -> list[Organisation]:

@@ -56,17 +56,26 @@ def dashboard_money(*, user: Caller, countries: Sequence[str], currency: str, fl
     base = _layer_totals(countries=narrow, wide=wide, currency=currency, flow=flow)
     # What the reader sees beyond its layer: its organisations' programmes, those shared with it, and those for
     # partners where its memberships do not reach.
+    # Every country asked for in the partners' layer (a membership covering all countries): the conditions need
+    # not name them again, which PostgreSQL would test for every row read.
+    everywhere = not narrow
     in_layer = Q(confidentiality=Confidentiality.PUBLIC)
-    if wide:
+    if everywhere:
+        in_layer |= Q(confidentiality=Confidentiality.PARTNERS)
+    elif wide:
         in_layer |= Q(confidentiality=Confidentiality.PARTNERS, country__in=wide)
     beyond = programmes_visible(user=user).filter(country__in=list(countries)).exclude(in_layer).order_by()
     if connection.vendor == "postgresql":
         # Their ids first, as one array: the planner then knows how few they are and reads their sums through
         # the indexes (from a subquery it expected thousands, scanned the sums and compiled the plan: seconds).
         ids = list(beyond.values_list("pk", flat=True))
-        corrections = _corrections_in_sql(ids, wide=wide, currency=currency, flow=flow) if ids else {}
+        corrections = (
+            _corrections_in_sql(ids, wide=wide, everywhere=everywhere, currency=currency, flow=flow) if ids else {}
+        )
     else:
-        corrections = _corrections_in_python(beyond.values("pk"), wide=wide, currency=currency, flow=flow)
+        corrections = _corrections_in_python(
+            beyond.values("pk"), wide=wide, everywhere=everywhere, currency=currency, flow=flow
+        )
     return _combined(base, corrections)
 
 
@@ -87,7 +96,9 @@ def _layer_totals(*, countries: Sequence[str], wide: Sequence[str], currency: st
     }
 
 
-def _pairs_sql(beyond: QuerySet[Any] | list[int], *, wide: Sequence[str], flow: str) -> tuple[str, list[Any]]:
+def _pairs_sql(
+    beyond: QuerySet[Any] | list[int], *, wide: Sequence[str], everywhere: bool, flow: str
+) -> tuple[str, list[Any]]:
     """SELECT, for each sum E of the programmes `beyond` the layer (a query of their ids, or the ids as an array
     on PostgreSQL) by country, area or TOTAL, parts, currency, bucket and grain, its amount and count and those of
     the layer's sum B of the same key (NULL when it has none)."""
@@ -115,7 +126,10 @@ def _pairs_sql(beyond: QuerySet[Any] | list[int], *, wide: Sequence[str], flow: 
     extra_params = [*where_params, *programme_params, *where_params]
     levels = f"l.level = '{layers.PUBLIC}'"
     level_params: list[Any] = []
-    if wide:
+    if everywhere:
+        # Each level of the key's index, rather than a list of countries tested on every row it reads.
+        levels = f"l.level IN ('{layers.PUBLIC}', '{layers.PARTNERS}')"
+    elif wide:
         levels = f"({levels} OR (l.level = '{layers.PARTNERS}' AND l.country IN ({', '.join(['%s'] * len(wide))})))"
         level_params = list(wide)
     matched = ("country", "area", "parts", "currency", "bucket", "grain")
@@ -133,8 +147,10 @@ Corrections = dict[tuple[str, str, int], list[Any]]
 left out besides the layer's]."""
 
 
-def _corrections_in_sql(beyond: list[int], *, wide: Sequence[str], currency: str, flow: str) -> Corrections:
-    pairs, params = _pairs_sql(beyond, wide=wide, flow=flow)
+def _corrections_in_sql(
+    beyond: list[int], *, wide: Sequence[str], everywhere: bool, currency: str, flow: str
+) -> Corrections:
+    pairs, params = _pairs_sql(beyond, wide=wide, everywhere=everywhere, flow=flow)
     key = "country, area, parts"
     # Each pair twice: B + E ("after") and B ("before", when the layer has it), converted alike.
     groups = (
@@ -157,8 +173,10 @@ def _corrections_in_sql(beyond: list[int], *, wide: Sequence[str], currency: str
         }
 
 
-def _corrections_in_python(beyond: QuerySet[Any], *, wide: Sequence[str], currency: str, flow: str) -> Corrections:
-    pairs, params = _pairs_sql(beyond, wide=wide, flow=flow)
+def _corrections_in_python(
+    beyond: QuerySet[Any], *, wide: Sequence[str], everywhere: bool, currency: str, flow: str
+) -> Corrections:
+    pairs, params = _pairs_sql(beyond, wide=wide, everywhere=everywhere, flow=flow)
     with connection.cursor() as cursor:
         cursor.execute(pairs, params)
         rows = cursor.fetchall()

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from egide.coordination import dashboard_html
 from egide.coordination.dashboard import (
     FINDINGS,
     INDICATOR_PREFIX,
@@ -112,9 +113,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     found, sort, rows = read_dashboard(request)
     codes = [column.code for column in found.indicators]
     chosen = {column.code for column in found.indicators}
+    cells = _cells(found, rows)
     context = {
         "dashboard": found,
-        "rows": _cells(found, rows),
+        "rows": cells,
+        "rows_html": dashboard_html.rows(cells),
         "sort": sort,
         "headers": _headers(found, _sort_links(request, sort, sort_keys(codes))),
         "indicator_choices": [(column, column.code in chosen) for column in found.available_indicators],

@@ -4,17 +4,16 @@ through the access rules, the analytics compute."""
 import datetime
 import io
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.defaultfilters import floatformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
 
 from egide.coordination import flow_views, tab_html
-from egide.coordination.analytics import ACTOR, CENT, SECTION
+from egide.coordination.amounts import money_format
+from egide.coordination.analytics import ACTOR, SECTION
 from egide.coordination.export import brief_xlsx
 from egide.coordination.selectors import (
     BOTH,
@@ -53,25 +52,6 @@ def _area(code: str) -> str:
 
 
 BY_AREA, BY_ACTOR = "area", "actor"
-
-
-def money_format() -> Callable[[Decimal], str]:
-    """What `floatformat:"2g"` writes for an amount in the active language (two decimals, grouped thousands), eight
-    times faster: the separators are read once, not for each of the thousands of amounts of a large matrix
-    (benchmarks/coordination.py). Languages that group digits otherwise than by three get floatformat itself."""
-    decimal_separator = str(get_format("DECIMAL_SEPARATOR"))
-    thousand_separator = str(get_format("THOUSAND_SEPARATOR"))
-    if get_format("NUMBER_GROUPING") != 3:
-        return lambda value: floatformat(value, "2g")
-
-    def formatted(value: Decimal) -> str:
-        rounded = value.quantize(CENT, ROUND_HALF_UP)
-        if not rounded:
-            rounded = abs(rounded)  # no sign on zero, as floatformat
-        grouped = f"{rounded:,.2f}"
-        return grouped.replace(",", "\0").replace(".", decimal_separator).replace("\0", thousand_separator)
-
-    return formatted
 
 
 EMPTY_CELL: dict[str, Any] = {

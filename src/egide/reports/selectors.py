@@ -20,9 +20,9 @@ from egide.actors.selectors import country_sources
 from egide.assessments.models import Assessment, Status
 from egide.assessments.selectors import assessments_visible, scorecards_of
 from egide.context.selectors import country_context
+from egide.coordination.amounts import money_format
 from egide.coordination.analytics import ACTOR, SECTION
 from egide.coordination.selectors import country_coordination
-from egide.coordination.views import money_format
 from egide.core import taxonomy
 from egide.core.labels import active_language
 from egide.core.reference import countries
