@@ -7,6 +7,7 @@ reaches a link, a bar or a sum. The diagram and the timeline themselves are pure
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Sum
 
@@ -16,6 +17,7 @@ from egide.coordination.flows import COMMITMENT, DISBURSEMENT, EXPENDITURE, Flow
 from egide.coordination.shares import EQUAL, SECTORS, TRANSACTION, area_shares, transaction_area
 from egide.core import taxonomy
 from egide.core.labels import active_language
+from egide.core.serial_plans import serial_plans
 from egide.core.users import Caller
 from egide.iati.models import ImportedActivity
 from egide.money import conversion
@@ -29,6 +31,12 @@ KINDS = {"2": COMMITMENT, "3": DISBURSEMENT, "4": EXPENDITURE}
 FUNDING, EXTENDING, IMPLEMENTING = "1", "3", "4"
 BY_AREA, BY_ACTOR = "area", "actor"
 OWN, IATI, BOTH = "own", "iati", "both"
+
+
+def _row_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """By programme, value date, type, currency, provider and receiver (no key last, as PostgreSQL orders them),
+    then the names and the sector: a stable order, whatever the database returned."""
+    return tuple((row[index] is None, row[index]) for index in (0, 3, 1, 2, 4, 6, 5, 7, 8))
 
 
 def partner_key(organisation_id: int | None, name: str) -> str:
@@ -71,24 +79,28 @@ def country_flows(
     elif origin == IATI:
         visible = visible.filter(Exists(provenance))
     first, last = datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
-    rows = list(
-        Transaction.objects.filter(
-            programme__in=visible.values("pk"), type__in=sorted(KINDS), value_date__gte=first, value_date__lte=last
+    with serial_plans():
+        rows = list(
+            Transaction.objects.filter(
+                programme__in=visible.values("pk"), type__in=sorted(KINDS), value_date__gte=first, value_date__lte=last
+            )
+            .values_list(
+                "programme_id",
+                "type",
+                "currency",
+                "value_date",
+                "provider_id",
+                "provider_name",
+                "receiver_id",
+                "receiver_name",
+                "sector_code",
+            )
+            .annotate(total=Sum("value"))
+            # Grouped without an order: ordered, PostgreSQL read the programmes in the order of their keys, all the
+            # countries' (parallel workers and all) to find those of one; sorted here instead, a few hundred rows.
+            .order_by()
         )
-        .values_list(
-            "programme_id",
-            "type",
-            "currency",
-            "value_date",
-            "provider_id",
-            "provider_name",
-            "receiver_id",
-            "receiver_name",
-            "sector_code",
-        )
-        .annotate(total=Sum("value"))
-        .order_by("programme_id", "value_date", "type", "currency", "provider_id", "receiver_id")
-    )
+    rows.sort(key=_row_order)
     with_money = {row[0] for row in rows}
     # What the programmes with money hold, read as plain values (no model instances), by the programmes' ids: a
     # large country's period holds hundreds of them (benchmarks/coordination.py).
