@@ -34,7 +34,7 @@ from egide.audit.services import EXCLUDED_FIELDS, audit_rows_bulk, snapshot
 from egide.core import iati_codes
 from egide.core.collection import paused_collection
 from egide.core.inserts import insert_rows
-from egide.core.read_ahead import read_ahead
+from egide.core.read_ahead import ahead_of_writes
 from egide.core.users import Caller, author
 from egide.iati.models import ImportedActivity, ImportedFile
 from egide.iati.parser import (
@@ -761,8 +761,8 @@ def iati_file_import(
         from egide.iati.pipeline import pipelined
 
         source = pipelined(path, name=name, codes=codes, known=known)
-    else:  # read by a thread of this process ahead of the writing (egide.core.read_ahead)
-        source = read_ahead(read_activities_since(path, filename=name, codes=codes, known=known))
+    else:  # on PostgreSQL read by a thread ahead of the writing (egide.core.read_ahead)
+        source = ahead_of_writes(read_activities_since(path, filename=name, codes=codes, known=known))
     try:
         # The records read and the rows written hold no reference cycles (a few hundred objects in cycles for a
         # file of 10,000 activities): the cycle collector, which would walk every object each batch keeps alive

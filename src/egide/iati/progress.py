@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
-from egide.core.read_ahead import read_ahead
+from egide.core.read_ahead import ahead_of_writes
 from egide.iati.parser import Codelists, Unchanged, read_activities_since
 from egide.iati.records import Activity
 
@@ -63,11 +63,11 @@ def streamed(
     count = 0
     with path.open("rb") as handle:
         last = time.monotonic()
-        # Read by a thread of this process ahead of the writing (egide.core.read_ahead), stopped before the file is
-        # closed; each activity comes with the position in the file where its reading ended.
+        # On PostgreSQL read by a thread of this process ahead of the writing (egide.core.read_ahead), stopped
+        # before the file is closed; each activity comes with the position in the file where its reading ended.
         items = read_activities_since(handle, filename=name or path.name, codes=codes, known=known or {})
         tell = handle.tell
-        with closing(read_ahead((item, tell()) for item in items)) as ahead:
+        with closing(ahead_of_writes((item, tell()) for item in items)) as ahead:
             for item, position in ahead:
                 count += 1
                 now = time.monotonic()
