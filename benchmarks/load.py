@@ -439,6 +439,10 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
     env["LOG_LEVEL"] = "WARNING"
     # The workers are never replaced during the run: the soak measures whether their own memory stays flat.
     env["EGIDE_SERVE_MAX_REQUESTS"] = "0"
+    # An idle connection kept longer than a user thinks. With the default 5 s, the server closes a connection just
+    # as a user who thought 5 s sends its next request on it, and locust's client, unlike a browser, does not send
+    # it again on a new connection: "connection reset" errors that say nothing of the server's capacity.
+    env["EGIDE_SERVE_KEEPALIVE"] = str(int(think_range(args.think)[1]) + 5)
     # The processes run in the data folder: the source folders on the path made absolute.
     env["PYTHONPATH"] = os.pathsep.join(
         str(Path(entry).resolve()) for entry in env.get("PYTHONPATH", "").split(os.pathsep) if entry
@@ -496,6 +500,7 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
             step.load = os.getloadavg()[0]
             result.saturation.append(step)
             _print_step(database, step, "saturation")
+        if args.soak_seconds > 0:
             soak = Soak(users=args.soak_users, seconds=args.soak_seconds)
             stop = threading.Event()
             sampler = threading.Thread(
