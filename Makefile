@@ -107,11 +107,14 @@ benchmark-exports: install
 	$(BIN)/python benchmarks/exports.py --databases "$(or $(DATABASES),sqlite,postgresql)" --runs $(or $(RUNS),3)
 
 # The platform under load through its production server (benchmarks/load.py): 1, 10, 50 and 100 concurrent users for
-# STEP_SECONDS each, then SOAK_SECONDS at 50 users with every process's memory sampled, on DATABASES; not part of CI.
+# STEP_SECONDS each, each user thinking THINK seconds between requests (LOW-HIGH, a mean, or 0 for none), then 1 and 10
+# users without think time (the throughput ratio), then SOAK_SECONDS at 50 users with every process's memory sampled,
+# on DATABASES; not part of CI.
 STEP_SECONDS ?= 120
 SOAK_SECONDS ?= 600
+THINK ?= 2-8
 load: install
-	$(BIN)/python benchmarks/load.py --databases "$(DATABASES)" --step-seconds $(STEP_SECONDS) --soak-seconds $(SOAK_SECONDS)
+	$(BIN)/python benchmarks/load.py --databases "$(DATABASES)" --step-seconds $(STEP_SECONDS) --soak-seconds $(SOAK_SECONDS) --think $(THINK)
 
 # The importers' fuzzing (tests/core/test_import_fuzzing.py) with many more files than the test suite draws, new
 # ones at every run (EXAMPLES per importer).

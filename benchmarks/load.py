@@ -8,9 +8,14 @@ interface, and locust (headless, bounded in users and time) with the mix of `loa
 API, governance pages, actor pages, searches, the findings API and exports, half the users anonymous and half signed
 in.
 
-- **Steps**: 1, 10, 50 and 100 concurrent users (`--steps`), each for `--step-seconds`, every user sending its next
-  request as soon as the last is answered: requests per second, p50/p95/p99, errors, and the CPU time of the
-  server's processes per request (the machine is shared: CPU time says what a request costs whatever else runs).
+- **Steps**: 1, 10, 50 and 100 concurrent users (`--steps`), each for `--step-seconds`, every user thinking 2 to 8
+  s between an answer and its next request (`--think`, benchmarks/think.py), as people reading pages do: requests
+  per second, p50/p95/p99, errors, and the CPU time of the server's processes per request (the machine is shared:
+  CPU time says what a request costs whatever else runs).
+- **Saturation**: 1 and 10 users (`--saturation-steps`) for `--saturation-seconds` each, sending their next request
+  as soon as the last is answered (no think time): what the server can serve, and how much more ten users get
+  served than one (with think time, ten users ask ten times as often as one whatever the server does, so that ratio
+  is measured here).
 - **Soak**: `--soak-users` (50) for `--soak-seconds` (600), the resident memory of every server process (and of
   the background worker) sampled every `--sample-seconds`: its slope over the soak after its first quarter, and
   whether it is flat.
@@ -66,6 +71,7 @@ from common import (  # noqa: E402
     recreate_postgres,
     write_results,
 )
+from think import think_range, think_text  # noqa: E402
 
 # ------------------------------------------------------------------------------------------------- the figures
 
@@ -74,6 +80,7 @@ from common import (  # noqa: E402
 class Step:
     users: int
     seconds: float
+    think: str = "0"  # benchmarks/think.py
     requests: int = 0
     failures: int = 0
     rps: float = 0.0
@@ -134,6 +141,7 @@ class DatabaseLoad:
     server: str = ""
     worker: str = ""
     steps: list[Step] = field(default_factory=list)
+    saturation: list[Step] = field(default_factory=list)
     soak: Soak | None = None
     skipped: str = ""
     failed: str = ""
@@ -308,7 +316,7 @@ def prepare(args: argparse.Namespace) -> int:
 
 
 def _locust(
-    *, url: str, users: int, seconds: float, plan: Path, folder: Path, name: str, think: float
+    *, url: str, users: int, seconds: float, plan: Path, folder: Path, name: str, think: str
 ) -> tuple[Step, float]:
     """One locust run, headless: users spawned at once, statistics reset once they are all running; the step's
     figures from locust's CSV, and locust's own CPU seconds."""
@@ -345,7 +353,7 @@ def _locust(
         subprocess.run(command, env=env, check=True, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    step = Step(users=users, seconds=seconds)
+    step = Step(users=users, seconds=seconds, think=think)
     with (folder / f"{name}_stats.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             figures = {
@@ -429,6 +437,12 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
         database_url = args.postgres_url
     env = os.environ | child_environment(database_url, data_dir)
     env["LOG_LEVEL"] = "WARNING"
+    # The workers are never replaced during the run: the soak measures whether their own memory stays flat.
+    env["EGIDE_SERVE_MAX_REQUESTS"] = "0"
+    # An idle connection kept longer than a user thinks. With the default 5 s, the server closes a connection just
+    # as a user who thought 5 s sends its next request on it, and locust's client, unlike a browser, does not send
+    # it again on a new connection: "connection reset" errors that say nothing of the server's capacity.
+    env["EGIDE_SERVE_KEEPALIVE"] = str(int(think_range(args.think)[1]) + 5)
     # The processes run in the data folder: the source folders on the path made absolute.
     env["PYTHONPATH"] = os.pathsep.join(
         str(Path(entry).resolve()) for entry in env.get("PYTHONPATH", "").split(os.pathsep) if entry
@@ -455,7 +469,7 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
         print(f"[{database}] serving at {url}: {result.server}", flush=True)
         folder = data_dir / "locust"
         folder.mkdir()
-        _locust(url=url, users=2, seconds=args.warmup_seconds, plan=plan_path, folder=folder, name="warmup", think=0)
+        _locust(url=url, users=2, seconds=args.warmup_seconds, plan=plan_path, folder=folder, name="warmup", think="0")
         for users in args.step_list:
             before = _tree_cpu(server.pid)
             step, locust_cpu = _locust(
@@ -471,6 +485,21 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
             step.load = os.getloadavg()[0]
             result.steps.append(step)
             _print_step(database, step)
+        for users in args.saturation_list:
+            before = _tree_cpu(server.pid)
+            step, locust_cpu = _locust(
+                url=url,
+                users=users,
+                seconds=args.saturation_seconds,
+                plan=plan_path,
+                folder=folder,
+                name=f"saturation{users}",
+                think="0",
+            )
+            step.server_cpu, step.locust_cpu = _cpu_used(before, _tree_cpu(server.pid)), locust_cpu
+            step.load = os.getloadavg()[0]
+            result.saturation.append(step)
+            _print_step(database, step, "saturation")
         if args.soak_seconds > 0:
             soak = Soak(users=args.soak_users, seconds=args.soak_seconds)
             stop = threading.Event()
@@ -533,7 +562,8 @@ def _cpu_per_request(step: Step) -> str:
 
 
 def _ratio(result: DatabaseLoad, users: int, base: int = 1) -> str:
-    by_users = {step.users: step for step in result.steps}
+    """Throughput at `users` ÷ at `base`, from the saturation steps (without think time) when there are some."""
+    by_users = {step.users: step for step in result.saturation or result.steps}
     if users not in by_users or base not in by_users or not by_users[base].rps:
         return "–"
     return f"×{by_users[users].rps / by_users[base].rps:.2f}"
@@ -552,9 +582,14 @@ def render_section(results: list[DatabaseLoad], *, args: argparse.Namespace, arg
         "made public). **Mix** (`benchmarks/load_users.py`, by weight): country page 4, actors tab 2, map API 3, "
         "governance page 2, actor page 4, actor search 2, document search 1, findings API 1, export (CSV or JSON) "
         f"1, on the three countries at random; half the users anonymous, half signed in as one of "
-        f"{', '.join(DEMO_USERS)}. Each user sends its next request as soon as the last is answered"
-        + (f" (think time {args.think} s)" if args.think else "")
-        + "; any answer but 200 is an error.",
+        f"{', '.join(DEMO_USERS)}. "
+        + (
+            f"In the steps, each user thinks {think_text(args.think)} (drawn evenly) between an answer and its next "
+            "request, as a person reading the pages does"
+            if think_range(args.think)[1]
+            else "In the steps, each user sends its next request as soon as the last is answered"
+        )
+        + "; in the saturation steps, always at once. Any answer but 200 is an error.",
         "",
         f"**Method**: locust (headless, on the same machine, 127.0.0.1 only), every step {args.step_seconds:.0f} s "
         f"after a {args.warmup_seconds:.0f} s warm-up, its statistics reset once all its users run; percentiles as "
@@ -583,7 +618,21 @@ def render_section(results: list[DatabaseLoad], *, args: argparse.Namespace, arg
         ]
         for step in result.steps:
             lines.append(_step_row(step))
-        lines += ["", f"Throughput at 10 users ÷ at 1 user: **{_ratio(result, 10)}**.", ""]
+        lines.append("")
+        if result.saturation:
+            lines += [
+                "Saturation (no think time: each user asks again as soon as it is answered):",
+                "",
+                "| Users | Requests | Requests/s | p50 | p95 | p99 | Errors | Server CPU/request | Locust CPU | Load |",
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+                *[_step_row(step) for step in result.saturation],
+                "",
+            ]
+        lines += [
+            f"Throughput at 10 users ÷ at 1 user{', without think time' if result.saturation else ''}: "
+            f"**{_ratio(result, 10)}**.",
+            "",
+        ]
         heaviest = next((step for step in result.steps if step.users == 50), result.steps[-1] if result.steps else None)
         if heaviest and heaviest.by_name:
             lines += [
@@ -598,7 +647,7 @@ def render_section(results: list[DatabaseLoad], *, args: argparse.Namespace, arg
                     f"{figures['p99']:.0f} ms | {figures['failures']:.0f} |"
                 )
             lines.append("")
-        errors = [error for step in result.steps for error in step.errors]
+        errors = [error for step in [*result.steps, *result.saturation] for error in step.errors]
         if result.soak and result.soak.step:
             errors += result.soak.step.errors
         if errors:
@@ -650,7 +699,17 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--soak-users", type=int, default=50, help="users of the soak (default %(default)s)")
     parser.add_argument("--soak-seconds", type=float, default=600, help="the soak's length, 0 for none (default 600)")
     parser.add_argument("--sample-seconds", type=float, default=5, help="memory sampled every (default %(default)s)")
-    parser.add_argument("--think", type=float, default=0, help="a user's mean think time, seconds (default none)")
+    parser.add_argument(
+        "--think",
+        default="2-8",
+        help="a user's think time in the steps and the soak: LOW-HIGH seconds, a mean, or 0 (default %(default)s)",
+    )
+    parser.add_argument(
+        "--saturation-steps", default="1,10", help="users of the steps without think time (default %(default)s)"
+    )
+    parser.add_argument(
+        "--saturation-seconds", type=float, default=60, help="each saturation step's length (default %(default)s)"
+    )
     parser.add_argument(
         "--workers", type=int, default=2 * int(cores()) + 1, help="server processes (default 2 × cores + 1)"
     )
@@ -672,9 +731,21 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.country = args.country.upper()
     args.step_list = [int(users) for users in args.steps.split(",") if users.strip()]
-    if any(not 1 <= users <= MAX_USERS for users in [*args.step_list, args.soak_users]):
+    args.saturation_list = [int(users) for users in args.saturation_steps.split(",") if users.strip()]
+    try:
+        think_range(args.think)
+    except ValueError as error:
+        parser.error(str(error))
+    if any(not 1 <= users <= MAX_USERS for users in [*args.step_list, *args.saturation_list, args.soak_users]):
         parser.error(f"users must be between 1 and {MAX_USERS}")
-    if args.step_seconds < 5 or args.step_seconds > 3600 or args.soak_seconds > 4 * 3600:
+    if (
+        not 5
+        <= min(args.step_seconds, args.saturation_seconds)
+        <= max(args.step_seconds, args.saturation_seconds)
+        <= 3600
+    ):
+        parser.error("a step lasts 5 s to an hour")
+    if args.soak_seconds > 4 * 3600:
         parser.error("a step lasts 5 s to an hour, the soak at most four hours")
     return args
 
@@ -703,6 +774,7 @@ def _loaded(saved: dict[str, Any]) -> DatabaseLoad:
     soak = saved.pop("soak")
     result = DatabaseLoad(**saved)
     result.steps = [_step(step) for step in saved["steps"]]
+    result.saturation = [_step(step) for step in saved.get("saturation", [])]
     if soak:
         result.soak = Soak(
             users=soak["users"],

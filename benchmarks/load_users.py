@@ -3,8 +3,8 @@
 Loaded by locust (`locust -f benchmarks/load_users.py`), never imported by Égide: what they ask for is in the plan
 that `load.py` prepared for the database under test (the file named by $EGIDE_LOAD_PLAN, JSON): the countries, a
 sample of actors each, search terms, and the session cookies of several demo users. Every user sends its next
-request as soon as the last one is answered (no think time unless $EGIDE_LOAD_THINK_SECONDS says so), so that the
-steps measure what the server can serve, not how slowly people read.
+request after a think time drawn evenly between the bounds that $EGIDE_LOAD_THINK_SECONDS gives (`2-8`, a mean, or
+`0`: at once, so that a step measures what the server can serve, not how slowly people read; benchmarks/think.py).
 
 The mix, by weight: the country page and its actors tab, the map API, the governance page, actor pages, searches
 (the actors table's and the reference documents'), the findings API and the exports.
@@ -15,20 +15,24 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, constant, task
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from think import think_range
+
 PLAN: dict[str, Any] = json.loads(Path(os.environ["EGIDE_LOAD_PLAN"]).read_text(encoding="utf-8"))
-THINK = float(os.environ.get("EGIDE_LOAD_THINK_SECONDS", "0"))
+THINK = think_range(os.environ.get("EGIDE_LOAD_THINK_SECONDS", "0"))
 
 
 class Reader(HttpUser):
     """What every user reads; the anonymous and signed-in classes below differ only by their session."""
 
     abstract = True
-    wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
+    wait_time = between(*THINK) if THINK[1] else constant(0)
 
     def _country(self) -> str:
         return random.choice(PLAN["countries"])

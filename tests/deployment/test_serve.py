@@ -30,7 +30,8 @@ def test_the_defaults_suit_a_two_core_machine() -> None:
     assert options.address == "127.0.0.1:8000"
     assert options.threads == 4
     assert (options.timeout, options.graceful_timeout, options.keepalive) == (120, 30, 5)
-    assert (options.max_requests, options.access_log, options.task_worker) == (0, False, False)
+    assert (options.max_requests, options.access_log, options.task_worker) == (10_000, False, False)
+    assert read_options({"EGIDE_SERVE_MAX_REQUESTS": "0"}).max_requests == 0
     assert default_workers(2) == 3
     assert default_workers(None) == 2
     assert default_workers(1) == 2

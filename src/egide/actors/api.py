@@ -12,7 +12,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Header, Router, Schema, Status
-from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -20,6 +19,7 @@ from egide.accounts import selectors as access
 from egide.accounts.models import Organisation
 from egide.actors import selectors, services
 from egide.actors.data import ActorData, RelationshipData
+from egide.actors.map_answer import map_response
 from egide.actors.models import Actor, Relationship
 from egide.actors.schemas import (
     ActorIn,
@@ -34,12 +34,11 @@ from egide.actors.schemas import (
     RelationshipOut,
     RelationshipPatch,
 )
+from egide.actors.versions import map_version
 from egide.api.auth import in_country, record, writers
 from egide.api.common import LazyPage, Pagination, country_or_404
 from egide.api.errors import WRITE_ERRORS, answers
-from egide.core import json_output
 from egide.core.as_of import read_day
-from egide.core.compression import gzip_page_at
 
 router = Router(tags=["security system map"])
 
@@ -153,19 +152,21 @@ MAP_GZIP_LEVEL = 6
     url_name="country_map",
     summary="A country's whole map",
 )
-@decorate_view(gzip_page_at(MAP_GZIP_LEVEL))
 def country_map(request: HttpRequest, code: str, as_of: Line24 = "") -> HttpResponse | StreamingHttpResponse:
     """The map that you may see; with `as_of` (YYYY-MM-DD), as it stood on that day: only the relationships that
     held then, an imprecise date counting for its whole year or month, as in the governance analysis.
 
     Written with orjson as the selector reads it, a batch of rows at a time, and streamed when it is large, so
     that a map of 50,000 actors never exists whole in memory; not checked against the schema, which would take
-    longer than building it (benchmarks/RESULTS.md): the schema documents the shape, and tests check it."""
+    longer than building it (benchmarks/RESULTS.md): the schema documents the shape, and tests check it. Kept
+    compressed for the next reader who sees the same map (egide.actors.map_answer)."""
     country = country_or_404(code)
     day = read_day(as_of, field="as_of")
+    version = map_version(country=country)  # before the records: an answer kept under it is never older
     parts = selectors.country_map_parts(user=request.user, country=country, as_of=day)
-    chunks = json_output.streamed_object(parts.head, {"nodes": parts.nodes, "edges": parts.edges})
-    return json_output.sized_response(chunks)
+    return map_response(
+        request, parts, country=country, version=version, day=day.isoformat() if day else "", level=MAP_GZIP_LEVEL
+    )
 
 
 def _country_list[M: (Actor, Relationship), T](

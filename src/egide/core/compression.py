@@ -32,6 +32,12 @@ def _random_name() -> bytes:
     return "".join(secrets.choice(string.ascii_letters) for _ in range(length)).encode("ascii")
 
 
+def gzip_header() -> bytes:
+    """A gzip member's header (RFC 1952) as the compressor below writes it: deflate, a random file name, no time;
+    for an answer kept compressed as a raw deflate stream (egide.actors.map_answer)."""
+    return b"\x1f\x8b\x08\x08" + b"\x00\x00\x00\x00" + b"\x00\xff" + _random_name() + b"\x00"
+
+
 def _compressor(buffer: io.BytesIO, level: int) -> gzip.GzipFile:
     return gzip.GzipFile(filename=_random_name(), mode="wb", compresslevel=level, fileobj=buffer, mtime=0)
 

@@ -19,6 +19,7 @@ from egide.environment import FALSE_WORDS, TRUE_WORDS, SettingError
 # HOST:PORT, [IPv6]:PORT or PORT alone (like `runserver`), or unix:/PATH for a proxy on the same machine.
 ADDRESS = re.compile(r"^(?:(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?(?P<port>\d{1,5})$")
 DEFAULT_ADDRESS = "127.0.0.1:8000"
+DEFAULT_MAX_REQUESTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,9 @@ def read_options(
         # On SIGTERM or SIGHUP, how long the requests under way have to finish.
         graceful_timeout=_int(environ, "EGIDE_SERVE_GRACEFUL_TIMEOUT", 30, 1),
         keepalive=_int(environ, "EGIDE_SERVE_KEEPALIVE", 5, 0),
-        # 0: a worker lives until the server stops; N: it is replaced after about N requests.
-        max_requests=_int(environ, "EGIDE_SERVE_MAX_REQUESTS", 0, 0),
+        # N: a worker is replaced after about N requests (N to N + N/10, so that they are not all replaced at
+        # once), a safety net against memory that grows slowly; 0: it lives until the server stops.
+        max_requests=_int(environ, "EGIDE_SERVE_MAX_REQUESTS", DEFAULT_MAX_REQUESTS, 0),
         access_log=_bool(environ, "EGIDE_SERVE_ACCESS_LOG", False),
         forwarded_allow_ips=environ.get("EGIDE_SERVE_FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1,::1",
         task_worker=task_worker if task_worker is not None else _bool(environ, "EGIDE_SERVE_TASK_WORKER", False),
