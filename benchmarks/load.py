@@ -470,36 +470,22 @@ def run_database(database: str, args: argparse.Namespace, work: Path) -> Databas
         folder = data_dir / "locust"
         folder.mkdir()
         _locust(url=url, users=2, seconds=args.warmup_seconds, plan=plan_path, folder=folder, name="warmup", think="0")
+
+        def measured(users: int, seconds: float, name: str, think: str) -> Step:
+            before = _tree_cpu(server.pid)
+            step, locust_cpu = _locust(
+                url=url, users=users, seconds=seconds, plan=plan_path, folder=folder, name=name, think=think
+            )
+            step.server_cpu, step.locust_cpu = _cpu_used(before, _tree_cpu(server.pid)), locust_cpu
+            step.load = os.getloadavg()[0]
+            return step
+
         for users in args.step_list:
-            before = _tree_cpu(server.pid)
-            step, locust_cpu = _locust(
-                url=url,
-                users=users,
-                seconds=args.step_seconds,
-                plan=plan_path,
-                folder=folder,
-                name=f"step{users}",
-                think=args.think,
-            )
-            step.server_cpu, step.locust_cpu = _cpu_used(before, _tree_cpu(server.pid)), locust_cpu
-            step.load = os.getloadavg()[0]
-            result.steps.append(step)
-            _print_step(database, step)
+            result.steps.append(measured(users, args.step_seconds, f"step{users}", args.think))
+            _print_step(database, result.steps[-1])
         for users in args.saturation_list:
-            before = _tree_cpu(server.pid)
-            step, locust_cpu = _locust(
-                url=url,
-                users=users,
-                seconds=args.saturation_seconds,
-                plan=plan_path,
-                folder=folder,
-                name=f"saturation{users}",
-                think="0",
-            )
-            step.server_cpu, step.locust_cpu = _cpu_used(before, _tree_cpu(server.pid)), locust_cpu
-            step.load = os.getloadavg()[0]
-            result.saturation.append(step)
-            _print_step(database, step, "saturation")
+            result.saturation.append(measured(users, args.saturation_seconds, f"saturation{users}", "0"))
+            _print_step(database, result.saturation[-1], "saturation")
         if args.soak_seconds > 0:
             soak = Soak(users=args.soak_users, seconds=args.soak_seconds)
             stop = threading.Event()
