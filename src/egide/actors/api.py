@@ -158,8 +158,9 @@ def country_map(request: HttpRequest, code: str, as_of: Line24 = "") -> HttpResp
 
     Written with orjson as the selector reads it, a batch of rows at a time, and streamed when it is large, so
     that a map of 50,000 actors never exists whole in memory; not checked against the schema, which would take
-    longer than building it (benchmarks/RESULTS.md): the schema documents the shape, and tests check it. Kept
-    compressed for the next reader who sees the same map (egide.actors.map_answer)."""
+    longer than building it (benchmarks/RESULTS.md): the schema documents the shape, and tests check it."""
+    # The docstring above is the API document's description (egide/api/texts.py translates it). The answer is
+    # kept compressed for the next reader who sees the same map (egide.actors.map_answer).
     country = country_or_404(code)
     day = read_day(as_of, field="as_of")
     version = map_version(country=country)  # before the records: an answer kept under it is never older
